@@ -1,0 +1,247 @@
+//! The one error type of kpi: a kind with a stable code, a message and a location.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// What went wrong, as a closed set of stable codes.
+///
+/// The code string of each kind ([`ErrorKind::code`]) is part of the public contract: Python
+/// exposes it as `KpiError.code` and JavaScript as `error.code`, and callers match on it.
+/// New kinds may be added in minor releases, so match with a wildcard arm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The plan document is not valid TOML or JSON (`plan.syntax`).
+    PlanSyntax,
+    /// A plan field has the wrong type, is missing, or is not allowed (`plan.invalid`).
+    PlanInvalid,
+    /// The plan's `version` is not one this library reads (`plan.unsupported_version`).
+    PlanUnsupportedVersion,
+    /// Two plan entries share an id that must be unique (`plan.duplicate_id`).
+    PlanDuplicateId,
+    /// A goal or incentive names a metric the plan does not define (`plan.unknown_metric`).
+    PlanUnknownMetric,
+    /// A member names a team the plan does not define (`plan.unknown_team`).
+    PlanUnknownTeam,
+    /// A filter expression does not parse (`formula.syntax`).
+    FormulaSyntax,
+    /// A filter expression names a fact field that does not exist (`formula.unknown_field`).
+    FormulaUnknownField,
+    /// A fact record is malformed: a missing field, or a value of the wrong type (`data.invalid_fact`).
+    DataInvalidFact,
+    /// Measures of different periods were merged or evaluated together (`data.measures_mismatch`).
+    DataMeasuresMismatch,
+    /// A period label does not parse, or names an impossible date (`period.invalid_label`).
+    PeriodInvalidLabel,
+    /// A calendar setting is out of range (`period.invalid_calendar`).
+    PeriodInvalidCalendar,
+}
+
+impl ErrorKind {
+    /// The stable code string, for example `"plan.unknown_metric"`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::PlanSyntax => "plan.syntax",
+            Self::PlanInvalid => "plan.invalid",
+            Self::PlanUnsupportedVersion => "plan.unsupported_version",
+            Self::PlanDuplicateId => "plan.duplicate_id",
+            Self::PlanUnknownMetric => "plan.unknown_metric",
+            Self::PlanUnknownTeam => "plan.unknown_team",
+            Self::FormulaSyntax => "formula.syntax",
+            Self::FormulaUnknownField => "formula.unknown_field",
+            Self::DataInvalidFact => "data.invalid_fact",
+            Self::DataMeasuresMismatch => "data.measures_mismatch",
+            Self::PeriodInvalidLabel => "period.invalid_label",
+            Self::PeriodInvalidCalendar => "period.invalid_calendar",
+        }
+    }
+
+    /// The family of the code (the part before the dot): `plan`, `formula`, `data` or
+    /// `period`. Python maps each family to an exception class (`PlanError`, …).
+    pub fn category(self) -> &'static str {
+        let code = self.code();
+        code.split_once('.').map_or(code, |(family, _)| family)
+    }
+
+    /// Every kind, for tests and documentation that must cover them all.
+    pub const ALL: &'static [ErrorKind] = &[
+        Self::PlanSyntax,
+        Self::PlanInvalid,
+        Self::PlanUnsupportedVersion,
+        Self::PlanDuplicateId,
+        Self::PlanUnknownMetric,
+        Self::PlanUnknownTeam,
+        Self::FormulaSyntax,
+        Self::FormulaUnknownField,
+        Self::DataInvalidFact,
+        Self::DataMeasuresMismatch,
+        Self::PeriodInvalidLabel,
+        Self::PeriodInvalidCalendar,
+    ];
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Where an error applies. Every part is optional; the ones that are known are filled in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// The path of the offending field in a plan document or record list, for example
+    /// `goals[1].target` or `[3].amount`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// 1-based line in the source text (a TOML plan, or a formula).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// 1-based column (in characters) in the source text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    /// 0-based index of the offending input record (fact) in the list it came in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<u64>,
+}
+
+impl Location {
+    /// A location that is only a path.
+    pub fn path(path: impl Into<String>) -> Self {
+        Self {
+            path: Some(path.into()),
+            ..Self::default()
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.path.is_none() && self.line.is_none() && self.column.is_none() && self.row.is_none()
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(path) = &self.path {
+            parts.push(path.clone());
+        }
+        if let Some(row) = self.row {
+            parts.push(format!("row {row}"));
+        }
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => parts.push(format!("line {line}, column {column}")),
+            (Some(line), None) => parts.push(format!("line {line}")),
+            _ => {}
+        }
+        f.write_str(&parts.join(", "))
+    }
+}
+
+/// The error of every fallible kpi function.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    location: Location,
+}
+
+impl Error {
+    /// A new error of `kind` with a human-readable `message` and no location.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            location: Location::default(),
+        }
+    }
+
+    /// The same error, at `location`.
+    #[must_use]
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = location;
+        self
+    }
+
+    /// The same error, at the plan or record `path`.
+    #[must_use]
+    pub fn at_path(mut self, path: impl Into<String>) -> Self {
+        self.location.path = Some(path.into());
+        self
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The stable code string of the kind, for example `"plan.unknown_metric"`.
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+
+    /// The message, without the location.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Where the error applies.
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{}] ", self.kind.code())?;
+        if !self.location.is_empty() {
+            write!(f, "{}: ", self.location)?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// `Result` with kpi's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Converts a byte offset in `text` to a 1-based (line, column in characters).
+pub(crate) fn line_column(text: &str, offset: usize) -> (u32, u32) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line as u32, column as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_well_formed() {
+        let mut seen = std::collections::HashSet::new();
+        for kind in ErrorKind::ALL {
+            let code = kind.code();
+            assert!(seen.insert(code), "duplicate code {code}");
+            let (family, rest) = code.split_once('.').expect("family.name");
+            assert!(["plan", "formula", "data", "period"].contains(&family));
+            assert!(rest.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+        }
+    }
+
+    #[test]
+    fn display_names_code_location_and_message() {
+        let err = Error::new(ErrorKind::PlanUnknownMetric, "no metric `revnue`")
+            .at_path("goals[0].metric");
+        assert_eq!(
+            err.to_string(),
+            "[plan.unknown_metric] goals[0].metric: no metric `revnue`"
+        );
+    }
+
+    #[test]
+    fn line_column_counts_characters() {
+        let text = "a = 1\nb = \"华东\" x";
+        let offset = text.find('x').unwrap();
+        assert_eq!(line_column(text, offset), (2, 10));
+    }
+}

@@ -1,0 +1,385 @@
+//! Facts: the records a KPI is measured from, and the columnar [`FactTable`] that holds them.
+
+mod dictionary;
+
+pub use dictionary::Dictionary;
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorKind, Location, Result};
+
+/// One fact as it arrives: an order, a payment, a refund, a deal, a lead, a customer, a
+/// survey answer …
+///
+/// `kind` says which; the other fields are optional because not every kind has them (a
+/// lead has no amount, a survey answer no status). Extra, kind-specific values go in
+/// `attributes` (for example a survey's `score`). Unknown top-level fields are an error,
+/// so a misspelt `ammount` is reported instead of silently ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct FactRecord {
+    /// Unique id of the fact, for example the CRM record id.
+    pub id: String,
+    /// What the fact is: `order`, `payment`, `refund`, `deal`, `lead`, `customer`, `survey` …
+    pub kind: String,
+    /// The id of the member who owns the fact. A fact with no owner, or an owner who is not
+    /// in the org, is counted under the `unassigned` scope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// The id of the customer the fact concerns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
+    /// The amount in the plan's currency, exact (a decimal string, or a number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    pub amount: Option<Decimal>,
+    /// The status, for example `won`, `lost` or `open`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The date that places the fact in a period (`YYYY-MM-DD`).
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub date: NaiveDate,
+    /// Kind-specific values: text, decimal numbers or booleans.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, Attribute>,
+}
+
+/// The value of a fact attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub enum Attribute {
+    /// `true` or `false`.
+    Bool(bool),
+    /// A JSON string or TOML string.
+    Text(String),
+    /// A number (JSON or TOML number).
+    #[cfg_attr(feature = "typescript", tsify(type = "number"))]
+    Number(Decimal),
+}
+
+/// The standard columns a filter can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Column {
+    Id,
+    Kind,
+    Owner,
+    Customer,
+    Status,
+}
+
+impl Column {
+    pub(crate) const NAMES: [(&'static str, Column); 5] = [
+        ("id", Column::Id),
+        ("kind", Column::Kind),
+        ("owner", Column::Owner),
+        ("customer", Column::Customer),
+        ("status", Column::Status),
+    ];
+}
+
+/// Facts stored by column: dictionary-encoded text columns (`u32` codes), dates as day
+/// numbers, so a measure pass is a loop over slices.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FactTable {
+    ids: Dictionary,
+    kinds: Dictionary,
+    owners: Dictionary,
+    customers: Dictionary,
+    statuses: Dictionary,
+    id: Vec<u32>,
+    kind: Vec<u32>,
+    owner: Vec<u32>,
+    customer: Vec<u32>,
+    status: Vec<u32>,
+    amount: Vec<Option<Decimal>>,
+    date: Vec<NaiveDate>,
+    attributes: BTreeMap<String, Vec<Option<Attribute>>>,
+}
+
+impl FactTable {
+    /// An empty table.
+    pub fn new() -> FactTable {
+        FactTable::default()
+    }
+
+    /// Builds a table from records. A repeated fact id is an error at the second record.
+    pub fn from_records(records: impl IntoIterator<Item = FactRecord>) -> Result<FactTable> {
+        let mut table = FactTable::new();
+        for record in records {
+            table.push(record)?;
+        }
+        Ok(table)
+    }
+
+    /// Builds a table from a JSON array of fact records. A malformed record is an error
+    /// that names its index and field (`[3].amount`).
+    pub fn from_json(text: &str) -> Result<FactTable> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            Error::new(
+                ErrorKind::DataInvalidFact,
+                format!("facts are not valid JSON: {e}"),
+            )
+            .at(Location {
+                line: Some(e.line() as u32),
+                column: Some(e.column() as u32),
+                ..Location::default()
+            })
+        })?;
+        FactTable::from_json_value(value)
+    }
+
+    /// Builds a table from JSON Lines: one fact record per line; blank lines are skipped.
+    /// An error names the 1-based line and the 0-based row.
+    pub fn from_json_lines(text: &str) -> Result<FactTable> {
+        let mut table = FactTable::new();
+        for (index, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let row = table.len() as u64;
+            let mut de = serde_json::Deserializer::from_str(line);
+            let record: FactRecord = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+                Error::new(ErrorKind::DataInvalidFact, e.inner().to_string()).at(Location {
+                    path: Some(format!("[{row}].{}", e.path())),
+                    line: Some(index as u32 + 1),
+                    row: Some(row),
+                    ..Location::default()
+                })
+            })?;
+            table.push(record).map_err(|e| {
+                let mut location = e.location().clone();
+                location.line = Some(index as u32 + 1);
+                e.at(location)
+            })?;
+        }
+        Ok(table)
+    }
+
+    /// Builds a table from an already parsed JSON array (what the Python and JavaScript
+    /// bindings hand over).
+    pub fn from_json_value(value: serde_json::Value) -> Result<FactTable> {
+        let serde_json::Value::Array(items) = value else {
+            return Err(Error::new(
+                ErrorKind::DataInvalidFact,
+                "facts must be a list of records",
+            ));
+        };
+        let mut table = FactTable::new();
+        for (row, item) in items.into_iter().enumerate() {
+            let record: FactRecord = serde_path_to_error::deserialize(item).map_err(|e| {
+                let path = match e.path().to_string().as_str() {
+                    "." => format!("[{row}]"),
+                    field => format!("[{row}].{field}"),
+                };
+                Error::new(ErrorKind::DataInvalidFact, e.inner().to_string()).at(Location {
+                    path: Some(path),
+                    row: Some(row as u64),
+                    ..Location::default()
+                })
+            })?;
+            table.push(record)?;
+        }
+        Ok(table)
+    }
+
+    /// Appends one record. A fact id already in the table is an error.
+    pub fn push(&mut self, record: FactRecord) -> Result<()> {
+        let row = self.len();
+        let before = self.ids.len();
+        let id = self.ids.intern(&record.id);
+        if self.ids.len() == before {
+            return Err(Error::new(
+                ErrorKind::DataInvalidFact,
+                format!("fact id `{}` appears twice", record.id),
+            )
+            .at(Location {
+                path: Some(format!("[{row}].id")),
+                row: Some(row as u64),
+                ..Location::default()
+            }));
+        }
+        self.id.push(id);
+        self.kind.push(self.kinds.intern(&record.kind));
+        self.owner
+            .push(self.owners.intern_opt(record.owner.as_deref()));
+        self.customer
+            .push(self.customers.intern_opt(record.customer.as_deref()));
+        self.status
+            .push(self.statuses.intern_opt(record.status.as_deref()));
+        self.amount.push(record.amount);
+        self.date.push(record.date);
+        for column in self.attributes.values_mut() {
+            column.push(None);
+        }
+        for (name, value) in record.attributes {
+            let column = self
+                .attributes
+                .entry(name)
+                .or_insert_with(|| vec![None; row + 1]);
+            column[row] = Some(value);
+        }
+        Ok(())
+    }
+
+    /// The number of facts.
+    pub fn len(&self) -> usize {
+        self.id.len()
+    }
+
+    /// Whether the table has no facts.
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty()
+    }
+
+    /// The record at `row`, rebuilt from the columns.
+    pub fn record(&self, row: usize) -> Option<FactRecord> {
+        if row >= self.len() {
+            return None;
+        }
+        let text = |dict: &Dictionary, codes: &[u32]| dict.get(codes[row]).map(str::to_owned);
+        Some(FactRecord {
+            id: text(&self.ids, &self.id).unwrap_or_default(),
+            kind: text(&self.kinds, &self.kind).unwrap_or_default(),
+            owner: text(&self.owners, &self.owner),
+            customer: text(&self.customers, &self.customer),
+            amount: self.amount[row],
+            status: text(&self.statuses, &self.status),
+            date: self.date[row],
+            attributes: self
+                .attributes
+                .iter()
+                .filter_map(|(name, column)| Some((name.clone(), column[row].clone()?)))
+                .collect(),
+        })
+    }
+
+    /// All records, in insertion order.
+    pub fn records(&self) -> impl Iterator<Item = FactRecord> + '_ {
+        (0..self.len()).filter_map(|row| self.record(row))
+    }
+
+    /// The earliest and latest fact dates, or `None` for an empty table.
+    pub fn date_range(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let min = self.date.iter().min()?;
+        let max = self.date.iter().max()?;
+        Some((*min, *max))
+    }
+
+    /// The distinct owner ids that appear in the facts.
+    pub fn owners(&self) -> &Dictionary {
+        &self.owners
+    }
+
+    pub(crate) fn dictionary(&self, column: Column) -> &Dictionary {
+        match column {
+            Column::Id => &self.ids,
+            Column::Kind => &self.kinds,
+            Column::Owner => &self.owners,
+            Column::Customer => &self.customers,
+            Column::Status => &self.statuses,
+        }
+    }
+
+    pub(crate) fn codes(&self, column: Column) -> &[u32] {
+        match column {
+            Column::Id => &self.id,
+            Column::Kind => &self.kind,
+            Column::Owner => &self.owner,
+            Column::Customer => &self.customer,
+            Column::Status => &self.status,
+        }
+    }
+
+    pub(crate) fn amounts(&self) -> &[Option<Decimal>] {
+        &self.amount
+    }
+
+    pub(crate) fn dates(&self) -> &[NaiveDate] {
+        &self.date
+    }
+
+    pub(crate) fn attribute(&self, name: &str) -> Option<&[Option<Attribute>]> {
+        self.attributes.get(name).map(Vec::as_slice)
+    }
+
+    /// The names of the attributes present on any fact.
+    pub fn attribute_names(&self) -> impl Iterator<Item = &str> {
+        self.attributes.keys().map(String::as_str)
+    }
+
+    /// Whether a fact id is present.
+    pub fn contains_id(&self, id: &str) -> bool {
+        self.ids.code(id).is_some()
+    }
+
+    /// Ids that occur in `owners` but are not in `known`: the facts that will be counted
+    /// as `unassigned`.
+    pub fn unknown_owners<'a>(&'a self, known: &HashSet<&str>) -> Vec<&'a str> {
+        self.owners
+            .values()
+            .filter(|owner| !known.contains(owner))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TWO: &str = r#"[
+        {"id": "o1", "kind": "order", "owner": "ann", "amount": "100.50", "status": "won", "date": "2026-03-02"},
+        {"id": "s1", "kind": "survey", "customer": "c9", "date": "2026-03-05", "attributes": {"score": 5, "channel": "email"}}
+    ]"#;
+
+    #[test]
+    fn records_round_trip_through_the_columns() {
+        let table = FactTable::from_json(TWO).unwrap();
+        assert_eq!(table.len(), 2);
+        let records: Vec<_> = table.records().collect();
+        let again = FactTable::from_records(records.clone()).unwrap();
+        assert_eq!(again.records().collect::<Vec<_>>(), records);
+        assert_eq!(records[0].amount, Some(Decimal::new(10050, 2)));
+        assert_eq!(
+            records[1].attributes["score"],
+            Attribute::Number(Decimal::from(5))
+        );
+        assert_eq!(records[1].owner, None);
+    }
+
+    #[test]
+    fn a_bad_amount_names_its_row_and_field() {
+        let text = r#"[{"id": "a", "kind": "order", "date": "2026-01-01", "amount": "1"},
+                       {"id": "b", "kind": "order", "date": "2026-01-01", "amount": "lots"}]"#;
+        let err = FactTable::from_json(text).unwrap_err();
+        assert_eq!(err.code(), "data.invalid_fact");
+        assert_eq!(err.location().path.as_deref(), Some("[1].amount"));
+        assert_eq!(err.location().row, Some(1));
+    }
+
+    #[test]
+    fn duplicate_ids_and_unknown_fields_are_errors() {
+        let dup = r#"[{"id": "a", "kind": "order", "date": "2026-01-01"},
+                      {"id": "a", "kind": "order", "date": "2026-01-02"}]"#;
+        let err = FactTable::from_json(dup).unwrap_err();
+        assert_eq!(err.location().path.as_deref(), Some("[1].id"));
+        let typo = r#"[{"id": "a", "kind": "order", "date": "2026-01-01", "ammount": "1"}]"#;
+        let err = FactTable::from_json(typo).unwrap_err();
+        assert_eq!(err.code(), "data.invalid_fact");
+        assert!(err.message().contains("ammount"), "{err}");
+    }
+
+    #[test]
+    fn json_lines_errors_name_the_line() {
+        let text = "{\"id\": \"a\", \"kind\": \"order\", \"date\": \"2026-01-01\"}\n\n{\"id\": \"b\", \"kind\": \"order\", \"date\": \"2026-02-30\"}\n";
+        let err = FactTable::from_json_lines(text).unwrap_err();
+        assert_eq!(err.location().line, Some(3));
+        assert_eq!(err.location().row, Some(1));
+        assert_eq!(err.location().path.as_deref(), Some("[1].date"));
+    }
+}

@@ -1,0 +1,76 @@
+//! # kpi-core
+//!
+//! One exact, tested definition of how a sales organisation sets goals, measures them from
+//! CRM facts and pays incentives on them. The same plan and facts give the same report, to
+//! the cent, in Rust, in Python (`kpi_core`) and in JavaScript (the `kpi-core` package).
+//!
+//! The flow: a [`Plan`] (the document: calendar, org, metrics, goals, incentives) and a
+//! [`FactTable`] (orders, payments, deals …) go through [`Plan::measure`] into [`Measures`]
+//! (mergeable partial aggregates), then [`Plan::evaluate_measures`] into a [`Report`] of
+//! scorecards and payout statements. [`Plan::evaluate`] does both.
+//!
+//! ```
+//! use kpi_core::{FactTable, Plan};
+//!
+//! let plan = Plan::from_toml(r#"
+//!     version = 1
+//!     [org]
+//!     teams = [{ id = "east", name = "华东" }]
+//!     members = [{ id = "zhang.san", name = "张三", team = "east" }]
+//!     [metrics.revenue]
+//!     aggregate = "sum"
+//!     field = "amount"
+//!     filter = 'kind == "order" && status == "won"'
+//!     [[goals]]
+//!     id = "rep-revenue"
+//!     metric = "revenue"
+//!     scope = "member"
+//!     period = "month"
+//!     target = "500000"
+//!     [[incentives]]
+//!     id = "commission"
+//!     applies_to = "members"
+//!     components = [{ kind = "rate", metric = "revenue", rate = "0.03" }]
+//! "#)?;
+//! let facts = FactTable::from_json(r#"[
+//!     {"id": "o1", "kind": "order", "owner": "zhang.san", "amount": "300000.00", "status": "won", "date": "2026-03-02"},
+//!     {"id": "o2", "kind": "order", "owner": "zhang.san", "amount": "150000.50", "status": "won", "date": "2026-03-20"},
+//!     {"id": "o3", "kind": "order", "owner": "zhang.san", "amount": "99999.00", "status": "lost", "date": "2026-03-21"}
+//! ]"#)?;
+//! let report = plan.evaluate(&facts, &plan.parse_period("2026-03")?)?;
+//! let row = &report.scorecards[0];
+//! assert_eq!(row.actual.to_string(), "450000.50");
+//! assert_eq!(row.attainment.unwrap().to_string(), "0.900001");
+//! assert_eq!(report.statements[0].total.to_string(), "13500.02");
+//! # Ok::<(), kpi_core::Error>(())
+//! ```
+//!
+//! Every fallible function returns [`Error`], whose [`ErrorKind`] has a stable code
+//! (`plan.unknown_metric`) and whose [`Location`] names the plan path, formula line and
+//! column, or input row.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod decimal;
+pub mod error;
+pub mod fact;
+pub mod goal;
+pub mod incentive;
+pub mod measure;
+pub mod metric;
+pub mod org;
+pub mod period;
+pub mod plan;
+pub mod report;
+
+pub use decimal::{Rounding, RoundingMode};
+pub use error::{Error, ErrorKind, Location, Result};
+pub use fact::{Attribute, FactRecord, FactTable};
+pub use goal::Goal;
+pub use incentive::{AppliesTo, Component, Incentive};
+pub use measure::{Measures, Partial};
+pub use metric::{Aggregate, MetricDef};
+pub use org::{Member, Org, ScopeKind, Team, UNASSIGNED};
+pub use period::{Calendar, Grain, Period, PeriodInfo};
+pub use plan::{PLAN_VERSION, Plan};
+pub use report::{PayoutLine, Report, ScorecardRow, Statement};

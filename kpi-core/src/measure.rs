@@ -1,0 +1,169 @@
+//! Measures: the partial aggregates of every metric per scope for one period. They merge,
+//! so facts can be measured in partitions and combined before evaluation.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::fact::{Attribute, Column, Dictionary, FactTable};
+use crate::metric::{SumField, filter::CompiledFilter};
+use crate::org::{Org, UNASSIGNED};
+use crate::period::{Period, PeriodInfo};
+
+/// A mergeable partial aggregate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Partial {
+    /// The sum of the metric's field over the facts that passed the filter.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub sum: Decimal,
+    /// How many facts passed the filter.
+    pub count: u64,
+    /// How many of them had no value for the summed field (they add nothing to `sum`).
+    pub missing: u64,
+}
+
+impl Partial {
+    /// Adds another partial into this one.
+    pub fn merge(&mut self, other: &Partial) {
+        self.sum += other.sum;
+        self.count += other.count;
+        self.missing += other.missing;
+    }
+}
+
+/// Partial aggregates per metric and per scope (a member id, or `unassigned`) for one
+/// period.
+///
+/// Scopes with no matching fact are absent: their sum is 0 and their count 0.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Measures {
+    /// The period measured.
+    pub period: PeriodInfo,
+    /// metric id → member id (or `unassigned`) → partial aggregate.
+    pub metrics: BTreeMap<String, BTreeMap<String, Partial>>,
+}
+
+impl Measures {
+    /// Adds `other` into `self`. Both must be for the same period. Merging is associative
+    /// and commutative, so partitions can be merged in any order.
+    pub fn merge(&mut self, other: &Measures) -> Result<()> {
+        if self.period != other.period {
+            return Err(Error::new(
+                ErrorKind::DataMeasuresMismatch,
+                format!(
+                    "cannot merge measures of {} with measures of {}",
+                    self.period.label, other.period.label
+                ),
+            ));
+        }
+        for (metric, scopes) in &other.metrics {
+            let target = self.metrics.entry(metric.clone()).or_default();
+            for (scope, partial) in scopes {
+                target.entry(scope.clone()).or_default().merge(partial);
+            }
+        }
+        Ok(())
+    }
+
+    /// The partial of `metric` for `scope`, zero when absent.
+    pub fn get(&self, metric: &str, scope: &str) -> Partial {
+        self.metrics
+            .get(metric)
+            .and_then(|scopes| scopes.get(scope))
+            .copied()
+            .unwrap_or_default()
+    }
+}
+
+/// What the measure pass needs of one metric, resolved against one fact table.
+pub(crate) struct MetricPass<'a> {
+    pub id: &'a str,
+    pub filter: Option<CompiledFilter>,
+    pub field: Option<SumField>,
+}
+
+/// One pass over the facts of `period`, accumulating every metric per member.
+pub(crate) fn measure(
+    org: &Org,
+    facts: &FactTable,
+    period: &Period,
+    metrics: &[MetricPass<'_>],
+) -> Measures {
+    // Scope slots: one per member, then `unassigned`. Each owner code maps to its slot
+    // once, so the row loop does no string work.
+    let unassigned = org.members.len();
+    let member_slot: HashMap<&str, usize> = org
+        .members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id.as_str(), i))
+        .collect();
+    let owners: &Dictionary = facts.dictionary(Column::Owner);
+    let slot_of_owner: Vec<usize> = owners
+        .values()
+        .map(|owner| member_slot.get(owner).copied().unwrap_or(unassigned))
+        .collect();
+    let owner_codes = facts.codes(Column::Owner);
+    let rows: Vec<usize> = facts
+        .dates()
+        .iter()
+        .enumerate()
+        .filter(|(_, date)| period.contains(**date))
+        .map(|(row, _)| row)
+        .collect();
+
+    let mut result = BTreeMap::new();
+    for metric in metrics {
+        let mut slots = vec![Partial::default(); unassigned + 1];
+        let amounts = facts.amounts();
+        let attribute = match &metric.field {
+            Some(SumField::Attribute(name)) => facts.attribute(name),
+            _ => None,
+        };
+        for &row in &rows {
+            if let Some(filter) = &metric.filter
+                && !filter.matches(facts, row)
+            {
+                continue;
+            }
+            let code = owner_codes[row];
+            let slot = if code == Dictionary::NONE {
+                unassigned
+            } else {
+                slot_of_owner[code as usize]
+            };
+            let partial = &mut slots[slot];
+            partial.count += 1;
+            let value = match &metric.field {
+                None => continue,
+                Some(SumField::Amount) => amounts[row],
+                Some(SumField::Attribute(_)) => match attribute.and_then(|c| c[row].as_ref()) {
+                    Some(Attribute::Number(n)) => Some(*n),
+                    _ => None,
+                },
+            };
+            match value {
+                Some(v) => partial.sum += v,
+                None => partial.missing += 1,
+            }
+        }
+        let scopes: BTreeMap<String, Partial> = slots
+            .into_iter()
+            .enumerate()
+            .filter(|(_, p)| p.count > 0)
+            .map(|(slot, p)| {
+                let id = org.members.get(slot).map_or(UNASSIGNED, |m| m.id.as_str());
+                (id.to_owned(), p)
+            })
+            .collect();
+        result.insert(metric.id.to_owned(), scopes);
+    }
+    Measures {
+        period: PeriodInfo::from(period),
+        metrics: result,
+    }
+}

@@ -1,0 +1,144 @@
+//! The report: scorecards and payout statements for one period, serde-serialisable and
+//! deterministic (the same plan and facts give byte-identical JSON).
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::org::ScopeKind;
+use crate::period::PeriodInfo;
+
+/// The result of evaluating a plan for a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Report {
+    /// The period evaluated.
+    pub period: PeriodInfo,
+    /// One row per goal and scope: goals in plan order; for each, the company, or each team
+    /// or member in org order, then `unassigned` when unassigned facts matched.
+    pub scorecards: Vec<ScorecardRow>,
+    /// One statement per member in org order, for the incentives that pay in the period.
+    pub statements: Vec<Statement>,
+}
+
+/// A goal's actual against its target, for one scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct ScorecardRow {
+    /// The goal id.
+    pub goal: String,
+    /// The metric id.
+    pub metric: String,
+    /// The kind of scope.
+    pub scope: ScopeKind,
+    /// The scope's id: `company`, a team id, a member id, or `unassigned`.
+    pub id: String,
+    /// The scope's display name.
+    pub name: String,
+    /// For a member row, the member's team id.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
+    pub team: Option<String>,
+    /// The measured value, exact.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub actual: Decimal,
+    /// The target for the period; `null` for `unassigned`.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
+    pub target: Option<Decimal>,
+    /// `actual / target`, unrounded; `null` when there is no target or it is zero.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
+    pub attainment: Option<Decimal>,
+}
+
+/// What one member earns in the period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Statement {
+    /// The member id.
+    pub member: String,
+    /// The member's display name.
+    pub name: String,
+    /// The member's team id.
+    pub team: String,
+    /// One line per incentive component.
+    pub lines: Vec<PayoutLine>,
+    /// The sum of the lines' amounts.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub total: Decimal,
+}
+
+/// One payout line of a statement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct PayoutLine {
+    /// The incentive id.
+    pub incentive: String,
+    /// The component's position in the incentive's `components`, from 0.
+    pub component: usize,
+    /// The metric the component pays on.
+    pub metric: String,
+    /// The value the rate applies to (the metric's actual).
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub basis: Decimal,
+    /// The rate.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub rate: Decimal,
+    /// `basis × rate`, rounded by the plan's rounding policy.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub amount: Decimal,
+    /// A sentence a rep can read: `5% of revenue 1,234,567.89 = 61,728.39`.
+    pub explanation: String,
+}
+
+impl Report {
+    /// The report as pretty-printed JSON, the form the shared test vectors store.
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a report always serialises")
+    }
+
+    /// The sum of all statement totals.
+    pub fn total_payout(&self) -> Decimal {
+        self.statements.iter().map(|s| s.total).sum()
+    }
+}
+
+/// Formats a decimal with thousands separators: `1234567.8` → `1,234,567.8`.
+pub fn group_thousands(value: Decimal) -> String {
+    let text = value.to_string();
+    let (sign, digits) = text
+        .strip_prefix('-')
+        .map_or(("", text.as_str()), |rest| ("-", rest));
+    let (whole, fraction) = digits
+        .split_once('.')
+        .map_or((digits, None), |(w, f)| (w, Some(f)));
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match fraction {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// Formats a rate as a percentage: `0.05` → `5%`, `0.125` → `12.5%`.
+pub fn percent(rate: Decimal) -> String {
+    format!("{}%", (rate * Decimal::ONE_HUNDRED).normalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn formats_numbers_for_people() {
+        let d = |s| Decimal::from_str(s).unwrap();
+        assert_eq!(group_thousands(d("1234567.89")), "1,234,567.89");
+        assert_eq!(group_thousands(d("-1000")), "-1,000");
+        assert_eq!(group_thousands(d("999.5")), "999.5");
+        assert_eq!(percent(d("0.05")), "5%");
+        assert_eq!(percent(d("0.125")), "12.5%");
+    }
+}
