@@ -1,6 +1,8 @@
 //! The report: scorecards and payout statements for one period, serde-serialisable and
 //! deterministic (the same plan and facts give byte-identical JSON).
 
+mod text;
+
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 

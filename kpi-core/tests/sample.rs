@@ -1,0 +1,142 @@
+//! The sample company: its facts are what the committed generator writes, its plan loads,
+//! and it evaluates to a report that respects the plan's invariants.
+
+#[path = "../testdata/sample/generate.rs"]
+mod generate;
+
+use std::collections::HashSet;
+
+use kpi_core::{FactTable, Plan, ScopeKind, UNASSIGNED};
+
+const SAMPLE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/sample");
+
+fn plan() -> Plan {
+    Plan::from_toml(&std::fs::read_to_string(format!("{SAMPLE_DIR}/plan.toml")).unwrap()).unwrap()
+}
+
+fn facts() -> FactTable {
+    FactTable::from_json_lines(
+        &std::fs::read_to_string(format!("{SAMPLE_DIR}/facts.jsonl")).unwrap(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn committed_facts_are_what_the_generator_writes() {
+    let generated = generate::facts_jsonl();
+    let path = format!("{SAMPLE_DIR}/facts.jsonl");
+    if std::env::var_os("KPI_BLESS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "facts.jsonl differs from the generator's output: run KPI_BLESS=1 cargo test -p kpi-core --test sample"
+    );
+}
+
+#[test]
+fn the_sample_company_has_the_shape_the_docs_promise() {
+    let plan = plan();
+    let facts = facts();
+    assert_eq!(plan.org.teams.len(), 3);
+    assert_eq!(plan.org.members.len(), 12);
+    let (first, last) = facts.date_range().unwrap();
+    assert_eq!(first.to_string(), "2024-11-01");
+    assert!(last.to_string().starts_with("2026-10"), "{last}");
+    let kinds: HashSet<String> = facts.records().map(|r| r.kind).collect();
+    for kind in [
+        "customer", "lead", "deal", "order", "payment", "refund", "survey",
+    ] {
+        assert!(kinds.contains(kind), "no {kind} facts");
+    }
+    // Every member owns facts, and so does one former rep who is not in the org.
+    let owners: HashSet<String> = facts.records().filter_map(|r| r.owner).collect();
+    for member in &plan.org.members {
+        assert!(owners.contains(&member.id), "{} owns nothing", member.id);
+    }
+    assert!(owners.contains(generate::FORMER_REP));
+}
+
+#[test]
+fn the_latest_quarter_rolls_up_and_pays_consistently() {
+    let plan = plan();
+    let facts = facts();
+    let period = plan.parse_period("FY2027-Q2").unwrap();
+    let report = plan.evaluate(&facts, &period).unwrap();
+    assert_eq!(report.period.label, "FY2027-Q2");
+
+    let rows = |goal: &'static str, scope: ScopeKind| {
+        report
+            .scorecards
+            .iter()
+            .filter(move |r| r.goal == goal && r.scope == scope)
+    };
+    // A rep's monthly target counts three times in a quarter.
+    for row in rows("rep-revenue", ScopeKind::Member).filter(|r| r.id != UNASSIGNED) {
+        assert_eq!(row.target.unwrap().to_string(), "1500000");
+        assert_eq!(row.attainment.unwrap(), row.actual / row.target.unwrap());
+    }
+    // Team actuals are the sums of their members' actuals.
+    for team in rows("team-revenue", ScopeKind::Team).filter(|r| r.id != UNASSIGNED) {
+        let members: rust_decimal::Decimal = rows("rep-revenue", ScopeKind::Member)
+            .filter(|r| r.team.as_deref() == Some(team.id.as_str()))
+            .map(|r| r.actual)
+            .sum();
+        assert_eq!(team.actual, members, "{}", team.id);
+    }
+    // The former rep's orders are counted, under `unassigned`, for members and teams.
+    let unassigned = rows("rep-revenue", ScopeKind::Member)
+        .find(|r| r.id == UNASSIGNED)
+        .expect("an unassigned row");
+    assert!(unassigned.actual > rust_decimal::Decimal::ZERO);
+    assert_eq!(unassigned.target, None);
+    assert!(rows("team-revenue", ScopeKind::Team).any(|r| r.id == UNASSIGNED));
+
+    // One statement per member; commission is 3% of revenue, to the cent.
+    assert_eq!(report.statements.len(), 12);
+    for statement in &report.statements {
+        let revenue = rows("rep-revenue", ScopeKind::Member)
+            .find(|r| r.id == statement.member)
+            .unwrap()
+            .actual;
+        let expected = (revenue * rust_decimal::Decimal::new(3, 2))
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        assert_eq!(statement.total, expected, "{}", statement.member);
+    }
+    // A monthly evaluation shows the monthly goals but pays no quarterly commission.
+    let month = plan
+        .evaluate(&facts, &plan.parse_period("2026-09").unwrap())
+        .unwrap();
+    assert!(month.statements.is_empty());
+    assert!(
+        month
+            .scorecards
+            .iter()
+            .any(|r| r.target.map(|t| t.to_string()) == Some("500000".into()))
+    );
+}
+
+#[test]
+fn reports_are_deterministic_and_measures_merge_like_the_whole() {
+    let plan = plan();
+    let facts = facts();
+    let period = plan.parse_period("FY2027-Q2").unwrap();
+    let once = plan.evaluate(&facts, &period).unwrap().to_json_pretty();
+    let twice = plan.evaluate(&facts, &period).unwrap().to_json_pretty();
+    assert_eq!(once, twice);
+
+    // Measure the facts in three partitions, merge, and evaluate: the same report.
+    let records: Vec<_> = facts.records().collect();
+    let mut merged: Option<kpi_core::Measures> = None;
+    for chunk in records.chunks(records.len() / 3 + 1) {
+        let part = FactTable::from_records(chunk.to_vec()).unwrap();
+        let measures = plan.measure(&part, &period).unwrap();
+        match &mut merged {
+            None => merged = Some(measures),
+            Some(all) => all.merge(&measures).unwrap(),
+        }
+    }
+    let from_parts = plan.evaluate_measures(&merged.unwrap()).unwrap();
+    assert_eq!(from_parts.to_json_pretty(), once);
+}
