@@ -59,9 +59,10 @@ impl Rounding {
 }
 
 /// `numerator / denominator`, or `None` when the denominator is zero (never a panic, never
-/// infinity). The quotient keeps Decimal's full 28-digit precision.
+/// infinity). The quotient keeps Decimal's full 28-significant-digit precision and is
+/// normalised (no trailing zeros: `0.7`, not `0.70`), so a ratio has one written form.
 pub fn ratio(numerator: Decimal, denominator: Decimal) -> Option<Decimal> {
-    numerator.checked_div(denominator)
+    numerator.checked_div(denominator).map(|q| q.normalize())
 }
 
 #[cfg(test)]
@@ -92,5 +93,10 @@ mod tests {
     fn ratio_by_zero_is_none() {
         assert_eq!(ratio(d("1"), Decimal::ZERO), None);
         assert_eq!(ratio(d("3"), d("4")), Some(d("0.75")));
+        assert_eq!(ratio(d("7000.00"), d("10000")).unwrap().to_string(), "0.7");
+        assert_eq!(
+            ratio(d("2"), d("6")).unwrap().to_string(),
+            "0.3333333333333333333333333333"
+        );
     }
 }

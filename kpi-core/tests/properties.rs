@@ -1,0 +1,132 @@
+//! Properties that must hold for all inputs.
+
+use kpi_core::{FactRecord, FactTable, Measures, Plan, ScopeKind};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+const PLAN: &str = r#"
+version = 1
+[org]
+teams = [{ id = "t1", name = "T1" }, { id = "t2", name = "T2" }]
+members = [{ id = "a", name = "A", team = "t1" }, { id = "b", name = "B", team = "t1" }, { id = "c", name = "C", team = "t2" }]
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+filter = 'kind == "order" && status == "won"'
+[metrics.orders]
+aggregate = "count"
+filter = 'kind == "order"'
+[[goals]]
+id = "rep"
+metric = "revenue"
+scope = "member"
+period = "month"
+target = "1000"
+[[goals]]
+id = "team"
+metric = "revenue"
+scope = "team"
+period = "month"
+target = "3000"
+[[goals]]
+id = "company"
+metric = "revenue"
+scope = "company"
+period = "month"
+target = "9000"
+[[goals]]
+id = "count"
+metric = "orders"
+scope = "member"
+period = "month"
+target = "3"
+[[incentives]]
+id = "pay"
+applies_to = "members"
+components = [{ kind = "rate", metric = "revenue", rate = "0.075" }]
+"#;
+
+fn fact() -> impl Strategy<Value = (u8, u8, u8, i64, u32)> {
+    // owner index (3 = not in org, 4 = none), kind, status, amount in cents, day offset.
+    (0u8..5, 0u8..3, 0u8..3, -50_000i64..5_000_000, 0u32..120)
+}
+
+fn records(raw: &[(u8, u8, u8, i64, u32)]) -> Vec<FactRecord> {
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap();
+    raw.iter()
+        .enumerate()
+        .map(|(i, &(owner, kind, status, cents, day))| FactRecord {
+            id: format!("f{i}"),
+            kind: ["order", "payment", "deal"][kind as usize].to_owned(),
+            owner: ["a", "b", "c", "ghost"]
+                .get(owner as usize)
+                .map(|s| (*s).to_owned()),
+            customer: None,
+            amount: Some(Decimal::new(cents, 2)),
+            status: Some(["won", "lost", "open"][status as usize].to_owned()),
+            date: start + chrono::Days::new(u64::from(day)),
+            attributes: Default::default(),
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Measuring partitions and merging them, in any order, is measuring the whole.
+    #[test]
+    fn merged_partitions_evaluate_like_the_whole(raw in prop::collection::vec(fact(), 0..60), cut in 0usize..60) {
+        let plan = Plan::from_toml(PLAN).unwrap();
+        let period = plan.parse_period("2026-03").unwrap();
+        let all = records(&raw);
+        let cut = cut.min(all.len());
+        let whole = plan.measure(&FactTable::from_records(all.clone()).unwrap(), &period).unwrap();
+        let left = plan.measure(&FactTable::from_records(all[..cut].to_vec()).unwrap(), &period).unwrap();
+        let right = plan.measure(&FactTable::from_records(all[cut..].to_vec()).unwrap(), &period).unwrap();
+        let mut left_right: Measures = left.clone();
+        left_right.merge(&right).unwrap();
+        let mut right_left: Measures = right;
+        right_left.merge(&left).unwrap();
+        prop_assert_eq!(&left_right, &right_left);
+        prop_assert_eq!(
+            plan.evaluate_measures(&left_right).unwrap(),
+            plan.evaluate_measures(&whole).unwrap()
+        );
+    }
+
+    /// Roll-ups add up: teams are the sum of their members, the company is the sum of
+    /// members plus unassigned, and attainment is exactly actual / target.
+    #[test]
+    fn roll_ups_add_up_and_nothing_is_dropped(raw in prop::collection::vec(fact(), 0..60)) {
+        let plan = Plan::from_toml(PLAN).unwrap();
+        let period = plan.parse_period("2026-03").unwrap();
+        let all = records(&raw);
+        let report = plan.evaluate(&FactTable::from_records(all.clone()).unwrap(), &period).unwrap();
+        let actual = |goal: &str, id: &str| report.scorecards.iter()
+            .find(|r| r.goal == goal && r.id == id).map_or(Decimal::ZERO, |r| r.actual);
+        prop_assert_eq!(actual("team", "t1"), actual("rep", "a") + actual("rep", "b"));
+        prop_assert_eq!(actual("team", "t2"), actual("rep", "c"));
+        let members: Decimal = ["a", "b", "c", "unassigned"].iter().map(|m| actual("rep", m)).sum();
+        prop_assert_eq!(actual("company", "company"), members);
+        // The company total is every won order in the month, whoever owns it.
+        let expected: Decimal = all.iter()
+            .filter(|r| r.kind == "order" && r.status.as_deref() == Some("won") && period.contains(r.date))
+            .filter_map(|r| r.amount)
+            .sum();
+        prop_assert_eq!(actual("company", "company"), expected);
+        for row in &report.scorecards {
+            if let (Some(target), Some(attainment)) = (row.target, row.attainment) {
+                prop_assert_eq!(attainment, (row.actual / target).normalize());
+            }
+            prop_assert_eq!(row.target.is_none(), row.scope != ScopeKind::Company && row.id == "unassigned");
+        }
+        // Payouts are the rate times the basis, rounded half-up to exactly two places.
+        for statement in &report.statements {
+            for line in &statement.lines {
+                prop_assert_eq!(line.amount.scale(), 2);
+                let exact = line.basis * line.rate;
+                prop_assert!((line.amount - exact).abs() <= Decimal::new(5, 3));
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! Runs the shared vectors in testdata/vectors, which pytest and node --test run too.
+//!
+//! A vector file holds a plan (`plan_toml` text or a `plan` document), `facts`, and
+//! `cases`: each a `period` with either the `expected` report or the expected `error`.
+
+use kpi_core::{Error, FactTable, Plan};
+use serde_json::{Value, json};
+
+const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/vectors");
+
+/// Loads, measures and evaluates one case, as every language's runner does.
+fn run(file: &Value, case: &Value) -> Result<Value, Error> {
+    let plan_source = case.get("plan_toml").or(file.get("plan_toml"));
+    let plan = match plan_source {
+        Some(text) => Plan::from_toml(text.as_str().expect("plan_toml is text"))?,
+        None => Plan::from_json_value(
+            case.get("plan")
+                .or(file.get("plan"))
+                .expect("a plan")
+                .clone(),
+        )?,
+    };
+    let facts = case
+        .get("facts")
+        .or(file.get("facts"))
+        .cloned()
+        .unwrap_or(json!([]));
+    let facts = FactTable::from_json_value(facts)?;
+    let period = plan.parse_period(
+        case.get("period")
+            .and_then(Value::as_str)
+            .unwrap_or("2026-01"),
+    )?;
+    let report = plan.evaluate(&facts, &period)?;
+    Ok(serde_json::to_value(report).expect("serialisable"))
+}
+
+fn check_error(name: &str, err: &Error, expected: &Value) {
+    assert_eq!(err.code(), expected["code"], "{name}: {err}");
+    let location = err.location();
+    if let Some(path) = expected.get("path") {
+        assert_eq!(location.path.as_deref(), path.as_str(), "{name}: {err}");
+    }
+    for (key, actual) in [
+        ("line", location.line.map(u64::from)),
+        ("column", location.column.map(u64::from)),
+        ("row", location.row),
+    ] {
+        if let Some(want) = expected.get(key) {
+            assert_eq!(actual, want.as_u64(), "{name}: {key} of {err}");
+        }
+    }
+}
+
+#[test]
+fn every_vector_passes() {
+    let mut files: Vec<_> = std::fs::read_dir(VECTORS)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    let mut cases = 0;
+    for path in &files {
+        let file: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        for (i, case) in file["cases"].as_array().unwrap().iter().enumerate() {
+            let name = format!(
+                "{}#{i} {}",
+                path.file_name().unwrap().to_string_lossy(),
+                case.get("name").and_then(Value::as_str).unwrap_or("")
+            );
+            match (run(&file, case), case.get("expected"), case.get("error")) {
+                (Ok(report), Some(expected), None) => {
+                    assert_eq!(&report, expected, "{name}: report differs");
+                }
+                (Err(err), None, Some(expected)) => check_error(&name, &err, expected),
+                (Ok(report), _, Some(expected)) => {
+                    panic!("{name}: expected error {expected}, got report {report}")
+                }
+                (Err(err), Some(_), _) => panic!("{name}: unexpected error {err}"),
+                _ => panic!("{name}: a case needs `expected` or `error`"),
+            }
+            cases += 1;
+        }
+    }
+    assert!(cases >= 15, "only {cases} vector cases ran");
+}
+
+#[test]
+fn the_same_input_gives_byte_identical_json() {
+    let file: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{VECTORS}/flat_commission.json")).unwrap(),
+    )
+    .unwrap();
+    let case = &file["cases"][0];
+    let a = serde_json::to_string(&run(&file, case).unwrap()).unwrap();
+    let b = serde_json::to_string(&run(&file, case).unwrap()).unwrap();
+    assert_eq!(a, b);
+}
