@@ -32,6 +32,11 @@ pub enum ErrorKind {
     DataInvalidFact,
     /// Measures of different periods were merged or evaluated together (`data.measures_mismatch`).
     DataMeasuresMismatch,
+    /// A value handed over by a binding has no exact form: a binary float where a decimal
+    /// is expected, a timestamp where a date is expected … (`data.unsupported_value`).
+    DataUnsupportedValue,
+    /// Serialised measures do not parse (`data.invalid_measures`).
+    DataInvalidMeasures,
     /// A period label does not parse, or names an impossible date (`period.invalid_label`).
     PeriodInvalidLabel,
     /// A calendar setting is out of range (`period.invalid_calendar`).
@@ -52,6 +57,8 @@ impl ErrorKind {
             Self::FormulaUnknownField => "formula.unknown_field",
             Self::DataInvalidFact => "data.invalid_fact",
             Self::DataMeasuresMismatch => "data.measures_mismatch",
+            Self::DataUnsupportedValue => "data.unsupported_value",
+            Self::DataInvalidMeasures => "data.invalid_measures",
             Self::PeriodInvalidLabel => "period.invalid_label",
             Self::PeriodInvalidCalendar => "period.invalid_calendar",
         }
@@ -76,6 +83,8 @@ impl ErrorKind {
         Self::FormulaUnknownField,
         Self::DataInvalidFact,
         Self::DataMeasuresMismatch,
+        Self::DataUnsupportedValue,
+        Self::DataInvalidMeasures,
         Self::PeriodInvalidLabel,
         Self::PeriodInvalidCalendar,
     ];

@@ -69,6 +69,21 @@ impl Measures {
         Ok(())
     }
 
+    /// The measures as compact JSON, to ship between processes (for example from Spark
+    /// workers to the driver).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("measures always serialise")
+    }
+
+    /// Reads measures written by [`Measures::to_json`].
+    pub fn from_json(text: &str) -> Result<Measures> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            Error::new(ErrorKind::DataInvalidMeasures, e.inner().to_string())
+                .at_path(e.path().to_string())
+        })
+    }
+
     /// The partial of `metric` for `scope`, zero when absent.
     pub fn get(&self, metric: &str, scope: &str) -> Partial {
         self.metrics

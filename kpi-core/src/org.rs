@@ -60,6 +60,17 @@ pub enum ScopeKind {
     Member,
 }
 
+impl ScopeKind {
+    /// The lowercase name used in plans and reports: `company`, `team` or `member`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ScopeKind::Company => "company",
+            ScopeKind::Team => "team",
+            ScopeKind::Member => "member",
+        }
+    }
+}
+
 impl Org {
     /// Checks ids are unique, not reserved, and that every member's team exists.
     pub fn validate(&self) -> Result<()> {

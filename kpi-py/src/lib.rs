@@ -1,1 +1,555 @@
-//! Python bindings: see python/kpi_core.
+//! Python bindings of kpi-core: conversion and delegation only. The Python package is
+//! `kpi_core` (python/kpi_core), which re-exports these classes and defines the exceptions.
+
+mod convert;
+
+use kpi_core as core;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+use convert::{to_json, to_py_err};
+
+/// A sales plan: calendar, org, metrics, goals and incentives.
+#[pyclass(frozen, module = "kpi_core")]
+struct Plan {
+    inner: core::Plan,
+}
+
+#[pymethods]
+impl Plan {
+    /// Parses and checks a TOML plan.
+    #[staticmethod]
+    fn from_toml(text: &str) -> PyResult<Self> {
+        core::Plan::from_toml(text)
+            .map(|inner| Plan { inner })
+            .map_err(to_py_err)
+    }
+
+    /// Parses and checks a JSON plan.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        core::Plan::from_json(text)
+            .map(|inner| Plan { inner })
+            .map_err(to_py_err)
+    }
+
+    /// Checks a plan given as a dict (the JSON document's shape).
+    #[staticmethod]
+    #[pyo3(signature = (document, *, allow_float = false))]
+    fn from_dict(document: &Bound<'_, PyAny>, allow_float: bool) -> PyResult<Self> {
+        let value = to_json(document, allow_float)?;
+        core::Plan::from_json_value(value)
+            .map(|inner| Plan { inner })
+            .map_err(to_py_err)
+    }
+
+    /// The plan as JSON text.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// The plan as TOML text.
+    fn to_toml(&self) -> String {
+        self.inner.to_toml()
+    }
+
+    /// The plan's name, if it has one.
+    #[getter]
+    fn name(&self) -> Option<String> {
+        self.inner.name.clone()
+    }
+
+    /// The plan document version.
+    #[getter]
+    fn version(&self) -> u32 {
+        self.inner.version
+    }
+
+    /// Parses a period label in the plan's calendar (`2026-03`, `2026-Q1`, `FY2027-Q2`).
+    fn parse_period(&self, label: &str) -> PyResult<Period> {
+        let period = self.inner.parse_period(label).map_err(to_py_err)?;
+        Ok(Period {
+            inner: core::PeriodInfo::from(&period),
+        })
+    }
+
+    /// Measures the facts of `period` into mergeable partial aggregates.
+    fn measure(&self, py: Python<'_>, facts: &FactTable, period: &str) -> PyResult<Measures> {
+        let period = self.inner.parse_period(period).map_err(to_py_err)?;
+        let measures = py
+            .detach(|| self.inner.measure(&facts.inner, &period))
+            .map_err(to_py_err)?;
+        Ok(Measures { inner: measures })
+    }
+
+    /// Evaluates measures (for example merged from partitions) into a report.
+    fn evaluate_measures(&self, measures: &Measures) -> PyResult<Report> {
+        let report = self
+            .inner
+            .evaluate_measures(&measures.inner)
+            .map_err(to_py_err)?;
+        Ok(Report { inner: report })
+    }
+
+    /// Measures and evaluates the facts for the period labelled `period`.
+    fn evaluate(&self, py: Python<'_>, facts: &FactTable, period: &str) -> PyResult<Report> {
+        let period = self.inner.parse_period(period).map_err(to_py_err)?;
+        let report = py
+            .detach(|| self.inner.evaluate(&facts.inner, &period))
+            .map_err(to_py_err)?;
+        Ok(Report { inner: report })
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Plan(name={:?}, metrics={}, goals={}, incentives={})",
+            self.inner.name.as_deref().unwrap_or(""),
+            self.inner.metrics.len(),
+            self.inner.goals.len(),
+            self.inner.incentives.len()
+        )
+    }
+}
+
+/// Facts (orders, payments, deals …), stored by column.
+#[pyclass(frozen, module = "kpi_core")]
+struct FactTable {
+    inner: core::FactTable,
+}
+
+#[pymethods]
+impl FactTable {
+    /// Builds a table from a list of dicts with `id`, `kind`, `date` and optionally
+    /// `owner`, `customer`, `amount`, `status` and `attributes`.
+    #[staticmethod]
+    #[pyo3(signature = (records, *, allow_float = false))]
+    fn from_records(records: &Bound<'_, PyAny>, allow_float: bool) -> PyResult<Self> {
+        let value = to_json(records, allow_float)?;
+        core::FactTable::from_json_value(value)
+            .map(|inner| FactTable { inner })
+            .map_err(to_py_err)
+    }
+
+    /// Builds a table from a JSON array of records.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        core::FactTable::from_json(text)
+            .map(|inner| FactTable { inner })
+            .map_err(to_py_err)
+    }
+
+    /// Builds a table from JSON Lines, one record per line.
+    #[staticmethod]
+    fn from_json_lines(text: &str) -> PyResult<Self> {
+        core::FactTable::from_json_lines(text)
+            .map(|inner| FactTable { inner })
+            .map_err(to_py_err)
+    }
+
+    /// The records as dicts (amounts as `decimal.Decimal`, dates as `datetime.date`).
+    fn to_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let list = PyList::empty(py);
+        for record in self.inner.records() {
+            let dict = PyDict::new(py);
+            dict.set_item("id", &record.id)?;
+            dict.set_item("kind", &record.kind)?;
+            dict.set_item("owner", &record.owner)?;
+            dict.set_item("customer", &record.customer)?;
+            dict.set_item("amount", record.amount)?;
+            dict.set_item("status", &record.status)?;
+            dict.set_item("date", record.date)?;
+            let attributes = PyDict::new(py);
+            for (name, value) in &record.attributes {
+                match value {
+                    core::Attribute::Bool(b) => attributes.set_item(name, b)?,
+                    core::Attribute::Text(t) => attributes.set_item(name, t)?,
+                    core::Attribute::Number(n) => attributes.set_item(name, n)?,
+                }
+            }
+            dict.set_item("attributes", attributes)?;
+            list.append(dict)?;
+        }
+        Ok(list)
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("FactTable(len={})", self.inner.len())
+    }
+}
+
+/// A half-open period `[start, end)` with its label and grain.
+#[pyclass(frozen, eq, module = "kpi_core")]
+#[derive(PartialEq)]
+struct Period {
+    inner: core::PeriodInfo,
+}
+
+#[pymethods]
+impl Period {
+    /// The label, for example `2026-Q3` or `FY2027-Q2`.
+    #[getter]
+    fn label(&self) -> &str {
+        &self.inner.label
+    }
+    /// `month`, `quarter` or `year`.
+    #[getter]
+    fn grain(&self) -> &'static str {
+        self.inner.grain.name()
+    }
+    /// The first day.
+    #[getter]
+    fn start(&self) -> chrono::NaiveDate {
+        self.inner.start
+    }
+    /// The first day after the period (exclusive end).
+    #[getter]
+    fn end(&self) -> chrono::NaiveDate {
+        self.inner.end
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        period_dict(py, &self.inner)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Period('{}', start={}, end={})",
+            self.inner.label, self.inner.start, self.inner.end
+        )
+    }
+}
+
+/// Partial aggregates per metric and member for one period; merge partitions with `merge`.
+#[pyclass(module = "kpi_core")]
+struct Measures {
+    inner: core::Measures,
+}
+
+#[pymethods]
+impl Measures {
+    /// Adds `other` (of the same period) into these measures.
+    fn merge(&mut self, other: PyRef<'_, Measures>) -> PyResult<()> {
+        self.inner.merge(&other.inner).map_err(to_py_err)
+    }
+    /// The measured period.
+    #[getter]
+    fn period(&self) -> Period {
+        Period {
+            inner: self.inner.period.clone(),
+        }
+    }
+    /// The measures as JSON text (to ship between processes).
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+    /// Reads measures written by `to_json`.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        core::Measures::from_json(text)
+            .map(|inner| Measures { inner })
+            .map_err(to_py_err)
+    }
+    /// metric → member id (or `unassigned`) → {sum, count, missing}.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let metrics = PyDict::new(py);
+        for (metric, scopes) in &self.inner.metrics {
+            let by_scope = PyDict::new(py);
+            for (scope, partial) in scopes {
+                let d = PyDict::new(py);
+                d.set_item("sum", partial.sum)?;
+                d.set_item("count", partial.count)?;
+                d.set_item("missing", partial.missing)?;
+                by_scope.set_item(scope, d)?;
+            }
+            metrics.set_item(metric, by_scope)?;
+        }
+        let dict = PyDict::new(py);
+        dict.set_item("period", period_dict(py, &self.inner.period)?)?;
+        dict.set_item("metrics", metrics)?;
+        Ok(dict)
+    }
+}
+
+/// A goal's actual against its target for one scope.
+#[pyclass(frozen, module = "kpi_core")]
+struct ScorecardRow {
+    inner: core::ScorecardRow,
+}
+
+#[pymethods]
+impl ScorecardRow {
+    #[getter]
+    fn goal(&self) -> &str {
+        &self.inner.goal
+    }
+    #[getter]
+    fn metric(&self) -> &str {
+        &self.inner.metric
+    }
+    #[getter]
+    fn scope(&self) -> &'static str {
+        self.inner.scope.name()
+    }
+    #[getter]
+    fn id(&self) -> &str {
+        &self.inner.id
+    }
+    #[getter]
+    fn name(&self) -> &str {
+        &self.inner.name
+    }
+    #[getter]
+    fn team(&self) -> Option<&str> {
+        self.inner.team.as_deref()
+    }
+    #[getter]
+    fn actual(&self) -> rust_decimal::Decimal {
+        self.inner.actual
+    }
+    #[getter]
+    fn target(&self) -> Option<rust_decimal::Decimal> {
+        self.inner.target
+    }
+    #[getter]
+    fn attainment(&self) -> Option<rust_decimal::Decimal> {
+        self.inner.attainment
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let r = &self.inner;
+        let d = PyDict::new(py);
+        d.set_item("goal", &r.goal)?;
+        d.set_item("metric", &r.metric)?;
+        d.set_item("scope", r.scope.name())?;
+        d.set_item("id", &r.id)?;
+        d.set_item("name", &r.name)?;
+        d.set_item("team", &r.team)?;
+        d.set_item("actual", r.actual)?;
+        d.set_item("target", r.target)?;
+        d.set_item("attainment", r.attainment)?;
+        Ok(d)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "ScorecardRow(goal='{}', id='{}', actual={}, target={}, attainment={})",
+            self.inner.goal,
+            self.inner.id,
+            self.inner.actual,
+            self.inner.target.map_or("None".into(), |t| t.to_string()),
+            self.inner
+                .attainment
+                .map_or("None".into(), |t| t.to_string())
+        )
+    }
+}
+
+/// One payout line of a statement.
+#[pyclass(frozen, module = "kpi_core")]
+struct PayoutLine {
+    inner: core::PayoutLine,
+}
+
+#[pymethods]
+impl PayoutLine {
+    #[getter]
+    fn incentive(&self) -> &str {
+        &self.inner.incentive
+    }
+    #[getter]
+    fn component(&self) -> usize {
+        self.inner.component
+    }
+    #[getter]
+    fn metric(&self) -> &str {
+        &self.inner.metric
+    }
+    #[getter]
+    fn basis(&self) -> rust_decimal::Decimal {
+        self.inner.basis
+    }
+    #[getter]
+    fn rate(&self) -> rust_decimal::Decimal {
+        self.inner.rate
+    }
+    #[getter]
+    fn amount(&self) -> rust_decimal::Decimal {
+        self.inner.amount
+    }
+    #[getter]
+    fn explanation(&self) -> &str {
+        &self.inner.explanation
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let l = &self.inner;
+        let d = PyDict::new(py);
+        d.set_item("incentive", &l.incentive)?;
+        d.set_item("component", l.component)?;
+        d.set_item("metric", &l.metric)?;
+        d.set_item("basis", l.basis)?;
+        d.set_item("rate", l.rate)?;
+        d.set_item("amount", l.amount)?;
+        d.set_item("explanation", &l.explanation)?;
+        Ok(d)
+    }
+    fn __repr__(&self) -> String {
+        format!("PayoutLine('{}')", self.inner.explanation)
+    }
+}
+
+/// What one member earns in the period.
+#[pyclass(frozen, module = "kpi_core")]
+struct Statement {
+    inner: core::Statement,
+}
+
+#[pymethods]
+impl Statement {
+    #[getter]
+    fn member(&self) -> &str {
+        &self.inner.member
+    }
+    #[getter]
+    fn name(&self) -> &str {
+        &self.inner.name
+    }
+    #[getter]
+    fn team(&self) -> &str {
+        &self.inner.team
+    }
+    #[getter]
+    fn lines(&self) -> Vec<PayoutLine> {
+        self.inner
+            .lines
+            .iter()
+            .map(|l| PayoutLine { inner: l.clone() })
+            .collect()
+    }
+    #[getter]
+    fn total(&self) -> rust_decimal::Decimal {
+        self.inner.total
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("member", &self.inner.member)?;
+        d.set_item("name", &self.inner.name)?;
+        d.set_item("team", &self.inner.team)?;
+        let lines = PyList::empty(py);
+        for line in self.lines() {
+            lines.append(line.to_dict(py)?)?;
+        }
+        d.set_item("lines", lines)?;
+        d.set_item("total", self.inner.total)?;
+        Ok(d)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Statement(member='{}', total={})",
+            self.inner.member, self.inner.total
+        )
+    }
+}
+
+/// Scorecards and statements for one period.
+#[pyclass(frozen, module = "kpi_core")]
+struct Report {
+    inner: core::Report,
+}
+
+#[pymethods]
+impl Report {
+    /// The evaluated period.
+    #[getter]
+    fn period(&self) -> Period {
+        Period {
+            inner: self.inner.period.clone(),
+        }
+    }
+    /// One row per goal and scope.
+    #[getter]
+    fn scorecards(&self) -> Vec<ScorecardRow> {
+        self.inner
+            .scorecards
+            .iter()
+            .map(|r| ScorecardRow { inner: r.clone() })
+            .collect()
+    }
+    /// One statement per member.
+    #[getter]
+    fn statements(&self) -> Vec<Statement> {
+        self.inner
+            .statements
+            .iter()
+            .map(|s| Statement { inner: s.clone() })
+            .collect()
+    }
+    /// The sum of all statement totals.
+    #[getter]
+    fn total_payout(&self) -> rust_decimal::Decimal {
+        self.inner.total_payout()
+    }
+    /// The whole report as dicts and lists, with `Decimal` and `date` values.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("period", period_dict(py, &self.inner.period)?)?;
+        let rows = PyList::empty(py);
+        for row in self.scorecards() {
+            rows.append(row.to_dict(py)?)?;
+        }
+        d.set_item("scorecards", rows)?;
+        let statements = PyList::empty(py);
+        for statement in self.statements() {
+            statements.append(statement.to_dict(py)?)?;
+        }
+        d.set_item("statements", statements)?;
+        Ok(d)
+    }
+    /// The report as JSON text, byte-identical to Rust's and JavaScript's.
+    fn to_json(&self) -> String {
+        serde_json::to_string(&self.inner).expect("a report serialises")
+    }
+    /// The report as aligned text tables.
+    fn to_text(&self) -> String {
+        self.inner.to_text()
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Report(period='{}', scorecards={}, statements={})",
+            self.inner.period.label,
+            self.inner.scorecards.len(),
+            self.inner.statements.len()
+        )
+    }
+}
+
+fn period_dict<'py>(py: Python<'py>, p: &core::PeriodInfo) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("label", &p.label)?;
+    d.set_item("grain", p.grain.name())?;
+    d.set_item("start", p.start)?;
+    d.set_item("end", p.end)?;
+    Ok(d)
+}
+
+/// The native module, re-exported by the `kpi_core` package.
+#[pymodule]
+fn _kpi_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("PLAN_VERSION", core::PLAN_VERSION)?;
+    m.add(
+        "ERROR_CODES",
+        core::ErrorKind::ALL
+            .iter()
+            .map(|k| k.code())
+            .collect::<Vec<_>>(),
+    )?;
+    m.add_class::<Plan>()?;
+    m.add_class::<FactTable>()?;
+    m.add_class::<Period>()?;
+    m.add_class::<Measures>()?;
+    m.add_class::<Report>()?;
+    m.add_class::<ScorecardRow>()?;
+    m.add_class::<Statement>()?;
+    m.add_class::<PayoutLine>()?;
+    Ok(())
+}

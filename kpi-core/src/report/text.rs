@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::{Report, group_thousands};
-use crate::org::{ScopeKind, UNASSIGNED};
+use crate::org::UNASSIGNED;
 
 impl Report {
     /// The report as text: one scorecard table per goal (with totals over members or
@@ -37,7 +37,7 @@ impl Report {
             ])];
             for row in &rows {
                 table.push(row_of([
-                    scope_name(row.scope),
+                    row.scope.name(),
                     &row.name,
                     row.team.as_deref().unwrap_or(""),
                     &group_thousands(row.actual),
@@ -98,14 +98,6 @@ impl Report {
 
 fn row_of<const N: usize>(cells: [&str; N]) -> Vec<String> {
     cells.iter().map(|c| (*c).to_owned()).collect()
-}
-
-fn scope_name(scope: ScopeKind) -> &'static str {
-    match scope {
-        ScopeKind::Company => "company",
-        ScopeKind::Team => "team",
-        ScopeKind::Member => "member",
-    }
 }
 
 /// `0.900001` → `90.0%` (display only: the report keeps the exact value).

@@ -1,0 +1,43 @@
+"""kpi_core: one exact definition of sales KPIs, goals and incentives.
+
+The same plan and facts give the same report, to the cent, as the Rust crate and the
+JavaScript package. Amounts are ``decimal.Decimal``, dates are ``datetime.date``.
+
+>>> import kpi_core
+>>> plan = kpi_core.Plan.from_toml(open("plan.toml").read())      # doctest: +SKIP
+>>> report = plan.evaluate(facts, "2026-Q3")                      # doctest: +SKIP
+"""
+
+from kpi_core._kpi_core import (
+    ERROR_CODES,
+    PLAN_VERSION,
+    FactTable,
+    Measures,
+    PayoutLine,
+    Period,
+    Plan,
+    Report,
+    ScorecardRow,
+    Statement,
+    __version__,
+)
+from kpi_core.errors import DataError, FormulaError, KpiError, PeriodError, PlanError
+
+__all__ = [
+    "ERROR_CODES",
+    "PLAN_VERSION",
+    "DataError",
+    "FactTable",
+    "FormulaError",
+    "KpiError",
+    "Measures",
+    "PayoutLine",
+    "Period",
+    "PeriodError",
+    "Plan",
+    "PlanError",
+    "Report",
+    "ScorecardRow",
+    "Statement",
+    "__version__",
+]

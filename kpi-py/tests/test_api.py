@@ -1,0 +1,139 @@
+"""The Python API beyond the vectors: objects, conversions, errors, the sample company."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from decimal import Decimal
+
+import pytest
+
+import kpi_core
+from conftest import SAMPLE
+
+PLAN = """
+version = 1
+[org]
+teams = [{ id = "east", name = "华东" }]
+members = [{ id = "zhang.san", name = "张三", team = "east" }]
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+filter = 'kind == "order" && status == "won"'
+[[goals]]
+id = "rep-revenue"
+metric = "revenue"
+scope = "member"
+period = "month"
+target = "500000"
+[[incentives]]
+id = "commission"
+applies_to = "members"
+components = [{ kind = "rate", metric = "revenue", rate = "0.03" }]
+"""
+
+
+def order(i: int, amount, day: int = 2, owner: str = "zhang.san") -> dict:
+    return {"id": f"o{i}", "kind": "order", "owner": owner, "amount": amount,
+            "status": "won", "date": datetime.date(2026, 3, day)}
+
+
+def test_rows_are_objects_with_decimals_and_dates() -> None:
+    plan = kpi_core.Plan.from_toml(PLAN)
+    facts = kpi_core.FactTable.from_records([order(1, Decimal("300000.00")), order(2, "150000.50"), order(3, 7)])
+    report = plan.evaluate(facts, "2026-03")
+    row = report.scorecards[0]
+    assert (row.goal, row.scope, row.id, row.name, row.team) == ("rep-revenue", "member", "zhang.san", "张三", "east")
+    assert row.actual == Decimal("450007.50") and isinstance(row.actual, Decimal)
+    assert row.target == Decimal("500000")
+    assert row.attainment == Decimal("0.900015")
+    assert report.period.start == datetime.date(2026, 3, 1)
+    assert report.period.end == datetime.date(2026, 4, 1)
+    assert report.period.label == "2026-03" and report.period.grain == "month"
+    statement = report.statements[0]
+    assert statement.total == Decimal("13500.23")  # 450007.50 * 0.03 = 13500.225 -> half-up
+    assert statement.lines[0].explanation == "3% of revenue 450,007.50 = 13,500.23"
+    assert report.total_payout == Decimal("13500.23")
+    assert report.to_dict()["statements"][0]["lines"][0]["amount"] == Decimal("13500.23")
+    assert "张三" in report.to_text()
+
+
+def test_floats_are_refused_unless_allowed() -> None:
+    with pytest.raises(kpi_core.DataError) as caught:
+        kpi_core.FactTable.from_records([order(1, 0.1)])
+    assert caught.value.code == "data.unsupported_value"
+    assert caught.value.path == "[0].amount"
+    facts = kpi_core.FactTable.from_records([order(1, 0.1)], allow_float=True)
+    assert facts.to_records()[0]["amount"] == Decimal("0.1")
+
+
+def test_timestamps_and_odd_types_are_refused() -> None:
+    record = order(1, "1")
+    record["date"] = datetime.datetime(2026, 3, 1, 12, 0)
+    with pytest.raises(kpi_core.DataError, match="datetime"):
+        kpi_core.FactTable.from_records([record])
+    with pytest.raises(kpi_core.DataError):
+        kpi_core.FactTable.from_records([{**order(1, "1"), "amount": object()}])
+    with pytest.raises(kpi_core.DataError, match="not a finite decimal"):
+        kpi_core.FactTable.from_records([order(1, Decimal("NaN"))])
+
+
+def test_records_round_trip() -> None:
+    records = [order(1, Decimal("12.30")), {"id": "s1", "kind": "survey", "date": datetime.date(2026, 3, 1),
+                                             "attributes": {"score": 5, "channel": "web", "repeat": True}}]
+    back = kpi_core.FactTable.from_records(records).to_records()
+    assert back[0]["amount"] == Decimal("12.30") and back[0]["date"] == datetime.date(2026, 3, 2)
+    assert back[1]["attributes"] == {"channel": "web", "repeat": True, "score": Decimal("5")}
+    assert back[1]["owner"] is None
+    assert len(kpi_core.FactTable.from_records(records)) == 2
+
+
+def test_errors_carry_code_and_location() -> None:
+    with pytest.raises(kpi_core.PlanError) as caught:
+        kpi_core.Plan.from_toml(PLAN.replace('metric = "revenue"', 'metric = "revnue"'))
+    err = caught.value
+    assert err.code == "plan.unknown_metric" and err.path == "goals[0].metric"
+    assert "did you mean `revenue`" in str(err)
+    with pytest.raises(kpi_core.FormulaError) as caught:
+        kpi_core.Plan.from_toml(PLAN.replace('kind == "order"', 'kind = "order"'))
+    assert (caught.value.line, caught.value.column) == (1, 6)
+    with pytest.raises(kpi_core.PeriodError):
+        kpi_core.Plan.from_toml(PLAN).parse_period("2026-Q5")
+    with pytest.raises(kpi_core.PlanError) as caught:
+        kpi_core.Plan.from_json("{not json")
+    assert caught.value.code == "plan.syntax" and caught.value.line == 1
+    assert set(kpi_core.ERROR_CODES) >= {"plan.invalid", "data.invalid_fact", "formula.syntax"}
+
+
+def test_unassigned_facts_are_counted_not_dropped() -> None:
+    plan = kpi_core.Plan.from_toml(PLAN)
+    facts = kpi_core.FactTable.from_records([order(1, "100"), order(2, "50", owner="someone.else")])
+    rows = {row.id: row for row in plan.evaluate(facts, "2026-03").scorecards}
+    assert rows["unassigned"].actual == Decimal("50") and rows["unassigned"].target is None
+    assert rows["zhang.san"].actual == Decimal("100")
+
+
+def test_plan_round_trips_through_json_and_toml() -> None:
+    plan = kpi_core.Plan.from_toml(PLAN)
+    assert kpi_core.Plan.from_json(plan.to_json()).to_json() == plan.to_json()
+    assert kpi_core.Plan.from_toml(plan.to_toml()).to_json() == plan.to_json()
+    assert kpi_core.Plan.from_dict(json.loads(plan.to_json())).to_json() == plan.to_json()
+    assert plan.version == kpi_core.PLAN_VERSION == 1
+
+
+def test_sample_company_measures_merge_across_partitions() -> None:
+    plan = kpi_core.Plan.from_toml((SAMPLE / "plan.toml").read_text(encoding="utf-8"))
+    lines = (SAMPLE / "facts.jsonl").read_text(encoding="utf-8").splitlines()
+    whole = plan.evaluate(kpi_core.FactTable.from_json_lines("\n".join(lines)), "FY2027-Q2")
+    half = len(lines) // 2
+    left = plan.measure(kpi_core.FactTable.from_json_lines("\n".join(lines[:half])), "FY2027-Q2")
+    right = plan.measure(kpi_core.FactTable.from_json_lines("\n".join(lines[half:])), "FY2027-Q2")
+    shipped = kpi_core.Measures.from_json(right.to_json())
+    left.merge(shipped)
+    assert plan.evaluate_measures(left).to_json() == whole.to_json()
+    assert left.period.label == "FY2027-Q2"
+    assert left.to_dict()["metrics"]["revenue"]["unassigned"]["count"] > 0
+    assert len(whole.statements) == 12
+    with pytest.raises(kpi_core.DataError) as caught:
+        left.merge(plan.measure(kpi_core.FactTable.from_json_lines(lines[0]), "FY2027-Q1"))
+    assert caught.value.code == "data.measures_mismatch"
