@@ -40,6 +40,9 @@ impl Partial {
 /// Scopes with no matching fact are absent: their sum is 0 and their count 0.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+// `Measures` is the JavaScript class; its plain-object form is `MeasuresDocument`.
+#[cfg_attr(feature = "typescript", tsify(rename = "MeasuresDocument"))]
+#[cfg_attr(feature = "typescript", tsify(hashmap_as_object))]
 pub struct Measures {
     /// The period measured.
     pub period: PeriodInfo,

@@ -26,6 +26,9 @@ pub const PLAN_VERSION: u32 = 1;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+// In TypeScript the document is `PlanDocument`: `Plan` is the class that wraps it.
+#[cfg_attr(feature = "typescript", tsify(rename = "PlanDocument"))]
+#[cfg_attr(feature = "typescript", tsify(hashmap_as_object))]
 pub struct Plan {
     /// The document version; must be [`PLAN_VERSION`].
     pub version: u32,

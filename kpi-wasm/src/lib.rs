@@ -1,1 +1,258 @@
-//! JavaScript bindings.
+//! JavaScript bindings of kpi-core (the npm package `kpi-core`): conversion and delegation
+//! only. Results are plain objects with decimals as strings and dates as `"YYYY-MM-DD"`;
+//! errors are `Error` objects with `.code` and the location fields.
+
+use kpi_core as core;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+/// Converts a core error into a JS `Error` with `name` (`PlanError`, `FormulaError`,
+/// `DataError`, `PeriodError`), `code`, `path`, `line`, `column` and `row`.
+fn to_js_err(err: &core::Error) -> JsValue {
+    let js = js_sys::Error::new(&err.to_string());
+    let name = match err.kind().category() {
+        "plan" => "PlanError",
+        "formula" => "FormulaError",
+        "data" => "DataError",
+        "period" => "PeriodError",
+        _ => "KpiError",
+    };
+    js.set_name(name);
+    let location = err.location();
+    let set = |key: &str, value: JsValue| {
+        // Setting a property on a fresh Error object cannot fail.
+        let _ = js_sys::Reflect::set(&js, &JsValue::from_str(key), &value);
+    };
+    set("code", JsValue::from_str(err.code()));
+    set(
+        "path",
+        location
+            .path
+            .as_deref()
+            .map_or(JsValue::NULL, JsValue::from_str),
+    );
+    set("line", location.line.map_or(JsValue::NULL, JsValue::from));
+    set(
+        "column",
+        location.column.map_or(JsValue::NULL, JsValue::from),
+    );
+    set(
+        "row",
+        location
+            .row
+            .map_or(JsValue::NULL, |r| JsValue::from(r as f64)),
+    );
+    js.into()
+}
+
+fn map_err<T>(result: core::Result<T>) -> Result<T, JsValue> {
+    result.map_err(|e| to_js_err(&e))
+}
+
+/// Serialises a result as a plain JS object (maps as objects, `None` as `null`).
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
+}
+
+/// Reads a JS value (object, array) as the JSON document the core checks.
+fn from_js(value: JsValue) -> Result<serde_json::Value, JsValue> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| {
+        to_js_err(&core::Error::new(
+            core::ErrorKind::DataUnsupportedValue,
+            format!("cannot read the value: {e}"),
+        ))
+    })
+}
+
+/// A sales plan: calendar, org, metrics, goals and incentives.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Plan {
+    inner: core::Plan,
+}
+
+#[wasm_bindgen]
+impl Plan {
+    /// Parses and checks a TOML plan.
+    #[wasm_bindgen(js_name = fromToml)]
+    pub fn from_toml(text: &str) -> Result<Plan, JsValue> {
+        map_err(core::Plan::from_toml(text)).map(|inner| Plan { inner })
+    }
+
+    /// Parses and checks a JSON plan.
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(text: &str) -> Result<Plan, JsValue> {
+        map_err(core::Plan::from_json(text)).map(|inner| Plan { inner })
+    }
+
+    /// Checks a plan given as a plain object (the JSON document's shape).
+    #[wasm_bindgen(js_name = fromObject)]
+    pub fn from_object(
+        #[wasm_bindgen(unchecked_param_type = "PlanDocument")] document: JsValue,
+    ) -> Result<Plan, JsValue> {
+        map_err(core::Plan::from_json_value(from_js(document)?)).map(|inner| Plan { inner })
+    }
+
+    /// The plan as JSON text.
+    #[wasm_bindgen(js_name = toJson)]
+    pub fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// The plan as TOML text.
+    #[wasm_bindgen(js_name = toToml)]
+    pub fn to_toml(&self) -> String {
+        self.inner.to_toml()
+    }
+
+    /// The plan as a plain object.
+    #[wasm_bindgen(js_name = toObject, unchecked_return_type = "PlanDocument")]
+    pub fn to_object(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner)
+    }
+
+    /// The plan's name, if it has one.
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> Option<String> {
+        self.inner.name.clone()
+    }
+
+    /// The plan document version.
+    #[wasm_bindgen(getter)]
+    pub fn version(&self) -> u32 {
+        self.inner.version
+    }
+
+    /// Parses a period label in the plan's calendar (`2026-03`, `2026-Q1`, `FY2027-Q2`).
+    #[wasm_bindgen(js_name = parsePeriod, unchecked_return_type = "PeriodInfo")]
+    pub fn parse_period(&self, label: &str) -> Result<JsValue, JsValue> {
+        let period = map_err(self.inner.parse_period(label))?;
+        to_js(&core::PeriodInfo::from(&period))
+    }
+
+    /// Measures the facts of `period` into mergeable partial aggregates.
+    pub fn measure(&self, facts: &FactTable, period: &str) -> Result<Measures, JsValue> {
+        let period = map_err(self.inner.parse_period(period))?;
+        map_err(self.inner.measure(&facts.inner, &period)).map(|inner| Measures { inner })
+    }
+
+    /// Evaluates measures (for example merged from partitions) into a report.
+    #[wasm_bindgen(js_name = evaluateMeasures, unchecked_return_type = "Report")]
+    pub fn evaluate_measures(&self, measures: &Measures) -> Result<JsValue, JsValue> {
+        to_js(&map_err(self.inner.evaluate_measures(&measures.inner))?)
+    }
+
+    /// Measures and evaluates the facts for the period labelled `period`.
+    #[wasm_bindgen(unchecked_return_type = "Report")]
+    pub fn evaluate(&self, facts: &FactTable, period: &str) -> Result<JsValue, JsValue> {
+        let period = map_err(self.inner.parse_period(period))?;
+        to_js(&map_err(self.inner.evaluate(&facts.inner, &period))?)
+    }
+}
+
+/// Facts (orders, payments, deals …), stored by column.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct FactTable {
+    inner: core::FactTable,
+}
+
+#[wasm_bindgen]
+impl FactTable {
+    /// Builds a table from an array of plain objects (`FactRecord`).
+    #[wasm_bindgen(js_name = fromRecords)]
+    pub fn from_records(
+        #[wasm_bindgen(unchecked_param_type = "FactRecord[]")] records: JsValue,
+    ) -> Result<FactTable, JsValue> {
+        map_err(core::FactTable::from_json_value(from_js(records)?))
+            .map(|inner| FactTable { inner })
+    }
+
+    /// Builds a table from a JSON array of records.
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(text: &str) -> Result<FactTable, JsValue> {
+        map_err(core::FactTable::from_json(text)).map(|inner| FactTable { inner })
+    }
+
+    /// Builds a table from JSON Lines, one record per line.
+    #[wasm_bindgen(js_name = fromJsonLines)]
+    pub fn from_json_lines(text: &str) -> Result<FactTable, JsValue> {
+        map_err(core::FactTable::from_json_lines(text)).map(|inner| FactTable { inner })
+    }
+
+    /// The records as plain objects.
+    #[wasm_bindgen(js_name = toRecords, unchecked_return_type = "FactRecord[]")]
+    pub fn to_records(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.records().collect::<Vec<_>>())
+    }
+
+    /// The number of facts.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> usize {
+        self.inner.len()
+    }
+}
+
+/// Partial aggregates per metric and member for one period; merge partitions with `merge`.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Measures {
+    inner: core::Measures,
+}
+
+#[wasm_bindgen]
+impl Measures {
+    /// Adds `other` (of the same period) into these measures.
+    pub fn merge(&mut self, other: &Measures) -> Result<(), JsValue> {
+        map_err(self.inner.merge(&other.inner))
+    }
+
+    /// The measures as JSON text.
+    #[wasm_bindgen(js_name = toJson)]
+    pub fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// Reads measures written by `toJson`.
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(text: &str) -> Result<Measures, JsValue> {
+        map_err(core::Measures::from_json(text)).map(|inner| Measures { inner })
+    }
+
+    /// The measures as a plain object.
+    #[wasm_bindgen(js_name = toObject, unchecked_return_type = "MeasuresDocument")]
+    pub fn to_object(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner)
+    }
+}
+
+/// A report (as returned by `evaluate`) as aligned text tables.
+#[wasm_bindgen(js_name = reportToText)]
+pub fn report_to_text(
+    #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
+) -> Result<String, JsValue> {
+    let report: core::Report = serde_wasm_bindgen::from_value(report).map_err(|e| {
+        to_js_err(&core::Error::new(
+            core::ErrorKind::DataUnsupportedValue,
+            format!("not a report: {e}"),
+        ))
+    })?;
+    Ok(report.to_text())
+}
+
+/// The version of the package (the Cargo version).
+#[wasm_bindgen(js_name = version)]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// Every stable error code.
+#[wasm_bindgen(js_name = errorCodes)]
+pub fn error_codes() -> Vec<String> {
+    core::ErrorKind::ALL
+        .iter()
+        .map(|k| k.code().to_owned())
+        .collect()
+}

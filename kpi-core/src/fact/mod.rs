@@ -22,6 +22,7 @@ use crate::error::{Error, ErrorKind, Location, Result};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", tsify(hashmap_as_object))]
 pub struct FactRecord {
     /// Unique id of the fact, for example the CRM record id.
     pub id: String,
@@ -49,18 +50,44 @@ pub struct FactRecord {
     pub attributes: BTreeMap<String, Attribute>,
 }
 
-/// The value of a fact attribute.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The value of a fact attribute: a JSON boolean, string or number.
+///
+/// A number is kept as an exact decimal and written back as a JSON number, so records
+/// round-trip. (A number that a binary float cannot hold exactly, such as one with 20
+/// significant digits, is written as a string, which reads back as text.)
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum Attribute {
     /// `true` or `false`.
     Bool(bool),
-    /// A JSON string or TOML string.
+    /// A string.
     Text(String),
-    /// A number (JSON or TOML number).
-    #[cfg_attr(feature = "typescript", tsify(type = "number"))]
-    Number(Decimal),
+    /// A number.
+    Number(#[cfg_attr(feature = "typescript", tsify(type = "number"))] Decimal),
+}
+
+impl Serialize for Attribute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Attribute::Bool(b) => serializer.serialize_bool(*b),
+            Attribute::Text(t) => serializer.serialize_str(t),
+            Attribute::Number(n) => {
+                if let Ok(i) = i64::try_from(*n) {
+                    if Decimal::from(i) == *n {
+                        return serializer.serialize_i64(i);
+                    }
+                }
+                let float: f64 = n.to_string().parse().unwrap_or(f64::NAN);
+                // Rust prints the shortest text that reads back as the same f64.
+                if float.to_string().parse::<Decimal>().ok() == Some(n.normalize()) {
+                    serializer.serialize_f64(float)
+                } else {
+                    serializer.collect_str(n)
+                }
+            }
+        }
+    }
 }
 
 /// The standard columns a filter can name.
@@ -350,6 +377,16 @@ mod tests {
             Attribute::Number(Decimal::from(5))
         );
         assert_eq!(records[1].owner, None);
+        // Numeric attributes stay numbers through JSON, so they stay numbers on reading.
+        let json = serde_json::to_string(&records[1]).unwrap();
+        assert!(json.contains(r#""score":5"#), "{json}");
+        let record: FactRecord = serde_json::from_str(
+            r#"{"id": "x", "kind": "k", "date": "2026-01-01", "attributes": {"r": 0.25, "n": -3}}"#,
+        )
+        .unwrap();
+        let again: FactRecord =
+            serde_json::from_str(&serde_json::to_string(&record).unwrap()).unwrap();
+        assert_eq!(again, record);
     }
 
     #[test]

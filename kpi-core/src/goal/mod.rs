@@ -27,6 +27,7 @@ use crate::period::{Calendar, Grain, Period};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", tsify(hashmap_as_object))]
 pub struct Goal {
     /// Unique id of the goal.
     pub id: String,

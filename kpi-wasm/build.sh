@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds the npm package into kpi-wasm/pkg: the release wasm (profile `wasm`: size-optimised,
+# LTO) and the JS glue for Node (CommonJS), browsers (`web`, ESM with an init function) and
+# bundlers (ESM). Needs the wasm32 target and wasm-bindgen-cli at the version of the
+# `wasm-bindgen` crate in Cargo.lock (.ci/run installs both).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+cd "$root"
+cargo build -p kpi-wasm --target wasm32-unknown-unknown --profile wasm --locked
+wasm="$root/target/wasm32-unknown-unknown/wasm/kpi_wasm.wasm"
+rm -rf "$here/pkg"
+for target in nodejs web bundler; do
+  wasm-bindgen --target "$target" --out-dir "$here/pkg/$target" "$wasm"
+done
+# The web and bundler glue is ES modules; the Node glue is CommonJS.
+echo '{ "type": "module" }' > "$here/pkg/web/package.json"
+echo '{ "type": "module" }' > "$here/pkg/bundler/package.json"
+echo '{ "type": "commonjs" }' > "$here/pkg/nodejs/package.json"
+ls -l "$here"/pkg/*/kpi_wasm_bg.wasm | awk '{print "built " $NF ": " $5 " bytes"}'

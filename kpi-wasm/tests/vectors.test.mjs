@@ -1,0 +1,50 @@
+// The shared vectors in kpi-core/testdata/vectors, run from JavaScript: the same reports,
+// as plain objects with decimals as strings, and the same error codes and locations.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+
+import { FactTable, Plan } from "kpi-core";
+
+const VECTORS = fileURLToPath(new URL("../../kpi-core/testdata/vectors/", import.meta.url));
+
+function run(doc, c) {
+  const planToml = c.plan_toml ?? doc.plan_toml;
+  const plan = planToml !== undefined ? Plan.fromToml(planToml) : Plan.fromObject(c.plan ?? doc.plan);
+  const facts = FactTable.fromRecords(c.facts ?? doc.facts ?? []);
+  return plan.evaluate(facts, c.period ?? "2026-01");
+}
+
+const FAMILY = { plan: "PlanError", formula: "FormulaError", data: "DataError", period: "PeriodError" };
+let cases = 0;
+
+for (const file of readdirSync(VECTORS).filter((f) => f.endsWith(".json")).sort()) {
+  const doc = JSON.parse(readFileSync(join(VECTORS, file), "utf8"));
+  doc.cases.forEach((c, i) => {
+    cases += 1;
+    test(`${file}#${i} ${c.name ?? ""}`, () => {
+      if (c.error) {
+        assert.throws(
+          () => run(doc, c),
+          (err) => {
+            assert.ok(err instanceof Error);
+            assert.equal(err.code, c.error.code, err.message);
+            assert.equal(err.name, FAMILY[c.error.code.split(".")[0]]);
+            for (const key of ["path", "line", "column", "row"]) {
+              if (key in c.error) assert.equal(err[key], c.error[key], `${key} of ${err.message}`);
+            }
+            return true;
+          },
+        );
+      } else {
+        assert.deepStrictEqual(run(doc, c), c.expected);
+      }
+    });
+  });
+}
+
+test("every vector file was collected", () => {
+  assert.ok(cases >= 15, `only ${cases} cases`);
+});
