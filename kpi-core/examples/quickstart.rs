@@ -67,7 +67,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
 
 fn load_plan(path: &str) -> Result<Plan, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    let plan = if path.ends_with(".json") {
+    let plan = if is_json(path) {
         Plan::from_json(&text)
     } else {
         Plan::from_toml(&text)
@@ -77,12 +77,18 @@ fn load_plan(path: &str) -> Result<Plan, String> {
 
 fn load_facts(path: &str) -> Result<FactTable, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    let facts = if path.ends_with(".json") {
+    let facts = if is_json(path) {
         FactTable::from_json(&text)
     } else {
         FactTable::from_json_lines(&text)
     };
     facts.map_err(|e| format!("{path}: {e}"))
+}
+
+fn is_json(path: &str) -> bool {
+    std::path::Path::new(path)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
 /// The last quarter of the plan's calendar that ends on or before the day after the

@@ -51,6 +51,11 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+// The README's Rust quickstart runs as a doctest.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 pub mod decimal;
 pub mod error;
 pub mod fact;
@@ -62,6 +67,8 @@ pub mod org;
 pub mod period;
 pub mod plan;
 pub mod report;
+
+pub mod docs;
 
 pub use decimal::{Rounding, RoundingMode};
 pub use error::{Error, ErrorKind, Location, Result};

@@ -2,6 +2,7 @@
 //! incentives), its loading and checking, and `measure` / `evaluate`.
 
 use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
@@ -170,7 +171,7 @@ impl Plan {
                 .at_path(at("id")));
             }
             self.check_metric_ref(&goal.metric, &at("metric"))?;
-            GoalPeriod::parse(&self.calendar, &goal.period).map_err(|e| e.at_path(at("period")))?;
+            GoalPeriod::parse(self.calendar, &goal.period).map_err(|e| e.at_path(at("period")))?;
             for id in goal.targets.keys() {
                 let known = match goal.scope {
                     ScopeKind::Company => false,
@@ -228,7 +229,7 @@ impl Plan {
         }
         let mut message = format!("no metric `{metric}` is defined under [metrics]");
         if let Some(near) = suggest(metric, self.metrics.keys().map(String::as_str)) {
-            message.push_str(&format!("; did you mean `{near}`?"));
+            let _ = write!(message, "; did you mean `{near}`?");
         }
         Err(Error::new(ErrorKind::PlanUnknownMetric, message).at_path(path))
     }
@@ -279,13 +280,13 @@ impl Plan {
         };
         let mut goals = Vec::with_capacity(self.goals.len());
         for (i, goal) in self.goals.iter().enumerate() {
-            let goal_period = GoalPeriod::parse(&self.calendar, &goal.period)
+            let goal_period = GoalPeriod::parse(self.calendar, &goal.period)
                 .map_err(|e| e.at_path(format!("goals[{i}].period")))?;
             goals.push((goal, goal_period, aggregate_of(&goal.metric)));
         }
         let scorecards = scorecards(
             &ScorecardInput {
-                calendar: &self.calendar,
+                calendar: self.calendar,
                 org: &self.org,
                 measures,
                 period: &period,
@@ -355,7 +356,7 @@ fn check_metric(id: &str, metric: &MetricDef) -> Result<()> {
     Ok(())
 }
 
-/// serde_json's message without its own " at line L column C" suffix (the location is
+/// `serde_json`'s message without its own " at line L column C" suffix (the location is
 /// carried separately).
 fn json_message(e: &serde_json::Error) -> String {
     let text = e.to_string();

@@ -65,7 +65,7 @@ fn records(raw: &[(u8, u8, u8, i64, u32)]) -> Vec<FactRecord> {
             amount: Some(Decimal::new(cents, 2)),
             status: Some(["won", "lost", "open"][status as usize].to_owned()),
             date: start + chrono::Days::new(u64::from(day)),
-            attributes: Default::default(),
+            attributes: std::collections::BTreeMap::default(),
         })
         .collect()
 }

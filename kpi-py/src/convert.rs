@@ -7,6 +7,7 @@ use serde_json::{Map, Number, Value};
 
 /// Raises the `kpi_core` exception that matches the error's family, carrying `.code`,
 /// `.path`, `.line`, `.column` and `.row`.
+#[allow(clippy::needless_pass_by_value)] // `map_err(to_py_err)` hands the error over by value.
 pub fn to_py_err(err: kpi_core::Error) -> PyErr {
     Python::attach(|py| {
         let class_name = match err.kind().category() {

@@ -1,5 +1,5 @@
 //! Python bindings of kpi-core: conversion and delegation only. The Python package is
-//! `kpi_core` (python/kpi_core), which re-exports these classes and defines the exceptions.
+//! `kpi_core` (`python/kpi_core`), which re-exports these classes and defines the exceptions.
 
 mod convert;
 
@@ -230,7 +230,7 @@ struct Measures {
 #[pymethods]
 impl Measures {
     /// Adds `other` (of the same period) into these measures.
-    fn merge(&mut self, other: PyRef<'_, Measures>) -> PyResult<()> {
+    fn merge(&mut self, other: &Measures) -> PyResult<()> {
         self.inner.merge(&other.inner).map_err(to_py_err)
     }
     /// The measured period.

@@ -8,6 +8,8 @@ use wasm_bindgen::prelude::*;
 
 /// Converts a core error into a JS `Error` with `name` (`PlanError`, `FormulaError`,
 /// `DataError`, `PeriodError`), `code`, `path`, `line`, `column` and `row`.
+// Row indices are far below 2^53, so they are exact as JS numbers.
+#[allow(clippy::cast_precision_loss)]
 fn to_js_err(err: &core::Error) -> JsValue {
     let js = js_sys::Error::new(&err.to_string());
     let name = match err.kind().category() {

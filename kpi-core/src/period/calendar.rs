@@ -57,7 +57,7 @@ impl Calendar {
     }
 
     /// `Some(start month)` when quarters and years are fiscal, `None` when they are civil.
-    fn fiscal(&self) -> Option<u32> {
+    fn fiscal(self) -> Option<u32> {
         (self.fiscal_year_start_month != 1).then_some(self.fiscal_year_start_month)
     }
 

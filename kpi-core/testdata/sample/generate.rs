@@ -5,7 +5,7 @@
 //! (回款), refunds and satisfaction surveys. One former rep, `huang.lei`, still owns
 //! orders after leaving the org: the report shows them as `unassigned`.
 //!
-//! The generator uses only integer arithmetic on a fixed-seed SplitMix64 stream, so it
+//! The generator uses only integer arithmetic on a fixed-seed `SplitMix64` stream, so it
 //! writes the same bytes on every platform. `cargo test -p kpi-core --test sample` checks
 //! that the committed file is what it writes; `KPI_BLESS=1` rewrites the file.
 
@@ -37,7 +37,7 @@ pub const FIRST_MONTH: (i32, u32) = (2024, 11);
 /// How many months of facts.
 pub const MONTHS: u32 = 24;
 
-/// SplitMix64: small, fast, and identical everywhere.
+/// `SplitMix64`: small, fast, and identical everywhere.
 struct Rng(u64);
 
 impl Rng {
@@ -109,216 +109,243 @@ impl Writer {
     }
 }
 
+/// One month of the calendar: picks days in it.
+#[derive(Clone, Copy)]
+struct Month {
+    start: NaiveDate,
+    days: u64,
+}
+
+impl Month {
+    fn day(self, rng: &mut Rng) -> NaiveDate {
+        self.start + Days::new(rng.range(0, self.days - 1))
+    }
+}
+
+/// The generator's state: the output, the random stream and the customers won so far.
+struct Company {
+    writer: Writer,
+    rng: Rng,
+    customers: Vec<(String, &'static str)>,
+}
+
+impl Company {
+    /// New customers: 3 to 7 a month, better reps win more; 12% churn later.
+    fn customers(&mut self, rep: &'static str, skill: u64, month: Month) {
+        let count = self.rng.range(3, 5) + u64::from(skill > 100) + u64::from(skill > 115);
+        for _ in 0..count {
+            let customer = self.writer.id("C");
+            let acquired = month.day(&mut self.rng);
+            let churn = self
+                .rng
+                .chance(12)
+                .then(|| acquired + Days::new(self.rng.range(90, 500)));
+            let churned = churn.map(|d| format!("\"{d}\""));
+            let segment = if self.rng.chance(30) {
+                "\"enterprise\""
+            } else {
+                "\"smb\""
+            };
+            let mut attributes = vec![("segment", segment)];
+            if let Some(churned) = &churned {
+                attributes.push(("churned", churned.as_str()));
+            }
+            let churned_by_now = churn.is_some_and(|d| d <= self.writer.last_day);
+            let status = if churned_by_now { "churned" } else { "active" };
+            let fields = [
+                ("id", Some(customer.as_str())),
+                ("kind", Some("customer")),
+                ("owner", Some(rep)),
+                ("customer", Some(customer.as_str())),
+                ("status", Some(status)),
+            ];
+            self.writer.fact(&fields, acquired, &attributes);
+            self.customers.push((customer, rep));
+        }
+    }
+
+    /// Leads: 10 to 18 a month; about a third convert.
+    fn leads(&mut self, rep: &str, month: Month) {
+        for _ in 0..self.rng.range(10, 18) {
+            let id = self.writer.id("L");
+            let status = match self.rng.range(1, 100) {
+                1..=33 => "converted",
+                34..=70 => "open",
+                _ => "disqualified",
+            };
+            let date = month.day(&mut self.rng);
+            let fields = [
+                ("id", Some(id.as_str())),
+                ("kind", Some("lead")),
+                ("owner", Some(rep)),
+                ("status", Some(status)),
+            ];
+            self.writer.fact(&fields, date, &[]);
+        }
+    }
+
+    fn own_customers(&self, rep: &str) -> Vec<String> {
+        self.customers
+            .iter()
+            .filter(|(_, owner)| *owner == rep)
+            .map(|(c, _)| c.clone())
+            .collect()
+    }
+
+    /// Deals: 8 to 12 a month, 35% lost. A won deal books an order (3% are cancelled),
+    /// paid 15 to 75 days later (1 in 10 in part); 1 in 50 orders is partly refunded.
+    fn deals(&mut self, rep: &str, skill: u64, growth: u64, month: Month, own: &[String]) {
+        for _ in 0..self.rng.range(8, 12) {
+            let customer = own[(self.rng.next() % own.len() as u64) as usize].as_str();
+            let cents = self.rng.range(1_500_000, 8_500_000) * skill * growth / 10_000;
+            let date = month.day(&mut self.rng);
+            let deal = self.writer.id("D");
+            let lost = self.rng.chance(35);
+            let created = format!("\"{}\"", date - Days::new(self.rng.range(10, 120)));
+            let stage = if lost {
+                "\"Closed Lost\""
+            } else {
+                "\"Closed Won\""
+            };
+            let amount = money(cents);
+            let fields = [
+                ("id", Some(deal.as_str())),
+                ("kind", Some("deal")),
+                ("owner", Some(rep)),
+                ("customer", Some(customer)),
+                ("amount", Some(amount.as_str())),
+                ("status", Some(if lost { "lost" } else { "won" })),
+            ];
+            self.writer
+                .fact(&fields, date, &[("created", &created), ("stage", stage)]);
+            if lost {
+                continue;
+            }
+            let order = self.writer.id("O");
+            let cancelled = self.rng.chance(3);
+            let fields = [
+                ("id", Some(order.as_str())),
+                ("kind", Some("order")),
+                ("owner", Some(rep)),
+                ("customer", Some(customer)),
+                ("amount", Some(amount.as_str())),
+                ("status", Some(if cancelled { "cancelled" } else { "won" })),
+            ];
+            self.writer.fact(&fields, date, &[]);
+            if !cancelled {
+                self.payment_and_refund(rep, customer, &order, cents, date);
+            }
+        }
+    }
+
+    fn payment_and_refund(
+        &mut self,
+        rep: &str,
+        customer: &str,
+        order: &str,
+        cents: u64,
+        date: NaiveDate,
+    ) {
+        let order_ref = format!("\"{order}\"");
+        let paid = if self.rng.chance(10) {
+            cents * self.rng.range(30, 90) / 100
+        } else {
+            cents
+        };
+        let payment = self.writer.id("P");
+        let paid_on = date + Days::new(self.rng.range(15, 75));
+        let amount = money(paid);
+        let fields = [
+            ("id", Some(payment.as_str())),
+            ("kind", Some("payment")),
+            ("owner", Some(rep)),
+            ("customer", Some(customer)),
+            ("amount", Some(amount.as_str())),
+        ];
+        self.writer.fact(&fields, paid_on, &[("order", &order_ref)]);
+        if self.rng.chance(2) {
+            let refund = self.writer.id("R");
+            let refunded_on = date + Days::new(self.rng.range(5, 60));
+            let amount = money(cents * self.rng.range(10, 100) / 100);
+            let fields = [
+                ("id", Some(refund.as_str())),
+                ("kind", Some("refund")),
+                ("owner", Some(rep)),
+                ("customer", Some(customer)),
+                ("amount", Some(amount.as_str())),
+            ];
+            self.writer
+                .fact(&fields, refunded_on, &[("order", &order_ref)]);
+        }
+    }
+
+    /// Surveys: 3 to 6 answers a month from the rep's customers; CSAT 1–5, mostly 4–5.
+    fn surveys(&mut self, rep: &str, month: Month, own: &[String]) {
+        for _ in 0..self.rng.range(3, 6) {
+            let customer = own[(self.rng.next() % own.len() as u64) as usize].as_str();
+            let score: u8 = match self.rng.range(1, 100) {
+                1..=3 => 1,
+                4..=7 => 2,
+                8..=14 => 3,
+                15..=50 => 4,
+                _ => 5,
+            };
+            let score_text = score.to_string();
+            let id = self.writer.id("S");
+            let date = month.day(&mut self.rng);
+            let feedback = if score >= 4 {
+                "\"positive\""
+            } else {
+                "\"negative\""
+            };
+            let fields = [
+                ("id", Some(id.as_str())),
+                ("kind", Some("survey")),
+                ("owner", Some(rep)),
+                ("customer", Some(customer)),
+            ];
+            self.writer.fact(
+                &fields,
+                date,
+                &[("feedback", feedback), ("score", &score_text)],
+            );
+        }
+    }
+}
+
 /// The sample company's facts as JSON Lines, sorted by date then id.
 pub fn facts_jsonl() -> String {
     let first = NaiveDate::from_ymd_opt(FIRST_MONTH.0, FIRST_MONTH.1, 1).expect("valid");
     let end = first + Months::new(MONTHS);
-    let mut writer = Writer {
-        out: String::new(),
-        serial: 0,
-        last_day: end.pred_opt().expect("valid"),
+    let mut company = Company {
+        writer: Writer {
+            out: String::new(),
+            serial: 0,
+            last_day: end.pred_opt().expect("valid"),
+        },
+        rng: Rng(20_261_127),
+        customers: Vec::new(),
     };
-    let mut rng = Rng(20_261_127);
-    let mut customers: Vec<(String, &str)> = Vec::new();
-    for month in 0..MONTHS {
-        let month_start = first + Months::new(month);
-        let days = ((month_start + Months::new(1)) - month_start).num_days() as u64;
-        let day = |rng: &mut Rng| month_start + Days::new(rng.range(0, days - 1));
+    for index in 0..MONTHS {
+        let start = first + Months::new(index);
+        let days = ((start + Months::new(1)) - start).num_days() as u64;
+        let month = Month { start, days };
         // Sales grow about 1% a month, so this year beats last year.
-        let growth = 100 + u64::from(month);
-        let mut sellers: Vec<(&str, u64)> =
+        let growth = 100 + u64::from(index);
+        let mut sellers: Vec<(&'static str, u64)> =
             REPS.iter().map(|(id, _, skill)| (*id, *skill)).collect();
-        if month < 22 {
+        if index < 22 {
             sellers.push((FORMER_REP, 60));
         }
         for (rep, skill) in sellers {
-            // New customers: 3 to 7 a month, better reps win more.
-            let new_customers = rng.range(3, 5) + u64::from(skill > 100) + u64::from(skill > 115);
-            for _ in 0..new_customers {
-                let customer = writer.id("C");
-                let acquired = day(&mut rng);
-                let churn = rng
-                    .chance(12)
-                    .then(|| acquired + Days::new(rng.range(90, 500)));
-                let churned = churn.map(|d| format!("\"{d}\""));
-                let mut attributes = vec![(
-                    "segment",
-                    if rng.chance(30) {
-                        "\"enterprise\""
-                    } else {
-                        "\"smb\""
-                    },
-                )];
-                if let Some(churned) = &churned {
-                    attributes.push(("churned", churned.as_str()));
-                }
-                let id = customer.clone();
-                writer.fact(
-                    &[
-                        ("id", Some(&id)),
-                        ("kind", Some("customer")),
-                        ("owner", Some(rep)),
-                        ("customer", Some(&customer)),
-                        (
-                            "status",
-                            Some(if churn.is_some_and(|d| d <= writer.last_day) {
-                                "churned"
-                            } else {
-                                "active"
-                            }),
-                        ),
-                    ],
-                    acquired,
-                    &attributes,
-                );
-                customers.push((customer, rep));
-            }
-            // Leads: 10 to 18 a month; about a third convert.
-            for _ in 0..rng.range(10, 18) {
-                let id = writer.id("L");
-                let status = match rng.range(1, 100) {
-                    1..=33 => "converted",
-                    34..=70 => "open",
-                    _ => "disqualified",
-                };
-                let date = day(&mut rng);
-                writer.fact(
-                    &[
-                        ("id", Some(&id)),
-                        ("kind", Some("lead")),
-                        ("owner", Some(rep)),
-                        ("status", Some(status)),
-                    ],
-                    date,
-                    &[],
-                );
-            }
-            let own: Vec<String> = customers
-                .iter()
-                .filter(|(_, owner)| *owner == rep)
-                .map(|(c, _)| c.clone())
-                .collect();
-            // Orders: 8 to 12 a month, mostly from the rep's own customers.
-            let orders = rng.range(8, 12);
-            for _ in 0..orders {
-                let customer = own[(rng.next() % own.len() as u64) as usize].clone();
-                let cents = rng.range(1_500_000, 8_500_000) * skill * growth / 10_000;
-                let date = day(&mut rng);
-                let deal = writer.id("D");
-                let lost = rng.chance(35);
-                let created = date - Days::new(rng.range(10, 120));
-                let created_text = format!("\"{created}\"");
-                writer.fact(
-                    &[
-                        ("id", Some(&deal)),
-                        ("kind", Some("deal")),
-                        ("owner", Some(rep)),
-                        ("customer", Some(&customer)),
-                        ("amount", Some(&money(cents))),
-                        ("status", Some(if lost { "lost" } else { "won" })),
-                    ],
-                    date,
-                    &[
-                        ("created", created_text.as_str()),
-                        (
-                            "stage",
-                            if lost {
-                                "\"Closed Lost\""
-                            } else {
-                                "\"Closed Won\""
-                            },
-                        ),
-                    ],
-                );
-                if lost {
-                    continue;
-                }
-                let order = writer.id("O");
-                let cancelled = rng.chance(3);
-                writer.fact(
-                    &[
-                        ("id", Some(&order)),
-                        ("kind", Some("order")),
-                        ("owner", Some(rep)),
-                        ("customer", Some(&customer)),
-                        ("amount", Some(&money(cents))),
-                        ("status", Some(if cancelled { "cancelled" } else { "won" })),
-                    ],
-                    date,
-                    &[],
-                );
-                if cancelled {
-                    continue;
-                }
-                // Payment (回款) 15 to 75 days later; 1 in 10 is paid in part.
-                let paid = if rng.chance(10) {
-                    cents * rng.range(30, 90) / 100
-                } else {
-                    cents
-                };
-                let payment = writer.id("P");
-                let paid_on = date + Days::new(rng.range(15, 75));
-                writer.fact(
-                    &[
-                        ("id", Some(&payment)),
-                        ("kind", Some("payment")),
-                        ("owner", Some(rep)),
-                        ("customer", Some(&customer)),
-                        ("amount", Some(&money(paid))),
-                    ],
-                    paid_on,
-                    &[("order", &format!("\"{order}\""))],
-                );
-                // A refund of part of the order, within 60 days, for 1 in 40.
-                if rng.chance(2) {
-                    let refund = writer.id("R");
-                    let refunded_on = date + Days::new(rng.range(5, 60));
-                    let amount = money(cents * rng.range(10, 100) / 100);
-                    writer.fact(
-                        &[
-                            ("id", Some(&refund)),
-                            ("kind", Some("refund")),
-                            ("owner", Some(rep)),
-                            ("customer", Some(&customer)),
-                            ("amount", Some(&amount)),
-                        ],
-                        refunded_on,
-                        &[("order", &format!("\"{order}\""))],
-                    );
-                }
-            }
-            // Surveys: 3 to 6 answers a month from the rep's customers; CSAT 1–5.
-            for _ in 0..rng.range(3, 6) {
-                let customer = own[(rng.next() % own.len() as u64) as usize].clone();
-                let score: u8 = match rng.range(1, 100) {
-                    1..=3 => 1,
-                    4..=7 => 2,
-                    8..=14 => 3,
-                    15..=50 => 4,
-                    _ => 5,
-                };
-                let score_text = score.to_string();
-                let id = writer.id("S");
-                let date = day(&mut rng);
-                let feedback = if score >= 4 {
-                    "\"positive\""
-                } else {
-                    "\"negative\""
-                };
-                writer.fact(
-                    &[
-                        ("id", Some(&id)),
-                        ("kind", Some("survey")),
-                        ("owner", Some(rep)),
-                        ("customer", Some(&customer)),
-                    ],
-                    date,
-                    &[("feedback", feedback), ("score", &score_text)],
-                );
-            }
+            company.customers(rep, skill, month);
+            company.leads(rep, month);
+            let own = company.own_customers(rep);
+            company.deals(rep, skill, growth, month, &own);
+            company.surveys(rep, month, &own);
         }
     }
-    sort_by_date(&writer.out)
+    sort_by_date(&company.writer.out)
 }
 
 /// Sorts JSON lines by their `date` (then id), as a CRM export would list them.

@@ -1,0 +1,8 @@
+//! The long-form documentation from `docs/`, included here so that it ships with the API
+//! reference and its Rust examples run as doctests.
+
+#[doc = include_str!("../../docs/plan.md")]
+pub mod plan_reference {}
+
+#[doc = include_str!("../../docs/architecture.md")]
+pub mod architecture {}
