@@ -96,13 +96,10 @@ fn is_json(path: &str) -> bool {
 fn latest_complete_quarter(plan: &Plan, facts: &FactTable) -> Option<Period> {
     let (_, last) = facts.date_range()?;
     let day_after = last.checked_add_days(Days::new(1))?;
-    let quarter = plan.calendar.period_of(last, Grain::Quarter);
+    let quarter = plan.calendar.period_of(last, Grain::Quarter).ok()?;
     if quarter.end() == day_after {
         Some(quarter)
     } else {
-        Some(
-            plan.calendar
-                .period_of(quarter.start().pred_opt()?, Grain::Quarter),
-        )
+        quarter.prev().ok()
     }
 }

@@ -41,6 +41,18 @@ pub enum ErrorKind {
     PeriodInvalidLabel,
     /// A calendar setting is out of range (`period.invalid_calendar`).
     PeriodInvalidCalendar,
+    /// The calendar has no such grain, such as fiscal weeks outside a retail calendar
+    /// (`period.grain_not_in_calendar`).
+    PeriodGrainNotInCalendar,
+    /// A period is not inside one parent, or not made of whole children, of a grain
+    /// (`period.not_nested`).
+    PeriodNotNested,
+    /// The calendar's time zone is not an IANA name (`period.unknown_timezone`).
+    PeriodUnknownTimezone,
+    /// A grain name is not day, week, month, quarter, half or year (`period.unknown_grain`).
+    PeriodUnknownGrain,
+    /// A date is not a valid `YYYY-MM-DD` date (`period.invalid_date`).
+    PeriodInvalidDate,
 }
 
 impl ErrorKind {
@@ -61,6 +73,11 @@ impl ErrorKind {
             Self::DataInvalidMeasures => "data.invalid_measures",
             Self::PeriodInvalidLabel => "period.invalid_label",
             Self::PeriodInvalidCalendar => "period.invalid_calendar",
+            Self::PeriodGrainNotInCalendar => "period.grain_not_in_calendar",
+            Self::PeriodNotNested => "period.not_nested",
+            Self::PeriodUnknownTimezone => "period.unknown_timezone",
+            Self::PeriodUnknownGrain => "period.unknown_grain",
+            Self::PeriodInvalidDate => "period.invalid_date",
         }
     }
 
@@ -87,6 +104,11 @@ impl ErrorKind {
         Self::DataInvalidMeasures,
         Self::PeriodInvalidLabel,
         Self::PeriodInvalidCalendar,
+        Self::PeriodGrainNotInCalendar,
+        Self::PeriodNotNested,
+        Self::PeriodUnknownTimezone,
+        Self::PeriodUnknownGrain,
+        Self::PeriodInvalidDate,
     ];
 }
 

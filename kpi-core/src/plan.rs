@@ -148,9 +148,7 @@ impl Plan {
             )
             .at_path("version"));
         }
-        self.calendar
-            .validate()
-            .map_err(|e| e.at_path("calendar.fiscal_year_start_month"))?;
+        self.calendar.validate()?;
         self.org.validate()?;
         for (id, metric) in &self.metrics {
             check_metric(id, metric)?;
@@ -171,7 +169,7 @@ impl Plan {
                 .at_path(at("id")));
             }
             self.check_metric_ref(&goal.metric, &at("metric"))?;
-            GoalPeriod::parse(self.calendar, &goal.period).map_err(|e| e.at_path(at("period")))?;
+            GoalPeriod::parse(&self.calendar, &goal.period).map_err(|e| e.at_path(at("period")))?;
             for id in goal.targets.keys() {
                 let known = match goal.scope {
                     ScopeKind::Company => false,
@@ -280,13 +278,13 @@ impl Plan {
         };
         let mut goals = Vec::with_capacity(self.goals.len());
         for (i, goal) in self.goals.iter().enumerate() {
-            let goal_period = GoalPeriod::parse(self.calendar, &goal.period)
+            let goal_period = GoalPeriod::parse(&self.calendar, &goal.period)
                 .map_err(|e| e.at_path(format!("goals[{i}].period")))?;
             goals.push((goal, goal_period, aggregate_of(&goal.metric)));
         }
         let scorecards = scorecards(
             &ScorecardInput {
-                calendar: self.calendar,
+                calendar: &self.calendar,
                 org: &self.org,
                 measures,
                 period: &period,

@@ -2,8 +2,10 @@
 //! `kpi_core` (`python/kpi_core`), which re-exports these classes and defines the exceptions.
 
 mod convert;
+mod period;
 
 use kpi_core as core;
+use period::{Calendar, Period};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -65,21 +67,36 @@ impl Plan {
         self.inner.version
     }
 
-    /// Parses a period label in the plan's calendar (`2026-03`, `2026-Q1`, `FY2027-Q2`).
-    fn parse_period(&self, label: &str) -> PyResult<Period> {
-        let period = self.inner.parse_period(label).map_err(to_py_err)?;
-        Ok(Period {
-            inner: core::PeriodInfo::from(&period),
-        })
+    /// The plan's calendar.
+    #[getter]
+    fn calendar(&self) -> Calendar {
+        Calendar {
+            inner: self.inner.calendar.clone(),
+        }
     }
 
-    /// Measures the facts of `period` into mergeable partial aggregates.
-    fn measure(&self, py: Python<'_>, facts: &FactTable, period: &str) -> PyResult<Measures> {
-        let period = self.inner.parse_period(period).map_err(to_py_err)?;
+    /// Parses a period label in the plan's calendar (`2026-03`, `2026-Q1`, `FY2027-Q2`).
+    fn parse_period(&self, label: &str) -> PyResult<Period> {
+        let inner = self.inner.parse_period(label).map_err(to_py_err)?;
+        Ok(Period { inner })
+    }
+
+    /// Measures the facts of `period` (a label or a `Period`) into mergeable partial
+    /// aggregates.
+    fn measure(
+        &self,
+        py: Python<'_>,
+        facts: &FactTable,
+        period: &Bound<'_, PyAny>,
+    ) -> PyResult<Measures> {
+        let period = self.period(period)?;
         let measures = py
             .detach(|| self.inner.measure(&facts.inner, &period))
             .map_err(to_py_err)?;
-        Ok(Measures { inner: measures })
+        Ok(Measures {
+            inner: measures,
+            calendar: Some(self.inner.calendar.clone()),
+        })
     }
 
     /// Evaluates measures (for example merged from partitions) into a report.
@@ -88,16 +105,27 @@ impl Plan {
             .inner
             .evaluate_measures(&measures.inner)
             .map_err(to_py_err)?;
-        Ok(Report { inner: report })
+        Ok(Report {
+            inner: report,
+            calendar: self.inner.calendar.clone(),
+        })
     }
 
-    /// Measures and evaluates the facts for the period labelled `period`.
-    fn evaluate(&self, py: Python<'_>, facts: &FactTable, period: &str) -> PyResult<Report> {
-        let period = self.inner.parse_period(period).map_err(to_py_err)?;
+    /// Measures and evaluates the facts for `period` (a label or a `Period`).
+    fn evaluate(
+        &self,
+        py: Python<'_>,
+        facts: &FactTable,
+        period: &Bound<'_, PyAny>,
+    ) -> PyResult<Report> {
+        let period = self.period(period)?;
         let report = py
             .detach(|| self.inner.evaluate(&facts.inner, &period))
             .map_err(to_py_err)?;
-        Ok(Report { inner: report })
+        Ok(Report {
+            inner: report,
+            calendar: self.inner.calendar.clone(),
+        })
     }
 
     fn __repr__(&self) -> String {
@@ -108,6 +136,17 @@ impl Plan {
             self.inner.goals.len(),
             self.inner.incentives.len()
         )
+    }
+}
+
+impl Plan {
+    /// A period argument: a `Period`, or a label read in the plan's calendar.
+    fn period(&self, period: &Bound<'_, PyAny>) -> PyResult<core::Period> {
+        if let Ok(p) = period.cast::<Period>() {
+            return Ok(p.get().inner);
+        }
+        let label: String = period.extract()?;
+        self.inner.parse_period(&label).map_err(to_py_err)
     }
 }
 
@@ -181,50 +220,12 @@ impl FactTable {
     }
 }
 
-/// A half-open period `[start, end)` with its label and grain.
-#[pyclass(frozen, eq, module = "kpi_core")]
-#[derive(PartialEq)]
-struct Period {
-    inner: core::PeriodInfo,
-}
-
-#[pymethods]
-impl Period {
-    /// The label, for example `2026-Q3` or `FY2027-Q2`.
-    #[getter]
-    fn label(&self) -> &str {
-        &self.inner.label
-    }
-    /// `month`, `quarter` or `year`.
-    #[getter]
-    fn grain(&self) -> &'static str {
-        self.inner.grain.name()
-    }
-    /// The first day.
-    #[getter]
-    fn start(&self) -> chrono::NaiveDate {
-        self.inner.start
-    }
-    /// The first day after the period (exclusive end).
-    #[getter]
-    fn end(&self) -> chrono::NaiveDate {
-        self.inner.end
-    }
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        period_dict(py, &self.inner)
-    }
-    fn __repr__(&self) -> String {
-        format!(
-            "Period('{}', start={}, end={})",
-            self.inner.label, self.inner.start, self.inner.end
-        )
-    }
-}
-
 /// Partial aggregates per metric and member for one period; merge partitions with `merge`.
 #[pyclass(module = "kpi_core")]
 struct Measures {
     inner: core::Measures,
+    /// The calendar of the plan that measured them, to read the period's label.
+    calendar: Option<core::Calendar>,
 }
 
 #[pymethods]
@@ -236,8 +237,9 @@ impl Measures {
     /// The measured period.
     #[getter]
     fn period(&self) -> Period {
+        let calendar = self.calendar.clone().unwrap_or_default();
         Period {
-            inner: self.inner.period.clone(),
+            inner: self.inner.period.to_period(&calendar),
         }
     }
     /// The measures as JSON text (to ship between processes).
@@ -248,7 +250,10 @@ impl Measures {
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
         core::Measures::from_json(text)
-            .map(|inner| Measures { inner })
+            .map(|inner| Measures {
+                inner,
+                calendar: None,
+            })
             .map_err(to_py_err)
     }
     /// metric → member id (or `unassigned`) → {sum, count, missing}.
@@ -454,6 +459,7 @@ impl Statement {
 #[pyclass(frozen, module = "kpi_core")]
 struct Report {
     inner: core::Report,
+    calendar: core::Calendar,
 }
 
 #[pymethods]
@@ -462,7 +468,7 @@ impl Report {
     #[getter]
     fn period(&self) -> Period {
         Period {
-            inner: self.inner.period.clone(),
+            inner: self.inner.period.to_period(&self.calendar),
         }
     }
     /// One row per goal and scope.
@@ -522,7 +528,10 @@ impl Report {
     }
 }
 
-fn period_dict<'py>(py: Python<'py>, p: &core::PeriodInfo) -> PyResult<Bound<'py, PyDict>> {
+pub(crate) fn period_dict<'py>(
+    py: Python<'py>,
+    p: &core::PeriodInfo,
+) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("label", &p.label)?;
     d.set_item("grain", p.grain.name())?;
@@ -546,6 +555,7 @@ fn _kpi_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Plan>()?;
     m.add_class::<FactTable>()?;
     m.add_class::<Period>()?;
+    m.add_class::<Calendar>()?;
     m.add_class::<Measures>()?;
     m.add_class::<Report>()?;
     m.add_class::<ScorecardRow>()?;

@@ -17,7 +17,10 @@ def stub_names() -> dict[str, set[str]]:
     names: dict[str, set[str]] = {"": set()}
     for node in tree.body:
         if isinstance(node, ast.ClassDef):
-            names[node.name] = {n.name for n in node.body if isinstance(n, ast.FunctionDef)}
+            # __init__ stands for a pyo3 #[new] constructor, checked by calling it below.
+            names[node.name] = {
+                n.name for n in node.body if isinstance(n, ast.FunctionDef) and n.name != "__init__"
+            }
             names[""].add(node.name)
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             names[""].add(node.target.id)
@@ -30,7 +33,8 @@ def module_names() -> dict[str, set[str]]:
     for name in public:
         obj = getattr(_kpi_core, name)
         if inspect.isclass(obj):
-            names[name] = {m for m in vars(obj) if not m.startswith("__") or m == "__len__"}
+            dunders = {"__len__", "__contains__"}
+            names[name] = {m for m in vars(obj) if not m.startswith("__") or m in dunders}
     return names
 
 
@@ -40,3 +44,16 @@ def test_stubs_match_the_module() -> None:
 
 def test_package_exports_everything_the_module_has() -> None:
     assert set(kpi_core.__all__) >= module_names()[""]
+
+
+def test_constructible_classes_are_the_ones_with_init_in_the_stub() -> None:
+    tree = ast.parse(STUB.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            has_init = any(isinstance(n, ast.FunctionDef) and n.name == "__init__" for n in node.body)
+            try:
+                getattr(_kpi_core, node.name)()
+                constructible = True
+            except TypeError:
+                constructible = False
+            assert constructible == has_init, node.name

@@ -64,7 +64,7 @@ pub(crate) enum GoalPeriod {
 }
 
 impl GoalPeriod {
-    pub(crate) fn parse(calendar: Calendar, text: &str) -> Result<GoalPeriod> {
+    pub(crate) fn parse(calendar: &Calendar, text: &str) -> Result<GoalPeriod> {
         match Grain::parse(text) {
             Some(grain) => Ok(GoalPeriod::Every(grain)),
             None => calendar
@@ -85,7 +85,7 @@ impl GoalPeriod {
     /// How many times the goal's target applies in `period`: once per whole goal period
     /// that `period` spans (a monthly goal counts 3 times in a quarter); `None` when the
     /// goal does not apply to `period`.
-    pub(crate) fn multiplier(&self, calendar: Calendar, period: &Period) -> Option<u32> {
+    pub(crate) fn multiplier(&self, calendar: &Calendar, period: &Period) -> Option<u32> {
         match self {
             GoalPeriod::Every(grain) => calendar.count_within(*grain, period),
             GoalPeriod::Only(only) => {

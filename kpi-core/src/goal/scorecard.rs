@@ -12,7 +12,7 @@ use crate::report::ScorecardRow;
 
 /// What the scorecard step needs to know of the plan.
 pub(crate) struct ScorecardInput<'a> {
-    pub calendar: Calendar,
+    pub calendar: &'a Calendar,
     pub org: &'a Org,
     pub measures: &'a Measures,
     pub period: &'a Period,

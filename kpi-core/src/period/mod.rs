@@ -1,55 +1,89 @@
-//! Periods of time: grains, half-open `[start, end)` periods, their labels, and the calendar
-//! that places a date in a period.
+//! Periods of time: grains, half-open `[start, end)` periods and their labels, and the
+//! calendar (fiscal, retail 52/53-week, ISO weeks, time zone, business days) that places
+//! dates in them. See `docs/periods.md` for every convention.
 
 mod calendar;
+mod label;
+mod retail;
+mod scheme;
 
-pub use calendar::Calendar;
+pub use calendar::{Calendar, DayBasis, FiscalYearName, PeriodIndex};
+pub use retail::{RetailCalendar, WeekPattern, YearEnd};
 
 use std::fmt;
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
+use scheme::Scheme;
 
-/// The length of a period.
+/// The length of a regular period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum Grain {
-    /// A calendar month.
+    /// One day.
+    Day,
+    /// Seven days from the calendar's week start (ISO weeks when that is Monday), or a week
+    /// of the retail year.
+    Week,
+    /// A civil month, or a 4- or 5-week period of a retail calendar.
     Month,
-    /// Three months, aligned to the calendar's fiscal year start.
+    /// Three months, aligned to the fiscal year.
     Quarter,
-    /// Twelve months, starting in the calendar's fiscal year start month.
+    /// Six months (two quarters), aligned to the fiscal year.
+    Half,
+    /// A fiscal (or civil) year; 52 or 53 weeks in a retail calendar.
     Year,
 }
 
 impl Grain {
     /// Every grain, finest first.
-    pub const ALL: [Grain; 3] = [Grain::Month, Grain::Quarter, Grain::Year];
+    pub const ALL: [Grain; 6] = [
+        Grain::Day,
+        Grain::Week,
+        Grain::Month,
+        Grain::Quarter,
+        Grain::Half,
+        Grain::Year,
+    ];
 
-    /// The number of months in one period of this grain.
-    pub const fn months(self) -> u32 {
-        match self {
-            Grain::Month => 1,
-            Grain::Quarter => 3,
-            Grain::Year => 12,
-        }
-    }
-
-    /// The lowercase name used in plans and labels: `month`, `quarter` or `year`.
+    /// The lowercase name used in plans: `day`, `week`, `month`, `quarter`, `half`, `year`.
     pub const fn name(self) -> &'static str {
         match self {
+            Grain::Day => "day",
+            Grain::Week => "week",
             Grain::Month => "month",
             Grain::Quarter => "quarter",
+            Grain::Half => "half",
             Grain::Year => "year",
         }
     }
 
-    /// Parses `month`, `quarter` or `year`.
+    /// Parses a grain name.
     pub fn parse(text: &str) -> Option<Grain> {
         Grain::ALL.into_iter().find(|g| g.name() == text)
+    }
+
+    /// Parses a grain name, or explains which names exist.
+    pub fn from_name(text: &str) -> Result<Grain> {
+        Grain::parse(text).ok_or_else(|| {
+            Error::new(
+                ErrorKind::PeriodUnknownGrain,
+                format!("`{text}` is not a grain: use day, week, month, quarter, half or year"),
+            )
+        })
+    }
+
+    /// Months in one period of a month-based grain (civil and fiscal calendars).
+    pub(crate) const fn months(self) -> u32 {
+        match self {
+            Grain::Day | Grain::Week | Grain::Month => 1,
+            Grain::Quarter => 3,
+            Grain::Half => 6,
+            Grain::Year => 12,
+        }
     }
 }
 
@@ -59,41 +93,97 @@ impl fmt::Display for Grain {
     }
 }
 
-/// A half-open span of days `[start, end)` of a given grain.
-///
-/// A quarter or year is either civil (`2026-Q3`, `2026`) or fiscal (`FY2027-Q2`, `FY2027`),
-/// in which case it remembers the month its fiscal year starts in, to name itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// What kind of period: one regular grain, a span of several, or any date range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub enum PeriodKind {
+    /// A day.
+    Day,
+    /// A week.
+    Week,
+    /// A month.
+    Month,
+    /// A quarter.
+    Quarter,
+    /// A half year.
+    Half,
+    /// A year.
+    Year,
+    /// Several consecutive periods of one grain, such as a three-year plan `FY2027..FY2029`.
+    Span,
+    /// Any half-open date range, such as `2024-01-01..2024-04-01` or a to-date window.
+    Range,
+}
+
+impl PeriodKind {
+    /// The lowercase name: a grain name, `span` or `range`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            PeriodKind::Day => "day",
+            PeriodKind::Week => "week",
+            PeriodKind::Month => "month",
+            PeriodKind::Quarter => "quarter",
+            PeriodKind::Half => "half",
+            PeriodKind::Year => "year",
+            PeriodKind::Span => "span",
+            PeriodKind::Range => "range",
+        }
+    }
+}
+
+impl From<Grain> for PeriodKind {
+    fn from(grain: Grain) -> Self {
+        match grain {
+            Grain::Day => PeriodKind::Day,
+            Grain::Week => PeriodKind::Week,
+            Grain::Month => PeriodKind::Month,
+            Grain::Quarter => PeriodKind::Quarter,
+            Grain::Half => PeriodKind::Half,
+            Grain::Year => PeriodKind::Year,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Shape {
+    Regular(Grain),
+    Span { grain: Grain, count: u32 },
+    Range,
+}
+
+/// A half-open span of days `[start, end)`: a regular period of a grain, a span of
+/// several, or a date range. It remembers how its calendar names periods, so it can label
+/// itself and step to its neighbours without the calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Period {
-    grain: Grain,
+    shape: Shape,
     start: NaiveDate,
     end: NaiveDate,
-    fiscal_start_month: Option<u32>,
+    scheme: Scheme,
 }
 
 impl Period {
-    /// The period of `grain` that starts on `start`; `fiscal_start_month` is `Some` for a
-    /// fiscal quarter or year. Callers guarantee `start` is the first of a month.
-    pub(crate) fn new(grain: Grain, start: NaiveDate, fiscal_start_month: Option<u32>) -> Period {
-        let end = start + Months::new(grain.months());
-        let fiscal_start_month = fiscal_start_month.filter(|_| grain != Grain::Month);
-        Period {
-            grain,
-            start,
-            end,
-            fiscal_start_month,
-        }
-    }
-
-    /// Parses a civil label: `2026-03`, `2026-Q1` or `2026`. Fiscal labels (`FY2027-Q2`)
-    /// depend on the fiscal year start: parse them with [`Calendar::parse_period`].
+    /// Parses a civil label (`2026-03`, `2026-Q1`, `2026-W05`, …) with the default calendar.
+    /// Fiscal and retail labels depend on the calendar: use [`Calendar::parse_period`].
     pub fn parse(label: &str) -> Result<Period> {
         Calendar::default().parse_period(label)
     }
 
-    /// The grain of the period.
-    pub fn grain(&self) -> Grain {
-        self.grain
+    /// The range `[start, end)`; an error when `end <= start`.
+    pub fn range(start: NaiveDate, end: NaiveDate) -> Result<Period> {
+        if end <= start {
+            return Err(Error::new(
+                ErrorKind::PeriodInvalidLabel,
+                format!("a range must end after it starts: {start}..{end}"),
+            ));
+        }
+        Ok(Period {
+            shape: Shape::Range,
+            start,
+            end,
+            scheme: Scheme::CIVIL,
+        })
     }
 
     /// The first day of the period.
@@ -106,37 +196,148 @@ impl Period {
         self.end
     }
 
+    /// The last day in the period (`end - 1`).
+    pub fn last_day(&self) -> NaiveDate {
+        self.end.pred_opt().unwrap_or(self.start)
+    }
+
+    /// The number of days in the period.
+    pub fn days(&self) -> u32 {
+        (self.end - self.start).num_days() as u32
+    }
+
+    /// The grain of a regular period or of a span's parts; `None` for a date range.
+    pub fn grain(&self) -> Option<Grain> {
+        match self.shape {
+            Shape::Regular(grain) | Shape::Span { grain, .. } => Some(grain),
+            Shape::Range => None,
+        }
+    }
+
+    /// What kind of period this is.
+    pub fn kind(&self) -> PeriodKind {
+        match self.shape {
+            Shape::Regular(grain) => grain.into(),
+            Shape::Span { .. } => PeriodKind::Span,
+            Shape::Range => PeriodKind::Range,
+        }
+    }
+
     /// Whether `date` falls in `[start, end)`.
     pub fn contains(&self, date: NaiveDate) -> bool {
         self.start <= date && date < self.end
     }
 
-    /// The period's label: `2026-03`, `2026-Q1`, `2026`, `FY2027` or `FY2027-Q2`.
-    ///
-    /// Fiscal years are named by the calendar year they end in (April 2026 to March 2027
-    /// is FY2027), as pandas and most US companies do.
+    /// The label: `2026-03-15`, `2026-W05`, `2026-03`, `2026-Q1`, `2026-H1`, `2026`,
+    /// `FY2027`, `FY2027-Q2`, `FY2027-M03` (retail), `FY2027-W05` (retail), spans like
+    /// `FY2027..FY2029`, and ranges like `2024-01-01..2024-04-01`.
     pub fn label(&self) -> String {
-        let (year, month0) = (self.start.year(), self.start.month0());
-        match (self.grain, self.fiscal_start_month) {
-            (Grain::Month, _) => format!("{year:04}-{:02}", month0 + 1),
-            (Grain::Quarter, None) => format!("{year:04}-Q{}", month0 / 3 + 1),
-            (Grain::Year, None) => format!("{year:04}"),
-            (Grain::Quarter, Some(first_month)) => {
-                let offset = (month0 + 12 - (first_month - 1)) % 12;
-                let fiscal_year_start = self.start - Months::new(offset);
-                let name = fiscal_year_name(fiscal_year_start);
-                format!("FY{name:04}-Q{}", offset / 3 + 1)
+        match self.shape {
+            Shape::Regular(grain) => label::format(self.scheme, grain, self.start, self.end),
+            Shape::Span { grain, .. } => {
+                let part = |day| {
+                    self.scheme
+                        .locate(day, grain)
+                        .map_or_else(|_| day.to_string(), |p| p.label())
+                };
+                format!("{}..{}", part(self.start), part(self.last_day()))
             }
-            (Grain::Year, Some(_)) => format!("FY{:04}", fiscal_year_name(self.start)),
+            Shape::Range => format!("{}..{}", self.start, self.end),
         }
     }
-}
 
-/// The name of the fiscal year that starts on `start`: the civil year of its last day.
-fn fiscal_year_name(start: NaiveDate) -> i32 {
-    (start + Months::new(12))
-        .pred_opt()
-        .map_or(start.year(), |d| d.year())
+    /// The period after this one (for a span: the next span of the same length).
+    pub fn next(&self) -> Result<Period> {
+        self.shift(1)
+    }
+
+    /// The period before this one.
+    pub fn prev(&self) -> Result<Period> {
+        self.shift(-1)
+    }
+
+    /// The period `n` steps away. Month-based steps count from this period's start, so
+    /// repeated shifts never drift.
+    pub fn shift(&self, n: i64) -> Result<Period> {
+        match self.shape {
+            Shape::Regular(grain) => self.scheme.shift(grain, self.start, n),
+            Shape::Span { grain, count } => {
+                let first = self.scheme.shift(grain, self.start, n * i64::from(count))?;
+                self.scheme.span(grain, first.start, count)
+            }
+            Shape::Range => {
+                let days = i64::from(self.days()) * n;
+                let start = add_days(self.start, days)?;
+                Period::range(start, add_days(self.end, days)?)
+            }
+        }
+    }
+
+    /// The same period one year earlier: the same month, quarter, week number or retail
+    /// period of the previous year; a day or range moves back 12 months (29 February
+    /// becomes 28 February).
+    pub fn same_period_last_year(&self) -> Result<Period> {
+        match self.shape {
+            Shape::Regular(grain) => self.scheme.same_period_last_year(grain, self.start),
+            Shape::Span { grain, count } => {
+                let first = self.scheme.same_period_last_year(grain, self.start)?;
+                self.scheme.span(grain, first.start, count)
+            }
+            Shape::Range => Period::range(sub_months(self.start, 12)?, sub_months(self.end, 12)?),
+        }
+    }
+
+    /// The period of the coarser `grain` that contains this one; an error when this
+    /// period is not inside one (a week that straddles two civil months).
+    pub fn parent(&self, grain: Grain) -> Result<Period> {
+        let parent = self.scheme.locate(self.start, grain)?;
+        if parent.start <= self.start && self.end <= parent.end {
+            Ok(parent)
+        } else {
+            Err(Error::new(
+                ErrorKind::PeriodNotNested,
+                format!("{} is not inside one {grain}", self.label()),
+            ))
+        }
+    }
+
+    /// The periods of the finer `grain` that tile this one exactly; an error when they do
+    /// not (the weeks of a civil month).
+    pub fn children(&self, grain: Grain) -> Result<Vec<Period>> {
+        let mut children = Vec::new();
+        let mut cursor = self.start;
+        while cursor < self.end {
+            let child = self.scheme.locate(cursor, grain)?;
+            if child.start != cursor || child.end > self.end {
+                return Err(Error::new(
+                    ErrorKind::PeriodNotNested,
+                    format!("{} is not made of whole {grain}s", self.label()),
+                ));
+            }
+            cursor = child.end;
+            children.push(child);
+        }
+        Ok(children)
+    }
+
+    /// The `n` periods ending with this one, as a span (`trailing(3)` of `2026-03` is
+    /// `2026-01..2026-03`). Only for regular periods.
+    pub fn trailing(&self, n: u32) -> Result<Period> {
+        let Shape::Regular(grain) = self.shape else {
+            return Err(Error::new(
+                ErrorKind::PeriodInvalidLabel,
+                "trailing windows are made of regular periods",
+            ));
+        };
+        if n == 0 {
+            return Err(Error::new(
+                ErrorKind::PeriodInvalidLabel,
+                "a trailing window needs at least one period",
+            ));
+        }
+        let first = self.scheme.shift(grain, self.start, -i64::from(n - 1))?;
+        self.scheme.span(grain, first.start, n)
+    }
 }
 
 impl fmt::Display for Period {
@@ -149,19 +350,73 @@ pub(crate) fn label_error(label: &str, why: &str) -> Error {
     Error::new(
         ErrorKind::PeriodInvalidLabel,
         format!(
-            "cannot read period label `{label}`: {why}; expected one of 2026-03, 2026-Q1, 2026, FY2027, FY2027-Q2"
+            "cannot read period label `{label}`: {why}; labels look like 2026-03-15, 2026-W05, 2026-03, 2026-Q1, 2026-H1, 2026, FY2027, FY2027-Q2, FY2027-M03, FY2027..FY2029 or 2024-01-01..2024-04-01"
         ),
     )
 }
 
-/// The serialised form of a period: label, grain and the half-open bounds.
+fn out_of_range() -> Error {
+    Error::new(
+        ErrorKind::PeriodInvalidLabel,
+        "the date is out of the supported range",
+    )
+}
+
+pub(crate) fn add_days(date: NaiveDate, days: i64) -> Result<NaiveDate> {
+    if days >= 0 {
+        date.checked_add_days(Days::new(days as u64))
+    } else {
+        date.checked_sub_days(Days::new(days.unsigned_abs()))
+    }
+    .ok_or_else(out_of_range)
+}
+
+/// `date` plus `months` (negative: minus), clamped to the end of the target month:
+/// 31 January + 1 month is 28 or 29 February, 29 February + 12 months is 28 February.
+/// Shift from the original date each time (`add_months(d, 2)`, not twice
+/// `add_months(_, 1)`), so that repeated shifts do not drift.
+pub fn add_months(date: NaiveDate, months: i64) -> Result<NaiveDate> {
+    let step = u32::try_from(months.unsigned_abs()).map_err(|_| out_of_range())?;
+    if months >= 0 {
+        date.checked_add_months(Months::new(step))
+    } else {
+        date.checked_sub_months(Months::new(step))
+    }
+    .ok_or_else(out_of_range)
+}
+
+fn sub_months(date: NaiveDate, months: i64) -> Result<NaiveDate> {
+    add_months(date, -months)
+}
+
+/// Day number of a date: days since 1970-01-01, as Arrow's `date32`.
+pub fn day_number(date: NaiveDate) -> i32 {
+    (date - NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch")).num_days() as i32
+}
+
+/// The date of a day number (days since 1970-01-01).
+pub fn date_of_day_number(day: i32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(1970, 1, 1)?.checked_add_signed(chrono::TimeDelta::days(i64::from(day)))
+}
+
+/// Parses a `YYYY-MM-DD` date.
+pub fn parse_date(text: &str) -> Result<NaiveDate> {
+    label::parse_date(text).ok_or_else(|| {
+        Error::new(
+            ErrorKind::PeriodInvalidDate,
+            format!("`{text}` is not a date: use YYYY-MM-DD"),
+        )
+    })
+}
+
+/// The serialised form of a period: label, kind and the half-open bounds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct PeriodInfo {
     /// The label, for example `2026-Q3`.
     pub label: String,
-    /// The grain.
-    pub grain: Grain,
+    /// The kind: a grain name, `span` or `range`.
+    pub grain: PeriodKind,
     /// First day, inclusive (`YYYY-MM-DD`).
     #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub start: NaiveDate,
@@ -170,11 +425,27 @@ pub struct PeriodInfo {
     pub end: NaiveDate,
 }
 
+impl PeriodInfo {
+    /// The period again, read from its label in `calendar` (the calendar it came from);
+    /// a plain date range when the label means other dates in that calendar.
+    pub fn to_period(&self, calendar: &Calendar) -> Period {
+        match calendar.parse_period(&self.label) {
+            Ok(p) if p.start == self.start && p.end == self.end => p,
+            _ => Period::range(self.start, self.end).unwrap_or(Period {
+                shape: Shape::Range,
+                start: self.start,
+                end: self.end,
+                scheme: Scheme::CIVIL,
+            }),
+        }
+    }
+}
+
 impl From<&Period> for PeriodInfo {
     fn from(p: &Period) -> Self {
         PeriodInfo {
             label: p.label(),
-            grain: p.grain,
+            grain: p.kind(),
             start: p.start,
             end: p.end,
         }

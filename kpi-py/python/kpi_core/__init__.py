@@ -11,6 +11,7 @@ JavaScript package. Amounts are ``decimal.Decimal``, dates are ``datetime.date``
 from kpi_core._kpi_core import (
     ERROR_CODES,
     PLAN_VERSION,
+    Calendar,
     FactTable,
     Measures,
     PayoutLine,
@@ -26,6 +27,7 @@ from kpi_core.errors import DataError, FormulaError, KpiError, PeriodError, Plan
 __all__ = [
     "ERROR_CODES",
     "PLAN_VERSION",
+    "Calendar",
     "DataError",
     "FactTable",
     "FormulaError",

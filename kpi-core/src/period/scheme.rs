@@ -1,0 +1,225 @@
+//! How a calendar cuts time: where a date's period of each grain starts and ends, and how
+//! periods step to their neighbours. Every lookup is O(1) arithmetic.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+
+use super::retail::RetailCalendar;
+use super::{Grain, Period, Shape, add_days, add_months};
+use crate::error::{Error, ErrorKind, Result};
+
+/// The part of a calendar that periods carry with them: enough to label themselves and
+/// to step, but not holidays or the time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Scheme {
+    /// Quarters, halves and years are labelled `FY…`.
+    pub fiscal: bool,
+    /// The month (1–12) a non-retail fiscal year starts in; 1 when civil.
+    pub start_month: u32,
+    /// Fiscal years are named by the civil year they end in (else: begin in).
+    pub named_by_end: bool,
+    /// The first day of a week.
+    pub week_start: Weekday,
+    /// The retail calendar, if any: then weeks, months, quarters, halves and years are
+    /// its 52/53-week structure.
+    pub retail: Option<RetailCalendar>,
+}
+
+/// The most steps [`Scheme::shift`] takes one at a time (retail calendars).
+const MAX_STEPS: u64 = 100_000;
+
+impl Scheme {
+    pub(crate) const CIVIL: Scheme = Scheme {
+        fiscal: false,
+        start_month: 1,
+        named_by_end: true,
+        week_start: Weekday::Mon,
+        retail: None,
+    };
+
+    /// The civil scheme with this scheme's week start.
+    pub(crate) fn civil(self) -> Scheme {
+        Scheme {
+            week_start: self.week_start,
+            ..Scheme::CIVIL
+        }
+    }
+
+    /// The period of `grain` that contains `date`.
+    pub(crate) fn locate(self, date: NaiveDate, grain: Grain) -> Result<Period> {
+        let (start, end) = self.bounds(date, grain).ok_or_else(out_of_range)?;
+        Ok(Period {
+            shape: Shape::Regular(grain),
+            start,
+            end,
+            scheme: self,
+        })
+    }
+
+    fn bounds(self, date: NaiveDate, grain: Grain) -> Option<(NaiveDate, NaiveDate)> {
+        if grain == Grain::Day {
+            return Some((date, date.succ_opt()?));
+        }
+        if let Some(retail) = self.retail {
+            return retail_bounds(&retail, date, grain);
+        }
+        if grain == Grain::Week {
+            let back = date.weekday().days_since(self.week_start);
+            let start = date.checked_sub_days(chrono::Days::new(u64::from(back)))?;
+            return Some((start, start.checked_add_days(chrono::Days::new(7))?));
+        }
+        let first_of_month = date.with_day(1)?;
+        let months_into_year = (date.month0() + 12 - (self.start_month - 1)) % 12;
+        let back = months_into_year % grain.months();
+        let start = first_of_month.checked_sub_months(chrono::Months::new(back))?;
+        Some((
+            start,
+            start.checked_add_months(chrono::Months::new(grain.months()))?,
+        ))
+    }
+
+    /// The period `n` periods of `grain` after the one starting on `start`.
+    pub(crate) fn shift(self, grain: Grain, start: NaiveDate, n: i64) -> Result<Period> {
+        match (grain, self.retail) {
+            (Grain::Day, _) => self.locate(add_days(start, n)?, grain),
+            (Grain::Week, None) => self.locate(add_days(start, n * 7)?, grain),
+            (_, None) => self.locate(add_months(start, n * i64::from(grain.months()))?, grain),
+            (_, Some(_)) => {
+                if n.unsigned_abs() > MAX_STEPS {
+                    return Err(out_of_range());
+                }
+                let mut period = self.locate(start, grain)?;
+                for _ in 0..n.unsigned_abs() {
+                    let day = if n > 0 {
+                        period.end
+                    } else {
+                        period.start.pred_opt().ok_or_else(out_of_range)?
+                    };
+                    period = self.locate(day, grain)?;
+                }
+                Ok(period)
+            }
+        }
+    }
+
+    /// `count` consecutive periods of `grain` from the one containing `start`, as one span
+    /// (a single period when `count` is 1).
+    pub(crate) fn span(self, grain: Grain, start: NaiveDate, count: u32) -> Result<Period> {
+        let first = self.locate(start, grain)?;
+        if count <= 1 {
+            return Ok(first);
+        }
+        let last = self.shift(grain, first.start, i64::from(count - 1))?;
+        Ok(Period {
+            shape: Shape::Span { grain, count },
+            start: first.start,
+            end: last.end,
+            scheme: first.scheme,
+        })
+    }
+
+    /// The period of `grain` one year before the one starting on `start`.
+    pub(crate) fn same_period_last_year(self, grain: Grain, start: NaiveDate) -> Result<Period> {
+        match (grain, self.retail) {
+            (Grain::Day, _) => self.locate(add_months(start, -12)?, grain),
+            (Grain::Week, None) => {
+                let (year, number) = self.week_number(start)?;
+                let weeks = self.weeks_in_week_year(year - 1)?;
+                let first = self.week_one(year - 1)?;
+                self.locate(
+                    add_days(first, 7 * i64::from(number.min(weeks) - 1))?,
+                    grain,
+                )
+            }
+            (_, None) => self.shift(grain, start, -i64::from(12 / grain.months())),
+            (_, Some(retail)) => {
+                let (year, year_start, _) = retail.year_of(start).ok_or_else(out_of_range)?;
+                let (prev_start, prev_end) =
+                    retail.year_bounds(year - 1).ok_or_else(out_of_range)?;
+                let week_index = ((start - year_start).num_days() / 7) as u32;
+                let prev_weeks = ((prev_end - prev_start).num_days() / 7) as u32;
+                let target_week = match grain {
+                    Grain::Week => week_index.min(prev_weeks - 1),
+                    Grain::Year => 0,
+                    _ => {
+                        let weeks = ((retail.year_bounds(year).ok_or_else(out_of_range)?.1
+                            - year_start)
+                            .num_days()
+                            / 7) as u32;
+                        let month = month_index(&retail.month_weeks(weeks), week_index);
+                        let cumulative = cumulative(&retail.month_weeks(prev_weeks));
+                        cumulative[month]
+                    }
+                };
+                self.locate(add_days(prev_start, 7 * i64::from(target_week))?, grain)
+            }
+        }
+    }
+
+    /// The first day of week 1 of week-year `year`: the week that contains 4 January
+    /// (ISO 8601 when weeks start on Monday).
+    pub(crate) fn week_one(self, year: i32) -> Result<NaiveDate> {
+        let jan4 = NaiveDate::from_ymd_opt(year, 1, 4).ok_or_else(out_of_range)?;
+        Ok(self.civil().locate(jan4, Grain::Week)?.start)
+    }
+
+    /// The week-year and week number (from 1) of the week starting on `start`: a week
+    /// belongs to the year that holds its fourth day.
+    pub(crate) fn week_number(self, start: NaiveDate) -> Result<(i32, u32)> {
+        let year = add_days(start, 3)?.year();
+        let number = (start - self.week_one(year)?).num_days() / 7 + 1;
+        Ok((year, number as u32))
+    }
+
+    /// How many weeks week-year `year` has: 52 or 53.
+    pub(crate) fn weeks_in_week_year(self, year: i32) -> Result<u32> {
+        Ok(((self.week_one(year + 1)? - self.week_one(year)?).num_days() / 7) as u32)
+    }
+}
+
+/// Cumulative week counts at the start of each retail month (13 entries).
+pub(crate) fn cumulative(month_weeks: &[u32; 12]) -> [u32; 13] {
+    let mut out = [0; 13];
+    for (i, weeks) in month_weeks.iter().enumerate() {
+        out[i + 1] = out[i] + weeks;
+    }
+    out
+}
+
+/// The retail month (0–11) that holds week `week` (from 0) of the year.
+pub(crate) fn month_index(month_weeks: &[u32; 12], week: u32) -> usize {
+    let cumulative = cumulative(month_weeks);
+    (0..12).find(|&m| week < cumulative[m + 1]).unwrap_or(11)
+}
+
+fn retail_bounds(
+    retail: &RetailCalendar,
+    date: NaiveDate,
+    grain: Grain,
+) -> Option<(NaiveDate, NaiveDate)> {
+    let (_, year_start, year_end) = retail.year_of(date)?;
+    let week = ((date - year_start).num_days() / 7) as u32;
+    let at_week = |w: u32| year_start.checked_add_days(chrono::Days::new(u64::from(w) * 7));
+    let months_per = match grain {
+        Grain::Day => return Some((date, date.succ_opt()?)),
+        Grain::Week => return Some((at_week(week)?, at_week(week + 1)?)),
+        Grain::Year => return Some((year_start, year_end)),
+        Grain::Month => 1,
+        Grain::Quarter => 3,
+        Grain::Half => 6,
+    };
+    let weeks = ((year_end - year_start).num_days() / 7) as u32;
+    let month_weeks = retail.month_weeks(weeks);
+    let cumulative = cumulative(&month_weeks);
+    let first_month = month_index(&month_weeks, week) / months_per * months_per;
+    Some((
+        at_week(cumulative[first_month])?,
+        at_week(cumulative[first_month + months_per])?,
+    ))
+}
+
+fn out_of_range() -> Error {
+    Error::new(
+        ErrorKind::PeriodInvalidLabel,
+        "the date is out of the supported range",
+    )
+}
