@@ -6,3 +6,6 @@ pub mod plan_reference {}
 
 #[doc = include_str!("../../docs/architecture.md")]
 pub mod architecture {}
+
+#[doc = include_str!("../../docs/periods.md")]
+pub mod periods {}

@@ -12,7 +12,10 @@ fn info(p: &Period) -> Value {
 }
 
 fn text(check: &Value, key: &str) -> String {
-    check[key].as_str().unwrap_or_else(|| panic!("{key} in {check}")).to_owned()
+    check[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key} in {check}"))
+        .to_owned()
 }
 
 fn grain(check: &Value) -> Result<Grain> {
@@ -37,7 +40,10 @@ fn run(calendar: &Value, check: &Value) -> Result<Value> {
         "to_date" => info(&cal.to_date(date()?, grain(check)?)?),
         "elapsed_fraction" => {
             let basis = DayBasis::from_name(&text(check, "basis"))?;
-            json!(cal.elapsed_fraction(&label()?, date()?, basis).map(|d| d.to_string()))
+            json!(
+                cal.elapsed_fraction(&label()?, date()?, basis)
+                    .map(|d| d.to_string())
+            )
         }
         "local_date" => {
             let day = match check.get("millis") {
@@ -59,7 +65,11 @@ fn every_calendar_vector_passes() {
         for case in doc["cases"].as_array().unwrap() {
             for check in case["checks"].as_array().unwrap() {
                 let name = format!("{} / {check}", case["name"]);
-                match (run(&case["calendar"], check), check.get("expect"), check.get("error")) {
+                match (
+                    run(&case["calendar"], check),
+                    check.get("expect"),
+                    check.get("error"),
+                ) {
                     (Ok(got), Some(want), _) => assert_eq!(&got, want, "{name}"),
                     (Err(err), _, Some(code)) => assert_eq!(err.code(), code, "{name}: {err}"),
                     (Ok(got), _, _) => panic!("{name}: expected an error, got {got}"),

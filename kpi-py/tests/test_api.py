@@ -137,3 +137,39 @@ def test_sample_company_measures_merge_across_partitions() -> None:
     with pytest.raises(kpi_core.DataError) as caught:
         left.merge(plan.measure(kpi_core.FactTable.from_json_lines(lines[0]), "FY2027-Q1"))
     assert caught.value.code == "data.measures_mismatch"
+
+
+def test_calendar_and_period_objects() -> None:
+    cal = kpi_core.Calendar(fiscal_year_start_month=4, timezone="Asia/Shanghai",
+                            holidays=[datetime.date(2026, 10, 1)])
+    q = cal.period_of(datetime.date(2026, 8, 15), "quarter")
+    assert str(q) == q.label == "FY2027-Q2" and q.grain == "quarter"
+    assert datetime.date(2026, 9, 30) in q and datetime.date(2026, 10, 1) not in q
+    assert q.next().prev() == q and hash(q.next().prev()) == hash(q)
+    assert {q, cal.parse_period("FY2027-Q2")} == {q}
+    assert [m.label for m in q.children("month")] == ["2026-07", "2026-08", "2026-09"]
+    assert q.parent("year").label == "FY2027" and q.days == 92
+    assert cal.count_days(datetime.date(2026, 9, 28), datetime.date(2026, 10, 5), "business") == 4
+    assert not cal.is_business_day(datetime.date(2026, 10, 1))
+    aware = datetime.datetime(2026, 3, 31, 20, 0, tzinfo=datetime.timezone.utc)
+    assert cal.local_date(aware) == datetime.date(2026, 4, 1)
+    with pytest.raises(kpi_core.DataError):
+        cal.local_date(datetime.datetime(2026, 3, 31, 20, 0))
+    assert cal.to_dict()["timezone"] == "Asia/Shanghai"
+    with pytest.raises(kpi_core.PeriodError) as caught:
+        kpi_core.Calendar(week_start="funday")
+    assert caught.value.code == "period.invalid_calendar" and caught.value.path == "calendar.week_start"
+    with pytest.raises(kpi_core.PeriodError) as caught:
+        kpi_core.Calendar(timezone="Mars/Olympus")
+    assert caught.value.code == "period.unknown_timezone"
+
+
+def test_evaluate_takes_a_period_object_and_reports_it_back() -> None:
+    plan = kpi_core.Plan.from_toml((SAMPLE / "plan.toml").read_text(encoding="utf-8"))
+    facts = kpi_core.FactTable.from_json_lines((SAMPLE / "facts.jsonl").read_text(encoding="utf-8"))
+    quarter = plan.calendar.period_of(datetime.date(2026, 8, 1), "quarter")
+    report = plan.evaluate(facts, quarter)
+    assert report.period == quarter and report.period.label == "FY2027-Q2"
+    assert plan.evaluate(facts, "FY2027-Q2").to_json() == report.to_json()
+    assert plan.measure(facts, quarter).period == quarter
+    assert plan.calendar.period_of(datetime.date(2026, 8, 1), "half").label == "FY2027-H1"

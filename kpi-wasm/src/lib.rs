@@ -2,6 +2,13 @@
 //! only. Results are plain objects with decimals as strings and dates as `"YYYY-MM-DD"`;
 //! errors are `Error` objects with `.code` and the location fields.
 
+// wasm-bindgen hands every argument over by value (`String`, `Vec`, `Option<String>`).
+#![allow(clippy::needless_pass_by_value)]
+
+mod period;
+
+pub use period::{Calendar, Period};
+
 use kpi_core as core;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -127,11 +134,18 @@ impl Plan {
         self.inner.version
     }
 
+    /// The plan's calendar.
+    #[wasm_bindgen(getter)]
+    pub fn calendar(&self) -> Calendar {
+        Calendar {
+            inner: self.inner.calendar.clone(),
+        }
+    }
+
     /// Parses a period label in the plan's calendar (`2026-03`, `2026-Q1`, `FY2027-Q2`).
-    #[wasm_bindgen(js_name = parsePeriod, unchecked_return_type = "PeriodInfo")]
-    pub fn parse_period(&self, label: &str) -> Result<JsValue, JsValue> {
-        let period = map_err(self.inner.parse_period(label))?;
-        to_js(&core::PeriodInfo::from(&period))
+    #[wasm_bindgen(js_name = parsePeriod)]
+    pub fn parse_period(&self, label: &str) -> Result<Period, JsValue> {
+        map_err(self.inner.parse_period(label)).map(Period::from)
     }
 
     /// Measures the facts of `period` into mergeable partial aggregates.

@@ -72,7 +72,7 @@ test("plans round-trip and periods parse in the plan's calendar", () => {
   assert.equal(Plan.fromJson(plan.toJson()).toJson(), plan.toJson());
   assert.equal(Plan.fromToml(plan.toToml()).toJson(), plan.toJson());
   assert.equal(Plan.fromObject(plan.toObject()).toJson(), plan.toJson());
-  assert.deepStrictEqual(plan.parsePeriod("FY2027"), {
+  assert.deepStrictEqual(plan.parsePeriod("FY2027").toObject(), {
     label: "FY2027", grain: "year", start: "2026-04-01", end: "2027-04-01",
   });
   assert.equal(plan.version, 1);

@@ -65,6 +65,8 @@ impl DayBasis {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+// `Calendar` is the JavaScript class; its settings object is `CalendarSettings`.
+#[cfg_attr(feature = "typescript", tsify(rename = "CalendarSettings"))]
 pub struct Calendar {
     /// The month (1–12) the fiscal year starts in; 1 (January) when omitted. Ignored by a
     /// retail calendar, whose year is set by `retail`.
