@@ -84,10 +84,20 @@ fn convert(
         ));
     }
     if value.is_instance_of::<PyDateTime>() {
-        return Err(unsupported(
-            path,
-            "a datetime is a timestamp; pass a datetime.date (local to the plan's calendar)".into(),
-        ));
+        // An aware datetime is an instant: the core turns it into a local date in the
+        // plan's time zone. A naive one names no instant.
+        let aware = !value.getattr("tzinfo").is_ok_and(|tz| tz.is_none());
+        if !aware {
+            return Err(unsupported(
+                path,
+                "a naive datetime names no instant: pass an aware datetime or a datetime.date"
+                    .into(),
+            ));
+        }
+        let text = value
+            .call_method0("isoformat")
+            .map_err(|e| unsupported(path, e.to_string()))?;
+        return Ok(Value::String(text.to_string()));
     }
     if value.is_instance_of::<PyDate>() {
         let text = value

@@ -159,14 +159,23 @@ struct FactTable {
 #[pymethods]
 impl FactTable {
     /// Builds a table from a list of dicts with `id`, `kind`, `date` and optionally
-    /// `owner`, `customer`, `amount`, `status` and `attributes`.
+    /// `owner`, `customer`, `amount`, `status` and `attributes`. With a `calendar`, a date
+    /// may also be a timestamp (an aware `datetime`, Unix milliseconds or an RFC 3339
+    /// string), which becomes a local date in the calendar's time zone.
     #[staticmethod]
-    #[pyo3(signature = (records, *, allow_float = false))]
-    fn from_records(records: &Bound<'_, PyAny>, allow_float: bool) -> PyResult<Self> {
+    #[pyo3(signature = (records, *, allow_float = false, calendar = None))]
+    fn from_records(
+        records: &Bound<'_, PyAny>,
+        allow_float: bool,
+        calendar: Option<&Calendar>,
+    ) -> PyResult<Self> {
         let value = to_json(records, allow_float)?;
-        core::FactTable::from_json_value(value)
-            .map(|inner| FactTable { inner })
-            .map_err(to_py_err)
+        match calendar {
+            Some(calendar) => core::FactTable::from_json_value_in(value, &calendar.inner),
+            None => core::FactTable::from_json_value(value),
+        }
+        .map(|inner| FactTable { inner })
+        .map_err(to_py_err)
     }
 
     /// Builds a table from a JSON array of records.

@@ -70,7 +70,7 @@ def test_floats_are_refused_unless_allowed() -> None:
 def test_timestamps_and_odd_types_are_refused() -> None:
     record = order(1, "1")
     record["date"] = datetime.datetime(2026, 3, 1, 12, 0)
-    with pytest.raises(kpi_core.DataError, match="datetime"):
+    with pytest.raises(kpi_core.DataError, match="naive datetime"):
         kpi_core.FactTable.from_records([record])
     with pytest.raises(kpi_core.DataError):
         kpi_core.FactTable.from_records([{**order(1, "1"), "amount": object()}])
@@ -173,3 +173,15 @@ def test_evaluate_takes_a_period_object_and_reports_it_back() -> None:
     assert plan.evaluate(facts, "FY2027-Q2").to_json() == report.to_json()
     assert plan.measure(facts, quarter).period == quarter
     assert plan.calendar.period_of(datetime.date(2026, 8, 1), "half").label == "FY2027-H1"
+
+
+def test_timestamps_become_local_dates_with_the_plan_calendar() -> None:
+    shanghai = kpi_core.Calendar(timezone="Asia/Shanghai")
+    utc_evening = datetime.datetime(2026, 3, 31, 20, 0, tzinfo=datetime.timezone.utc)
+    records = [{**order(1, "1"), "date": utc_evening}, {**order(2, "2"), "date": 1774972800000},
+               {**order(3, "3"), "date": "2026-03-31T15:00:00Z"}]
+    dates = [r["date"] for r in kpi_core.FactTable.from_records(records, calendar=shanghai).to_records()]
+    assert dates == [datetime.date(2026, 4, 1), datetime.date(2026, 4, 1), datetime.date(2026, 3, 31)]
+    with pytest.raises(kpi_core.DataError) as caught:
+        kpi_core.FactTable.from_records(records)
+    assert caught.value.path == "[0].date" and caught.value.row == 0

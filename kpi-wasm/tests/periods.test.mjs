@@ -75,3 +75,17 @@ test("Calendar and Period API", () => {
   assert.equal(plan.calendar.periodOf("2026-04-01", "year").label, "FY2027");
   assert.equal(plan.parsePeriod("FY2027").end, "2027-04-01");
 });
+
+test("timestamps in facts become local dates with a calendar", async () => {
+  const { FactTable } = await import("kpi-core");
+  const shanghai = new Calendar({ timezone: "Asia/Shanghai" });
+  const records = [
+    { id: "a", kind: "order", date: "2026-03-31T20:00:00Z" },
+    { id: "b", kind: "order", date: 1774972800000 },
+    { id: "c", kind: "order", date: "2026-03-31" },
+  ];
+  const facts = FactTable.fromRecords(records, shanghai);
+  assert.deepStrictEqual(facts.toRecords().map((r) => r.date), ["2026-04-01", "2026-04-01", "2026-03-31"]);
+  assert.equal(shanghai.periodOf("2026-04-01", "day").label, "2026-04-01"); // still usable
+  assert.throws(() => FactTable.fromRecords(records), (e) => e.code === "data.invalid_fact" && e.path === "[0].date");
+});

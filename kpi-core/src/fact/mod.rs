@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Location, Result};
+use crate::period::Calendar;
 
 /// One fact as it arrives: an order, a payment, a refund, a deal, a lead, a customer, a
 /// survey answer …
@@ -190,7 +191,21 @@ impl FactTable {
 
     /// Builds a table from an already parsed JSON array (what the Python and JavaScript
     /// bindings hand over).
+    ///
+    /// Dates must be `YYYY-MM-DD`; to read timestamps, use
+    /// [`FactTable::from_json_value_in`] with the plan's calendar.
     pub fn from_json_value(value: serde_json::Value) -> Result<FactTable> {
+        FactTable::read_json_value(value, None)
+    }
+
+    /// Like [`FactTable::from_json_value`], but a `date` may also be a timestamp, which
+    /// becomes a local date in `calendar`'s time zone: an RFC 3339 string with an offset
+    /// (`2026-03-31T20:00:00Z`) or Unix milliseconds (`1774987200000`).
+    pub fn from_json_value_in(value: serde_json::Value, calendar: &Calendar) -> Result<FactTable> {
+        FactTable::read_json_value(value, Some(calendar))
+    }
+
+    fn read_json_value(value: serde_json::Value, calendar: Option<&Calendar>) -> Result<FactTable> {
         let serde_json::Value::Array(items) = value else {
             return Err(Error::new(
                 ErrorKind::DataInvalidFact,
@@ -198,7 +213,14 @@ impl FactTable {
             ));
         };
         let mut table = FactTable::new();
-        for (row, item) in items.into_iter().enumerate() {
+        for (row, mut item) in items.into_iter().enumerate() {
+            localise_timestamp(&mut item, calendar).map_err(|e| {
+                e.at(Location {
+                    path: Some(format!("[{row}].date")),
+                    row: Some(row as u64),
+                    ..Location::default()
+                })
+            })?;
             let record: FactRecord = serde_path_to_error::deserialize(item).map_err(|e| {
                 let path = match e.path().to_string().as_str() {
                     "." => format!("[{row}]"),
@@ -355,6 +377,43 @@ impl FactTable {
     }
 }
 
+/// Replaces a timestamp in a record's `date` by its local date in `calendar`. Plain
+/// `YYYY-MM-DD` dates are left alone; a timestamp without a calendar is an error, because
+/// its local date depends on the time zone.
+fn localise_timestamp(record: &mut serde_json::Value, calendar: Option<&Calendar>) -> Result<()> {
+    let Some(date) = record.get_mut("date") else {
+        return Ok(());
+    };
+    let is_timestamp = match date {
+        serde_json::Value::String(text) => text.len() > 10,
+        serde_json::Value::Number(_) => true,
+        _ => false,
+    };
+    if !is_timestamp {
+        return Ok(());
+    }
+    let Some(calendar) = calendar else {
+        return Err(Error::new(
+            ErrorKind::DataInvalidFact,
+            "this date is a timestamp: read the facts with the plan's calendar, whose time zone makes it a local date",
+        ));
+    };
+    let local = match date {
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(millis) => calendar.local_date_of_millis(millis),
+            None => Err(Error::new(
+                ErrorKind::DataInvalidFact,
+                format!("{n} is not whole milliseconds"),
+            )),
+        },
+        serde_json::Value::String(text) => calendar.local_date_of_rfc3339(text),
+        _ => unreachable!("checked above"),
+    }
+    .map_err(|e| Error::new(ErrorKind::DataInvalidFact, e.message().to_owned()))?;
+    *date = serde_json::Value::String(local.to_string());
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -409,6 +468,30 @@ mod tests {
         let err = FactTable::from_json(typo).unwrap_err();
         assert_eq!(err.code(), "data.invalid_fact");
         assert!(err.message().contains("ammount"), "{err}");
+    }
+
+    #[test]
+    fn timestamps_need_a_calendar_and_become_local_dates() {
+        let records = serde_json::json!([
+            {"id": "a", "kind": "order", "date": "2026-03-31T20:00:00Z"},
+            {"id": "b", "kind": "order", "date": 1_774_972_800_000_i64},
+            {"id": "c", "kind": "order", "date": "2026-03-31"}
+        ]);
+        let err = FactTable::from_json_value(records.clone()).unwrap_err();
+        assert_eq!(err.location().path.as_deref(), Some("[0].date"));
+        let shanghai = Calendar {
+            timezone: Some("Asia/Shanghai".into()),
+            ..Calendar::default()
+        };
+        let table = FactTable::from_json_value_in(records, &shanghai).unwrap();
+        let dates: Vec<String> = table.records().map(|r| r.date.to_string()).collect();
+        assert_eq!(dates, ["2026-04-01", "2026-04-01", "2026-03-31"]);
+        let bad = serde_json::json!([{"id": "a", "kind": "order", "date": "2026-03-31T20:00:00"}]);
+        let err = FactTable::from_json_value_in(bad, &shanghai).unwrap_err();
+        assert_eq!(
+            (err.code(), err.location().row),
+            ("data.invalid_fact", Some(0))
+        );
     }
 
     #[test]

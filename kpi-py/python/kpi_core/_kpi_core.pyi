@@ -35,7 +35,9 @@ class Plan:
 
 class FactTable:
     @staticmethod
-    def from_records(records: Sequence[Mapping[str, Any]], *, allow_float: bool = False) -> FactTable: ...
+    def from_records(
+        records: Sequence[Mapping[str, Any]], *, allow_float: bool = False, calendar: Optional[Calendar] = None
+    ) -> FactTable: ...
     @staticmethod
     def from_json(text: str) -> FactTable: ...
     @staticmethod
