@@ -177,13 +177,25 @@ pub struct FactTable {
 
 #[wasm_bindgen]
 impl FactTable {
-    /// Builds a table from an array of plain objects (`FactRecord`).
+    /// Builds a table from an array of plain objects (`FactRecord`). Dates are
+    /// `"YYYY-MM-DD"`; for timestamps use `fromRecordsIn`.
     #[wasm_bindgen(js_name = fromRecords)]
     pub fn from_records(
         #[wasm_bindgen(unchecked_param_type = "FactRecord[]")] records: JsValue,
     ) -> Result<FactTable, JsValue> {
         map_err(core::FactTable::from_json_value(from_js(records)?))
             .map(|inner| FactTable { inner })
+    }
+
+    /// Like `fromRecords`, but a `date` may also be a timestamp (Unix milliseconds or an
+    /// RFC 3339 string), which becomes a local date in `calendar`'s time zone.
+    #[wasm_bindgen(js_name = fromRecordsIn)]
+    pub fn from_records_in(
+        #[wasm_bindgen(unchecked_param_type = "FactRecord[]")] records: JsValue,
+        calendar: &Calendar,
+    ) -> Result<FactTable, JsValue> {
+        let table = core::FactTable::from_json_value_in(from_js(records)?, &calendar.inner);
+        map_err(table).map(|inner| FactTable { inner })
     }
 
     /// Builds a table from a JSON array of records.

@@ -84,7 +84,7 @@ test("timestamps in facts become local dates with a calendar", async () => {
     { id: "b", kind: "order", date: 1774972800000 },
     { id: "c", kind: "order", date: "2026-03-31" },
   ];
-  const facts = FactTable.fromRecords(records, shanghai);
+  const facts = FactTable.fromRecordsIn(records, shanghai);
   assert.deepStrictEqual(facts.toRecords().map((r) => r.date), ["2026-04-01", "2026-04-01", "2026-03-31"]);
   assert.equal(shanghai.periodOf("2026-04-01", "day").label, "2026-04-01"); // still usable
   assert.throws(() => FactTable.fromRecords(records), (e) => e.code === "data.invalid_fact" && e.path === "[0].date");
