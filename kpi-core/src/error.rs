@@ -28,6 +28,18 @@ pub enum ErrorKind {
     FormulaSyntax,
     /// A filter expression names a fact field that does not exist (`formula.unknown_field`).
     FormulaUnknownField,
+    /// A formula names a metric, value or function that does not exist (`formula.unknown_name`).
+    FormulaUnknownName,
+    /// An operand has the wrong type: text where a number is needed, a number as a
+    /// condition … (`formula.type_mismatch`).
+    FormulaTypeMismatch,
+    /// A formula adds or compares numbers of different units, such as money and percent
+    /// (`formula.unit_mismatch`).
+    FormulaUnitMismatch,
+    /// Formula metrics refer to each other in a cycle (`formula.cycle`).
+    FormulaCycle,
+    /// A formula is longer, deeper or larger than the limits (`formula.too_complex`).
+    FormulaTooComplex,
     /// A fact record is malformed: a missing field, or a value of the wrong type (`data.invalid_fact`).
     DataInvalidFact,
     /// Measures of different periods were merged or evaluated together (`data.measures_mismatch`).
@@ -67,6 +79,11 @@ impl ErrorKind {
             Self::PlanUnknownTeam => "plan.unknown_team",
             Self::FormulaSyntax => "formula.syntax",
             Self::FormulaUnknownField => "formula.unknown_field",
+            Self::FormulaUnknownName => "formula.unknown_name",
+            Self::FormulaTypeMismatch => "formula.type_mismatch",
+            Self::FormulaUnitMismatch => "formula.unit_mismatch",
+            Self::FormulaCycle => "formula.cycle",
+            Self::FormulaTooComplex => "formula.too_complex",
             Self::DataInvalidFact => "data.invalid_fact",
             Self::DataMeasuresMismatch => "data.measures_mismatch",
             Self::DataUnsupportedValue => "data.unsupported_value",
@@ -98,6 +115,11 @@ impl ErrorKind {
         Self::PlanUnknownTeam,
         Self::FormulaSyntax,
         Self::FormulaUnknownField,
+        Self::FormulaUnknownName,
+        Self::FormulaTypeMismatch,
+        Self::FormulaUnitMismatch,
+        Self::FormulaCycle,
+        Self::FormulaTooComplex,
         Self::DataInvalidFact,
         Self::DataMeasuresMismatch,
         Self::DataUnsupportedValue,

@@ -59,6 +59,7 @@ pub struct ReadmeDoctests;
 pub mod decimal;
 pub mod error;
 pub mod fact;
+pub mod formula;
 pub mod goal;
 pub mod incentive;
 pub mod measure;
