@@ -2,6 +2,7 @@
 //! `kpi_core` (`python/kpi_core`), which re-exports these classes and defines the exceptions.
 
 mod convert;
+mod formula;
 mod period;
 
 use kpi_core as core;
@@ -565,6 +566,8 @@ fn _kpi_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<FactTable>()?;
     m.add_class::<Period>()?;
     m.add_class::<Calendar>()?;
+    m.add_function(wrap_pyfunction!(formula::formula_check, m)?)?;
+    m.add_function(wrap_pyfunction!(formula::formula_evaluate, m)?)?;
     m.add_class::<Measures>()?;
     m.add_class::<Report>()?;
     m.add_class::<ScorecardRow>()?;

@@ -284,3 +284,53 @@ pub fn error_codes() -> Vec<String> {
         .map(|k| k.code().to_owned())
         .collect()
 }
+
+/// The formula language: `formula.check(text, names)` and `formula.evaluate(text, values)`.
+#[wasm_bindgen(js_name = formula)]
+#[derive(Debug)]
+pub struct FormulaApi;
+
+#[wasm_bindgen(js_class = formula)]
+impl FormulaApi {
+    /// Checks a formula against `names` (an array of number names, or an object of name →
+    /// type: number, money, percent, count, days, bool, text, any). Returns
+    /// `{ type, names }`; throws a `FormulaError` with `line` and `column`.
+    #[wasm_bindgen(unchecked_return_type = "FormulaInfo")]
+    pub fn check(
+        text: &str,
+        #[wasm_bindgen(unchecked_param_type = "string[] | Record<string, string> | undefined")]
+        names: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let names = if names.is_undefined() || names.is_null() {
+            serde_json::Value::Null
+        } else {
+            from_js(names)?
+        };
+        let types = map_err(core::formula::names_from_json(&names))?;
+        to_js(&map_err(core::formula::Formula::check(text, &types))?.info())
+    }
+
+    /// Checks and evaluates a formula with `values` (numbers are numbers, strings are
+    /// text). The result is `null`, a boolean, a decimal string or a text string.
+    #[wasm_bindgen(unchecked_return_type = "string | boolean | null")]
+    pub fn evaluate(
+        text: &str,
+        #[wasm_bindgen(
+            unchecked_param_type = "Record<string, number | string | boolean | null> | undefined"
+        )]
+        values: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let values: std::collections::BTreeMap<String, core::formula::Value> =
+            if values.is_undefined() || values.is_null() {
+                std::collections::BTreeMap::new()
+            } else {
+                serde_wasm_bindgen::from_value(values).map_err(|e| {
+                    to_js_err(&core::Error::new(
+                        core::ErrorKind::DataUnsupportedValue,
+                        format!("formula values: {e}"),
+                    ))
+                })?
+            };
+        to_js(&map_err(core::formula::evaluate(text, &values))?)
+    }
+}

@@ -168,6 +168,59 @@ impl Formula {
     }
 }
 
+/// What checking a formula tells: its result type and the names it reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct FormulaInfo {
+    /// The result type: `number`, `money`, `percent`, `count`, `days`, `bool`, `text`,
+    /// `null` or `any`.
+    #[serde(rename = "type")]
+    pub result: String,
+    /// The names the formula reads, in order of first use.
+    pub names: Vec<String>,
+}
+
+impl Formula {
+    /// The result type and names, as the bindings return them.
+    pub fn info(&self) -> FormulaInfo {
+        FormulaInfo {
+            result: self.result.name().to_owned(),
+            names: self.names.clone(),
+        }
+    }
+}
+
+/// Reads the names a formula may use from JSON: a list of names (plain numbers) or an
+/// object of name → type name (`{"revenue": "money", "won": "count"}`).
+pub fn names_from_json(value: &serde_json::Value) -> Result<BTreeMap<String, Type>> {
+    let bad = |what: String| Error::new(ErrorKind::FormulaTypeMismatch, what);
+    match value {
+        serde_json::Value::Null => Ok(BTreeMap::new()),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(|item| {
+                item.as_str()
+                    .map(|name| (name.to_owned(), Type::Number(Unit::Number)))
+                    .ok_or_else(|| bad(format!("a name must be a string, not {item}")))
+            })
+            .collect(),
+        serde_json::Value::Object(map) => map
+            .iter()
+            .map(|(name, t)| {
+                t.as_str()
+                    .and_then(Type::from_name)
+                    .map(|t| (name.clone(), t))
+                    .ok_or_else(|| {
+                        bad(format!(
+                            "the type of `{name}` must be number, money, percent, count, days, bool, text or any, not {t}"
+                        ))
+                    })
+            })
+            .collect(),
+        other => Err(bad(format!("names are a list or an object, not {other}"))),
+    }
+}
+
 /// Evaluates one syntax node (a part of a checked formula).
 pub(crate) fn eval_node(node: &syntax::Node, lookup: &dyn Fn(&str) -> Value) -> Value {
     eval::eval(node, lookup)

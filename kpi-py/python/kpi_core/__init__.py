@@ -22,6 +22,7 @@ from kpi_core._kpi_core import (
     Statement,
     __version__,
 )
+from kpi_core import formula
 from kpi_core.errors import DataError, FormulaError, KpiError, PeriodError, PlanError
 
 __all__ = [
@@ -42,4 +43,5 @@ __all__ = [
     "ScorecardRow",
     "Statement",
     "__version__",
+    "formula",
 ]
