@@ -39,7 +39,7 @@
 //! ]"#)?;
 //! let report = plan.evaluate(&facts, &plan.parse_period("2026-03")?)?;
 //! let row = &report.scorecards[0];
-//! assert_eq!(row.actual.to_string(), "450000.50");
+//! assert_eq!(row.actual.unwrap().to_string(), "450000.50");
 //! assert_eq!(row.attainment.unwrap().to_string(), "0.900001");
 //! assert_eq!(report.statements[0].total.to_string(), "13500.02");
 //! # Ok::<(), kpi_core::Error>(())

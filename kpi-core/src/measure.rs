@@ -1,19 +1,20 @@
 //! Measures: the partial aggregates of every metric per scope for one period. They merge,
 //! so facts can be measured in partitions and combined before evaluation.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::fact::{Attribute, Column, Dictionary, FactTable};
-use crate::metric::{SumField, filter::CompiledFilter};
+use crate::metric::{Aggregate, Field, filter::CompiledFilter};
 use crate::org::{Org, UNASSIGNED};
 use crate::period::{Period, PeriodInfo};
 
-/// A mergeable partial aggregate.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A mergeable partial aggregate. Every aggregate's value can be computed from the
+/// merged partials of any partition of the facts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Partial {
     /// The sum of the metric's field over the facts that passed the filter.
@@ -21,8 +22,24 @@ pub struct Partial {
     pub sum: Decimal,
     /// How many facts passed the filter.
     pub count: u64,
-    /// How many of them had no value for the summed field (they add nothing to `sum`).
+    /// How many of them had no value for the field (they add nothing to `sum`).
     pub missing: u64,
+    /// The smallest value (kept for `min`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    pub min: Option<Decimal>,
+    /// The largest value (kept for `max`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    pub max: Option<Decimal>,
+    /// The distinct values (kept for `count_distinct`).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub distinct: BTreeSet<String>,
+    /// Every value (kept for `median`, which no smaller summary can merge exactly).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string[]", optional))]
+    pub values: Vec<Decimal>,
 }
 
 impl Partial {
@@ -31,6 +48,12 @@ impl Partial {
         self.sum += other.sum;
         self.count += other.count;
         self.missing += other.missing;
+        self.min = [self.min, other.min].into_iter().flatten().min();
+        self.max = [self.max, other.max].into_iter().flatten().max();
+        self.distinct.extend(other.distinct.iter().cloned());
+        self.values.extend_from_slice(&other.values);
+        // A canonical order, so merged partials compare equal whatever the merge order.
+        self.values.sort_unstable();
     }
 }
 
@@ -87,12 +110,12 @@ impl Measures {
         })
     }
 
-    /// The partial of `metric` for `scope`, zero when absent.
+    /// The partial of `metric` for `scope`, empty when absent.
     pub fn get(&self, metric: &str, scope: &str) -> Partial {
         self.metrics
             .get(metric)
             .and_then(|scopes| scopes.get(scope))
-            .copied()
+            .cloned()
             .unwrap_or_default()
     }
 }
@@ -100,8 +123,9 @@ impl Measures {
 /// What the measure pass needs of one metric, resolved against one fact table.
 pub(crate) struct MetricPass<'a> {
     pub id: &'a str,
+    pub aggregate: Aggregate,
     pub filter: Option<CompiledFilter>,
-    pub field: Option<SumField>,
+    pub field: Option<Field>,
 }
 
 /// One pass over the facts of `period`, accumulating every metric per member.
@@ -137,11 +161,6 @@ pub(crate) fn measure(
     let mut result = BTreeMap::new();
     for metric in metrics {
         let mut slots = vec![Partial::default(); unassigned + 1];
-        let amounts = facts.amounts();
-        let attribute = match &metric.field {
-            Some(SumField::Attribute(name)) => facts.attribute(name),
-            _ => None,
-        };
         for &row in &rows {
             if let Some(filter) = &metric.filter
                 && !filter.matches(facts, row)
@@ -154,26 +173,14 @@ pub(crate) fn measure(
             } else {
                 slot_of_owner[code as usize]
             };
-            let partial = &mut slots[slot];
-            partial.count += 1;
-            let value = match &metric.field {
-                None => continue,
-                Some(SumField::Amount) => amounts[row],
-                Some(SumField::Attribute(_)) => match attribute.and_then(|c| c[row].as_ref()) {
-                    Some(Attribute::Number(n)) => Some(*n),
-                    _ => None,
-                },
-            };
-            match value {
-                Some(v) => partial.sum += v,
-                None => partial.missing += 1,
-            }
+            accumulate(&mut slots[slot], metric, facts, row);
         }
         let scopes: BTreeMap<String, Partial> = slots
             .into_iter()
             .enumerate()
             .filter(|(_, p)| p.count > 0)
-            .map(|(slot, p)| {
+            .map(|(slot, mut p)| {
+                p.values.sort_unstable();
                 let id = org.members.get(slot).map_or(UNASSIGNED, |m| m.id.as_str());
                 (id.to_owned(), p)
             })
@@ -183,5 +190,58 @@ pub(crate) fn measure(
     Measures {
         period: PeriodInfo::from(period),
         metrics: result,
+    }
+}
+
+/// Adds the fact at `row` to `partial`, keeping what `metric`'s aggregate needs.
+fn accumulate(partial: &mut Partial, metric: &MetricPass<'_>, facts: &FactTable, row: usize) {
+    partial.count += 1;
+    let Some(field) = &metric.field else {
+        return;
+    };
+    if metric.aggregate == Aggregate::CountDistinct {
+        match field_text(facts, field, row) {
+            Some(text) => {
+                partial.distinct.insert(text);
+            }
+            None => partial.missing += 1,
+        }
+        return;
+    }
+    let value = match field {
+        Field::Amount => facts.amounts()[row],
+        Field::Attribute(name) => match facts.attribute(name).and_then(|c| c[row].as_ref()) {
+            Some(Attribute::Number(n)) => Some(*n),
+            _ => None,
+        },
+        Field::Column(_) => None,
+    };
+    let Some(value) = value else {
+        partial.missing += 1;
+        return;
+    };
+    partial.sum += value;
+    match metric.aggregate {
+        Aggregate::Min => partial.min = Some(partial.min.map_or(value, |m| m.min(value))),
+        Aggregate::Max => partial.max = Some(partial.max.map_or(value, |m| m.max(value))),
+        Aggregate::Median => partial.values.push(value),
+        _ => {}
+    }
+}
+
+/// The text of a field, for distinct counts.
+fn field_text(facts: &FactTable, field: &Field, row: usize) -> Option<String> {
+    match field {
+        Field::Amount => facts.amounts()[row].map(|a| a.normalize().to_string()),
+        Field::Column(column) => facts
+            .dictionary(*column)
+            .get(facts.codes(*column)[row])
+            .map(str::to_owned),
+        Field::Attribute(name) => match facts.attribute(name).and_then(|c| c[row].as_ref()) {
+            Some(Attribute::Text(t)) => Some(t.clone()),
+            Some(Attribute::Number(n)) => Some(n.normalize().to_string()),
+            Some(Attribute::Bool(b)) => Some(b.to_string()),
+            None => None,
+        },
     }
 }

@@ -13,7 +13,7 @@ use crate::formula::suggest;
 use crate::goal::{Goal, GoalPeriod, ScorecardInput, scorecards};
 use crate::incentive::{Incentive, StatementInput, statements};
 use crate::measure::{Measures, MetricPass, measure};
-use crate::metric::{Aggregate, Filter, MetricDef, SumField};
+use crate::metric::{Field, Filter, MetricBook, MetricDef};
 use crate::org::{Org, ScopeKind};
 use crate::period::{Calendar, Period, PeriodInfo};
 use crate::report::Report;
@@ -151,9 +151,7 @@ impl Plan {
         }
         self.calendar.validate()?;
         self.org.validate()?;
-        for (id, metric) in &self.metrics {
-            check_metric(id, metric)?;
-        }
+        MetricBook::new(&self.metrics)?;
         self.check_goals()?;
         self.check_incentives()
     }
@@ -243,6 +241,9 @@ impl Plan {
     pub fn measure(&self, facts: &FactTable, period: &Period) -> Result<Measures> {
         let mut passes = Vec::with_capacity(self.metrics.len());
         for (id, metric) in &self.metrics {
+            let Some(aggregate) = metric.aggregate else {
+                continue; // formula metrics are computed from the others at evaluation
+            };
             let filter = match &metric.filter {
                 Some(text) => Some(
                     Filter::parse(text)
@@ -253,8 +254,9 @@ impl Plan {
             };
             passes.push(MetricPass {
                 id,
+                aggregate,
                 filter,
-                field: metric.field.as_deref().and_then(SumField::parse),
+                field: metric.field.as_deref().and_then(Field::parse),
             });
         }
         Ok(measure(&self.org, facts, period, &passes))
@@ -272,21 +274,18 @@ impl Plan {
                 ),
             ));
         }
-        let aggregate_of = |metric: &str| {
-            self.metrics
-                .get(metric)
-                .map_or(Aggregate::Sum, |m| m.aggregate)
-        };
+        let book = MetricBook::new(&self.metrics)?;
         let mut goals = Vec::with_capacity(self.goals.len());
         for (i, goal) in self.goals.iter().enumerate() {
             let goal_period = GoalPeriod::parse(&self.calendar, &goal.period)
                 .map_err(|e| e.at_path(format!("goals[{i}].period")))?;
-            goals.push((goal, goal_period, aggregate_of(&goal.metric)));
+            goals.push((goal, goal_period));
         }
-        let scorecards = scorecards(
+        let (scorecards, rollups) = scorecards(
             &ScorecardInput {
                 calendar: &self.calendar,
                 org: &self.org,
+                book: &book,
                 measures,
                 period: &period,
             },
@@ -295,17 +294,18 @@ impl Plan {
         let statements = statements(
             &StatementInput {
                 calendar: &self.calendar,
+                book: &book,
                 org: &self.org,
                 rounding: self.rounding,
                 measures,
                 period: &period,
             },
             &self.incentives,
-            aggregate_of,
         );
         Ok(Report {
             period: measures.period.clone(),
             scorecards,
+            rollups,
             statements,
         })
     }
@@ -314,45 +314,6 @@ impl Plan {
     pub fn evaluate(&self, facts: &FactTable, period: &Period) -> Result<Report> {
         self.evaluate_measures(&self.measure(facts, period)?)
     }
-}
-
-fn check_metric(id: &str, metric: &MetricDef) -> Result<()> {
-    let at = |field: &str| format!("metrics.{id}.{field}");
-    if id.is_empty() || !id.chars().all(|c| c.is_alphanumeric() || c == '_') {
-        return Err(Error::new(
-            ErrorKind::PlanInvalid,
-            format!("metric id `{id}` must be letters, digits and underscores"),
-        )
-        .at_path(format!("metrics.{id}")));
-    }
-    match (metric.aggregate, &metric.field) {
-        (Aggregate::Sum, None) => {
-            return Err(Error::new(
-                ErrorKind::PlanInvalid,
-                "a sum needs a `field`: `amount` or `attributes.<name>`",
-            )
-            .at_path(at("field")));
-        }
-        (Aggregate::Sum, Some(field)) if SumField::parse(field).is_none() => {
-            return Err(Error::new(
-                ErrorKind::PlanInvalid,
-                format!("cannot sum `{field}`: the field must be `amount` or `attributes.<name>`"),
-            )
-            .at_path(at("field")));
-        }
-        (Aggregate::Count, Some(_)) => {
-            return Err(Error::new(
-                ErrorKind::PlanInvalid,
-                "a count counts facts and takes no `field`",
-            )
-            .at_path(at("field")));
-        }
-        _ => {}
-    }
-    if let Some(filter) = &metric.filter {
-        Filter::parse(filter).map_err(|e| e.at_path(at("filter")))?;
-    }
-    Ok(())
 }
 
 /// `serde_json`'s message without its own " at line L column C" suffix (the location is

@@ -320,7 +320,7 @@ impl ScorecardRow {
         self.inner.team.as_deref()
     }
     #[getter]
-    fn actual(&self) -> rust_decimal::Decimal {
+    fn actual(&self) -> Option<rust_decimal::Decimal> {
         self.inner.actual
     }
     #[getter]
@@ -350,7 +350,7 @@ impl ScorecardRow {
             "ScorecardRow(goal='{}', id='{}', actual={}, target={}, attainment={})",
             self.inner.goal,
             self.inner.id,
-            self.inner.actual,
+            self.inner.actual.map_or("None".into(), |t| t.to_string()),
             self.inner.target.map_or("None".into(), |t| t.to_string()),
             self.inner
                 .attainment
@@ -490,6 +490,15 @@ impl Report {
             .map(|r| ScorecardRow { inner: r.clone() })
             .collect()
     }
+    /// The company roll-up of each member or team goal.
+    #[getter]
+    fn rollups(&self) -> Vec<ScorecardRow> {
+        self.inner
+            .rollups
+            .iter()
+            .map(|r| ScorecardRow { inner: r.clone() })
+            .collect()
+    }
     /// One statement per member.
     #[getter]
     fn statements(&self) -> Vec<Statement> {
@@ -513,6 +522,11 @@ impl Report {
             rows.append(row.to_dict(py)?)?;
         }
         d.set_item("scorecards", rows)?;
+        let rollups = PyList::empty(py);
+        for row in self.rollups() {
+            rollups.append(row.to_dict(py)?)?;
+        }
+        d.set_item("rollups", rollups)?;
         let statements = PyList::empty(py);
         for statement in self.statements() {
             statements.append(statement.to_dict(py)?)?;

@@ -163,6 +163,11 @@ impl Formula {
         })
     }
 
+    /// Evaluates with a lookup function for the names.
+    pub(crate) fn evaluate_with(&self, lookup: &dyn Fn(&str) -> Value) -> Value {
+        eval::eval(&self.root, lookup)
+    }
+
     pub(crate) fn root(&self) -> &syntax::Node {
         &self.root
     }

@@ -3,7 +3,7 @@
 
 mod scorecard;
 
-pub(crate) use scorecard::{ScorecardInput, scorecards, value_of};
+pub(crate) use scorecard::{ScorecardInput, scorecards};
 
 use std::collections::BTreeMap;
 

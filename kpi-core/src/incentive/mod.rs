@@ -4,9 +4,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::decimal::Rounding;
-use crate::goal::value_of;
 use crate::measure::Measures;
-use crate::metric::Aggregate;
+use crate::metric::MetricBook;
 use crate::org::Org;
 use crate::period::{Calendar, Grain, Period};
 use crate::report::{PayoutLine, Statement, group_thousands, percent};
@@ -77,6 +76,7 @@ impl Component {
 /// What the statement step needs of the plan.
 pub(crate) struct StatementInput<'a> {
     pub calendar: &'a Calendar,
+    pub book: &'a MetricBook<'a>,
     pub org: &'a Org,
     pub rounding: Rounding,
     pub measures: &'a Measures,
@@ -86,11 +86,7 @@ pub(crate) struct StatementInput<'a> {
 /// One statement per member, with a line per component of each incentive that pays in
 /// the period. Members are in org order; a member with no line still gets a statement
 /// (total 0), so nobody is missing from a payout run.
-pub(crate) fn statements(
-    input: &StatementInput<'_>,
-    incentives: &[Incentive],
-    aggregate_of: impl Fn(&str) -> Aggregate,
-) -> Vec<Statement> {
+pub(crate) fn statements(input: &StatementInput<'_>, incentives: &[Incentive]) -> Vec<Statement> {
     let paying: Vec<&Incentive> = incentives
         .iter()
         .filter(|i| {
@@ -110,8 +106,11 @@ pub(crate) fn statements(
             for incentive in &paying {
                 for (index, component) in incentive.components.iter().enumerate() {
                     let Component::Rate { metric, rate } = component;
-                    let basis =
-                        value_of(aggregate_of(metric), input.measures.get(metric, &member.id));
+                    // A metric with no value (an average over no facts) pays nothing.
+                    let basis = input
+                        .book
+                        .value(metric, &[member.id.as_str()], input.measures, None)
+                        .unwrap_or_default();
                     let amount = input.rounding.apply(basis * rate);
                     lines.push(PayoutLine {
                         incentive: incentive.id.clone(),

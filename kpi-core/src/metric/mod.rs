@@ -1,8 +1,16 @@
-//! Metrics: what is measured from facts (an aggregate of a field under a filter).
+//! Metrics: what is measured. An aggregate of a fact field under a filter, or a formula
+//! over other metrics.
 
 pub mod filter;
+mod value;
+
+pub(crate) use value::MetricBook;
 
 use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::fact::Column;
+use crate::formula::Unit;
 
 pub use filter::Filter;
 
@@ -11,58 +19,197 @@ pub use filter::Filter;
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum Aggregate {
-    /// The sum of `field`. Facts without a value for the field add nothing and are counted
-    /// in the measure's `missing`. The sum over no facts is 0.
+    /// The sum of `field`; 0 over no facts. Facts without a value add nothing and are
+    /// counted in the measure's `missing`.
     Sum,
-    /// The number of facts.
+    /// The number of facts; 0 over none.
     Count,
+    /// The number of distinct values of `field` (a customer, an owner …); 0 over none.
+    CountDistinct,
+    /// The mean of `field`; `null` over no values.
+    Average,
+    /// The smallest value of `field`; `null` over no values.
+    Min,
+    /// The largest value of `field`; `null` over no values.
+    Max,
+    /// The median of `field` (the mean of the two middle values for an even count);
+    /// `null` over no values.
+    Median,
 }
 
-/// A metric defined in a plan, under `[metrics.<id>]`.
+impl Aggregate {
+    /// Whether the aggregate reads a number from `field`.
+    pub(crate) fn is_numeric(self) -> bool {
+        !matches!(self, Aggregate::Count | Aggregate::CountDistinct)
+    }
+}
+
+/// A metric defined in a plan, under `[metrics.<id>]`: either an aggregate or a formula.
 ///
 /// ```toml
 /// [metrics.revenue]
 /// aggregate = "sum"
 /// field = "amount"
 /// filter = 'kind == "order" && status == "won"'
+///
+/// [metrics.win_rate]
+/// formula = "if(won + lost == 0, null, won / (won + lost))"
+/// unit = "percent"
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct MetricDef {
-    /// The aggregate.
-    pub aggregate: Aggregate,
-    /// The summed field: `amount`, or `attributes.<name>` for a numeric attribute. Required
-    /// for `sum`, not allowed for `count`.
+    /// The aggregate (for an aggregate metric).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub aggregate: Option<Aggregate>,
+    /// The field aggregated: `amount` or `attributes.<name>` for numeric aggregates; for
+    /// `count_distinct` also `customer`, `owner`, `status`, `kind` or `id`. Not for `count`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub field: Option<String>,
-    /// Which facts count, in the filter language (see [`filter`]). All facts when omitted.
+    /// Which facts count, in the formula language (see [`filter`]). All facts when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub filter: Option<String>,
+    /// A formula over other metrics (for a formula metric), which may also read `target`,
+    /// the target of the goal being scored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub formula: Option<String>,
+    /// The unit: `money`, `percent`, `count`, `number` or `days`. Inferred when omitted
+    /// (a sum of `amount` is money, a count is a count, a ratio of like units a percent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub unit: Option<Unit>,
     /// A human description, shown in reports and the catalogue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub description: Option<String>,
 }
 
-/// The value a metric sums, resolved against the fact columns.
+/// The field an aggregate reads, resolved against the fact columns.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum SumField {
+pub(crate) enum Field {
     Amount,
     Attribute(String),
+    Column(Column),
 }
 
-impl SumField {
-    /// Reads `amount` or `attributes.<name>`.
-    pub(crate) fn parse(text: &str) -> Option<SumField> {
-        match text {
-            "amount" => Some(SumField::Amount),
-            _ => text
-                .strip_prefix("attributes.")
-                .filter(|name| !name.is_empty())
-                .map(|name| SumField::Attribute(name.to_owned())),
+impl Field {
+    /// Reads `amount`, `attributes.<name>` or a text column name.
+    pub(crate) fn parse(text: &str) -> Option<Field> {
+        if text == "amount" {
+            return Some(Field::Amount);
         }
+        if let Some(name) = text.strip_prefix("attributes.").filter(|n| !n.is_empty()) {
+            return Some(Field::Attribute(name.to_owned()));
+        }
+        Column::NAMES
+            .iter()
+            .find(|(n, _)| *n == text)
+            .map(|(_, c)| Field::Column(*c))
+    }
+}
+
+impl MetricDef {
+    /// Checks the parts that do not depend on other metrics; errors name the field under
+    /// `metrics.<id>`.
+    pub(crate) fn check_shape(&self, id: &str) -> Result<()> {
+        let at = |field: &str| format!("metrics.{id}.{field}");
+        let invalid = |field: &str, message: String| {
+            Err(Error::new(ErrorKind::PlanInvalid, message).at_path(at(field)))
+        };
+        if id.is_empty() || !id.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return Err(Error::new(
+                ErrorKind::PlanInvalid,
+                format!("metric id `{id}` must be letters, digits and underscores"),
+            )
+            .at_path(format!("metrics.{id}")));
+        }
+        match (self.aggregate, &self.formula) {
+            (Some(_), Some(_)) => {
+                return invalid(
+                    "formula",
+                    "a metric is an aggregate or a formula, not both".into(),
+                );
+            }
+            (None, None) => {
+                return invalid(
+                    "aggregate",
+                    "a metric needs an `aggregate` or a `formula`".into(),
+                );
+            }
+            (None, Some(_)) => {
+                if self.field.is_some() || self.filter.is_some() {
+                    return invalid(
+                        "formula",
+                        "a formula metric takes no `field` or `filter`".into(),
+                    );
+                }
+                return Ok(());
+            }
+            (Some(_), None) => {}
+        }
+        let aggregate = self.aggregate.expect("checked above");
+        match (
+            aggregate,
+            self.field.as_deref().map(|f| (f, Field::parse(f))),
+        ) {
+            (Aggregate::Count, Some(_)) => {
+                return invalid("field", "a count counts facts and takes no `field`".into());
+            }
+            (Aggregate::Count, None) => {}
+            (_, None) => {
+                return invalid(
+                    "field",
+                    format!("`{}` needs a `field`", aggregate_name(aggregate)),
+                );
+            }
+            (_, Some((text, None))) => {
+                return invalid(
+                    "field",
+                    format!(
+                        "unknown field `{text}`: use amount, attributes.<name>, customer, owner, status, kind or id"
+                    ),
+                );
+            }
+            (a, Some((text, Some(Field::Column(_))))) if a.is_numeric() => {
+                return invalid(
+                    "field",
+                    format!("`{}` needs a number; `{text}` is text", aggregate_name(a)),
+                );
+            }
+            _ => {}
+        }
+        if let Some(filter) = &self.filter {
+            Filter::parse(filter).map_err(|e| e.at_path(at("filter")))?;
+        }
+        Ok(())
+    }
+
+    /// The unit an aggregate metric has when none is declared.
+    pub(crate) fn aggregate_unit(&self) -> Unit {
+        if let Some(unit) = self.unit {
+            return unit;
+        }
+        match (self.aggregate, self.field.as_deref()) {
+            (Some(Aggregate::Count | Aggregate::CountDistinct), _) => Unit::Count,
+            (_, Some("amount")) => Unit::Money,
+            _ => Unit::Number,
+        }
+    }
+}
+
+fn aggregate_name(aggregate: Aggregate) -> &'static str {
+    match aggregate {
+        Aggregate::Sum => "sum",
+        Aggregate::Count => "count",
+        Aggregate::CountDistinct => "count_distinct",
+        Aggregate::Average => "average",
+        Aggregate::Min => "min",
+        Aggregate::Max => "max",
+        Aggregate::Median => "median",
     }
 }

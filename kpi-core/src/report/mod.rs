@@ -18,6 +18,9 @@ pub struct Report {
     /// One row per goal and scope: goals in plan order; for each, the company, or each team
     /// or member in org order, then `unassigned` when unassigned facts matched.
     pub scorecards: Vec<ScorecardRow>,
+    /// For each member or team goal, its roll-up to the company: the metric over every
+    /// fact (`unassigned` included) against the sum of the scopes' targets.
+    pub rollups: Vec<ScorecardRow>,
     /// One statement per member in org order, for the incentives that pay in the period.
     pub statements: Vec<Statement>,
 }
@@ -39,9 +42,10 @@ pub struct ScorecardRow {
     /// For a member row, the member's team id.
     #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
     pub team: Option<String>,
-    /// The measured value, exact.
-    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
-    pub actual: Decimal,
+    /// The measured value, exact; `null` when the metric has no value (an average or a
+    /// ratio over no facts).
+    #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
+    pub actual: Option<Decimal>,
     /// The target for the period; `null` for `unassigned`.
     #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
     pub target: Option<Decimal>,

@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::{Report, group_thousands};
-use crate::org::UNASSIGNED;
 
 impl Report {
     /// The report as text: one scorecard table per goal (with totals over members or
@@ -40,26 +39,21 @@ impl Report {
                     row.scope.name(),
                     &row.name,
                     row.team.as_deref().unwrap_or(""),
-                    &group_thousands(row.actual),
+                    &row.actual.map(group_thousands).unwrap_or_default(),
                     &row.target.map(group_thousands).unwrap_or_default(),
                     &row.attainment.map(as_percent).unwrap_or_default(),
                 ]));
             }
-            if rows.len() > 1 {
-                let actual: Decimal = rows.iter().map(|r| r.actual).sum();
-                let target: Decimal = rows
-                    .iter()
-                    .filter(|r| r.id != UNASSIGNED)
-                    .filter_map(|r| r.target)
-                    .sum();
-                let attainment = crate::decimal::ratio(actual, target);
+            // The roll-up is the metric over everyone (a sum, or an average recomputed
+            // from all facts), against the sum of the targets.
+            if let Some(total) = self.rollups.iter().find(|r| r.goal == goal) {
                 table.push(row_of([
                     "Total",
                     "",
                     "",
-                    &group_thousands(actual),
-                    &group_thousands(target),
-                    &attainment.map(as_percent).unwrap_or_default(),
+                    &total.actual.map(group_thousands).unwrap_or_default(),
+                    &total.target.map(group_thousands).unwrap_or_default(),
+                    &total.attainment.map(as_percent).unwrap_or_default(),
                 ]));
             }
             render(&mut out, &table, 3);
