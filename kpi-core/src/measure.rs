@@ -71,6 +71,23 @@ pub struct Measures {
     pub period: PeriodInfo,
     /// metric id → member id (or `unassigned`) → partial aggregate.
     pub metrics: BTreeMap<String, BTreeMap<String, Partial>>,
+    /// The same for the other windows the plan's formulas read (the previous period, the
+    /// same period last year, a year to date …), by the window's period label.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub windows: BTreeMap<String, BTreeMap<String, BTreeMap<String, Partial>>>,
+}
+
+fn merge_metrics(
+    into: &mut BTreeMap<String, BTreeMap<String, Partial>>,
+    from: &BTreeMap<String, BTreeMap<String, Partial>>,
+) {
+    for (metric, scopes) in from {
+        let target = into.entry(metric.clone()).or_default();
+        for (scope, partial) in scopes {
+            target.entry(scope.clone()).or_default().merge(partial);
+        }
+    }
 }
 
 impl Measures {
@@ -86,11 +103,9 @@ impl Measures {
                 ),
             ));
         }
-        for (metric, scopes) in &other.metrics {
-            let target = self.metrics.entry(metric.clone()).or_default();
-            for (scope, partial) in scopes {
-                target.entry(scope.clone()).or_default().merge(partial);
-            }
+        merge_metrics(&mut self.metrics, &other.metrics);
+        for (label, metrics) in &other.windows {
+            merge_metrics(self.windows.entry(label.clone()).or_default(), metrics);
         }
         Ok(())
     }
@@ -190,6 +205,7 @@ pub(crate) fn measure(
     Measures {
         period: PeriodInfo::from(period),
         metrics: result,
+        windows: BTreeMap::new(),
     }
 }
 

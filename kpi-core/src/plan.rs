@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::decimal::Rounding;
 use crate::error::{Error, ErrorKind, Location, Result, line_column};
 use crate::fact::FactTable;
-use crate::formula::suggest;
+use crate::formula::{Window, suggest};
 use crate::goal::{Goal, GoalPeriod, ScorecardInput, scorecards};
 use crate::incentive::{Incentive, StatementInput, statements};
 use crate::measure::{Measures, MetricPass, measure};
@@ -259,7 +259,38 @@ impl Plan {
                 field: metric.field.as_deref().and_then(Field::parse),
             });
         }
-        Ok(measure(&self.org, facts, period, &passes))
+        let mut measures = measure(&self.org, facts, period, &passes);
+        // The other windows the formulas read (the previous period, last year, to date …).
+        for (_, window) in self.window_periods(&MetricBook::new(&self.metrics)?, period) {
+            let label = window.label();
+            if label != measures.period.label && !measures.windows.contains_key(&label) {
+                measures
+                    .windows
+                    .insert(label, measure(&self.org, facts, &window, &passes).metrics);
+            }
+        }
+        Ok(measures)
+    }
+
+    /// The period of each window the formulas read, relative to `period`. A window that
+    /// cannot be formed (a trailing window of a date range) is left out, so the
+    /// functions that read it give `null`.
+    fn window_periods(&self, book: &MetricBook<'_>, period: &Period) -> Vec<(Window, Period)> {
+        book.windows()
+            .into_iter()
+            .filter_map(|window| {
+                let p = match window {
+                    Window::Prev => period.prev(),
+                    Window::LastYear => period.same_period_last_year(),
+                    Window::ToDate(grain) => self
+                        .calendar
+                        .period_of(period.start(), grain)
+                        .and_then(|outer| Period::range(outer.start(), period.end())),
+                    Window::Trailing(n) => period.trailing(n),
+                };
+                p.ok().map(|p| (window, p))
+            })
+            .collect()
     }
 
     /// Evaluates measures (for example merged from partitions) into a report.
@@ -274,7 +305,13 @@ impl Plan {
                 ),
             ));
         }
-        let book = MetricBook::new(&self.metrics)?;
+        let mut book = MetricBook::new(&self.metrics)?;
+        let labels = self
+            .window_periods(&book, &period)
+            .into_iter()
+            .map(|(window, p)| (window, p.label()))
+            .collect();
+        book.set_windows(labels);
         let mut goals = Vec::with_capacity(self.goals.len());
         for (i, goal) in self.goals.iter().enumerate() {
             let goal_period = GoalPeriod::parse(&self.calendar, &goal.period)

@@ -99,11 +99,22 @@ pub(crate) const FUNCTIONS: [(&str, usize, usize); 6] = [
     ("round", 2, 2),
 ];
 
+/// The period functions of metric formulas, with their arity.
+pub(crate) const PERIOD_FUNCTIONS: [(&str, usize); 6] = [
+    ("prev", 1),
+    ("same_period_last_year", 1),
+    ("growth", 1),
+    ("yoy", 1),
+    ("to_date", 2),
+    ("trailing", 2),
+];
+
 struct Checker<'a> {
     text: &'a str,
     lookup: &'a dyn Fn(&str) -> Option<Type>,
     candidates: &'a dyn Fn() -> Vec<String>,
     used: Vec<String>,
+    period_functions: bool,
 }
 
 /// The type of `root`, and the names it reads in order of first use.
@@ -112,12 +123,14 @@ pub(crate) fn check(
     root: &Node,
     lookup: &dyn Fn(&str) -> Option<Type>,
     candidates: &dyn Fn() -> Vec<String>,
+    period_functions: bool,
 ) -> Result<(Type, Vec<String>)> {
     let mut checker = Checker {
         text,
         lookup,
         candidates,
         used: Vec::new(),
+        period_functions,
     };
     let result = checker.check(root)?;
     Ok((result, checker.used))
@@ -267,9 +280,16 @@ impl Checker<'_> {
     }
 
     fn call(&mut self, node: &Node, name: &str, args: &[Node]) -> Result<Type> {
+        if let Some(&(_, arity)) = PERIOD_FUNCTIONS.iter().find(|(f, _)| *f == name) {
+            return self.period_call(node, name, arity, args);
+        }
         let Some(&(_, min, max)) = FUNCTIONS.iter().find(|(f, _, _)| *f == name) else {
             let mut message = format!("unknown function `{name}`");
-            if let Some(near) = suggest(name, FUNCTIONS.iter().map(|(f, _, _)| *f)) {
+            let known = FUNCTIONS
+                .iter()
+                .map(|(f, _, _)| *f)
+                .chain(PERIOD_FUNCTIONS.iter().map(|(f, _)| *f));
+            if let Some(near) = suggest(name, known) {
                 let _ = write!(message, "; did you mean `{near}`?");
             }
             return Err(error_at(
@@ -329,6 +349,67 @@ impl Checker<'_> {
             }
             _ => unreachable!("every function in FUNCTIONS is checked"),
         }
+    }
+
+    /// `prev(m)`, `growth(m)`, `to_date(m, "year")`, `trailing(m, 3)` …: the first argument
+    /// is a metric's name; the result has its unit (a percentage for `growth` and `yoy`).
+    fn period_call(
+        &mut self,
+        node: &Node,
+        name: &str,
+        arity: usize,
+        args: &[Node],
+    ) -> Result<Type> {
+        if !self.period_functions {
+            return Err(error_at(
+                ErrorKind::FormulaUnknownName,
+                self.text,
+                node.at,
+                &format!(
+                    "`{name}` reads other periods, so it is only available in a plan's metric formulas"
+                ),
+            ));
+        }
+        if args.len() != arity {
+            return Err(self.mismatch(
+                node,
+                &format!("`{name}` takes {arity} argument(s), not {}", args.len()),
+            ));
+        }
+        let metric_type = match &args[0].kind {
+            NodeKind::Name(metric) if metric != "target" => self.check(&args[0])?,
+            _ => {
+                return Err(self.mismatch(
+                    &args[0],
+                    &format!("the first argument of `{name}` is a metric's name"),
+                ));
+            }
+        };
+        match (name, args.get(1).map(|a| &a.kind)) {
+            ("to_date", Some(NodeKind::Text(grain)))
+                if crate::period::Grain::parse(grain).is_some() => {}
+            ("to_date", _) => {
+                return Err(self.mismatch(
+                    &args[1],
+                    "`to_date` takes a grain: \"month\", \"quarter\", \"half\" or \"year\"",
+                ));
+            }
+            ("trailing", Some(NodeKind::Number(n)))
+                if n.fract().is_zero()
+                    && *n >= rust_decimal::Decimal::ONE
+                    && *n <= rust_decimal::Decimal::from(1000) => {}
+            ("trailing", _) => {
+                return Err(self.mismatch(
+                    &args[1],
+                    "`trailing` takes a whole number of periods from 1 to 1000",
+                ));
+            }
+            _ => {}
+        }
+        Ok(match name {
+            "growth" | "yoy" => Type::Number(Unit::Percent),
+            _ => metric_type,
+        })
     }
 
     /// The branches of `if` and the arguments of `coalesce` must agree.

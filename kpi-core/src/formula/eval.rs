@@ -4,16 +4,34 @@
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::Value;
 use super::syntax::{BinOp, Node, NodeKind};
+use super::{Value, Window};
+use crate::period::Grain;
 
-pub(crate) fn eval(node: &Node, lookup: &dyn Fn(&str) -> Value) -> Value {
+/// Where a formula reads its names: the current period, and (for metric formulas) other
+/// windows of time.
+pub(crate) trait Env {
+    /// The value of `name` in the period being evaluated.
+    fn name(&self, name: &str) -> Value;
+    /// The value of metric `name` in another window; `null` where there are none.
+    fn in_window(&self, _name: &str, _window: Window) -> Value {
+        Value::Null
+    }
+}
+
+impl<F: Fn(&str) -> Value> Env for F {
+    fn name(&self, name: &str) -> Value {
+        self(name)
+    }
+}
+
+pub(crate) fn eval(node: &Node, lookup: &dyn Env) -> Value {
     match &node.kind {
         NodeKind::Number(n) => Value::Number(*n),
         NodeKind::Text(t) => Value::Text(t.clone()),
         NodeKind::Bool(b) => Value::Bool(*b),
         NodeKind::Null => Value::Null,
-        NodeKind::Name(name) => lookup(name),
+        NodeKind::Name(name) => lookup.name(name),
         NodeKind::Neg(inner) => match eval(inner, lookup) {
             Value::Number(n) => Value::Number(-n),
             _ => Value::Null,
@@ -71,7 +89,10 @@ fn binary(op: BinOp, a: Value, b: Value) -> Value {
     }
 }
 
-fn call(name: &str, args: &[Node], lookup: &dyn Fn(&str) -> Value) -> Value {
+fn call(name: &str, args: &[Node], lookup: &dyn Env) -> Value {
+    if let Some(value) = period_call(name, args, lookup) {
+        return value;
+    }
     match name {
         "if" => {
             if truthy(&eval(&args[0], lookup)) {
@@ -109,4 +130,36 @@ fn call(name: &str, args: &[Node], lookup: &dyn Fn(&str) -> Value) -> Value {
         },
         _ => Value::Null,
     }
+}
+
+/// The period functions: `prev`, `same_period_last_year`, `growth`, `yoy`, `to_date` and
+/// `trailing`, whose first argument is a metric name (the checker makes sure of it).
+fn period_call(name: &str, args: &[Node], env: &dyn Env) -> Option<Value> {
+    let NodeKind::Name(metric) = &args.first()?.kind else {
+        return None;
+    };
+    let window = |w| env.in_window(metric, w);
+    let change = |w| {
+        let (Value::Number(now), Value::Number(before)) = (env.name(metric), window(w)) else {
+            return Value::Null;
+        };
+        (now - before)
+            .checked_div(before)
+            .map_or(Value::Null, |r| Value::Number(r.normalize()))
+    };
+    Some(match name {
+        "prev" => window(Window::Prev),
+        "same_period_last_year" => window(Window::LastYear),
+        "growth" => change(Window::Prev),
+        "yoy" => change(Window::LastYear),
+        "to_date" => match &args.get(1)?.kind {
+            NodeKind::Text(grain) => window(Window::ToDate(Grain::parse(grain)?)),
+            _ => return None,
+        },
+        "trailing" => match &args.get(1)?.kind {
+            NodeKind::Number(n) => window(Window::Trailing(n.to_u32()?)),
+            _ => return None,
+        },
+        _ => return None,
+    })
 }

@@ -17,6 +17,7 @@ mod eval;
 pub(crate) mod syntax;
 
 pub use check::{Type, Unit};
+pub(crate) use eval::Env;
 
 use std::collections::BTreeMap;
 
@@ -106,6 +107,20 @@ impl Value {
     }
 }
 
+/// A window of time a metric formula reads besides the period being evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Window {
+    /// The period before (`prev`, `growth`).
+    Prev,
+    /// The same period a year earlier (`same_period_last_year`, `yoy`).
+    LastYear,
+    /// From the start of the grain's period that holds the evaluated period through its
+    /// end (`to_date(m, "year")`).
+    ToDate(crate::period::Grain),
+    /// The last `n` periods, ending with the evaluated one (`trailing(m, 3)`).
+    Trailing(u32),
+}
+
 /// A parsed and type-checked formula.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Formula {
@@ -131,8 +146,19 @@ impl Formula {
         lookup: &dyn Fn(&str) -> Option<Type>,
         candidates: &dyn Fn() -> Vec<String>,
     ) -> Result<Formula> {
+        Formula::check_in(text, lookup, candidates, false)
+    }
+
+    /// Like [`Formula::check_with`]; `period_functions` allows `prev(m)`, `growth(m)` and
+    /// the other period functions (metric formulas only).
+    pub(crate) fn check_in(
+        text: &str,
+        lookup: &dyn Fn(&str) -> Option<Type>,
+        candidates: &dyn Fn() -> Vec<String>,
+        period_functions: bool,
+    ) -> Result<Formula> {
         let root = syntax::parse(text)?;
-        let (result, used) = check::check(text, &root, lookup, candidates)?;
+        let (result, used) = check::check(text, &root, lookup, candidates, period_functions)?;
         Ok(Formula {
             text: text.to_owned(),
             root,
@@ -158,13 +184,13 @@ impl Formula {
 
     /// Evaluates with the values of the names (a missing name reads as `null`).
     pub fn evaluate(&self, values: &BTreeMap<String, Value>) -> Value {
-        eval::eval(&self.root, &|name| {
+        eval::eval(&self.root, &|name: &str| {
             values.get(name).cloned().unwrap_or(Value::Null)
         })
     }
 
     /// Evaluates with a lookup function for the names.
-    pub(crate) fn evaluate_with(&self, lookup: &dyn Fn(&str) -> Value) -> Value {
+    pub(crate) fn evaluate_with(&self, lookup: &dyn Env) -> Value {
         eval::eval(&self.root, lookup)
     }
 
@@ -227,7 +253,7 @@ pub fn names_from_json(value: &serde_json::Value) -> Result<BTreeMap<String, Typ
 }
 
 /// Evaluates one syntax node (a part of a checked formula).
-pub(crate) fn eval_node(node: &syntax::Node, lookup: &dyn Fn(&str) -> Value) -> Value {
+pub(crate) fn eval_node(node: &syntax::Node, lookup: &dyn Env) -> Value {
     eval::eval(node, lookup)
 }
 

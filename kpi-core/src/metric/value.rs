@@ -8,8 +8,9 @@ use rust_decimal::Decimal;
 use super::{Aggregate, MetricDef};
 use crate::error::{Error, ErrorKind, Result};
 use crate::formula::syntax::{self, Node, NodeKind};
-use crate::formula::{Formula, Type, Unit, Value};
+use crate::formula::{Env, Formula, Type, Unit, Value, Window};
 use crate::measure::{Measures, Partial};
+use rust_decimal::prelude::ToPrimitive;
 
 /// The name a formula metric uses for the target of the goal being scored.
 pub(crate) const TARGET: &str = "target";
@@ -20,6 +21,7 @@ pub(crate) struct MetricBook<'p> {
     metrics: &'p BTreeMap<String, MetricDef>,
     formulas: BTreeMap<&'p str, Formula>,
     units: BTreeMap<&'p str, Unit>,
+    window_labels: BTreeMap<Window, String>,
 }
 
 fn names_in(node: &Node, out: &mut BTreeSet<String>) {
@@ -67,6 +69,7 @@ impl<'p> MetricBook<'p> {
             metrics,
             formulas: BTreeMap::new(),
             units: BTreeMap::new(),
+            window_labels: BTreeMap::new(),
         };
         for (id, metric) in metrics {
             if metric.aggregate.is_some() {
@@ -80,7 +83,7 @@ impl<'p> MetricBook<'p> {
                 .as_deref()
                 .expect("only formulas are ordered");
             let units = &book.units;
-            let formula = Formula::check_with(
+            let formula = Formula::check_in(
                 text,
                 &|name| {
                     if name == TARGET {
@@ -89,6 +92,7 @@ impl<'p> MetricBook<'p> {
                     units.get(name).map(|u| Type::Number(*u))
                 },
                 &|| metrics.keys().cloned().chain([TARGET.to_owned()]).collect(),
+                true,
             )
             .map_err(|e| e.at_path(format!("metrics.{id}.formula")))?;
             let unit = match (metric.unit, formula.result_type()) {
@@ -141,7 +145,8 @@ impl<'p> MetricBook<'p> {
     }
 
     /// The value of `metric` over the measures of `scopes` (member ids or `unassigned`),
-    /// with `target` as the goal's target; `None` is null.
+    /// with `target` as the goal's target; `None` is null. Period functions read the
+    /// measures' windows, labelled as [`MetricBook::set_windows`] says.
     pub(crate) fn value(
         &self,
         metric: &str,
@@ -149,24 +154,122 @@ impl<'p> MetricBook<'p> {
         measures: &Measures,
         target: Option<Decimal>,
     ) -> Option<Decimal> {
-        let def = self.metrics.get(metric)?;
+        let env = MetricEnv {
+            book: self,
+            scopes,
+            measures,
+            partials: &measures.metrics,
+            target,
+            in_window: false,
+        };
+        env.value(metric)
+    }
+
+    /// The windows the plan's formulas read (`prev`, `yoy`, `to_date` …).
+    pub(crate) fn windows(&self) -> BTreeSet<Window> {
+        let mut out = BTreeSet::new();
+        for formula in self.formulas.values() {
+            windows_in(formula.root(), &mut out);
+        }
+        out
+    }
+
+    /// Says which window label each window has for the period being evaluated.
+    pub(crate) fn set_windows(&mut self, labels: BTreeMap<Window, String>) {
+        self.window_labels = labels;
+    }
+}
+
+/// Evaluates metrics for a set of scopes in one window of measures.
+struct MetricEnv<'a, 'p> {
+    book: &'a MetricBook<'p>,
+    scopes: &'a [&'a str],
+    measures: &'a Measures,
+    partials: &'a BTreeMap<String, BTreeMap<String, Partial>>,
+    target: Option<Decimal>,
+    in_window: bool,
+}
+
+impl MetricEnv<'_, '_> {
+    fn value(&self, metric: &str) -> Option<Decimal> {
+        let def = self.book.metrics.get(metric)?;
         if let Some(aggregate) = def.aggregate {
             let mut merged = Partial::default();
-            for scope in scopes {
-                if let Some(partial) = measures.metrics.get(metric).and_then(|m| m.get(*scope)) {
+            for scope in self.scopes {
+                if let Some(partial) = self.partials.get(metric).and_then(|m| m.get(*scope)) {
                     merged.merge(partial);
                 }
             }
             return aggregate_value(aggregate, merged);
         }
-        let formula = self.formulas.get(metric)?;
-        let lookup = |name: &str| {
-            if name == TARGET {
-                return Value::from(target);
+        self.book
+            .formulas
+            .get(metric)?
+            .evaluate_with(self)
+            .as_number()
+    }
+}
+
+impl Env for MetricEnv<'_, '_> {
+    fn name(&self, name: &str) -> Value {
+        if name == TARGET {
+            return Value::from(self.target);
+        }
+        Value::from(self.value(name))
+    }
+
+    fn in_window(&self, name: &str, window: Window) -> Value {
+        // A window's own formulas do not reach further windows (no `prev(prev(m))`).
+        if self.in_window {
+            return Value::Null;
+        }
+        let Some(partials) = self.book.window_labels.get(&window).and_then(|label| {
+            if *label == self.measures.period.label {
+                Some(&self.measures.metrics)
+            } else {
+                self.measures.windows.get(label)
             }
-            Value::from(self.value(name, scopes, measures, target))
+        }) else {
+            return Value::Null;
         };
-        formula.evaluate_with(&lookup).as_number()
+        let env = MetricEnv {
+            partials,
+            in_window: true,
+            ..*self
+        };
+        Value::from(env.value(name))
+    }
+}
+
+fn windows_in(node: &Node, out: &mut BTreeSet<Window>) {
+    match &node.kind {
+        NodeKind::Call(name, args) => {
+            let window = match (name.as_str(), args.get(1).map(|a| &a.kind)) {
+                ("prev" | "growth", _) => Some(Window::Prev),
+                ("same_period_last_year" | "yoy", _) => Some(Window::LastYear),
+                ("to_date", Some(NodeKind::Text(g))) => {
+                    crate::period::Grain::parse(g).map(Window::ToDate)
+                }
+                ("trailing", Some(NodeKind::Number(n))) => n.to_u32().map(Window::Trailing),
+                _ => None,
+            };
+            out.extend(window);
+            for arg in args {
+                windows_in(arg, out);
+            }
+        }
+        NodeKind::Neg(a) | NodeKind::Not(a) => windows_in(a, out),
+        NodeKind::Binary(_, a, b) => {
+            windows_in(a, out);
+            windows_in(b, out);
+        }
+        NodeKind::In(a, items) => {
+            windows_in(a, out);
+            for item in items {
+                windows_in(item, out);
+            }
+        }
+        _ => {}
     }
 }
 
