@@ -303,6 +303,11 @@ impl ScorecardRow {
     fn metric(&self) -> &str {
         &self.inner.metric
     }
+    /// `money`, `percent`, `count`, `number` or `days`.
+    #[getter]
+    fn unit(&self) -> &'static str {
+        kpi_core::formula::Type::Number(self.inner.unit).name()
+    }
     #[getter]
     fn scope(&self) -> &'static str {
         self.inner.scope.name()
@@ -336,6 +341,7 @@ impl ScorecardRow {
         let d = PyDict::new(py);
         d.set_item("goal", &r.goal)?;
         d.set_item("metric", &r.metric)?;
+        d.set_item("unit", self.unit())?;
         d.set_item("scope", r.scope.name())?;
         d.set_item("id", &r.id)?;
         d.set_item("name", &r.name)?;

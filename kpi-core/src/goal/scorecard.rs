@@ -31,7 +31,15 @@ pub(crate) fn scorecards<'a>(
         let Some(times) = goal_period.multiplier(input.calendar, input.period) else {
             continue;
         };
-        let times = Decimal::from(times);
+        // A recurring target adds up over a longer period only for a metric that adds up:
+        // 500,000 a month is 1,500,000 a quarter, but 90% CSAT a month is 90% a quarter.
+        let additive = input.book.is_additive(&goal.metric);
+        let times = if additive {
+            Decimal::from(times)
+        } else {
+            Decimal::ONE
+        };
+        let unit = input.book.unit(&goal.metric);
         let row = |scope, id: &str, name: &str, team: Option<&str>, members: &[&str]| {
             let target = (id != UNASSIGNED).then(|| goal.target_for(id) * times);
             let actual = input
@@ -40,6 +48,7 @@ pub(crate) fn scorecards<'a>(
             ScorecardRow {
                 goal: goal.id.clone(),
                 metric: goal.metric.clone(),
+                unit,
                 scope,
                 id: id.to_owned(),
                 name: name.to_owned(),
@@ -65,33 +74,14 @@ pub(crate) fn scorecards<'a>(
             .chain([UNASSIGNED])
             .collect();
         let first_row = rows.len();
-        match goal.scope {
-            ScopeKind::Company => {
-                rows.push(row(ScopeKind::Company, "company", "Company", None, &all));
-            }
-            ScopeKind::Team => {
-                for team in &input.org.teams {
-                    let members: Vec<&str> = input
-                        .org
-                        .members
-                        .iter()
-                        .filter(|m| m.team == team.id)
-                        .map(|m| m.id.as_str())
-                        .collect();
-                    rows.push(row(ScopeKind::Team, &team.id, &team.name, None, &members));
-                }
-            }
-            ScopeKind::Member => {
-                for member in &input.org.members {
-                    rows.push(row(
-                        ScopeKind::Member,
-                        &member.id,
-                        &member.name,
-                        Some(&member.team),
-                        &[member.id.as_str()],
-                    ));
-                }
-            }
+        for scope in scopes_of(input.org, goal.scope, &all) {
+            rows.push(row(
+                goal.scope,
+                scope.id,
+                scope.name,
+                scope.team,
+                &scope.members,
+            ));
         }
         if unassigned_matched && goal.scope != ScopeKind::Company {
             rows.push(row(
@@ -103,14 +93,12 @@ pub(crate) fn scorecards<'a>(
             ));
         }
         if goal.scope != ScopeKind::Company {
-            let target = rollup_target(
-                input.book.is_additive(&goal.metric),
-                rows[first_row..].iter().filter_map(|r| r.target),
-            );
+            let target = rollup_target(additive, rows[first_row..].iter().filter_map(|r| r.target));
             let actual = input.book.value(&goal.metric, &all, input.measures, target);
             rollups.push(ScorecardRow {
                 goal: goal.id.clone(),
                 metric: goal.metric.clone(),
+                unit,
                 scope: ScopeKind::Company,
                 id: "company".to_owned(),
                 name: "Company".to_owned(),
@@ -134,4 +122,49 @@ fn rollup_target(additive: bool, targets: impl Iterator<Item = Decimal>) -> Opti
     }
     let first = *targets.first()?;
     targets.iter().all(|t| *t == first).then_some(first)
+}
+
+/// One scope a goal is scored for.
+struct Scope<'a> {
+    id: &'a str,
+    name: &'a str,
+    team: Option<&'a str>,
+    members: Vec<&'a str>,
+}
+
+/// The company, each team or each member, in org order, with the members they cover.
+fn scopes_of<'a>(org: &'a Org, kind: ScopeKind, all: &[&'a str]) -> Vec<Scope<'a>> {
+    match kind {
+        ScopeKind::Company => vec![Scope {
+            id: "company",
+            name: "Company",
+            team: None,
+            members: all.to_vec(),
+        }],
+        ScopeKind::Team => org
+            .teams
+            .iter()
+            .map(|team| Scope {
+                id: &team.id,
+                name: &team.name,
+                team: None,
+                members: org
+                    .members
+                    .iter()
+                    .filter(|m| m.team == team.id)
+                    .map(|m| m.id.as_str())
+                    .collect(),
+            })
+            .collect(),
+        ScopeKind::Member => org
+            .members
+            .iter()
+            .map(|m| Scope {
+                id: &m.id,
+                name: &m.name,
+                team: Some(&m.team),
+                members: vec![m.id.as_str()],
+            })
+            .collect(),
+    }
 }

@@ -115,6 +115,11 @@ impl<'p> MetricBook<'p> {
         Ok(book)
     }
 
+    /// The unit of a metric.
+    pub(crate) fn unit(&self, metric: &str) -> Unit {
+        self.units.get(metric).copied().unwrap_or(Unit::Number)
+    }
+
     /// Whether values of `metric` add up across scopes (a sum or a count), so that targets
     /// add up too.
     pub(crate) fn is_additive(&self, metric: &str) -> bool {

@@ -6,6 +6,7 @@ mod text;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::formula::Unit;
 use crate::org::ScopeKind;
 use crate::period::PeriodInfo;
 
@@ -33,6 +34,8 @@ pub struct ScorecardRow {
     pub goal: String,
     /// The metric id.
     pub metric: String,
+    /// The metric's unit, for display: `money`, `percent`, `count`, `number` or `days`.
+    pub unit: Unit,
     /// The kind of scope.
     pub scope: ScopeKind,
     /// The scope's id: `company`, a team id, a member id, or `unassigned`.

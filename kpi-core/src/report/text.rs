@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::{Report, group_thousands};
+use crate::formula::Unit;
 
 impl Report {
     /// The report as text: one scorecard table per goal (with totals over members or
@@ -39,8 +40,8 @@ impl Report {
                     row.scope.name(),
                     &row.name,
                     row.team.as_deref().unwrap_or(""),
-                    &row.actual.map(group_thousands).unwrap_or_default(),
-                    &row.target.map(group_thousands).unwrap_or_default(),
+                    &row.actual.map(|v| display(row.unit, v)).unwrap_or_default(),
+                    &row.target.map(|v| display(row.unit, v)).unwrap_or_default(),
                     &row.attainment.map(as_percent).unwrap_or_default(),
                 ]));
             }
@@ -51,8 +52,14 @@ impl Report {
                     "Total",
                     "",
                     "",
-                    &total.actual.map(group_thousands).unwrap_or_default(),
-                    &total.target.map(group_thousands).unwrap_or_default(),
+                    &total
+                        .actual
+                        .map(|v| display(total.unit, v))
+                        .unwrap_or_default(),
+                    &total
+                        .target
+                        .map(|v| display(total.unit, v))
+                        .unwrap_or_default(),
                     &total.attainment.map(as_percent).unwrap_or_default(),
                 ]));
             }
@@ -92,6 +99,20 @@ impl Report {
 
 fn row_of<const N: usize>(cells: [&str; N]) -> Vec<String> {
     cells.iter().map(|c| (*c).to_owned()).collect()
+}
+
+/// A value for people: percentages as `94.1%`, money with thousands separators and two
+/// decimals, other numbers with separators (display only: the report keeps exact values).
+fn display(unit: Unit, value: Decimal) -> String {
+    match unit {
+        Unit::Percent => as_percent(value),
+        Unit::Money => {
+            let mut cents = value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+            cents.rescale(2);
+            group_thousands(cents)
+        }
+        _ => group_thousands(value.normalize()),
+    }
 }
 
 /// `0.900001` → `90.0%` (display only: the report keeps the exact value).
