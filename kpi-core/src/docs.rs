@@ -9,3 +9,9 @@ pub mod architecture {}
 
 #[doc = include_str!("../../docs/periods.md")]
 pub mod periods {}
+
+#[doc = include_str!("../../docs/formulas.md")]
+pub mod formulas {}
+
+#[doc = include_str!("../../docs/metrics.md")]
+pub mod metrics {}

@@ -56,6 +56,7 @@
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
+pub mod catalogue;
 pub mod decimal;
 pub mod error;
 pub mod fact;

@@ -50,6 +50,11 @@ pub struct Plan {
     #[serde(default)]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub org: Org,
+    /// Catalogue KPIs to include by id (`["win_rate", "csat"]`): their metrics join the
+    /// plan's, and a metric the plan defines itself takes precedence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub catalogue: Vec<String>,
     /// Metrics by id.
     #[serde(default)]
     #[cfg_attr(feature = "typescript", tsify(optional))]
@@ -151,7 +156,7 @@ impl Plan {
         }
         self.calendar.validate()?;
         self.org.validate()?;
-        MetricBook::new(&self.metrics)?;
+        MetricBook::new(&self.metric_defs()?)?;
         self.check_goals()?;
         self.check_incentives()
     }
@@ -221,14 +226,37 @@ impl Plan {
     }
 
     fn check_metric_ref(&self, metric: &str, path: &str) -> Result<()> {
-        if self.metrics.contains_key(metric) {
+        let metrics = self.metric_defs()?;
+        if metrics.contains_key(metric) {
             return Ok(());
         }
         let mut message = format!("no metric `{metric}` is defined under [metrics]");
-        if let Some(near) = suggest(metric, self.metrics.keys().map(String::as_str)) {
+        if let Some(near) = suggest(metric, metrics.keys().map(String::as_str)) {
             let _ = write!(message, "; did you mean `{near}`?");
         }
         Err(Error::new(ErrorKind::PlanUnknownMetric, message).at_path(path))
+    }
+
+    /// The plan's metrics with those of the included catalogue KPIs (the plan's own
+    /// definitions win). An unknown catalogue id is an error at `catalogue[i]`.
+    pub fn metric_defs(&self) -> Result<BTreeMap<String, MetricDef>> {
+        let mut metrics = self.metrics.clone();
+        for (i, id) in self.catalogue.iter().enumerate() {
+            let Some(entry) = crate::catalogue::entry(id) else {
+                let mut message = format!("`{id}` is not in the catalogue");
+                let ids = crate::catalogue::entries().iter().map(|e| e.id.as_str());
+                if let Some(near) = suggest(id, ids) {
+                    let _ = write!(message, "; did you mean `{near}`?");
+                }
+                return Err(
+                    Error::new(ErrorKind::PlanInvalid, message).at_path(format!("catalogue[{i}]"))
+                );
+            };
+            for (metric, def) in &entry.metrics {
+                metrics.entry(metric.clone()).or_insert_with(|| def.clone());
+            }
+        }
+        Ok(metrics)
     }
 
     /// Parses a period label in this plan's calendar (fiscal labels follow its fiscal year).
@@ -239,8 +267,9 @@ impl Plan {
     /// Measures every metric of the plan over the facts dated in `period`, per member
     /// (facts of owners outside the org under `unassigned`).
     pub fn measure(&self, facts: &FactTable, period: &Period) -> Result<Measures> {
-        let mut passes = Vec::with_capacity(self.metrics.len());
-        for (id, metric) in &self.metrics {
+        let metrics = self.metric_defs()?;
+        let mut passes = Vec::with_capacity(metrics.len());
+        for (id, metric) in &metrics {
             let Some(aggregate) = metric.aggregate else {
                 continue; // formula metrics are computed from the others at evaluation
             };
@@ -261,7 +290,7 @@ impl Plan {
         }
         let mut measures = measure(&self.org, facts, period, &passes);
         // The other windows the formulas read (the previous period, last year, to date …).
-        for (_, window) in self.window_periods(&MetricBook::new(&self.metrics)?, period) {
+        for (_, window) in self.window_periods(&MetricBook::new(&metrics)?, period) {
             let label = window.label();
             if label != measures.period.label && !measures.windows.contains_key(&label) {
                 measures
@@ -305,7 +334,8 @@ impl Plan {
                 ),
             ));
         }
-        let mut book = MetricBook::new(&self.metrics)?;
+        let metrics = self.metric_defs()?;
+        let mut book = MetricBook::new(&metrics)?;
         let labels = self
             .window_periods(&book, &period)
             .into_iter()

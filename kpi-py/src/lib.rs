@@ -570,6 +570,15 @@ pub(crate) fn period_dict<'py>(
     Ok(d)
 }
 
+/// The catalogue of standard sales KPIs: a list of dicts with `id`, `name`, `name_zh`,
+/// `description` and `metrics` (the plan definitions it adds).
+#[pyfunction]
+fn catalogue(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    let json =
+        serde_json::to_string(kpi_core::catalogue::entries()).expect("the catalogue serialises");
+    py.import("json")?.call_method1("loads", (json,))
+}
+
 /// The native module, re-exported by the `kpi_core` package.
 #[pymodule]
 fn _kpi_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -586,6 +595,7 @@ fn _kpi_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<FactTable>()?;
     m.add_class::<Period>()?;
     m.add_class::<Calendar>()?;
+    m.add_function(wrap_pyfunction!(catalogue, m)?)?;
     m.add_function(wrap_pyfunction!(formula::formula_check, m)?)?;
     m.add_function(wrap_pyfunction!(formula::formula_evaluate, m)?)?;
     m.add_class::<Measures>()?;

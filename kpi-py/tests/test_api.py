@@ -185,3 +185,15 @@ def test_timestamps_become_local_dates_with_the_plan_calendar() -> None:
     with pytest.raises(kpi_core.DataError) as caught:
         kpi_core.FactTable.from_records(records)
     assert caught.value.path == "[0].date" and caught.value.row == 0
+
+
+def test_catalogue_lists_every_kpi_with_its_definition() -> None:
+    entries = {e["id"]: e for e in kpi_core.catalogue()}
+    assert {"win_rate", "csat", "nps", "market_share", "revenue_yoy", "quota_attainment"} <= entries.keys()
+    assert entries["win_rate"]["name_zh"] == "赢单率"
+    assert "deals_won" in entries["win_rate"]["metrics"]
+    plan = kpi_core.Plan.from_toml('version = 1\ncatalogue = ["win_rate"]\n')
+    assert plan.to_json().count("win_rate") == 1  # included, not copied into the document
+    with pytest.raises(kpi_core.PlanError) as caught:
+        kpi_core.Plan.from_toml('version = 1\ncatalogue = ["win_rat"]\n')
+    assert caught.value.path == "catalogue[0]" and "win_rate" in str(caught.value)

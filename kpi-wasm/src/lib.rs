@@ -270,6 +270,12 @@ pub fn report_to_text(
     Ok(report.to_text())
 }
 
+/// The catalogue of standard sales KPIs.
+#[wasm_bindgen(unchecked_return_type = "CatalogueEntry[]")]
+pub fn catalogue() -> Result<JsValue, JsValue> {
+    to_js(&core::catalogue::entries())
+}
+
 /// The version of the package (the Cargo version).
 #[wasm_bindgen(js_name = version)]
 pub fn version() -> String {

@@ -79,3 +79,11 @@ test("plans round-trip and periods parse in the plan's calendar", () => {
   assert.match(plan.name, /FY2027/);
   assert.match(version(), /^\d+\.\d+\.\d+/);
 });
+
+test("the catalogue lists every KPI", async () => {
+  const { catalogue } = await import("kpi-core");
+  const ids = catalogue().map((e) => e.id);
+  for (const id of ["win_rate", "csat", "nps", "market_share"]) assert.ok(ids.includes(id), id);
+  assert.equal(catalogue().find((e) => e.id === "csat").name_zh, "客户满意度");
+  assert.throws(() => Plan.fromToml('version = 1\ncatalogue = ["nope"]\n'), (e) => e.code === "plan.invalid" && e.path === "catalogue[0]");
+});

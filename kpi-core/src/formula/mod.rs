@@ -18,10 +18,11 @@ pub(crate) mod syntax;
 
 pub use check::{Type, Unit};
 pub(crate) use eval::Env;
+/// The decimal type formulas compute with (re-exported from `rust_decimal`).
+pub use rust_decimal::Decimal;
 
 use std::collections::BTreeMap;
 
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Location, Result, line_column};

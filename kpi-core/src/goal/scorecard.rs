@@ -40,6 +40,14 @@ pub(crate) fn scorecards<'a>(
             Decimal::ONE
         };
         let unit = input.book.unit(&goal.metric);
+        let reads_target = input.book.reads_target(&goal.metric);
+        let attainment_of = move |actual: Option<Decimal>, target: Option<Decimal>| {
+            if reads_target {
+                actual
+            } else {
+                actual.zip(target).and_then(|(a, t)| ratio(a, t))
+            }
+        };
         let row = |scope, id: &str, name: &str, team: Option<&str>, members: &[&str]| {
             let target = (id != UNASSIGNED).then(|| goal.target_for(id) * times);
             let actual = input
@@ -55,7 +63,7 @@ pub(crate) fn scorecards<'a>(
                 team: team.map(str::to_owned),
                 actual,
                 target,
-                attainment: actual.zip(target).and_then(|(a, t)| ratio(a, t)),
+                attainment: attainment_of(actual, target),
             }
         };
         // `unassigned` gets a row when facts outside the org fed any metric behind the goal.
@@ -105,7 +113,7 @@ pub(crate) fn scorecards<'a>(
                 team: None,
                 actual,
                 target,
-                attainment: actual.zip(target).and_then(|(a, t)| ratio(a, t)),
+                attainment: attainment_of(actual, target),
             });
         }
     }

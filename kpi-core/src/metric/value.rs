@@ -120,6 +120,17 @@ impl<'p> MetricBook<'p> {
         self.units.get(metric).copied().unwrap_or(Unit::Number)
     }
 
+    /// Whether `metric` reads the goal's `target`, directly or through the metrics it
+    /// reads: such a metric (quota attainment, pipeline coverage) is already measured
+    /// against the target, so its scorecard attainment is its own value.
+    pub(crate) fn reads_target(&self, metric: &str) -> bool {
+        self.formulas.get(metric).is_some_and(|f| {
+            f.names()
+                .iter()
+                .any(|n| n == TARGET || (n != metric && self.reads_target(n)))
+        })
+    }
+
     /// Whether values of `metric` add up across scopes (a sum or a count), so that targets
     /// add up too.
     pub(crate) fn is_additive(&self, metric: &str) -> bool {

@@ -21,6 +21,7 @@ from kpi_core._kpi_core import (
     ScorecardRow,
     Statement,
     __version__,
+    catalogue,
 )
 from kpi_core import formula
 from kpi_core.errors import DataError, FormulaError, KpiError, PeriodError, PlanError
@@ -43,5 +44,6 @@ __all__ = [
     "ScorecardRow",
     "Statement",
     "__version__",
+    "catalogue",
     "formula",
 ]
