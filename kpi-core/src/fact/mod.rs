@@ -51,6 +51,9 @@ pub struct FactRecord {
     pub attributes: BTreeMap<String, Attribute>,
 }
 
+/// Fact kinds whose amounts are money going back to the customer, stored negative.
+pub const NEGATIVE_KINDS: [&str; 2] = ["refund", "credit_note"];
+
 /// The value of a fact attribute: a JSON boolean, string or number.
 ///
 /// A number is kept as an exact decimal and written back as a JSON number, so records
@@ -238,7 +241,14 @@ impl FactTable {
     }
 
     /// Appends one record. A fact id already in the table is an error.
-    pub fn push(&mut self, record: FactRecord) -> Result<()> {
+    ///
+    /// Refunds and credit notes (kinds in [`NEGATIVE_KINDS`]) take money back, so their
+    /// amounts are stored negative: a positive amount is negated here, once, and a
+    /// negative one kept. `sum(amount)` over orders and refunds is then net revenue.
+    pub fn push(&mut self, mut record: FactRecord) -> Result<()> {
+        if NEGATIVE_KINDS.contains(&record.kind.as_str()) {
+            record.amount = record.amount.map(|a| -a.abs());
+        }
         let row = self.len();
         let before = self.ids.len();
         let id = self.ids.intern(&record.id);
