@@ -57,8 +57,8 @@ impl Partial {
     }
 }
 
-/// Partial aggregates per metric and per scope (a member id, or `unassigned`) for one
-/// period.
+/// Partial aggregates per metric and per scope for one period. A scope is a member's id
+/// (`id~2`, `id~3` for their later stints in other teams), or `unassigned`.
 ///
 /// Scopes with no matching fact are absent: their sum is 0 and their count 0.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,44 +150,49 @@ pub(crate) fn measure(
     period: &Period,
     metrics: &[MetricPass<'_>],
 ) -> Measures {
-    // Scope slots: one per member, then `unassigned`. Each owner code maps to its slot
-    // once, so the row loop does no string work.
+    // Scope slots: one per member stint, then `unassigned`. Each row's slot is found
+    // once (its owner's stint on its date), so the per-metric loops do no string work.
     let unassigned = org.members.len();
-    let member_slot: HashMap<&str, usize> = org
-        .members
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.id.as_str(), i))
-        .collect();
+    let mut stints_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, m) in org.members.iter().enumerate() {
+        stints_of.entry(m.id.as_str()).or_default().push(i);
+    }
     let owners: &Dictionary = facts.dictionary(Column::Owner);
-    let slot_of_owner: Vec<usize> = owners
+    let stints_of_owner: Vec<&[usize]> = owners
         .values()
-        .map(|owner| member_slot.get(owner).copied().unwrap_or(unassigned))
+        .map(|owner| stints_of.get(owner).map_or(&[][..], Vec::as_slice))
         .collect();
     let owner_codes = facts.codes(Column::Owner);
-    let rows: Vec<usize> = facts
-        .dates()
+    let dates = facts.dates();
+    let rows: Vec<(usize, usize)> = dates
         .iter()
         .enumerate()
         .filter(|(_, date)| period.contains(**date))
-        .map(|(row, _)| row)
+        .map(|(row, date)| {
+            let code = owner_codes[row];
+            let slot = if code == Dictionary::NONE {
+                unassigned
+            } else {
+                stints_of_owner[code as usize]
+                    .iter()
+                    .copied()
+                    .find(|&i| org.members[i].covers(*date))
+                    .unwrap_or(unassigned)
+            };
+            (row, slot)
+        })
         .collect();
+    let keys: Vec<String> = (0..unassigned).map(|i| org.stint_key(i)).collect();
 
     let mut result = BTreeMap::new();
     for metric in metrics {
         let mut slots = vec![Partial::default(); unassigned + 1];
-        for &row in &rows {
+        for &(row, slot) in &rows {
             if let Some(filter) = &metric.filter
                 && !filter.matches(facts, row)
             {
                 continue;
             }
-            let code = owner_codes[row];
-            let slot = if code == Dictionary::NONE {
-                unassigned
-            } else {
-                slot_of_owner[code as usize]
-            };
             accumulate(&mut slots[slot], metric, facts, row);
         }
         let scopes: BTreeMap<String, Partial> = slots
@@ -196,8 +201,8 @@ pub(crate) fn measure(
             .filter(|(_, p)| p.count > 0)
             .map(|(slot, mut p)| {
                 p.values.sort_unstable();
-                let id = org.members.get(slot).map_or(UNASSIGNED, |m| m.id.as_str());
-                (id.to_owned(), p)
+                let key = keys.get(slot).map_or(UNASSIGNED, String::as_str);
+                (key.to_owned(), p)
             })
             .collect();
         result.insert(metric.id.to_owned(), scopes);

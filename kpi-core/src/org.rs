@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -21,7 +22,19 @@ pub struct Team {
     pub name: String,
 }
 
-/// A sales rep or manager, member of one team.
+/// A sales rep or manager in one team, for a span of dates.
+///
+/// A member who moves between teams appears once per team, with the dates of each stint:
+///
+/// ```toml
+/// members = [
+///   { id = "li.si", name = "李四", team = "east",  until = "2026-07-01" },
+///   { id = "li.si", name = "李四", team = "north", from = "2026-07-01" },
+/// ]
+/// ```
+///
+/// A fact credits the member who owned it on the fact's date, in the team they were in
+/// then; a fact dated outside every stint of its owner counts as `unassigned`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
@@ -32,6 +45,26 @@ pub struct Member {
     pub name: String,
     /// The id of the member's team.
     pub team: String,
+    /// The first day in this team; from the beginning of time when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    pub from: Option<NaiveDate>,
+    /// The first day no longer in this team (exclusive); open-ended when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    pub until: Option<NaiveDate>,
+}
+
+impl Member {
+    /// Whether this stint covers `date`.
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        self.from.is_none_or(|f| f <= date) && self.until.is_none_or(|u| date < u)
+    }
+
+    /// Whether this stint overlaps `[start, end)`.
+    pub fn overlaps(&self, start: NaiveDate, end: NaiveDate) -> bool {
+        self.from.is_none_or(|f| f < end) && self.until.is_none_or(|u| start < u)
+    }
 }
 
 /// The org chart of a plan.
@@ -85,13 +118,32 @@ impl Org {
                 .at_path(format!("org.teams[{i}].id")));
             }
         }
-        let mut member_ids = HashSet::new();
         for (i, member) in self.members.iter().enumerate() {
             check_id(&member.id, &format!("org.members[{i}].id"))?;
-            if !member_ids.insert(member.id.as_str()) {
+            if let (Some(from), Some(until)) = (member.from, member.until)
+                && until <= from
+            {
+                return Err(Error::new(
+                    ErrorKind::PlanInvalid,
+                    format!("`until` ({until}) must come after `from` ({from})"),
+                )
+                .at_path(format!("org.members[{i}].until")));
+            }
+            // Stints of one member must not overlap: a fact would credit two teams.
+            let overlapping = self.members[..i].iter().any(|other| {
+                other.id == member.id
+                    && other.overlaps(
+                        member.from.unwrap_or(NaiveDate::MIN),
+                        member.until.unwrap_or(NaiveDate::MAX),
+                    )
+            });
+            if overlapping {
                 return Err(Error::new(
                     ErrorKind::PlanDuplicateId,
-                    format!("member id `{}` is used twice", member.id),
+                    format!(
+                        "member `{}` appears twice for the same dates; give each stint `from` and `until` dates that do not overlap",
+                        member.id
+                    ),
                 )
                 .at_path(format!("org.members[{i}].id")));
             }
@@ -109,9 +161,45 @@ impl Org {
         Ok(())
     }
 
-    /// The member with this id.
+    /// The member with this id (their first stint).
     pub fn member(&self, id: &str) -> Option<&Member> {
         self.members.iter().find(|m| m.id == id)
+    }
+
+    /// The key under which a stint's facts are measured: the member's id for their first
+    /// stint, `id~2`, `id~3` … for later ones (so an org without moves measures by id).
+    pub fn stint_key(&self, index: usize) -> String {
+        let member = &self.members[index];
+        let earlier = self.members[..index]
+            .iter()
+            .filter(|m| m.id == member.id)
+            .count();
+        if earlier == 0 {
+            member.id.clone()
+        } else {
+            format!("{}~{}", member.id, earlier + 1)
+        }
+    }
+
+    /// Each member once (by their first stint), in org order, whose stints overlap
+    /// `[start, end)`, with the keys of those stints. The shown stint is the latest one
+    /// that overlaps (their team at the end of the period).
+    pub fn members_in(&self, start: NaiveDate, end: NaiveDate) -> Vec<(&Member, Vec<String>)> {
+        let mut out: Vec<(&Member, Vec<String>)> = Vec::new();
+        for (index, stint) in self.members.iter().enumerate() {
+            if !stint.overlaps(start, end) {
+                continue;
+            }
+            let key = self.stint_key(index);
+            match out.iter_mut().find(|(m, _)| m.id == stint.id) {
+                Some((shown, keys)) => {
+                    *shown = stint;
+                    keys.push(key);
+                }
+                None => out.push((stint, vec![key])),
+            }
+        }
+        out
     }
 
     /// The team with this id.

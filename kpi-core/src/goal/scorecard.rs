@@ -74,22 +74,10 @@ pub(crate) fn scorecards<'a>(
                 .get(*leaf)
                 .is_some_and(|scopes| scopes.contains_key(UNASSIGNED))
         });
-        let all: Vec<&str> = input
-            .org
-            .members
-            .iter()
-            .map(|m| m.id.as_str())
-            .chain([UNASSIGNED])
-            .collect();
         let first_row = rows.len();
-        for scope in scopes_of(input.org, goal.scope, &all) {
-            rows.push(row(
-                goal.scope,
-                scope.id,
-                scope.name,
-                scope.team,
-                &scope.members,
-            ));
+        for scope in scopes_of(input.org, goal.scope, input.period) {
+            let keys: Vec<&str> = scope.members.iter().map(String::as_str).collect();
+            rows.push(row(goal.scope, scope.id, scope.name, scope.team, &keys));
         }
         if unassigned_matched && goal.scope != ScopeKind::Company {
             rows.push(row(
@@ -102,7 +90,11 @@ pub(crate) fn scorecards<'a>(
         }
         if goal.scope != ScopeKind::Company {
             let target = rollup_target(additive, rows[first_row..].iter().filter_map(|r| r.target));
-            let actual = input.book.value(&goal.metric, &all, input.measures, target);
+            let everyone = &scopes_of(input.org, ScopeKind::Company, input.period)[0].members;
+            let keys: Vec<&str> = everyone.iter().map(String::as_str).collect();
+            let actual = input
+                .book
+                .value(&goal.metric, &keys, input.measures, target);
             rollups.push(ScorecardRow {
                 goal: goal.id.clone(),
                 metric: goal.metric.clone(),
@@ -137,17 +129,22 @@ struct Scope<'a> {
     id: &'a str,
     name: &'a str,
     team: Option<&'a str>,
-    members: Vec<&'a str>,
+    members: Vec<String>,
 }
 
-/// The company, each team or each member, in org order, with the members they cover.
-fn scopes_of<'a>(org: &'a Org, kind: ScopeKind, all: &[&'a str]) -> Vec<Scope<'a>> {
+/// The company, each team or each member, in org order, with the stint keys they cover:
+/// a member who moved counts in each team for the facts of their time there.
+fn scopes_of<'a>(org: &'a Org, kind: ScopeKind, period: &Period) -> Vec<Scope<'a>> {
+    let all: Vec<String> = (0..org.members.len())
+        .map(|i| org.stint_key(i))
+        .chain([UNASSIGNED.to_owned()])
+        .collect();
     match kind {
         ScopeKind::Company => vec![Scope {
             id: "company",
             name: "Company",
             team: None,
-            members: all.to_vec(),
+            members: all,
         }],
         ScopeKind::Team => org
             .teams
@@ -156,22 +153,20 @@ fn scopes_of<'a>(org: &'a Org, kind: ScopeKind, all: &[&'a str]) -> Vec<Scope<'a
                 id: &team.id,
                 name: &team.name,
                 team: None,
-                members: org
-                    .members
-                    .iter()
-                    .filter(|m| m.team == team.id)
-                    .map(|m| m.id.as_str())
+                members: (0..org.members.len())
+                    .filter(|&i| org.members[i].team == team.id)
+                    .map(|i| org.stint_key(i))
                     .collect(),
             })
             .collect(),
         ScopeKind::Member => org
-            .members
-            .iter()
-            .map(|m| Scope {
+            .members_in(period.start(), period.end())
+            .into_iter()
+            .map(|(m, keys)| Scope {
                 id: &m.id,
                 name: &m.name,
                 team: Some(&m.team),
-                members: vec![m.id.as_str()],
+                members: keys,
             })
             .collect(),
     }

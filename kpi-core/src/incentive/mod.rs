@@ -83,9 +83,9 @@ pub(crate) struct StatementInput<'a> {
     pub period: &'a Period,
 }
 
-/// One statement per member, with a line per component of each incentive that pays in
-/// the period. Members are in org order; a member with no line still gets a statement
-/// (total 0), so nobody is missing from a payout run.
+/// One statement per member in the org during the period, with a line per component of
+/// each incentive that pays in it. Members are in org order; a member with no line still
+/// gets a statement (total 0), so nobody is missing from a payout run.
 pub(crate) fn statements(input: &StatementInput<'_>, incentives: &[Incentive]) -> Vec<Statement> {
     let paying: Vec<&Incentive> = incentives
         .iter()
@@ -97,11 +97,13 @@ pub(crate) fn statements(input: &StatementInput<'_>, incentives: &[Incentive]) -
     if paying.is_empty() {
         return Vec::new();
     }
+    // Everyone in the org during the period, once, paid on the facts of all their stints.
     input
         .org
-        .members
-        .iter()
-        .map(|member| {
+        .members_in(input.period.start(), input.period.end())
+        .into_iter()
+        .map(|(member, keys)| {
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
             let mut lines = Vec::new();
             for incentive in &paying {
                 for (index, component) in incentive.components.iter().enumerate() {
@@ -109,7 +111,7 @@ pub(crate) fn statements(input: &StatementInput<'_>, incentives: &[Incentive]) -
                     // A metric with no value (an average over no facts) pays nothing.
                     let basis = input
                         .book
-                        .value(metric, &[member.id.as_str()], input.measures, None)
+                        .value(metric, &keys, input.measures, None)
                         .unwrap_or_default();
                     let amount = input.rounding.apply(basis * rate);
                     lines.push(PayoutLine {
