@@ -182,7 +182,7 @@ pub(crate) fn measure(
             (row, slot)
         })
         .collect();
-    let keys: Vec<String> = (0..unassigned).map(|i| org.stint_key(i)).collect();
+    let keys = org.stint_keys();
 
     let mut result = BTreeMap::new();
     for metric in metrics {

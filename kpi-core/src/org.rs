@@ -166,19 +166,23 @@ impl Org {
         self.members.iter().find(|m| m.id == id)
     }
 
-    /// The key under which a stint's facts are measured: the member's id for their first
-    /// stint, `id~2`, `id~3` … for later ones (so an org without moves measures by id).
-    pub fn stint_key(&self, index: usize) -> String {
-        let member = &self.members[index];
-        let earlier = self.members[..index]
+    /// The key under which each stint's facts are measured, in `members` order: the
+    /// member's id for their first stint, `id~2`, `id~3` … for later ones (so an org
+    /// without moves measures by id). One pass, whatever the size of the org.
+    pub fn stint_keys(&self) -> Vec<String> {
+        let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        self.members
             .iter()
-            .filter(|m| m.id == member.id)
-            .count();
-        if earlier == 0 {
-            member.id.clone()
-        } else {
-            format!("{}~{}", member.id, earlier + 1)
-        }
+            .map(|member| {
+                let count = seen.entry(member.id.as_str()).or_insert(0);
+                *count += 1;
+                if *count == 1 {
+                    member.id.clone()
+                } else {
+                    format!("{}~{}", member.id, count)
+                }
+            })
+            .collect()
     }
 
     /// Each member once (by their first stint), in org order, whose stints overlap
@@ -186,17 +190,17 @@ impl Org {
     /// that overlaps (their team at the end of the period).
     pub fn members_in(&self, start: NaiveDate, end: NaiveDate) -> Vec<(&Member, Vec<String>)> {
         let mut out: Vec<(&Member, Vec<String>)> = Vec::new();
-        for (index, stint) in self.members.iter().enumerate() {
+        let mut position: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for (stint, key) in self.members.iter().zip(self.stint_keys()) {
             if !stint.overlaps(start, end) {
                 continue;
             }
-            let key = self.stint_key(index);
-            match out.iter_mut().find(|(m, _)| m.id == stint.id) {
-                Some((shown, keys)) => {
-                    *shown = stint;
-                    keys.push(key);
-                }
-                None => out.push((stint, vec![key])),
+            if let Some(&i) = position.get(stint.id.as_str()) {
+                out[i].0 = stint;
+                out[i].1.push(key);
+            } else {
+                position.insert(&stint.id, out.len());
+                out.push((stint, vec![key]));
             }
         }
         out

@@ -135,8 +135,10 @@ struct Scope<'a> {
 /// The company, each team or each member, in org order, with the stint keys they cover:
 /// a member who moved counts in each team for the facts of their time there.
 fn scopes_of<'a>(org: &'a Org, kind: ScopeKind, period: &Period) -> Vec<Scope<'a>> {
-    let all: Vec<String> = (0..org.members.len())
-        .map(|i| org.stint_key(i))
+    let keys = org.stint_keys();
+    let all: Vec<String> = keys
+        .iter()
+        .cloned()
         .chain([UNASSIGNED.to_owned()])
         .collect();
     match kind {
@@ -153,9 +155,12 @@ fn scopes_of<'a>(org: &'a Org, kind: ScopeKind, period: &Period) -> Vec<Scope<'a
                 id: &team.id,
                 name: &team.name,
                 team: None,
-                members: (0..org.members.len())
-                    .filter(|&i| org.members[i].team == team.id)
-                    .map(|i| org.stint_key(i))
+                members: org
+                    .members
+                    .iter()
+                    .zip(&keys)
+                    .filter(|(m, _)| m.team == team.id)
+                    .map(|(_, key)| key.clone())
                     .collect(),
             })
             .collect(),
