@@ -137,6 +137,21 @@ pub(crate) fn check(
 }
 
 impl Checker<'_> {
+    /// `formula.unknown_name` at `node`, suggesting the closest of `known`.
+    fn unknown<'k>(
+        &self,
+        node: &Node,
+        message: &str,
+        name: &str,
+        known: impl Iterator<Item = &'k str>,
+    ) -> crate::Error {
+        let mut message = message.to_owned();
+        if let Some(near) = suggest(name, known) {
+            let _ = write!(message, "; did you mean `{near}`?");
+        }
+        error_at(ErrorKind::FormulaUnknownName, self.text, node.at, &message)
+    }
+
     fn mismatch(&self, node: &Node, message: &str) -> crate::Error {
         error_at(ErrorKind::FormulaTypeMismatch, self.text, node.at, message)
     }
@@ -149,17 +164,9 @@ impl Checker<'_> {
             NodeKind::Null => Type::Null,
             NodeKind::Name(name) => {
                 let Some(t) = (self.lookup)(name) else {
-                    let mut message = format!("unknown name `{name}`");
                     let candidates = (self.candidates)();
-                    if let Some(near) = suggest(name, candidates.iter().map(String::as_str)) {
-                        let _ = write!(message, "; did you mean `{near}`?");
-                    }
-                    return Err(error_at(
-                        ErrorKind::FormulaUnknownName,
-                        self.text,
-                        node.at,
-                        &message,
-                    ));
+                    let known = candidates.iter().map(String::as_str);
+                    return Err(self.unknown(node, &format!("unknown name `{name}`"), name, known));
                 };
                 if !self.used.contains(name) {
                     self.used.push(name.clone());
@@ -284,20 +291,11 @@ impl Checker<'_> {
             return self.period_call(node, name, arity, args);
         }
         let Some(&(_, min, max)) = FUNCTIONS.iter().find(|(f, _, _)| *f == name) else {
-            let mut message = format!("unknown function `{name}`");
             let known = FUNCTIONS
                 .iter()
                 .map(|(f, _, _)| *f)
                 .chain(PERIOD_FUNCTIONS.iter().map(|(f, _)| *f));
-            if let Some(near) = suggest(name, known) {
-                let _ = write!(message, "; did you mean `{near}`?");
-            }
-            return Err(error_at(
-                ErrorKind::FormulaUnknownName,
-                self.text,
-                node.at,
-                &message,
-            ));
+            return Err(self.unknown(node, &format!("unknown function `{name}`"), name, known));
         };
         if args.len() < min || args.len() > max {
             let expected = if min == max {

@@ -29,6 +29,32 @@ pub(crate) enum NodeKind {
     Call(String, Vec<Node>),
 }
 
+impl Node {
+    /// Calls `visit` on this node and every node below it, parents first.
+    pub(crate) fn walk(&self, visit: &mut impl FnMut(&Node)) {
+        visit(self);
+        match &self.kind {
+            NodeKind::Neg(a) | NodeKind::Not(a) => a.walk(visit),
+            NodeKind::Binary(_, a, b) => {
+                a.walk(visit);
+                b.walk(visit);
+            }
+            NodeKind::In(a, items) => {
+                a.walk(visit);
+                for item in items {
+                    item.walk(visit);
+                }
+            }
+            NodeKind::Call(_, args) => {
+                for arg in args {
+                    arg.walk(visit);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum BinOp {
     Add,
@@ -153,16 +179,23 @@ impl Parser<'_> {
     }
 
     fn expr(&mut self) -> Result<Node> {
+        let at = self.at();
+        self.nested(at, Self::or)
+    }
+
+    /// Runs `parse` one level deeper, refusing input that nests beyond `MAX_DEPTH` (so
+    /// hostile input cannot overflow the stack).
+    fn nested(&mut self, at: usize, parse: fn(&mut Self) -> Result<Node>) -> Result<Node> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(error_at(
                 ErrorKind::FormulaTooComplex,
                 self.text,
-                self.at(),
+                at,
                 &format!("the formula nests deeper than {MAX_DEPTH}"),
             ));
         }
-        let result = self.or();
+        let result = parse(self);
         self.depth -= 1;
         result
     }
@@ -197,18 +230,7 @@ impl Parser<'_> {
     fn not(&mut self) -> Result<Node> {
         let at = self.at();
         if self.eat("!") {
-            self.depth += 1;
-            if self.depth > MAX_DEPTH {
-                return Err(error_at(
-                    ErrorKind::FormulaTooComplex,
-                    self.text,
-                    at,
-                    &format!("the formula nests deeper than {MAX_DEPTH}"),
-                ));
-            }
-            let inner = self.not();
-            self.depth -= 1;
-            let inner = inner?;
+            let inner = self.nested(at, Self::not)?;
             return self.node(NodeKind::Not(Box::new(inner)), at);
         }
         self.comparison()
@@ -266,18 +288,7 @@ impl Parser<'_> {
     fn unary(&mut self) -> Result<Node> {
         let at = self.at();
         if self.eat("-") {
-            self.depth += 1;
-            if self.depth > MAX_DEPTH {
-                return Err(error_at(
-                    ErrorKind::FormulaTooComplex,
-                    self.text,
-                    at,
-                    &format!("the formula nests deeper than {MAX_DEPTH}"),
-                ));
-            }
-            let inner = self.unary();
-            self.depth -= 1;
-            let inner = inner?;
+            let inner = self.nested(at, Self::unary)?;
             return self.node(NodeKind::Neg(Box::new(inner)), at);
         }
         self.primary()

@@ -25,28 +25,11 @@ pub(crate) struct MetricBook<'p> {
 }
 
 fn names_in(node: &Node, out: &mut BTreeSet<String>) {
-    match &node.kind {
-        NodeKind::Name(name) => {
+    node.walk(&mut |n| {
+        if let NodeKind::Name(name) = &n.kind {
             out.insert(name.clone());
         }
-        NodeKind::Neg(a) | NodeKind::Not(a) => names_in(a, out),
-        NodeKind::Binary(_, a, b) => {
-            names_in(a, out);
-            names_in(b, out);
-        }
-        NodeKind::In(a, items) => {
-            names_in(a, out);
-            for item in items {
-                names_in(item, out);
-            }
-        }
-        NodeKind::Call(_, args) => {
-            for arg in args {
-                names_in(arg, out);
-            }
-        }
-        _ => {}
-    }
+    });
 }
 
 impl<'p> MetricBook<'p> {
@@ -258,35 +241,21 @@ impl Env for MetricEnv<'_, '_> {
 }
 
 fn windows_in(node: &Node, out: &mut BTreeSet<Window>) {
-    match &node.kind {
-        NodeKind::Call(name, args) => {
-            let window = match (name.as_str(), args.get(1).map(|a| &a.kind)) {
-                ("prev" | "growth", _) => Some(Window::Prev),
-                ("same_period_last_year" | "yoy", _) => Some(Window::LastYear),
-                ("to_date", Some(NodeKind::Text(g))) => {
-                    crate::period::Grain::parse(g).map(Window::ToDate)
-                }
-                ("trailing", Some(NodeKind::Number(n))) => n.to_u32().map(Window::Trailing),
-                _ => None,
-            };
-            out.extend(window);
-            for arg in args {
-                windows_in(arg, out);
+    node.walk(&mut |n| {
+        let NodeKind::Call(name, args) = &n.kind else {
+            return;
+        };
+        let window = match (name.as_str(), args.get(1).map(|a| &a.kind)) {
+            ("prev" | "growth", _) => Some(Window::Prev),
+            ("same_period_last_year" | "yoy", _) => Some(Window::LastYear),
+            ("to_date", Some(NodeKind::Text(g))) => {
+                crate::period::Grain::parse(g).map(Window::ToDate)
             }
-        }
-        NodeKind::Neg(a) | NodeKind::Not(a) => windows_in(a, out),
-        NodeKind::Binary(_, a, b) => {
-            windows_in(a, out);
-            windows_in(b, out);
-        }
-        NodeKind::In(a, items) => {
-            windows_in(a, out);
-            for item in items {
-                windows_in(item, out);
-            }
-        }
-        _ => {}
-    }
+            ("trailing", Some(NodeKind::Number(n))) => n.to_u32().map(Window::Trailing),
+            _ => None,
+        };
+        out.extend(window);
+    });
 }
 
 /// The value of an aggregate over a merged partial.
