@@ -10,6 +10,8 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::fact::{Attribute, Column, Dictionary, FactTable};
 use crate::metric::{Aggregate, Field, filter::CompiledFilter};
 use crate::org::{Org, UNASSIGNED};
+use chrono::NaiveDate;
+
 use crate::period::{Period, PeriodInfo};
 
 /// A mergeable partial aggregate. Every aggregate's value can be computed from the
@@ -141,6 +143,8 @@ pub(crate) struct MetricPass<'a> {
     pub aggregate: Aggregate,
     pub filter: Option<CompiledFilter>,
     pub field: Option<Field>,
+    /// The date attribute that places a fact in a period; the fact's date when `None`.
+    pub date: Option<String>,
 }
 
 /// One pass over the facts of `period`, accumulating every metric per member.
@@ -163,31 +167,51 @@ pub(crate) fn measure(
         .map(|owner| stints_of.get(owner).map_or(&[][..], Vec::as_slice))
         .collect();
     let owner_codes = facts.codes(Column::Owner);
+    // The facts in the period, with their scope slot, for each date a metric places facts
+    // by (the fact's date, or a date attribute such as a deal's `created`).
+    let rows_by = |date_of: &dyn Fn(usize) -> Option<NaiveDate>| -> Vec<(usize, usize)> {
+        (0..facts.len())
+            .filter_map(|row| {
+                let date = date_of(row).filter(|d| period.contains(*d))?;
+                let code = owner_codes[row];
+                let slot = if code == Dictionary::NONE {
+                    unassigned
+                } else {
+                    stints_of_owner[code as usize]
+                        .iter()
+                        .copied()
+                        .find(|&i| org.members[i].covers(date))
+                        .unwrap_or(unassigned)
+                };
+                Some((row, slot))
+            })
+            .collect()
+    };
     let dates = facts.dates();
-    let rows: Vec<(usize, usize)> = dates
-        .iter()
-        .enumerate()
-        .filter(|(_, date)| period.contains(**date))
-        .map(|(row, date)| {
-            let code = owner_codes[row];
-            let slot = if code == Dictionary::NONE {
-                unassigned
-            } else {
-                stints_of_owner[code as usize]
-                    .iter()
-                    .copied()
-                    .find(|&i| org.members[i].covers(*date))
-                    .unwrap_or(unassigned)
-            };
-            (row, slot)
-        })
-        .collect();
+    let mut rows_for: HashMap<Option<&str>, Vec<(usize, usize)>> = HashMap::new();
+    for metric in metrics {
+        let source = metric.date.as_deref();
+        if rows_for.contains_key(&source) {
+            continue;
+        }
+        let rows = match source {
+            None => rows_by(&|row| Some(dates[row])),
+            Some(name) => {
+                let column = facts.attribute(name);
+                rows_by(&|row| match column.and_then(|c| c[row].as_ref()) {
+                    Some(Attribute::Text(text)) => crate::period::parse_date(text).ok(),
+                    _ => None,
+                })
+            }
+        };
+        rows_for.insert(source, rows);
+    }
     let keys = org.stint_keys();
 
     let mut result = BTreeMap::new();
     for metric in metrics {
         let mut slots = vec![Partial::default(); unassigned + 1];
-        for &(row, slot) in &rows {
+        for &(row, slot) in &rows_for[&metric.date.as_deref()] {
             if let Some(filter) = &metric.filter
                 && !filter.matches(facts, row)
             {

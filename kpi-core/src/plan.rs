@@ -286,6 +286,7 @@ impl Plan {
                 aggregate,
                 filter,
                 field: metric.field.as_deref().and_then(Field::parse),
+                date: metric.date_attribute(),
             });
         }
         let mut measures = measure(&self.org, facts, period, &passes);

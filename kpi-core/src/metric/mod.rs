@@ -73,6 +73,13 @@ pub struct MetricDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub filter: Option<String>,
+    /// The date that places a fact in a period: `date` (the fact's own date, the default)
+    /// or a date attribute, `attributes.<name>` (`YYYY-MM-DD`), such as a deal's
+    /// `attributes.created` to count deals by the day they were opened. Facts without that
+    /// attribute are in no period of this metric.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub date: Option<String>,
     /// A formula over other metrics (for a formula metric), which may also read `target`,
     /// the target of the goal being scored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -186,7 +193,27 @@ impl MetricDef {
         if let Some(filter) = &self.filter {
             Filter::parse(filter).map_err(|e| e.at_path(at("filter")))?;
         }
+        if let Some(date) = &self.date {
+            let valid = date == "date"
+                || date
+                    .strip_prefix("attributes.")
+                    .is_some_and(|n| !n.is_empty());
+            if !valid {
+                return invalid(
+                    "date",
+                    format!("`{date}` is not a date field: use `date` or `attributes.<name>`"),
+                );
+            }
+        }
         Ok(())
+    }
+
+    /// The date attribute that places facts in periods, if not the fact's own date.
+    pub(crate) fn date_attribute(&self) -> Option<String> {
+        self.date
+            .as_deref()
+            .and_then(|d| d.strip_prefix("attributes."))
+            .map(str::to_owned)
     }
 
     /// The unit an aggregate metric has when none is declared.
