@@ -167,25 +167,13 @@ pub(crate) fn measure(
         .map(|owner| stints_of.get(owner).map_or(&[][..], Vec::as_slice))
         .collect();
     let owner_codes = facts.codes(Column::Owner);
-    // The facts in the period, with their scope slot, for each date a metric places facts
-    // by (the fact's date, or a date attribute such as a deal's `created`).
-    let rows_by = |date_of: &dyn Fn(usize) -> Option<NaiveDate>| -> Vec<(usize, usize)> {
-        (0..facts.len())
-            .filter_map(|row| {
-                let date = date_of(row).filter(|d| period.contains(*d))?;
-                let code = owner_codes[row];
-                let slot = if code == Dictionary::NONE {
-                    unassigned
-                } else {
-                    stints_of_owner[code as usize]
-                        .iter()
-                        .copied()
-                        .find(|&i| org.members[i].covers(date))
-                        .unwrap_or(unassigned)
-                };
-                Some((row, slot))
-            })
-            .collect()
+    let slots = Slots {
+        org,
+        owner_codes,
+        stints_of_owner: &stints_of_owner,
+        unassigned,
+        period,
+        len: facts.len(),
     };
     let dates = facts.dates();
     let mut rows_for: HashMap<Option<&str>, Vec<(usize, usize)>> = HashMap::new();
@@ -195,10 +183,10 @@ pub(crate) fn measure(
             continue;
         }
         let rows = match source {
-            None => rows_by(&|row| Some(dates[row])),
+            None => slots.rows(|row| Some(dates[row])),
             Some(name) => {
                 let column = facts.attribute(name);
-                rows_by(&|row| match column.and_then(|c| c[row].as_ref()) {
+                slots.rows(|row| match column.and_then(|c| c[row].as_ref()) {
                     Some(Attribute::Text(text)) => crate::period::parse_date(text).ok(),
                     _ => None,
                 })
@@ -235,6 +223,41 @@ pub(crate) fn measure(
         period: PeriodInfo::from(period),
         metrics: result,
         windows: BTreeMap::new(),
+    }
+}
+
+/// Finds the facts of a period and the scope slot each credits.
+struct Slots<'a> {
+    org: &'a Org,
+    owner_codes: &'a [u32],
+    stints_of_owner: &'a [&'a [usize]],
+    unassigned: usize,
+    period: &'a Period,
+    len: usize,
+}
+
+impl Slots<'_> {
+    /// The rows whose date (by `date_of`) is in the period, with their owner's stint on
+    /// that date (or `unassigned`). Generic, so the common case compiles to a tight loop.
+    fn rows(&self, date_of: impl Fn(usize) -> Option<NaiveDate>) -> Vec<(usize, usize)> {
+        let mut rows = Vec::new();
+        for row in 0..self.len {
+            let Some(date) = date_of(row).filter(|d| self.period.contains(*d)) else {
+                continue;
+            };
+            let code = self.owner_codes[row];
+            let slot = if code == Dictionary::NONE {
+                self.unassigned
+            } else {
+                self.stints_of_owner[code as usize]
+                    .iter()
+                    .copied()
+                    .find(|&i| self.org.members[i].covers(date))
+                    .unwrap_or(self.unassigned)
+            };
+            rows.push((row, slot));
+        }
+        rows
     }
 }
 
