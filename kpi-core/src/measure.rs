@@ -153,6 +153,7 @@ pub(crate) fn measure(
     facts: &FactTable,
     period: &Period,
     metrics: &[MetricPass<'_>],
+    dimensions: &[Field],
 ) -> Measures {
     // Scope slots: one per member stint, then `unassigned`. Each row's slot is found
     // once (its owner's stint on its date), so the per-metric loops do no string work.
@@ -199,6 +200,8 @@ pub(crate) fn measure(
     let mut result = BTreeMap::new();
     for metric in metrics {
         let mut slots = vec![Partial::default(); unassigned + 1];
+        // Dimension values (a region, a channel …) are scopes too, keyed `field=value`.
+        let mut by_value: BTreeMap<String, Partial> = BTreeMap::new();
         for &(row, slot) in &rows_for[&metric.date.as_deref()] {
             if let Some(filter) = &metric.filter
                 && !filter.matches(facts, row)
@@ -206,6 +209,10 @@ pub(crate) fn measure(
                 continue;
             }
             accumulate(&mut slots[slot], metric, facts, row);
+            for dimension in dimensions {
+                let key = dimension_key(dimension, field_text(facts, dimension, row).as_deref());
+                accumulate(by_value.entry(key).or_default(), metric, facts, row);
+            }
         }
         let scopes: BTreeMap<String, Partial> = slots
             .into_iter()
@@ -216,6 +223,10 @@ pub(crate) fn measure(
                 let key = keys.get(slot).map_or(UNASSIGNED, String::as_str);
                 (key.to_owned(), p)
             })
+            .chain(by_value.into_iter().map(|(key, mut p)| {
+                p.values.sort_unstable();
+                (key, p)
+            }))
             .collect();
         result.insert(metric.id.to_owned(), scopes);
     }
@@ -224,6 +235,12 @@ pub(crate) fn measure(
         metrics: result,
         windows: BTreeMap::new(),
     }
+}
+
+/// The measures key of a dimension value: `attributes.region=华东`; a fact without a value
+/// is under `attributes.region=` (shown as `(none)`), so nothing is dropped.
+pub(crate) fn dimension_key(field: &Field, value: Option<&str>) -> String {
+    format!("{}={}", field.name(), value.unwrap_or(""))
 }
 
 /// Finds the facts of a period and the scope slot each credits.

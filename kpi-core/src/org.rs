@@ -91,6 +91,9 @@ pub enum ScopeKind {
     Team,
     /// One member: the facts they own.
     Member,
+    /// One value of a fact field, such as a region, a product line or a channel (the
+    /// goal's `dimension` names the field).
+    Dimension,
 }
 
 impl ScopeKind {
@@ -100,6 +103,7 @@ impl ScopeKind {
             ScopeKind::Company => "company",
             ScopeKind::Team => "team",
             ScopeKind::Member => "member",
+            ScopeKind::Dimension => "dimension",
         }
     }
 }
@@ -215,6 +219,13 @@ impl Org {
 fn check_id(id: &str, path: &str) -> Result<()> {
     if id.is_empty() {
         return Err(Error::new(ErrorKind::PlanInvalid, "an id cannot be empty").at_path(path));
+    }
+    if id.contains(['=', '~']) {
+        return Err(Error::new(
+            ErrorKind::PlanInvalid,
+            format!("id `{id}` may not contain `=` or `~`, which measures keys use"),
+        )
+        .at_path(path));
     }
     if id == UNASSIGNED {
         return Err(Error::new(

@@ -174,11 +174,40 @@ impl Plan {
             }
             self.check_metric_ref(&goal.metric, &at("metric"))?;
             GoalPeriod::parse(&self.calendar, &goal.period).map_err(|e| e.at_path(at("period")))?;
+            match (goal.scope, &goal.dimension) {
+                (ScopeKind::Dimension, None) => {
+                    return Err(Error::new(
+                        ErrorKind::PlanInvalid,
+                        "a dimension goal names its `dimension`, such as attributes.region",
+                    )
+                    .at_path(at("dimension")));
+                }
+                (ScopeKind::Dimension, Some(d))
+                    if crate::metric::Field::parse(d)
+                        .is_none_or(|f| f == crate::metric::Field::Amount) =>
+                {
+                    return Err(Error::new(
+                        ErrorKind::PlanInvalid,
+                        format!("`{d}` is not a dimension: use attributes.<name>, customer, status or kind"),
+                    )
+                    .at_path(at("dimension")));
+                }
+                (ScopeKind::Dimension, Some(_)) | (_, None) => {}
+                (_, Some(_)) => {
+                    return Err(Error::new(
+                        ErrorKind::PlanInvalid,
+                        "only a dimension goal takes a `dimension`",
+                    )
+                    .at_path(at("dimension")));
+                }
+            }
             for id in goal.targets.keys() {
                 let known = match goal.scope {
                     ScopeKind::Company => false,
                     ScopeKind::Team => self.org.team(id).is_some(),
                     ScopeKind::Member => self.org.member(id).is_some(),
+                    // Dimension values are whatever the facts hold.
+                    ScopeKind::Dimension => true,
                 };
                 if !known {
                     return Err(Error::new(
@@ -188,7 +217,7 @@ impl Plan {
                             match goal.scope {
                                 ScopeKind::Company => "scope below the company",
                                 ScopeKind::Team => "team",
-                                ScopeKind::Member => "member",
+                                ScopeKind::Member | ScopeKind::Dimension => "member",
                             }
                         ),
                     )
@@ -289,17 +318,32 @@ impl Plan {
                 date: metric.date_attribute(),
             });
         }
-        let mut measures = measure(&self.org, facts, period, &passes);
+        let dimensions = self.dimensions();
+        let mut measures = measure(&self.org, facts, period, &passes, &dimensions);
         // The other windows the formulas read (the previous period, last year, to date …).
         for (_, window) in self.window_periods(&MetricBook::new(&metrics)?, period) {
             let label = window.label();
             if label != measures.period.label && !measures.windows.contains_key(&label) {
-                measures
-                    .windows
-                    .insert(label, measure(&self.org, facts, &window, &passes).metrics);
+                let window_measures = measure(&self.org, facts, &window, &passes, &dimensions);
+                measures.windows.insert(label, window_measures.metrics);
             }
         }
         Ok(measures)
+    }
+
+    /// The fact fields that dimension goals score by.
+    fn dimensions(&self) -> Vec<crate::metric::Field> {
+        let mut fields: Vec<String> = self
+            .goals
+            .iter()
+            .filter_map(|g| g.dimension.clone())
+            .collect();
+        fields.sort();
+        fields.dedup();
+        fields
+            .iter()
+            .filter_map(|f| crate::metric::Field::parse(f))
+            .collect()
     }
 
     /// The period of each window the formulas read, relative to `period`. A window that

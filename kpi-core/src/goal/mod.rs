@@ -37,8 +37,14 @@ pub struct Goal {
     pub name: Option<String>,
     /// The metric measured.
     pub metric: String,
-    /// Who the goal is for: the company, each team, or each member.
+    /// Who the goal is for: the company, each team, each member, or each value of a
+    /// `dimension`.
     pub scope: ScopeKind,
+    /// For `scope = "dimension"`: the fact field whose values are the scopes, such as
+    /// `attributes.region`, `attributes.product_line` or `customer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub dimension: Option<String>,
     /// A grain (`month`, `quarter`, `year`): the goal recurs every such period. Or a period
     /// label (`2026-Q3`, `FY2027`): the goal is for that period only.
     pub period: String,

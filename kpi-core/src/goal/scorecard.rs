@@ -79,7 +79,18 @@ pub(crate) fn scorecards<'a>(
             let keys: Vec<&str> = scope.members.iter().map(String::as_str).collect();
             rows.push(row(goal.scope, scope.id, scope.name, scope.team, &keys));
         }
-        if unassigned_matched && goal.scope != ScopeKind::Company {
+        if let Some(dimension) = goal.dimension.as_deref() {
+            for (key, value) in dimension_scopes(input, &goal.metric, dimension) {
+                // Facts without a value are scored too, as `(none)`: nothing is dropped.
+                let id = if value.is_empty() {
+                    "(none)"
+                } else {
+                    value.as_str()
+                };
+                rows.push(row(ScopeKind::Dimension, id, id, None, &[key.as_str()]));
+            }
+        }
+        if unassigned_matched && matches!(goal.scope, ScopeKind::Team | ScopeKind::Member) {
             rows.push(row(
                 goal.scope,
                 UNASSIGNED,
@@ -124,6 +135,34 @@ fn rollup_target(additive: bool, targets: impl Iterator<Item = Decimal>) -> Opti
     targets.iter().all(|t| *t == first).then_some(first)
 }
 
+/// The values of `dimension` that facts behind `metric` hold in the measures, in order,
+/// with their measures keys (`attributes.region=华东`).
+fn dimension_scopes(
+    input: &ScorecardInput<'_>,
+    metric: &str,
+    dimension: &str,
+) -> Vec<(String, String)> {
+    let prefix = format!("{dimension}=");
+    let mut values = std::collections::BTreeMap::new();
+    for leaf in input.book.leaves(metric) {
+        for key in input
+            .measures
+            .metrics
+            .get(leaf)
+            .into_iter()
+            .flat_map(|m| m.keys())
+        {
+            if let Some(value) = key.strip_prefix(&prefix) {
+                values.insert(value.to_owned(), key.clone());
+            }
+        }
+    }
+    values
+        .into_iter()
+        .map(|(value, key)| (key, value))
+        .collect()
+}
+
 /// One scope a goal is scored for.
 struct Scope<'a> {
     id: &'a str,
@@ -135,6 +174,9 @@ struct Scope<'a> {
 /// The company, each team or each member, in org order, with the stint keys they cover:
 /// a member who moved counts in each team for the facts of their time there.
 fn scopes_of<'a>(org: &'a Org, kind: ScopeKind, period: &Period) -> Vec<Scope<'a>> {
+    if kind == ScopeKind::Dimension {
+        return Vec::new(); // dimension scopes come from the measures: see `dimension_scopes`
+    }
     let keys = org.stint_keys();
     let all: Vec<String> = keys
         .iter()
@@ -164,6 +206,7 @@ fn scopes_of<'a>(org: &'a Org, kind: ScopeKind, period: &Period) -> Vec<Scope<'a
                     .collect(),
             })
             .collect(),
+        ScopeKind::Dimension => Vec::new(),
         ScopeKind::Member => org
             .members_in(period.start(), period.end())
             .into_iter()

@@ -105,6 +105,18 @@ pub(crate) enum Field {
 }
 
 impl Field {
+    /// The field's name as written in plans.
+    pub(crate) fn name(&self) -> String {
+        match self {
+            Field::Amount => "amount".to_owned(),
+            Field::Attribute(name) => format!("attributes.{name}"),
+            Field::Column(column) => Column::NAMES
+                .iter()
+                .find(|(_, c)| c == column)
+                .map_or_else(String::new, |(n, _)| (*n).to_owned()),
+        }
+    }
+
     /// Reads `amount`, `attributes.<name>` or a text column name.
     pub(crate) fn parse(text: &str) -> Option<Field> {
         if text == "amount" {
