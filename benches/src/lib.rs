@@ -66,6 +66,7 @@ pub fn orders(n: usize, reps: usize) -> FactTable {
             id: format!("o{i}"),
             kind: "order".to_owned(),
             owner: Some(format!("r{}", r as usize % reps)),
+            owners: Vec::new(),
             customer: Some(format!("c{}", (r >> 20) % 1_000_000)),
             amount: Some(Decimal::new(((r >> 8) % 10_000_000) as i64, 2)),
             status: Some(

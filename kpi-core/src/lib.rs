@@ -74,7 +74,7 @@ pub mod docs;
 
 pub use decimal::{Rounding, RoundingMode};
 pub use error::{Error, ErrorKind, Location, Result};
-pub use fact::{Attribute, FactRecord, FactTable};
+pub use fact::{Attribute, Credit, FactRecord, FactTable};
 pub use goal::Goal;
 pub use incentive::{AppliesTo, Component, Incentive};
 pub use measure::{Measures, Partial};

@@ -26,6 +26,15 @@ pub struct Partial {
     pub count: u64,
     /// How many of them had no value for the field (they add nothing to `sum`).
     pub missing: u64,
+    /// The correction of `count` for facts credited in part (a 40% credit counts 1 in
+    /// `count` and -0.6 here), so counts of split facts add up to 1 across owners.
+    #[serde(default, skip_serializing_if = "Decimal::is_zero")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    pub count_adjust: Decimal,
+    /// The same correction for `missing`.
+    #[serde(default, skip_serializing_if = "Decimal::is_zero")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    pub missing_adjust: Decimal,
     /// The smallest value (kept for `min`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
@@ -45,11 +54,23 @@ pub struct Partial {
 }
 
 impl Partial {
+    /// The facts credited, with partial credits counted by their share.
+    pub fn credited(&self) -> Decimal {
+        Decimal::from(self.count) + self.count_adjust
+    }
+
+    /// The credited facts that had a value for the field.
+    pub fn credited_with_values(&self) -> Decimal {
+        self.credited() - Decimal::from(self.missing) - self.missing_adjust
+    }
+
     /// Adds another partial into this one.
     pub fn merge(&mut self, other: &Partial) {
         self.sum += other.sum;
         self.count += other.count;
         self.missing += other.missing;
+        self.count_adjust += other.count_adjust;
+        self.missing_adjust += other.missing_adjust;
         self.min = [self.min, other.min].into_iter().flatten().min();
         self.max = [self.max, other.max].into_iter().flatten().max();
         self.distinct.extend(other.distinct.iter().cloned());
@@ -170,6 +191,7 @@ pub(crate) fn measure(
     let owner_codes = facts.codes(Column::Owner);
     let slots = Slots {
         org,
+        facts,
         owner_codes,
         stints_of_owner: &stints_of_owner,
         unassigned,
@@ -177,7 +199,7 @@ pub(crate) fn measure(
         len: facts.len(),
     };
     let dates = facts.dates();
-    let mut rows_for: HashMap<Option<&str>, Vec<(usize, usize)>> = HashMap::new();
+    let mut rows_for: HashMap<Option<&str>, Rows> = HashMap::new();
     for metric in metrics {
         let source = metric.date.as_deref();
         if rows_for.contains_key(&source) {
@@ -202,16 +224,31 @@ pub(crate) fn measure(
         let mut slots = vec![Partial::default(); unassigned + 1];
         // Dimension values (a region, a channel …) are scopes too, keyed `field=value`.
         let mut by_value: BTreeMap<String, Partial> = BTreeMap::new();
-        for &(row, slot) in &rows_for[&metric.date.as_deref()] {
-            if let Some(filter) = &metric.filter
-                && !filter.matches(facts, row)
-            {
+        let rows = &rows_for[&metric.date.as_deref()];
+        let passes = |row: usize| metric.filter.as_ref().is_none_or(|f| f.matches(facts, row));
+        for &(row, slot) in &rows.whole {
+            if !passes(row) {
                 continue;
             }
-            accumulate(&mut slots[slot], metric, facts, row);
+            accumulate(&mut slots[slot], metric, facts, row, None);
             for dimension in dimensions {
                 let key = dimension_key(dimension, field_text(facts, dimension, row).as_deref());
-                accumulate(by_value.entry(key).or_default(), metric, facts, row);
+                accumulate(by_value.entry(key).or_default(), metric, facts, row, None);
+            }
+        }
+        // Split facts: each owner gets their share; a dimension value gets the whole fact.
+        for (i, &(row, slot, share)) in rows.split.iter().enumerate() {
+            if !passes(row) {
+                continue;
+            }
+            accumulate(&mut slots[slot], metric, facts, row, Some(share));
+            let first_credit = i == 0 || rows.split[i - 1].0 != row;
+            if first_credit {
+                for dimension in dimensions {
+                    let key =
+                        dimension_key(dimension, field_text(facts, dimension, row).as_deref());
+                    accumulate(by_value.entry(key).or_default(), metric, facts, row, None);
+                }
             }
         }
         let scopes: BTreeMap<String, Partial> = slots
@@ -243,9 +280,17 @@ pub(crate) fn dimension_key(field: &Field, value: Option<&str>) -> String {
     format!("{}={}", field.name(), value.unwrap_or(""))
 }
 
+/// The facts of a period: those credited whole to one scope, and the shares of split ones.
+#[derive(Default)]
+struct Rows {
+    whole: Vec<(usize, usize)>,
+    split: Vec<(usize, usize, Decimal)>,
+}
+
 /// Finds the facts of a period and the scope slot each credits.
 struct Slots<'a> {
     org: &'a Org,
+    facts: &'a FactTable,
     owner_codes: &'a [u32],
     stints_of_owner: &'a [&'a [usize]],
     unassigned: usize,
@@ -255,32 +300,59 @@ struct Slots<'a> {
 
 impl Slots<'_> {
     /// The rows whose date (by `date_of`) is in the period, with their owner's stint on
-    /// that date (or `unassigned`). Generic, so the common case compiles to a tight loop.
-    fn rows(&self, date_of: impl Fn(usize) -> Option<NaiveDate>) -> Vec<(usize, usize)> {
-        let mut rows = Vec::new();
+    /// that date (or `unassigned`); and, for facts with credit splits, one entry per
+    /// owner with its share. Generic, so the common case compiles to a tight loop.
+    fn rows(&self, date_of: impl Fn(usize) -> Option<NaiveDate>) -> Rows {
+        let mut rows = Rows::default();
         for row in 0..self.len {
             let Some(date) = date_of(row).filter(|d| self.period.contains(*d)) else {
                 continue;
             };
             let code = self.owner_codes[row];
-            let slot = if code == Dictionary::NONE {
-                self.unassigned
+            if code != Dictionary::NONE {
+                rows.whole.push((row, self.slot(code, date)));
+            } else if let Some(credits) = self.facts.splits(row) {
+                for &(owner, share) in credits {
+                    rows.split.push((row, self.slot(owner, date), share));
+                }
             } else {
-                self.stints_of_owner[code as usize]
-                    .iter()
-                    .copied()
-                    .find(|&i| self.org.members[i].covers(date))
-                    .unwrap_or(self.unassigned)
-            };
-            rows.push((row, slot));
+                rows.whole.push((row, self.unassigned));
+            }
         }
         rows
     }
+
+    /// The stint of the owner with dictionary `code` on `date`, or `unassigned`.
+    fn slot(&self, code: u32, date: NaiveDate) -> usize {
+        self.stints_of_owner[code as usize]
+            .iter()
+            .copied()
+            .find(|&i| self.org.members[i].covers(date))
+            .unwrap_or(self.unassigned)
+    }
 }
 
-/// Adds the fact at `row` to `partial`, keeping what `metric`'s aggregate needs.
-fn accumulate(partial: &mut Partial, metric: &MetricPass<'_>, facts: &FactTable, row: usize) {
+/// Adds the fact at `row` to `partial`, keeping what `metric`'s aggregate needs. A
+/// `share` credits part of the fact: its count and its value are scaled by the share
+/// (minimums, maximums, medians and distinct values see the whole fact).
+#[inline] // so the whole-fact loop can drop the share arithmetic
+fn accumulate(
+    partial: &mut Partial,
+    metric: &MetricPass<'_>,
+    facts: &FactTable,
+    row: usize,
+    share: Option<Decimal>,
+) {
     partial.count += 1;
+    let missed = |partial: &mut Partial| {
+        partial.missing += 1;
+        if let Some(share) = share {
+            partial.missing_adjust += share - Decimal::ONE;
+        }
+    };
+    if let Some(share) = share {
+        partial.count_adjust += share - Decimal::ONE;
+    }
     let Some(field) = &metric.field else {
         return;
     };
@@ -289,7 +361,7 @@ fn accumulate(partial: &mut Partial, metric: &MetricPass<'_>, facts: &FactTable,
             Some(text) => {
                 partial.distinct.insert(text);
             }
-            None => partial.missing += 1,
+            None => missed(partial),
         }
         return;
     }
@@ -302,10 +374,10 @@ fn accumulate(partial: &mut Partial, metric: &MetricPass<'_>, facts: &FactTable,
         Field::Column(_) => None,
     };
     let Some(value) = value else {
-        partial.missing += 1;
+        missed(partial);
         return;
     };
-    partial.sum += value;
+    partial.sum += share.map_or(value, |s| value * s);
     match metric.aggregate {
         Aggregate::Min => partial.min = Some(partial.min.map_or(value, |m| m.min(value))),
         Aggregate::Max => partial.max = Some(partial.max.map_or(value, |m| m.max(value))),

@@ -58,6 +58,7 @@ fn records(raw: &[(u8, u8, u8, i64, u32)]) -> Vec<FactRecord> {
         .map(|(i, &(owner, kind, status, cents, day))| FactRecord {
             id: format!("f{i}"),
             kind: ["order", "payment", "deal"][kind as usize].to_owned(),
+            owners: Vec::new(),
             owner: ["a", "b", "c", "ghost"]
                 .get(owner as usize)
                 .map(|s| (*s).to_owned()),

@@ -203,6 +203,14 @@ impl FactTable {
             dict.set_item("id", &record.id)?;
             dict.set_item("kind", &record.kind)?;
             dict.set_item("owner", &record.owner)?;
+            let owners = PyList::empty(py);
+            for credit in &record.owners {
+                let c = PyDict::new(py);
+                c.set_item("id", &credit.id)?;
+                c.set_item("share", credit.share)?;
+                owners.append(c)?;
+            }
+            dict.set_item("owners", owners)?;
             dict.set_item("customer", &record.customer)?;
             dict.set_item("amount", record.amount)?;
             dict.set_item("status", &record.status)?;

@@ -197,3 +197,14 @@ def test_catalogue_lists_every_kpi_with_its_definition() -> None:
     with pytest.raises(kpi_core.PlanError) as caught:
         kpi_core.Plan.from_toml('version = 1\ncatalogue = ["win_rat"]\n')
     assert caught.value.path == "catalogue[0]" and "win_rate" in str(caught.value)
+
+
+def test_credit_splits_round_trip_and_must_total_100_percent() -> None:
+    split = {"id": "o1", "kind": "order", "amount": "1000", "date": datetime.date(2026, 3, 2),
+             "owners": [{"id": "zhang.san", "share": Decimal("0.6")}, {"id": "li.si", "share": Decimal("0.4")}]}
+    back = kpi_core.FactTable.from_records([split]).to_records()[0]
+    assert back["owners"] == [{"id": "zhang.san", "share": Decimal("0.6")}, {"id": "li.si", "share": Decimal("0.4")}]
+    assert back["owner"] is None
+    with pytest.raises(kpi_core.DataError) as caught:
+        kpi_core.FactTable.from_records([{**split, "owners": [{"id": "a", "share": Decimal("0.5")}]}])
+    assert caught.value.path == "[0].owners" and "100%" in str(caught.value)

@@ -33,6 +33,11 @@ pub struct FactRecord {
     /// in the org, is counted under the `unassigned` scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
+    /// Owners who share the credit for the fact, instead of one `owner`: each gets their
+    /// `share` of its amount and count. The shares must be positive and total exactly 1.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub owners: Vec<Credit>,
     /// The id of the customer the fact concerns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
@@ -49,6 +54,18 @@ pub struct FactRecord {
     /// Kind-specific values: text, decimal numbers or booleans.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, Attribute>,
+}
+
+/// One owner's part of a fact whose credit is split.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Credit {
+    /// The member id.
+    pub id: String,
+    /// Their share, for example `0.6` for 60%.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    pub share: Decimal,
 }
 
 /// Fact kinds whose amounts are money going back to the customer, stored negative.
@@ -131,6 +148,8 @@ pub struct FactTable {
     amount: Vec<Option<Decimal>>,
     date: Vec<NaiveDate>,
     attributes: BTreeMap<String, Vec<Option<Attribute>>>,
+    /// Credit splits of the facts that have them (owner code, share), by row.
+    splits: BTreeMap<usize, Vec<(u32, Decimal)>>,
 }
 
 impl FactTable {
@@ -249,6 +268,7 @@ impl FactTable {
         if NEGATIVE_KINDS.contains(&record.kind.as_str()) {
             record.amount = record.amount.map(|a| -a.abs());
         }
+        check_credits(&record, self.len())?;
         let row = self.len();
         let before = self.ids.len();
         let id = self.ids.intern(&record.id);
@@ -267,6 +287,14 @@ impl FactTable {
         self.kind.push(self.kinds.intern(&record.kind));
         self.owner
             .push(self.owners.intern_opt(record.owner.as_deref()));
+        if !record.owners.is_empty() {
+            let credits = record
+                .owners
+                .iter()
+                .map(|c| (self.owners.intern(&c.id), c.share))
+                .collect();
+            self.splits.insert(row, credits);
+        }
         self.customer
             .push(self.customers.intern_opt(record.customer.as_deref()));
         self.status
@@ -306,6 +334,19 @@ impl FactTable {
             id: text(&self.ids, &self.id).unwrap_or_default(),
             kind: text(&self.kinds, &self.kind).unwrap_or_default(),
             owner: text(&self.owners, &self.owner),
+            owners: self
+                .splits
+                .get(&row)
+                .map(|credits| {
+                    credits
+                        .iter()
+                        .map(|(code, share)| Credit {
+                            id: self.owners.get(*code).unwrap_or_default().to_owned(),
+                            share: *share,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
             customer: text(&self.customers, &self.customer),
             amount: self.amount[row],
             status: text(&self.statuses, &self.status),
@@ -355,6 +396,11 @@ impl FactTable {
         }
     }
 
+    /// The credit split of the fact at `row`, if it has one.
+    pub(crate) fn splits(&self, row: usize) -> Option<&[(u32, Decimal)]> {
+        self.splits.get(&row).map(Vec::as_slice)
+    }
+
     pub(crate) fn amounts(&self) -> &[Option<Decimal>] {
         &self.amount
     }
@@ -385,6 +431,39 @@ impl FactTable {
             .filter(|owner| !known.contains(owner))
             .collect()
     }
+}
+
+/// A fact has one owner or a credit split, whose shares are positive and total exactly 1.
+fn check_credits(record: &FactRecord, row: usize) -> Result<()> {
+    if record.owners.is_empty() {
+        return Ok(());
+    }
+    let bad = |message: String| {
+        Err(
+            Error::new(ErrorKind::DataInvalidFact, message).at(Location {
+                path: Some(format!("[{row}].owners")),
+                row: Some(row as u64),
+                ..Location::default()
+            }),
+        )
+    };
+    if record.owner.is_some() {
+        return bad("a fact has an `owner` or a credit split in `owners`, not both".into());
+    }
+    if let Some(credit) = record.owners.iter().find(|c| c.share <= Decimal::ZERO) {
+        return bad(format!(
+            "the share of `{}` is {}; shares must be positive",
+            credit.id, credit.share
+        ));
+    }
+    let total: Decimal = record.owners.iter().map(|c| c.share).sum();
+    if total != Decimal::ONE {
+        return bad(format!(
+            "credit splits must total 100%, and these total {}%",
+            (total * Decimal::ONE_HUNDRED).normalize()
+        ));
+    }
+    Ok(())
 }
 
 /// Replaces a timestamp in a record's `date` by its local date in `calendar`. Plain

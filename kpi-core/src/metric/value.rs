@@ -260,12 +260,11 @@ fn windows_in(node: &Node, out: &mut BTreeSet<Window>) {
 
 /// The value of an aggregate over a merged partial.
 pub(crate) fn aggregate_value(aggregate: Aggregate, partial: Partial) -> Option<Decimal> {
-    let with_values = partial.count - partial.missing;
     match aggregate {
         Aggregate::Sum => Some(partial.sum),
-        Aggregate::Count => Some(Decimal::from(partial.count)),
+        Aggregate::Count => Some(partial.credited().normalize()),
         Aggregate::CountDistinct => Some(Decimal::from(partial.distinct.len())),
-        Aggregate::Average => crate::decimal::ratio(partial.sum, Decimal::from(with_values)),
+        Aggregate::Average => crate::decimal::ratio(partial.sum, partial.credited_with_values()),
         Aggregate::Min => partial.min,
         Aggregate::Max => partial.max,
         Aggregate::Median => {
