@@ -152,7 +152,7 @@ impl Plan {
 }
 
 /// Facts (orders, payments, deals …), stored by column.
-#[pyclass(frozen, module = "kpi_core")]
+#[pyclass(module = "kpi_core")]
 struct FactTable {
     inner: core::FactTable,
 }
@@ -177,6 +177,21 @@ impl FactTable {
         }
         .map(|inner| FactTable { inner })
         .map_err(to_py_err)
+    }
+
+    /// Appends records (as `from_records` reads them). All or nothing: on an error the
+    /// table is unchanged, and the error names the record's index in `records`.
+    #[pyo3(signature = (records, *, allow_float = false, calendar = None))]
+    fn append(
+        &mut self,
+        records: &Bound<'_, PyAny>,
+        allow_float: bool,
+        calendar: Option<&Calendar>,
+    ) -> PyResult<()> {
+        let value = to_json(records, allow_float)?;
+        self.inner
+            .append_json_value(value, calendar.map(|c| &c.inner))
+            .map_err(to_py_err)
     }
 
     /// Builds a table from a JSON array of records.

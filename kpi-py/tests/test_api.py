@@ -208,3 +208,15 @@ def test_credit_splits_round_trip_and_must_total_100_percent() -> None:
     with pytest.raises(kpi_core.DataError) as caught:
         kpi_core.FactTable.from_records([{**split, "owners": [{"id": "a", "share": Decimal("0.5")}]}])
     assert caught.value.path == "[0].owners" and "100%" in str(caught.value)
+
+
+def test_append_is_all_or_nothing() -> None:
+    facts = kpi_core.FactTable.from_records([order(1, "100")])
+    facts.append([order(2, "50"), order(3, "25")])
+    assert len(facts) == 3
+    with pytest.raises(kpi_core.DataError) as caught:
+        facts.append([order(4, "1"), order(2, "2")])  # o2 is already in the table
+    assert (caught.value.path, caught.value.row) == ("[1].id", 1)
+    assert len(facts) == 3
+    plan = kpi_core.Plan.from_toml(PLAN)
+    assert plan.evaluate(facts, "2026-03").scorecards[0].actual == Decimal("175")

@@ -198,6 +198,28 @@ impl FactTable {
         map_err(table).map(|inner| FactTable { inner })
     }
 
+    /// Appends records (as `fromRecords` reads them). All or nothing: on an error the
+    /// table is unchanged, and the error names the record's index in `records`.
+    pub fn append(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "FactRecord[]")] records: JsValue,
+    ) -> Result<(), JsValue> {
+        map_err(self.inner.append_json_value(from_js(records)?, None))
+    }
+
+    /// Like `append`, reading timestamps as local dates in `calendar`'s time zone.
+    #[wasm_bindgen(js_name = appendIn)]
+    pub fn append_in(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "FactRecord[]")] records: JsValue,
+        calendar: &Calendar,
+    ) -> Result<(), JsValue> {
+        map_err(
+            self.inner
+                .append_json_value(from_js(records)?, Some(&calendar.inner)),
+        )
+    }
+
     /// Builds a table from a JSON array of records.
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(text: &str) -> Result<FactTable, JsValue> {

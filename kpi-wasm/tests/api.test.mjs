@@ -87,3 +87,14 @@ test("the catalogue lists every KPI", async () => {
   assert.equal(catalogue().find((e) => e.id === "csat").name_zh, "客户满意度");
   assert.throws(() => Plan.fromToml('version = 1\ncatalogue = ["nope"]\n'), (e) => e.code === "plan.invalid" && e.path === "catalogue[0]");
 });
+
+test("append is all or nothing", () => {
+  const facts = FactTable.fromRecords([{ id: "o1", kind: "order", owner: "a", amount: "100", date: "2026-03-01" }]);
+  facts.append([{ id: "o2", kind: "order", owner: "a", amount: "50", date: "2026-03-02" }]);
+  assert.equal(facts.length, 2);
+  assert.throws(
+    () => facts.append([{ id: "o3", kind: "order", date: "2026-03-03" }, { id: "o1", kind: "order", date: "2026-03-03" }]),
+    (e) => e.code === "data.invalid_fact" && e.path === "[1].id" && e.row === 1,
+  );
+  assert.equal(facts.length, 2);
+});

@@ -228,35 +228,56 @@ impl FactTable {
     }
 
     fn read_json_value(value: serde_json::Value, calendar: Option<&Calendar>) -> Result<FactTable> {
+        let mut table = FactTable::new();
+        table.append_json_value(value, calendar)?;
+        Ok(table)
+    }
+
+    /// Appends a JSON array of records (with timestamps read in `calendar`, if given).
+    /// All or nothing: every record is checked first (fields, credit splits, ids new to
+    /// the table and to the batch), and an error names the record's index in the batch.
+    pub fn append_json_value(
+        &mut self,
+        value: serde_json::Value,
+        calendar: Option<&Calendar>,
+    ) -> Result<()> {
         let serde_json::Value::Array(items) = value else {
             return Err(Error::new(
                 ErrorKind::DataInvalidFact,
                 "facts must be a list of records",
             ));
         };
-        let mut table = FactTable::new();
+        let at = |row: usize, path: String| Location {
+            path: Some(path),
+            row: Some(row as u64),
+            ..Location::default()
+        };
+        let mut records = Vec::with_capacity(items.len());
+        let mut batch_ids = HashSet::new();
         for (row, mut item) in items.into_iter().enumerate() {
-            localise_timestamp(&mut item, calendar).map_err(|e| {
-                e.at(Location {
-                    path: Some(format!("[{row}].date")),
-                    row: Some(row as u64),
-                    ..Location::default()
-                })
-            })?;
+            localise_timestamp(&mut item, calendar)
+                .map_err(|e| e.at(at(row, format!("[{row}].date"))))?;
             let record: FactRecord = serde_path_to_error::deserialize(item).map_err(|e| {
                 let path = match e.path().to_string().as_str() {
                     "." => format!("[{row}]"),
                     field => format!("[{row}].{field}"),
                 };
-                Error::new(ErrorKind::DataInvalidFact, e.inner().to_string()).at(Location {
-                    path: Some(path),
-                    row: Some(row as u64),
-                    ..Location::default()
-                })
+                Error::new(ErrorKind::DataInvalidFact, e.inner().to_string()).at(at(row, path))
             })?;
-            table.push(record)?;
+            check_credits(&record, row)?;
+            if self.ids.code(&record.id).is_some() || !batch_ids.insert(record.id.clone()) {
+                return Err(Error::new(
+                    ErrorKind::DataInvalidFact,
+                    format!("fact id `{}` appears twice", record.id),
+                )
+                .at(at(row, format!("[{row}].id"))));
+            }
+            records.push(record);
         }
-        Ok(table)
+        for record in records {
+            self.push(record)?;
+        }
+        Ok(())
     }
 
     /// Appends one record. A fact id already in the table is an error.
@@ -581,6 +602,36 @@ mod tests {
             (err.code(), err.location().row),
             ("data.invalid_fact", Some(0))
         );
+    }
+
+    #[test]
+    fn append_checks_the_whole_batch_before_changing_anything() {
+        let mut table = FactTable::from_json(TWO).unwrap();
+        let batch = serde_json::json!([
+            {"id": "o2", "kind": "order", "date": "2026-03-03"},
+            {"id": "o1", "kind": "order", "date": "2026-03-04"}
+        ]);
+        let err = table.append_json_value(batch, None).unwrap_err();
+        assert_eq!(
+            (err.location().path.as_deref(), err.location().row),
+            (Some("[1].id"), Some(1))
+        );
+        assert_eq!(table.len(), 2);
+        let twice = serde_json::json!([
+            {"id": "o3", "kind": "order", "date": "2026-03-03"},
+            {"id": "o3", "kind": "order", "date": "2026-03-04"}
+        ]);
+        assert_eq!(
+            table
+                .append_json_value(twice, None)
+                .unwrap_err()
+                .location()
+                .row,
+            Some(1)
+        );
+        let good = serde_json::json!([{"id": "o3", "kind": "order", "date": "2026-03-03"}]);
+        table.append_json_value(good, None).unwrap();
+        assert_eq!(table.len(), 3);
     }
 
     #[test]

@@ -38,6 +38,9 @@ class FactTable:
     def from_records(
         records: Sequence[Mapping[str, Any]], *, allow_float: bool = False, calendar: Optional[Calendar] = None
     ) -> FactTable: ...
+    def append(
+        self, records: Sequence[Mapping[str, Any]], *, allow_float: bool = False, calendar: Optional[Calendar] = None
+    ) -> None: ...
     @staticmethod
     def from_json(text: str) -> FactTable: ...
     @staticmethod
