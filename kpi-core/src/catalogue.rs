@@ -68,4 +68,20 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn docs_metrics_md_writes_out_every_entry() {
+        let docs = include_str!("../../docs/metrics.md");
+        for entry in entries() {
+            let row = docs
+                .lines()
+                .find(|line| line.starts_with(&format!("| `{}` |", entry.id)))
+                .unwrap_or_else(|| panic!("docs/metrics.md has no row for {}", entry.id));
+            let own = &entry.metrics[&entry.id];
+            if let Some(formula) = &own.formula {
+                assert!(row.contains(formula.as_str()), "{}: {row}", entry.id);
+            }
+            assert!(row.contains(&entry.name_zh), "{}: {row}", entry.id);
+        }
+    }
 }

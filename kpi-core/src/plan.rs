@@ -361,6 +361,7 @@ impl Plan {
                         .period_of(period.start(), grain)
                         .and_then(|outer| Period::range(outer.start(), period.end())),
                     Window::Trailing(n) => period.trailing(n),
+                    Window::Before => Period::range(OPENING_FROM, period.start()),
                 };
                 p.ok().map(|p| (window, p))
             })
@@ -427,6 +428,12 @@ impl Plan {
         self.evaluate_measures(&self.measure(facts, period)?)
     }
 }
+
+/// Where an opening balance (`opening(m)`) starts counting: before any sales data.
+const OPENING_FROM: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(date) => date,
+    None => panic!("1900-01-01 is a date"),
+};
 
 /// `serde_json`'s message without its own " at line L column C" suffix (the location is
 /// carried separately).

@@ -100,13 +100,14 @@ pub(crate) const FUNCTIONS: [(&str, usize, usize); 6] = [
 ];
 
 /// The period functions of metric formulas, with their arity.
-pub(crate) const PERIOD_FUNCTIONS: [(&str, usize); 6] = [
+pub(crate) const PERIOD_FUNCTIONS: [(&str, usize); 7] = [
     ("prev", 1),
     ("same_period_last_year", 1),
     ("growth", 1),
     ("yoy", 1),
     ("to_date", 2),
     ("trailing", 2),
+    ("opening", 1),
 ];
 
 struct Checker<'a> {

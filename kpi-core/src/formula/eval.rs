@@ -133,7 +133,7 @@ fn call(name: &str, args: &[Node], lookup: &dyn Env) -> Value {
 }
 
 /// The period functions: `prev`, `same_period_last_year`, `growth`, `yoy`, `to_date` and
-/// `trailing`, whose first argument is a metric name (the checker makes sure of it).
+/// `trailing` and `opening`, whose first argument is a metric name (the checker makes sure of it).
 fn period_call(name: &str, args: &[Node], env: &dyn Env) -> Option<Value> {
     let NodeKind::Name(metric) = &args.first()?.kind else {
         return None;
@@ -150,6 +150,7 @@ fn period_call(name: &str, args: &[Node], env: &dyn Env) -> Option<Value> {
     Some(match name {
         "prev" => window(Window::Prev),
         "same_period_last_year" => window(Window::LastYear),
+        "opening" => window(Window::Before),
         "growth" => change(Window::Prev),
         "yoy" => change(Window::LastYear),
         "to_date" => match &args.get(1)?.kind {

@@ -120,6 +120,9 @@ pub enum Window {
     ToDate(crate::period::Grain),
     /// The last `n` periods, ending with the evaluated one (`trailing(m, 3)`).
     Trailing(u32),
+    /// Everything dated before the evaluated period starts: an opening balance
+    /// (`opening(m)`, such as the customers on the books at the start).
+    Before,
 }
 
 /// A parsed and type-checked formula.

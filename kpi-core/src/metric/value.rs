@@ -247,6 +247,7 @@ fn windows_in(node: &Node, out: &mut BTreeSet<Window>) {
         };
         let window = match (name.as_str(), args.get(1).map(|a| &a.kind)) {
             ("prev" | "growth", _) => Some(Window::Prev),
+            ("opening", _) => Some(Window::Before),
             ("same_period_last_year" | "yoy", _) => Some(Window::LastYear),
             ("to_date", Some(NodeKind::Text(g))) => {
                 crate::period::Grain::parse(g).map(Window::ToDate)

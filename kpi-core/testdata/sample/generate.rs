@@ -2,8 +2,9 @@
 //!
 //! 星辰科技 (Xingchen Technology) sells industrial software in three regions. Its 12 reps
 //! log 24 months (2024-11 to 2026-10) of customers won, leads, deals, orders, payments
-//! (回款), refunds and satisfaction surveys. One former rep, `huang.lei`, still owns
-//! orders after leaving the org: the report shows them as `unassigned`.
+//! (回款), refunds and satisfaction surveys, and the market's size each month. One former
+//! rep, `huang.lei`, still owns orders after leaving the org: the report shows them as
+//! `unassigned`.
 //!
 //! The generator uses only integer arithmetic on a fixed-seed `SplitMix64` stream, so it
 //! writes the same bytes on every platform. `cargo test -p kpi-core --test sample` checks
@@ -127,6 +128,8 @@ struct Company {
     writer: Writer,
     rng: Rng,
     customers: Vec<(String, &'static str)>,
+    /// Customers who have ordered: their later orders are existing business.
+    ordered: std::collections::HashSet<String>,
 }
 
 impl Company {
@@ -146,11 +149,12 @@ impl Company {
             } else {
                 "\"smb\""
             };
+            let churned_by_now = churn.is_some_and(|d| d <= self.writer.last_day);
             let mut attributes = vec![("segment", segment)];
-            if let Some(churned) = &churned {
+            // A churn date is known only once it has happened.
+            if let (Some(churned), true) = (&churned, churned_by_now) {
                 attributes.push(("churned", churned.as_str()));
             }
-            let churned_by_now = churn.is_some_and(|d| d <= self.writer.last_day);
             let status = if churned_by_now { "churned" } else { "active" };
             let fields = [
                 ("id", Some(customer.as_str())),
@@ -231,7 +235,13 @@ impl Company {
                 ("amount", Some(amount.as_str())),
                 ("status", Some(if cancelled { "cancelled" } else { "won" })),
             ];
-            self.writer.fact(&fields, date, &[]);
+            // The CRM's deal type: a customer's first order is new business.
+            let business = if self.ordered.insert(customer.to_owned()) {
+                "\"new\""
+            } else {
+                "\"existing\""
+            };
+            self.writer.fact(&fields, date, &[("business", business)]);
             if !cancelled {
                 self.payment_and_refund(rep, customer, &order, cents, date);
             }
@@ -313,6 +323,28 @@ impl Company {
     }
 }
 
+impl Company {
+    /// The market's size each month (kind `market`, no owner), from an analyst's report:
+    /// about 90 million, growing a little faster than the company in its first year.
+    /// A separate random stream, so the other facts do not depend on it.
+    fn market(&mut self, first: NaiveDate) {
+        let mut rng = Rng(7_500);
+        for index in 0..MONTHS {
+            let start = first + Months::new(index);
+            let id = format!("M-{}", start.format("%Y-%m"));
+            let cents = rng.range(8_600_000_000, 9_200_000_000) * (200 + u64::from(index)) / 200;
+            let amount = money(cents);
+            let fields = [
+                ("id", Some(id.as_str())),
+                ("kind", Some("market")),
+                ("amount", Some(amount.as_str())),
+            ];
+            self.writer
+                .fact(&fields, start, &[("source", "\"analyst\"")]);
+        }
+    }
+}
+
 /// The sample company's facts as JSON Lines, sorted by date then id.
 pub fn facts_jsonl() -> String {
     let first = NaiveDate::from_ymd_opt(FIRST_MONTH.0, FIRST_MONTH.1, 1).expect("valid");
@@ -325,6 +357,7 @@ pub fn facts_jsonl() -> String {
         },
         rng: Rng(20_261_127),
         customers: Vec::new(),
+        ordered: std::collections::HashSet::new(),
     };
     for index in 0..MONTHS {
         let start = first + Months::new(index);
@@ -345,6 +378,7 @@ pub fn facts_jsonl() -> String {
             company.surveys(rep, month, &own);
         }
     }
+    company.market(first);
     sort_by_date(&company.writer.out)
 }
 
