@@ -69,17 +69,22 @@ pub mod org;
 pub mod period;
 pub mod plan;
 pub mod report;
+pub mod smart;
 
 pub mod docs;
 
 pub use decimal::{Rounding, RoundingMode};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use fact::{Attribute, Credit, FactRecord, FactTable};
-pub use goal::Goal;
+pub use goal::{
+    Amount, Baseline, Direction, Goal, GoalKind, GoalVersion, Objective, Split, Status, Target,
+    Thresholds,
+};
 pub use incentive::{AppliesTo, Component, Incentive};
 pub use measure::{Measures, Partial};
 pub use metric::{Aggregate, MetricDef};
 pub use org::{Member, Org, ScopeKind, Team, UNASSIGNED};
 pub use period::{Calendar, Grain, Period, PeriodInfo};
-pub use plan::{PLAN_VERSION, Plan};
-pub use report::{PayoutLine, Report, ScorecardRow, Statement};
+pub use plan::{PLAN_VERSION, Plan, Review, ReviewItem};
+pub use report::{Pacing, PayoutLine, Report, ScoreRow, ScorecardRow, Statement};
+pub use smart::{Criterion, FINDING_CODES, Finding, Severity, SmartSettings};

@@ -92,6 +92,11 @@ impl Partial {
 pub struct Measures {
     /// The period measured.
     pub period: PeriodInfo,
+    /// The last day counted, when the period was measured before its end (facts dated
+    /// later are left out, so a past day's view can be reproduced).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    pub as_of: Option<NaiveDate>,
     /// metric id → member id (or `unassigned`) → partial aggregate.
     pub metrics: BTreeMap<String, BTreeMap<String, Partial>>,
     /// The same for the other windows the plan's formulas read (the previous period, the
@@ -117,7 +122,7 @@ impl Measures {
     /// Adds `other` into `self`. Both must be for the same period. Merging is associative
     /// and commutative, so partitions can be merged in any order.
     pub fn merge(&mut self, other: &Measures) -> Result<()> {
-        if self.period != other.period {
+        if self.period != other.period || self.as_of != other.as_of {
             return Err(Error::new(
                 ErrorKind::DataMeasuresMismatch,
                 format!(
@@ -269,6 +274,7 @@ pub(crate) fn measure(
     }
     Measures {
         period: PeriodInfo::from(period),
+        as_of: None,
         metrics: result,
         windows: BTreeMap::new(),
     }

@@ -1,16 +1,23 @@
-//! Goals: a target for a metric, a scope and a period; and the scorecards that compare
-//! actuals with them.
+//! Goals: a target for a metric, a scope and a period, with how the target is set, how it
+//! is scored, and its adjustments; and the scorecards that compare actuals with them.
 
+mod resolve;
+mod score;
 mod scorecard;
+pub mod targets;
 
+pub(crate) use resolve::{TargetResolver, extra_windows};
+pub(crate) use score::{rank_rows, scores};
 pub(crate) use scorecard::{ScorecardInput, scorecards};
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::formula::Unit;
 use crate::org::ScopeKind;
 use crate::period::{Calendar, Grain, Period};
 
@@ -23,8 +30,15 @@ use crate::period::{Calendar, Grain, Period};
 /// scope = "member"
 /// period = "month"        # every month; or one period: "2026-Q3", "FY2027"
 /// target = "500000"
+/// owner = "sales.director"
+/// parent = "company-revenue"
+/// weight = "0.6"
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Only `id` is required to read a goal, so that [`Plan::validate`](crate::Plan::validate)
+/// can report what a draft lacks as SMART findings; [`Plan::check`](crate::Plan::check)
+/// (and so evaluation) needs `metric`, `scope`, `period` and `target`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[cfg_attr(feature = "typescript", tsify(hashmap_as_object))]
@@ -36,10 +50,14 @@ pub struct Goal {
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub name: Option<String>,
     /// The metric measured.
-    pub metric: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub metric: Option<String>,
     /// Who the goal is for: the company, each team, each member, or each value of a
     /// `dimension`.
-    pub scope: ScopeKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub scope: Option<ScopeKind>,
     /// For `scope = "dimension"`: the fact field whose values are the scopes, such as
     /// `attributes.region`, `attributes.product_line` or `customer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -47,10 +65,13 @@ pub struct Goal {
     pub dimension: Option<String>,
     /// A grain (`month`, `quarter`, `year`): the goal recurs every such period. Or a period
     /// label (`2026-Q3`, `FY2027`): the goal is for that period only.
-    pub period: String,
-    /// The target for each scope, per period of the goal.
-    #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
-    pub target: Decimal,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub period: Option<String>,
+    /// How the target for each scope and goal period is set: a number, or a rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub target: Option<Target>,
     /// Targets for particular teams or members, by id, that replace `target` for them.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[cfg_attr(
@@ -58,6 +79,303 @@ pub struct Goal {
         tsify(type = "Record<string, string | number>", optional)
     )]
     pub targets: BTreeMap<String, Decimal>,
+    /// The unit the target is written in; it must be the metric's (a check, and a SMART
+    /// finding when it is not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub unit: Option<Unit>,
+    /// Where the goal starts from: a number, or the metric over a past period
+    /// (`{ period = "FY2026" }`). Growth targets grow it; SMART checks compare with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub baseline: Option<Baseline>,
+    /// `higher` or `lower` is better; the metric's direction when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub direction: Option<Direction>,
+    /// The accountable person (a member id or a name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub owner: Option<String>,
+    /// The goal this one contributes to (a cascade or a phasing takes its target from it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub parent: Option<String>,
+    /// The strategic objective the goal serves (an id of the plan's `objectives`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub objective: Option<String>,
+    /// The goal's weight in a scope's weighted score; 1 when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    pub weight: Option<Decimal>,
+    /// `quantitative` (revenue, customers, share) or `qualitative` (satisfaction,
+    /// retention, feedback).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub kind: Option<GoalKind>,
+    /// Status thresholds for this goal; the plan's `[status]` when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub thresholds: Option<Thresholds>,
+    /// Adjustments: effective-dated targets, each with its reason, oldest first. They
+    /// are added, never rewritten (see [`Goal::adjust`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub versions: Vec<GoalVersion>,
+}
+
+/// How a goal's target is set.
+///
+/// ```toml
+/// target = "500000"                                  # a number
+/// target = { growth = "0.10" }                       # the baseline + 10%
+/// target = { share = "0.06", market = "950000000" }  # 6% of the market, in revenue
+/// target = { share = "0.06", market = { metric = "market_size" } }
+/// target = { cascade = "equal" }                     # the parent goal's target, split
+/// target = { cascade = "weights", weights = { east = "2", north = "1" } }
+/// target = { cascade = "history", history = "FY2026" }
+/// target = { phase = "even" }                        # the parent's yearly target, by month
+/// target = { phase = "history", history = "FY2026" } # … by last year's seasonality
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a target: a number, or a table with `growth`, `share`, `cascade` or `phase`"
+)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", tsify(hashmap_as_object))]
+pub enum Target {
+    /// A fixed number.
+    Fixed(#[cfg_attr(feature = "typescript", tsify(type = "string | number"))] Decimal),
+    /// The baseline grown by `growth`: 10,000,000 and `0.10` give 11,000,000.
+    Growth {
+        /// The growth, as a fraction (`0.10` is +10%).
+        #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        growth: Decimal,
+    },
+    /// A market share converted to revenue: `share × market size`.
+    Share {
+        /// The share, as a fraction (`0.06` is 6%).
+        #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        share: Decimal,
+        /// The market's size: a number, or a metric over the goal's period.
+        market: Amount,
+    },
+    /// The parent goal's target split among this goal's scopes, summing exactly to it.
+    Cascade {
+        /// How: `equal`, `weights` or `history` (each scope's share of the metric over
+        /// the `history` period).
+        cascade: Split,
+        /// For `weights`: the weight of each scope id.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        #[cfg_attr(
+            feature = "typescript",
+            tsify(type = "Record<string, string | number>", optional)
+        )]
+        weights: BTreeMap<String, Decimal>,
+        /// For `history`: the period whose actuals give the shares.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "typescript", tsify(optional))]
+        history: Option<String>,
+    },
+    /// The parent goal's target (for a longer period) phased over this goal's recurring
+    /// periods, summing exactly to it.
+    Phase {
+        /// How: `equal` (evenly) or `history` (by the seasonality of the `history`
+        /// period, whose sub-periods give the shares).
+        phase: Split,
+        /// For `history`: the earlier period of the parent's length.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "typescript", tsify(optional))]
+        history: Option<String>,
+    },
+}
+
+/// How a cascade or a phasing splits a target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub enum Split {
+    /// In equal parts (`even` is accepted for phasing).
+    #[serde(alias = "even")]
+    Equal,
+    /// By declared weights.
+    Weights,
+    /// By the shares the metric had over a past period.
+    History,
+}
+
+/// An amount: a number, or a metric measured over the goal's period (company-wide).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged, expecting = "a number, or { metric = \"…\" }")]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub enum Amount {
+    /// A number.
+    Value(#[cfg_attr(feature = "typescript", tsify(type = "string | number"))] Decimal),
+    /// A metric's value.
+    Metric {
+        /// The metric id.
+        metric: String,
+    },
+}
+
+/// A goal's starting point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a baseline: a number, or { period = \"FY2026\" } (with an optional metric)"
+)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub enum Baseline {
+    /// A number.
+    Value(#[cfg_attr(feature = "typescript", tsify(type = "string | number"))] Decimal),
+    /// A metric (the goal's own when omitted) over a past period, for the same scope.
+    Measured {
+        /// The metric; the goal's when omitted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "typescript", tsify(optional))]
+        metric: Option<String>,
+        /// The period label (`FY2026`, `2025-Q4`).
+        period: String,
+    },
+}
+
+/// Whether more or less is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub enum Direction {
+    /// More is better: attainment is `actual / target`.
+    #[default]
+    Higher,
+    /// Less is better: attainment is `2 - actual / target` (at least 0), so it is 1 on
+    /// target, above 1 below it, and falls by the same steps as a higher-is-better goal.
+    Lower,
+}
+
+/// What a goal measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub enum GoalKind {
+    /// Amounts and counts: revenue, customers, share.
+    Quantitative,
+    /// Qualities: satisfaction, retention, feedback.
+    Qualitative,
+}
+
+/// Where attainment turns a goal's status: at least `achieved` is achieved, at least
+/// `on_track` on track, at least `at_risk` at risk, and below that off track.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Thresholds {
+    /// Achieved from here (default 1, 100%).
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    pub achieved: Decimal,
+    /// On track from here (default 0.9).
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    pub on_track: Decimal,
+    /// At risk from here (default 0.75); below it, off track.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    pub at_risk: Decimal,
+}
+
+impl Default for Thresholds {
+    fn default() -> Thresholds {
+        Thresholds {
+            achieved: Decimal::ONE,
+            on_track: Decimal::new(9, 1),
+            at_risk: Decimal::new(75, 2),
+        }
+    }
+}
+
+impl Thresholds {
+    /// The status of an attainment.
+    pub fn status(&self, attainment: Decimal) -> Status {
+        if attainment >= self.achieved {
+            Status::Achieved
+        } else if attainment >= self.on_track {
+            Status::OnTrack
+        } else if attainment >= self.at_risk {
+            Status::AtRisk
+        } else {
+            Status::OffTrack
+        }
+    }
+
+    /// Checks the thresholds descend.
+    pub(crate) fn validate(&self) -> Result<()> {
+        if self.achieved >= self.on_track && self.on_track >= self.at_risk {
+            Ok(())
+        } else {
+            Err(Error::new(
+                ErrorKind::PlanInvalid,
+                format!(
+                    "status thresholds must descend: achieved {} >= on_track {} >= at_risk {}",
+                    self.achieved, self.on_track, self.at_risk
+                ),
+            ))
+        }
+    }
+}
+
+/// A goal's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub enum Status {
+    /// At or above the target.
+    Achieved,
+    /// Close to it.
+    OnTrack,
+    /// Behind.
+    AtRisk,
+    /// Far behind.
+    OffTrack,
+}
+
+impl Status {
+    /// The status name used in reports: `achieved`, `on_track`, `at_risk`, `off_track`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Status::Achieved => "achieved",
+            Status::OnTrack => "on_track",
+            Status::AtRisk => "at_risk",
+            Status::OffTrack => "off_track",
+        }
+    }
+
+    /// Whether a review should raise it: at risk or off track.
+    pub const fn needs_attention(self) -> bool {
+        matches!(self, Status::AtRisk | Status::OffTrack)
+    }
+}
+
+/// An adjustment of a goal: the targets in force from a date, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", tsify(hashmap_as_object))]
+pub struct GoalVersion {
+    /// The first day the version is in force.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub from: NaiveDate,
+    /// The new target for every scope (the goal's rule when omitted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    pub target: Option<Decimal>,
+    /// New targets for particular scopes, by id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(
+        feature = "typescript",
+        tsify(type = "Record<string, string | number>", optional)
+    )]
+    pub targets: BTreeMap<String, Decimal>,
+    /// Why the target changed.
+    pub reason: String,
 }
 
 /// When a goal applies.
@@ -99,11 +417,67 @@ impl GoalPeriod {
             }
         }
     }
+
+    /// The goal period in force on `date`: the period of the grain that holds it, or the
+    /// one period.
+    pub(crate) fn period_on(&self, calendar: &Calendar, date: NaiveDate) -> Option<Period> {
+        match self {
+            GoalPeriod::Every(grain) => calendar.period_of(date, *grain).ok(),
+            GoalPeriod::Only(only) => Some(*only),
+        }
+    }
 }
 
 impl Goal {
-    /// The target of the goal for scope `id`, per goal period.
-    pub fn target_for(&self, id: &str) -> Decimal {
-        self.targets.get(id).copied().unwrap_or(self.target)
+    /// The metric id, or `""` for a draft without one.
+    pub fn metric_id(&self) -> &str {
+        self.metric.as_deref().unwrap_or_default()
     }
+
+    /// The scope kind; a checked plan always has one (drafts default to the company).
+    pub fn scope_kind(&self) -> ScopeKind {
+        self.scope.unwrap_or(ScopeKind::Company)
+    }
+
+    /// The version in force on `date`, if any adjustment has started by then.
+    pub fn version_on(&self, date: NaiveDate) -> Option<&GoalVersion> {
+        self.versions.iter().rev().find(|v| v.from <= date)
+    }
+
+    /// Adds an adjustment from `from` with its reason. History is never rewritten: the
+    /// new version must start after the last one, and a reason is required.
+    pub fn adjust(&mut self, version: GoalVersion) -> Result<()> {
+        if version.reason.trim().is_empty() {
+            return Err(Error::new(
+                ErrorKind::PlanInvalid,
+                "an adjustment needs a reason",
+            ));
+        }
+        if let Some(last) = self.versions.last()
+            && version.from <= last.from
+        {
+            return Err(Error::new(
+                ErrorKind::PlanInvalid,
+                format!(
+                    "an adjustment from {} cannot come before or on the last one ({}): history is never rewritten",
+                    version.from, last.from
+                ),
+            ));
+        }
+        self.versions.push(version);
+        Ok(())
+    }
+}
+
+/// A strategic objective (战略目标) that goals serve, under `[[objectives]]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Objective {
+    /// The id goals name in `objective`.
+    pub id: String,
+    /// A human name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub name: Option<String>,
 }

@@ -1,14 +1,18 @@
-//! Scorecard rows: each goal's actual, target and attainment for each scope.
+//! Scorecard rows: each goal's actual, target, attainment, gap and status for each scope,
+//! with pacing while the period runs.
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::{Goal, GoalPeriod};
+use super::resolve::{Resolved, ScopeRef, TargetResolver};
+use super::{Direction, Goal, GoalPeriod, Thresholds};
 use crate::decimal::ratio;
+use crate::error::Result;
 use crate::measure::Measures;
 use crate::metric::MetricBook;
 use crate::org::{Org, ScopeKind, UNASSIGNED};
-use crate::period::{Calendar, Period};
-use crate::report::ScorecardRow;
+use crate::period::{Calendar, DayBasis, Period};
+use crate::report::{Pacing, ScorecardRow};
 
 /// What the scorecard step needs to know of the plan.
 pub(crate) struct ScorecardInput<'a> {
@@ -17,110 +21,308 @@ pub(crate) struct ScorecardInput<'a> {
     pub book: &'a MetricBook<'a>,
     pub measures: &'a Measures,
     pub period: &'a Period,
+    pub resolver: &'a TargetResolver<'a>,
+    pub thresholds: Thresholds,
+    /// The day the actuals run to, for pacing an unfinished period.
+    pub as_of: Option<NaiveDate>,
+    pub day_basis: DayBasis,
+}
+
+/// How a goal scores: its direction, thresholds and whether its metric is already
+/// relative to the target.
+#[derive(Clone, Copy)]
+struct Scoring {
+    direction: Direction,
+    thresholds: Thresholds,
+    reads_target: bool,
+}
+
+impl Scoring {
+    /// Direction-aware attainment: `actual / target` when higher is better; `2 - actual /
+    /// target` (at least 0) when lower is better, so it is at least 1 exactly when the
+    /// actual is at or under the target.
+    fn attainment(self, actual: Option<Decimal>, target: Option<Decimal>) -> Option<Decimal> {
+        if self.reads_target {
+            return actual;
+        }
+        let (a, t) = (actual?, target?);
+        let r = ratio(a, t)?;
+        Some(match self.direction {
+            Direction::Higher => r,
+            Direction::Lower => (Decimal::TWO - r).max(Decimal::ZERO).normalize(),
+        })
+    }
+
+    /// How far from the target, in the metric's unit: positive when short of it.
+    fn gap(self, actual: Option<Decimal>, target: Option<Decimal>) -> Option<Decimal> {
+        let (a, t) = (actual?, target?);
+        Some(match self.direction {
+            Direction::Higher => t - a,
+            Direction::Lower => a - t,
+        })
+    }
 }
 
 /// The rows of every goal that applies to the period, in plan order, and the company
 /// roll-ups of the member and team goals.
-pub(crate) fn scorecards<'a>(
+pub(crate) fn scorecards(
     input: &ScorecardInput<'_>,
-    goals: impl Iterator<Item = (&'a Goal, GoalPeriod)>,
-) -> (Vec<ScorecardRow>, Vec<ScorecardRow>) {
+    goals: &[(&Goal, GoalPeriod)],
+) -> Result<(Vec<ScorecardRow>, Vec<ScorecardRow>)> {
     let mut rows = Vec::new();
     let mut rollups = Vec::new();
-    for (goal, goal_period) in goals {
-        let Some(times) = goal_period.multiplier(input.calendar, input.period) else {
+    for (index, (goal, goal_period)) in goals.iter().enumerate() {
+        let Some(parts) = goal_periods(input, goal_period) else {
             continue;
         };
-        // A recurring target adds up over a longer period only for a metric that adds up:
-        // 500,000 a month is 1,500,000 a quarter, but 90% CSAT a month is 90% a quarter.
-        let additive = input.book.is_additive(&goal.metric);
-        let times = if additive {
-            Decimal::from(times)
-        } else {
-            Decimal::ONE
+        let metric = goal.metric_id();
+        let additive = input.book.is_additive(metric);
+        let scoring = Scoring {
+            direction: goal
+                .direction
+                .or_else(|| input.book.direction(metric))
+                .unwrap_or_default(),
+            thresholds: goal.thresholds.unwrap_or(input.thresholds),
+            reads_target: input.book.reads_target(metric),
         };
-        let unit = input.book.unit(&goal.metric);
-        let reads_target = input.book.reads_target(&goal.metric);
-        let attainment_of = move |actual: Option<Decimal>, target: Option<Decimal>| {
-            if reads_target {
-                actual
+        let row_for = |scope: ScopeKind, s: ScopeRef<'_>, name: &str| -> Result<ScorecardRow> {
+            let resolved = if s.id == UNASSIGNED {
+                None
             } else {
-                actual.zip(target).and_then(|(a, t)| ratio(a, t))
-            }
-        };
-        let row = |scope, id: &str, name: &str, team: Option<&str>, members: &[&str]| {
-            let target = (id != UNASSIGNED).then(|| goal.target_for(id) * times);
-            let actual = input
-                .book
-                .value(&goal.metric, members, input.measures, target);
-            ScorecardRow {
-                goal: goal.id.clone(),
-                metric: goal.metric.clone(),
-                unit,
-                scope,
-                id: id.to_owned(),
-                name: name.to_owned(),
-                team: team.map(str::to_owned),
+                over_parts(input, index, s, &parts, additive)?
+            };
+            let target = resolved.map(|r| r.target);
+            let actual = input.book.value(metric, s.keys, input.measures, target);
+            Ok(row(
+                input,
+                goal,
+                scoring,
+                additive,
+                (scope, s, name),
                 actual,
-                target,
-                attainment: attainment_of(actual, target),
-            }
+                resolved,
+            ))
         };
-        // `unassigned` gets a row when facts outside the org fed any metric behind the goal.
-        let unassigned_matched = input.book.leaves(&goal.metric).iter().any(|leaf| {
-            input
-                .measures
-                .metrics
-                .get(*leaf)
-                .is_some_and(|scopes| scopes.contains_key(UNASSIGNED))
-        });
         let first_row = rows.len();
-        for scope in scopes_of(input.org, goal.scope, input.period) {
+        let kind = goal.scope_kind();
+        for scope in scopes_of(input.org, kind, input.period) {
             let keys: Vec<&str> = scope.members.iter().map(String::as_str).collect();
-            rows.push(row(goal.scope, scope.id, scope.name, scope.team, &keys));
+            let s = ScopeRef {
+                id: scope.id,
+                keys: &keys,
+                team: scope.team,
+            };
+            rows.push(row_for(kind, s, scope.name)?);
         }
         if let Some(dimension) = goal.dimension.as_deref() {
-            for (key, value) in dimension_scopes(input, &goal.metric, dimension) {
+            for (key, value) in dimension_scopes(input, metric, dimension) {
                 // Facts without a value are scored too, as `(none)`: nothing is dropped.
                 let id = if value.is_empty() {
                     "(none)"
                 } else {
                     value.as_str()
                 };
-                rows.push(row(ScopeKind::Dimension, id, id, None, &[key.as_str()]));
+                let keys = [key.as_str()];
+                let s = ScopeRef {
+                    id,
+                    keys: &keys,
+                    team: None,
+                };
+                rows.push(row_for(ScopeKind::Dimension, s, id)?);
             }
         }
-        if unassigned_matched && matches!(goal.scope, ScopeKind::Team | ScopeKind::Member) {
-            rows.push(row(
-                goal.scope,
-                UNASSIGNED,
-                "Unassigned",
-                None,
-                &[UNASSIGNED],
-            ));
-        }
-        if goal.scope != ScopeKind::Company {
-            let target = rollup_target(additive, rows[first_row..].iter().filter_map(|r| r.target));
-            let everyone = &scopes_of(input.org, ScopeKind::Company, input.period)[0].members;
-            let keys: Vec<&str> = everyone.iter().map(String::as_str).collect();
-            let actual = input
-                .book
-                .value(&goal.metric, &keys, input.measures, target);
-            rollups.push(ScorecardRow {
-                goal: goal.id.clone(),
-                metric: goal.metric.clone(),
-                unit,
-                scope: ScopeKind::Company,
-                id: "company".to_owned(),
-                name: "Company".to_owned(),
+        if unassigned_matched(input, metric) && matches!(kind, ScopeKind::Team | ScopeKind::Member)
+        {
+            let keys = [UNASSIGNED];
+            let s = ScopeRef {
+                id: UNASSIGNED,
+                keys: &keys,
                 team: None,
-                actual,
-                target,
-                attainment: attainment_of(actual, target),
-            });
+            };
+            rows.push(row_for(kind, s, "Unassigned")?);
+        }
+        if kind != ScopeKind::Company {
+            let rollup = rollup(input, goal, scoring, additive, &rows[first_row..]);
+            rollups.push(rollup);
         }
     }
-    (rows, rollups)
+    Ok((rows, rollups))
+}
+
+/// Whether facts outside the org fed any metric behind `metric`: then `unassigned` gets
+/// a row.
+fn unassigned_matched(input: &ScorecardInput<'_>, metric: &str) -> bool {
+    input.book.leaves(metric).iter().any(|leaf| {
+        input
+            .measures
+            .metrics
+            .get(*leaf)
+            .is_some_and(|scopes| scopes.contains_key(UNASSIGNED))
+    })
+}
+
+/// The company roll-up of a member or team goal: the metric over every fact against the
+/// scopes' targets combined.
+fn rollup(
+    input: &ScorecardInput<'_>,
+    goal: &Goal,
+    scoring: Scoring,
+    additive: bool,
+    scoped: &[ScorecardRow],
+) -> ScorecardRow {
+    let target = rollup_target(additive, scoped.iter().filter_map(|r| r.target));
+    let original = rollup_target(
+        additive,
+        scoped.iter().filter_map(|r| r.original_target.or(r.target)),
+    );
+    let everyone = &scopes_of(input.org, ScopeKind::Company, input.period)[0].members;
+    let keys: Vec<&str> = everyone.iter().map(String::as_str).collect();
+    let actual = input
+        .book
+        .value(goal.metric_id(), &keys, input.measures, target);
+    let s = ScopeRef {
+        id: "company",
+        keys: &keys,
+        team: None,
+    };
+    let resolved = target.map(|t| Resolved {
+        target: t,
+        original: original.unwrap_or(t),
+    });
+    row(
+        input,
+        goal,
+        scoring,
+        additive,
+        (ScopeKind::Company, s, "Company"),
+        actual,
+        resolved,
+    )
+}
+
+/// The goal periods the evaluated period is made of (three months of a monthly goal in
+/// a quarter), or `None` when the goal does not apply.
+fn goal_periods(input: &ScorecardInput<'_>, goal_period: &GoalPeriod) -> Option<Vec<Period>> {
+    goal_period.multiplier(input.calendar, input.period)?;
+    match goal_period {
+        GoalPeriod::Every(grain) => input.period.children(*grain).ok(),
+        GoalPeriod::Only(only) => Some(vec![*only]),
+    }
+}
+
+/// The target over several goal periods: their sum for a metric that adds up (500,000 a
+/// month is 1,500,000 a quarter), else the target of the last (90% CSAT a month is 90%
+/// for the quarter).
+fn over_parts(
+    input: &ScorecardInput<'_>,
+    index: usize,
+    scope: ScopeRef<'_>,
+    parts: &[Period],
+    additive: bool,
+) -> Result<Option<Resolved>> {
+    let mut total: Option<Resolved> = None;
+    for part in parts {
+        let Some(r) = input.resolver.resolve(index, scope, part)? else {
+            return Ok(None);
+        };
+        total = Some(match total {
+            Some(t) if additive => Resolved {
+                target: t.target + r.target,
+                original: t.original + r.original,
+            },
+            _ => r,
+        });
+    }
+    Ok(total)
+}
+
+/// One scorecard row.
+fn row(
+    input: &ScorecardInput<'_>,
+    goal: &Goal,
+    scoring: Scoring,
+    additive: bool,
+    (scope, s, name): (ScopeKind, ScopeRef<'_>, &str),
+    actual: Option<Decimal>,
+    resolved: Option<Resolved>,
+) -> ScorecardRow {
+    let target = resolved.map(|r| r.target);
+    let attainment = scoring.attainment(actual, target);
+    let adjusted = resolved.filter(|r| r.target != r.original);
+    let adjustment = adjusted.and_then(|_| {
+        let day = input
+            .as_of
+            .map_or(input.period.last_day(), |d| d.min(input.period.last_day()));
+        goal.version_on(day).map(|v| v.reason.clone())
+    });
+    let baseline = input.resolver.baseline(goal, s, input.period);
+    ScorecardRow {
+        goal: goal.id.clone(),
+        metric: goal.metric_id().to_owned(),
+        unit: input.book.unit(goal.metric_id()),
+        scope,
+        id: s.id.to_owned(),
+        name: name.to_owned(),
+        team: s.team.map(str::to_owned),
+        actual,
+        target,
+        attainment,
+        direction: scoring.direction,
+        gap: scoring.gap(actual, target),
+        status: attainment.map(|a| scoring.thresholds.status(a)),
+        rank: None,
+        original_target: adjusted.map(|r| r.original),
+        adjustment,
+        baseline,
+        weight: goal.weight.unwrap_or(Decimal::ONE),
+        pacing: pacing(input, scoring, additive, actual, target),
+    }
+}
+
+/// Pacing for a period that is still running on the as-of date.
+fn pacing(
+    input: &ScorecardInput<'_>,
+    scoring: Scoring,
+    additive: bool,
+    actual: Option<Decimal>,
+    target: Option<Decimal>,
+) -> Option<Pacing> {
+    let as_of = input.as_of?;
+    let period = input.period;
+    if as_of >= period.last_day() || as_of < period.start() {
+        return None;
+    }
+    let elapsed = input
+        .calendar
+        .elapsed_fraction(period, as_of, input.day_basis)?;
+    let through = as_of.succ_opt()?;
+    let remaining_days = input
+        .calendar
+        .count_days(through, period.end(), input.day_basis);
+    // A sum or a count runs at a rate; a ratio or an average is already its own forecast.
+    let projected = if additive {
+        actual.and_then(|a| ratio(a, elapsed))
+    } else {
+        actual
+    };
+    let projected_attainment = scoring.attainment(projected, target);
+    let remaining = if additive {
+        actual.zip(target).map(|(a, t)| (t - a).max(Decimal::ZERO))
+    } else {
+        None
+    };
+    Some(Pacing {
+        as_of,
+        elapsed,
+        remaining_days,
+        projected,
+        projected_attainment,
+        projected_status: projected_attainment.map(|a| scoring.thresholds.status(a)),
+        remaining,
+        required_per_day: remaining
+            .and_then(|r| ratio(r, Decimal::from(remaining_days)))
+            .map(|r| r.round_dp(2)),
+    })
 }
 
 /// The company target of a member or team goal: the sum of the targets for a metric that
@@ -164,16 +366,16 @@ fn dimension_scopes(
 }
 
 /// One scope a goal is scored for.
-struct Scope<'a> {
-    id: &'a str,
-    name: &'a str,
-    team: Option<&'a str>,
-    members: Vec<String>,
+pub(crate) struct Scope<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub team: Option<&'a str>,
+    pub members: Vec<String>,
 }
 
 /// The company, each team or each member, in org order, with the stint keys they cover:
 /// a member who moved counts in each team for the facts of their time there.
-fn scopes_of<'a>(org: &'a Org, kind: ScopeKind, period: &Period) -> Vec<Scope<'a>> {
+pub(crate) fn scopes_of<'a>(org: &'a Org, kind: ScopeKind, period: &Period) -> Vec<Scope<'a>> {
     if kind == ScopeKind::Dimension {
         return Vec::new(); // dimension scopes come from the measures: see `dimension_scopes`
     }

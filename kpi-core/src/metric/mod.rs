@@ -90,6 +90,12 @@ pub struct MetricDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub unit: Option<Unit>,
+    /// Whether more is better (`higher`, the default) or less (`lower`: sales cycle
+    /// length, churn). Goals on the metric score in this direction unless they say
+    /// otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub direction: Option<crate::goal::Direction>,
     /// A human description, shown in reports and the catalogue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]

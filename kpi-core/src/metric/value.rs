@@ -114,6 +114,11 @@ impl<'p> MetricBook<'p> {
         })
     }
 
+    /// The direction the metric declares, if any.
+    pub(crate) fn direction(&self, metric: &str) -> Option<crate::goal::Direction> {
+        self.metrics.get(metric).and_then(|m| m.direction)
+    }
+
     /// Whether values of `metric` add up across scopes (a sum or a count), so that targets
     /// add up too.
     pub(crate) fn is_additive(&self, metric: &str) -> bool {
@@ -160,6 +165,29 @@ impl<'p> MetricBook<'p> {
             partials: &measures.metrics,
             target,
             in_window: false,
+        };
+        env.value(metric)
+    }
+
+    /// The value of `metric` over the measures of `scopes` in the window labelled `label`
+    /// (or the period itself). Formulas of a window do not read further windows.
+    pub(crate) fn value_in(
+        &self,
+        metric: &str,
+        scopes: &[&str],
+        measures: &Measures,
+        label: &str,
+    ) -> Option<Decimal> {
+        if label == measures.period.label {
+            return self.value(metric, scopes, measures, None);
+        }
+        let env = MetricEnv {
+            book: self,
+            scopes,
+            measures,
+            partials: measures.windows.get(label)?,
+            target: None,
+            in_window: true,
         };
         env.value(metric)
     }

@@ -6,7 +6,10 @@ mod text;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use chrono::NaiveDate;
+
 use crate::formula::Unit;
+use crate::goal::{Direction, Status};
 use crate::org::ScopeKind;
 use crate::period::PeriodInfo;
 
@@ -16,12 +19,18 @@ use crate::period::PeriodInfo;
 pub struct Report {
     /// The period evaluated.
     pub period: PeriodInfo,
+    /// The day the actuals run to, when the period was evaluated before its end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    pub as_of: Option<NaiveDate>,
     /// One row per goal and scope: goals in plan order; for each, the company, or each team
     /// or member in org order, then `unassigned` when unassigned facts matched.
     pub scorecards: Vec<ScorecardRow>,
     /// For each member or team goal, its roll-up to the company: the metric over every
     /// fact (`unassigned` included) against the sum of the scopes' targets.
     pub rollups: Vec<ScorecardRow>,
+    /// The leaderboard: each member's and team's weighted score across their goals.
+    pub scores: Vec<ScoreRow>,
     /// One statement per member in org order, for the incentives that pay in the period.
     pub statements: Vec<Statement>,
 }
@@ -52,9 +61,97 @@ pub struct ScorecardRow {
     /// The target for the period; `null` for `unassigned`.
     #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
     pub target: Option<Decimal>,
-    /// `actual / target`, unrounded; `null` when there is no target or it is zero.
+    /// `actual / target`, unrounded, when higher is better; `2 - actual / target` (at
+    /// least 0) when lower is better; `null` when there is no target or it is zero.
     #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
     pub attainment: Option<Decimal>,
+    /// Whether higher or lower is better.
+    pub direction: Direction,
+    /// How far short of the target, in the metric's unit: `target - actual` when higher
+    /// is better, `actual - target` when lower is; negative when ahead.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
+    pub gap: Option<Decimal>,
+    /// The status by the goal's thresholds; `null` without an attainment.
+    #[cfg_attr(feature = "typescript", tsify(type = "Status | null"))]
+    pub status: Option<Status>,
+    /// The rank by attainment among the goal's scopes of the same kind (ties share a
+    /// rank); `null` for the company, `unassigned` and rows without an attainment.
+    #[cfg_attr(feature = "typescript", tsify(type = "number | null"))]
+    pub rank: Option<u32>,
+    /// The goal's weight in the scope's weighted score.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub weight: Decimal,
+    /// The target the goal's rule gives, when an adjustment replaced it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    pub original_target: Option<Decimal>,
+    /// Why the target was adjusted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub adjustment: Option<String>,
+    /// The goal's baseline for the scope, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    pub baseline: Option<Decimal>,
+    /// Pacing, when the period is still running on the report's as-of date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub pacing: Option<Pacing>,
+}
+
+/// How a goal is pacing in a period that has not ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Pacing {
+    /// The day the actuals run to.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub as_of: NaiveDate,
+    /// The fraction of the period's days (calendar or business days, as the plan says)
+    /// elapsed through the as-of date.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub elapsed: Decimal,
+    /// The days left after the as-of date.
+    pub remaining_days: u32,
+    /// The run-rate projection for the whole period: `actual / elapsed` for a sum or a
+    /// count; the actual itself for a ratio or an average.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
+    pub projected: Option<Decimal>,
+    /// The attainment the projection would reach.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
+    pub projected_attainment: Option<Decimal>,
+    /// The status the projection would reach.
+    #[cfg_attr(feature = "typescript", tsify(type = "Status | null"))]
+    pub projected_status: Option<Status>,
+    /// What is still needed to reach the target (a sum or a count; 0 once reached).
+    #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
+    pub remaining: Option<Decimal>,
+    /// The rate required for the rest of the period: `remaining / remaining_days`,
+    /// rounded to 2 places.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
+    pub required_per_day: Option<Decimal>,
+}
+
+/// A member's or a team's weighted score across their goals in the period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct ScoreRow {
+    /// `member` or `team`.
+    pub scope: ScopeKind,
+    /// The member or team id.
+    pub id: String,
+    /// The display name.
+    pub name: String,
+    /// For a member, their team id.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
+    pub team: Option<String>,
+    /// `Σ weight × attainment / Σ weight` over the goals with an attainment.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
+    pub score: Option<Decimal>,
+    /// How many goals the score counts.
+    pub goals: u32,
+    /// The rank among members (or teams); ties share a rank.
+    #[cfg_attr(feature = "typescript", tsify(type = "number | null"))]
+    pub rank: Option<u32>,
 }
 
 /// What one member earns in the period.

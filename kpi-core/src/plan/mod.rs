@@ -1,8 +1,15 @@
 //! The Plan: the document that drives every step (calendar, org, metrics, goals,
 //! incentives), its loading and checking, and `measure` / `evaluate`.
 
-use std::collections::{BTreeMap, HashSet};
+mod check;
+mod review;
+
+pub use review::{Review, ReviewItem};
+
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
+
+use chrono::NaiveDate;
 
 use serde::{Deserialize, Serialize};
 
@@ -10,13 +17,17 @@ use crate::decimal::Rounding;
 use crate::error::{Error, ErrorKind, Location, Result, line_column};
 use crate::fact::FactTable;
 use crate::formula::{Window, suggest};
-use crate::goal::{Goal, GoalPeriod, ScorecardInput, scorecards};
+use crate::goal::{
+    Goal, GoalPeriod, Objective, ScorecardInput, TargetResolver, Thresholds, extra_windows,
+    rank_rows, scorecards, scores,
+};
 use crate::incentive::{Incentive, StatementInput, statements};
 use crate::measure::{Measures, MetricPass, measure};
 use crate::metric::{Field, Filter, MetricBook, MetricDef};
-use crate::org::{Org, ScopeKind};
-use crate::period::{Calendar, Period, PeriodInfo};
+use crate::org::Org;
+use crate::period::{Calendar, DayBasis, Period, PeriodInfo};
 use crate::report::Report;
+use crate::smart::SmartSettings;
 
 /// The plan document version this library reads and writes.
 pub const PLAN_VERSION: u32 = 1;
@@ -38,6 +49,11 @@ pub struct Plan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub name: Option<String>,
+    /// The day the plan is set: SMART validation asks whether goal periods are already
+    /// over by then (unless it is given another date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    pub date: Option<NaiveDate>,
     /// The calendar: fiscal year start.
     #[serde(default)]
     #[cfg_attr(feature = "typescript", tsify(optional))]
@@ -59,6 +75,22 @@ pub struct Plan {
     #[serde(default)]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub metrics: BTreeMap<String, MetricDef>,
+    /// The strategic objectives that goals serve.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub objectives: Vec<Objective>,
+    /// Status thresholds for every goal that does not set its own.
+    #[serde(default)]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub status: Thresholds,
+    /// Which days pacing counts: `calendar` (the default) or `business` days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub pacing: Option<DayBasis>,
+    /// Settings of SMART validation.
+    #[serde(default)]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub smart: SmartSettings,
     /// Goals, in display order.
     #[serde(default)]
     #[cfg_attr(feature = "typescript", tsify(optional))]
@@ -73,6 +105,13 @@ impl Plan {
     /// Parses and checks a TOML plan. Errors name the path of the bad field
     /// (`goals[1].target`) and its line and column.
     pub fn from_toml(text: &str) -> Result<Plan> {
+        Plan::draft_from_toml(text)?.checked()
+    }
+
+    /// Parses a TOML plan without checking it: a draft that
+    /// [`validate`](Plan::validate) can report on (a goal without a metric or a target is
+    /// a finding there, and an error for [`check`](Plan::check) and evaluation).
+    pub fn draft_from_toml(text: &str) -> Result<Plan> {
         let located = |e: &toml::de::Error, kind: ErrorKind, path: Option<String>| {
             let (line, column) = e.span().map_or((None, None), |span| {
                 let (l, c) = line_column(text, span.start);
@@ -91,11 +130,16 @@ impl Plan {
             let path = e.path().to_string();
             located(e.inner(), ErrorKind::PlanInvalid, Some(path))
         })?;
-        plan.checked()
+        Ok(plan)
     }
 
     /// Parses and checks a JSON plan. Errors name the path of the bad field.
     pub fn from_json(text: &str) -> Result<Plan> {
+        Plan::draft_from_json(text)?.checked()
+    }
+
+    /// Parses a JSON plan without checking it (see [`Plan::draft_from_toml`]).
+    pub fn draft_from_json(text: &str) -> Result<Plan> {
         let mut deserializer = serde_json::Deserializer::from_str(text);
         let plan: Plan = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
             let inner = e.inner();
@@ -112,17 +156,21 @@ impl Plan {
                 row: None,
             })
         })?;
-        plan.checked()
+        Ok(plan)
     }
 
     /// Checks an already parsed JSON value as a plan (what the Python and JavaScript
     /// bindings hand over). Errors name the path of the bad field.
     pub fn from_json_value(value: serde_json::Value) -> Result<Plan> {
-        let plan: Plan = serde_path_to_error::deserialize(value).map_err(|e| {
+        Plan::draft_from_json_value(value)?.checked()
+    }
+
+    /// Reads a JSON value as a plan without checking it (see [`Plan::draft_from_toml`]).
+    pub fn draft_from_json_value(value: serde_json::Value) -> Result<Plan> {
+        serde_path_to_error::deserialize(value).map_err(|e| {
             Error::new(ErrorKind::PlanInvalid, json_message(e.inner()))
                 .at_path(e.path().to_string())
-        })?;
-        plan.checked()
+        })
     }
 
     /// The plan as TOML.
@@ -161,111 +209,6 @@ impl Plan {
         self.check_incentives()
     }
 
-    fn check_goals(&self) -> Result<()> {
-        let mut ids = HashSet::new();
-        for (i, goal) in self.goals.iter().enumerate() {
-            let at = |field: &str| format!("goals[{i}].{field}");
-            if !ids.insert(goal.id.as_str()) {
-                return Err(Error::new(
-                    ErrorKind::PlanDuplicateId,
-                    format!("goal id `{}` is used twice", goal.id),
-                )
-                .at_path(at("id")));
-            }
-            self.check_metric_ref(&goal.metric, &at("metric"))?;
-            GoalPeriod::parse(&self.calendar, &goal.period).map_err(|e| e.at_path(at("period")))?;
-            match (goal.scope, &goal.dimension) {
-                (ScopeKind::Dimension, None) => {
-                    return Err(Error::new(
-                        ErrorKind::PlanInvalid,
-                        "a dimension goal names its `dimension`, such as attributes.region",
-                    )
-                    .at_path(at("dimension")));
-                }
-                (ScopeKind::Dimension, Some(d))
-                    if crate::metric::Field::parse(d)
-                        .is_none_or(|f| f == crate::metric::Field::Amount) =>
-                {
-                    return Err(Error::new(
-                        ErrorKind::PlanInvalid,
-                        format!("`{d}` is not a dimension: use attributes.<name>, customer, status or kind"),
-                    )
-                    .at_path(at("dimension")));
-                }
-                (ScopeKind::Dimension, Some(_)) | (_, None) => {}
-                (_, Some(_)) => {
-                    return Err(Error::new(
-                        ErrorKind::PlanInvalid,
-                        "only a dimension goal takes a `dimension`",
-                    )
-                    .at_path(at("dimension")));
-                }
-            }
-            for id in goal.targets.keys() {
-                let known = match goal.scope {
-                    ScopeKind::Company => false,
-                    ScopeKind::Team => self.org.team(id).is_some(),
-                    ScopeKind::Member => self.org.member(id).is_some(),
-                    // Dimension values are whatever the facts hold.
-                    ScopeKind::Dimension => true,
-                };
-                if !known {
-                    return Err(Error::new(
-                        ErrorKind::PlanInvalid,
-                        format!(
-                            "`{id}` is not a {} of the org, so it cannot have its own target",
-                            match goal.scope {
-                                ScopeKind::Company => "scope below the company",
-                                ScopeKind::Team => "team",
-                                ScopeKind::Member | ScopeKind::Dimension => "member",
-                            }
-                        ),
-                    )
-                    .at_path(format!("goals[{i}].targets.{id}")));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn check_incentives(&self) -> Result<()> {
-        let mut ids = HashSet::new();
-        for (i, incentive) in self.incentives.iter().enumerate() {
-            if !ids.insert(incentive.id.as_str()) {
-                return Err(Error::new(
-                    ErrorKind::PlanDuplicateId,
-                    format!("incentive id `{}` is used twice", incentive.id),
-                )
-                .at_path(format!("incentives[{i}].id")));
-            }
-            for (j, component) in incentive.components.iter().enumerate() {
-                let at = |field: &str| format!("incentives[{i}].components[{j}].{field}");
-                self.check_metric_ref(component.metric(), &at("metric"))?;
-                let crate::incentive::Component::Rate { rate, .. } = component;
-                if rate.is_sign_negative() && !rate.is_zero() {
-                    return Err(Error::new(
-                        ErrorKind::PlanInvalid,
-                        format!("the rate {rate} is negative"),
-                    )
-                    .at_path(at("rate")));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn check_metric_ref(&self, metric: &str, path: &str) -> Result<()> {
-        let metrics = self.metric_defs()?;
-        if metrics.contains_key(metric) {
-            return Ok(());
-        }
-        let mut message = format!("no metric `{metric}` is defined under [metrics]");
-        if let Some(near) = suggest(metric, metrics.keys().map(String::as_str)) {
-            let _ = write!(message, "; did you mean `{near}`?");
-        }
-        Err(Error::new(ErrorKind::PlanUnknownMetric, message).at_path(path))
-    }
-
     /// The plan's metrics with those of the included catalogue KPIs (the plan's own
     /// definitions win). An unknown catalogue id is an error at `catalogue[i]`.
     pub fn metric_defs(&self) -> Result<BTreeMap<String, MetricDef>> {
@@ -296,6 +239,27 @@ impl Plan {
     /// Measures every metric of the plan over the facts dated in `period`, per member
     /// (facts of owners outside the org under `unassigned`).
     pub fn measure(&self, facts: &FactTable, period: &Period) -> Result<Measures> {
+        self.measure_through(facts, period, None)
+    }
+
+    /// Measures `period` as it stood on `as_of`: facts dated after it are left out, and
+    /// the report of these measures paces the goals (see [`Plan::evaluate_as_of`]).
+    pub fn measure_as_of(
+        &self,
+        facts: &FactTable,
+        period: &Period,
+        as_of: NaiveDate,
+    ) -> Result<Measures> {
+        self.measure_through(facts, period, Some(as_of))
+    }
+
+    fn measure_through(
+        &self,
+        facts: &FactTable,
+        period: &Period,
+        as_of: Option<NaiveDate>,
+    ) -> Result<Measures> {
+        self.check()?;
         let metrics = self.metric_defs()?;
         let mut passes = Vec::with_capacity(metrics.len());
         for (id, metric) in &metrics {
@@ -319,16 +283,59 @@ impl Plan {
             });
         }
         let dimensions = self.dimensions();
-        let mut measures = measure(&self.org, facts, period, &passes, &dimensions);
-        // The other windows the formulas read (the previous period, last year, to date …).
-        for (_, window) in self.window_periods(&MetricBook::new(&metrics)?, period) {
-            let label = window.label();
-            if label != measures.period.label && !measures.windows.contains_key(&label) {
-                let window_measures = measure(&self.org, facts, &window, &passes, &dimensions);
-                measures.windows.insert(label, window_measures.metrics);
+        // Facts dated after the as-of day are not known yet on that day.
+        let through = |p: &Period| -> Option<Period> {
+            match as_of.and_then(|d| d.succ_opt()) {
+                Some(end) if end <= p.start() => None,
+                Some(end) if end < p.end() => Period::range(p.start(), end).ok(),
+                _ => Some(*p),
             }
+        };
+        let mut measures = match through(period) {
+            Some(clipped) => measure(&self.org, facts, &clipped, &passes, &dimensions),
+            None => measure(
+                &self.org,
+                &FactTable::default(),
+                period,
+                &passes,
+                &dimensions,
+            ),
+        };
+        measures.period = PeriodInfo::from(period);
+        measures.as_of = as_of.filter(|d| *d < period.last_day());
+        // The other windows the formulas and the target rules read (the previous period,
+        // last year, to date, a baseline year …).
+        let goals = self.goal_periods()?;
+        let windows = self
+            .window_periods(&MetricBook::new(&metrics)?, period)
+            .into_iter()
+            .map(|(_, p)| p)
+            .chain(extra_windows(&self.calendar, &goals));
+        for window in windows {
+            let label = window.label();
+            if label == measures.period.label || measures.windows.contains_key(&label) {
+                continue;
+            }
+            let metrics = match through(&window) {
+                Some(clipped) => measure(&self.org, facts, &clipped, &passes, &dimensions).metrics,
+                None => BTreeMap::new(),
+            };
+            measures.windows.insert(label, metrics);
         }
         Ok(measures)
+    }
+
+    /// Each goal with its parsed period.
+    fn goal_periods(&self) -> Result<Vec<(&Goal, GoalPeriod)>> {
+        self.goals
+            .iter()
+            .enumerate()
+            .map(|(i, goal)| {
+                GoalPeriod::parse(&self.calendar, goal.period.as_deref().unwrap_or_default())
+                    .map(|p| (goal, p))
+                    .map_err(|e| e.at_path(format!("goals[{i}].period")))
+            })
+            .collect()
     }
 
     /// The fact fields that dimension goals score by.
@@ -368,8 +375,10 @@ impl Plan {
             .collect()
     }
 
-    /// Evaluates measures (for example merged from partitions) into a report.
+    /// Evaluates measures (for example merged from partitions) into a report. Measures
+    /// taken before the period's end ([`Plan::measure_as_of`]) give a report with pacing.
     pub fn evaluate_measures(&self, measures: &Measures) -> Result<Report> {
+        self.check()?;
         let period = self.parse_period(&measures.period.label)?;
         if PeriodInfo::from(&period) != measures.period {
             return Err(Error::new(
@@ -388,22 +397,32 @@ impl Plan {
             .map(|(window, p)| (window, p.label()))
             .collect();
         book.set_windows(labels);
-        let mut goals = Vec::with_capacity(self.goals.len());
-        for (i, goal) in self.goals.iter().enumerate() {
-            let goal_period = GoalPeriod::parse(&self.calendar, &goal.period)
-                .map_err(|e| e.at_path(format!("goals[{i}].period")))?;
-            goals.push((goal, goal_period));
-        }
-        let (scorecards, rollups) = scorecards(
+        let goals = self.goal_periods()?;
+        let resolver = TargetResolver::new(
+            &self.calendar,
+            &self.org,
+            &book,
+            measures,
+            &goals,
+            self.rounding.places,
+            measures.as_of,
+        );
+        let (mut scorecards, rollups) = scorecards(
             &ScorecardInput {
                 calendar: &self.calendar,
                 org: &self.org,
                 book: &book,
                 measures,
                 period: &period,
+                resolver: &resolver,
+                thresholds: self.status,
+                as_of: measures.as_of,
+                day_basis: self.pacing.unwrap_or(DayBasis::Calendar),
             },
-            goals.into_iter(),
-        );
+            &goals,
+        )?;
+        rank_rows(&mut scorecards);
+        let scores = scores(&scorecards);
         let statements = statements(
             &StatementInput {
                 calendar: &self.calendar,
@@ -417,8 +436,10 @@ impl Plan {
         );
         Ok(Report {
             period: measures.period.clone(),
+            as_of: measures.as_of,
             scorecards,
             rollups,
+            scores,
             statements,
         })
     }
@@ -426,6 +447,18 @@ impl Plan {
     /// Measures and evaluates the facts for `period`: the scorecards and statements.
     pub fn evaluate(&self, facts: &FactTable, period: &Period) -> Result<Report> {
         self.evaluate_measures(&self.measure(facts, period)?)
+    }
+
+    /// Evaluates `period` as it stood on `as_of` (facts dated later are left out): while
+    /// the period runs, each row carries its pacing (elapsed share, run-rate projection,
+    /// the rate required for the rest of the period, projected status).
+    pub fn evaluate_as_of(
+        &self,
+        facts: &FactTable,
+        period: &Period,
+        as_of: NaiveDate,
+    ) -> Result<Report> {
+        self.evaluate_measures(&self.measure_as_of(facts, period, as_of)?)
     }
 }
 

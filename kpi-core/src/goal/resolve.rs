@@ -1,0 +1,397 @@
+//! Resolving a goal's target rule into a number for one scope and one goal period:
+//! fixed targets, growth over a baseline, market share, cascades, phasing and the
+//! adjustment in force.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::scorecard::{Scope, scopes_of};
+use super::targets::{allocate, from_market_share, grow};
+use super::{Amount, Baseline, Goal, GoalPeriod, Split, Target};
+use crate::error::{Error, ErrorKind, Result};
+use crate::measure::Measures;
+use crate::metric::MetricBook;
+use crate::org::{Org, ScopeKind};
+use crate::period::{Calendar, Period};
+
+/// A target for one scope and goal period, with the rule's own value when an adjustment
+/// replaced it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Resolved {
+    /// The target in force.
+    pub target: Decimal,
+    /// The target the goal's rule gives, before adjustments.
+    pub original: Decimal,
+}
+
+/// Resolves targets for one evaluation, caching cascades (a cascade computes all siblings
+/// at once).
+pub(crate) struct TargetResolver<'a> {
+    pub calendar: &'a Calendar,
+    pub org: &'a Org,
+    pub book: &'a MetricBook<'a>,
+    pub measures: &'a Measures,
+    pub goals: &'a [(&'a Goal, GoalPeriod)],
+    /// Decimal places of cascaded and phased parts (the plan's rounding places).
+    pub places: u32,
+    /// Adjustments in force on this date (or a goal period's last day, if earlier) apply.
+    pub as_of: Option<NaiveDate>,
+    cache: RefCell<HashMap<CascadeKey, Vec<(String, Decimal)>>>,
+}
+
+/// A cascade's parts are cached per (goal, parent scope, goal period start and end).
+type CascadeKey = (usize, String, NaiveDate, NaiveDate);
+
+/// A scope by id and the measures keys it covers.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ScopeRef<'s> {
+    pub id: &'s str,
+    pub keys: &'s [&'s str],
+    /// For a member, their team.
+    pub team: Option<&'s str>,
+}
+
+const MAX_DEPTH: usize = 16;
+
+impl<'a> TargetResolver<'a> {
+    pub(crate) fn new(
+        calendar: &'a Calendar,
+        org: &'a Org,
+        book: &'a MetricBook<'a>,
+        measures: &'a Measures,
+        goals: &'a [(&'a Goal, GoalPeriod)],
+        places: u32,
+        as_of: Option<NaiveDate>,
+    ) -> TargetResolver<'a> {
+        TargetResolver {
+            calendar,
+            org,
+            book,
+            measures,
+            goals,
+            places,
+            as_of,
+            cache: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn index_of(&self, id: &str) -> Option<usize> {
+        self.goals.iter().position(|(g, _)| g.id == id)
+    }
+
+    /// The target of goal `index` for `scope` in one goal period `p`.
+    pub(crate) fn resolve(
+        &self,
+        index: usize,
+        scope: ScopeRef<'_>,
+        p: &Period,
+    ) -> Result<Option<Resolved>> {
+        let Some(original) = self.rule(index, scope, p, 0)? else {
+            return Ok(None);
+        };
+        let goal = self.goals[index].0;
+        let in_force_on = self
+            .as_of
+            .map_or(p.last_day(), |as_of| as_of.min(p.last_day()));
+        let target = goal
+            .version_on(in_force_on)
+            .and_then(|v| v.targets.get(scope.id).copied().or(v.target))
+            .unwrap_or(original);
+        Ok(Some(Resolved { target, original }))
+    }
+
+    /// The target the goal's rule gives (no adjustments), for `scope` in `p`.
+    fn rule(
+        &self,
+        index: usize,
+        scope: ScopeRef<'_>,
+        p: &Period,
+        depth: usize,
+    ) -> Result<Option<Decimal>> {
+        let goal = self.goals[index].0;
+        let at = |e: Error| e.at_path(format!("goals[{index}].target"));
+        if depth > MAX_DEPTH {
+            return Err(at(Error::new(
+                ErrorKind::PlanInvalid,
+                "goal parents are nested too deeply",
+            )));
+        }
+        if let Some(own) = goal.targets.get(scope.id) {
+            return Ok(Some(*own));
+        }
+        let Some(rule) = &goal.target else {
+            return Ok(None);
+        };
+        Ok(match rule {
+            Target::Fixed(value) => Some(*value),
+            Target::Growth { growth } => self
+                .baseline(goal, scope, p)
+                .map(|base| grow(base, *growth)),
+            Target::Share { share, market } => {
+                let size = match market {
+                    Amount::Value(v) => Some(*v),
+                    Amount::Metric { metric } => {
+                        let everyone = self.everyone(p);
+                        let keys: Vec<&str> = everyone.iter().map(String::as_str).collect();
+                        self.book.value_in(metric, &keys, self.measures, &p.label())
+                    }
+                };
+                size.map(|m| from_market_share(*share, m))
+            }
+            Target::Cascade {
+                cascade,
+                weights,
+                history,
+            } => self
+                .cascade(
+                    index,
+                    scope,
+                    p,
+                    *cascade,
+                    weights,
+                    history.as_deref(),
+                    depth,
+                )
+                .map_err(at)?,
+            Target::Phase { phase, history } => self
+                .phase(index, scope, p, *phase, history.as_deref(), depth)
+                .map_err(at)?,
+        })
+    }
+
+    /// The baseline of `goal` for `scope`: a number, or its metric over a past period.
+    pub(crate) fn baseline(
+        &self,
+        goal: &Goal,
+        scope: ScopeRef<'_>,
+        _p: &Period,
+    ) -> Option<Decimal> {
+        match goal.baseline.as_ref()? {
+            Baseline::Value(v) => Some(*v),
+            Baseline::Measured { metric, period } => {
+                let label = self.calendar.parse_period(period).ok()?.label();
+                let metric = metric.as_deref().unwrap_or(goal.metric_id());
+                self.book
+                    .value_in(metric, scope.keys, self.measures, &label)
+            }
+        }
+    }
+
+    fn everyone(&self, p: &Period) -> Vec<String> {
+        scopes_of(self.org, ScopeKind::Company, p)
+            .into_iter()
+            .next()
+            .map(|s| s.members)
+            .unwrap_or_default()
+    }
+
+    fn parent_of(&self, index: usize) -> Result<usize> {
+        let goal = self.goals[index].0;
+        let parent = goal.parent.as_deref().ok_or_else(|| {
+            Error::new(
+                ErrorKind::PlanInvalid,
+                "a cascaded or phased target names its `parent` goal",
+            )
+        })?;
+        self.index_of(parent).ok_or_else(|| {
+            Error::new(
+                ErrorKind::PlanInvalid,
+                format!("the parent goal `{parent}` is not in the plan"),
+            )
+        })
+    }
+
+    /// Splits the parent's target among this goal's scopes under the same parent scope.
+    #[allow(clippy::too_many_arguments)] // one call site; a struct would only rename them
+    fn cascade(
+        &self,
+        index: usize,
+        scope: ScopeRef<'_>,
+        p: &Period,
+        split: Split,
+        weights: &std::collections::BTreeMap<String, Decimal>,
+        history: Option<&str>,
+        depth: usize,
+    ) -> Result<Option<Decimal>> {
+        let parent = self.parent_of(index)?;
+        let (goal, _) = self.goals[index];
+        let parent_kind = self.goals[parent].0.scope_kind();
+        let parent_scope_id = match parent_kind {
+            ScopeKind::Company => "company".to_owned(),
+            ScopeKind::Team if goal.scope_kind() == ScopeKind::Member => {
+                scope.team.unwrap_or_default().to_owned()
+            }
+            _ => scope.id.to_owned(),
+        };
+        let key = (index, parent_scope_id.clone(), p.start(), p.end());
+        if let Some(parts) = self.cache.borrow().get(&key) {
+            return Ok(parts.iter().find(|(id, _)| id == scope.id).map(|(_, v)| *v));
+        }
+        let parent_scopes = scopes_of(self.org, parent_kind, p);
+        let Some(parent_scope) = parent_scopes.iter().find(|s| s.id == parent_scope_id) else {
+            return Ok(None);
+        };
+        let parent_keys: Vec<&str> = parent_scope.members.iter().map(String::as_str).collect();
+        let parent_ref = ScopeRef {
+            id: parent_scope.id,
+            keys: &parent_keys,
+            team: parent_scope.team,
+        };
+        let Some(total) = self.rule(parent, parent_ref, p, depth + 1)? else {
+            return Ok(None);
+        };
+        let siblings: Vec<Scope<'_>> = scopes_of(self.org, goal.scope_kind(), p)
+            .into_iter()
+            .filter(|s| match parent_kind {
+                ScopeKind::Company => true,
+                ScopeKind::Team if goal.scope_kind() == ScopeKind::Member => {
+                    s.team == Some(parent_scope_id.as_str())
+                }
+                _ => s.id == parent_scope_id,
+            })
+            .collect();
+        let shares = self.shares(goal, &siblings, split, weights, history)?;
+        let parts = allocate(total, &shares, self.places)?;
+        let parts: Vec<(String, Decimal)> = siblings
+            .iter()
+            .map(|s| s.id.to_owned())
+            .zip(parts)
+            .collect();
+        let found = parts.iter().find(|(id, _)| id == scope.id).map(|(_, v)| *v);
+        self.cache.borrow_mut().insert(key, parts);
+        Ok(found)
+    }
+
+    fn shares(
+        &self,
+        goal: &Goal,
+        siblings: &[Scope<'_>],
+        split: Split,
+        weights: &std::collections::BTreeMap<String, Decimal>,
+        history: Option<&str>,
+    ) -> Result<Vec<Decimal>> {
+        Ok(match split {
+            Split::Equal => vec![Decimal::ONE; siblings.len()],
+            Split::Weights => siblings
+                .iter()
+                .map(|s| weights.get(s.id).copied().unwrap_or(Decimal::ZERO))
+                .collect(),
+            Split::History => {
+                let label = self.history_label(history)?;
+                siblings
+                    .iter()
+                    .map(|s| {
+                        let keys: Vec<&str> = s.members.iter().map(String::as_str).collect();
+                        self.book
+                            .value_in(goal.metric_id(), &keys, self.measures, &label)
+                            .unwrap_or(Decimal::ZERO)
+                            .max(Decimal::ZERO)
+                    })
+                    .collect()
+            }
+        })
+    }
+
+    fn history_label(&self, history: Option<&str>) -> Result<String> {
+        let history = history.ok_or_else(|| {
+            Error::new(
+                ErrorKind::PlanInvalid,
+                "a split by history names the `history` period, such as FY2026",
+            )
+        })?;
+        Ok(self.calendar.parse_period(history)?.label())
+    }
+
+    /// Phases the parent's target over this goal's periods within the parent's period.
+    fn phase(
+        &self,
+        index: usize,
+        scope: ScopeRef<'_>,
+        p: &Period,
+        split: Split,
+        history: Option<&str>,
+        depth: usize,
+    ) -> Result<Option<Decimal>> {
+        let parent = self.parent_of(index)?;
+        let (goal, goal_period) = self.goals[index];
+        let GoalPeriod::Every(grain) = goal_period else {
+            return Err(Error::new(
+                ErrorKind::PlanInvalid,
+                "a phased goal recurs (period = \"month\" or \"quarter\")",
+            ));
+        };
+        let Some(outer) = self.goals[parent].1.period_on(self.calendar, p.start()) else {
+            return Ok(None);
+        };
+        let parts = outer.children(grain)?;
+        let Some(position) = parts.iter().position(|c| c == p) else {
+            return Ok(None);
+        };
+        let Some(total) = self.rule(parent, scope, &outer, depth + 1)? else {
+            return Ok(None);
+        };
+        let shares = match split {
+            Split::Equal | Split::Weights => vec![Decimal::ONE; parts.len()],
+            Split::History => {
+                let label = self.history_label(history)?;
+                let past = self.calendar.parse_period(&label)?.children(grain)?;
+                past.iter()
+                    .map(|c| {
+                        self.book
+                            .value_in(goal.metric_id(), scope.keys, self.measures, &c.label())
+                            .unwrap_or(Decimal::ZERO)
+                            .max(Decimal::ZERO)
+                    })
+                    .collect()
+            }
+        };
+        if shares.len() != parts.len() {
+            return Err(Error::new(
+                ErrorKind::PlanInvalid,
+                format!(
+                    "the history period has {} {}s but the parent's period has {}",
+                    shares.len(),
+                    grain.name(),
+                    parts.len()
+                ),
+            ));
+        }
+        Ok(allocate(total, &shares, self.places)?
+            .get(position)
+            .copied())
+    }
+}
+
+/// The periods besides the evaluated one whose measures target rules read: baselines,
+/// cascade histories, and the sub-periods of phasing histories.
+pub(crate) fn extra_windows(calendar: &Calendar, goals: &[(&Goal, GoalPeriod)]) -> Vec<Period> {
+    let mut out = Vec::new();
+    for (goal, goal_period) in goals {
+        if let Some(Baseline::Measured { period, .. }) = &goal.baseline {
+            out.extend(calendar.parse_period(period).ok());
+        }
+        match (&goal.target, goal_period) {
+            (
+                Some(Target::Cascade {
+                    history: Some(h), ..
+                }),
+                _,
+            ) => out.extend(calendar.parse_period(h).ok()),
+            (
+                Some(Target::Phase {
+                    history: Some(h), ..
+                }),
+                GoalPeriod::Every(grain),
+            ) => {
+                if let Ok(children) = calendar.parse_period(h).and_then(|p| p.children(*grain)) {
+                    out.extend(children);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}

@@ -1,0 +1,102 @@
+//! Leaderboards: ranks within each goal, and a weighted score across each member's and
+//! each team's goals.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use crate::org::{ScopeKind, UNASSIGNED};
+use crate::report::{ScoreRow, ScorecardRow};
+
+/// Competition ranks ("1, 2, 2, 4") by descending value; no value, no rank.
+fn competition_ranks(values: &[Option<Decimal>]) -> Vec<Option<u32>> {
+    values
+        .iter()
+        .map(|v| {
+            let v = (*v)?;
+            let ahead = values.iter().flatten().filter(|other| **other > v).count();
+            u32::try_from(ahead + 1).ok()
+        })
+        .collect()
+}
+
+/// Ranks the rows of each goal and scope kind by attainment, best first; ties share a
+/// rank. `unassigned` and the company are not ranked.
+pub(crate) fn rank_rows(rows: &mut [ScorecardRow]) {
+    let mut groups: BTreeMap<(String, ScopeKind), Vec<usize>> = BTreeMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        if row.id != UNASSIGNED && row.scope != ScopeKind::Company {
+            groups
+                .entry((row.goal.clone(), row.scope))
+                .or_default()
+                .push(i);
+        }
+    }
+    for members in groups.values() {
+        let values: Vec<Option<Decimal>> = members.iter().map(|&i| rows[i].attainment).collect();
+        for (&i, rank) in members.iter().zip(competition_ranks(&values)) {
+            rows[i].rank = rank;
+        }
+    }
+}
+
+/// Each member's and each team's weighted score: the weighted mean of the attainments of
+/// their goals in the period (`Σ weight × attainment / Σ weight`, goals without an
+/// attainment left out), ranked within members and within teams.
+pub(crate) fn scores(rows: &[ScorecardRow]) -> Vec<ScoreRow> {
+    let mut order: Vec<(ScopeKind, String)> = Vec::new();
+    let mut sums: BTreeMap<(ScopeKind, String), (Decimal, Decimal, u32, &ScorecardRow)> =
+        BTreeMap::new();
+    for row in rows {
+        if row.id == UNASSIGNED || !matches!(row.scope, ScopeKind::Member | ScopeKind::Team) {
+            continue;
+        }
+        let key = (row.scope, row.id.clone());
+        let entry = sums.entry(key.clone()).or_insert_with(|| {
+            order.push(key);
+            (Decimal::ZERO, Decimal::ZERO, 0, row)
+        });
+        if let Some(a) = row.attainment {
+            entry.0 += row.weight * a;
+            entry.1 += row.weight;
+            entry.2 += 1;
+        }
+    }
+    let mut out: Vec<ScoreRow> = order
+        .iter()
+        .map(|key| {
+            let (weighted, weights, goals, row) = sums[key];
+            ScoreRow {
+                scope: row.scope,
+                id: row.id.clone(),
+                name: row.name.clone(),
+                team: row.team.clone(),
+                score: crate::decimal::ratio(weighted, weights),
+                goals,
+                rank: None,
+            }
+        })
+        .collect();
+    for kind in [ScopeKind::Member, ScopeKind::Team] {
+        let indices: Vec<usize> = (0..out.len()).filter(|&i| out[i].scope == kind).collect();
+        let values: Vec<Option<Decimal>> = indices.iter().map(|&i| out[i].score).collect();
+        for (&i, rank) in indices.iter().zip(competition_ranks(&values)) {
+            out[i].rank = rank;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ties_share_a_rank_and_the_next_rank_skips() {
+        let d = |n: i64| Some(Decimal::from(n));
+        assert_eq!(
+            competition_ranks(&[d(5), d(9), d(5), None, d(1)]),
+            [Some(2), Some(1), Some(2), None, Some(4)]
+        );
+    }
+}

@@ -1,0 +1,295 @@
+//! Checking a plan: every reference resolves and every goal can be evaluated.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use super::Plan;
+use crate::error::{Error, ErrorKind, Result};
+use crate::formula::suggest;
+use crate::goal::{GoalPeriod, Split, Target};
+use crate::org::ScopeKind;
+
+impl Plan {
+    pub(super) fn check_goals(&self) -> Result<()> {
+        self.status.validate().map_err(|e| e.at_path("status"))?;
+        let mut ids = HashSet::new();
+        for (i, goal) in self.goals.iter().enumerate() {
+            let at = |field: &str| format!("goals[{i}].{field}");
+            if !ids.insert(goal.id.as_str()) {
+                return Err(Error::new(
+                    ErrorKind::PlanDuplicateId,
+                    format!("goal id `{}` is used twice", goal.id),
+                )
+                .at_path(at("id")));
+            }
+            let required = |missing: bool, field: &str, what: &str| {
+                if missing {
+                    Err(Error::new(
+                        ErrorKind::PlanInvalid,
+                        format!("goal `{}` needs {what} to be evaluated", goal.id),
+                    )
+                    .at_path(at(field)))
+                } else {
+                    Ok(())
+                }
+            };
+            required(goal.metric.is_none(), "metric", "a `metric`")?;
+            required(
+                goal.scope.is_none(),
+                "scope",
+                "a `scope` (company, team, member or dimension)",
+            )?;
+            required(
+                goal.period.is_none(),
+                "period",
+                "a `period` (a grain or a period label)",
+            )?;
+            required(
+                goal.target.is_none() && goal.targets.is_empty(),
+                "target",
+                "a `target`",
+            )?;
+            self.check_metric_ref(goal.metric_id(), &at("metric"))?;
+            let period = goal.period.as_deref().unwrap_or_default();
+            let goal_period =
+                GoalPeriod::parse(&self.calendar, period).map_err(|e| e.at_path(at("period")))?;
+            Plan::check_dimension(i, goal.scope_kind(), goal.dimension.as_deref())?;
+            self.check_own_targets(i)?;
+            self.check_target_rule(i, goal_period)?;
+            if let Some(t) = &goal.thresholds {
+                t.validate().map_err(|e| e.at_path(at("thresholds")))?;
+            }
+            for (j, version) in goal.versions.iter().enumerate() {
+                let vat = format!("goals[{i}].versions[{j}]");
+                if version.reason.trim().is_empty() {
+                    return Err(
+                        Error::new(ErrorKind::PlanInvalid, "an adjustment needs a reason")
+                            .at_path(format!("{vat}.reason")),
+                    );
+                }
+                if j > 0 && goal.versions[j - 1].from >= version.from {
+                    return Err(Error::new(
+                        ErrorKind::PlanInvalid,
+                        "adjustments are listed oldest first, each from a later day",
+                    )
+                    .at_path(format!("{vat}.from")));
+                }
+            }
+        }
+        self.check_parents()
+    }
+
+    fn check_dimension(i: usize, scope: ScopeKind, dimension: Option<&str>) -> Result<()> {
+        let at = format!("goals[{i}].dimension");
+        match (scope, dimension) {
+            (ScopeKind::Dimension, None) => Err(Error::new(
+                ErrorKind::PlanInvalid,
+                "a dimension goal names its `dimension`, such as attributes.region",
+            )
+            .at_path(at)),
+            (ScopeKind::Dimension, Some(d))
+                if crate::metric::Field::parse(d)
+                    .is_none_or(|f| f == crate::metric::Field::Amount) =>
+            {
+                Err(Error::new(
+                    ErrorKind::PlanInvalid,
+                    format!(
+                        "`{d}` is not a dimension: use attributes.<name>, customer, status or kind"
+                    ),
+                )
+                .at_path(at))
+            }
+            (ScopeKind::Dimension, Some(_)) | (_, None) => Ok(()),
+            (_, Some(_)) => Err(Error::new(
+                ErrorKind::PlanInvalid,
+                "only a dimension goal takes a `dimension`",
+            )
+            .at_path(at)),
+        }
+    }
+
+    /// Ids in `targets` (and in adjustments' and weights' tables) are scopes of the org.
+    fn check_own_targets(&self, i: usize) -> Result<()> {
+        let goal = &self.goals[i];
+        let scope = goal.scope_kind();
+        let known = |id: &str| match scope {
+            ScopeKind::Company => id == "company",
+            ScopeKind::Team => self.org.team(id).is_some(),
+            ScopeKind::Member => self.org.member(id).is_some(),
+            // Dimension values are whatever the facts hold.
+            ScopeKind::Dimension => true,
+        };
+        let weights = match &goal.target {
+            Some(Target::Cascade { weights, .. }) => Some(weights),
+            _ => None,
+        };
+        let tables = [(String::from("targets"), &goal.targets)]
+            .into_iter()
+            .chain(weights.map(|w| (String::from("target.weights"), w)))
+            .chain(
+                goal.versions
+                    .iter()
+                    .enumerate()
+                    .map(|(j, v)| (format!("versions[{j}].targets"), &v.targets)),
+            );
+        for (field, table) in tables {
+            for id in table.keys() {
+                if !known(id) {
+                    return Err(Error::new(
+                        ErrorKind::PlanInvalid,
+                        format!("`{id}` is not a {} of the org", scope.name()),
+                    )
+                    .at_path(format!("goals[{i}].{field}.{id}")));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn check_target_rule(&self, i: usize, goal_period: GoalPeriod) -> Result<()> {
+        let goal = &self.goals[i];
+        let at = |field: &str| format!("goals[{i}].{field}");
+        let fail = |field: &str, message: &str| {
+            Err(Error::new(ErrorKind::PlanInvalid, message.to_owned()).at_path(at(field)))
+        };
+        if let Some(crate::goal::Baseline::Measured { metric, period }) = &goal.baseline {
+            if let Some(metric) = metric {
+                self.check_metric_ref(metric, &at("baseline.metric"))?;
+            }
+            self.calendar
+                .parse_period(period)
+                .map_err(|e| e.at_path(at("baseline.period")))?;
+        }
+        let history = |h: &Option<String>| -> Result<()> {
+            match h {
+                Some(h) => self
+                    .calendar
+                    .parse_period(h)
+                    .map(|_| ())
+                    .map_err(|e| e.at_path(at("target.history"))),
+                None => fail(
+                    "target.history",
+                    "a split by history names its `history` period, such as FY2026",
+                ),
+            }
+        };
+        match &goal.target {
+            Some(Target::Growth { .. }) if goal.baseline.is_none() => fail(
+                "baseline",
+                "a growth target grows a `baseline`: a number or { period = \"FY2026\" }",
+            ),
+            Some(Target::Share {
+                market: crate::goal::Amount::Metric { metric },
+                ..
+            }) => self.check_metric_ref(metric, &at("target.market.metric")),
+            Some(Target::Cascade { .. } | Target::Phase { .. }) if goal.parent.is_none() => fail(
+                "parent",
+                "a cascaded or phased target takes its total from a `parent` goal",
+            ),
+            Some(Target::Cascade {
+                cascade,
+                weights,
+                history: h,
+            }) => match cascade {
+                Split::Weights if weights.is_empty() => fail(
+                    "target.weights",
+                    "a split by weights lists them: weights = { east = \"2\" }",
+                ),
+                Split::History => history(h),
+                _ => Ok(()),
+            },
+            Some(Target::Phase { phase, history: h }) => {
+                if !matches!(goal_period, GoalPeriod::Every(_)) {
+                    return fail(
+                        "period",
+                        "a phased goal recurs: period = \"month\" or \"quarter\"",
+                    );
+                }
+                match phase {
+                    Split::History => history(h),
+                    Split::Weights => fail(
+                        "target.phase",
+                        "phasing is `equal` (or `even`) or `history`",
+                    ),
+                    Split::Equal => Ok(()),
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Parents exist and do not loop.
+    fn check_parents(&self) -> Result<()> {
+        for (i, goal) in self.goals.iter().enumerate() {
+            let mut seen = vec![goal.id.as_str()];
+            let mut current = goal;
+            while let Some(parent) = current.parent.as_deref() {
+                let Some(next) = self.goals.iter().find(|g| g.id == parent) else {
+                    return Err(Error::new(
+                        ErrorKind::PlanInvalid,
+                        format!("the parent goal `{parent}` is not in the plan"),
+                    )
+                    .at_path(format!("goals[{i}].parent")));
+                };
+                if seen.contains(&parent) {
+                    return Err(Error::new(
+                        ErrorKind::PlanInvalid,
+                        format!("goal parents loop: {} → {parent}", seen.join(" → ")),
+                    )
+                    .at_path(format!("goals[{i}].parent")));
+                }
+                seen.push(parent);
+                current = next;
+            }
+            if let Some(objective) = goal.objective.as_deref()
+                && !self.objectives.is_empty()
+                && !self.objectives.iter().any(|o| o.id == objective)
+            {
+                return Err(Error::new(
+                    ErrorKind::PlanInvalid,
+                    format!("`{objective}` is not one of the plan's objectives"),
+                )
+                .at_path(format!("goals[{i}].objective")));
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn check_incentives(&self) -> Result<()> {
+        let mut ids = HashSet::new();
+        for (i, incentive) in self.incentives.iter().enumerate() {
+            if !ids.insert(incentive.id.as_str()) {
+                return Err(Error::new(
+                    ErrorKind::PlanDuplicateId,
+                    format!("incentive id `{}` is used twice", incentive.id),
+                )
+                .at_path(format!("incentives[{i}].id")));
+            }
+            for (j, component) in incentive.components.iter().enumerate() {
+                let at = |field: &str| format!("incentives[{i}].components[{j}].{field}");
+                self.check_metric_ref(component.metric(), &at("metric"))?;
+                let crate::incentive::Component::Rate { rate, .. } = component;
+                if rate.is_sign_negative() && !rate.is_zero() {
+                    return Err(Error::new(
+                        ErrorKind::PlanInvalid,
+                        format!("the rate {rate} is negative"),
+                    )
+                    .at_path(at("rate")));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn check_metric_ref(&self, metric: &str, path: &str) -> Result<()> {
+        let metrics = self.metric_defs()?;
+        if metrics.contains_key(metric) {
+            return Ok(());
+        }
+        let mut message = format!("no metric `{metric}` is defined under [metrics]");
+        if let Some(near) = suggest(metric, metrics.keys().map(String::as_str)) {
+            let _ = write!(message, "; did you mean `{near}`?");
+        }
+        Err(Error::new(ErrorKind::PlanUnknownMetric, message).at_path(path))
+    }
+}

@@ -1,0 +1,119 @@
+//! The review (考核): on a review date, the goals that are at risk or off track in the
+//! periods then running, with their gap and the rate they now need.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::Plan;
+use crate::error::Result;
+use crate::fact::FactTable;
+use crate::formula::Unit;
+use crate::goal::Status;
+use crate::org::ScopeKind;
+use crate::period::PeriodInfo;
+
+/// The goals that need attention on a review date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Review {
+    /// The review date.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub as_of: NaiveDate,
+    /// The goals at risk or off track, in plan order, each scope in org order.
+    pub items: Vec<ReviewItem>,
+}
+
+/// One goal and scope that needs attention.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct ReviewItem {
+    /// The goal id.
+    pub goal: String,
+    /// The metric id.
+    pub metric: String,
+    /// The metric's unit.
+    pub unit: Unit,
+    /// The goal period running on the review date (or the last one, if it just ended).
+    pub period: PeriodInfo,
+    /// The kind of scope.
+    pub scope: ScopeKind,
+    /// The scope's id.
+    pub id: String,
+    /// The scope's display name.
+    pub name: String,
+    /// The actual so far.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
+    pub actual: Option<Decimal>,
+    /// The target for the period.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
+    pub target: Option<Decimal>,
+    /// The attainment so far.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
+    pub attainment: Option<Decimal>,
+    /// The status the review goes by: the projected status while the period runs, the
+    /// final status once it has ended.
+    pub status: Status,
+    /// How far short of the target.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
+    pub gap: Option<Decimal>,
+    /// The rate needed per remaining day to reach the target (sums and counts).
+    #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
+    pub required_per_day: Option<Decimal>,
+}
+
+impl Plan {
+    /// The monthly and quarterly review: on `as_of`, every goal's period then running is
+    /// evaluated as of that day, and the scopes whose projected status (the final status,
+    /// for a period ending that day) is at risk or off track are listed.
+    pub fn review(&self, facts: &FactTable, as_of: NaiveDate) -> Result<Review> {
+        let goals = self.goal_periods()?;
+        let mut periods: Vec<crate::period::Period> = Vec::new();
+        for (_, goal_period) in &goals {
+            if let Some(p) = goal_period.period_on(&self.calendar, as_of)
+                && p.start() <= as_of
+                && !periods.contains(&p)
+            {
+                periods.push(p);
+            }
+        }
+        let mut reports = Vec::with_capacity(periods.len());
+        for period in &periods {
+            reports.push(self.evaluate_as_of(facts, period, as_of)?);
+        }
+        let mut items = Vec::new();
+        for (goal, goal_period) in &goals {
+            let Some(p) = goal_period.period_on(&self.calendar, as_of) else {
+                continue;
+            };
+            let Some(report) = periods.iter().position(|q| *q == p).map(|i| &reports[i]) else {
+                continue;
+            };
+            for row in report.scorecards.iter().filter(|r| r.goal == goal.id) {
+                let status = row
+                    .pacing
+                    .as_ref()
+                    .map_or(row.status, |pacing| pacing.projected_status);
+                let Some(status) = status.filter(|s| s.needs_attention()) else {
+                    continue;
+                };
+                items.push(ReviewItem {
+                    goal: row.goal.clone(),
+                    metric: row.metric.clone(),
+                    unit: row.unit,
+                    period: report.period.clone(),
+                    scope: row.scope,
+                    id: row.id.clone(),
+                    name: row.name.clone(),
+                    actual: row.actual,
+                    target: row.target,
+                    attainment: row.attainment,
+                    status,
+                    gap: row.gap,
+                    required_per_day: row.pacing.as_ref().and_then(|p| p.required_per_day),
+                });
+            }
+        }
+        Ok(Review { as_of, items })
+    }
+}

@@ -1,0 +1,694 @@
+//! SMART validation: is each goal Specific, Measurable, Achievable, Relevant and
+//! Time-bound? [`Plan::validate`] returns findings, each with a stable code, the goal and
+//! its plan path, and a message in English and Simplified Chinese.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::fact::FactTable;
+use crate::formula::{Unit, suggest};
+use crate::goal::{Baseline, Direction, GoalPeriod, Target, targets};
+use crate::measure::Measures;
+use crate::metric::MetricBook;
+use crate::org::ScopeKind;
+use crate::period::Period;
+use crate::plan::Plan;
+use crate::report::{group_thousands, percent};
+
+/// Settings of SMART validation, under `[smart]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct SmartSettings {
+    /// Required growth above this is not achievable (an error); default 0.5 (+50%).
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    pub max_growth: Decimal,
+    /// How many past comparable periods the history check looks at; default 3.
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub history_periods: u32,
+}
+
+impl Default for SmartSettings {
+    fn default() -> SmartSettings {
+        SmartSettings {
+            max_growth: Decimal::new(5, 1),
+            history_periods: 3,
+        }
+    }
+}
+
+/// The SMART criterion a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub enum Criterion {
+    /// Specific: what, for whom, how much.
+    S,
+    /// Measurable: a known metric with data.
+    M,
+    /// Achievable: within reach of what history shows.
+    A,
+    /// Relevant: linked to an objective or a parent goal.
+    R,
+    /// Time-bound: a period that is still ahead, with milestones.
+    T,
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub enum Severity {
+    /// The goal cannot work as written.
+    Error,
+    /// The goal works but is doubtful.
+    Warning,
+    /// Worth knowing.
+    Info,
+}
+
+/// One SMART finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Finding {
+    /// S, M, A, R or T.
+    pub criterion: Criterion,
+    /// `error`, `warning` or `info`.
+    pub severity: Severity,
+    /// A stable code, such as `smart.achievable.growth_above_history`.
+    pub code: String,
+    /// The goal id (empty for the plan as a whole).
+    pub goal: String,
+    /// The plan path of the field concerned, such as `goals[2].target`.
+    pub path: String,
+    /// The message in English.
+    pub message: String,
+    /// The message in Simplified Chinese.
+    pub message_zh: String,
+}
+
+impl Finding {
+    /// The message in `locale`: `zh`, `zh-CN` or `zh-Hans` give Chinese, anything else
+    /// English.
+    pub fn message_in(&self, locale: &str) -> &str {
+        if locale.to_ascii_lowercase().starts_with("zh") {
+            &self.message_zh
+        } else {
+            &self.message
+        }
+    }
+}
+
+/// Every finding code [`Plan::validate`] can report.
+pub const FINDING_CODES: [&str; 17] = [
+    "smart.specific.no_metric",
+    "smart.specific.no_scope",
+    "smart.specific.no_owner",
+    "smart.specific.no_target",
+    "smart.specific.unit_mismatch",
+    "smart.measurable.unknown_metric",
+    "smart.measurable.no_data",
+    "smart.achievable.non_positive_target",
+    "smart.achievable.growth_above_history",
+    "smart.achievable.growth_above_limit",
+    "smart.achievable.team_not_covered",
+    "smart.relevant.no_link",
+    "smart.relevant.incompatible_parent",
+    "smart.time_bound.no_period",
+    "smart.time_bound.period_over",
+    "smart.time_bound.no_milestones",
+    "smart.plan_invalid",
+];
+
+struct Findings<'p> {
+    plan: &'p Plan,
+    out: Vec<Finding>,
+}
+
+impl Findings<'_> {
+    #[allow(clippy::too_many_arguments)] // a finding is these seven things
+    fn push(
+        &mut self,
+        criterion: Criterion,
+        severity: Severity,
+        code: &str,
+        goal: usize,
+        field: &str,
+        message: String,
+        message_zh: String,
+    ) {
+        let path = if field.is_empty() {
+            format!("goals[{goal}]")
+        } else {
+            format!("goals[{goal}].{field}")
+        };
+        self.out.push(Finding {
+            criterion,
+            severity,
+            code: code.to_owned(),
+            goal: self.plan.goals[goal].id.clone(),
+            path,
+            message,
+            message_zh,
+        });
+    }
+}
+
+impl Plan {
+    /// Checks every goal against the SMART criteria. `history` (facts of past periods)
+    /// enables the data checks: does the metric have data, and is the required growth
+    /// within what history shows. `as_of` is the day the plan is judged on (the plan's
+    /// `date` when omitted): a goal whose period has ended by then is flagged.
+    ///
+    /// A draft plan ([`Plan::draft_from_toml`]) can be validated: what it lacks is
+    /// reported as findings. Findings come in plan order, by criterion.
+    pub fn validate(&self, history: Option<&FactTable>, as_of: Option<NaiveDate>) -> Vec<Finding> {
+        let mut findings = Findings {
+            plan: self,
+            out: Vec::new(),
+        };
+        let metrics = self.metric_defs().unwrap_or_default();
+        let book = MetricBook::new(&metrics).ok();
+        let unit_of = |metric: &str| book.as_ref().map(|b| b.unit(metric));
+        let as_of = as_of.or(self.date);
+        for (i, goal) in self.goals.iter().enumerate() {
+            specific(
+                &mut findings,
+                i,
+                unit_of(goal.metric_id()),
+                metrics.contains_key(goal.metric_id()),
+            );
+            if let Some(metric) = goal.metric.as_deref()
+                && !metrics.contains_key(metric)
+            {
+                let hint = suggest(metric, metrics.keys().map(String::as_str))
+                    .map(|near| format!("; did you mean `{near}`?"))
+                    .unwrap_or_default();
+                findings.push(
+                    Criterion::M,
+                    Severity::Error,
+                    "smart.measurable.unknown_metric",
+                    i,
+                    "metric",
+                    format!("the metric `{metric}` is not defined{hint}"),
+                    format!("指标 `{metric}` 未定义{hint}"),
+                );
+            }
+            achievable_target(&mut findings, i, book.as_ref());
+            relevant(&mut findings, i, &unit_of);
+            time_bound(&mut findings, i, as_of);
+        }
+        capacity(&mut findings, book.as_ref());
+        match (history, self.check()) {
+            (Some(history), Ok(())) => with_history(&mut findings, history, book.as_ref()),
+            (_, Err(e)) if findings.out.iter().all(|f| f.severity != Severity::Error) => {
+                // A problem no SMART check names: report it rather than hide it.
+                let path = e.location().path.clone().unwrap_or_default();
+                findings.out.push(Finding {
+                    criterion: Criterion::S,
+                    severity: Severity::Error,
+                    code: "smart.plan_invalid".to_owned(),
+                    goal: String::new(),
+                    path,
+                    message: format!("the plan does not check: {}", e.message()),
+                    message_zh: format!("计划检查未通过：{}", e.message()),
+                });
+            }
+            _ => {}
+        }
+        let mut out = findings.out;
+        out.sort_by_key(|f| {
+            let goal = self
+                .goals
+                .iter()
+                .position(|g| g.id == f.goal)
+                .unwrap_or(usize::MAX);
+            (goal, f.criterion)
+        });
+        out
+    }
+}
+
+fn specific(findings: &mut Findings<'_>, i: usize, unit: Option<Unit>, known_metric: bool) {
+    let goal = &findings.plan.goals[i];
+    if goal.metric.is_none() {
+        findings.push(
+            Criterion::S,
+            Severity::Error,
+            "smart.specific.no_metric",
+            i,
+            "metric",
+            "the goal does not say what it measures: give it a `metric`".to_owned(),
+            "目标没有说明衡量什么：请指定 `metric`".to_owned(),
+        );
+    }
+    match (goal.scope, goal.owner.as_deref()) {
+        (None, None) => findings.push(
+            Criterion::S,
+            Severity::Error,
+            "smart.specific.no_scope",
+            i,
+            "scope",
+            "the goal is for nobody: give it a `scope` (company, team, member) or an `owner`"
+                .to_owned(),
+            "目标没有对象：请指定 `scope`（公司、团队、个人）或 `owner`".to_owned(),
+        ),
+        (Some(ScopeKind::Company | ScopeKind::Team | ScopeKind::Dimension), None) => {
+            findings.push(
+                Criterion::S,
+                Severity::Warning,
+                "smart.specific.no_owner",
+                i,
+                "owner",
+                "nobody is accountable for the goal: name its `owner`".to_owned(),
+                "目标没有责任人：请指定 `owner`".to_owned(),
+            );
+        }
+        _ => {}
+    }
+    if goal.target.is_none() && goal.targets.is_empty() {
+        findings.push(
+            Criterion::S,
+            Severity::Error,
+            "smart.specific.no_target",
+            i,
+            "target",
+            "the goal has no numeric target".to_owned(),
+            "目标没有具体数值".to_owned(),
+        );
+    }
+    if let (Some(declared), Some(unit), true) = (goal.unit, unit, known_metric)
+        && declared != unit
+        && unit != Unit::Number
+    {
+        findings.push(
+            Criterion::S,
+            Severity::Error,
+            "smart.specific.unit_mismatch",
+            i,
+            "unit",
+            format!(
+                "the target is in {} but the metric is in {}",
+                unit_name(declared),
+                unit_name(unit)
+            ),
+            format!(
+                "目标单位是 {}，但指标单位是 {}",
+                unit_name(declared),
+                unit_name(unit)
+            ),
+        );
+    }
+}
+
+fn unit_name(unit: Unit) -> &'static str {
+    match unit {
+        Unit::Number => "number",
+        Unit::Money => "money",
+        Unit::Percent => "percent",
+        Unit::Count => "count",
+        Unit::Days => "days",
+    }
+}
+
+fn direction_of(findings: &Findings<'_>, i: usize, book: Option<&MetricBook<'_>>) -> Direction {
+    let goal = &findings.plan.goals[i];
+    goal.direction
+        .or_else(|| book.and_then(|b| b.direction(goal.metric_id())))
+        .unwrap_or_default()
+}
+
+/// The fixed targets a goal states (its `target` and per-scope `targets`).
+fn stated_targets(goal: &crate::goal::Goal) -> Vec<Decimal> {
+    let mut out: Vec<Decimal> = goal.targets.values().copied().collect();
+    if let Some(Target::Fixed(t)) = goal.target {
+        out.push(t);
+    }
+    out
+}
+
+fn achievable_target(findings: &mut Findings<'_>, i: usize, book: Option<&MetricBook<'_>>) {
+    let goal = &findings.plan.goals[i];
+    let Some(book) = book else { return };
+    let unit = book.unit(goal.metric_id());
+    let higher = direction_of(findings, i, Some(book)) == Direction::Higher;
+    if higher
+        && matches!(unit, Unit::Count | Unit::Money)
+        && stated_targets(goal).iter().any(|t| *t <= Decimal::ZERO)
+    {
+        findings.push(
+            Criterion::A,
+            Severity::Error,
+            "smart.achievable.non_positive_target",
+            i,
+            "target",
+            "a target of zero or less for a higher-is-better amount or count asks for nothing"
+                .to_owned(),
+            "越高越好的金额或数量，目标却不大于零，等于没有要求".to_owned(),
+        );
+    }
+    // Growth beyond the plan's limit, from the rule or a numeric baseline.
+    if let Some(growth) = required_growth(goal, None)
+        && growth > findings.plan.smart.max_growth
+    {
+        let limit = findings.plan.smart.max_growth;
+        findings.push(
+            Criterion::A,
+            Severity::Error,
+            "smart.achievable.growth_above_limit",
+            i,
+            "target",
+            format!(
+                "the target needs {} growth, above the plan's limit of {}",
+                percent(growth),
+                percent(limit)
+            ),
+            format!(
+                "目标要求增长 {}，超过计划上限 {}",
+                percent(growth),
+                percent(limit)
+            ),
+        );
+    }
+}
+
+/// The growth a goal requires over its baseline: its growth rule, or a fixed target over
+/// a numeric (or given, measured) baseline.
+fn required_growth(goal: &crate::goal::Goal, measured: Option<Decimal>) -> Option<Decimal> {
+    match (&goal.target, &goal.baseline) {
+        (Some(Target::Growth { growth }), _) => Some(*growth),
+        (Some(Target::Fixed(t)), Some(Baseline::Value(b))) => {
+            crate::decimal::ratio(*t, *b).map(|r| r - Decimal::ONE)
+        }
+        (Some(Target::Fixed(t)), Some(Baseline::Measured { .. })) => {
+            crate::decimal::ratio(*t, measured?).map(|r| r - Decimal::ONE)
+        }
+        _ => None,
+    }
+}
+
+fn relevant(findings: &mut Findings<'_>, i: usize, unit_of: &dyn Fn(&str) -> Option<Unit>) {
+    let goal = &findings.plan.goals[i];
+    if goal.objective.is_none() && goal.parent.is_none() {
+        findings.push(
+            Criterion::R,
+            Severity::Warning,
+            "smart.relevant.no_link",
+            i,
+            "objective",
+            "the goal serves no objective and has no parent goal".to_owned(),
+            "目标没有关联战略目标，也没有上级目标".to_owned(),
+        );
+    }
+    let parent = goal
+        .parent
+        .as_deref()
+        .and_then(|p| findings.plan.goals.iter().find(|g| g.id == p));
+    if let Some(parent) = parent
+        && let (Some(child_unit), Some(parent_unit)) =
+            (unit_of(goal.metric_id()), unit_of(parent.metric_id()))
+        && goal.metric.is_some()
+        && parent.metric.is_some()
+        && child_unit != parent_unit
+    {
+        findings.push(
+            Criterion::R,
+            Severity::Error,
+            "smart.relevant.incompatible_parent",
+            i,
+            "parent",
+            format!(
+                "the goal measures {} in {} but its parent `{}` measures {} in {}",
+                goal.metric_id(),
+                unit_name(child_unit),
+                parent.id,
+                parent.metric_id(),
+                unit_name(parent_unit)
+            ),
+            format!(
+                "目标以 {} 衡量 {}，但上级目标 `{}` 以 {} 衡量 {}",
+                unit_name(child_unit),
+                goal.metric_id(),
+                parent.id,
+                unit_name(parent_unit),
+                parent.metric_id()
+            ),
+        );
+    }
+}
+
+fn time_bound(findings: &mut Findings<'_>, i: usize, as_of: Option<NaiveDate>) {
+    let plan = findings.plan;
+    let goal = &plan.goals[i];
+    let Some(text) = goal.period.as_deref() else {
+        findings.push(
+            Criterion::T,
+            Severity::Error,
+            "smart.time_bound.no_period",
+            i,
+            "period",
+            "the goal has no period: when is it due?".to_owned(),
+            "目标没有期限：何时完成？".to_owned(),
+        );
+        return;
+    };
+    let Ok(GoalPeriod::Only(period)) = GoalPeriod::parse(&plan.calendar, text) else {
+        return; // a recurring goal is always current; an unreadable period fails `check`
+    };
+    if let Some(day) = as_of
+        && period.end() <= day
+    {
+        findings.push(
+            Criterion::T,
+            Severity::Warning,
+            "smart.time_bound.period_over",
+            i,
+            "period",
+            format!("the period {} ended before {day}", period.label()),
+            format!("期间 {} 在 {day} 之前已经结束", period.label()),
+        );
+    }
+    let long = period.days() >= 365;
+    let has_milestones = plan.goals.iter().any(|g| {
+        g.parent.as_deref() == Some(goal.id.as_str())
+            && g.period.as_deref().is_some_and(|p| {
+                GoalPeriod::parse(&plan.calendar, p).is_ok_and(|gp| match gp {
+                    GoalPeriod::Every(_) => true,
+                    GoalPeriod::Only(q) => q.days() < period.days(),
+                })
+            })
+    });
+    if long && !has_milestones {
+        findings.push(
+            Criterion::T,
+            Severity::Warning,
+            "smart.time_bound.no_milestones",
+            i,
+            "period",
+            format!(
+                "{} is a long-term goal without short-term milestones: add monthly or quarterly goals with this goal as their parent",
+                period.label()
+            ),
+            format!(
+                "{} 是长期目标，但没有短期里程碑：请添加以本目标为上级的月度或季度目标",
+                period.label()
+            ),
+        );
+    }
+}
+
+/// Team goals not covered by the member goals on the same metric and period.
+fn capacity(findings: &mut Findings<'_>, book: Option<&MetricBook<'_>>) {
+    let plan = findings.plan;
+    let Some(book) = book else { return };
+    for (i, team_goal) in plan.goals.iter().enumerate() {
+        if team_goal.scope != Some(ScopeKind::Team) || !book.is_additive(team_goal.metric_id()) {
+            continue;
+        }
+        let Some(member_goal) = plan.goals.iter().find(|g| {
+            g.scope == Some(ScopeKind::Member)
+                && g.metric == team_goal.metric
+                && g.period == team_goal.period
+        }) else {
+            continue;
+        };
+        for team in &plan.org.teams {
+            let Some(team_target) = fixed_target(team_goal, &team.id) else {
+                continue;
+            };
+            let members: BTreeSet<&str> = plan
+                .org
+                .members
+                .iter()
+                .filter(|m| m.team == team.id)
+                .map(|m| m.id.as_str())
+                .collect();
+            let member_targets: Vec<Decimal> = members
+                .iter()
+                .filter_map(|m| fixed_target(member_goal, m))
+                .collect();
+            let check = targets::capacity(team_target, &member_targets);
+            if !check.covered {
+                findings.push(
+                    Criterion::A,
+                    Severity::Warning,
+                    "smart.achievable.team_not_covered",
+                    i,
+                    "target",
+                    format!(
+                        "team {}: its members' targets ({}, goal `{}`) cover {} of the team target {}",
+                        team.id,
+                        group_thousands(check.assigned),
+                        member_goal.id,
+                        percent(crate::decimal::ratio(check.assigned, team_target).unwrap_or_default().round_dp(4)),
+                        group_thousands(team_target)
+                    ),
+                    format!(
+                        "团队 {}：成员目标合计 {}（目标 `{}`），只覆盖团队目标 {} 的 {}",
+                        team.id,
+                        group_thousands(check.assigned),
+                        member_goal.id,
+                        group_thousands(team_target),
+                        percent(crate::decimal::ratio(check.assigned, team_target).unwrap_or_default().round_dp(4))
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn fixed_target(goal: &crate::goal::Goal, id: &str) -> Option<Decimal> {
+    goal.targets.get(id).copied().or(match goal.target {
+        Some(Target::Fixed(t)) => Some(t),
+        _ => None,
+    })
+}
+
+/// The checks that read past facts: data exists, and growth is within history.
+fn with_history(findings: &mut Findings<'_>, history: &FactTable, book: Option<&MetricBook<'_>>) {
+    let plan = findings.plan;
+    let (Some(book), Some((first, last))) = (book, history.date_range()) else {
+        return;
+    };
+    let Some(end) = last.succ_opt() else { return };
+    let Ok(whole) = Period::range(first, end) else {
+        return;
+    };
+    let Ok(all) = plan.measure(history, &whole) else {
+        return;
+    };
+    let has_data = |metric: &str| {
+        book.leaves(metric).iter().any(|leaf| {
+            all.metrics
+                .get(*leaf)
+                .is_some_and(|scopes| scopes.values().any(|p| p.count > 0))
+        })
+    };
+    for (i, goal) in plan.goals.iter().enumerate() {
+        if !has_data(goal.metric_id()) {
+            findings.push(
+                Criterion::M,
+                Severity::Warning,
+                "smart.measurable.no_data",
+                i,
+                "metric",
+                format!(
+                    "no fact in the history ({first} to {last}) feeds `{}`: it cannot be measured yet",
+                    goal.metric_id()
+                ),
+                format!(
+                    "历史数据（{first} 至 {last}）中没有可用于 `{}` 的记录：暂时无法衡量",
+                    goal.metric_id()
+                ),
+            );
+            continue;
+        }
+        growth_against_history(findings, i, history, (first, end), book);
+    }
+}
+
+/// Compares the growth a goal needs with the best growth of its metric (company-wide)
+/// over the last comparable periods that the history covers in full.
+fn growth_against_history(
+    findings: &mut Findings<'_>,
+    i: usize,
+    history: &FactTable,
+    (first, end): (NaiveDate, NaiveDate),
+    book: &MetricBook<'_>,
+) {
+    let plan = findings.plan;
+    let goal = &plan.goals[i];
+    let Some(Ok(GoalPeriod::Only(period))) = goal
+        .period
+        .as_deref()
+        .map(|p| GoalPeriod::parse(&plan.calendar, p))
+    else {
+        return;
+    };
+    let company = |p: &Period| -> Option<Decimal> {
+        if p.start() < first || p.end() > end {
+            return None; // not covered in full: a partial year is no comparison
+        }
+        let measures: Measures = plan.measure(history, p).ok()?;
+        let keys: Vec<String> = measures
+            .metrics
+            .values()
+            .flat_map(|scopes| scopes.keys().cloned())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        book.value(goal.metric_id(), &keys, &measures, None)
+    };
+    let baseline = match &goal.baseline {
+        Some(Baseline::Measured { period, .. }) => plan
+            .calendar
+            .parse_period(period)
+            .ok()
+            .and_then(|p| company(&p)),
+        _ => None,
+    };
+    let Some(required) = required_growth(goal, baseline) else {
+        return;
+    };
+    let mut best: Option<Decimal> = None;
+    let mut current = period;
+    for _ in 0..plan.smart.history_periods {
+        let (Ok(before), Ok(earlier)) = (current.prev(), current.prev().and_then(|p| p.prev()))
+        else {
+            break;
+        };
+        if let (Some(now), Some(then)) = (company(&before), company(&earlier))
+            && let Some(r) = crate::decimal::ratio(now, then)
+        {
+            let growth = r - Decimal::ONE;
+            best = Some(best.map_or(growth, |b: Decimal| b.max(growth)));
+        }
+        current = before;
+    }
+    if let Some(best) = best
+        && required > best
+    {
+        findings.push(
+            Criterion::A,
+            Severity::Warning,
+            "smart.achievable.growth_above_history",
+            i,
+            "target",
+            format!(
+                "the target needs {} growth; the best of the last {} comparable periods was {}",
+                percent(required.round_dp(4)),
+                plan.smart.history_periods,
+                percent(best.round_dp(4))
+            ),
+            format!(
+                "目标要求增长 {}，而最近 {} 个可比期间的最好增长为 {}",
+                percent(required.round_dp(4)),
+                plan.smart.history_periods,
+                percent(best.round_dp(4))
+            ),
+        );
+    }
+}
