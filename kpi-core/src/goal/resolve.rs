@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use super::scorecard::{Scope, scopes_of};
 use super::targets::{allocate, from_market_share, grow};
 use super::{Amount, Baseline, Goal, GoalPeriod, Split, Target};
+use crate::decimal::Rounding;
 use crate::error::{Error, ErrorKind, Result};
 use crate::measure::Measures;
 use crate::metric::MetricBook;
@@ -35,8 +36,9 @@ pub(crate) struct TargetResolver<'a> {
     pub book: &'a MetricBook<'a>,
     pub measures: &'a Measures,
     pub goals: &'a [(&'a Goal, GoalPeriod)],
-    /// Decimal places of cascaded and phased parts (the plan's rounding places).
-    pub places: u32,
+    /// The plan's rounding: cascaded and phased parts have its places, and money targets
+    /// derived by growth or market share are rounded by it (to cents, usually).
+    pub rounding: Rounding,
     /// Adjustments in force on this date (or a goal period's last day, if earlier) apply.
     pub as_of: Option<NaiveDate>,
     cache: RefCell<HashMap<CascadeKey, Vec<(String, Decimal)>>>,
@@ -63,7 +65,7 @@ impl<'a> TargetResolver<'a> {
         book: &'a MetricBook<'a>,
         measures: &'a Measures,
         goals: &'a [(&'a Goal, GoalPeriod)],
-        places: u32,
+        rounding: Rounding,
         as_of: Option<NaiveDate>,
     ) -> TargetResolver<'a> {
         TargetResolver {
@@ -72,7 +74,7 @@ impl<'a> TargetResolver<'a> {
             book,
             measures,
             goals,
-            places,
+            rounding,
             as_of,
             cache: RefCell::new(HashMap::new()),
         }
@@ -125,21 +127,30 @@ impl<'a> TargetResolver<'a> {
         let Some(rule) = &goal.target else {
             return Ok(None);
         };
+        let money = |v: Decimal| {
+            if self.book.unit(goal.metric_id()) == crate::formula::Unit::Money {
+                self.rounding.apply(v)
+            } else {
+                v
+            }
+        };
         Ok(match rule {
             Target::Fixed(value) => Some(*value),
             Target::Growth { growth } => self
                 .baseline(goal, scope, p)
-                .map(|base| grow(base, *growth)),
+                .map(|base| money(grow(base, *growth))),
             Target::Share { share, market } => {
                 let size = match market {
                     Amount::Value(v) => Some(*v),
+                    // The market's size for a period is known once the period is over.
+                    Amount::Metric { .. } if self.as_of.is_some_and(|d| d < p.last_day()) => None,
                     Amount::Metric { metric } => {
                         let everyone = self.everyone(p);
                         let keys: Vec<&str> = everyone.iter().map(String::as_str).collect();
                         self.book.value_in(metric, &keys, self.measures, &p.label())
                     }
                 };
-                size.map(|m| from_market_share(*share, m))
+                size.map(|m| money(from_market_share(*share, m)))
             }
             Target::Cascade {
                 cascade,
@@ -254,7 +265,7 @@ impl<'a> TargetResolver<'a> {
             })
             .collect();
         let shares = self.shares(goal, &siblings, split, weights, history)?;
-        let parts = allocate(total, &shares, self.places)?;
+        let parts = allocate(total, &shares, self.rounding.places)?;
         let parts: Vec<(String, Decimal)> = siblings
             .iter()
             .map(|s| s.id.to_owned())
@@ -359,17 +370,34 @@ impl<'a> TargetResolver<'a> {
                 ),
             ));
         }
-        Ok(allocate(total, &shares, self.places)?
+        Ok(allocate(total, &shares, self.rounding.places)?
             .get(position)
             .copied())
     }
 }
 
 /// The periods besides the evaluated one whose measures target rules read: baselines,
-/// cascade histories, and the sub-periods of phasing histories.
-pub(crate) fn extra_windows(calendar: &Calendar, goals: &[(&Goal, GoalPeriod)]) -> Vec<Period> {
+/// cascade histories, the sub-periods of phasing histories, and the goal periods within
+/// `period` of a recurring market-share target (its market size per goal period).
+pub(crate) fn extra_windows(
+    calendar: &Calendar,
+    goals: &[(&Goal, GoalPeriod)],
+    period: &Period,
+) -> Vec<Period> {
     let mut out = Vec::new();
     for (goal, goal_period) in goals {
+        if let (
+            Some(Target::Share {
+                market: Amount::Metric { .. },
+                ..
+            }),
+            GoalPeriod::Every(grain),
+        ) = (&goal.target, goal_period)
+            && let Ok(parts) = period.children(*grain)
+            && parts.len() > 1
+        {
+            out.extend(parts);
+        }
         if let Some(Baseline::Measured { period, .. }) = &goal.baseline {
             out.extend(calendar.parse_period(period).ok());
         }

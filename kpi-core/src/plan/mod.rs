@@ -310,7 +310,7 @@ impl Plan {
             .window_periods(&MetricBook::new(&metrics)?, period)
             .into_iter()
             .map(|(_, p)| p)
-            .chain(extra_windows(&self.calendar, &goals));
+            .chain(extra_windows(&self.calendar, &goals, period));
         for window in windows {
             let label = window.label();
             if label == measures.period.label || measures.windows.contains_key(&label) {
@@ -404,7 +404,7 @@ impl Plan {
             &book,
             measures,
             &goals,
-            self.rounding.places,
+            self.rounding,
             measures.as_of,
         );
         let (mut scorecards, rollups) = scorecards(

@@ -4,20 +4,27 @@ use std::fmt::Write as _;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::{Report, group_thousands};
+use super::{Report, ScoreRow, ScorecardRow, group_thousands};
 use crate::formula::Unit;
 
 impl Report {
     /// The report as text: one scorecard table per goal (with totals over members or
-    /// teams), then the payout table with its total. Columns stay aligned with Chinese
-    /// names, which take two terminal cells per character.
+    /// teams, status and rank, and pacing while the period runs), the leaderboard of
+    /// weighted scores, then the payout table with its total. Columns stay aligned with
+    /// Chinese names, which take two terminal cells per character.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "Period {} ({} .. {}, end exclusive)\n",
+            "Period {} ({} .. {}, end exclusive)",
             self.period.label, self.period.start, self.period.end
         );
+        match self.as_of {
+            Some(day) => {
+                let _ = writeln!(out, ", as of {day}\n");
+            }
+            None => out.push_str("\n\n"),
+        }
         let mut goals: Vec<&str> = Vec::new();
         for row in &self.scorecards {
             if !goals.contains(&row.goal.as_str()) {
@@ -25,76 +32,147 @@ impl Report {
             }
         }
         for goal in goals {
-            let rows: Vec<_> = self.scorecards.iter().filter(|r| r.goal == goal).collect();
-            let _ = writeln!(out, "Scorecard: {goal} (metric {})", rows[0].metric);
-            let mut table = vec![row_of([
-                "Scope",
-                "Name",
-                "Team",
-                "Actual",
-                "Target",
-                "Attainment",
-            ])];
-            for row in &rows {
-                table.push(row_of([
-                    row.scope.name(),
-                    &row.name,
-                    row.team.as_deref().unwrap_or(""),
-                    &row.actual.map(|v| display(row.unit, v)).unwrap_or_default(),
-                    &row.target.map(|v| display(row.unit, v)).unwrap_or_default(),
-                    &row.attainment.map(as_percent).unwrap_or_default(),
-                ]));
-            }
-            // The roll-up is the metric over everyone (a sum, or an average recomputed
-            // from all facts), against the sum of the targets.
-            if let Some(total) = self.rollups.iter().find(|r| r.goal == goal) {
-                table.push(row_of([
-                    "Total",
-                    "",
-                    "",
-                    &total
-                        .actual
-                        .map(|v| display(total.unit, v))
-                        .unwrap_or_default(),
-                    &total
-                        .target
-                        .map(|v| display(total.unit, v))
-                        .unwrap_or_default(),
-                    &total.attainment.map(as_percent).unwrap_or_default(),
-                ]));
-            }
-            render(&mut out, &table, 3);
-            out.push('\n');
+            let rows: Vec<&ScorecardRow> =
+                self.scorecards.iter().filter(|r| r.goal == goal).collect();
+            let total = self.rollups.iter().find(|r| r.goal == goal);
+            scorecard_table(&mut out, &rows, total);
         }
-        if !self.statements.is_empty() {
-            let _ = writeln!(out, "Payouts");
-            let mut table = vec![row_of([
-                "Member", "Name", "Team", "Basis", "Rate", "Payout",
-            ])];
-            for statement in &self.statements {
-                for line in &statement.lines {
-                    table.push(row_of([
-                        &statement.member,
-                        &statement.name,
-                        &statement.team,
-                        &group_thousands(line.basis),
-                        &super::percent(line.rate),
-                        &group_thousands(line.amount),
-                    ]));
-                }
-            }
-            table.push(row_of([
-                "Total",
-                "",
-                "",
-                "",
-                "",
-                &group_thousands(self.total_payout()),
-            ]));
-            render(&mut out, &table, 3);
-        }
+        self.leaderboard(&mut out);
+        self.payouts(&mut out);
         out
     }
+
+    fn leaderboard(&self, out: &mut String) {
+        let mut members: Vec<&ScoreRow> = self
+            .scores
+            .iter()
+            .filter(|s| s.scope == crate::org::ScopeKind::Member && s.score.is_some())
+            .collect();
+        if members.is_empty() {
+            return;
+        }
+        members.sort_by_key(|s| s.rank.unwrap_or(u32::MAX));
+        let _ = writeln!(
+            out,
+            "Leaderboard (weighted score across each member's goals)"
+        );
+        let mut table = vec![row_of(["Rank", "Member", "Name", "Team", "Goals", "Score"])];
+        for s in members {
+            table.push(row_of([
+                &s.rank.map(|r| r.to_string()).unwrap_or_default(),
+                &s.id,
+                &s.name,
+                s.team.as_deref().unwrap_or(""),
+                &s.goals.to_string(),
+                &s.score.map(as_percent).unwrap_or_default(),
+            ]));
+        }
+        render(out, &table, 4);
+        out.push('\n');
+    }
+
+    fn payouts(&self, out: &mut String) {
+        if self.statements.is_empty() {
+            return;
+        }
+        let _ = writeln!(out, "Payouts");
+        let mut table = vec![row_of([
+            "Member", "Name", "Team", "Basis", "Rate", "Payout",
+        ])];
+        for statement in &self.statements {
+            for line in &statement.lines {
+                table.push(row_of([
+                    &statement.member,
+                    &statement.name,
+                    &statement.team,
+                    &group_thousands(line.basis),
+                    &super::percent(line.rate),
+                    &group_thousands(line.amount),
+                ]));
+            }
+        }
+        table.push(row_of([
+            "Total",
+            "",
+            "",
+            "",
+            "",
+            &group_thousands(self.total_payout()),
+        ]));
+        render(out, &table, 3);
+    }
+}
+
+/// One goal's table. While the period runs, a `Projected` column shows where the run
+/// rate leads (projected attainment and status).
+fn scorecard_table(out: &mut String, rows: &[&ScorecardRow], total: Option<&ScorecardRow>) {
+    let first = rows[0];
+    let _ = write!(out, "Scorecard: {} (metric {}", first.goal, first.metric);
+    if first.direction == crate::goal::Direction::Lower {
+        out.push_str(", lower is better");
+    }
+    out.push_str(")\n");
+    let paced = rows.iter().any(|r| r.pacing.is_some());
+    let mut header = vec![
+        "Scope",
+        "Name",
+        "Team",
+        "Actual",
+        "Target",
+        "Attainment",
+        "Status",
+        "Rank",
+    ];
+    if paced {
+        header.push("Projected");
+    }
+    let mut table = vec![header.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>()];
+    let cells = |label: [&str; 3], row: &ScorecardRow, rank: bool| {
+        let mut cells = vec![
+            label[0].to_owned(),
+            label[1].to_owned(),
+            label[2].to_owned(),
+            row.actual.map(|v| display(row.unit, v)).unwrap_or_default(),
+            row.target.map(|v| display(row.unit, v)).unwrap_or_default(),
+            row.attainment.map(as_percent).unwrap_or_default(),
+            row.status
+                .map(|s| s.name().replace('_', " "))
+                .unwrap_or_default(),
+            if rank {
+                row.rank.map(|r| r.to_string()).unwrap_or_default()
+            } else {
+                String::new()
+            },
+        ];
+        if paced {
+            cells.push(
+                row.pacing
+                    .as_ref()
+                    .and_then(|p| p.projected_attainment.zip(p.projected_status))
+                    .map(|(a, s)| format!("{} {}", as_percent(a), s.name().replace('_', " ")))
+                    .unwrap_or_default(),
+            );
+        }
+        cells
+    };
+    for row in rows {
+        table.push(cells(
+            [
+                row.scope.name(),
+                &row.name,
+                row.team.as_deref().unwrap_or(""),
+            ],
+            row,
+            true,
+        ));
+    }
+    // The roll-up is the metric over everyone (a sum, or an average recomputed from all
+    // facts), against the sum of the targets.
+    if let Some(total) = total {
+        table.push(cells(["Total", "", ""], total, false));
+    }
+    render(out, &table, 3);
+    out.push('\n');
 }
 
 fn row_of<const N: usize>(cells: [&str; N]) -> Vec<String> {
