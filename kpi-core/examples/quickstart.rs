@@ -81,7 +81,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
     let so_far = plan
         .evaluate_as_of(&facts, &year, last)
         .map_err(|e| e.to_string())?;
-    out.push_str("\n");
+    out.push('\n');
     out.push_str(&so_far.to_text());
     out.push_str(&review_text(&plan, &facts, last)?);
     out.push_str(&findings_text(&plan, &facts, &locale));

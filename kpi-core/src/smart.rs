@@ -183,8 +183,12 @@ impl Plan {
             if let Some(metric) = goal.metric.as_deref()
                 && !metrics.contains_key(metric)
             {
-                let hint = suggest(metric, metrics.keys().map(String::as_str))
+                let near = suggest(metric, metrics.keys().map(String::as_str));
+                let hint = near
                     .map(|near| format!("; did you mean `{near}`?"))
+                    .unwrap_or_default();
+                let hint_zh = near
+                    .map(|near| format!("；是否指 `{near}`？"))
                     .unwrap_or_default();
                 findings.push(
                     Criterion::M,
@@ -193,7 +197,7 @@ impl Plan {
                     i,
                     "metric",
                     format!("the metric `{metric}` is not defined{hint}"),
-                    format!("指标 `{metric}` 未定义{hint}"),
+                    format!("指标 `{metric}` 未定义{hint_zh}"),
                 );
             }
             achievable_target(&mut findings, i, book.as_ref());
@@ -206,11 +210,18 @@ impl Plan {
             (_, Err(e)) if findings.out.iter().all(|f| f.severity != Severity::Error) => {
                 // A problem no SMART check names: report it rather than hide it.
                 let path = e.location().path.clone().unwrap_or_default();
+                let goal = path
+                    .strip_prefix("goals[")
+                    .and_then(|rest| rest.split(']').next())
+                    .and_then(|i| i.parse::<usize>().ok())
+                    .and_then(|i| self.goals.get(i))
+                    .map(|g| g.id.clone())
+                    .unwrap_or_default();
                 findings.out.push(Finding {
                     criterion: Criterion::S,
                     severity: Severity::Error,
                     code: "smart.plan_invalid".to_owned(),
-                    goal: String::new(),
+                    goal,
                     path,
                     message: format!("the plan does not check: {}", e.message()),
                     message_zh: format!("计划检查未通过：{}", e.message()),
@@ -295,11 +306,21 @@ fn specific(findings: &mut Findings<'_>, i: usize, unit: Option<Unit>, known_met
                 unit_name(unit)
             ),
             format!(
-                "目标单位是 {}，但指标单位是 {}",
-                unit_name(declared),
-                unit_name(unit)
+                "目标单位是{}，但指标单位是{}",
+                unit_name_zh(declared),
+                unit_name_zh(unit)
             ),
         );
+    }
+}
+
+fn unit_name_zh(unit: Unit) -> &'static str {
+    match unit {
+        Unit::Number => "数值",
+        Unit::Money => "金额",
+        Unit::Percent => "百分比",
+        Unit::Count => "数量",
+        Unit::Days => "天数",
     }
 }
 
@@ -428,11 +449,11 @@ fn relevant(findings: &mut Findings<'_>, i: usize, unit_of: &dyn Fn(&str) -> Opt
                 unit_name(parent_unit)
             ),
             format!(
-                "目标以 {} 衡量 {}，但上级目标 `{}` 以 {} 衡量 {}",
-                unit_name(child_unit),
+                "目标以{}衡量 {}，但上级目标 `{}` 以{}衡量 {}",
+                unit_name_zh(child_unit),
                 goal.metric_id(),
                 parent.id,
-                unit_name(parent_unit),
+                unit_name_zh(parent_unit),
                 parent.metric_id()
             ),
         );
@@ -529,6 +550,9 @@ fn capacity(findings: &mut Findings<'_>, book: Option<&MetricBook<'_>>) {
                 .iter()
                 .filter_map(|m| fixed_target(member_goal, m))
                 .collect();
+            if member_targets.len() != members.len() {
+                continue; // targets set by rules: nothing fixed to compare
+            }
             let check = targets::capacity(team_target, &member_targets);
             if !check.covered {
                 findings.push(

@@ -1,7 +1,8 @@
 //! Runs the shared vectors in testdata/vectors, which pytest and node --test run too.
 //!
 //! A vector file holds a plan (`plan_toml` text or a `plan` document), `facts`, and
-//! `cases`: each a `period` with either the `expected` report or the expected `error`.
+//! `cases`: each a `period` (and an optional `as_of` day) with either the `expected`
+//! report or the expected `error`; or a `review` day with the `expected` review.
 
 use kpi_core::{Error, FactTable, Plan};
 use serde_json::{Value, json};
@@ -26,12 +27,24 @@ fn run(file: &Value, case: &Value) -> Result<Value, Error> {
         .cloned()
         .unwrap_or(json!([]));
     let facts = FactTable::from_json_value(facts)?;
+    let day = |key: &str| {
+        case.get(key)
+            .and_then(Value::as_str)
+            .map(|d| d.parse::<chrono::NaiveDate>().expect("a YYYY-MM-DD date"))
+    };
+    if let Some(review_day) = day("review") {
+        let review = plan.review(&facts, review_day)?;
+        return Ok(serde_json::to_value(review).expect("serialisable"));
+    }
     let period = plan.parse_period(
         case.get("period")
             .and_then(Value::as_str)
             .unwrap_or("2026-01"),
     )?;
-    let report = plan.evaluate(&facts, &period)?;
+    let report = match day("as_of") {
+        Some(as_of) => plan.evaluate_as_of(&facts, &period, as_of)?,
+        None => plan.evaluate(&facts, &period)?,
+    };
     Ok(serde_json::to_value(report).expect("serialisable"))
 }
 

@@ -439,9 +439,26 @@ impl Goal {
         self.scope.unwrap_or(ScopeKind::Company)
     }
 
-    /// The version in force on `date`, if any adjustment has started by then.
-    pub fn version_on(&self, date: NaiveDate) -> Option<&GoalVersion> {
-        self.versions.iter().rev().find(|v| v.from <= date)
+    /// The target in force for scope `id` on `date`, given the target `original` of the
+    /// goal's rule, and the index of the adjustment that set it. Adjustments build on
+    /// each other: a version that sets only some scopes' targets keeps the rest as the
+    /// versions before it left them.
+    pub fn target_on(
+        &self,
+        id: &str,
+        date: NaiveDate,
+        original: Decimal,
+    ) -> (Decimal, Option<usize>) {
+        let mut in_force = (original, None);
+        for (i, version) in self.versions.iter().enumerate() {
+            if version.from > date {
+                break;
+            }
+            if let Some(t) = version.targets.get(id).copied().or(version.target) {
+                in_force = (t, Some(i));
+            }
+        }
+        in_force
     }
 
     /// Adds an adjustment from `from` with its reason. History is never rewritten: the

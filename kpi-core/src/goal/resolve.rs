@@ -26,6 +26,8 @@ pub(crate) struct Resolved {
     pub target: Decimal,
     /// The target the goal's rule gives, before adjustments.
     pub original: Decimal,
+    /// The index of the adjustment that set `target`, if one did.
+    pub version: Option<usize>,
 }
 
 /// Resolves targets for one evaluation, caching cascades (a cascade computes all siblings
@@ -98,11 +100,12 @@ impl<'a> TargetResolver<'a> {
         let in_force_on = self
             .as_of
             .map_or(p.last_day(), |as_of| as_of.min(p.last_day()));
-        let target = goal
-            .version_on(in_force_on)
-            .and_then(|v| v.targets.get(scope.id).copied().or(v.target))
-            .unwrap_or(original);
-        Ok(Some(Resolved { target, original }))
+        let (target, version) = goal.target_on(scope.id, in_force_on, original);
+        Ok(Some(Resolved {
+            target,
+            original,
+            version,
+        }))
     }
 
     /// The target the goal's rule gives (no adjustments), for `scope` in `p`.

@@ -185,9 +185,15 @@ fn rollup(
         keys: &keys,
         team: None,
     };
+    let version = scoped
+        .iter()
+        .filter_map(|r| r.adjustment.as_ref())
+        .next_back()
+        .and_then(|reason| goal.versions.iter().rposition(|v| &v.reason == reason));
     let resolved = target.map(|t| Resolved {
         target: t,
         original: original.unwrap_or(t),
+        version,
     });
     row(
         input,
@@ -229,6 +235,7 @@ fn over_parts(
             Some(t) if additive => Resolved {
                 target: t.target + r.target,
                 original: t.original + r.original,
+                version: r.version.or(t.version),
             },
             _ => r,
         });
@@ -249,12 +256,10 @@ fn row(
     let target = resolved.map(|r| r.target);
     let attainment = scoring.attainment(actual, target);
     let adjusted = resolved.filter(|r| r.target != r.original);
-    let adjustment = adjusted.and_then(|_| {
-        let day = input
-            .as_of
-            .map_or(input.period.last_day(), |d| d.min(input.period.last_day()));
-        goal.version_on(day).map(|v| v.reason.clone())
-    });
+    let adjustment = adjusted
+        .and_then(|r| r.version)
+        .and_then(|i| goal.versions.get(i))
+        .map(|v| v.reason.clone());
     let baseline = input.resolver.baseline(goal, s, input.period);
     ScorecardRow {
         goal: goal.id.clone(),
@@ -296,12 +301,20 @@ fn pacing(
         .calendar
         .elapsed_fraction(period, as_of, input.day_basis)?;
     let through = as_of.succ_opt()?;
+    let days = |from, to| Decimal::from(input.calendar.count_days(from, to, input.day_basis));
     let remaining_days = input
         .calendar
         .count_days(through, period.end(), input.day_basis);
     // A sum or a count runs at a rate; a ratio or an average is already its own forecast.
+    // `actual × total days / elapsed days` divides once, so 300 over 15 of 31 days is
+    // exactly 620.
     let projected = if additive {
-        actual.and_then(|a| ratio(a, elapsed))
+        actual.and_then(|a| {
+            ratio(
+                a * days(period.start(), period.end()),
+                days(period.start(), through),
+            )
+        })
     } else {
         actual
     };

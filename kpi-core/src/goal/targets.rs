@@ -30,7 +30,8 @@ pub fn from_market_share(share: Decimal, market_size: Decimal) -> Decimal {
 /// Splits `total` in proportion to `weights`, to `places` decimals, so that the parts sum
 /// to `total` exactly (the largest-remainder method: every part is rounded down, then the
 /// units left over go one each to the parts with the largest fractions, the earlier part
-/// first on a tie). `places` is raised to the scale of `total` if that is finer.
+/// first on a tie). Parts have exactly `places` decimals; `places` is raised to the
+/// scale of `total` if that is finer.
 ///
 /// Errors (`plan.invalid`) when a weight is negative or the weights sum to zero.
 pub fn allocate(total: Decimal, weights: &[Decimal], places: u32) -> Result<Vec<Decimal>> {
@@ -76,8 +77,10 @@ pub fn allocate(total: Decimal, weights: &[Decimal], places: u32) -> Result<Vec<
     Ok(parts
         .into_iter()
         .map(|p| {
-            let p = if negative { -p } else { p };
-            p.round_dp(places)
+            // Exactly `places` decimals, like payouts: 100.00, not 100.
+            let mut p = if negative { -p } else { p };
+            p.rescale(places);
+            p
         })
         .collect())
 }

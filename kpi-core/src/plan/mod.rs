@@ -209,6 +209,24 @@ impl Plan {
         self.check_incentives()
     }
 
+    /// Adjusts goal `goal_id` from `version.from` on (see [`Goal::adjust`]): the earlier
+    /// targets stay in the plan's history, and reports show both.
+    pub fn adjust_goal(&mut self, goal_id: &str, version: crate::goal::GoalVersion) -> Result<()> {
+        let Some((i, goal)) = self
+            .goals
+            .iter_mut()
+            .enumerate()
+            .find(|(_, g)| g.id == goal_id)
+        else {
+            return Err(Error::new(
+                ErrorKind::PlanInvalid,
+                format!("the plan has no goal `{goal_id}`"),
+            ));
+        };
+        goal.adjust(version)
+            .map_err(|e| e.at_path(format!("goals[{i}].versions")))
+    }
+
     /// The plan's metrics with those of the included catalogue KPIs (the plan's own
     /// definitions win). An unknown catalogue id is an error at `catalogue[i]`.
     pub fn metric_defs(&self) -> Result<BTreeMap<String, MetricDef>> {

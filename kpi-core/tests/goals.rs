@@ -1,0 +1,129 @@
+//! Properties of target setting and scoring that must hold for all inputs.
+
+use kpi_core::goal::targets::allocate;
+use kpi_core::{FactTable, Plan};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+fn cents(n: i64) -> Decimal {
+    Decimal::new(n, 2)
+}
+
+proptest! {
+    /// Cascaded children always sum exactly to the parent, whatever the weights and the
+    /// places, and no child gets less than its exact share rounded down.
+    #[test]
+    fn cascaded_children_sum_exactly_to_the_parent(
+        total in -10_000_000_000i64..10_000_000_000,
+        weights in prop::collection::vec(0u32..1000, 1..40),
+        places in 0u32..4,
+    ) {
+        prop_assume!(weights.iter().any(|w| *w > 0));
+        let total = cents(total);
+        let weights: Vec<Decimal> = weights.into_iter().map(Decimal::from).collect();
+        let parts = allocate(total, &weights, places).unwrap();
+        prop_assert_eq!(parts.len(), weights.len());
+        prop_assert_eq!(parts.iter().copied().sum::<Decimal>(), total);
+        let sum: Decimal = weights.iter().copied().sum();
+        let unit = Decimal::new(1, places.max(total.normalize().scale()));
+        for (part, weight) in parts.iter().zip(&weights) {
+            let exact = total * *weight / sum;
+            prop_assert!((*part - exact).abs() < unit, "{} vs exact {}", part, exact);
+        }
+    }
+
+    /// For a lower-is-better goal, attainment is at least 1 exactly when the actual is at
+    /// or under the target.
+    #[test]
+    fn lower_is_better_attainment_reaches_one_exactly_on_or_under_target(
+        actual in 0i64..100_000,
+        target in 1i64..100_000,
+    ) {
+        let plan = Plan::from_toml(&format!(r#"
+version = 1
+[org]
+teams = [{{ id = "t", name = "T" }}]
+members = [{{ id = "a", name = "A", team = "t" }}]
+[metrics.cycle]
+aggregate = "sum"
+field = "amount"
+unit = "days"
+direction = "lower"
+[[goals]]
+id = "g"
+metric = "cycle"
+scope = "member"
+period = "2026-03"
+target = "{}"
+"#, cents(target))).unwrap();
+        let facts = FactTable::from_json(&format!(
+            r#"[{{"id": "x", "kind": "deal", "owner": "a", "amount": "{}", "date": "2026-03-05"}}]"#,
+            cents(actual)
+        )).unwrap();
+        let report = plan.evaluate(&facts, &plan.parse_period("2026-03").unwrap()).unwrap();
+        let attainment = report.scorecards[0].attainment.unwrap();
+        prop_assert_eq!(attainment >= Decimal::ONE, actual <= target);
+    }
+}
+
+#[test]
+fn adjustments_are_added_never_rewritten() {
+    let mut plan = Plan::from_toml(
+        r#"
+version = 1
+[org]
+teams = [{ id = "t", name = "T" }]
+members = [{ id = "a", name = "A", team = "t" }]
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+[[goals]]
+id = "g"
+metric = "revenue"
+scope = "member"
+period = "month"
+target = "1000"
+"#,
+    )
+    .unwrap();
+    let version = |from: &str, target: &str, reason: &str| kpi_core::GoalVersion {
+        from: from.parse().unwrap(),
+        target: Some(target.parse().unwrap()),
+        targets: Default::default(),
+        reason: reason.to_owned(),
+    };
+    plan.adjust_goal("g", version("2026-03-01", "800", "market slowdown"))
+        .unwrap();
+    // An earlier (or same-day) version would rewrite history: refused.
+    let err = plan
+        .adjust_goal("g", version("2026-02-01", "900", "backdated"))
+        .unwrap_err();
+    assert_eq!(err.code(), "plan.invalid");
+    assert_eq!(err.location().path.as_deref(), Some("goals[0].versions"));
+    assert!(
+        plan.adjust_goal("g", version("2026-04-01", "700", " "))
+            .is_err()
+    );
+    assert!(
+        plan.adjust_goal("nope", version("2026-04-01", "700", "x"))
+            .is_err()
+    );
+    plan.check().unwrap();
+    let facts = FactTable::from_json(
+        r#"[{"id": "x", "kind": "order", "owner": "a", "amount": "400", "date": "2026-03-05"}]"#,
+    )
+    .unwrap();
+    let row = |label: &str| {
+        plan.evaluate(&facts, &plan.parse_period(label).unwrap())
+            .unwrap()
+            .scorecards[0]
+            .clone()
+    };
+    let february = row("2026-02");
+    assert_eq!(february.target, Some(Decimal::from(1000)));
+    assert_eq!(february.original_target, None);
+    let march = row("2026-03");
+    assert_eq!(march.target, Some(Decimal::from(800)));
+    assert_eq!(march.original_target, Some(Decimal::from(1000)));
+    assert_eq!(march.adjustment.as_deref(), Some("market slowdown"));
+}
