@@ -89,7 +89,7 @@ target = "1000"
     let version = |from: &str, target: &str, reason: &str| kpi_core::GoalVersion {
         from: from.parse().unwrap(),
         target: Some(target.parse().unwrap()),
-        targets: Default::default(),
+        targets: std::collections::BTreeMap::default(),
         reason: reason.to_owned(),
     };
     plan.adjust_goal("g", version("2026-03-01", "800", "market slowdown"))
