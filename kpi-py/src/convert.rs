@@ -154,3 +154,97 @@ fn type_name(value: &Bound<'_, PyAny>) -> String {
         .name()
         .map_or_else(|_| "?".to_owned(), |n| n.to_string())
 }
+
+/// Fields of the core's documents that hold decimals: Python gets `decimal.Decimal`.
+const DECIMAL_FIELDS: [&str; 21] = [
+    "actual",
+    "target",
+    "attainment",
+    "gap",
+    "weight",
+    "original_target",
+    "baseline",
+    "elapsed",
+    "projected",
+    "projected_attainment",
+    "remaining",
+    "required_per_day",
+    "score",
+    "basis",
+    "rate",
+    "amount",
+    "total",
+    "assigned",
+    "over_assignment",
+    "sum",
+    "share",
+];
+
+/// Fields that hold dates: Python gets `datetime.date`.
+const DATE_FIELDS: [&str; 4] = ["start", "end", "as_of", "from"];
+
+/// A core document (serialised to JSON) as Python dicts and lists, with decimals as
+/// `decimal.Decimal` and dates as `datetime.date` (by field name, in one place for
+/// every document).
+pub fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    to_python_field(py, value, None)
+}
+
+fn to_python_field<'py>(
+    py: Python<'py>,
+    value: &Value,
+    field: Option<&str>,
+) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => i.into_pyobject(py)?.into_any(),
+            None => n.to_string().into_pyobject(py)?.into_any(),
+        },
+        // Flattened table columns (`pacing_projected`, `period_start`) type like their field.
+        Value::String(s) => match field.map(|f| {
+            f.strip_prefix("pacing_")
+                .or_else(|| f.strip_prefix("period_"))
+                .unwrap_or(f)
+        }) {
+            Some(f) if DECIMAL_FIELDS.contains(&f) => match s.parse::<rust_decimal::Decimal>() {
+                Ok(d) => d.into_pyobject(py)?.into_any(),
+                Err(_) => s.into_pyobject(py)?.into_any(),
+            },
+            Some(f) if DATE_FIELDS.contains(&f) => {
+                match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                    Ok(d) => d.into_pyobject(py)?.into_any(),
+                    Err(_) => s.into_pyobject(py)?.into_any(),
+                }
+            }
+            _ => s.into_pyobject(py)?.into_any(),
+        },
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                // A list of decimals (cascade parts, partial values) keeps its field's type.
+                list.append(to_python_field(py, item, field)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (key, item) in map {
+                dict.set_item(key, to_python_field(py, item, Some(key))?)?;
+            }
+            dict.into_any()
+        }
+    })
+}
+
+/// A serialisable core value as Python (see [`to_python`]).
+pub fn serde_to_python<'py, T: serde::Serialize>(
+    py: Python<'py>,
+    value: &T,
+) -> PyResult<Bound<'py, PyAny>> {
+    to_python(
+        py,
+        &serde_json::to_value(value).expect("core documents serialise"),
+    )
+}

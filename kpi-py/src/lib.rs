@@ -3,6 +3,8 @@
 
 mod convert;
 mod formula;
+mod frames;
+mod goals;
 mod period;
 
 use kpi_core as core;
@@ -10,7 +12,7 @@ use period::{Calendar, Period};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use convert::{to_json, to_py_err};
+use convert::{serde_to_python, to_json, to_py_err, to_python};
 
 /// A sales plan: calendar, org, metrics, goals and incentives.
 #[pyclass(frozen, module = "kpi_core")]
@@ -34,6 +36,77 @@ impl Plan {
         core::Plan::from_json(text)
             .map(|inner| Plan { inner })
             .map_err(to_py_err)
+    }
+
+    /// Parses a TOML plan without checking it: a draft for `validate`.
+    #[staticmethod]
+    fn draft_from_toml(text: &str) -> PyResult<Self> {
+        core::Plan::draft_from_toml(text)
+            .map(|inner| Plan { inner })
+            .map_err(to_py_err)
+    }
+
+    /// Parses a JSON plan without checking it: a draft for `validate`.
+    #[staticmethod]
+    fn draft_from_json(text: &str) -> PyResult<Self> {
+        core::Plan::draft_from_json(text)
+            .map(|inner| Plan { inner })
+            .map_err(to_py_err)
+    }
+
+    /// Checks every goal against the SMART criteria; `history` (past facts) enables the
+    /// data checks; `as_of` (a date) defaults to the plan's date.
+    #[pyo3(signature = (history = None, as_of = None))]
+    fn validate(
+        &self,
+        history: Option<&FactTable>,
+        as_of: Option<chrono::NaiveDate>,
+    ) -> Vec<goals::Finding> {
+        self.inner
+            .validate(history.map(|h| &h.inner), as_of)
+            .into_iter()
+            .map(|inner| goals::Finding { inner })
+            .collect()
+    }
+
+    /// A copy of the plan with goal `goal` adjusted from `from_` on, for `reason`: a new
+    /// `target` for everyone and/or new `targets` by scope id. History is kept.
+    #[pyo3(signature = (goal, from_, reason, *, target = None, targets = None))]
+    fn adjust_goal(
+        &self,
+        goal: &str,
+        from_: chrono::NaiveDate,
+        reason: String,
+        target: Option<&Bound<'_, PyAny>>,
+        targets: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Plan> {
+        let decimal = |v: &Bound<'_, PyAny>| -> PyResult<rust_decimal::Decimal> {
+            let text = to_json(v, false)?;
+            let text = text
+                .as_str()
+                .map_or_else(|| text.to_string(), str::to_owned);
+            text.parse().map_err(|_| {
+                to_py_err(core::Error::new(
+                    core::ErrorKind::DataUnsupportedValue,
+                    format!("{text} is not a decimal"),
+                ))
+            })
+        };
+        let mut by_scope = std::collections::BTreeMap::new();
+        if let Some(targets) = targets {
+            for (id, value) in targets.cast::<PyDict>()?.iter() {
+                by_scope.insert(id.extract::<String>()?, decimal(&value)?);
+            }
+        }
+        let version = core::GoalVersion {
+            from: from_,
+            target: target.map(decimal).transpose()?,
+            targets: by_scope,
+            reason,
+        };
+        let mut inner = self.inner.clone();
+        inner.adjust_goal(goal, version).map_err(to_py_err)?;
+        Ok(Plan { inner })
     }
 
     /// Checks a plan given as a dict (the JSON document's shape).
@@ -127,6 +200,55 @@ impl Plan {
             inner: report,
             calendar: self.inner.calendar.clone(),
         })
+    }
+
+    /// Measures `period` as it stood on `as_of` (later facts left out).
+    fn measure_as_of(
+        &self,
+        py: Python<'_>,
+        facts: &FactTable,
+        period: &Bound<'_, PyAny>,
+        as_of: chrono::NaiveDate,
+    ) -> PyResult<Measures> {
+        let period = self.period(period)?;
+        let measures = py
+            .detach(|| self.inner.measure_as_of(&facts.inner, &period, as_of))
+            .map_err(to_py_err)?;
+        Ok(Measures {
+            inner: measures,
+            calendar: Some(self.inner.calendar.clone()),
+        })
+    }
+
+    /// Evaluates `period` as it stood on `as_of`, with pacing while it runs.
+    fn evaluate_as_of(
+        &self,
+        py: Python<'_>,
+        facts: &FactTable,
+        period: &Bound<'_, PyAny>,
+        as_of: chrono::NaiveDate,
+    ) -> PyResult<Report> {
+        let period = self.period(period)?;
+        let report = py
+            .detach(|| self.inner.evaluate_as_of(&facts.inner, &period, as_of))
+            .map_err(to_py_err)?;
+        Ok(Report {
+            inner: report,
+            calendar: self.inner.calendar.clone(),
+        })
+    }
+
+    /// The review on `as_of`: the goals at risk or off track in the periods then running.
+    fn review(
+        &self,
+        py: Python<'_>,
+        facts: &FactTable,
+        as_of: chrono::NaiveDate,
+    ) -> PyResult<goals::Review> {
+        let review = py
+            .detach(|| self.inner.review(&facts.inner, as_of))
+            .map_err(to_py_err)?;
+        Ok(goals::Review { inner: review })
     }
 
     fn __repr__(&self) -> String {
@@ -359,20 +481,57 @@ impl ScorecardRow {
     fn attainment(&self) -> Option<rust_decimal::Decimal> {
         self.inner.attainment
     }
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let r = &self.inner;
-        let d = PyDict::new(py);
-        d.set_item("goal", &r.goal)?;
-        d.set_item("metric", &r.metric)?;
-        d.set_item("unit", self.unit())?;
-        d.set_item("scope", r.scope.name())?;
-        d.set_item("id", &r.id)?;
-        d.set_item("name", &r.name)?;
-        d.set_item("team", &r.team)?;
-        d.set_item("actual", r.actual)?;
-        d.set_item("target", r.target)?;
-        d.set_item("attainment", r.attainment)?;
-        Ok(d)
+    /// `higher` or `lower` is better.
+    #[getter]
+    fn direction(&self) -> &'static str {
+        match self.inner.direction {
+            core::Direction::Higher => "higher",
+            core::Direction::Lower => "lower",
+        }
+    }
+    /// How far short of the target (negative when ahead).
+    #[getter]
+    fn gap(&self) -> Option<rust_decimal::Decimal> {
+        self.inner.gap
+    }
+    /// `achieved`, `on_track`, `at_risk`, `off_track`, or `None` without an attainment.
+    #[getter]
+    fn status(&self) -> Option<&'static str> {
+        self.inner.status.map(core::Status::name)
+    }
+    /// The rank among the goal's scopes (ties share a rank).
+    #[getter]
+    fn rank(&self) -> Option<u32> {
+        self.inner.rank
+    }
+    /// The goal's weight in the weighted score.
+    #[getter]
+    fn weight(&self) -> rust_decimal::Decimal {
+        self.inner.weight
+    }
+    /// The target before an adjustment replaced it.
+    #[getter]
+    fn original_target(&self) -> Option<rust_decimal::Decimal> {
+        self.inner.original_target
+    }
+    /// Why the target was adjusted.
+    #[getter]
+    fn adjustment(&self) -> Option<&str> {
+        self.inner.adjustment.as_deref()
+    }
+    /// The goal's baseline for the scope.
+    #[getter]
+    fn baseline(&self) -> Option<rust_decimal::Decimal> {
+        self.inner.baseline
+    }
+    /// Pacing while the period runs (a dict), else `None`.
+    #[getter]
+    fn pacing<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_python(py, &self.inner.pacing)
+    }
+    /// The row as a dict, with `Decimal` and `date` values.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_python(py, &self.inner)
     }
     fn __repr__(&self) -> String {
         format!(
@@ -424,17 +583,9 @@ impl PayoutLine {
     fn explanation(&self) -> &str {
         &self.inner.explanation
     }
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let l = &self.inner;
-        let d = PyDict::new(py);
-        d.set_item("incentive", &l.incentive)?;
-        d.set_item("component", l.component)?;
-        d.set_item("metric", &l.metric)?;
-        d.set_item("basis", l.basis)?;
-        d.set_item("rate", l.rate)?;
-        d.set_item("amount", l.amount)?;
-        d.set_item("explanation", &l.explanation)?;
-        Ok(d)
+    /// The line as a dict, with `Decimal` values.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_python(py, &self.inner)
     }
     fn __repr__(&self) -> String {
         format!("PayoutLine('{}')", self.inner.explanation)
@@ -473,18 +624,9 @@ impl Statement {
     fn total(&self) -> rust_decimal::Decimal {
         self.inner.total
     }
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("member", &self.inner.member)?;
-        d.set_item("name", &self.inner.name)?;
-        d.set_item("team", &self.inner.team)?;
-        let lines = PyList::empty(py);
-        for line in self.lines() {
-            lines.append(line.to_dict(py)?)?;
-        }
-        d.set_item("lines", lines)?;
-        d.set_item("total", self.inner.total)?;
-        Ok(d)
+    /// The statement as a dict, with `Decimal` values.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_python(py, &self.inner)
     }
     fn __repr__(&self) -> String {
         format!(
@@ -542,26 +684,39 @@ impl Report {
     fn total_payout(&self) -> rust_decimal::Decimal {
         self.inner.total_payout()
     }
+    /// The day the actuals run to, when evaluated before the period's end.
+    #[getter]
+    fn as_of(&self) -> Option<chrono::NaiveDate> {
+        self.inner.as_of
+    }
+    /// The leaderboard: each member's and team's weighted score and rank (dicts).
+    #[getter]
+    fn scores<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_python(py, &self.inner.scores)
+    }
     /// The whole report as dicts and lists, with `Decimal` and `date` values.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item("period", period_dict(py, &self.inner.period)?)?;
-        let rows = PyList::empty(py);
-        for row in self.scorecards() {
-            rows.append(row.to_dict(py)?)?;
-        }
-        d.set_item("scorecards", rows)?;
-        let rollups = PyList::empty(py);
-        for row in self.rollups() {
-            rollups.append(row.to_dict(py)?)?;
-        }
-        d.set_item("rollups", rollups)?;
-        let statements = PyList::empty(py);
-        for statement in self.statements() {
-            statements.append(statement.to_dict(py)?)?;
-        }
-        d.set_item("statements", statements)?;
-        Ok(d)
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_python(py, &self.inner)
+    }
+    /// One of the report's tables as flat rows (dicts): `scorecards`, `rollups`,
+    /// `scores` or `statements` (one row per payout line). Pacing becomes `pacing_*`
+    /// columns.
+    #[pyo3(signature = (table = "scorecards"))]
+    fn rows<'py>(&self, py: Python<'py>, table: &str) -> PyResult<Bound<'py, PyAny>> {
+        let rows = frames::table_rows(&self.inner, table).map_err(to_py_err)?;
+        to_python(py, &serde_json::Value::Array(rows))
+    }
+    /// A report table as a pandas `DataFrame` (decimals as `Decimal`, dates as `date`).
+    #[pyo3(signature = (table = "scorecards"))]
+    fn to_pandas<'py>(&self, py: Python<'py>, table: &str) -> PyResult<Bound<'py, PyAny>> {
+        let rows = self.rows(py, table)?;
+        frames::frame(py, "pandas", rows)
+    }
+    /// A report table as a Polars `DataFrame`.
+    #[pyo3(signature = (table = "scorecards"))]
+    fn to_polars<'py>(&self, py: Python<'py>, table: &str) -> PyResult<Bound<'py, PyAny>> {
+        let rows = self.rows(py, table)?;
+        frames::frame(py, "polars", rows)
     }
     /// The report as JSON text, byte-identical to Rust's and JavaScript's.
     fn to_json(&self) -> String {
@@ -626,5 +781,6 @@ fn _kpi_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ScorecardRow>()?;
     m.add_class::<Statement>()?;
     m.add_class::<PayoutLine>()?;
+    goals::register(m)?;
     Ok(())
 }

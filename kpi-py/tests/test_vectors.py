@@ -19,17 +19,26 @@ CASES = [
     for i, case in enumerate(doc["cases"])
 ]
 
-DECIMAL_FIELDS = {"actual", "target", "attainment", "basis", "rate", "amount", "total"}
-DATE_FIELDS = {"start", "end"}
+DECIMAL_FIELDS = {
+    "actual", "target", "attainment", "gap", "weight", "original_target", "baseline", "elapsed",
+    "projected", "projected_attainment", "remaining", "required_per_day", "score", "basis",
+    "rate", "amount", "total",
+}
+DATE_FIELDS = {"start", "end", "as_of"}
 
 
-def run(doc: dict, case: dict) -> kpi_core.Report:
+def run(doc: dict, case: dict) -> "kpi_core.Report | kpi_core.Review":
     plan_toml = case.get("plan_toml", doc.get("plan_toml"))
     if plan_toml is not None:
         plan = kpi_core.Plan.from_toml(plan_toml)
     else:
         plan = kpi_core.Plan.from_dict(case.get("plan", doc.get("plan")), allow_float=True)
     facts = kpi_core.FactTable.from_records(case.get("facts", doc.get("facts", [])), allow_float=True)
+    if "review" in case:
+        return plan.review(facts, datetime.date.fromisoformat(case["review"]))
+    if "as_of" in case:
+        as_of = datetime.date.fromisoformat(case["as_of"])
+        return plan.evaluate_as_of(facts, case.get("period", "2026-01"), as_of)
     return plan.evaluate(facts, case.get("period", "2026-01"))
 
 

@@ -10,28 +10,33 @@ JavaScript package. Amounts are ``decimal.Decimal``, dates are ``datetime.date``
 
 from kpi_core._kpi_core import (
     ERROR_CODES,
+    FINDING_CODES,
     PLAN_VERSION,
     Calendar,
     FactTable,
+    Finding,
     Measures,
     PayoutLine,
     Period,
     Plan,
     Report,
+    Review,
     ScorecardRow,
     Statement,
     __version__,
     catalogue,
 )
-from kpi_core import formula
+from kpi_core import formula, targets
 from kpi_core.errors import DataError, FormulaError, KpiError, PeriodError, PlanError
 
 __all__ = [
     "ERROR_CODES",
+    "FINDING_CODES",
     "PLAN_VERSION",
     "Calendar",
     "DataError",
     "FactTable",
+    "Finding",
     "FormulaError",
     "KpiError",
     "Measures",
@@ -41,9 +46,11 @@ __all__ = [
     "Plan",
     "PlanError",
     "Report",
+    "Review",
     "ScorecardRow",
     "Statement",
     "__version__",
     "catalogue",
     "formula",
+    "targets",
 ]

@@ -1,0 +1,208 @@
+//! SMART findings, the review, and the target-setting functions (`kpi_core.targets`).
+
+use kpi_core as core;
+use pyo3::prelude::*;
+
+use crate::convert::{serde_to_python, to_json, to_py_err};
+
+/// One SMART finding.
+#[pyclass(frozen, module = "kpi_core")]
+pub(crate) struct Finding {
+    pub(crate) inner: core::Finding,
+}
+
+#[pymethods]
+impl Finding {
+    /// `S`, `M`, `A`, `R` or `T`.
+    #[getter]
+    fn criterion(&self) -> String {
+        format!("{:?}", self.inner.criterion)
+    }
+    /// `error`, `warning` or `info`.
+    #[getter]
+    fn severity(&self) -> String {
+        format!("{:?}", self.inner.severity).to_lowercase()
+    }
+    /// The stable code, such as `smart.achievable.growth_above_history`.
+    #[getter]
+    fn code(&self) -> &str {
+        &self.inner.code
+    }
+    /// The goal id.
+    #[getter]
+    fn goal(&self) -> &str {
+        &self.inner.goal
+    }
+    /// The plan path, such as `goals[2].target`.
+    #[getter]
+    fn path(&self) -> &str {
+        &self.inner.path
+    }
+    /// The message in English.
+    #[getter]
+    fn message(&self) -> &str {
+        &self.inner.message
+    }
+    /// The message in Simplified Chinese.
+    #[getter]
+    fn message_zh(&self) -> &str {
+        &self.inner.message_zh
+    }
+    /// The message in `locale` (`zh…` gives Chinese, anything else English).
+    fn message_in(&self, locale: &str) -> String {
+        self.inner.message_in(locale).to_owned()
+    }
+    /// The finding as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_python(py, &self.inner)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Finding({:?} {} {} at {})",
+            self.inner.criterion,
+            self.severity(),
+            self.inner.code,
+            self.inner.path
+        )
+    }
+}
+
+/// The goals that need attention on a review date.
+#[pyclass(frozen, module = "kpi_core")]
+pub(crate) struct Review {
+    pub(crate) inner: core::Review,
+}
+
+#[pymethods]
+impl Review {
+    /// The review date.
+    #[getter]
+    fn as_of(&self) -> chrono::NaiveDate {
+        self.inner.as_of
+    }
+    /// The goal scopes at risk or off track (dicts with `Decimal` and `date` values).
+    #[getter]
+    fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_python(py, &self.inner.items)
+    }
+    /// The review as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_python(py, &self.inner)
+    }
+    /// The review as JSON text, byte-identical to Rust's and JavaScript's.
+    fn to_json(&self) -> String {
+        serde_json::to_string(&self.inner).expect("a review serialises")
+    }
+    /// The items as a pandas `DataFrame` (the period as `period_*` columns).
+    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let rows = crate::frames::review_rows(&self.inner);
+        crate::frames::frame(py, "pandas", crate::convert::to_python(py, &rows)?)
+    }
+    /// The items as a Polars `DataFrame`.
+    fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let rows = crate::frames::review_rows(&self.inner);
+        crate::frames::frame(py, "polars", crate::convert::to_python(py, &rows)?)
+    }
+    fn __len__(&self) -> usize {
+        self.inner.items.len()
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Review(as_of={}, items={})",
+            self.inner.as_of,
+            self.inner.items.len()
+        )
+    }
+}
+
+fn decimal(value: &Bound<'_, PyAny>, name: &str) -> PyResult<rust_decimal::Decimal> {
+    let json = to_json(value, false)?;
+    let text = json
+        .as_str()
+        .map_or_else(|| json.to_string(), str::to_owned);
+    text.parse().map_err(|_| {
+        to_py_err(
+            core::Error::new(
+                core::ErrorKind::DataUnsupportedValue,
+                format!("{text} is not a decimal"),
+            )
+            .at_path(name),
+        )
+    })
+}
+
+fn decimals(values: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<rust_decimal::Decimal>> {
+    values
+        .try_iter()?
+        .enumerate()
+        .map(|(i, v)| decimal(&v?, &format!("{name}[{i}]")))
+        .collect()
+}
+
+/// `baseline × (1 + growth)`.
+#[pyfunction]
+fn targets_grow(
+    baseline: &Bound<'_, PyAny>,
+    growth: &Bound<'_, PyAny>,
+) -> PyResult<rust_decimal::Decimal> {
+    Ok(core::goal::targets::grow(
+        decimal(baseline, "baseline")?,
+        decimal(growth, "growth")?,
+    ))
+}
+
+/// `share × market_size`.
+#[pyfunction]
+fn targets_from_market_share(
+    share: &Bound<'_, PyAny>,
+    market_size: &Bound<'_, PyAny>,
+) -> PyResult<rust_decimal::Decimal> {
+    Ok(core::goal::targets::from_market_share(
+        decimal(share, "share")?,
+        decimal(market_size, "market_size")?,
+    ))
+}
+
+/// Splits `total` by `weights` to `places` decimals, summing exactly to `total`.
+#[pyfunction]
+#[pyo3(signature = (total, weights, places = 2))]
+fn targets_allocate(
+    total: &Bound<'_, PyAny>,
+    weights: &Bound<'_, PyAny>,
+    places: u32,
+) -> PyResult<Vec<rust_decimal::Decimal>> {
+    core::goal::targets::allocate(
+        decimal(total, "total")?,
+        &decimals(weights, "weights")?,
+        places,
+    )
+    .map_err(to_py_err)
+}
+
+/// The capacity check of a team target against its members' targets (a dict).
+#[pyfunction]
+fn targets_capacity<'py>(
+    py: Python<'py>,
+    target: &Bound<'py, PyAny>,
+    member_targets: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let check = core::goal::targets::capacity(
+        decimal(target, "target")?,
+        &decimals(member_targets, "member_targets")?,
+    );
+    serde_to_python(py, &check)
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add(
+        "FINDING_CODES",
+        core::FINDING_CODES.to_vec(),
+    )?;
+    m.add_class::<Finding>()?;
+    m.add_class::<Review>()?;
+    m.add_function(wrap_pyfunction!(targets_grow, m)?)?;
+    m.add_function(wrap_pyfunction!(targets_from_market_share, m)?)?;
+    m.add_function(wrap_pyfunction!(targets_allocate, m)?)?;
+    m.add_function(wrap_pyfunction!(targets_capacity, m)?)?;
+    Ok(())
+}
