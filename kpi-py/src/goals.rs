@@ -194,10 +194,7 @@ fn targets_capacity<'py>(
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add(
-        "FINDING_CODES",
-        core::FINDING_CODES.to_vec(),
-    )?;
+    m.add("FINDING_CODES", core::FINDING_CODES.to_vec())?;
     m.add_class::<Finding>()?;
     m.add_class::<Review>()?;
     m.add_function(wrap_pyfunction!(targets_grow, m)?)?;

@@ -5,8 +5,10 @@
 // wasm-bindgen hands every argument over by value (`String`, `Vec`, `Option<String>`).
 #![allow(clippy::needless_pass_by_value)]
 
+mod goals;
 mod period;
 
+pub use goals::TargetsApi;
 pub use period::{Calendar, Period};
 
 use kpi_core as core;
@@ -65,6 +67,11 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
         .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
 }
 
+/// A `"YYYY-MM-DD"` date argument.
+fn date(text: &str) -> Result<chrono::NaiveDate, JsValue> {
+    map_err(core::period::parse_date(text))
+}
+
 /// Reads a JS value (object, array) as the JSON document the core checks.
 fn from_js(value: JsValue) -> Result<serde_json::Value, JsValue> {
     serde_wasm_bindgen::from_value(value).map_err(|e| {
@@ -102,6 +109,56 @@ impl Plan {
         #[wasm_bindgen(unchecked_param_type = "PlanDocument")] document: JsValue,
     ) -> Result<Plan, JsValue> {
         map_err(core::Plan::from_json_value(from_js(document)?)).map(|inner| Plan { inner })
+    }
+
+    /// Parses a TOML plan without checking it: a draft for `validate`.
+    #[wasm_bindgen(js_name = draftFromToml)]
+    pub fn draft_from_toml(text: &str) -> Result<Plan, JsValue> {
+        map_err(core::Plan::draft_from_toml(text)).map(|inner| Plan { inner })
+    }
+
+    /// Reads a plan object without checking it: a draft for `validate`.
+    #[wasm_bindgen(js_name = draftFromObject)]
+    pub fn draft_from_object(
+        #[wasm_bindgen(unchecked_param_type = "PlanDocument")] document: JsValue,
+    ) -> Result<Plan, JsValue> {
+        map_err(core::Plan::draft_from_json_value(from_js(document)?)).map(|inner| Plan { inner })
+    }
+
+    /// Checks every goal against the SMART criteria. `history` (past facts) enables the
+    /// data checks; `asOf` (`"YYYY-MM-DD"`) defaults to the plan's date.
+    #[wasm_bindgen(unchecked_return_type = "Finding[]")]
+    pub fn validate(
+        &self,
+        history: Option<FactTable>,
+        #[wasm_bindgen(js_name = asOf)] as_of: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let as_of = as_of.as_deref().map(date).transpose()?;
+        to_js(
+            &self
+                .inner
+                .validate(history.as_ref().map(|h| &h.inner), as_of),
+        )
+    }
+
+    /// A copy of the plan with goal `goal` adjusted as `version` says
+    /// (`{ from, target?, targets?, reason }`). History is kept.
+    #[wasm_bindgen(js_name = adjustGoal)]
+    pub fn adjust_goal(
+        &self,
+        goal: &str,
+        #[wasm_bindgen(unchecked_param_type = "GoalVersion")] version: JsValue,
+    ) -> Result<Plan, JsValue> {
+        let version: core::GoalVersion =
+            serde_json::from_value(from_js(version)?).map_err(|e| {
+                to_js_err(&core::Error::new(
+                    core::ErrorKind::PlanInvalid,
+                    format!("not a goal version: {e}"),
+                ))
+            })?;
+        let mut inner = self.inner.clone();
+        map_err(inner.adjust_goal(goal, version))?;
+        Ok(Plan { inner })
     }
 
     /// The plan as JSON text.
@@ -165,6 +222,48 @@ impl Plan {
     pub fn evaluate(&self, facts: &FactTable, period: &str) -> Result<JsValue, JsValue> {
         let period = map_err(self.inner.parse_period(period))?;
         to_js(&map_err(self.inner.evaluate(&facts.inner, &period))?)
+    }
+
+    /// Measures `period` as it stood on `asOf` (`"YYYY-MM-DD"`; later facts left out).
+    #[wasm_bindgen(js_name = measureAsOf)]
+    pub fn measure_as_of(
+        &self,
+        facts: &FactTable,
+        period: &str,
+        #[wasm_bindgen(js_name = asOf)] as_of: &str,
+    ) -> Result<Measures, JsValue> {
+        let period = map_err(self.inner.parse_period(period))?;
+        map_err(
+            self.inner
+                .measure_as_of(&facts.inner, &period, date(as_of)?),
+        )
+        .map(|inner| Measures { inner })
+    }
+
+    /// Evaluates `period` as it stood on `asOf`, with pacing while it runs.
+    #[wasm_bindgen(js_name = evaluateAsOf, unchecked_return_type = "Report")]
+    pub fn evaluate_as_of(
+        &self,
+        facts: &FactTable,
+        period: &str,
+        #[wasm_bindgen(js_name = asOf)] as_of: &str,
+    ) -> Result<JsValue, JsValue> {
+        let period = map_err(self.inner.parse_period(period))?;
+        to_js(&map_err(self.inner.evaluate_as_of(
+            &facts.inner,
+            &period,
+            date(as_of)?,
+        ))?)
+    }
+
+    /// The review on `asOf`: the goals at risk or off track in the periods then running.
+    #[wasm_bindgen(unchecked_return_type = "Review")]
+    pub fn review(
+        &self,
+        facts: &FactTable,
+        #[wasm_bindgen(js_name = asOf)] as_of: &str,
+    ) -> Result<JsValue, JsValue> {
+        to_js(&map_err(self.inner.review(&facts.inner, date(as_of)?))?)
     }
 }
 
@@ -302,6 +401,15 @@ pub fn catalogue() -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = version)]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// Every SMART finding code.
+#[wasm_bindgen(js_name = findingCodes)]
+pub fn finding_codes() -> Vec<String> {
+    core::FINDING_CODES
+        .iter()
+        .map(|c| (*c).to_owned())
+        .collect()
 }
 
 /// Every stable error code.

@@ -1,7 +1,18 @@
 // Type-checked by `npm run typecheck` (tsc --noEmit): the declarations generated from the
 // Rust types describe what the functions really take and return.
-import { FactTable, Plan, reportToText } from "kpi-core";
-import type { FactRecord, PlanDocument, Report, ScorecardRow, Statement } from "kpi-core";
+import { FactTable, Plan, reportToText, targets } from "kpi-core";
+import type {
+  Capacity,
+  FactRecord,
+  Finding,
+  PlanDocument,
+  Report,
+  Review,
+  ScoreRow,
+  ScorecardRow,
+  Statement,
+  Status,
+} from "kpi-core";
 
 const document: PlanDocument = {
   version: 1,
@@ -17,4 +28,13 @@ const attainment: string | null = row.attainment;
 const statement: Statement = report.statements[0];
 const total: string = statement.total;
 const label: string = report.period.label;
-console.log(attainment, total, label, reportToText(report));
+const status: Status | null = row.status;
+const projected: string | null | undefined = row.pacing?.projected;
+const score: ScoreRow = report.scores[0];
+const findings: Finding[] = Plan.draftFromObject(document).validate(undefined, "2026-01-01");
+const severity: "error" | "warning" | "info" = findings[0].severity;
+const review: Review = Plan.fromObject(document).review(FactTable.fromRecords(records), "2026-03-15");
+const parts: string[] = targets.allocate("100", ["1", "1", "1"], 2);
+const capacity: Capacity = targets.capacity("5000000", ["1500000", "1500000"]);
+const adjusted: Plan = Plan.fromObject(document).adjustGoal("g", { from: "2026-03-01", target: "800", reason: "slowdown" });
+console.log(attainment, total, label, reportToText(report), status, projected, score, severity, review, parts, capacity, adjusted);
