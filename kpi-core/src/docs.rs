@@ -1,6 +1,12 @@
 //! The long-form documentation from `docs/`, included here so that it ships with the API
 //! reference and its Rust examples run as doctests.
 
+#[doc = include_str!("../../docs/guide.md")]
+pub mod guide {}
+
+#[doc = include_str!("../../docs/guide.zh-CN.md")]
+pub mod guide_zh_cn {}
+
 #[doc = include_str!("../../docs/plan.md")]
 pub mod plan_reference {}
 

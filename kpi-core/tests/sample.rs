@@ -144,3 +144,41 @@ fn reports_are_deterministic_and_measures_merge_like_the_whole() {
     let from_parts = plan.evaluate_measures(&merged.unwrap()).unwrap();
     assert_eq!(from_parts.to_json_pretty(), once);
 }
+
+#[test]
+fn the_plan_reference_example_reads() {
+    let docs = include_str!("../../docs/plan.md");
+    let start = docs
+        .find("```toml\n")
+        .expect("docs/plan.md has a TOML example")
+        + 8;
+    let end = start + docs[start..].find("```").expect("closed");
+    let plan = Plan::draft_from_toml(&docs[start..end]).unwrap();
+    assert!(plan.goals.len() >= 2);
+    assert!(!plan.objectives.is_empty());
+}
+
+#[test]
+fn every_goal_of_the_design_is_live_in_the_sample() {
+    let plan = plan();
+    for id in [
+        "company-revenue",
+        "market-share",
+        "rep-revenue",
+        "rep-new-customers",
+        "team-revenue",
+        "team-csat",
+        "company-retention",
+    ] {
+        assert!(plan.goals.iter().any(|g| g.id == id), "{id}");
+    }
+    // Every goal is linked to an objective or a parent, and nothing but the capacity
+    // gap of the design's numbers is flagged.
+    let findings = plan.validate(Some(&facts()), None);
+    assert!(
+        findings
+            .iter()
+            .all(|f| f.code == "smart.achievable.team_not_covered"),
+        "{findings:?}"
+    );
+}

@@ -1,24 +1,33 @@
-// Runs every ```js block of the README, so the JavaScript quickstart cannot rot.
+// Runs every ```js block of the README and the guides, so their samples cannot rot.
+// Blocks run with the repository's root as the working directory (the guides read the
+// sample company from kpi-core/testdata/sample).
 import { test } from "node:test";
 import { readFileSync, writeFileSync, rmSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-const README = fileURLToPath(new URL("../../README.md", import.meta.url));
-const blocks = [...readFileSync(README, "utf8").matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const DOCS = ["README.md", "docs/guide.md", "docs/guide.zh-CN.md"];
 
-test("the README has a JavaScript quickstart", () => {
-  if (blocks.length === 0) throw new Error("no ```js block in README.md");
-});
+for (const doc of DOCS) {
+  const blocks = [...readFileSync(ROOT + doc, "utf8").matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
 
-blocks.forEach((code, i) => {
-  test(`README js block ${i}`, async () => {
-    // Written inside the package so that `import ... from "kpi-core"` resolves to it.
-    const file = fileURLToPath(new URL(`./.readme-${i}.mjs`, import.meta.url));
-    writeFileSync(file, code);
-    try {
-      await import(pathToFileURL(file).href);
-    } finally {
-      rmSync(file, { force: true });
-    }
+  test(`${doc} has a JavaScript sample`, () => {
+    if (blocks.length === 0) throw new Error(`no \`\`\`js block in ${doc}`);
   });
-});
+
+  blocks.forEach((code, i) => {
+    test(`${doc} js block ${i}`, async () => {
+      // Written inside the package so that `import ... from "kpi-core"` resolves to it.
+      const file = fileURLToPath(new URL(`./.doc-${i}.mjs`, import.meta.url));
+      writeFileSync(file, code);
+      const cwd = process.cwd();
+      process.chdir(ROOT);
+      try {
+        await import(pathToFileURL(file).href + `?${doc}`);
+      } finally {
+        process.chdir(cwd);
+        rmSync(file, { force: true });
+      }
+    });
+  });
+}
