@@ -1,33 +1,71 @@
 //! A string dictionary: each distinct text gets a dense `u32` code.
 
-use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+
+use hashbrown::HashTable;
 
 /// Maps distinct strings to dense codes `0..len` and back. The code [`Dictionary::NONE`]
 /// stands for a missing value.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// The strings live in one buffer with their end offsets, and a raw hash table indexes
+/// the codes: a distinct value costs its bytes plus about 9 (10 million unique fact ids
+/// take about 200 MB less than with a `HashMap<String, u32>` and a `Vec<String>`).
+#[derive(Clone, Default)]
 pub struct Dictionary {
-    values: Vec<String>,
-    index: HashMap<String, u32>,
+    text: String,
+    ends: Vec<u32>,
+    index: HashTable<u32>,
+    hasher: RandomState,
 }
+
+impl std::fmt::Debug for Dictionary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.values()).finish()
+    }
+}
+
+impl PartialEq for Dictionary {
+    fn eq(&self, other: &Dictionary) -> bool {
+        self.text == other.text && self.ends == other.ends
+    }
+}
+
+impl Eq for Dictionary {}
 
 impl Dictionary {
     /// The code of a missing value.
     pub const NONE: u32 = u32::MAX;
 
+    fn value(&self, code: u32) -> &str {
+        let end = self.ends[code as usize] as usize;
+        let start = code
+            .checked_sub(1)
+            .map_or(0, |before| self.ends[before as usize] as usize);
+        &self.text[start..end]
+    }
+
     /// The code of `text`, adding it if new.
     ///
     /// # Panics
-    /// When more than `u32::MAX - 1` distinct values are interned.
+    /// When more than `u32::MAX - 1` distinct values, or 4 GiB of text, are interned.
     pub fn intern(&mut self, text: &str) -> u32 {
-        if let Some(&code) = self.index.get(text) {
+        let hash = self.hasher.hash_one(text);
+        if let Some(&code) = self.index.find(hash, |&c| self.value(c) == text) {
             return code;
         }
-        let code = u32::try_from(self.values.len())
+        let code = u32::try_from(self.ends.len())
             .ok()
             .filter(|&c| c != Self::NONE)
             .expect("fewer than 2^32 - 1 distinct values in one column");
-        self.values.push(text.to_owned());
-        self.index.insert(text.to_owned(), code);
+        self.text.push_str(text);
+        let end = u32::try_from(self.text.len()).expect("less than 4 GiB of text in one column");
+        self.ends.push(end);
+        let (text, ends, hasher) = (&self.text, &self.ends, &self.hasher);
+        self.index.insert_unique(hash, code, |&c| {
+            let end = ends[c as usize] as usize;
+            let start = c.checked_sub(1).map_or(0, |b| ends[b as usize] as usize);
+            hasher.hash_one(&text[start..end])
+        });
         code
     }
 
@@ -38,26 +76,61 @@ impl Dictionary {
 
     /// The code of `text`, if present.
     pub fn code(&self, text: &str) -> Option<u32> {
-        self.index.get(text).copied()
+        let hash = self.hasher.hash_one(text);
+        self.index.find(hash, |&c| self.value(c) == text).copied()
     }
 
     /// The text of `code`; `None` for [`Dictionary::NONE`] or an unknown code.
     pub fn get(&self, code: u32) -> Option<&str> {
-        self.values.get(code as usize).map(String::as_str)
+        ((code as usize) < self.ends.len()).then(|| self.value(code))
     }
 
     /// The number of distinct values.
     pub fn len(&self) -> usize {
-        self.values.len()
+        self.ends.len()
     }
 
     /// Whether no value has been interned.
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.ends.is_empty()
     }
 
     /// The values in code order.
     pub fn values(&self) -> impl Iterator<Item = &str> {
-        self.values.iter().map(String::as_str)
+        (0..self.ends.len() as u32).map(|c| self.value(c))
+    }
+
+    /// The bytes the dictionary holds on the heap (its buffers, at capacity).
+    pub fn heap_bytes(&self) -> usize {
+        self.text.capacity()
+            + self.ends.capacity() * std::mem::size_of::<u32>()
+            + self.index.capacity() * (std::mem::size_of::<u32>() + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_dense_and_round_trip() {
+        let mut d = Dictionary::default();
+        assert_eq!(d.intern("won"), 0);
+        assert_eq!(d.intern("lost"), 1);
+        assert_eq!(d.intern("won"), 0);
+        assert_eq!(d.intern(""), 2);
+        assert_eq!(d.intern_opt(None), Dictionary::NONE);
+        assert_eq!(d.code("lost"), Some(1));
+        assert_eq!(d.code("open"), None);
+        assert_eq!(d.get(2), Some(""));
+        assert_eq!(d.get(3), None);
+        assert_eq!(d.get(Dictionary::NONE), None);
+        assert_eq!(d.values().collect::<Vec<_>>(), ["won", "lost", ""]);
+        let mut many = Dictionary::default();
+        for i in 0..10_000 {
+            assert_eq!(many.intern(&format!("id-{i}")), i);
+        }
+        assert_eq!(many.code("id-9999"), Some(9_999));
+        assert_eq!(many.clone(), many);
     }
 }

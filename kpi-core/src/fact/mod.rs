@@ -1,6 +1,9 @@
 //! Facts: the records a KPI is measured from, and the columnar [`FactTable`] that holds them.
 
+mod amount;
 mod dictionary;
+
+pub(crate) use amount::Amounts;
 
 pub use dictionary::Dictionary;
 
@@ -145,7 +148,7 @@ pub struct FactTable {
     owner: Vec<u32>,
     customer: Vec<u32>,
     status: Vec<u32>,
-    amount: Vec<Option<Decimal>>,
+    amount: Amounts,
     date: Vec<NaiveDate>,
     attributes: BTreeMap<String, Vec<Option<Attribute>>>,
     /// Credit splits of the facts that have them (owner code, share), by row.
@@ -369,7 +372,7 @@ impl FactTable {
                 })
                 .unwrap_or_default(),
             customer: text(&self.customers, &self.customer),
-            amount: self.amount[row],
+            amount: self.amount.get(row),
             status: text(&self.statuses, &self.status),
             date: self.date[row],
             attributes: self
@@ -422,7 +425,55 @@ impl FactTable {
         self.splits.get(&row).map(Vec::as_slice)
     }
 
-    pub(crate) fn amounts(&self) -> &[Option<Decimal>] {
+    /// The bytes the table holds on the heap, at capacity: its columns, dictionaries,
+    /// attributes and credit splits (attribute strings counted by their length). The
+    /// benches compare it with the same facts' Arrow size.
+    pub fn heap_bytes(&self) -> usize {
+        let codes = (self.id.capacity()
+            + self.kind.capacity()
+            + self.owner.capacity()
+            + self.customer.capacity()
+            + self.status.capacity())
+            * std::mem::size_of::<u32>();
+        let dictionaries = [
+            &self.ids,
+            &self.kinds,
+            &self.owners,
+            &self.customers,
+            &self.statuses,
+        ]
+        .iter()
+        .map(|d| d.heap_bytes())
+        .sum::<usize>();
+        let attributes = self
+            .attributes
+            .iter()
+            .map(|(name, column)| {
+                name.len()
+                    + column.capacity() * std::mem::size_of::<Option<Attribute>>()
+                    + column
+                        .iter()
+                        .map(|a| match a {
+                            Some(Attribute::Text(t)) => t.capacity(),
+                            _ => 0,
+                        })
+                        .sum::<usize>()
+            })
+            .sum::<usize>();
+        let splits = self
+            .splits
+            .values()
+            .map(|v| v.capacity() * std::mem::size_of::<(u32, Decimal)>() + 48)
+            .sum::<usize>();
+        codes
+            + dictionaries
+            + self.amount.heap_bytes()
+            + self.date.capacity() * std::mem::size_of::<NaiveDate>()
+            + attributes
+            + splits
+    }
+
+    pub(crate) fn amounts(&self) -> &Amounts {
         &self.amount
     }
 

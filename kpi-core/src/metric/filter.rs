@@ -188,7 +188,7 @@ fn run(test: &Test, facts: &FactTable, row: usize) -> bool {
 /// The value of a field of the fact at `row`.
 fn field_value(facts: &FactTable, row: usize, name: &str) -> Value {
     if name == "amount" {
-        return facts.amounts()[row].into();
+        return facts.amounts().get(row).into();
     }
     if let Some((_, column)) = Column::NAMES.iter().find(|(n, _)| *n == name) {
         let code = facts.codes(*column)[row];

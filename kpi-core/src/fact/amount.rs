@@ -1,0 +1,244 @@
+//! The amount column: exact decimals stored as integers at one scale for the table.
+
+use rust_decimal::Decimal;
+
+/// The scale byte of a row without an amount.
+const MISSING: u8 = u8::MAX;
+
+/// Amounts by row. Usually `Scaled`: every amount as an `i64` count of units of
+/// `10^-scale` (one scale for the table: the finest any amount has), with each amount's
+/// own scale kept in a byte so it reads back exactly as written (`1000` stays `1000` in a
+/// table that also holds `150000.50`). 9 bytes a fact instead of 20 for
+/// `Option<Decimal>` (16 for Arrow's decimal128), and sums are integer additions. An
+/// amount that does not fit (beyond about 9.2 × 10^18 units) turns the column into
+/// `Exact` decimals; nothing is rounded.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Amounts {
+    Scaled {
+        scale: u32,
+        units: Vec<i64>,
+        scales: Vec<u8>,
+    },
+    Exact(Vec<Option<Decimal>>),
+}
+
+impl Default for Amounts {
+    fn default() -> Amounts {
+        Amounts::Scaled {
+            scale: 0,
+            units: Vec::new(),
+            scales: Vec::new(),
+        }
+    }
+}
+
+fn pow10(n: u32) -> Option<i64> {
+    10i64.checked_pow(n)
+}
+
+/// The sums of one scope's amounts in the integer form: units at the table's scale, the
+/// finest scale among them, how many rows there were and how many had no amount.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ScaledSum {
+    pub units: i128,
+    pub max_scale: u8,
+    pub count: u64,
+    pub missing: u64,
+}
+
+impl ScaledSum {
+    /// The sum as a decimal with the scale `Decimal` addition would give (the finest of
+    /// the amounts summed; 0 when there were none); `None` if it does not fit.
+    pub fn to_decimal(self, table_scale: u32) -> Option<Decimal> {
+        if self.count == self.missing {
+            return Some(Decimal::ZERO);
+        }
+        let drop = table_scale - u32::from(self.max_scale);
+        let divisor = i128::from(pow10(drop)?);
+        Decimal::try_from_i128_with_scale(self.units / divisor, u32::from(self.max_scale)).ok()
+    }
+}
+
+impl Amounts {
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Amounts::Scaled { scales, .. } => scales.len(),
+            Amounts::Exact(values) => values.len(),
+        }
+    }
+
+    pub(crate) fn get(&self, row: usize) -> Option<Decimal> {
+        match self {
+            Amounts::Exact(values) => values[row],
+            Amounts::Scaled {
+                scale,
+                units,
+                scales,
+            } => {
+                let own = scales[row];
+                if own == MISSING {
+                    return None;
+                }
+                let drop = pow10(scale - u32::from(own)).expect("scales are at most 18");
+                Some(Decimal::new(units[row] / drop, u32::from(own)))
+            }
+        }
+    }
+
+    pub(crate) fn push(&mut self, amount: Option<Decimal>) {
+        if let Amounts::Scaled { .. } = self
+            && !self.push_scaled(amount)
+        {
+            self.make_exact();
+        }
+        if let Amounts::Exact(values) = self {
+            values.push(amount);
+        }
+    }
+
+    /// Pushes in the scaled form; `false` (and nothing pushed) when it does not fit.
+    fn push_scaled(&mut self, amount: Option<Decimal>) -> bool {
+        let Amounts::Scaled {
+            scale,
+            units,
+            scales,
+        } = self
+        else {
+            return false;
+        };
+        let Some(amount) = amount else {
+            units.push(0);
+            scales.push(MISSING);
+            return true;
+        };
+        let own = amount.scale();
+        if own > 18 {
+            return false;
+        }
+        if own > *scale {
+            // A finer amount: every unit so far becomes 10^(own - scale) finer units.
+            let Some(factor) = pow10(own - *scale) else {
+                return false;
+            };
+            let mut rescaled = Vec::with_capacity(units.capacity());
+            for u in units.iter() {
+                let Some(v) = u.checked_mul(factor) else {
+                    return false;
+                };
+                rescaled.push(v);
+            }
+            *units = rescaled;
+            *scale = own;
+        }
+        let Some(factor) = pow10(*scale - own) else {
+            return false;
+        };
+        let Some(value) = i64::try_from(amount.mantissa())
+            .ok()
+            .and_then(|m| m.checked_mul(factor))
+        else {
+            return false;
+        };
+        units.push(value);
+        scales.push(own as u8);
+        true
+    }
+
+    fn make_exact(&mut self) {
+        let values = (0..self.len()).map(|row| self.get(row)).collect();
+        *self = Amounts::Exact(values);
+    }
+
+    /// The bytes the column holds on the heap.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        match self {
+            Amounts::Scaled { units, scales, .. } => units.capacity() * 8 + scales.capacity(),
+            Amounts::Exact(values) => values.capacity() * std::mem::size_of::<Option<Decimal>>(),
+        }
+    }
+
+    /// Adds the amounts of `rows` (row, scope slot) that `passes` into per-slot integer
+    /// sums; `None` for an `Exact` column.
+    pub(crate) fn sum_by_slot(
+        &self,
+        rows: &[(usize, usize)],
+        slots: usize,
+        passes: impl Fn(usize) -> bool,
+    ) -> Option<(Vec<ScaledSum>, u32)> {
+        let Amounts::Scaled {
+            scale,
+            units,
+            scales,
+        } = self
+        else {
+            return None;
+        };
+        let mut sums = vec![ScaledSum::default(); slots];
+        for &(row, slot) in rows {
+            if !passes(row) {
+                continue;
+            }
+            let sum = &mut sums[slot];
+            sum.count += 1;
+            let own = scales[row];
+            if own == MISSING {
+                sum.missing += 1;
+                continue;
+            }
+            sum.units += i128::from(units[row]);
+            sum.max_scale = sum.max_scale.max(own);
+        }
+        Some((sums, *scale))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn amounts_read_back_exactly_as_written() {
+        let mut column = Amounts::default();
+        for text in ["1000", "150000.50", "-3.125", "0", "7.10"] {
+            column.push(Some(d(text)));
+        }
+        column.push(None);
+        assert!(matches!(column, Amounts::Scaled { scale: 3, .. }));
+        let back: Vec<String> = (0..6)
+            .map(|r| column.get(r).map_or("-".into(), |v| v.to_string()))
+            .collect();
+        assert_eq!(back, ["1000", "150000.50", "-3.125", "0", "7.10", "-"]);
+    }
+
+    #[test]
+    fn an_amount_too_large_for_integers_keeps_every_value_exact() {
+        let mut column = Amounts::default();
+        column.push(Some(d("12.5")));
+        column.push(Some(d("79228162514264337593543950335")));
+        column.push(Some(d("0.000000000000000000001")));
+        assert!(matches!(column, Amounts::Exact(_)));
+        assert_eq!(column.get(0), Some(d("12.5")));
+        assert_eq!(column.get(1), Some(d("79228162514264337593543950335")));
+        assert_eq!(column.get(2), Some(d("0.000000000000000000001")));
+    }
+
+    #[test]
+    fn integer_sums_have_the_scale_decimal_addition_gives() {
+        let mut column = Amounts::default();
+        for text in ["1000", "3000", "0.50"] {
+            column.push(Some(d(text)));
+        }
+        column.push(None);
+        let (sums, scale) = column
+            .sum_by_slot(&[(0, 0), (1, 0), (2, 1), (3, 1), (3, 2)], 3, |_| true)
+            .unwrap();
+        assert_eq!(sums[0].to_decimal(scale).unwrap().to_string(), "4000");
+        assert_eq!(sums[1].to_decimal(scale).unwrap().to_string(), "0.50");
+        assert_eq!(sums[2].to_decimal(scale).unwrap().to_string(), "0");
+        assert_eq!((sums[1].count, sums[1].missing), (2, 1));
+    }
+}
