@@ -89,6 +89,16 @@ impl Type {
     }
 }
 
+/// Whether an ordering compares dates: text (or a value of any type, such as an
+/// attribute) against a `"YYYY-MM-DD"` literal. Dates compare as dates
+/// (`attributes.closed >= "2026-04-01"`).
+fn compares_dates(a: &Node, b: &Node, ta: Type, tb: Type) -> bool {
+    let date_literal =
+        |n: &Node| matches!(&n.kind, NodeKind::Text(t) if crate::period::parse_date(t).is_ok());
+    let textual = |t: Type| matches!(t, Type::Text | Type::Any | Type::Null);
+    textual(ta) && textual(tb) && (date_literal(a) || date_literal(b))
+}
+
 /// The functions every formula may call, with their arity (min, max).
 pub(crate) const FUNCTIONS: [(&str, usize, usize); 6] = [
     ("if", 3, 3),
@@ -192,6 +202,9 @@ impl Checker<'_> {
             }
             NodeKind::Binary(op, a, b) => {
                 let (ta, tb) = (self.check(a)?, self.check(b)?);
+                if op.is_ordering() && compares_dates(a, b, ta, tb) {
+                    return Ok(Type::Bool);
+                }
                 self.binary(node, *op, ta, tb)?
             }
             NodeKind::In(left, items) => {

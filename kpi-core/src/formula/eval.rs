@@ -72,6 +72,19 @@ fn binary(op: BinOp, a: Value, b: Value) -> Value {
         BinOp::Ne => return Value::Bool(!equal(&a, &b)),
         _ => {}
     }
+    if let (Value::Text(x), Value::Text(y)) = (&a, &b) {
+        // Dates compare as dates; other text does not order.
+        let (Ok(x), Ok(y)) = (crate::period::parse_date(x), crate::period::parse_date(y)) else {
+            return Value::Null;
+        };
+        return match op {
+            BinOp::Lt => Value::Bool(x < y),
+            BinOp::Le => Value::Bool(x <= y),
+            BinOp::Gt => Value::Bool(x > y),
+            BinOp::Ge => Value::Bool(x >= y),
+            _ => Value::Null,
+        };
+    }
     let (Value::Number(x), Value::Number(y)) = (a, b) else {
         return Value::Null;
     };

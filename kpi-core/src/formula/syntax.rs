@@ -72,6 +72,11 @@ pub(crate) enum BinOp {
 }
 
 impl BinOp {
+    /// Whether this is `<`, `<=`, `>` or `>=`.
+    pub(crate) fn is_ordering(self) -> bool {
+        matches!(self, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge)
+    }
+
     pub(crate) fn symbol(self) -> &'static str {
         match self {
             BinOp::Add => "+",
