@@ -7,6 +7,9 @@ pub mod guide {}
 #[doc = include_str!("../../docs/guide.zh-CN.md")]
 pub mod guide_zh_cn {}
 
+#[doc = include_str!("../../docs/ingest.md")]
+pub mod ingest {}
+
 #[doc = include_str!("../../docs/plan.md")]
 pub mod plan_reference {}
 

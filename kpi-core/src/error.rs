@@ -49,6 +49,12 @@ pub enum ErrorKind {
     DataUnsupportedValue,
     /// Serialised measures do not parse (`data.invalid_measures`).
     DataInvalidMeasures,
+    /// A column mapping for ingestion is malformed, or names a column the input does not
+    /// have (`data.invalid_mapping`).
+    DataInvalidMapping,
+    /// In strict ingestion, an input record could not become a fact
+    /// (`data.rejected_record`); the location names its row and field.
+    DataRejectedRecord,
     /// A period label does not parse, or names an impossible date (`period.invalid_label`).
     PeriodInvalidLabel,
     /// A calendar setting is out of range (`period.invalid_calendar`).
@@ -88,6 +94,8 @@ impl ErrorKind {
             Self::DataMeasuresMismatch => "data.measures_mismatch",
             Self::DataUnsupportedValue => "data.unsupported_value",
             Self::DataInvalidMeasures => "data.invalid_measures",
+            Self::DataInvalidMapping => "data.invalid_mapping",
+            Self::DataRejectedRecord => "data.rejected_record",
             Self::PeriodInvalidLabel => "period.invalid_label",
             Self::PeriodInvalidCalendar => "period.invalid_calendar",
             Self::PeriodGrainNotInCalendar => "period.grain_not_in_calendar",
@@ -124,6 +132,8 @@ impl ErrorKind {
         Self::DataMeasuresMismatch,
         Self::DataUnsupportedValue,
         Self::DataInvalidMeasures,
+        Self::DataInvalidMapping,
+        Self::DataRejectedRecord,
         Self::PeriodInvalidLabel,
         Self::PeriodInvalidCalendar,
         Self::PeriodGrainNotInCalendar,

@@ -63,6 +63,8 @@ pub mod fact;
 pub mod formula;
 pub mod goal;
 pub mod incentive;
+#[cfg(feature = "ingest")]
+pub mod ingest;
 pub mod measure;
 pub mod metric;
 pub mod org;

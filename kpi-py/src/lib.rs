@@ -262,6 +262,15 @@ impl Plan {
     }
 }
 
+/// A column mapping given as TOML text or a dict.
+fn column_mapping(mapping: &Bound<'_, PyAny>) -> PyResult<core::ingest::ColumnMapping> {
+    let result = match mapping.extract::<String>() {
+        Ok(text) => core::ingest::ColumnMapping::from_toml(&text),
+        Err(_) => core::ingest::ColumnMapping::from_json_value(to_json(mapping, false)?),
+    };
+    result.map_err(to_py_err)
+}
+
 impl Plan {
     /// A period argument: a `Period`, or a label read in the plan's calendar.
     fn period(&self, period: &Bound<'_, PyAny>) -> PyResult<core::Period> {
@@ -299,6 +308,52 @@ impl FactTable {
         }
         .map(|inner| FactTable { inner })
         .map_err(to_py_err)
+    }
+
+    /// An empty table (append to it, for example with `append_csv`).
+    #[new]
+    fn new() -> Self {
+        FactTable {
+            inner: core::FactTable::new(),
+        }
+    }
+
+    /// Appends a CSV export read through `mapping` (TOML text or a dict): returns the
+    /// ingest report (`read`, `accepted`, `rejected` with each record's number, line,
+    /// field and reason). With `strict=True` the first rejection raises `DataError`
+    /// (`data.rejected_record`) and nothing is appended.
+    #[pyo3(signature = (text, mapping, *, strict = false))]
+    fn append_csv<'py>(
+        &mut self,
+        py: Python<'py>,
+        text: &str,
+        mapping: &Bound<'py, PyAny>,
+        strict: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let mapping = column_mapping(mapping)?;
+        let report = self
+            .inner
+            .append_csv(text, &mapping, strict)
+            .map_err(to_py_err)?;
+        serde_to_python(py, &report)
+    }
+
+    /// Appends JSON Lines records read through `mapping` (keys instead of columns), as
+    /// `append_csv` does.
+    #[pyo3(signature = (text, mapping, *, strict = false))]
+    fn append_json_lines_mapped<'py>(
+        &mut self,
+        py: Python<'py>,
+        text: &str,
+        mapping: &Bound<'py, PyAny>,
+        strict: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let mapping = column_mapping(mapping)?;
+        let report = self
+            .inner
+            .append_json_lines_mapped(text, &mapping, strict)
+            .map_err(to_py_err)?;
+        serde_to_python(py, &report)
     }
 
     /// Appends records (as `from_records` reads them). All or nothing: on an error the

@@ -67,6 +67,16 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
         .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
 }
 
+/// A column mapping given as TOML text or an object.
+fn column_mapping(mapping: JsValue) -> Result<core::ingest::ColumnMapping, JsValue> {
+    match mapping.as_string() {
+        Some(text) => map_err(core::ingest::ColumnMapping::from_toml(&text)),
+        None => map_err(core::ingest::ColumnMapping::from_json_value(from_js(
+            mapping,
+        )?)),
+    }
+}
+
 /// A `"YYYY-MM-DD"` date argument.
 fn date(text: &str) -> Result<chrono::NaiveDate, JsValue> {
     map_err(core::period::parse_date(text))
@@ -276,6 +286,50 @@ pub struct FactTable {
 
 #[wasm_bindgen]
 impl FactTable {
+    /// An empty table (append to it, for example with `appendCsv`).
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::new_without_default)] // a JS constructor, not a Rust API
+    pub fn new() -> FactTable {
+        FactTable {
+            inner: core::FactTable::new(),
+        }
+    }
+
+    /// Appends a CSV export read through `mapping` (TOML text or a `ColumnMapping`
+    /// object). Returns the ingest report: `read`, `accepted`, and `rejected` with each
+    /// record's number, line, field and reason. With `strict`, the first rejection
+    /// throws (`data.rejected_record`) and nothing is appended.
+    #[wasm_bindgen(js_name = appendCsv, unchecked_return_type = "IngestReport")]
+    pub fn append_csv(
+        &mut self,
+        text: &str,
+        #[wasm_bindgen(unchecked_param_type = "string | ColumnMapping")] mapping: JsValue,
+        strict: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
+        let mapping = column_mapping(mapping)?;
+        to_js(&map_err(self.inner.append_csv(
+            text,
+            &mapping,
+            strict.unwrap_or(false),
+        ))?)
+    }
+
+    /// Appends JSON Lines records read through `mapping` (keys instead of columns).
+    #[wasm_bindgen(js_name = appendJsonLinesMapped, unchecked_return_type = "IngestReport")]
+    pub fn append_json_lines_mapped(
+        &mut self,
+        text: &str,
+        #[wasm_bindgen(unchecked_param_type = "string | ColumnMapping")] mapping: JsValue,
+        strict: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
+        let mapping = column_mapping(mapping)?;
+        to_js(&map_err(self.inner.append_json_lines_mapped(
+            text,
+            &mapping,
+            strict.unwrap_or(false),
+        ))?)
+    }
+
     /// Builds a table from an array of plain objects (`FactRecord`). Dates are
     /// `"YYYY-MM-DD"`; for timestamps use `fromRecordsIn`.
     #[wasm_bindgen(js_name = fromRecords)]

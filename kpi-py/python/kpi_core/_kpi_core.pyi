@@ -55,6 +55,13 @@ class Plan:
     def review(self, facts: FactTable, as_of: datetime.date) -> Review: ...
 
 class FactTable:
+    def __init__(self) -> None: ...
+    def append_csv(
+        self, text: str, mapping: Union[str, Mapping[str, Any]], *, strict: bool = False
+    ) -> dict[str, Any]: ...
+    def append_json_lines_mapped(
+        self, text: str, mapping: Union[str, Mapping[str, Any]], *, strict: bool = False
+    ) -> dict[str, Any]: ...
     @staticmethod
     def from_records(
         records: Sequence[Mapping[str, Any]], *, allow_float: bool = False, calendar: Optional[Calendar] = None
