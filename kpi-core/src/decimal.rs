@@ -29,6 +29,30 @@ pub struct Rounding {
     /// Decimal places kept; 2 (cents) when omitted.
     #[serde(default = "Rounding::default_places")]
     pub places: u32,
+    /// Where payouts are rounded: each `line` (the default), or only the statement's
+    /// `total` (lines keep their exact amounts).
+    #[serde(default, skip_serializing_if = "RoundingPlace::is_line")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub apply_to: RoundingPlace,
+}
+
+/// Where a rounding policy applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub enum RoundingPlace {
+    /// Each payout line is rounded; the total is their sum.
+    #[default]
+    Line,
+    /// Lines keep their exact amounts; the total is rounded once.
+    Total,
+}
+
+impl RoundingPlace {
+    #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+    fn is_line(&self) -> bool {
+        *self == RoundingPlace::Line
+    }
 }
 
 impl Default for Rounding {
@@ -36,6 +60,7 @@ impl Default for Rounding {
         Self {
             mode: RoundingMode::HalfUp,
             places: Self::default_places(),
+            apply_to: RoundingPlace::Line,
         }
     }
 }
@@ -79,7 +104,7 @@ mod tests {
         let up = Rounding::default();
         let even = Rounding {
             mode: RoundingMode::HalfEven,
-            places: 2,
+            ..Rounding::default()
         };
         assert_eq!(up.apply(d("0.125")).to_string(), "0.13");
         assert_eq!(even.apply(d("0.125")).to_string(), "0.12");

@@ -75,14 +75,17 @@ pub mod smart;
 
 pub mod docs;
 
-pub use decimal::{Rounding, RoundingMode};
+pub use decimal::{Rounding, RoundingMode, RoundingPlace};
 pub use error::{Error, ErrorKind, Location, Result};
 pub use fact::{Attribute, Credit, FactRecord, FactTable};
 pub use goal::{
     Amount, Baseline, Direction, Goal, GoalKind, GoalVersion, Objective, Split, Status, Target,
     Thresholds,
 };
-pub use incentive::{AppliesTo, Component, Incentive};
+pub use incentive::{
+    AppliesTo, Cap, Component, ComponentInputs, ComponentResult, CurvePoint, Gate, Incentive,
+    Limits, LineDetail, Tier, TierBasis, TierMode, evaluate_component,
+};
 pub use measure::{Measures, Partial};
 pub use metric::{Aggregate, MetricDef};
 pub use org::{Member, Org, ScopeKind, Team, UNASSIGNED};

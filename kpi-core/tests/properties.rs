@@ -125,7 +125,7 @@ proptest! {
         for statement in &report.statements {
             for line in &statement.lines {
                 prop_assert_eq!(line.amount.scale(), 2);
-                let exact = line.basis * line.rate;
+                let exact = line.basis * line.rate.unwrap_or_default();
                 prop_assert!((line.amount - exact).abs() <= Decimal::new(5, 3));
             }
         }

@@ -96,17 +96,43 @@ fn the_latest_quarter_rolls_up_and_pays_consistently() {
     assert_eq!(unassigned.target, None);
     assert!(rows("team-revenue", ScopeKind::Team).any(|r| r.id == UNASSIGNED));
 
-    // One statement per member; commission is 3% of revenue, to the cent.
+    // One statement per member: marginal tiers on quota attainment (3% to 1,500,000, 5%
+    // above, 8% from 2,250,000) plus 2,000 when the member's team meets its CSAT goal.
     assert_eq!(report.statements.len(), 12);
+    let d = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+    let cents = |v: rust_decimal::Decimal| {
+        v.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    };
     for statement in &report.statements {
         let revenue = rows("rep-revenue", ScopeKind::Member)
             .find(|r| r.id == statement.member)
             .unwrap()
             .actual
             .unwrap();
-        let expected = (revenue * rust_decimal::Decimal::new(3, 2))
-            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-        assert_eq!(statement.total, expected, "{}", statement.member);
+        let band = |from: &str, to: Option<&str>| {
+            let top = to.map_or(revenue, |t| revenue.min(d(t)));
+            (top - d(from)).max(rust_decimal::Decimal::ZERO)
+        };
+        let tiers = cents(band("0", Some("1500000")) * d("0.03"))
+            + cents(band("1500000", Some("2250000")) * d("0.05"))
+            + cents(band("2250000", None) * d("0.08"));
+        let team = &plan
+            .org
+            .members
+            .iter()
+            .find(|m| m.id == statement.member)
+            .unwrap()
+            .team;
+        let csat_met = rows("team-csat", ScopeKind::Team)
+            .find(|r| &r.id == team)
+            .and_then(|r| r.attainment)
+            .is_some_and(|a| a >= rust_decimal::Decimal::ONE);
+        let bonus = if csat_met {
+            d("2000")
+        } else {
+            rust_decimal::Decimal::ZERO
+        };
+        assert_eq!(statement.total, tiers + bonus, "{}", statement.member);
     }
     // A monthly evaluation shows the monthly goals but pays no quarterly commission.
     let month = plan

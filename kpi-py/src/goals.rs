@@ -203,3 +203,88 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(targets_capacity, m)?)?;
     Ok(())
 }
+
+/// A serde document from a Python dict (decimals as `Decimal`, `int` or `str`).
+fn document<T: serde::de::DeserializeOwned>(value: &Bound<'_, PyAny>, what: &str) -> PyResult<T> {
+    serde_json::from_value(to_json(value, false)?).map_err(|e| {
+        to_py_err(core::Error::new(
+            core::ErrorKind::PlanInvalid,
+            format!("not {what}: {e}"),
+        ))
+    })
+}
+
+fn rounding(value: Option<&Bound<'_, PyAny>>) -> PyResult<core::Rounding> {
+    value.map_or_else(
+        || Ok(core::Rounding::default()),
+        |r| document(r, "a rounding policy"),
+    )
+}
+
+/// Prices one incentive component (a dict, as in a plan) from `inputs` (`actual`,
+/// `target`, `attainment`, `by_attainment`, `target_incentive`, `gates`): the what-if of
+/// a statement line. Returns `{"amount", "lines"}`.
+#[pyfunction]
+#[pyo3(signature = (component, inputs, rounding = None))]
+fn evaluate_component<'py>(
+    py: Python<'py>,
+    component: &Bound<'py, PyAny>,
+    inputs: &Bound<'py, PyAny>,
+    rounding: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let component: core::Component = document(component, "an incentive component")?;
+    let inputs: core::ComponentInputs = document(inputs, "component inputs")?;
+    let result = core::evaluate_component(&component, &inputs, self::rounding(rounding)?)
+        .map_err(to_py_err)?;
+    serde_to_python(py, &result)
+}
+
+/// The component's payout at `steps + 1` attainments from `start` to `stop`, for
+/// plotting: a list of `(attainment, payout)`.
+#[pyfunction]
+#[pyo3(signature = (component, inputs, start, stop, steps, rounding = None))]
+fn sample_curve(
+    component: &Bound<'_, PyAny>,
+    inputs: &Bound<'_, PyAny>,
+    start: &Bound<'_, PyAny>,
+    stop: &Bound<'_, PyAny>,
+    steps: u32,
+    rounding: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Vec<(rust_decimal::Decimal, rust_decimal::Decimal)>> {
+    let component: core::Component = document(component, "an incentive component")?;
+    let inputs: core::ComponentInputs = document(inputs, "component inputs")?;
+    core::incentive::sample_curve(
+        &component,
+        &inputs,
+        self::rounding(rounding)?,
+        (decimal(start, "start")?, decimal(stop, "stop")?, steps),
+    )
+    .map_err(to_py_err)
+}
+
+/// Plan cost modelling: the component's total payout over members at `attainments`.
+#[pyfunction]
+#[pyo3(signature = (component, inputs, attainments, rounding = None))]
+fn model_cost(
+    component: &Bound<'_, PyAny>,
+    inputs: &Bound<'_, PyAny>,
+    attainments: &Bound<'_, PyAny>,
+    rounding: Option<&Bound<'_, PyAny>>,
+) -> PyResult<rust_decimal::Decimal> {
+    let component: core::Component = document(component, "an incentive component")?;
+    let inputs: core::ComponentInputs = document(inputs, "component inputs")?;
+    core::incentive::model_cost(
+        &component,
+        &inputs,
+        self::rounding(rounding)?,
+        &decimals(attainments, "attainments")?,
+    )
+    .map_err(to_py_err)
+}
+
+pub(crate) fn register_incentives(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(evaluate_component, m)?)?;
+    m.add_function(wrap_pyfunction!(sample_curve, m)?)?;
+    m.add_function(wrap_pyfunction!(model_cost, m)?)?;
+    Ok(())
+}

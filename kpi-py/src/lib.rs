@@ -614,21 +614,36 @@ impl PayoutLine {
     fn incentive(&self) -> &str {
         &self.inner.incentive
     }
+    /// The component's position in the incentive, or `None` for the incentive's cap.
     #[getter]
-    fn component(&self) -> usize {
+    fn component(&self) -> Option<usize> {
         self.inner.component
     }
+    /// `rate`, `tiered`, `curve`, `bonus`, `matrix` or `cap`.
     #[getter]
-    fn metric(&self) -> &str {
-        &self.inner.metric
+    fn kind(&self) -> &str {
+        &self.inner.kind
+    }
+    #[getter]
+    fn metric(&self) -> Option<&str> {
+        self.inner.metric.as_deref()
+    }
+    #[getter]
+    fn goal(&self) -> Option<&str> {
+        self.inner.goal.as_deref()
     }
     #[getter]
     fn basis(&self) -> rust_decimal::Decimal {
         self.inner.basis
     }
     #[getter]
-    fn rate(&self) -> rust_decimal::Decimal {
+    fn rate(&self) -> Option<rust_decimal::Decimal> {
         self.inner.rate
+    }
+    /// The tier's position (from 0), for tiers.
+    #[getter]
+    fn tier(&self) -> Option<usize> {
+        self.inner.tier
     }
     #[getter]
     fn amount(&self) -> rust_decimal::Decimal {
@@ -637,6 +652,18 @@ impl PayoutLine {
     #[getter]
     fn explanation(&self) -> &str {
         &self.inner.explanation
+    }
+    #[getter]
+    fn explanation_zh(&self) -> &str {
+        &self.inner.explanation_zh
+    }
+    /// The explanation in `locale` (`zh…` gives Chinese, anything else English).
+    fn explanation_in(&self, locale: &str) -> &str {
+        if locale.to_ascii_lowercase().starts_with("zh") {
+            &self.inner.explanation_zh
+        } else {
+            &self.inner.explanation
+        }
     }
     /// The line as a dict, with `Decimal` values.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -837,5 +864,6 @@ fn _kpi_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Statement>()?;
     m.add_class::<PayoutLine>()?;
     goals::register(m)?;
+    goals::register_incentives(m)?;
     Ok(())
 }

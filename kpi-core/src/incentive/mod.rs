@@ -1,14 +1,27 @@
-//! Incentives: the components that turn results into pay, and the statements they produce.
+//! Incentives: the components that turn results into pay, the engine that prices them,
+//! and the statements they produce.
+//!
+//! A component is priced from a few numbers (the metric's actual, the goal's target and
+//! attainment, the target incentive, gate values) by [`evaluate_component`], which the
+//! statements and the what-if functions share, so a dashboard's "what if I close one
+//! more deal" gives the cent the payout run will.
+
+mod engine;
+mod statements;
+mod tiers;
+
+pub use engine::{
+    ComponentInputs, ComponentResult, CurvePoint, LineDetail, evaluate_component, model_cost,
+    sample_curve,
+};
+pub(crate) use statements::{StatementInput, statements};
+
+use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::decimal::Rounding;
-use crate::measure::Measures;
-use crate::metric::MetricBook;
-use crate::org::Org;
-use crate::period::{Calendar, Grain, Period};
-use crate::report::{PayoutLine, Statement, group_thousands, percent};
+use crate::period::Grain;
 
 /// Who an incentive pays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,11 +39,18 @@ pub enum AppliesTo {
 /// id = "rep-commission"
 /// applies_to = "members"
 /// period = "quarter"
-/// components = [{ kind = "rate", metric = "revenue", rate = "0.03" }]
+/// target_incentive = "30000"           # on-target variable pay per member and period
+/// cap = { multiple = "2" }             # the whole incentive pays at most 2 × 30,000
+/// components = [
+///   { kind = "tiered", metric = "revenue", goal = "rep-revenue", on = "attainment",
+///     mode = "marginal", tiers = [{ from = "0", rate = "0.05" }, { from = "1", rate = "0.08" }] },
+///   { kind = "bonus", goal = "team-csat", amount = "2000" },
+/// ]
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", tsify(hashmap_as_object))]
 pub struct Incentive {
     /// Unique id of the incentive.
     pub id: String,
@@ -45,8 +65,38 @@ pub struct Incentive {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub period: Option<Grain>,
-    /// The components, each paying one line.
+    /// The on-target variable pay (target incentive) per member and payout period, which
+    /// payout curves scale and caps can multiply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    pub target_incentive: Option<Decimal>,
+    /// Target incentives for particular members, by id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(
+        feature = "typescript",
+        tsify(type = "Record<string, string | number>", optional)
+    )]
+    pub target_incentives: BTreeMap<String, Decimal>,
+    /// A cap on the incentive's total per member and period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub cap: Option<Cap>,
+    /// Allow negative rates and amounts (a deliberate penalty); refused otherwise.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub allow_negative: bool,
+    /// The components, each paying one or more lines.
     pub components: Vec<Component>,
+}
+
+impl Incentive {
+    /// The target incentive of member `id`.
+    pub fn target_incentive_for(&self, id: &str) -> Option<Decimal> {
+        self.target_incentives
+            .get(id)
+            .copied()
+            .or(self.target_incentive)
+    }
 }
 
 /// One part of an incentive.
@@ -61,83 +111,224 @@ pub enum Component {
         /// The rate, for example `0.03` for 3%.
         #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
         rate: Decimal,
+        /// The goal whose attainment thresholds and gates read.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "typescript", tsify(optional))]
+        goal: Option<String>,
+        /// Conditions and limits.
+        #[serde(flatten)]
+        limits: Limits,
+    },
+    /// A tier table on the metric's period total, by amount or by attainment of `goal`.
+    Tiered {
+        /// The metric paid on.
+        metric: String,
+        /// The goal whose target turns attainment tiers into amounts.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "typescript", tsify(optional))]
+        goal: Option<String>,
+        /// What the tiers' `from` measures: the `amount`, or the `attainment` of `goal`.
+        on: TierBasis,
+        /// `marginal`: each band pays its own rate on its part; `retroactive`: the rate
+        /// of the tier reached pays on everything.
+        mode: TierMode,
+        /// The tiers, from 0 up, each with the rate paid from its `from`.
+        tiers: Vec<Tier>,
+        /// Conditions and limits.
+        #[serde(flatten)]
+        limits: Limits,
+    },
+    /// The target incentive × a piecewise-linear curve of the goal's attainment.
+    Curve {
+        /// The goal whose attainment the curve reads.
+        goal: String,
+        /// The curve's points, by ascending attainment; flat before the first and after
+        /// the last.
+        points: Vec<CurvePoint>,
+        /// Conditions and limits.
+        #[serde(flatten)]
+        limits: Limits,
+    },
+    /// A fixed amount when the goal's attainment reaches `at` (1 by default: the goal
+    /// is met).
+    Bonus {
+        /// The goal.
+        goal: String,
+        /// The bonus.
+        #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        amount: Decimal,
+        /// The attainment that earns it; 1 when omitted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+        at: Option<Decimal>,
+        /// Conditions and limits.
+        #[serde(flatten)]
+        limits: Limits,
+    },
+    /// A two-dimensional bonus: the amount in the row of `goal`'s attainment and the
+    /// column of `by`'s (the largest break each has reached).
+    Matrix {
+        /// The goal of the rows.
+        goal: String,
+        /// The goal of the columns.
+        by: String,
+        /// Row breaks (attainment of `goal`), ascending.
+        rows: Vec<Decimal>,
+        /// Column breaks (attainment of `by`), ascending.
+        columns: Vec<Decimal>,
+        /// `amounts[row][column]`.
+        #[cfg_attr(feature = "typescript", tsify(type = "(string | number)[][]"))]
+        amounts: Vec<Vec<Decimal>>,
+        /// Conditions and limits.
+        #[serde(flatten)]
+        limits: Limits,
     },
 }
 
-impl Component {
-    /// The metric the component reads.
-    pub fn metric(&self) -> &str {
-        match self {
-            Component::Rate { metric, .. } => metric,
+/// What tier boundaries measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub enum TierBasis {
+    /// The metric's amount.
+    Amount,
+    /// Attainment of the goal: `1` is 100% of target.
+    Attainment,
+}
+
+/// How a tier table pays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub enum TierMode {
+    /// Each band pays its own rate on the part of the amount inside it.
+    Marginal,
+    /// The rate of the highest tier reached pays on the whole amount.
+    Retroactive,
+}
+
+/// One tier: the rate paid from `from` up to the next tier's `from`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Tier {
+    /// Where the tier starts (an amount, or an attainment).
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    pub from: Decimal,
+    /// The rate paid in the tier.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    pub rate: Decimal,
+}
+
+/// Conditions and limits any component can carry.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Limits {
+    /// Nothing is paid below this attainment of the component's goal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    pub threshold: Option<Decimal>,
+    /// Nothing is paid unless the gate is open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub gate: Option<Gate>,
+    /// The most the component pays.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub cap: Option<Cap>,
+}
+
+/// A condition on another measure: a goal's attainment, a metric's value, or the
+/// member's weighted score across their goals, at least `min`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Gate {
+    /// A goal whose attainment must reach `min` (for example a year-to-date quota).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub goal: Option<String>,
+    /// A metric whose value must reach `min` (for example CSAT).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub metric: Option<String>,
+    /// `true`: the member's weighted score across their goals must reach `min`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub score: bool,
+    /// The least value that opens the gate.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    pub min: Decimal,
+}
+
+impl Gate {
+    /// The name of the measure the gate reads: `goal:<id>`, `metric:<id>` or `score`.
+    pub fn measure(&self) -> String {
+        match (&self.goal, &self.metric) {
+            (Some(goal), _) => format!("goal:{goal}"),
+            (None, Some(metric)) => format!("metric:{metric}"),
+            (None, None) => "score".to_owned(),
         }
     }
 }
 
-/// What the statement step needs of the plan.
-pub(crate) struct StatementInput<'a> {
-    pub calendar: &'a Calendar,
-    pub book: &'a MetricBook<'a>,
-    pub org: &'a Org,
-    pub rounding: Rounding,
-    pub measures: &'a Measures,
-    pub period: &'a Period,
+/// A cap: an amount, or a multiple of the target incentive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a cap: an amount, or { multiple = \"2\" } of the target incentive"
+)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub enum Cap {
+    /// At most this amount.
+    Amount(#[cfg_attr(feature = "typescript", tsify(type = "string | number"))] Decimal),
+    /// At most this multiple of the target incentive.
+    Multiple {
+        /// The multiple.
+        #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        multiple: Decimal,
+    },
 }
 
-/// One statement per member in the org during the period, with a line per component of
-/// each incentive that pays in it. Members are in org order; a member with no line still
-/// gets a statement (total 0), so nobody is missing from a payout run.
-pub(crate) fn statements(input: &StatementInput<'_>, incentives: &[Incentive]) -> Vec<Statement> {
-    let paying: Vec<&Incentive> = incentives
-        .iter()
-        .filter(|i| {
-            i.period
-                .is_none_or(|grain| input.calendar.count_within(grain, input.period) == Some(1))
-        })
-        .collect();
-    if paying.is_empty() {
-        return Vec::new();
+impl Component {
+    /// The metric the component pays on, if it pays on one.
+    pub fn metric(&self) -> Option<&str> {
+        match self {
+            Component::Rate { metric, .. } | Component::Tiered { metric, .. } => Some(metric),
+            _ => None,
+        }
     }
-    // Everyone in the org during the period, once, paid on the facts of all their stints.
-    input
-        .org
-        .members_in(input.period.start(), input.period.end())
-        .into_iter()
-        .map(|(member, keys)| {
-            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-            let mut lines = Vec::new();
-            for incentive in &paying {
-                for (index, component) in incentive.components.iter().enumerate() {
-                    let Component::Rate { metric, rate } = component;
-                    // A metric with no value (an average over no facts) pays nothing.
-                    let basis = input
-                        .book
-                        .value(metric, &keys, input.measures, None)
-                        .unwrap_or_default();
-                    let amount = input.rounding.apply(basis * rate);
-                    lines.push(PayoutLine {
-                        incentive: incentive.id.clone(),
-                        component: index,
-                        metric: metric.clone(),
-                        basis,
-                        rate: *rate,
-                        amount,
-                        explanation: format!(
-                            "{} of {metric} {} = {}",
-                            percent(*rate),
-                            group_thousands(basis),
-                            group_thousands(amount)
-                        ),
-                    });
-                }
-            }
-            let total = input.rounding.apply(lines.iter().map(|l| l.amount).sum());
-            Statement {
-                member: member.id.clone(),
-                name: member.name.clone(),
-                team: member.team.clone(),
-                lines,
-                total,
-            }
-        })
-        .collect()
+
+    /// The goal whose attainment the component reads, if any.
+    pub fn goal(&self) -> Option<&str> {
+        match self {
+            Component::Rate { goal, .. } | Component::Tiered { goal, .. } => goal.as_deref(),
+            Component::Curve { goal, .. }
+            | Component::Bonus { goal, .. }
+            | Component::Matrix { goal, .. } => Some(goal),
+        }
+    }
+
+    /// The component's conditions and limits.
+    pub fn limits(&self) -> &Limits {
+        match self {
+            Component::Rate { limits, .. }
+            | Component::Tiered { limits, .. }
+            | Component::Curve { limits, .. }
+            | Component::Bonus { limits, .. }
+            | Component::Matrix { limits, .. } => limits,
+        }
+    }
+
+    /// The kind's name, as written in plans: `rate`, `tiered`, `curve`, `bonus`, `matrix`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Component::Rate { .. } => "rate",
+            Component::Tiered { .. } => "tiered",
+            Component::Curve { .. } => "curve",
+            Component::Bonus { .. } => "bonus",
+            Component::Matrix { .. } => "matrix",
+        }
+    }
 }

@@ -7,7 +7,9 @@ use super::Plan;
 use crate::error::{Error, ErrorKind, Result};
 use crate::formula::suggest;
 use crate::goal::{GoalPeriod, Split, Target};
+use crate::incentive::{Cap, Component, Incentive, Tier, TierBasis};
 use crate::org::ScopeKind;
+use rust_decimal::Decimal;
 
 impl Plan {
     pub(super) fn check_goals(&self) -> Result<()> {
@@ -265,20 +267,192 @@ impl Plan {
                 )
                 .at_path(format!("incentives[{i}].id")));
             }
+            if let Some(cap) = &incentive.cap {
+                Plan::check_cap(incentive, cap, &format!("incentives[{i}].cap"))?;
+            }
             for (j, component) in incentive.components.iter().enumerate() {
                 let at = |field: &str| format!("incentives[{i}].components[{j}].{field}");
-                self.check_metric_ref(component.metric(), &at("metric"))?;
-                let crate::incentive::Component::Rate { rate, .. } = component;
-                if rate.is_sign_negative() && !rate.is_zero() {
-                    return Err(Error::new(
-                        ErrorKind::PlanInvalid,
-                        format!("the rate {rate} is negative"),
-                    )
-                    .at_path(at("rate")));
-                }
+                self.check_component(incentive, component, &at)?;
             }
         }
         Ok(())
+    }
+
+    fn check_goal_ref(&self, goal: &str, path: &str) -> Result<()> {
+        if self.goals.iter().any(|g| g.id == goal) {
+            return Ok(());
+        }
+        let mut message = format!("no goal `{goal}` is in the plan");
+        if let Some(near) = suggest(goal, self.goals.iter().map(|g| g.id.as_str())) {
+            let _ = write!(message, "; did you mean `{near}`?");
+        }
+        Err(Error::new(ErrorKind::PlanInvalid, message).at_path(path))
+    }
+
+    fn check_cap(incentive: &Incentive, cap: &Cap, path: &str) -> Result<()> {
+        let (value, needs_target) = match cap {
+            Cap::Amount(v) => (*v, false),
+            Cap::Multiple { multiple } => (*multiple, true),
+        };
+        if value.is_sign_negative() && !value.is_zero() {
+            return Err(Error::new(
+                ErrorKind::PlanInvalid,
+                format!("the cap {value} is negative"),
+            )
+            .at_path(path));
+        }
+        if needs_target
+            && incentive.target_incentive.is_none()
+            && incentive.target_incentives.is_empty()
+        {
+            return Err(Error::new(
+                ErrorKind::PlanInvalid,
+                "a cap as a multiple of the target incentive needs the incentive's `target_incentive`",
+            )
+            .at_path(path));
+        }
+        Ok(())
+    }
+
+    fn check_limits(
+        &self,
+        incentive: &Incentive,
+        component: &Component,
+        at: &dyn Fn(&str) -> String,
+    ) -> Result<()> {
+        let limits = component.limits();
+        if let Some(gate) = &limits.gate {
+            match (&gate.goal, &gate.metric, gate.score) {
+                (Some(goal), None, false) => self.check_goal_ref(goal, &at("gate.goal"))?,
+                (None, Some(metric), false) => self.check_metric_ref(metric, &at("gate.metric"))?,
+                (None, None, true) => {}
+                _ => {
+                    return Err(Error::new(
+                        ErrorKind::PlanInvalid,
+                        "a gate reads one measure: a `goal`, a `metric`, or `score = true`",
+                    )
+                    .at_path(at("gate")));
+                }
+            }
+        }
+        if limits.threshold.is_some() && component.goal().is_none() {
+            return Err(Error::new(
+                ErrorKind::PlanInvalid,
+                "a threshold is an attainment: the component names its `goal`",
+            )
+            .at_path(at("threshold")));
+        }
+        if let Some(cap) = &limits.cap {
+            Plan::check_cap(incentive, cap, &at("cap"))?;
+        }
+        Ok(())
+    }
+
+    fn check_component(
+        &self,
+        incentive: &Incentive,
+        component: &Component,
+        at: &dyn Fn(&str) -> String,
+    ) -> Result<()> {
+        let negative = |v: &Decimal| v.is_sign_negative() && !v.is_zero();
+        let refuse_negative = |v: &Decimal, field: &str| {
+            if negative(v) && !incentive.allow_negative {
+                Err(Error::new(
+                    ErrorKind::PlanInvalid,
+                    format!("{v} is negative; set `allow_negative = true` on the incentive to pay penalties"),
+                )
+                .at_path(at(field)))
+            } else {
+                Ok(())
+            }
+        };
+        if let Some(metric) = component.metric() {
+            self.check_metric_ref(metric, &at("metric"))?;
+        }
+        if let Some(goal) = component.goal() {
+            self.check_goal_ref(goal, &at("goal"))?;
+        }
+        self.check_limits(incentive, component, at)?;
+        match component {
+            Component::Rate { rate, .. } => refuse_negative(rate, "rate"),
+            Component::Tiered {
+                tiers, on, goal, ..
+            } => {
+                if *on == TierBasis::Attainment && goal.is_none() {
+                    return Err(Error::new(
+                        ErrorKind::PlanInvalid,
+                        "tiers on attainment name the `goal` whose target they scale",
+                    )
+                    .at_path(at("goal")));
+                }
+                check_tiers(tiers, at)?;
+                for (k, tier) in tiers.iter().enumerate() {
+                    refuse_negative(&tier.rate, &format!("tiers[{k}].rate"))?;
+                }
+                Ok(())
+            }
+            Component::Curve { points, .. } => {
+                if incentive.target_incentive.is_none() && incentive.target_incentives.is_empty() {
+                    return Err(Error::new(
+                        ErrorKind::PlanInvalid,
+                        "a payout curve scales the incentive's `target_incentive`",
+                    )
+                    .at_path(at("points")));
+                }
+                if points.is_empty()
+                    || points
+                        .windows(2)
+                        .any(|p| p[1].attainment <= p[0].attainment)
+                {
+                    return Err(Error::new(
+                        ErrorKind::PlanInvalid,
+                        "curve points are listed by strictly rising attainment",
+                    )
+                    .at_path(at("points")));
+                }
+                for (k, point) in points.iter().enumerate() {
+                    refuse_negative(&point.payout, &format!("points[{k}].payout"))?;
+                }
+                Ok(())
+            }
+            Component::Bonus { amount, .. } => refuse_negative(amount, "amount"),
+            Component::Matrix {
+                by,
+                rows,
+                columns,
+                amounts,
+                ..
+            } => {
+                self.check_goal_ref(by, &at("by"))?;
+                let rising = |v: &[Decimal]| !v.is_empty() && v.windows(2).all(|p| p[1] > p[0]);
+                if !rising(rows) || !rising(columns) {
+                    return Err(Error::new(
+                        ErrorKind::PlanInvalid,
+                        "matrix rows and columns are breaks by strictly rising attainment",
+                    )
+                    .at_path(at("rows")));
+                }
+                if amounts.len() != rows.len() || amounts.iter().any(|r| r.len() != columns.len()) {
+                    return Err(Error::new(
+                        ErrorKind::PlanInvalid,
+                        format!(
+                            "the matrix has {} rows and {} columns, so `amounts` is {} lists of {}",
+                            rows.len(),
+                            columns.len(),
+                            rows.len(),
+                            columns.len()
+                        ),
+                    )
+                    .at_path(at("amounts")));
+                }
+                for (r, row) in amounts.iter().enumerate() {
+                    for (c, amount) in row.iter().enumerate() {
+                        refuse_negative(amount, &format!("amounts[{r}][{c}]"))?;
+                    }
+                }
+                Ok(())
+            }
+        }
     }
 
     pub(super) fn check_metric_ref(&self, metric: &str, path: &str) -> Result<()> {
@@ -292,4 +466,42 @@ impl Plan {
         }
         Err(Error::new(ErrorKind::PlanUnknownMetric, message).at_path(path))
     }
+}
+
+/// Tiers start at 0, rise strictly, and leave no gap: each tier runs to the next one's
+/// `from`.
+fn check_tiers(tiers: &[Tier], at: &dyn Fn(&str) -> String) -> Result<()> {
+    let Some(first) = tiers.first() else {
+        return Err(Error::new(
+            ErrorKind::PlanInvalid,
+            "a tier table needs at least one tier",
+        )
+        .at_path(at("tiers")));
+    };
+    if !first.from.is_zero() {
+        return Err(Error::new(
+            ErrorKind::PlanInvalid,
+            format!(
+                "the first tier starts at {}, leaving a gap from 0: start it at 0 (a rate of 0 pays nothing below a threshold)",
+                first.from
+            ),
+        )
+        .at_path(at("tiers[0].from")));
+    }
+    for (k, pair) in tiers.windows(2).enumerate() {
+        if pair[1].from <= pair[0].from {
+            return Err(Error::new(
+                ErrorKind::PlanInvalid,
+                format!(
+                    "tier {} starts at {}, not after tier {} at {}: tiers overlap or are out of order",
+                    k + 2,
+                    pair[1].from,
+                    k + 1,
+                    pair[0].from
+                ),
+            )
+            .at_path(at(&format!("tiers[{}].from", k + 1))));
+        }
+    }
+    Ok(())
 }

@@ -441,6 +441,7 @@ impl Plan {
         )?;
         rank_rows(&mut scorecards);
         let scores = scores(&scorecards);
+        let rows: Vec<_> = scorecards.iter().chain(&rollups).cloned().collect();
         let statements = statements(
             &StatementInput {
                 calendar: &self.calendar,
@@ -449,9 +450,11 @@ impl Plan {
                 rounding: self.rounding,
                 measures,
                 period: &period,
+                rows: &rows,
+                scores: &scores,
             },
             &self.incentives,
-        );
+        )?;
         Ok(Report {
             period: measures.period.clone(),
             as_of: measures.as_of,

@@ -177,21 +177,39 @@ pub struct Statement {
 pub struct PayoutLine {
     /// The incentive id.
     pub incentive: String,
-    /// The component's position in the incentive's `components`, from 0.
-    pub component: usize,
-    /// The metric the component pays on.
-    pub metric: String,
-    /// The value the rate applies to (the metric's actual).
+    /// The component's position in the incentive's `components`, from 0; `null` for the
+    /// incentive's own cap.
+    #[cfg_attr(feature = "typescript", tsify(type = "number | null"))]
+    pub component: Option<usize>,
+    /// The component's kind: `rate`, `tiered`, `curve`, `bonus`, `matrix`, or `cap`.
+    pub kind: String,
+    /// The metric the component pays on, if it pays on one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub metric: Option<String>,
+    /// The goal the component reads, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub goal: Option<String>,
+    /// What the rate applies to (the metric's actual, or its part in a tier), or the
+    /// attainment a curve, bonus or matrix reads.
     #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub basis: Decimal,
-    /// The rate.
-    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
-    pub rate: Decimal,
-    /// `basis × rate`, rounded by the plan's rounding policy.
+    /// The rate, for rates and tiers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    pub rate: Option<Decimal>,
+    /// The tier's position, from 0, for tiers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub tier: Option<usize>,
+    /// The amount, rounded by the plan's rounding policy when it rounds lines.
     #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub amount: Decimal,
-    /// A sentence a rep can read: `5% of revenue 1,234,567.89 = 61,728.39`.
+    /// A sentence a rep can read: `5% on the first 100,000 of revenue = 5,000.00`.
     pub explanation: String,
+    /// The same in Simplified Chinese.
+    pub explanation_zh: String,
 }
 
 impl Report {

@@ -76,17 +76,14 @@ impl Report {
             return;
         }
         let _ = writeln!(out, "Payouts");
-        let mut table = vec![row_of([
-            "Member", "Name", "Team", "Basis", "Rate", "Payout",
-        ])];
+        let mut table = vec![row_of(["Member", "Name", "Team", "Line", "Payout"])];
         for statement in &self.statements {
             for line in &statement.lines {
                 table.push(row_of([
                     &statement.member,
                     &statement.name,
                     &statement.team,
-                    &group_thousands(line.basis),
-                    &super::percent(line.rate),
+                    &line.explanation,
                     &group_thousands(line.amount),
                 ]));
             }
@@ -96,10 +93,9 @@ impl Report {
             "",
             "",
             "",
-            "",
             &group_thousands(self.total_payout()),
         ]));
-        render(out, &table, 3);
+        render(out, &table, 4);
     }
 }
 

@@ -25,6 +25,9 @@ from kpi_core._kpi_core import (
     Statement,
     __version__,
     catalogue,
+    evaluate_component,
+    model_cost,
+    sample_curve,
 )
 from kpi_core import formula, targets
 from kpi_core.errors import DataError, FormulaError, KpiError, PeriodError, PlanError
@@ -51,6 +54,9 @@ __all__ = [
     "Statement",
     "__version__",
     "catalogue",
+    "evaluate_component",
+    "model_cost",
+    "sample_curve",
     "formula",
     "targets",
 ]

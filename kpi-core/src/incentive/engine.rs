@@ -1,0 +1,627 @@
+//! Pricing one component from its inputs: the lines it pays, each with a sentence in
+//! English and Chinese, after thresholds, gates and caps.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::tiers::{Band, marginal, retroactive};
+use super::{Cap, Component, Limits, TierBasis, TierMode};
+use crate::decimal::{Rounding, RoundingPlace, ratio};
+use crate::error::{Error, ErrorKind, Result};
+use crate::report::{group_thousands, percent};
+
+/// One point of a payout curve: at `attainment`, the curve pays `payout` × the target
+/// incentive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct CurvePoint {
+    /// The attainment (`1` is 100%).
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    pub attainment: Decimal,
+    /// The share of the target incentive paid there (`1` is 100%).
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    pub payout: Decimal,
+}
+
+/// What a component is priced from. Statements fill it from the report; what-if callers
+/// give it directly.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", tsify(hashmap_as_object))]
+pub struct ComponentInputs {
+    /// The metric's value for the period (what rates and tiers pay on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    pub actual: Option<Decimal>,
+    /// The goal's target (attainment tiers start at `from × target`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    pub target: Option<Decimal>,
+    /// The goal's attainment; `actual / target` when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    pub attainment: Option<Decimal>,
+    /// A matrix's column attainment (its `by` goal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    pub by_attainment: Option<Decimal>,
+    /// The target incentive (curves scale it; caps can multiply it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    pub target_incentive: Option<Decimal>,
+    /// Values of the measures gates read, by name: `goal:<id>`, `metric:<id>`, `score`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(
+        feature = "typescript",
+        tsify(type = "Record<string, string | number>", optional)
+    )]
+    pub gates: BTreeMap<String, Decimal>,
+}
+
+impl ComponentInputs {
+    fn attainment(&self) -> Option<Decimal> {
+        self.attainment
+            .or_else(|| ratio(self.actual?, self.target?))
+    }
+}
+
+/// One line a component pays.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct LineDetail {
+    /// What the rate applies to (an amount or its part in a tier), or the attainment a
+    /// curve, bonus or matrix reads.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub basis: Decimal,
+    /// The rate, for rates and tiers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    pub rate: Option<Decimal>,
+    /// The tier's position, from 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub tier: Option<usize>,
+    /// The amount, rounded by the policy when it rounds lines.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub amount: Decimal,
+    /// A sentence a rep can read.
+    pub explanation: String,
+    /// The same in Simplified Chinese.
+    pub explanation_zh: String,
+    /// Whether this is the reduction that brings the component down to its cap.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub cap: bool,
+}
+
+/// What a component pays.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct ComponentResult {
+    /// The sum of the lines.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub amount: Decimal,
+    /// The lines, a cap's reduction included.
+    pub lines: Vec<LineDetail>,
+}
+
+/// `0.85` → `85%`, `1.2345` → `123.45%` (two decimals at most, for sentences).
+fn pct(value: Decimal) -> String {
+    percent(value.round_dp(4))
+}
+
+fn money(value: Decimal) -> String {
+    group_thousands(value)
+}
+
+fn line(basis: Decimal, amount: Decimal, en: String, zh: String) -> LineDetail {
+    LineDetail {
+        basis,
+        rate: None,
+        tier: None,
+        amount,
+        explanation: en,
+        explanation_zh: zh,
+        cap: false,
+    }
+}
+
+/// A line that pays nothing, and why.
+fn nothing(basis: Decimal, en: String, zh: String) -> ComponentResult {
+    ComponentResult {
+        amount: Decimal::ZERO,
+        lines: vec![line(basis, Decimal::ZERO, en, zh)],
+    }
+}
+
+/// Prices `component` (paying on `metric_name` for sentences) from `inputs`, rounding
+/// as `rounding` says: thresholds and gates first (nothing is paid when one is not met),
+/// then the component's lines, then its cap (a negative line brings the total down to
+/// it).
+pub fn evaluate_component(
+    component: &Component,
+    inputs: &ComponentInputs,
+    rounding: Rounding,
+) -> Result<ComponentResult> {
+    let round = |v: Decimal| match rounding.apply_to {
+        RoundingPlace::Line => rounding.apply(v),
+        RoundingPlace::Total => v.normalize(),
+    };
+    let mut result = match closed(component.limits(), inputs) {
+        Some(result) => result,
+        None => price(component, inputs, &round)?,
+    };
+    if let Some(cap) = &component.limits().cap {
+        apply_cap(&mut result, *cap, inputs.target_incentive, &round)?;
+    }
+    // Every line in the policy's form (a line that pays nothing is 0.00 too).
+    for line in &mut result.lines {
+        line.amount = round(line.amount);
+    }
+    result.amount = result.lines.iter().map(|l| l.amount).sum();
+    Ok(result)
+}
+
+/// The lines of a component whose conditions are met, before its cap.
+fn price(
+    component: &Component,
+    inputs: &ComponentInputs,
+    round: &dyn Fn(Decimal) -> Decimal,
+) -> Result<ComponentResult> {
+    Ok(match component {
+        Component::Rate { metric, rate, .. } => {
+            let basis = inputs.actual.unwrap_or_default();
+            let amount = round(basis * rate);
+            ComponentResult {
+                amount,
+                lines: vec![LineDetail {
+                    basis,
+                    rate: Some(*rate),
+                    tier: None,
+                    amount,
+                    explanation: format!(
+                        "{} of {metric} {} = {}",
+                        percent(*rate),
+                        money(basis),
+                        money(amount)
+                    ),
+                    explanation_zh: format!(
+                        "{metric} {} 的 {} = {}",
+                        money(basis),
+                        percent(*rate),
+                        money(amount)
+                    ),
+                    cap: false,
+                }],
+            }
+        }
+        Component::Tiered {
+            metric,
+            on,
+            mode,
+            tiers,
+            ..
+        } => tiered(metric, *on, *mode, tiers, inputs, round)?,
+        Component::Curve { points, goal, .. } => curve(goal, points, inputs, round)?,
+        Component::Bonus {
+            goal, amount, at, ..
+        } => bonus(goal, *amount, *at, inputs, round),
+        Component::Matrix {
+            goal,
+            by,
+            rows,
+            columns,
+            amounts,
+            ..
+        } => matrix(goal, by, (rows, columns, amounts), inputs, round),
+    })
+}
+
+fn curve(
+    goal: &str,
+    points: &[CurvePoint],
+    inputs: &ComponentInputs,
+    round: &dyn Fn(Decimal) -> Decimal,
+) -> Result<ComponentResult> {
+    let Some(attainment) = inputs.attainment() else {
+        return Ok(nothing(
+            Decimal::ZERO,
+            format!("no payout: {goal} has no attainment"),
+            format!("未付：{goal} 没有完成率"),
+        ));
+    };
+    let share = curve_at(points, attainment);
+    let target = inputs.target_incentive.ok_or_else(|| {
+        Error::new(
+            ErrorKind::PlanInvalid,
+            "a payout curve needs the incentive's target_incentive",
+        )
+    })?;
+    let amount = round(share * target);
+    Ok(ComponentResult {
+        amount,
+        lines: vec![line(
+            attainment,
+            amount,
+            format!(
+                "{goal} attainment {} on the payout curve pays {} of the target incentive {} = {}",
+                pct(attainment),
+                pct(share),
+                money(target),
+                money(amount)
+            ),
+            format!(
+                "{goal} 完成率 {} 按支付曲线为目标奖金 {} 的 {} = {}",
+                pct(attainment),
+                money(target),
+                pct(share),
+                money(amount)
+            ),
+        )],
+    })
+}
+
+fn bonus(
+    goal: &str,
+    amount: Decimal,
+    at: Option<Decimal>,
+    inputs: &ComponentInputs,
+    round: &dyn Fn(Decimal) -> Decimal,
+) -> ComponentResult {
+    let at = at.unwrap_or(Decimal::ONE);
+    let attainment = inputs.attainment().unwrap_or_default();
+    if attainment >= at {
+        let paid = round(amount);
+        ComponentResult {
+            amount: paid,
+            lines: vec![line(
+                attainment,
+                paid,
+                format!(
+                    "bonus for {goal} at {} (at least {}) = {}",
+                    pct(attainment),
+                    pct(at),
+                    money(paid)
+                ),
+                format!(
+                    "{goal} 完成率 {}（不低于 {}）的奖金 = {}",
+                    pct(attainment),
+                    pct(at),
+                    money(paid)
+                ),
+            )],
+        }
+    } else {
+        nothing(
+            attainment,
+            format!(
+                "no bonus: {goal} at {} is below {}",
+                pct(attainment),
+                pct(at)
+            ),
+            format!("无奖金：{goal} 完成率 {} 低于 {}", pct(attainment), pct(at)),
+        )
+    }
+}
+
+fn matrix(
+    goal: &str,
+    by: &str,
+    (rows, columns, amounts): (&[Decimal], &[Decimal], &[Vec<Decimal>]),
+    inputs: &ComponentInputs,
+    round: &dyn Fn(Decimal) -> Decimal,
+) -> ComponentResult {
+    let a = inputs.attainment().unwrap_or_default();
+    let b = inputs.by_attainment.unwrap_or_default();
+    let (Some(row), Some(column)) = (
+        rows.iter().rposition(|r| a >= *r),
+        columns.iter().rposition(|c| b >= *c),
+    ) else {
+        return nothing(
+            a,
+            format!(
+                "no matrix bonus: {goal} at {} and {by} at {} are below the first row or column",
+                pct(a),
+                pct(b)
+            ),
+            format!(
+                "无矩阵奖金：{goal} 完成率 {}、{by} 完成率 {} 未达到首行或首列",
+                pct(a),
+                pct(b)
+            ),
+        );
+    };
+    let paid = round(amounts[row][column]);
+    ComponentResult {
+        amount: paid,
+        lines: vec![line(
+            a,
+            paid,
+            format!(
+                "bonus matrix: {goal} {} (row from {}) × {by} {} (column from {}) = {}",
+                pct(a),
+                pct(rows[row]),
+                pct(b),
+                pct(columns[column]),
+                money(paid)
+            ),
+            format!(
+                "奖金矩阵：{goal} {}（自 {} 起的行）× {by} {}（自 {} 起的列）= {}",
+                pct(a),
+                pct(rows[row]),
+                pct(b),
+                pct(columns[column]),
+                money(paid)
+            ),
+        )],
+    }
+}
+
+/// The result when a threshold or gate is not met; `None` when the component pays.
+fn closed(limits: &Limits, inputs: &ComponentInputs) -> Option<ComponentResult> {
+    if let Some(threshold) = limits.threshold {
+        let attainment = inputs.attainment().unwrap_or_default();
+        if attainment < threshold {
+            return Some(nothing(
+                attainment,
+                format!(
+                    "no payout: attainment {} is below the {} threshold",
+                    pct(attainment),
+                    pct(threshold)
+                ),
+                format!(
+                    "未付：完成率 {} 低于门槛 {}",
+                    pct(attainment),
+                    pct(threshold)
+                ),
+            ));
+        }
+    }
+    if let Some(gate) = &limits.gate {
+        let measure = gate.measure();
+        let value = inputs.gates.get(&measure).copied();
+        if value.is_none_or(|v| v < gate.min) {
+            let shown = |v: Decimal| {
+                if gate.metric.is_some() {
+                    money(v)
+                } else {
+                    pct(v)
+                }
+            };
+            let now = value.map_or_else(|| "unknown".to_owned(), shown);
+            return Some(nothing(
+                value.unwrap_or_default(),
+                format!(
+                    "no payout: the gate {measure} needs {}, it is {now}",
+                    shown(gate.min)
+                ),
+                format!(
+                    "未付：条件 {measure} 需达到 {}，当前为 {now}",
+                    shown(gate.min)
+                ),
+            ));
+        }
+    }
+    None
+}
+
+fn tiered(
+    metric: &str,
+    on: TierBasis,
+    mode: TierMode,
+    tiers: &[super::Tier],
+    inputs: &ComponentInputs,
+    round: &dyn Fn(Decimal) -> Decimal,
+) -> Result<ComponentResult> {
+    let total = inputs.actual.unwrap_or_default();
+    let scale = match on {
+        TierBasis::Amount => Decimal::ONE,
+        TierBasis::Attainment => inputs.target.ok_or_else(|| {
+            Error::new(
+                ErrorKind::PlanInvalid,
+                "tiers on attainment need the goal's target",
+            )
+        })?,
+    };
+    let bands: Vec<Band> = match mode {
+        TierMode::Marginal => marginal(total, tiers, scale),
+        TierMode::Retroactive => retroactive(total, tiers, scale).into_iter().collect(),
+    };
+    let count = bands.len();
+    let lines: Vec<LineDetail> = bands
+        .iter()
+        .map(|band| {
+            let amount = round(band.amount());
+            let rate = percent(band.rate);
+            let (en, zh) = match mode {
+                TierMode::Retroactive => (
+                    format!(
+                        "{rate} on all {} of {metric} (tier {} from {}) = {}",
+                        money(band.basis),
+                        band.index + 1,
+                        money(band.from),
+                        money(amount)
+                    ),
+                    format!(
+                        "{metric} 全部 {} 按第 {} 档 {rate}（自 {} 起）= {}",
+                        money(band.basis),
+                        band.index + 1,
+                        money(band.from),
+                        money(amount)
+                    ),
+                ),
+                TierMode::Marginal if band.index == 0 && count == 1 => (
+                    format!(
+                        "{rate} on {} of {metric} = {}",
+                        money(band.basis),
+                        money(amount)
+                    ),
+                    format!(
+                        "{metric} {} 按 {rate} = {}",
+                        money(band.basis),
+                        money(amount)
+                    ),
+                ),
+                TierMode::Marginal if band.index == 0 => (
+                    format!(
+                        "{rate} on the first {} of {metric} = {}",
+                        money(band.basis),
+                        money(amount)
+                    ),
+                    format!(
+                        "{metric} 前 {} 按 {rate} = {}",
+                        money(band.basis),
+                        money(amount)
+                    ),
+                ),
+                TierMode::Marginal => (
+                    format!(
+                        "{rate} on the next {} of {metric} ({} to {}) = {}",
+                        money(band.basis),
+                        money(band.from),
+                        money(band.from + band.basis),
+                        money(amount)
+                    ),
+                    format!(
+                        "{metric} {} 至 {} 之间的 {} 按 {rate} = {}",
+                        money(band.from),
+                        money(band.from + band.basis),
+                        money(band.basis),
+                        money(amount)
+                    ),
+                ),
+            };
+            LineDetail {
+                basis: band.basis,
+                rate: Some(band.rate),
+                tier: Some(band.index),
+                amount,
+                explanation: en,
+                explanation_zh: zh,
+                cap: false,
+            }
+        })
+        .collect();
+    Ok(ComponentResult {
+        amount: lines.iter().map(|l| l.amount).sum(),
+        lines,
+    })
+}
+
+/// The payout share of a piecewise-linear curve at `attainment`, flat outside its points.
+fn curve_at(points: &[CurvePoint], attainment: Decimal) -> Decimal {
+    let Some(first) = points.first() else {
+        return Decimal::ZERO;
+    };
+    if attainment <= first.attainment {
+        return first.payout;
+    }
+    for pair in points.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        if attainment <= b.attainment {
+            let run = b.attainment - a.attainment;
+            let slope = ratio(b.payout - a.payout, run).unwrap_or_default();
+            return (a.payout + slope * (attainment - a.attainment)).normalize();
+        }
+    }
+    points.last().map_or(Decimal::ZERO, |p| p.payout)
+}
+
+/// Brings a result down to its cap with a negative line.
+pub(crate) fn apply_cap(
+    result: &mut ComponentResult,
+    cap: Cap,
+    target_incentive: Option<Decimal>,
+    round: &dyn Fn(Decimal) -> Decimal,
+) -> Result<()> {
+    let (limit, how_en, how_zh) = match cap {
+        Cap::Amount(limit) => (limit, String::new(), String::new()),
+        Cap::Multiple { multiple } => {
+            let target = target_incentive.ok_or_else(|| {
+                Error::new(
+                    ErrorKind::PlanInvalid,
+                    "a cap as a multiple needs the incentive's target_incentive",
+                )
+            })?;
+            (
+                multiple * target,
+                format!(
+                    " ({} × the target incentive {})",
+                    multiple.normalize(),
+                    money(target)
+                ),
+                format!(
+                    "（目标奖金 {} 的 {} 倍）",
+                    money(target),
+                    multiple.normalize()
+                ),
+            )
+        }
+    };
+    let limit = round(limit);
+    if result.amount > limit {
+        let cut = limit - result.amount;
+        result.lines.push(LineDetail {
+            basis: result.amount,
+            rate: None,
+            tier: None,
+            amount: cut,
+            explanation: format!("capped at {}{how_en}: {}", money(limit), money(cut)),
+            explanation_zh: format!("封顶 {}{how_zh}：{}", money(limit), money(cut)),
+            cap: true,
+        });
+        result.amount = limit;
+    }
+    Ok(())
+}
+
+/// The payout of `component` at each attainment from `from` to `to` (inclusive) in
+/// `steps` equal steps, for plotting: the attainment sets `actual = attainment × target`
+/// for rates and tiers, and the attainment itself for curves, bonuses and matrices.
+pub fn sample_curve(
+    component: &Component,
+    inputs: &ComponentInputs,
+    rounding: Rounding,
+    (from, to, steps): (Decimal, Decimal, u32),
+) -> Result<Vec<(Decimal, Decimal)>> {
+    if steps == 0 || steps > 10_000 || to < from {
+        return Err(Error::new(
+            ErrorKind::PlanInvalid,
+            "sample between from <= to, in 1 to 10,000 steps",
+        ));
+    }
+    let step = (to - from) / Decimal::from(steps);
+    (0..=steps)
+        .map(|i| {
+            let attainment = (from + step * Decimal::from(i)).normalize();
+            let payout =
+                evaluate_component(component, &at_attainment(inputs, attainment), rounding)?;
+            Ok((attainment, payout.amount))
+        })
+        .collect()
+}
+
+fn at_attainment(inputs: &ComponentInputs, attainment: Decimal) -> ComponentInputs {
+    ComponentInputs {
+        actual: inputs.target.map(|t| attainment * t),
+        attainment: Some(attainment),
+        ..inputs.clone()
+    }
+}
+
+/// Plan cost modelling: the total payout of `component` over a population whose
+/// attainments are `attainments` (one per member, same target and target incentive).
+pub fn model_cost(
+    component: &Component,
+    inputs: &ComponentInputs,
+    rounding: Rounding,
+    attainments: &[Decimal],
+) -> Result<Decimal> {
+    attainments.iter().try_fold(Decimal::ZERO, |total, a| {
+        Ok(total + evaluate_component(component, &at_attainment(inputs, *a), rounding)?.amount)
+    })
+}

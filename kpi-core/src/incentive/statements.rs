@@ -1,0 +1,176 @@
+//! Statements: each member's payout lines for the period, priced by the engine from the
+//! report's measures and scorecards.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::engine::{ComponentInputs, apply_cap, evaluate_component};
+use super::{Component, Incentive};
+use crate::decimal::{Rounding, RoundingPlace};
+use crate::error::Result;
+use crate::measure::Measures;
+use crate::metric::MetricBook;
+use crate::org::{Member, Org, ScopeKind};
+use crate::period::{Calendar, Period};
+use crate::report::{PayoutLine, ScoreRow, ScorecardRow, Statement};
+
+/// What the statement step needs of the plan and the report.
+pub(crate) struct StatementInput<'a> {
+    pub calendar: &'a Calendar,
+    pub book: &'a MetricBook<'a>,
+    pub org: &'a Org,
+    pub rounding: Rounding,
+    pub measures: &'a Measures,
+    pub period: &'a Period,
+    /// The period's scorecard rows and company roll-ups: goals' targets and attainments.
+    pub rows: &'a [ScorecardRow],
+    /// The members' weighted scores (gates on `score`).
+    pub scores: &'a [ScoreRow],
+}
+
+impl StatementInput<'_> {
+    /// The row of `goal` that applies to `member`: their own, else their team's, else
+    /// the company's.
+    fn goal_row(&self, goal: &str, member: &Member) -> Option<&ScorecardRow> {
+        let of = |scope: ScopeKind, id: &str| {
+            self.rows
+                .iter()
+                .find(|r| r.goal == goal && r.scope == scope && r.id == id)
+        };
+        of(ScopeKind::Member, &member.id)
+            .or_else(|| of(ScopeKind::Team, &member.team))
+            .or_else(|| of(ScopeKind::Company, "company"))
+    }
+
+    fn inputs(
+        &self,
+        incentive: &Incentive,
+        component: &Component,
+        member: &Member,
+        keys: &[&str],
+    ) -> ComponentInputs {
+        let row = component.goal().and_then(|g| self.goal_row(g, member));
+        let by = match component {
+            Component::Matrix { by, .. } => self.goal_row(by, member).and_then(|r| r.attainment),
+            _ => None,
+        };
+        let mut gates = BTreeMap::new();
+        if let Some(gate) = &component.limits().gate {
+            let value = match (&gate.goal, &gate.metric) {
+                (Some(goal), _) => self.goal_row(goal, member).and_then(|r| r.attainment),
+                (None, Some(metric)) => self.book.value(metric, keys, self.measures, None),
+                (None, None) => self
+                    .scores
+                    .iter()
+                    .find(|s| s.scope == ScopeKind::Member && s.id == member.id)
+                    .and_then(|s| s.score),
+            };
+            if let Some(value) = value {
+                gates.insert(gate.measure(), value);
+            }
+        }
+        ComponentInputs {
+            actual: component.metric().and_then(|m| {
+                self.book
+                    .value(m, keys, self.measures, row.and_then(|r| r.target))
+            }),
+            target: row.and_then(|r| r.target),
+            attainment: row.and_then(|r| r.attainment),
+            by_attainment: by,
+            target_incentive: incentive.target_incentive_for(&member.id),
+            gates,
+        }
+    }
+}
+
+/// One statement per member in the org during the period, with the lines of each
+/// incentive that pays in it. Members are in org order; a member with no line still
+/// gets a statement (total 0), so nobody is missing from a payout run.
+pub(crate) fn statements(
+    input: &StatementInput<'_>,
+    incentives: &[Incentive],
+) -> Result<Vec<Statement>> {
+    let paying: Vec<&Incentive> = incentives
+        .iter()
+        .filter(|i| {
+            i.period
+                .is_none_or(|grain| input.calendar.count_within(grain, input.period) == Some(1))
+        })
+        .collect();
+    if paying.is_empty() {
+        return Ok(Vec::new());
+    }
+    let round_line = |v: Decimal| match input.rounding.apply_to {
+        RoundingPlace::Line => input.rounding.apply(v),
+        RoundingPlace::Total => v.normalize(),
+    };
+    let mut out = Vec::new();
+    // Everyone in the org during the period, once, paid on the facts of all their stints.
+    for (member, keys) in input
+        .org
+        .members_in(input.period.start(), input.period.end())
+    {
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let mut lines = Vec::new();
+        for incentive in &paying {
+            let first = lines.len();
+            for (index, component) in incentive.components.iter().enumerate() {
+                let inputs = input.inputs(incentive, component, member, &keys);
+                let result = evaluate_component(component, &inputs, input.rounding)?;
+                for detail in result.lines {
+                    lines.push(PayoutLine {
+                        incentive: incentive.id.clone(),
+                        component: Some(index),
+                        kind: if detail.cap { "cap" } else { component.kind() }.to_owned(),
+                        metric: component.metric().map(str::to_owned),
+                        goal: component.goal().map(str::to_owned),
+                        basis: detail.basis,
+                        rate: detail.rate,
+                        tier: detail.tier,
+                        amount: detail.amount,
+                        explanation: detail.explanation,
+                        explanation_zh: detail.explanation_zh,
+                    });
+                }
+            }
+            // The incentive's own cap, over all its components.
+            if let Some(cap) = incentive.cap {
+                let mut total = super::ComponentResult {
+                    amount: lines[first..].iter().map(|l| l.amount).sum(),
+                    lines: Vec::new(),
+                };
+                apply_cap(
+                    &mut total,
+                    cap,
+                    incentive.target_incentive_for(&member.id),
+                    &round_line,
+                )?;
+                for detail in total.lines {
+                    lines.push(PayoutLine {
+                        incentive: incentive.id.clone(),
+                        component: None,
+                        kind: "cap".to_owned(),
+                        metric: None,
+                        goal: None,
+                        basis: detail.basis,
+                        rate: None,
+                        tier: None,
+                        amount: detail.amount,
+                        explanation: detail.explanation,
+                        explanation_zh: detail.explanation_zh,
+                    });
+                }
+            }
+        }
+        let total = input.rounding.apply(lines.iter().map(|l| l.amount).sum());
+        out.push(Statement {
+            member: member.id.clone(),
+            name: member.name.clone(),
+            team: member.team.clone(),
+            lines,
+            total,
+        });
+    }
+    Ok(out)
+}

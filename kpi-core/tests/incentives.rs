@@ -1,0 +1,146 @@
+//! Properties of the incentive engine that must hold for all inputs.
+
+use kpi_core::{
+    Cap, Component, ComponentInputs, FactTable, Limits, Plan, Rounding, RoundingPlace, Tier,
+    TierBasis, TierMode, evaluate_component,
+};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+/// Exact amounts: lines are not rounded, so properties see the true function.
+fn exact() -> Rounding {
+    Rounding {
+        apply_to: RoundingPlace::Total,
+        ..Rounding::default()
+    }
+}
+
+/// Tier tables with rising starts from 0 and non-negative, non-decreasing rates.
+fn tier_table() -> impl Strategy<Value = Vec<Tier>> {
+    prop::collection::vec((1i64..200_000, 0i64..50), 0..5).prop_map(|steps| {
+        let mut from = Decimal::ZERO;
+        let mut rate = Decimal::new(1, 2);
+        let mut tiers = vec![Tier { from, rate }];
+        for (gap, rise) in steps {
+            from += Decimal::from(gap);
+            rate += Decimal::new(rise, 3);
+            tiers.push(Tier { from, rate });
+        }
+        tiers
+    })
+}
+
+fn tiered(tiers: Vec<Tier>, mode: TierMode, cap: Option<Cap>) -> Component {
+    Component::Tiered {
+        metric: "revenue".into(),
+        goal: None,
+        on: TierBasis::Amount,
+        mode,
+        tiers,
+        limits: Limits {
+            cap,
+            ..Limits::default()
+        },
+    }
+}
+
+fn pay(component: &Component, actual: Decimal) -> Decimal {
+    let inputs = ComponentInputs {
+        actual: Some(actual),
+        ..ComponentInputs::default()
+    };
+    evaluate_component(component, &inputs, exact())
+        .unwrap()
+        .amount
+}
+
+proptest! {
+    /// A cent more sells pays at most a cent times the highest rate more: no jumps.
+    #[test]
+    fn marginal_payout_is_continuous_in_the_amount(tiers in tier_table(), cents in 0i64..100_000_000) {
+        let top = tiers.iter().map(|t| t.rate).max().unwrap();
+        let component = tiered(tiers, TierMode::Marginal, None);
+        let amount = Decimal::new(cents, 2);
+        let step = Decimal::new(1, 2);
+        let change = pay(&component, amount + step) - pay(&component, amount);
+        prop_assert!(change >= Decimal::ZERO && change <= top * step, "{}", change);
+    }
+
+    /// With non-negative, non-decreasing rates, more never pays less, and retroactive
+    /// tiers pay at least what marginal ones do.
+    #[test]
+    fn payout_rises_with_attainment_and_retroactive_pays_at_least_marginal(
+        tiers in tier_table(),
+        a in 0i64..100_000_000,
+        b in 0i64..100_000_000,
+    ) {
+        let (low, high) = (Decimal::new(a.min(b), 2), Decimal::new(a.max(b), 2));
+        let marginal = tiered(tiers.clone(), TierMode::Marginal, None);
+        let retroactive = tiered(tiers, TierMode::Retroactive, None);
+        prop_assert!(pay(&marginal, low) <= pay(&marginal, high));
+        prop_assert!(pay(&retroactive, low) <= pay(&retroactive, high));
+        prop_assert!(pay(&retroactive, high) >= pay(&marginal, high));
+    }
+
+    /// A capped component never pays more than its cap, whatever it earns, and pays
+    /// exactly what it earns below it.
+    #[test]
+    fn caps_are_never_exceeded(tiers in tier_table(), cents in 0i64..100_000_000, cap in 0i64..2_000_000) {
+        let cap = Decimal::new(cap, 2);
+        let amount = Decimal::new(cents, 2);
+        let uncapped = pay(&tiered(tiers.clone(), TierMode::Retroactive, None), amount);
+        let capped = pay(&tiered(tiers, TierMode::Retroactive, Some(Cap::Amount(cap))), amount);
+        prop_assert!(capped <= cap);
+        prop_assert_eq!(capped, uncapped.min(cap));
+    }
+
+    /// Tiers apply to the period total: splitting a deal into two with the same total
+    /// leaves the marginal period payout, to the cent, unchanged.
+    #[test]
+    fn splitting_a_deal_leaves_the_marginal_payout_unchanged(
+        others in prop::collection::vec(1i64..5_000_000, 0..6),
+        deal in 2i64..20_000_000,
+        cut in 1i64..1_000,
+    ) {
+        let plan = Plan::from_toml(r#"
+version = 1
+[org]
+teams = [{ id = "t", name = "T" }]
+members = [{ id = "a", name = "A", team = "t" }]
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+[[goals]]
+id = "quota"
+metric = "revenue"
+scope = "member"
+period = "2026-03"
+target = "100000"
+[[incentives]]
+id = "p"
+applies_to = "members"
+components = [{ kind = "tiered", metric = "revenue", goal = "quota", on = "attainment", mode = "marginal",
+  tiers = [{ from = "0", rate = "0.05" }, { from = "0.8", rate = "0.075" }, { from = "1.2", rate = "0.11" }] }]
+"#).unwrap();
+        let period = plan.parse_period("2026-03").unwrap();
+        let facts = |deals: &[i64]| {
+            let records: Vec<String> = deals
+                .iter()
+                .enumerate()
+                .map(|(i, cents)| format!(
+                    r#"{{"id": "d{i}", "kind": "order", "owner": "a", "amount": "{}", "date": "2026-03-{:02}"}}"#,
+                    Decimal::new(*cents, 2),
+                    i % 28 + 1
+                ))
+                .collect();
+            FactTable::from_json(&format!("[{}]", records.join(","))).unwrap()
+        };
+        let first = deal * cut / 1_000;
+        let mut whole = others.clone();
+        whole.push(deal);
+        let mut split = others;
+        split.extend([first.max(1), deal - first.max(1)]);
+        let total = |deals: &[i64]| plan.evaluate(&facts(deals), &period).unwrap().statements[0].total;
+        prop_assert_eq!(total(&whole), total(&split));
+    }
+}
