@@ -115,3 +115,84 @@ impl TargetsApi {
         ))
     }
 }
+
+/// A serde document from a JS value (decimals as strings or numbers).
+fn document<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    serde_json::from_value(from_js(value)?).map_err(|e| {
+        to_js_err(&core::Error::new(
+            core::ErrorKind::PlanInvalid,
+            format!("not {what}: {e}"),
+        ))
+    })
+}
+
+fn rounding(value: JsValue) -> Result<core::Rounding, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        Ok(core::Rounding::default())
+    } else {
+        document(value, "a rounding policy")
+    }
+}
+
+/// Prices one incentive component (an object, as in a plan) from `inputs` (`actual`,
+/// `target`, `attainment`, `by_attainment`, `target_incentive`, `gates`): the what-if of
+/// a statement line. Returns `{ amount, lines }`.
+#[wasm_bindgen(js_name = evaluateComponent, unchecked_return_type = "ComponentResult")]
+pub fn evaluate_component(
+    #[wasm_bindgen(unchecked_param_type = "Component")] component: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ComponentInputs")] inputs: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Rounding | undefined")] rounding: JsValue,
+) -> Result<JsValue, JsValue> {
+    let component: core::Component = document(component, "an incentive component")?;
+    let inputs: core::ComponentInputs = document(inputs, "component inputs")?;
+    to_js(&map_err(core::evaluate_component(
+        &component,
+        &inputs,
+        self::rounding(rounding)?,
+    ))?)
+}
+
+/// The component's payout at `steps + 1` attainments from `start` to `stop`, for
+/// plotting: `[attainment, payout]` pairs of decimal strings.
+#[wasm_bindgen(js_name = sampleCurve, unchecked_return_type = "[string, string][]")]
+pub fn sample_curve(
+    #[wasm_bindgen(unchecked_param_type = "Component")] component: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ComponentInputs")] inputs: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | number")] start: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | number")] stop: JsValue,
+    steps: u32,
+    #[wasm_bindgen(unchecked_param_type = "Rounding | undefined")] rounding: JsValue,
+) -> Result<JsValue, JsValue> {
+    let component: core::Component = document(component, "an incentive component")?;
+    let inputs: core::ComponentInputs = document(inputs, "component inputs")?;
+    let points = map_err(core::incentive::sample_curve(
+        &component,
+        &inputs,
+        self::rounding(rounding)?,
+        (decimal(start, "start")?, decimal(stop, "stop")?, steps),
+    ))?;
+    let pairs: Vec<(String, String)> = points
+        .iter()
+        .map(|(a, p)| (a.to_string(), p.to_string()))
+        .collect();
+    to_js(&pairs)
+}
+
+/// Plan cost modelling: the component's total payout over members at `attainments`.
+#[wasm_bindgen(js_name = modelCost)]
+pub fn model_cost(
+    #[wasm_bindgen(unchecked_param_type = "Component")] component: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ComponentInputs")] inputs: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "(string | number)[]")] attainments: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Rounding | undefined")] rounding: JsValue,
+) -> Result<String, JsValue> {
+    let component: core::Component = document(component, "an incentive component")?;
+    let inputs: core::ComponentInputs = document(inputs, "component inputs")?;
+    let total = map_err(core::incentive::model_cost(
+        &component,
+        &inputs,
+        self::rounding(rounding)?,
+        &decimals(attainments, "attainments")?,
+    ))?;
+    Ok(total.to_string())
+}

@@ -8,7 +8,7 @@
 mod goals;
 mod period;
 
-pub use goals::TargetsApi;
+pub use goals::{TargetsApi, evaluate_component, model_cost, sample_curve};
 pub use period::{Calendar, Period};
 
 use kpi_core as core;

@@ -1,8 +1,10 @@
 // Type-checked by `npm run typecheck` (tsc --noEmit): the declarations generated from the
 // Rust types describe what the functions really take and return.
-import { FactTable, Plan, reportToText, targets } from "kpi-core";
+import { FactTable, Plan, evaluateComponent, reportToText, targets } from "kpi-core";
 import type {
   Capacity,
+  ComponentResult,
+  PayoutLine,
   FactRecord,
   Finding,
   PlanDocument,
@@ -37,4 +39,11 @@ const review: Review = Plan.fromObject(document).review(FactTable.fromRecords(re
 const parts: string[] = targets.allocate("100", ["1", "1", "1"], 2);
 const capacity: Capacity = targets.capacity("5000000", ["1500000", "1500000"]);
 const adjusted: Plan = Plan.fromObject(document).adjustGoal("g", { from: "2026-03-01", target: "800", reason: "slowdown" });
-console.log(attainment, total, label, reportToText(report), status, projected, score, severity, review, parts, capacity, adjusted);
+const priced: ComponentResult = evaluateComponent(
+  { kind: "tiered", metric: "revenue", on: "amount", mode: "marginal", tiers: [{ from: "0", rate: "0.05" }] },
+  { actual: "1000" },
+  undefined,
+);
+const line: PayoutLine = statement.lines[0];
+const zh: string = line.explanation_zh;
+console.log(priced, zh, attainment, total, label, reportToText(report), status, projected, score, severity, review, parts, capacity, adjusted);

@@ -162,7 +162,7 @@ pub fn evaluate_component(
     for line in &mut result.lines {
         line.amount = round(line.amount);
     }
-    result.amount = result.lines.iter().map(|l| l.amount).sum();
+    result.amount = round(result.lines.iter().map(|l| l.amount).sum());
     Ok(result)
 }
 

@@ -173,8 +173,10 @@ pub enum Component {
         /// The goal of the columns.
         by: String,
         /// Row breaks (attainment of `goal`), ascending.
+        #[cfg_attr(feature = "typescript", tsify(type = "(string | number)[]"))]
         rows: Vec<Decimal>,
         /// Column breaks (attainment of `by`), ascending.
+        #[cfg_attr(feature = "typescript", tsify(type = "(string | number)[]"))]
         columns: Vec<Decimal>,
         /// `amounts[row][column]`.
         #[cfg_attr(feature = "typescript", tsify(type = "(string | number)[][]"))]

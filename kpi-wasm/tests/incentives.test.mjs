@@ -1,0 +1,41 @@
+// Incentives from JavaScript: the shared component vectors, statements, and the what-if
+// functions.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+import { FactTable, Plan, evaluateComponent, modelCost, sampleCurve } from "kpi-core";
+
+const VECTORS = fileURLToPath(new URL("../../kpi-core/testdata/vectors/", import.meta.url));
+const load = (path) => JSON.parse(readFileSync(VECTORS + path, "utf8"));
+
+for (const c of load("incentives/components.json").cases) {
+  test(`component: ${c.name.slice(0, 60)}`, () => {
+    assert.deepStrictEqual(evaluateComponent(c.component, c.inputs, c.rounding), c.expected);
+  });
+}
+
+const TIERS = {
+  kind: "tiered", metric: "revenue", goal: "quota", on: "attainment", mode: "marginal",
+  tiers: [{ from: "0", rate: "0.05" }, { from: "1", rate: "0.08" }],
+};
+
+test("sampleCurve gives points to plot; modelCost sums a population", () => {
+  assert.deepStrictEqual(sampleCurve(TIERS, { target: 100000 }, 0, 2, 4), [
+    ["0", "0.00"], ["0.5", "2500.00"], ["1", "5000.00"], ["1.5", "9000.00"], ["2", "13000.00"],
+  ]);
+  assert.equal(modelCost(TIERS, { target: "100000" }, ["0.8", "1", "1.2"]), "15600.00");
+  assert.throws(() => evaluateComponent({ kind: "tiered" }, {}), (err) => err.name === "PlanError");
+  assert.throws(() => sampleCurve(TIERS, { target: 1 }, 2, 1, 4), (err) => err.code === "plan.invalid");
+});
+
+test("statements explain each line in English and Chinese", () => {
+  const doc = load("incentive_plan.json");
+  const report = Plan.fromToml(doc.plan_toml).evaluate(FactTable.fromRecords(doc.facts), "2026-Q1");
+  const c = report.statements[2];
+  assert.deepStrictEqual(c.lines.map((l) => l.kind), ["tiered", "tiered", "tiered", "bonus", "cap"]);
+  assert.equal(c.lines[0].explanation_zh, "revenue 前 100,000 按 5% = 5,000.00");
+  assert.equal(c.lines[4].component, null);
+  assert.equal(c.total, "16000.00");
+});
