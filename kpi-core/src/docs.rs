@@ -7,6 +7,9 @@ pub mod guide {}
 #[doc = include_str!("../../docs/guide.zh-CN.md")]
 pub mod guide_zh_cn {}
 
+#[doc = include_str!("../../docs/incentives.md")]
+pub mod incentives {}
+
 #[doc = include_str!("../../docs/ingest.md")]
 pub mod ingest {}
 
