@@ -53,6 +53,17 @@ pub struct ComponentInputs {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
     pub target_incentive: Option<Decimal>,
+    /// The member's part of a team pool, as the split gives it; the whole pool when
+    /// omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    pub pool_part: Option<Decimal>,
+    /// The share of the payout period the member was in the org (proration), 1 when
+    /// omitted: fixed amounts (bonuses, matrix cells, pool parts) scale by it. Statements
+    /// also scale the target incentive they pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    pub proration: Option<Decimal>,
     /// Values of the measures gates read, by name: `goal:<id>`, `metric:<id>`, `score`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[cfg_attr(
@@ -210,6 +221,36 @@ fn price(
         Component::Bonus {
             goal, amount, at, ..
         } => bonus(goal, *amount, *at, inputs, round),
+        Component::Spiff { metric, amount, .. } => {
+            let count = inputs.actual.unwrap_or_default();
+            let paid = round(count * amount);
+            ComponentResult {
+                amount: paid,
+                lines: vec![line(
+                    count,
+                    paid,
+                    format!(
+                        "{} for each of {} {metric} = {}",
+                        money(*amount),
+                        count.normalize(),
+                        money(paid)
+                    ),
+                    format!(
+                        "{metric} {} 个，每个 {} = {}",
+                        count.normalize(),
+                        money(*amount),
+                        money(paid)
+                    ),
+                )],
+            }
+        }
+        Component::Pool {
+            goal,
+            amount,
+            split,
+            at,
+            ..
+        } => pool(goal, *amount, *split, *at, inputs, round),
         Component::Matrix {
             goal,
             by,
@@ -265,6 +306,72 @@ fn curve(
     })
 }
 
+fn prorated(amount: Decimal, inputs: &ComponentInputs) -> (Decimal, String, String) {
+    match inputs.proration {
+        Some(share) if share != Decimal::ONE => (
+            amount * share,
+            format!(" (prorated {})", pct(share)),
+            format!("（按 {} 折算）", pct(share)),
+        ),
+        _ => (amount, String::new(), String::new()),
+    }
+}
+
+fn pool(
+    goal: &str,
+    amount: Decimal,
+    split: super::PoolSplit,
+    at: Option<Decimal>,
+    inputs: &ComponentInputs,
+    round: &dyn Fn(Decimal) -> Decimal,
+) -> ComponentResult {
+    let at = at.unwrap_or(Decimal::ONE);
+    let attainment = inputs.attainment().unwrap_or_default();
+    if attainment < at {
+        return nothing(
+            attainment,
+            format!(
+                "no pool: {goal} at {} is below {}",
+                pct(attainment),
+                pct(at)
+            ),
+            format!(
+                "无团队奖金池：{goal} 完成率 {} 低于 {}",
+                pct(attainment),
+                pct(at)
+            ),
+        );
+    }
+    let how = match split {
+        super::PoolSplit::Equal => ("equally", "平均"),
+        super::PoolSplit::Contribution => ("by contribution", "按贡献"),
+        super::PoolSplit::Weights => ("by weight", "按权重"),
+    };
+    let part = inputs.pool_part.unwrap_or(amount);
+    let paid = round(part);
+    ComponentResult {
+        amount: paid,
+        lines: vec![line(
+            attainment,
+            paid,
+            format!(
+                "share of the {} {goal} pool, split {} ({goal} at {}) = {}",
+                money(amount),
+                how.0,
+                pct(attainment),
+                money(paid)
+            ),
+            format!(
+                "{goal} 奖金池 {} {}分配的份额（完成率 {}）= {}",
+                money(amount),
+                how.1,
+                pct(attainment),
+                money(paid)
+            ),
+        )],
+    }
+}
+
 fn bonus(
     goal: &str,
     amount: Decimal,
@@ -275,6 +382,7 @@ fn bonus(
     let at = at.unwrap_or(Decimal::ONE);
     let attainment = inputs.attainment().unwrap_or_default();
     if attainment >= at {
+        let (amount, note, note_zh) = prorated(amount, inputs);
         let paid = round(amount);
         ComponentResult {
             amount: paid,
@@ -282,13 +390,13 @@ fn bonus(
                 attainment,
                 paid,
                 format!(
-                    "bonus for {goal} at {} (at least {}) = {}",
+                    "bonus for {goal} at {} (at least {}){note} = {}",
                     pct(attainment),
                     pct(at),
                     money(paid)
                 ),
                 format!(
-                    "{goal} 完成率 {}（不低于 {}）的奖金 = {}",
+                    "{goal} 完成率 {}（不低于 {}）的奖金{note_zh} = {}",
                     pct(attainment),
                     pct(at),
                     money(paid)
@@ -335,14 +443,15 @@ fn matrix(
             ),
         );
     };
-    let paid = round(amounts[row][column]);
+    let (cell, note, note_zh) = prorated(amounts[row][column], inputs);
+    let paid = round(cell);
     ComponentResult {
         amount: paid,
         lines: vec![line(
             a,
             paid,
             format!(
-                "bonus matrix: {goal} {} (row from {}) × {by} {} (column from {}) = {}",
+                "bonus matrix: {goal} {} (row from {}) × {by} {} (column from {}){note} = {}",
                 pct(a),
                 pct(rows[row]),
                 pct(b),
@@ -350,7 +459,7 @@ fn matrix(
                 money(paid)
             ),
             format!(
-                "奖金矩阵：{goal} {}（自 {} 起的行）× {by} {}（自 {} 起的列）= {}",
+                "奖金矩阵：{goal} {}（自 {} 起的行）× {by} {}（自 {} 起的列）{note_zh} = {}",
                 pct(a),
                 pct(rows[row]),
                 pct(b),

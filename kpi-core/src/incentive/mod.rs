@@ -81,6 +81,12 @@ pub struct Incentive {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub cap: Option<Cap>,
+    /// Prorate members who join or leave during the payout period by the share of its
+    /// days they were in the org (`calendar` or `business` days): their target
+    /// incentive, bonuses, matrix amounts and pool shares scale by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub prorate: Option<crate::period::DayBasis>,
     /// Allow negative rates and amounts (a deliberate penalty); refused otherwise.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
@@ -165,6 +171,49 @@ pub enum Component {
         #[serde(flatten)]
         limits: Limits,
     },
+    /// A SPIFF: `amount` for each fact the metric counts (a count metric whose filter
+    /// says which facts, dates included: `date >= "2026-03-01" && date < "2026-04-01"`).
+    Spiff {
+        /// The count metric.
+        metric: String,
+        /// The bonus per fact.
+        #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        amount: Decimal,
+        /// Conditions and limits.
+        #[serde(flatten)]
+        limits: Limits,
+    },
+    /// A team pool: `amount` when `goal` (usually a team goal) reaches `at` (1 by
+    /// default), split among the members of the goal's scope equally, by contribution
+    /// to `metric`, or by `weights`; the parts sum exactly to the pool.
+    Pool {
+        /// The goal that earns the pool.
+        goal: String,
+        /// The pool.
+        #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        amount: Decimal,
+        /// How the pool is split.
+        split: PoolSplit,
+        /// For `contribution`: the metric whose values weigh the members (the goal's
+        /// metric when omitted).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "typescript", tsify(optional))]
+        metric: Option<String>,
+        /// For `weights`: the weight of each member id.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        #[cfg_attr(
+            feature = "typescript",
+            tsify(type = "Record<string, string | number>", optional)
+        )]
+        weights: BTreeMap<String, Decimal>,
+        /// The attainment that earns the pool; 1 when omitted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+        at: Option<Decimal>,
+        /// Conditions and limits.
+        #[serde(flatten)]
+        limits: Limits,
+    },
     /// A two-dimensional bonus: the amount in the row of `goal`'s attainment and the
     /// column of `by`'s (the largest break each has reached).
     Matrix {
@@ -185,6 +234,19 @@ pub enum Component {
         #[serde(flatten)]
         limits: Limits,
     },
+}
+
+/// How a team pool is split among members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub enum PoolSplit {
+    /// In equal parts.
+    Equal,
+    /// By each member's value of the metric (all equal when nobody contributed).
+    Contribution,
+    /// By declared weights.
+    Weights,
 }
 
 /// What tier boundaries measure.
@@ -297,7 +359,9 @@ impl Component {
     /// The metric the component pays on, if it pays on one.
     pub fn metric(&self) -> Option<&str> {
         match self {
-            Component::Rate { metric, .. } | Component::Tiered { metric, .. } => Some(metric),
+            Component::Rate { metric, .. }
+            | Component::Tiered { metric, .. }
+            | Component::Spiff { metric, .. } => Some(metric),
             _ => None,
         }
     }
@@ -306,8 +370,10 @@ impl Component {
     pub fn goal(&self) -> Option<&str> {
         match self {
             Component::Rate { goal, .. } | Component::Tiered { goal, .. } => goal.as_deref(),
+            Component::Spiff { .. } => None,
             Component::Curve { goal, .. }
             | Component::Bonus { goal, .. }
+            | Component::Pool { goal, .. }
             | Component::Matrix { goal, .. } => Some(goal),
         }
     }
@@ -319,17 +385,22 @@ impl Component {
             | Component::Tiered { limits, .. }
             | Component::Curve { limits, .. }
             | Component::Bonus { limits, .. }
+            | Component::Spiff { limits, .. }
+            | Component::Pool { limits, .. }
             | Component::Matrix { limits, .. } => limits,
         }
     }
 
-    /// The kind's name, as written in plans: `rate`, `tiered`, `curve`, `bonus`, `matrix`.
+    /// The kind's name, as written in plans: `rate`, `tiered`, `curve`, `bonus`, `spiff`,
+    /// `pool`, `matrix`.
     pub fn kind(&self) -> &'static str {
         match self {
             Component::Rate { .. } => "rate",
             Component::Tiered { .. } => "tiered",
             Component::Curve { .. } => "curve",
             Component::Bonus { .. } => "bonus",
+            Component::Spiff { .. } => "spiff",
+            Component::Pool { .. } => "pool",
             Component::Matrix { .. } => "matrix",
         }
     }

@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::engine::{ComponentInputs, apply_cap, evaluate_component};
-use super::{Component, Incentive};
+use super::{Component, Incentive, PoolSplit};
 use crate::decimal::{Rounding, RoundingPlace};
 use crate::error::Result;
 use crate::measure::Measures;
 use crate::metric::MetricBook;
 use crate::org::{Member, Org, ScopeKind};
-use crate::period::{Calendar, Period};
+use crate::period::{Calendar, DayBasis, Period};
 use crate::report::{PayoutLine, ScoreRow, ScorecardRow, Statement};
 
 /// What the statement step needs of the plan and the report.
@@ -70,7 +70,10 @@ impl StatementInput<'_> {
                 gates.insert(gate.measure(), value);
             }
         }
+        let proration = self.proration(incentive, member);
         ComponentInputs {
+            pool_part: self.pool_part(component, member, row, incentive.prorate),
+            proration,
             actual: component.metric().and_then(|m| {
                 self.book
                     .value(m, keys, self.measures, row.and_then(|r| r.target))
@@ -78,9 +81,96 @@ impl StatementInput<'_> {
             target: row.and_then(|r| r.target),
             attainment: row.and_then(|r| r.attainment),
             by_attainment: by,
-            target_incentive: incentive.target_incentive_for(&member.id),
+            target_incentive: incentive
+                .target_incentive_for(&member.id)
+                .map(|t| t * proration.unwrap_or(Decimal::ONE)),
             gates,
         }
+    }
+
+    /// The share of the period's days `member` was in the org, when the incentive
+    /// prorates and it is less than all of them.
+    fn proration(&self, incentive: &Incentive, member: &Member) -> Option<Decimal> {
+        let share = self.member_share(member, incentive.prorate?);
+        (share < Decimal::ONE).then_some(share)
+    }
+
+    /// The share of the period's `basis` days that `member`'s stints cover.
+    fn member_share(&self, member: &Member, basis: DayBasis) -> Decimal {
+        let (start, end) = (self.period.start(), self.period.end());
+        let covered: u32 = self
+            .org
+            .members
+            .iter()
+            .filter(|stint| stint.id == member.id && stint.overlaps(start, end))
+            .map(|stint| {
+                let from = stint.from.map_or(start, |f| f.max(start));
+                let until = stint.until.map_or(end, |u| u.min(end));
+                self.calendar.count_days(from, until, basis)
+            })
+            .sum();
+        let all = self.calendar.count_days(start, end, basis);
+        crate::decimal::ratio(Decimal::from(covered), Decimal::from(all)).unwrap_or(Decimal::ONE)
+    }
+
+    /// A pool component's part for `member`: the pool split among the members of the
+    /// goal's scope (their team, or everyone), exactly to the plan's places.
+    fn pool_part(
+        &self,
+        component: &Component,
+        member: &Member,
+        row: Option<&ScorecardRow>,
+        prorate: Option<DayBasis>,
+    ) -> Option<Decimal> {
+        let Component::Pool {
+            amount,
+            split,
+            metric,
+            weights,
+            ..
+        } = component
+        else {
+            return None;
+        };
+        let row = row?;
+        let everyone = self.org.members_in(self.period.start(), self.period.end());
+        let members: Vec<&(&Member, Vec<String>)> = everyone
+            .iter()
+            .filter(|(m, _)| match row.scope {
+                ScopeKind::Team => m.team == row.id,
+                ScopeKind::Member => m.id == member.id,
+                _ => true,
+            })
+            .collect();
+        let metric = metric.as_deref().unwrap_or(&row.metric);
+        let mut shares: Vec<Decimal> = members
+            .iter()
+            .map(|(m, keys)| match split {
+                PoolSplit::Equal => Decimal::ONE,
+                PoolSplit::Weights => weights.get(&m.id).copied().unwrap_or_default(),
+                PoolSplit::Contribution => {
+                    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+                    self.book
+                        .value(metric, &keys, self.measures, None)
+                        .unwrap_or_default()
+                        .max(Decimal::ZERO)
+                }
+            })
+            .collect();
+        if shares.iter().all(Decimal::is_zero) {
+            shares = vec![Decimal::ONE; shares.len()]; // nobody contributed: equal parts
+        }
+        if let Some(basis) = prorate {
+            // Each member's share counts for the part of the period they were there.
+            for (share, (m, _)) in shares.iter_mut().zip(&members) {
+                *share *= self.member_share(m, basis);
+            }
+        }
+        let parts = crate::goal::targets::allocate(*amount, &shares, self.rounding.places).ok()?;
+        members
+            .iter()
+            .position(|(m, _)| m.id == member.id)
+            .and_then(|i| parts.get(i).copied())
     }
 }
 
@@ -140,10 +230,13 @@ pub(crate) fn statements(
                     amount: lines[first..].iter().map(|l| l.amount).sum(),
                     lines: Vec::new(),
                 };
+                let proration = input.proration(incentive, member).unwrap_or(Decimal::ONE);
                 apply_cap(
                     &mut total,
                     cap,
-                    incentive.target_incentive_for(&member.id),
+                    incentive
+                        .target_incentive_for(&member.id)
+                        .map(|t| t * proration),
                     &round_line,
                 )?;
                 for detail in total.lines {

@@ -6,8 +6,9 @@
 //! attributes.score >= 4 && !(attributes.channel == "web")
 //! ```
 //!
-//! Fields: `id`, `kind`, `owner`, `customer`, `status` (text), `amount` (money) and
-//! `attributes.<name>` (whatever the facts hold). The full formula language applies
+//! Fields: `id`, `kind`, `owner`, `customer`, `status` (text), `amount` (money), `date`
+//! (the fact's date, which orders against a date literal) and `attributes.<name>`
+//! (whatever the facts hold). The full formula language applies
 //! (see [`crate::formula`]); a missing value equals nothing, so `status != "won"` holds
 //! for a fact with no status.
 
@@ -33,6 +34,9 @@ impl Filter {
             .map(|(name, _)| ((*name).to_owned(), Type::Text))
             .collect();
         fields.insert("amount".to_owned(), Type::Number(Unit::Money));
+        // The fact's own date, as YYYY-MM-DD text: it orders as a date against a date
+        // literal (`date >= "2026-03-01"`), for date-bounded metrics such as SPIFFs.
+        fields.insert("date".to_owned(), Type::Text);
         let formula = Formula::check_with(
             text,
             &|name| {
@@ -189,6 +193,9 @@ fn run(test: &Test, facts: &FactTable, row: usize) -> bool {
 fn field_value(facts: &FactTable, row: usize, name: &str) -> Value {
     if name == "amount" {
         return facts.amounts().get(row).into();
+    }
+    if name == "date" {
+        return Value::Text(facts.dates()[row].to_string());
     }
     if let Some((_, column)) = Column::NAMES.iter().find(|(n, _)| *n == name) {
         let code = facts.codes(*column)[row];

@@ -348,6 +348,76 @@ impl Plan {
         Ok(())
     }
 
+    fn check_pool(
+        &self,
+        amount: Decimal,
+        split: crate::incentive::PoolSplit,
+        metric: Option<&str>,
+        weights: &std::collections::BTreeMap<String, Decimal>,
+        refuse_negative: &dyn Fn(&Decimal, &str) -> Result<()>,
+        at: &dyn Fn(&str) -> String,
+    ) -> Result<()> {
+        refuse_negative(&amount, "amount")?;
+        if let Some(metric) = metric {
+            self.check_metric_ref(metric, &at("metric"))?;
+        }
+        if split == crate::incentive::PoolSplit::Weights && weights.is_empty() {
+            return Err(Error::new(
+                ErrorKind::PlanInvalid,
+                "a pool split by weights lists them: weights = { \"zhang.san\" = \"2\" }",
+            )
+            .at_path(at("weights")));
+        }
+        for (id, weight) in weights {
+            if self.org.member(id).is_none() {
+                return Err(Error::new(
+                    ErrorKind::PlanInvalid,
+                    format!("`{id}` is not a member of the org"),
+                )
+                .at_path(at(&format!("weights.{id}"))));
+            }
+            refuse_negative(weight, &format!("weights.{id}"))?;
+        }
+        Ok(())
+    }
+
+    fn check_matrix(
+        &self,
+        by: &str,
+        (rows, columns, amounts): (&[Decimal], &[Decimal], &[Vec<Decimal>]),
+        refuse_negative: &dyn Fn(&Decimal, &str) -> Result<()>,
+        at: &dyn Fn(&str) -> String,
+    ) -> Result<()> {
+        self.check_goal_ref(by, &at("by"))?;
+        let rising = |v: &[Decimal]| !v.is_empty() && v.windows(2).all(|p| p[1] > p[0]);
+        if !rising(rows) || !rising(columns) {
+            return Err(Error::new(
+                ErrorKind::PlanInvalid,
+                "matrix rows and columns are breaks by strictly rising attainment",
+            )
+            .at_path(at("rows")));
+        }
+        if amounts.len() != rows.len() || amounts.iter().any(|r| r.len() != columns.len()) {
+            return Err(Error::new(
+                ErrorKind::PlanInvalid,
+                format!(
+                    "the matrix has {} rows and {} columns, so `amounts` is {} lists of {}",
+                    rows.len(),
+                    columns.len(),
+                    rows.len(),
+                    columns.len()
+                ),
+            )
+            .at_path(at("amounts")));
+        }
+        for (r, row) in amounts.iter().enumerate() {
+            for (c, amount) in row.iter().enumerate() {
+                refuse_negative(amount, &format!("amounts[{r}][{c}]"))?;
+            }
+        }
+        Ok(())
+    }
+
     fn check_component(
         &self,
         incentive: &Incentive,
@@ -415,43 +485,30 @@ impl Plan {
                 }
                 Ok(())
             }
-            Component::Bonus { amount, .. } => refuse_negative(amount, "amount"),
+            Component::Bonus { amount, .. } | Component::Spiff { amount, .. } => {
+                refuse_negative(amount, "amount")
+            }
+            Component::Pool {
+                amount,
+                split,
+                metric,
+                weights,
+                ..
+            } => self.check_pool(
+                *amount,
+                *split,
+                metric.as_deref(),
+                weights,
+                &refuse_negative,
+                at,
+            ),
             Component::Matrix {
                 by,
                 rows,
                 columns,
                 amounts,
                 ..
-            } => {
-                self.check_goal_ref(by, &at("by"))?;
-                let rising = |v: &[Decimal]| !v.is_empty() && v.windows(2).all(|p| p[1] > p[0]);
-                if !rising(rows) || !rising(columns) {
-                    return Err(Error::new(
-                        ErrorKind::PlanInvalid,
-                        "matrix rows and columns are breaks by strictly rising attainment",
-                    )
-                    .at_path(at("rows")));
-                }
-                if amounts.len() != rows.len() || amounts.iter().any(|r| r.len() != columns.len()) {
-                    return Err(Error::new(
-                        ErrorKind::PlanInvalid,
-                        format!(
-                            "the matrix has {} rows and {} columns, so `amounts` is {} lists of {}",
-                            rows.len(),
-                            columns.len(),
-                            rows.len(),
-                            columns.len()
-                        ),
-                    )
-                    .at_path(at("amounts")));
-                }
-                for (r, row) in amounts.iter().enumerate() {
-                    for (c, amount) in row.iter().enumerate() {
-                        refuse_negative(amount, &format!("amounts[{r}][{c}]"))?;
-                    }
-                }
-                Ok(())
-            }
+            } => self.check_matrix(by, (rows, columns, amounts), &refuse_negative, at),
         }
     }
 
