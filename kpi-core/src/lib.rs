@@ -83,8 +83,8 @@ pub use goal::{
     Thresholds,
 };
 pub use incentive::{
-    AppliesTo, Cap, Component, ComponentInputs, ComponentResult, CurvePoint, Gate, Incentive,
-    Limits, LineDetail, Tier, TierBasis, TierMode, evaluate_component,
+    AppliesTo, Balances, Cap, Component, ComponentInputs, ComponentResult, CurvePoint, Draw, Gate,
+    Incentive, Limits, LineDetail, PoolSplit, Tier, TierBasis, TierMode, evaluate_component,
 };
 pub use measure::{Measures, Partial};
 pub use metric::{Aggregate, MetricDef};

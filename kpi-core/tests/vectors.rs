@@ -1,8 +1,9 @@
 //! Runs the shared vectors in testdata/vectors, which pytest and node --test run too.
 //!
 //! A vector file holds a plan (`plan_toml` text or a `plan` document), `facts`, and
-//! `cases`: each a `period` (and an optional `as_of` day) with either the `expected`
-//! report or the expected `error`; or a `review` day with the `expected` review.
+//! `cases`: each a `period` (and an optional `as_of` day, or the draw `balances` carried
+//! in) with either the `expected` report or the expected `error`; or a `review` day with
+//! the `expected` review.
 
 use kpi_core::{Error, FactTable, Plan};
 use serde_json::{Value, json};
@@ -41,9 +42,13 @@ fn run(file: &Value, case: &Value) -> Result<Value, Error> {
             .and_then(Value::as_str)
             .unwrap_or("2026-01"),
     )?;
+    let balances: kpi_core::Balances = case
+        .get("balances")
+        .map(|b| serde_json::from_value(b.clone()).expect("balances"))
+        .unwrap_or_default();
     let report = match day("as_of") {
         Some(as_of) => plan.evaluate_as_of(&facts, &period, as_of)?,
-        None => plan.evaluate(&facts, &period)?,
+        None => plan.evaluate_with(&facts, &period, &balances)?,
     };
     Ok(serde_json::to_value(report).expect("serialisable"))
 }

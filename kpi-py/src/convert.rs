@@ -230,8 +230,11 @@ fn to_python_field<'py>(
         }
         Value::Object(map) => {
             let dict = PyDict::new(py);
+            // A statement's `balances` map incentive ids to amounts.
+            let balances = field == Some("balances");
             for (key, item) in map {
-                dict.set_item(key, to_python_field(py, item, Some(key))?)?;
+                let child = if balances { "amount" } else { key.as_str() };
+                dict.set_item(key, to_python_field(py, item, Some(child))?)?;
             }
             dict.into_any()
         }

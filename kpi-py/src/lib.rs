@@ -185,16 +185,29 @@ impl Plan {
         })
     }
 
-    /// Measures and evaluates the facts for `period` (a label or a `Period`).
+    /// Measures and evaluates the facts for `period` (a label or a `Period`). `balances`
+    /// carries recoverable draw balances from the previous payout period (the previous
+    /// report's `balances()`: member id → incentive id → amount).
+    #[pyo3(signature = (facts, period, balances = None))]
     fn evaluate(
         &self,
         py: Python<'_>,
         facts: &FactTable,
         period: &Bound<'_, PyAny>,
+        balances: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Report> {
         let period = self.period(period)?;
+        let balances: core::Balances = match balances {
+            Some(b) => serde_json::from_value(to_json(b, false)?).map_err(|e| {
+                to_py_err(core::Error::new(
+                    core::ErrorKind::DataUnsupportedValue,
+                    format!("balances are {{member: {{incentive: amount}}}}: {e}"),
+                ))
+            })?,
+            None => core::Balances::new(),
+        };
         let report = py
-            .detach(|| self.inner.evaluate(&facts.inner, &period))
+            .detach(|| self.inner.evaluate_with(&facts.inner, &period, &balances))
             .map_err(to_py_err)?;
         Ok(Report {
             inner: report,
@@ -706,6 +719,11 @@ impl Statement {
     fn total(&self) -> rust_decimal::Decimal {
         self.inner.total
     }
+    /// Recoverable draw balances carried to the next period, by incentive id.
+    #[getter]
+    fn balances(&self) -> std::collections::BTreeMap<String, rust_decimal::Decimal> {
+        self.inner.balances.clone()
+    }
     /// The statement as a dict, with `Decimal` values.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         serde_to_python(py, &self.inner)
@@ -765,6 +783,10 @@ impl Report {
     #[getter]
     fn total_payout(&self) -> rust_decimal::Decimal {
         self.inner.total_payout()
+    }
+    /// The draw balances the statements carry, for the next period's `evaluate`.
+    fn balances(&self) -> core::Balances {
+        self.inner.balances()
     }
     /// The day the actuals run to, when evaluated before the period's end.
     #[getter]

@@ -64,3 +64,15 @@ def test_statements_are_objects_and_frames() -> None:
     frame = report.to_pandas("statements")
     assert list(frame.columns[:4]) == ["member", "name", "team", "incentive"]
     assert frame["amount"].sum() == report.total_payout
+
+
+def test_draw_balances_carry_into_the_next_period() -> None:
+    doc = json.loads((VECTORS / "draws.json").read_text(encoding="utf-8"))
+    plan = kpi_core.Plan.from_toml(doc["plan_toml"])
+    facts = kpi_core.FactTable.from_records(doc["facts"])
+    january = plan.evaluate(facts, "2026-01")
+    assert january.balances() == {"a": {"rep": Decimal("900.00")}, "b": {"rep": Decimal("0.00")}}
+    assert january.statements[0].balances == {"rep": Decimal("900.00")}
+    february = plan.evaluate(facts, "2026-02", balances=january.balances())
+    assert february.statements[0].total == Decimal("3000.00")
+    assert february.balances()["a"] == {"rep": Decimal("400.00")}

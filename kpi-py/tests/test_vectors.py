@@ -39,7 +39,7 @@ def run(doc: dict, case: dict) -> "kpi_core.Report | kpi_core.Review":
     if "as_of" in case:
         as_of = datetime.date.fromisoformat(case["as_of"])
         return plan.evaluate_as_of(facts, case.get("period", "2026-01"), as_of)
-    return plan.evaluate(facts, case.get("period", "2026-01"))
+    return plan.evaluate(facts, case.get("period", "2026-01"), balances=case.get("balances"))
 
 
 def assert_typed_equal(actual, expected, where="report"):
@@ -51,6 +51,9 @@ def assert_typed_equal(actual, expected, where="report"):
             if key in DECIMAL_FIELDS and want is not None:
                 assert isinstance(value, Decimal), f"{where}.{key} is {type(value)}"
                 assert str(value) == want, f"{where}.{key}: {value} != {want}"
+            elif key == "balances":
+                assert {k: str(v) for k, v in value.items()} == want, f"{where}.{key}"
+                assert all(isinstance(v, Decimal) for v in value.values()), f"{where}.{key}"
             elif key in DATE_FIELDS:
                 assert value == datetime.date.fromisoformat(want), f"{where}.{key}"
             else:

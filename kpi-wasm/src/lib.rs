@@ -234,6 +234,30 @@ impl Plan {
         to_js(&map_err(self.inner.evaluate(&facts.inner, &period))?)
     }
 
+    /// Like `evaluate`, with the recoverable draw balances carried from the previous
+    /// payout period (`balancesOf(previousReport)`: member id → incentive id → amount).
+    #[wasm_bindgen(js_name = evaluateWith, unchecked_return_type = "Report")]
+    pub fn evaluate_with(
+        &self,
+        facts: &FactTable,
+        period: &str,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, Record<string, string | number>>")]
+        balances: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let period = map_err(self.inner.parse_period(period))?;
+        let balances: core::Balances = serde_json::from_value(from_js(balances)?).map_err(|e| {
+            to_js_err(&core::Error::new(
+                core::ErrorKind::DataUnsupportedValue,
+                format!("balances are {{member: {{incentive: amount}}}}: {e}"),
+            ))
+        })?;
+        to_js(&map_err(self.inner.evaluate_with(
+            &facts.inner,
+            &period,
+            &balances,
+        ))?)
+    }
+
     /// Measures `period` as it stood on `asOf` (`"YYYY-MM-DD"`; later facts left out).
     #[wasm_bindgen(js_name = measureAsOf)]
     pub fn measure_as_of(
@@ -443,6 +467,20 @@ pub fn report_to_text(
         ))
     })?;
     Ok(report.to_text())
+}
+
+/// The draw balances a report's statements carry, for the next period's `evaluate`.
+#[wasm_bindgen(js_name = balancesOf, unchecked_return_type = "Record<string, Record<string, string>>")]
+pub fn balances_of(
+    #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
+) -> Result<JsValue, JsValue> {
+    let report: core::Report = serde_wasm_bindgen::from_value(report).map_err(|e| {
+        to_js_err(&core::Error::new(
+            core::ErrorKind::DataUnsupportedValue,
+            format!("not a report: {e}"),
+        ))
+    })?;
+    to_js(&report.balances())
 }
 
 /// The catalogue of standard sales KPIs.

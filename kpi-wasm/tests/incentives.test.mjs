@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-import { FactTable, Plan, evaluateComponent, modelCost, sampleCurve } from "kpi-core";
+import { FactTable, Plan, balancesOf, evaluateComponent, modelCost, sampleCurve } from "kpi-core";
 
 const VECTORS = fileURLToPath(new URL("../../kpi-core/testdata/vectors/", import.meta.url));
 const load = (path) => JSON.parse(readFileSync(VECTORS + path, "utf8"));
@@ -38,4 +38,15 @@ test("statements explain each line in English and Chinese", () => {
   assert.equal(c.lines[0].explanation_zh, "revenue 前 100,000 按 5% = 5,000.00");
   assert.equal(c.lines[4].component, null);
   assert.equal(c.total, "16000.00");
+});
+
+test("balancesOf carries draw balances into the next period", () => {
+  const doc = load("draws.json");
+  const plan = Plan.fromToml(doc.plan_toml);
+  const facts = FactTable.fromRecords(doc.facts);
+  const january = plan.evaluate(facts, "2026-01");
+  assert.deepStrictEqual(balancesOf(january), { a: { rep: "900.00" }, b: { rep: "0.00" } });
+  const february = plan.evaluateWith(facts, "2026-02", balancesOf(january));
+  assert.equal(february.statements[0].total, "3000.00");
+  assert.deepStrictEqual(balancesOf(february).a, { rep: "400.00" });
 });

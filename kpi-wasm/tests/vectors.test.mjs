@@ -16,6 +16,7 @@ function run(doc, c) {
   const facts = FactTable.fromRecords(c.facts ?? doc.facts ?? []);
   if (c.review !== undefined) return plan.review(facts, c.review);
   if (c.as_of !== undefined) return plan.evaluateAsOf(facts, c.period ?? "2026-01", c.as_of);
+  if (c.balances !== undefined) return plan.evaluateWith(facts, c.period ?? "2026-01", c.balances);
   return plan.evaluate(facts, c.period ?? "2026-01");
 }
 

@@ -87,6 +87,12 @@ pub struct Incentive {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub prorate: Option<crate::period::DayBasis>,
+    /// A draw: pay at least `amount` each payout period. A `recoverable` draw is an
+    /// advance recovered from later earnings above it (the balance is carried in the
+    /// statements); a non-recoverable one is a guarantee.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub draw: Option<Draw>,
     /// Allow negative rates and amounts (a deliberate penalty); refused otherwise.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
@@ -104,6 +110,22 @@ impl Incentive {
             .or(self.target_incentive)
     }
 }
+
+/// A draw against future earnings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Draw {
+    /// The least the incentive pays per payout period.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    pub amount: Decimal,
+    /// Whether what the draw adds is recovered from later earnings.
+    pub recoverable: bool,
+}
+
+/// Draw balances carried between payout periods: member id → incentive id → what the
+/// member owes (recoverable draws paid and not yet recovered).
+pub type Balances = BTreeMap<String, BTreeMap<String, Decimal>>;
 
 /// One part of an incentive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -27,6 +27,8 @@ pub(crate) struct StatementInput<'a> {
     pub rows: &'a [ScorecardRow],
     /// The members' weighted scores (gates on `score`).
     pub scores: &'a [ScoreRow],
+    /// Draw balances carried from the previous payout period.
+    pub balances: &'a super::Balances,
 }
 
 impl StatementInput<'_> {
@@ -191,10 +193,6 @@ pub(crate) fn statements(
     if paying.is_empty() {
         return Ok(Vec::new());
     }
-    let round_line = |v: Decimal| match input.rounding.apply_to {
-        RoundingPlace::Line => input.rounding.apply(v),
-        RoundingPlace::Total => v.normalize(),
-    };
     let mut out = Vec::new();
     // Everyone in the org during the period, once, paid on the facts of all their stints.
     for (member, keys) in input
@@ -203,57 +201,18 @@ pub(crate) fn statements(
     {
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         let mut lines = Vec::new();
+        let mut balances = BTreeMap::new();
         for incentive in &paying {
-            let first = lines.len();
-            for (index, component) in incentive.components.iter().enumerate() {
-                let inputs = input.inputs(incentive, component, member, &keys);
-                let result = evaluate_component(component, &inputs, input.rounding)?;
-                for detail in result.lines {
-                    lines.push(PayoutLine {
-                        incentive: incentive.id.clone(),
-                        component: Some(index),
-                        kind: if detail.cap { "cap" } else { component.kind() }.to_owned(),
-                        metric: component.metric().map(str::to_owned),
-                        goal: component.goal().map(str::to_owned),
-                        basis: detail.basis,
-                        rate: detail.rate,
-                        tier: detail.tier,
-                        amount: detail.amount,
-                        explanation: detail.explanation,
-                        explanation_zh: detail.explanation_zh,
-                    });
-                }
-            }
-            // The incentive's own cap, over all its components.
-            if let Some(cap) = incentive.cap {
-                let mut total = super::ComponentResult {
-                    amount: lines[first..].iter().map(|l| l.amount).sum(),
-                    lines: Vec::new(),
-                };
-                let proration = input.proration(incentive, member).unwrap_or(Decimal::ONE);
-                apply_cap(
-                    &mut total,
-                    cap,
-                    incentive
-                        .target_incentive_for(&member.id)
-                        .map(|t| t * proration),
-                    &round_line,
-                )?;
-                for detail in total.lines {
-                    lines.push(PayoutLine {
-                        incentive: incentive.id.clone(),
-                        component: None,
-                        kind: "cap".to_owned(),
-                        metric: None,
-                        goal: None,
-                        basis: detail.basis,
-                        rate: None,
-                        tier: None,
-                        amount: detail.amount,
-                        explanation: detail.explanation,
-                        explanation_zh: detail.explanation_zh,
-                    });
-                }
+            let owed = input
+                .balances
+                .get(&member.id)
+                .and_then(|b| b.get(&incentive.id))
+                .copied()
+                .unwrap_or_default();
+            let (paid, balance) = incentive_lines(input, incentive, member, &keys, owed)?;
+            lines.extend(paid);
+            if let Some(balance) = balance {
+                balances.insert(incentive.id.clone(), balance);
             }
         }
         let total = input.rounding.apply(lines.iter().map(|l| l.amount).sum());
@@ -263,7 +222,161 @@ pub(crate) fn statements(
             team: member.team.clone(),
             lines,
             total,
+            balances,
         });
     }
     Ok(out)
+}
+
+/// One incentive's lines for `member`: its components, its cap, and its draw; and the
+/// draw balance it carries on (recoverable draws only).
+fn incentive_lines(
+    input: &StatementInput<'_>,
+    incentive: &Incentive,
+    member: &Member,
+    keys: &[&str],
+    owed: Decimal,
+) -> Result<(Vec<PayoutLine>, Option<Decimal>)> {
+    let round_line = |v: Decimal| match input.rounding.apply_to {
+        RoundingPlace::Line => input.rounding.apply(v),
+        RoundingPlace::Total => v.normalize(),
+    };
+    let mut lines = Vec::new();
+    for (index, component) in incentive.components.iter().enumerate() {
+        let inputs = input.inputs(incentive, component, member, keys);
+        let result = evaluate_component(component, &inputs, input.rounding)?;
+        for detail in result.lines {
+            lines.push(PayoutLine {
+                incentive: incentive.id.clone(),
+                component: Some(index),
+                kind: if detail.cap { "cap" } else { component.kind() }.to_owned(),
+                metric: component.metric().map(str::to_owned),
+                goal: component.goal().map(str::to_owned),
+                basis: detail.basis,
+                rate: detail.rate,
+                tier: detail.tier,
+                amount: detail.amount,
+                explanation: detail.explanation,
+                explanation_zh: detail.explanation_zh,
+            });
+        }
+    }
+    let proration = input.proration(incentive, member).unwrap_or(Decimal::ONE);
+    // The incentive's own cap, over all its components.
+    if let Some(cap) = incentive.cap {
+        let mut total = super::ComponentResult {
+            amount: lines.iter().map(|l| l.amount).sum(),
+            lines: Vec::new(),
+        };
+        let target = incentive
+            .target_incentive_for(&member.id)
+            .map(|t| t * proration);
+        apply_cap(&mut total, cap, target, &round_line)?;
+        for detail in total.lines {
+            lines.push(PayoutLine {
+                incentive: incentive.id.clone(),
+                component: None,
+                kind: "cap".to_owned(),
+                metric: None,
+                goal: None,
+                basis: detail.basis,
+                rate: None,
+                tier: None,
+                amount: detail.amount,
+                explanation: detail.explanation,
+                explanation_zh: detail.explanation_zh,
+            });
+        }
+    }
+    let Some(draw) = incentive.draw else {
+        return Ok((lines, None));
+    };
+    let earned: Decimal = lines.iter().map(|l| l.amount).sum();
+    let (line, balance) = draw_line(draw, earned, owed, proration, &round_line);
+    if let Some(line) = line {
+        lines.push(PayoutLine {
+            incentive: incentive.id.clone(),
+            ..line
+        });
+    }
+    Ok((lines, draw.recoverable.then(|| round_line(balance))))
+}
+
+/// The draw's line for earnings `earned` with `owed` carried in, and the balance after:
+/// a guarantee tops earnings up to the draw; a recoverable draw advances the shortfall
+/// (adding it to the balance) or recovers from earnings above the draw.
+fn draw_line(
+    draw: super::Draw,
+    earned: Decimal,
+    owed: Decimal,
+    proration: Decimal,
+    round: &dyn Fn(Decimal) -> Decimal,
+) -> (Option<PayoutLine>, Decimal) {
+    let floor = round(draw.amount * proration);
+    let money = crate::report::group_thousands;
+    let line = |amount: Decimal, en: String, zh: String| PayoutLine {
+        incentive: String::new(),
+        component: None,
+        kind: "draw".to_owned(),
+        metric: None,
+        goal: None,
+        basis: earned,
+        rate: None,
+        tier: None,
+        amount,
+        explanation: en,
+        explanation_zh: zh,
+    };
+    if earned < floor {
+        let top_up = round(floor - earned);
+        if draw.recoverable {
+            let balance = owed + top_up;
+            let en = format!(
+                "recoverable draw {}: advance of {} over earnings {} (balance {})",
+                money(floor),
+                money(top_up),
+                money(earned),
+                money(balance)
+            );
+            let zh = format!(
+                "可收回预支 {}：在收入 {} 之外预支 {}（待收回余额 {}）",
+                money(floor),
+                money(earned),
+                money(top_up),
+                money(balance)
+            );
+            return (Some(line(top_up, en, zh)), balance);
+        }
+        let en = format!(
+            "guaranteed draw {}: top-up of {} over earnings {}",
+            money(floor),
+            money(top_up),
+            money(earned)
+        );
+        let zh = format!(
+            "保底 {}：在收入 {} 之外补足 {}",
+            money(floor),
+            money(earned),
+            money(top_up)
+        );
+        return (Some(line(top_up, en, zh)), owed);
+    }
+    let recovered = owed.min(earned - floor).max(Decimal::ZERO);
+    if draw.recoverable && recovered > Decimal::ZERO {
+        let balance = owed - recovered;
+        let en = format!(
+            "draw recovery: {} of the {} balance (balance {})",
+            money(-recovered),
+            money(owed),
+            money(balance)
+        );
+        let zh = format!(
+            "收回预支：从余额 {} 中收回 {}（余额 {}）",
+            money(owed),
+            money(recovered),
+            money(balance)
+        );
+        return (Some(line(round(-recovered), en, zh)), balance);
+    }
+    (None, owed)
 }

@@ -270,6 +270,16 @@ impl Plan {
             if let Some(cap) = &incentive.cap {
                 Plan::check_cap(incentive, cap, &format!("incentives[{i}].cap"))?;
             }
+            if let Some(draw) = &incentive.draw
+                && draw.amount.is_sign_negative()
+                && !draw.amount.is_zero()
+            {
+                return Err(Error::new(
+                    ErrorKind::PlanInvalid,
+                    format!("the draw {} is negative", draw.amount),
+                )
+                .at_path(format!("incentives[{i}].draw.amount")));
+            }
             for (j, component) in incentive.components.iter().enumerate() {
                 let at = |field: &str| format!("incentives[{i}].components[{j}].{field}");
                 self.check_component(incentive, component, &at)?;

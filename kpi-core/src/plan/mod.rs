@@ -21,7 +21,7 @@ use crate::goal::{
     Goal, GoalPeriod, Objective, ScorecardInput, TargetResolver, Thresholds, extra_windows,
     rank_rows, scorecards, scores,
 };
-use crate::incentive::{Incentive, StatementInput, statements};
+use crate::incentive::{Balances, Incentive, StatementInput, statements};
 use crate::measure::{Measures, MetricPass, measure};
 use crate::metric::{Field, Filter, MetricBook, MetricDef};
 use crate::org::Org;
@@ -396,6 +396,16 @@ impl Plan {
     /// Evaluates measures (for example merged from partitions) into a report. Measures
     /// taken before the period's end ([`Plan::measure_as_of`]) give a report with pacing.
     pub fn evaluate_measures(&self, measures: &Measures) -> Result<Report> {
+        self.evaluate_measures_with(measures, &Balances::new())
+    }
+
+    /// Evaluates measures with the draw balances carried from the previous payout period
+    /// (the previous report's [`Report::balances`]).
+    pub fn evaluate_measures_with(
+        &self,
+        measures: &Measures,
+        balances: &Balances,
+    ) -> Result<Report> {
         self.check()?;
         let period = self.parse_period(&measures.period.label)?;
         if PeriodInfo::from(&period) != measures.period {
@@ -452,6 +462,7 @@ impl Plan {
                 period: &period,
                 rows: &rows,
                 scores: &scores,
+                balances,
             },
             &self.incentives,
         )?;
@@ -468,6 +479,17 @@ impl Plan {
     /// Measures and evaluates the facts for `period`: the scorecards and statements.
     pub fn evaluate(&self, facts: &FactTable, period: &Period) -> Result<Report> {
         self.evaluate_measures(&self.measure(facts, period)?)
+    }
+
+    /// Measures and evaluates the facts for `period` with the draw balances carried from
+    /// the previous payout period: `plan.evaluate_with(&facts, &march, &february.balances())`.
+    pub fn evaluate_with(
+        &self,
+        facts: &FactTable,
+        period: &Period,
+        balances: &Balances,
+    ) -> Result<Report> {
+        self.evaluate_measures_with(&self.measure(facts, period)?, balances)
     }
 
     /// Evaluates `period` as it stood on `as_of` (facts dated later are left out): while

@@ -169,6 +169,13 @@ pub struct Statement {
     /// The sum of the lines' amounts.
     #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub total: Decimal,
+    /// Recoverable draw balances carried to the next payout period, by incentive id.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    #[cfg_attr(
+        feature = "typescript",
+        tsify(type = "Record<string, string>", optional)
+    )]
+    pub balances: std::collections::BTreeMap<String, Decimal>,
 }
 
 /// One payout line of a statement.
@@ -221,6 +228,16 @@ impl Report {
     /// The sum of all statement totals.
     pub fn total_payout(&self) -> Decimal {
         self.statements.iter().map(|s| s.total).sum()
+    }
+
+    /// The draw balances the statements carry, as the next period's input
+    /// ([`crate::Plan::evaluate_with`]).
+    pub fn balances(&self) -> crate::incentive::Balances {
+        self.statements
+            .iter()
+            .filter(|s| !s.balances.is_empty())
+            .map(|s| (s.member.clone(), s.balances.clone()))
+            .collect()
     }
 }
 
