@@ -144,3 +144,53 @@ components = [{ kind = "tiered", metric = "revenue", goal = "quota", on = "attai
         prop_assert_eq!(total(&whole), total(&split));
     }
 }
+
+proptest! {
+    /// Clawing back every sale of a month in full, within the window, returns exactly
+    /// what the month paid: each sale takes back what it earned in close order, and
+    /// those add up to the month's tiered commission.
+    #[test]
+    fn clawing_back_whole_sales_returns_exactly_what_they_paid(
+        sales in prop::collection::vec((1i64..3_000_000, 1u32..28), 1..12),
+    ) {
+        let plan = Plan::from_toml(r#"
+version = 1
+[rounding]
+apply_to = "total"
+[org]
+teams = [{ id = "t", name = "T" }]
+members = [{ id = "a", name = "A", team = "t" }]
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+filter = 'kind == "order"'
+[metrics.refunds]
+aggregate = "sum"
+field = "amount"
+filter = 'kind == "refund"'
+[[incentives]]
+id = "p"
+applies_to = "members"
+period = "month"
+components = [
+  { kind = "tiered", metric = "revenue", on = "amount", mode = "marginal",
+    tiers = [{ from = "0", rate = "0.04" }, { from = "20000", rate = "0.07" }, { from = "50000", rate = "0.115" }] },
+  { kind = "clawback", of = 0, reversals = "refunds", days = 60 },
+]
+"#).unwrap();
+        let mut records = Vec::new();
+        for (i, (cents, day)) in sales.iter().enumerate() {
+            let amount = Decimal::new(*cents, 2);
+            records.push(format!(
+                r#"{{"id": "o{i}", "kind": "order", "owner": "a", "amount": "{amount}", "date": "2026-03-{day:02}"}}"#
+            ));
+            records.push(format!(
+                r#"{{"id": "r{i}", "kind": "refund", "owner": "a", "amount": "{amount}", "date": "2026-04-{day:02}", "attributes": {{"order": "o{i}"}}}}"#
+            ));
+        }
+        let facts = FactTable::from_json(&format!("[{}]", records.join(","))).unwrap();
+        let paid = plan.evaluate(&facts, &plan.parse_period("2026-03").unwrap()).unwrap();
+        let taken = plan.evaluate(&facts, &plan.parse_period("2026-04").unwrap()).unwrap();
+        prop_assert_eq!(taken.statements[0].total, -paid.statements[0].total);
+    }
+}

@@ -473,6 +473,16 @@ impl FactTable {
             + splits
     }
 
+    /// The row of the fact with this id (ids are unique, so a row's id code is its row).
+    pub(crate) fn row_of(&self, id: &str) -> Option<usize> {
+        self.ids.code(id).map(|code| code as usize)
+    }
+
+    /// The owner of the fact at `row`, if it has one.
+    pub(crate) fn owner_of(&self, row: usize) -> Option<&str> {
+        self.owners.get(self.owner[row])
+    }
+
     pub(crate) fn amounts(&self) -> &Amounts {
         &self.amount
     }

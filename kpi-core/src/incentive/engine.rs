@@ -251,6 +251,27 @@ fn price(
             at,
             ..
         } => pool(goal, *amount, *split, *at, inputs, round),
+        Component::Clawback {
+            reversals, days, ..
+        } => {
+            let taken = inputs.actual.unwrap_or_default();
+            let paid = round(taken);
+            ComponentResult {
+                amount: paid,
+                lines: vec![line(
+                    taken,
+                    paid,
+                    format!(
+                        "clawback of {reversals} within {days} days of their sale, at the rates the sales paid = {}",
+                        money(paid)
+                    ),
+                    format!(
+                        "追回：销售后 {days} 天内的 {reversals}，按原销售所付比例 = {}",
+                        money(paid)
+                    ),
+                )],
+            }
+        }
         Component::Matrix {
             goal,
             by,

@@ -6,10 +6,12 @@
 //! statements and the what-if functions share, so a dashboard's "what if I close one
 //! more deal" gives the cent the payout run will.
 
+mod clawback;
 mod engine;
 mod statements;
 mod tiers;
 
+pub(crate) use clawback::{CLAWBACK_PREFIX, ClawbackInput, clawbacks};
 pub use engine::{
     ComponentInputs, ComponentResult, CurvePoint, LineDetail, evaluate_component, model_cost,
     sample_curve,
@@ -236,6 +238,28 @@ pub enum Component {
         #[serde(flatten)]
         limits: Limits,
     },
+    /// A clawback: each reversal (a refund or cancellation that the `reversals` metric
+    /// counts, naming the sale it reverses in `link`) dated within `days` of that sale
+    /// takes back the commission component `of` paid on the sale, at the rate it paid
+    /// (tiers credited in close order within the sale's payout period), in proportion
+    /// to the part reversed.
+    Clawback {
+        /// The position of the paying component (a `rate` or `tiered` component on a sum
+        /// of `amount`) in this incentive's `components`.
+        of: usize,
+        /// The sum metric of reversal facts (refunds, credit notes, cancellations).
+        reversals: String,
+        /// The reversal's attribute that holds the original sale's fact id;
+        /// `attributes.order` when omitted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "typescript", tsify(optional))]
+        link: Option<String>,
+        /// How many days after the sale a reversal is still clawed back.
+        days: u32,
+        /// Conditions and limits.
+        #[serde(flatten)]
+        limits: Limits,
+    },
     /// A two-dimensional bonus: the amount in the row of `goal`'s attainment and the
     /// column of `by`'s (the largest break each has reached).
     Matrix {
@@ -392,7 +416,7 @@ impl Component {
     pub fn goal(&self) -> Option<&str> {
         match self {
             Component::Rate { goal, .. } | Component::Tiered { goal, .. } => goal.as_deref(),
-            Component::Spiff { .. } => None,
+            Component::Spiff { .. } | Component::Clawback { .. } => None,
             Component::Curve { goal, .. }
             | Component::Bonus { goal, .. }
             | Component::Pool { goal, .. }
@@ -408,6 +432,7 @@ impl Component {
             | Component::Curve { limits, .. }
             | Component::Bonus { limits, .. }
             | Component::Spiff { limits, .. }
+            | Component::Clawback { limits, .. }
             | Component::Pool { limits, .. }
             | Component::Matrix { limits, .. } => limits,
         }
@@ -423,6 +448,7 @@ impl Component {
             Component::Bonus { .. } => "bonus",
             Component::Spiff { .. } => "spiff",
             Component::Pool { .. } => "pool",
+            Component::Clawback { .. } => "clawback",
             Component::Matrix { .. } => "matrix",
         }
     }

@@ -73,12 +73,32 @@ impl StatementInput<'_> {
             }
         }
         let proration = self.proration(incentive, member);
+        let clawed = match component {
+            Component::Clawback { .. } => {
+                let index = incentive
+                    .components
+                    .iter()
+                    .position(|c| std::ptr::eq(c, component))
+                    .unwrap_or_default();
+                let key = format!("{}{}:{index}", super::CLAWBACK_PREFIX, incentive.id);
+                let by_key = self.measures.metrics.get(&key);
+                Some(
+                    keys.iter()
+                        .filter_map(|k| by_key.and_then(|m| m.get(*k)))
+                        .map(|p| p.sum)
+                        .sum(),
+                )
+            }
+            _ => None,
+        };
         ComponentInputs {
             pool_part: self.pool_part(component, member, row, incentive.prorate),
             proration,
-            actual: component.metric().and_then(|m| {
-                self.book
-                    .value(m, keys, self.measures, row.and_then(|r| r.target))
+            actual: clawed.or_else(|| {
+                component.metric().and_then(|m| {
+                    self.book
+                        .value(m, keys, self.measures, row.and_then(|r| r.target))
+                })
             }),
             target: row.and_then(|r| r.target),
             attainment: row.and_then(|r| r.attainment),

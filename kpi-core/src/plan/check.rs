@@ -428,6 +428,55 @@ impl Plan {
         Ok(())
     }
 
+    /// A clawback reverses a rate or tier component of its incentive that pays on a sum
+    /// of `amount`, from a known reversals metric; attainment tiers need a fixed target.
+    fn check_clawback(
+        &self,
+        incentive: &Incentive,
+        of: usize,
+        reversals: &str,
+        at: &dyn Fn(&str) -> String,
+    ) -> Result<()> {
+        self.check_metric_ref(reversals, &at("reversals"))?;
+        let fail = |message: &str| {
+            Err(Error::new(ErrorKind::PlanInvalid, message.to_owned()).at_path(at("of")))
+        };
+        let Some(paying) = incentive.components.get(of) else {
+            return fail(
+                "`of` is the position of the component the clawback reverses, in this incentive",
+            );
+        };
+        let metrics = self.metric_defs()?;
+        let sums_amount = paying
+            .metric()
+            .and_then(|m| metrics.get(m))
+            .is_some_and(|m| {
+                m.aggregate == Some(crate::metric::Aggregate::Sum)
+                    && m.field.as_deref() == Some("amount")
+            });
+        if !matches!(paying, Component::Rate { .. } | Component::Tiered { .. }) || !sums_amount {
+            return fail(
+                "a clawback reverses a `rate` or `tiered` component that pays on a sum of `amount`",
+            );
+        }
+        if let Component::Tiered {
+            on: TierBasis::Attainment,
+            goal: Some(goal),
+            ..
+        } = paying
+        {
+            let fixed = self.goals.iter().find(|g| &g.id == goal).is_some_and(|g| {
+                matches!(g.target, Some(Target::Fixed(_))) || !g.targets.is_empty()
+            });
+            if !fixed {
+                return fail(
+                    "a clawback of attainment tiers needs their goal's target to be a number, to know the sale's tier",
+                );
+            }
+        }
+        Ok(())
+    }
+
     fn check_component(
         &self,
         incentive: &Incentive,
@@ -494,6 +543,9 @@ impl Plan {
                     refuse_negative(&point.payout, &format!("points[{k}].payout"))?;
                 }
                 Ok(())
+            }
+            Component::Clawback { of, reversals, .. } => {
+                self.check_clawback(incentive, *of, reversals, at)
             }
             Component::Bonus { amount, .. } | Component::Spiff { amount, .. } => {
                 refuse_negative(amount, "amount")

@@ -21,7 +21,7 @@ use crate::goal::{
     Goal, GoalPeriod, Objective, ScorecardInput, TargetResolver, Thresholds, extra_windows,
     rank_rows, scorecards, scores,
 };
-use crate::incentive::{Balances, Incentive, StatementInput, statements};
+use crate::incentive::{Balances, ClawbackInput, Incentive, StatementInput, clawbacks, statements};
 use crate::measure::{Measures, MetricPass, measure};
 use crate::metric::{Field, Filter, MetricBook, MetricDef};
 use crate::org::Org;
@@ -319,6 +319,21 @@ impl Plan {
                 &dimensions,
             ),
         };
+        // Clawbacks read the facts behind each reversal's sale, so they are measured here.
+        if let Some(clipped) = through(period) {
+            let taken_back = clawbacks(
+                &ClawbackInput {
+                    calendar: &self.calendar,
+                    org: &self.org,
+                    goals: &self.goals,
+                    metrics: &metrics,
+                    facts,
+                    period: &clipped,
+                },
+                &self.incentives,
+            )?;
+            measures.metrics.extend(taken_back);
+        }
         measures.period = PeriodInfo::from(period);
         measures.as_of = as_of.filter(|d| *d < period.last_day());
         // The other windows the formulas and the target rules read (the previous period,

@@ -1,0 +1,242 @@
+//! Clawbacks: a reversal of a sale within N days takes back what the sale paid, at the
+//! rate it paid. Computed in the measure pass, where the facts are: each reversal finds
+//! its sale, the sale's payout period, and the sale's place in that period's close order.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::tiers::{marginal, retroactive};
+use super::{Component, Incentive, TierBasis, TierMode};
+use crate::error::Result;
+use crate::fact::{Attribute, FactTable};
+use crate::goal::{Goal, GoalPeriod, Target};
+use crate::measure::Partial;
+use crate::metric::{Filter, MetricDef};
+use crate::org::Org;
+use crate::period::{Calendar, Period};
+
+/// A sale in close order: its date, row and amount.
+type Sale = (NaiveDate, usize, Decimal);
+
+/// Measures keys of clawbacks: `clawback:<incentive>:<component>`.
+pub(crate) const CLAWBACK_PREFIX: &str = "clawback:";
+
+/// What the clawback pass needs of the plan.
+pub(crate) struct ClawbackInput<'a> {
+    pub calendar: &'a Calendar,
+    pub org: &'a Org,
+    pub goals: &'a [Goal],
+    pub metrics: &'a BTreeMap<String, MetricDef>,
+    pub facts: &'a FactTable,
+    /// The measured period (clipped to the as-of day).
+    pub period: &'a Period,
+}
+
+/// The clawback of every clawback component, per member stint key, for reversals dated
+/// in the period: `clawback:<incentive>:<index>` → key → partial (`sum` the amount taken
+/// back, negative; `count` the reversals).
+pub(crate) fn clawbacks(
+    input: &ClawbackInput<'_>,
+    incentives: &[Incentive],
+) -> Result<BTreeMap<String, BTreeMap<String, Partial>>> {
+    let mut out = BTreeMap::new();
+    for incentive in incentives {
+        for (index, component) in incentive.components.iter().enumerate() {
+            let Component::Clawback {
+                of,
+                reversals,
+                link,
+                days,
+                ..
+            } = component
+            else {
+                continue;
+            };
+            let Some(paying) = incentive.components.get(*of) else {
+                continue; // the plan check refuses this
+            };
+            let link = link.as_deref().unwrap_or("attributes.order");
+            let by_key = clawback_of(input, incentive, paying, reversals, link, *days)?;
+            out.insert(format!("{CLAWBACK_PREFIX}{}:{index}", incentive.id), by_key);
+        }
+    }
+    Ok(out)
+}
+
+fn compiled(
+    input: &ClawbackInput<'_>,
+    metric: &str,
+) -> Result<Option<crate::metric::filter::CompiledFilter>> {
+    let Some(def) = input.metrics.get(metric) else {
+        return Ok(None);
+    };
+    Ok(match &def.filter {
+        Some(text) => Some(Filter::parse(text)?.compile(input.facts)),
+        None => None,
+    })
+}
+
+/// One clawback component's amounts by member stint key.
+fn clawback_of(
+    input: &ClawbackInput<'_>,
+    incentive: &Incentive,
+    paying: &Component,
+    reversals: &str,
+    link: &str,
+    days: u32,
+) -> Result<BTreeMap<String, Partial>> {
+    let facts = input.facts;
+    let Some(paid_metric) = paying.metric() else {
+        return Ok(BTreeMap::new());
+    };
+    let reversal_filter = compiled(input, reversals)?;
+    let sale_filter = compiled(input, paid_metric)?;
+    let link_column = link
+        .strip_prefix("attributes.")
+        .and_then(|name| facts.attribute(name));
+    let keys = input.org.stint_keys();
+    let mut by_key: BTreeMap<String, Partial> = BTreeMap::new();
+    // Each owner's sales of a payout period in close order: (date, row, amount).
+    let mut sales_of: HashMap<(String, NaiveDate), Vec<Sale>> = HashMap::new();
+    for row in 0..facts.len() {
+        let date = facts.dates()[row];
+        if !input.period.contains(date)
+            || !reversal_filter
+                .as_ref()
+                .is_none_or(|f| f.matches(facts, row))
+        {
+            continue;
+        }
+        let Some(Attribute::Text(original_id)) = link_column.and_then(|c| c[row].as_ref()) else {
+            continue;
+        };
+        let (Some(original), Some(owner)) = (facts.row_of(original_id), facts.owner_of(row)) else {
+            continue;
+        };
+        let sold_on = facts.dates()[original];
+        let within = (date - sold_on).num_days();
+        if within < 0 || within > i64::from(days) {
+            continue;
+        }
+        let Some(sold) = facts.amounts().get(original).filter(|a| !a.is_zero()) else {
+            continue;
+        };
+        let Some(sale_period) = payout_period(input, incentive, sold_on) else {
+            continue;
+        };
+        let sales = sales_of
+            .entry((owner.to_owned(), sale_period.start()))
+            .or_insert_with(|| {
+                let mut list: Vec<Sale> = (0..facts.len())
+                    .filter(|&r| {
+                        facts.owner_of(r) == Some(owner)
+                            && sale_period.contains(facts.dates()[r])
+                            && sale_filter.as_ref().is_none_or(|f| f.matches(facts, r))
+                    })
+                    .filter_map(|r| Some((facts.dates()[r], r, facts.amounts().get(r)?)))
+                    .collect();
+                list.sort_by_key(|(d, r, _)| (*d, *r));
+                list
+            });
+        let before: Decimal = sales
+            .iter()
+            .take_while(|(d, r, _)| (*d, *r) < (sold_on, original))
+            .map(|(_, _, a)| *a)
+            .sum();
+        let total: Decimal = sales.iter().map(|(_, _, a)| *a).sum();
+        let Some(paid) = paid_on_sale(input, paying, owner, &sale_period, sold, before, total)
+        else {
+            continue;
+        };
+        let reversed = facts.amounts().get(row).unwrap_or_default().abs();
+        let share = crate::decimal::ratio(reversed, sold.abs())
+            .unwrap_or_default()
+            .min(Decimal::ONE);
+        let Some(key) = stint_key(input.org, &keys, owner, date) else {
+            continue;
+        };
+        let partial = by_key.entry(key).or_default();
+        partial.sum -= paid * share;
+        partial.count += 1;
+    }
+    Ok(by_key)
+}
+
+/// The payout period of the incentive that holds `date`.
+fn payout_period(
+    input: &ClawbackInput<'_>,
+    incentive: &Incentive,
+    date: NaiveDate,
+) -> Option<Period> {
+    let grain = incentive.period.or_else(|| input.period.grain())?;
+    input.calendar.period_of(date, grain).ok()
+}
+
+/// The stint key of `owner` on `date`.
+fn stint_key(org: &Org, keys: &[String], owner: &str, date: NaiveDate) -> Option<String> {
+    org.members
+        .iter()
+        .zip(keys)
+        .find(|(m, _)| m.id == owner && m.covers(date))
+        .map(|(_, k)| k.clone())
+}
+
+/// What the paying component paid on a sale of `sold` that came after `before` of the
+/// period's `total`: the rate × the sale; for marginal tiers, the tiers the sale filled
+/// in close order; for retroactive tiers, the rate the period reached.
+fn paid_on_sale(
+    input: &ClawbackInput<'_>,
+    paying: &Component,
+    owner: &str,
+    sale_period: &Period,
+    sold: Decimal,
+    before: Decimal,
+    total: Decimal,
+) -> Option<Decimal> {
+    match paying {
+        Component::Rate { rate, .. } => Some(sold * rate),
+        Component::Tiered {
+            on,
+            mode,
+            tiers,
+            goal,
+            ..
+        } => {
+            let scale = match on {
+                TierBasis::Amount => Decimal::ONE,
+                TierBasis::Attainment => fixed_target(input, goal.as_deref()?, owner, sale_period)?,
+            };
+            let pay = |x: Decimal| -> Decimal {
+                marginal(x, tiers, scale)
+                    .iter()
+                    .map(super::tiers::Band::amount)
+                    .sum()
+            };
+            Some(match mode {
+                TierMode::Marginal => pay(before + sold) - pay(before),
+                TierMode::Retroactive => retroactive(total, tiers, scale)?.rate * sold,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The fixed target of `goal` for `member` over `period` (recurring targets add up).
+fn fixed_target(
+    input: &ClawbackInput<'_>,
+    goal: &str,
+    member: &str,
+    period: &Period,
+) -> Option<Decimal> {
+    let goal = input.goals.iter().find(|g| g.id == goal)?;
+    let each = goal.targets.get(member).copied().or(match goal.target {
+        Some(Target::Fixed(t)) => Some(t),
+        _ => None,
+    })?;
+    let times = GoalPeriod::parse(input.calendar, goal.period.as_deref()?)
+        .ok()?
+        .multiplier(input.calendar, period)?;
+    Some(each * Decimal::from(times))
+}
