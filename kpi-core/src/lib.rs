@@ -83,8 +83,9 @@ pub use goal::{
     Thresholds,
 };
 pub use incentive::{
-    AppliesTo, Balances, Cap, Component, ComponentInputs, ComponentResult, CurvePoint, Draw, Gate,
-    Incentive, Limits, LineDetail, PoolSplit, Tier, TierBasis, TierMode, evaluate_component,
+    Advance, AppliesTo, Balances, Cap, Component, ComponentInputs, ComponentResult, CurvePoint,
+    Draw, Gate, Incentive, Limits, LineDetail, PoolSplit, Tier, TierBasis, TierMode,
+    evaluate_component,
 };
 pub use measure::{Measures, Partial};
 pub use metric::{Aggregate, MetricDef};

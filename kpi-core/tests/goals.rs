@@ -127,3 +127,37 @@ target = "1000"
     assert_eq!(march.original_target, Some(Decimal::from(1000)));
     assert_eq!(march.adjustment.as_deref(), Some("market slowdown"));
 }
+
+#[test]
+fn advances_need_the_facts() {
+    let doc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/vectors/advances.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let plan = Plan::from_toml(doc["plan_toml"].as_str().unwrap()).unwrap();
+    let facts = FactTable::from_json_value(doc["facts"].clone()).unwrap();
+    let february = plan.parse_period("2026-02").unwrap();
+    // The measures of February alone cannot give the quarter's earnings to date.
+    let err = plan
+        .evaluate_measures(&plan.measure(&facts, &february).unwrap())
+        .unwrap_err();
+    assert_eq!(err.code(), "data.measures_mismatch");
+    // The facts can: the three months pay exactly what the quarter earned.
+    let paid: Decimal = ["2026-01", "2026-02", "2026-03"]
+        .iter()
+        .map(|m| {
+            plan.evaluate(&facts, &plan.parse_period(m).unwrap())
+                .unwrap()
+                .total_payout()
+        })
+        .sum();
+    let earned = plan
+        .evaluate(&facts, &plan.parse_period("2026-Q1").unwrap())
+        .unwrap()
+        .total_payout();
+    assert_eq!(paid, earned);
+}

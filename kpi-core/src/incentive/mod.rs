@@ -89,6 +89,12 @@ pub struct Incentive {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub prorate: Option<crate::period::DayBasis>,
+    /// Pay in advance: each period of `advance.period` (a month of a quarterly incentive)
+    /// pays `share` of the earnings to date, less what was advanced before, and the last
+    /// one pays the true-up. The incentive's own `period` stays the measurement period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub advance: Option<Advance>,
     /// A draw: pay at least `amount` each payout period. A `recoverable` draw is an
     /// advance recovered from later earnings above it (the balance is carried in the
     /// statements); a non-recoverable one is a guarantee.
@@ -111,6 +117,18 @@ impl Incentive {
             .copied()
             .or(self.target_incentive)
     }
+}
+
+/// Advances on a longer measurement period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Advance {
+    /// The payout grain (shorter than the incentive's `period`).
+    pub period: Grain,
+    /// The share of the earnings to date paid in advance (`0.8` is 80%).
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    pub share: Decimal,
 }
 
 /// A draw against future earnings.

@@ -270,6 +270,26 @@ impl Plan {
             if let Some(cap) = &incentive.cap {
                 Plan::check_cap(incentive, cap, &format!("incentives[{i}].cap"))?;
             }
+            if let Some(advance) = &incentive.advance {
+                let at = format!("incentives[{i}].advance");
+                let finer = incentive
+                    .period
+                    .is_some_and(|measured| advance.period < measured);
+                if !finer {
+                    return Err(Error::new(
+                        ErrorKind::PlanInvalid,
+                        "advances are paid per a grain finer than the incentive's `period` (monthly advances on a quarterly incentive)",
+                    )
+                    .at_path(format!("{at}.period")));
+                }
+                if advance.share.is_sign_negative() || advance.share > Decimal::ONE {
+                    return Err(Error::new(
+                        ErrorKind::PlanInvalid,
+                        format!("the advance share {} is not between 0 and 1", advance.share),
+                    )
+                    .at_path(format!("{at}.share")));
+                }
+            }
             if let Some(draw) = &incentive.draw
                 && draw.amount.is_sign_negative()
                 && !draw.amount.is_zero()

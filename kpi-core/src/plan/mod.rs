@@ -1,6 +1,7 @@
 //! The Plan: the document that drives every step (calendar, org, metrics, goals,
 //! incentives), its loading and checking, and `measure` / `evaluate`.
 
+mod advance;
 mod check;
 mod review;
 
@@ -421,6 +422,12 @@ impl Plan {
         measures: &Measures,
         balances: &Balances,
     ) -> Result<Report> {
+        self.refuse_advances_without_facts(&self.parse_period(&measures.period.label)?)?;
+        self.report_of(measures, balances)
+    }
+
+    /// The report of measures, without the advances that need the facts.
+    fn report_of(&self, measures: &Measures, balances: &Balances) -> Result<Report> {
         self.check()?;
         let period = self.parse_period(&measures.period.label)?;
         if PeriodInfo::from(&period) != measures.period {
@@ -493,7 +500,7 @@ impl Plan {
 
     /// Measures and evaluates the facts for `period`: the scorecards and statements.
     pub fn evaluate(&self, facts: &FactTable, period: &Period) -> Result<Report> {
-        self.evaluate_measures(&self.measure(facts, period)?)
+        self.evaluate_with(facts, period, &Balances::new())
     }
 
     /// Measures and evaluates the facts for `period` with the draw balances carried from
@@ -504,7 +511,9 @@ impl Plan {
         period: &Period,
         balances: &Balances,
     ) -> Result<Report> {
-        self.evaluate_measures_with(&self.measure(facts, period)?, balances)
+        let mut report = self.report_of(&self.measure(facts, period)?, balances)?;
+        self.add_advances(facts, period, &mut report)?;
+        Ok(report)
     }
 
     /// Evaluates `period` as it stood on `as_of` (facts dated later are left out): while

@@ -1,0 +1,182 @@
+//! Advances: incentives measured over a quarter and paid monthly, as a share of the
+//! earnings to date with a true-up in the quarter's last month.
+
+use rust_decimal::Decimal;
+
+use super::Plan;
+use crate::error::{Error, ErrorKind, Result};
+use crate::fact::FactTable;
+use crate::incentive::Incentive;
+use crate::period::Period;
+use crate::report::{PayoutLine, Report, Statement, group_thousands, percent};
+
+impl Plan {
+    /// The incentives that pay advances in `period` (it is one of their advance periods,
+    /// inside one of their measurement periods), with that measurement period.
+    fn advancing(&self, period: &Period) -> Vec<(&Incentive, Period)> {
+        self.incentives
+            .iter()
+            .filter_map(|incentive| {
+                let advance = incentive.advance?;
+                let measured = incentive.period?;
+                (self.calendar.count_within(advance.period, period) == Some(1)).then_some(())?;
+                let outer = self.calendar.period_of(period.start(), measured).ok()?;
+                (outer.end() >= period.end()).then_some((incentive, outer))
+            })
+            .collect()
+    }
+
+    /// Advances need the facts (earnings to date of the measurement period), so measures of
+    /// one payout period cannot give them: an error rather than a statement without them.
+    pub(super) fn refuse_advances_without_facts(&self, period: &Period) -> Result<()> {
+        match self.advancing(period).first() {
+            Some((incentive, _)) => Err(Error::new(
+                ErrorKind::DataMeasuresMismatch,
+                format!(
+                    "incentive `{}` pays advances on earnings to date, which the measures of {} cannot give: evaluate the facts instead",
+                    incentive.id,
+                    period.label()
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Adds the advance (or, in the measurement period's last payout period, the true-up)
+    /// lines of incentives paid in advance to `report`.
+    pub(super) fn add_advances(
+        &self,
+        facts: &FactTable,
+        period: &Period,
+        report: &mut Report,
+    ) -> Result<()> {
+        for (incentive, outer) in self.advancing(period) {
+            let Some(advance) = incentive.advance else {
+                continue;
+            };
+            let earned_by = |day: Option<chrono::NaiveDate>| -> Result<Option<Report>> {
+                match day {
+                    None => Ok(None),
+                    Some(day) => self.evaluate_as_of(facts, &outer, day).map(Some),
+                }
+            };
+            let last = period.end() == outer.end();
+            let now = earned_by(Some(period.last_day()))?;
+            let before = earned_by(
+                (period.start() > outer.start())
+                    .then(|| period.start().pred_opt())
+                    .flatten(),
+            )?;
+            let earned = |report: &Option<Report>, member: &str| -> Decimal {
+                report
+                    .as_ref()
+                    .and_then(|r| r.statements.iter().find(|s| s.member == member))
+                    .map(|s| {
+                        s.lines
+                            .iter()
+                            .filter(|l| l.incentive == incentive.id)
+                            .map(|l| l.amount)
+                            .sum()
+                    })
+                    .unwrap_or_default()
+            };
+            for (member, _) in self.org.members_in(period.start(), period.end()) {
+                let to_date = earned(&now, &member.id);
+                let advanced = self
+                    .rounding
+                    .apply(advance.share * earned(&before, &member.id));
+                let line = if last {
+                    let amount = self.rounding.apply(to_date - advanced);
+                    advance_line(
+                        incentive,
+                        ("true_up", None, to_date, amount),
+                        format!(
+                            "true-up: {} earnings {} less {} advanced = {}",
+                            outer.label(),
+                            group_thousands(to_date),
+                            group_thousands(advanced),
+                            group_thousands(amount)
+                        ),
+                        format!(
+                            "结算：{} 收入 {} 减去已预付 {} = {}",
+                            outer.label(),
+                            group_thousands(to_date),
+                            group_thousands(advanced),
+                            group_thousands(amount)
+                        ),
+                    )
+                } else {
+                    let amount = self.rounding.apply(advance.share * to_date) - advanced;
+                    advance_line(
+                        incentive,
+                        ("advance", Some(advance.share), to_date, amount),
+                        format!(
+                            "advance: {} of {} earnings to date {} less {} advanced = {}",
+                            percent(advance.share),
+                            outer.label(),
+                            group_thousands(to_date),
+                            group_thousands(advanced),
+                            group_thousands(amount)
+                        ),
+                        format!(
+                            "预付：{} 截至目前收入 {} 的 {}，减去已预付 {} = {}",
+                            outer.label(),
+                            group_thousands(to_date),
+                            percent(advance.share),
+                            group_thousands(advanced),
+                            group_thousands(amount)
+                        ),
+                    )
+                };
+                push_line(report, member, line, self.rounding);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn advance_line(
+    incentive: &Incentive,
+    (kind, rate, basis, amount): (&str, Option<Decimal>, Decimal, Decimal),
+    explanation: String,
+    explanation_zh: String,
+) -> PayoutLine {
+    PayoutLine {
+        incentive: incentive.id.clone(),
+        component: None,
+        kind: kind.to_owned(),
+        metric: None,
+        goal: None,
+        basis,
+        rate,
+        tier: None,
+        amount,
+        explanation,
+        explanation_zh,
+    }
+}
+
+/// Adds `line` to `member`'s statement (creating it in org order) and updates the total.
+fn push_line(
+    report: &mut Report,
+    member: &crate::org::Member,
+    line: PayoutLine,
+    rounding: crate::decimal::Rounding,
+) {
+    let index = if let Some(i) = report.statements.iter().position(|s| s.member == member.id) {
+        i
+    } else {
+        report.statements.push(Statement {
+            member: member.id.clone(),
+            name: member.name.clone(),
+            team: member.team.clone(),
+            lines: Vec::new(),
+            total: Decimal::ZERO,
+            balances: std::collections::BTreeMap::new(),
+        });
+        report.statements.len() - 1
+    };
+    let statement = &mut report.statements[index];
+    statement.lines.push(line);
+    statement.total = rounding.apply(statement.lines.iter().map(|l| l.amount).sum());
+}
