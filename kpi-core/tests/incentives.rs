@@ -37,6 +37,7 @@ fn tiered(tiers: Vec<Tier>, mode: TierMode, cap: Option<Cap>) -> Component {
         on: TierBasis::Amount,
         mode,
         tiers,
+        per_deal: false,
         limits: Limits {
             cap,
             ..Limits::default()
@@ -192,5 +193,46 @@ components = [
         let paid = plan.evaluate(&facts, &plan.parse_period("2026-03").unwrap()).unwrap();
         let taken = plan.evaluate(&facts, &plan.parse_period("2026-04").unwrap()).unwrap();
         prop_assert_eq!(taken.statements[0].total, -paid.statements[0].total);
+    }
+}
+
+proptest! {
+    /// Crediting deals one by one in close order pays exactly what the tier lines pay
+    /// (before rounding lines): the split of each deal across tiers only shows where the
+    /// period's commission comes from.
+    #[test]
+    fn per_deal_crediting_adds_up_to_the_tier_lines(
+        sales in prop::collection::vec((-200_000i64..3_000_000, 1u32..28), 1..12),
+    ) {
+        let plan_text = |per_deal: bool| format!(r#"
+version = 1
+[rounding]
+apply_to = "total"
+[org]
+teams = [{{ id = "t", name = "T" }}]
+members = [{{ id = "a", name = "A", team = "t" }}]
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+[[incentives]]
+id = "p"
+applies_to = "members"
+components = [{{ kind = "tiered", metric = "revenue", on = "amount", mode = "marginal", per_deal = {per_deal},
+  tiers = [{{ from = "0", rate = "0.04" }}, {{ from = "20000", rate = "0.07" }}, {{ from = "50000", rate = "0.115" }}] }}]
+"#);
+        let records: Vec<String> = sales
+            .iter()
+            .enumerate()
+            .map(|(i, (cents, day))| format!(
+                r#"{{"id": "o{i}", "kind": "order", "owner": "a", "amount": "{}", "date": "2026-03-{day:02}"}}"#,
+                Decimal::new(*cents, 2)
+            ))
+            .collect();
+        let facts = FactTable::from_json(&format!("[{}]", records.join(","))).unwrap();
+        let total = |per_deal: bool| {
+            let plan = Plan::from_toml(&plan_text(per_deal)).unwrap();
+            plan.evaluate(&facts, &plan.parse_period("2026-03").unwrap()).unwrap().statements[0].total
+        };
+        prop_assert_eq!(total(true), total(false));
     }
 }

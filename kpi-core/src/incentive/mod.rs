@@ -182,6 +182,11 @@ pub enum Component {
         mode: TierMode,
         /// The tiers, from 0 up, each with the rate paid from its `from`.
         tiers: Vec<Tier>,
+        /// Statements credit each deal in close order, split across the tiers it crosses
+        /// (a line per deal and tier) instead of a line per tier.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        #[cfg_attr(feature = "typescript", tsify(optional))]
+        per_deal: bool,
         /// Conditions and limits.
         #[serde(flatten)]
         limits: Limits,

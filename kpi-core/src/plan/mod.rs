@@ -3,6 +3,7 @@
 
 mod advance;
 mod check;
+mod deals;
 mod review;
 
 pub use review::{Review, ReviewItem};
@@ -422,7 +423,9 @@ impl Plan {
         measures: &Measures,
         balances: &Balances,
     ) -> Result<Report> {
-        self.refuse_advances_without_facts(&self.parse_period(&measures.period.label)?)?;
+        let period = self.parse_period(&measures.period.label)?;
+        self.refuse_advances_without_facts(&period)?;
+        self.refuse_deal_detail_without_facts(&period)?;
         self.report_of(measures, balances)
     }
 
@@ -512,6 +515,7 @@ impl Plan {
         balances: &Balances,
     ) -> Result<Report> {
         let mut report = self.report_of(&self.measure(facts, period)?, balances)?;
+        self.add_deal_detail(facts, period, None, &mut report)?;
         self.add_advances(facts, period, &mut report)?;
         Ok(report)
     }
@@ -525,7 +529,10 @@ impl Plan {
         period: &Period,
         as_of: NaiveDate,
     ) -> Result<Report> {
-        self.evaluate_measures(&self.measure_as_of(facts, period, as_of)?)
+        let mut report =
+            self.report_of(&self.measure_as_of(facts, period, as_of)?, &Balances::new())?;
+        self.add_deal_detail(facts, period, Some(as_of), &mut report)?;
+        Ok(report)
     }
 }
 

@@ -1,0 +1,237 @@
+//! Per-deal crediting on statements: a tiered component with `per_deal` shows each deal,
+//! in close order, split across the tiers it crosses.
+
+use rust_decimal::Decimal;
+
+use super::Plan;
+use crate::error::{Error, ErrorKind, Result};
+use crate::fact::FactTable;
+use crate::incentive::{Component, Incentive, Tier, TierBasis, TierMode};
+use crate::metric::Filter;
+use crate::org::ScopeKind;
+use crate::period::Period;
+use crate::report::{PayoutLine, Report, group_thousands, percent};
+
+/// A tiered component credited per deal: (incentive, component position).
+type DealComponent<'p> = (&'p Incentive, usize);
+
+impl Plan {
+    fn per_deal_components(&self, period: &Period) -> Vec<DealComponent<'_>> {
+        self.incentives
+            .iter()
+            .filter(|i| {
+                i.period
+                    .is_none_or(|grain| self.calendar.count_within(grain, period) == Some(1))
+            })
+            .flat_map(|i| {
+                i.components.iter().enumerate().filter_map(move |(j, c)| {
+                    matches!(c, Component::Tiered { per_deal: true, .. }).then_some((i, j))
+                })
+            })
+            .collect()
+    }
+
+    /// Per-deal lines need the facts: measures alone would show tier lines, and per-deal
+    /// rounding can differ from them by a cent.
+    pub(super) fn refuse_deal_detail_without_facts(&self, period: &Period) -> Result<()> {
+        match self.per_deal_components(period).first() {
+            Some((incentive, _)) => Err(Error::new(
+                ErrorKind::DataMeasuresMismatch,
+                format!(
+                    "incentive `{}` credits deals one by one, which measures cannot show: evaluate the facts instead",
+                    incentive.id
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Replaces the tier lines of per-deal components with a line per deal and tier.
+    pub(super) fn add_deal_detail(
+        &self,
+        facts: &FactTable,
+        period: &Period,
+        as_of: Option<chrono::NaiveDate>,
+        report: &mut Report,
+    ) -> Result<()> {
+        let metrics = self.metric_defs()?;
+        for (incentive, index) in self.per_deal_components(period) {
+            let Component::Tiered {
+                metric,
+                goal,
+                on,
+                mode,
+                tiers,
+                limits,
+                ..
+            } = &incentive.components[index]
+            else {
+                continue;
+            };
+            if limits.cap.is_some() {
+                continue; // a cap reads the component's total: keep the tier lines
+            }
+            let filter = match metrics.get(metric).and_then(|m| m.filter.as_deref()) {
+                Some(text) => Some(Filter::parse(text)?.compile(facts)),
+                None => None,
+            };
+            for statement in &mut report.statements {
+                let is_tier_line = |l: &PayoutLine| {
+                    l.incentive == incentive.id && l.component == Some(index) && l.tier.is_some()
+                };
+                let Some(at) = statement.lines.iter().position(is_tier_line) else {
+                    continue; // closed by a threshold or gate: keep its line
+                };
+                let scale = match on {
+                    TierBasis::Amount => Decimal::ONE,
+                    TierBasis::Attainment => {
+                        let target = report.scorecards.iter().find(|r| {
+                            Some(r.goal.as_str()) == goal.as_deref()
+                                && r.scope == ScopeKind::Member
+                                && r.id == statement.member
+                        });
+                        match target.and_then(|r| r.target) {
+                            Some(t) => t,
+                            None => continue,
+                        }
+                    }
+                };
+                let deals = deals_of(facts, filter.as_ref(), period, as_of, &statement.member);
+                let lines = deal_lines(
+                    &deals,
+                    (tiers, *mode, scale),
+                    (incentive, index, metric),
+                    self.rounding,
+                );
+                statement.lines.retain(|l| !is_tier_line(l));
+                statement.lines.splice(at..at, lines);
+                statement.total = self
+                    .rounding
+                    .apply(statement.lines.iter().map(|l| l.amount).sum());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A deal credited to a member: its id, date and credited amount.
+struct Deal {
+    id: String,
+    date: chrono::NaiveDate,
+    amount: Decimal,
+}
+
+/// The member's deals of the period that pass the metric's filter, in close order; a
+/// split deal counts with the member's share.
+fn deals_of(
+    facts: &FactTable,
+    filter: Option<&crate::metric::filter::CompiledFilter>,
+    period: &Period,
+    as_of: Option<chrono::NaiveDate>,
+    member: &str,
+) -> Vec<Deal> {
+    let mut deals: Vec<(chrono::NaiveDate, usize, Decimal)> = (0..facts.len())
+        .filter(|&row| {
+            let date = facts.dates()[row];
+            period.contains(date)
+                && as_of.is_none_or(|d| date <= d)
+                && filter.is_none_or(|f| f.matches(facts, row))
+        })
+        .filter_map(|row| {
+            let amount = facts.amounts().get(row)?;
+            let credited = if facts.owner_of(row) == Some(member) {
+                amount
+            } else {
+                (amount * facts.share_of(row, member)?).normalize()
+            };
+            Some((facts.dates()[row], row, credited))
+        })
+        .collect();
+    deals.sort_by_key(|(date, row, _)| (*date, *row));
+    deals
+        .into_iter()
+        .map(|(date, row, amount)| Deal {
+            id: facts.id_of(row).to_owned(),
+            date,
+            amount,
+        })
+        .collect()
+}
+
+/// The lines of deals credited in order over the tiers: each deal's part in each tier it
+/// crosses (marginal), or the whole deal at the rate the period reached (retroactive).
+fn deal_lines(
+    deals: &[Deal],
+    (tiers, mode, scale): (&[Tier], TierMode, Decimal),
+    (incentive, index, metric): (&Incentive, usize, &str),
+    rounding: crate::decimal::Rounding,
+) -> Vec<PayoutLine> {
+    let starts: Vec<Decimal> = tiers.iter().map(|t| (t.from * scale).normalize()).collect();
+    let total: Decimal = deals.iter().map(|d| d.amount).sum();
+    let reached = starts.iter().rposition(|s| total >= *s).unwrap_or(0);
+    let line = |deal: &Deal, tier: usize, basis: Decimal| {
+        let rate = tiers[tier].rate;
+        let amount = match rounding.apply_to {
+            crate::decimal::RoundingPlace::Line => rounding.apply(basis * rate),
+            crate::decimal::RoundingPlace::Total => (basis * rate).normalize(),
+        };
+        PayoutLine {
+            incentive: incentive.id.clone(),
+            component: Some(index),
+            kind: "tiered".to_owned(),
+            metric: Some(metric.to_owned()),
+            goal: None,
+            basis,
+            rate: Some(rate),
+            tier: Some(tier),
+            amount,
+            explanation: format!(
+                "{metric} {} ({}): {} at {} (tier {}) = {}",
+                deal.id,
+                deal.date,
+                group_thousands(basis),
+                percent(rate),
+                tier + 1,
+                group_thousands(amount)
+            ),
+            explanation_zh: format!(
+                "{metric} {}（{}）：{} 按第 {} 档 {} = {}",
+                deal.id,
+                deal.date,
+                group_thousands(basis),
+                tier + 1,
+                percent(rate),
+                group_thousands(amount)
+            ),
+        }
+    };
+    let mut out = Vec::new();
+    let mut before = Decimal::ZERO;
+    for deal in deals {
+        if mode == TierMode::Retroactive {
+            out.push(line(deal, reached, deal.amount));
+            continue;
+        }
+        let after = before + deal.amount;
+        let (low, high) = (before.min(after), before.max(after));
+        let sign = if deal.amount.is_sign_negative() {
+            -Decimal::ONE
+        } else {
+            Decimal::ONE
+        };
+        for tier in 0..tiers.len() {
+            let from = if tier == 0 {
+                low.min(starts[0])
+            } else {
+                starts[tier]
+            };
+            let to = starts.get(tier + 1).copied();
+            let overlap = to.map_or(high, |t| high.min(t)) - low.max(from);
+            if overlap > Decimal::ZERO {
+                out.push(line(deal, tier, sign * overlap));
+            }
+        }
+        before = after;
+    }
+    out
+}
