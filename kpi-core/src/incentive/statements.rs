@@ -110,6 +110,61 @@ impl StatementInput<'_> {
         }
     }
 
+    /// The inputs of `component` for `member`, once per team when the member moved
+    /// between teams during the period and the component pays on a team goal (a bonus, a
+    /// matrix or a curve) under a prorating incentive: each team's result pays for the
+    /// days the member was in it. Otherwise one set of inputs, without a note.
+    fn inputs_by_team(
+        &self,
+        incentive: &Incentive,
+        component: &Component,
+        member: &Member,
+        keys: &[&str],
+    ) -> Vec<(ComponentInputs, Option<(String, String)>)> {
+        let whole = || vec![(self.inputs(incentive, component, member, keys), None)];
+        let (Some(basis), Some(goal)) = (incentive.prorate, component.goal()) else {
+            return whole();
+        };
+        let team_goal = matches!(
+            component,
+            Component::Bonus { .. } | Component::Matrix { .. } | Component::Curve { .. }
+        ) && !self
+            .rows
+            .iter()
+            .any(|r| r.goal == goal && r.scope == ScopeKind::Member && r.id == member.id);
+        let (start, end) = (self.period.start(), self.period.end());
+        let stints: Vec<&Member> = self
+            .org
+            .members
+            .iter()
+            .filter(|m| m.id == member.id && m.overlaps(start, end))
+            .collect();
+        let moved = stints.iter().any(|m| m.team != member.team);
+        if !team_goal || !moved {
+            return whole();
+        }
+        let all = self.calendar.count_days(start, end, basis);
+        stints
+            .into_iter()
+            .filter_map(|stint| {
+                let from = stint.from.map_or(start, |f| f.max(start));
+                let until = stint.until.map_or(end, |u| u.min(end));
+                let days = self.calendar.count_days(from, until, basis);
+                let share = crate::decimal::ratio(Decimal::from(days), Decimal::from(all))?;
+                let mut inputs = self.inputs(incentive, component, stint, keys);
+                inputs.proration = Some(share);
+                inputs.target_incentive = incentive
+                    .target_incentive_for(&member.id)
+                    .map(|t| t * share);
+                let note = (
+                    format!("{} ({days} of {all} days)", stint.team),
+                    format!("{}（{all} 天中的 {days} 天）", stint.team),
+                );
+                Some((inputs, Some(note)))
+            })
+            .collect()
+    }
+
     /// The share of the period's days `member` was in the org, when the incentive
     /// prorates and it is less than all of them.
     fn proration(&self, incentive: &Incentive, member: &Member) -> Option<Decimal> {
@@ -263,22 +318,27 @@ fn incentive_lines(
     };
     let mut lines = Vec::new();
     for (index, component) in incentive.components.iter().enumerate() {
-        let inputs = input.inputs(incentive, component, member, keys);
-        let result = evaluate_component(component, &inputs, input.rounding)?;
-        for detail in result.lines {
-            lines.push(PayoutLine {
-                incentive: incentive.id.clone(),
-                component: Some(index),
-                kind: if detail.cap { "cap" } else { component.kind() }.to_owned(),
-                metric: component.metric().map(str::to_owned),
-                goal: component.goal().map(str::to_owned),
-                basis: detail.basis,
-                rate: detail.rate,
-                tier: detail.tier,
-                amount: detail.amount,
-                explanation: detail.explanation,
-                explanation_zh: detail.explanation_zh,
-            });
+        for (inputs, team_note) in input.inputs_by_team(incentive, component, member, keys) {
+            let result = evaluate_component(component, &inputs, input.rounding)?;
+            for mut detail in result.lines {
+                if let Some((en, zh)) = &team_note {
+                    detail.explanation = format!("{en}: {}", detail.explanation);
+                    detail.explanation_zh = format!("{zh}：{}", detail.explanation_zh);
+                }
+                lines.push(PayoutLine {
+                    incentive: incentive.id.clone(),
+                    component: Some(index),
+                    kind: if detail.cap { "cap" } else { component.kind() }.to_owned(),
+                    metric: component.metric().map(str::to_owned),
+                    goal: component.goal().map(str::to_owned),
+                    basis: detail.basis,
+                    rate: detail.rate,
+                    tier: detail.tier,
+                    amount: detail.amount,
+                    explanation: detail.explanation,
+                    explanation_zh: detail.explanation_zh,
+                });
+            }
         }
     }
     let proration = input.proration(incentive, member).unwrap_or(Decimal::ONE);
