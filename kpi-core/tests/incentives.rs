@@ -236,3 +236,39 @@ components = [{{ kind = "tiered", metric = "revenue", on = "amount", mode = "mar
         prop_assert_eq!(total(true), total(false));
     }
 }
+
+#[test]
+fn what_if_values_price_like_the_facts_behind_them() {
+    let doc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/vectors/incentive_plan.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let plan = Plan::from_toml(doc["plan_toml"].as_str().unwrap()).unwrap();
+    let facts = FactTable::from_json_value(doc["facts"].clone()).unwrap();
+    let quarter = plan.parse_period("2026-Q1").unwrap();
+    let from_facts = plan.evaluate(&facts, &quarter).unwrap();
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    let values = [("a", "120000"), ("b", "40000"), ("c", "220000")]
+        .iter()
+        .map(|(m, v)| ((*m).to_owned(), [("revenue".to_owned(), d(v))].into()))
+        .collect();
+    let imagined = plan.what_if(&quarter, &values).unwrap();
+    assert_eq!(imagined.statements, from_facts.statements);
+    // What if C had sold 30,000 less?
+    let mut less = values.clone();
+    less.get_mut("c")
+        .unwrap()
+        .insert("revenue".into(), d("190000"));
+    let c = &plan.what_if(&quarter, &less).unwrap().statements[2];
+    assert_eq!(c.total, d("14800.00")); // 5,000 + 4,000 + 12% of 40,000 + 1,000
+    // Unknown members and formula metrics are errors.
+    let wrong = [("z".to_owned(), [("revenue".to_owned(), d("1"))].into())].into();
+    assert_eq!(
+        plan.what_if(&quarter, &wrong).unwrap_err().code(),
+        "data.invalid_fact"
+    );
+}

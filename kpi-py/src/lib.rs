@@ -251,6 +251,26 @@ impl Plan {
         })
     }
 
+    /// What if: the report of `period` when members' aggregate metrics have the given
+    /// values (`{member: {metric: value}}`), without facts.
+    fn what_if(&self, period: &Bound<'_, PyAny>, values: &Bound<'_, PyAny>) -> PyResult<Report> {
+        let period = self.period(period)?;
+        let values: std::collections::BTreeMap<
+            String,
+            std::collections::BTreeMap<String, rust_decimal::Decimal>,
+        > = serde_json::from_value(to_json(values, false)?).map_err(|e| {
+            to_py_err(core::Error::new(
+                core::ErrorKind::DataUnsupportedValue,
+                format!("what-if values are {{member: {{metric: value}}}}: {e}"),
+            ))
+        })?;
+        let report = self.inner.what_if(&period, &values).map_err(to_py_err)?;
+        Ok(Report {
+            inner: report,
+            calendar: self.inner.calendar.clone(),
+        })
+    }
+
     /// The review on `as_of`: the goals at risk or off track in the periods then running.
     fn review(
         &self,

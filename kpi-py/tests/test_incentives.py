@@ -76,3 +76,13 @@ def test_draw_balances_carry_into_the_next_period() -> None:
     february = plan.evaluate(facts, "2026-02", balances=january.balances())
     assert february.statements[0].total == Decimal("3000.00")
     assert february.balances()["a"] == {"rep": Decimal("400.00")}
+
+
+def test_what_if_prices_given_values_without_facts() -> None:
+    doc = json.loads((VECTORS / "incentive_plan.json").read_text(encoding="utf-8"))
+    plan = kpi_core.Plan.from_toml(doc["plan_toml"])
+    values = {"a": {"revenue": 120000}, "b": {"revenue": 40000}, "c": {"revenue": Decimal("190000")}}
+    report = plan.what_if("2026-Q1", values)
+    assert [s.total for s in report.statements] == [Decimal("7600.00"), Decimal("3000.00"), Decimal("14800.00")]
+    with pytest.raises(kpi_core.PlanError):
+        plan.what_if("2026-Q1", {"a": {"revnue": 1}})

@@ -290,6 +290,29 @@ impl Plan {
         ))?)
     }
 
+    /// What if: the report of `period` when members' aggregate metrics have the given
+    /// values (`{ member: { metric: value } }`, decimals as strings or numbers), without
+    /// facts.
+    #[wasm_bindgen(js_name = whatIf, unchecked_return_type = "Report")]
+    pub fn what_if(
+        &self,
+        period: &str,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, Record<string, string | number>>")]
+        values: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let period = map_err(self.inner.parse_period(period))?;
+        let values: std::collections::BTreeMap<
+            String,
+            std::collections::BTreeMap<String, rust_decimal::Decimal>,
+        > = serde_json::from_value(from_js(values)?).map_err(|e| {
+            to_js_err(&core::Error::new(
+                core::ErrorKind::DataUnsupportedValue,
+                format!("what-if values are {{member: {{metric: value}}}}: {e}"),
+            ))
+        })?;
+        to_js(&map_err(self.inner.what_if(&period, &values))?)
+    }
+
     /// The review on `asOf`: the goals at risk or off track in the periods then running.
     #[wasm_bindgen(unchecked_return_type = "Review")]
     pub fn review(

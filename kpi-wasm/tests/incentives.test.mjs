@@ -50,3 +50,11 @@ test("balancesOf carries draw balances into the next period", () => {
   assert.equal(february.statements[0].total, "3000.00");
   assert.deepStrictEqual(balancesOf(february).a, { rep: "400.00" });
 });
+
+test("whatIf prices given values without facts", () => {
+  const doc = load("incentive_plan.json");
+  const plan = Plan.fromToml(doc.plan_toml);
+  const report = plan.whatIf("2026-Q1", { a: { revenue: 120000 }, b: { revenue: "40000" }, c: { revenue: "190000" } });
+  assert.deepStrictEqual(report.statements.map((s) => s.total), ["7600.00", "3000.00", "14800.00"]);
+  assert.throws(() => plan.whatIf("2026-Q1", { z: { revenue: 1 } }), (err) => err.code === "data.invalid_fact");
+});

@@ -501,6 +501,66 @@ impl Plan {
         })
     }
 
+    /// What if: the report of `period` when members' aggregate metrics have the given
+    /// values (`member id → metric id → value`), without facts. A sum or an average takes
+    /// the value as its total (one fact), a count as the number of facts; formula metrics
+    /// follow from the metrics they read. Dashboards use it to ask "what would I earn
+    /// with 200,000 more revenue?".
+    pub fn what_if(
+        &self,
+        period: &Period,
+        values: &BTreeMap<String, BTreeMap<String, rust_decimal::Decimal>>,
+    ) -> Result<Report> {
+        let metrics = self.metric_defs()?;
+        let mut partials: BTreeMap<String, BTreeMap<String, crate::measure::Partial>> =
+            BTreeMap::new();
+        for (member, by_metric) in values {
+            if self.org.member(member).is_none() {
+                return Err(Error::new(
+                    ErrorKind::DataInvalidFact,
+                    format!("`{member}` is not a member of the org"),
+                )
+                .at_path(member.clone()));
+            }
+            for (metric, value) in by_metric {
+                let at = format!("{member}.{metric}");
+                let aggregate = metrics.get(metric).and_then(|m| m.aggregate).ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::PlanUnknownMetric,
+                        format!("`{metric}` is not an aggregate metric of the plan: give the metrics a formula reads"),
+                    )
+                    .at_path(at.clone())
+                })?;
+                let partial = what_if_partial(aggregate, *value).ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::DataUnsupportedValue,
+                        format!("{value} is not a count of facts"),
+                    )
+                    .at_path(at.clone())
+                })?;
+                // Stint keys: a member who moved is given under their first stint.
+                let key = self
+                    .org
+                    .members
+                    .iter()
+                    .zip(self.org.stint_keys())
+                    .find(|(m, _)| &m.id == member)
+                    .map_or_else(|| member.clone(), |(_, k)| k);
+                partials
+                    .entry(metric.clone())
+                    .or_default()
+                    .insert(key, partial);
+            }
+        }
+        let measures = Measures {
+            period: PeriodInfo::from(period),
+            as_of: None,
+            metrics: partials,
+            windows: BTreeMap::new(),
+        };
+        self.evaluate_measures(&measures)
+    }
+
     /// Measures and evaluates the facts for `period`: the scorecards and statements.
     pub fn evaluate(&self, facts: &FactTable, period: &Period) -> Result<Report> {
         self.evaluate_with(facts, period, &Balances::new())
@@ -534,6 +594,35 @@ impl Plan {
         self.add_deal_detail(facts, period, Some(as_of), &mut report)?;
         Ok(report)
     }
+}
+
+/// A partial aggregate that gives `value` for `aggregate`.
+fn what_if_partial(
+    aggregate: crate::metric::Aggregate,
+    value: rust_decimal::Decimal,
+) -> Option<crate::measure::Partial> {
+    use crate::metric::Aggregate;
+    let mut partial = crate::measure::Partial {
+        count: 1,
+        ..crate::measure::Partial::default()
+    };
+    match aggregate {
+        Aggregate::Count | Aggregate::CountDistinct => {
+            let n: u64 = value.to_string().parse().ok()?;
+            partial.count = n;
+            if aggregate == Aggregate::CountDistinct {
+                partial.distinct = (0..n).map(|i| i.to_string()).collect();
+            }
+        }
+        Aggregate::Sum | Aggregate::Average => partial.sum = value,
+        Aggregate::Min | Aggregate::Max | Aggregate::Median => {
+            partial.sum = value;
+            partial.min = Some(value);
+            partial.max = Some(value);
+            partial.values = vec![value];
+        }
+    }
+    Some(partial)
 }
 
 /// Where an opening balance (`opening(m)`) starts counting: before any sales data.
