@@ -8,13 +8,17 @@ use rust_decimal::Decimal;
 use crate::org::{ScopeKind, UNASSIGNED};
 use crate::report::{ScoreRow, ScorecardRow};
 
-/// Competition ranks ("1, 2, 2, 4") by descending value; no value, no rank.
+/// Competition ranks ("1, 2, 2, 4") by descending value; no value, no rank. Sorting once
+/// keeps it O(n log n) for leaderboards of thousands.
 fn competition_ranks(values: &[Option<Decimal>]) -> Vec<Option<u32>> {
+    let mut sorted: Vec<Decimal> = values.iter().flatten().copied().collect();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
     values
         .iter()
         .map(|v| {
             let v = (*v)?;
-            let ahead = values.iter().flatten().filter(|other| **other > v).count();
+            // How many are strictly greater: the first position not greater than `v`.
+            let ahead = sorted.partition_point(|other| *other > v);
             u32::try_from(ahead + 1).ok()
         })
         .collect()
@@ -90,6 +94,22 @@ pub(crate) fn scores(rows: &[ScorecardRow]) -> Vec<ScoreRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The sorted ranking equals counting, for every value, how many are greater.
+        #[test]
+        fn ranks_count_the_values_ahead(values in proptest::collection::vec(proptest::option::of(-50i64..50), 0..60)) {
+            let values: Vec<Option<Decimal>> = values.into_iter().map(|v| v.map(Decimal::from)).collect();
+            let naive: Vec<Option<u32>> = values
+                .iter()
+                .map(|v| {
+                    let v = (*v)?;
+                    Some(values.iter().flatten().filter(|o| **o > v).count() as u32 + 1)
+                })
+                .collect();
+            proptest::prop_assert_eq!(competition_ranks(&values), naive);
+        }
+    }
 
     #[test]
     fn ties_share_a_rank_and_the_next_rank_skips() {

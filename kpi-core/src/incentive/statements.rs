@@ -1,7 +1,7 @@
 //! Statements: each member's payout lines for the period, priced by the engine from the
 //! report's measures and scorecards.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
 
@@ -25,10 +25,23 @@ pub(crate) struct StatementInput<'a> {
     pub period: &'a Period,
     /// The period's scorecard rows and company roll-ups: goals' targets and attainments.
     pub rows: &'a [ScorecardRow],
+    /// `rows` by (goal, scope, id): statements look rows up per member and component.
+    pub row_index: HashMap<(&'a str, ScopeKind, &'a str), usize>,
     /// The members' weighted scores (gates on `score`).
     pub scores: &'a [ScoreRow],
     /// Draw balances carried from the previous payout period.
     pub balances: &'a super::Balances,
+}
+
+/// The index of scorecard rows by (goal, scope, id); the first row wins.
+pub(crate) fn index_rows(rows: &[ScorecardRow]) -> HashMap<(&str, ScopeKind, &str), usize> {
+    let mut index = HashMap::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        index
+            .entry((row.goal.as_str(), row.scope, row.id.as_str()))
+            .or_insert(i);
+    }
+    index
 }
 
 impl StatementInput<'_> {
@@ -36,9 +49,9 @@ impl StatementInput<'_> {
     /// the company's.
     fn goal_row(&self, goal: &str, member: &Member) -> Option<&ScorecardRow> {
         let of = |scope: ScopeKind, id: &str| {
-            self.rows
-                .iter()
-                .find(|r| r.goal == goal && r.scope == scope && r.id == id)
+            self.row_index
+                .get(&(goal, scope, id))
+                .map(|&i| &self.rows[i])
         };
         of(ScopeKind::Member, &member.id)
             .or_else(|| of(ScopeKind::Team, &member.team))
@@ -125,13 +138,13 @@ impl StatementInput<'_> {
         let (Some(basis), Some(goal)) = (incentive.prorate, component.goal()) else {
             return whole();
         };
-        let team_goal = matches!(
-            component,
-            Component::Bonus { .. } | Component::Matrix { .. } | Component::Curve { .. }
-        ) && !self
-            .rows
-            .iter()
-            .any(|r| r.goal == goal && r.scope == ScopeKind::Member && r.id == member.id);
+        let team_goal =
+            matches!(
+                component,
+                Component::Bonus { .. } | Component::Matrix { .. } | Component::Curve { .. }
+            ) && !self
+                .row_index
+                .contains_key(&(goal, ScopeKind::Member, member.id.as_str()));
         let (start, end) = (self.period.start(), self.period.end());
         let stints: Vec<&Member> = self
             .org

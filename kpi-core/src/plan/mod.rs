@@ -23,7 +23,9 @@ use crate::goal::{
     Goal, GoalPeriod, Objective, ScorecardInput, TargetResolver, Thresholds, extra_windows,
     rank_rows, scorecards, scores,
 };
-use crate::incentive::{Balances, ClawbackInput, Incentive, StatementInput, clawbacks, statements};
+use crate::incentive::{
+    Balances, ClawbackInput, Incentive, StatementInput, clawbacks, index_rows, statements,
+};
 use crate::measure::{Measures, MetricPass, measure};
 use crate::metric::{Field, Filter, MetricBook, MetricDef};
 use crate::org::Org;
@@ -486,6 +488,7 @@ impl Plan {
                 measures,
                 period: &period,
                 rows: &rows,
+                row_index: index_rows(&rows),
                 scores: &scores,
                 balances,
             },
