@@ -1,21 +1,22 @@
 //! A string dictionary: each distinct text gets a dense `u32` code.
 
-use std::hash::{BuildHasher, RandomState};
+use std::hash::BuildHasher;
 
-use hashbrown::HashTable;
+use hashbrown::{DefaultHashBuilder, HashTable};
 
 /// Maps distinct strings to dense codes `0..len` and back. The code [`Dictionary::NONE`]
 /// stands for a missing value.
 ///
 /// The strings live in one buffer with their end offsets, and a raw hash table indexes
-/// the codes: a distinct value costs its bytes plus about 9 (10 million unique fact ids
+/// the codes (hashed with `foldhash`, randomly seeded, several times faster than `SipHash` on
+/// short ids): a distinct value costs its bytes plus about 9 (10 million unique fact ids
 /// take about 200 MB less than with a `HashMap<String, u32>` and a `Vec<String>`).
 #[derive(Clone, Default)]
 pub struct Dictionary {
     text: String,
     ends: Vec<u32>,
     index: HashTable<u32>,
-    hasher: RandomState,
+    hasher: DefaultHashBuilder,
 }
 
 impl std::fmt::Debug for Dictionary {
@@ -67,6 +68,17 @@ impl Dictionary {
             hasher.hash_one(&text[start..end])
         });
         code
+    }
+
+    /// Makes room for `additional` more distinct values (a batch of new fact ids).
+    pub fn reserve(&mut self, additional: usize) {
+        self.ends.reserve(additional);
+        let (text, ends, hasher) = (&self.text, &self.ends, &self.hasher);
+        self.index.reserve(additional, |&c| {
+            let end = ends[c as usize] as usize;
+            let start = c.checked_sub(1).map_or(0, |b| ends[b as usize] as usize);
+            hasher.hash_one(&text[start..end])
+        });
     }
 
     /// The code of `text`, or [`Dictionary::NONE`] for `None`.

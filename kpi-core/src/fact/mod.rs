@@ -473,6 +473,22 @@ impl FactTable {
             + splits
     }
 
+    /// Makes room for `additional` more facts (a batch being appended), so columns and
+    /// the id index grow once.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.ids.reserve(additional);
+        for column in [
+            &mut self.id,
+            &mut self.kind,
+            &mut self.owner,
+            &mut self.customer,
+            &mut self.status,
+        ] {
+            column.reserve(additional);
+        }
+        self.date.reserve(additional);
+    }
+
     /// The row of the fact with this id (ids are unique, so a row's id code is its row).
     pub(crate) fn row_of(&self, id: &str) -> Option<usize> {
         self.ids.code(id).map(|code| code as usize)

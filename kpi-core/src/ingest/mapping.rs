@@ -213,8 +213,14 @@ impl ColumnMapping {
             Source::Column(column) => get(column)?,
             Source::Constant { value } => value.clone(),
         };
-        let text = text.trim();
-        (!text.is_empty()).then(|| text.to_owned())
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            None
+        } else if trimmed.len() == text.len() {
+            Some(text) // most values need no trimming: keep the copy already made
+        } else {
+            Some(trimmed.to_owned())
+        }
     }
 
     fn required(

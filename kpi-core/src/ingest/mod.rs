@@ -35,7 +35,7 @@ mod mapping;
 
 pub use mapping::{ColumnMapping, Source};
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -118,7 +118,7 @@ struct Batch<'a> {
     mapping: &'a ColumnMapping,
     report: IngestReport,
     records: Vec<FactRecord>,
-    ids: HashSet<String>,
+    ids: hashbrown::HashSet<String>,
     strict: bool,
 }
 
@@ -161,6 +161,7 @@ impl Batch<'_> {
     }
 
     fn finish(self, facts: &mut FactTable) -> Result<IngestReport> {
+        facts.reserve(self.records.len());
         for record in self.records {
             facts.push(record)?;
         }
@@ -196,22 +197,30 @@ impl FactTable {
             .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned())
             .collect();
         mapping.check_columns(&headers)?;
+        // About one record per line: the batch's buffers grow once.
+        let lines = text.bytes().filter(|b| *b == b'\n').count();
         let mut batch = Batch {
             mapping,
             report: IngestReport::default(),
-            records: Vec::new(),
-            ids: HashSet::new(),
+            records: Vec::with_capacity(lines),
+            ids: hashbrown::HashSet::with_capacity(lines),
             strict,
         };
+        // Where each header is, looked up once rather than per record and field.
+        let position: HashMap<&str, usize> = headers
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, h)| (h.as_str(), i))
+            .collect();
         for row in reader.records() {
             match row {
                 Ok(row) => {
                     let line = row.position().map_or(0, csv::Position::line);
                     let value = |column: &str| {
-                        headers
-                            .iter()
-                            .position(|h| h == column)
-                            .and_then(|i| row.get(i))
+                        position
+                            .get(column)
+                            .and_then(|&i| row.get(i))
                             .map(str::to_owned)
                     };
                     batch.add(self, line, &value)?;
@@ -244,7 +253,7 @@ impl FactTable {
             mapping,
             report: IngestReport::default(),
             records: Vec::new(),
-            ids: HashSet::new(),
+            ids: hashbrown::HashSet::new(),
             strict,
         };
         for (i, line) in text.lines().enumerate() {
