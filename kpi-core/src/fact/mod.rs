@@ -473,9 +473,9 @@ impl FactTable {
             + splits
     }
 
-    /// Makes room for `additional` more facts (a batch being appended), so columns and
-    /// the id index grow once.
-    pub(crate) fn reserve(&mut self, additional: usize) {
+    /// Makes room for `additional` more facts (a batch about to be appended), so the
+    /// columns and the id index grow once.
+    pub fn reserve(&mut self, additional: usize) {
         self.ids.reserve(additional);
         for column in [
             &mut self.id,
