@@ -17,6 +17,8 @@ use crate::formula::suggest;
 /// ```toml
 /// delimiter = ","                       # CSV only; default ","
 /// date_formats = ["%m/%d/%Y", "%Y-%m-%d"]   # tried in order (chrono formats); default ISO
+///                                       # "epoch_ms" and "rfc3339" read time stamps
+/// timezone = "Asia/Shanghai"            # time stamps become local dates here (default UTC)
 /// decimal_separator = "."               # "," for 1.234,56; thousands separators are
 ///                                       # the other one, spaces and NBSP
 /// [fields]                              # fact field = input column, or { value = … }
@@ -45,10 +47,17 @@ pub struct ColumnMapping {
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub delimiter: String,
     /// Date formats tried in order (chrono's `strftime` syntax); `["%Y-%m-%d"]` by default.
-    /// A format with a time reads the date part.
+    /// A format with a time reads the date part. `epoch_ms` reads Unix milliseconds and
+    /// `rfc3339` a time stamp with an offset (`2026-03-31T23:30:00-08:00`): both become the
+    /// local date in `timezone`.
     #[serde(default = "iso_dates")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub date_formats: Vec<String>,
+    /// The IANA time zone where time stamps become local dates (the plan's, usually);
+    /// UTC when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub timezone: Option<String>,
     /// The decimal separator of amounts: `.` (default) or `,`.
     #[serde(default = "dot", skip_serializing_if = "is_dot")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
@@ -164,7 +173,11 @@ impl ColumnMapping {
                 ),
             ));
         }
+        self.clock()?;
         for (i, format) in self.date_formats.iter().enumerate() {
+            if matches!(format.as_str(), "epoch_ms" | "rfc3339") {
+                continue;
+            }
             let broken = chrono::format::StrftimeItems::new(format)
                 .any(|item| matches!(item, chrono::format::Item::Error));
             if broken {
@@ -175,6 +188,18 @@ impl ColumnMapping {
             }
         }
         Ok(self)
+    }
+
+    /// The calendar that turns time stamps into local dates.
+    fn clock(&self) -> Result<crate::period::Calendar> {
+        let calendar = crate::period::Calendar {
+            timezone: self.timezone.clone(),
+            ..crate::period::Calendar::default()
+        };
+        calendar
+            .validate()
+            .map_err(|e| invalid("timezone", e.message().to_owned()))?;
+        Ok(calendar)
     }
 
     pub(crate) fn delimiter_byte(&self) -> Result<u8> {
@@ -260,13 +285,20 @@ impl ColumnMapping {
     }
 
     fn date(&self, text: &str) -> Option<NaiveDate> {
-        self.date_formats.iter().find_map(|format| {
-            NaiveDate::parse_from_str(text, format).ok().or_else(|| {
-                NaiveDateTime::parse_from_str(text, format)
-                    .ok()
-                    .map(|t| t.date())
+        self.date_formats
+            .iter()
+            .find_map(|format| match format.as_str() {
+                "epoch_ms" => {
+                    let millis = text.parse::<i64>().ok()?;
+                    self.clock().ok()?.local_date_of_millis(millis).ok()
+                }
+                "rfc3339" => self.clock().ok()?.local_date_of_rfc3339(text).ok(),
+                _ => NaiveDate::parse_from_str(text, format).ok().or_else(|| {
+                    NaiveDateTime::parse_from_str(text, format)
+                        .ok()
+                        .map(|t| t.date())
+                }),
             })
-        })
     }
 
     /// One input record as a fact, or why it cannot be one.
