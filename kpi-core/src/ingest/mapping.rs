@@ -68,6 +68,13 @@ pub struct ColumnMapping {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub status: BTreeMap<String, String>,
+    /// The plan's home currency. Amounts of records whose `currency` differs are divided
+    /// by their `exchange_rate` (units of the record's currency per home unit, as Zoho CRM
+    /// gives it) and rounded half-up to cents; the original currency and amount stay in
+    /// `attributes.currency` and `attributes.original_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub home_currency: Option<String>,
 }
 
 /// Where a fact field's value comes from.
@@ -87,6 +94,9 @@ pub enum Source {
     },
 }
 
+/// A converted amount's original currency and amount.
+type Converted = (String, Decimal);
+
 fn comma() -> String {
     ",".to_owned()
 }
@@ -103,8 +113,16 @@ fn iso_dates() -> Vec<String> {
     vec!["%Y-%m-%d".to_owned()]
 }
 
-const FIELDS: [&str; 7] = [
-    "id", "kind", "owner", "customer", "amount", "status", "date",
+const FIELDS: [&str; 9] = [
+    "id",
+    "kind",
+    "owner",
+    "customer",
+    "amount",
+    "status",
+    "date",
+    "currency",
+    "exchange_rate",
 ];
 
 fn invalid(path: &str, message: String) -> Error {
@@ -301,6 +319,35 @@ impl ColumnMapping {
             })
     }
 
+    /// The amount in the home currency, and the original currency and amount when it was
+    /// converted.
+    fn in_home_currency(
+        &self,
+        amount: Option<Decimal>,
+        get: &dyn Fn(&str) -> Option<String>,
+    ) -> std::result::Result<(Option<Decimal>, Option<Converted>), Rejection> {
+        let (Some(home), Some(value)) = (&self.home_currency, amount) else {
+            return Ok((amount, None));
+        };
+        let Some(currency) = self.value("currency", get).filter(|c| c != home) else {
+            return Ok((amount, None));
+        };
+        let rate = self
+            .value("exchange_rate", get)
+            .and_then(|text| self.amount(&text))
+            .filter(|r| *r > Decimal::ZERO)
+            .ok_or_else(|| {
+                Rejection::new(
+                    "exchange_rate",
+                    "unknown_exchange_rate",
+                    format!("an amount in {currency} needs a positive exchange rate to {home}"),
+                )
+            })?;
+        let home_amount = (value / rate)
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        Ok((Some(home_amount), Some((currency, value))))
+    }
+
     /// One input record as a fact, or why it cannot be one.
     pub(crate) fn record(
         &self,
@@ -329,6 +376,7 @@ impl ColumnMapping {
             })?),
             None => None,
         };
+        let (amount, converted) = self.in_home_currency(amount, get)?;
         let status = match self.value("status", get) {
             Some(raw) if !self.status.is_empty() => Some(
                 self.status
@@ -345,7 +393,7 @@ impl ColumnMapping {
             ),
             other => other,
         };
-        let attributes = self
+        let mut attributes: BTreeMap<String, crate::fact::Attribute> = self
             .fields
             .keys()
             .filter_map(|field| {
@@ -353,6 +401,13 @@ impl ColumnMapping {
                 Some((name.to_owned(), attribute_of(&self.value(field, get)?)))
             })
             .collect();
+        if let Some((currency, original)) = converted {
+            attributes.insert("currency".into(), crate::fact::Attribute::Text(currency));
+            attributes.insert(
+                "original_amount".into(),
+                crate::fact::Attribute::Number(original),
+            );
+        }
         Ok(FactRecord {
             id,
             kind,

@@ -67,18 +67,19 @@ pub struct Rejection {
     /// the whole record.
     pub field: String,
     /// A stable reason: `missing_field`, `unparseable_amount`, `unparseable_date`,
-    /// `unknown_status`, `duplicate_id`, `malformed_record`.
+    /// `unknown_status`, `unknown_exchange_rate`, `duplicate_id`, `malformed_record`.
     pub reason: String,
     /// A sentence for people, with the offending value.
     pub message: String,
 }
 
 /// Every rejection reason.
-pub const REJECTION_REASONS: [&str; 6] = [
+pub const REJECTION_REASONS: [&str; 7] = [
     "missing_field",
     "unparseable_amount",
     "unparseable_date",
     "unknown_status",
+    "unknown_exchange_rate",
     "duplicate_id",
     "malformed_record",
 ];
