@@ -70,6 +70,15 @@ impl Rounding {
         2
     }
 
+    /// Rounds a payout line under this policy: to exactly `places` decimals when the
+    /// policy rounds lines, else the exact amount (normalised) for the total to round.
+    pub fn apply_line(&self, value: Decimal) -> Decimal {
+        match self.apply_to {
+            RoundingPlace::Line => self.apply(value),
+            RoundingPlace::Total => value.normalize(),
+        }
+    }
+
     /// Rounds `value` under this policy, keeping exactly `places` decimals (so 5 becomes
     /// `5.00` at two places: statements show cents consistently).
     pub fn apply(&self, value: Decimal) -> Decimal {

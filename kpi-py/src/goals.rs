@@ -115,7 +115,8 @@ impl Review {
     }
 }
 
-fn decimal(value: &Bound<'_, PyAny>, name: &str) -> PyResult<rust_decimal::Decimal> {
+/// A decimal argument (`Decimal`, `int` or `str`); a `float` is refused.
+pub(crate) fn decimal(value: &Bound<'_, PyAny>, name: &str) -> PyResult<rust_decimal::Decimal> {
     let json = to_json(value, false)?;
     let text = json
         .as_str()

@@ -80,27 +80,17 @@ impl Plan {
         target: Option<&Bound<'_, PyAny>>,
         targets: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Plan> {
-        let decimal = |v: &Bound<'_, PyAny>| -> PyResult<rust_decimal::Decimal> {
-            let text = to_json(v, false)?;
-            let text = text
-                .as_str()
-                .map_or_else(|| text.to_string(), str::to_owned);
-            text.parse().map_err(|_| {
-                to_py_err(core::Error::new(
-                    core::ErrorKind::DataUnsupportedValue,
-                    format!("{text} is not a decimal"),
-                ))
-            })
-        };
         let mut by_scope = std::collections::BTreeMap::new();
         if let Some(targets) = targets {
             for (id, value) in targets.cast::<PyDict>()?.iter() {
-                by_scope.insert(id.extract::<String>()?, decimal(&value)?);
+                let id = id.extract::<String>()?;
+                let amount = goals::decimal(&value, &format!("targets.{id}"))?;
+                by_scope.insert(id, amount);
             }
         }
         let version = core::GoalVersion {
             from: from_,
-            target: target.map(decimal).transpose()?,
+            target: target.map(|t| goals::decimal(t, "target")).transpose()?,
             targets: by_scope,
             reason,
         };

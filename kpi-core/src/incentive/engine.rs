@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::tiers::{Band, marginal, retroactive};
 use super::{Cap, Component, Limits, TierBasis, TierMode};
-use crate::decimal::{Rounding, RoundingPlace, ratio};
+use crate::decimal::{Rounding, ratio};
 use crate::error::{Error, ErrorKind, Result};
 use crate::report::{group_thousands, percent};
 
@@ -158,10 +158,7 @@ pub fn evaluate_component(
     inputs: &ComponentInputs,
     rounding: Rounding,
 ) -> Result<ComponentResult> {
-    let round = |v: Decimal| match rounding.apply_to {
-        RoundingPlace::Line => rounding.apply(v),
-        RoundingPlace::Total => v.normalize(),
-    };
+    let round = |v: Decimal| rounding.apply_line(v);
     let mut result = match closed(component.limits(), inputs) {
         Some(result) => result,
         None => price(component, inputs, &round)?,

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::engine::{ComponentInputs, apply_cap, evaluate_component};
 use super::{Component, Incentive, PoolSplit};
-use crate::decimal::{Rounding, RoundingPlace};
+use crate::decimal::Rounding;
 use crate::error::Result;
 use crate::measure::Measures;
 use crate::metric::MetricBook;
@@ -316,6 +316,30 @@ pub(crate) fn statements(
     Ok(out)
 }
 
+/// A statement line from an engine line: the incentive, the component (if the line is
+/// one of a component's) and its kind.
+fn payout_line(
+    incentive: &Incentive,
+    index: Option<usize>,
+    kind: &str,
+    component: Option<&Component>,
+    detail: super::LineDetail,
+) -> PayoutLine {
+    PayoutLine {
+        incentive: incentive.id.clone(),
+        component: index,
+        kind: kind.to_owned(),
+        metric: component.and_then(Component::metric).map(str::to_owned),
+        goal: component.and_then(Component::goal).map(str::to_owned),
+        basis: detail.basis,
+        rate: detail.rate,
+        tier: detail.tier,
+        amount: detail.amount,
+        explanation: detail.explanation,
+        explanation_zh: detail.explanation_zh,
+    }
+}
+
 /// One incentive's lines for `member`: its components, its cap, and its draw; and the
 /// draw balance it carries on (recoverable draws only).
 fn incentive_lines(
@@ -325,10 +349,7 @@ fn incentive_lines(
     keys: &[&str],
     owed: Decimal,
 ) -> Result<(Vec<PayoutLine>, Option<Decimal>)> {
-    let round_line = |v: Decimal| match input.rounding.apply_to {
-        RoundingPlace::Line => input.rounding.apply(v),
-        RoundingPlace::Total => v.normalize(),
-    };
+    let round_line = |v: Decimal| input.rounding.apply_line(v);
     let mut lines = Vec::new();
     for (index, component) in incentive.components.iter().enumerate() {
         for (inputs, team_note) in input.inputs_by_team(incentive, component, member, keys) {
@@ -338,19 +359,14 @@ fn incentive_lines(
                     detail.explanation = format!("{en}: {}", detail.explanation);
                     detail.explanation_zh = format!("{zh}：{}", detail.explanation_zh);
                 }
-                lines.push(PayoutLine {
-                    incentive: incentive.id.clone(),
-                    component: Some(index),
-                    kind: if detail.cap { "cap" } else { component.kind() }.to_owned(),
-                    metric: component.metric().map(str::to_owned),
-                    goal: component.goal().map(str::to_owned),
-                    basis: detail.basis,
-                    rate: detail.rate,
-                    tier: detail.tier,
-                    amount: detail.amount,
-                    explanation: detail.explanation,
-                    explanation_zh: detail.explanation_zh,
-                });
+                let kind = if detail.cap { "cap" } else { component.kind() };
+                lines.push(payout_line(
+                    incentive,
+                    Some(index),
+                    kind,
+                    Some(component),
+                    detail,
+                ));
             }
         }
     }
@@ -366,19 +382,7 @@ fn incentive_lines(
             .map(|t| t * proration);
         apply_cap(&mut total, cap, target, &round_line)?;
         for detail in total.lines {
-            lines.push(PayoutLine {
-                incentive: incentive.id.clone(),
-                component: None,
-                kind: "cap".to_owned(),
-                metric: None,
-                goal: None,
-                basis: detail.basis,
-                rate: None,
-                tier: None,
-                amount: detail.amount,
-                explanation: detail.explanation,
-                explanation_zh: detail.explanation_zh,
-            });
+            lines.push(payout_line(incentive, None, "cap", None, detail));
         }
     }
     let Some(draw) = incentive.draw else {

@@ -171,10 +171,7 @@ fn deal_lines(
     let reached = starts.iter().rposition(|s| total >= *s).unwrap_or(0);
     let line = |deal: &Deal, tier: usize, basis: Decimal| {
         let rate = tiers[tier].rate;
-        let amount = match rounding.apply_to {
-            crate::decimal::RoundingPlace::Line => rounding.apply(basis * rate),
-            crate::decimal::RoundingPlace::Total => (basis * rate).normalize(),
-        };
+        let amount = rounding.apply_line(basis * rate);
         PayoutLine {
             incentive: incentive.id.clone(),
             component: Some(index),
