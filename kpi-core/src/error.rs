@@ -55,6 +55,10 @@ pub enum ErrorKind {
     /// In strict ingestion, an input record could not become a fact
     /// (`data.rejected_record`); the location names its row and field.
     DataRejectedRecord,
+    /// A CRM answered with an error instead of records (Fxiaoke's non-zero `errorCode`,
+    /// Zoho's `"status": "error"`), or a page is not a response of that CRM
+    /// (`data.crm_error`).
+    DataCrmError,
     /// A period label does not parse, or names an impossible date (`period.invalid_label`).
     PeriodInvalidLabel,
     /// A calendar setting is out of range (`period.invalid_calendar`).
@@ -96,6 +100,7 @@ impl ErrorKind {
             Self::DataInvalidMeasures => "data.invalid_measures",
             Self::DataInvalidMapping => "data.invalid_mapping",
             Self::DataRejectedRecord => "data.rejected_record",
+            Self::DataCrmError => "data.crm_error",
             Self::PeriodInvalidLabel => "period.invalid_label",
             Self::PeriodInvalidCalendar => "period.invalid_calendar",
             Self::PeriodGrainNotInCalendar => "period.grain_not_in_calendar",
@@ -134,6 +139,7 @@ impl ErrorKind {
         Self::DataInvalidMeasures,
         Self::DataInvalidMapping,
         Self::DataRejectedRecord,
+        Self::DataCrmError,
         Self::PeriodInvalidLabel,
         Self::PeriodInvalidCalendar,
         Self::PeriodGrainNotInCalendar,

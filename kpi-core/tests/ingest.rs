@@ -4,7 +4,7 @@
 #![cfg(feature = "ingest")]
 
 use kpi_core::FactTable;
-use kpi_core::ingest::{ColumnMapping, IngestReport};
+use kpi_core::ingest::{ColumnMapping, CrmIngest, CrmMappings, IngestReport};
 use serde_json::{Value, json};
 
 const VECTORS: &str = concat!(
@@ -12,7 +12,42 @@ const VECTORS: &str = concat!(
     "/testdata/vectors/ingest/ingest.json"
 );
 
+/// A CRM case: pages (objects or text, one at a time) or a CSV export, read by one reader.
+fn run_crm(case: &Value) -> kpi_core::Result<Value> {
+    let mut reader = match case["crm"].as_str().unwrap() {
+        "zoho" => CrmIngest::zoho(case["module"].as_str().unwrap()),
+        _ => CrmIngest::fxiaoke(),
+    };
+    if let Some(mapping) = case["mapping_toml"].as_str() {
+        reader = reader.with_mappings(CrmMappings::from_toml(mapping)?);
+    }
+    if let Some(currency) = case["home_currency"].as_str() {
+        reader = reader.home_currency(currency);
+    }
+    let mut reader = reader.strict(case["strict"].as_bool().unwrap_or(false));
+    if let Some(csv) = case["csv"].as_str() {
+        reader.csv(csv)?;
+    }
+    for page in case["pages"].as_array().into_iter().flatten() {
+        match page {
+            Value::String(text) => reader.page(text)?,
+            object => reader.page(&object.to_string())?,
+        }
+    }
+    let (facts, report) = reader.finish();
+    assert_eq!(
+        report.read,
+        report.accepted + report.superseded + (report.skipped.len() + report.rejected.len()) as u64,
+        "the counts add up"
+    );
+    assert_eq!(facts.len() as u64, report.accepted - report.replaced);
+    Ok(json!({"report": report, "facts": facts.records().collect::<Vec<_>>()}))
+}
+
 fn run(case: &Value) -> kpi_core::Result<Value> {
+    if case.get("crm").is_some() {
+        return run_crm(case);
+    }
     let mapping = ColumnMapping::from_toml(case["mapping_toml"].as_str().unwrap())?;
     let input = case["input"].as_str().unwrap();
     let strict = case["strict"].as_bool().unwrap_or(false);

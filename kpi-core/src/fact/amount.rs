@@ -96,6 +96,25 @@ impl Amounts {
         }
     }
 
+    /// Sets the amount of `row`: pushed like a new one (rescaling or turning exact as
+    /// needed), then moved into place.
+    pub(crate) fn set(&mut self, row: usize, amount: Option<Decimal>) {
+        self.push(amount);
+        match self {
+            Amounts::Scaled { units, scales, .. } => {
+                if let (Some(u), Some(s)) = (units.pop(), scales.pop()) {
+                    units[row] = u;
+                    scales[row] = s;
+                }
+            }
+            Amounts::Exact(values) => {
+                if let Some(v) = values.pop() {
+                    values[row] = v;
+                }
+            }
+        }
+    }
+
     /// Pushes in the scaled form; `false` (and nothing pushed) when it does not fit.
     fn push_scaled(&mut self, amount: Option<Decimal>) -> bool {
         let Amounts::Scaled {

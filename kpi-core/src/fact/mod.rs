@@ -153,6 +153,10 @@ pub struct FactTable {
     attributes: BTreeMap<String, Vec<Option<Attribute>>>,
     /// Credit splits of the facts that have them (owner code, share), by row.
     splits: BTreeMap<usize, Vec<(u32, Decimal)>>,
+    /// When each fact was last modified in its source (Unix milliseconds; `i64::MIN` for
+    /// unknown), kept only once ingestion has seen one: it decides which of two versions
+    /// of a record wins. Empty otherwise. Not part of a fact's record.
+    modified: Vec<i64>,
 }
 
 impl FactTable {
@@ -289,9 +293,7 @@ impl FactTable {
     /// amounts are stored negative: a positive amount is negated here, once, and a
     /// negative one kept. `sum(amount)` over orders and refunds is then net revenue.
     pub fn push(&mut self, mut record: FactRecord) -> Result<()> {
-        if NEGATIVE_KINDS.contains(&record.kind.as_str()) {
-            record.amount = record.amount.map(|a| -a.abs());
-        }
+        negate_returns(&mut record);
         check_credits(&record, self.len())?;
         let row = self.len();
         let before = self.ids.len();
@@ -328,14 +330,62 @@ impl FactTable {
         for column in self.attributes.values_mut() {
             column.push(None);
         }
-        for (name, value) in record.attributes {
+        if !self.modified.is_empty() {
+            self.modified.push(i64::MIN);
+        }
+        self.set_attributes(row, record.attributes);
+        Ok(())
+    }
+
+    fn set_attributes(&mut self, row: usize, attributes: BTreeMap<String, Attribute>) {
+        let len = self.len();
+        for (name, value) in attributes {
             let column = self
                 .attributes
                 .entry(name)
-                .or_insert_with(|| vec![None; row + 1]);
+                .or_insert_with(|| vec![None; len]);
             column[row] = Some(value);
         }
+    }
+
+    /// Replaces the fact at `row` with a newer version of it (same id): ingestion's
+    /// last-modified-wins de-duplication. The row keeps its place.
+    pub(crate) fn replace(&mut self, row: usize, mut record: FactRecord) -> Result<()> {
+        debug_assert_eq!(self.id_of(row), record.id);
+        negate_returns(&mut record);
+        check_credits(&record, row)?;
+        self.kind[row] = self.kinds.intern(&record.kind);
+        self.owner[row] = self.owners.intern_opt(record.owner.as_deref());
+        self.splits.remove(&row);
+        if !record.owners.is_empty() {
+            let credits = record
+                .owners
+                .iter()
+                .map(|c| (self.owners.intern(&c.id), c.share))
+                .collect();
+            self.splits.insert(row, credits);
+        }
+        self.customer[row] = self.customers.intern_opt(record.customer.as_deref());
+        self.status[row] = self.statuses.intern_opt(record.status.as_deref());
+        self.amount.set(row, record.amount);
+        self.date[row] = record.date;
+        for column in self.attributes.values_mut() {
+            column[row] = None;
+        }
+        self.set_attributes(row, record.attributes);
         Ok(())
+    }
+
+    /// When the fact at `row` was last modified in its source (Unix milliseconds).
+    pub(crate) fn modified_at(&self, row: usize) -> Option<i64> {
+        self.modified.get(row).copied().filter(|m| *m != i64::MIN)
+    }
+
+    pub(crate) fn set_modified(&mut self, row: usize, millis: i64) {
+        if self.modified.is_empty() {
+            self.modified = vec![i64::MIN; self.len()];
+        }
+        self.modified[row] = millis;
     }
 
     /// The number of facts.
@@ -471,6 +521,7 @@ impl FactTable {
             + self.date.capacity() * std::mem::size_of::<NaiveDate>()
             + attributes
             + splits
+            + self.modified.capacity() * std::mem::size_of::<i64>()
     }
 
     /// Makes room for `additional` more facts (a batch about to be appended), so the
@@ -546,6 +597,13 @@ impl FactTable {
 }
 
 /// A fact has one owner or a credit split, whose shares are positive and total exactly 1.
+/// Returns (kinds in [`NEGATIVE_KINDS`]) are stored negative.
+fn negate_returns(record: &mut FactRecord) {
+    if NEGATIVE_KINDS.contains(&record.kind.as_str()) {
+        record.amount = record.amount.map(|a| -a.abs());
+    }
+}
+
 fn check_credits(record: &FactRecord, row: usize) -> Result<()> {
     if record.owners.is_empty() {
         return Ok(());

@@ -31,11 +31,15 @@
 //! # Ok::<(), kpi_core::Error>(())
 //! ```
 
+mod crm;
 mod mapping;
 
-pub use mapping::{ColumnMapping, Source};
+pub use crm::{Crm, CrmIngest, CrmMappings, zoho_api_name};
+pub use mapping::{ColumnMapping, ReadAs, Source};
 
-use std::collections::{BTreeMap, HashMap};
+use mapping::Outcome;
+
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -43,38 +47,94 @@ use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fact::{Attribute, FactRecord, FactTable};
 
 /// What an ingestion did: how many records it read, how many became facts, and every
-/// rejected record with its reason. `read == accepted + rejected.len()`.
+/// record that did not, with its reason.
+/// `read == accepted + superseded + skipped.len() + rejected.len()`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct IngestReport {
-    /// Records read (data rows of a CSV, lines of JSON Lines).
+    /// Records read (data rows of a CSV, lines of JSON Lines, records of CRM pages).
     pub read: u64,
-    /// Records that became facts.
+    /// Records that became facts, including newer versions that replaced a fact.
     pub accepted: u64,
-    /// Records that did not, in input order.
+    /// Of `accepted`, the records that replaced an older version of the same fact.
+    #[serde(default)]
+    pub replaced: u64,
+    /// Records that were older than (or as old as) a version of the same fact already
+    /// kept, by their modification time: ingesting the same pages twice supersedes them
+    /// all and changes nothing.
+    #[serde(default)]
+    pub superseded: u64,
+    /// Records that the mapping's `[keep]` rules leave out (reason `excluded`): a voided
+    /// payment is not a fact, and not an error.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub skipped: Vec<Rejection>,
+    /// Records that could not become facts, in input order.
     pub rejected: Vec<Rejection>,
+}
+
+/// How far a report had got, to roll a failed page back to.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mark {
+    read: u64,
+    accepted: u64,
+    replaced: u64,
+    superseded: u64,
+    skipped: usize,
+    rejected: usize,
+}
+
+impl IngestReport {
+    pub(crate) fn mark(&self) -> Mark {
+        Mark {
+            read: self.read,
+            accepted: self.accepted,
+            replaced: self.replaced,
+            superseded: self.superseded,
+            skipped: self.skipped.len(),
+            rejected: self.rejected.len(),
+        }
+    }
+
+    pub(crate) fn roll_back(&mut self, mark: Mark) {
+        self.read = mark.read;
+        self.accepted = mark.accepted;
+        self.replaced = mark.replaced;
+        self.superseded = mark.superseded;
+        self.skipped.truncate(mark.skipped);
+        self.rejected.truncate(mark.rejected);
+    }
 }
 
 /// A record that could not become a fact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Rejection {
-    /// The record's number in the input, from 1 (the header of a CSV is not counted).
+    /// The record's number in the input, from 1 (the header of a CSV is not counted;
+    /// the records of CRM pages are numbered on across pages).
     pub record: u64,
-    /// The line it starts on in the input, from 1.
+    /// The line it starts on in the input (its page, for CRM pages), from 1.
     pub line: u64,
+    /// The CRM page it is on, from 1; 0 for CSV and JSON Lines.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub page: u64,
     /// The fact field at fault (`amount`, `date`, `attributes.region` …), or `""` for
     /// the whole record.
     pub field: String,
-    /// A stable reason: `missing_field`, `unparseable_amount`, `unparseable_date`,
-    /// `unknown_status`, `unknown_exchange_rate`, `duplicate_id`, `malformed_record`.
+    /// A stable reason: one of [`REJECTION_REASONS`], or `excluded` for a skipped record.
     pub reason: String,
     /// A sentence for people, with the offending value.
     pub message: String,
 }
 
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 /// Every rejection reason.
-pub const REJECTION_REASONS: [&str; 7] = [
+pub const REJECTION_REASONS: [&str; 8] = [
     "missing_field",
     "unparseable_amount",
     "unparseable_date",
@@ -82,6 +142,7 @@ pub const REJECTION_REASONS: [&str; 7] = [
     "unknown_exchange_rate",
     "duplicate_id",
     "malformed_record",
+    "unknown_object",
 ];
 
 impl Rejection {
@@ -89,6 +150,7 @@ impl Rejection {
         Rejection {
             record: 0,
             line: 0,
+            page: 0,
             field: field.to_owned(),
             reason: reason.to_owned(),
             message,
@@ -97,10 +159,15 @@ impl Rejection {
 
     /// The rejection as an error (strict mode), located at its record.
     fn into_error(self) -> Error {
+        let page = if self.page > 0 {
+            format!("page {} ", self.page)
+        } else {
+            String::new()
+        };
         Error::new(
             ErrorKind::DataRejectedRecord,
             format!(
-                "record {} (line {}) {}: {}",
+                "{page}record {} (line {}) {}: {}",
                 self.record, self.line, self.reason, self.message
             ),
         )
@@ -113,60 +180,159 @@ impl Rejection {
     }
 }
 
-/// Collects accepted records into a table and rejections into a report; all or nothing
-/// per call: on a strict failure or a mapping error the table is unchanged.
-struct Batch<'a> {
-    mapping: &'a ColumnMapping,
-    report: IngestReport,
-    records: Vec<FactRecord>,
-    ids: hashbrown::HashSet<String>,
-    strict: bool,
+/// A fact waiting for the end of its batch: new, or replacing the fact at `row`.
+struct Pending {
+    row: Option<usize>,
+    record: FactRecord,
+    modified: Option<i64>,
 }
 
-impl Batch<'_> {
-    /// Maps one input record (`value` of a fact field's source column) and keeps it or
-    /// its rejection.
-    fn add(
+/// Collects one call's (or one page's) facts and report; all or nothing: on a strict
+/// failure or a mapping error the table is unchanged.
+pub(crate) struct Batch {
+    report: IngestReport,
+    pending: Vec<Pending>,
+    /// Fact id → its index in `pending`.
+    index: hashbrown::HashMap<String, usize>,
+    strict: bool,
+    page: u64,
+}
+
+impl Batch {
+    /// A batch that numbers its records on from `report` (the pages before it).
+    pub(crate) fn new(report: IngestReport, strict: bool, page: u64, capacity: usize) -> Batch {
+        Batch {
+            report,
+            pending: Vec::with_capacity(capacity),
+            index: hashbrown::HashMap::with_capacity(capacity),
+            strict,
+            page,
+        }
+    }
+
+    /// Maps one input record (`value` of a source column) and keeps it, skips it or
+    /// rejects it.
+    pub(crate) fn add(
         &mut self,
         facts: &FactTable,
+        mapping: &ColumnMapping,
         line: u64,
         value: &dyn Fn(&str) -> Option<String>,
     ) -> Result<()> {
         self.report.read += 1;
-        let outcome = self.mapping.record(value).and_then(|record| {
-            if facts.contains_id(&record.id) || !self.ids.insert(record.id.clone()) {
-                Err(Rejection::new(
-                    "id",
-                    "duplicate_id",
-                    format!("fact id `{}` is already in the table", record.id),
-                ))
-            } else {
-                Ok(record)
+        match mapping.record(value) {
+            Outcome::Fact((record, modified)) => self.keep(facts, record, modified, line),
+            Outcome::Skipped(skip) => {
+                let skip = self.locate(skip, line);
+                self.report.skipped.push(skip);
+                Ok(())
             }
-        });
-        match outcome {
-            Ok(record) => {
-                self.report.accepted += 1;
-                self.records.push(record);
-            }
-            Err(mut rejection) => {
-                rejection.record = self.report.read;
-                rejection.line = line;
-                if self.strict {
-                    return Err(rejection.into_error());
-                }
-                self.report.rejected.push(rejection);
-            }
+            Outcome::Rejected(rejection) => self.reject(rejection, line),
         }
+    }
+
+    /// A record that is not readable at all (it counts as read).
+    pub(crate) fn malformed(&mut self, line: u64, message: String) -> Result<()> {
+        self.reject_record(Rejection::new("", "malformed_record", message), line)
+    }
+
+    /// Reads a record and rejects it.
+    pub(crate) fn reject_record(&mut self, rejection: Rejection, line: u64) -> Result<()> {
+        self.report.read += 1;
+        self.reject(rejection, line)
+    }
+
+    fn locate(&self, mut rejection: Rejection, line: u64) -> Rejection {
+        rejection.record = self.report.read;
+        rejection.line = line;
+        rejection.page = self.page;
+        rejection
+    }
+
+    pub(crate) fn reject(&mut self, rejection: Rejection, line: u64) -> Result<()> {
+        let rejection = self.locate(rejection, line);
+        if self.strict {
+            return Err(rejection.into_error());
+        }
+        self.report.rejected.push(rejection);
         Ok(())
     }
 
-    fn finish(self, facts: &mut FactTable) -> Result<IngestReport> {
-        facts.reserve(self.records.len());
-        for record in self.records {
-            facts.push(record)?;
+    /// Keeps a fact, resolving a repeated id by modification time: the later version wins;
+    /// without modification times on both, the repeat is a `duplicate_id` rejection.
+    fn keep(
+        &mut self,
+        facts: &FactTable,
+        record: FactRecord,
+        modified: Option<i64>,
+        line: u64,
+    ) -> Result<()> {
+        let duplicate = |id: &str| {
+            Rejection::new(
+                "id",
+                "duplicate_id",
+                format!("fact id `{id}` is already in the table"),
+            )
+        };
+        if let Some(&i) = self.index.get(&record.id) {
+            let held = &mut self.pending[i];
+            let (Some(new), Some(old)) = (modified, held.modified) else {
+                return self.reject(duplicate(&record.id), line);
+            };
+            if new > old {
+                held.record = record;
+                held.modified = modified;
+            }
+            self.report.superseded += 1;
+            return Ok(());
         }
+        let row = facts.row_of(&record.id);
+        if let Some(row) = row {
+            match (modified, facts.modified_at(row)) {
+                (Some(new), Some(old)) if new > old => self.report.replaced += 1,
+                (Some(_), Some(_)) => {
+                    self.report.superseded += 1;
+                    return Ok(());
+                }
+                _ => return self.reject(duplicate(&record.id), line),
+            }
+        }
+        self.index.insert(record.id.clone(), self.pending.len());
+        self.pending.push(Pending {
+            row,
+            record,
+            modified,
+        });
+        self.report.accepted += 1;
+        Ok(())
+    }
+
+    /// Appends (or replaces) the batch's facts and returns the report.
+    pub(crate) fn finish(self, facts: &mut FactTable) -> Result<IngestReport> {
+        Batch::append(self.pending, facts)?;
         Ok(self.report)
+    }
+
+    fn append(pending: Vec<Pending>, facts: &mut FactTable) -> Result<()> {
+        facts.reserve(pending.len());
+        for Pending {
+            row,
+            record,
+            modified,
+        } in pending
+        {
+            let row = if let Some(row) = row {
+                facts.replace(row, record)?;
+                row
+            } else {
+                facts.push(record)?;
+                facts.len() - 1
+            };
+            if let Some(millis) = modified {
+                facts.set_modified(row, millis);
+            }
+        }
+        Ok(())
     }
 }
 
@@ -182,6 +348,24 @@ impl FactTable {
         mapping: &ColumnMapping,
         strict: bool,
     ) -> Result<IngestReport> {
+        // About one record per line: the batch's buffers grow once.
+        let lines = text.bytes().filter(|b| *b == b'\n').count();
+        let mut batch = Batch::new(IngestReport::default(), strict, 0, lines);
+        self.read_csv(text, mapping, &mut batch, None)?;
+        batch.finish(self)
+    }
+
+    /// Reads a CSV into `batch`. A CRM export (`rename` turns its headers into the names
+    /// the mapping uses) may leave out the columns of optional fields; a plain CSV must
+    /// have every column its mapping names. A record with another number of fields than
+    /// the header (a truncated line) is malformed.
+    pub(crate) fn read_csv(
+        &self,
+        text: &str,
+        mapping: &ColumnMapping,
+        batch: &mut Batch,
+        rename: Option<&dyn Fn(&str) -> String>,
+    ) -> Result<()> {
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(mapping.delimiter_byte()?)
             .flexible(true)
@@ -195,18 +379,12 @@ impl FactTable {
                 )
             })?
             .iter()
-            .map(|h| h.trim().trim_start_matches('\u{feff}').to_owned())
+            .map(|h| {
+                let h = h.trim().trim_start_matches('\u{feff}');
+                rename.map_or_else(|| h.to_owned(), |rename| rename(h))
+            })
             .collect();
-        mapping.check_columns(&headers)?;
-        // About one record per line: the batch's buffers grow once.
-        let lines = text.bytes().filter(|b| *b == b'\n').count();
-        let mut batch = Batch {
-            mapping,
-            report: IngestReport::default(),
-            records: Vec::with_capacity(lines),
-            ids: hashbrown::HashSet::with_capacity(lines),
-            strict,
-        };
+        mapping.check_columns(&headers, rename.is_some())?;
         // Where each header is, looked up once rather than per record and field.
         let position: HashMap<&str, usize> = headers
             .iter()
@@ -216,6 +394,15 @@ impl FactTable {
             .collect();
         for row in reader.records() {
             match row {
+                Ok(row) if row.len() != headers.len() => {
+                    let line = row.position().map_or(0, csv::Position::line);
+                    let message = format!(
+                        "the record has {} fields, the header {}: a truncated or broken line",
+                        row.len(),
+                        headers.len()
+                    );
+                    batch.malformed(line, message)?;
+                }
                 Ok(row) => {
                     let line = row.position().map_or(0, csv::Position::line);
                     let value = |column: &str| {
@@ -224,21 +411,15 @@ impl FactTable {
                             .and_then(|&i| row.get(i))
                             .map(str::to_owned)
                     };
-                    batch.add(self, line, &value)?;
+                    batch.add(self, mapping, line, &value)?;
                 }
                 Err(e) => {
-                    batch.report.read += 1;
-                    let mut rejection = Rejection::new("", "malformed_record", e.to_string());
-                    rejection.record = batch.report.read;
-                    rejection.line = e.position().map_or(0, csv::Position::line);
-                    if strict {
-                        return Err(rejection.into_error());
-                    }
-                    batch.report.rejected.push(rejection);
+                    let line = e.position().map_or(0, csv::Position::line);
+                    batch.malformed(line, e.to_string())?;
                 }
             }
         }
-        batch.finish(self)
+        Ok(())
     }
 
     /// Appends JSON Lines records (one object per line, blank lines skipped) read through
@@ -250,41 +431,52 @@ impl FactTable {
         mapping: &ColumnMapping,
         strict: bool,
     ) -> Result<IngestReport> {
-        let mut batch = Batch {
-            mapping,
-            report: IngestReport::default(),
-            records: Vec::new(),
-            ids: hashbrown::HashSet::new(),
-            strict,
-        };
+        let mut batch = Batch::new(IngestReport::default(), strict, 0, 0);
         for (i, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
                 continue;
             }
             let line_number = i as u64 + 1;
-            match serde_json::from_str::<BTreeMap<String, serde_json::Value>>(line) {
+            match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(line) {
                 Ok(object) => {
-                    let value = |key: &str| match object.get(key)? {
-                        serde_json::Value::Null => None,
-                        serde_json::Value::String(s) => Some(s.clone()),
-                        other => Some(other.to_string()),
-                    };
-                    batch.add(self, line_number, &value)?;
+                    let value = |key: &str| json_text(&object, key);
+                    batch.add(self, mapping, line_number, &value)?;
                 }
-                Err(e) => {
-                    batch.report.read += 1;
-                    let mut rejection =
-                        Rejection::new("", "malformed_record", format!("not a JSON object: {e}"));
-                    rejection.record = batch.report.read;
-                    rejection.line = line_number;
-                    if strict {
-                        return Err(rejection.into_error());
-                    }
-                    batch.report.rejected.push(rejection);
-                }
+                Err(e) => batch.malformed(line_number, format!("not a JSON object: {e}"))?,
             }
         }
         batch.finish(self)
+    }
+}
+
+/// The text of `key` in a JSON record, as CRMs write records: `Owner.id` reads into a
+/// lookup object (a key with a dot is first looked up whole), a lookup object by itself
+/// reads as its `name` (Zoho's `{"name", "id"}`), a list as its first element (Fxiaoke's
+/// people fields), numbers and booleans as their JSON text; null and missing are `None`.
+pub(crate) fn json_text(
+    object: &serde_json::Map<String, serde_json::Value>,
+    key: &str,
+) -> Option<String> {
+    let Some(value) = object.get(key) else {
+        let (head, rest) = key.split_once('.')?;
+        return match first(object.get(head)?) {
+            serde_json::Value::Object(inner) => json_text(inner, rest),
+            _ => None,
+        };
+    };
+    match first(value) {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Object(inner) => json_text(inner, "name"),
+        other => Some(other.to_string()),
+    }
+}
+
+/// A list's first element (a people field's first person), or the value itself.
+fn first(value: &serde_json::Value) -> &serde_json::Value {
+    match value {
+        serde_json::Value::Array(items) => items.first().unwrap_or(&serde_json::Value::Null),
+        other => other,
     }
 }
 
