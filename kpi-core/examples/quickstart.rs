@@ -4,7 +4,12 @@
 //! cargo run -p kpi-core --example quickstart                          # the sample company
 //! cargo run -p kpi-core --example quickstart -- PLAN.toml FACTS.jsonl # your own data
 //! cargo run -p kpi-core --example quickstart -- --period FY2027-Q1    # another period
+//! cargo run -p kpi-core --example quickstart -- --from zoho           # the sample's CRM export
 //! ```
+//!
+//! `--from` reads the sample company from its exports instead of `facts.jsonl`: `zoho`
+//! (API pages), `zoho-csv` (CSV exports), `fxiaoke` (query responses) or `csv` (plain
+//! CSV). The report is the same; the ingestion summary comes first.
 //!
 //! With no files it embeds the sample company (testdata/sample). Facts are a JSON array
 //! (`.json`) or JSON Lines (any other extension). Without `--period` it evaluates the
@@ -42,18 +47,34 @@ fn run(args: Vec<String>) -> Result<String, String> {
     let mut files = Vec::new();
     let mut period_label = None;
     let mut locale = String::from("en");
+    let mut source = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--period" => period_label = Some(args.next().ok_or("--period needs a label")?),
             "--locale" => locale = args.next().ok_or("--locale needs en or zh")?,
+            "--from" => {
+                source = Some(
+                    args.next()
+                        .ok_or("--from needs zoho, zoho-csv, fxiaoke or csv")?,
+                )
+            }
             "-h" | "--help" => {
-                return Ok("usage: quickstart [PLAN.toml|PLAN.json FACTS.json|FACTS.jsonl] [--period LABEL] [--locale en|zh]\n".into());
+                return Ok("usage: quickstart [PLAN.toml|PLAN.json FACTS.json|FACTS.jsonl] [--from zoho|zoho-csv|fxiaoke|csv] [--period LABEL] [--locale en|zh]\n".into());
             }
             _ => files.push(arg),
         }
     }
+    let mut out = String::new();
     let (plan, facts) = match files.as_slice() {
+        [] if source.is_some() => {
+            let (facts, summary) = sample_from(source.as_deref().unwrap_or_default())?;
+            out.push_str(&summary);
+            (
+                Plan::from_toml(SAMPLE_PLAN).map_err(|e| e.to_string())?,
+                facts,
+            )
+        }
         [] => (
             Plan::from_toml(SAMPLE_PLAN).map_err(|e| e.to_string())?,
             FactTable::from_json_lines(SAMPLE_FACTS).map_err(|e| e.to_string())?,
@@ -62,7 +83,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
         _ => return Err("give both a plan file and a facts file, or neither".into()),
     };
     let title = plan.name.as_deref().unwrap_or("kpi report");
-    let mut out = format!("{title}: {} facts\n", facts.len());
+    let _ = writeln!(out, "{title}: {} facts", facts.len());
     if let Some(label) = period_label {
         let period = plan.parse_period(&label).map_err(|e| e.to_string())?;
         let report = plan.evaluate(&facts, &period).map_err(|e| e.to_string())?;
@@ -138,6 +159,91 @@ fn findings_text(plan: &Plan, facts: &FactTable, locale: &str) -> String {
         );
     }
     out
+}
+
+/// The sample company read from one of its exports (testdata/sample), and a summary of
+/// the ingestion.
+fn sample_from(source: &str) -> Result<(FactTable, String), String> {
+    use kpi_core::ingest::{ColumnMapping, CrmIngest, CrmMappings, IngestReport};
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/sample");
+    let read = |path: &str| {
+        std::fs::read_to_string(format!("{dir}/{path}")).map_err(|e| format!("{path}: {e}"))
+    };
+    let err = |e: kpi_core::Error| e.to_string();
+    let plain = ColumnMapping::from_toml(&read("plain.mapping.toml")?).map_err(err)?;
+    let mut facts = FactTable::new();
+    let mut reports: Vec<(String, IngestReport)> = Vec::new();
+    let modules = [
+        "Accounts",
+        "Leads",
+        "Deals",
+        "Sales_Orders",
+        "Payments",
+        "Refunds",
+    ];
+    match source {
+        "zoho" | "zoho-csv" => {
+            let mappings = CrmMappings::from_toml(&read("zoho/mapping.toml")?).map_err(err)?;
+            for module in modules {
+                let mut reader = CrmIngest::zoho(module)
+                    .with_mappings(mappings.clone())
+                    .into_table(facts);
+                if source == "zoho" {
+                    for page in read(&format!("zoho/{module}.pages.jsonl"))?.lines() {
+                        reader.page(page).map_err(err)?;
+                    }
+                } else {
+                    reader
+                        .csv(&read(&format!("zoho/{module}.csv"))?)
+                        .map_err(err)?;
+                }
+                let (table, report) = reader.finish();
+                facts = table;
+                reports.push((format!("zoho {module}"), report));
+            }
+        }
+        "fxiaoke" => {
+            let mappings = CrmMappings::from_toml(&read("fxiaoke/mapping.toml")?).map_err(err)?;
+            let mut reader = CrmIngest::fxiaoke().with_mappings(mappings);
+            for page in read("fxiaoke/pages.jsonl")?.lines() {
+                reader.page(page).map_err(err)?;
+            }
+            let (table, report) = reader.finish();
+            facts = table;
+            reports.push(("fxiaoke".into(), report));
+        }
+        "csv" => {
+            let report = facts
+                .append_csv(&read("facts.csv")?, &plain, false)
+                .map_err(err)?;
+            reports.push(("facts.csv".into(), report));
+        }
+        other => {
+            return Err(format!(
+                "--from {other}: use zoho, zoho-csv, fxiaoke or csv"
+            ));
+        }
+    }
+    if source != "csv" {
+        // Surveys and the market's size live outside the CRM.
+        let report = facts
+            .append_csv(&read("other.csv")?, &plain, false)
+            .map_err(err)?;
+        reports.push(("other.csv".into(), report));
+    }
+    let mut out = String::new();
+    for (name, r) in &reports {
+        let _ = writeln!(
+            out,
+            "ingested {name}: {} read, {} facts, {} superseded, {} skipped, {} rejected",
+            r.read,
+            r.accepted,
+            r.superseded,
+            r.skipped.len(),
+            r.rejected.len()
+        );
+    }
+    Ok((facts, out))
 }
 
 fn load_plan(path: &str) -> Result<Plan, String> {

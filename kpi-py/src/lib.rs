@@ -5,6 +5,7 @@ mod convert;
 mod formula;
 mod frames;
 mod goals;
+mod ingest;
 mod period;
 
 use kpi_core as core;
@@ -307,8 +308,8 @@ impl Plan {
 
 /// Facts (orders, payments, deals …), stored by column.
 #[pyclass(module = "kpi_core")]
-struct FactTable {
-    inner: core::FactTable,
+pub(crate) struct FactTable {
+    pub(crate) inner: core::FactTable,
 }
 
 #[pymethods]
@@ -897,5 +898,6 @@ fn _kpi_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PayoutLine>()?;
     goals::register(m)?;
     goals::register_incentives(m)?;
+    ingest::register(m)?;
     Ok(())
 }

@@ -47,9 +47,10 @@ def test_stubs_match_the_module() -> None:
 def test_package_exports_everything_the_module_has() -> None:
     # formula_check and formula_evaluate are exported as kpi_core.formula.check / evaluate.
     # targets_* are kpi_core.targets.grow / from_market_share / allocate / capacity.
+    # CrmReader, crm_presets and REJECTION_REASONS are kpi_core.ingest's.
     native = {
         n for n in module_names()[""] if not n.startswith("formula_") and not n.startswith("targets_")
-    }
+    } - set(kpi_core.ingest.__all__) - {"crm_presets"}
     assert set(kpi_core.__all__) >= native
     assert {"check", "evaluate"} <= set(kpi_core.formula.__all__)
     assert {"grow", "from_market_share", "allocate", "capacity"} <= set(kpi_core.targets.__all__)
@@ -63,6 +64,7 @@ def test_constructible_classes_are_the_ones_with_init_in_the_stub() -> None:
             try:
                 getattr(_kpi_core, node.name)()
                 constructible = True
-            except TypeError:
-                constructible = False
+            except TypeError as e:
+                # Missing arguments still mean a constructor; pyo3 says when there is none.
+                constructible = "cannot create" not in str(e)
             assert constructible == has_init, node.name

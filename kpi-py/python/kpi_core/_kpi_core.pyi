@@ -13,6 +13,7 @@ __version__: str
 PLAN_VERSION: int
 ERROR_CODES: list[str]
 FINDING_CODES: list[str]
+REJECTION_REASONS: list[str]
 Status = Literal["achieved", "on_track", "at_risk", "off_track"]
 
 class Plan:
@@ -284,6 +285,22 @@ def formula_evaluate(
     text: str, values: Optional[Mapping[str, Any]] = None, *, allow_float: bool = False
 ) -> Union[None, bool, Decimal, str]: ...
 def catalogue() -> list[dict[str, Any]]: ...
+def crm_presets(crm: str) -> dict[str, Any]: ...
+
+class CrmReader:
+    def __init__(
+        self,
+        crm: str,
+        facts: FactTable,
+        *,
+        module: Optional[str] = None,
+        mapping: Union[str, Mapping[str, Any], None] = None,
+        strict: bool = False,
+        home_currency: Optional[str] = None,
+    ) -> None: ...
+    def page(self, text: str) -> None: ...
+    def csv(self, text: str) -> None: ...
+    def finish(self) -> dict[str, Any]: ...
 def evaluate_component(
     component: Mapping[str, Any], inputs: Mapping[str, Any], rounding: Optional[Mapping[str, Any]] = None
 ) -> dict[str, Any]: ...
