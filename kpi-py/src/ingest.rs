@@ -1,5 +1,6 @@
-//! CRM readers for Python: `kpi_core.ingest.zoho`, `fxiaoke` and `csv` (python/kpi_core/
-//! ingest.py) drive a `CrmReader` page by page, so pages stream from any iterable.
+//! CRM readers for Python: `kpi_core.ingest.zoho`, `fxiaoke` and `csv` (in
+//! `python/kpi_core/ingest.py`) drive a `CrmReader` page by page, so pages stream from
+//! any iterable.
 
 use kpi_core as core;
 use pyo3::prelude::*;
