@@ -6,9 +6,11 @@
 #![allow(clippy::needless_pass_by_value)]
 
 mod goals;
+mod ingest;
 mod period;
 
 pub use goals::{TargetsApi, evaluate_component, model_cost, sample_curve};
+pub use ingest::IngestApi;
 pub use period::{Calendar, Period};
 
 use kpi_core as core;
@@ -328,7 +330,7 @@ impl Plan {
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct FactTable {
-    inner: core::FactTable,
+    pub(crate) inner: core::FactTable,
 }
 
 #[wasm_bindgen]

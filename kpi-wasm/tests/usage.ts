@@ -1,8 +1,11 @@
 // Type-checked by `npm run typecheck` (tsc --noEmit): the declarations generated from the
 // Rust types describe what the functions really take and return.
-import { FactTable, Plan, evaluateComponent, reportToText, targets } from "kpi-core";
+import { FactTable, Plan, evaluateComponent, ingest, reportToText, targets } from "kpi-core";
 import type {
   Capacity,
+  IngestOptions,
+  IngestReport,
+  Rejection,
   ComponentResult,
   PayoutLine,
   FactRecord,
@@ -46,4 +49,9 @@ const priced: ComponentResult = evaluateComponent(
 );
 const line: PayoutLine = statement.lines[0];
 const zh: string = line.explanation_zh;
+const options: IngestOptions = { module: "Deals", homeCurrency: "CNY" };
+const fromZoho: { facts: FactTable; report: IngestReport } = ingest.zoho([{ data: [], info: {} }], null, options);
+const rejected: Rejection[] = fromZoho.report.rejected;
+const more: IngestReport = fromZoho.facts.appendFxiaoke(['{"errorCode":0,"data":{"dataList":[]}}'], null, undefined);
+console.log(rejected, more, fromZoho.report.superseded);
 console.log(priced, zh, attainment, total, label, reportToText(report), status, projected, score, severity, review, parts, capacity, adjusted);
