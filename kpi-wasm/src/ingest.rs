@@ -121,9 +121,11 @@ impl IngestApi {
     pub fn zoho(
         #[wasm_bindgen(unchecked_param_type = "string | object | Iterable<string | object>")]
         pages_or_csv: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string | Record<string, ColumnMapping> | null")]
+        #[wasm_bindgen(
+            unchecked_optional_param_type = "string | Record<string, ColumnMapping> | null"
+        )]
         mapping: Option<JsValue>,
-        #[wasm_bindgen(unchecked_param_type = "IngestOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "IngestOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let mut facts = core::FactTable::new();
         let report = read(
@@ -143,9 +145,11 @@ impl IngestApi {
     pub fn fxiaoke(
         #[wasm_bindgen(unchecked_param_type = "string | object | Iterable<string | object>")]
         pages: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string | Record<string, ColumnMapping> | null")]
+        #[wasm_bindgen(
+            unchecked_optional_param_type = "string | Record<string, ColumnMapping> | null"
+        )]
         mapping: Option<JsValue>,
-        #[wasm_bindgen(unchecked_param_type = "IngestOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "IngestOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let mut facts = core::FactTable::new();
         let report = read(
@@ -163,7 +167,7 @@ impl IngestApi {
     pub fn csv(
         text: &str,
         #[wasm_bindgen(unchecked_param_type = "string | ColumnMapping")] mapping: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "IngestOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "IngestOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let mapping = column_mapping(mapping)?;
         let mut facts = core::FactTable::new();
@@ -201,9 +205,11 @@ impl FactTable {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string | object | Iterable<string | object>")]
         pages_or_csv: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string | Record<string, ColumnMapping> | null")]
+        #[wasm_bindgen(
+            unchecked_optional_param_type = "string | Record<string, ColumnMapping> | null"
+        )]
         mapping: Option<JsValue>,
-        #[wasm_bindgen(unchecked_param_type = "IngestOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "IngestOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         read(
             core::ingest::Crm::Zoho,
@@ -220,9 +226,11 @@ impl FactTable {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string | object | Iterable<string | object>")]
         pages: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string | Record<string, ColumnMapping> | null")]
+        #[wasm_bindgen(
+            unchecked_optional_param_type = "string | Record<string, ColumnMapping> | null"
+        )]
         mapping: Option<JsValue>,
-        #[wasm_bindgen(unchecked_param_type = "IngestOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "IngestOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         read(
             core::ingest::Crm::Fxiaoke,
