@@ -57,7 +57,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
                 source = Some(
                     args.next()
                         .ok_or("--from needs zoho, zoho-csv, fxiaoke or csv")?,
-                )
+                );
             }
             "-h" | "--help" => {
                 return Ok("usage: quickstart [PLAN.toml|PLAN.json FACTS.json|FACTS.jsonl] [--from zoho|zoho-csv|fxiaoke|csv] [--period LABEL] [--locale en|zh]\n".into());

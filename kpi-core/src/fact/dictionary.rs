@@ -81,6 +81,25 @@ impl Dictionary {
         });
     }
 
+    /// Removes the value interned last, undoing the `intern` that added it.
+    pub(crate) fn pop(&mut self) {
+        let Some(code) = u32::try_from(self.ends.len())
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+        else {
+            return;
+        };
+        let start = code
+            .checked_sub(1)
+            .map_or(0, |before| self.ends[before as usize] as usize);
+        let hash = self.hasher.hash_one(&self.text[start..]);
+        if let Ok(entry) = self.index.find_entry(hash, |&c| c == code) {
+            entry.remove();
+        }
+        self.text.truncate(start);
+        self.ends.pop();
+    }
+
     /// The code of `text`, or [`Dictionary::NONE`] for `None`.
     pub fn intern_opt(&mut self, text: Option<&str>) -> u32 {
         text.map_or(Self::NONE, |t| self.intern(t))

@@ -1,6 +1,7 @@
 //! The column mapping: which input column (or constant) fills each fact field, and how
 //! dates, decimals and statuses are written in the input.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -96,6 +97,71 @@ pub struct ColumnMapping {
     /// `timezone`, resolved once when the mapping is checked.
     #[serde(skip)]
     zone: Option<chrono_tz::Tz>,
+    /// The sources of the fact fields in [`FIELDS`] order, resolved once when checked: a
+    /// record's fields are read without looking names up.
+    #[serde(skip)]
+    slots: Vec<Option<Source>>,
+    /// The attribute fields (`attributes.<name>`): (name, field, source).
+    #[serde(skip)]
+    attribute_sources: Vec<(String, String, Source)>,
+    /// `date_formats`, compiled once when checked.
+    #[serde(skip)]
+    formats: Vec<DateFormat>,
+}
+
+/// A compiled date format: the common ones are read by hand, the rest by chrono.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum DateFormat {
+    EpochMillis,
+    Rfc3339,
+    /// `%Y-%m-%d`.
+    Iso,
+    /// `%m/%d/%Y`.
+    UsSlashes,
+    Chrono(String),
+}
+
+impl DateFormat {
+    fn of(format: &str) -> DateFormat {
+        match format {
+            "epoch_ms" => DateFormat::EpochMillis,
+            "rfc3339" => DateFormat::Rfc3339,
+            "%Y-%m-%d" => DateFormat::Iso,
+            "%m/%d/%Y" => DateFormat::UsSlashes,
+            other => DateFormat::Chrono(other.to_owned()),
+        }
+    }
+}
+
+/// Reads `digits` ASCII digits as a number.
+fn number(digits: &[u8]) -> Option<u32> {
+    digits.iter().try_fold(0u32, |n, d| {
+        d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+    })
+}
+
+/// `YYYY-MM-DD` exactly (chrono's `%Y-%m-%d` also takes other widths: fall back to it).
+fn iso_date(text: &str) -> Option<NaiveDate> {
+    match text.as_bytes() {
+        [y @ .., b'-', m1, m2, b'-', d1, d2] if y.len() == 4 => NaiveDate::from_ymd_opt(
+            i32::try_from(number(y)?).ok()?,
+            number(&[*m1, *m2])?,
+            number(&[*d1, *d2])?,
+        ),
+        _ => NaiveDate::parse_from_str(text, "%Y-%m-%d").ok(),
+    }
+}
+
+/// `MM/DD/YYYY` exactly, else chrono's `%m/%d/%Y`.
+fn us_date(text: &str) -> Option<NaiveDate> {
+    match text.as_bytes() {
+        [m1, m2, b'/', d1, d2, b'/', y @ ..] if y.len() == 4 => NaiveDate::from_ymd_opt(
+            i32::try_from(number(y)?).ok()?,
+            number(&[*m1, *m2])?,
+            number(&[*d1, *d2])?,
+        ),
+        _ => NaiveDate::parse_from_str(text, "%m/%d/%Y").ok(),
+    }
 }
 
 /// Where a fact field's value comes from.
@@ -146,6 +212,9 @@ impl Source {
         }
     }
 }
+
+/// Reads an input column of the record at hand (`None` when absent or null).
+pub(crate) type Get<'r> = dyn Fn(&str) -> Option<Cow<'r, str>> + 'r;
 
 /// A converted amount's original currency and amount.
 type Converted = (String, Decimal);
@@ -255,6 +324,23 @@ impl ColumnMapping {
         }
         let mut checked = self;
         checked.zone = Some(checked.clock()?);
+        checked.slots = FIELDS
+            .iter()
+            .map(|f| checked.fields.get(*f).cloned())
+            .collect();
+        checked.attribute_sources = checked
+            .fields
+            .iter()
+            .filter_map(|(field, source)| {
+                let name = field.strip_prefix("attributes.")?;
+                Some((name.to_owned(), field.clone(), source.clone()))
+            })
+            .collect();
+        checked.formats = checked
+            .date_formats
+            .iter()
+            .map(|f| DateFormat::of(f))
+            .collect();
         let this = &checked;
         for (i, format) in this.date_formats.iter().enumerate() {
             if matches!(format.as_str(), "epoch_ms" | "rfc3339") {
@@ -326,26 +412,34 @@ impl ColumnMapping {
         Ok(())
     }
 
-    fn value(&self, field: &str, get: &dyn Fn(&str) -> Option<String>) -> Option<String> {
-        let text = match self.fields.get(field)? {
+    fn value<'r>(&self, field: &str, get: &Get<'r>) -> Option<Cow<'r, str>> {
+        let source = match FIELDS.iter().position(|f| *f == field) {
+            Some(slot) => self.slots.get(slot)?.as_ref()?,
+            None => self.fields.get(field)?,
+        };
+        Self::read(source, get)
+    }
+
+    fn read<'r>(source: &Source, get: &Get<'r>) -> Option<Cow<'r, str>> {
+        let text = match source {
             Source::Column(column) | Source::Typed { column, .. } => get(column)?,
-            Source::Constant { value } => value.clone(),
+            Source::Constant { value } => Cow::Owned(value.clone()),
         };
         let trimmed = text.trim();
         if trimmed.is_empty() {
             None
         } else if trimmed.len() == text.len() {
-            Some(text) // most values need no trimming: keep the copy already made
+            Some(text) // most values need no trimming: no copy
         } else {
-            Some(trimmed.to_owned())
+            Some(Cow::Owned(trimmed.to_owned()))
         }
     }
 
-    fn required(
+    fn required<'r>(
         &self,
         field: &str,
-        get: &dyn Fn(&str) -> Option<String>,
-    ) -> std::result::Result<String, Rejection> {
+        get: &Get<'r>,
+    ) -> std::result::Result<Cow<'r, str>, Rejection> {
         self.value(field, get).ok_or_else(|| {
             Rejection::new(
                 field,
@@ -358,23 +452,26 @@ impl ColumnMapping {
     /// An amount as written in the input: thousands separators (the other separator,
     /// spaces, NBSP) dropped, the decimal separator read as a point.
     fn amount(&self, text: &str) -> Option<Decimal> {
-        let thousands = if self.decimal_separator == "," {
-            '.'
+        let comma_decimals = self.decimal_separator == ",";
+        let plain = !comma_decimals
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-');
+        let mut amount: Decimal = if plain {
+            text.parse().ok()?
         } else {
-            ','
+            let (thousands, decimal) = if comma_decimals {
+                ('.', ',')
+            } else {
+                (',', '.')
+            };
+            let cleaned: String = text
+                .chars()
+                .filter(|c| *c != thousands && *c != ' ' && *c != '\u{a0}')
+                .map(|c| if c == decimal { '.' } else { c })
+                .collect();
+            cleaned.parse().ok()?
         };
-        let cleaned: String = text
-            .chars()
-            .filter(|c| *c != thousands && *c != ' ' && *c != '\u{a0}')
-            .map(|c| {
-                if c.to_string() == self.decimal_separator {
-                    '.'
-                } else {
-                    c
-                }
-            })
-            .collect();
-        let mut amount: Decimal = cleaned.parse().ok()?;
         if let Some(places) = self.amount_places
             && amount.scale() < places
         {
@@ -388,23 +485,25 @@ impl ColumnMapping {
     }
 
     fn date(&self, text: &str) -> Option<NaiveDate> {
-        self.date_formats
-            .iter()
-            .find_map(|format| match format.as_str() {
-                "epoch_ms" => {
-                    let millis = text.parse::<i64>().ok()?;
-                    let instant = chrono::DateTime::from_timestamp_millis(millis)?;
-                    Some(instant.with_timezone(&self.zone()).date_naive())
-                }
-                "rfc3339" => chrono::DateTime::parse_from_rfc3339(text)
-                    .ok()
-                    .map(|t| t.with_timezone(&self.zone()).date_naive()),
-                _ => NaiveDate::parse_from_str(text, format).ok().or_else(|| {
+        self.formats.iter().find_map(|format| match format {
+            DateFormat::EpochMillis => {
+                let millis = text.parse::<i64>().ok()?;
+                let instant = chrono::DateTime::from_timestamp_millis(millis)?;
+                Some(instant.with_timezone(&self.zone()).date_naive())
+            }
+            DateFormat::Rfc3339 => chrono::DateTime::parse_from_rfc3339(text)
+                .ok()
+                .map(|t| t.with_timezone(&self.zone()).date_naive()),
+            DateFormat::Iso => iso_date(text),
+            DateFormat::UsSlashes => us_date(text),
+            DateFormat::Chrono(format) => {
+                NaiveDate::parse_from_str(text, format).ok().or_else(|| {
                     NaiveDateTime::parse_from_str(text, format)
                         .ok()
                         .map(|t| t.date())
-                }),
-            })
+                })
+            }
+        })
     }
 
     /// A modification time stamp as Unix milliseconds: milliseconds, RFC 3339, or a local
@@ -436,12 +535,12 @@ impl ColumnMapping {
     fn in_home_currency(
         &self,
         amount: Option<Decimal>,
-        get: &dyn Fn(&str) -> Option<String>,
+        get: &Get<'_>,
     ) -> std::result::Result<(Option<Decimal>, Option<Converted>), Rejection> {
         let (Some(home), Some(value)) = (&self.home_currency, amount) else {
             return Ok((amount, None));
         };
-        let Some(currency) = self.value("currency", get).filter(|c| c != home) else {
+        let Some(currency) = self.value("currency", get).filter(|c| c.as_ref() != home) else {
             return Ok((amount, None));
         };
         let rate = self
@@ -457,14 +556,15 @@ impl ColumnMapping {
             })?;
         let home_amount = (value / rate)
             .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-        Ok((Some(home_amount), Some((currency, value))))
+        Ok((Some(home_amount), Some((currency.into_owned(), value))))
     }
 
     /// One input record as a fact (with its modification time), or why it is skipped or
     /// rejected.
-    pub(crate) fn record(&self, get: &dyn Fn(&str) -> Option<String>) -> Outcome {
+    pub(crate) fn record(&self, get: &Get<'_>) -> Outcome {
         for (column, values) in &self.keep {
             let value = get(column).unwrap_or_default();
+            let value = value.as_ref();
             if !values.iter().any(|v| *v == value.trim()) {
                 return Outcome::Skipped(Rejection::new(
                     "",
@@ -479,12 +579,9 @@ impl ColumnMapping {
         }
     }
 
-    fn fact(
-        &self,
-        get: &dyn Fn(&str) -> Option<String>,
-    ) -> std::result::Result<(FactRecord, Option<i64>), Rejection> {
-        let id = self.required("id", get)?;
-        let kind = self.required("kind", get)?;
+    fn fact(&self, get: &Get<'_>) -> std::result::Result<(FactRecord, Option<i64>), Rejection> {
+        let id = self.required("id", get)?.into_owned();
+        let kind = self.required("kind", get)?.into_owned();
         for field in &self.required {
             self.required(field, get)?;
         }
@@ -522,9 +619,9 @@ impl ColumnMapping {
         let fact = FactRecord {
             id,
             kind,
-            owner: self.value("owner", get),
+            owner: self.value("owner", get).map(Cow::into_owned),
             owners: Vec::new(),
-            customer: self.value("customer", get),
+            customer: self.value("customer", get).map(Cow::into_owned),
             amount,
             status,
             date,
@@ -544,14 +641,11 @@ impl ColumnMapping {
         )
     }
 
-    fn status(
-        &self,
-        get: &dyn Fn(&str) -> Option<String>,
-    ) -> std::result::Result<Option<String>, Rejection> {
+    fn status(&self, get: &Get<'_>) -> std::result::Result<Option<String>, Rejection> {
         match self.value("status", get) {
             Some(raw) if !self.status.is_empty() => self
                 .status
-                .get(&raw)
+                .get(raw.as_ref())
                 .or_else(|| self.status.get("*"))
                 .cloned()
                 .map(Some)
@@ -562,20 +656,17 @@ impl ColumnMapping {
                         format!("the status {raw:?} is not in the mapping's [status] table"),
                     )
                 }),
-            other => Ok(other),
+            other => Ok(other.map(Cow::into_owned)),
         }
     }
 
     fn attributes(
         &self,
-        get: &dyn Fn(&str) -> Option<String>,
+        get: &Get<'_>,
     ) -> std::result::Result<BTreeMap<String, Attribute>, Rejection> {
         let mut attributes = BTreeMap::new();
-        for (field, source) in &self.fields {
-            let Some(name) = field.strip_prefix("attributes.") else {
-                continue;
-            };
-            let Some(text) = self.value(field, get) else {
+        for (name, field, source) in &self.attribute_sources {
+            let Some(text) = Self::read(source, get) else {
                 continue;
             };
             let value = match source {
@@ -591,7 +682,7 @@ impl ColumnMapping {
                 Source::Typed {
                     read_as: ReadAs::Text,
                     ..
-                } => Attribute::Text(text),
+                } => Attribute::Text(text.into_owned()),
                 Source::Typed {
                     read_as: ReadAs::Number,
                     ..

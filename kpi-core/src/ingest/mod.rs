@@ -39,8 +39,6 @@ pub use mapping::{ColumnMapping, ReadAs, Source};
 
 use mapping::Outcome;
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Location, Result};
@@ -192,8 +190,9 @@ struct Pending {
 pub(crate) struct Batch {
     report: IngestReport,
     pending: Vec<Pending>,
-    /// Fact id → its index in `pending`.
-    index: hashbrown::HashMap<String, usize>,
+    /// The ids of `pending`: an id's code is its index (one text buffer, not a `String`
+    /// per id).
+    index: crate::fact::Dictionary,
     strict: bool,
     page: u64,
 }
@@ -204,7 +203,11 @@ impl Batch {
         Batch {
             report,
             pending: Vec::with_capacity(capacity),
-            index: hashbrown::HashMap::with_capacity(capacity),
+            index: {
+                let mut ids = crate::fact::Dictionary::default();
+                ids.reserve(capacity);
+                ids
+            },
             strict,
             page,
         }
@@ -217,7 +220,7 @@ impl Batch {
         facts: &FactTable,
         mapping: &ColumnMapping,
         line: u64,
-        value: &dyn Fn(&str) -> Option<String>,
+        value: &mapping::Get<'_>,
     ) -> Result<()> {
         self.report.read += 1;
         match mapping.record(value) {
@@ -274,8 +277,10 @@ impl Batch {
                 format!("fact id `{id}` is already in the table"),
             )
         };
-        if let Some(&i) = self.index.get(&record.id) {
-            let held = &mut self.pending[i];
+        let before = self.index.len();
+        let code = self.index.intern(&record.id) as usize;
+        if self.index.len() == before {
+            let held = &mut self.pending[code];
             let (Some(new), Some(old)) = (modified, held.modified) else {
                 return self.reject(duplicate(&record.id), line);
             };
@@ -286,18 +291,26 @@ impl Batch {
             self.report.superseded += 1;
             return Ok(());
         }
-        let row = facts.row_of(&record.id);
+        let row = if facts.is_empty() {
+            None
+        } else {
+            facts.row_of(&record.id)
+        };
         if let Some(row) = row {
             match (modified, facts.modified_at(row)) {
                 (Some(new), Some(old)) if new > old => self.report.replaced += 1,
                 (Some(_), Some(_)) => {
+                    self.index.pop();
                     self.report.superseded += 1;
                     return Ok(());
                 }
-                _ => return self.reject(duplicate(&record.id), line),
+                _ => {
+                    // Not kept: its id must not stay in the batch's index either.
+                    self.index.pop();
+                    return self.reject(duplicate(&record.id), line);
+                }
             }
         }
-        self.index.insert(record.id.clone(), self.pending.len());
         self.pending.push(Pending {
             row,
             record,
@@ -386,7 +399,7 @@ impl FactTable {
             .collect();
         mapping.check_columns(&headers, rename.is_some())?;
         // Where each header is, looked up once rather than per record and field.
-        let position: HashMap<&str, usize> = headers
+        let position: hashbrown::HashMap<&str, usize> = headers
             .iter()
             .enumerate()
             .rev()
@@ -409,7 +422,7 @@ impl FactTable {
                         position
                             .get(column)
                             .and_then(|&i| row.get(i))
-                            .map(str::to_owned)
+                            .map(std::borrow::Cow::Borrowed)
                     };
                     batch.add(self, mapping, line, &value)?;
                 }
@@ -453,10 +466,10 @@ impl FactTable {
 /// lookup object (a key with a dot is first looked up whole), a lookup object by itself
 /// reads as its `name` (Zoho's `{"name", "id"}`), a list as its first element (Fxiaoke's
 /// people fields), numbers and booleans as their JSON text; null and missing are `None`.
-pub(crate) fn json_text(
-    object: &serde_json::Map<String, serde_json::Value>,
+pub(crate) fn json_text<'a>(
+    object: &'a serde_json::Map<String, serde_json::Value>,
     key: &str,
-) -> Option<String> {
+) -> Option<std::borrow::Cow<'a, str>> {
     let Some(value) = object.get(key) else {
         let (head, rest) = key.split_once('.')?;
         return match first(object.get(head)?) {
@@ -466,9 +479,9 @@ pub(crate) fn json_text(
     };
     match first(value) {
         serde_json::Value::Null => None,
-        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::String(s) => Some(std::borrow::Cow::Borrowed(s)),
         serde_json::Value::Object(inner) => json_text(inner, "name"),
-        other => Some(other.to_string()),
+        other => Some(std::borrow::Cow::Owned(other.to_string())),
     }
 }
 
