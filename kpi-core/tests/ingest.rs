@@ -94,3 +94,62 @@ fn ingestion_matches_the_vectors() {
         std::fs::write(VECTORS, serde_json::to_string_pretty(&file).unwrap() + "\n").unwrap();
     }
 }
+
+mod properties {
+    use kpi_core::ingest::CrmIngest;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    /// A Fxiaoke order record: id from a small set (so ids repeat), a modification time,
+    /// and sometimes a broken amount or a voided life status.
+    fn record() -> impl Strategy<Value = serde_json::Value> {
+        (0u8..6, 0i64..4, 0u8..10).prop_map(|(id, modified, flavour)| {
+            json!({
+                "_id": format!("o{id}"),
+                "object_describe_api_name": if flavour == 9 { "PaymentObj" } else { "SalesOrderObj" },
+                "owner": ["zhang.san"],
+                "order_amount": if flavour == 0 { "x".to_owned() } else { format!("{}.50", u32::from(id) * 10 + u32::from(flavour)) },
+                "payment_amount": "1.00",
+                "order_time": 1_774_972_800_000_i64,
+                "payment_time": 1_774_972_800_000_i64,
+                "life_status": if flavour == 9 { "invalid" } else { "normal" },
+                "order_status": "7",
+                "last_modified_time": 1_774_980_000_000_i64 + modified,
+            })
+        })
+    }
+
+    fn page(records: &[serde_json::Value]) -> String {
+        json!({"errorCode": 0, "data": {"dataList": records}}).to_string()
+    }
+
+    proptest! {
+        /// Every record is counted once, and reading the same pages again changes
+        /// nothing: every record of the second pass is superseded.
+        #[test]
+        fn counts_add_up_and_reingestion_is_idempotent(
+            pages in proptest::collection::vec(proptest::collection::vec(record(), 0..8), 1..5)
+        ) {
+            let mut reader = CrmIngest::fxiaoke();
+            for p in &pages {
+                reader.page(&page(p)).unwrap();
+            }
+            let first = reader.report().clone();
+            let total = pages.iter().map(Vec::len).sum::<usize>() as u64;
+            prop_assert_eq!(first.read, total);
+            prop_assert_eq!(
+                first.read,
+                first.accepted + first.superseded + (first.skipped.len() + first.rejected.len()) as u64
+            );
+            prop_assert_eq!(reader.facts().len() as u64, first.accepted - first.replaced);
+            let before: Vec<_> = reader.facts().records().collect();
+            for p in &pages {
+                reader.page(&page(p)).unwrap();
+            }
+            let (facts, second) = reader.finish();
+            prop_assert_eq!(facts.records().collect::<Vec<_>>(), before);
+            prop_assert_eq!(second.accepted, first.accepted);
+            prop_assert_eq!(second.superseded - first.superseded, first.accepted + first.superseded);
+        }
+    }
+}
