@@ -96,6 +96,17 @@ impl Amounts {
         }
     }
 
+    /// Makes room for `additional` more amounts.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        match self {
+            Amounts::Scaled { units, scales, .. } => {
+                units.reserve(additional);
+                scales.reserve(additional);
+            }
+            Amounts::Exact(values) => values.reserve(additional),
+        }
+    }
+
     /// Sets the amount of `row`: pushed like a new one (rescaling or turning exact as
     /// needed), then moved into place.
     pub(crate) fn set(&mut self, row: usize, amount: Option<Decimal>) {

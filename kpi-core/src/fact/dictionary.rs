@@ -81,6 +81,12 @@ impl Dictionary {
         });
     }
 
+    /// Makes room for `bytes` more bytes of text (about `additional` values of a known
+    /// typical length), so a large batch of new values does not copy the buffer as it grows.
+    pub(crate) fn reserve_text(&mut self, bytes: usize) {
+        self.text.reserve(bytes);
+    }
+
     /// Removes the value interned last, undoing the `intern` that added it.
     pub(crate) fn pop(&mut self) {
         let Some(code) = u32::try_from(self.ends.len())

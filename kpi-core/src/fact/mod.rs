@@ -309,6 +309,44 @@ impl FactTable {
                 ..Location::default()
             }));
         }
+        self.push_with_id(record, id);
+        Ok(())
+    }
+
+    /// Appends records whose ids are `ids` in order (code `i` is the id of the `i`-th
+    /// record, all distinct) to an empty table: the ingestion batch has interned them
+    /// already, so they are not hashed again.
+    pub(crate) fn push_interned(
+        &mut self,
+        ids: Dictionary,
+        records: impl ExactSizeIterator<Item = FactRecord>,
+    ) -> Result<()> {
+        debug_assert!(self.is_empty() && ids.len() == records.len());
+        self.ids = ids;
+        let additional = records.len();
+        for column in [
+            &mut self.id,
+            &mut self.kind,
+            &mut self.owner,
+            &mut self.customer,
+            &mut self.status,
+        ] {
+            column.reserve(additional);
+        }
+        self.date.reserve(additional);
+        self.amount.reserve(additional);
+        for (row, mut record) in records.enumerate() {
+            negate_returns(&mut record);
+            check_credits(&record, row)?;
+            let code = u32::try_from(row).expect("ids are u32 codes");
+            self.push_with_id(record, code);
+        }
+        Ok(())
+    }
+
+    /// Appends a record whose id is interned as `id`.
+    fn push_with_id(&mut self, record: FactRecord, id: u32) {
+        let row = self.len();
         self.id.push(id);
         self.kind.push(self.kinds.intern(&record.kind));
         self.owner
@@ -334,7 +372,6 @@ impl FactTable {
             self.modified.push(i64::MIN);
         }
         self.set_attributes(row, record.attributes);
-        Ok(())
     }
 
     fn set_attributes(&mut self, row: usize, attributes: BTreeMap<String, Attribute>) {
@@ -538,6 +575,7 @@ impl FactTable {
             column.reserve(additional);
         }
         self.date.reserve(additional);
+        self.amount.reserve(additional);
     }
 
     /// The row of the fact with this id (ids are unique, so a row's id code is its row).

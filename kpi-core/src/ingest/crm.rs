@@ -227,9 +227,9 @@ impl CrmIngest {
         let mut batch = Batch::new(std::mem::take(&mut self.report), self.strict, page, 0);
         let outcome = self.read_page(text, page, &mut batch);
         self.report = batch.report;
-        let Batch { pending, .. } = batch;
+        let Batch { pending, index, .. } = batch;
         match outcome {
-            Ok(()) => Batch::append(pending, &mut self.facts),
+            Ok(()) => Batch::append(pending, index, &mut self.facts),
             Err(e) => {
                 // The page is not appended, and the report is as it was before it.
                 self.report.roll_back(mark);
@@ -329,9 +329,9 @@ impl CrmIngest {
         let mut batch = Batch::new(std::mem::take(&mut self.report), self.strict, 0, 0);
         let outcome = self.facts.read_csv(text, mapping, &mut batch, rename);
         self.report = batch.report;
-        let Batch { pending, .. } = batch;
+        let Batch { pending, index, .. } = batch;
         match outcome {
-            Ok(()) => Batch::append(pending, &mut self.facts),
+            Ok(()) => Batch::append(pending, index, &mut self.facts),
             Err(e) => {
                 self.report.roll_back(mark);
                 Err(e)

@@ -206,6 +206,8 @@ impl Batch {
             index: {
                 let mut ids = crate::fact::Dictionary::default();
                 ids.reserve(capacity);
+                // Ids are short codes: room for 16 bytes each avoids most regrowth.
+                ids.reserve_text(capacity * 16);
                 ids
             },
             strict,
@@ -322,11 +324,27 @@ impl Batch {
 
     /// Appends (or replaces) the batch's facts and returns the report.
     pub(crate) fn finish(self, facts: &mut FactTable) -> Result<IngestReport> {
-        Batch::append(self.pending, facts)?;
+        Batch::append(self.pending, self.index, facts)?;
         Ok(self.report)
     }
 
-    fn append(pending: Vec<Pending>, facts: &mut FactTable) -> Result<()> {
+    /// Appends the pending facts: into an empty table with the batch's interned ids, else
+    /// one by one (replacing older versions in place).
+    fn append(
+        pending: Vec<Pending>,
+        ids: crate::fact::Dictionary,
+        facts: &mut FactTable,
+    ) -> Result<()> {
+        if facts.is_empty() {
+            let modified: Vec<Option<i64>> = pending.iter().map(|p| p.modified).collect();
+            facts.push_interned(ids, pending.into_iter().map(|p| p.record))?;
+            for (row, millis) in modified.into_iter().enumerate() {
+                if let Some(millis) = millis {
+                    facts.set_modified(row, millis);
+                }
+            }
+            return Ok(());
+        }
         facts.reserve(pending.len());
         for Pending {
             row,
@@ -405,9 +423,12 @@ impl FactTable {
             .rev()
             .map(|(i, h)| (h.as_str(), i))
             .collect();
-        for row in reader.records() {
-            match row {
-                Ok(row) if row.len() != headers.len() => {
+        // One record buffer, reused for every row.
+        let mut row = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut row) {
+                Ok(false) => break,
+                Ok(true) if row.len() != headers.len() => {
                     let line = row.position().map_or(0, csv::Position::line);
                     let message = format!(
                         "the record has {} fields, the header {}: a truncated or broken line",
@@ -416,12 +437,13 @@ impl FactTable {
                     );
                     batch.malformed(line, message)?;
                 }
-                Ok(row) => {
+                Ok(true) => {
                     let line = row.position().map_or(0, csv::Position::line);
+                    let record = &row;
                     let value = |column: &str| {
                         position
                             .get(column)
-                            .and_then(|&i| row.get(i))
+                            .and_then(|&i| record.get(i))
                             .map(std::borrow::Cow::Borrowed)
                     };
                     batch.add(self, mapping, line, &value)?;
