@@ -150,6 +150,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn pop_undoes_the_last_intern() {
+        let mut d = Dictionary::default();
+        d.intern("a");
+        d.intern("bc");
+        d.pop();
+        assert_eq!(d.code("bc"), None);
+        assert_eq!(d.values().collect::<Vec<_>>(), ["a"]);
+        assert_eq!(d.intern("de"), 1);
+        assert_eq!(d.get(1), Some("de"));
+        d.pop();
+        d.pop();
+        d.pop(); // on an empty dictionary: nothing
+        assert!(d.is_empty());
+        assert_eq!(d.intern("a"), 0);
+    }
+
+    #[test]
     fn codes_are_dense_and_round_trip() {
         let mut d = Dictionary::default();
         assert_eq!(d.intern("won"), 0);
