@@ -5,6 +5,7 @@
 // wasm-bindgen hands every argument over by value (`String`, `Vec`, `Option<String>`).
 #![allow(clippy::needless_pass_by_value)]
 
+mod columns;
 mod goals;
 mod ingest;
 mod period;

@@ -49,6 +49,8 @@ const priced: ComponentResult = evaluateComponent(
 );
 const line: PayoutLine = statement.lines[0];
 const zh: string = line.explanation_zh;
+const columnar: FactTable = FactTable.fromColumns({ id: Uint32Array.of(1), kind: "order", day: Int32Array.of(20513), amount: ["10.00"] });
+console.log(columnar.length);
 const options: IngestOptions = { module: "Deals", homeCurrency: "CNY" };
 const fromZoho: { facts: FactTable; report: IngestReport } = ingest.zoho([{ data: [], info: {} }], null, options);
 const rejected: Rejection[] = fromZoho.report.rejected;

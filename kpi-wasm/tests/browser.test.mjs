@@ -1,0 +1,128 @@
+// The dashboard (demo/) in a real browser: Debian's Chromium, headless, driven by
+// playwright-core. It loads the page from a small static server, checks the numbers on
+// the page against the Rust report (testdata/vectors/dashboard/dashboard.json, written by
+// kpi-core/tests/dashboard.rs), edits a target and a tier rate, checks the
+// recomputation, and saves a screenshot (target/dashboard.png).
+//
+// Needs /usr/bin/chromium (CI installs Debian's package); set KPI_CHROMIUM to use
+// another binary. Without a browser the test is skipped, unless KPI_BROWSER_TEST=1 (CI)
+// makes that a failure.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { existsSync, readFileSync, mkdirSync } from "node:fs";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const CHROMIUM = process.env.KPI_CHROMIUM ?? "/usr/bin/chromium";
+const REQUIRED = process.env.KPI_BROWSER_TEST === "1";
+const VECTOR = JSON.parse(readFileSync(join(ROOT, "kpi-core/testdata/vectors/dashboard/dashboard.json"), "utf8"));
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".mjs": "text/javascript",
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".wasm": "application/wasm",
+  ".toml": "text/plain; charset=utf-8",
+  ".jsonl": "text/plain; charset=utf-8",
+};
+
+/** Serves the repository read-only (the page fetches the sample from kpi-core/testdata). */
+function serve() {
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+    const file = join(ROOT, path);
+    if (!file.startsWith(ROOT) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+const available = existsSync(CHROMIUM);
+if (REQUIRED) assert.ok(available, `KPI_BROWSER_TEST=1 but there is no browser at ${CHROMIUM}`);
+
+let server, browser, page;
+const errors = [];
+
+before(async () => {
+  if (!available) return;
+  const { chromium } = await import("playwright-core");
+  server = await serve();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  await page.goto(`http://127.0.0.1:${server.address().port}/kpi-wasm/demo/index.html`);
+  await page.waitForSelector('#status[data-state="ready"]', { timeout: 60_000 });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** The numbers on the page, in the vector's shape. */
+async function shown() {
+  return page.evaluate(() => {
+    const rows = (selector) => [...document.querySelectorAll(selector)];
+    const byId = (list, key, value) => Object.fromEntries(list.map((n) => [n.dataset[key], value(n)]));
+    const pacing = document.querySelector("#pacing .card");
+    return {
+      reps: byId(rows("#scorecard tr[data-id]"), "id", (n) => ({
+        actual: n.dataset.actual ?? null,
+        attainment: n.dataset.attainment ?? null,
+        status: n.dataset.status ?? null,
+        target: n.dataset.target ?? null,
+      })),
+      scores: byId(rows("#leaderboard tr[data-id]"), "id", (n) => ({ rank: Number(n.dataset.rank), score: n.dataset.score })),
+      payouts: byId(rows("#payouts tr[data-member]"), "member", (n) => n.dataset.total),
+      pacing: { attainment: pacing.dataset.attainment, projected_attainment: pacing.dataset.projectedAttainment },
+    };
+  });
+}
+
+async function edit(selector, value) {
+  const runs = await page.$eval("#status", (n) => Number(n.dataset.runs));
+  await page.fill(selector, value);
+  await page.waitForFunction((n) => Number(document.querySelector("#status").dataset.runs) > n, runs);
+}
+
+const skip = !available && "no Chromium at " + CHROMIUM;
+
+test("the dashboard shows the Rust report's numbers", { skip }, async () => {
+  assert.deepStrictEqual(await shown(), VECTOR.cases[0].expected);
+  assert.equal(await page.$$eval("#attainment-chart rect", (r) => r.length), Object.keys(VECTOR.cases[0].expected.reps).length);
+  assert.deepStrictEqual(errors, []);
+});
+
+test("editing the reps' target recomputes attainment and payouts", { skip }, async () => {
+  const c = VECTOR.cases[1];
+  await edit("#target-rep-revenue", c.target.value);
+  assert.deepStrictEqual(await shown(), c.expected);
+  await edit("#target-rep-revenue", "500000");
+  assert.deepStrictEqual(await shown(), VECTOR.cases[0].expected);
+});
+
+test("editing a tier rate recomputes the payouts", { skip }, async () => {
+  const c = VECTOR.cases[2];
+  await edit(`#tier-rate-${c.tier_rate.tier}`, c.tier_rate.value);
+  assert.deepStrictEqual(await shown(), c.expected);
+});
+
+test("labels switch to Chinese, and a screenshot is saved", { skip }, async () => {
+  await page.click("#lang");
+  assert.equal(await page.textContent("h1"), "销售仪表盘");
+  assert.equal(await page.$eval("#scorecard thead th", (n) => n.textContent), "销售代表");
+  mkdirSync(join(ROOT, "target"), { recursive: true });
+  await page.screenshot({ path: join(ROOT, "target/dashboard.png"), fullPage: true });
+  assert.ok(existsSync(join(ROOT, "target/dashboard.png")));
+  assert.deepStrictEqual(errors, []);
+});
