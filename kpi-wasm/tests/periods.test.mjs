@@ -88,4 +88,7 @@ test("timestamps in facts become local dates with a calendar", async () => {
   assert.deepStrictEqual(facts.toRecords().map((r) => r.date), ["2026-04-01", "2026-04-01", "2026-03-31"]);
   assert.equal(shanghai.periodOf("2026-04-01", "day").label, "2026-04-01"); // still usable
   assert.throws(() => FactTable.fromRecords(records), (e) => e.code === "data.invalid_fact" && e.path === "[0].date");
+  const more = new FactTable();
+  more.appendIn([{ id: "d", kind: "order", date: "2026-03-31T16:00:00Z" }], shanghai);
+  assert.deepStrictEqual(more.toRecords().map((r) => r.date), ["2026-04-01"]);
 });
