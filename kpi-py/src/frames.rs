@@ -112,3 +112,18 @@ pub(crate) fn frame<'py>(
         _ => module.call_method1("DataFrame", (rows,)),
     }
 }
+
+/// Calls `kpi_core.frames.<function>(data[, table])`: the frame conversions live in
+/// Python, next to the libraries they return.
+pub(crate) fn python_frames<'py>(
+    py: Python<'py>,
+    function: &str,
+    data: &Bound<'py, PyAny>,
+    table: Option<&str>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let module = py.import("kpi_core.frames")?;
+    match table {
+        Some(table) => module.call_method1(function, (data, table)),
+        None => module.call_method1(function, (data,)),
+    }
+}

@@ -103,6 +103,10 @@ impl Review {
         let rows = crate::frames::review_rows(&self.inner);
         crate::frames::frame(py, "polars", crate::convert::to_python(py, &rows)?)
     }
+    /// The items as a `pyarrow.Table` (decimal128, date32).
+    fn to_arrow<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        crate::frames::python_frames(slf.py(), "to_arrow", slf.as_any(), None)
+    }
     fn __len__(&self) -> usize {
         self.inner.items.len()
     }

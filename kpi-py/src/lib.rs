@@ -1,6 +1,7 @@
 //! Python bindings of kpi-core: conversion and delegation only. The Python package is
 //! `kpi_core` (`python/kpi_core`), which re-exports these classes and defines the exceptions.
 
+mod arrow;
 mod convert;
 mod formula;
 mod frames;
@@ -403,6 +404,36 @@ impl FactTable {
             .map_err(to_py_err)
     }
 
+    /// Builds a table from Arrow data: a `PyArrow` `Table`, `RecordBatch` or
+    /// `RecordBatchReader`, a Polars or pandas `DataFrame`: anything with
+    /// `__arrow_c_stream__` (else `PyArrow` converts it). Read column by column in Rust, with no Python object per row.
+    ///
+    /// Columns: `id`, `kind` (or `kind="order"` for all rows), `date`, and optionally
+    /// `owner`, `customer`, `status`, `amount`; every other column becomes an attribute.
+    /// `columns` renames: `{"id": "order_id", "date": "closed_at"}`. Amounts are
+    /// decimal128, integers with `amount_scale` (2 for cents) or strings; floats are
+    /// refused unless `allow_float=True`. Dates are date32, timestamps (local dates in
+    /// `calendar`'s time zone, else the column's own, else UTC) or `YYYY-MM-DD` strings.
+    #[staticmethod]
+    #[pyo3(signature = (data, *, columns = None, kind = None, amount_scale = None, calendar = None, allow_float = false))]
+    fn from_arrow(
+        data: &Bound<'_, PyAny>,
+        columns: Option<std::collections::HashMap<String, String>>,
+        kind: Option<String>,
+        amount_scale: Option<u32>,
+        calendar: Option<&Calendar>,
+        allow_float: bool,
+    ) -> PyResult<Self> {
+        let options = arrow::ArrowOptions {
+            columns: columns.unwrap_or_default(),
+            kind,
+            amount_scale,
+            calendar: calendar.map(|c| c.inner.clone()),
+            allow_float,
+        };
+        arrow::facts_from_arrow(data, &options).map(|inner| FactTable { inner })
+    }
+
     /// Builds a table from JSON Lines, one record per line.
     #[staticmethod]
     fn from_json_lines(text: &str) -> PyResult<Self> {
@@ -465,6 +496,23 @@ struct Measures {
 #[pymethods]
 impl Measures {
     /// Adds `other` (of the same period) into these measures.
+    /// One row per metric and scope: `period`, `metric`, `scope`, and the aggregate's
+    /// state (`sum`, `count`, `missing` …).
+    fn rows<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        frames::python_frames(slf.py(), "rows", slf.as_any(), None)
+    }
+    /// The rows as a pandas `DataFrame`.
+    fn to_pandas<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        frames::python_frames(slf.py(), "to_pandas", slf.as_any(), None)
+    }
+    /// The rows as a Polars `DataFrame`.
+    fn to_polars<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        frames::python_frames(slf.py(), "to_polars", slf.as_any(), None)
+    }
+    /// The rows as a `pyarrow.Table` (decimal128 sums).
+    fn to_arrow<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        frames::python_frames(slf.py(), "to_arrow", slf.as_any(), None)
+    }
     fn merge(&mut self, other: &Measures) -> PyResult<()> {
         self.inner.merge(&other.inner).map_err(to_py_err)
     }
@@ -832,6 +880,11 @@ impl Report {
     fn to_polars<'py>(&self, py: Python<'py>, table: &str) -> PyResult<Bound<'py, PyAny>> {
         let rows = self.rows(py, table)?;
         frames::frame(py, "polars", rows)
+    }
+    /// A report table as a `pyarrow.Table`: decimals as decimal128, dates as date32.
+    #[pyo3(signature = (table = "scorecards"))]
+    fn to_arrow<'py>(slf: &Bound<'py, Self>, table: &str) -> PyResult<Bound<'py, PyAny>> {
+        frames::python_frames(slf.py(), "to_arrow", slf.as_any(), Some(table))
     }
     /// The report as JSON text, byte-identical to Rust's and JavaScript's.
     fn to_json(&self) -> String {

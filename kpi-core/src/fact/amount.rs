@@ -107,6 +107,7 @@ impl Amounts {
         }
     }
 
+    #[cfg(feature = "ingest")] // used by ingestion only
     /// Sets the amount of `row`: pushed like a new one (rescaling or turning exact as
     /// needed), then moved into place.
     pub(crate) fn set(&mut self, row: usize, amount: Option<Decimal>) {

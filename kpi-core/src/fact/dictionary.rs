@@ -81,6 +81,7 @@ impl Dictionary {
         });
     }
 
+    #[cfg(feature = "ingest")] // used by ingestion only
     /// Makes room for `bytes` more bytes of text (about `additional` values of a known
     /// typical length), so a large batch of new values does not copy the buffer as it grows.
     pub(crate) fn reserve_text(&mut self, bytes: usize) {

@@ -1,10 +1,12 @@
 //! Facts: the records a KPI is measured from, and the columnar [`FactTable`] that holds them.
 
 mod amount;
+mod columns;
 mod dictionary;
 
 pub(crate) use amount::Amounts;
 
+pub use columns::ColumnBatch;
 pub use dictionary::Dictionary;
 
 use std::collections::{BTreeMap, HashSet};
@@ -313,6 +315,7 @@ impl FactTable {
         Ok(())
     }
 
+    #[cfg(feature = "ingest")] // used by ingestion only
     /// Appends records whose ids are `ids` in order (code `i` is the id of the `i`-th
     /// record, all distinct) to an empty table: the ingestion batch has interned them
     /// already, so they are not hashed again.
@@ -385,6 +388,7 @@ impl FactTable {
         }
     }
 
+    #[cfg(feature = "ingest")] // used by ingestion only
     /// Replaces the fact at `row` with a newer version of it (same id): ingestion's
     /// last-modified-wins de-duplication. The row keeps its place.
     pub(crate) fn replace(&mut self, row: usize, mut record: FactRecord) -> Result<()> {
@@ -413,11 +417,13 @@ impl FactTable {
         Ok(())
     }
 
+    #[cfg(feature = "ingest")] // used by ingestion only
     /// When the fact at `row` was last modified in its source (Unix milliseconds).
     pub(crate) fn modified_at(&self, row: usize) -> Option<i64> {
         self.modified.get(row).copied().filter(|m| *m != i64::MIN)
     }
 
+    #[cfg(feature = "ingest")] // used by ingestion only
     pub(crate) fn set_modified(&mut self, row: usize, millis: i64) {
         if self.modified.is_empty() {
             self.modified = vec![i64::MIN; self.len()];

@@ -29,7 +29,7 @@ from kpi_core._kpi_core import (
     model_cost,
     sample_curve,
 )
-from kpi_core import formula, ingest, targets
+from kpi_core import formula, frames, ingest, targets
 from kpi_core.errors import DataError, FormulaError, KpiError, PeriodError, PlanError
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
     "model_cost",
     "sample_curve",
     "formula",
+    "frames",
     "ingest",
     "targets",
 ]

@@ -1,0 +1,108 @@
+"""Report tables as data frames: pandas, Polars and Arrow.
+
+Every table kpi produces — a report's ``scorecards``, ``rollups``, ``scores`` and
+``statements``, a review's items, measures, and SMART findings — converts the same way:
+
+>>> import kpi_core
+>>> from kpi_core import frames
+>>> plan = kpi_core.Plan.from_toml(open("kpi-core/testdata/sample/plan.toml").read())  # doctest: +SKIP
+>>> table = frames.to_arrow(report, "statements")                                         # doctest: +SKIP
+
+In Arrow, decimal columns are ``decimal128(38, s)`` (``s`` the finest scale in the
+column, so no value is rounded) and dates ``date32``; Polars gets ``Decimal`` and
+``Date`` columns from them. pandas gets ``decimal.Decimal`` and ``datetime.date``
+objects (pandas has no decimal dtype; ``to_arrow(...).to_pandas(types_mapper=
+pandas.ArrowDtype)`` keeps decimal128). pandas, Polars and PyArrow are optional: each
+function imports only the library it returns.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any, Iterable, Optional
+
+__all__ = ["rows", "to_arrow", "to_pandas", "to_polars"]
+
+
+def _flatten(row: dict, prefix: str = "") -> dict:
+    out: dict = {}
+    for key, value in row.items():
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{prefix}{key}_"))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def _measure_rows(measures: Any) -> list[dict]:
+    document = measures.to_dict()
+    out = []
+    for metric, scopes in document["metrics"].items():
+        for scope, state in scopes.items():
+            row = {"period": document["period"]["label"], "metric": metric, "scope": scope}
+            row.update({k: v for k, v in state.items() if not isinstance(v, (list, dict))})
+            out.append(row)
+    return out
+
+
+def rows(data: Any, table: str = "scorecards") -> list[dict]:
+    """The rows of ``data`` as flat dicts: a ``Report`` (``table`` names which), a
+    ``Review``, ``Measures``, or a list of ``Finding`` objects or dicts."""
+    kind = type(data).__name__
+    if kind == "Report":
+        return data.rows(table)
+    if kind == "Review":
+        return [_flatten(item) for item in data.items]
+    if kind == "Measures":
+        return _measure_rows(data)
+    if isinstance(data, Iterable):
+        return [_flatten(item.to_dict() if hasattr(item, "to_dict") else dict(item)) for item in data]
+    raise TypeError(f"no table in a {kind}")
+
+
+def _arrow_type(values: list, pa: Any) -> Any:
+    present = [v for v in values if v is not None]
+    if not present:
+        return pa.null()
+    if all(isinstance(v, bool) for v in present):
+        return pa.bool_()
+    if all(isinstance(v, Decimal) for v in present):
+        scale = max(max(-v.as_tuple().exponent, 0) for v in present)
+        return pa.decimal128(38, scale)
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return pa.int64()
+    if all(isinstance(v, datetime.date) and not isinstance(v, datetime.datetime) for v in present):
+        return pa.date32()
+    return pa.string()
+
+
+def to_arrow(data: Any, table: str = "scorecards", columns: Optional[list[str]] = None) -> Any:
+    """A ``pyarrow.Table`` of ``data``'s rows: decimals as decimal128, dates as date32."""
+    import pyarrow as pa
+
+    table_rows = rows(data, table)
+    names = columns or list(dict.fromkeys(k for row in table_rows for k in row))
+    arrays = {}
+    for name in names:
+        values = [row.get(name) for row in table_rows]
+        kind = _arrow_type(values, pa)
+        if pa.types.is_string(kind):
+            values = [None if v is None else str(v) for v in values]
+        arrays[name] = pa.array(values, type=kind)
+    return pa.table(arrays) if arrays else pa.table({})
+
+
+def to_pandas(data: Any, table: str = "scorecards") -> Any:
+    """A pandas ``DataFrame`` of ``data``'s rows (``Decimal`` and ``date`` objects)."""
+    import pandas
+
+    return pandas.DataFrame(rows(data, table))
+
+
+def to_polars(data: Any, table: str = "scorecards") -> Any:
+    """A Polars ``DataFrame`` of ``data``'s rows, through Arrow (``Decimal`` and ``Date``
+    columns)."""
+    import polars
+
+    return polars.from_arrow(to_arrow(data, table))
