@@ -96,6 +96,17 @@ impl Amounts {
         }
     }
 
+    /// Keeps the first `len` amounts (the table's scale stays: every value is still exact).
+    pub(crate) fn truncate(&mut self, len: usize) {
+        match self {
+            Amounts::Scaled { units, scales, .. } => {
+                units.truncate(len);
+                scales.truncate(len);
+            }
+            Amounts::Exact(values) => values.truncate(len),
+        }
+    }
+
     /// Makes room for `additional` more amounts.
     pub(crate) fn reserve(&mut self, additional: usize) {
         match self {

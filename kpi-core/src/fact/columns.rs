@@ -59,6 +59,84 @@ impl ColumnBatch<'_> {
     }
 }
 
+/// Below this many rows a batch is stored on one thread.
+const PARALLEL_ROWS: usize = 100_000;
+
+/// Interns `ids` and pushes their codes; the batch row of the first repeated id, if any
+/// (the codes pushed so far stay, for the caller to roll back).
+fn intern_ids(ids: &mut super::Dictionary, codes: &mut Vec<u32>, batch: &[&str]) -> Option<usize> {
+    for (row, id) in batch.iter().enumerate() {
+        let before = ids.len();
+        let code = ids.intern(id);
+        if ids.len() == before {
+            return Some(row);
+        }
+        codes.push(code);
+    }
+    None
+}
+
+type Coded<'t> = (&'t mut super::Dictionary, &'t mut Vec<u32>);
+
+/// The columns other than the id, borrowed apart from it.
+struct Others<'t> {
+    kinds: &'t mut super::Dictionary,
+    kind_codes: &'t mut Vec<u32>,
+    owners: Coded<'t>,
+    customers: Coded<'t>,
+    statuses: Coded<'t>,
+    amounts: &'t mut super::Amounts,
+    dates: &'t mut Vec<NaiveDate>,
+}
+
+impl Others<'_> {
+    #[allow(clippy::too_many_arguments)] // the batch's columns, moved in one by one
+    fn store(
+        &mut self,
+        rows: usize,
+        kind: &[&str],
+        owner: Option<Vec<Option<&str>>>,
+        customer: Option<Vec<Option<&str>>>,
+        status: Option<Vec<Option<&str>>>,
+        amount: Option<Vec<Option<Decimal>>>,
+        date: Vec<NaiveDate>,
+    ) {
+        let kinds: Vec<u32> = kind.iter().map(|k| self.kinds.intern(k)).collect();
+        let negative: Vec<bool> = (0..self.kinds.len())
+            .map(|c| {
+                self.kinds
+                    .get(u32::try_from(c).unwrap_or(u32::MAX))
+                    .is_some_and(|k| NEGATIVE_KINDS.contains(&k))
+            })
+            .collect();
+        for ((dictionary, column), values) in [
+            (&mut self.owners, owner),
+            (&mut self.customers, customer),
+            (&mut self.statuses, status),
+        ] {
+            match values {
+                Some(values) => column.extend(values.into_iter().map(|v| dictionary.intern_opt(v))),
+                None => column.extend(std::iter::repeat_n(super::Dictionary::NONE, rows)),
+            }
+        }
+        match amount {
+            Some(amounts) => {
+                for (amount, kind) in amounts.into_iter().zip(&kinds) {
+                    let amount = if negative[*kind as usize] {
+                        amount.map(|a| -a.abs())
+                    } else {
+                        amount
+                    };
+                    self.amounts.push(amount);
+                }
+            }
+            None => (0..rows).for_each(|_| self.amounts.push(None)),
+        }
+        self.kind_codes.extend(kinds);
+        self.dates.extend(date);
+    }
+}
+
 /// How long each part of the table was before a batch, to undo it.
 struct Mark {
     rows: usize,
@@ -83,62 +161,56 @@ impl FactTable {
             attributes: self.attributes.keys().cloned().collect(),
         };
         self.reserve(rows);
-        for (row, id) in batch.id.iter().enumerate() {
-            let before = self.ids.len();
-            let code = self.ids.intern(id);
-            if self.ids.len() == before {
-                self.id.truncate(mark.rows);
-                self.roll_back(&mark);
-                return Err(Error::new(
-                    ErrorKind::DataInvalidFact,
-                    format!("fact id `{id}` appears twice"),
-                )
-                .at(Location {
-                    path: Some(format!("id[{row}]")),
-                    row: Some(row as u64),
-                    ..Location::default()
-                }));
-            }
-            self.id.push(code);
-        }
-        let kinds: Vec<u32> = batch.kind.iter().map(|k| self.kinds.intern(k)).collect();
-        let negative: Vec<bool> = (0..self.kinds.len())
-            .map(|c| {
-                self.kinds
-                    .get(u32::try_from(c).unwrap_or(u32::MAX))
-                    .is_some_and(|k| NEGATIVE_KINDS.contains(&k))
+        let ColumnBatch {
+            id,
+            kind,
+            owner,
+            customer,
+            status,
+            amount,
+            date,
+            attributes,
+        } = batch;
+        // Ids go into their own (large) dictionary while the other columns are stored:
+        // on two threads for a large batch, as the two halves touch different fields.
+        let (ids, id_codes) = (&mut self.ids, &mut self.id);
+        let mut others = Others {
+            kinds: &mut self.kinds,
+            kind_codes: &mut self.kind,
+            owners: (&mut self.owners, &mut self.owner),
+            customers: (&mut self.customers, &mut self.customer),
+            statuses: (&mut self.statuses, &mut self.status),
+            amounts: &mut self.amount,
+            dates: &mut self.date,
+        };
+        let repeated = if rows >= PARALLEL_ROWS && cfg!(not(target_arch = "wasm32")) {
+            std::thread::scope(|scope| {
+                let job = scope.spawn(|| intern_ids(ids, id_codes, &id));
+                others.store(rows, &kind, owner, customer, status, amount, date);
+                job.join().expect("interning ids does not panic")
             })
-            .collect();
-        for (column, dictionary, values) in [
-            (&mut self.owner, &mut self.owners, batch.owner),
-            (&mut self.customer, &mut self.customers, batch.customer),
-            (&mut self.status, &mut self.statuses, batch.status),
-        ] {
-            match values {
-                Some(values) => column.extend(values.into_iter().map(|v| dictionary.intern_opt(v))),
-                None => column.extend(std::iter::repeat_n(super::Dictionary::NONE, rows)),
-            }
+        } else {
+            let repeated = intern_ids(ids, id_codes, &id);
+            others.store(rows, &kind, owner, customer, status, amount, date);
+            repeated
+        };
+        if let Some(row) = repeated {
+            self.roll_back(&mark);
+            return Err(Error::new(
+                ErrorKind::DataInvalidFact,
+                format!("fact id `{}` appears twice", id[row]),
+            )
+            .at(Location {
+                path: Some(format!("id[{row}]")),
+                row: Some(row as u64),
+                ..Location::default()
+            }));
         }
-        match batch.amount {
-            Some(amounts) => {
-                for (amount, kind) in amounts.into_iter().zip(&kinds) {
-                    let amount = if negative[*kind as usize] {
-                        amount.map(|a| -a.abs())
-                    } else {
-                        amount
-                    };
-                    self.amount.push(amount);
-                }
-            }
-            None => (0..rows).for_each(|_| self.amount.push(None)),
-        }
-        self.kind.extend(kinds);
-        self.date.extend(batch.date);
         let len = self.len();
         for column in self.attributes.values_mut() {
             column.resize(len, None);
         }
-        for (name, values) in batch.attributes {
+        for (name, values) in attributes {
             let column = self
                 .attributes
                 .entry(name)
@@ -152,8 +224,19 @@ impl FactTable {
         Ok(())
     }
 
-    /// Undoes a partly appended batch (only ids have been pushed when this runs).
+    /// Undoes a partly appended batch.
     fn roll_back(&mut self, mark: &Mark) {
+        for column in [
+            &mut self.id,
+            &mut self.kind,
+            &mut self.owner,
+            &mut self.customer,
+            &mut self.status,
+        ] {
+            column.truncate(mark.rows);
+        }
+        self.date.truncate(mark.rows);
+        self.amount.truncate(mark.rows);
         let dictionaries = [
             &mut self.ids,
             &mut self.kinds,
@@ -247,5 +330,36 @@ mod tests {
                 .as_deref(),
             Some("kind")
         );
+    }
+
+    #[test]
+    fn a_large_batch_is_stored_on_two_threads_and_rolled_back_whole() {
+        fn batch<'a>(ids: &'a [String], owners: &'a [String]) -> ColumnBatch<'a> {
+            ColumnBatch {
+                id: ids.iter().map(String::as_str).collect(),
+                kind: vec!["order"; ids.len()],
+                owner: Some(
+                    owners[..ids.len()]
+                        .iter()
+                        .map(|o| Some(o.as_str()))
+                        .collect(),
+                ),
+                amount: Some(vec![Some(Decimal::new(12345, 2)); ids.len()]),
+                date: vec![date(3); ids.len()],
+                ..ColumnBatch::default()
+            }
+        }
+        let ids: Vec<String> = (0..150_000).map(|i| format!("o{i}")).collect();
+        let owners: Vec<String> = (0..150_000).map(|i| format!("r{}", i % 77)).collect();
+        let mut facts = FactTable::new();
+        facts.append_columns(batch(&ids, &owners)).unwrap();
+        assert_eq!(facts.len(), 150_000);
+        assert_eq!(facts.record(149_999).unwrap().owner.as_deref(), Some("r3")); // 149,999 mod 77
+        let before = facts.clone();
+        let mut again: Vec<String> = (150_000..300_000).map(|i| format!("o{i}")).collect();
+        again[140_000] = "o5".into();
+        let err = facts.append_columns(batch(&again, &owners)).unwrap_err();
+        assert_eq!(err.location().row, Some(140_000));
+        assert_eq!(facts, before);
     }
 }
