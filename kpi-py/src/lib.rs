@@ -881,6 +881,15 @@ impl Report {
         let rows = self.rows(py, table)?;
         frames::frame(py, "polars", rows)
     }
+    /// The report's pictures (matplotlib): `report.plot.attainment()`,
+    /// `report.plot.payouts()`.
+    #[getter]
+    fn plot<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        slf.py()
+            .import("kpi_core.plot")?
+            .getattr("ReportPlot")?
+            .call1((slf,))
+    }
     /// A report table as a `pyarrow.Table`: decimals as decimal128, dates as date32.
     #[pyo3(signature = (table = "scorecards"))]
     fn to_arrow<'py>(slf: &Bound<'py, Self>, table: &str) -> PyResult<Bound<'py, PyAny>> {

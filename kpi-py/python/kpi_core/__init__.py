@@ -29,7 +29,7 @@ from kpi_core._kpi_core import (
     model_cost,
     sample_curve,
 )
-from kpi_core import formula, frames, ingest, targets
+from kpi_core import formula, frames, ingest, plot, targets
 from kpi_core.errors import DataError, FormulaError, KpiError, PeriodError, PlanError
 
 __all__ = [
@@ -60,5 +60,6 @@ __all__ = [
     "formula",
     "frames",
     "ingest",
+    "plot",
     "targets",
 ]
