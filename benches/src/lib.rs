@@ -1,5 +1,7 @@
 //! Workloads shared by the benches: synthetic order facts and the plan that measures them.
 
+pub mod compare;
+
 use std::fmt::Write as _;
 
 use kpi_core::{FactRecord, FactTable, Plan};

@@ -327,6 +327,9 @@ pub(crate) fn dimension_key(field: &Field, value: Option<&str>) -> String {
     format!("{}={}", field.name(), value.unwrap_or(""))
 }
 
+/// From this many facts, a measure pass scans them on two threads.
+const PARALLEL_ROWS: usize = 1_000_000;
+
 /// The facts of a period: those credited whole to one scope, and the shares of split ones.
 #[derive(Default)]
 struct Rows {
@@ -349,9 +352,30 @@ impl Slots<'_> {
     /// The rows whose date (by `date_of`) is in the period, with their owner's stint on
     /// that date (or `unassigned`); and, for facts with credit splits, one entry per
     /// owner with its share. Generic, so the common case compiles to a tight loop.
-    fn rows(&self, date_of: impl Fn(usize) -> Option<NaiveDate>) -> Rows {
+    fn rows(&self, date_of: impl Fn(usize) -> Option<NaiveDate> + Sync) -> Rows {
+        // The scan over every fact is the pass's heaviest part: two halves on two threads
+        // for a large table, joined in row order (the result does not depend on it).
+        if self.len >= PARALLEL_ROWS && cfg!(not(target_arch = "wasm32")) {
+            let middle = self.len / 2;
+            let (mut first, second) = std::thread::scope(|scope| {
+                let later = scope.spawn(|| self.rows_in(middle..self.len, &date_of));
+                let first = self.rows_in(0..middle, &date_of);
+                (first, later.join().expect("the scan does not panic"))
+            });
+            first.whole.extend(second.whole);
+            first.split.extend(second.split);
+            return first;
+        }
+        self.rows_in(0..self.len, &date_of)
+    }
+
+    fn rows_in(
+        &self,
+        range: std::ops::Range<usize>,
+        date_of: &impl Fn(usize) -> Option<NaiveDate>,
+    ) -> Rows {
         let mut rows = Rows::default();
-        for row in 0..self.len {
+        for row in range {
             let Some(date) = date_of(row).filter(|d| self.period.contains(*d)) else {
                 continue;
             };

@@ -122,6 +122,10 @@ impl Org {
                 .at_path(format!("org.teams[{i}].id")));
             }
         }
+        // Earlier stints by member id: overlap checks compare a member's own stints only,
+        // so validating stays linear in the size of the org (plans are checked often).
+        let mut stints: std::collections::HashMap<&str, Vec<&Member>> =
+            std::collections::HashMap::with_capacity(self.members.len());
         for (i, member) in self.members.iter().enumerate() {
             check_id(&member.id, &format!("org.members[{i}].id"))?;
             if let (Some(from), Some(until)) = (member.from, member.until)
@@ -134,13 +138,14 @@ impl Org {
                 .at_path(format!("org.members[{i}].until")));
             }
             // Stints of one member must not overlap: a fact would credit two teams.
-            let overlapping = self.members[..i].iter().any(|other| {
-                other.id == member.id
-                    && other.overlaps(
-                        member.from.unwrap_or(NaiveDate::MIN),
-                        member.until.unwrap_or(NaiveDate::MAX),
-                    )
+            let earlier = stints.entry(member.id.as_str()).or_default();
+            let overlapping = earlier.iter().any(|other| {
+                other.overlaps(
+                    member.from.unwrap_or(NaiveDate::MIN),
+                    member.until.unwrap_or(NaiveDate::MAX),
+                )
             });
+            earlier.push(member);
             if overlapping {
                 return Err(Error::new(
                     ErrorKind::PlanDuplicateId,

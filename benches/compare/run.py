@@ -1,0 +1,307 @@
+"""The peer comparison: the quarterly commission run on pandas, Polars, DuckDB, kpi from
+Python (Arrow in) and kpi native, in one process run, every total checked to the cent.
+
+The workload (benches/src/compare.rs holds the same integer formulas): N order facts
+(10M by default), 5,000 reps in 100 teams of 50, 1M customers, two April fiscal years from
+2025-04-01, won/lost/open; a quota of 750,000 per rep per quarter; marginal tiers on
+attainment, 5%, 8% above 100%, 12% above 150%, each line rounded half-up to cents; team
+roll-ups. Every engine pays fiscal quarter FY2026-Q3 (2025-10-01 .. 2025-12-31).
+
+Each engine loads the data into its own form once (timed as "load"), then runs the
+commission computation ("run", the median of --runs). The peers work in integer cents,
+which is exact; kpi in decimals. Ratios are run times against DuckDB's.
+
+    .venv/bin/python benches/compare/run.py [--facts 10000000] [--runs 3] [--engines ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import statistics
+import subprocess
+import sys
+import time
+from decimal import Decimal
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+REPS, CUSTOMERS, TEAM_SIZE = 5_000, 1_000_000, 50
+QUOTA_CENTS = 750_000_00
+STATUSES = ["won", "lost", "open"]
+STATUS_OF_ROW = np.array([0, 0, 1, 2, 0, 0], dtype=np.int8)  # row % 6 -> STATUSES: two thirds won
+START = np.datetime64("2025-04-01")
+QUARTER = (np.datetime64("2025-10-01"), np.datetime64("2026-01-01"))  # FY2026-Q3, end exclusive
+TIERS = [(0, 5), (100, 8), (150, 12)]  # (from % of quota, rate %)
+
+
+def columns(n: int) -> dict[str, np.ndarray]:
+    """The workload's integer columns (benches/src/compare.rs `Workload::row`)."""
+    i = np.arange(n, dtype=np.uint64)
+    return {
+        "rep": ((i * np.uint64(7_919)) ^ (i >> np.uint64(3))) % np.uint64(REPS),
+        "customer": (i * np.uint64(104_729)) % np.uint64(CUSTOMERS),
+        "status": STATUS_OF_ROW[i % np.uint64(6)],
+        "cents": ((i * np.uint64(2_654_435_761)) % np.uint64(10_000_000)).astype(np.int64),
+        "day": (i * np.uint64(48_271)) % np.uint64(730),
+    }
+
+
+def arrow_table(cols: dict[str, np.ndarray]) -> pa.Table:
+    """The facts as kpi reads them: text ids and names, decimal128 amounts, date32."""
+    n = len(cols["cents"])
+    index = pa.array(np.arange(n)).cast(pa.string())
+    limbs = np.zeros((n, 2), dtype=np.int64)
+    limbs[:, 0] = cols["cents"]
+    amount = pa.Array.from_buffers(pa.decimal128(18, 2), n, [None, pa.py_buffer(limbs.tobytes())])
+    return pa.table(
+        {
+            "id": pc.binary_join_element_wise("o", index, ""),
+            "kind": pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array(["order"])),
+            "owner": pc.binary_join_element_wise("r", pa.array(cols["rep"]).cast(pa.string()), ""),
+            "customer": pc.binary_join_element_wise("c", pa.array(cols["customer"]).cast(pa.string()), ""),
+            "status": pa.DictionaryArray.from_arrays(pa.array(cols["status"].astype(np.int32)), pa.array(STATUSES)),
+            "amount": amount,
+            "date": pa.array(START + cols["day"].astype("timedelta64[D]")).cast(pa.date32()),
+        }
+    )
+
+
+def commission_cents(revenue: np.ndarray) -> np.ndarray:
+    """Marginal tiers on attainment, each line rounded half-up to cents (integers)."""
+    total = np.zeros_like(revenue)
+    bounds = [t[0] * QUOTA_CENTS // 100 for t in TIERS] + [None]
+    for (start_pct, rate), low, high in zip(TIERS, bounds, bounds[1:]):
+        basis = revenue - low if high is None else np.minimum(revenue, high) - low
+        basis = np.maximum(basis, 0)
+        total += (basis * rate + 50) // 100  # rate% of cents, half-up
+    return total
+
+
+def money(cents: int) -> str:
+    return str(Decimal(int(cents)).scaleb(-2))
+
+
+def result(engine: str, load: float, runs: list[float], by_team: dict[str, int]) -> dict:
+    return {
+        "engine": engine,
+        "load_s": load,
+        "run_s": statistics.median(runs),
+        "total": money(sum(by_team.values())),
+        "teams": {t: money(v) for t, v in sorted(by_team.items())},
+    }
+
+
+def timed(work, runs: int):
+    times, out = [], None
+    for _ in range(runs):
+        began = time.perf_counter()
+        out = work()
+        times.append(time.perf_counter() - began)
+    return times, out
+
+
+def run_pandas(cols, runs):
+    import pandas as pd
+
+    began = time.perf_counter()
+    frame = pd.DataFrame(
+        {
+            "owner": cols["rep"].astype(np.int64),
+            "status": pd.Categorical.from_codes(cols["status"], STATUSES),
+            "cents": cols["cents"],
+            "date": START + cols["day"].astype("timedelta64[D]"),
+        }
+    )
+    load = time.perf_counter() - began
+
+    def work():
+        won = frame[(frame["status"] == "won") & (frame["date"] >= QUARTER[0]) & (frame["date"] < QUARTER[1])]
+        revenue = won.groupby("owner")["cents"].sum()
+        pay = pd.Series(commission_cents(revenue.to_numpy()), index=revenue.index)
+        return pay.groupby(pay.index // TEAM_SIZE).sum()
+
+    times, teams = timed(work, runs)
+    return result("pandas", load, times, {f"t{t}": int(v) for t, v in teams.items()})
+
+
+def run_polars(cols, runs):
+    import polars as pl
+
+    began = time.perf_counter()
+    frame = pl.DataFrame(
+        {
+            "owner": cols["rep"].astype(np.int64),
+            "status": pl.Series(np.array(STATUSES)[cols["status"]]).cast(pl.Categorical),
+            "cents": cols["cents"],
+            "date": pl.Series(START + cols["day"].astype("timedelta64[D]")).cast(pl.Date),
+        }
+    )
+    load = time.perf_counter() - began
+    start, end = (d.astype(object) for d in QUARTER)
+    quota = QUOTA_CENTS
+
+    def work():
+        revenue = (
+            frame.lazy()
+            .filter((pl.col("status") == "won") & (pl.col("date") >= start) & (pl.col("date") < end))
+            .group_by("owner")
+            .agg(pl.col("cents").sum().alias("revenue"))
+        )
+        b1 = pl.min_horizontal(pl.col("revenue"), pl.lit(quota))
+        b2 = pl.max_horizontal(pl.min_horizontal(pl.col("revenue"), pl.lit(quota * 3 // 2)) - quota, pl.lit(0))
+        b3 = pl.max_horizontal(pl.col("revenue") - quota * 3 // 2, pl.lit(0))
+        pay = ((b1 * 5 + 50) // 100) + ((b2 * 8 + 50) // 100) + ((b3 * 12 + 50) // 100)
+        return (
+            revenue.with_columns(pay.alias("pay"), (pl.col("owner") // TEAM_SIZE).alias("team"))
+            .group_by("team")
+            .agg(pl.col("pay").sum())
+            .collect()
+        )
+
+    times, teams = timed(work, runs)
+    return result("Polars", load, times, {f"t{t}": int(p) for t, p in teams.iter_rows()})
+
+
+def run_duckdb(cols, runs):
+    import duckdb
+
+    began = time.perf_counter()
+    con = duckdb.connect()
+    source = pa.table(
+        {
+            "owner": cols["rep"].astype(np.int64),
+            "status": pa.DictionaryArray.from_arrays(pa.array(cols["status"].astype(np.int32)), pa.array(STATUSES)),
+            "cents": cols["cents"],
+            "date": pa.array(START + cols["day"].astype("timedelta64[D]")).cast(pa.date32()),
+        }
+    )
+    con.execute("CREATE TABLE orders AS SELECT * FROM source")
+    load = time.perf_counter() - began
+    q = QUOTA_CENTS
+    sql = f"""
+        WITH revenue AS (
+            SELECT owner, SUM(cents) AS r FROM orders
+            WHERE status = 'won' AND date >= DATE '2025-10-01' AND date < DATE '2026-01-01'
+            GROUP BY owner
+        )
+        SELECT owner // {TEAM_SIZE} AS team,
+               SUM((LEAST(r, {q}) * 5 + 50) // 100
+                 + (GREATEST(LEAST(r, {q * 3 // 2}) - {q}, 0) * 8 + 50) // 100
+                 + (GREATEST(r - {q * 3 // 2}, 0) * 12 + 50) // 100) AS pay
+        FROM revenue GROUP BY team
+    """
+    times, teams = timed(lambda: con.execute(sql).fetchall(), runs)
+    return result("DuckDB", load, times, {f"t{t}": int(p) for t, p in teams})
+
+
+def run_kpi_python(table, runs):
+    import kpi_core
+
+    sys.path.insert(0, str(ROOT / "benches" / "python"))
+    plan = kpi_core.Plan.from_toml(plan_toml())
+    began = time.perf_counter()
+    facts = kpi_core.FactTable.from_arrow(table)
+    load = time.perf_counter() - began
+    times, report = timed(lambda: plan.evaluate(facts, "FY2026-Q3"), runs)
+    teams: dict[str, int] = {}
+    for s in report.statements:
+        teams[s.team] = teams.get(s.team, 0) + int(s.total * 100)
+    return result("kpi (Python, Arrow in)", load, times, teams)
+
+
+def run_kpi_native(facts: int, runs: int):
+    command = ["cargo", "run", "--quiet", "--release", "-p", "kpi-benches", "--example", "compare_native",
+               "--", "--facts", str(facts), "--runs", str(runs)]
+    line = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    out = json.loads(line)
+    out["engine"] = "kpi native"
+    return out
+
+
+def plan_toml() -> str:
+    """The plan of benches/src/compare.rs `commission_plan` (the same text)."""
+    teams = "\n".join(f'  {{ id = "t{t}", name = "Team {t}" }},' for t in range(REPS // TEAM_SIZE))
+    members = "\n".join(f'  {{ id = "r{r}", name = "Rep {r}", team = "t{r // TEAM_SIZE}" }},' for r in range(REPS))
+    return f"""version = 1
+[calendar]
+fiscal_year_start_month = 4
+[rounding]
+mode = "half-up"
+places = 2
+[org]
+teams = [
+{teams}
+]
+members = [
+{members}
+]
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+filter = 'kind == "order" && status == "won"'
+[[goals]]
+id = "quota"
+metric = "revenue"
+scope = "member"
+period = "quarter"
+target = "750000"
+[[goals]]
+id = "team-quota"
+metric = "revenue"
+scope = "team"
+period = "quarter"
+target = "37500000"
+[[incentives]]
+id = "commission"
+applies_to = "members"
+period = "quarter"
+components = [
+  {{ kind = "tiered", metric = "revenue", goal = "quota", on = "attainment", mode = "marginal",
+    tiers = [{{ from = "0", rate = "0.05" }}, {{ from = "1", rate = "0.08" }}, {{ from = "1.5", rate = "0.12" }}] }},
+]
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--facts", type=int, default=10_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--engines", nargs="*", default=["pandas", "polars", "duckdb", "kpi-python", "kpi-native"])
+    args = parser.parse_args()
+    cols = columns(args.facts)
+    table = arrow_table(cols)
+    print(f"quarterly commission run: {args.facts:,} order facts, {REPS:,} reps in {REPS // TEAM_SIZE} teams, "
+          f"Arrow size {table.nbytes / 1e6:.1f} MB")
+    results = []
+    for engine in args.engines:
+        if engine == "pandas":
+            results.append(run_pandas(cols, args.runs))
+        elif engine == "polars":
+            results.append(run_polars(cols, args.runs))
+        elif engine == "duckdb":
+            results.append(run_duckdb(cols, args.runs))
+        elif engine == "kpi-python":
+            results.append(run_kpi_python(table, args.runs))
+        elif engine == "kpi-native":
+            results.append(run_kpi_native(args.facts, args.runs))
+        print(f"  ran {engine}", file=sys.stderr)
+    duck = next((r["run_s"] for r in results if r["engine"] == "DuckDB"), None)
+    print(f"{'engine':<24}{'load':>10}{'run':>11}{'facts/s (run)':>16}{'vs DuckDB':>11}  total")
+    for r in results:
+        ratio = f"{duck / r['run_s']:.2f}×" if duck else "-"
+        print(f"{r['engine']:<24}{r['load_s']:>9.2f}s{r['run_s'] * 1e3:>9.1f}ms{args.facts / r['run_s'] / 1e6:>13.1f} M"
+              f"{ratio:>11}  {r['total']}")
+    totals = {r["total"] for r in results}
+    teams = {json.dumps(r["teams"], sort_keys=True) for r in results}
+    same = len(totals) == 1 and len(teams) == 1
+    print("totals and team roll-ups identical to the cent" if same else f"TOTALS DIFFER: {sorted(totals)}")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

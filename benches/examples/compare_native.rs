@@ -1,0 +1,111 @@
+//! The quarterly commission run, natively: the peer comparison's kpi engine
+//! (`benches/compare/run.py` starts it). Generates the workload of benches/compare
+//! (the same integer formulas as the Python side), loads it by column, evaluates the plan
+//! for one fiscal quarter, and prints one JSON line with the timings and totals.
+//!
+//! ```text
+//! cargo run --release -p kpi-benches --example compare_native -- --facts 10000000 --runs 3
+//! ```
+
+use std::time::Instant;
+
+use chrono::{Days, NaiveDate};
+use kpi_benches::compare::{Workload, commission_plan};
+use kpi_core::FactTable;
+use kpi_core::fact::ColumnBatch;
+
+fn median(mut times: Vec<f64>) -> f64 {
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+fn main() {
+    let mut facts_wanted = 10_000_000usize;
+    let mut runs = 3usize;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let value = args.next().and_then(|v| v.parse().ok());
+        match (arg.as_str(), value) {
+            ("--facts", Some(n)) => facts_wanted = n,
+            ("--runs", Some(n)) => runs = n,
+            _ => {
+                eprintln!("usage: compare_native [--facts N] [--runs N]");
+                std::process::exit(2);
+            }
+        }
+    }
+    let workload = Workload::new(facts_wanted);
+    let plan = commission_plan(&workload);
+    let quarter = plan.parse_period(Workload::QUARTER).expect("a valid label");
+    let columns = workload.columns();
+    let start = NaiveDate::from_ymd_opt(2025, 4, 1).expect("a valid date");
+    let mut load_times = Vec::new();
+    let mut facts = FactTable::new();
+    for _ in 0..runs {
+        let began = Instant::now();
+        let batch = ColumnBatch {
+            id: columns.ids.iter().map(String::as_str).collect(),
+            kind: vec!["order"; columns.ids.len()],
+            owner: Some(
+                columns
+                    .owner
+                    .iter()
+                    .map(|&o| Some(workload.reps[o as usize].as_str()))
+                    .collect(),
+            ),
+            customer: Some(
+                columns
+                    .customer
+                    .iter()
+                    .map(|&c| Some(workload.customers[c as usize].as_str()))
+                    .collect(),
+            ),
+            status: Some(
+                columns
+                    .status
+                    .iter()
+                    .map(|&s| Some(Workload::STATUSES[s as usize]))
+                    .collect(),
+            ),
+            amount: Some(
+                columns
+                    .cents
+                    .iter()
+                    .map(|&c| Some(rust_decimal::Decimal::new(c, 2)))
+                    .collect(),
+            ),
+            date: columns
+                .day
+                .iter()
+                .map(|&d| start + Days::new(u64::from(d)))
+                .collect(),
+            attributes: std::collections::BTreeMap::new(),
+        };
+        let mut table = FactTable::new();
+        table.append_columns(batch).expect("unique ids");
+        load_times.push(began.elapsed().as_secs_f64());
+        facts = table;
+    }
+    let mut run_times = Vec::new();
+    let mut report = None;
+    for _ in 0..runs {
+        let began = Instant::now();
+        report = Some(plan.evaluate(&facts, &quarter).expect("a report"));
+        run_times.push(began.elapsed().as_secs_f64());
+    }
+    let report = report.expect("at least one run");
+    let mut teams = std::collections::BTreeMap::<String, rust_decimal::Decimal>::new();
+    for statement in &report.statements {
+        *teams.entry(statement.team.clone()).or_default() += statement.total;
+    }
+    let total: rust_decimal::Decimal = report.statements.iter().map(|s| s.total).sum();
+    let line = serde_json::json!({
+        "engine": "kpi native",
+        "facts": facts.len(),
+        "load_s": median(load_times),
+        "run_s": median(run_times),
+        "total": total.to_string(),
+        "teams": teams.iter().map(|(t, v)| (t.clone(), v.to_string())).collect::<std::collections::BTreeMap<_, _>>(),
+    });
+    println!("{line}");
+}
