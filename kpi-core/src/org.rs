@@ -1,6 +1,6 @@
 //! The sales organisation: teams, the members in them, and the scopes a goal can apply to.
 
-use std::collections::HashSet;
+use hashbrown::HashSet;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -124,8 +124,8 @@ impl Org {
         }
         // Earlier stints by member id: overlap checks compare a member's own stints only,
         // so validating stays linear in the size of the org (plans are checked often).
-        let mut stints: std::collections::HashMap<&str, Vec<&Member>> =
-            std::collections::HashMap::with_capacity(self.members.len());
+        let mut stints: hashbrown::HashMap<&str, Vec<&Member>> =
+            hashbrown::HashMap::with_capacity(self.members.len());
         for (i, member) in self.members.iter().enumerate() {
             check_id(&member.id, &format!("org.members[{i}].id"))?;
             if let (Some(from), Some(until)) = (member.from, member.until)
@@ -179,7 +179,7 @@ impl Org {
     /// member's id for their first stint, `id~2`, `id~3` … for later ones (so an org
     /// without moves measures by id). One pass, whatever the size of the org.
     pub fn stint_keys(&self) -> Vec<String> {
-        let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let mut seen: hashbrown::HashMap<&str, usize> = hashbrown::HashMap::new();
         self.members
             .iter()
             .map(|member| {
@@ -199,7 +199,7 @@ impl Org {
     /// that overlaps (their team at the end of the period).
     pub fn members_in(&self, start: NaiveDate, end: NaiveDate) -> Vec<(&Member, Vec<String>)> {
         let mut out: Vec<(&Member, Vec<String>)> = Vec::new();
-        let mut position: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let mut position: hashbrown::HashMap<&str, usize> = hashbrown::HashMap::new();
         for (stint, key) in self.members.iter().zip(self.stint_keys()) {
             if !stint.overlaps(start, end) {
                 continue;

@@ -2,8 +2,8 @@
 //! fixed targets, growth over a baseline, market share, cascades, phasing and the
 //! adjustment in force.
 
+use hashbrown::HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

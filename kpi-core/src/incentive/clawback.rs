@@ -2,7 +2,9 @@
 //! rate it paid. Computed in the measure pass, where the facts are: each reversal finds
 //! its sale, the sale's payout period, and the sale's place in that period's close order.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use hashbrown::HashMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

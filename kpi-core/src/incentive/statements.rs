@@ -1,7 +1,9 @@
 //! Statements: each member's payout lines for the period, priced by the engine from the
 //! report's measures and scorecards.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use hashbrown::HashMap;
 
 use rust_decimal::Decimal;
 

@@ -1,6 +1,6 @@
 //! Checking a plan: every reference resolves and every goal can be evaluated.
 
-use std::collections::HashSet;
+use hashbrown::HashSet;
 use std::fmt::Write as _;
 
 use super::Plan;
