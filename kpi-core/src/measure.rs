@@ -196,16 +196,7 @@ pub(crate) fn measure(
         .map(|owner| stints_of.get(owner).map_or(&[][..], Vec::as_slice))
         .collect();
     let owner_codes = facts.codes(Column::Owner);
-    // An owner with one stint covering the whole period has one slot for every date:
-    // looked up once here rather than per fact.
-    let fixed_slot: Vec<Option<usize>> = stints_of_owner
-        .iter()
-        .map(|stints| match stints {
-            [] => Some(unassigned),
-            [only] if covers_period(&org.members[*only], period) => Some(*only),
-            _ => None,
-        })
-        .collect();
+    let fixed_slot = fixed_slots(org, &stints_of_owner, period);
     let slots = Slots {
         org,
         facts,
@@ -338,6 +329,20 @@ fn summed_as_integers(
 /// is under `attributes.region=` (shown as `(none)`), so nothing is dropped.
 pub(crate) fn dimension_key(field: &Field, value: Option<&str>) -> String {
     format!("{}={}", field.name(), value.unwrap_or(""))
+}
+
+/// The slot of each owner who has one for every date of `period` (one stint covering
+/// it, or none: `unassigned`), so the scan looks it up once rather than per fact.
+fn fixed_slots(org: &Org, stints_of_owner: &[&[usize]], period: &Period) -> Vec<Option<usize>> {
+    let unassigned = org.members.len();
+    stints_of_owner
+        .iter()
+        .map(|stints| match stints {
+            [] => Some(unassigned),
+            [only] if covers_period(&org.members[*only], period) => Some(*only),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Whether `member`'s stint covers every day of `period`.
