@@ -405,22 +405,25 @@ pub(crate) fn scopes_of<'a>(org: &'a Org, kind: ScopeKind, period: &Period) -> V
             team: None,
             members: all,
         }],
-        ScopeKind::Team => org
-            .teams
-            .iter()
-            .map(|team| Scope {
-                id: &team.id,
-                name: &team.name,
-                team: None,
-                members: org
-                    .members
-                    .iter()
-                    .zip(&keys)
-                    .filter(|(m, _)| m.team == team.id)
-                    .map(|(_, key)| key.clone())
-                    .collect(),
-            })
-            .collect(),
+        ScopeKind::Team => {
+            // Each team's stints, found in one pass over the members.
+            let mut by_team: hashbrown::HashMap<&str, Vec<String>> = hashbrown::HashMap::new();
+            for (member, key) in org.members.iter().zip(&keys) {
+                by_team
+                    .entry(member.team.as_str())
+                    .or_default()
+                    .push(key.clone());
+            }
+            org.teams
+                .iter()
+                .map(|team| Scope {
+                    id: &team.id,
+                    name: &team.name,
+                    team: None,
+                    members: by_team.remove(team.id.as_str()).unwrap_or_default(),
+                })
+                .collect()
+        }
         ScopeKind::Dimension => Vec::new(),
         ScopeKind::Member => org
             .members_in(period.start(), period.end())
