@@ -18,3 +18,6 @@ echo '{ "type": "module" }' > "$here/pkg/web/package.json"
 echo '{ "type": "module" }' > "$here/pkg/bundler/package.json"
 echo '{ "type": "commonjs" }' > "$here/pkg/nodejs/package.json"
 ls -l "$here"/pkg/*/kpi_wasm_bg.wasm | awk '{print "built " $NF ": " $5 " bytes"}'
+# What a browser downloads when the server compresses it.
+echo "gzip -9 of the wasm: $(gzip -9 -c "$here/pkg/web/kpi_wasm_bg.wasm" | wc -c) bytes"
+
