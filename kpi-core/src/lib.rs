@@ -72,6 +72,7 @@ pub mod period;
 pub mod plan;
 pub mod report;
 pub mod smart;
+pub mod zone;
 
 pub mod docs;
 

@@ -9,6 +9,7 @@ mod columns;
 mod goals;
 mod ingest;
 mod period;
+mod zone;
 
 pub use goals::{TargetsApi, evaluate_component, model_cost, sample_curve};
 pub use ingest::IngestApi;

@@ -92,3 +92,19 @@ test("timestamps in facts become local dates with a calendar", async () => {
   more.appendIn([{ id: "d", kind: "order", date: "2026-03-31T16:00:00Z" }], shanghai);
   assert.deepStrictEqual(more.toRecords().map((r) => r.date), ["2026-04-01"]);
 });
+
+test("time zones come from Intl: daylight saving and unknown names", async () => {
+  const { FactTable, register_time_zones } = await import("kpi-core");
+  register_time_zones(); // runs when the module loads; calling it again changes nothing
+  const newYork = new Calendar({ timezone: "America/New_York" });
+  const facts = FactTable.fromRecordsIn(
+    [
+      { id: "winter", kind: "order", date: "2026-03-08T04:30:00Z" }, // 23:30 EST the day before
+      { id: "summer", kind: "order", date: "2026-07-01T03:30:00Z" }, // 23:30 EDT the day before
+      { id: "fall", kind: "order", date: "2026-11-01T04:30:00Z" }, // 00:30 EDT, before clocks go back
+    ],
+    newYork,
+  );
+  assert.deepStrictEqual(facts.toRecords().map((r) => r.date), ["2026-03-07", "2026-06-30", "2026-11-01"]);
+  assert.throws(() => new Calendar({ timezone: "Mars/Olympus" }), (e) => e.code === "period.unknown_timezone");
+});

@@ -96,7 +96,7 @@ pub struct ColumnMapping {
     pub amount_places: Option<u32>,
     /// `timezone`, resolved once when the mapping is checked.
     #[serde(skip)]
-    zone: Option<chrono_tz::Tz>,
+    zone: Option<crate::zone::Zone>,
     /// The sources of the fact fields in [`FIELDS`] order, resolved once when checked: a
     /// record's fields are read without looking names up.
     #[serde(skip)]
@@ -359,9 +359,9 @@ impl ColumnMapping {
     }
 
     /// The time zone where time stamps become local dates.
-    fn clock(&self) -> Result<chrono_tz::Tz> {
+    fn clock(&self) -> Result<crate::zone::Zone> {
         let name = self.timezone.as_deref().unwrap_or("UTC");
-        name.parse().map_err(|_| {
+        crate::zone::Zone::parse(name).ok_or_else(|| {
             invalid(
                 "timezone",
                 format!("`{name}` is not an IANA time zone name (for example Asia/Shanghai)"),
@@ -480,8 +480,8 @@ impl ColumnMapping {
         Some(amount)
     }
 
-    fn zone(&self) -> chrono_tz::Tz {
-        self.zone.unwrap_or(chrono_tz::UTC)
+    fn zone(&self) -> &crate::zone::Zone {
+        self.zone.as_ref().unwrap_or(&crate::zone::Zone::UTC)
     }
 
     fn date(&self, text: &str) -> Option<NaiveDate> {
@@ -489,11 +489,11 @@ impl ColumnMapping {
             DateFormat::EpochMillis => {
                 let millis = text.parse::<i64>().ok()?;
                 let instant = chrono::DateTime::from_timestamp_millis(millis)?;
-                Some(instant.with_timezone(&self.zone()).date_naive())
+                Some(self.zone().local_date(instant))
             }
             DateFormat::Rfc3339 => chrono::DateTime::parse_from_rfc3339(text)
                 .ok()
-                .map(|t| t.with_timezone(&self.zone()).date_naive()),
+                .map(|t| self.zone().local_date(t.with_timezone(&chrono::Utc))),
             DateFormat::Iso => iso_date(text),
             DateFormat::UsSlashes => us_date(text),
             DateFormat::Chrono(format) => {
@@ -523,10 +523,7 @@ impl ColumnMapping {
         ]
         .iter()
         .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
-        .and_then(|local| {
-            use chrono::TimeZone as _;
-            self.zone().from_local_datetime(&local).earliest()
-        })
+        .and_then(|local| self.zone().instant_of_local(local))
         .map(|t| t.timestamp_millis())
     }
 

@@ -1,8 +1,6 @@
 //! The plan's calendar: fiscal year, week start, retail structure, time zone and business
 //! days; and the lookups, windows and fractions built on it.
 
-use std::str::FromStr;
-
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Weekday};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -175,9 +173,9 @@ impl Calendar {
         Ok(())
     }
 
-    fn time_zone(&self) -> Result<chrono_tz::Tz> {
+    fn time_zone(&self) -> Result<crate::zone::Zone> {
         let name = self.timezone.as_deref().unwrap_or("UTC");
-        chrono_tz::Tz::from_str(name).map_err(|_| {
+        crate::zone::Zone::parse(name).ok_or_else(|| {
             Error::new(
                 ErrorKind::PeriodUnknownTimezone,
                 format!("`{name}` is not an IANA time zone name (for example Asia/Shanghai)"),
@@ -277,7 +275,9 @@ impl Calendar {
 
     /// The local date, in the calendar's time zone, of an instant.
     pub fn local_date<Tz: TimeZone>(&self, instant: &DateTime<Tz>) -> Result<NaiveDate> {
-        Ok(instant.with_timezone(&self.time_zone()?).date_naive())
+        Ok(self
+            .time_zone()?
+            .local_date(instant.with_timezone(&chrono::Utc)))
     }
 
     /// The local date of a Unix timestamp in milliseconds (as Fxiaoke and JavaScript give).
