@@ -9,8 +9,6 @@
 //! - a quota of 750,000 per rep per quarter; marginal tiers on attainment: 5%, 8% above
 //!   100%, 12% above 150%; each line rounded half-up to cents; team roll-ups.
 
-use std::fmt::Write as _;
-
 use kpi_core::Plan;
 
 /// The generated workload's dictionaries (reps, teams, customers) and its size.
@@ -106,22 +104,11 @@ impl Workload {
 /// lines rounded half-up to cents, on an April fiscal year.
 pub fn commission_plan(workload: &Workload) -> Plan {
     let mut text = String::from(
-        "version = 1\n[calendar]\nfiscal_year_start_month = 4\n[rounding]\nmode = \"half-up\"\nplaces = 2\n[org]\nteams = [\n",
+        "version = 1\n[calendar]\nfiscal_year_start_month = 4\n[rounding]\nmode = \"half-up\"\nplaces = 2\n",
     );
-    let teams = workload.reps.len().div_ceil(50);
-    for t in 0..teams {
-        let _ = writeln!(text, "  {{ id = \"t{t}\", name = \"Team {t}\" }},");
-    }
-    text.push_str("]\nmembers = [\n");
-    for (r, rep) in workload.reps.iter().enumerate() {
-        let _ = writeln!(
-            text,
-            "  {{ id = \"{rep}\", name = \"Rep {r}\", team = \"t{}\" }},",
-            r / 50
-        );
-    }
+    text.push_str(&crate::org_toml(workload.reps.len()));
     text.push_str(
-        r#"]
+        r#"
 [metrics.revenue]
 aggregate = "sum"
 field = "amount"

@@ -10,22 +10,10 @@ use rust_decimal::Decimal;
 /// A plan for `reps` reps in teams of 50, with a quarterly quota and a flat commission,
 /// on an April fiscal year (the workload of the design notes, before tiers exist).
 pub fn plan(reps: usize) -> Plan {
-    let teams = reps.div_ceil(50);
-    let mut text =
-        String::from("version = 1\n[calendar]\nfiscal_year_start_month = 4\n[org]\nteams = [\n");
-    for t in 0..teams {
-        let _ = writeln!(text, "  {{ id = \"t{t}\", name = \"Team {t}\" }},");
-    }
-    text.push_str("]\nmembers = [\n");
-    for r in 0..reps {
-        let _ = writeln!(
-            text,
-            "  {{ id = \"r{r}\", name = \"Rep {r}\", team = \"t{}\" }},",
-            r / 50
-        );
-    }
+    let mut text = String::from("version = 1\n[calendar]\nfiscal_year_start_month = 4\n");
+    text.push_str(&org_toml(reps));
     text.push_str(
-        r#"]
+        r#"
 [metrics.revenue]
 aggregate = "sum"
 field = "amount"
@@ -50,6 +38,24 @@ components = [{ kind = "rate", metric = "revenue", rate = "0.05" }]
 "#,
     );
     Plan::from_toml(&text).expect("the bench plan is valid")
+}
+
+/// The `[org]` of the bench plans: reps `r0` … in teams `t0` … of 50.
+pub fn org_toml(reps: usize) -> String {
+    let mut text = String::from("[org]\nteams = [\n");
+    for t in 0..reps.div_ceil(50) {
+        let _ = writeln!(text, "  {{ id = \"t{t}\", name = \"Team {t}\" }},");
+    }
+    text.push_str("]\nmembers = [\n");
+    for r in 0..reps {
+        let _ = writeln!(
+            text,
+            "  {{ id = \"r{r}\", name = \"Rep {r}\", team = \"t{}\" }},",
+            r / 50
+        );
+    }
+    text.push_str("]\n");
+    text
 }
 
 /// `n` order facts over two fiscal years, spread over `reps` reps, about two thirds won.

@@ -326,18 +326,7 @@ impl FactTable {
     ) -> Result<()> {
         debug_assert!(self.is_empty() && ids.len() == records.len());
         self.ids = ids;
-        let additional = records.len();
-        for column in [
-            &mut self.id,
-            &mut self.kind,
-            &mut self.owner,
-            &mut self.customer,
-            &mut self.status,
-        ] {
-            column.reserve(additional);
-        }
-        self.date.reserve(additional);
-        self.amount.reserve(additional);
+        self.reserve_columns(records.len());
         for (row, mut record) in records.enumerate() {
             negate_returns(&mut record);
             check_credits(&record, row)?;
@@ -571,6 +560,11 @@ impl FactTable {
     /// columns and the id index grow once.
     pub fn reserve(&mut self, additional: usize) {
         self.ids.reserve(additional);
+        self.reserve_columns(additional);
+    }
+
+    /// Makes room in every column but the id index.
+    fn reserve_columns(&mut self, additional: usize) {
         for column in [
             &mut self.id,
             &mut self.kind,
