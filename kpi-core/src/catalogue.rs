@@ -35,9 +35,13 @@ struct File {
 pub fn entries() -> &'static [CatalogueEntry] {
     static ENTRIES: OnceLock<Vec<CatalogueEntry>> = OnceLock::new();
     ENTRIES.get_or_init(|| {
-        toml::from_str::<File>(include_str!("catalogue.toml"))
-            .expect("the embedded catalogue is valid (a test checks it)")
-            .kpi
+        crate::toml_doc::from_toml::<File>(
+            include_str!("catalogue.toml"),
+            crate::ErrorKind::PlanSyntax,
+            crate::ErrorKind::PlanInvalid,
+        )
+        .expect("the embedded catalogue is valid (a test checks it)")
+        .kpi
     })
 }
 

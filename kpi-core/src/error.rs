@@ -273,6 +273,16 @@ impl fmt::Display for Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Converts a byte offset in `text` to a 1-based (line, column in characters).
+/// A `serde_json` error's message without its " at line L column C" tail (the line and
+/// column go into the [`Location`]).
+pub(crate) fn json_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(cut) if e.line() > 0 => text[..cut].to_owned(),
+        _ => text,
+    }
+}
+
 pub(crate) fn line_column(text: &str, offset: usize) -> (u32, u32) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;

@@ -72,6 +72,7 @@ pub mod period;
 pub mod plan;
 pub mod report;
 pub mod smart;
+mod toml_doc;
 pub mod zone;
 
 pub mod docs;

@@ -202,15 +202,20 @@ impl FactTable {
                 continue;
             }
             let row = table.len() as u64;
-            let mut de = serde_json::Deserializer::from_str(line);
-            let record: FactRecord = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-                Error::new(ErrorKind::DataInvalidFact, e.inner().to_string()).at(Location {
-                    path: Some(format!("[{row}].{}", e.path())),
+            let located = |message: String, path: String| {
+                Error::new(ErrorKind::DataInvalidFact, message).at(Location {
+                    path: Some(path),
                     line: Some(index as u32 + 1),
                     row: Some(row),
                     ..Location::default()
                 })
-            })?;
+            };
+            // Through a JSON value, like `from_json_value`: one deserialiser per record
+            // type, not one per JSON source (which the wasm file would carry twice).
+            let value: serde_json::Value = serde_json::from_str(line)
+                .map_err(|e| located(e.to_string(), format!("[{row}]")))?;
+            let record: FactRecord = serde_path_to_error::deserialize(value)
+                .map_err(|e| located(e.inner().to_string(), format!("[{row}].{}", e.path())))?;
             table.push(record).map_err(|e| {
                 let mut location = e.location().clone();
                 location.line = Some(index as u32 + 1);

@@ -53,19 +53,18 @@ pub struct CrmMappings(pub BTreeMap<String, ColumnMapping>);
 impl CrmMappings {
     /// Reads mappings from TOML: one table per module, `[Deals]`, `[Deals.fields]` ….
     pub fn from_toml(text: &str) -> Result<CrmMappings> {
-        let tables: BTreeMap<String, toml::Value> = toml::from_str(text).map_err(|e| {
-            Error::new(
-                ErrorKind::DataInvalidMapping,
-                e.message().trim_end().to_owned(),
-            )
-        })?;
+        // Read as one JSON value (errors keep their TOML line and column), then module by
+        // module like a JSON document.
+        let tables: BTreeMap<String, serde_json::Value> = crate::toml_doc::from_toml(
+            text,
+            ErrorKind::DataInvalidMapping,
+            ErrorKind::DataInvalidMapping,
+        )?;
         tables
             .into_iter()
             .map(|(module, table)| {
-                let mapping = ColumnMapping::from_toml(&toml::to_string(&table).map_err(|e| {
-                    Error::new(ErrorKind::DataInvalidMapping, e.to_string()).at_path(&module)
-                })?)
-                .map_err(|e| prefix(&e, &module))?;
+                let mapping =
+                    ColumnMapping::from_json_value(table).map_err(|e| prefix(&e, &module))?;
                 Ok((module, mapping))
             })
             .collect::<Result<_>>()

@@ -255,19 +255,11 @@ fn invalid(path: &str, message: String) -> Error {
 impl ColumnMapping {
     /// Reads and checks a TOML mapping.
     pub fn from_toml(text: &str) -> Result<ColumnMapping> {
-        let deserializer = toml::Deserializer::parse(text).map_err(|e| {
-            Error::new(
-                ErrorKind::DataInvalidMapping,
-                e.message().trim_end().to_owned(),
-            )
-        })?;
-        let mapping: ColumnMapping =
-            serde_path_to_error::deserialize(deserializer).map_err(|e| {
-                invalid(
-                    &e.path().to_string(),
-                    e.inner().message().trim_end().to_owned(),
-                )
-            })?;
+        let mapping: ColumnMapping = crate::toml_doc::from_toml(
+            text,
+            ErrorKind::DataInvalidMapping,
+            ErrorKind::DataInvalidMapping,
+        )?;
         mapping.checked()
     }
 

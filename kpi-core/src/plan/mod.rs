@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::decimal::Rounding;
-use crate::error::{Error, ErrorKind, Location, Result, line_column};
+use crate::error::{Error, ErrorKind, Location, Result, json_message};
 use crate::fact::FactTable;
 use crate::formula::{Window, suggest};
 use crate::goal::{
@@ -116,25 +116,7 @@ impl Plan {
     /// [`validate`](Plan::validate) can report on (a goal without a metric or a target is
     /// a finding there, and an error for [`check`](Plan::check) and evaluation).
     pub fn draft_from_toml(text: &str) -> Result<Plan> {
-        let located = |e: &toml::de::Error, kind: ErrorKind, path: Option<String>| {
-            let (line, column) = e.span().map_or((None, None), |span| {
-                let (l, c) = line_column(text, span.start);
-                (Some(l), Some(c))
-            });
-            Error::new(kind, e.message().trim_end().to_owned()).at(Location {
-                path,
-                line,
-                column,
-                row: None,
-            })
-        };
-        let deserializer = toml::Deserializer::parse(text)
-            .map_err(|e| located(&e, ErrorKind::PlanSyntax, None))?;
-        let plan: Plan = serde_path_to_error::deserialize(deserializer).map_err(|e| {
-            let path = e.path().to_string();
-            located(e.inner(), ErrorKind::PlanInvalid, Some(path))
-        })?;
-        Ok(plan)
+        crate::toml_doc::from_toml(text, ErrorKind::PlanSyntax, ErrorKind::PlanInvalid)
     }
 
     /// Parses and checks a JSON plan. Errors name the path of the bad field.
@@ -143,24 +125,19 @@ impl Plan {
     }
 
     /// Parses a JSON plan without checking it (see [`Plan::draft_from_toml`]).
+    ///
+    /// The text is read into a JSON value first, so a plan's deserialiser exists once
+    /// (in the wasm file too): a syntax error has its line and column, a value of the
+    /// wrong shape its path.
     pub fn draft_from_json(text: &str) -> Result<Plan> {
-        let mut deserializer = serde_json::Deserializer::from_str(text);
-        let plan: Plan = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-            let inner = e.inner();
-            let (kind, path) = match inner.classify() {
-                serde_json::error::Category::Data => {
-                    (ErrorKind::PlanInvalid, Some(e.path().to_string()))
-                }
-                _ => (ErrorKind::PlanSyntax, None),
-            };
-            Error::new(kind, json_message(inner)).at(Location {
-                path,
-                line: Some(inner.line() as u32),
-                column: Some(inner.column() as u32),
-                row: None,
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            Error::new(ErrorKind::PlanSyntax, json_message(&e)).at(Location {
+                line: Some(e.line() as u32),
+                column: Some(e.column() as u32),
+                ..Location::default()
             })
         })?;
-        Ok(plan)
+        Plan::draft_from_json_value(value)
     }
 
     /// Checks an already parsed JSON value as a plan (what the Python and JavaScript
@@ -179,7 +156,11 @@ impl Plan {
 
     /// The plan as TOML.
     pub fn to_toml(&self) -> String {
-        toml::to_string(self).expect("a plan always serialises to TOML")
+        // Through a TOML table (in field order): the plan's serialiser then exists once for
+        // TOML, not once per TOML writer (documents and inline values), which the wasm
+        // file would carry twice.
+        let table = toml::Table::try_from(self).expect("a plan always serialises to TOML");
+        toml::to_string(&table).expect("a TOML table always serialises")
     }
 
     /// The plan as pretty-printed JSON.
@@ -633,13 +614,3 @@ const OPENING_FROM: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(19
     Some(date) => date,
     None => panic!("1900-01-01 is a date"),
 };
-
-/// `serde_json`'s message without its own " at line L column C" suffix (the location is
-/// carried separately).
-fn json_message(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    match text.rfind(" at line ") {
-        Some(cut) if e.line() > 0 => text[..cut].to_owned(),
-        _ => text,
-    }
-}

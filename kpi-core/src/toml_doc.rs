@@ -1,0 +1,165 @@
+//! TOML documents (plans, column mappings, the catalogue) read through one path: parsed
+//! with the spans of every value, turned into a `serde_json::Value`, then deserialised
+//! from that value exactly like the JSON documents the bindings hand over.
+//!
+//! Why: every `Deserialize` implementation is compiled once per input format. Reading
+//! TOML through the JSON value keeps one copy of the plan's (large) deserialiser, which
+//! is most of what the TOML reader added to the wasm file. An error's path
+//! (`goals[1].target`) is turned back into the line and column of that TOML value.
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Number, Value};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::error::{Error, ErrorKind, Location, line_column};
+
+/// Reads `text` as a `T`. A TOML syntax error is `syntax`; a value of the wrong shape
+/// is `invalid`, with the path of the value and its line and column.
+pub(crate) fn from_toml<T: DeserializeOwned>(
+    text: &str,
+    syntax: ErrorKind,
+    invalid: ErrorKind,
+) -> Result<T, Error> {
+    let document = DeTable::parse(text).map_err(|e| {
+        let (line, column) = e.span().map_or((None, None), |span| at(text, span.start));
+        Error::new(syntax, e.message().trim_end().to_owned()).at(Location {
+            line,
+            column,
+            ..Location::default()
+        })
+    })?;
+    let value = table_value(document.get_ref()).map_err(|(span, message)| {
+        let (line, column) = at(text, span.start);
+        Error::new(syntax, message).at(Location {
+            line,
+            column,
+            ..Location::default()
+        })
+    })?;
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let span = span_at(&document, e.path());
+        let (line, column) = at(text, span.start);
+        Error::new(invalid, crate::error::json_message(e.inner())).at(Location {
+            path: Some(e.path().to_string()),
+            line,
+            column,
+            row: None,
+        })
+    })
+}
+
+fn at(text: &str, offset: usize) -> (Option<u32>, Option<u32>) {
+    let (line, column) = line_column(text, offset);
+    (Some(line), Some(column))
+}
+
+type Located = (std::ops::Range<usize>, String);
+
+fn table_value(table: &DeTable<'_>) -> Result<Value, Located> {
+    let mut object = Map::new();
+    for (key, value) in table {
+        object.insert(key.get_ref().to_string(), json_value(value)?);
+    }
+    Ok(Value::Object(object))
+}
+
+/// One TOML value as JSON: a datetime becomes its RFC 3339 text (so an unquoted
+/// `from = 2026-05-01` reads as the date it is).
+fn json_value(value: &Spanned<DeValue<'_>>) -> Result<Value, Located> {
+    let bad = |message: &str| (value.span(), message.to_owned());
+    Ok(match value.get_ref() {
+        DeValue::String(text) => Value::String(text.to_string()),
+        DeValue::Integer(integer) => i64::from_str_radix(integer.as_str(), integer.radix())
+            .map(Value::from)
+            .map_err(|_| bad("the integer does not fit in 64 bits"))?,
+        DeValue::Float(float) => float
+            .as_str()
+            .parse::<f64>()
+            .ok()
+            .and_then(Number::from_f64)
+            .map(Value::Number)
+            .ok_or_else(|| bad("not a finite number (write decimals as text: \"0.05\")"))?,
+        DeValue::Boolean(flag) => Value::Bool(*flag),
+        DeValue::Datetime(datetime) => Value::String(datetime.to_string()),
+        DeValue::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(json_value)
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        DeValue::Table(table) => table_value(table)?,
+    })
+}
+
+/// The span of the deepest value on `path` (the document's, when nothing matches).
+fn span_at(
+    document: &Spanned<DeTable<'_>>,
+    path: &serde_path_to_error::Path,
+) -> std::ops::Range<usize> {
+    let mut span = document.span();
+    let mut table = Some(document.get_ref());
+    let mut array: Option<&[Spanned<DeValue<'_>>]> = None;
+    for segment in path {
+        let next = match segment {
+            serde_path_to_error::Segment::Map { key } => table.and_then(|t| t.get(key.as_str())),
+            serde_path_to_error::Segment::Seq { index } => array.and_then(|a| a.get(*index)),
+            _ => None,
+        };
+        let Some(next) = next else { break };
+        span = next.span();
+        (table, array) = match next.get_ref() {
+            DeValue::Table(t) => (Some(t), None),
+            DeValue::Array(a) => (None, Some(&a[..])),
+            _ => (None, None),
+        };
+    }
+    span
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Doc {
+        name: String,
+        items: Vec<Item>,
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Item {
+        count: u32,
+        day: chrono::NaiveDate,
+    }
+
+    fn read(text: &str) -> Result<Doc, Error> {
+        from_toml(text, ErrorKind::PlanSyntax, ErrorKind::PlanInvalid)
+    }
+
+    #[test]
+    fn errors_point_at_the_value_on_the_path() {
+        let text = "name = \"a\"\n[[items]]\ncount = 1\nday = 2026-05-01\n[[items]]\ncount = \"x\"\nday = \"2026-05-02\"\n";
+        let err = read(text).unwrap_err();
+        assert_eq!(err.code(), "plan.invalid");
+        let location = err.location();
+        assert_eq!(location.path.as_deref(), Some("items[1].count"));
+        assert_eq!((location.line, location.column), (Some(6), Some(9)));
+        let ok = read(&text.replace("\"x\"", "2")).unwrap();
+        assert_eq!(ok.items[0].day.to_string(), "2026-05-01"); // an unquoted TOML date
+    }
+
+    #[test]
+    fn syntax_errors_and_non_finite_floats_are_syntax_errors_with_a_line() {
+        let err = read("name = \"a\"\n[items\n").unwrap_err();
+        assert_eq!((err.code(), err.location().line), ("plan.syntax", Some(2)));
+        let err = read("name = \"a\"\nitems = []\nx = nan\n").unwrap_err();
+        assert_eq!((err.code(), err.location().line), ("plan.syntax", Some(3)));
+        let err = read("name = \"a\"\nitems = [{ count = 1 }]\n").unwrap_err();
+        let location = err.location();
+        assert_eq!(location.path.as_deref(), Some("items[0]"));
+        assert_eq!((location.line, location.column), (Some(2), Some(10)));
+    }
+}
