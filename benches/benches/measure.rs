@@ -36,7 +36,9 @@ fn append_columns(c: &mut Criterion) {
                 owner: Some(records.iter().map(|r| r.owner.as_deref()).collect()),
                 customer: Some(records.iter().map(|r| r.customer.as_deref()).collect()),
                 status: Some(records.iter().map(|r| r.status.as_deref()).collect()),
-                amount: Some(records.iter().map(|r| r.amount).collect()),
+                amount: Some(kpi_core::fact::AmountColumn::Decimals(
+                    records.iter().map(|r| r.amount).collect(),
+                )),
                 date: records.iter().map(|r| r.date).collect(),
                 attributes: std::collections::BTreeMap::new(),
             };

@@ -12,7 +12,20 @@ use std::time::Instant;
 use chrono::{Days, NaiveDate};
 use kpi_benches::compare::{Workload, commission_plan};
 use kpi_core::FactTable;
-use kpi_core::fact::ColumnBatch;
+use kpi_core::fact::{AmountColumn, ColumnBatch, Texts, UnitColumn};
+
+/// Amounts in integer cents, read in place.
+struct Cents<'a>(&'a [i64]);
+
+impl UnitColumn for Cents<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn get(&self, row: usize) -> Option<i128> {
+        Some(i128::from(self.0[row]))
+    }
+}
 
 fn median(mut times: Vec<f64>) -> f64 {
     times.sort_by(f64::total_cmp);
@@ -43,37 +56,32 @@ fn main() {
     let mut facts = FactTable::new();
     for _ in 0..runs {
         let began = Instant::now();
+        // Columns as a native service holds them: reps, customers and statuses as
+        // indices into their lists (dictionary-encoded), amounts as integer cents.
+        let cents = Cents(&columns.cents);
+        let keys = |codes: &[u32]| codes.to_vec();
         let batch = ColumnBatch {
             id: columns.ids.iter().map(String::as_str).collect(),
-            kind: vec!["order"; columns.ids.len()],
-            owner: Some(
-                columns
-                    .owner
-                    .iter()
-                    .map(|&o| Some(workload.reps[o as usize].as_str()))
-                    .collect(),
-            ),
-            customer: Some(
-                columns
-                    .customer
-                    .iter()
-                    .map(|&c| Some(workload.customers[c as usize].as_str()))
-                    .collect(),
-            ),
-            status: Some(
-                columns
-                    .status
-                    .iter()
-                    .map(|&s| Some(Workload::STATUSES[s as usize]))
-                    .collect(),
-            ),
-            amount: Some(
-                columns
-                    .cents
-                    .iter()
-                    .map(|&c| Some(rust_decimal::Decimal::new(c, 2)))
-                    .collect(),
-            ),
+            kind: Texts::Dictionary {
+                values: vec!["order"],
+                keys: vec![0; columns.ids.len()],
+            },
+            owner: Some(Texts::Dictionary {
+                values: workload.reps.iter().map(String::as_str).collect(),
+                keys: keys(&columns.owner),
+            }),
+            customer: Some(Texts::Dictionary {
+                values: workload.customers.iter().map(String::as_str).collect(),
+                keys: keys(&columns.customer),
+            }),
+            status: Some(Texts::Dictionary {
+                values: Workload::STATUSES.to_vec(),
+                keys: columns.status.iter().map(|&s| u32::from(s)).collect(),
+            }),
+            amount: Some(AmountColumn::Units {
+                column: &cents,
+                scale: 2,
+            }),
             date: columns
                 .day
                 .iter()

@@ -12,11 +12,15 @@ use arrow_array::types::{
     Date32Type, Decimal128Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
     TimestampNanosecondType, TimestampSecondType,
 };
-use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
+use arrow_array::{
+    Array, ArrayRef, ArrowPrimitiveType, PrimitiveArray, RecordBatch, StringArray,
+    downcast_integer_array,
+};
+use arrow_buffer::ArrowNativeType;
 use arrow_schema::{DataType, TimeUnit};
 use chrono::NaiveDate;
 use kpi_core as core;
-use kpi_core::fact::{Attribute, ColumnBatch};
+use kpi_core::fact::{AmountColumn, Attribute, ColumnBatch, Packed, TextColumn, Texts, UnitColumn};
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 use rust_decimal::Decimal;
@@ -81,7 +85,10 @@ pub(crate) fn facts_from_arrow(
     let mut offset = 0;
     for batch in stream_of(obj)? {
         let batch = batch.map_err(|e| invalid("", format!("reading the Arrow stream: {e}")))?;
-        append_batch(&mut facts, &batch, options, offset)?;
+        // Without the GIL: the batch is converted and stored on several threads, and an
+        // error built on one of them takes the GIL for its exception.
+        obj.py()
+            .detach(|| append_batch(&mut facts, &batch, options, offset))?;
         offset += batch.num_rows();
     }
     Ok(facts)
@@ -98,8 +105,156 @@ fn utf8(array: &ArrayRef, column: &str) -> PyResult<StringArray> {
     Ok(array.as_string::<i32>().clone())
 }
 
-fn texts(array: &StringArray) -> Vec<Option<&str>> {
-    array.iter().collect()
+/// A string array read in place by the core.
+struct InPlace(StringArray);
+
+impl TextColumn for InPlace {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn get(&self, row: usize) -> Option<&str> {
+        self.0.is_valid(row).then(|| self.0.value(row))
+    }
+
+    fn packed(&self) -> Option<Packed<'_>> {
+        if self.0.null_count() > 0 {
+            return None;
+        }
+        let offsets = self.0.value_offsets();
+        let first = usize::try_from(*offsets.first()?).ok()?;
+        let last = usize::try_from(*offsets.last()?).ok()?;
+        let text = std::str::from_utf8(self.0.value_data().get(first..last)?).ok()?;
+        Some(Packed { text, offsets })
+    }
+}
+
+/// A text column as it arrived: a string array (read in place), or a dictionary array
+/// (its distinct values and each row's key), so that nothing is copied per row.
+enum TextArray {
+    Strings(InPlace),
+    Dictionary { values: StringArray, keys: Vec<u32> },
+}
+
+impl TextArray {
+    fn new(array: &ArrayRef, column: &str) -> PyResult<TextArray> {
+        let Some(dictionary) = array.as_any_dictionary_opt() else {
+            return Ok(TextArray::Strings(InPlace(utf8(array, column)?)));
+        };
+        let values = utf8(dictionary.values(), column)?;
+        let valid = |key: usize| key < values.len() && values.is_valid(key);
+        let keys = dictionary.keys();
+        let keys = downcast_integer_array!(
+            keys => { keys_of(keys, valid) }
+            other => return Err(invalid(column, format!("`{column}` has dictionary keys of type {other}"))),
+        );
+        Ok(TextArray::Dictionary { values, keys })
+    }
+
+    /// The column as the core's `Texts`, borrowing its buffers (a dictionary's keys move).
+    fn texts(&mut self) -> Texts<'_> {
+        match self {
+            TextArray::Strings(values) => Texts::InPlace(values),
+            TextArray::Dictionary { values, keys } => Texts::Dictionary {
+                values: (0..values.len())
+                    .map(|v| {
+                        if values.is_valid(v) {
+                            values.value(v)
+                        } else {
+                            ""
+                        }
+                    })
+                    .collect(),
+                keys: std::mem::take(keys),
+            },
+        }
+    }
+}
+
+/// A dictionary's keys as `u32` in one pass: a null key, or one outside the values or at
+/// a null value, is missing.
+fn keys_of<K: ArrowPrimitiveType>(
+    keys: &PrimitiveArray<K>,
+    valid: impl Fn(usize) -> bool,
+) -> Vec<u32> {
+    (0..keys.len())
+        .map(|row| {
+            let key = keys.value(row).as_usize();
+            if keys.is_valid(row) && valid(key) {
+                u32::try_from(key).unwrap_or(core::fact::Dictionary::NONE)
+            } else {
+                core::fact::Dictionary::NONE
+            }
+        })
+        .collect()
+}
+
+/// Decimal128 or integer amounts read in place, as units of the column's scale.
+enum UnitArray {
+    Decimal128(PrimitiveArray<Decimal128Type>),
+    Int64(PrimitiveArray<Int64Type>),
+}
+
+impl UnitColumn for UnitArray {
+    fn len(&self) -> usize {
+        match self {
+            UnitArray::Decimal128(values) => values.len(),
+            UnitArray::Int64(values) => values.len(),
+        }
+    }
+
+    fn get(&self, row: usize) -> Option<i128> {
+        match self {
+            UnitArray::Decimal128(values) => values.is_valid(row).then(|| values.value(row)),
+            UnitArray::Int64(values) => values.is_valid(row).then(|| i128::from(values.value(row))),
+        }
+    }
+}
+
+/// The amount column: integers in place with their scale, or decimals read from text.
+enum AmountArray {
+    Units(UnitArray, u32),
+    Decimals(Vec<Option<Decimal>>),
+}
+
+impl AmountArray {
+    fn new(array: &ArrayRef, options: &ArrowOptions, offset: usize) -> PyResult<AmountArray> {
+        match array.data_type() {
+            DataType::Decimal128(_, scale) => {
+                let scale = u32::try_from(*scale).map_err(|_| {
+                    invalid(
+                        "amount",
+                        format!("a decimal scale of {scale} is not supported"),
+                    )
+                })?;
+                let values = array.as_primitive::<Decimal128Type>().clone();
+                Ok(AmountArray::Units(UnitArray::Decimal128(values), scale))
+            }
+            t if t.is_integer() => {
+                let scale = options.amount_scale.ok_or_else(|| {
+                    invalid(
+                        "amount",
+                        "integer amounts need their scale: amount_scale=2 for cents, 0 for whole units".into(),
+                    )
+                })?;
+                let values = arrow_cast::cast(array, &DataType::Int64)
+                    .map_err(|e| invalid("amount", e.to_string()))?;
+                let values = values.as_primitive::<Int64Type>().clone();
+                Ok(AmountArray::Units(UnitArray::Int64(values), scale))
+            }
+            _ => amounts(array, options, offset).map(AmountArray::Decimals),
+        }
+    }
+
+    fn column(&mut self) -> AmountColumn<'_> {
+        match self {
+            AmountArray::Units(units, scale) => AmountColumn::Units {
+                column: units,
+                scale: *scale,
+            },
+            AmountArray::Decimals(values) => AmountColumn::Decimals(std::mem::take(values)),
+        }
+    }
 }
 
 /// `offset` numbers the rows of this batch within the whole stream, for errors.
@@ -122,13 +277,45 @@ fn append_batch(
             .ok_or_else(|| invalid(field, format!("the table has no `{}` column", name(field))))
     };
     let rows = batch.num_rows();
-    let ids = utf8(&required("id")?, "id")?;
-    if let Some(row) = (0..rows).find(|&r| ids.is_null(r)) {
-        return Err(invalid_at("id", offset + row, "a fact needs an id".into()));
-    }
-    let kinds = match (column("kind"), &options.kind) {
-        (Some(kinds), _) => Some(utf8(&kinds, "kind")?),
-        (None, Some(_)) => None,
+    required("id")?; // named first when both are missing
+    let date_column = required("date")?;
+    std::thread::scope(|scope| {
+        // Dates convert on their own thread while the other columns are prepared.
+        let dates = scope.spawn(|| dates(&date_column, options, offset));
+        let prepared = prepare_and_append(facts, batch, options, offset, rows);
+        let dates = dates.join().expect("converting dates does not panic");
+        prepared.and_then(|append| append(dates?))
+    })
+}
+
+/// Prepares every column but the dates, and returns the append that takes them.
+fn prepare_and_append<'f>(
+    facts: &'f mut core::FactTable,
+    batch: &'f RecordBatch,
+    options: &'f ArrowOptions,
+    offset: usize,
+    rows: usize,
+) -> PyResult<impl FnOnce(Vec<NaiveDate>) -> PyResult<()> + 'f> {
+    let name = |field: &str| {
+        options
+            .columns
+            .get(field)
+            .cloned()
+            .unwrap_or_else(|| field.to_owned())
+    };
+    let column = |field: &str| batch.column_by_name(&name(field)).cloned();
+    let required = |field: &str| {
+        column(field)
+            .ok_or_else(|| invalid(field, format!("the table has no `{}` column", name(field))))
+    };
+    // Missing ids and kinds are found by the core, at their row.
+    let mut ids = TextArray::new(&required("id")?, "id")?;
+    let mut kinds = match (column("kind"), &options.kind) {
+        (Some(kinds), _) => TextArray::new(&kinds, "kind")?,
+        (None, Some(kind)) => TextArray::Dictionary {
+            values: StringArray::from(vec![kind.as_str()]),
+            keys: vec![0; rows],
+        },
         (None, None) => {
             return Err(invalid(
                 "kind",
@@ -136,28 +323,15 @@ fn append_batch(
             ));
         }
     };
-    let kind_values: Vec<&str> = match &kinds {
-        Some(kinds) => (0..rows)
-            .map(|r| {
-                if kinds.is_null(r) {
-                    Err(invalid_at("kind", offset + r, "a fact needs a kind".into()))
-                } else {
-                    Ok(kinds.value(r))
-                }
-            })
-            .collect::<PyResult<_>>()?,
-        None => vec![options.kind.as_deref().unwrap_or_default(); rows],
+    let optional_text = |field: &str| -> PyResult<Option<TextArray>> {
+        column(field).map(|c| TextArray::new(&c, field)).transpose()
     };
-    let optional_text = |field: &str| -> PyResult<Option<StringArray>> {
-        column(field).map(|c| utf8(&c, field)).transpose()
-    };
-    let owners = optional_text("owner")?;
-    let customers = optional_text("customer")?;
-    let statuses = optional_text("status")?;
-    let amounts = column("amount")
-        .map(|a| amounts(&a, options, offset))
+    let mut owners = optional_text("owner")?;
+    let mut customers = optional_text("customer")?;
+    let mut statuses = optional_text("status")?;
+    let mut amounts = column("amount")
+        .map(|a| AmountArray::new(&a, options, offset))
         .transpose()?;
-    let dates = dates(&required("date")?, options, offset)?;
     let known: Vec<String> = [
         "id", "kind", "owner", "customer", "status", "amount", "date",
     ]
@@ -173,22 +347,32 @@ fn append_batch(
             );
         }
     }
-    let batch = ColumnBatch {
-        id: (0..rows).map(|r| ids.value(r)).collect(),
-        kind: kind_values,
-        owner: owners.as_ref().map(texts),
-        customer: customers.as_ref().map(texts),
-        status: statuses.as_ref().map(texts),
-        amount: amounts,
-        date: dates,
-        attributes,
-    };
-    facts.append_columns(batch).map_err(|e| {
-        // The core numbers rows within the batch; the caller's rows run on across batches.
-        match e.location().row {
-            Some(row) => invalid_at("id", offset + row as usize, e.message().to_owned()),
-            None => to_py_err(e),
-        }
+    Ok(move |dates: Vec<NaiveDate>| {
+        let batch = ColumnBatch {
+            id: ids.texts(),
+            kind: kinds.texts(),
+            owner: owners.as_mut().map(TextArray::texts),
+            customer: customers.as_mut().map(TextArray::texts),
+            status: statuses.as_mut().map(TextArray::texts),
+            amount: amounts.as_mut().map(AmountArray::column),
+            date: dates,
+            attributes,
+        };
+        facts.append_columns(batch).map_err(|e| {
+            // The core numbers rows within the batch (`amount[3]`); the caller's rows run on
+            // across batches.
+            let column = e
+                .location()
+                .path
+                .as_deref()
+                .and_then(|p| p.split('[').next());
+            match (e.location().row, column) {
+                (Some(row), Some(column)) => {
+                    invalid_at(column, offset + row as usize, e.message().to_owned())
+                }
+                _ => to_py_err(e),
+            }
+        })
     })
 }
 
@@ -253,7 +437,6 @@ fn amounts(
 }
 
 fn dates(array: &ArrayRef, options: &ArrowOptions, offset: usize) -> PyResult<Vec<NaiveDate>> {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
     let missing = |row: usize| invalid_at("date", offset + row, "a fact needs a date".into());
     match array.data_type() {
         DataType::Date32 => {
@@ -263,8 +446,10 @@ fn dates(array: &ArrayRef, options: &ArrowOptions, offset: usize) -> PyResult<Ve
                     if days.is_null(r) {
                         return Err(missing(r));
                     }
-                    epoch
-                        .checked_add_signed(chrono::TimeDelta::days(i64::from(days.value(r))))
+                    // Days since 1970-01-01 are days since 0001-01-01 less 719,163.
+                    days.value(r)
+                        .checked_add(719_163)
+                        .and_then(NaiveDate::from_num_days_from_ce_opt)
                         .ok_or_else(|| invalid_at("date", offset + r, "out of range".into()))
                 })
                 .collect()

@@ -146,3 +146,38 @@ def test_measures_reviews_and_findings_as_frames(reference, plan) -> None:
     table = frames.to_arrow(findings)
     assert table.num_rows == len(findings) and "code" in table.column_names
     assert len(frames.to_pandas(findings)) == len(findings)
+
+
+def test_categorical_columns_read_by_their_codes(reference: kpi_core.FactTable, records: list[dict]) -> None:
+    """Arrow dictionary arrays, pandas and Polars categoricals: each distinct value is
+    interned once and the rows map through their keys; the facts are the same."""
+    table = sample_table(records)
+    encoded = table
+    for name in ["kind", "owner", "customer", "status"]:
+        encoded = encoded.set_column(encoded.schema.get_field_index(name), name, encoded[name].dictionary_encode())
+    assert pa.types.is_dictionary(encoded.schema.field("owner").type)
+    assert kpi_core.FactTable.from_arrow(encoded).to_records() == reference.to_records()
+    categorical = pl.from_arrow(table).with_columns(pl.col("owner").cast(pl.Categorical))
+    assert kpi_core.FactTable.from_arrow(categorical).to_records() == reference.to_records()
+    frame = table.to_pandas()
+    frame["status"] = frame["status"].astype("category")
+    assert kpi_core.FactTable.from_arrow(frame).to_records() == reference.to_records()
+    # A null key is a missing value: a missing kind is an error at its row.
+    kinds = pa.DictionaryArray.from_arrays(pa.array([0, None], pa.int8()), pa.array(["order"]))
+    bad = pa.table({"id": ["a", "b"], "kind": kinds, "date": ["2026-03-01"] * 2})
+    with pytest.raises(kpi_core.DataError) as caught:
+        kpi_core.FactTable.from_arrow(bad)
+    assert (caught.value.path, caught.value.row) == ("kind[1]", 1)
+
+
+def test_integer_amounts_are_checked_not_rounded() -> None:
+    base = {"id": ["a", "b"], "kind": ["order"] * 2, "date": ["2026-03-01"] * 2}
+    cents = kpi_core.FactTable.from_arrow(pa.table({**base, "amount": [1050, -7]}), amount_scale=2)
+    assert [r["amount"] for r in cents.to_records()] == [Decimal("10.50"), Decimal("-0.07")]
+    with pytest.raises(kpi_core.DataError) as caught:
+        kpi_core.FactTable.from_arrow(pa.table({**base, "amount": [1, 2]}), amount_scale=30)
+    assert caught.value.path == "amount"
+    huge = pa.array([Decimal("1"), Decimal("9" * 37)], pa.decimal128(38, 0))
+    with pytest.raises(kpi_core.DataError) as caught:
+        kpi_core.FactTable.from_arrow(pa.table({**base, "amount": huge}))
+    assert (caught.value.path, caught.value.row) == ("amount[1]", 1)

@@ -138,6 +138,81 @@ impl Amounts {
         }
     }
 
+    /// Appends integer amounts in units of `10^-scale` (each fits a decimal; `scale` is
+    /// at most 28), negated where `negative(row)`: straight into the integer column when
+    /// they fit it, one decimal at a time otherwise.
+    pub(crate) fn extend_units(
+        &mut self,
+        column: &dyn super::columns::UnitColumn,
+        scale: u32,
+        negative: impl Fn(usize) -> bool,
+    ) {
+        let rows = column.len();
+        self.reserve(rows);
+        if scale <= 18 && rows > 0 {
+            // Rescales the column once if these amounts are finer than any before.
+            self.ensure_scale(scale);
+        }
+        for row in 0..rows {
+            let value = column
+                .get(row)
+                .map(|u| if negative(row) { -u.abs() } else { u });
+            if let Amounts::Scaled {
+                scale: table,
+                units,
+                scales,
+            } = self
+            {
+                let fits = match value {
+                    None => Some(0),
+                    Some(u) if scale <= *table => {
+                        pow10(*table - scale).and_then(|f| i64::try_from(u).ok()?.checked_mul(f))
+                    }
+                    Some(_) => None,
+                };
+                if let Some(units_value) = fits {
+                    units.push(units_value);
+                    scales.push(if value.is_some() {
+                        scale as u8
+                    } else {
+                        MISSING
+                    });
+                    continue;
+                }
+            }
+            self.push(value.map(|u| {
+                Decimal::try_from_i128_with_scale(u, scale).expect("checked to fit a decimal")
+            }));
+        }
+    }
+
+    /// Makes the integer column's scale at least `scale` (rescaling the units so far),
+    /// or turns the column exact when they would not fit.
+    fn ensure_scale(&mut self, scale: u32) {
+        let fits = match self {
+            Amounts::Scaled {
+                scale: table,
+                units,
+                ..
+            } if scale > *table => pow10(scale - *table)
+                .and_then(|factor| {
+                    units
+                        .iter()
+                        .map(|u| u.checked_mul(factor))
+                        .collect::<Option<Vec<i64>>>()
+                })
+                .map(|rescaled| {
+                    *units = rescaled;
+                    *table = scale;
+                })
+                .is_some(),
+            _ => true,
+        };
+        if !fits {
+            self.make_exact();
+        }
+    }
+
     /// Pushes in the scaled form; `false` (and nothing pushed) when it does not fit.
     fn push_scaled(&mut self, amount: Option<Decimal>) -> bool {
         let Amounts::Scaled {
@@ -266,6 +341,39 @@ mod tests {
         assert_eq!(column.get(0), Some(d("12.5")));
         assert_eq!(column.get(1), Some(d("79228162514264337593543950335")));
         assert_eq!(column.get(2), Some(d("0.000000000000000000001")));
+    }
+
+    struct Units(Vec<Option<i128>>);
+
+    impl super::super::columns::UnitColumn for Units {
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+        fn get(&self, row: usize) -> Option<i128> {
+            self.0[row]
+        }
+    }
+
+    #[test]
+    fn integer_amounts_read_back_like_the_decimals_they_count() {
+        let units = Units(vec![Some(1050), None, Some(-7), Some(300)]);
+        let mut column = Amounts::default();
+        column.push(Some(d("1000")));
+        column.extend_units(&units, 2, |row| row == 3);
+        column.extend_units(&Units(vec![Some(5)]), 3, |_| false); // finer: rescales
+        let back: Vec<String> = (0..6)
+            .map(|r| column.get(r).map_or("-".into(), |v| v.to_string()))
+            .collect();
+        assert_eq!(back, ["1000", "10.50", "-", "-0.07", "-3.00", "0.005"]);
+        assert!(matches!(column, Amounts::Scaled { scale: 3, .. }));
+        // Too large for 64-bit units: the column turns exact, nothing is rounded.
+        column.extend_units(&Units(vec![Some(i128::from(i64::MAX) * 10)]), 0, |_| false);
+        assert!(matches!(column, Amounts::Exact(_)));
+        assert_eq!(column.get(6), Some(d("92233720368547758070")));
+        assert_eq!(column.get(1), Some(d("10.50")));
+        let mut fine = Amounts::default();
+        fine.extend_units(&Units(vec![Some(1)]), 28, |_| false);
+        assert_eq!(fine.get(0), Some(d("0.0000000000000000000000000001")));
     }
 
     #[test]

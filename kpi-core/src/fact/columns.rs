@@ -9,26 +9,250 @@ use rust_decimal::Decimal;
 use super::{Attribute, FactTable, NEGATIVE_KINDS};
 use crate::error::{Error, ErrorKind, Location, Result};
 
+/// The text values of one column of a [`ColumnBatch`], in whichever layout the caller
+/// holds them.
+pub enum Texts<'a> {
+    /// One value per row (`None`: missing).
+    Rows(Vec<Option<&'a str>>),
+    /// Dictionary-encoded, as Arrow dictionary arrays and pandas or Polars categoricals
+    /// are: row `r` is `values[keys[r]]`, missing where the key is
+    /// [`Dictionary::NONE`](super::Dictionary::NONE). Each distinct value is interned
+    /// once, not once per row.
+    Dictionary {
+        /// The distinct values.
+        values: Vec<&'a str>,
+        /// Each row's index into `values`.
+        keys: Vec<u32>,
+    },
+    /// Read in place from the caller's buffers (an Arrow string array): nothing is
+    /// copied per row before it is interned.
+    InPlace(&'a dyn TextColumn),
+}
+
+/// A column of text values the caller holds in its own layout (an Arrow string array),
+/// read in place by [`Texts::InPlace`].
+pub trait TextColumn: Sync {
+    /// The number of rows.
+    fn len(&self) -> usize;
+    /// Whether the column has no rows.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The value of `row` (`None`: missing).
+    fn get(&self, row: usize) -> Option<&str>;
+    /// The values back to back with their offsets, when the column holds them so and
+    /// none is missing (an Arrow string array without nulls): new fact ids are then
+    /// copied in one piece. `None` (the default) reads them row by row.
+    fn packed(&self) -> Option<Packed<'_>> {
+        None
+    }
+}
+
+/// Text values back to back, as an Arrow string array holds them: value `r` is
+/// `text[offsets[r] - offsets[0]..offsets[r + 1] - offsets[0]]`, and `text` is exactly the
+/// values (from `offsets[0]` to the last offset).
+#[derive(Debug, Clone, Copy)]
+pub struct Packed<'a> {
+    /// The values, back to back.
+    pub text: &'a str,
+    /// One offset per value plus the end (`rows + 1`, non-decreasing).
+    pub offsets: &'a [i32],
+}
+
+impl std::fmt::Debug for Texts<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries((0..self.len()).map(|r| self.get(r)))
+            .finish()
+    }
+}
+
+impl<'a> From<Vec<&'a str>> for Texts<'a> {
+    fn from(values: Vec<&'a str>) -> Texts<'a> {
+        Texts::Rows(values.into_iter().map(Some).collect())
+    }
+}
+
+impl<'a> From<Vec<Option<&'a str>>> for Texts<'a> {
+    fn from(values: Vec<Option<&'a str>>) -> Texts<'a> {
+        Texts::Rows(values)
+    }
+}
+
+impl<'a> FromIterator<&'a str> for Texts<'a> {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(values: I) -> Texts<'a> {
+        Texts::Rows(values.into_iter().map(Some).collect())
+    }
+}
+
+impl<'a> FromIterator<Option<&'a str>> for Texts<'a> {
+    fn from_iter<I: IntoIterator<Item = Option<&'a str>>>(values: I) -> Texts<'a> {
+        Texts::Rows(values.into_iter().collect())
+    }
+}
+
+impl<'a> Texts<'a> {
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Texts::Rows(values) => values.len(),
+            Texts::Dictionary { keys, .. } => keys.len(),
+            Texts::InPlace(column) => column.len(),
+        }
+    }
+
+    /// Whether the column has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The value of `row` (`None`: missing, or a key outside the dictionary).
+    pub fn get(&self, row: usize) -> Option<&'a str> {
+        match self {
+            Texts::Rows(values) => values[row],
+            Texts::Dictionary { values, keys } => values.get(keys[row] as usize).copied(),
+            Texts::InPlace(column) => column.get(row),
+        }
+    }
+
+    /// The row of the first missing value.
+    fn first_missing(&self) -> Option<usize> {
+        (0..self.len()).find(|&r| self.get(r).is_none())
+    }
+
+    /// Interns every row into `dictionary` and pushes the codes: a dictionary-encoded
+    /// column interns its distinct values once and maps the keys.
+    fn intern_into(&self, dictionary: &mut super::Dictionary, codes: &mut Vec<u32>) {
+        match self {
+            Texts::Dictionary { values, keys } => {
+                let mapped: Vec<u32> = values.iter().map(|v| dictionary.intern(v)).collect();
+                codes.extend(keys.iter().map(|&k| {
+                    mapped
+                        .get(k as usize)
+                        .copied()
+                        .unwrap_or(super::Dictionary::NONE)
+                }));
+            }
+            _ => codes.extend((0..self.len()).map(|r| dictionary.intern_opt(self.get(r)))),
+        }
+    }
+}
+
+/// Integer amounts the caller holds in its own layout (an Arrow decimal128 or integer
+/// array), read in place by [`AmountColumn::Units`].
+pub trait UnitColumn: Sync {
+    /// The number of rows.
+    fn len(&self) -> usize;
+    /// Whether the column has no rows.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The amount of `row` in units of `10^-scale` (`None`: no amount).
+    fn get(&self, row: usize) -> Option<i128>;
+}
+
+/// The amounts of a [`ColumnBatch`].
+pub enum AmountColumn<'a> {
+    /// One decimal per row (`None`: no amount).
+    Decimals(Vec<Option<Decimal>>),
+    /// Integers counting units of `10^-scale` (decimal128 at its scale, cents at 2), read
+    /// in place and stored without a `Decimal` per row. Every value must fit a decimal
+    /// (96 bits) and `scale` must be at most 28.
+    Units {
+        /// The values.
+        column: &'a dyn UnitColumn,
+        /// Their scale.
+        scale: u32,
+    },
+}
+
+impl std::fmt::Debug for AmountColumn<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AmountColumn::Decimals(values) => f.debug_tuple("Decimals").field(values).finish(),
+            AmountColumn::Units { column, scale } => f
+                .debug_struct("Units")
+                .field("rows", &column.len())
+                .field("scale", scale)
+                .finish(),
+        }
+    }
+}
+
+impl From<Vec<Option<Decimal>>> for AmountColumn<'_> {
+    fn from(values: Vec<Option<Decimal>>) -> Self {
+        AmountColumn::Decimals(values)
+    }
+}
+
+impl AmountColumn<'_> {
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            AmountColumn::Decimals(values) => values.len(),
+            AmountColumn::Units { column, .. } => column.len(),
+        }
+    }
+
+    /// Whether the column has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Integer amounts a decimal cannot hold: the scale, or the first row too large.
+    fn check(&self) -> Result<()> {
+        let AmountColumn::Units { column, scale } = self else {
+            return Ok(());
+        };
+        if *scale > 28 {
+            return Err(Error::new(
+                ErrorKind::DataInvalidFact,
+                format!("a decimal scale of {scale} is not supported (at most 28)"),
+            )
+            .at_path("amount"));
+        }
+        let limit = 1i128 << 96;
+        match (0..column.len()).find(|&r| column.get(r).is_some_and(|u| u.abs() >= limit)) {
+            Some(row) => Err(Error::new(
+                ErrorKind::DataInvalidFact,
+                "the amount does not fit a decimal (96 bits)",
+            )
+            .at(Location {
+                path: Some(format!("amount[{row}]")),
+                row: Some(row as u64),
+                ..Location::default()
+            })),
+            None => Ok(()),
+        }
+    }
+}
+
 /// One batch of facts by column; every column has one value per row.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct ColumnBatch<'a> {
-    /// Fact ids (unique within the table).
-    pub id: Vec<&'a str>,
-    /// Kinds (`order`, `payment` …).
-    pub kind: Vec<&'a str>,
+    /// Fact ids (unique within the table; none missing).
+    pub id: Texts<'a>,
+    /// Kinds (`order`, `payment` …; none missing).
+    pub kind: Texts<'a>,
     /// Owners, when the batch has them.
-    pub owner: Option<Vec<Option<&'a str>>>,
+    pub owner: Option<Texts<'a>>,
     /// Customers, when the batch has them.
-    pub customer: Option<Vec<Option<&'a str>>>,
+    pub customer: Option<Texts<'a>>,
     /// Statuses, when the batch has them.
-    pub status: Option<Vec<Option<&'a str>>>,
+    pub status: Option<Texts<'a>>,
     /// Amounts, when the batch has them (returns are made negative as in
     /// [`FactTable::push`]).
-    pub amount: Option<Vec<Option<Decimal>>>,
+    pub amount: Option<AmountColumn<'a>>,
     /// Dates.
     pub date: Vec<NaiveDate>,
     /// Attributes by name.
     pub attributes: BTreeMap<String, Vec<Option<Attribute>>>,
+}
+
+impl Default for Texts<'_> {
+    fn default() -> Self {
+        Texts::Rows(Vec::new())
+    }
 }
 
 impl ColumnBatch<'_> {
@@ -37,10 +261,10 @@ impl ColumnBatch<'_> {
         let lengths = [
             ("kind", Some(self.kind.len())),
             ("date", Some(self.date.len())),
-            ("owner", self.owner.as_ref().map(Vec::len)),
-            ("customer", self.customer.as_ref().map(Vec::len)),
-            ("status", self.status.as_ref().map(Vec::len)),
-            ("amount", self.amount.as_ref().map(Vec::len)),
+            ("owner", self.owner.as_ref().map(Texts::len)),
+            ("customer", self.customer.as_ref().map(Texts::len)),
+            ("status", self.status.as_ref().map(Texts::len)),
+            ("amount", self.amount.as_ref().map(AmountColumn::len)),
         ];
         let attributes = self
             .attributes
@@ -55,25 +279,81 @@ impl ColumnBatch<'_> {
                 .at_path(name));
             }
         }
+        // Missing ids are found while they are interned, on their own thread.
+        if let Some(row) = self.kind.first_missing() {
+            return Err(missing("kind", row));
+        }
+        if let Some(amount) = &self.amount {
+            amount.check()?;
+        }
         Ok(rows)
     }
+}
+
+fn missing(column: &str, row: usize) -> Error {
+    Error::new(
+        ErrorKind::DataInvalidFact,
+        format!("a fact needs a {column}"),
+    )
+    .at(Location {
+        path: Some(format!("{column}[{row}]")),
+        row: Some(row as u64),
+        ..Location::default()
+    })
 }
 
 /// Below this many rows a batch is stored on one thread.
 const PARALLEL_ROWS: usize = 100_000;
 
-/// Interns `ids` and pushes their codes; the batch row of the first repeated id, if any
-/// (the codes pushed so far stay, for the caller to roll back).
-fn intern_ids(ids: &mut super::Dictionary, codes: &mut Vec<u32>, batch: &[&str]) -> Option<usize> {
-    for (row, id) in batch.iter().enumerate() {
-        let before = ids.len();
-        let code = ids.intern(id);
-        if ids.len() == before {
-            return Some(row);
-        }
-        codes.push(code);
+/// Interns `ids` (all new) and pushes their codes. A missing or repeated id is an error
+/// at its batch row (the values added so far stay, for the caller to roll back).
+fn intern_ids(ids: &mut super::Dictionary, codes: &mut Vec<u32>, batch: &Texts<'_>) -> Result<()> {
+    if let Some(row) = batch.first_missing() {
+        return Err(missing("id", row));
     }
-    None
+    let rows = batch.len();
+    let first = ids.len();
+    let packed = match batch {
+        Texts::InPlace(column) => column.packed().filter(|p| {
+            let (first, last) = (p.offsets.first(), p.offsets.last());
+            // Trust the layout only when it is consistent with the text.
+            first.zip(last).is_some_and(|(&f, &l)| {
+                f >= 0
+                    && l >= f
+                    && (l - f) as usize == p.text.len()
+                    && p.offsets
+                        .windows(2)
+                        .all(|w| w[0] <= w[1] && p.text.is_char_boundary((w[1] - f) as usize))
+            })
+        }),
+        _ => None,
+    };
+    let repeated = ids.intern_new(rows, |r| batch.get(r).unwrap_or_default(), packed);
+    let first = u32::try_from(first).unwrap_or(u32::MAX);
+    codes.extend((0..rows).map(|r| first + r as u32));
+    match repeated {
+        Some(row) => Err(Error::new(
+            ErrorKind::DataInvalidFact,
+            format!(
+                "fact id `{}` appears twice",
+                batch.get(row).unwrap_or_default()
+            ),
+        )
+        .at(Location {
+            path: Some(format!("id[{row}]")),
+            row: Some(row as u64),
+            ..Location::default()
+        })),
+        None => Ok(()),
+    }
+}
+
+/// Interns an optional text column (all missing when absent).
+fn intern_optional(values: Option<&Texts<'_>>, (dictionary, codes): Coded<'_>, rows: usize) {
+    match values {
+        Some(values) => values.intern_into(dictionary, codes),
+        None => codes.extend(std::iter::repeat_n(super::Dictionary::NONE, rows)),
+    }
 }
 
 type Coded<'t> = (&'t mut super::Dictionary, &'t mut Vec<u32>);
@@ -83,7 +363,6 @@ struct Others<'t> {
     kinds: &'t mut super::Dictionary,
     kind_codes: &'t mut Vec<u32>,
     owners: Coded<'t>,
-    customers: Coded<'t>,
     statuses: Coded<'t>,
     amounts: &'t mut super::Amounts,
     dates: &'t mut Vec<NaiveDate>,
@@ -91,17 +370,17 @@ struct Others<'t> {
 
 impl Others<'_> {
     #[allow(clippy::too_many_arguments)] // the batch's columns, moved in one by one
-    fn store(
+    fn store<'b>(
         &mut self,
         rows: usize,
-        kind: &[&str],
-        owner: Option<Vec<Option<&str>>>,
-        customer: Option<Vec<Option<&str>>>,
-        status: Option<Vec<Option<&str>>>,
-        amount: Option<Vec<Option<Decimal>>>,
+        kind: &Texts<'b>,
+        owner: Option<Texts<'b>>,
+        status: Option<Texts<'b>>,
+        amount: Option<AmountColumn<'b>>,
         date: Vec<NaiveDate>,
     ) {
-        let kinds: Vec<u32> = kind.iter().map(|k| self.kinds.intern(k)).collect();
+        let mut kinds = Vec::with_capacity(rows);
+        kind.intern_into(self.kinds, &mut kinds);
         let negative: Vec<bool> = (0..self.kinds.len())
             .map(|c| {
                 self.kinds
@@ -109,18 +388,17 @@ impl Others<'_> {
                     .is_some_and(|k| NEGATIVE_KINDS.contains(&k))
             })
             .collect();
-        for ((dictionary, column), values) in [
-            (&mut self.owners, owner),
-            (&mut self.customers, customer),
-            (&mut self.statuses, status),
-        ] {
-            match values {
-                Some(values) => column.extend(values.into_iter().map(|v| dictionary.intern_opt(v))),
-                None => column.extend(std::iter::repeat_n(super::Dictionary::NONE, rows)),
-            }
+        for ((dictionary, codes), values) in
+            [(&mut self.owners, owner), (&mut self.statuses, status)]
+        {
+            intern_optional(values.as_ref(), (dictionary, codes), rows);
         }
         match amount {
-            Some(amounts) => {
+            Some(AmountColumn::Units { column, scale }) => {
+                self.amounts
+                    .extend_units(column, scale, |row| negative[kinds[row] as usize]);
+            }
+            Some(AmountColumn::Decimals(amounts)) => {
                 for (amount, kind) in amounts.into_iter().zip(&kinds) {
                     let amount = if negative[*kind as usize] {
                         amount.map(|a| -a.abs())
@@ -145,8 +423,12 @@ struct Mark {
 }
 
 impl FactTable {
-    /// Appends a batch of facts given by column. All or nothing: a repeated id is an error
-    /// (`data.invalid_fact`, at the batch row) and leaves the table as it was.
+    /// Appends a batch of facts given by column. All or nothing: a missing or repeated id
+    /// is an error (`data.invalid_fact`, at the batch row) and leaves the table as it was.
+    ///
+    /// A large batch is stored on three threads, as the parts touch different fields:
+    /// the ids (all new, into the largest dictionary), the customers (the next largest),
+    /// and the rest.
     pub fn append_columns(&mut self, batch: ColumnBatch<'_>) -> Result<()> {
         let rows = batch.check_lengths()?;
         let mark = Mark {
@@ -171,40 +453,35 @@ impl FactTable {
             date,
             attributes,
         } = batch;
-        // Ids go into their own (large) dictionary while the other columns are stored:
-        // on two threads for a large batch, as the two halves touch different fields.
-        let (ids, id_codes) = (&mut self.ids, &mut self.id);
+        let ids = (&mut self.ids, &mut self.id);
+        let customers = (&mut self.customers, &mut self.customer);
         let mut others = Others {
             kinds: &mut self.kinds,
             kind_codes: &mut self.kind,
             owners: (&mut self.owners, &mut self.owner),
-            customers: (&mut self.customers, &mut self.customer),
             statuses: (&mut self.statuses, &mut self.status),
             amounts: &mut self.amount,
             dates: &mut self.date,
         };
-        let repeated = if rows >= PARALLEL_ROWS && cfg!(not(target_arch = "wasm32")) {
+        let stored = if rows >= PARALLEL_ROWS && cfg!(not(target_arch = "wasm32")) {
             std::thread::scope(|scope| {
-                let job = scope.spawn(|| intern_ids(ids, id_codes, &id));
-                others.store(rows, &kind, owner, customer, status, amount, date);
-                job.join().expect("interning ids does not panic")
+                let id_job = scope.spawn(|| intern_ids(ids.0, ids.1, &id));
+                let customer_job =
+                    scope.spawn(|| intern_optional(customer.as_ref(), customers, rows));
+                others.store(rows, &kind, owner, status, amount, date);
+                customer_job
+                    .join()
+                    .expect("interning customers does not panic");
+                id_job.join().expect("interning ids does not panic")
             })
         } else {
-            let repeated = intern_ids(ids, id_codes, &id);
-            others.store(rows, &kind, owner, customer, status, amount, date);
-            repeated
+            intern_optional(customer.as_ref(), customers, rows);
+            others.store(rows, &kind, owner, status, amount, date);
+            intern_ids(ids.0, ids.1, &id)
         };
-        if let Some(row) = repeated {
+        if let Err(e) = stored {
             self.roll_back(&mark);
-            return Err(Error::new(
-                ErrorKind::DataInvalidFact,
-                format!("fact id `{}` appears twice", id[row]),
-            )
-            .at(Location {
-                path: Some(format!("id[{row}]")),
-                row: Some(row as u64),
-                ..Location::default()
-            }));
+            return Err(e);
         }
         let len = self.len();
         for column in self.attributes.values_mut() {
@@ -258,6 +535,7 @@ impl FactTable {
 mod tests {
     use super::*;
     use crate::FactRecord;
+    use crate::fact::Dictionary;
 
     fn date(day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 3, day).unwrap()
@@ -268,15 +546,12 @@ mod tests {
         let mut by_columns = FactTable::new();
         by_columns
             .append_columns(ColumnBatch {
-                id: vec!["o1", "r1"],
-                kind: vec!["order", "refund"],
-                owner: Some(vec![Some("li.si"), None]),
+                id: vec!["o1", "r1"].into(),
+                kind: vec!["order", "refund"].into(),
+                owner: Some(vec![Some("li.si"), None].into()),
                 customer: None,
-                status: Some(vec![Some("won"), None]),
-                amount: Some(vec![
-                    Some(Decimal::new(1050, 2)),
-                    Some(Decimal::new(300, 2)),
-                ]),
+                status: Some(vec![Some("won"), None].into()),
+                amount: Some(vec![Some(Decimal::new(1050, 2)), Some(Decimal::new(300, 2))].into()),
                 date: vec![date(1), date(2)],
                 attributes: BTreeMap::from([(
                     "region".to_owned(),
@@ -296,6 +571,148 @@ mod tests {
     }
 
     #[test]
+    fn dictionary_and_lookup_columns_read_like_rows() {
+        struct Cents;
+        impl UnitColumn for Cents {
+            fn len(&self) -> usize {
+                3
+            }
+            fn get(&self, _: usize) -> Option<i128> {
+                Some(100)
+            }
+        }
+        struct Held(Vec<Option<String>>);
+        impl TextColumn for Held {
+            fn len(&self) -> usize {
+                self.0.len()
+            }
+            fn get(&self, row: usize) -> Option<&str> {
+                self.0[row].as_deref()
+            }
+        }
+        let ids = ["o1", "o2", "o3"];
+        let held_ids = Held(ids.iter().map(|i| Some((*i).to_owned())).collect());
+        let held_statuses = Held(vec![Some("won".into()), None, Some("lost".into())]);
+        let held_cents = Cents;
+        let batch = |lookup: bool| ColumnBatch {
+            id: if lookup {
+                Texts::InPlace(&held_ids)
+            } else {
+                ids.to_vec().into()
+            },
+            kind: Texts::Dictionary {
+                values: vec!["refund", "order"],
+                keys: vec![1, 1, 0],
+            },
+            status: Some(if lookup {
+                Texts::InPlace(&held_statuses)
+            } else {
+                Texts::Dictionary {
+                    values: vec!["lost", "won"],
+                    keys: vec![1, Dictionary::NONE, 0],
+                }
+            }),
+            amount: Some(if lookup {
+                AmountColumn::Units {
+                    column: &held_cents,
+                    scale: 2,
+                }
+            } else {
+                vec![Some(Decimal::ONE); 3].into()
+            }),
+            date: vec![date(1); 3],
+            ..ColumnBatch::default()
+        };
+        let mut by_lookup = FactTable::new();
+        by_lookup.append_columns(batch(true)).unwrap();
+        let mut by_dictionary = FactTable::new();
+        by_dictionary.append_columns(batch(false)).unwrap();
+        let records: Vec<FactRecord> = by_lookup.records().collect();
+        assert_eq!(records, by_dictionary.records().collect::<Vec<_>>());
+        assert_eq!(records[1].status, None);
+        assert_eq!(records[2].kind, "refund");
+        assert_eq!(records[2].amount, Some(-Decimal::ONE)); // a refund is negative
+        assert_eq!(records[2].amount.unwrap().to_string(), "-1.00"); // cents at scale 2
+        let missing = ColumnBatch {
+            id: vec![Some("o1"), None].into(),
+            kind: vec!["order"; 2].into(),
+            date: vec![date(1); 2],
+            ..ColumnBatch::default()
+        };
+        let err = FactTable::new().append_columns(missing).unwrap_err();
+        assert_eq!(err.location().path.as_deref(), Some("id[1]"));
+    }
+
+    /// Ids held back to back, like an Arrow string array (offsets from 2: a slice).
+    struct PackedIds {
+        text: String,
+        offsets: Vec<i32>,
+    }
+
+    impl TextColumn for PackedIds {
+        fn len(&self) -> usize {
+            self.offsets.len() - 1
+        }
+        fn get(&self, row: usize) -> Option<&str> {
+            let start = (self.offsets[row] - self.offsets[0]) as usize;
+            let end = (self.offsets[row + 1] - self.offsets[0]) as usize;
+            Some(&self.text[start..end])
+        }
+        fn packed(&self) -> Option<Packed<'_>> {
+            Some(Packed {
+                text: &self.text,
+                offsets: &self.offsets,
+            })
+        }
+    }
+
+    #[test]
+    fn packed_ids_are_copied_whole_and_read_back() {
+        let ids: Vec<String> = (0..120_000).map(|i| format!("单{i}")).collect();
+        let mut offsets = vec![2];
+        for id in &ids {
+            offsets.push(offsets.last().unwrap() + id.len() as i32);
+        }
+        let packed = PackedIds {
+            text: ids.concat(),
+            offsets,
+        };
+        let batch = |id| ColumnBatch {
+            id,
+            kind: vec!["order"; ids.len()].into(),
+            date: vec![date(1); ids.len()],
+            ..ColumnBatch::default()
+        };
+        let mut facts =
+            FactTable::from_json_lines(r#"{"id": "first", "kind": "order", "date": "2026-03-01"}"#)
+                .unwrap();
+        let mut by_rows = facts.clone();
+        facts
+            .append_columns(batch(Texts::InPlace(&packed)))
+            .unwrap();
+        by_rows
+            .append_columns(batch(ids.iter().map(String::as_str).collect()))
+            .unwrap();
+        assert_eq!(facts, by_rows);
+        assert_eq!(facts.record(120_000).unwrap().id, "单119999");
+        // A repeat among packed ids is still found.
+        let again = PackedIds {
+            text: "单5x".into(),
+            offsets: vec![0, 4, 5],
+        };
+        let err = facts
+            .append_columns(ColumnBatch {
+                id: Texts::InPlace(&again),
+                kind: vec!["order"; 2].into(),
+                date: vec![date(1); 2],
+                ..ColumnBatch::default()
+            })
+            .unwrap_err();
+        assert_eq!(err.location().path.as_deref(), Some("id[0]"));
+        assert_eq!(facts, by_rows);
+    }
+
+    #[test]
     fn a_repeated_id_leaves_the_table_as_it_was() {
         let mut facts = FactTable::from_json_lines(
             r#"{"id": "o1", "kind": "order", "owner": "li.si", "date": "2026-03-01"}"#,
@@ -304,9 +721,9 @@ mod tests {
         let before = facts.clone();
         let err = facts
             .append_columns(ColumnBatch {
-                id: vec!["o2", "o1"],
-                kind: vec!["deal", "deal"],
-                owner: Some(vec![Some("new.rep"), None]),
+                id: vec!["o2", "o1"].into(),
+                kind: vec!["deal", "deal"].into(),
+                owner: Some(vec![Some("new.rep"), None].into()),
                 date: vec![date(1), date(2)],
                 attributes: BTreeMap::from([("x".to_owned(), vec![None, None])]),
                 ..ColumnBatch::default()
@@ -316,8 +733,8 @@ mod tests {
         assert_eq!(err.location().path.as_deref(), Some("id[1]"));
         assert_eq!(facts, before);
         let short = ColumnBatch {
-            id: vec!["o3"],
-            kind: vec![],
+            id: vec!["o3"].into(),
+            kind: Texts::default(),
             date: vec![date(1)],
             ..ColumnBatch::default()
         };
@@ -337,14 +754,14 @@ mod tests {
         fn batch<'a>(ids: &'a [String], owners: &'a [String]) -> ColumnBatch<'a> {
             ColumnBatch {
                 id: ids.iter().map(String::as_str).collect(),
-                kind: vec!["order"; ids.len()],
+                kind: vec!["order"; ids.len()].into(),
                 owner: Some(
                     owners[..ids.len()]
                         .iter()
                         .map(|o| Some(o.as_str()))
                         .collect(),
                 ),
-                amount: Some(vec![Some(Decimal::new(12345, 2)); ids.len()]),
+                amount: Some(vec![Some(Decimal::new(12345, 2)); ids.len()].into()),
                 date: vec![date(3); ids.len()],
                 ..ColumnBatch::default()
             }
@@ -361,5 +778,50 @@ mod tests {
         let err = facts.append_columns(batch(&again, &owners)).unwrap_err();
         assert_eq!(err.location().row, Some(140_000));
         assert_eq!(facts, before);
+    }
+
+    struct HeldUnits(Vec<Option<i128>>);
+
+    impl UnitColumn for HeldUnits {
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+        fn get(&self, row: usize) -> Option<i128> {
+            self.0[row]
+        }
+    }
+
+    proptest::proptest! {
+        /// Integer amounts in place store exactly the decimals they count, in any mix of
+        /// scales, signs, missing values and kinds that are made negative.
+        #[test]
+        fn units_store_the_decimals_they_count(
+            batches in proptest::collection::vec(
+                (proptest::collection::vec(proptest::option::of(-10_i128.pow(20)..10_i128.pow(20)), 1..40), 0u32..=20),
+                1..4,
+            ),
+        ) {
+            let mut by_units = FactTable::new();
+            let mut by_decimals = FactTable::new();
+            let mut next = 0;
+            for (values, scale) in &batches {
+                let ids: Vec<String> = (next..next + values.len()).map(|i| format!("f{i}")).collect();
+                next += values.len();
+                let kinds: Vec<&str> = (0..values.len()).map(|r| if r % 3 == 0 { "refund" } else { "order" }).collect();
+                let batch = |amount| ColumnBatch {
+                    id: ids.iter().map(String::as_str).collect(),
+                    kind: kinds.clone().into(),
+                    amount: Some(amount),
+                    date: vec![date(1); values.len()],
+                    ..ColumnBatch::default()
+                };
+                let column = HeldUnits(values.clone());
+                by_units.append_columns(batch(AmountColumn::Units { column: &column, scale: *scale })).unwrap();
+                let decimals = values.iter().map(|v| v.map(|u| Decimal::from_i128_with_scale(u, *scale))).collect::<Vec<_>>();
+                by_decimals.append_columns(batch(decimals.into())).unwrap();
+            }
+            let text = |facts: &FactTable| facts.records().map(|r| r.amount.map(|a| a.to_string())).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(text(&by_units), text(&by_decimals));
+        }
     }
 }

