@@ -6,6 +6,8 @@
 //! ```text
 //! cargo run --release -p kpi-benches --example compare_native -- --facts 10000000 --runs 3
 //! ```
+//!
+//! `--load-runs N` loads N times instead of `--runs` (1 to profile the run alone).
 
 use std::time::Instant;
 
@@ -35,14 +37,16 @@ fn median(mut times: Vec<f64>) -> f64 {
 fn main() {
     let mut facts_wanted = 10_000_000usize;
     let mut runs = 3usize;
+    let mut load_runs = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let value = args.next().and_then(|v| v.parse().ok());
         match (arg.as_str(), value) {
             ("--facts", Some(n)) => facts_wanted = n,
             ("--runs", Some(n)) => runs = n,
+            ("--load-runs", Some(n)) => load_runs = Some(n),
             _ => {
-                eprintln!("usage: compare_native [--facts N] [--runs N]");
+                eprintln!("usage: compare_native [--facts N] [--runs N] [--load-runs N]");
                 std::process::exit(2);
             }
         }
@@ -54,7 +58,7 @@ fn main() {
     let start = NaiveDate::from_ymd_opt(2025, 4, 1).expect("a valid date");
     let mut load_times = Vec::new();
     let mut facts = FactTable::new();
-    for _ in 0..runs {
+    for _ in 0..load_runs.unwrap_or(runs).max(1) {
         let began = Instant::now();
         // Columns as a native service holds them: reps, customers and statuses as
         // indices into their lists (dictionary-encoded), amounts as integer cents.

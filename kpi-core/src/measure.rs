@@ -207,25 +207,7 @@ pub(crate) fn measure(
         period,
         len: facts.len(),
     };
-    let dates = facts.dates();
-    let mut rows_for: HashMap<Option<&str>, Rows> = HashMap::new();
-    for metric in metrics {
-        let source = metric.date.as_deref();
-        if rows_for.contains_key(&source) {
-            continue;
-        }
-        let rows = match source {
-            None => slots.rows(|row| Some(dates[row])),
-            Some(name) => {
-                let column = facts.attribute(name);
-                slots.rows(|row| match column.and_then(|c| c[row].as_ref()) {
-                    Some(Attribute::Text(text)) => crate::period::parse_date(text).ok(),
-                    _ => None,
-                })
-            }
-        };
-        rows_for.insert(source, rows);
-    }
+    let rows_for = rows_by_date_source(&slots, facts, metrics);
     let keys = org.stint_keys();
 
     let mut result = BTreeMap::new();
@@ -242,6 +224,7 @@ pub(crate) fn measure(
                 &rows.whole[..]
             };
         for &(row, slot) in whole {
+            let (row, slot) = (row as usize, slot as usize);
             if !passes(row) {
                 continue;
             }
@@ -290,6 +273,35 @@ pub(crate) fn measure(
     }
 }
 
+/// The facts of the period for each date source the metrics use (the fact's date, or a
+/// date attribute), found once per source.
+fn rows_by_date_source<'m>(
+    slots: &Slots<'_>,
+    facts: &FactTable,
+    metrics: &'m [MetricPass<'_>],
+) -> HashMap<Option<&'m str>, Rows> {
+    let dates = facts.dates();
+    let mut rows_for: HashMap<Option<&str>, Rows> = HashMap::new();
+    for metric in metrics {
+        let source = metric.date.as_deref();
+        if rows_for.contains_key(&source) {
+            continue;
+        }
+        let rows = match source {
+            None => slots.rows(|row| Some(dates[row])),
+            Some(name) => {
+                let column = facts.attribute(name);
+                slots.rows(|row| match column.and_then(|c| c[row].as_ref()) {
+                    Some(Attribute::Text(text)) => crate::period::parse_date(text).ok(),
+                    _ => None,
+                })
+            }
+        };
+        rows_for.insert(source, rows);
+    }
+    rows_for
+}
+
 /// The common case, a sum or an average of `amount` with no dimension scopes: adds the
 /// whole facts' amounts as integers into `slots` and returns `true`; `false` (nothing
 /// added) when the case does not apply or a sum would not fit a decimal.
@@ -297,9 +309,9 @@ fn summed_as_integers(
     metric: &MetricPass<'_>,
     dimensions: &[Field],
     facts: &FactTable,
-    rows: &[(usize, usize)],
+    rows: &[(u32, u32)],
     slots: &mut [Partial],
-    passes: impl Fn(usize) -> bool,
+    passes: impl Fn(usize) -> bool + Sync,
 ) -> bool {
     if !dimensions.is_empty()
         || !matches!(metric.aggregate, Aggregate::Sum | Aggregate::Average)
@@ -354,10 +366,11 @@ fn covers_period(member: &crate::org::Member, period: &Period) -> bool {
 /// From this many facts, a measure pass scans them on two threads.
 const PARALLEL_ROWS: usize = 1_000_000;
 
-/// The facts of a period: those credited whole to one scope, and the shares of split ones.
+/// The facts of a period: those credited whole to one scope (row and slot, as `u32` to
+/// halve what the per-metric loops read), and the shares of split ones.
 #[derive(Default)]
 struct Rows {
-    whole: Vec<(usize, usize)>,
+    whole: Vec<(u32, u32)>,
     split: Vec<(usize, usize, Decimal)>,
 }
 
@@ -400,19 +413,21 @@ impl Slots<'_> {
         date_of: &impl Fn(usize) -> Option<NaiveDate>,
     ) -> Rows {
         let mut rows = Rows::default();
+        let compact = |n: usize| u32::try_from(n).expect("fewer than 2^32 facts and scopes");
         for row in range {
             let Some(date) = date_of(row).filter(|d| self.period.contains(*d)) else {
                 continue;
             };
             let code = self.owner_codes[row];
             if code != Dictionary::NONE {
-                rows.whole.push((row, self.slot(code, date)));
+                rows.whole
+                    .push((compact(row), compact(self.slot(code, date))));
             } else if let Some(credits) = self.facts.splits(row) {
                 for &(owner, share) in credits {
                     rows.split.push((row, self.slot(owner, date), share));
                 }
             } else {
-                rows.whole.push((row, self.unassigned));
+                rows.whole.push((compact(row), compact(self.unassigned)));
             }
         }
         rows

@@ -275,12 +275,13 @@ impl Amounts {
     }
 
     /// Adds the amounts of `rows` (row, scope slot) that `passes` into per-slot integer
-    /// sums; `None` for an `Exact` column.
+    /// sums; `None` for an `Exact` column. Many rows are summed in two halves on two
+    /// threads (integer sums do not depend on the order).
     pub(crate) fn sum_by_slot(
         &self,
-        rows: &[(usize, usize)],
+        rows: &[(u32, u32)],
         slots: usize,
-        passes: impl Fn(usize) -> bool,
+        passes: impl Fn(usize) -> bool + Sync,
     ) -> Option<(Vec<ScaledSum>, u32)> {
         let Amounts::Scaled {
             scale,
@@ -290,24 +291,48 @@ impl Amounts {
         else {
             return None;
         };
-        let mut sums = vec![ScaledSum::default(); slots];
-        for &(row, slot) in rows {
-            if !passes(row) {
-                continue;
+        let sum_part = |part: &[(u32, u32)]| {
+            let mut sums = vec![ScaledSum::default(); slots];
+            for &(row, slot) in part {
+                let row = row as usize;
+                if !passes(row) {
+                    continue;
+                }
+                let sum = &mut sums[slot as usize];
+                sum.count += 1;
+                let own = scales[row];
+                if own == MISSING {
+                    sum.missing += 1;
+                    continue;
+                }
+                sum.units += i128::from(units[row]);
+                sum.max_scale = sum.max_scale.max(own);
             }
-            let sum = &mut sums[slot];
-            sum.count += 1;
-            let own = scales[row];
-            if own == MISSING {
-                sum.missing += 1;
-                continue;
-            }
-            sum.units += i128::from(units[row]);
-            sum.max_scale = sum.max_scale.max(own);
+            sums
+        };
+        if rows.len() < PARALLEL_SUM_ROWS || cfg!(target_arch = "wasm32") {
+            return Some((sum_part(rows), *scale));
+        }
+        let (first, second) = rows.split_at(rows.len() / 2);
+        let (mut sums, later) = std::thread::scope(|scope| {
+            let later = scope.spawn(|| sum_part(second));
+            (
+                sum_part(first),
+                later.join().expect("summing does not panic"),
+            )
+        });
+        for (sum, other) in sums.iter_mut().zip(later) {
+            sum.units += other.units;
+            sum.max_scale = sum.max_scale.max(other.max_scale);
+            sum.count += other.count;
+            sum.missing += other.missing;
         }
         Some((sums, *scale))
     }
 }
+
+/// From this many rows, `sum_by_slot` uses two threads.
+const PARALLEL_SUM_ROWS: usize = 200_000;
 
 #[cfg(test)]
 mod tests {
@@ -374,6 +399,33 @@ mod tests {
         let mut fine = Amounts::default();
         fine.extend_units(&Units(vec![Some(1)]), 28, |_| false);
         assert_eq!(fine.get(0), Some(d("0.0000000000000000000000000001")));
+    }
+
+    #[test]
+    fn many_rows_sum_on_two_threads_to_the_same_totals() {
+        let mut column = Amounts::default();
+        let rows: Vec<(u32, u32)> = (0..300_000u32).map(|r| (r, r % 7)).collect();
+        for r in 0..300_000i64 {
+            column.push((r % 11 != 0).then(|| Decimal::new(r * 37 - 5_000_000, (r % 3) as u32)));
+        }
+        let passes = |row: usize| row % 5 != 0;
+        let (sums, scale) = column.sum_by_slot(&rows, 7, passes).unwrap();
+        for slot in 0..7u32 {
+            let mine: Vec<usize> = rows
+                .iter()
+                .filter(|&&(r, s)| s == slot && passes(r as usize))
+                .map(|&(r, _)| r as usize)
+                .collect();
+            let expected: Decimal = mine.iter().filter_map(|&r| column.get(r)).sum();
+            let sum = sums[slot as usize];
+            assert_eq!(sum.count, mine.len() as u64);
+            assert_eq!(
+                sum.missing,
+                mine.iter().filter(|&&r| column.get(r).is_none()).count() as u64
+            );
+            assert_eq!(sum.to_decimal(scale).unwrap(), expected);
+            assert_eq!(sum.to_decimal(scale).unwrap().scale(), expected.scale());
+        }
     }
 
     #[test]

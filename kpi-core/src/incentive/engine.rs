@@ -564,63 +564,35 @@ fn tiered(
         .map(|band| {
             let amount = round(band.amount());
             let rate = percent(band.rate);
+            // Each figure is written once for both languages (a report prices thousands
+            // of these lines).
+            let (basis, paid, from) = (money(band.basis), money(amount), money(band.from));
             let (en, zh) = match mode {
                 TierMode::Retroactive => (
                     format!(
-                        "{rate} on all {} of {metric} (tier {} from {}) = {}",
-                        money(band.basis),
+                        "{rate} on all {basis} of {metric} (tier {} from {from}) = {paid}",
                         band.index + 1,
-                        money(band.from),
-                        money(amount)
                     ),
                     format!(
-                        "{metric} 全部 {} 按第 {} 档 {rate}（自 {} 起）= {}",
-                        money(band.basis),
+                        "{metric} 全部 {basis} 按第 {} 档 {rate}（自 {from} 起）= {paid}",
                         band.index + 1,
-                        money(band.from),
-                        money(amount)
                     ),
                 ),
                 TierMode::Marginal if band.index == 0 && count == 1 => (
-                    format!(
-                        "{rate} on {} of {metric} = {}",
-                        money(band.basis),
-                        money(amount)
-                    ),
-                    format!(
-                        "{metric} {} 按 {rate} = {}",
-                        money(band.basis),
-                        money(amount)
-                    ),
+                    format!("{rate} on {basis} of {metric} = {paid}"),
+                    format!("{metric} {basis} 按 {rate} = {paid}"),
                 ),
                 TierMode::Marginal if band.index == 0 => (
-                    format!(
-                        "{rate} on the first {} of {metric} = {}",
-                        money(band.basis),
-                        money(amount)
-                    ),
-                    format!(
-                        "{metric} 前 {} 按 {rate} = {}",
-                        money(band.basis),
-                        money(amount)
-                    ),
+                    format!("{rate} on the first {basis} of {metric} = {paid}"),
+                    format!("{metric} 前 {basis} 按 {rate} = {paid}"),
                 ),
-                TierMode::Marginal => (
-                    format!(
-                        "{rate} on the next {} of {metric} ({} to {}) = {}",
-                        money(band.basis),
-                        money(band.from),
-                        money(band.from + band.basis),
-                        money(amount)
-                    ),
-                    format!(
-                        "{metric} {} 至 {} 之间的 {} 按 {rate} = {}",
-                        money(band.from),
-                        money(band.from + band.basis),
-                        money(band.basis),
-                        money(amount)
-                    ),
-                ),
+                TierMode::Marginal => {
+                    let to = money(band.from + band.basis);
+                    (
+                        format!("{rate} on the next {basis} of {metric} ({from} to {to}) = {paid}"),
+                        format!("{metric} {from} 至 {to} 之间的 {basis} 按 {rate} = {paid}"),
+                    )
+                }
             };
             LineDetail {
                 basis: band.basis,

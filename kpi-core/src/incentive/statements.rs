@@ -26,7 +26,7 @@ pub(crate) struct StatementInput<'a> {
     pub measures: &'a Measures,
     pub period: &'a Period,
     /// The period's scorecard rows and company roll-ups: goals' targets and attainments.
-    pub rows: &'a [ScorecardRow],
+    pub rows: &'a [&'a ScorecardRow],
     /// `rows` by (goal, scope, id): statements look rows up per member and component.
     pub row_index: HashMap<(&'a str, ScopeKind, &'a str), usize>,
     /// The members' weighted scores (gates on `score`).
@@ -36,7 +36,9 @@ pub(crate) struct StatementInput<'a> {
 }
 
 /// The index of scorecard rows by (goal, scope, id); the first row wins.
-pub(crate) fn index_rows(rows: &[ScorecardRow]) -> HashMap<(&str, ScopeKind, &str), usize> {
+pub(crate) fn index_rows<'r>(
+    rows: &[&'r ScorecardRow],
+) -> HashMap<(&'r str, ScopeKind, &'r str), usize> {
     let mut index = HashMap::with_capacity(rows.len());
     for (i, row) in rows.iter().enumerate() {
         index
@@ -53,7 +55,7 @@ impl StatementInput<'_> {
         let of = |scope: ScopeKind, id: &str| {
             self.row_index
                 .get(&(goal, scope, id))
-                .map(|&i| &self.rows[i])
+                .map(|&i| self.rows[i])
         };
         of(ScopeKind::Member, &member.id)
             .or_else(|| of(ScopeKind::Team, &member.team))

@@ -459,7 +459,7 @@ impl Plan {
         )?;
         rank_rows(&mut scorecards);
         let scores = scores(&scorecards);
-        let rows: Vec<_> = scorecards.iter().chain(&rollups).cloned().collect();
+        let rows: Vec<&crate::ScorecardRow> = scorecards.iter().chain(&rollups).collect();
         let statements = statements(
             &StatementInput {
                 calendar: &self.calendar,

@@ -243,23 +243,64 @@ impl Report {
 
 /// Formats a decimal with thousands separators: `1234567.8` → `1,234,567.8`.
 pub fn group_thousands(value: Decimal) -> String {
-    let text = value.to_string();
+    // The decimal is written on the stack first: one allocation per figure, as reports
+    // write thousands of them.
+    let mut plain = StackText::default();
+    std::fmt::Write::write_fmt(&mut plain, format_args!("{value}"))
+        .expect("a decimal has fewer than 64 characters");
+    let text = plain.as_str();
     let (sign, digits) = text
         .strip_prefix('-')
-        .map_or(("", text.as_str()), |rest| ("-", rest));
+        .map_or(("", text), |rest| ("-", rest));
     let (whole, fraction) = digits
         .split_once('.')
         .map_or((digits, None), |(w, f)| (w, Some(f)));
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
+    let mut grouped = String::with_capacity(text.len() + whole.len() / 3);
+    grouped.push_str(sign);
+    let head = match whole.len() % 3 {
+        0 => 3.min(whole.len()),
+        n => n,
+    };
+    grouped.push_str(&whole[..head]);
+    for group in whole.as_bytes()[head..].chunks(3) {
+        grouped.push(',');
+        grouped.push_str(std::str::from_utf8(group).expect("ASCII digits"));
     }
-    match fraction {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
+    if let Some(f) = fraction {
+        grouped.push('.');
+        grouped.push_str(f);
+    }
+    grouped
+}
+
+/// Text written into a fixed buffer on the stack.
+struct StackText {
+    bytes: [u8; 64],
+    len: usize,
+}
+
+impl Default for StackText {
+    fn default() -> Self {
+        StackText {
+            bytes: [0; 64],
+            len: 0,
+        }
+    }
+}
+
+impl StackText {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len]).expect("only whole strings are written")
+    }
+}
+
+impl std::fmt::Write for StackText {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        let end = self.len + text.len();
+        let room = self.bytes.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        room.copy_from_slice(text.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 
@@ -279,7 +320,24 @@ mod tests {
         assert_eq!(group_thousands(d("1234567.89")), "1,234,567.89");
         assert_eq!(group_thousands(d("-1000")), "-1,000");
         assert_eq!(group_thousands(d("999.5")), "999.5");
+        assert_eq!(group_thousands(d("0.05")), "0.05");
+        assert_eq!(group_thousands(d("-123456")), "-123,456");
         assert_eq!(percent(d("0.05")), "5%");
         assert_eq!(percent(d("0.125")), "12.5%");
+    }
+
+    proptest::proptest! {
+        /// Grouping only inserts a comma before each group of three whole digits.
+        #[test]
+        fn grouping_keeps_the_digits(units in proptest::num::i64::ANY, scale in 0u32..10) {
+            let value = Decimal::new(units, scale);
+            let grouped = group_thousands(value);
+            proptest::prop_assert_eq!(grouped.replace(',', ""), value.to_string());
+            let whole = grouped.trim_start_matches('-').split('.').next().unwrap_or_default();
+            for (i, group) in whole.split(',').enumerate() {
+                let fits = if i == 0 { (1..=3).contains(&group.len()) } else { group.len() == 3 };
+                proptest::prop_assert!(fits, "{grouped}");
+            }
+        }
     }
 }
