@@ -272,3 +272,42 @@ fn what_if_values_price_like_the_facts_behind_them() {
         "data.invalid_fact"
     );
 }
+
+/// A large org's statements are priced on two threads: they come in member order, each
+/// with its own pay, exactly as one by one.
+#[test]
+fn a_large_org_gets_every_statement_in_member_order() {
+    let reps = 1_201;
+    let mut toml =
+        String::from("version = 1\n[org]\nteams = [{ id = \"t\", name = \"T\" }]\nmembers = [\n");
+    for r in 0..reps {
+        toml.push_str(&format!(
+            "  {{ id = \"r{r}\", name = \"Rep {r}\", team = \"t\" }},\n"
+        ));
+    }
+    toml.push_str(
+        "]\n[metrics.revenue]\naggregate = \"sum\"\nfield = \"amount\"\n\
+         [[incentives]]\nid = \"commission\"\napplies_to = \"members\"\nperiod = \"month\"\n\
+         components = [{ kind = \"rate\", metric = \"revenue\", rate = \"0.05\" }]\n",
+    );
+    let plan = Plan::from_toml(&toml).unwrap();
+    let facts: Vec<String> = (0..reps)
+        .map(|r| {
+            format!(
+                r#"{{"id": "o{r}", "kind": "order", "owner": "r{r}", "amount": "{r}.10", "date": "2026-03-05"}}"#
+            )
+        })
+        .collect();
+    let facts = kpi_core::FactTable::from_json_lines(&facts.join("\n")).unwrap();
+    let report = plan
+        .evaluate(&facts, &plan.parse_period("2026-03").unwrap())
+        .unwrap();
+    assert_eq!(report.statements.len(), reps);
+    for (r, statement) in report.statements.iter().enumerate() {
+        assert_eq!(statement.member, format!("r{r}"));
+        let expected = (Decimal::from(r) + Decimal::new(10, 2)) * Decimal::new(5, 2);
+        let half_up = expected
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        assert_eq!(statement.total, half_up, "r{r}");
+    }
+}

@@ -293,20 +293,18 @@ impl Amounts {
         };
         let sum_part = |part: &[(u32, u32)]| {
             let mut sums = vec![ScaledSum::default(); slots];
+            // Without branches on the filter or a missing amount (a missing amount is
+            // stored as 0 units): which rows pass is not predictable.
             for &(row, slot) in part {
                 let row = row as usize;
-                if !passes(row) {
-                    continue;
-                }
+                let passed = passes(row);
                 let sum = &mut sums[slot as usize];
-                sum.count += 1;
                 let own = scales[row];
-                if own == MISSING {
-                    sum.missing += 1;
-                    continue;
-                }
-                sum.units += i128::from(units[row]);
-                sum.max_scale = sum.max_scale.max(own);
+                let counted = passed && own != MISSING;
+                sum.count += u64::from(passed);
+                sum.missing += u64::from(passed && own == MISSING);
+                sum.units += i128::from(units[row]) * i128::from(counted);
+                sum.max_scale = sum.max_scale.max(if counted { own } else { 0 });
             }
             sums
         };

@@ -285,39 +285,70 @@ pub(crate) fn statements(
     if paying.is_empty() {
         return Ok(Vec::new());
     }
-    let mut out = Vec::new();
     // Everyone in the org during the period, once, paid on the facts of all their stints.
-    for (member, keys) in input
+    let members = input
         .org
-        .members_in(input.period.start(), input.period.end())
-    {
-        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-        let mut lines = Vec::new();
-        let mut balances = BTreeMap::new();
-        for incentive in &paying {
-            let owed = input
-                .balances
-                .get(&member.id)
-                .and_then(|b| b.get(&incentive.id))
-                .copied()
-                .unwrap_or_default();
-            let (paid, balance) = incentive_lines(input, incentive, member, &keys, owed)?;
-            lines.extend(paid);
-            if let Some(balance) = balance {
-                balances.insert(incentive.id.clone(), balance);
-            }
-        }
-        let total = input.rounding.apply(lines.iter().map(|l| l.amount).sum());
-        out.push(Statement {
-            member: member.id.clone(),
-            name: member.name.clone(),
-            team: member.team.clone(),
-            lines,
-            total,
-            balances,
-        });
+        .members_in(input.period.start(), input.period.end());
+    let statements_of = |part: &[(&Member, Vec<String>)]| -> Result<Vec<Statement>> {
+        part.iter()
+            .map(|(member, keys)| statement(input, &paying, member, keys))
+            .collect()
+    };
+    // Members' statements are independent: a large org is priced on two threads, in
+    // member order, and the first error in that order is the one returned.
+    if members.len() < PARALLEL_MEMBERS || cfg!(target_arch = "wasm32") {
+        return statements_of(&members);
     }
-    Ok(out)
+    let (first, second) = members.split_at(members.len() / 2);
+    let (mut out, later) = std::thread::scope(|scope| {
+        let later = scope.spawn(|| statements_of(second));
+        (
+            statements_of(first),
+            later.join().expect("pricing does not panic"),
+        )
+    });
+    if let Ok(out) = &mut out {
+        out.extend(later?);
+    }
+    out
+}
+
+/// From this many members, statements are priced on two threads.
+const PARALLEL_MEMBERS: usize = 500;
+
+/// One member's statement: every paying incentive's lines, and the draw balances they
+/// carry forward.
+fn statement(
+    input: &StatementInput<'_>,
+    paying: &[&Incentive],
+    member: &Member,
+    keys: &[String],
+) -> Result<Statement> {
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let mut lines = Vec::new();
+    let mut balances = BTreeMap::new();
+    for incentive in paying {
+        let owed = input
+            .balances
+            .get(&member.id)
+            .and_then(|b| b.get(&incentive.id))
+            .copied()
+            .unwrap_or_default();
+        let (paid, balance) = incentive_lines(input, incentive, member, &keys, owed)?;
+        lines.extend(paid);
+        if let Some(balance) = balance {
+            balances.insert(incentive.id.clone(), balance);
+        }
+    }
+    let total = input.rounding.apply(lines.iter().map(|l| l.amount).sum());
+    Ok(Statement {
+        member: member.id.clone(),
+        name: member.name.clone(),
+        team: member.team.clone(),
+        lines,
+        total,
+        balances,
+    })
 }
 
 /// A statement line from an engine line: the incentive, the component (if the line is

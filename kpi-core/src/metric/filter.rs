@@ -93,12 +93,16 @@ enum Test {
     Const(bool),
     Or(Box<Test>, Box<Test>),
     And(Box<Test>, Box<Test>),
+    /// Both cheap tests (codes, constants), evaluated without a branch on the first:
+    /// `status == "won"` holds for an unpredictable share of rows.
+    Both(Box<Test>, Box<Test>),
     Not(Box<Test>),
-    /// The column's code is (or, when `equal` is false, is not) one of `codes`.
+    /// Whether each code of the column passes (`kind == "order"`, `status in [...]`,
+    /// `!=`), and whether a missing value does: one lookup per row.
     Codes {
         column: Column,
-        codes: Vec<u32>,
-        equal: bool,
+        pass: Vec<bool>,
+        missing: bool,
     },
     /// Anything else: evaluated with the row's values.
     General(Node),
@@ -128,16 +132,41 @@ fn text_of(node: &Node) -> Option<&str> {
     }
 }
 
-fn codes(facts: &FactTable, column: Column, texts: &[&str]) -> Vec<u32> {
+/// The `Codes` test of `column` against `texts` (`equal`: is one of them; else is none).
+/// A missing value equals nothing.
+fn codes(facts: &FactTable, column: Column, texts: &[&str], equal: bool) -> Test {
     let dictionary = facts.dictionary(column);
-    texts.iter().filter_map(|t| dictionary.code(t)).collect()
+    let mut pass = vec![!equal; dictionary.len()];
+    for code in texts.iter().filter_map(|t| dictionary.code(t)) {
+        pass[code as usize] = equal;
+    }
+    Test::Codes {
+        column,
+        pass,
+        missing: !equal,
+    }
+}
+
+impl Test {
+    fn is_cheap(&self) -> bool {
+        match self {
+            Test::Const(_) | Test::Codes { .. } => true,
+            Test::Both(a, b) => a.is_cheap() && b.is_cheap(),
+            _ => false,
+        }
+    }
 }
 
 fn compile(node: &Node, facts: &FactTable) -> Test {
     match &node.kind {
         NodeKind::Bool(b) => Test::Const(*b),
         NodeKind::Binary(BinOp::And, a, b) => {
-            Test::And(Box::new(compile(a, facts)), Box::new(compile(b, facts)))
+            let (a, b) = (compile(a, facts), compile(b, facts));
+            if a.is_cheap() && b.is_cheap() {
+                Test::Both(Box::new(a), Box::new(b))
+            } else {
+                Test::And(Box::new(a), Box::new(b))
+            }
         }
         NodeKind::Binary(BinOp::Or, a, b) => {
             Test::Or(Box::new(compile(a, facts)), Box::new(compile(b, facts)))
@@ -148,22 +177,14 @@ fn compile(node: &Node, facts: &FactTable) -> Test {
                 .zip(text_of(b))
                 .or_else(|| column_of(b).zip(text_of(a)));
             match pair {
-                Some((column, text)) => Test::Codes {
-                    column,
-                    codes: codes(facts, column, &[text]),
-                    equal: *op == BinOp::Eq,
-                },
+                Some((column, text)) => codes(facts, column, &[text], *op == BinOp::Eq),
                 None => Test::General(node.clone()),
             }
         }
         NodeKind::In(left, items) => {
             let texts: Option<Vec<&str>> = items.iter().map(text_of).collect();
             match (column_of(left), texts) {
-                (Some(column), Some(texts)) => Test::Codes {
-                    column,
-                    codes: codes(facts, column, &texts),
-                    equal: true,
-                },
+                (Some(column), Some(texts)) => codes(facts, column, &texts, true),
                 _ => Test::General(node.clone()),
             }
         }
@@ -176,12 +197,17 @@ fn run(test: &Test, facts: &FactTable, row: usize) -> bool {
         Test::Const(value) => *value,
         Test::Or(a, b) => run(a, facts, row) || run(b, facts, row),
         Test::And(a, b) => run(a, facts, row) && run(b, facts, row),
+        Test::Both(a, b) => run(a, facts, row) & run(b, facts, row),
         Test::Not(a) => !run(a, facts, row),
         Test::Codes {
             column,
-            codes,
-            equal,
-        } => codes.contains(&facts.codes(*column)[row]) == *equal,
+            pass,
+            missing,
+        } => {
+            // The missing code (`u32::MAX`) is past the table: it reads `missing`.
+            let code = facts.codes(*column)[row];
+            pass.get(code as usize).copied().unwrap_or(*missing)
+        }
         Test::General(node) => {
             let lookup = |name: &str| field_value(facts, row, name);
             formula::eval_node(node, &lookup) == Value::Bool(true)
