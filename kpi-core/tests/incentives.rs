@@ -6,6 +6,7 @@ use kpi_core::{
 };
 use proptest::prelude::*;
 use rust_decimal::Decimal;
+use std::fmt::Write as _;
 
 /// Exact amounts: lines are not rounded, so properties see the true function.
 fn exact() -> Rounding {
@@ -281,9 +282,11 @@ fn a_large_org_gets_every_statement_in_member_order() {
     let mut toml =
         String::from("version = 1\n[org]\nteams = [{ id = \"t\", name = \"T\" }]\nmembers = [\n");
     for r in 0..reps {
-        toml.push_str(&format!(
-            "  {{ id = \"r{r}\", name = \"Rep {r}\", team = \"t\" }},\n"
-        ));
+        writeln!(
+            toml,
+            "  {{ id = \"r{r}\", name = \"Rep {r}\", team = \"t\" }},"
+        )
+        .unwrap();
     }
     toml.push_str(
         "]\n[metrics.revenue]\naggregate = \"sum\"\nfield = \"amount\"\n\

@@ -297,12 +297,12 @@ impl Amounts {
             // stored as 0 units): which rows pass is not predictable.
             for &(row, slot) in part {
                 let row = row as usize;
-                let passed = passes(row);
+                let kept = passes(row);
                 let sum = &mut sums[slot as usize];
                 let own = scales[row];
-                let counted = passed && own != MISSING;
-                sum.count += u64::from(passed);
-                sum.missing += u64::from(passed && own == MISSING);
+                let counted = kept && own != MISSING;
+                sum.count += u64::from(kept);
+                sum.missing += u64::from(kept && own == MISSING);
                 sum.units += i128::from(units[row]) * i128::from(counted);
                 sum.max_scale = sum.max_scale.max(if counted { own } else { 0 });
             }
