@@ -64,11 +64,14 @@ fn map_err<T>(result: core::Result<T>) -> Result<T, JsValue> {
     result.map_err(|e| to_js_err(&e))
 }
 
-/// Serialises a result as a plain JS object (maps as objects, `None` as `null`).
+/// Serialises a result as a plain JS object (maps as objects, `None` as `null`): written
+/// as JSON text and parsed by the engine's `JSON.parse`. One serialiser per type (the
+/// JSON one, which `toJson` needs anyway) keeps the wasm file smaller than a second,
+/// JS-object serialiser would, and `JSON.parse` builds large results quickly.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
+    let text = serde_json::to_string(value)
+        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
+    js_sys::JSON::parse(&text)
 }
 
 /// A column mapping given as TOML text or an object.
