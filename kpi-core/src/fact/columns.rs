@@ -228,6 +228,46 @@ impl AmountColumn<'_> {
 }
 
 /// One batch of facts by column; every column has one value per row.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use kpi_core::FactTable;
+/// use kpi_core::fact::{AmountColumn, ColumnBatch, Texts, UnitColumn};
+///
+/// /// Amounts in integer cents, read in place.
+/// struct Cents(Vec<i64>);
+/// impl UnitColumn for Cents {
+///     fn len(&self) -> usize {
+///         self.0.len()
+///     }
+///     fn get(&self, row: usize) -> Option<i128> {
+///         self.0.get(row).map(|&c| i128::from(c))
+///     }
+/// }
+///
+/// let cents = Cents(vec![30_000_000, 15_000_050]);
+/// let batch = ColumnBatch {
+///     id: vec!["o1", "o2"].into(),
+///     kind: vec!["order"; 2].into(),
+///     // Owners as codes into their distinct values, as a categorical column holds them.
+///     owner: Some(Texts::Dictionary {
+///         values: vec!["zhang.san", "li.si"],
+///         keys: vec![1, 0],
+///     }),
+///     amount: Some(AmountColumn::Units {
+///         column: &cents,
+///         scale: 2,
+///     }),
+///     date: vec![NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(); 2],
+///     ..ColumnBatch::default()
+/// };
+/// let mut facts = FactTable::new();
+/// facts.append_columns(batch)?;
+/// let second = facts.record(1).unwrap();
+/// assert_eq!(second.owner.as_deref(), Some("zhang.san"));
+/// assert_eq!(second.amount.unwrap().to_string(), "150000.50");
+/// # Ok::<(), kpi_core::Error>(())
+/// ```
 #[derive(Debug, Default)]
 pub struct ColumnBatch<'a> {
     /// Fact ids (unique within the table; none missing).
