@@ -82,17 +82,50 @@ pub(crate) fn facts_from_arrow(
     options: &ArrowOptions,
 ) -> PyResult<core::FactTable> {
     let mut facts = core::FactTable::new();
+    // Room for every row up front when the object knows how many (a table, a data
+    // frame): the id index then never rehashes as batches arrive.
+    if let Some(rows) = obj.len().ok().filter(|&n| n > 0) {
+        facts.reserve(rows);
+    }
     let mut offset = 0;
-    for batch in stream_of(obj)? {
-        let batch = batch.map_err(|e| invalid("", format!("reading the Arrow stream: {e}")))?;
+    let mut pending: Vec<RecordBatch> = Vec::new();
+    let mut pending_rows = 0;
+    let mut append = |facts: &mut core::FactTable, pending: &mut Vec<RecordBatch>| {
+        let Some(first) = pending.first() else {
+            return Ok(());
+        };
+        // Small batches (Parquet row groups, streamed pages) are stored together: a
+        // large batch is stored on several threads and its ids indexed in bucket order.
+        let batch = if pending.len() == 1 {
+            first.clone()
+        } else {
+            arrow_select::concat::concat_batches(&first.schema(), pending.iter())
+                .map_err(|e| invalid("", format!("joining the Arrow batches: {e}")))?
+        };
+        pending.clear();
         // Without the GIL: the batch is converted and stored on several threads, and an
         // error built on one of them takes the GIL for its exception.
         obj.py()
-            .detach(|| append_batch(&mut facts, &batch, options, offset))?;
+            .detach(|| append_batch(facts, &batch, options, offset))?;
         offset += batch.num_rows();
+        PyResult::Ok(())
+    };
+    for batch in stream_of(obj)? {
+        let batch = batch.map_err(|e| invalid("", format!("reading the Arrow stream: {e}")))?;
+        pending_rows += batch.num_rows();
+        pending.push(batch);
+        if pending_rows >= JOINED_ROWS {
+            append(&mut facts, &mut pending)?;
+            pending_rows = 0;
+        }
     }
+    append(&mut facts, &mut pending)?;
     Ok(facts)
 }
+
+/// Batches are joined until they hold this many rows before they are stored (about 4M:
+/// a transient copy of that many rows buys the threaded, bucket-ordered append).
+const JOINED_ROWS: usize = 1 << 22;
 
 /// A text column as UTF-8 (casting dictionaries, views, large strings and numbers).
 fn utf8(array: &ArrayRef, column: &str) -> PyResult<StringArray> {

@@ -181,3 +181,24 @@ def test_integer_amounts_are_checked_not_rounded() -> None:
     with pytest.raises(kpi_core.DataError) as caught:
         kpi_core.FactTable.from_arrow(pa.table({**base, "amount": huge}))
     assert (caught.value.path, caught.value.row) == ("amount[1]", 1)
+
+
+def test_small_batches_are_joined_with_their_own_dictionaries(records, reference) -> None:
+    """Batches with different dictionaries (Parquet row groups, categoricals per chunk)
+    are joined before they are stored; the facts, and an error's row, are the same."""
+    table = sample_table(records)
+    chunks = []
+    for batch in table.to_batches(max_chunksize=700):
+        owner = batch.column(batch.schema.get_field_index("owner")).dictionary_encode()
+        chunks.append(batch.set_column(batch.schema.get_field_index("owner"), "owner", owner))
+    assert len(chunks) > 2
+    joined = pa.Table.from_batches(chunks)
+    assert kpi_core.FactTable.from_arrow(joined).to_records() == reference.to_records()
+    ids = table["id"].to_pylist()
+    ids[1500] = ids[3]
+    bad = pa.RecordBatchReader.from_batches(
+        table.schema, table.set_column(0, "id", pa.array(ids)).to_batches(max_chunksize=700)
+    )
+    with pytest.raises(kpi_core.DataError) as caught:
+        kpi_core.FactTable.from_arrow(bad)
+    assert (caught.value.path, caught.value.row) == ("id[1500]", 1500)
