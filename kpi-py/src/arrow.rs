@@ -290,6 +290,36 @@ impl AmountArray {
     }
 }
 
+/// A batch's columns by fact field, through `options.columns`' renames.
+struct Fields<'b> {
+    batch: &'b RecordBatch,
+    options: &'b ArrowOptions,
+}
+
+impl Fields<'_> {
+    /// The column name of `field`.
+    fn name(&self, field: &str) -> String {
+        self.options
+            .columns
+            .get(field)
+            .cloned()
+            .unwrap_or_else(|| field.to_owned())
+    }
+
+    fn column(&self, field: &str) -> Option<ArrayRef> {
+        self.batch.column_by_name(&self.name(field)).cloned()
+    }
+
+    fn required(&self, field: &str) -> PyResult<ArrayRef> {
+        self.column(field).ok_or_else(|| {
+            invalid(
+                field,
+                format!("the table has no `{}` column", self.name(field)),
+            )
+        })
+    }
+}
+
 /// `offset` numbers the rows of this batch within the whole stream, for errors.
 fn append_batch(
     facts: &mut core::FactTable,
@@ -297,21 +327,10 @@ fn append_batch(
     options: &ArrowOptions,
     offset: usize,
 ) -> PyResult<()> {
-    let name = |field: &str| {
-        options
-            .columns
-            .get(field)
-            .cloned()
-            .unwrap_or_else(|| field.to_owned())
-    };
-    let column = |field: &str| batch.column_by_name(&name(field)).cloned();
-    let required = |field: &str| {
-        column(field)
-            .ok_or_else(|| invalid(field, format!("the table has no `{}` column", name(field))))
-    };
+    let fields = Fields { batch, options };
     let rows = batch.num_rows();
-    required("id")?; // named first when both are missing
-    let date_column = required("date")?;
+    fields.required("id")?; // named first when both are missing
+    let date_column = fields.required("date")?;
     std::thread::scope(|scope| {
         // Dates convert on their own thread while the other columns are prepared.
         let dates = scope.spawn(|| dates(&date_column, options, offset));
@@ -329,18 +348,9 @@ fn prepare_and_append<'f>(
     offset: usize,
     rows: usize,
 ) -> PyResult<impl FnOnce(Vec<NaiveDate>) -> PyResult<()> + 'f> {
-    let name = |field: &str| {
-        options
-            .columns
-            .get(field)
-            .cloned()
-            .unwrap_or_else(|| field.to_owned())
-    };
-    let column = |field: &str| batch.column_by_name(&name(field)).cloned();
-    let required = |field: &str| {
-        column(field)
-            .ok_or_else(|| invalid(field, format!("the table has no `{}` column", name(field))))
-    };
+    let fields = Fields { batch, options };
+    let (name, column) = (|f: &str| fields.name(f), |f: &str| fields.column(f));
+    let required = |f: &str| fields.required(f);
     // Missing ids and kinds are found by the core, at their row.
     let mut ids = TextArray::new(&required("id")?, "id")?;
     let mut kinds = match (column("kind"), &options.kind) {
