@@ -7,7 +7,8 @@
 //! cargo run --release -p kpi-benches --example compare_native -- --facts 10000000 --runs 3
 //! ```
 //!
-//! `--load-runs N` loads N times instead of `--runs` (1 to profile the run alone).
+//! `--load-runs N` loads N times instead of `--runs` (1 to profile the run alone);
+//! `--phases` also times the measure pass and the report on their own (on stderr).
 
 use std::time::Instant;
 
@@ -34,19 +35,44 @@ fn median(mut times: Vec<f64>) -> f64 {
     times[times.len() / 2]
 }
 
+/// Times the run's two stages on their own, the measure pass and the report (stderr).
+fn time_phases(plan: &kpi_core::Plan, facts: &FactTable, quarter: &kpi_core::Period, runs: usize) {
+    let (mut measuring, mut reporting) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let began = Instant::now();
+        let measures = plan.measure(facts, quarter).expect("measures");
+        measuring.push(began.elapsed().as_secs_f64());
+        let began = Instant::now();
+        plan.evaluate_measures(&measures).expect("a report");
+        reporting.push(began.elapsed().as_secs_f64());
+    }
+    eprintln!(
+        "measure {:.1} ms, report {:.1} ms (medians of {runs})",
+        median(measuring) * 1e3,
+        median(reporting) * 1e3
+    );
+}
+
 fn main() {
     let mut facts_wanted = 10_000_000usize;
     let mut runs = 3usize;
     let mut load_runs = None;
+    let mut phases = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
+        if arg == "--phases" {
+            phases = true;
+            continue;
+        }
         let value = args.next().and_then(|v| v.parse().ok());
         match (arg.as_str(), value) {
             ("--facts", Some(n)) => facts_wanted = n,
             ("--runs", Some(n)) => runs = n,
             ("--load-runs", Some(n)) => load_runs = Some(n),
             _ => {
-                eprintln!("usage: compare_native [--facts N] [--runs N] [--load-runs N]");
+                eprintln!(
+                    "usage: compare_native [--facts N] [--runs N] [--load-runs N] [--phases]"
+                );
                 std::process::exit(2);
             }
         }
@@ -106,6 +132,9 @@ fn main() {
         run_times.push(began.elapsed().as_secs_f64());
     }
     let report = report.expect("at least one run");
+    if phases {
+        time_phases(&plan, &facts, &quarter, runs);
+    }
     let mut teams = std::collections::BTreeMap::<String, rust_decimal::Decimal>::new();
     for statement in &report.statements {
         *teams.entry(statement.team.clone()).or_default() += statement.total;

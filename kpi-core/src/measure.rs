@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::fact::{Attribute, Column, Dictionary, FactTable};
+use crate::fact::{Attribute, Column, Dictionary, FactTable, RowScan, ScaledSum};
 use crate::metric::{Aggregate, Field, filter::CompiledFilter};
 use crate::org::{Org, UNASSIGNED};
 use chrono::NaiveDate;
@@ -207,48 +207,35 @@ pub(crate) fn measure(
         period,
         len: facts.len(),
     };
-    let rows_for = rows_by_date_source(&slots, facts, metrics);
+    // The common metric is summed in one fused scan; the others share per-source rows.
+    let fused: Vec<Option<Vec<Partial>>> = metrics
+        .iter()
+        .map(|metric| fused_sum(&slots, metric, dimensions, unassigned + 1))
+        .collect();
+    let scanned: Vec<&MetricPass<'_>> = metrics
+        .iter()
+        .zip(&fused)
+        .filter(|(_, sums)| sums.is_none())
+        .map(|(metric, _)| metric)
+        .collect();
+    let rows_for = rows_by_date_source(&slots, facts, &scanned);
     let keys = org.stint_keys();
 
     let mut result = BTreeMap::new();
-    for metric in metrics {
-        let mut slots = vec![Partial::default(); unassigned + 1];
+    for (metric, fused) in metrics.iter().zip(fused) {
         // Dimension values (a region, a channel …) are scopes too, keyed `field=value`.
         let mut by_value: BTreeMap<String, Partial> = BTreeMap::new();
-        let rows = &rows_for[&metric.date.as_deref()];
-        let passes = |row: usize| metric.filter.as_ref().is_none_or(|f| f.matches(facts, row));
-        let whole =
-            if summed_as_integers(metric, dimensions, facts, &rows.whole, &mut slots, passes) {
-                &[][..]
-            } else {
-                &rows.whole[..]
-            };
-        for &(row, slot) in whole {
-            let (row, slot) = (row as usize, slot as usize);
-            if !passes(row) {
-                continue;
-            }
-            accumulate(&mut slots[slot], metric, facts, row, None);
-            for dimension in dimensions {
-                let key = dimension_key(dimension, field_text(facts, dimension, row).as_deref());
-                accumulate(by_value.entry(key).or_default(), metric, facts, row, None);
-            }
-        }
-        // Split facts: each owner gets their share; a dimension value gets the whole fact.
-        for (i, &(row, slot, share)) in rows.split.iter().enumerate() {
-            if !passes(row) {
-                continue;
-            }
-            accumulate(&mut slots[slot], metric, facts, row, Some(share));
-            let first_credit = i == 0 || rows.split[i - 1].0 != row;
-            if first_credit {
-                for dimension in dimensions {
-                    let key =
-                        dimension_key(dimension, field_text(facts, dimension, row).as_deref());
-                    accumulate(by_value.entry(key).or_default(), metric, facts, row, None);
-                }
-            }
-        }
+        let slots = match fused {
+            Some(slots) => slots,
+            None => measure_rows(
+                metric,
+                facts,
+                dimensions,
+                &rows_for[&metric.date.as_deref()],
+                unassigned + 1,
+                &mut by_value,
+            ),
+        };
         let scopes: BTreeMap<String, Partial> = slots
             .into_iter()
             .enumerate()
@@ -273,12 +260,57 @@ pub(crate) fn measure(
     }
 }
 
+/// The partials per slot of one metric over the rows found for its date source, and its
+/// dimension values into `by_value`.
+fn measure_rows(
+    metric: &MetricPass<'_>,
+    facts: &FactTable,
+    dimensions: &[Field],
+    rows: &Rows,
+    slot_count: usize,
+    by_value: &mut BTreeMap<String, Partial>,
+) -> Vec<Partial> {
+    let mut slots = vec![Partial::default(); slot_count];
+    let passes = |row: usize| metric.filter.as_ref().is_none_or(|f| f.matches(facts, row));
+    let whole = if summed_as_integers(metric, dimensions, facts, &rows.whole, &mut slots, passes) {
+        &[][..]
+    } else {
+        &rows.whole[..]
+    };
+    for &(row, slot) in whole {
+        let (row, slot) = (row as usize, slot as usize);
+        if !passes(row) {
+            continue;
+        }
+        accumulate(&mut slots[slot], metric, facts, row, None);
+        for dimension in dimensions {
+            let key = dimension_key(dimension, field_text(facts, dimension, row).as_deref());
+            accumulate(by_value.entry(key).or_default(), metric, facts, row, None);
+        }
+    }
+    // Split facts: each owner gets their share; a dimension value gets the whole fact.
+    for (i, &(row, slot, share)) in rows.split.iter().enumerate() {
+        if !passes(row) {
+            continue;
+        }
+        accumulate(&mut slots[slot], metric, facts, row, Some(share));
+        let first_credit = i == 0 || rows.split[i - 1].0 != row;
+        if first_credit {
+            for dimension in dimensions {
+                let key = dimension_key(dimension, field_text(facts, dimension, row).as_deref());
+                accumulate(by_value.entry(key).or_default(), metric, facts, row, None);
+            }
+        }
+    }
+    slots
+}
+
 /// The facts of the period for each date source the metrics use (the fact's date, or a
 /// date attribute), found once per source.
 fn rows_by_date_source<'m>(
     slots: &Slots<'_>,
     facts: &FactTable,
-    metrics: &'m [MetricPass<'_>],
+    metrics: &[&'m MetricPass<'_>],
 ) -> HashMap<Option<&'m str>, Rows> {
     let dates = facts.dates();
     let mut rows_for: HashMap<Option<&str>, Rows> = HashMap::new();
@@ -313,15 +345,25 @@ fn summed_as_integers(
     slots: &mut [Partial],
     passes: impl Fn(usize) -> bool + Sync,
 ) -> bool {
-    if !dimensions.is_empty()
-        || !matches!(metric.aggregate, Aggregate::Sum | Aggregate::Average)
-        || metric.field != Some(Field::Amount)
-    {
+    if !sums_amounts(metric, dimensions) {
         return false;
     }
-    let Some((sums, scale)) = facts.amounts().sum_by_slot(rows, slots.len(), passes) else {
-        return false;
-    };
+    facts
+        .amounts()
+        .sum_by_slot(rows, slots.len(), passes)
+        .is_some_and(|(sums, scale)| add_sums(slots, &sums, scale))
+}
+
+/// Whether `metric` is a sum or an average of `amount` with no dimension scopes: the case
+/// summed as integers.
+fn sums_amounts(metric: &MetricPass<'_>, dimensions: &[Field]) -> bool {
+    dimensions.is_empty()
+        && matches!(metric.aggregate, Aggregate::Sum | Aggregate::Average)
+        && metric.field == Some(Field::Amount)
+}
+
+/// Adds integer sums into `slots`; `false` (nothing added) when one does not fit a decimal.
+fn add_sums(slots: &mut [Partial], sums: &[ScaledSum], scale: u32) -> bool {
     let Some(values) = sums
         .iter()
         .map(|s| s.to_decimal(scale))
@@ -329,12 +371,49 @@ fn summed_as_integers(
     else {
         return false;
     };
-    for ((partial, sum), value) in slots.iter_mut().zip(&sums).zip(values) {
+    for ((partial, sum), value) in slots.iter_mut().zip(sums).zip(values) {
         partial.count += sum.count;
         partial.missing += sum.missing;
         partial.sum += value;
     }
     true
+}
+
+/// The partials per slot of a metric summed in one fused scan of the table (see
+/// `fact::scan`), or `None` when that does not apply: another aggregate, a date
+/// attribute, dimension scopes, credit splits, an owner who changes team during the
+/// period, or a filter that is not a conjunction of code tests.
+fn fused_sum(
+    slots: &Slots<'_>,
+    metric: &MetricPass<'_>,
+    dimensions: &[Field],
+    slot_count: usize,
+) -> Option<Vec<Partial>> {
+    let facts = slots.facts;
+    if !sums_amounts(metric, dimensions) || metric.date.is_some() || facts.has_splits() {
+        return None;
+    }
+    let mut slot_of_owner = slots
+        .fixed_slot
+        .iter()
+        .map(|slot| slot.and_then(|s| u32::try_from(s).ok()))
+        .collect::<Option<Vec<u32>>>()?;
+    slot_of_owner.push(u32::try_from(slots.unassigned).ok()?);
+    let tests = match &metric.filter {
+        Some(filter) => filter.code_tests(facts)?,
+        None => Vec::new(),
+    };
+    let scan = RowScan {
+        dates: facts.dates(),
+        first: slots.period.start(),
+        last: slots.period.last_day(),
+        tests: &tests,
+        owners: slots.owner_codes,
+        slot_of_owner: &slot_of_owner,
+    };
+    let (sums, scale) = facts.amounts().sum_scan(&scan, slot_count)?;
+    let mut partials = vec![Partial::default(); slot_count];
+    add_sums(&mut partials, &sums, scale).then_some(partials)
 }
 
 /// The measures key of a dimension value: `attributes.region=华东`; a fact without a value

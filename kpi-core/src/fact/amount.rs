@@ -2,6 +2,8 @@
 
 use rust_decimal::Decimal;
 
+use super::RowScan;
+
 /// The scale byte of a row without an amount.
 const MISSING: u8 = u8::MAX;
 
@@ -47,6 +49,14 @@ pub(crate) struct ScaledSum {
 }
 
 impl ScaledSum {
+    /// Adds the sums of another part of the rows.
+    fn add(&mut self, other: &ScaledSum) {
+        self.units += other.units;
+        self.max_scale = self.max_scale.max(other.max_scale);
+        self.count += other.count;
+        self.missing += other.missing;
+    }
+
     /// The sum as a decimal with the scale `Decimal` addition would give (the finest of
     /// the amounts summed; 0 when there were none); `None` if it does not fit.
     pub fn to_decimal(self, table_scale: u32) -> Option<Decimal> {
@@ -320,10 +330,53 @@ impl Amounts {
             )
         });
         for (sum, other) in sums.iter_mut().zip(later) {
-            sum.units += other.units;
-            sum.max_scale = sum.max_scale.max(other.max_scale);
-            sum.count += other.count;
-            sum.missing += other.missing;
+            sum.add(&other);
+        }
+        Some((sums, *scale))
+    }
+
+    /// The sums per slot of the rows `scan` keeps, in one pass over the table (two
+    /// threads for a large one); `None` when the amounts are not integers.
+    pub(crate) fn sum_scan(
+        &self,
+        scan: &RowScan<'_>,
+        slots: usize,
+    ) -> Option<(Vec<ScaledSum>, u32)> {
+        let Amounts::Scaled {
+            scale,
+            units,
+            scales,
+        } = self
+        else {
+            return None;
+        };
+        let sum_part = |rows: std::ops::Range<usize>| {
+            let mut sums = vec![ScaledSum::default(); slots];
+            scan.for_each(rows, |row, slot| {
+                // A missing amount is stored as 0 units: no branch on it.
+                let own = scales[row];
+                let sum = &mut sums[slot];
+                sum.count += 1;
+                sum.missing += u64::from(own == MISSING);
+                sum.units += i128::from(units[row]);
+                sum.max_scale = sum.max_scale.max(if own == MISSING { 0 } else { own });
+            });
+            sums
+        };
+        let rows = units.len();
+        if rows < PARALLEL_SUM_ROWS || cfg!(target_arch = "wasm32") {
+            return Some((sum_part(0..rows), *scale));
+        }
+        let middle = rows / 2;
+        let (mut sums, later) = std::thread::scope(|scope| {
+            let later = scope.spawn(|| sum_part(middle..rows));
+            (
+                sum_part(0..middle),
+                later.join().expect("summing does not panic"),
+            )
+        });
+        for (sum, other) in sums.iter_mut().zip(later) {
+            sum.add(&other);
         }
         Some((sums, *scale))
     }

@@ -3,8 +3,10 @@
 mod amount;
 mod columns;
 mod dictionary;
+mod scan;
 
-pub(crate) use amount::Amounts;
+pub(crate) use amount::{Amounts, ScaledSum};
+pub(crate) use scan::{CodeTest, RowScan};
 
 pub use columns::{AmountColumn, ColumnBatch, Packed, TextColumn, Texts, UnitColumn};
 pub use dictionary::Dictionary;
@@ -505,6 +507,11 @@ impl FactTable {
             Column::Customer => &self.customer,
             Column::Status => &self.status,
         }
+    }
+
+    /// Whether any fact has a credit split.
+    pub(crate) fn has_splits(&self) -> bool {
+        !self.splits.is_empty()
     }
 
     /// The credit split of the fact at `row`, if it has one.

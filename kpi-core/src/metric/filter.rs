@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::{ErrorKind, Result};
-use crate::fact::{Attribute, Column, FactTable};
+use crate::fact::{Attribute, CodeTest, Column, FactTable};
 use crate::formula::syntax::{BinOp, Node, NodeKind};
 use crate::formula::{self, Formula, Type, Unit, Value};
 
@@ -112,6 +112,42 @@ impl CompiledFilter {
     /// Whether the fact at `row` passes.
     pub(crate) fn matches(&self, facts: &FactTable, row: usize) -> bool {
         run(&self.test, facts, row)
+    }
+
+    /// The filter as a conjunction of code tests, for the fused scan; `None` when it is
+    /// something else (an `||`, a comparison of amounts …). Tests every fact passes are
+    /// left out: `kind == "order"` over a table of orders reads no column.
+    pub(crate) fn code_tests<'a>(&self, facts: &'a FactTable) -> Option<Vec<CodeTest<'a>>> {
+        let mut tests = Vec::new();
+        conjunction(&self.test, facts, &mut tests).then_some(tests)
+    }
+}
+
+/// Adds the code tests whose conjunction is `test` to `tests`; `false` if it is not one.
+fn conjunction<'a>(test: &Test, facts: &'a FactTable, tests: &mut Vec<CodeTest<'a>>) -> bool {
+    match test {
+        Test::Const(value) => *value,
+        Test::And(a, b) | Test::Both(a, b) => {
+            conjunction(a, facts, tests) && conjunction(b, facts, tests)
+        }
+        Test::Codes {
+            column,
+            pass,
+            missing,
+        } => {
+            // Every fact has an id and a kind: no code of theirs is missing.
+            let never_missing = matches!(column, Column::Id | Column::Kind);
+            if !(never_missing && pass.iter().all(|p| *p)) {
+                let mut pass = pass.clone();
+                pass.push(*missing);
+                tests.push(CodeTest {
+                    codes: facts.codes(*column),
+                    pass,
+                });
+            }
+            true
+        }
+        Test::Or(..) | Test::Not(_) | Test::General(_) => false,
     }
 }
 
