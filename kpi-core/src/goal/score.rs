@@ -4,24 +4,41 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
 use crate::org::{ScopeKind, UNASSIGNED};
 use crate::report::{ScoreRow, ScorecardRow};
 
-/// Competition ranks ("1, 2, 2, 4") by descending value; no value, no rank. Sorting once
-/// keeps it O(n log n) for leaderboards of thousands.
+/// Competition ranks ("1, 2, 2, 4") by descending value; no value, no rank.
+///
+/// Leaderboards have thousands of rows and decimal comparisons are slow, so the values
+/// are sorted by their `f64` approximations first; an insertion pass with exact
+/// comparisons then fixes the few neighbours the approximation may have swapped (values
+/// within a rounding error of each other), in near-linear time.
 fn competition_ranks(values: &[Option<Decimal>]) -> Vec<Option<u32>> {
-    let mut sorted: Vec<Decimal> = values.iter().flatten().copied().collect();
-    sorted.sort_unstable_by(|a, b| b.cmp(a));
-    values
+    let mut order: Vec<(f64, usize, Decimal)> = values
         .iter()
-        .map(|v| {
-            let v = (*v)?;
-            // How many are strictly greater: the first position not greater than `v`.
-            let ahead = sorted.partition_point(|other| *other > v);
-            u32::try_from(ahead + 1).ok()
-        })
-        .collect()
+        .enumerate()
+        .filter_map(|(i, v)| v.map(|v| (v.to_f64().unwrap_or(0.0), i, v)))
+        .collect();
+    order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+    for sorted in 1..order.len() {
+        let mut j = sorted;
+        while j > 0 && order[j - 1].2 < order[j].2 {
+            order.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    let mut ranks = vec![None; values.len()];
+    let mut rank = None;
+    for (position, &(_, i, value)) in order.iter().enumerate() {
+        // Ties share the rank of the first of them.
+        if position == 0 || order[position - 1].2 != value {
+            rank = u32::try_from(position + 1).ok();
+        }
+        ranks[i] = rank;
+    }
+    ranks
 }
 
 /// Ranks the rows of each goal and scope kind by attainment, best first; ties share a
@@ -96,10 +113,19 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
-        /// The sorted ranking equals counting, for every value, how many are greater.
+        /// The sorted ranking equals counting, for every value, how many are greater:
+        /// also for equal values written at different scales, and for values closer
+        /// together than an `f64` can tell apart.
         #[test]
-        fn ranks_count_the_values_ahead(values in proptest::collection::vec(proptest::option::of(-50i64..50), 0..60)) {
-            let values: Vec<Option<Decimal>> = values.into_iter().map(|v| v.map(Decimal::from)).collect();
+        fn ranks_count_the_values_ahead(values in proptest::collection::vec(proptest::option::of((-50i64..50, 0u8..3)), 0..60)) {
+            let values: Vec<Option<Decimal>> = values
+                .into_iter()
+                .map(|v| v.map(|(n, form)| match form {
+                    0 => Decimal::from(n),
+                    1 => Decimal::new(n * 10, 1),
+                    _ => Decimal::ONE + Decimal::new(n, 25),
+                }))
+                .collect();
             let naive: Vec<Option<u32>> = values
                 .iter()
                 .map(|v| {

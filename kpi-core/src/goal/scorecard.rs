@@ -392,27 +392,22 @@ pub(crate) fn scopes_of<'a>(org: &'a Org, kind: ScopeKind, period: &Period) -> V
     if kind == ScopeKind::Dimension {
         return Vec::new(); // dimension scopes come from the measures: see `dimension_scopes`
     }
-    let keys = org.stint_keys();
-    let all: Vec<String> = keys
-        .iter()
-        .cloned()
-        .chain([UNASSIGNED.to_owned()])
-        .collect();
     match kind {
-        ScopeKind::Company => vec![Scope {
-            id: "company",
-            name: "Company",
-            team: None,
-            members: all,
-        }],
+        ScopeKind::Company => {
+            let mut all = org.stint_keys();
+            all.push(UNASSIGNED.to_owned());
+            vec![Scope {
+                id: "company",
+                name: "Company",
+                team: None,
+                members: all,
+            }]
+        }
         ScopeKind::Team => {
             // Each team's stints, found in one pass over the members.
             let mut by_team: hashbrown::HashMap<&str, Vec<String>> = hashbrown::HashMap::new();
-            for (member, key) in org.members.iter().zip(&keys) {
-                by_team
-                    .entry(member.team.as_str())
-                    .or_default()
-                    .push(key.clone());
+            for (member, key) in org.members.iter().zip(org.stint_keys()) {
+                by_team.entry(member.team.as_str()).or_default().push(key);
             }
             org.teams
                 .iter()

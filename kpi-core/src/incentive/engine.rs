@@ -10,7 +10,7 @@ use super::tiers::{Band, marginal, retroactive};
 use super::{Cap, Component, Limits, TierBasis, TierMode};
 use crate::decimal::{Rounding, ratio};
 use crate::error::{Error, ErrorKind, Result};
-use crate::report::{group_thousands, percent};
+use crate::report::{group_thousands, join, percent};
 
 /// One point of a payout curve: at `attainment`, the curve pays `payout` × the target
 /// incentive.
@@ -186,25 +186,7 @@ fn price(
             let amount = round(basis * rate);
             ComponentResult {
                 amount,
-                lines: vec![LineDetail {
-                    basis,
-                    rate: Some(*rate),
-                    tier: None,
-                    amount,
-                    explanation: format!(
-                        "{} of {metric} {} = {}",
-                        percent(*rate),
-                        money(basis),
-                        money(amount)
-                    ),
-                    explanation_zh: format!(
-                        "{metric} {} 的 {} = {}",
-                        money(basis),
-                        percent(*rate),
-                        money(amount)
-                    ),
-                    cap: false,
-                }],
+                lines: vec![rate_line(metric, *rate, basis, amount)],
             }
         }
         Component::Tiered {
@@ -563,37 +545,7 @@ fn tiered(
         .iter()
         .map(|band| {
             let amount = round(band.amount());
-            let rate = percent(band.rate);
-            // Each figure is written once for both languages (a report prices thousands
-            // of these lines).
-            let (basis, paid, from) = (money(band.basis), money(amount), money(band.from));
-            let (en, zh) = match mode {
-                TierMode::Retroactive => (
-                    format!(
-                        "{rate} on all {basis} of {metric} (tier {} from {from}) = {paid}",
-                        band.index + 1,
-                    ),
-                    format!(
-                        "{metric} 全部 {basis} 按第 {} 档 {rate}（自 {from} 起）= {paid}",
-                        band.index + 1,
-                    ),
-                ),
-                TierMode::Marginal if band.index == 0 && count == 1 => (
-                    format!("{rate} on {basis} of {metric} = {paid}"),
-                    format!("{metric} {basis} 按 {rate} = {paid}"),
-                ),
-                TierMode::Marginal if band.index == 0 => (
-                    format!("{rate} on the first {basis} of {metric} = {paid}"),
-                    format!("{metric} 前 {basis} 按 {rate} = {paid}"),
-                ),
-                TierMode::Marginal => {
-                    let to = money(band.from + band.basis);
-                    (
-                        format!("{rate} on the next {basis} of {metric} ({from} to {to}) = {paid}"),
-                        format!("{metric} {from} 至 {to} 之间的 {basis} 按 {rate} = {paid}"),
-                    )
-                }
-            };
+            let (en, zh) = tier_sentences(metric, mode, band, count, amount);
             LineDetail {
                 basis: band.basis,
                 rate: Some(band.rate),
@@ -609,6 +561,105 @@ fn tiered(
         amount: lines.iter().map(|l| l.amount).sum(),
         lines,
     })
+}
+
+/// The line of a flat rate on a metric.
+fn rate_line(metric: &str, rate: Decimal, basis: Decimal, amount: Decimal) -> LineDetail {
+    let (rate_text, basis_text, paid) = (percent(rate), money(basis), money(amount));
+    LineDetail {
+        basis,
+        rate: Some(rate),
+        tier: None,
+        amount,
+        explanation: join(&[&rate_text, " of ", metric, " ", &basis_text, " = ", &paid]),
+        explanation_zh: join(&[metric, " ", &basis_text, " 的 ", &rate_text, " = ", &paid]),
+        cap: false,
+    }
+}
+
+/// The English and Chinese sentences of one tier's line. Each figure is written once for
+/// both languages, and joined without the formatting machinery: a report prices thousands
+/// of these lines.
+fn tier_sentences(
+    metric: &str,
+    mode: TierMode,
+    band: &Band,
+    count: usize,
+    amount: Decimal,
+) -> (String, String) {
+    let rate = percent(band.rate);
+    let (basis, paid, from) = (money(band.basis), money(amount), money(band.from));
+    match mode {
+        TierMode::Retroactive => {
+            let tier = (band.index + 1).to_string();
+            (
+                join(&[
+                    &rate, " on all ", &basis, " of ", metric, " (tier ", &tier, " from ", &from,
+                    ") = ", &paid,
+                ]),
+                join(&[
+                    metric,
+                    " 全部 ",
+                    &basis,
+                    " 按第 ",
+                    &tier,
+                    " 档 ",
+                    &rate,
+                    "（自 ",
+                    &from,
+                    " 起）= ",
+                    &paid,
+                ]),
+            )
+        }
+        TierMode::Marginal if band.index == 0 && count == 1 => (
+            join(&[&rate, " on ", &basis, " of ", metric, " = ", &paid]),
+            join(&[metric, " ", &basis, " 按 ", &rate, " = ", &paid]),
+        ),
+        TierMode::Marginal if band.index == 0 => (
+            join(&[
+                &rate,
+                " on the first ",
+                &basis,
+                " of ",
+                metric,
+                " = ",
+                &paid,
+            ]),
+            join(&[metric, " 前 ", &basis, " 按 ", &rate, " = ", &paid]),
+        ),
+        TierMode::Marginal => {
+            let to = money(band.from + band.basis);
+            (
+                join(&[
+                    &rate,
+                    " on the next ",
+                    &basis,
+                    " of ",
+                    metric,
+                    " (",
+                    &from,
+                    " to ",
+                    &to,
+                    ") = ",
+                    &paid,
+                ]),
+                join(&[
+                    metric,
+                    " ",
+                    &from,
+                    " 至 ",
+                    &to,
+                    " 之间的 ",
+                    &basis,
+                    " 按 ",
+                    &rate,
+                    " = ",
+                    &paid,
+                ]),
+            )
+        }
+    }
 }
 
 /// The payout share of a piecewise-linear curve at `attainment`, flat outside its points.
