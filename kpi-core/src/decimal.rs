@@ -96,6 +96,10 @@ impl Rounding {
 /// infinity). The quotient keeps Decimal's full 28-significant-digit precision and is
 /// normalised (no trailing zeros: `0.7`, not `0.70`), so a ratio has one written form.
 pub fn ratio(numerator: Decimal, denominator: Decimal) -> Option<Decimal> {
+    if denominator == Decimal::ONE {
+        // A weighted mean of one goal: no long division.
+        return Some(numerator.normalize());
+    }
     numerator.checked_div(denominator).map(|q| q.normalize())
 }
 

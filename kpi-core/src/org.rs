@@ -198,9 +198,20 @@ impl Org {
     /// `[start, end)`, with the keys of those stints. The shown stint is the latest one
     /// that overlaps (their team at the end of the period).
     pub fn members_in(&self, start: NaiveDate, end: NaiveDate) -> Vec<(&Member, Vec<String>)> {
+        self.members_in_keyed(&self.stint_keys(), start, end)
+    }
+
+    /// [`Org::members_in`] with the org's [`Org::stint_keys`] computed by the caller, who
+    /// needs them more than once.
+    pub(crate) fn members_in_keyed(
+        &self,
+        keys: &[String],
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> Vec<(&Member, Vec<String>)> {
         let mut out: Vec<(&Member, Vec<String>)> = Vec::new();
         let mut position: hashbrown::HashMap<&str, usize> = hashbrown::HashMap::new();
-        for (stint, key) in self.members.iter().zip(self.stint_keys()) {
+        for (stint, key) in self.members.iter().zip(keys.iter().cloned()) {
             if !stint.overlaps(start, end) {
                 continue;
             }

@@ -195,7 +195,7 @@ impl<'a> TargetResolver<'a> {
     }
 
     fn everyone(&self, p: &Period) -> Vec<String> {
-        scopes_of(self.org, ScopeKind::Company, p)
+        scopes_of(self.org, &self.org.stint_keys(), ScopeKind::Company, p)
             .into_iter()
             .next()
             .map(|s| s.members)
@@ -244,7 +244,7 @@ impl<'a> TargetResolver<'a> {
         if let Some(parts) = self.cache.borrow().get(&key) {
             return Ok(parts.iter().find(|(id, _)| id == scope.id).map(|(_, v)| *v));
         }
-        let parent_scopes = scopes_of(self.org, parent_kind, p);
+        let parent_scopes = scopes_of(self.org, &self.org.stint_keys(), parent_kind, p);
         let Some(parent_scope) = parent_scopes.iter().find(|s| s.id == parent_scope_id) else {
             return Ok(None);
         };
@@ -257,16 +257,17 @@ impl<'a> TargetResolver<'a> {
         let Some(total) = self.rule(parent, parent_ref, p, depth + 1)? else {
             return Ok(None);
         };
-        let siblings: Vec<Scope<'_>> = scopes_of(self.org, goal.scope_kind(), p)
-            .into_iter()
-            .filter(|s| match parent_kind {
-                ScopeKind::Company => true,
-                ScopeKind::Team if goal.scope_kind() == ScopeKind::Member => {
-                    s.team == Some(parent_scope_id.as_str())
-                }
-                _ => s.id == parent_scope_id,
-            })
-            .collect();
+        let siblings: Vec<Scope<'_>> =
+            scopes_of(self.org, &self.org.stint_keys(), goal.scope_kind(), p)
+                .into_iter()
+                .filter(|s| match parent_kind {
+                    ScopeKind::Company => true,
+                    ScopeKind::Team if goal.scope_kind() == ScopeKind::Member => {
+                        s.team == Some(parent_scope_id.as_str())
+                    }
+                    _ => s.id == parent_scope_id,
+                })
+                .collect();
         let shares = self.shares(goal, &siblings, split, weights, history)?;
         let parts = allocate(total, &shares, self.rounding.places)?;
         let parts: Vec<(String, Decimal)> = siblings

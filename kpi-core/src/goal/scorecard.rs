@@ -70,6 +70,7 @@ pub(crate) fn scorecards(
     goals: &[(&Goal, GoalPeriod)],
 ) -> Result<(Vec<ScorecardRow>, Vec<ScorecardRow>)> {
     let mut rows = Vec::new();
+    let keys = input.org.stint_keys();
     let mut rollups = Vec::new();
     for (index, (goal, goal_period)) in goals.iter().enumerate() {
         let Some(parts) = goal_periods(input, goal_period) else {
@@ -105,7 +106,7 @@ pub(crate) fn scorecards(
         };
         let first_row = rows.len();
         let kind = goal.scope_kind();
-        for scope in scopes_of(input.org, kind, input.period) {
+        for scope in scopes_of(input.org, &keys, kind, input.period) {
             let keys: Vec<&str> = scope.members.iter().map(String::as_str).collect();
             let s = ScopeRef {
                 id: scope.id,
@@ -142,7 +143,7 @@ pub(crate) fn scorecards(
             rows.push(row_for(kind, s, "Unassigned")?);
         }
         if kind != ScopeKind::Company {
-            let rollup = rollup(input, goal, scoring, additive, &rows[first_row..]);
+            let rollup = rollup(input, &keys, goal, scoring, additive, &rows[first_row..]);
             rollups.push(rollup);
         }
     }
@@ -165,6 +166,7 @@ fn unassigned_matched(input: &ScorecardInput<'_>, metric: &str) -> bool {
 /// scopes' targets combined.
 fn rollup(
     input: &ScorecardInput<'_>,
+    keys: &[String],
     goal: &Goal,
     scoring: Scoring,
     additive: bool,
@@ -175,7 +177,7 @@ fn rollup(
         additive,
         scoped.iter().filter_map(|r| r.original_target.or(r.target)),
     );
-    let everyone = &scopes_of(input.org, ScopeKind::Company, input.period)[0].members;
+    let everyone = &scopes_of(input.org, keys, ScopeKind::Company, input.period)[0].members;
     let keys: Vec<&str> = everyone.iter().map(String::as_str).collect();
     let actual = input
         .book
@@ -388,13 +390,20 @@ pub(crate) struct Scope<'a> {
 
 /// The company, each team or each member, in org order, with the stint keys they cover:
 /// a member who moved counts in each team for the facts of their time there.
-pub(crate) fn scopes_of<'a>(org: &'a Org, kind: ScopeKind, period: &Period) -> Vec<Scope<'a>> {
+///
+/// `keys` are the org's [`Org::stint_keys`].
+pub(crate) fn scopes_of<'a>(
+    org: &'a Org,
+    keys: &[String],
+    kind: ScopeKind,
+    period: &Period,
+) -> Vec<Scope<'a>> {
     if kind == ScopeKind::Dimension {
         return Vec::new(); // dimension scopes come from the measures: see `dimension_scopes`
     }
     match kind {
         ScopeKind::Company => {
-            let mut all = org.stint_keys();
+            let mut all = keys.to_vec();
             all.push(UNASSIGNED.to_owned());
             vec![Scope {
                 id: "company",
@@ -421,7 +430,7 @@ pub(crate) fn scopes_of<'a>(org: &'a Org, kind: ScopeKind, period: &Period) -> V
         }
         ScopeKind::Dimension => Vec::new(),
         ScopeKind::Member => org
-            .members_in(period.start(), period.end())
+            .members_in_keyed(keys, period.start(), period.end())
             .into_iter()
             .map(|(m, keys)| Scope {
                 id: &m.id,

@@ -221,12 +221,21 @@ impl MetricEnv<'_, '_> {
     fn value(&self, metric: &str) -> Option<Decimal> {
         let def = self.book.metrics.get(metric)?;
         if let Some(aggregate) = def.aggregate {
-            let mut merged = Partial::default();
-            for scope in self.scopes {
-                if let Some(partial) = self.partials.get(metric).and_then(|m| m.get(*scope)) {
-                    merged.merge(partial);
+            let scopes = self.partials.get(metric);
+            let partial_of = |scope: &str| scopes.and_then(|m| m.get(scope));
+            let merged = match self.scopes {
+                // One member's row (the common case): their partial as it is.
+                [scope] => partial_of(scope).cloned().unwrap_or_default(),
+                _ => {
+                    let mut merged = Partial::default();
+                    for scope in self.scopes {
+                        if let Some(partial) = partial_of(scope) {
+                            merged.merge(partial);
+                        }
+                    }
+                    merged
                 }
-            }
+            };
             return aggregate_value(aggregate, merged);
         }
         self.book

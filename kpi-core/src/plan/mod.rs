@@ -409,12 +409,13 @@ impl Plan {
         let period = self.parse_period(&measures.period.label)?;
         self.refuse_advances_without_facts(&period)?;
         self.refuse_deal_detail_without_facts(&period)?;
+        self.check()?;
         self.report_of(measures, balances)
     }
 
-    /// The report of measures, without the advances that need the facts.
+    /// The report of measures, without the advances that need the facts. The plan is
+    /// checked by every caller (directly, or by measuring), so not here again.
     fn report_of(&self, measures: &Measures, balances: &Balances) -> Result<Report> {
-        self.check()?;
         let period = self.parse_period(&measures.period.label)?;
         if PeriodInfo::from(&period) != measures.period {
             return Err(Error::new(
