@@ -223,18 +223,17 @@ impl MetricEnv<'_, '_> {
         if let Some(aggregate) = def.aggregate {
             let scopes = self.partials.get(metric);
             let partial_of = |scope: &str| scopes.and_then(|m| m.get(scope));
-            let merged = match self.scopes {
-                // One member's row (the common case): their partial as it is.
-                [scope] => partial_of(scope).cloned().unwrap_or_default(),
-                _ => {
-                    let mut merged = Partial::default();
-                    for scope in self.scopes {
-                        if let Some(partial) = partial_of(scope) {
-                            merged.merge(partial);
-                        }
+            // One member's row (the common case): their partial as it is.
+            let merged = if let [scope] = self.scopes {
+                partial_of(scope).cloned().unwrap_or_default()
+            } else {
+                let mut merged = Partial::default();
+                for scope in self.scopes {
+                    if let Some(partial) = partial_of(scope) {
+                        merged.merge(partial);
                     }
-                    merged
                 }
+                merged
             };
             return aggregate_value(aggregate, merged);
         }
