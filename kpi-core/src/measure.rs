@@ -220,6 +220,12 @@ pub(crate) fn measure(
         .collect();
     let rows_for = rows_by_date_source(&slots, facts, &scanned);
     let keys = org.stint_keys();
+    // The slots in the order of their keys: the scopes' map is then built from sorted
+    // entries, without a sort's worth of string comparisons per metric.
+    let mut key_order: Vec<(&str, usize)> = (0..=unassigned)
+        .map(|slot| (keys.get(slot).map_or(UNASSIGNED, String::as_str), slot))
+        .collect();
+    key_order.sort_unstable();
 
     let mut result = BTreeMap::new();
     for (metric, fused) in metrics.iter().zip(fused) {
@@ -236,14 +242,13 @@ pub(crate) fn measure(
                 &mut by_value,
             ),
         };
-        let scopes: BTreeMap<String, Partial> = slots
-            .into_iter()
-            .enumerate()
-            .filter(|(_, p)| p.count > 0)
-            .map(|(slot, mut p)| {
+        let mut slots = slots;
+        let scopes: BTreeMap<String, Partial> = key_order
+            .iter()
+            .filter_map(|&(key, slot)| {
+                let mut p = std::mem::take(&mut slots[slot]);
                 p.values.sort_unstable();
-                let key = keys.get(slot).map_or(UNASSIGNED, String::as_str);
-                (key.to_owned(), p)
+                (p.count > 0).then(|| (key.to_owned(), p))
             })
             .chain(by_value.into_iter().map(|(key, mut p)| {
                 p.values.sort_unstable();

@@ -113,7 +113,7 @@ impl Org {
     pub fn validate(&self) -> Result<()> {
         let mut team_ids = HashSet::new();
         for (i, team) in self.teams.iter().enumerate() {
-            check_id(&team.id, &format!("org.teams[{i}].id"))?;
+            check_id(&team.id, || format!("org.teams[{i}].id"))?;
             if !team_ids.insert(team.id.as_str()) {
                 return Err(Error::new(
                     ErrorKind::PlanDuplicateId,
@@ -124,10 +124,12 @@ impl Org {
         }
         // Earlier stints by member id: overlap checks compare a member's own stints only,
         // so validating stays linear in the size of the org (plans are checked often).
-        let mut stints: hashbrown::HashMap<&str, Vec<&Member>> =
+        // The first stint of each member id; the stints of ids seen more than once.
+        let mut first: hashbrown::HashMap<&str, &Member> =
             hashbrown::HashMap::with_capacity(self.members.len());
+        let mut stints: hashbrown::HashMap<&str, Vec<&Member>> = hashbrown::HashMap::new();
         for (i, member) in self.members.iter().enumerate() {
-            check_id(&member.id, &format!("org.members[{i}].id"))?;
+            check_id(&member.id, || format!("org.members[{i}].id"))?;
             if let (Some(from), Some(until)) = (member.from, member.until)
                 && until <= from
             {
@@ -138,14 +140,25 @@ impl Org {
                 .at_path(format!("org.members[{i}].until")));
             }
             // Stints of one member must not overlap: a fact would credit two teams.
-            let earlier = stints.entry(member.id.as_str()).or_default();
-            let overlapping = earlier.iter().any(|other| {
-                other.overlaps(
-                    member.from.unwrap_or(NaiveDate::MIN),
-                    member.until.unwrap_or(NaiveDate::MAX),
-                )
-            });
-            earlier.push(member);
+            let overlapping = match first.entry(member.id.as_str()) {
+                hashbrown::hash_map::Entry::Vacant(entry) => {
+                    entry.insert(member);
+                    false
+                }
+                hashbrown::hash_map::Entry::Occupied(entry) => {
+                    let earlier = stints
+                        .entry(member.id.as_str())
+                        .or_insert_with(|| vec![*entry.get()]);
+                    let overlapping = earlier.iter().any(|other| {
+                        other.overlaps(
+                            member.from.unwrap_or(NaiveDate::MIN),
+                            member.until.unwrap_or(NaiveDate::MAX),
+                        )
+                    });
+                    earlier.push(member);
+                    overlapping
+                }
+            };
             if overlapping {
                 return Err(Error::new(
                     ErrorKind::PlanDuplicateId,
@@ -232,23 +245,16 @@ impl Org {
     }
 }
 
-fn check_id(id: &str, path: &str) -> Result<()> {
-    if id.is_empty() {
-        return Err(Error::new(ErrorKind::PlanInvalid, "an id cannot be empty").at_path(path));
-    }
-    if id.contains(['=', '~']) {
-        return Err(Error::new(
-            ErrorKind::PlanInvalid,
-            format!("id `{id}` may not contain `=` or `~`, which measures keys use"),
-        )
-        .at_path(path));
-    }
-    if id == UNASSIGNED {
-        return Err(Error::new(
-            ErrorKind::PlanInvalid,
-            format!("`{UNASSIGNED}` is reserved for facts whose owner is not in the org"),
-        )
-        .at_path(path));
-    }
-    Ok(())
+/// Checks an id; `path` (built only for an error: plans are checked often) says where.
+fn check_id(id: &str, path: impl FnOnce() -> String) -> Result<()> {
+    let problem = if id.is_empty() {
+        "an id cannot be empty".to_owned()
+    } else if id.contains(['=', '~']) {
+        format!("id `{id}` may not contain `=` or `~`, which measures keys use")
+    } else if id == UNASSIGNED {
+        format!("`{UNASSIGNED}` is reserved for facts whose owner is not in the org")
+    } else {
+        return Ok(());
+    };
+    Err(Error::new(ErrorKind::PlanInvalid, problem).at_path(path()))
 }
