@@ -1,8 +1,6 @@
 //! Leaderboards: ranks within each goal, and a weighted score across each member's and
 //! each team's goals.
 
-use std::collections::BTreeMap;
-
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -44,16 +42,22 @@ fn competition_ranks(values: &[Option<Decimal>]) -> Vec<Option<u32>> {
 /// Ranks the rows of each goal and scope kind by attainment, best first; ties share a
 /// rank. `unassigned` and the company are not ranked.
 pub(crate) fn rank_rows(rows: &mut [ScorecardRow]) {
-    let mut groups: BTreeMap<(String, ScopeKind), Vec<usize>> = BTreeMap::new();
-    for (i, row) in rows.iter().enumerate() {
-        if row.id != UNASSIGNED && row.scope != ScopeKind::Company {
-            groups
-                .entry((row.goal.clone(), row.scope))
-                .or_default()
-                .push(i);
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    {
+        let mut group_of: hashbrown::HashMap<(&str, ScopeKind), usize> = hashbrown::HashMap::new();
+        for (i, row) in rows.iter().enumerate() {
+            if row.id != UNASSIGNED && row.scope != ScopeKind::Company {
+                let group = *group_of
+                    .entry((row.goal.as_str(), row.scope))
+                    .or_insert_with(|| {
+                        groups.push(Vec::new());
+                        groups.len() - 1
+                    });
+                groups[group].push(i);
+            }
         }
     }
-    for members in groups.values() {
+    for members in &groups {
         let values: Vec<Option<Decimal>> = members.iter().map(|&i| rows[i].attainment).collect();
         for (&i, rank) in members.iter().zip(competition_ranks(&values)) {
             rows[i].rank = rank;
@@ -65,37 +69,37 @@ pub(crate) fn rank_rows(rows: &mut [ScorecardRow]) {
 /// their goals in the period (`Σ weight × attainment / Σ weight`, goals without an
 /// attainment left out), ranked within members and within teams.
 pub(crate) fn scores(rows: &[ScorecardRow]) -> Vec<ScoreRow> {
-    let mut order: Vec<(ScopeKind, String)> = Vec::new();
-    let mut sums: BTreeMap<(ScopeKind, String), (Decimal, Decimal, u32, &ScorecardRow)> =
-        BTreeMap::new();
+    // Σ weight × attainment, Σ weight, goals counted, and the first row of each scope, in
+    // the order scopes first appear.
+    let mut position: hashbrown::HashMap<(ScopeKind, &str), usize> = hashbrown::HashMap::new();
+    let mut sums: Vec<(Decimal, Decimal, u32, &ScorecardRow)> = Vec::new();
     for row in rows {
         if row.id == UNASSIGNED || !matches!(row.scope, ScopeKind::Member | ScopeKind::Team) {
             continue;
         }
-        let key = (row.scope, row.id.clone());
-        let entry = sums.entry(key.clone()).or_insert_with(|| {
-            order.push(key);
-            (Decimal::ZERO, Decimal::ZERO, 0, row)
-        });
+        let at = *position
+            .entry((row.scope, row.id.as_str()))
+            .or_insert_with(|| {
+                sums.push((Decimal::ZERO, Decimal::ZERO, 0, row));
+                sums.len() - 1
+            });
         if let Some(a) = row.attainment {
+            let entry = &mut sums[at];
             entry.0 += row.weight * a;
             entry.1 += row.weight;
             entry.2 += 1;
         }
     }
-    let mut out: Vec<ScoreRow> = order
+    let mut out: Vec<ScoreRow> = sums
         .iter()
-        .map(|key| {
-            let (weighted, weights, goals, row) = sums[key];
-            ScoreRow {
-                scope: row.scope,
-                id: row.id.clone(),
-                name: row.name.clone(),
-                team: row.team.clone(),
-                score: crate::decimal::ratio(weighted, weights),
-                goals,
-                rank: None,
-            }
+        .map(|&(weighted, weights, goals, row)| ScoreRow {
+            scope: row.scope,
+            id: row.id.clone(),
+            name: row.name.clone(),
+            team: row.team.clone(),
+            score: crate::decimal::ratio(weighted, weights),
+            goals,
+            rank: None,
         })
         .collect();
     for kind in [ScopeKind::Member, ScopeKind::Team] {
