@@ -68,6 +68,7 @@ pub mod ingest;
 pub mod measure;
 pub mod metric;
 pub mod org;
+mod parallel;
 pub mod period;
 pub mod plan;
 pub mod report;

@@ -3,7 +3,7 @@
 //! adjustment in force.
 
 use hashbrown::HashMap;
-use std::cell::RefCell;
+use std::sync::Mutex;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -43,7 +43,8 @@ pub(crate) struct TargetResolver<'a> {
     pub rounding: Rounding,
     /// Adjustments in force on this date (or a goal period's last day, if earlier) apply.
     pub as_of: Option<NaiveDate>,
-    cache: RefCell<HashMap<CascadeKey, Vec<(String, Decimal)>>>,
+    /// Each cascade's part per sibling scope id (looked up once per sibling, so a map).
+    cache: Mutex<HashMap<CascadeKey, HashMap<String, Decimal>>>,
 }
 
 /// A cascade's parts are cached per (goal, parent scope, goal period start and end).
@@ -78,7 +79,7 @@ impl<'a> TargetResolver<'a> {
             goals,
             rounding,
             as_of,
-            cache: RefCell::new(HashMap::new()),
+            cache: Mutex::new(HashMap::new()),
         }
     }
 
@@ -241,8 +242,13 @@ impl<'a> TargetResolver<'a> {
             _ => scope.id.to_owned(),
         };
         let key = (index, parent_scope_id.clone(), p.start(), p.end());
-        if let Some(parts) = self.cache.borrow().get(&key) {
-            return Ok(parts.iter().find(|(id, _)| id == scope.id).map(|(_, v)| *v));
+        if let Some(parts) = self
+            .cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+        {
+            return Ok(parts.get(scope.id).copied());
         }
         let parent_scopes = scopes_of(self.org, &self.org.stint_keys(), parent_kind, p);
         let Some(parent_scope) = parent_scopes.iter().find(|s| s.id == parent_scope_id) else {
@@ -270,13 +276,16 @@ impl<'a> TargetResolver<'a> {
                 .collect();
         let shares = self.shares(goal, &siblings, split, weights, history)?;
         let parts = allocate(total, &shares, self.rounding.places)?;
-        let parts: Vec<(String, Decimal)> = siblings
+        let parts: HashMap<String, Decimal> = siblings
             .iter()
             .map(|s| s.id.to_owned())
             .zip(parts)
             .collect();
-        let found = parts.iter().find(|(id, _)| id == scope.id).map(|(_, v)| *v);
-        self.cache.borrow_mut().insert(key, parts);
+        let found = parts.get(scope.id).copied();
+        self.cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key, parts);
         Ok(found)
     }
 

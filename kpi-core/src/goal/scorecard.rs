@@ -63,6 +63,9 @@ impl Scoring {
     }
 }
 
+/// From this many scopes, a goal's rows are scored on two threads.
+const PARALLEL_SCOPES: usize = 500;
+
 /// The rows of every goal that applies to the period, in plan order, and the company
 /// roll-ups of the member and team goals.
 pub(crate) fn scorecards(
@@ -106,15 +109,25 @@ pub(crate) fn scorecards(
         };
         let first_row = rows.len();
         let kind = goal.scope_kind();
-        for scope in scopes_of(input.org, &keys, kind, input.period) {
-            let keys: Vec<&str> = scope.members.iter().map(String::as_str).collect();
-            let s = ScopeRef {
-                id: scope.id,
-                keys: &keys,
-                team: scope.team,
-            };
-            rows.push(row_for(kind, s, scope.name)?);
-        }
+        // Rows are independent: thousands of members are scored on two threads.
+        let scopes = scopes_of(input.org, &keys, kind, input.period);
+        rows.extend(crate::parallel::in_halves(
+            &scopes,
+            PARALLEL_SCOPES,
+            |part: &[Scope<'_>]| {
+                part.iter()
+                    .map(|scope| {
+                        let keys: Vec<&str> = scope.members.iter().map(String::as_str).collect();
+                        let s = ScopeRef {
+                            id: scope.id,
+                            keys: &keys,
+                            team: scope.team,
+                        };
+                        row_for(kind, s, scope.name)
+                    })
+                    .collect()
+            },
+        )?);
         if let Some(dimension) = goal.dimension.as_deref() {
             for (key, value) in dimension_scopes(input, metric, dimension) {
                 // Facts without a value are scored too, as `(none)`: nothing is dropped.

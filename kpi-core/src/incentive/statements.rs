@@ -296,21 +296,7 @@ pub(crate) fn statements(
     };
     // Members' statements are independent: a large org is priced on two threads, in
     // member order, and the first error in that order is the one returned.
-    if members.len() < PARALLEL_MEMBERS || cfg!(target_arch = "wasm32") {
-        return statements_of(&members);
-    }
-    let (first, second) = members.split_at(members.len() / 2);
-    let (mut out, later) = std::thread::scope(|scope| {
-        let later = scope.spawn(|| statements_of(second));
-        (
-            statements_of(first),
-            later.join().expect("pricing does not panic"),
-        )
-    });
-    if let Ok(out) = &mut out {
-        out.extend(later?);
-    }
-    out
+    crate::parallel::in_halves(&members, PARALLEL_MEMBERS, statements_of)
 }
 
 /// From this many members, statements are priced on two threads.
