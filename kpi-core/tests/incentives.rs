@@ -277,7 +277,7 @@ fn what_if_values_price_like_the_facts_behind_them() {
 /// A large org's statements are priced on two threads: they come in member order, each
 /// with its own pay, exactly as one by one.
 #[test]
-fn a_large_org_gets_every_statement_in_member_order() {
+fn a_large_org_gets_every_statement_and_scorecard_row_in_member_order() {
     let reps = 1_201;
     let mut toml =
         String::from("version = 1\n[org]\nteams = [{ id = \"t\", name = \"T\" }]\nmembers = [\n");
@@ -290,6 +290,7 @@ fn a_large_org_gets_every_statement_in_member_order() {
     }
     toml.push_str(
         "]\n[metrics.revenue]\naggregate = \"sum\"\nfield = \"amount\"\n\
+         [[goals]]\nid = \"quota\"\nmetric = \"revenue\"\nscope = \"member\"\nperiod = \"month\"\ntarget = \"1000\"\n\
          [[incentives]]\nid = \"commission\"\napplies_to = \"members\"\nperiod = \"month\"\n\
          components = [{ kind = \"rate\", metric = \"revenue\", rate = \"0.05\" }]\n",
     );
@@ -312,5 +313,18 @@ fn a_large_org_gets_every_statement_in_member_order() {
         let half_up = expected
             .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
         assert_eq!(statement.total, half_up, "r{r}");
+    }
+    // Scorecard rows (scored on two threads for this many members) in org order, each
+    // with its own actual, attainment and rank (more revenue, a better rank).
+    assert_eq!(report.scorecards.len(), reps);
+    for (r, row) in report.scorecards.iter().enumerate() {
+        assert_eq!(row.id, format!("r{r}"));
+        let actual = Decimal::from(r) + Decimal::new(10, 2);
+        assert_eq!(row.actual, Some(actual), "r{r}");
+        assert_eq!(
+            row.attainment,
+            Some((actual / Decimal::from(1000)).normalize())
+        );
+        assert_eq!(row.rank, Some(u32::try_from(reps - r).unwrap()));
     }
 }
