@@ -328,3 +328,46 @@ fn a_large_org_gets_every_statement_and_scorecard_row_in_member_order() {
         assert_eq!(row.rank, Some(u32::try_from(reps - r).unwrap()));
     }
 }
+
+/// A company pool split among 1,201 members (priced on two threads, the split done once
+/// per pool): every member gets a part, in org order, and the parts add up to the pool
+/// exactly.
+#[test]
+fn a_company_pool_is_split_once_among_a_large_org() {
+    let reps = 1_201;
+    let mut toml =
+        String::from("version = 1\n[org]\nteams = [{ id = \"t\", name = \"T\" }]\nmembers = [\n");
+    for r in 0..reps {
+        writeln!(
+            toml,
+            "  {{ id = \"r{r}\", name = \"Rep {r}\", team = \"t\" }},"
+        )
+        .unwrap();
+    }
+    toml.push_str(
+        "]\n[metrics.revenue]\naggregate = \"sum\"\nfield = \"amount\"\n\
+         [[goals]]\nid = \"total\"\nmetric = \"revenue\"\nscope = \"company\"\nperiod = \"month\"\ntarget = \"100\"\n\
+         [[incentives]]\nid = \"pool\"\napplies_to = \"members\"\nperiod = \"month\"\n\
+         components = [{ kind = \"pool\", goal = \"total\", amount = \"10000\", split = \"equal\" }]\n",
+    );
+    let plan = Plan::from_toml(&toml).unwrap();
+    let facts = kpi_core::FactTable::from_json_lines(
+        r#"{"id": "o1", "kind": "order", "owner": "r7", "amount": "250", "date": "2026-03-05"}"#,
+    )
+    .unwrap();
+    let report = plan
+        .evaluate(&facts, &plan.parse_period("2026-03").unwrap())
+        .unwrap();
+    assert_eq!(report.statements.len(), reps);
+    let (low, high) = (Decimal::new(832, 2), Decimal::new(833, 2));
+    for (r, statement) in report.statements.iter().enumerate() {
+        assert_eq!(statement.member, format!("r{r}"));
+        assert!(
+            statement.total == low || statement.total == high,
+            "r{r}: {}",
+            statement.total
+        );
+    }
+    let paid: Decimal = report.statements.iter().map(|s| s.total).sum();
+    assert_eq!(paid, Decimal::from(10_000));
+}

@@ -33,7 +33,15 @@ pub(crate) struct StatementInput<'a> {
     pub scores: &'a [ScoreRow],
     /// Draw balances carried from the previous payout period.
     pub balances: &'a super::Balances,
+    /// Each pool's parts, split once per pool and scope rather than once per member
+    /// (which made a company pool quadratic in the org's size).
+    pub pool_parts: PoolParts,
 }
+
+/// Pool parts by (the component's address, the goal row's scope and id): member id →
+/// part. Shared by the threads that price statements.
+pub(crate) type PoolParts =
+    std::sync::Mutex<HashMap<(usize, ScopeKind, String), HashMap<String, Decimal>>>;
 
 /// The index of scorecard rows by (goal, scope, id); the first row wins.
 pub(crate) fn index_rows<'r>(
@@ -227,6 +235,20 @@ impl StatementInput<'_> {
             return None;
         };
         let row = row?;
+        let key = (
+            std::ptr::from_ref(component) as usize,
+            row.scope,
+            row.id.clone(),
+        );
+        let cached = |parts: &HashMap<String, Decimal>| parts.get(&member.id).copied();
+        let lock = || {
+            self.pool_parts
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(parts) = lock().get(&key) {
+            return cached(parts);
+        }
         let everyone = self.org.members_in(self.period.start(), self.period.end());
         let members: Vec<&(&Member, Vec<String>)> = everyone
             .iter()
@@ -260,11 +282,20 @@ impl StatementInput<'_> {
                 *share *= self.member_share(m, basis);
             }
         }
-        let parts = crate::goal::targets::allocate(*amount, &shares, self.rounding.places).ok()?;
-        members
-            .iter()
-            .position(|(m, _)| m.id == member.id)
-            .and_then(|i| parts.get(i).copied())
+        // A pool that cannot be split exactly pays nobody (an empty map).
+        let parts: HashMap<String, Decimal> =
+            crate::goal::targets::allocate(*amount, &shares, self.rounding.places)
+                .map(|parts| {
+                    members
+                        .iter()
+                        .map(|(m, _)| m.id.clone())
+                        .zip(parts)
+                        .collect()
+                })
+                .unwrap_or_default();
+        let part = cached(&parts);
+        lock().insert(key, parts);
+        part
     }
 }
 

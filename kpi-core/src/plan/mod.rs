@@ -473,6 +473,7 @@ impl Plan {
                 row_index: index_rows(&rows),
                 scores: &scores,
                 balances,
+                pool_parts: std::sync::Mutex::default(),
             },
             &self.incentives,
         )?;
