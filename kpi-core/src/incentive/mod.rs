@@ -16,7 +16,7 @@ pub use engine::{
     ComponentInputs, ComponentResult, CurvePoint, LineDetail, evaluate_component, model_cost,
     sample_curve,
 };
-pub(crate) use statements::{StatementInput, index_rows, statements};
+pub(crate) use statements::{Lookups, StatementInput, index_rows, statements};
 
 use std::collections::BTreeMap;
 

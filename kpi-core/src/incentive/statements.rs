@@ -36,6 +36,16 @@ pub(crate) struct StatementInput<'a> {
     /// Each pool's parts, split once per pool and scope rather than once per member
     /// (which made a company pool quadratic in the org's size).
     pub pool_parts: PoolParts,
+    /// Each member id's stints and each member's score, indexed on first use, so
+    /// prorations and score gates do not scan the org per member.
+    pub lookups: Lookups<'a>,
+}
+
+/// Indexes built on first use by the statements that need them.
+#[derive(Default)]
+pub(crate) struct Lookups<'a> {
+    stints: std::sync::OnceLock<HashMap<&'a str, Vec<&'a Member>>>,
+    scores: std::sync::OnceLock<HashMap<&'a str, Option<Decimal>>>,
 }
 
 /// Pool parts by (the component's address, the goal row's scope and id): member id →
@@ -88,10 +98,18 @@ impl StatementInput<'_> {
                 (Some(goal), _) => self.goal_row(goal, member).and_then(|r| r.attainment),
                 (None, Some(metric)) => self.book.value(metric, keys, self.measures, None),
                 (None, None) => self
+                    .lookups
                     .scores
-                    .iter()
-                    .find(|s| s.scope == ScopeKind::Member && s.id == member.id)
-                    .and_then(|s| s.score),
+                    .get_or_init(|| {
+                        let mut by_member = HashMap::new();
+                        for s in self.scores.iter().filter(|s| s.scope == ScopeKind::Member) {
+                            by_member.entry(s.id.as_str()).or_insert(s.score);
+                        }
+                        by_member
+                    })
+                    .get(member.id.as_str())
+                    .copied()
+                    .flatten(),
             };
             if let Some(value) = value {
                 gates.insert(gate.measure(), value);
@@ -200,11 +218,18 @@ impl StatementInput<'_> {
     /// The share of the period's `basis` days that `member`'s stints cover.
     fn member_share(&self, member: &Member, basis: DayBasis) -> Decimal {
         let (start, end) = (self.period.start(), self.period.end());
-        let covered: u32 = self
-            .org
-            .members
-            .iter()
-            .filter(|stint| stint.id == member.id && stint.overlaps(start, end))
+        let stints = self.lookups.stints.get_or_init(|| {
+            let mut by_id: HashMap<&str, Vec<&Member>> = HashMap::new();
+            for stint in &self.org.members {
+                by_id.entry(stint.id.as_str()).or_default().push(stint);
+            }
+            by_id
+        });
+        let covered: u32 = stints
+            .get(member.id.as_str())
+            .into_iter()
+            .flatten()
+            .filter(|stint| stint.overlaps(start, end))
             .map(|stint| {
                 let from = stint.from.map_or(start, |f| f.max(start));
                 let until = stint.until.map_or(end, |u| u.min(end));

@@ -474,6 +474,7 @@ impl Plan {
                 scores: &scores,
                 balances,
                 pool_parts: std::sync::Mutex::default(),
+                lookups: crate::incentive::Lookups::default(),
             },
             &self.incentives,
         )?;
