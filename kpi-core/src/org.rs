@@ -239,6 +239,11 @@ impl Org {
         out
     }
 
+    /// The ids of the org's members (each once), to look many up.
+    pub(crate) fn member_ids(&self) -> hashbrown::HashSet<&str> {
+        self.members.iter().map(|m| m.id.as_str()).collect()
+    }
+
     /// The team with this id.
     pub fn team(&self, id: &str) -> Option<&Team> {
         self.teams.iter().find(|t| t.id == id)

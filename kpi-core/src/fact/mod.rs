@@ -600,15 +600,6 @@ impl FactTable {
         self.ids.get(self.id[row]).unwrap_or_default()
     }
 
-    /// `member`'s share of the fact at `row`, when the fact splits its credit.
-    pub(crate) fn share_of(&self, row: usize, member: &str) -> Option<Decimal> {
-        let code = self.owners.code(member)?;
-        self.splits(row)?
-            .iter()
-            .find(|(owner, _)| *owner == code)
-            .map(|(_, share)| *share)
-    }
-
     /// The owner of the fact at `row`, if it has one.
     pub(crate) fn owner_of(&self, row: usize) -> Option<&str> {
         self.owners.get(self.owner[row])

@@ -99,6 +99,15 @@ fn clawback_of(
         .strip_prefix("attributes.")
         .and_then(|name| facts.attribute(name));
     let keys = input.org.stint_keys();
+    // Each owner's stints with their keys: a reversal finds its owner's without a scan
+    // of the org.
+    let mut stints_of: HashMap<&str, Vec<(&crate::org::Member, &String)>> = HashMap::new();
+    for (member, key) in input.org.members.iter().zip(&keys) {
+        stints_of
+            .entry(member.id.as_str())
+            .or_default()
+            .push((member, key));
+    }
     let mut by_key: BTreeMap<String, Partial> = BTreeMap::new();
     // Each owner's sales of a payout period in close order: (date, row, amount).
     let mut sales_of: HashMap<(String, NaiveDate), Vec<Sale>> = HashMap::new();
@@ -156,7 +165,7 @@ fn clawback_of(
         let share = crate::decimal::ratio(reversed, sold.abs())
             .unwrap_or_default()
             .min(Decimal::ONE);
-        let Some(key) = stint_key(input.org, &keys, owner, date) else {
+        let Some(key) = stint_key(&stints_of, owner, date) else {
             continue;
         };
         let partial = by_key.entry(key).or_default();
@@ -176,13 +185,17 @@ fn payout_period(
     input.calendar.period_of(date, grain).ok()
 }
 
-/// The stint key of `owner` on `date`.
-fn stint_key(org: &Org, keys: &[String], owner: &str, date: NaiveDate) -> Option<String> {
-    org.members
+/// The stint key of `owner` on `date`, from each owner's stints and keys.
+fn stint_key(
+    stints_of: &HashMap<&str, Vec<(&crate::org::Member, &String)>>,
+    owner: &str,
+    date: NaiveDate,
+) -> Option<String> {
+    stints_of
+        .get(owner)?
         .iter()
-        .zip(keys)
-        .find(|(m, _)| m.id == owner && m.covers(date))
-        .map(|(_, k)| k.clone())
+        .find(|(m, _)| m.covers(date))
+        .map(|(_, k)| (*k).clone())
 }
 
 /// What the paying component paid on a sale of `sold` that came after `before` of the

@@ -67,18 +67,24 @@ impl Plan {
                     .then(|| period.start().pred_opt())
                     .flatten(),
             )?;
-            let earned = |report: &Option<Report>, member: &str| -> Decimal {
-                report
-                    .as_ref()
-                    .and_then(|r| r.statements.iter().find(|s| s.member == member))
-                    .map(|s| {
+            // What each member earned from the incentive by a day (the first statement of
+            // each member), summed once rather than searched for per member.
+            let earned_of = |report: &Option<Report>| -> hashbrown::HashMap<String, Decimal> {
+                let mut by_member = hashbrown::HashMap::new();
+                for s in report.iter().flat_map(|r| &r.statements) {
+                    by_member.entry(s.member.clone()).or_insert_with(|| {
                         s.lines
                             .iter()
                             .filter(|l| l.incentive == incentive.id)
                             .map(|l| l.amount)
                             .sum()
-                    })
-                    .unwrap_or_default()
+                    });
+                }
+                by_member
+            };
+            let (now, before) = (earned_of(&now), earned_of(&before));
+            let earned = |by_member: &hashbrown::HashMap<String, Decimal>, member: &str| {
+                by_member.get(member).copied().unwrap_or_default()
             };
             for (member, _) in self.org.members_in(period.start(), period.end()) {
                 let to_date = earned(&now, &member.id);

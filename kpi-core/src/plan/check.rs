@@ -114,10 +114,13 @@ impl Plan {
     fn check_own_targets(&self, i: usize) -> Result<()> {
         let goal = &self.goals[i];
         let scope = goal.scope_kind();
+        // A goal may list a target for each of thousands of members: their ids are looked
+        // up in a set, built on first use.
+        let ids = std::cell::OnceCell::new();
         let known = |id: &str| match scope {
             ScopeKind::Company => id == "company",
             ScopeKind::Team => self.org.team(id).is_some(),
-            ScopeKind::Member => self.org.member(id).is_some(),
+            ScopeKind::Member => ids.get_or_init(|| self.org.member_ids()).contains(id),
             // Dimension values are whatever the facts hold.
             ScopeKind::Dimension => true,
         };
@@ -398,8 +401,9 @@ impl Plan {
             )
             .at_path(at("weights")));
         }
+        let members = self.org.member_ids();
         for (id, weight) in weights {
-            if self.org.member(id).is_none() {
+            if !members.contains(id.as_str()) {
                 return Err(Error::new(
                     ErrorKind::PlanInvalid,
                     format!("`{id}` is not a member of the org"),

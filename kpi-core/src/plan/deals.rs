@@ -75,6 +75,15 @@ impl Plan {
                 Some(text) => Some(Filter::parse(text)?.compile(facts)),
                 None => None,
             };
+            // Each member's row of the component's goal (the first), found once.
+            let mut member_rows: hashbrown::HashMap<&str, &crate::ScorecardRow> =
+                hashbrown::HashMap::new();
+            for r in &report.scorecards {
+                if Some(r.goal.as_str()) == goal.as_deref() && r.scope == ScopeKind::Member {
+                    member_rows.entry(r.id.as_str()).or_insert(r);
+                }
+            }
+            let deals_of = deals_by_member(facts, filter.as_ref(), period, as_of);
             for statement in &mut report.statements {
                 let is_tier_line = |l: &PayoutLine| {
                     l.incentive == incentive.id && l.component == Some(index) && l.tier.is_some()
@@ -85,20 +94,18 @@ impl Plan {
                 let scale = match on {
                     TierBasis::Amount => Decimal::ONE,
                     TierBasis::Attainment => {
-                        let target = report.scorecards.iter().find(|r| {
-                            Some(r.goal.as_str()) == goal.as_deref()
-                                && r.scope == ScopeKind::Member
-                                && r.id == statement.member
-                        });
+                        let target = member_rows.get(statement.member.as_str());
                         match target.and_then(|r| r.target) {
                             Some(t) => t,
                             None => continue,
                         }
                     }
                 };
-                let deals = deals_of(facts, filter.as_ref(), period, as_of, &statement.member);
+                let deals = deals_of
+                    .get(statement.member.as_str())
+                    .map_or(&[][..], Vec::as_slice);
                 let lines = deal_lines(
-                    &deals,
+                    deals,
                     (tiers, *mode, scale),
                     (incentive, index, metric),
                     self.rounding,
@@ -121,39 +128,58 @@ struct Deal {
     amount: Decimal,
 }
 
-/// The member's deals of the period that pass the metric's filter, in close order; a
-/// split deal counts with the member's share.
-fn deals_of(
-    facts: &FactTable,
+/// Each member's deals of the period that pass the metric's filter, in close order, found
+/// in one pass over the facts (not one per member): an owner is credited the whole deal,
+/// each other owner of a split deal their share.
+fn deals_by_member<'f>(
+    facts: &'f FactTable,
     filter: Option<&crate::metric::filter::CompiledFilter>,
     period: &Period,
     as_of: Option<chrono::NaiveDate>,
-    member: &str,
-) -> Vec<Deal> {
-    let mut deals: Vec<(chrono::NaiveDate, usize, Decimal)> = (0..facts.len())
-        .filter(|&row| {
-            let date = facts.dates()[row];
-            period.contains(date)
-                && as_of.is_none_or(|d| date <= d)
-                && filter.is_none_or(|f| f.matches(facts, row))
-        })
-        .filter_map(|row| {
-            let amount = facts.amounts().get(row)?;
-            let credited = if facts.owner_of(row) == Some(member) {
-                amount
-            } else {
-                (amount * facts.share_of(row, member)?).normalize()
+) -> hashbrown::HashMap<&'f str, Vec<Deal>> {
+    let mut credited: hashbrown::HashMap<&str, Vec<(chrono::NaiveDate, usize, Decimal)>> =
+        hashbrown::HashMap::new();
+    for row in 0..facts.len() {
+        let date = facts.dates()[row];
+        if !(period.contains(date)
+            && as_of.is_none_or(|d| date <= d)
+            && filter.is_none_or(|f| f.matches(facts, row)))
+        {
+            continue;
+        }
+        let Some(amount) = facts.amounts().get(row) else {
+            continue;
+        };
+        let owner = facts.owner_of(row);
+        if let Some(owner) = owner {
+            credited.entry(owner).or_default().push((date, row, amount));
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for &(code, share) in facts.splits(row).unwrap_or_default() {
+            let Some(name) = facts.owners().get(code) else {
+                continue;
             };
-            Some((facts.dates()[row], row, credited))
-        })
-        .collect();
-    deals.sort_by_key(|(date, row, _)| (*date, *row));
-    deals
+            if Some(name) == owner || seen.contains(&name) {
+                continue; // the owner has the whole deal; a repeated owner their first share
+            }
+            seen.push(name);
+            let part = (amount * share).normalize();
+            credited.entry(name).or_default().push((date, row, part));
+        }
+    }
+    credited
         .into_iter()
-        .map(|(date, row, amount)| Deal {
-            id: facts.id_of(row).to_owned(),
-            date,
-            amount,
+        .map(|(member, mut deals)| {
+            deals.sort_by_key(|(date, row, _)| (*date, *row));
+            let deals = deals
+                .into_iter()
+                .map(|(date, row, amount)| Deal {
+                    id: facts.id_of(row).to_owned(),
+                    date,
+                    amount,
+                })
+                .collect();
+            (member, deals)
         })
         .collect()
 }
