@@ -371,3 +371,53 @@ fn a_company_pool_is_split_once_among_a_large_org() {
     let paid: Decimal = report.statements.iter().map(|s| s.total).sum();
     assert_eq!(paid, Decimal::from(10_000));
 }
+
+/// Per-deal tier lines for 1,201 members (each member's deals found in one pass over the
+/// facts): every member's statement lists their own two deals, in close order, and no
+/// one else's.
+#[test]
+fn per_deal_lines_of_a_large_org_are_each_members_own() {
+    let reps = 1_201;
+    let mut toml =
+        String::from("version = 1\n[org]\nteams = [{ id = \"t\", name = \"T\" }]\nmembers = [\n");
+    for r in 0..reps {
+        writeln!(
+            toml,
+            "  {{ id = \"r{r}\", name = \"Rep {r}\", team = \"t\" }},"
+        )
+        .unwrap();
+    }
+    toml.push_str(
+        "]\n[metrics.revenue]\naggregate = \"sum\"\nfield = \"amount\"\nfilter = 'kind == \"order\"'\n\
+         [[incentives]]\nid = \"rep\"\napplies_to = \"members\"\nperiod = \"month\"\n\
+         components = [{ kind = \"tiered\", metric = \"revenue\", on = \"amount\", mode = \"marginal\", per_deal = true, \
+         tiers = [{ from = \"0\", rate = \"0.05\" }, { from = \"10000\", rate = \"0.10\" }] }]\n",
+    );
+    let plan = Plan::from_toml(&toml).unwrap();
+    // Each member's later deal comes first in the table, so close order is checked.
+    let facts: Vec<String> = (0..reps)
+        .flat_map(|r| {
+            [
+                format!(r#"{{"id": "b{r}", "kind": "order", "owner": "r{r}", "amount": "6000", "date": "2026-01-20"}}"#),
+                format!(r#"{{"id": "a{r}", "kind": "order", "owner": "r{r}", "amount": "{}", "date": "2026-01-05"}}"#, r + 1),
+            ]
+        })
+        .collect();
+    let facts = kpi_core::FactTable::from_json_lines(&facts.join("\n")).unwrap();
+    let report = plan
+        .evaluate(&facts, &plan.parse_period("2026-01").unwrap())
+        .unwrap();
+    assert_eq!(report.statements.len(), reps);
+    for (r, statement) in report.statements.iter().enumerate() {
+        assert_eq!(statement.member, format!("r{r}"));
+        let ids: Vec<&str> = statement
+            .lines
+            .iter()
+            .filter_map(|l| l.explanation.split_whitespace().nth(1))
+            .collect();
+        assert_eq!(ids, [format!("a{r}"), format!("b{r}")], "r{r}");
+        // Both deals below the 10,000 tier: 5% of (r + 1) + 6000.
+        let expected = (Decimal::from(r + 1) + Decimal::from(6000)) * Decimal::new(5, 2);
+        assert_eq!(statement.total, expected.round_dp(2), "r{r}");
+    }
+}
