@@ -501,14 +501,20 @@ impl Plan {
         let metrics = self.metric_defs()?;
         let mut partials: BTreeMap<String, BTreeMap<String, crate::measure::Partial>> =
             BTreeMap::new();
+        // Each member id's first stint key (a member who moved is given under it), looked
+        // up per member rather than by a scan of the org.
+        let mut first_key: hashbrown::HashMap<&str, String> = hashbrown::HashMap::new();
+        for (m, key) in self.org.members.iter().zip(self.org.stint_keys()) {
+            first_key.entry(m.id.as_str()).or_insert(key);
+        }
         for (member, by_metric) in values {
-            if self.org.member(member).is_none() {
+            let Some(key) = first_key.get(member.as_str()) else {
                 return Err(Error::new(
                     ErrorKind::DataInvalidFact,
                     format!("`{member}` is not a member of the org"),
                 )
                 .at_path(member.clone()));
-            }
+            };
             for (metric, value) in by_metric {
                 let at = format!("{member}.{metric}");
                 let aggregate = metrics.get(metric).and_then(|m| m.aggregate).ok_or_else(|| {
@@ -525,18 +531,10 @@ impl Plan {
                     )
                     .at_path(at.clone())
                 })?;
-                // Stint keys: a member who moved is given under their first stint.
-                let key = self
-                    .org
-                    .members
-                    .iter()
-                    .zip(self.org.stint_keys())
-                    .find(|(m, _)| &m.id == member)
-                    .map_or_else(|| member.clone(), |(_, k)| k);
                 partials
                     .entry(metric.clone())
                     .or_default()
-                    .insert(key, partial);
+                    .insert(key.clone(), partial);
             }
         }
         let measures = Measures {
