@@ -45,6 +45,8 @@ pub(crate) struct TargetResolver<'a> {
     pub as_of: Option<NaiveDate>,
     /// Each cascade's part per sibling scope id (looked up once per sibling, so a map).
     cache: Mutex<HashMap<CascadeKey, HashMap<String, Decimal>>>,
+    /// The org's stint keys, computed once for every scope list a rule builds.
+    keys: Vec<String>,
 }
 
 /// A cascade's parts are cached per (goal, parent scope, goal period start and end).
@@ -80,6 +82,7 @@ impl<'a> TargetResolver<'a> {
             rounding,
             as_of,
             cache: Mutex::new(HashMap::new()),
+            keys: org.stint_keys(),
         }
     }
 
@@ -196,7 +199,7 @@ impl<'a> TargetResolver<'a> {
     }
 
     fn everyone(&self, p: &Period) -> Vec<String> {
-        scopes_of(self.org, &self.org.stint_keys(), ScopeKind::Company, p)
+        scopes_of(self.org, &self.keys, ScopeKind::Company, p)
             .into_iter()
             .next()
             .map(|s| s.members)
@@ -250,7 +253,7 @@ impl<'a> TargetResolver<'a> {
         {
             return Ok(parts.get(scope.id).copied());
         }
-        let parent_scopes = scopes_of(self.org, &self.org.stint_keys(), parent_kind, p);
+        let parent_scopes = scopes_of(self.org, &self.keys, parent_kind, p);
         let Some(parent_scope) = parent_scopes.iter().find(|s| s.id == parent_scope_id) else {
             return Ok(None);
         };
@@ -263,17 +266,16 @@ impl<'a> TargetResolver<'a> {
         let Some(total) = self.rule(parent, parent_ref, p, depth + 1)? else {
             return Ok(None);
         };
-        let siblings: Vec<Scope<'_>> =
-            scopes_of(self.org, &self.org.stint_keys(), goal.scope_kind(), p)
-                .into_iter()
-                .filter(|s| match parent_kind {
-                    ScopeKind::Company => true,
-                    ScopeKind::Team if goal.scope_kind() == ScopeKind::Member => {
-                        s.team == Some(parent_scope_id.as_str())
-                    }
-                    _ => s.id == parent_scope_id,
-                })
-                .collect();
+        let siblings: Vec<Scope<'_>> = scopes_of(self.org, &self.keys, goal.scope_kind(), p)
+            .into_iter()
+            .filter(|s| match parent_kind {
+                ScopeKind::Company => true,
+                ScopeKind::Team if goal.scope_kind() == ScopeKind::Member => {
+                    s.team == Some(parent_scope_id.as_str())
+                }
+                _ => s.id == parent_scope_id,
+            })
+            .collect();
         let shares = self.shares(goal, &siblings, split, weights, history)?;
         let parts = allocate(total, &shares, self.rounding.places)?;
         let parts: HashMap<String, Decimal> = siblings
