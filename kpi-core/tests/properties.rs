@@ -278,3 +278,57 @@ target = "1"
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Customers are interned on first use: a table whose customers were read (a distinct
+    /// count) between two appends measures and reads back exactly like one built in one
+    /// go, and equals it.
+    #[test]
+    fn customers_read_between_appends_measure_like_one_table(
+        raw in prop::collection::vec((0u8..4, prop::option::weighted(0.8, 0u16..40)), 0..200),
+        cut in 0usize..200,
+    ) {
+        let plan = Plan::from_toml(r#"
+version = 1
+[org]
+teams = [{ id = "t", name = "T" }]
+members = [{ id = "a", name = "A", team = "t" }, { id = "b", name = "B", team = "t" }, { id = "c", name = "C", team = "t" }]
+[metrics.customers]
+aggregate = "count_distinct"
+field = "customer"
+[metrics.big_customers]
+aggregate = "count"
+filter = 'customer in ["k1", "k2", "k3"]'
+"#).unwrap();
+        let records: Vec<FactRecord> = raw
+            .iter()
+            .enumerate()
+            .map(|(i, &(owner, customer))| FactRecord {
+                id: format!("f{i}"),
+                kind: "order".to_owned(),
+                owner: ["a", "b", "c"].get(owner as usize).map(|s| (*s).to_owned()),
+                owners: Vec::new(),
+                customer: customer.map(|c| format!("k{c}")),
+                amount: None,
+                status: None,
+                date: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+                attributes: std::collections::BTreeMap::default(),
+            })
+            .collect();
+        let period = plan.parse_period("2026-03").unwrap();
+        let whole = FactTable::from_records(records.clone()).unwrap();
+        let cut = cut.min(records.len());
+        let mut table = FactTable::from_records(records[..cut].to_vec()).unwrap();
+        let early = plan.measure(&table, &period).unwrap(); // reads (interns) the customers
+        let expected_early = plan.measure(&FactTable::from_records(records[..cut].to_vec()).unwrap(), &period).unwrap();
+        prop_assert_eq!(early, expected_early);
+        for record in records[cut..].iter().cloned() {
+            table.push(record).unwrap();
+        }
+        prop_assert_eq!(plan.measure(&table, &period).unwrap(), plan.measure(&whole, &period).unwrap());
+        prop_assert_eq!(table.records().collect::<Vec<_>>(), records);
+        prop_assert_eq!(&table, &whole);
+    }
+}

@@ -458,7 +458,8 @@ impl Others<'_> {
 /// How long each part of the table was before a batch, to undo it.
 struct Mark {
     rows: usize,
-    dictionaries: [usize; 5],
+    dictionaries: [usize; 4],
+    customers: super::lazy::LazyMark,
     attributes: Vec<String>,
 }
 
@@ -477,9 +478,9 @@ impl FactTable {
                 self.ids.len(),
                 self.kinds.len(),
                 self.owners.len(),
-                self.customers.len(),
                 self.statuses.len(),
             ],
+            customers: self.customer.mark(),
             attributes: self.attributes.keys().cloned().collect(),
         };
         self.reserve(rows);
@@ -494,7 +495,7 @@ impl FactTable {
             attributes,
         } = batch;
         let ids = (&mut self.ids, &mut self.id);
-        let customers = (&mut self.customers, &mut self.customer);
+        let customers = &mut self.customer;
         let mut others = Others {
             kinds: &mut self.kinds,
             kind_codes: &mut self.kind,
@@ -506,8 +507,7 @@ impl FactTable {
         let stored = if rows >= PARALLEL_ROWS && cfg!(not(target_arch = "wasm32")) {
             std::thread::scope(|scope| {
                 let id_job = scope.spawn(|| intern_ids(ids.0, ids.1, &id));
-                let customer_job =
-                    scope.spawn(|| intern_optional(customer.as_ref(), customers, rows));
+                let customer_job = scope.spawn(|| customers.append(customer.as_ref(), rows));
                 others.store(rows, &kind, owner, status, amount, date);
                 customer_job
                     .join()
@@ -515,7 +515,7 @@ impl FactTable {
                 id_job.join().expect("interning ids does not panic")
             })
         } else {
-            intern_optional(customer.as_ref(), customers, rows);
+            customers.append(customer.as_ref(), rows);
             others.store(rows, &kind, owner, status, amount, date);
             intern_ids(ids.0, ids.1, &id)
         };
@@ -547,18 +547,17 @@ impl FactTable {
             &mut self.id,
             &mut self.kind,
             &mut self.owner,
-            &mut self.customer,
             &mut self.status,
         ] {
             column.truncate(mark.rows);
         }
+        self.customer.roll_back(mark.customers);
         self.date.truncate(mark.rows);
         self.amount.truncate(mark.rows);
         let dictionaries = [
             &mut self.ids,
             &mut self.kinds,
             &mut self.owners,
-            &mut self.customers,
             &mut self.statuses,
         ];
         for (dictionary, len) in dictionaries.into_iter().zip(mark.dictionaries) {
@@ -787,6 +786,32 @@ mod tests {
                 .as_deref(),
             Some("kind")
         );
+    }
+
+    #[test]
+    fn a_rolled_back_batch_leaves_customers_as_they_were_raw_or_interned() {
+        let batch = || ColumnBatch {
+            id: vec!["o2", "o1"].into(),
+            kind: vec!["deal", "deal"].into(),
+            customer: Some(vec![Some("k.new"), Some("k.other")].into()),
+            date: vec![date(1), date(2)],
+            ..ColumnBatch::default()
+        };
+        for read_first in [false, true] {
+            let mut facts = FactTable::from_json_lines(
+                r#"{"id": "o1", "kind": "order", "customer": "k.old", "date": "2026-03-01"}"#,
+            )
+            .unwrap();
+            if read_first {
+                // A filter or a distinct count read the customers: they are interned.
+                assert_eq!(facts.dictionary(super::super::Column::Customer).len(), 1);
+            }
+            let before = facts.clone();
+            assert!(facts.append_columns(batch()).is_err());
+            assert_eq!(facts, before);
+            assert_eq!(facts.dictionary(super::super::Column::Customer).len(), 1);
+            assert_eq!(facts.record(0).unwrap().customer.as_deref(), Some("k.old"));
+        }
     }
 
     #[test]

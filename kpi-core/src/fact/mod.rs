@@ -3,6 +3,7 @@
 mod amount;
 mod columns;
 mod dictionary;
+mod lazy;
 mod scan;
 
 pub(crate) use amount::{Amounts, ScaledSum};
@@ -145,12 +146,12 @@ pub struct FactTable {
     ids: Dictionary,
     kinds: Dictionary,
     owners: Dictionary,
-    customers: Dictionary,
     statuses: Dictionary,
     id: Vec<u32>,
     kind: Vec<u32>,
     owner: Vec<u32>,
-    customer: Vec<u32>,
+    /// Customers, interned on first use (most plans never read them).
+    customer: lazy::LazyTexts,
     status: Vec<u32>,
     amount: Amounts,
     date: Vec<NaiveDate>,
@@ -358,8 +359,7 @@ impl FactTable {
                 .collect();
             self.splits.insert(row, credits);
         }
-        self.customer
-            .push(self.customers.intern_opt(record.customer.as_deref()));
+        self.customer.push(record.customer.as_deref());
         self.status
             .push(self.statuses.intern_opt(record.status.as_deref()));
         self.amount.push(record.amount);
@@ -402,7 +402,7 @@ impl FactTable {
                 .collect();
             self.splits.insert(row, credits);
         }
-        self.customer[row] = self.customers.intern_opt(record.customer.as_deref());
+        self.customer.set(row, record.customer.as_deref());
         self.status[row] = self.statuses.intern_opt(record.status.as_deref());
         self.amount.set(row, record.amount);
         self.date[row] = record.date;
@@ -460,7 +460,7 @@ impl FactTable {
                         .collect()
                 })
                 .unwrap_or_default(),
-            customer: text(&self.customers, &self.customer),
+            customer: self.customer.get(row).map(str::to_owned),
             amount: self.amount.get(row),
             status: text(&self.statuses, &self.status),
             date: self.date[row],
@@ -494,7 +494,7 @@ impl FactTable {
             Column::Id => &self.ids,
             Column::Kind => &self.kinds,
             Column::Owner => &self.owners,
-            Column::Customer => &self.customers,
+            Column::Customer => self.customer.interned().0,
             Column::Status => &self.statuses,
         }
     }
@@ -504,7 +504,7 @@ impl FactTable {
             Column::Id => &self.id,
             Column::Kind => &self.kind,
             Column::Owner => &self.owner,
-            Column::Customer => &self.customer,
+            Column::Customer => self.customer.interned().1,
             Column::Status => &self.status,
         }
     }
@@ -526,19 +526,12 @@ impl FactTable {
         let codes = (self.id.capacity()
             + self.kind.capacity()
             + self.owner.capacity()
-            + self.customer.capacity()
             + self.status.capacity())
             * std::mem::size_of::<u32>();
-        let dictionaries = [
-            &self.ids,
-            &self.kinds,
-            &self.owners,
-            &self.customers,
-            &self.statuses,
-        ]
-        .iter()
-        .map(|d| d.heap_bytes())
-        .sum::<usize>();
+        let dictionaries = [&self.ids, &self.kinds, &self.owners, &self.statuses]
+            .iter()
+            .map(|d| d.heap_bytes())
+            .sum::<usize>();
         let attributes = self
             .attributes
             .iter()
@@ -561,6 +554,7 @@ impl FactTable {
             .sum::<usize>();
         codes
             + dictionaries
+            + self.customer.heap_bytes()
             + self.amount.heap_bytes()
             + self.date.capacity() * std::mem::size_of::<NaiveDate>()
             + attributes
@@ -581,11 +575,11 @@ impl FactTable {
             &mut self.id,
             &mut self.kind,
             &mut self.owner,
-            &mut self.customer,
             &mut self.status,
         ] {
             column.reserve(additional);
         }
+        self.customer.reserve(additional);
         self.date.reserve(additional);
         self.amount.reserve(additional);
     }
