@@ -123,9 +123,10 @@ pub(crate) fn facts_from_arrow(
     Ok(facts)
 }
 
-/// Batches are joined until they hold this many rows before they are stored (about 4M:
-/// a transient copy of that many rows buys the threaded, bucket-ordered append).
-const JOINED_ROWS: usize = 1 << 22;
+/// Batches are joined until they hold this many rows before they are stored (about 1M:
+/// enough for the threaded, bucket-ordered append; joining more costs more in copies and
+/// fresh pages than it saves, now that customers are not interned on load).
+const JOINED_ROWS: usize = 1 << 20;
 
 /// A text column as UTF-8 (casting dictionaries, views, large strings and numbers).
 fn utf8(array: &ArrayRef, column: &str) -> PyResult<StringArray> {
