@@ -122,7 +122,7 @@ impl<'a> Texts<'a> {
 
     /// Interns every row into `dictionary` and pushes the codes: a dictionary-encoded
     /// column interns its distinct values once and maps the keys.
-    fn intern_into(&self, dictionary: &mut super::Dictionary, codes: &mut Vec<u32>) {
+    pub(super) fn intern_into(&self, dictionary: &mut super::Dictionary, codes: &mut Vec<u32>) {
         match self {
             Texts::Dictionary { values, keys } => {
                 let mapped: Vec<u32> = values.iter().map(|v| dictionary.intern(v)).collect();

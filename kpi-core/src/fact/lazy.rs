@@ -129,6 +129,12 @@ impl LazyTexts {
     /// Appends `rows` values of a batch (`None`: the batch has no such column).
     pub(crate) fn append(&mut self, values: Option<&Texts<'_>>, rows: usize) {
         match values {
+            // Dictionary-encoded values (a categorical) come with their codes: interning
+            // each distinct value once is cheaper than keeping every row's text.
+            Some(values @ Texts::Dictionary { .. }) if self.len() == 0 || !self.is_raw() => {
+                let (dictionary, codes) = self.settle();
+                values.intern_into(dictionary, codes);
+            }
             Some(values) => {
                 let bytes = match values {
                     Texts::InPlace(column) => column.packed().map_or(0, |p| p.text.len()),
@@ -309,6 +315,31 @@ mod tests {
         interned.roll_back(mark);
         assert_eq!(interned.interned().0.len(), 2);
         assert_eq!(interned, raw, "equal by values, whatever the form");
+    }
+
+    #[test]
+    fn dictionary_encoded_values_are_interned_by_their_codes() {
+        let categorical = Texts::Dictionary {
+            values: vec!["k1", "k2"],
+            keys: vec![1, 0, 1, u32::MAX],
+        };
+        let mut column = LazyTexts::default();
+        let mark = column.mark();
+        column.append(Some(&categorical), 4);
+        assert!(matches!(column, LazyTexts::Interned { .. }));
+        assert_eq!(values(&column), [Some("k2"), Some("k1"), Some("k2"), None]);
+        column.roll_back(mark);
+        assert_eq!(column.len(), 0);
+        assert_eq!(column.interned().0.len(), 0);
+        // After raw rows, a categorical batch is kept as text like the rest.
+        let mut column = LazyTexts::default();
+        column.push(Some("k9"));
+        column.append(Some(&categorical), 4);
+        assert!(column.is_raw());
+        assert_eq!(
+            values(&column),
+            [Some("k9"), Some("k2"), Some("k1"), Some("k2"), None]
+        );
     }
 
     #[test]
