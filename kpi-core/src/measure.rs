@@ -277,7 +277,9 @@ fn measure_rows(
 ) -> Vec<Partial> {
     let mut slots = vec![Partial::default(); slot_count];
     let passes = |row: usize| metric.filter.as_ref().is_none_or(|f| f.matches(facts, row));
-    let whole = if summed_as_integers(metric, dimensions, facts, &rows.whole, &mut slots, passes) {
+    let whole = if summed_as_integers(metric, dimensions, facts, &rows.whole, &mut slots, passes)
+        || distinct_by_codes(metric, dimensions, facts, &rows.whole, &mut slots, passes)
+    {
         &[][..]
     } else {
         &rows.whole[..]
@@ -357,6 +359,50 @@ fn summed_as_integers(
         .amounts()
         .sum_by_slot(rows, slots.len(), passes)
         .is_some_and(|(sums, scale)| add_sums(slots, &sums, scale))
+}
+
+/// A distinct count of a text column (`customer`, `status` …) with no dimension scopes:
+/// counts the whole facts by code, then turns each scope's distinct codes into its set of
+/// texts once, instead of a string and a set insertion per fact; returns `true` when it
+/// applied (the facts are counted), `false` otherwise (nothing counted).
+fn distinct_by_codes(
+    metric: &MetricPass<'_>,
+    dimensions: &[Field],
+    facts: &FactTable,
+    rows: &[(u32, u32)],
+    slots: &mut [Partial],
+    passes: impl Fn(usize) -> bool,
+) -> bool {
+    let (Aggregate::CountDistinct, Some(Field::Column(column)), []) =
+        (metric.aggregate, &metric.field, dimensions)
+    else {
+        return false;
+    };
+    let (dictionary, codes) = (facts.dictionary(*column), facts.codes(*column));
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    for &(row, slot) in rows {
+        if !passes(row as usize) {
+            continue;
+        }
+        let partial = &mut slots[slot as usize];
+        partial.count += 1;
+        match codes[row as usize] {
+            Dictionary::NONE => partial.missing += 1,
+            code => pairs.push((slot, code)),
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    for scope in pairs.chunk_by(|a, b| a.0 == b.0) {
+        let mut texts: Vec<&str> = scope
+            .iter()
+            .filter_map(|&(_, code)| dictionary.get(code))
+            .collect();
+        texts.sort_unstable();
+        // Sorted: the set is built in one pass.
+        slots[scope[0].0 as usize].distinct = texts.into_iter().map(str::to_owned).collect();
+    }
+    true
 }
 
 /// Whether `metric` is a sum or an average of `amount` with no dimension scopes: the case

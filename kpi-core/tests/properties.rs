@@ -328,7 +328,18 @@ filter = 'customer in ["k1", "k2", "k3"]'
             table.push(record).unwrap();
         }
         prop_assert_eq!(plan.measure(&table, &period).unwrap(), plan.measure(&whole, &period).unwrap());
-        prop_assert_eq!(table.records().collect::<Vec<_>>(), records);
+        prop_assert_eq!(&table.records().collect::<Vec<_>>(), &records);
         prop_assert_eq!(&table, &whole);
+        // And the distinct counts are the records' own: each owner's set of customers,
+        // every fact counted, those without a customer as missing.
+        let measures = plan.measure(&whole, &period).unwrap();
+        for (scope, owner) in [("a", Some("a")), ("b", Some("b")), ("c", Some("c")), ("unassigned", None)] {
+            let theirs: Vec<&FactRecord> = records.iter().filter(|r| r.owner.as_deref() == owner).collect();
+            let partial = measures.metrics.get("customers").and_then(|m| m.get(scope)).cloned().unwrap_or_default();
+            let expected: std::collections::BTreeSet<String> = theirs.iter().filter_map(|r| r.customer.clone()).collect();
+            prop_assert_eq!(&partial.distinct, &expected);
+            prop_assert_eq!(partial.count as usize, theirs.len());
+            prop_assert_eq!(partial.missing as usize, theirs.iter().filter(|r| r.customer.is_none()).count());
+        }
     }
 }
