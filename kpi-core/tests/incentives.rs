@@ -274,11 +274,9 @@ fn what_if_values_price_like_the_facts_behind_them() {
     );
 }
 
-/// A large org's statements are priced on two threads: they come in member order, each
-/// with its own pay, exactly as one by one.
-#[test]
-fn a_large_org_gets_every_statement_and_scorecard_row_in_member_order() {
-    let reps = 1_201;
+/// A plan with `reps` members `r0`, `r1` … in one team `t`, and `rest` after the org
+/// (starting with the `]` that closes the member list).
+fn one_team_plan(reps: usize, rest: &str) -> Plan {
     let mut toml =
         String::from("version = 1\n[org]\nteams = [{ id = \"t\", name = \"T\" }]\nmembers = [\n");
     for r in 0..reps {
@@ -288,13 +286,22 @@ fn a_large_org_gets_every_statement_and_scorecard_row_in_member_order() {
         )
         .unwrap();
     }
-    toml.push_str(
+    toml.push_str(rest);
+    Plan::from_toml(&toml).unwrap()
+}
+
+/// A large org's statements are priced on two threads: they come in member order, each
+/// with its own pay, exactly as one by one.
+#[test]
+fn a_large_org_gets_every_statement_and_scorecard_row_in_member_order() {
+    let reps = 1_201;
+    let plan = one_team_plan(
+        reps,
         "]\n[metrics.revenue]\naggregate = \"sum\"\nfield = \"amount\"\n\
          [[goals]]\nid = \"quota\"\nmetric = \"revenue\"\nscope = \"member\"\nperiod = \"month\"\ntarget = \"1000\"\n\
          [[incentives]]\nid = \"commission\"\napplies_to = \"members\"\nperiod = \"month\"\n\
          components = [{ kind = \"rate\", metric = \"revenue\", rate = \"0.05\" }]\n",
     );
-    let plan = Plan::from_toml(&toml).unwrap();
     let facts: Vec<String> = (0..reps)
         .map(|r| {
             format!(
@@ -335,22 +342,13 @@ fn a_large_org_gets_every_statement_and_scorecard_row_in_member_order() {
 #[test]
 fn a_company_pool_is_split_once_among_a_large_org() {
     let reps = 1_201;
-    let mut toml =
-        String::from("version = 1\n[org]\nteams = [{ id = \"t\", name = \"T\" }]\nmembers = [\n");
-    for r in 0..reps {
-        writeln!(
-            toml,
-            "  {{ id = \"r{r}\", name = \"Rep {r}\", team = \"t\" }},"
-        )
-        .unwrap();
-    }
-    toml.push_str(
+    let plan = one_team_plan(
+        reps,
         "]\n[metrics.revenue]\naggregate = \"sum\"\nfield = \"amount\"\n\
          [[goals]]\nid = \"total\"\nmetric = \"revenue\"\nscope = \"company\"\nperiod = \"month\"\ntarget = \"100\"\n\
          [[incentives]]\nid = \"pool\"\napplies_to = \"members\"\nperiod = \"month\"\n\
          components = [{ kind = \"pool\", goal = \"total\", amount = \"10000\", split = \"equal\" }]\n",
     );
-    let plan = Plan::from_toml(&toml).unwrap();
     let facts = kpi_core::FactTable::from_json_lines(
         r#"{"id": "o1", "kind": "order", "owner": "r7", "amount": "250", "date": "2026-03-05"}"#,
     )
@@ -378,22 +376,13 @@ fn a_company_pool_is_split_once_among_a_large_org() {
 #[test]
 fn per_deal_lines_of_a_large_org_are_each_members_own() {
     let reps = 1_201;
-    let mut toml =
-        String::from("version = 1\n[org]\nteams = [{ id = \"t\", name = \"T\" }]\nmembers = [\n");
-    for r in 0..reps {
-        writeln!(
-            toml,
-            "  {{ id = \"r{r}\", name = \"Rep {r}\", team = \"t\" }},"
-        )
-        .unwrap();
-    }
-    toml.push_str(
+    let plan = one_team_plan(
+        reps,
         "]\n[metrics.revenue]\naggregate = \"sum\"\nfield = \"amount\"\nfilter = 'kind == \"order\"'\n\
          [[incentives]]\nid = \"rep\"\napplies_to = \"members\"\nperiod = \"month\"\n\
          components = [{ kind = \"tiered\", metric = \"revenue\", on = \"amount\", mode = \"marginal\", per_deal = true, \
          tiers = [{ from = \"0\", rate = \"0.05\" }, { from = \"10000\", rate = \"0.10\" }] }]\n",
     );
-    let plan = Plan::from_toml(&toml).unwrap();
     // Each member's later deal comes first in the table, so close order is checked.
     let facts: Vec<String> = (0..reps)
         .flat_map(|r| {

@@ -301,11 +301,11 @@ impl Amounts {
         else {
             return None;
         };
-        let sum_part = |part: &[(u32, u32)]| {
+        let sum_part = |part: std::ops::Range<usize>| {
             let mut sums = vec![ScaledSum::default(); slots];
             // Without branches on the filter or a missing amount (a missing amount is
             // stored as 0 units): which rows pass is not predictable.
-            for &(row, slot) in part {
+            for &(row, slot) in &rows[part] {
                 let row = row as usize;
                 let kept = passes(row);
                 let sum = &mut sums[slot as usize];
@@ -318,21 +318,7 @@ impl Amounts {
             }
             sums
         };
-        if rows.len() < PARALLEL_SUM_ROWS || cfg!(target_arch = "wasm32") {
-            return Some((sum_part(rows), *scale));
-        }
-        let (first, second) = rows.split_at(rows.len() / 2);
-        let (mut sums, later) = std::thread::scope(|scope| {
-            let later = scope.spawn(|| sum_part(second));
-            (
-                sum_part(first),
-                later.join().expect("summing does not panic"),
-            )
-        });
-        for (sum, other) in sums.iter_mut().zip(later) {
-            sum.add(&other);
-        }
-        Some((sums, *scale))
+        Some((in_halves(rows.len(), sum_part), *scale))
     }
 
     /// The sums per slot of the rows `scan` keeps, in one pass over the table (two
@@ -363,26 +349,34 @@ impl Amounts {
             });
             sums
         };
-        let rows = units.len();
-        if rows < PARALLEL_SUM_ROWS || cfg!(target_arch = "wasm32") {
-            return Some((sum_part(0..rows), *scale));
-        }
-        let middle = rows / 2;
-        let (mut sums, later) = std::thread::scope(|scope| {
-            let later = scope.spawn(|| sum_part(middle..rows));
-            (
-                sum_part(0..middle),
-                later.join().expect("summing does not panic"),
-            )
-        });
-        for (sum, other) in sums.iter_mut().zip(later) {
-            sum.add(&other);
-        }
-        Some((sums, *scale))
+        Some((in_halves(units.len(), sum_part), *scale))
     }
 }
 
-/// From this many rows, `sum_by_slot` uses two threads.
+/// The sums of rows `0..rows` by `sum_part`, in two halves on two threads for many rows
+/// (integer sums do not depend on the order).
+fn in_halves(
+    rows: usize,
+    sum_part: impl Fn(std::ops::Range<usize>) -> Vec<ScaledSum> + Sync,
+) -> Vec<ScaledSum> {
+    if rows < PARALLEL_SUM_ROWS || cfg!(target_arch = "wasm32") {
+        return sum_part(0..rows);
+    }
+    let middle = rows / 2;
+    let (mut sums, later) = std::thread::scope(|scope| {
+        let later = scope.spawn(|| sum_part(middle..rows));
+        (
+            sum_part(0..middle),
+            later.join().expect("summing does not panic"),
+        )
+    });
+    for (sum, other) in sums.iter_mut().zip(later) {
+        sum.add(&other);
+    }
+    sums
+}
+
+/// From this many rows, sums use two threads.
 const PARALLEL_SUM_ROWS: usize = 200_000;
 
 #[cfg(test)]
