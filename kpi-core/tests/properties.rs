@@ -205,10 +205,10 @@ target = "1"
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
-    /// The fused scan (a sum of amounts filtered on codes, read block by block) and the
+    /// The fused scan (a sum of amounts filtered on codes, read 64 rows at a time) and the
     /// general per-row pass measure the same: the second metric's filter is the first's,
-    /// written with a negation so that it cannot take the fused scan. Tables span several
-    /// scan blocks; owners may be missing or outside the org, statuses and amounts
+    /// written with a negation so that it cannot take the fused scan. Tables span many
+    /// scan words and end inside one; owners may be missing or outside the org, statuses and amounts
     /// missing, amounts of mixed scales.
     #[test]
     fn the_fused_scan_measures_like_the_row_pass(

@@ -1,16 +1,18 @@
 //! The fused scan of a measure pass: which facts of a period pass a metric's filter and
-//! which scope each credits, found block by block without materialising the rows.
+//! which scope each credits, found word by word without materialising the rows.
 //!
 //! The common metric (a sum of amounts, filtered on dictionary columns, every owner in
-//! one team for the whole period) needs no per-row list: a block of rows is tested
-//! without branches (dates against the period, codes against pass tables), the rows
-//! kept are gathered into a small buffer, and only those are added up. The per-metric
-//! loop then reads each column once, and nothing the size of the table is allocated.
+//! one team for the whole period) needs no per-row list: the dates of 64 rows are
+//! compared with the period at once (a loop the compiler turns into vector compares,
+//! giving one bit per row), then only the rows whose bit is set are read: their codes
+//! tested, their owner's slot looked up, their amount added. A period is usually a small
+//! part of the table, so most rows cost one compare, and nothing the size of the table
+//! is allocated.
 
 use chrono::NaiveDate;
 
-/// Rows tested per block: the kept rows' offsets (`u16`) fit a buffer that stays in L1.
-const BLOCK: usize = 2048;
+/// Rows whose dates are compared at once: one bit each in a `u64`.
+const WORD: usize = 64;
 
 /// One test of a filter's conjunction: whether a row's dictionary code passes.
 pub(crate) struct CodeTest<'a> {
@@ -22,19 +24,11 @@ pub(crate) struct CodeTest<'a> {
 }
 
 impl CodeTest<'_> {
-    /// Keeps the offsets in `kept` (rows of the block starting at `start`) whose code
-    /// passes, in place and without a branch on the outcome; returns how many remain.
+    /// Whether `row`'s code passes.
     #[inline]
-    fn retain(&self, start: usize, kept: &mut [u16]) -> usize {
-        let last = self.pass.len() - 1;
-        let mut n = 0;
-        for k in 0..kept.len() {
-            let offset = kept[k];
-            let code = self.codes[start + usize::from(offset)] as usize;
-            kept[n] = offset;
-            n += usize::from(self.pass[code.min(last)]);
-        }
-        n
+    fn passes(&self, row: usize) -> bool {
+        let code = self.codes[row] as usize;
+        self.pass[code.min(self.pass.len() - 1)]
     }
 }
 
@@ -54,46 +48,44 @@ pub(crate) struct RowScan<'a> {
 impl RowScan<'_> {
     /// Calls `each(row, slot)` for every kept row of `rows`, in row order.
     ///
-    /// Block by block: the rows in the period first (one compare per row), then each
-    /// code test over the rows still kept (a period is usually a small part of the
-    /// table), then the callback for the rest.
+    /// Word by word: a mask of the rows in the period (one compare per row, vectorised),
+    /// then the code tests and the callback for the rows of the mask only.
     #[inline]
     pub(crate) fn for_each(
         &self,
         rows: std::ops::Range<usize>,
         mut each: impl FnMut(usize, usize),
     ) {
-        let mut kept = [0u16; BLOCK];
         let no_owner = self.slot_of_owner.len() - 1;
         let mut start = rows.start;
         while start < rows.end {
-            let block = start..rows.end.min(start + BLOCK);
-            let mut n = self.in_period(&self.dates[block.clone()], &mut kept);
-            for test in self.tests {
-                n = test.retain(start, &mut kept[..n]);
+            let end = rows.end.min(start + WORD);
+            let mut in_period = match <&[NaiveDate; WORD]>::try_from(&self.dates[start..end]) {
+                Ok(word) => self.in_period(word),
+                Err(_) => self.in_period(&self.dates[start..end]),
+            };
+            while in_period != 0 {
+                let row = start + in_period.trailing_zeros() as usize;
+                in_period &= in_period - 1; // the next set bit
+                if self.tests.iter().all(|test| test.passes(row)) {
+                    let owner = (self.owners[row] as usize).min(no_owner);
+                    each(row, self.slot_of_owner[owner] as usize);
+                }
             }
-            for &offset in &kept[..n] {
-                let row = start + usize::from(offset);
-                let owner = (self.owners[row] as usize).min(no_owner);
-                each(row, self.slot_of_owner[owner] as usize);
-            }
-            start = block.end;
+            start = end;
         }
     }
 
-    /// Writes the offsets of the rows of a block (its `dates`) that are in the period
-    /// into `kept`; returns how many. Every offset is written and the count advances by
-    /// the test's outcome, so the loop has no branch on it (which rows are in the period
-    /// is not predictable).
+    /// One bit per date of `dates` (at most [`WORD`]), set when the date is in the
+    /// period. Generic so that a full word (an array) compiles to vector compares.
     #[inline]
     #[allow(clippy::needless_bitwise_bool)] // `&`: no branch on an unpredictable test
-    fn in_period(&self, dates: &[NaiveDate], kept: &mut [u16; BLOCK]) -> usize {
+    fn in_period<Dates: AsRef<[NaiveDate]> + ?Sized>(&self, dates: &Dates) -> u64 {
         let (first, last) = (self.first, self.last);
-        let mut n = 0;
-        for (offset, &date) in dates.iter().enumerate() {
-            kept[n] = offset as u16; // offset < BLOCK <= 2^16
-            n += usize::from((date >= first) & (date <= last));
+        let mut mask = 0;
+        for (offset, &date) in dates.as_ref().iter().enumerate() {
+            mask |= u64::from((date >= first) & (date <= last)) << offset;
         }
-        n
+        mask
     }
 }
