@@ -192,7 +192,8 @@ impl Org {
     /// member's id for their first stint, `id~2`, `id~3` … for later ones (so an org
     /// without moves measures by id). One pass, whatever the size of the org.
     pub fn stint_keys(&self) -> Vec<String> {
-        let mut seen: hashbrown::HashMap<&str, usize> = hashbrown::HashMap::new();
+        let mut seen: hashbrown::HashMap<&str, usize> =
+            hashbrown::HashMap::with_capacity(self.members.len());
         self.members
             .iter()
             .map(|member| {
@@ -222,8 +223,9 @@ impl Org {
         start: NaiveDate,
         end: NaiveDate,
     ) -> Vec<(&Member, Vec<String>)> {
-        let mut out: Vec<(&Member, Vec<String>)> = Vec::new();
-        let mut position: hashbrown::HashMap<&str, usize> = hashbrown::HashMap::new();
+        let mut out: Vec<(&Member, Vec<String>)> = Vec::with_capacity(self.members.len());
+        let mut position: hashbrown::HashMap<&str, usize> =
+            hashbrown::HashMap::with_capacity(self.members.len());
         for (stint, key) in self.members.iter().zip(keys.iter().cloned()) {
             if !stint.overlaps(start, end) {
                 continue;

@@ -664,7 +664,12 @@ fn growth_against_history(
             .into_iter()
             .collect();
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-        book.value(goal.metric_id(), &keys, &measures, None)
+        book.value(
+            goal.metric_id(),
+            &keys,
+            &crate::metric::IndexedMeasures::new(&measures),
+            None,
+        )
     };
     let baseline = match &goal.baseline {
         Some(Baseline::Measured { period, .. }) => plan

@@ -13,8 +13,7 @@ use super::targets::{allocate, from_market_share, grow};
 use super::{Amount, Baseline, Goal, GoalPeriod, Split, Target};
 use crate::decimal::Rounding;
 use crate::error::{Error, ErrorKind, Result};
-use crate::measure::Measures;
-use crate::metric::MetricBook;
+use crate::metric::{IndexedMeasures, MetricBook};
 use crate::org::{Org, ScopeKind};
 use crate::period::{Calendar, Period};
 
@@ -36,7 +35,7 @@ pub(crate) struct TargetResolver<'a> {
     pub calendar: &'a Calendar,
     pub org: &'a Org,
     pub book: &'a MetricBook<'a>,
-    pub measures: &'a Measures,
+    pub measures: &'a IndexedMeasures<'a>,
     pub goals: &'a [(&'a Goal, GoalPeriod)],
     /// The plan's rounding: cascaded and phased parts have its places, and money targets
     /// derived by growth or market share are rounded by it (to cents, usually).
@@ -68,7 +67,7 @@ impl<'a> TargetResolver<'a> {
         calendar: &'a Calendar,
         org: &'a Org,
         book: &'a MetricBook<'a>,
-        measures: &'a Measures,
+        measures: &'a IndexedMeasures<'a>,
         goals: &'a [(&'a Goal, GoalPeriod)],
         rounding: Rounding,
         as_of: Option<NaiveDate>,

@@ -8,8 +8,7 @@ use super::resolve::{Resolved, ScopeRef, TargetResolver};
 use super::{Direction, Goal, GoalPeriod, Thresholds};
 use crate::decimal::ratio;
 use crate::error::Result;
-use crate::measure::Measures;
-use crate::metric::MetricBook;
+use crate::metric::{IndexedMeasures, MetricBook};
 use crate::org::{Org, ScopeKind, UNASSIGNED};
 use crate::period::{Calendar, DayBasis, Period};
 use crate::report::{Pacing, ScorecardRow};
@@ -19,7 +18,7 @@ pub(crate) struct ScorecardInput<'a> {
     pub calendar: &'a Calendar,
     pub org: &'a Org,
     pub book: &'a MetricBook<'a>,
-    pub measures: &'a Measures,
+    pub measures: &'a IndexedMeasures<'a>,
     pub period: &'a Period,
     pub resolver: &'a TargetResolver<'a>,
     pub thresholds: Thresholds,

@@ -11,8 +11,7 @@ use super::engine::{ComponentInputs, apply_cap, evaluate_component};
 use super::{Component, Incentive, PoolSplit};
 use crate::decimal::Rounding;
 use crate::error::Result;
-use crate::measure::Measures;
-use crate::metric::MetricBook;
+use crate::metric::{IndexedMeasures, MetricBook};
 use crate::org::{Member, Org, ScopeKind};
 use crate::period::{Calendar, DayBasis, Period};
 use crate::report::{PayoutLine, ScoreRow, ScorecardRow, Statement};
@@ -23,7 +22,7 @@ pub(crate) struct StatementInput<'a> {
     pub book: &'a MetricBook<'a>,
     pub org: &'a Org,
     pub rounding: Rounding,
-    pub measures: &'a Measures,
+    pub measures: &'a IndexedMeasures<'a>,
     pub period: &'a Period,
     /// The period's scorecard rows and company roll-ups: goals' targets and attainments.
     pub rows: &'a [&'a ScorecardRow],

@@ -4,7 +4,7 @@
 pub mod filter;
 mod value;
 
-pub(crate) use value::MetricBook;
+pub(crate) use value::{IndexedMeasures, MetricBook};
 
 use serde::{Deserialize, Serialize};
 

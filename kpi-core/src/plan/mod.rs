@@ -27,7 +27,7 @@ use crate::incentive::{
     Balances, ClawbackInput, Incentive, StatementInput, clawbacks, index_rows, statements,
 };
 use crate::measure::{Measures, MetricPass, measure};
-use crate::metric::{Field, Filter, MetricBook, MetricDef};
+use crate::metric::{Field, Filter, IndexedMeasures, MetricBook, MetricDef};
 use crate::org::Org;
 use crate::period::{Calendar, DayBasis, Period, PeriodInfo};
 use crate::report::Report;
@@ -435,6 +435,7 @@ impl Plan {
             .collect();
         book.set_windows(labels);
         let goals = self.goal_periods()?;
+        let measures = &IndexedMeasures::new(measures);
         let resolver = TargetResolver::new(
             &self.calendar,
             &self.org,
