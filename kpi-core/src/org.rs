@@ -212,21 +212,25 @@ impl Org {
     /// `[start, end)`, with the keys of those stints. The shown stint is the latest one
     /// that overlaps (their team at the end of the period).
     pub fn members_in(&self, start: NaiveDate, end: NaiveDate) -> Vec<(&Member, Vec<String>)> {
-        self.members_in_keyed(&self.stint_keys(), start, end)
+        let keys = self.stint_keys();
+        self.members_in_keyed(&keys, start, end)
+            .into_iter()
+            .map(|(member, keys)| (member, keys.into_iter().map(str::to_owned).collect()))
+            .collect()
     }
 
     /// [`Org::members_in`] with the org's [`Org::stint_keys`] computed by the caller, who
     /// needs them more than once.
-    pub(crate) fn members_in_keyed(
+    pub(crate) fn members_in_keyed<'k>(
         &self,
-        keys: &[String],
+        keys: &'k [String],
         start: NaiveDate,
         end: NaiveDate,
-    ) -> Vec<(&Member, Vec<String>)> {
-        let mut out: Vec<(&Member, Vec<String>)> = Vec::with_capacity(self.members.len());
+    ) -> Vec<(&Member, Vec<&'k str>)> {
+        let mut out: Vec<(&Member, Vec<&str>)> = Vec::with_capacity(self.members.len());
         let mut position: hashbrown::HashMap<&str, usize> =
             hashbrown::HashMap::with_capacity(self.members.len());
-        for (stint, key) in self.members.iter().zip(keys.iter().cloned()) {
+        for (stint, key) in self.members.iter().zip(keys.iter().map(String::as_str)) {
             if !stint.overlaps(start, end) {
                 continue;
             }

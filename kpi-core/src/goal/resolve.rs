@@ -85,6 +85,11 @@ impl<'a> TargetResolver<'a> {
         }
     }
 
+    /// The org's [`Org::stint_keys`], computed once per report.
+    pub(crate) fn stint_keys(&self) -> &[String] {
+        &self.keys
+    }
+
     fn index_of(&self, id: &str) -> Option<usize> {
         self.goals.iter().position(|(g, _)| g.id == id)
     }
@@ -152,8 +157,8 @@ impl<'a> TargetResolver<'a> {
                     Amount::Metric { .. } if self.as_of.is_some_and(|d| d < p.last_day()) => None,
                     Amount::Metric { metric } => {
                         let everyone = self.everyone(p);
-                        let keys: Vec<&str> = everyone.iter().map(String::as_str).collect();
-                        self.book.value_in(metric, &keys, self.measures, &p.label())
+                        self.book
+                            .value_in(metric, &everyone, self.measures, &p.label())
                     }
                 };
                 size.map(|m| money(from_market_share(*share, m)))
@@ -197,7 +202,7 @@ impl<'a> TargetResolver<'a> {
         }
     }
 
-    fn everyone(&self, p: &Period) -> Vec<String> {
+    fn everyone(&self, p: &Period) -> Vec<&str> {
         scopes_of(self.org, &self.keys, ScopeKind::Company, p)
             .into_iter()
             .next()
@@ -256,10 +261,9 @@ impl<'a> TargetResolver<'a> {
         let Some(parent_scope) = parent_scopes.iter().find(|s| s.id == parent_scope_id) else {
             return Ok(None);
         };
-        let parent_keys: Vec<&str> = parent_scope.members.iter().map(String::as_str).collect();
         let parent_ref = ScopeRef {
             id: parent_scope.id,
-            keys: &parent_keys,
+            keys: &parent_scope.members,
             team: parent_scope.team,
         };
         let Some(total) = self.rule(parent, parent_ref, p, depth + 1)? else {
@@ -309,9 +313,8 @@ impl<'a> TargetResolver<'a> {
                 siblings
                     .iter()
                     .map(|s| {
-                        let keys: Vec<&str> = s.members.iter().map(String::as_str).collect();
                         self.book
-                            .value_in(goal.metric_id(), &keys, self.measures, &label)
+                            .value_in(goal.metric_id(), &s.members, self.measures, &label)
                             .unwrap_or(Decimal::ZERO)
                             .max(Decimal::ZERO)
                     })

@@ -72,7 +72,7 @@ pub(crate) fn scorecards(
     goals: &[(&Goal, GoalPeriod)],
 ) -> Result<(Vec<ScorecardRow>, Vec<ScorecardRow>)> {
     let mut rows = Vec::new();
-    let keys = input.org.stint_keys();
+    let keys = input.resolver.stint_keys();
     let mut rollups = Vec::new();
     for (index, (goal, goal_period)) in goals.iter().enumerate() {
         let Some(parts) = goal_periods(input, goal_period) else {
@@ -109,17 +109,16 @@ pub(crate) fn scorecards(
         let first_row = rows.len();
         let kind = goal.scope_kind();
         // Rows are independent: thousands of members are scored on two threads.
-        let scopes = scopes_of(input.org, &keys, kind, input.period);
+        let scopes = scopes_of(input.org, keys, kind, input.period);
         rows.extend(crate::parallel::in_halves(
             &scopes,
             PARALLEL_SCOPES,
             |part: &[Scope<'_>]| {
                 part.iter()
                     .map(|scope| {
-                        let keys: Vec<&str> = scope.members.iter().map(String::as_str).collect();
                         let s = ScopeRef {
                             id: scope.id,
-                            keys: &keys,
+                            keys: &scope.members,
                             team: scope.team,
                         };
                         row_for(kind, s, scope.name)
@@ -155,7 +154,7 @@ pub(crate) fn scorecards(
             rows.push(row_for(kind, s, "Unassigned")?);
         }
         if kind != ScopeKind::Company {
-            let rollup = rollup(input, &keys, goal, scoring, additive, &rows[first_row..]);
+            let rollup = rollup(input, keys, goal, scoring, additive, &rows[first_row..]);
             rollups.push(rollup);
         }
     }
@@ -190,13 +189,12 @@ fn rollup(
         scoped.iter().filter_map(|r| r.original_target.or(r.target)),
     );
     let everyone = &scopes_of(input.org, keys, ScopeKind::Company, input.period)[0].members;
-    let keys: Vec<&str> = everyone.iter().map(String::as_str).collect();
     let actual = input
         .book
-        .value(goal.metric_id(), &keys, input.measures, target);
+        .value(goal.metric_id(), everyone, input.measures, target);
     let s = ScopeRef {
         id: "company",
-        keys: &keys,
+        keys: everyone,
         team: None,
     };
     let version = scoped
@@ -397,7 +395,8 @@ pub(crate) struct Scope<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub team: Option<&'a str>,
-    pub members: Vec<String>,
+    /// The measures keys of the scope's stints (borrowed from the org's stint keys).
+    pub members: Vec<&'a str>,
 }
 
 /// The company, each team or each member, in org order, with the stint keys they cover:
@@ -406,7 +405,7 @@ pub(crate) struct Scope<'a> {
 /// `keys` are the org's [`Org::stint_keys`].
 pub(crate) fn scopes_of<'a>(
     org: &'a Org,
-    keys: &[String],
+    keys: &'a [String],
     kind: ScopeKind,
     period: &Period,
 ) -> Vec<Scope<'a>> {
@@ -415,8 +414,8 @@ pub(crate) fn scopes_of<'a>(
     }
     match kind {
         ScopeKind::Company => {
-            let mut all = keys.to_vec();
-            all.push(UNASSIGNED.to_owned());
+            let mut all: Vec<&str> = keys.iter().map(String::as_str).collect();
+            all.push(UNASSIGNED);
             vec![Scope {
                 id: "company",
                 name: "Company",
@@ -426,8 +425,8 @@ pub(crate) fn scopes_of<'a>(
         }
         ScopeKind::Team => {
             // Each team's stints, found in one pass over the members.
-            let mut by_team: hashbrown::HashMap<&str, Vec<String>> = hashbrown::HashMap::new();
-            for (member, key) in org.members.iter().zip(org.stint_keys()) {
+            let mut by_team: hashbrown::HashMap<&str, Vec<&str>> = hashbrown::HashMap::new();
+            for (member, key) in org.members.iter().zip(keys) {
                 by_team.entry(member.team.as_str()).or_default().push(key);
             }
             org.teams

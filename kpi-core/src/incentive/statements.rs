@@ -21,6 +21,8 @@ pub(crate) struct StatementInput<'a> {
     pub calendar: &'a Calendar,
     pub book: &'a MetricBook<'a>,
     pub org: &'a Org,
+    /// The org's [`Org::stint_keys`], computed once per report.
+    pub stint_keys: &'a [String],
     pub rounding: Rounding,
     pub measures: &'a IndexedMeasures<'a>,
     pub period: &'a Period,
@@ -273,8 +275,9 @@ impl StatementInput<'_> {
         if let Some(parts) = lock().get(&key) {
             return cached(parts);
         }
-        let everyone = self.org.members_in(self.period.start(), self.period.end());
-        let members: Vec<&(&Member, Vec<String>)> = everyone
+        let everyone =
+            (self.org).members_in_keyed(self.stint_keys, self.period.start(), self.period.end());
+        let members: Vec<&(&Member, Vec<&str>)> = everyone
             .iter()
             .filter(|(m, _)| match row.scope {
                 ScopeKind::Team => m.team == row.id,
@@ -288,13 +291,11 @@ impl StatementInput<'_> {
             .map(|(m, keys)| match split {
                 PoolSplit::Equal => Decimal::ONE,
                 PoolSplit::Weights => weights.get(&m.id).copied().unwrap_or_default(),
-                PoolSplit::Contribution => {
-                    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-                    self.book
-                        .value(metric, &keys, self.measures, None)
-                        .unwrap_or_default()
-                        .max(Decimal::ZERO)
-                }
+                PoolSplit::Contribution => self
+                    .book
+                    .value(metric, keys, self.measures, None)
+                    .unwrap_or_default()
+                    .max(Decimal::ZERO),
             })
             .collect();
         if shares.iter().all(Decimal::is_zero) {
@@ -341,10 +342,11 @@ pub(crate) fn statements(
         return Ok(Vec::new());
     }
     // Everyone in the org during the period, once, paid on the facts of all their stints.
-    let members = input
-        .org
-        .members_in(input.period.start(), input.period.end());
-    let statements_of = |part: &[(&Member, Vec<String>)]| -> Result<Vec<Statement>> {
+    let members =
+        input
+            .org
+            .members_in_keyed(input.stint_keys, input.period.start(), input.period.end());
+    let statements_of = |part: &[(&Member, Vec<&str>)]| -> Result<Vec<Statement>> {
         part.iter()
             .map(|(member, keys)| statement(input, &paying, member, keys))
             .collect()
@@ -363,9 +365,8 @@ fn statement(
     input: &StatementInput<'_>,
     paying: &[&Incentive],
     member: &Member,
-    keys: &[String],
+    keys: &[&str],
 ) -> Result<Statement> {
-    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     let mut lines = Vec::new();
     let mut balances = BTreeMap::new();
     for incentive in paying {
@@ -375,7 +376,7 @@ fn statement(
             .and_then(|b| b.get(&incentive.id))
             .copied()
             .unwrap_or_default();
-        let (paid, balance) = incentive_lines(input, incentive, member, &keys, owed)?;
+        let (paid, balance) = incentive_lines(input, incentive, member, keys, owed)?;
         lines.extend(paid);
         if let Some(balance) = balance {
             balances.insert(incentive.id.clone(), balance);

@@ -467,6 +467,7 @@ impl Plan {
                 calendar: &self.calendar,
                 book: &book,
                 org: &self.org,
+                stint_keys: resolver.stint_keys(),
                 rounding: self.rounding,
                 measures,
                 period: &period,
