@@ -137,7 +137,7 @@ fn main() {
     }
     let mut teams = std::collections::BTreeMap::<String, rust_decimal::Decimal>::new();
     for statement in &report.statements {
-        *teams.entry(statement.team.clone()).or_default() += statement.total;
+        *teams.entry(statement.team.to_string()).or_default() += statement.total;
     }
     let total: rust_decimal::Decimal = report.statements.iter().map(|s| s.total).sum();
     let line = serde_json::json!({

@@ -124,7 +124,7 @@ fn the_latest_quarter_rolls_up_and_pays_consistently() {
             .unwrap()
             .team;
         let csat_met = rows("team-csat", ScopeKind::Team)
-            .find(|r| &r.id == team)
+            .find(|r| r.id == team)
             .and_then(|r| r.attainment)
             .is_some_and(|a| a >= rust_decimal::Decimal::ONE);
         let bonus = if csat_met {

@@ -11,6 +11,7 @@ use crate::error::Result;
 use crate::metric::{IndexedMeasures, MetricBook};
 use crate::org::{Org, ScopeKind, UNASSIGNED};
 use crate::period::{Calendar, DayBasis, Period};
+use crate::report::Name;
 use crate::report::{Pacing, ScorecardRow};
 
 /// What the scorecard step needs to know of the plan.
@@ -274,13 +275,13 @@ fn row(
         .map(|v| v.reason.clone());
     let baseline = input.resolver.baseline(goal, s, input.period);
     ScorecardRow {
-        goal: goal.id.clone(),
-        metric: goal.metric_id().to_owned(),
+        goal: Name::new(&goal.id),
+        metric: Name::new(goal.metric_id()),
         unit: input.book.unit(goal.metric_id()),
         scope,
-        id: s.id.to_owned(),
-        name: name.to_owned(),
-        team: s.team.map(str::to_owned),
+        id: Name::new(s.id),
+        name: Name::new(name),
+        team: s.team.map(Name::new),
         actual,
         target,
         attainment,

@@ -14,6 +14,7 @@ use crate::error::Result;
 use crate::metric::{IndexedMeasures, MetricBook};
 use crate::org::{Member, Org, ScopeKind};
 use crate::period::{Calendar, DayBasis, Period};
+use crate::report::Name;
 use crate::report::{PayoutLine, ScoreRow, ScorecardRow, Statement};
 
 /// What the statement step needs of the plan and the report.
@@ -264,7 +265,7 @@ impl StatementInput<'_> {
         let key = (
             std::ptr::from_ref(component) as usize,
             row.scope,
-            row.id.clone(),
+            row.id.to_string(),
         );
         let cached = |parts: &HashMap<String, Decimal>| parts.get(&member.id).copied();
         let lock = || {
@@ -384,9 +385,9 @@ fn statement(
     }
     let total = input.rounding.apply(lines.iter().map(|l| l.amount).sum());
     Ok(Statement {
-        member: member.id.clone(),
-        name: member.name.clone(),
-        team: member.team.clone(),
+        member: Name::new(&member.id),
+        name: Name::new(&member.name),
+        team: Name::new(&member.team),
         lines,
         total,
         balances,
@@ -403,11 +404,11 @@ fn payout_line(
     detail: super::LineDetail,
 ) -> PayoutLine {
     PayoutLine {
-        incentive: incentive.id.clone(),
+        incentive: Name::new(&incentive.id),
         component: index,
-        kind: kind.to_owned(),
-        metric: component.and_then(Component::metric).map(str::to_owned),
-        goal: component.and_then(Component::goal).map(str::to_owned),
+        kind: Name::new(kind),
+        metric: component.and_then(Component::metric).map(Name::new),
+        goal: component.and_then(Component::goal).map(Name::new),
         basis: detail.basis,
         rate: detail.rate,
         tier: detail.tier,
@@ -469,7 +470,7 @@ fn incentive_lines(
     let (line, balance) = draw_line(draw, earned, owed, proration, &round_line);
     if let Some(line) = line {
         lines.push(PayoutLine {
-            incentive: incentive.id.clone(),
+            incentive: Name::new(&incentive.id),
             ..line
         });
     }
@@ -489,9 +490,9 @@ fn draw_line(
     let floor = round(draw.amount * proration);
     let money = crate::report::group_thousands;
     let line = |amount: Decimal, en: String, zh: String| PayoutLine {
-        incentive: String::new(),
+        incentive: Name::default(),
         component: None,
-        kind: "draw".to_owned(),
+        kind: Name::new_static("draw"),
         metric: None,
         goal: None,
         basis: earned,

@@ -8,6 +8,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::fact::FactTable;
 use crate::incentive::Incentive;
 use crate::period::Period;
+use crate::report::Name;
 use crate::report::{PayoutLine, Report, Statement, group_thousands, percent};
 
 impl Plan {
@@ -69,7 +70,7 @@ impl Plan {
             )?;
             // What each member earned from the incentive by a day (the first statement of
             // each member), summed once rather than searched for per member.
-            let earned_of = |report: &Option<Report>| -> hashbrown::HashMap<String, Decimal> {
+            let earned_of = |report: &Option<Report>| -> hashbrown::HashMap<Name, Decimal> {
                 let mut by_member = hashbrown::HashMap::new();
                 for s in report.iter().flat_map(|r| &r.statements) {
                     by_member.entry(s.member.clone()).or_insert_with(|| {
@@ -83,7 +84,7 @@ impl Plan {
                 by_member
             };
             let (now, before) = (earned_of(&now), earned_of(&before));
-            let earned = |by_member: &hashbrown::HashMap<String, Decimal>, member: &str| {
+            let earned = |by_member: &hashbrown::HashMap<Name, Decimal>, member: &str| {
                 by_member.get(member).copied().unwrap_or_default()
             };
             for (member, _) in self.org.members_in(period.start(), period.end()) {
@@ -148,9 +149,9 @@ fn advance_line(
     explanation_zh: String,
 ) -> PayoutLine {
     PayoutLine {
-        incentive: incentive.id.clone(),
+        incentive: Name::new(&incentive.id),
         component: None,
-        kind: kind.to_owned(),
+        kind: Name::new(kind),
         metric: None,
         goal: None,
         basis,
@@ -173,9 +174,9 @@ fn push_line(
         i
     } else {
         report.statements.push(Statement {
-            member: member.id.clone(),
-            name: member.name.clone(),
-            team: member.team.clone(),
+            member: Name::new(&member.id),
+            name: Name::new(&member.name),
+            team: Name::new(&member.team),
             lines: Vec::new(),
             total: Decimal::ZERO,
             balances: std::collections::BTreeMap::new(),

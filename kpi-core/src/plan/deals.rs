@@ -10,6 +10,7 @@ use crate::incentive::{Component, Incentive, Tier, TierBasis, TierMode};
 use crate::metric::Filter;
 use crate::org::ScopeKind;
 use crate::period::Period;
+use crate::report::Name;
 use crate::report::{PayoutLine, Report, group_thousands, percent};
 
 /// A tiered component credited per deal: (incentive, component position).
@@ -199,10 +200,10 @@ fn deal_lines(
         let rate = tiers[tier].rate;
         let amount = rounding.apply_line(basis * rate);
         PayoutLine {
-            incentive: incentive.id.clone(),
+            incentive: Name::new(&incentive.id),
             component: Some(index),
-            kind: "tiered".to_owned(),
-            metric: Some(metric.to_owned()),
+            kind: Name::new_static("tiered"),
+            metric: Some(Name::new(metric)),
             goal: None,
             basis,
             rate: Some(rate),

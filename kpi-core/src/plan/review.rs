@@ -98,13 +98,13 @@ impl Plan {
                     continue;
                 };
                 items.push(ReviewItem {
-                    goal: row.goal.clone(),
-                    metric: row.metric.clone(),
+                    goal: row.goal.to_string(),
+                    metric: row.metric.to_string(),
                     unit: row.unit,
                     period: report.period.clone(),
                     scope: row.scope,
-                    id: row.id.clone(),
-                    name: row.name.clone(),
+                    id: row.id.to_string(),
+                    name: row.name.to_string(),
                     actual: row.actual,
                     target: row.target,
                     attainment: row.attainment,

@@ -13,6 +13,12 @@ use crate::goal::{Direction, Status};
 use crate::org::ScopeKind;
 use crate::period::PeriodInfo;
 
+/// An id or display name in a report (member, team, goal, metric, incentive, kind): a
+/// string that reads as `&str` (it derefs to one and compares with one) and is kept
+/// inline up to 23 bytes, so the thousands of rows of a large org's report copy their
+/// ids and names instead of allocating each (`smol_str`). Serialised as a plain string.
+pub use smol_str::SmolStr as Name;
+
 /// The result of evaluating a plan for a period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
@@ -40,20 +46,24 @@ pub struct Report {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct ScorecardRow {
     /// The goal id.
-    pub goal: String,
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub goal: Name,
     /// The metric id.
-    pub metric: String,
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub metric: Name,
     /// The metric's unit, for display: `money`, `percent`, `count`, `number` or `days`.
     pub unit: Unit,
     /// The kind of scope.
     pub scope: ScopeKind,
     /// The scope's id: `company`, a team id, a member id, or `unassigned`.
-    pub id: String,
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub id: Name,
     /// The scope's display name.
-    pub name: String,
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub name: Name,
     /// For a member row, the member's team id.
     #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
-    pub team: Option<String>,
+    pub team: Option<Name>,
     /// The measured value, exact; `null` when the metric has no value (an average or a
     /// ratio over no facts).
     #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
@@ -138,12 +148,14 @@ pub struct ScoreRow {
     /// `member` or `team`.
     pub scope: ScopeKind,
     /// The member or team id.
-    pub id: String,
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub id: Name,
     /// The display name.
-    pub name: String,
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub name: Name,
     /// For a member, their team id.
     #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
-    pub team: Option<String>,
+    pub team: Option<Name>,
     /// `Σ weight × attainment / Σ weight` over the goals with an attainment.
     #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
     pub score: Option<Decimal>,
@@ -159,11 +171,14 @@ pub struct ScoreRow {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Statement {
     /// The member id.
-    pub member: String,
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub member: Name,
     /// The member's display name.
-    pub name: String,
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub name: Name,
     /// The member's team id.
-    pub team: String,
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub team: Name,
     /// One line per incentive component.
     pub lines: Vec<PayoutLine>,
     /// The sum of the lines' amounts.
@@ -183,21 +198,23 @@ pub struct Statement {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct PayoutLine {
     /// The incentive id.
-    pub incentive: String,
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub incentive: Name,
     /// The component's position in the incentive's `components`, from 0; `null` for the
     /// incentive's own cap.
     #[cfg_attr(feature = "typescript", tsify(type = "number | null"))]
     pub component: Option<usize>,
     /// The component's kind: `rate`, `tiered`, `curve`, `bonus`, `matrix`, or `cap`.
-    pub kind: String,
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub kind: Name,
     /// The metric the component pays on, if it pays on one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "typescript", tsify(optional))]
-    pub metric: Option<String>,
+    #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    pub metric: Option<Name>,
     /// The goal the component reads, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "typescript", tsify(optional))]
-    pub goal: Option<String>,
+    #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    pub goal: Option<Name>,
     /// What the rate applies to (the metric's actual, or its part in a tier), or the
     /// attainment a curve, bonus or matrix reads.
     #[cfg_attr(feature = "typescript", tsify(type = "string"))]
@@ -236,7 +253,7 @@ impl Report {
         self.statements
             .iter()
             .filter(|s| !s.balances.is_empty())
-            .map(|s| (s.member.clone(), s.balances.clone()))
+            .map(|s| (s.member.to_string(), s.balances.clone()))
             .collect()
     }
 }
