@@ -8,7 +8,7 @@ attainment, 5%, 8% above 100%, 12% above 150%, each line rounded half-up to cent
 roll-ups. Every engine pays fiscal quarter FY2026-Q3 (2025-10-01 .. 2025-12-31).
 
 Each engine loads the data into its own form once (timed as "load"), then runs the
-commission computation ("run", the median of --runs). The peers work in integer cents,
+commission computation once untimed (warm-up) and --runs times timed ("run", the median). The peers work in integer cents,
 which is exact; kpi in decimals. Ratios are run times against DuckDB's.
 
     .venv/bin/python benches/compare/run.py [--facts 10000000] [--runs 3] [--engines ...]
@@ -97,6 +97,10 @@ def result(engine: str, load: float, runs: list[float], by_team: dict[str, int])
 
 
 def timed(work, runs: int):
+    """`runs` timed calls of `work` after one untimed call: the first run of an engine pays
+    for growing its allocator's heap and faulting in fresh pages (kpi from Python: 35-43 ms
+    for the first few runs, 24-26 ms after), which is not the steady state compared."""
+    work()
     times, out = [], None
     for _ in range(runs):
         began = time.perf_counter()
