@@ -356,6 +356,31 @@ mod tests {
     use super::*;
     use std::str::FromStr;
 
+    /// `Name` fields read and serialise as plain strings, whether a name is held inline
+    /// (up to 23 bytes) or shared (longer): the JSON a report gives Python and JavaScript
+    /// does not depend on it.
+    #[test]
+    fn names_serialise_as_plain_strings_short_or_long() {
+        let long = "Northern Region Enterprise Accounts 北方大客户部";
+        assert!(long.len() > 23);
+        let statement = Statement {
+            member: Name::new("r7"),
+            name: Name::new(long),
+            team: Name::new("east"),
+            lines: Vec::new(),
+            total: Decimal::new(12345, 2),
+            balances: std::collections::BTreeMap::new(),
+        };
+        let json = serde_json::to_value(&statement).unwrap();
+        assert_eq!(json["member"], "r7");
+        assert_eq!(json["name"], long);
+        assert_eq!(json["team"], "east");
+        let back: Statement = serde_json::from_value(json).unwrap();
+        assert_eq!(back, statement);
+        assert_eq!(back.name, long);
+        assert!(back.name.is_heap_allocated() && !back.member.is_heap_allocated());
+    }
+
     #[test]
     fn formats_numbers_for_people() {
         let d = |s| Decimal::from_str(s).unwrap();
