@@ -49,6 +49,18 @@ pub(crate) struct ScaledSum {
 }
 
 impl ScaledSum {
+    /// Adds one row whose units are `units` and own scale `own` (`MISSING` for no
+    /// amount, stored as 0 units) when `kept`, without a branch on either: which rows
+    /// pass a filter, and which lack an amount, is not predictable.
+    #[inline]
+    fn add_row(&mut self, units: i64, own: u8, kept: bool) {
+        let counted = kept && own != MISSING;
+        self.count += u64::from(kept);
+        self.missing += u64::from(kept && own == MISSING);
+        self.units += i128::from(units) * i128::from(counted);
+        self.max_scale = self.max_scale.max(if counted { own } else { 0 });
+    }
+
     /// Adds the sums of another part of the rows.
     fn add(&mut self, other: &ScaledSum) {
         self.units += other.units;
@@ -303,18 +315,9 @@ impl Amounts {
         };
         let sum_part = |part: std::ops::Range<usize>| {
             let mut sums = vec![ScaledSum::default(); slots];
-            // Without branches on the filter or a missing amount (a missing amount is
-            // stored as 0 units): which rows pass is not predictable.
             for &(row, slot) in &rows[part] {
                 let row = row as usize;
-                let kept = passes(row);
-                let sum = &mut sums[slot as usize];
-                let own = scales[row];
-                let counted = kept && own != MISSING;
-                sum.count += u64::from(kept);
-                sum.missing += u64::from(kept && own == MISSING);
-                sum.units += i128::from(units[row]) * i128::from(counted);
-                sum.max_scale = sum.max_scale.max(if counted { own } else { 0 });
+                sums[slot as usize].add_row(units[row], scales[row], passes(row));
             }
             sums
         };
@@ -339,13 +342,7 @@ impl Amounts {
         let sum_part = |rows: std::ops::Range<usize>| {
             let mut sums = vec![ScaledSum::default(); slots];
             scan.for_each(rows, |row, slot| {
-                // A missing amount is stored as 0 units: no branch on it.
-                let own = scales[row];
-                let sum = &mut sums[slot];
-                sum.count += 1;
-                sum.missing += u64::from(own == MISSING);
-                sum.units += i128::from(units[row]);
-                sum.max_scale = sum.max_scale.max(if own == MISSING { 0 } else { own });
+                sums[slot].add_row(units[row], scales[row], true);
             });
             sums
         };
