@@ -95,5 +95,5 @@ pub use metric::{Aggregate, MetricDef};
 pub use org::{Member, Org, ScopeKind, Team, UNASSIGNED};
 pub use period::{Calendar, Grain, Period, PeriodInfo};
 pub use plan::{PLAN_VERSION, Plan, Review, ReviewItem};
-pub use report::{Name, Pacing, PayoutLine, Report, ScoreRow, ScorecardRow, Statement};
+pub use report::{Name, Pacing, PayoutLine, Report, ScoreRow, ScorecardRow, Sentence, Statement};
 pub use smart::{Criterion, FINDING_CODES, Finding, Severity, SmartSettings};

@@ -10,7 +10,7 @@ use super::tiers::{Band, marginal, retroactive};
 use super::{Cap, Component, Limits, TierBasis, TierMode};
 use crate::decimal::{Rounding, ratio};
 use crate::error::{Error, ErrorKind, Result};
-use crate::report::{group_thousands, join, percent};
+use crate::report::{Name, Sentence, group_thousands, join, percent};
 
 /// One point of a payout curve: at `attainment`, the curve pays `payout` × the target
 /// incentive.
@@ -99,10 +99,12 @@ pub struct LineDetail {
     /// The amount, rounded by the policy when it rounds lines.
     #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub amount: Decimal,
-    /// A sentence a rep can read.
-    pub explanation: String,
+    /// A sentence a rep can read (written when first read; it reads as a `&str`).
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub explanation: Sentence,
     /// The same in Simplified Chinese.
-    pub explanation_zh: String,
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub explanation_zh: Sentence,
     /// Whether this is the reduction that brings the component down to its cap.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
@@ -135,8 +137,8 @@ fn line(basis: Decimal, amount: Decimal, en: String, zh: String) -> LineDetail {
         rate: None,
         tier: None,
         amount,
-        explanation: en,
-        explanation_zh: zh,
+        explanation: en.into(),
+        explanation_zh: zh.into(),
         cap: false,
     }
 }
@@ -541,11 +543,15 @@ fn tiered(
         TierMode::Retroactive => retroactive(total, tiers, scale).into_iter().collect(),
     };
     let count = bands.len();
+    let metric = Name::new(metric);
     let lines: Vec<LineDetail> = bands
-        .iter()
+        .into_iter()
         .map(|band| {
             let amount = round(band.amount());
-            let (en, zh) = tier_sentences(metric, mode, band, count, amount);
+            // Written when read: a payroll run reads the amounts, not the sentences.
+            let metric = metric.clone();
+            let (en, zh) =
+                Sentence::drafted(move || tier_sentences(&metric, mode, &band, count, amount));
             LineDetail {
                 basis: band.basis,
                 rate: Some(band.rate),
@@ -563,16 +569,23 @@ fn tiered(
     })
 }
 
-/// The line of a flat rate on a metric.
+/// The line of a flat rate on a metric (its sentences written when read).
 fn rate_line(metric: &str, rate: Decimal, basis: Decimal, amount: Decimal) -> LineDetail {
-    let (rate_text, basis_text, paid) = (percent(rate), money(basis), money(amount));
+    let metric = Name::new(metric);
+    let (explanation, explanation_zh) = Sentence::drafted(move || {
+        let (rate_text, basis_text, paid) = (percent(rate), money(basis), money(amount));
+        (
+            join(&[&rate_text, " of ", &metric, " ", &basis_text, " = ", &paid]),
+            join(&[&metric, " ", &basis_text, " 的 ", &rate_text, " = ", &paid]),
+        )
+    });
     LineDetail {
         basis,
         rate: Some(rate),
         tier: None,
         amount,
-        explanation: join(&[&rate_text, " of ", metric, " ", &basis_text, " = ", &paid]),
-        explanation_zh: join(&[metric, " ", &basis_text, " 的 ", &rate_text, " = ", &paid]),
+        explanation,
+        explanation_zh,
         cap: false,
     }
 }
@@ -720,8 +733,8 @@ pub(crate) fn apply_cap(
             rate: None,
             tier: None,
             amount: cut,
-            explanation: format!("capped at {}{how_en}: {}", money(limit), money(cut)),
-            explanation_zh: format!("封顶 {}{how_zh}：{}", money(limit), money(cut)),
+            explanation: format!("capped at {}{how_en}: {}", money(limit), money(cut)).into(),
+            explanation_zh: format!("封顶 {}{how_zh}：{}", money(limit), money(cut)).into(),
             cap: true,
         });
         result.amount = limit;

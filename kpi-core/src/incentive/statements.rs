@@ -434,8 +434,8 @@ fn incentive_lines(
             let result = evaluate_component(component, &inputs, input.rounding)?;
             for mut detail in result.lines {
                 if let Some((en, zh)) = &team_note {
-                    detail.explanation = format!("{en}: {}", detail.explanation);
-                    detail.explanation_zh = format!("{zh}：{}", detail.explanation_zh);
+                    detail.explanation = format!("{en}: {}", detail.explanation).into();
+                    detail.explanation_zh = format!("{zh}：{}", detail.explanation_zh).into();
                 }
                 let kind = if detail.cap { "cap" } else { component.kind() };
                 lines.push(payout_line(
@@ -499,8 +499,8 @@ fn draw_line(
         rate: None,
         tier: None,
         amount,
-        explanation: en,
-        explanation_zh: zh,
+        explanation: en.into(),
+        explanation_zh: zh.into(),
     };
     if earned < floor {
         let top_up = round(floor - earned);

@@ -158,8 +158,8 @@ fn advance_line(
         rate,
         tier: None,
         amount,
-        explanation,
-        explanation_zh,
+        explanation: explanation.into(),
+        explanation_zh: explanation_zh.into(),
     }
 }
 

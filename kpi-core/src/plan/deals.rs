@@ -217,7 +217,8 @@ fn deal_lines(
                 percent(rate),
                 tier + 1,
                 group_thousands(amount)
-            ),
+            )
+            .into(),
             explanation_zh: format!(
                 "{metric} {}（{}）：{} 按第 {} 档 {} = {}",
                 deal.id,
@@ -226,7 +227,8 @@ fn deal_lines(
                 tier + 1,
                 percent(rate),
                 group_thousands(amount)
-            ),
+            )
+            .into(),
         }
     };
     let mut out = Vec::new();

@@ -1,7 +1,10 @@
 //! The report: scorecards and payout statements for one period, serde-serialisable and
 //! deterministic (the same plan and facts give byte-identical JSON).
 
+mod sentence;
 mod text;
+
+pub use sentence::Sentence;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -230,10 +233,13 @@ pub struct PayoutLine {
     /// The amount, rounded by the plan's rounding policy when it rounds lines.
     #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub amount: Decimal,
-    /// A sentence a rep can read: `5% on the first 100,000 of revenue = 5,000.00`.
-    pub explanation: String,
+    /// A sentence a rep can read: `5% on the first 100,000 of revenue = 5,000.00`
+    /// (written when first read; it reads as a `&str`).
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub explanation: Sentence,
     /// The same in Simplified Chinese.
-    pub explanation_zh: String,
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub explanation_zh: Sentence,
 }
 
 impl Report {
