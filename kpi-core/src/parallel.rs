@@ -3,27 +3,48 @@
 //! that order is the one returned, as if the parts were done one by one.
 
 /// `work` over `items`, in two halves on two threads when there are at least `from`
-/// items (one thread in the browser, whose wasm has no threads).
+/// items (one thread in the browser, whose wasm has no threads), each result pushed onto
+/// `out` in the items' order. `work` pushes its part's results onto the vector it is
+/// given. The first half writes straight into `out`, reserved for every item first, and
+/// the second half's vector is sized for it: a report's thousands of rows are moved once,
+/// not again each time a vector doubles. On an error, `out` keeps what was pushed before
+/// it (callers return the error).
 pub(crate) fn in_halves<T: Sync, R: Send, E: Send>(
     items: &[T],
     from: usize,
-    work: impl Fn(&[T]) -> Result<Vec<R>, E> + Sync,
-) -> Result<Vec<R>, E> {
+    out: &mut Vec<R>,
+    work: impl Fn(&[T], &mut Vec<R>) -> Result<(), E> + Sync,
+) -> Result<(), E> {
+    out.reserve(items.len());
     if items.len() < from || cfg!(target_arch = "wasm32") {
-        return work(items);
+        return work(items, out);
     }
     let (first, second) = items.split_at(items.len() / 2);
-    let (mut out, later) = std::thread::scope(|scope| {
-        let later = scope.spawn(|| work(second));
+    let (done, later) = std::thread::scope(|scope| {
+        let later = scope.spawn(|| {
+            let mut part = Vec::with_capacity(second.len());
+            work(second, &mut part).map(|()| part)
+        });
         (
-            work(first),
+            work(first, out),
             later.join().expect("report work does not panic"),
         )
     });
-    if let Ok(out) = &mut out {
-        out.extend(later?);
+    done?;
+    out.extend(later?);
+    Ok(())
+}
+
+/// Pushes `each` of `items` onto `out`, stopping at the first error.
+pub(crate) fn push_each<T, R, E>(
+    items: &[T],
+    out: &mut Vec<R>,
+    each: impl Fn(&T) -> Result<R, E>,
+) -> Result<(), E> {
+    for item in items {
+        out.push(each(item)?);
     }
-    out
+    Ok(())
 }
 
 #[cfg(test)]
@@ -33,23 +54,35 @@ mod tests {
     #[test]
     fn halves_keep_the_order_and_the_first_error() {
         let items: Vec<u32> = (0..1_000).collect();
-        let doubled = in_halves(&items, 10, |part| {
-            Ok::<_, u32>(part.iter().map(|i| i * 2).collect())
-        });
-        assert_eq!(doubled, Ok((0..1_000).map(|i| i * 2).collect::<Vec<_>>()));
+        let double = |part: &[u32], out: &mut Vec<u32>| push_each(part, out, |i| Ok(i * 2));
+        // Below the threshold (one thread) and above it (two), onto what `out` holds.
+        for from in [10, 10_000] {
+            let mut doubled = vec![7];
+            assert_eq!(
+                in_halves(&items, from, &mut doubled, double),
+                Ok::<_, u32>(())
+            );
+            let expected: Vec<u32> = std::iter::once(7)
+                .chain(items.iter().map(|i| i * 2))
+                .collect();
+            assert_eq!(doubled, expected);
+        }
         // Errors in both halves: the first half's is returned.
-        let failing = in_halves(&items, 10, |part| {
-            match part.iter().find(|&&i| i % 300 == 299) {
-                Some(&bad) => Err(bad),
-                None => Ok(part.to_vec()),
+        let fail_at = |bad: fn(u32) -> bool| {
+            move |part: &[u32], out: &mut Vec<u32>| {
+                push_each(part, out, |&i| if bad(i) { Err(i) } else { Ok(i) })
             }
-        });
-        assert_eq!(failing, Err(299));
+        };
+        let mut out = Vec::new();
+        assert_eq!(
+            in_halves(&items, 10, &mut out, fail_at(|i| i % 300 == 299)),
+            Err(299)
+        );
         // Only the second half fails: its error.
-        let late = in_halves(&items, 10, |part| match part.iter().find(|&&i| i == 900) {
-            Some(&bad) => Err(bad),
-            None => Ok(part.to_vec()),
-        });
-        assert_eq!(late, Err(900));
+        let mut out = Vec::new();
+        assert_eq!(
+            in_halves(&items, 10, &mut out, fail_at(|i| i == 900)),
+            Err(900)
+        );
     }
 }

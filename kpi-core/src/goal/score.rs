@@ -71,8 +71,9 @@ pub(crate) fn rank_rows(rows: &mut [ScorecardRow]) {
 pub(crate) fn scores(rows: &[ScorecardRow]) -> Vec<ScoreRow> {
     // Σ weight × attainment, Σ weight, goals counted, and the first row of each scope, in
     // the order scopes first appear.
-    let mut position: hashbrown::HashMap<(ScopeKind, &str), usize> = hashbrown::HashMap::new();
-    let mut sums: Vec<(Decimal, Decimal, u32, &ScorecardRow)> = Vec::new();
+    let mut position: hashbrown::HashMap<(ScopeKind, &str), usize> =
+        hashbrown::HashMap::with_capacity(rows.len());
+    let mut sums: Vec<(Decimal, Decimal, u32, &ScorecardRow)> = Vec::with_capacity(rows.len());
     for row in rows {
         if row.id == UNASSIGNED || !matches!(row.scope, ScopeKind::Member | ScopeKind::Team) {
             continue;

@@ -72,11 +72,24 @@ pub(crate) fn scorecards(
     input: &ScorecardInput<'_>,
     goals: &[(&Goal, GoalPeriod)],
 ) -> Result<(Vec<ScorecardRow>, Vec<ScorecardRow>)> {
-    let mut rows = Vec::new();
     let keys = input.resolver.stint_keys();
+    // Every goal's scopes first, so that the rows are reserved once: growing the vector
+    // goal by goal moved thousands of rows each time.
+    let planned: Vec<Option<(Vec<Period>, Vec<Scope<'_>>)>> = goals
+        .iter()
+        .map(|(goal, goal_period)| {
+            let parts = goal_periods(input, goal_period)?;
+            Some((
+                parts,
+                scopes_of(input.org, keys, goal.scope_kind(), input.period),
+            ))
+        })
+        .collect();
+    // Each goal's scopes, and `unassigned`; dimension values are not known yet.
+    let mut rows = Vec::with_capacity(planned.iter().flatten().map(|(_, s)| s.len() + 1).sum());
     let mut rollups = Vec::new();
-    for (index, (goal, goal_period)) in goals.iter().enumerate() {
-        let Some(parts) = goal_periods(input, goal_period) else {
+    for (index, ((goal, _), planned)) in goals.iter().zip(planned).enumerate() {
+        let Some((parts, scopes)) = planned else {
             continue;
         };
         let metric = goal.metric_id();
@@ -89,6 +102,7 @@ pub(crate) fn scorecards(
             thresholds: goal.thresholds.unwrap_or(input.thresholds),
             reads_target: input.book.reads_target(metric),
         };
+        let names = GoalNames::of(goal);
         let row_for = |scope: ScopeKind, s: ScopeRef<'_>, name: &str| -> Result<ScorecardRow> {
             let resolved = if s.id == UNASSIGNED {
                 None
@@ -99,7 +113,7 @@ pub(crate) fn scorecards(
             let actual = input.book.value(metric, s.keys, input.measures, target);
             Ok(row(
                 input,
-                goal,
+                (goal, &names),
                 scoring,
                 additive,
                 (scope, s, name),
@@ -110,23 +124,16 @@ pub(crate) fn scorecards(
         let first_row = rows.len();
         let kind = goal.scope_kind();
         // Rows are independent: thousands of members are scored on two threads.
-        let scopes = scopes_of(input.org, keys, kind, input.period);
-        rows.extend(crate::parallel::in_halves(
-            &scopes,
-            PARALLEL_SCOPES,
-            |part: &[Scope<'_>]| {
-                part.iter()
-                    .map(|scope| {
-                        let s = ScopeRef {
-                            id: scope.id,
-                            keys: &scope.members,
-                            team: scope.team,
-                        };
-                        row_for(kind, s, scope.name)
-                    })
-                    .collect()
-            },
-        )?);
+        crate::parallel::in_halves(&scopes, PARALLEL_SCOPES, &mut rows, |part, out| {
+            crate::parallel::push_each(part, out, |scope: &Scope<'_>| {
+                let s = ScopeRef {
+                    id: scope.id,
+                    keys: &scope.members,
+                    team: scope.team,
+                };
+                row_for(kind, s, scope.name)
+            })
+        })?;
         if let Some(dimension) = goal.dimension.as_deref() {
             for (key, value) in dimension_scopes(input, metric, dimension) {
                 // Facts without a value are scored too, as `(none)`: nothing is dropped.
@@ -155,7 +162,14 @@ pub(crate) fn scorecards(
             rows.push(row_for(kind, s, "Unassigned")?);
         }
         if kind != ScopeKind::Company {
-            let rollup = rollup(input, keys, goal, scoring, additive, &rows[first_row..]);
+            let rollup = rollup(
+                input,
+                keys,
+                (goal, &names),
+                scoring,
+                additive,
+                &rows[first_row..],
+            );
             rollups.push(rollup);
         }
     }
@@ -179,7 +193,7 @@ fn unassigned_matched(input: &ScorecardInput<'_>, metric: &str) -> bool {
 fn rollup(
     input: &ScorecardInput<'_>,
     keys: &[String],
-    goal: &Goal,
+    (goal, names): (&Goal, &GoalNames),
     scoring: Scoring,
     additive: bool,
     scoped: &[ScorecardRow],
@@ -210,7 +224,7 @@ fn rollup(
     });
     row(
         input,
-        goal,
+        (goal, names),
         scoring,
         additive,
         (ScopeKind::Company, s, "Company"),
@@ -256,10 +270,25 @@ fn over_parts(
     Ok(total)
 }
 
+/// A goal's id and metric as every one of its rows carries them, made once per goal.
+struct GoalNames {
+    goal: Name,
+    metric: Name,
+}
+
+impl GoalNames {
+    fn of(goal: &Goal) -> Self {
+        GoalNames {
+            goal: Name::new(&goal.id),
+            metric: Name::new(goal.metric_id()),
+        }
+    }
+}
+
 /// One scorecard row.
 fn row(
     input: &ScorecardInput<'_>,
-    goal: &Goal,
+    (goal, names): (&Goal, &GoalNames),
     scoring: Scoring,
     additive: bool,
     (scope, s, name): (ScopeKind, ScopeRef<'_>, &str),
@@ -275,8 +304,8 @@ fn row(
         .map(|v| v.reason.clone());
     let baseline = input.resolver.baseline(goal, s, input.period);
     ScorecardRow {
-        goal: Name::new(&goal.id),
-        metric: Name::new(goal.metric_id()),
+        goal: names.goal.clone(),
+        metric: names.metric.clone(),
         unit: input.book.unit(goal.metric_id()),
         scope,
         id: Name::new(s.id),

@@ -332,12 +332,13 @@ pub(crate) fn statements(
     input: &StatementInput<'_>,
     incentives: &[Incentive],
 ) -> Result<Vec<Statement>> {
-    let paying: Vec<&Incentive> = incentives
+    let paying: Vec<(&Incentive, LineNames)> = incentives
         .iter()
         .filter(|i| {
             i.period
                 .is_none_or(|grain| input.calendar.count_within(grain, input.period) == Some(1))
         })
+        .map(|i| (i, LineNames::of(i)))
         .collect();
     if paying.is_empty() {
         return Ok(Vec::new());
@@ -347,38 +348,65 @@ pub(crate) fn statements(
         input
             .org
             .members_in_keyed(input.stint_keys, input.period.start(), input.period.end());
-    let statements_of = |part: &[(&Member, Vec<&str>)]| -> Result<Vec<Statement>> {
-        part.iter()
-            .map(|(member, keys)| statement(input, &paying, member, keys))
-            .collect()
-    };
     // Members' statements are independent: a large org is priced on two threads, in
     // member order, and the first error in that order is the one returned.
-    crate::parallel::in_halves(&members, PARALLEL_MEMBERS, statements_of)
+    let mut out = Vec::new();
+    crate::parallel::in_halves(&members, PARALLEL_MEMBERS, &mut out, |part, out| {
+        crate::parallel::push_each(part, out, |(member, keys)| {
+            statement(input, &paying, member, keys)
+        })
+    })?;
+    Ok(out)
 }
 
 /// From this many members, statements are priced on two threads.
 const PARALLEL_MEMBERS: usize = 500;
 
+/// The names an incentive's lines carry (its id, each component's metric and goal), made
+/// once per report and copied into each line rather than made again per line.
+struct LineNames {
+    incentive: Name,
+    metrics: Vec<Option<Name>>,
+    goals: Vec<Option<Name>>,
+}
+
+impl LineNames {
+    fn of(incentive: &Incentive) -> Self {
+        let components = &incentive.components;
+        LineNames {
+            incentive: Name::new(&incentive.id),
+            metrics: components
+                .iter()
+                .map(|c| c.metric().map(Name::new))
+                .collect(),
+            goals: components.iter().map(|c| c.goal().map(Name::new)).collect(),
+        }
+    }
+}
+
 /// One member's statement: every paying incentive's lines, and the draw balances they
 /// carry forward.
 fn statement(
     input: &StatementInput<'_>,
-    paying: &[&Incentive],
+    paying: &[(&Incentive, LineNames)],
     member: &Member,
     keys: &[&str],
 ) -> Result<Statement> {
     let mut lines = Vec::new();
     let mut balances = BTreeMap::new();
-    for incentive in paying {
+    for (incentive, names) in paying {
         let owed = input
             .balances
             .get(&member.id)
             .and_then(|b| b.get(&incentive.id))
             .copied()
             .unwrap_or_default();
-        let (paid, balance) = incentive_lines(input, incentive, member, keys, owed)?;
-        lines.extend(paid);
+        let (paid, balance) = incentive_lines(input, (incentive, names), member, keys, owed)?;
+        if lines.is_empty() {
+            lines = paid; // one incentive (the common case): its lines, not a copy
+        } else {
+            lines.extend(paid);
+        }
         if let Some(balance) = balance {
             balances.insert(incentive.id.clone(), balance);
         }
@@ -394,21 +422,21 @@ fn statement(
     })
 }
 
-/// A statement line from an engine line: the incentive, the component (if the line is
-/// one of a component's) and its kind.
+/// A statement line from an engine line: the incentive, the component's position (if
+/// the line is one of a component's) and its kind.
 fn payout_line(
-    incentive: &Incentive,
+    names: &LineNames,
     index: Option<usize>,
-    kind: &str,
-    component: Option<&Component>,
+    kind: &'static str,
     detail: super::LineDetail,
 ) -> PayoutLine {
+    let of = |names: &[Option<Name>]| index.and_then(|i| names.get(i).cloned().flatten());
     PayoutLine {
-        incentive: Name::new(&incentive.id),
+        incentive: names.incentive.clone(),
         component: index,
-        kind: Name::new(kind),
-        metric: component.and_then(Component::metric).map(Name::new),
-        goal: component.and_then(Component::goal).map(Name::new),
+        kind: Name::new_static(kind),
+        metric: of(&names.metrics),
+        goal: of(&names.goals),
         basis: detail.basis,
         rate: detail.rate,
         tier: detail.tier,
@@ -422,7 +450,7 @@ fn payout_line(
 /// draw balance it carries on (recoverable draws only).
 fn incentive_lines(
     input: &StatementInput<'_>,
-    incentive: &Incentive,
+    (incentive, names): (&Incentive, &LineNames),
     member: &Member,
     keys: &[&str],
     owed: Decimal,
@@ -438,13 +466,7 @@ fn incentive_lines(
                     detail.explanation_zh = format!("{zh}：{}", detail.explanation_zh).into();
                 }
                 let kind = if detail.cap { "cap" } else { component.kind() };
-                lines.push(payout_line(
-                    incentive,
-                    Some(index),
-                    kind,
-                    Some(component),
-                    detail,
-                ));
+                lines.push(payout_line(names, Some(index), kind, detail));
             }
         }
     }
@@ -460,7 +482,7 @@ fn incentive_lines(
             .map(|t| t * proration);
         apply_cap(&mut total, cap, target, &round_line)?;
         for detail in total.lines {
-            lines.push(payout_line(incentive, None, "cap", None, detail));
+            lines.push(payout_line(names, None, "cap", detail));
         }
     }
     let Some(draw) = incentive.draw else {
@@ -470,7 +492,7 @@ fn incentive_lines(
     let (line, balance) = draw_line(draw, earned, owed, proration, &round_line);
     if let Some(line) = line {
         lines.push(PayoutLine {
-            incentive: Name::new(&incentive.id),
+            incentive: names.incentive.clone(),
             ..line
         });
     }

@@ -34,7 +34,7 @@ fn starts(tiers: &[Tier], scale: Decimal) -> Vec<Decimal> {
 /// the next tier's. A total below the first start (a net refund) is all in the first tier.
 pub(crate) fn marginal(total: Decimal, tiers: &[Tier], scale: Decimal) -> Vec<Band> {
     let starts = starts(tiers, scale);
-    let mut bands = Vec::new();
+    let mut bands = Vec::with_capacity(tiers.len());
     for (index, tier) in tiers.iter().enumerate() {
         let from = starts[index];
         let to = starts.get(index + 1).copied();
