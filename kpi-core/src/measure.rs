@@ -71,14 +71,34 @@ impl Partial {
         self.sum += other.sum;
         self.count += other.count;
         self.missing += other.missing;
-        self.count_adjust += other.count_adjust;
-        self.missing_adjust += other.missing_adjust;
-        self.min = [self.min, other.min].into_iter().flatten().min();
-        self.max = [self.max, other.max].into_iter().flatten().max();
-        self.distinct.extend(other.distinct.iter().cloned());
+        // A team or company row merges thousands of partials, and most of these parts
+        // are empty: they are skipped when adding them would change nothing (a zero
+        // adds nothing, unless its scale is larger than the total's).
+        add_unless_noop(&mut self.count_adjust, other.count_adjust);
+        add_unless_noop(&mut self.missing_adjust, other.missing_adjust);
+        if other.min.is_some() {
+            self.min = [self.min, other.min].into_iter().flatten().min();
+        }
+        if other.max.is_some() {
+            self.max = [self.max, other.max].into_iter().flatten().max();
+        }
+        if !other.distinct.is_empty() {
+            self.distinct.extend(other.distinct.iter().cloned());
+        }
         self.values.extend_from_slice(&other.values);
-        // A canonical order, so merged partials compare equal whatever the merge order.
-        self.values.sort_unstable();
+        // A canonical order, so merged partials compare equal whatever the merge order
+        // (checked first: merging an empty part into sorted values need not sort them).
+        if !self.values.is_sorted() {
+            self.values.sort_unstable();
+        }
+    }
+}
+
+/// `total += part`, skipped when `part` is a zero whose scale the total already has
+/// (the sum would be `total` exactly, digits and scale).
+fn add_unless_noop(total: &mut Decimal, part: Decimal) {
+    if !(part.is_zero() && part.scale() <= total.scale()) {
+        *total += part;
     }
 }
 
@@ -644,5 +664,50 @@ fn field_text(facts: &FactTable, field: &Field, row: usize) -> Option<String> {
             Some(Attribute::Bool(b)) => Some(b.to_string()),
             None => None,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Skipping a zero part gives exactly the sum, scale included: `1.5 + 0.00` is
+        /// `1.50`, so that zero is added, and `1.50 + 0` is skipped.
+        #[test]
+        fn skipped_additions_are_exact(total in -10_000i64..10_000, total_scale in 0u32..6, part in -3i64..3, part_scale in 0u32..6) {
+            let (total, part) = (Decimal::new(total, total_scale), Decimal::new(part, part_scale));
+            let mut skipped = total;
+            add_unless_noop(&mut skipped, part);
+            let sum = total + part;
+            proptest::prop_assert_eq!((skipped, skipped.scale()), (sum, sum.scale()));
+        }
+    }
+
+    #[test]
+    fn merging_empty_parts_keeps_what_is_kept() {
+        let mut total = Partial {
+            sum: Decimal::new(150, 1),
+            count: 2,
+            min: Some(Decimal::ONE),
+            values: vec![Decimal::TWO, Decimal::ONE],
+            ..Partial::default()
+        };
+        total.merge(&Partial::default());
+        assert_eq!(total.min, Some(Decimal::ONE));
+        assert_eq!(total.values, vec![Decimal::ONE, Decimal::TWO], "in order");
+        total.merge(&Partial {
+            count: 1,
+            max: Some(Decimal::TEN),
+            values: vec![Decimal::ZERO],
+            distinct: ["a".to_owned()].into(),
+            ..Partial::default()
+        });
+        assert_eq!((total.count, total.max), (3, Some(Decimal::TEN)));
+        assert_eq!(
+            total.values,
+            vec![Decimal::ZERO, Decimal::ONE, Decimal::TWO]
+        );
+        assert_eq!(total.distinct.len(), 1);
     }
 }

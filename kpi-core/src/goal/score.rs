@@ -2,7 +2,6 @@
 //! each team's goals.
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 
 use crate::org::{ScopeKind, UNASSIGNED};
 use crate::report::{ScoreRow, ScorecardRow};
@@ -17,7 +16,7 @@ fn competition_ranks(values: &[Option<Decimal>]) -> Vec<Option<u32>> {
     let mut order: Vec<(f64, usize, Decimal)> = values
         .iter()
         .enumerate()
-        .filter_map(|(i, v)| v.map(|v| (v.to_f64().unwrap_or(0.0), i, v)))
+        .filter_map(|(i, v)| v.map(|v| (sort_key(v), i, v)))
         .collect();
     order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
     for sorted in 1..order.len() {
@@ -39,20 +38,40 @@ fn competition_ranks(values: &[Option<Decimal>]) -> Vec<Option<u32>> {
     ranks
 }
 
+/// An `f64` near `value` that orders values as they are ordered, except that values
+/// closer together than an `f64` tells apart may tie or swap (the exact pass after the sort
+/// puts those right). `Decimal::to_f64` is exact to the last bit and several times slower;
+/// the mantissa over a power of ten is close enough for sorting.
+fn sort_key(value: Decimal) -> f64 {
+    const POWERS: [f64; 29] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26, 1e27, 1e28,
+    ];
+    // Lossy by design: a mantissa has up to 96 bits, and the key needs only the order.
+    #[allow(clippy::cast_precision_loss)]
+    let mantissa = value.mantissa() as f64;
+    mantissa / POWERS[value.scale() as usize]
+}
+
 /// Ranks the rows of each goal and scope kind by attainment, best first; ties share a
 /// rank. `unassigned` and the company are not ranked.
 pub(crate) fn rank_rows(rows: &mut [ScorecardRow]) {
     let mut groups: Vec<Vec<usize>> = Vec::new();
     {
         let mut group_of: hashbrown::HashMap<(&str, ScopeKind), usize> = hashbrown::HashMap::new();
+        // A goal's rows come one after another: the previous row's group, without hashing.
+        let mut previous: Option<((&str, ScopeKind), usize)> = None;
         for (i, row) in rows.iter().enumerate() {
             if row.id != UNASSIGNED && row.scope != ScopeKind::Company {
-                let group = *group_of
-                    .entry((row.goal.as_str(), row.scope))
-                    .or_insert_with(|| {
+                let key = (row.goal.as_str(), row.scope);
+                let group = match previous {
+                    Some((last, group)) if last == key => group,
+                    _ => *group_of.entry(key).or_insert_with(|| {
                         groups.push(Vec::new());
                         groups.len() - 1
-                    });
+                    }),
+                };
+                previous = Some((key, group));
                 groups[group].push(i);
             }
         }
