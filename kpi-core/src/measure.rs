@@ -195,9 +195,49 @@ pub(crate) struct MetricPass<'a> {
     pub date: Option<String>,
 }
 
-/// One pass over the facts of `period`, accumulating every metric per member.
+/// Each owner code's stints (member positions, in org order), in one flat vector rather
+/// than a vector per member.
+struct StintsByOwner {
+    positions: Vec<usize>,
+    /// Where each code's positions start in `positions`, and one past the last code's.
+    starts: Vec<usize>,
+}
+
+impl StintsByOwner {
+    fn new(org: &Org, owners: &Dictionary) -> Self {
+        let codes: Vec<Option<usize>> = org
+            .members
+            .iter()
+            .map(|m| owners.code(&m.id).map(|c| c as usize))
+            .collect();
+        let mut starts = vec![0; owners.len() + 1];
+        for &code in codes.iter().flatten() {
+            starts[code + 1] += 1;
+        }
+        for code in 0..owners.len() {
+            starts[code + 1] += starts[code];
+        }
+        let mut next = starts.clone();
+        let mut positions = vec![0; starts[owners.len()]];
+        for (position, code) in codes.into_iter().enumerate() {
+            if let Some(code) = code {
+                positions[next[code]] = position;
+                next[code] += 1;
+            }
+        }
+        StintsByOwner { positions, starts }
+    }
+
+    fn of(&self, code: usize) -> &[usize] {
+        &self.positions[self.starts[code]..self.starts[code + 1]]
+    }
+}
+
+/// One pass over the facts of `period`, accumulating every metric per member; `keys` are
+/// the org's [`Org::stint_keys`].
 pub(crate) fn measure(
     org: &Org,
+    keys: &[String],
     facts: &FactTable,
     period: &Period,
     metrics: &[MetricPass<'_>],
@@ -206,15 +246,9 @@ pub(crate) fn measure(
     // Scope slots: one per member stint, then `unassigned`. Each row's slot is found
     // once (its owner's stint on its date), so the per-metric loops do no string work.
     let unassigned = org.members.len();
-    let mut stints_of: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, m) in org.members.iter().enumerate() {
-        stints_of.entry(m.id.as_str()).or_default().push(i);
-    }
     let owners: &Dictionary = facts.dictionary(Column::Owner);
-    let stints_of_owner: Vec<&[usize]> = owners
-        .values()
-        .map(|owner| stints_of.get(owner).map_or(&[][..], Vec::as_slice))
-        .collect();
+    let stints = StintsByOwner::new(org, owners);
+    let stints_of_owner: Vec<&[usize]> = (0..owners.len()).map(|c| stints.of(c)).collect();
     let owner_codes = facts.codes(Column::Owner);
     let fixed_slot = fixed_slots(org, &stints_of_owner, period);
     let slots = Slots {
@@ -239,7 +273,6 @@ pub(crate) fn measure(
         .map(|(metric, _)| metric)
         .collect();
     let rows_for = rows_by_date_source(&slots, facts, &scanned);
-    let keys = org.stint_keys();
     // The slots in the order of their keys: the scopes' map is then built from sorted
     // entries, without a sort's worth of string comparisons per metric.
     let mut key_order: Vec<(&str, usize)> = (0..=unassigned)

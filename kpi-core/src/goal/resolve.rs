@@ -44,8 +44,9 @@ pub(crate) struct TargetResolver<'a> {
     pub as_of: Option<NaiveDate>,
     /// Each cascade's part per sibling scope id (looked up once per sibling, so a map).
     cache: Mutex<HashMap<CascadeKey, HashMap<String, Decimal>>>,
-    /// The org's stint keys, computed once for every scope list a rule builds.
-    keys: Vec<String>,
+    /// The org's stint keys, computed once per evaluation for every scope list a rule
+    /// builds.
+    keys: &'a [String],
 }
 
 /// A cascade's parts are cached per (goal, parent scope, goal period start and end).
@@ -65,7 +66,7 @@ const MAX_DEPTH: usize = 16;
 impl<'a> TargetResolver<'a> {
     pub(crate) fn new(
         calendar: &'a Calendar,
-        org: &'a Org,
+        (org, keys): (&'a Org, &'a [String]),
         book: &'a MetricBook<'a>,
         measures: &'a IndexedMeasures<'a>,
         goals: &'a [(&'a Goal, GoalPeriod)],
@@ -81,13 +82,13 @@ impl<'a> TargetResolver<'a> {
             rounding,
             as_of,
             cache: Mutex::new(HashMap::new()),
-            keys: org.stint_keys(),
+            keys,
         }
     }
 
-    /// The org's [`Org::stint_keys`], computed once per report.
-    pub(crate) fn stint_keys(&self) -> &[String] {
-        &self.keys
+    /// The org's [`Org::stint_keys`], computed once per evaluation.
+    pub(crate) fn stint_keys(&self) -> &'a [String] {
+        self.keys
     }
 
     fn index_of(&self, id: &str) -> Option<usize> {
@@ -203,7 +204,7 @@ impl<'a> TargetResolver<'a> {
     }
 
     fn everyone(&self, p: &Period) -> Vec<&str> {
-        scopes_of(self.org, &self.keys, ScopeKind::Company, p)
+        scopes_of(self.org, self.keys, ScopeKind::Company, p)
             .into_iter()
             .next()
             .map(|s| s.members)
@@ -257,7 +258,7 @@ impl<'a> TargetResolver<'a> {
         {
             return Ok(parts.get(scope.id).copied());
         }
-        let parent_scopes = scopes_of(self.org, &self.keys, parent_kind, p);
+        let parent_scopes = scopes_of(self.org, self.keys, parent_kind, p);
         let Some(parent_scope) = parent_scopes.iter().find(|s| s.id == parent_scope_id) else {
             return Ok(None);
         };
@@ -269,7 +270,7 @@ impl<'a> TargetResolver<'a> {
         let Some(total) = self.rule(parent, parent_ref, p, depth + 1)? else {
             return Ok(None);
         };
-        let siblings: Vec<Scope<'_>> = scopes_of(self.org, &self.keys, goal.scope_kind(), p)
+        let siblings: Vec<Scope<'_>> = scopes_of(self.org, self.keys, goal.scope_kind(), p)
             .into_iter()
             .filter(|s| match parent_kind {
                 ScopeKind::Company => true,

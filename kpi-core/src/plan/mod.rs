@@ -242,7 +242,7 @@ impl Plan {
     /// Measures every metric of the plan over the facts dated in `period`, per member
     /// (facts of owners outside the org under `unassigned`).
     pub fn measure(&self, facts: &FactTable, period: &Period) -> Result<Measures> {
-        self.measure_through(facts, period, None)
+        self.measure_through(facts, period, None, &self.org.stint_keys())
     }
 
     /// Measures `period` as it stood on `as_of`: facts dated after it are left out, and
@@ -253,14 +253,18 @@ impl Plan {
         period: &Period,
         as_of: NaiveDate,
     ) -> Result<Measures> {
-        self.measure_through(facts, period, Some(as_of))
+        self.measure_through(facts, period, Some(as_of), &self.org.stint_keys())
     }
 
+    /// The measures of `period` through `as_of`; `keys` are the org's
+    /// [`crate::Org::stint_keys`], which an evaluation computes once for the measures and
+    /// the report.
     fn measure_through(
         &self,
         facts: &FactTable,
         period: &Period,
         as_of: Option<NaiveDate>,
+        keys: &[String],
     ) -> Result<Measures> {
         self.check()?;
         let metrics = self.metric_defs()?;
@@ -295,9 +299,10 @@ impl Plan {
             }
         };
         let mut measures = match through(period) {
-            Some(clipped) => measure(&self.org, facts, &clipped, &passes, &dimensions),
+            Some(clipped) => measure(&self.org, keys, facts, &clipped, &passes, &dimensions),
             None => measure(
                 &self.org,
+                keys,
                 &FactTable::default(),
                 period,
                 &passes,
@@ -335,7 +340,9 @@ impl Plan {
                 continue;
             }
             let metrics = match through(&window) {
-                Some(clipped) => measure(&self.org, facts, &clipped, &passes, &dimensions).metrics,
+                Some(clipped) => {
+                    measure(&self.org, keys, facts, &clipped, &passes, &dimensions).metrics
+                }
                 None => BTreeMap::new(),
             };
             measures.windows.insert(label, metrics);
@@ -410,12 +417,17 @@ impl Plan {
         self.refuse_advances_without_facts(&period)?;
         self.refuse_deal_detail_without_facts(&period)?;
         self.check()?;
-        self.report_of(measures, balances)
+        self.report_of(measures, balances, &self.org.stint_keys())
     }
 
     /// The report of measures, without the advances that need the facts. The plan is
     /// checked by every caller (directly, or by measuring), so not here again.
-    fn report_of(&self, measures: &Measures, balances: &Balances) -> Result<Report> {
+    fn report_of(
+        &self,
+        measures: &Measures,
+        balances: &Balances,
+        keys: &[String],
+    ) -> Result<Report> {
         let period = self.parse_period(&measures.period.label)?;
         if PeriodInfo::from(&period) != measures.period {
             return Err(Error::new(
@@ -438,7 +450,7 @@ impl Plan {
         let measures = &IndexedMeasures::new(measures);
         let resolver = TargetResolver::new(
             &self.calendar,
-            &self.org,
+            (&self.org, keys),
             &book,
             measures,
             &goals,
@@ -561,7 +573,10 @@ impl Plan {
         period: &Period,
         balances: &Balances,
     ) -> Result<Report> {
-        let mut report = self.report_of(&self.measure(facts, period)?, balances)?;
+        // The org's stint keys, once for the measures and the report.
+        let keys = self.org.stint_keys();
+        let measures = self.measure_through(facts, period, None, &keys)?;
+        let mut report = self.report_of(&measures, balances, &keys)?;
         self.add_deal_detail(facts, period, None, &mut report)?;
         self.add_advances(facts, period, &mut report)?;
         Ok(report)
@@ -576,8 +591,9 @@ impl Plan {
         period: &Period,
         as_of: NaiveDate,
     ) -> Result<Report> {
-        let mut report =
-            self.report_of(&self.measure_as_of(facts, period, as_of)?, &Balances::new())?;
+        let keys = self.org.stint_keys();
+        let measures = self.measure_through(facts, period, Some(as_of), &keys)?;
+        let mut report = self.report_of(&measures, &Balances::new(), &keys)?;
         self.add_deal_detail(facts, period, Some(as_of), &mut report)?;
         Ok(report)
     }
