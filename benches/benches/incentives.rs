@@ -24,9 +24,24 @@ fn tiers(c: &mut Criterion) {
     };
     let mut group = c.benchmark_group("incentives");
     group.throughput(Throughput::Elements(1));
-    group.bench_function("price a 3-tier marginal table with its sentences", |b| {
+    // Sentences are written when first read: pricing alone, then pricing and reading
+    // both sentences of every line (what a statement page or a JSON export does).
+    group.bench_function("price a 3-tier marginal table", |b| {
         b.iter(|| evaluate_component(&component, &inputs, Rounding::default()).expect("priced"));
     });
+    group.bench_function(
+        "price a 3-tier marginal table and read its sentences",
+        |b| {
+            b.iter(|| {
+                let priced = evaluate_component(&component, &inputs, Rounding::default());
+                let lines = priced.expect("priced").lines;
+                lines
+                    .iter()
+                    .map(|l| l.explanation.len() + l.explanation_zh.len())
+                    .sum::<usize>()
+            });
+        },
+    );
     group.finish();
 }
 
