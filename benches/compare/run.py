@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pathlib
 import statistics
 import subprocess
@@ -25,9 +26,13 @@ import sys
 import time
 from decimal import Decimal
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
+# numpy's OpenBLAS starts a thread per core that spins between calls; nothing here uses
+# BLAS, and on two cores those threads take turns from the engines being timed.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402  (after the thread setting, which numpy reads on import)
+import pyarrow as pa  # noqa: E402
+import pyarrow.compute as pc  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 REPS, CUSTOMERS, TEAM_SIZE = 5_000, 1_000_000, 50
