@@ -140,10 +140,21 @@ impl StatementInput<'_> {
             pool_part: self.pool_part(component, member, row, incentive.prorate),
             proration,
             actual: clawed.or_else(|| {
-                component.metric().and_then(|m| {
-                    self.book
-                        .value(m, keys, self.measures, row.and_then(|r| r.target))
-                })
+                let metric = component.metric()?;
+                match row {
+                    // The member's own row of a goal on this metric was computed by the
+                    // same call (the member's keys, the row's target): its actual, as is.
+                    Some(r)
+                        if r.scope == ScopeKind::Member
+                            && r.id == member.id
+                            && r.metric == metric =>
+                    {
+                        r.actual
+                    }
+                    _ => self
+                        .book
+                        .value(metric, keys, self.measures, row.and_then(|r| r.target)),
+                }
             }),
             target: row.and_then(|r| r.target),
             attainment: row.and_then(|r| r.attainment),
