@@ -2,48 +2,41 @@
 //! parts (scorecard rows, statements). Results keep their order, and the first error in
 //! that order is the one returned, as if the parts were done one by one.
 
-/// `work` over `items`, in two halves on two threads when there are at least `from`
-/// items (one thread in the browser, whose wasm has no threads), each result pushed onto
-/// `out` in the items' order. `work` pushes its part's results onto the vector it is
-/// given. The first half writes straight into `out`, reserved for every item first, and
-/// the second half's vector is sized for it: a report's thousands of rows are moved once,
-/// not again each time a vector doubles. On an error, `out` keeps what was pushed before
-/// it (callers return the error).
+/// `each` of `items`, in two halves on two threads when there are at least `from` items
+/// (one thread in the browser, whose wasm has no threads), each result pushed onto `out`
+/// in the items' order. The first half writes straight into `out`, reserved for every
+/// item first, and the second half's vector is sized for it: a report's thousands of rows
+/// are moved once, not again each time a vector doubles. On an error, `out` keeps what
+/// was pushed before it (callers return the error).
 pub(crate) fn in_halves<T: Sync, R: Send, E: Send>(
     items: &[T],
     from: usize,
     out: &mut Vec<R>,
-    work: impl Fn(&[T], &mut Vec<R>) -> Result<(), E> + Sync,
+    each: impl Fn(&T) -> Result<R, E> + Sync,
 ) -> Result<(), E> {
+    let push_all = |part: &[T], out: &mut Vec<R>| -> Result<(), E> {
+        for item in part {
+            out.push(each(item)?);
+        }
+        Ok(())
+    };
     out.reserve(items.len());
     if items.len() < from || cfg!(target_arch = "wasm32") {
-        return work(items, out);
+        return push_all(items, out);
     }
     let (first, second) = items.split_at(items.len() / 2);
     let (done, later) = std::thread::scope(|scope| {
         let later = scope.spawn(|| {
             let mut part = Vec::with_capacity(second.len());
-            work(second, &mut part).map(|()| part)
+            push_all(second, &mut part).map(|()| part)
         });
         (
-            work(first, out),
+            push_all(first, out),
             later.join().expect("report work does not panic"),
         )
     });
     done?;
     out.extend(later?);
-    Ok(())
-}
-
-/// Pushes `each` of `items` onto `out`, stopping at the first error.
-pub(crate) fn push_each<T, R, E>(
-    items: &[T],
-    out: &mut Vec<R>,
-    each: impl Fn(&T) -> Result<R, E>,
-) -> Result<(), E> {
-    for item in items {
-        out.push(each(item)?);
-    }
     Ok(())
 }
 
@@ -54,7 +47,7 @@ mod tests {
     #[test]
     fn halves_keep_the_order_and_the_first_error() {
         let items: Vec<u32> = (0..1_000).collect();
-        let double = |part: &[u32], out: &mut Vec<u32>| push_each(part, out, |i| Ok(i * 2));
+        let double = |i: &u32| Ok(i * 2);
         // Below the threshold (one thread) and above it (two), onto what `out` holds.
         for from in [10, 10_000] {
             let mut doubled = vec![7];
@@ -68,11 +61,7 @@ mod tests {
             assert_eq!(doubled, expected);
         }
         // Errors in both halves: the first half's is returned.
-        let fail_at = |bad: fn(u32) -> bool| {
-            move |part: &[u32], out: &mut Vec<u32>| {
-                push_each(part, out, |&i| if bad(i) { Err(i) } else { Ok(i) })
-            }
-        };
+        let fail_at = |bad: fn(u32) -> bool| move |&i: &u32| if bad(i) { Err(i) } else { Ok(i) };
         let mut out = Vec::new();
         assert_eq!(
             in_halves(&items, 10, &mut out, fail_at(|i| i % 300 == 299)),

@@ -124,15 +124,13 @@ pub(crate) fn scorecards(
         let first_row = rows.len();
         let kind = goal.scope_kind();
         // Rows are independent: thousands of members are scored on two threads.
-        crate::parallel::in_halves(&scopes, PARALLEL_SCOPES, &mut rows, |part, out| {
-            crate::parallel::push_each(part, out, |scope: &Scope<'_>| {
-                let s = ScopeRef {
-                    id: scope.id,
-                    keys: &scope.members,
-                    team: scope.team,
-                };
-                row_for(kind, s, scope.name)
-            })
+        crate::parallel::in_halves(&scopes, PARALLEL_SCOPES, &mut rows, |scope| {
+            let s = ScopeRef {
+                id: scope.id,
+                keys: &scope.members,
+                team: scope.team,
+            };
+            row_for(kind, s, scope.name)
         })?;
         if let Some(dimension) = goal.dimension.as_deref() {
             for (key, value) in dimension_scopes(input, metric, dimension) {

@@ -362,10 +362,8 @@ pub(crate) fn statements(
     // Members' statements are independent: a large org is priced on two threads, in
     // member order, and the first error in that order is the one returned.
     let mut out = Vec::new();
-    crate::parallel::in_halves(&members, PARALLEL_MEMBERS, &mut out, |part, out| {
-        crate::parallel::push_each(part, out, |(member, keys)| {
-            statement(input, &paying, member, keys)
-        })
+    crate::parallel::in_halves(&members, PARALLEL_MEMBERS, &mut out, |(member, keys)| {
+        statement(input, &paying, member, keys)
     })?;
     Ok(out)
 }
