@@ -12,23 +12,8 @@
 
 use std::time::Instant;
 
-use chrono::{Days, NaiveDate};
-use kpi_benches::compare::{Workload, commission_plan};
+use kpi_benches::compare::{Workload, commission_plan, load};
 use kpi_core::FactTable;
-use kpi_core::fact::{AmountColumn, ColumnBatch, Texts, UnitColumn};
-
-/// Amounts in integer cents, read in place.
-struct Cents<'a>(&'a [i64]);
-
-impl UnitColumn for Cents<'_> {
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    fn get(&self, row: usize) -> Option<i128> {
-        Some(i128::from(self.0[row]))
-    }
-}
 
 fn median(mut times: Vec<f64>) -> f64 {
     times.sort_by(f64::total_cmp);
@@ -81,46 +66,11 @@ fn main() {
     let plan = commission_plan(&workload);
     let quarter = plan.parse_period(Workload::QUARTER).expect("a valid label");
     let columns = workload.columns();
-    let start = NaiveDate::from_ymd_opt(2025, 4, 1).expect("a valid date");
     let mut load_times = Vec::new();
     let mut facts = FactTable::new();
     for _ in 0..load_runs.unwrap_or(runs).max(1) {
         let began = Instant::now();
-        // Columns as a native service holds them: reps, customers and statuses as
-        // indices into their lists (dictionary-encoded), amounts as integer cents.
-        let cents = Cents(&columns.cents);
-        let keys = |codes: &[u32]| codes.to_vec();
-        let batch = ColumnBatch {
-            id: columns.ids.iter().map(String::as_str).collect(),
-            kind: Texts::Dictionary {
-                values: vec!["order"],
-                keys: vec![0; columns.ids.len()],
-            },
-            owner: Some(Texts::Dictionary {
-                values: workload.reps.iter().map(String::as_str).collect(),
-                keys: keys(&columns.owner),
-            }),
-            customer: Some(Texts::Dictionary {
-                values: workload.customers.iter().map(String::as_str).collect(),
-                keys: keys(&columns.customer),
-            }),
-            status: Some(Texts::Dictionary {
-                values: Workload::STATUSES.to_vec(),
-                keys: columns.status.iter().map(|&s| u32::from(s)).collect(),
-            }),
-            amount: Some(AmountColumn::Units {
-                column: &cents,
-                scale: 2,
-            }),
-            date: columns
-                .day
-                .iter()
-                .map(|&d| start + Days::new(u64::from(d)))
-                .collect(),
-            attributes: std::collections::BTreeMap::new(),
-        };
-        let mut table = FactTable::new();
-        table.append_columns(batch).expect("unique ids");
+        let table = load(&workload, &columns);
         load_times.push(began.elapsed().as_secs_f64());
         facts = table;
     }

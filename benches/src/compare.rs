@@ -9,7 +9,9 @@
 //! - a quota of 750,000 per rep per quarter; marginal tiers on attainment: 5%, 8% above
 //!   100%, 12% above 150%; each line rounded half-up to cents; team roll-ups.
 
-use kpi_core::Plan;
+use chrono::{Days, NaiveDate};
+use kpi_core::fact::{AmountColumn, ColumnBatch, Texts, UnitColumn};
+use kpi_core::{FactTable, Plan};
 
 /// The generated workload's dictionaries (reps, teams, customers) and its size.
 #[derive(Debug)]
@@ -136,4 +138,58 @@ components = [
 "#,
     );
     Plan::from_toml(&text).expect("the comparison plan is valid")
+}
+
+/// Amounts in integer cents, read in place.
+struct Cents<'a>(&'a [i64]);
+
+impl UnitColumn for Cents<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn get(&self, row: usize) -> Option<i128> {
+        Some(i128::from(self.0[row]))
+    }
+}
+
+/// Loads the workload's columns into a fact table, by column, as a native service holds
+/// them: reps, customers and statuses as indices into their lists (dictionary-encoded),
+/// amounts as integer cents read in place.
+pub fn load(workload: &Workload, columns: &Columns) -> FactTable {
+    let start = NaiveDate::from_ymd_opt(2025, 4, 1).expect("a valid date");
+    let cents = Cents(&columns.cents);
+    let keys = |codes: &[u32]| codes.to_vec();
+    let batch = ColumnBatch {
+        id: columns.ids.iter().map(String::as_str).collect(),
+        kind: Texts::Dictionary {
+            values: vec!["order"],
+            keys: vec![0; columns.ids.len()],
+        },
+        owner: Some(Texts::Dictionary {
+            values: workload.reps.iter().map(String::as_str).collect(),
+            keys: keys(&columns.owner),
+        }),
+        customer: Some(Texts::Dictionary {
+            values: workload.customers.iter().map(String::as_str).collect(),
+            keys: keys(&columns.customer),
+        }),
+        status: Some(Texts::Dictionary {
+            values: Workload::STATUSES.to_vec(),
+            keys: columns.status.iter().map(|&s| u32::from(s)).collect(),
+        }),
+        amount: Some(AmountColumn::Units {
+            column: &cents,
+            scale: 2,
+        }),
+        date: columns
+            .day
+            .iter()
+            .map(|&d| start + Days::new(u64::from(d)))
+            .collect(),
+        attributes: std::collections::BTreeMap::new(),
+    };
+    let mut table = FactTable::new();
+    table.append_columns(batch).expect("unique ids");
+    table
 }
