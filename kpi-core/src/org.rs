@@ -215,7 +215,7 @@ impl Org {
         let keys = self.stint_keys();
         self.members_in_keyed(&keys, start, end)
             .into_iter()
-            .map(|(member, keys)| (member, keys.into_iter().map(str::to_owned).collect()))
+            .map(|(member, keys)| (member, keys.iter().map(|&k| k.to_owned()).collect()))
             .collect()
     }
 
@@ -226,8 +226,8 @@ impl Org {
         keys: &'k [String],
         start: NaiveDate,
         end: NaiveDate,
-    ) -> Vec<(&Member, Vec<&'k str>)> {
-        let mut out: Vec<(&Member, Vec<&str>)> = Vec::with_capacity(self.members.len());
+    ) -> Vec<(&Member, KeyList<'k>)> {
+        let mut out: Vec<(&Member, KeyList<'k>)> = Vec::with_capacity(self.members.len());
         let pairs = self.members.iter().zip(keys.iter().map(String::as_str));
         // Every key its member's id: nobody has a second stint, so each stint is its own
         // member and nothing needs looking up.
@@ -235,7 +235,7 @@ impl Org {
             && self.members.iter().zip(keys).all(|(m, k)| m.id == *k)
         {
             for (stint, key) in pairs.filter(|(stint, _)| stint.overlaps(start, end)) {
-                out.push((stint, vec![key]));
+                out.push((stint, KeyList::One(key)));
             }
             return out;
         }
@@ -250,7 +250,7 @@ impl Org {
                 out[i].1.push(key);
             } else {
                 position.insert(&stint.id, out.len());
-                out.push((stint, vec![key]));
+                out.push((stint, KeyList::One(key)));
             }
         }
         out
@@ -279,4 +279,58 @@ fn check_id(id: &str, path: impl FnOnce() -> String) -> Result<()> {
         return Ok(());
     };
     Err(Error::new(ErrorKind::PlanInvalid, problem).at_path(path()))
+}
+
+/// The stint keys of one member (or scope): one, held inline, for the many who never
+/// moved; a list otherwise. Reads as a slice of keys.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum KeyList<'k> {
+    /// No keys.
+    #[default]
+    None,
+    /// One key.
+    One(&'k str),
+    /// Several keys.
+    Many(Vec<&'k str>),
+}
+
+impl<'k> KeyList<'k> {
+    /// The keys as a vector (moved, when there are several).
+    pub(crate) fn into_vec(self) -> Vec<&'k str> {
+        match self {
+            KeyList::None => Vec::new(),
+            KeyList::One(key) => vec![key],
+            KeyList::Many(keys) => keys,
+        }
+    }
+
+    /// Adds a key at the end.
+    pub(crate) fn push(&mut self, key: &'k str) {
+        *self = match std::mem::take(self) {
+            KeyList::None => KeyList::One(key),
+            KeyList::One(first) => KeyList::Many(vec![first, key]),
+            KeyList::Many(mut keys) => {
+                keys.push(key);
+                KeyList::Many(keys)
+            }
+        };
+    }
+}
+
+impl<'k> std::ops::Deref for KeyList<'k> {
+    type Target = [&'k str];
+
+    fn deref(&self) -> &[&'k str] {
+        match self {
+            KeyList::None => &[],
+            KeyList::One(key) => std::slice::from_ref(key),
+            KeyList::Many(keys) => keys,
+        }
+    }
+}
+
+impl<'k> From<Vec<&'k str>> for KeyList<'k> {
+    fn from(keys: Vec<&'k str>) -> KeyList<'k> {
+        KeyList::Many(keys)
+    }
 }

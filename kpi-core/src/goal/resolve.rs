@@ -207,7 +207,7 @@ impl<'a> TargetResolver<'a> {
         scopes_of(self.org, self.keys, ScopeKind::Company, p)
             .into_iter()
             .next()
-            .map(|s| s.members)
+            .map(|s| s.members.into_vec())
             .unwrap_or_default()
     }
 

@@ -9,7 +9,7 @@ use super::{Direction, Goal, GoalPeriod, Thresholds};
 use crate::decimal::ratio;
 use crate::error::Result;
 use crate::metric::{IndexedMeasures, MetricBook};
-use crate::org::{Org, ScopeKind, UNASSIGNED};
+use crate::org::{KeyList, Org, ScopeKind, UNASSIGNED};
 use crate::period::{Calendar, DayBasis, Period};
 use crate::report::Name;
 use crate::report::{Pacing, ScorecardRow};
@@ -424,7 +424,7 @@ pub(crate) struct Scope<'a> {
     pub name: &'a str,
     pub team: Option<&'a str>,
     /// The measures keys of the scope's stints (borrowed from the org's stint keys).
-    pub members: Vec<&'a str>,
+    pub members: KeyList<'a>,
 }
 
 /// The company, each team or each member, in org order, with the stint keys they cover:
@@ -448,7 +448,7 @@ pub(crate) fn scopes_of<'a>(
                 id: "company",
                 name: "Company",
                 team: None,
-                members: all,
+                members: all.into(),
             }]
         }
         ScopeKind::Team => {
@@ -463,7 +463,10 @@ pub(crate) fn scopes_of<'a>(
                     id: &team.id,
                     name: &team.name,
                     team: None,
-                    members: by_team.remove(team.id.as_str()).unwrap_or_default(),
+                    members: by_team
+                        .remove(team.id.as_str())
+                        .map(KeyList::from)
+                        .unwrap_or_default(),
                 })
                 .collect()
         }

@@ -224,10 +224,7 @@ fn paid_on_sale(
                 TierBasis::Attainment => fixed_target(input, goal.as_deref()?, owner, sale_period)?,
             };
             let pay = |x: Decimal| -> Decimal {
-                marginal(x, tiers, scale)
-                    .iter()
-                    .map(super::tiers::Band::amount)
-                    .sum()
+                marginal(x, tiers, scale).map(|band| band.amount()).sum()
             };
             Some(match mode {
                 TierMode::Marginal => pay(before + sold) - pay(before),

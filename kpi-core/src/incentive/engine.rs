@@ -538,31 +538,33 @@ fn tiered(
             )
         })?,
     };
-    let bands: Vec<Band> = match mode {
-        TierMode::Marginal => marginal(total, tiers, scale),
-        TierMode::Retroactive => retroactive(total, tiers, scale).into_iter().collect(),
-    };
-    let count = bands.len();
     let metric = Name::new(metric);
-    let lines: Vec<LineDetail> = bands
-        .into_iter()
-        .map(|band| {
-            let amount = round(band.amount());
-            // Written when read: a payroll run reads the amounts, not the sentences.
-            let metric = metric.clone();
-            let (en, zh) =
-                Sentence::drafted(move || tier_sentences(&metric, mode, &band, count, amount));
-            LineDetail {
-                basis: band.basis,
-                rate: Some(band.rate),
-                tier: Some(band.index),
-                amount,
-                explanation: en,
-                explanation_zh: zh,
-                cap: false,
-            }
-        })
-        .collect();
+    let line = |band: Band| {
+        let amount = round(band.amount());
+        // Written when read: a payroll run reads the amounts, not the sentences.
+        let metric = metric.clone();
+        let (en, zh) = Sentence::drafted(move || tier_sentences(&metric, mode, &band, amount));
+        LineDetail {
+            basis: band.basis,
+            rate: Some(band.rate),
+            tier: Some(band.index),
+            amount,
+            explanation: en,
+            explanation_zh: zh,
+            cap: false,
+        }
+    };
+    let lines: Vec<LineDetail> = match mode {
+        TierMode::Marginal => {
+            let mut lines = Vec::with_capacity(tiers.len());
+            lines.extend(marginal(total, tiers, scale).map(line));
+            lines
+        }
+        TierMode::Retroactive => retroactive(total, tiers, scale)
+            .map(line)
+            .into_iter()
+            .collect(),
+    };
     Ok(ComponentResult {
         amount: lines.iter().map(|l| l.amount).sum(),
         lines,
@@ -593,13 +595,7 @@ fn rate_line(metric: &str, rate: Decimal, basis: Decimal, amount: Decimal) -> Li
 /// The English and Chinese sentences of one tier's line. Each figure is written once for
 /// both languages, and joined without the formatting machinery: a report prices thousands
 /// of these lines.
-fn tier_sentences(
-    metric: &str,
-    mode: TierMode,
-    band: &Band,
-    count: usize,
-    amount: Decimal,
-) -> (String, String) {
+fn tier_sentences(metric: &str, mode: TierMode, band: &Band, amount: Decimal) -> (String, String) {
     let rate = percent(band.rate);
     let (basis, paid, from) = (money(band.basis), money(amount), money(band.from));
     match mode {
@@ -625,7 +621,7 @@ fn tier_sentences(
                 ]),
             )
         }
-        TierMode::Marginal if band.index == 0 && count == 1 => (
+        TierMode::Marginal if band.index == 0 && band.last => (
             join(&[&rate, " on ", &basis, " of ", metric, " = ", &paid]),
             join(&[metric, " ", &basis, " 按 ", &rate, " = ", &paid]),
         ),

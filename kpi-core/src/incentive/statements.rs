@@ -68,6 +68,10 @@ pub(crate) fn index_rows<'r>(
     index
 }
 
+/// The note (English, Chinese) that a part of a line was earned in one team: "t1 (40 of
+/// 91 days)".
+type TeamNote = (String, String);
+
 impl StatementInput<'_> {
     /// The row of `goal` that applies to `member`: their own, else their team's, else
     /// the company's.
@@ -166,20 +170,25 @@ impl StatementInput<'_> {
         }
     }
 
-    /// The inputs of `component` for `member`, once per team when the member moved
-    /// between teams during the period and the component pays on a team goal (a bonus, a
-    /// matrix or a curve) under a prorating incentive: each team's result pays for the
-    /// days the member was in it. Otherwise one set of inputs, without a note.
+    /// The inputs of `component` for `member` once per team, each with its note, when
+    /// the member moved between teams during the period and the component pays on a
+    /// team goal (a bonus, a matrix or a curve) under a prorating incentive: each team's
+    /// result pays for the days the member was in it. `None` otherwise: the member's
+    /// inputs are [`StatementInput::inputs`] for the whole period, without a note.
     fn inputs_by_team(
         &self,
         incentive: &Incentive,
         component: &Component,
         member: &Member,
         keys: &[&str],
-    ) -> Vec<(ComponentInputs, Option<(String, String)>)> {
-        let whole = || vec![(self.inputs(incentive, component, member, keys), None)];
+    ) -> Option<Vec<(ComponentInputs, Option<TeamNote>)>> {
+        // One stint in the period (one key) is no move: most members, found without
+        // looking through the org.
+        if keys.len() < 2 {
+            return None;
+        }
         let (Some(basis), Some(goal)) = (incentive.prorate, component.goal()) else {
-            return whole();
+            return None;
         };
         let team_goal =
             matches!(
@@ -197,10 +206,10 @@ impl StatementInput<'_> {
             .collect();
         let moved = stints.iter().any(|m| m.team != member.team);
         if !team_goal || !moved {
-            return whole();
+            return None;
         }
         let all = self.calendar.count_days(start, end, basis);
-        stints
+        let parts = stints
             .into_iter()
             .filter_map(|stint| {
                 let from = stint.from.map_or(start, |f| f.max(start));
@@ -218,7 +227,8 @@ impl StatementInput<'_> {
                 );
                 Some((inputs, Some(note)))
             })
-            .collect()
+            .collect();
+        Some(parts)
     }
 
     /// The share of the period's days `member` was in the org, when the incentive
@@ -289,7 +299,7 @@ impl StatementInput<'_> {
         }
         let everyone =
             (self.org).members_in_keyed(self.stint_keys, self.period.start(), self.period.end());
-        let members: Vec<&(&Member, Vec<&str>)> = everyone
+        let members: Vec<&(&Member, crate::org::KeyList<'_>)> = everyone
             .iter()
             .filter(|(m, _)| match row.scope {
                 ScopeKind::Team => m.team == row.id,
@@ -467,15 +477,25 @@ fn incentive_lines(
     let round_line = |v: Decimal| input.rounding.apply_line(v);
     let mut lines = Vec::new();
     for (index, component) in incentive.components.iter().enumerate() {
-        for (inputs, team_note) in input.inputs_by_team(incentive, component, member, keys) {
-            let result = evaluate_component(component, &inputs, input.rounding)?;
+        let mut price = |inputs: &ComponentInputs, team_note: Option<&TeamNote>| {
+            let result = evaluate_component(component, inputs, input.rounding)?;
+            lines.reserve(result.lines.len());
             for mut detail in result.lines {
-                if let Some((en, zh)) = &team_note {
+                if let Some((en, zh)) = team_note {
                     detail.explanation = format!("{en}: {}", detail.explanation).into();
                     detail.explanation_zh = format!("{zh}：{}", detail.explanation_zh).into();
                 }
                 let kind = if detail.cap { "cap" } else { component.kind() };
                 lines.push(payout_line(names, Some(index), kind, detail));
+            }
+            Ok::<(), crate::Error>(())
+        };
+        match input.inputs_by_team(incentive, component, member, keys) {
+            None => price(&input.inputs(incentive, component, member, keys), None)?,
+            Some(parts) => {
+                for (inputs, team_note) in &parts {
+                    price(inputs, team_note.as_ref())?;
+                }
             }
         }
     }
