@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::fact::{Attribute, Column, Dictionary, FactTable, RowScan, ScaledSum};
+use crate::fact::{Attribute, CodeSlice, Column, Dictionary, FactTable, RowScan, ScaledSum};
 use crate::metric::{Aggregate, Field, filter::CompiledFilter};
 use crate::org::{Org, UNASSIGNED};
 use chrono::NaiveDate;
@@ -439,7 +439,7 @@ fn distinct_by_codes(
         }
         let partial = &mut slots[slot as usize];
         partial.count += 1;
-        match codes[row as usize] {
+        match codes.get(row as usize) {
             Dictionary::NONE => partial.missing += 1,
             code => pairs.push((slot, code)),
         }
@@ -561,7 +561,7 @@ struct Rows {
 struct Slots<'a> {
     org: &'a Org,
     facts: &'a FactTable,
-    owner_codes: &'a [u32],
+    owner_codes: CodeSlice<'a>,
     stints_of_owner: &'a [&'a [usize]],
     fixed_slot: &'a [Option<usize>],
     unassigned: usize,
@@ -601,7 +601,7 @@ impl Slots<'_> {
             let Some(date) = date_of(row).filter(|d| self.period.contains(*d)) else {
                 continue;
             };
-            let code = self.owner_codes[row];
+            let code = self.owner_codes.get(row);
             if code != Dictionary::NONE {
                 rows.whole
                     .push((compact(row), compact(self.slot(code, date))));
@@ -689,7 +689,7 @@ fn field_text(facts: &FactTable, field: &Field, row: usize) -> Option<String> {
         Field::Amount => facts.amounts().get(row).map(|a| a.normalize().to_string()),
         Field::Column(column) => facts
             .dictionary(*column)
-            .get(facts.codes(*column)[row])
+            .get(facts.codes(*column).get(row))
             .map(str::to_owned),
         Field::Attribute(name) => match facts.attribute(name).and_then(|c| c[row].as_ref()) {
             Some(Attribute::Text(t)) => Some(t.clone()),

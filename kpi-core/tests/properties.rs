@@ -216,6 +216,7 @@ proptest! {
             (0u8..5, 0u8..3, 0u8..4, prop::option::weighted(0.9, (-5_000_000i64..5_000_000, 0u32..4)), 0u32..120),
             0..5_000,
         ),
+        padding in prop_oneof![4 => Just(0usize), 1 => Just(300), 1 => Just(70_000)],
     ) {
         let plan = Plan::from_toml(r#"
 version = 1
@@ -233,6 +234,10 @@ filter = '!(kind != "order") && status in ["won", "open"]'
 [metrics.fused_mean]
 aggregate = "average"
 field = "amount"
+[metrics.one_test]
+aggregate = "sum"
+field = "amount"
+filter = 'status in ["won", "open"]'
 [[goals]]
 id = "g"
 metric = "fused"
@@ -256,11 +261,26 @@ target = "1"
                 attributes: std::collections::BTreeMap::default(),
             })
             .collect();
-        let facts = FactTable::from_records(records.clone()).unwrap();
+        // Facts of another year, each with its own owner and status, first: the owner and
+        // status columns hold codes past one byte (300) or two (70,000), so every width
+        // of the scan is measured.
+        let padding = (0..padding).map(|i| FactRecord {
+            id: format!("p{i}"),
+            kind: "order".to_owned(),
+            owner: Some(format!("o{i}")),
+            owners: Vec::new(),
+            customer: None,
+            amount: None,
+            status: Some(format!("s{i}")),
+            date: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+            attributes: std::collections::BTreeMap::default(),
+        });
+        let facts = FactTable::from_records(padding.chain(records.iter().cloned())).unwrap();
         let period = plan.parse_period("2026-03").unwrap();
         let measures = plan.measure(&facts, &period).unwrap();
         let none = std::collections::BTreeMap::new();
         let fused = measures.metrics.get("fused").unwrap_or(&none);
+        let one_test = measures.metrics.get("one_test").unwrap_or(&none);
         prop_assert_eq!(fused, measures.metrics.get("general").unwrap_or(&none));
         // And both are what the records say, owner by owner.
         for (scope, owners) in [("a", &["a"][..]), ("b", &["b"]), ("c", &["c"]), ("unassigned", &["ghost", ""])] {
@@ -273,6 +293,17 @@ target = "1"
             let partial = fused.get(scope).cloned().unwrap_or_default();
             prop_assert_eq!(partial.count as usize, kept.len());
             prop_assert_eq!(partial.missing as usize, kept.iter().filter(|r| r.amount.is_none()).count());
+            let sum: Decimal = kept.iter().filter_map(|r| r.amount).sum();
+            prop_assert_eq!(partial.sum.to_string(), if kept.iter().all(|r| r.amount.is_none()) { "0".to_owned() } else { sum.to_string() });
+            // One test (status only): every kind counts.
+            let kept: Vec<&FactRecord> = records
+                .iter()
+                .filter(|r| period.contains(r.date))
+                .filter(|r| matches!(r.status.as_deref(), Some("won" | "open")))
+                .filter(|r| owners.contains(&r.owner.as_deref().unwrap_or("")))
+                .collect();
+            let partial = one_test.get(scope).cloned().unwrap_or_default();
+            prop_assert_eq!(partial.count as usize, kept.len());
             let sum: Decimal = kept.iter().filter_map(|r| r.amount).sum();
             prop_assert_eq!(partial.sum.to_string(), if kept.iter().all(|r| r.amount.is_none()) { "0".to_owned() } else { sum.to_string() });
         }

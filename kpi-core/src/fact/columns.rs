@@ -390,18 +390,21 @@ fn intern_ids(ids: &mut super::Dictionary, codes: &mut Vec<u32>, batch: &Texts<'
 
 /// Interns an optional text column (all missing when absent).
 fn intern_optional(values: Option<&Texts<'_>>, (dictionary, codes): Coded<'_>, rows: usize) {
+    let mut new = Vec::with_capacity(rows);
     match values {
-        Some(values) => values.intern_into(dictionary, codes),
-        None => codes.extend(std::iter::repeat_n(super::Dictionary::NONE, rows)),
+        Some(values) => values.intern_into(dictionary, &mut new),
+        None => new.resize(rows, super::Dictionary::NONE),
     }
+    // Interned at full width, then stored as narrow as the dictionary allows.
+    codes.extend_from(&new);
 }
 
-type Coded<'t> = (&'t mut super::Dictionary, &'t mut Vec<u32>);
+type Coded<'t> = (&'t mut super::Dictionary, &'t mut super::Codes);
 
 /// The columns other than the id, borrowed apart from it.
 struct Others<'t> {
     kinds: &'t mut super::Dictionary,
-    kind_codes: &'t mut Vec<u32>,
+    kind_codes: &'t mut super::Codes,
     owners: Coded<'t>,
     statuses: Coded<'t>,
     amounts: &'t mut super::Amounts,
@@ -450,7 +453,7 @@ impl Others<'_> {
             }
             None => (0..rows).for_each(|_| self.amounts.push(None)),
         }
-        self.kind_codes.extend(kinds);
+        self.kind_codes.extend_from(&kinds);
         self.dates.extend(date);
     }
 }
@@ -543,12 +546,8 @@ impl FactTable {
 
     /// Undoes a partly appended batch.
     fn roll_back(&mut self, mark: &Mark) {
-        for column in [
-            &mut self.id,
-            &mut self.kind,
-            &mut self.owner,
-            &mut self.status,
-        ] {
+        self.id.truncate(mark.rows);
+        for column in [&mut self.kind, &mut self.owner, &mut self.status] {
             column.truncate(mark.rows);
         }
         self.customer.roll_back(mark.customers);

@@ -1,12 +1,14 @@
 //! Facts: the records a KPI is measured from, and the columnar [`FactTable`] that holds them.
 
 mod amount;
+mod codes;
 mod columns;
 mod dictionary;
 mod lazy;
 mod scan;
 
 pub(crate) use amount::{Amounts, ScaledSum};
+pub(crate) use codes::{CodeSlice, Codes};
 pub(crate) use scan::{CodeTest, RowScan};
 
 pub use columns::{AmountColumn, ColumnBatch, Packed, TextColumn, Texts, UnitColumn};
@@ -148,11 +150,11 @@ pub struct FactTable {
     owners: Dictionary,
     statuses: Dictionary,
     id: Vec<u32>,
-    kind: Vec<u32>,
-    owner: Vec<u32>,
+    kind: Codes,
+    owner: Codes,
     /// Customers, interned on first use (most plans never read them).
     customer: lazy::LazyTexts,
-    status: Vec<u32>,
+    status: Codes,
     amount: Amounts,
     date: Vec<NaiveDate>,
     attributes: BTreeMap<String, Vec<Option<Attribute>>>,
@@ -391,8 +393,9 @@ impl FactTable {
         debug_assert_eq!(self.id_of(row), record.id);
         negate_returns(&mut record);
         check_credits(&record, row)?;
-        self.kind[row] = self.kinds.intern(&record.kind);
-        self.owner[row] = self.owners.intern_opt(record.owner.as_deref());
+        self.kind.set(row, self.kinds.intern(&record.kind));
+        self.owner
+            .set(row, self.owners.intern_opt(record.owner.as_deref()));
         self.splits.remove(&row);
         if !record.owners.is_empty() {
             let credits = record
@@ -403,7 +406,8 @@ impl FactTable {
             self.splits.insert(row, credits);
         }
         self.customer.set(row, record.customer.as_deref());
-        self.status[row] = self.statuses.intern_opt(record.status.as_deref());
+        self.status
+            .set(row, self.statuses.intern_opt(record.status.as_deref()));
         self.amount.set(row, record.amount);
         self.date[row] = record.date;
         for column in self.attributes.values_mut() {
@@ -442,11 +446,11 @@ impl FactTable {
         if row >= self.len() {
             return None;
         }
-        let text = |dict: &Dictionary, codes: &[u32]| dict.get(codes[row]).map(str::to_owned);
+        let text = |dict: &Dictionary, code: u32| dict.get(code).map(str::to_owned);
         Some(FactRecord {
-            id: text(&self.ids, &self.id).unwrap_or_default(),
-            kind: text(&self.kinds, &self.kind).unwrap_or_default(),
-            owner: text(&self.owners, &self.owner),
+            id: text(&self.ids, self.id[row]).unwrap_or_default(),
+            kind: text(&self.kinds, self.kind.get(row)).unwrap_or_default(),
+            owner: text(&self.owners, self.owner.get(row)),
             owners: self
                 .splits
                 .get(&row)
@@ -462,7 +466,7 @@ impl FactTable {
                 .unwrap_or_default(),
             customer: self.customer.get(row).map(str::to_owned),
             amount: self.amount.get(row),
-            status: text(&self.statuses, &self.status),
+            status: text(&self.statuses, self.status.get(row)),
             date: self.date[row],
             attributes: self
                 .attributes
@@ -499,13 +503,13 @@ impl FactTable {
         }
     }
 
-    pub(crate) fn codes(&self, column: Column) -> &[u32] {
+    pub(crate) fn codes(&self, column: Column) -> CodeSlice<'_> {
         match column {
-            Column::Id => &self.id,
-            Column::Kind => &self.kind,
-            Column::Owner => &self.owner,
-            Column::Customer => self.customer.interned().1,
-            Column::Status => &self.status,
+            Column::Id => CodeSlice::U32(&self.id),
+            Column::Kind => self.kind.slice(),
+            Column::Owner => self.owner.slice(),
+            Column::Customer => CodeSlice::U32(self.customer.interned().1),
+            Column::Status => self.status.slice(),
         }
     }
 
@@ -523,11 +527,10 @@ impl FactTable {
     /// attributes and credit splits (attribute strings counted by their length). The
     /// benches compare it with the same facts' Arrow size.
     pub fn heap_bytes(&self) -> usize {
-        let codes = (self.id.capacity()
-            + self.kind.capacity()
-            + self.owner.capacity()
-            + self.status.capacity())
-            * std::mem::size_of::<u32>();
+        let codes = self.id.capacity() * std::mem::size_of::<u32>()
+            + self.kind.heap_bytes()
+            + self.owner.heap_bytes()
+            + self.status.heap_bytes();
         let dictionaries = [&self.ids, &self.kinds, &self.owners, &self.statuses]
             .iter()
             .map(|d| d.heap_bytes())
@@ -571,12 +574,8 @@ impl FactTable {
 
     /// Makes room in every column but the id index.
     fn reserve_columns(&mut self, additional: usize) {
-        for column in [
-            &mut self.id,
-            &mut self.kind,
-            &mut self.owner,
-            &mut self.status,
-        ] {
+        self.id.reserve(additional);
+        for column in [&mut self.kind, &mut self.owner, &mut self.status] {
             column.reserve(additional);
         }
         self.customer.reserve(additional);
@@ -596,7 +595,7 @@ impl FactTable {
 
     /// The owner of the fact at `row`, if it has one.
     pub(crate) fn owner_of(&self, row: usize) -> Option<&str> {
-        self.owners.get(self.owner[row])
+        self.owners.get(self.owner.get(row))
     }
 
     pub(crate) fn amounts(&self) -> &Amounts {

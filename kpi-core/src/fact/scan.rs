@@ -11,24 +11,32 @@
 
 use chrono::NaiveDate;
 
+use super::CodeSlice;
+use super::codes::Code;
+
 /// Rows whose dates are compared at once: one bit each in a `u64`.
 const WORD: usize = 64;
 
 /// One test of a filter's conjunction: whether a row's dictionary code passes.
 pub(crate) struct CodeTest<'a> {
     /// The column's codes by row (`Dictionary::NONE` for a missing value).
-    pub codes: &'a [u32],
+    pub codes: CodeSlice<'a>,
     /// Whether each code passes; the last entry is for a missing value, so a lookup is
     /// `pass[min(code, len - 1)]`, without a branch.
     pub pass: Vec<bool>,
 }
 
 impl CodeTest<'_> {
+    /// Whether `code` passes.
+    #[inline]
+    fn passes_code(&self, code: u32) -> bool {
+        self.pass[(code as usize).min(self.pass.len() - 1)]
+    }
+
     /// Whether `row`'s code passes.
     #[inline]
     fn passes(&self, row: usize) -> bool {
-        let code = self.codes[row] as usize;
-        self.pass[code.min(self.pass.len() - 1)]
+        self.passes_code(self.codes.get(row))
     }
 }
 
@@ -40,7 +48,7 @@ pub(crate) struct RowScan<'a> {
     pub last: NaiveDate,
     pub tests: &'a [CodeTest<'a>],
     /// The owner code of each row (`Dictionary::NONE` for none).
-    pub owners: &'a [u32],
+    pub owners: CodeSlice<'a>,
     /// The slot of each owner code; the last entry is for a fact without an owner.
     pub slot_of_owner: &'a [u32],
 }
@@ -49,10 +57,60 @@ impl RowScan<'_> {
     /// Calls `each(row, slot)` for every kept row of `rows`, in row order.
     ///
     /// Word by word: a mask of the rows in the period (one compare per row, vectorised),
-    /// then the code tests and the callback for the rows of the mask only.
-    #[inline]
-    pub(crate) fn for_each(
+    /// then the code tests and the callback for the rows of the mask only. The loop is
+    /// compiled for the owner column's width and, for the common filter of one test, the
+    /// tested column's, so that no row pays for choosing them.
+    pub(crate) fn for_each(&self, rows: std::ops::Range<usize>, each: impl FnMut(usize, usize)) {
+        match self.owners {
+            CodeSlice::U8(owners) => self.with_owners(owners, rows, each),
+            CodeSlice::U16(owners) => self.with_owners(owners, rows, each),
+            CodeSlice::U32(owners) => self.with_owners(owners, rows, each),
+        }
+    }
+
+    fn with_owners<O: Code>(
         &self,
+        owners: &[O],
+        rows: std::ops::Range<usize>,
+        each: impl FnMut(usize, usize),
+    ) {
+        match self.tests {
+            [] => self.scan(owners, |_| true, rows, each),
+            [test] => match test.codes {
+                CodeSlice::U8(codes) => {
+                    self.scan(
+                        owners,
+                        |row| test.passes_code(codes[row].code()),
+                        rows,
+                        each,
+                    );
+                }
+                CodeSlice::U16(codes) => {
+                    self.scan(
+                        owners,
+                        |row| test.passes_code(codes[row].code()),
+                        rows,
+                        each,
+                    );
+                }
+                CodeSlice::U32(codes) => {
+                    self.scan(owners, |row| test.passes_code(codes[row]), rows, each);
+                }
+            },
+            tests => self.scan(
+                owners,
+                |row| tests.iter().all(|t| t.passes(row)),
+                rows,
+                each,
+            ),
+        }
+    }
+
+    #[inline]
+    fn scan<O: Code>(
+        &self,
+        owners: &[O],
+        passes: impl Fn(usize) -> bool,
         rows: std::ops::Range<usize>,
         mut each: impl FnMut(usize, usize),
     ) {
@@ -67,8 +125,8 @@ impl RowScan<'_> {
             while in_period != 0 {
                 let row = start + in_period.trailing_zeros() as usize;
                 in_period &= in_period - 1; // the next set bit
-                if self.tests.iter().all(|test| test.passes(row)) {
-                    let owner = (self.owners[row] as usize).min(no_owner);
+                if passes(row) {
+                    let owner = (owners[row].code() as usize).min(no_owner);
                     each(row, self.slot_of_owner[owner] as usize);
                 }
             }

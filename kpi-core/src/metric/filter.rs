@@ -241,7 +241,7 @@ fn run(test: &Test, facts: &FactTable, row: usize) -> bool {
             missing,
         } => {
             // The missing code (`u32::MAX`) is past the table: it reads `missing`.
-            let code = facts.codes(*column)[row];
+            let code = facts.codes(*column).get(row);
             pass.get(code as usize).copied().unwrap_or(*missing)
         }
         Test::General(node) => {
@@ -260,7 +260,7 @@ fn field_value(facts: &FactTable, row: usize, name: &str) -> Value {
         return Value::Text(facts.dates()[row].to_string());
     }
     if let Some((_, column)) = Column::NAMES.iter().find(|(n, _)| *n == name) {
-        let code = facts.codes(*column)[row];
+        let code = facts.codes(*column).get(row);
         return facts
             .dictionary(*column)
             .get(code)
