@@ -274,9 +274,14 @@ pub(crate) fn measure(
         .collect();
     let rows_for = rows_by_date_source(&slots, facts, &scanned);
     // The slots in the order of their keys: the scopes' map is then built from sorted
-    // entries, without a sort's worth of string comparisons per metric.
-    let mut key_order: Vec<(&str, usize)> = (0..=unassigned)
-        .map(|slot| (keys.get(slot).map_or(UNASSIGNED, String::as_str), slot))
+    // entries, without a sort's worth of string comparisons per metric. Sorted by each
+    // key's first eight bytes as an integer first, so that only keys sharing them are
+    // compared as strings (the same order: see `byte_prefix`).
+    let mut key_order: Vec<(u64, &str, usize)> = (0..=unassigned)
+        .map(|slot| {
+            let key = keys.get(slot).map_or(UNASSIGNED, String::as_str);
+            (byte_prefix(key), key, slot)
+        })
         .collect();
     key_order.sort_unstable();
 
@@ -298,7 +303,7 @@ pub(crate) fn measure(
         let mut slots = slots;
         let scopes: BTreeMap<String, Partial> = key_order
             .iter()
-            .filter_map(|&(key, slot)| {
+            .filter_map(|&(_, key, slot)| {
                 let mut p = std::mem::take(&mut slots[slot]);
                 p.values.sort_unstable();
                 (p.count > 0).then(|| (key.to_owned(), p))
@@ -316,6 +321,17 @@ pub(crate) fn measure(
         metrics: result,
         windows: BTreeMap::new(),
     }
+}
+
+/// The first eight bytes of `key` as a big-endian integer, zero-padded. Keys ordered by it
+/// are in the order of their bytes (a string's `Ord`) but for keys it ties, which start
+/// with the same eight bytes (or one is the other padded with zero bytes): comparing the
+/// strings after it gives exactly the strings' order.
+fn byte_prefix(key: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let head = &key.as_bytes()[..key.len().min(8)];
+    bytes[..head.len()].copy_from_slice(head);
+    u64::from_be_bytes(bytes)
 }
 
 /// The partials per slot of one metric over the rows found for its date source, and its
@@ -742,5 +758,22 @@ mod tests {
             vec![Decimal::ZERO, Decimal::ONE, Decimal::TWO]
         );
         assert_eq!(total.distinct.len(), 1);
+    }
+
+    proptest::proptest! {
+        /// Keys sorted by their byte prefix, then as strings, are in the strings' order,
+        /// for any keys: short, long, sharing their first eight bytes, with zero bytes or
+        /// multi-byte characters.
+        #[test]
+        fn the_byte_prefix_orders_keys_as_strings(
+            keys in proptest::collection::vec("(r|rep-|\\x00|华东)?[a-c0-9\\x00~]{0,12}", 0..60),
+        ) {
+            let mut by_prefix: Vec<(u64, &str)> = keys.iter().map(|k| (byte_prefix(k), k.as_str())).collect();
+            by_prefix.sort_unstable();
+            let mut by_string: Vec<&str> = keys.iter().map(String::as_str).collect();
+            by_string.sort_unstable();
+            let ordered: Vec<&str> = by_prefix.into_iter().map(|(_, k)| k).collect();
+            proptest::prop_assert_eq!(ordered, by_string);
+        }
     }
 }
