@@ -141,8 +141,9 @@ impl Column {
     ];
 }
 
-/// Facts stored by column: dictionary-encoded text columns (`u32` codes), dates as day
-/// numbers, so a measure pass is a loop over slices.
+/// Facts stored by column: dictionary-encoded text columns (codes one, two or four bytes
+/// wide, as their dictionary needs), amounts as integer units, dates as day numbers, so a
+/// measure pass is a loop over slices.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FactTable {
     ids: Dictionary,
