@@ -8,7 +8,8 @@
 //! ```
 //!
 //! `--load-runs N` loads N times instead of `--runs` (1 to profile the run alone);
-//! `--phases` also times the measure pass and the report on their own (on stderr).
+//! `--phases` also times the measure pass and the report on their own (on stderr);
+//! `--each` prints every timed run's time (on stderr), to see a process warm up.
 
 use std::time::Instant;
 
@@ -43,10 +44,15 @@ fn main() {
     let mut runs = 3usize;
     let mut load_runs = None;
     let mut phases = false;
+    let mut each = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "--phases" {
             phases = true;
+            continue;
+        }
+        if arg == "--each" {
+            each = true;
             continue;
         }
         let value = args.next().and_then(|v| v.parse().ok());
@@ -56,7 +62,7 @@ fn main() {
             ("--load-runs", Some(n)) => load_runs = Some(n),
             _ => {
                 eprintln!(
-                    "usage: compare_native [--facts N] [--runs N] [--load-runs N] [--phases]"
+                    "usage: compare_native [--facts N] [--runs N] [--load-runs N] [--phases] [--each]"
                 );
                 std::process::exit(2);
             }
@@ -84,6 +90,13 @@ fn main() {
         run_times.push(began.elapsed().as_secs_f64());
     }
     let report = report.expect("at least one run");
+    if each {
+        let times: Vec<String> = run_times
+            .iter()
+            .map(|t| format!("{:.1}", t * 1e3))
+            .collect();
+        eprintln!("runs (ms): {}", times.join(" "));
+    }
     if phases {
         time_phases(&plan, &facts, &quarter, runs);
     }
