@@ -204,22 +204,19 @@ impl Codes {
         if fits {
             return;
         }
-        let wide = |codes: &mut Codes| {
-            let mut wider = Vec::with_capacity(codes.len().max(codes.capacity()));
-            wider.extend((0..codes.len()).map(|row| codes.get(row)));
-            wider
-        };
         *self = if u16::narrow(code).is_some() {
-            let codes: Vec<u32> = wide(self);
-            Codes::U16(
-                codes
-                    .into_iter()
-                    .map(|c| u16::narrow(c).expect("narrower"))
-                    .collect(),
-            )
+            Codes::U16(self.widened())
         } else {
-            Codes::U32(wide(self))
+            Codes::U32(self.widened())
         };
+    }
+
+    /// Every code at the wider width `T`, keeping the capacity (the room a batch
+    /// reserved).
+    fn widened<T: Code>(&self) -> Vec<T> {
+        let mut wider = Vec::with_capacity(self.len().max(self.capacity()));
+        wider.extend((0..self.len()).map(|row| T::narrow(self.get(row)).expect("wider")));
+        wider
     }
 
     fn capacity(&self) -> usize {
