@@ -551,28 +551,31 @@ impl Amounts {
         else {
             return None;
         };
+        // Rows the filter drops are summed into one more slot, left out of the result.
+        let dropped = u32::try_from(slots).ok()?;
         if let (Units::Narrow(units), &OwnScales::All(own)) = (units, own)
             && u32::try_from(units.len()).is_ok()
         {
             // The common column (amounts of one scale, all present, in `i32` units):
             // 16-byte sums per slot instead of 48, so a large org's slots stay in cache.
             let sums = in_halves(units.len(), |rows: std::ops::Range<usize>| {
-                let mut sums = vec![NarrowSum::default(); slots];
-                scan.for_each(rows, |row, slot| sums[slot].add(units[row]));
+                let mut sums = vec![NarrowSum::default(); slots + 1];
+                scan.for_each(rows, dropped, |row, slot| sums[slot].add(units[row]));
                 sums
             });
-            let sums = sums.into_iter().map(|sum| sum.scaled(own)).collect();
+            let sums = sums[..slots].iter().map(|sum| sum.scaled(own)).collect();
             return Some((sums, *scale));
         }
-        let sums = with_layout!((units, scales, own), |units, own| {
+        let mut sums = with_layout!((units, scales, own), |units, own| {
             in_halves(units.len(), |rows: std::ops::Range<usize>| {
-                let mut sums = vec![ScaledSum::default(); slots];
-                scan.for_each(rows, |row, slot| {
+                let mut sums = vec![ScaledSum::default(); slots + 1];
+                scan.for_each(rows, dropped, |row, slot| {
                     sums[slot].add_row(i64::from(units[row]), own.at(row), true);
                 });
                 sums
             })
         });
+        sums.truncate(slots);
         Some((sums, *scale))
     }
 }
