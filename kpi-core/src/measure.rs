@@ -237,7 +237,7 @@ impl StintsByOwner {
 /// the org's [`Org::stint_keys`].
 pub(crate) fn measure(
     org: &Org,
-    keys: &[String],
+    keys: &[crate::org::StintKey<'_>],
     facts: &FactTable,
     period: &Period,
     metrics: &[MetricPass<'_>],
@@ -279,7 +279,7 @@ pub(crate) fn measure(
     // compared as strings (the same order: see `byte_prefix`).
     let mut key_order: Vec<(u64, &str, usize)> = (0..=unassigned)
         .map(|slot| {
-            let key = keys.get(slot).map_or(UNASSIGNED, String::as_str);
+            let key = keys.get(slot).map_or(UNASSIGNED, |key| &**key);
             (byte_prefix(key), key, slot)
         })
         .collect();

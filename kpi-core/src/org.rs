@@ -1,11 +1,16 @@
 //! The sales organisation: teams, the members in them, and the scopes a goal can apply to.
 
 use hashbrown::HashSet;
+use std::borrow::Cow;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
+
+/// A stint's measures key (see [`Org::stint_keys`]): borrowed from the member's id for a
+/// first stint, written out (`id~2`) for a later one.
+pub(crate) type StintKey<'a> = Cow<'a, str>;
 
 /// The id of the scope that collects facts whose owner is missing or not in the org.
 /// It is reserved: no team or member may use it.
@@ -192,6 +197,16 @@ impl Org {
     /// member's id for their first stint, `id~2`, `id~3` … for later ones (so an org
     /// without moves measures by id). One pass, whatever the size of the org.
     pub fn stint_keys(&self) -> Vec<String> {
+        self.stint_key_list()
+            .into_iter()
+            .map(Cow::into_owned)
+            .collect()
+    }
+
+    /// [`Org::stint_keys`] as an evaluation uses them: a first stint's key is its
+    /// member's id, borrowed rather than copied (an org of thousands is keyed on every
+    /// evaluation).
+    pub(crate) fn stint_key_list(&self) -> Vec<StintKey<'_>> {
         let mut seen: hashbrown::HashMap<&str, usize> =
             hashbrown::HashMap::with_capacity(self.members.len());
         self.members
@@ -200,9 +215,9 @@ impl Org {
                 let count = seen.entry(member.id.as_str()).or_insert(0);
                 *count += 1;
                 if *count == 1 {
-                    member.id.clone()
+                    Cow::Borrowed(member.id.as_str())
                 } else {
-                    format!("{}~{}", member.id, count)
+                    Cow::Owned(format!("{}~{}", member.id, count))
                 }
             })
             .collect()
@@ -212,7 +227,7 @@ impl Org {
     /// `[start, end)`, with the keys of those stints. The shown stint is the latest one
     /// that overlaps (their team at the end of the period).
     pub fn members_in(&self, start: NaiveDate, end: NaiveDate) -> Vec<(&Member, Vec<String>)> {
-        let keys = self.stint_keys();
+        let keys = self.stint_key_list();
         self.members_in_keyed(&keys, start, end)
             .into_iter()
             .map(|(member, keys)| (member, keys.iter().map(|&k| k.to_owned()).collect()))
@@ -223,16 +238,16 @@ impl Org {
     /// needs them more than once.
     pub(crate) fn members_in_keyed<'k>(
         &self,
-        keys: &'k [String],
+        keys: &'k [StintKey<'_>],
         start: NaiveDate,
         end: NaiveDate,
     ) -> Vec<(&Member, KeyList<'k>)> {
         let mut out: Vec<(&Member, KeyList<'k>)> = Vec::with_capacity(self.members.len());
-        let pairs = self.members.iter().zip(keys.iter().map(String::as_str));
+        let pairs = self.members.iter().zip(keys.iter().map(|key| &**key));
         // Every key its member's id: nobody has a second stint, so each stint is its own
         // member and nothing needs looking up.
         if self.members.len() == keys.len()
-            && self.members.iter().zip(keys).all(|(m, k)| m.id == *k)
+            && self.members.iter().zip(keys).all(|(m, k)| m.id == **k)
         {
             for (stint, key) in pairs.filter(|(stint, _)| stint.overlaps(start, end)) {
                 out.push((stint, KeyList::One(key)));

@@ -865,7 +865,7 @@ mod tests {
         /// Both give the same sums, counts and scales, on one thread and on two.
         #[test]
         fn narrow_sums_match_the_general_ones(
-            units in prop::collection::vec(any::<i32>(), 0..400),
+            units in prop::collection::vec(any::<i32>(), 1..400), // an empty column has no layout
             many in any::<bool>(),
         ) {
             let rows = if many { PARALLEL_SUM_ROWS + units.len() } else { units.len() };

@@ -46,7 +46,7 @@ pub(crate) struct TargetResolver<'a> {
     cache: Mutex<HashMap<CascadeKey, HashMap<String, Decimal>>>,
     /// The org's stint keys, computed once per evaluation for every scope list a rule
     /// builds.
-    keys: &'a [String],
+    keys: &'a [crate::org::StintKey<'a>],
 }
 
 /// A cascade's parts are cached per (goal, parent scope, goal period start and end).
@@ -66,7 +66,7 @@ const MAX_DEPTH: usize = 16;
 impl<'a> TargetResolver<'a> {
     pub(crate) fn new(
         calendar: &'a Calendar,
-        (org, keys): (&'a Org, &'a [String]),
+        (org, keys): (&'a Org, &'a [crate::org::StintKey<'a>]),
         book: &'a MetricBook<'a>,
         measures: &'a IndexedMeasures<'a>,
         goals: &'a [(&'a Goal, GoalPeriod)],
@@ -87,7 +87,7 @@ impl<'a> TargetResolver<'a> {
     }
 
     /// The org's [`Org::stint_keys`], computed once per evaluation.
-    pub(crate) fn stint_keys(&self) -> &'a [String] {
+    pub(crate) fn stint_keys(&self) -> &'a [crate::org::StintKey<'a>] {
         self.keys
     }
 

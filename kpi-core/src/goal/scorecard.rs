@@ -190,7 +190,7 @@ fn unassigned_matched(input: &ScorecardInput<'_>, metric: &str) -> bool {
 /// scopes' targets combined.
 fn rollup(
     input: &ScorecardInput<'_>,
-    keys: &[String],
+    keys: &[crate::org::StintKey<'_>],
     (goal, names): (&Goal, &GoalNames),
     scoring: Scoring,
     additive: bool,
@@ -433,7 +433,7 @@ pub(crate) struct Scope<'a> {
 /// `keys` are the org's [`Org::stint_keys`].
 pub(crate) fn scopes_of<'a>(
     org: &'a Org,
-    keys: &'a [String],
+    keys: &'a [crate::org::StintKey<'a>],
     kind: ScopeKind,
     period: &Period,
 ) -> Vec<Scope<'a>> {
@@ -442,7 +442,7 @@ pub(crate) fn scopes_of<'a>(
     }
     match kind {
         ScopeKind::Company => {
-            let mut all: Vec<&str> = keys.iter().map(String::as_str).collect();
+            let mut all: Vec<&str> = keys.iter().map(|key| &**key).collect();
             all.push(UNASSIGNED);
             vec![Scope {
                 id: "company",

@@ -23,7 +23,7 @@ pub(crate) struct StatementInput<'a> {
     pub book: &'a MetricBook<'a>,
     pub org: &'a Org,
     /// The org's [`Org::stint_keys`], computed once per report.
-    pub stint_keys: &'a [String],
+    pub stint_keys: &'a [crate::org::StintKey<'a>],
     pub rounding: Rounding,
     pub measures: &'a IndexedMeasures<'a>,
     pub period: &'a Period,

@@ -242,7 +242,7 @@ impl Plan {
     /// Measures every metric of the plan over the facts dated in `period`, per member
     /// (facts of owners outside the org under `unassigned`).
     pub fn measure(&self, facts: &FactTable, period: &Period) -> Result<Measures> {
-        self.measure_through(facts, period, None, &self.org.stint_keys())
+        self.measure_through(facts, period, None, &self.org.stint_key_list())
     }
 
     /// Measures `period` as it stood on `as_of`: facts dated after it are left out, and
@@ -253,7 +253,7 @@ impl Plan {
         period: &Period,
         as_of: NaiveDate,
     ) -> Result<Measures> {
-        self.measure_through(facts, period, Some(as_of), &self.org.stint_keys())
+        self.measure_through(facts, period, Some(as_of), &self.org.stint_key_list())
     }
 
     /// The measures of `period` through `as_of`; `keys` are the org's
@@ -264,7 +264,7 @@ impl Plan {
         facts: &FactTable,
         period: &Period,
         as_of: Option<NaiveDate>,
-        keys: &[String],
+        keys: &[crate::org::StintKey<'_>],
     ) -> Result<Measures> {
         self.check()?;
         let metrics = self.metric_defs()?;
@@ -417,7 +417,7 @@ impl Plan {
         self.refuse_advances_without_facts(&period)?;
         self.refuse_deal_detail_without_facts(&period)?;
         self.check()?;
-        self.report_of(measures, balances, &self.org.stint_keys())
+        self.report_of(measures, balances, &self.org.stint_key_list())
     }
 
     /// The report of measures, without the advances that need the facts. The plan is
@@ -426,7 +426,7 @@ impl Plan {
         &self,
         measures: &Measures,
         balances: &Balances,
-        keys: &[String],
+        keys: &[crate::org::StintKey<'_>],
     ) -> Result<Report> {
         let period = self.parse_period(&measures.period.label)?;
         if PeriodInfo::from(&period) != measures.period {
@@ -517,8 +517,9 @@ impl Plan {
             BTreeMap::new();
         // Each member id's first stint key (a member who moved is given under it), looked
         // up per member rather than by a scan of the org.
-        let mut first_key: hashbrown::HashMap<&str, String> = hashbrown::HashMap::new();
-        for (m, key) in self.org.members.iter().zip(self.org.stint_keys()) {
+        let mut first_key: hashbrown::HashMap<&str, crate::org::StintKey<'_>> =
+            hashbrown::HashMap::new();
+        for (m, key) in self.org.members.iter().zip(self.org.stint_key_list()) {
             first_key.entry(m.id.as_str()).or_insert(key);
         }
         for (member, by_metric) in values {
@@ -548,7 +549,7 @@ impl Plan {
                 partials
                     .entry(metric.clone())
                     .or_default()
-                    .insert(key.clone(), partial);
+                    .insert(key.to_string(), partial);
             }
         }
         let measures = Measures {
@@ -574,7 +575,7 @@ impl Plan {
         balances: &Balances,
     ) -> Result<Report> {
         // The org's stint keys, once for the measures and the report.
-        let keys = self.org.stint_keys();
+        let keys = self.org.stint_key_list();
         let measures = self.measure_through(facts, period, None, &keys)?;
         let mut report = self.report_of(&measures, balances, &keys)?;
         self.add_deal_detail(facts, period, None, &mut report)?;
@@ -591,7 +592,7 @@ impl Plan {
         period: &Period,
         as_of: NaiveDate,
     ) -> Result<Report> {
-        let keys = self.org.stint_keys();
+        let keys = self.org.stint_key_list();
         let measures = self.measure_through(facts, period, Some(as_of), &keys)?;
         let mut report = self.report_of(&measures, &Balances::new(), &keys)?;
         self.add_deal_detail(facts, period, Some(as_of), &mut report)?;
