@@ -594,11 +594,10 @@ impl Slots<'_> {
         // for a large table, joined in row order (the result does not depend on it).
         if self.len >= PARALLEL_ROWS && cfg!(not(target_arch = "wasm32")) {
             let middle = self.len / 2;
-            let (mut first, second) = std::thread::scope(|scope| {
-                let later = scope.spawn(|| self.rows_in(middle..self.len, &date_of));
-                let first = self.rows_in(0..middle, &date_of);
-                (first, later.join().expect("the scan does not panic"))
-            });
+            let (mut first, second) = crate::parallel::both(
+                || self.rows_in(0..middle, &date_of),
+                || self.rows_in(middle..self.len, &date_of),
+            );
             first.whole.extend(second.whole);
             first.split.extend(second.split);
             return first;

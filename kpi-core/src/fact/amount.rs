@@ -650,10 +650,7 @@ fn in_parts<S: Merge>(
             add(start..rows.min(start + part), &mut sums);
         }
     };
-    let (mut sums, later) = std::thread::scope(|scope| {
-        let later = scope.spawn(take_parts);
-        (take_parts(), later.join().expect("summing does not panic"))
-    });
+    let (mut sums, later) = crate::parallel::both(take_parts, take_parts);
     for (sum, other) in sums.iter_mut().zip(&later) {
         sum.merge(other);
     }
