@@ -1,6 +1,7 @@
-//! Work split over the machine's two cores where a report has thousands of independent
-//! parts (scorecard rows, statements). Results keep their order, and the first error in
-//! that order is the one returned, as if the parts were done one by one.
+//! Work split over the machine's two cores: a measure pass's parts of the table ([`both`])
+//! and a report's thousands of independent parts (scorecard rows, statements; results
+//! keep their order, and the first error in that order is the one returned, as if the
+//! parts were done one by one).
 
 /// `each` of `items`, in two halves on two threads when there are at least `from` items
 /// (one thread in the browser, whose wasm has no threads), each result pushed onto `out`

@@ -153,7 +153,8 @@ impl RowScan<'_> {
     /// lane shifts), and this is the loop every row of the table goes through. Always
     /// inlined: the Python module's build once kept it out of line, where the packing
     /// was compiled to byte loads and ran at half speed.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[cfg_attr(target_arch = "wasm32", inline)] // the wasm build is built for size
     #[allow(clippy::inline_always)] // measured: see above
     #[allow(clippy::needless_bitwise_bool)] // `&`: no branch on an unpredictable test
     fn in_period<Dates: AsRef<[NaiveDate]> + ?Sized>(&self, dates: &Dates) -> u64 {
@@ -179,7 +180,8 @@ fn without_branch(keep: bool, kept: u32, dropped: u32) -> u32 {
 /// Eight bytes that are each 0 or 1 as eight bits, byte `i` to bit `i`: one multiply
 /// carries every byte's bit to its place in the top byte (byte `i`'s, at bit `8i`, to
 /// bit `56 + i`), and no two bytes' bits meet, so nothing carries over.
-#[inline(always)]
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+#[cfg_attr(target_arch = "wasm32", inline)]
 #[allow(clippy::inline_always)] // part of `RowScan::in_period`'s loop
 fn pack_bits(eight: [u8; 8]) -> u64 {
     u64::from_le_bytes(eight).wrapping_mul(0x0102_0408_1020_4080) >> 56
