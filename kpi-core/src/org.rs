@@ -1,9 +1,9 @@
 //! The sales organisation: teams, the members in them, and the scopes a goal can apply to.
 
-use hashbrown::HashSet;
 use std::borrow::Cow;
 
 use chrono::NaiveDate;
+use hashbrown::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
