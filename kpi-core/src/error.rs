@@ -59,6 +59,16 @@ pub enum ErrorKind {
     /// Zoho's `"status": "error"`), or a page is not a response of that CRM
     /// (`data.crm_error`).
     DataCrmError,
+    /// An exact result is out of range: a decimal beyond about ±7.9 × 10^28 (28 significant
+    /// digits) or a count beyond its integer range (`data.overflow`). The message names what
+    /// was being computed (the metric, goal, component or row).
+    DataOverflow,
+    /// An argument handed over by a binding has the wrong type or value: a number where a
+    /// period label is expected, a fractional `shift` (`data.invalid_argument`).
+    DataInvalidArgument,
+    /// Amounts in different currencies would be added without a conversion
+    /// (`data.currency_mismatch`).
+    DataCurrencyMismatch,
     /// A period label does not parse, or names an impossible date (`period.invalid_label`).
     PeriodInvalidLabel,
     /// A calendar setting is out of range (`period.invalid_calendar`).
@@ -75,6 +85,10 @@ pub enum ErrorKind {
     PeriodUnknownGrain,
     /// A date is not a valid `YYYY-MM-DD` date (`period.invalid_date`).
     PeriodInvalidDate,
+    /// A date or period lies outside the supported days (1000-01-01 through 9998-12-31 for
+    /// dates; a period must end by 9999-12-31), or a step (`shift`, `next`) would move it
+    /// there (`period.out_of_range`).
+    PeriodOutOfRange,
 }
 
 impl ErrorKind {
@@ -101,6 +115,9 @@ impl ErrorKind {
             Self::DataInvalidMapping => "data.invalid_mapping",
             Self::DataRejectedRecord => "data.rejected_record",
             Self::DataCrmError => "data.crm_error",
+            Self::DataOverflow => "data.overflow",
+            Self::DataInvalidArgument => "data.invalid_argument",
+            Self::DataCurrencyMismatch => "data.currency_mismatch",
             Self::PeriodInvalidLabel => "period.invalid_label",
             Self::PeriodInvalidCalendar => "period.invalid_calendar",
             Self::PeriodGrainNotInCalendar => "period.grain_not_in_calendar",
@@ -108,6 +125,7 @@ impl ErrorKind {
             Self::PeriodUnknownTimezone => "period.unknown_timezone",
             Self::PeriodUnknownGrain => "period.unknown_grain",
             Self::PeriodInvalidDate => "period.invalid_date",
+            Self::PeriodOutOfRange => "period.out_of_range",
         }
     }
 
@@ -140,6 +158,9 @@ impl ErrorKind {
         Self::DataInvalidMapping,
         Self::DataRejectedRecord,
         Self::DataCrmError,
+        Self::DataOverflow,
+        Self::DataInvalidArgument,
+        Self::DataCurrencyMismatch,
         Self::PeriodInvalidLabel,
         Self::PeriodInvalidCalendar,
         Self::PeriodGrainNotInCalendar,
@@ -147,6 +168,7 @@ impl ErrorKind {
         Self::PeriodUnknownTimezone,
         Self::PeriodUnknownGrain,
         Self::PeriodInvalidDate,
+        Self::PeriodOutOfRange,
     ];
 }
 

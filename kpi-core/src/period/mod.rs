@@ -18,6 +18,19 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, ErrorKind, Result};
 use scheme::Scheme;
 
+/// The first supported day. Facts, as-of days, holidays and periods start on or after it.
+pub const MIN_DATE: NaiveDate = NaiveDate::from_ymd_opt(1000, 1, 1).expect("a valid date");
+
+/// The last supported day of a fact or an as-of day. Every period that contains a supported
+/// day (its year, fiscal year, retail year …) then ends by 9999-12-31, so its bounds are
+/// dates in Python (`datetime.date`) and JavaScript alike, and its label has a four-digit
+/// year that parses back.
+pub const MAX_DATE: NaiveDate = NaiveDate::from_ymd_opt(9998, 12, 31).expect("a valid date");
+
+/// The latest (exclusive) end of a period.
+pub const MAX_PERIOD_END: NaiveDate =
+    NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
+
 /// The length of a regular period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
