@@ -23,6 +23,7 @@ use crate::period::{Period, PeriodInfo};
 pub struct Partial {
     /// The sum of the metric's field over the facts that passed the filter.
     #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub sum: Decimal,
     /// How many facts passed the filter.
     pub count: u64,
@@ -32,18 +33,22 @@ pub struct Partial {
     /// `count` and -0.6 here), so counts of split facts add up to 1 across owners.
     #[serde(default, skip_serializing_if = "Decimal::is_zero")]
     #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub count_adjust: Decimal,
     /// The same correction for `missing`.
     #[serde(default, skip_serializing_if = "Decimal::is_zero")]
     #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub missing_adjust: Decimal,
     /// The smallest value (kept for `min`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub min: Option<Decimal>,
     /// The largest value (kept for `max`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub max: Option<Decimal>,
     /// The distinct values (kept for `count_distinct`).
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
@@ -52,6 +57,7 @@ pub struct Partial {
     /// Every value (kept for `median`, which no smaller summary can merge exactly).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "typescript", tsify(type = "string[]", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::vec")]
     pub values: Vec<Decimal>,
 }
 

@@ -25,6 +25,7 @@ use crate::report::{group_thousands, percent};
 pub struct SmartSettings {
     /// Required growth above this is not achievable (an error); default 0.5 (+50%).
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub max_growth: Decimal,
     /// How many past comparable periods the history check looks at; default 3.
     #[cfg_attr(feature = "typescript", tsify(optional))]

@@ -54,6 +54,7 @@ pub struct FactRecord {
     /// The amount in the plan's currency, exact (a decimal string, or a number).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub amount: Option<Decimal>,
     /// The status, for example `won`, `lost` or `open`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,6 +76,7 @@ pub struct Credit {
     pub id: String,
     /// Their share, for example `0.6` for 60%.
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub share: Decimal,
 }
 
@@ -95,7 +97,7 @@ pub enum Attribute {
     /// A string.
     Text(String),
     /// A number.
-    Number(#[cfg_attr(feature = "typescript", tsify(type = "number"))] Decimal),
+    Number(#[cfg_attr(feature = "typescript", tsify(type = "number"))] #[serde(deserialize_with = "crate::decimal::exact::deserialize")] Decimal),
 }
 
 impl Serialize for Attribute {

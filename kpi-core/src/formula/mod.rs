@@ -54,7 +54,7 @@ pub enum Value {
 impl<'de> Deserialize<'de> for Value {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> StdResult<Self, D::Error> {
         struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
+        impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = Value;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("null, a boolean, a number or a string")
@@ -76,7 +76,24 @@ impl<'de> Deserialize<'de> for Value {
             }
             fn visit_f64<E: serde::de::Error>(self, n: f64) -> StdResult<Value, E> {
                 // The shortest text that reads back as the same f64: 0.1 stays 0.1.
-                n.to_string().parse().map(Value::Number).map_err(E::custom)
+                crate::decimal::exact::number_from_f64(n).map(Value::Number)
+            }
+            fn visit_i128<E: serde::de::Error>(self, n: i128) -> StdResult<Value, E> {
+                crate::decimal::parse_exact(&n.to_string())
+                    .map(Value::Number)
+                    .map_err(|why| E::custom(why.describe(&n.to_string())))
+            }
+            fn visit_u128<E: serde::de::Error>(self, n: u128) -> StdResult<Value, E> {
+                crate::decimal::parse_exact(&n.to_string())
+                    .map(Value::Number)
+                    .map_err(|why| E::custom(why.describe(&n.to_string())))
+            }
+            /// A JSON number whose digits an `f64` does not keep (`arbitrary_precision`).
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> StdResult<Value, A::Error> {
+                crate::decimal::exact::number_from_map(map).map(Value::Number)
             }
             fn visit_str<E>(self, s: &str) -> StdResult<Value, E> {
                 Ok(Value::Text(s.to_owned()))

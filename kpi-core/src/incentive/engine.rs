@@ -20,9 +20,11 @@ use crate::report::{Name, Sentence, group_thousands, join, percent};
 pub struct CurvePoint {
     /// The attainment (`1` is 100%).
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub attainment: Decimal,
     /// The share of the target incentive paid there (`1` is 100%).
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub payout: Decimal,
 }
 
@@ -36,33 +38,40 @@ pub struct ComponentInputs {
     /// The metric's value for the period (what rates and tiers pay on).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub actual: Option<Decimal>,
     /// The goal's target (attainment tiers start at `from × target`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub target: Option<Decimal>,
     /// The goal's attainment; `actual / target` when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub attainment: Option<Decimal>,
     /// A matrix's column attainment (its `by` goal).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub by_attainment: Option<Decimal>,
     /// The target incentive (curves scale it; caps can multiply it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub target_incentive: Option<Decimal>,
     /// The member's part of a team pool, as the split gives it; the whole pool when
     /// omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub pool_part: Option<Decimal>,
     /// The share of the payout period the member was in the org (proration), 1 when
     /// omitted: fixed amounts (bonuses, matrix cells, pool parts) scale by it. Statements
     /// also scale the target incentive they pass.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub proration: Option<Decimal>,
     /// Values of the measures gates read, by name: `goal:<id>`, `metric:<id>`, `score`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -70,6 +79,7 @@ pub struct ComponentInputs {
         feature = "typescript",
         tsify(type = "Record<string, string | number>", optional)
     )]
+    #[serde(deserialize_with = "crate::decimal::exact::map")]
     pub gates: BTreeMap<String, Decimal>,
 }
 
