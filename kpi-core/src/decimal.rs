@@ -260,8 +260,8 @@ pub mod exact {
     use std::fmt;
 
     use rust_decimal::Decimal;
-    use serde::de::{self, Deserializer, MapAccess, Visitor};
     use serde::Deserialize;
+    use serde::de::{self, Deserializer, MapAccess, Visitor};
 
     /// The key under which `serde_json` (with `arbitrary_precision`) hands over a number
     /// whose digits an `f64` does not keep.
@@ -345,9 +345,7 @@ pub mod exact {
     }
 
     /// An optional decimal (`null` or absent is `None`), exactly.
-    pub fn option<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<Decimal>, D::Error> {
+    pub fn option<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Decimal>, D::Error> {
         Ok(Option::<Item>::deserialize(deserializer)?.map(|item| item.0))
     }
 
@@ -465,23 +463,43 @@ impl Rounding {
 
     /// Rounds a payout line under this policy: to exactly `places` decimals when the
     /// policy rounds lines, else the exact amount (normalised) for the total to round.
-    pub fn apply_line(&self, value: Decimal) -> Decimal {
+    pub fn apply_line(&self, value: Decimal) -> Result<Decimal> {
         match self.apply_to {
             RoundingPlace::Line => self.apply(value),
-            RoundingPlace::Total => value.normalize(),
+            RoundingPlace::Total => Ok(value.normalize()),
         }
     }
 
     /// Rounds `value` under this policy, keeping exactly `places` decimals (so 5 becomes
-    /// `5.00` at two places: statements show cents consistently).
-    pub fn apply(&self, value: Decimal) -> Decimal {
+    /// `5.00` at two places: statements show cents consistently). An error
+    /// (`data.overflow`) when the value has too many integer digits to be written with
+    /// `places` decimals in 28 significant digits.
+    pub fn apply(&self, value: Decimal) -> Result<Decimal> {
         let strategy = match self.mode {
             RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
             RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
         };
-        let mut rounded = value.round_dp_with_strategy(self.places, strategy);
-        rounded.rescale(self.places);
-        rounded
+        let places = self.places.min(28);
+        let mut rounded = value.round_dp_with_strategy(places, strategy);
+        rounded.rescale(places);
+        (rounded.scale() == self.places)
+            .then_some(rounded)
+            .or_overflow(|| format!("{value} written with {} decimal places", self.places))
+    }
+
+    /// Checks the policy's settings: `places` is 0 to [`MAX_ROUNDING_PLACES`].
+    pub fn check(&self) -> Result<()> {
+        if self.places > MAX_ROUNDING_PLACES {
+            return Err(Error::new(
+                ErrorKind::PlanInvalid,
+                format!(
+                    "rounding keeps 0 to {MAX_ROUNDING_PLACES} decimal places, not {}",
+                    self.places
+                ),
+            )
+            .at_path("rounding.places"));
+        }
+        Ok(())
     }
 }
 
@@ -512,12 +530,16 @@ mod tests {
             mode: RoundingMode::HalfEven,
             ..Rounding::default()
         };
-        assert_eq!(up.apply(d("0.125")).to_string(), "0.13");
-        assert_eq!(even.apply(d("0.125")).to_string(), "0.12");
-        assert_eq!(up.apply(d("-0.125")).to_string(), "-0.13");
-        assert_eq!(even.apply(d("0.135")).to_string(), "0.14");
-        assert_eq!(up.apply(d("0.1249")).to_string(), "0.12");
-        assert_eq!(up.apply(d("5")).to_string(), "5.00");
+        let up_ = |s: &str| up.apply(d(s)).unwrap().to_string();
+        assert_eq!(up_("0.125"), "0.13");
+        assert_eq!(even.apply(d("0.125")).unwrap().to_string(), "0.12");
+        assert_eq!(up_("-0.125"), "-0.13");
+        assert_eq!(even.apply(d("0.135")).unwrap().to_string(), "0.14");
+        assert_eq!(up_("0.1249"), "0.12");
+        assert_eq!(up_("5"), "5.00");
+        // Too many integer digits for two places: an error, not a coarser amount.
+        let err = up.apply(Decimal::MAX).unwrap_err();
+        assert_eq!(err.code(), "data.overflow");
     }
 
     #[test]
@@ -533,12 +555,27 @@ mod tests {
             ("2.5E-3", "0.0025"),
             (".5", "0.5"),
             ("5.", "5"),
-            ("79228162514264337593543950335", "79228162514264337593543950335"),
-            ("-79228162514264337593543950335", "-79228162514264337593543950335"),
-            ("0.0000000000000000000000000001", "0.0000000000000000000000000001"),
+            (
+                "79228162514264337593543950335",
+                "79228162514264337593543950335",
+            ),
+            (
+                "-79228162514264337593543950335",
+                "-79228162514264337593543950335",
+            ),
+            (
+                "0.0000000000000000000000000001",
+                "0.0000000000000000000000000001",
+            ),
             // Trailing zeros beyond what fits are dropped: the value is exact.
-            ("1.00000000000000000000000000000000", "1.0000000000000000000000000000"),
-            ("0.000000000000000000000000000000", "0.0000000000000000000000000000"),
+            (
+                "1.00000000000000000000000000000000",
+                "1.0000000000000000000000000000",
+            ),
+            (
+                "0.000000000000000000000000000000",
+                "0.0000000000000000000000000000",
+            ),
         ] {
             assert_eq!(parse_exact(text).unwrap().to_string(), want, "{text}");
         }
@@ -611,8 +648,7 @@ mod tests {
             #[serde(default, deserialize_with = "exact::option")]
             b: Option<Decimal>,
         }
-        let doc: Doc =
-            serde_json::from_str(r#"{"a": 90071992547409.93, "b": 0.10}"#).unwrap();
+        let doc: Doc = serde_json::from_str(r#"{"a": 90071992547409.93, "b": 0.10}"#).unwrap();
         assert_eq!(doc.a.to_string(), "90071992547409.93");
         assert_eq!(doc.b.unwrap().to_string(), "0.10");
         let doc: Doc = serde_json::from_value(serde_json::json!({"a": "1E+2"})).unwrap();

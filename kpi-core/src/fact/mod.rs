@@ -97,7 +97,11 @@ pub enum Attribute {
     /// A string.
     Text(String),
     /// A number.
-    Number(#[cfg_attr(feature = "typescript", tsify(type = "number"))] #[serde(deserialize_with = "crate::decimal::exact::deserialize")] Decimal),
+    Number(
+        #[cfg_attr(feature = "typescript", tsify(type = "number"))]
+        #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
+        Decimal,
+    ),
 }
 
 impl Serialize for Attribute {
@@ -663,11 +667,14 @@ fn check_credits(record: &FactRecord, row: usize) -> Result<()> {
             credit.id, credit.share
         ));
     }
-    let total: Decimal = record.owners.iter().map(|c| c.share).sum();
-    if total != Decimal::ONE {
+    let total = crate::decimal::checked_sum(record.owners.iter().map(|c| c.share));
+    if total != Some(Decimal::ONE) {
+        let shown = total.map_or_else(
+            || "more than can be written".to_owned(),
+            crate::report::percent,
+        );
         return bad(format!(
-            "credit splits must total 100%, and these total {}%",
-            (total * Decimal::ONE_HUNDRED).normalize()
+            "credit splits must total 100%, and these total {shown}"
         ));
     }
     Ok(())

@@ -25,6 +25,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::decimal::shorten;
 use crate::error::{Error, ErrorKind, Location, Result, line_column};
 use std::result::Result as StdResult;
 
@@ -89,10 +90,7 @@ impl<'de> Deserialize<'de> for Value {
                     .map_err(|why| E::custom(why.describe(&n.to_string())))
             }
             /// A JSON number whose digits an `f64` does not keep (`arbitrary_precision`).
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                map: A,
-            ) -> StdResult<Value, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> StdResult<Value, A::Error> {
                 crate::decimal::exact::number_from_map(map).map(Value::Number)
             }
             fn visit_str<E>(self, s: &str) -> StdResult<Value, E> {
@@ -203,15 +201,17 @@ impl Formula {
         &self.names
     }
 
-    /// Evaluates with the values of the names (a missing name reads as `null`).
-    pub fn evaluate(&self, values: &BTreeMap<String, Value>) -> Value {
+    /// Evaluates with the values of the names (a missing name reads as `null`). A result
+    /// beyond the exact decimal range is an error (`data.overflow`).
+    pub fn evaluate(&self, values: &BTreeMap<String, Value>) -> Result<Value> {
         eval::eval(&self.root, &|name: &str| {
             values.get(name).cloned().unwrap_or(Value::Null)
         })
+        .map_err(|e| e.context(format_args!("in `{}`", shorten(&self.text, 60))))
     }
 
     /// Evaluates with a lookup function for the names.
-    pub(crate) fn evaluate_with(&self, lookup: &dyn Env) -> Value {
+    pub(crate) fn evaluate_with(&self, lookup: &dyn Env) -> Result<Value> {
         eval::eval(&self.root, lookup)
     }
 
@@ -274,7 +274,7 @@ pub fn names_from_json(value: &serde_json::Value) -> Result<BTreeMap<String, Typ
 }
 
 /// Evaluates one syntax node (a part of a checked formula).
-pub(crate) fn eval_node(node: &syntax::Node, lookup: &dyn Env) -> Value {
+pub(crate) fn eval_node(node: &syntax::Node, lookup: &dyn Env) -> Result<Value> {
     eval::eval(node, lookup)
 }
 
@@ -285,7 +285,7 @@ pub fn evaluate(text: &str, values: &BTreeMap<String, Value>) -> Result<Value> {
         .iter()
         .map(|(name, value)| (name.clone(), Type::of(value)))
         .collect();
-    Ok(Formula::check(text, &types)?.evaluate(values))
+    Formula::check(text, &types)?.evaluate(values)
 }
 
 /// An error of `kind` at byte `at` of `text`: line and column, and the source line with a

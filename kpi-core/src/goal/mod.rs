@@ -149,7 +149,11 @@ pub struct Goal {
 #[cfg_attr(feature = "typescript", tsify(hashmap_as_object))]
 pub enum Target {
     /// A fixed number.
-    Fixed(#[cfg_attr(feature = "typescript", tsify(type = "string | number"))] #[serde(deserialize_with = "crate::decimal::exact::deserialize")] Decimal),
+    Fixed(
+        #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
+        Decimal,
+    ),
     /// The baseline grown by `growth`: 10,000,000 and `0.10` give 11,000,000.
     Growth {
         /// The growth, as a fraction (`0.10` is +10%).
@@ -217,7 +221,11 @@ pub enum Split {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum Amount {
     /// A number.
-    Value(#[cfg_attr(feature = "typescript", tsify(type = "string | number"))] #[serde(deserialize_with = "crate::decimal::exact::deserialize")] Decimal),
+    Value(
+        #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
+        Decimal,
+    ),
     /// A metric's value.
     Metric {
         /// The metric id.
@@ -234,7 +242,11 @@ pub enum Amount {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum Baseline {
     /// A number.
-    Value(#[cfg_attr(feature = "typescript", tsify(type = "string | number"))] #[serde(deserialize_with = "crate::decimal::exact::deserialize")] Decimal),
+    Value(
+        #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
+        Decimal,
+    ),
     /// A metric (the goal's own when omitted) over a past period, for the same scope.
     Measured {
         /// The metric; the goal's when omitted.

@@ -3,6 +3,8 @@
 
 use rust_decimal::Decimal;
 
+use crate::decimal::OrOverflow;
+
 use crate::org::{ScopeKind, UNASSIGNED};
 use crate::report::{ScoreRow, ScorecardRow};
 
@@ -99,7 +101,7 @@ pub(crate) fn rank_rows(rows: &mut [ScorecardRow]) {
 /// Each member's and each team's weighted score: the weighted mean of the attainments of
 /// their goals in the period (`Σ weight × attainment / Σ weight`, goals without an
 /// attainment left out), ranked within members and within teams.
-pub(crate) fn scores(rows: &[ScorecardRow]) -> Vec<ScoreRow> {
+pub(crate) fn scores(rows: &[ScorecardRow]) -> crate::Result<Vec<ScoreRow>> {
     // Σ weight × attainment, Σ weight, goals counted, and the first row of each scope, in
     // the order scopes first appear.
     let mut position: hashbrown::HashMap<(ScopeKind, &str), usize> =
@@ -117,9 +119,14 @@ pub(crate) fn scores(rows: &[ScorecardRow]) -> Vec<ScoreRow> {
             });
         if let Some(a) = row.attainment {
             let entry = &mut sums[at];
-            entry.0 += row.weight * a;
-            entry.1 += row.weight;
-            entry.2 += 1;
+            let what = || format!("the weighted score of `{}`", row.id);
+            entry.0 = row
+                .weight
+                .checked_mul(a)
+                .and_then(|weighted| entry.0.checked_add(weighted))
+                .or_overflow(what)?;
+            entry.1 = entry.1.checked_add(row.weight).or_overflow(what)?;
+            entry.2 = entry.2.saturating_add(1);
         }
     }
     let mut out: Vec<ScoreRow> = sums
@@ -141,7 +148,7 @@ pub(crate) fn scores(rows: &[ScorecardRow]) -> Vec<ScoreRow> {
             out[i].rank = rank;
         }
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]

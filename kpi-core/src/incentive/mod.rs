@@ -444,7 +444,11 @@ impl Gate {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum Cap {
     /// At most this amount.
-    Amount(#[cfg_attr(feature = "typescript", tsify(type = "string | number"))] #[serde(deserialize_with = "crate::decimal::exact::deserialize")] Decimal),
+    Amount(
+        #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
+        Decimal,
+    ),
     /// At most this multiple of the target incentive.
     Multiple {
         /// The multiple.

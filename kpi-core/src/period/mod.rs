@@ -28,8 +28,7 @@ pub const MIN_DATE: NaiveDate = NaiveDate::from_ymd_opt(1000, 1, 1).expect("a va
 pub const MAX_DATE: NaiveDate = NaiveDate::from_ymd_opt(9998, 12, 31).expect("a valid date");
 
 /// The latest (exclusive) end of a period.
-pub const MAX_PERIOD_END: NaiveDate =
-    NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
+pub const MAX_PERIOD_END: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
 
 /// The length of a regular period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
