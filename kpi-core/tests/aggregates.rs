@@ -115,10 +115,7 @@ fn reference(facts: &[Credited]) -> BTreeMap<&'static str, Option<Decimal>> {
         ("customers", Some(Decimal::from(customers.len()))),
         ("orders", Some(credited)),
         ("revenue", Some(revenue)),
-        (
-            "average",
-            (!credited.is_zero()).then(|| revenue / credited),
-        ),
+        ("average", (!credited.is_zero()).then(|| revenue / credited)),
     ])
 }
 

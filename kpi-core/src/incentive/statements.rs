@@ -365,11 +365,12 @@ pub(crate) fn statements(
 ) -> Result<Vec<Statement>> {
     let paying: Vec<(&Incentive, LineNames)> = incentives
         .iter()
-        .filter(|i| {
+        .enumerate()
+        .filter(|(_, i)| {
             i.period
                 .is_none_or(|grain| input.calendar.count_within(grain, input.period) == Some(1))
         })
-        .map(|i| (i, LineNames::of(i)))
+        .map(|(position, i)| (i, LineNames::of(i, position)))
         .collect();
     if paying.is_empty() {
         return Ok(Vec::new());
@@ -395,15 +396,18 @@ const PARALLEL_MEMBERS: usize = 500;
 /// once per report and copied into each line rather than made again per line.
 struct LineNames {
     incentive: Name,
+    /// The incentive's position in the plan, for the paths of errors.
+    position: usize,
     metrics: Vec<Option<Name>>,
     goals: Vec<Option<Name>>,
 }
 
 impl LineNames {
-    fn of(incentive: &Incentive) -> Self {
+    fn of(incentive: &Incentive, position: usize) -> Self {
         let components = &incentive.components;
         LineNames {
             incentive: Name::new(&incentive.id),
+            position,
             metrics: components
                 .iter()
                 .map(|c| c.metric().map(Name::new))
@@ -430,7 +434,14 @@ fn statement(
             .and_then(|b| b.get(&incentive.id))
             .copied()
             .unwrap_or_default();
-        let (paid, balance) = incentive_lines(input, (incentive, names), member, keys, owed)?;
+        let (paid, balance) = incentive_lines(input, (incentive, names), member, keys, owed)
+            .map_err(|e| {
+                e.context(format_args!(
+                    "incentive `{}` for `{}`",
+                    incentive.id, member.id
+                ))
+                .or_at_path(|| format!("incentives[{}]", names.position))
+            })?;
         if lines.is_empty() {
             lines = paid; // one incentive (the common case): its lines, not a copy
         } else {
@@ -489,8 +500,10 @@ fn incentive_lines(
     let round_line = |v: Decimal| input.rounding.apply_line(v);
     let mut lines = Vec::new();
     for (index, component) in incentive.components.iter().enumerate() {
+        let at = || format!("incentives[{}].components[{index}]", names.position);
         let mut price = |inputs: &ComponentInputs, team_note: Option<&TeamNote>| {
-            let result = evaluate_component(component, inputs, input.rounding)?;
+            let result = evaluate_component(component, inputs, input.rounding)
+                .map_err(|e| e.or_at_path(at))?;
             lines.reserve(result.lines.len());
             for mut detail in result.lines {
                 if let Some((en, zh)) = team_note {
@@ -502,8 +515,16 @@ fn incentive_lines(
             }
             Ok::<(), crate::Error>(())
         };
-        match input.inputs_by_team(incentive, component, member, keys)? {
-            None => price(&input.inputs(incentive, component, member, keys)?, None)?,
+        let by_team = input
+            .inputs_by_team(incentive, component, member, keys)
+            .map_err(|e| e.or_at_path(at))?;
+        match by_team {
+            None => {
+                let inputs = input
+                    .inputs(incentive, component, member, keys)
+                    .map_err(|e| e.or_at_path(at))?;
+                price(&inputs, None)?;
+            }
             Some(parts) => {
                 for (inputs, team_note) in &parts {
                     price(inputs, team_note.as_ref())?;

@@ -472,7 +472,9 @@ impl Plan {
             &goals,
         )?;
         rank_rows(&mut scorecards);
-        let scores = scores(&scorecards)?;
+        let scores = scores(&scorecards, &|goal| {
+            self.goals.iter().position(|g| g.id == goal)
+        })?;
         let rows: Vec<&crate::ScorecardRow> = scorecards.iter().chain(&rollups).collect();
         let statements = statements(
             &StatementInput {
