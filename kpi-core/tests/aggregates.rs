@@ -4,6 +4,7 @@
 //! once, however many of its owners it has.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 use kpi_core::{Credit, FactRecord, FactTable, Plan, Report, ScopeKind};
@@ -69,15 +70,15 @@ const OWNERS: [&[(&str, i64)]; 9] = [
 
 fn plan() -> Plan {
     // A team goal on each metric: its rows are the teams, its roll-up the company.
-    let goals: String = METRICS
-        .iter()
-        .map(|m| {
-            format!(
-                "[[goals]]\nid = \"{m}\"\nmetric = \"{m}\"\nscope = \"team\"\nperiod = \"month\"\ntarget = \"1\"\n"
-            )
-        })
-        .collect();
-    Plan::from_toml(&format!("{PLAN}{goals}")).unwrap()
+    let mut text = PLAN.to_owned();
+    for m in METRICS {
+        writeln!(
+            text,
+            "[[goals]]\nid = \"{m}\"\nmetric = \"{m}\"\nscope = \"team\"\nperiod = \"month\"\ntarget = \"1\""
+        )
+        .unwrap();
+    }
+    Plan::from_toml(&text).unwrap()
 }
 
 /// The team of `member` on `date`, or `None` outside the org.
@@ -85,9 +86,8 @@ fn team_of(member: &str, date: NaiveDate) -> Option<&'static str> {
     let moved = NaiveDate::from_ymd_opt(2026, 3, 16).unwrap();
     match member {
         "a" | "b" => Some("t1"),
-        "c" => Some("t2"),
         "d" if date < moved => Some("t1"),
-        "d" => Some("t2"),
+        "c" | "d" => Some("t2"),
         _ => None,
     }
 }
