@@ -86,3 +86,54 @@ pub fn orders(n: usize, reps: usize) -> FactTable {
     }))
     .expect("unique ids")
 }
+
+/// A plan with `goals` goals for 100 reps in two teams, for timing SMART validation: a
+/// mix of member and team goals with fixed and per-member targets, growth over a
+/// baseline, cascades from a company goal, goals without a period or a baseline, goals
+/// on unknown metrics and on ratios, so that most checks have something to find.
+pub fn many_goals_plan(goals: usize) -> Plan {
+    let mut text = String::from("version = 1\n");
+    text.push_str(&org_toml(100));
+    text.push_str(
+        r#"
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+filter = 'kind == "order" && status == "won"'
+[metrics.won]
+aggregate = "count"
+filter = 'kind == "deal" && status == "won"'
+[metrics.deals]
+aggregate = "count"
+filter = 'kind == "deal"'
+[metrics.win_rate]
+formula = "won / deals"
+unit = "percent"
+[[goals]]
+id = "company"
+metric = "revenue"
+scope = "company"
+period = "FY2027"
+target = "100000000"
+"#,
+    );
+    for g in 0..goals {
+        let _ = writeln!(text, "[[goals]]\nid = \"g{g}\"");
+        match g % 8 {
+            0 => text.push_str("metric = \"revenue\"\nscope = \"member\"\nperiod = \"month\"\ntarget = \"500000\"\n"),
+            1 => {
+                text.push_str("metric = \"revenue\"\nscope = \"member\"\nperiod = \"quarter\"\ntarget = \"1500000\"\n[goals.targets]\n");
+                for r in 0..5 {
+                    let _ = writeln!(text, "r{} = \"{}\"", (g + r) % 100, 1_000_000 + r);
+                }
+            }
+            2 => text.push_str("metric = \"revenue\"\nscope = \"team\"\nperiod = \"month\"\ntarget = \"5000000\"\n"),
+            3 => text.push_str("metric = \"revenue\"\nscope = \"member\"\nperiod = \"FY2027\"\ntarget = { growth = \"0.8\" }\nbaseline = \"1000000\"\n"),
+            4 => text.push_str("metric = \"revenue\"\nscope = \"team\"\nperiod = \"FY2027\"\nparent = \"company\"\ntarget = { cascade = \"equal\" }\n"),
+            5 => text.push_str("metric = \"win_rate\"\nscope = \"member\"\nperiod = \"quarter\"\ntarget = \"0.4\"\n"),
+            6 => text.push_str("metric = \"revenu\"\nscope = \"member\"\nperiod = \"month\"\ntarget = \"1\"\n"),
+            _ => text.push_str("metric = \"revenue\"\nscope = \"member\"\ntarget = \"1\"\n"),
+        }
+    }
+    Plan::draft_from_toml(&text).expect("the bench plan reads")
+}

@@ -229,8 +229,14 @@ impl fmt::Display for Location {
 }
 
 /// The error of every fallible kpi function.
+///
+/// One pointer wide (its parts are boxed): every `Result` of the library carries it, and a
+/// small error keeps the happy path's moves and copies small, which is most of the code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct Error {
+pub struct Error(Box<Parts>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Parts {
     kind: ErrorKind,
     message: String,
     location: Location,
@@ -239,24 +245,24 @@ pub struct Error {
 impl Error {
     /// A new error of `kind` with a human-readable `message` and no location.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self {
+        Self(Box::new(Parts {
             kind,
             message: message.into(),
             location: Location::default(),
-        }
+        }))
     }
 
     /// The same error, at `location`.
     #[must_use]
     pub fn at(mut self, location: Location) -> Self {
-        self.location = location;
+        self.0.location = location;
         self
     }
 
     /// The same error, at the plan or record `path`.
     #[must_use]
     pub fn at_path(mut self, path: impl Into<String>) -> Self {
-        self.location.path = Some(path.into());
+        self.0.location.path = Some(path.into());
         self
     }
 
@@ -264,7 +270,7 @@ impl Error {
     /// `li`: …`.
     #[must_use]
     pub fn context(mut self, what: impl fmt::Display) -> Self {
-        self.message = format!("{what}: {}", self.message);
+        self.0.message = format!("{what}: {}", self.0.message);
         self
     }
 
@@ -272,40 +278,40 @@ impl Error {
     /// precise).
     #[must_use]
     pub(crate) fn or_at_path(mut self, path: impl FnOnce() -> String) -> Self {
-        if self.location.path.is_none() {
-            self.location.path = Some(path());
+        if self.0.location.path.is_none() {
+            self.0.location.path = Some(path());
         }
         self
     }
 
     /// What went wrong.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// The stable code string of the kind, for example `"plan.unknown_metric"`.
     pub fn code(&self) -> &'static str {
-        self.kind.code()
+        self.0.kind.code()
     }
 
     /// The message, without the location.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// Where the error applies.
     pub fn location(&self) -> &Location {
-        &self.location
+        &self.0.location
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "[{}] ", self.kind.code())?;
-        if !self.location.is_empty() {
-            write!(f, "{}: ", self.location)?;
+        write!(f, "[{}] ", self.0.kind.code())?;
+        if !self.0.location.is_empty() {
+            write!(f, "{}: ", self.0.location)?;
         }
-        f.write_str(&self.message)
+        f.write_str(&self.0.message)
     }
 }
 

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::decimal::OrOverflow;
+use crate::decimal::TryArithmetic;
 use crate::error::{Error, ErrorKind, Result};
 use crate::fact::{Attribute, CodeSlice, Column, Dictionary, FactTable, RowScan, ScaledSum};
 use crate::metric::{Aggregate, Field, filter::CompiledFilter};
@@ -76,15 +77,15 @@ impl Partial {
     /// The facts credited, with partial credits counted by their share.
     pub fn credited(&self) -> Result<Decimal> {
         Decimal::from(self.count)
-            .checked_add(self.count_adjust)
+            .try_add(self.count_adjust)
             .or_overflow(|| "a count of facts")
     }
 
     /// The credited facts that had a value for the field.
     pub fn credited_with_values(&self) -> Result<Decimal> {
         self.credited()?
-            .checked_sub(Decimal::from(self.missing))
-            .and_then(|c| c.checked_sub(self.missing_adjust))
+            .try_sub(Decimal::from(self.missing))
+            .and_then(|c| c.try_sub(self.missing_adjust))
             .or_overflow(|| "a count of facts")
     }
 
@@ -93,7 +94,7 @@ impl Partial {
     pub fn merge(&mut self, other: &Partial) -> Result<()> {
         let sum = self
             .sum
-            .checked_add(other.sum)
+            .try_add(other.sum)
             .or_overflow(|| format!("the sum of {} and {}", self.sum, other.sum))?;
         // A team or company row merges thousands of partials, and most of these parts
         // are empty: they are skipped when adding them would change nothing (a zero
@@ -141,7 +142,7 @@ fn add_unless_noop(total: Decimal, part: Decimal) -> Result<Decimal> {
     if part.is_zero() && part.scale() <= total.scale() {
         Ok(total)
     } else {
-        total.checked_add(part).or_overflow(|| "a count of facts")
+        total.try_add(part).or_overflow(|| "a count of facts")
     }
 }
 
@@ -738,15 +739,15 @@ fn accumulate(
     let part_missed = |partial: &mut Partial| -> Result<()> {
         partial.missing = partial.missing.checked_add(1).ok_or_else(overflow)?;
         if let Some(share) = share {
-            partial.missing_adjust = (share.checked_sub(Decimal::ONE))
-                .and_then(|d| partial.missing_adjust.checked_add(d))
+            partial.missing_adjust = (share.try_sub(Decimal::ONE))
+                .and_then(|d| partial.missing_adjust.try_add(d))
                 .ok_or_else(overflow)?;
         }
         Ok(())
     };
     if let Some(share) = share {
-        partial.count_adjust = (share.checked_sub(Decimal::ONE))
-            .and_then(|d| partial.count_adjust.checked_add(d))
+        partial.count_adjust = (share.try_sub(Decimal::ONE))
+            .and_then(|d| partial.count_adjust.try_add(d))
             .ok_or_else(overflow)?;
     }
     let Some(field) = &metric.field else {
@@ -773,10 +774,10 @@ fn accumulate(
         return part_missed(partial);
     };
     let credited = match share {
-        Some(share) => value.checked_mul(share).ok_or_else(overflow)?,
+        Some(share) => value.try_mul(share).ok_or_else(overflow)?,
         None => value,
     };
-    partial.sum = partial.sum.checked_add(credited).ok_or_else(overflow)?;
+    partial.sum = partial.sum.try_add(credited).ok_or_else(overflow)?;
     match metric.aggregate {
         Aggregate::Min => partial.min = Some(partial.min.map_or(value, |m| m.min(value))),
         Aggregate::Max => partial.max = Some(partial.max.map_or(value, |m| m.max(value))),

@@ -8,6 +8,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use super::syntax::{BinOp, Node, NodeKind};
 use super::{Value, Window};
 use crate::decimal::OrOverflow;
+use crate::decimal::TryArithmetic;
 use crate::error::Result;
 use crate::period::Grain;
 
@@ -101,11 +102,11 @@ fn binary(op: BinOp, a: Value, b: Value) -> Result<Value> {
     };
     let what = |sign: &'static str| move || format!("{x} {sign} {y}");
     Ok(match op {
-        BinOp::Add => Value::Number(x.checked_add(y).or_overflow(what("+"))?),
-        BinOp::Sub => Value::Number(x.checked_sub(y).or_overflow(what("-"))?),
-        BinOp::Mul => Value::Number(x.checked_mul(y).or_overflow(what("×"))?),
+        BinOp::Add => Value::Number(x.try_add(y).or_overflow(what("+"))?),
+        BinOp::Sub => Value::Number(x.try_sub(y).or_overflow(what("-"))?),
+        BinOp::Mul => Value::Number(x.try_mul(y).or_overflow(what("×"))?),
         BinOp::Div if y.is_zero() => Value::Null,
-        BinOp::Div => Value::Number(x.checked_div(y).or_overflow(what("÷"))?.normalize()),
+        BinOp::Div => Value::Number(x.try_div(y).or_overflow(what("÷"))?.normalize()),
         BinOp::Lt => Value::Bool(x < y),
         BinOp::Le => Value::Bool(x <= y),
         BinOp::Gt => Value::Bool(x > y),
@@ -184,9 +185,9 @@ fn period_call(name: &str, args: &[Node], env: &dyn Env) -> Result<Option<Value>
             return Ok(Value::Null);
         }
         let what = || format!("the change of `{metric}` from {before} to {now}");
-        let rise = now.checked_sub(before).or_overflow(what)?;
+        let rise = now.try_sub(before).or_overflow(what)?;
         Ok(Value::Number(
-            rise.checked_div(before).or_overflow(what)?.normalize(),
+            rise.try_div(before).or_overflow(what)?.normalize(),
         ))
     };
     let second = args.get(1).map(|a| &a.kind);

@@ -3,6 +3,7 @@
 
 use rust_decimal::Decimal;
 
+use crate::decimal::TryArithmetic;
 use crate::org::{ScopeKind, UNASSIGNED};
 use crate::report::{ScoreRow, ScorecardRow};
 
@@ -132,10 +133,10 @@ pub(crate) fn scores(
             };
             entry.0 = row
                 .weight
-                .checked_mul(a)
-                .and_then(|weighted| entry.0.checked_add(weighted))
+                .try_mul(a)
+                .and_then(|weighted| entry.0.try_add(weighted))
                 .ok_or_else(overflow)?;
-            entry.1 = entry.1.checked_add(row.weight).ok_or_else(overflow)?;
+            entry.1 = entry.1.try_add(row.weight).ok_or_else(overflow)?;
             entry.2 = entry.2.saturating_add(1);
         }
     }

@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 
 use super::resolve::{Resolved, ScopeRef, TargetResolver};
 use super::{Direction, Goal, GoalPeriod, Thresholds};
+use crate::decimal::TryArithmetic;
 use crate::decimal::{OrOverflow, checked_sum, ratio};
 use crate::error::{Error, Result};
 use crate::metric::{IndexedMeasures, MetricBook};
@@ -58,7 +59,7 @@ impl Scoring {
         Ok(Some(match self.direction {
             Direction::Higher => r,
             Direction::Lower => Decimal::TWO
-                .checked_sub(r)
+                .try_sub(r)
                 .or_overflow(|| format!("the attainment of {a} against {t}"))?
                 .max(Decimal::ZERO)
                 .normalize(),
@@ -71,8 +72,8 @@ impl Scoring {
             return Ok(None);
         };
         let gap = match self.direction {
-            Direction::Higher => t.checked_sub(a),
-            Direction::Lower => a.checked_sub(t),
+            Direction::Higher => t.try_sub(a),
+            Direction::Lower => a.try_sub(t),
         };
         gap.or_overflow(|| format!("the gap between {a} and {t}"))
             .map(Some)
@@ -286,9 +287,9 @@ fn over_parts(
         };
         total = Some(match total {
             Some(t) if additive => Resolved {
-                target: (t.target.checked_add(r.target))
+                target: (t.target.try_add(r.target))
                     .or_overflow(|| "the target summed over the goal periods")?,
-                original: (t.original.checked_add(r.original))
+                original: (t.original.try_add(r.original))
                     .or_overflow(|| "the target summed over the goal periods")?,
                 version: r.version.or(t.version),
             },
@@ -389,7 +390,7 @@ fn pacing(
     let projected = match actual {
         Some(a) if additive => {
             let total = a
-                .checked_mul(days(period.start(), period.end()))
+                .try_mul(days(period.start(), period.end()))
                 .or_overflow(overflow)?;
             ratio(total, days(period.start(), through))
         }
@@ -398,7 +399,7 @@ fn pacing(
     let projected_attainment = scoring.attainment(projected, target)?;
     let remaining = match (actual, target) {
         (Some(a), Some(t)) if additive => Some(
-            t.checked_sub(a)
+            t.try_sub(a)
                 .or_overflow(|| "what remains to the target")?
                 .max(Decimal::ZERO),
         ),

@@ -16,6 +16,7 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
+use crate::decimal::TryArithmetic;
 use crate::decimal::{MAX_ROUNDING_PLACES, OrOverflow, checked_sum};
 use crate::error::{Error, ErrorKind, Result};
 
@@ -23,8 +24,8 @@ use crate::error::{Error, ErrorKind, Result};
 /// (`data.overflow`) when the result is beyond the exact decimal range.
 pub fn grow(baseline: Decimal, growth: Decimal) -> Result<Decimal> {
     Decimal::ONE
-        .checked_add(growth)
-        .and_then(|factor| baseline.checked_mul(factor))
+        .try_add(growth)
+        .and_then(|factor| baseline.try_mul(factor))
         .map(|d| d.normalize())
         .or_overflow(|| format!("{baseline} grown by {growth}"))
 }
@@ -33,7 +34,7 @@ pub fn grow(baseline: Decimal, growth: Decimal) -> Result<Decimal> {
 /// (`data.overflow`) when the result is beyond the exact decimal range.
 pub fn from_market_share(share: Decimal, market_size: Decimal) -> Result<Decimal> {
     share
-        .checked_mul(market_size)
+        .try_mul(market_size)
         .map(|d| d.normalize())
         .or_overflow(|| format!("a share of {share} of {market_size}"))
 }
@@ -82,18 +83,18 @@ pub fn allocate(total: Decimal, weights: &[Decimal], places: u32) -> Result<Vec<
         // `magnitude × weight / sum`; the share first when the product does not fit
         // (the remainders below correct what the division rounds).
         let exact = magnitude
-            .checked_mul(*weight)
-            .and_then(|product| product.checked_div(sum))
-            .or_else(|| weight.checked_div(sum)?.checked_mul(magnitude))
+            .try_mul(*weight)
+            .and_then(|product| product.try_div(sum))
+            .or_else(|| weight.try_div(sum)?.try_mul(magnitude))
             .or_overflow(inexact)?;
         let floor = exact.round_dp_with_strategy(places, RoundingStrategy::ToZero);
-        fractions.push((exact.checked_sub(floor).or_overflow(inexact)?, i));
+        fractions.push((exact.try_sub(floor).or_overflow(inexact)?, i));
         parts.push(floor);
     }
     let assigned = checked_sum(parts.iter().copied()).or_overflow(inexact)?;
     let left = magnitude
-        .checked_sub(assigned)
-        .and_then(|l| l.checked_div(unit))
+        .try_sub(assigned)
+        .and_then(|l| l.try_div(unit))
         .map(|l| l.round())
         .or_overflow(inexact)?;
     // Largest fraction first; the earlier part on a tie. Each part's floor lost less
@@ -103,7 +104,7 @@ pub fn allocate(total: Decimal, weights: &[Decimal], places: u32) -> Result<Vec<
         .unwrap_or(0)
         .min(parts.len());
     for &(_, i) in fractions.iter().take(left) {
-        parts[i] = parts[i].checked_add(unit).or_overflow(inexact)?;
+        parts[i] = parts[i].try_add(unit).or_overflow(inexact)?;
     }
     let parts: Vec<Decimal> = parts
         .into_iter()
@@ -149,7 +150,7 @@ pub fn capacity(target: Decimal, member_targets: &[Decimal]) -> Result<Capacity>
         target,
         assigned,
         over_assignment: crate::decimal::ratio(assigned, target)
-            .and_then(|r| r.checked_sub(Decimal::ONE))
+            .and_then(|r| r.try_sub(Decimal::ONE))
             .map(|d| d.normalize()),
         covered: assigned >= target,
     })

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 
 use super::tiers::{marginal, retroactive};
 use super::{Component, Incentive, TierBasis, TierMode};
+use crate::decimal::TryArithmetic;
 use crate::decimal::{OrOverflow, checked_sum};
 use crate::error::Result;
 use crate::fact::{Attribute, FactTable};
@@ -182,8 +183,8 @@ fn clawback_of(
         let partial = by_key.entry(key).or_default();
         let what = || format!("the clawback of `{}`", facts.id_of(row));
         partial.sum = paid
-            .checked_mul(share)
-            .and_then(|taken| partial.sum.checked_sub(taken))
+            .try_mul(share)
+            .and_then(|taken| partial.sum.try_sub(taken))
             .or_overflow(what)?;
         partial.count = partial.count.saturating_add(1);
     }
@@ -227,7 +228,7 @@ fn paid_on_sale(
 ) -> Result<Option<Decimal>> {
     let what = || format!("what a sale of {sold} paid");
     match paying {
-        Component::Rate { rate, .. } => sold.checked_mul(*rate).or_overflow(what).map(Some),
+        Component::Rate { rate, .. } => sold.try_mul(*rate).or_overflow(what).map(Some),
         Component::Tiered {
             on,
             mode,
@@ -250,17 +251,17 @@ fn paid_on_sale(
             let pay = |x: Decimal| -> Result<Decimal> {
                 let mut paid = Decimal::ZERO;
                 for band in marginal(x, tiers, scale) {
-                    paid = paid.checked_add(band?.amount()?).or_overflow(what)?;
+                    paid = paid.try_add(band?.amount()?).or_overflow(what)?;
                 }
                 Ok(paid)
             };
             Ok(Some(match mode {
                 TierMode::Marginal => {
-                    let after = before.checked_add(sold).or_overflow(what)?;
-                    pay(after)?.checked_sub(pay(before)?).or_overflow(what)?
+                    let after = before.try_add(sold).or_overflow(what)?;
+                    pay(after)?.try_sub(pay(before)?).or_overflow(what)?
                 }
                 TierMode::Retroactive => match retroactive(total, tiers, scale)? {
-                    Some(band) => band.rate.checked_mul(sold).or_overflow(what)?,
+                    Some(band) => band.rate.try_mul(sold).or_overflow(what)?,
                     None => return Ok(None),
                 },
             }))
@@ -290,7 +291,7 @@ fn fixed_target(
     let Some((each, times)) = target() else {
         return Ok(None);
     };
-    each.checked_mul(Decimal::from(times))
+    each.try_mul(Decimal::from(times))
         .or_overflow(|| format!("the target {each} over {times} periods"))
         .map(Some)
 }

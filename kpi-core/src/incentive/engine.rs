@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::tiers::{Band, marginal, retroactive};
 use super::{Cap, Component, Limits, TierBasis, TierMode};
+use crate::decimal::TryArithmetic;
 use crate::decimal::{OrOverflow, Rounding, checked_sum, ratio};
 use crate::error::{Error, ErrorKind, Result};
 use crate::report::{Name, Sentence, group_thousands, join, percent};
@@ -199,7 +200,7 @@ fn price(
             let basis = inputs.actual.unwrap_or_default();
             let amount = round(
                 basis
-                    .checked_mul(*rate)
+                    .try_mul(*rate)
                     .or_overflow(|| format!("{rate} of {basis}"))?,
             )?;
             ComponentResult {
@@ -222,7 +223,7 @@ fn price(
             let count = inputs.actual.unwrap_or_default();
             let paid = round(
                 count
-                    .checked_mul(*amount)
+                    .try_mul(*amount)
                     .or_overflow(|| format!("{amount} for each of {count}"))?,
             )?;
             ComponentResult {
@@ -306,7 +307,7 @@ fn curve(
     })?;
     let amount = round(
         share
-            .checked_mul(target)
+            .try_mul(target)
             .or_overflow(|| format!("{share} of the target incentive {target}"))?,
     )?;
     Ok(ComponentResult {
@@ -336,7 +337,7 @@ fn prorated(amount: Decimal, inputs: &ComponentInputs) -> Result<(Decimal, Strin
     Ok(match inputs.proration {
         Some(share) if share != Decimal::ONE => (
             amount
-                .checked_mul(share)
+                .try_mul(share)
                 .or_overflow(|| format!("{amount} prorated by {share}"))?,
             format!(" (prorated {})", pct(share)),
             format!("（按 {} 折算）", pct(share)),
@@ -682,7 +683,7 @@ fn tier_sentences(metric: &str, mode: TierMode, band: &Band, amount: Decimal) ->
             // `from + basis` is the band's end: at most the total, so it fits.
             let to = band
                 .from
-                .checked_add(band.basis)
+                .try_add(band.basis)
                 .map_or_else(|| "…".to_owned(), money);
             (
                 join(&[
@@ -728,13 +729,13 @@ fn curve_at(points: &[CurvePoint], attainment: Decimal) -> Result<Decimal> {
         let [a, b] = [pair[0], pair[1]];
         if attainment <= b.attainment {
             let what = || format!("the payout curve at {attainment}");
-            let run = b.attainment.checked_sub(a.attainment).or_overflow(what)?;
-            let rise = b.payout.checked_sub(a.payout).or_overflow(what)?;
+            let run = b.attainment.try_sub(a.attainment).or_overflow(what)?;
+            let rise = b.payout.try_sub(a.payout).or_overflow(what)?;
             let slope = ratio(rise, run).unwrap_or_default();
-            let into = attainment.checked_sub(a.attainment).or_overflow(what)?;
+            let into = attainment.try_sub(a.attainment).or_overflow(what)?;
             return slope
-                .checked_mul(into)
-                .and_then(|up| a.payout.checked_add(up))
+                .try_mul(into)
+                .and_then(|up| a.payout.try_add(up))
                 .map(|share| share.normalize())
                 .or_overflow(what);
         }
@@ -760,7 +761,7 @@ pub(crate) fn apply_cap(
             })?;
             (
                 multiple
-                    .checked_mul(target)
+                    .try_mul(target)
                     .or_overflow(|| format!("{multiple} × the target incentive {target}"))?,
                 format!(
                     " ({} × the target incentive {})",
@@ -778,7 +779,7 @@ pub(crate) fn apply_cap(
     let limit = round(limit)?;
     if result.amount > limit {
         let cut = limit
-            .checked_sub(result.amount)
+            .try_sub(result.amount)
             .or_overflow(|| format!("the cap of {limit} on {}", result.amount))?;
         result.lines.push(LineDetail {
             basis: result.amount,
@@ -811,14 +812,14 @@ pub fn sample_curve(
     }
     let what = || format!("sampling from {from} to {to}");
     let step = to
-        .checked_sub(from)
-        .and_then(|span| span.checked_div(Decimal::from(steps)))
+        .try_sub(from)
+        .and_then(|span| span.try_div(Decimal::from(steps)))
         .or_overflow(what)?;
     (0..=steps)
         .map(|i| {
             let attainment = step
-                .checked_mul(Decimal::from(i))
-                .and_then(|up| from.checked_add(up))
+                .try_mul(Decimal::from(i))
+                .and_then(|up| from.try_add(up))
                 .or_overflow(what)?
                 .normalize();
             let payout =
@@ -832,7 +833,7 @@ fn at_attainment(inputs: &ComponentInputs, attainment: Decimal) -> Result<Compon
     let actual = match inputs.target {
         Some(t) => Some(
             attainment
-                .checked_mul(t)
+                .try_mul(t)
                 .or_overflow(|| format!("{attainment} × the target {t}"))?,
         ),
         None => None,
@@ -855,7 +856,7 @@ pub fn model_cost(
     attainments.iter().try_fold(Decimal::ZERO, |total, a| {
         let paid = evaluate_component(component, &at_attainment(inputs, *a)?, rounding)?.amount;
         total
-            .checked_add(paid)
+            .try_add(paid)
             .or_overflow(|| "the cost summed over the population")
     })
 }

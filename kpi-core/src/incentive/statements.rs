@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 
 use super::engine::{ComponentInputs, apply_cap, evaluate_component};
 use super::{Component, Incentive, PoolSplit};
+use crate::decimal::TryArithmetic;
 use crate::decimal::{OrOverflow, Rounding, checked_sum};
 use crate::error::Result;
 use crate::metric::{IndexedMeasures, MetricBook};
@@ -336,7 +337,7 @@ impl StatementInput<'_> {
             // Each member's share counts for the part of the period they were there.
             for (share, (m, _)) in shares.iter_mut().zip(&members) {
                 *share = share
-                    .checked_mul(self.member_share(m, basis))
+                    .try_mul(self.member_share(m, basis))
                     .or_overflow(|| format!("the pool share of `{}`", m.id))?;
             }
         }
@@ -577,7 +578,7 @@ fn scaled_target_incentive(
         return Ok(None);
     };
     target
-        .checked_mul(share)
+        .try_mul(share)
         .or_overflow(|| format!("the target incentive {target} prorated by {share}"))
         .map(Some)
 }
@@ -593,7 +594,7 @@ fn draw_line(
     round: &dyn Fn(Decimal) -> Result<Decimal>,
 ) -> Result<(Option<PayoutLine>, Decimal)> {
     let what = || format!("the draw of {} against earnings {earned}", draw.amount);
-    let floor = round(draw.amount.checked_mul(proration).or_overflow(what)?)?;
+    let floor = round(draw.amount.try_mul(proration).or_overflow(what)?)?;
     let money = crate::report::group_thousands;
     let line = |amount: Decimal, en: String, zh: String| PayoutLine {
         incentive: Name::default(),
@@ -609,9 +610,9 @@ fn draw_line(
         explanation_zh: zh.into(),
     };
     if earned < floor {
-        let top_up = round(floor.checked_sub(earned).or_overflow(what)?)?;
+        let top_up = round(floor.try_sub(earned).or_overflow(what)?)?;
         if draw.recoverable {
-            let balance = owed.checked_add(top_up).or_overflow(what)?;
+            let balance = owed.try_add(top_up).or_overflow(what)?;
             let en = format!(
                 "recoverable draw {}: advance of {} over earnings {} (balance {})",
                 money(floor),
@@ -642,10 +643,10 @@ fn draw_line(
         );
         return Ok((Some(line(top_up, en, zh)), owed));
     }
-    let above = earned.checked_sub(floor).or_overflow(what)?;
+    let above = earned.try_sub(floor).or_overflow(what)?;
     let recovered = owed.min(above).max(Decimal::ZERO);
     if draw.recoverable && recovered > Decimal::ZERO {
-        let balance = owed.checked_sub(recovered).or_overflow(what)?;
+        let balance = owed.try_sub(recovered).or_overflow(what)?;
         let en = format!(
             "draw recovery: {} of the {} balance (balance {})",
             money(-recovered),

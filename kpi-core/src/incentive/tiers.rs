@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 
 use super::Tier;
 use crate::decimal::OrOverflow;
+use crate::decimal::TryArithmetic;
 use crate::error::Result;
 
 /// The part of an amount that falls in one tier.
@@ -26,7 +27,7 @@ impl Band {
     /// `basis × rate`, exact; an error (`data.overflow`) beyond the decimal range.
     pub fn amount(&self) -> Result<Decimal> {
         self.basis
-            .checked_mul(self.rate)
+            .try_mul(self.rate)
             .or_overflow(|| format!("{} × {}", self.basis, self.rate))
     }
 }
@@ -37,7 +38,7 @@ fn start(tiers: &[Tier], scale: Decimal, index: usize) -> Result<Option<Decimal>
         return Ok(None);
     };
     tier.from
-        .checked_mul(scale)
+        .try_mul(scale)
         .map(|start| Some(start.normalize()))
         .or_overflow(|| {
             format!(
@@ -93,7 +94,7 @@ impl Marginal<'_> {
         let basis = if below_first {
             total
         } else {
-            high.checked_sub(low)
+            high.try_sub(low)
                 .or_overflow(|| format!("the band from {low} to {high}"))?
         };
         Ok(Some(Band {

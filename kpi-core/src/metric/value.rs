@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rust_decimal::Decimal;
 
 use super::{Aggregate, MetricDef};
+use crate::decimal::TryArithmetic;
 use crate::error::{Error, ErrorKind, Result};
 use crate::formula::syntax::{self, Node, NodeKind};
 use crate::formula::{Env, Formula, Type, Unit, Value, Window};
@@ -392,11 +393,11 @@ fn median_of_sorted(values: &[Decimal]) -> Option<Decimal> {
     }
     let (a, b) = (*values.get((n / 2).checked_sub(1)?)?, *values.get(n / 2)?);
     // The mean of two decimals always fits, though their sum may not.
-    if let Some(sum) = a.checked_add(b) {
+    if let Some(sum) = a.try_add(b) {
         return crate::decimal::ratio(sum, Decimal::TWO);
     }
     let half = |x: Decimal| crate::decimal::ratio(x, Decimal::TWO);
-    half(a)?.checked_add(half(b)?).map(|d| d.normalize())
+    half(a)?.try_add(half(b)?).map(|d| d.normalize())
 }
 
 /// Formula metrics in dependency order; a cycle is an error naming it.

@@ -4,6 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::Plan;
+use crate::decimal::TryArithmetic;
 use crate::decimal::{OrOverflow, checked_sum};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fact::FactTable;
@@ -95,15 +96,14 @@ impl Plan {
             for (member, _) in self.org.members_in(period.start(), period.end()) {
                 let to_date = earned(&now, &member.id);
                 let what = || format!("the advance of `{}`", member.id);
-                let share_of =
-                    |earned: Decimal| advance.share.checked_mul(earned).or_overflow(what);
+                let share_of = |earned: Decimal| advance.share.try_mul(earned).or_overflow(what);
                 let advanced = self
                     .rounding
                     .apply(share_of(earned(&before, &member.id))?)?;
                 let line = if last {
                     let amount = self
                         .rounding
-                        .apply(to_date.checked_sub(advanced).or_overflow(what)?)?;
+                        .apply(to_date.try_sub(advanced).or_overflow(what)?)?;
                     advance_line(
                         incentive,
                         ("true_up", None, to_date, amount),
@@ -126,7 +126,7 @@ impl Plan {
                     let amount = self
                         .rounding
                         .apply(share_of(to_date)?)?
-                        .checked_sub(advanced)
+                        .try_sub(advanced)
                         .or_overflow(what)?;
                     advance_line(
                         incentive,

@@ -224,20 +224,30 @@ impl Plan {
         }
     }
 
-    /// Parents exist and do not loop.
+    /// Parents exist and do not loop. Each goal is walked up once: a chain already
+    /// found to end well is not walked again (walking every goal's whole chain, each
+    /// parent found by a scan, was quadratic in the number of goals).
     fn check_parents(&self) -> Result<()> {
+        let position = self.goal_positions();
+        // Goals whose chain of parents ends without a loop.
+        let mut sound = vec![false; self.goals.len()];
         for (i, goal) in self.goals.iter().enumerate() {
-            let mut seen = vec![goal.id.as_str()];
+            let mut seen: Vec<&str> = vec![goal.id.as_str()];
+            let mut on_path: HashSet<usize> = HashSet::from([i]);
+            let mut walked = vec![i];
             let mut current = goal;
             while let Some(parent) = current.parent.as_deref() {
-                let Some(next) = self.goals.iter().find(|g| g.id == parent) else {
+                let Some(&next) = position.get(parent) else {
                     return Err(Error::new(
                         ErrorKind::PlanInvalid,
                         format!("the parent goal `{parent}` is not in the plan"),
                     )
                     .at_path(format!("goals[{i}].parent")));
                 };
-                if seen.contains(&parent) {
+                if sound[next] {
+                    break;
+                }
+                if !on_path.insert(next) {
                     return Err(Error::new(
                         ErrorKind::PlanInvalid,
                         format!("goal parents loop: {} → {parent}", seen.join(" → ")),
@@ -245,7 +255,11 @@ impl Plan {
                     .at_path(format!("goals[{i}].parent")));
                 }
                 seen.push(parent);
-                current = next;
+                walked.push(next);
+                current = &self.goals[next];
+            }
+            for w in walked {
+                sound[w] = true;
             }
             if let Some(objective) = goal.objective.as_deref()
                 && !self.objectives.is_empty()
@@ -310,6 +324,15 @@ impl Plan {
             }
         }
         Ok(())
+    }
+
+    /// Each goal id's first position in the plan.
+    pub(super) fn goal_positions(&self) -> hashbrown::HashMap<&str, usize> {
+        let mut position = hashbrown::HashMap::with_capacity(self.goals.len());
+        for (i, goal) in self.goals.iter().enumerate() {
+            position.entry(goal.id.as_str()).or_insert(i);
+        }
+        position
     }
 
     fn check_goal_ref(&self, goal: &str, path: &str) -> Result<()> {

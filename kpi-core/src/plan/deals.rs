@@ -4,6 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::Plan;
+use crate::decimal::TryArithmetic;
 use crate::decimal::{OrOverflow, checked_sum};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fact::FactTable;
@@ -170,7 +171,7 @@ fn deals_by_member<'f>(
             }
             seen.push(name);
             let part = amount
-                .checked_mul(share)
+                .try_mul(share)
                 .or_overflow(|| format!("the share {share} of deal `{}`", facts.id_of(row)))?
                 .normalize();
             credited.entry(name).or_default().push((date, row, part));
@@ -206,7 +207,7 @@ fn deal_lines(
         .iter()
         .map(|t| {
             t.from
-                .checked_mul(scale)
+                .try_mul(scale)
                 .map(|s| s.normalize())
                 .or_overflow(what)
         })
@@ -217,7 +218,7 @@ fn deal_lines(
         let Some(rate) = tiers.get(tier).map(|t| t.rate) else {
             return Err(crate::decimal::overflow(what()));
         };
-        let amount = rounding.apply_line(basis.checked_mul(rate).or_overflow(what)?)?;
+        let amount = rounding.apply_line(basis.try_mul(rate).or_overflow(what)?)?;
         Ok(PayoutLine {
             incentive: Name::new(&incentive.id),
             component: Some(index),
@@ -257,14 +258,14 @@ fn deal_lines(
             out.push(line(deal, reached, deal.amount)?);
             continue;
         }
-        let after = before.checked_add(deal.amount).or_overflow(what)?;
+        let after = before.try_add(deal.amount).or_overflow(what)?;
         let (low, high) = (before.min(after), before.max(after));
         for (tier, &start) in starts.iter().enumerate() {
             let from = if tier == 0 { low.min(start) } else { start };
             let to = starts.get(tier.saturating_add(1)).copied();
             let overlap = to
                 .map_or(high, |t| high.min(t))
-                .checked_sub(low.max(from))
+                .try_sub(low.max(from))
                 .or_overflow(what)?;
             if overlap > Decimal::ZERO {
                 // A refund fills the tiers back down: its parts are negative.

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::{Report, ScoreRow, ScorecardRow, group_thousands};
+use crate::decimal::TryArithmetic;
 use crate::formula::Unit;
 
 impl Report {
@@ -192,7 +193,7 @@ fn display(unit: Unit, value: Decimal) -> String {
 /// `0.900001` → `90.0%` (display only: the report keeps the exact value).
 fn as_percent(ratio: Decimal) -> String {
     // A ratio too large to be written in percent keeps all its digits instead.
-    let Some(percent) = ratio.checked_mul(Decimal::ONE_HUNDRED) else {
+    let Some(percent) = ratio.try_mul(Decimal::ONE_HUNDRED) else {
         return super::percent(ratio);
     };
     let percent = percent.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
