@@ -70,6 +70,20 @@ impl Member {
     pub fn overlaps(&self, start: NaiveDate, end: NaiveDate) -> bool {
         self.from.is_none_or(|f| f < end) && self.until.is_none_or(|u| start < u)
     }
+
+    /// `from` is a supported day, and `until` (exclusive, like a period's end) is one or
+    /// the day after, at most 9999-12-31: `period.out_of_range` otherwise.
+    fn check_dates(&self, i: usize) -> Result<()> {
+        if let Some(from) = self.from {
+            crate::period::check_date(from)
+                .map_err(|e| e.at_path(format!("org.members[{i}].from")))?;
+        }
+        if let Some(until) = self.until {
+            crate::period::check_end(until)
+                .map_err(|e| e.at_path(format!("org.members[{i}].until")))?;
+        }
+        Ok(())
+    }
 }
 
 /// The org chart of a plan.
@@ -135,6 +149,7 @@ impl Org {
         let mut stints: hashbrown::HashMap<&str, Vec<&Member>> = hashbrown::HashMap::new();
         for (i, member) in self.members.iter().enumerate() {
             check_id(&member.id, || format!("org.members[{i}].id"))?;
+            member.check_dates(i)?;
             if let (Some(from), Some(until)) = (member.from, member.until)
                 && until <= from
             {
