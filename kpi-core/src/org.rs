@@ -51,11 +51,19 @@ pub struct Member {
     /// The id of the member's team.
     pub team: String,
     /// The first day in this team; from the beginning of time when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::period::date_text::option"
+    )]
     #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
     pub from: Option<NaiveDate>,
     /// The first day no longer in this team (exclusive); open-ended when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::period::date_text::option"
+    )]
     #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
     pub until: Option<NaiveDate>,
 }

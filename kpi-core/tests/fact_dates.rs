@@ -212,3 +212,24 @@ fn mappings_reject_days_outside_the_range_and_keep_counting() {
     assert_eq!(strict.code(), "data.rejected_record");
     assert!(strict.message().contains("date_out_of_range"), "{strict}");
 }
+
+#[test]
+fn measures_read_back_with_an_as_of_day_outside_the_range_are_refused() {
+    let plan = kpi_core::Plan::from_toml(
+        "version = 1\n[metrics.revenue]\naggregate = \"sum\"\nfield = \"amount\"\n",
+    )
+    .unwrap();
+    let facts = FactTable::from_records([record("a", date(2026, 3, 2))]).unwrap();
+    let march = plan.parse_period("2026-03").unwrap();
+    let mut measures = plan
+        .measure_as_of(&facts, &march, date(2026, 3, 10))
+        .unwrap();
+    assert!(plan.evaluate_measures(&measures).is_ok());
+    measures.as_of = Some(NaiveDate::MAX);
+    let err = plan.evaluate_measures(&measures).unwrap_err();
+    assert_eq!(at(&err), ("period.out_of_range", Some("as_of"), None));
+    let err = plan
+        .measure_as_of(&facts, &march, MIN_DATE.pred_opt().unwrap())
+        .unwrap_err();
+    assert_eq!(at(&err), ("period.out_of_range", Some("as_of"), None));
+}

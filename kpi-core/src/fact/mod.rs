@@ -61,7 +61,7 @@ pub struct FactRecord {
     /// The date that places the fact in a period (`YYYY-MM-DD`), a supported day:
     /// 1000-01-01 through 9998-12-31 (see [`crate::period::check_date`]).
     #[cfg_attr(feature = "typescript", tsify(type = "string"))]
-    #[serde(deserialize_with = "date_text")]
+    #[serde(deserialize_with = "crate::period::date_text::deserialize")]
     pub date: NaiveDate,
     /// Kind-specific values: text, decimal numbers or booleans.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -78,12 +78,6 @@ pub struct Credit {
     /// Their share, for example `0.6` for 60%.
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
     pub share: Decimal,
-}
-
-/// Reads a fact's `date`: `YYYY-MM-DD` exactly, or a message that says so.
-fn date_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
-    let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-    crate::period::parse_date(&text).map_err(|e| serde::de::Error::custom(e.message()))
 }
 
 /// `period.out_of_range` at the fact's `date` unless it is a supported day.

@@ -362,6 +362,7 @@ impl Status {
 pub struct GoalVersion {
     /// The first day the version is in force.
     #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    #[serde(deserialize_with = "crate::period::date_text::deserialize")]
     pub from: NaiveDate,
     /// The new target for every scope (the goal's rule when omitted).
     #[serde(default, skip_serializing_if = "Option::is_none")]

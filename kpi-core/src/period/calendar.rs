@@ -91,7 +91,11 @@ pub struct Calendar {
     #[cfg_attr(feature = "typescript", tsify(type = "string[]"))]
     pub weekend: Vec<Weekday>,
     /// Holidays, for business-day counts.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "super::date_text::list"
+    )]
     #[cfg_attr(feature = "typescript", tsify(type = "string[]", optional))]
     pub holidays: Vec<NaiveDate>,
 }

@@ -577,6 +577,39 @@ pub(crate) fn date_problem(text: &str) -> String {
     }
 }
 
+/// Reading dates in documents (plans, facts) as `YYYY-MM-DD` exactly, with the message of
+/// [`parse_date`] for anything else. Written back as chrono writes them (the same form).
+pub(crate) mod date_text {
+    use std::borrow::Cow;
+
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer};
+
+    fn read<E: serde::de::Error>(text: &str) -> Result<NaiveDate, E> {
+        super::parse_date(text).map_err(|e| E::custom(e.message()))
+    }
+
+    /// A date.
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        read(&Cow::<'de, str>::deserialize(d)?)
+    }
+
+    /// An optional date (`null` or absent: none).
+    pub(crate) fn option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        Option::<Cow<'de, str>>::deserialize(d)?
+            .map(|text| read(&text))
+            .transpose()
+    }
+
+    /// A list of dates.
+    pub(crate) fn list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<NaiveDate>, D::Error> {
+        Vec::<Cow<'de, str>>::deserialize(d)?
+            .iter()
+            .map(|text| read(text))
+            .collect()
+    }
+}
+
 /// The serialised form of a period: label, kind and the half-open bounds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]

@@ -55,7 +55,11 @@ pub struct Plan {
     pub name: Option<String>,
     /// The day the plan is set: SMART validation asks whether goal periods are already
     /// over by then (unless it is given another date).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::period::date_text::option"
+    )]
     #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
     pub date: Option<NaiveDate>,
     /// The calendar: fiscal year start.
@@ -418,6 +422,9 @@ impl Plan {
         balances: &Balances,
     ) -> Result<Report> {
         let period = self.parse_period(&measures.period.label)?;
+        if let Some(as_of) = measures.as_of {
+            check_as_of(as_of)?;
+        }
         self.refuse_advances_without_facts(&period)?;
         self.refuse_deal_detail_without_facts(&period)?;
         self.check()?;
