@@ -299,7 +299,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub(crate) fn json_message(e: &serde_json::Error) -> String {
     let text = e.to_string();
     match text.rfind(" at line ") {
-        Some(cut) if e.line() > 0 => text[..cut].to_owned(),
+        Some(cut) if e.line() > 0 => text.get(..cut).unwrap_or_default().to_owned(),
         _ => text,
     }
 }
