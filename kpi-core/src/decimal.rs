@@ -1,7 +1,398 @@
-//! Money and ratio helpers over `rust_decimal`, and the explicit rounding policy.
+//! Money and ratio helpers over `rust_decimal`: exact parsing of decimal text, checked
+//! arithmetic, and the explicit rounding policy.
+
+use std::fmt;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// The largest number of decimal places a plan's rounding policy may keep. Rounding to
+/// `places` writes every payout with that many decimals, which must fit beside the
+/// amount's integer digits in 28 significant digits.
+pub const MAX_ROUNDING_PLACES: u32 = 10;
+
+/// Why a text is not an exact decimal ([`parse_exact`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotExact {
+    /// Not a decimal number at all (`12a`, `1_000`, `NaN`, an empty text).
+    Syntax,
+    /// Exact only with more significant digits than a decimal keeps (28 or 29: the
+    /// mantissa is below 2^96), so reading it would round it.
+    TooPrecise,
+    /// Beyond ±79,228,162,514,264,337,593,543,950,335.
+    OutOfRange,
+}
+
+impl NotExact {
+    /// A sentence about `text` (cut to 40 characters when longer).
+    pub fn describe(self, text: &str) -> String {
+        let shown = shorten(text, 40);
+        match self {
+            NotExact::Syntax => format!(
+                "{shown:?} is not a decimal number: write digits with an optional sign, decimal point and exponent, such as \"-1234.56\""
+            ),
+            NotExact::TooPrecise => format!(
+                "{shown:?} needs more digits than kpi keeps exactly (28 significant digits, at most 28 after the point); it would be rounded"
+            ),
+            NotExact::OutOfRange => format!(
+                "{shown:?} is beyond the exact decimal range (±79,228,162,514,264,337,593,543,950,335)"
+            ),
+        }
+    }
+}
+
+/// The first `max` characters of `text`, with `…` when it was longer (never cut inside a
+/// character).
+pub(crate) fn shorten(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]).into(),
+        None => text.into(),
+    }
+}
+
+/// The largest mantissa of a `Decimal`: 2^96 − 1.
+const MAX_MANTISSA: u128 = (1 << 96) - 1;
+
+/// Reads decimal text exactly: an optional sign, digits with an optional decimal point,
+/// and an optional exponent (`-1234.56`, `0.10`, `1E+5`, as Python's `str(Decimal)`
+/// writes them). The written scale is kept (`100.50` stays `100.50`). Anything that would
+/// be rounded to fit a `Decimal` is refused, as are underscores, spaces and `NaN`.
+///
+/// `rust_decimal`'s own `FromStr` rounds a 29th decimal place and accepts `1_000`; every
+/// decimal kpi reads from users (plans, facts, bindings) goes through this function
+/// instead.
+pub fn parse_exact(text: &str) -> Result<Decimal, NotExact> {
+    let bytes = text.as_bytes();
+    let (negative, at) = match bytes.first() {
+        Some(b'-') => (true, 1),
+        Some(b'+') => (false, 1),
+        _ => (false, 0),
+    };
+    let (digits, at) = significand(bytes, at)?;
+    let (exponent, at) = exponent(bytes, at)?;
+    if at != bytes.len() {
+        return Err(NotExact::Syntax);
+    }
+    // The value is mantissa × 10^(pending + exponent − fraction_digits).
+    let power = digits
+        .pending
+        .saturating_add(exponent)
+        .saturating_sub(digits.fraction_digits);
+    assemble(negative, digits.mantissa, power)
+}
+
+/// The digits of a decimal's significand, read from `text[at..]`.
+struct Significand {
+    /// The digits from the first non-zero one, while they fit.
+    mantissa: u128,
+    /// Zeros after the mantissa stopped fitting (exact: they only scale it).
+    pending: i64,
+    /// Digits after the decimal point.
+    fraction_digits: i64,
+}
+
+fn significand(bytes: &[u8], mut at: usize) -> Result<(Significand, usize), NotExact> {
+    let mut read = Significand {
+        mantissa: 0,
+        pending: 0,
+        fraction_digits: 0,
+    };
+    let mut digits = 0usize;
+    let mut seen_point = false;
+    while let Some(&b) = bytes.get(at) {
+        match b {
+            b'0'..=b'9' => {
+                digits = digits.saturating_add(1);
+                if seen_point {
+                    read.fraction_digits = read.fraction_digits.saturating_add(1);
+                }
+                let digit = u128::from(b - b'0');
+                if digit == 0 && read.pending > 0 {
+                    read.pending = read.pending.saturating_add(1);
+                } else if digit == 0 {
+                    // A leading zero leaves the mantissa 0; a zero that does not fit
+                    // is the first pending one.
+                    match read.mantissa.checked_mul(10) {
+                        Some(m) => read.mantissa = m,
+                        None => read.pending = 1,
+                    }
+                } else {
+                    // A non-zero digit after pending zeros: they must fit now.
+                    read.mantissa = scale_up(read.mantissa, read.pending)
+                        .and_then(|m| m.checked_mul(10))
+                        .and_then(|m| m.checked_add(digit))
+                        .ok_or(NotExact::TooPrecise)?;
+                    read.pending = 0;
+                }
+            }
+            b'.' if !seen_point => seen_point = true,
+            _ => break,
+        }
+        at += 1;
+    }
+    if digits == 0 {
+        return Err(NotExact::Syntax);
+    }
+    Ok((read, at))
+}
+
+/// An optional exponent (`e-3`, `E+5`) at `text[at..]`: its value (saturated far beyond
+/// any exact decimal's range) and where it ends.
+fn exponent(bytes: &[u8], mut at: usize) -> Result<(i64, usize), NotExact> {
+    if !matches!(bytes.get(at), Some(b'e' | b'E')) {
+        return Ok((0, at));
+    }
+    at += 1;
+    let negative = match bytes.get(at) {
+        Some(b'-') => {
+            at += 1;
+            true
+        }
+        Some(b'+') => {
+            at += 1;
+            false
+        }
+        _ => false,
+    };
+    let start = at;
+    let mut exponent: i64 = 0;
+    while let Some(&b) = bytes.get(at).filter(|b| b.is_ascii_digit()) {
+        exponent = exponent
+            .saturating_mul(10)
+            .saturating_add(i64::from(b - b'0'))
+            .min(1_000_000_000);
+        at += 1;
+    }
+    if at == start {
+        return Err(NotExact::Syntax);
+    }
+    Ok((if negative { -exponent } else { exponent }, at))
+}
+
+/// `±mantissa × 10^power` as a decimal, if it is one exactly.
+fn assemble(negative: bool, mantissa: u128, power: i64) -> Result<Decimal, NotExact> {
+    if mantissa == 0 {
+        let scale = u32::try_from(power.saturating_neg().clamp(0, 28)).unwrap_or(28);
+        return Ok(Decimal::new(0, scale));
+    }
+    let (mantissa, scale) = if power >= 0 {
+        (scale_up(mantissa, power).ok_or(NotExact::OutOfRange)?, 0)
+    } else {
+        // Trailing zeros are dropped (exactly) while the scale or the mantissa is too
+        // large; what remains must fit.
+        let mut mantissa = mantissa;
+        let mut scale = power.saturating_neg();
+        while (scale > 28 || mantissa > MAX_MANTISSA) && scale > 0 && mantissa % 10 == 0 {
+            mantissa /= 10;
+            scale -= 1;
+        }
+        if scale > 28 {
+            return Err(NotExact::TooPrecise);
+        }
+        (mantissa, scale)
+    };
+    if mantissa > MAX_MANTISSA {
+        return Err(if scale == 0 {
+            NotExact::OutOfRange
+        } else {
+            NotExact::TooPrecise
+        });
+    }
+    let signed = i128::try_from(mantissa).map_err(|_| NotExact::OutOfRange)?;
+    let signed = if negative { -signed } else { signed };
+    Decimal::try_from_i128_with_scale(signed, u32::try_from(scale).unwrap_or(28))
+        .map_err(|_| NotExact::OutOfRange)
+}
+
+/// `mantissa × 10^power`, or `None` when it overflows `u128`.
+fn scale_up(mantissa: u128, power: i64) -> Option<u128> {
+    let power = u32::try_from(power).ok()?;
+    10u128.checked_pow(power)?.checked_mul(mantissa)
+}
+
+/// Reads decimal text exactly ([`parse_exact`]) as a kpi error of `kind`.
+pub fn parse(text: &str, kind: ErrorKind) -> Result<Decimal> {
+    parse_exact(text).map_err(|why| Error::new(kind, why.describe(text)))
+}
+
+/// An overflow error: `what` says what was being computed, as a noun phrase
+/// ("the sum of `revenue` for `li`").
+pub(crate) fn overflow(what: impl fmt::Display) -> Error {
+    Error::new(
+        ErrorKind::DataOverflow,
+        format!(
+            "{what} is beyond the exact decimal range (±79,228,162,514,264,337,593,543,950,335)"
+        ),
+    )
+}
+
+/// Checked arithmetic that names what overflowed: `a.checked_add(b).or_overflow(|| …)?`.
+pub(crate) trait OrOverflow<T> {
+    /// The value, or a `data.overflow` error about `what()`.
+    fn or_overflow<W: fmt::Display>(self, what: impl FnOnce() -> W) -> Result<T>;
+}
+
+impl<T> OrOverflow<T> for Option<T> {
+    #[inline]
+    fn or_overflow<W: fmt::Display>(self, what: impl FnOnce() -> W) -> Result<T> {
+        match self {
+            Some(value) => Ok(value),
+            None => Err(overflow(what())),
+        }
+    }
+}
+
+/// The sum of `values`, checked.
+pub(crate) fn checked_sum(values: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
+    values
+        .into_iter()
+        .try_fold(Decimal::ZERO, Decimal::checked_add)
+}
+
+/// Serde helpers that read decimals exactly ([`parse_exact`]): text, integers, and
+/// numbers of JSON documents by their written digits. Every decimal field of a document
+/// kpi reads (plans, facts, inputs) uses one of them instead of `rust_decimal`'s own
+/// `Deserialize`, which rounds.
+pub mod exact {
+    use std::collections::BTreeMap;
+    use std::fmt;
+
+    use rust_decimal::Decimal;
+    use serde::Deserialize;
+    use serde::de::{self, Deserializer, MapAccess, Visitor};
+
+    /// The key under which `serde_json` (with `arbitrary_precision`) hands over a number
+    /// whose digits an `f64` does not keep.
+    const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+    struct Exact;
+
+    impl<'de> Visitor<'de> for Exact {
+        type Value = Decimal;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a decimal number (text such as \"1234.56\", or a number)")
+        }
+
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<Decimal, E> {
+            super::parse_exact(text).map_err(|why| E::custom(why.describe(text)))
+        }
+
+        fn visit_i64<E: de::Error>(self, n: i64) -> Result<Decimal, E> {
+            Ok(Decimal::from(n))
+        }
+
+        fn visit_u64<E: de::Error>(self, n: u64) -> Result<Decimal, E> {
+            Ok(Decimal::from(n))
+        }
+
+        fn visit_i128<E: de::Error>(self, n: i128) -> Result<Decimal, E> {
+            Decimal::try_from_i128_with_scale(n, 0)
+                .map_err(|_| E::custom(super::NotExact::OutOfRange.describe(&n.to_string())))
+        }
+
+        fn visit_u128<E: de::Error>(self, n: u128) -> Result<Decimal, E> {
+            i128::try_from(n)
+                .map_err(|_| E::custom(super::NotExact::OutOfRange.describe(&n.to_string())))
+                .and_then(|n| self.visit_i128(n))
+        }
+
+        /// A number whose shortest text reads back as this `f64`: its digits are that
+        /// text (`serde_json` hands a JSON number over this way only when they agree).
+        fn visit_f64<E: de::Error>(self, n: f64) -> Result<Decimal, E> {
+            if !n.is_finite() {
+                return Err(E::custom(format!("{n} is not a finite number")));
+            }
+            self.visit_str(&n.to_string())
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
+            match map.next_key::<String>()? {
+                Some(key) if key == NUMBER_TOKEN => {
+                    let text: String = map.next_value()?;
+                    self.visit_str(&text)
+                }
+                _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+            }
+        }
+    }
+
+    /// A number handed over as a map by `serde_json`'s `arbitrary_precision` (for visitors
+    /// of values that may be numbers, such as formula values).
+    pub(crate) fn number_from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Decimal, A::Error> {
+        Exact.visit_map(map)
+    }
+
+    /// A number handed over as an `f64` whose shortest text is its digits.
+    pub(crate) fn number_from_f64<E: de::Error>(n: f64) -> Result<Decimal, E> {
+        Exact.visit_f64(n)
+    }
+
+    /// A decimal, exactly.
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+        deserializer.deserialize_any(Exact)
+    }
+
+    /// A wrapper that reads a decimal exactly, for containers.
+    struct Item(Decimal);
+
+    impl<'de> Deserialize<'de> for Item {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_any(Exact).map(Item)
+        }
+    }
+
+    /// An optional decimal (`null` or absent is `None`), exactly.
+    pub fn option<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Decimal>, D::Error> {
+        Ok(Option::<Item>::deserialize(deserializer)?.map(|item| item.0))
+    }
+
+    /// A list of decimals, exactly.
+    pub fn vec<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Decimal>, D::Error> {
+        Ok(Vec::<Item>::deserialize(deserializer)?
+            .into_iter()
+            .map(|item| item.0)
+            .collect())
+    }
+
+    /// A table of decimals (rows of columns), exactly.
+    pub fn matrix<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<Vec<Decimal>>, D::Error> {
+        Ok(Vec::<Vec<Item>>::deserialize(deserializer)?
+            .into_iter()
+            .map(|row| row.into_iter().map(|item| item.0).collect())
+            .collect())
+    }
+
+    /// A map of names to maps of names to decimals (carried balances by incentive and
+    /// member), exactly.
+    pub fn nested_map<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<String, BTreeMap<String, Decimal>>, D::Error> {
+        Ok(
+            BTreeMap::<String, BTreeMap<String, Item>>::deserialize(deserializer)?
+                .into_iter()
+                .map(|(key, inner)| {
+                    let inner = inner.into_iter().map(|(k, item)| (k, item.0)).collect();
+                    (key, inner)
+                })
+                .collect(),
+        )
+    }
+
+    /// A map of names to decimals, exactly.
+    pub fn map<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<String, Decimal>, D::Error> {
+        Ok(BTreeMap::<String, Item>::deserialize(deserializer)?
+            .into_iter()
+            .map(|(key, item)| (key, item.0))
+            .collect())
+    }
+}
 
 /// How a value exactly halfway between two representable values is rounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -72,23 +463,43 @@ impl Rounding {
 
     /// Rounds a payout line under this policy: to exactly `places` decimals when the
     /// policy rounds lines, else the exact amount (normalised) for the total to round.
-    pub fn apply_line(&self, value: Decimal) -> Decimal {
+    pub fn apply_line(&self, value: Decimal) -> Result<Decimal> {
         match self.apply_to {
             RoundingPlace::Line => self.apply(value),
-            RoundingPlace::Total => value.normalize(),
+            RoundingPlace::Total => Ok(value.normalize()),
         }
     }
 
     /// Rounds `value` under this policy, keeping exactly `places` decimals (so 5 becomes
-    /// `5.00` at two places: statements show cents consistently).
-    pub fn apply(&self, value: Decimal) -> Decimal {
+    /// `5.00` at two places: statements show cents consistently). An error
+    /// (`data.overflow`) when the value has too many integer digits to be written with
+    /// `places` decimals in 28 significant digits.
+    pub fn apply(&self, value: Decimal) -> Result<Decimal> {
         let strategy = match self.mode {
             RoundingMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
             RoundingMode::HalfEven => RoundingStrategy::MidpointNearestEven,
         };
-        let mut rounded = value.round_dp_with_strategy(self.places, strategy);
-        rounded.rescale(self.places);
-        rounded
+        let places = self.places.min(28);
+        let mut rounded = value.round_dp_with_strategy(places, strategy);
+        rounded.rescale(places);
+        (rounded.scale() == self.places)
+            .then_some(rounded)
+            .or_overflow(|| format!("{value} written with {} decimal places", self.places))
+    }
+
+    /// Checks the policy's settings: `places` is 0 to [`MAX_ROUNDING_PLACES`].
+    pub fn check(&self) -> Result<()> {
+        if self.places > MAX_ROUNDING_PLACES {
+            return Err(Error::new(
+                ErrorKind::PlanInvalid,
+                format!(
+                    "rounding keeps 0 to {MAX_ROUNDING_PLACES} decimal places, not {}",
+                    self.places
+                ),
+            )
+            .at_path("rounding.places"));
+        }
+        Ok(())
     }
 }
 
@@ -119,12 +530,133 @@ mod tests {
             mode: RoundingMode::HalfEven,
             ..Rounding::default()
         };
-        assert_eq!(up.apply(d("0.125")).to_string(), "0.13");
-        assert_eq!(even.apply(d("0.125")).to_string(), "0.12");
-        assert_eq!(up.apply(d("-0.125")).to_string(), "-0.13");
-        assert_eq!(even.apply(d("0.135")).to_string(), "0.14");
-        assert_eq!(up.apply(d("0.1249")).to_string(), "0.12");
-        assert_eq!(up.apply(d("5")).to_string(), "5.00");
+        let up_ = |s: &str| up.apply(d(s)).unwrap().to_string();
+        assert_eq!(up_("0.125"), "0.13");
+        assert_eq!(even.apply(d("0.125")).unwrap().to_string(), "0.12");
+        assert_eq!(up_("-0.125"), "-0.13");
+        assert_eq!(even.apply(d("0.135")).unwrap().to_string(), "0.14");
+        assert_eq!(up_("0.1249"), "0.12");
+        assert_eq!(up_("5"), "5.00");
+        // Too many integer digits for two places: an error, not a coarser amount.
+        let err = up.apply(Decimal::MAX).unwrap_err();
+        assert_eq!(err.code(), "data.overflow");
+    }
+
+    #[test]
+    fn exact_text_keeps_its_digits_and_scale() {
+        for (text, want) in [
+            ("100.50", "100.50"),
+            ("-0.05", "-0.05"),
+            ("+7", "7"),
+            ("-0", "0"),
+            ("0.00", "0.00"),
+            ("1E+5", "100000"),
+            ("1.50e1", "15.0"),
+            ("2.5E-3", "0.0025"),
+            (".5", "0.5"),
+            ("5.", "5"),
+            (
+                "79228162514264337593543950335",
+                "79228162514264337593543950335",
+            ),
+            (
+                "-79228162514264337593543950335",
+                "-79228162514264337593543950335",
+            ),
+            (
+                "0.0000000000000000000000000001",
+                "0.0000000000000000000000000001",
+            ),
+            // Trailing zeros beyond what fits are dropped: the value is exact.
+            (
+                "1.00000000000000000000000000000000",
+                "1.0000000000000000000000000000",
+            ),
+            (
+                "0.000000000000000000000000000000",
+                "0.0000000000000000000000000000",
+            ),
+        ] {
+            assert_eq!(parse_exact(text).unwrap().to_string(), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn text_that_would_be_rounded_or_is_not_a_number_is_refused() {
+        for (text, why) in [
+            ("1.00000000000000000000000000001", NotExact::TooPrecise),
+            ("0.12345678901234567890123456789", NotExact::TooPrecise),
+            ("79228162514264337593543950335.4", NotExact::TooPrecise),
+            ("0.00000000000000000000000000001", NotExact::TooPrecise),
+            ("79228162514264337593543950336", NotExact::OutOfRange),
+            ("1e29", NotExact::OutOfRange),
+            ("1e1000000000000", NotExact::OutOfRange),
+            ("1e-1000000000000", NotExact::TooPrecise),
+            ("1_000", NotExact::Syntax),
+            (" 1", NotExact::Syntax),
+            ("1 ", NotExact::Syntax),
+            ("", NotExact::Syntax),
+            ("-", NotExact::Syntax),
+            (".", NotExact::Syntax),
+            ("1e", NotExact::Syntax),
+            ("1.2.3", NotExact::Syntax),
+            ("NaN", NotExact::Syntax),
+            ("Infinity", NotExact::Syntax),
+            ("0x10", NotExact::Syntax),
+            ("１２", NotExact::Syntax),
+            ("--1", NotExact::Syntax),
+        ] {
+            assert_eq!(parse_exact(text), Err(why), "{text}");
+        }
+        let long = format!("1.{}", "é".repeat(100));
+        assert!(NotExact::Syntax.describe(&long).contains('…'));
+    }
+
+    proptest::proptest! {
+        /// Every decimal's text reads back as itself, digits and scale.
+        #[test]
+        fn every_decimal_reads_back_exactly(mantissa in proptest::num::i128::ANY, scale in 0u32..=28) {
+            let mantissa = mantissa % (i128::from(u64::MAX) << 32);
+            let value = Decimal::from_i128_with_scale(mantissa, scale);
+            let back = parse_exact(&value.to_string()).unwrap();
+            proptest::prop_assert_eq!((back, back.scale()), (value, value.scale()));
+        }
+
+        /// Text is refused, or read as exactly the number written: appending a digit
+        /// to a number either is refused or changes its value.
+        #[test]
+        fn a_further_digit_is_never_rounded_away(
+            digits in "[1-9][0-9]{0,40}",
+            point in 0usize..42,
+            last in 1u8..=9,
+        ) {
+            let point = point.min(digits.len());
+            let text = format!("{}.{}", &digits[..point], &digits[point..]);
+            let longer = format!("{text}{last}");
+            if let (Ok(a), Ok(b)) = (parse_exact(&text), parse_exact(&longer)) {
+                proptest::prop_assert_ne!(a, b);
+            }
+        }
+    }
+
+    #[test]
+    fn exact_documents_read_json_numbers_by_their_digits() {
+        #[derive(Deserialize)]
+        struct Doc {
+            #[serde(deserialize_with = "exact::deserialize")]
+            a: Decimal,
+            #[serde(default, deserialize_with = "exact::option")]
+            b: Option<Decimal>,
+        }
+        let doc: Doc = serde_json::from_str(r#"{"a": 90071992547409.93, "b": 0.10}"#).unwrap();
+        assert_eq!(doc.a.to_string(), "90071992547409.93");
+        assert_eq!(doc.b.unwrap().to_string(), "0.10");
+        let doc: Doc = serde_json::from_value(serde_json::json!({"a": "1E+2"})).unwrap();
+        assert_eq!((doc.a.to_string(), doc.b), ("100".to_owned(), None));
+        let err = serde_json::from_str::<Doc>(r#"{"a": 1.00000000000000000000000000001}"#)
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("would be rounded"), "{err}");
     }
 
     #[test]

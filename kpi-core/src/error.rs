@@ -260,6 +260,24 @@ impl Error {
         self
     }
 
+    /// The same error, its message preceded by what was being done: `goal `quota` for
+    /// `li`: …`.
+    #[must_use]
+    pub fn context(mut self, what: impl fmt::Display) -> Self {
+        self.message = format!("{what}: {}", self.message);
+        self
+    }
+
+    /// The same error at `path`, unless it already names one (a deeper path is more
+    /// precise).
+    #[must_use]
+    pub(crate) fn or_at_path(mut self, path: impl FnOnce() -> String) -> Self {
+        if self.location.path.is_none() {
+            self.location.path = Some(path());
+        }
+        self
+    }
+
     /// What went wrong.
     pub fn kind(&self) -> ErrorKind {
         self.kind

@@ -25,6 +25,7 @@ use crate::report::{group_thousands, percent};
 pub struct SmartSettings {
     /// Required growth above this is not achievable (an error); default 0.5 (+50%).
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub max_growth: Decimal,
     /// How many past comparable periods the history check looks at; default 3.
     #[cfg_attr(feature = "typescript", tsify(optional))]
@@ -128,6 +129,19 @@ struct Findings<'p> {
 }
 
 impl Findings<'_> {
+    /// A check of goal `goal` could not finish: a number is beyond the exact range.
+    fn overflow(&mut self, goal: usize, field: &str, error: &crate::Error) {
+        self.push(
+            Criterion::A,
+            Severity::Error,
+            "smart.plan_invalid",
+            goal,
+            field,
+            format!("the plan cannot be checked: {}", error.message()),
+            format!("计划无法检查：{}", error.message()),
+        );
+    }
+
     #[allow(clippy::too_many_arguments)] // a finding is these seven things
     fn push(
         &mut self,
@@ -401,10 +415,10 @@ fn required_growth(goal: &crate::goal::Goal, measured: Option<Decimal>) -> Optio
     match (&goal.target, &goal.baseline) {
         (Some(Target::Growth { growth }), _) => Some(*growth),
         (Some(Target::Fixed(t)), Some(Baseline::Value(b))) => {
-            crate::decimal::ratio(*t, *b).map(|r| r - Decimal::ONE)
+            crate::decimal::ratio(*t, *b).and_then(|r| r.checked_sub(Decimal::ONE))
         }
         (Some(Target::Fixed(t)), Some(Baseline::Measured { .. })) => {
-            crate::decimal::ratio(*t, measured?).map(|r| r - Decimal::ONE)
+            crate::decimal::ratio(*t, measured?).and_then(|r| r.checked_sub(Decimal::ONE))
         }
         _ => None,
     }
@@ -553,7 +567,13 @@ fn capacity(findings: &mut Findings<'_>, book: Option<&MetricBook<'_>>) {
             if member_targets.len() != members.len() {
                 continue; // targets set by rules: nothing fixed to compare
             }
-            let check = targets::capacity(team_target, &member_targets);
+            let check = match targets::capacity(team_target, &member_targets) {
+                Ok(check) => check,
+                Err(e) => {
+                    findings.overflow(i, "target", &e);
+                    continue;
+                }
+            };
             if !check.covered {
                 findings.push(
                     Criterion::A,
@@ -651,11 +671,15 @@ fn growth_against_history(
     else {
         return;
     };
-    let company = |p: &Period| -> Option<Decimal> {
+    let company = |p: &Period| -> crate::Result<Option<Decimal>> {
         if p.start() < first || p.end() > end {
-            return None; // not covered in full: a partial year is no comparison
+            return Ok(None); // not covered in full: a partial year is no comparison
         }
-        let measures: Measures = plan.measure(history, p).ok()?;
+        let measures: Measures = match plan.measure(history, p) {
+            Ok(measures) => measures,
+            Err(e) if e.kind() == crate::ErrorKind::DataOverflow => return Err(e),
+            Err(_) => return Ok(None),
+        };
         let keys: Vec<String> = measures
             .metrics
             .values()
@@ -671,35 +695,43 @@ fn growth_against_history(
             None,
         )
     };
-    let baseline = match &goal.baseline {
-        Some(Baseline::Measured { period, .. }) => plan
-            .calendar
-            .parse_period(period)
-            .ok()
-            .and_then(|p| company(&p)),
-        _ => None,
-    };
-    let Some(required) = required_growth(goal, baseline) else {
-        return;
-    };
-    let mut best: Option<Decimal> = None;
-    let mut current = period;
-    for _ in 0..plan.smart.history_periods {
-        let (Ok(before), Ok(earlier)) = (current.prev(), current.prev().and_then(|p| p.prev()))
-        else {
-            break;
+    let best = || -> crate::Result<Option<(Decimal, Decimal)>> {
+        let baseline = match &goal.baseline {
+            Some(Baseline::Measured { period, .. }) => match plan.calendar.parse_period(period) {
+                Ok(p) => company(&p)?,
+                Err(_) => None,
+            },
+            _ => None,
         };
-        if let (Some(now), Some(then)) = (company(&before), company(&earlier))
-            && let Some(r) = crate::decimal::ratio(now, then)
-        {
-            let growth = r - Decimal::ONE;
-            best = Some(best.map_or(growth, |b: Decimal| b.max(growth)));
+        let Some(required) = required_growth(goal, baseline) else {
+            return Ok(None);
+        };
+        let mut best: Option<Decimal> = None;
+        let mut current = period;
+        for _ in 0..plan.smart.history_periods {
+            let (Ok(before), Ok(earlier)) = (current.prev(), current.prev().and_then(|p| p.prev()))
+            else {
+                break;
+            };
+            if let (Some(now), Some(then)) = (company(&before)?, company(&earlier)?)
+                && let Some(growth) =
+                    crate::decimal::ratio(now, then).and_then(|r| r.checked_sub(Decimal::ONE))
+            {
+                best = Some(best.map_or(growth, |b: Decimal| b.max(growth)));
+            }
+            current = before;
         }
-        current = before;
-    }
-    if let Some(best) = best
-        && required > best
-    {
+        Ok(best.map(|best| (required, best)))
+    };
+    let (required, best) = match best() {
+        Ok(Some(found)) => found,
+        Ok(None) => return,
+        Err(e) => {
+            findings.overflow(i, "target", &e);
+            return;
+        }
+    };
+    if required > best {
         findings.push(
             Criterion::A,
             Severity::Warning,

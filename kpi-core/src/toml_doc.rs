@@ -73,13 +73,22 @@ fn json_value(value: &Spanned<DeValue<'_>>) -> Result<Value, Located> {
         DeValue::Integer(integer) => i64::from_str_radix(integer.as_str(), integer.radix())
             .map(Value::from)
             .map_err(|_| bad("the integer does not fit in 64 bits"))?,
-        DeValue::Float(float) => float
-            .as_str()
-            .parse::<f64>()
-            .ok()
-            .and_then(Number::from_f64)
-            .map(Value::Number)
-            .ok_or_else(|| bad("not a finite number (write decimals as text: \"0.05\")"))?,
+        // The number keeps its written digits (`0.1` is not read through an f64); TOML's
+        // `_` between digits and a leading `+` are dropped, as TOML defines them.
+        DeValue::Float(float) => {
+            let digits: String = float
+                .as_str()
+                .trim_start_matches('+')
+                .chars()
+                .filter(|c| *c != '_')
+                .collect();
+            digits
+                .parse::<Number>()
+                .ok()
+                .filter(|_| digits.bytes().any(|b| b.is_ascii_digit()))
+                .map(Value::Number)
+                .ok_or_else(|| bad("not a finite number (write decimals as text: \"0.05\")"))?
+        }
         DeValue::Boolean(flag) => Value::Bool(*flag),
         DeValue::Datetime(datetime) => Value::String(datetime.to_string()),
         DeValue::Array(items) => Value::Array(

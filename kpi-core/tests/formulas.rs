@@ -31,7 +31,7 @@ fn run(case: &Json) -> kpi_core::Result<Json> {
         types.insert(name.clone(), Type::from_name(t.as_str().unwrap()).unwrap());
     }
     let formula = Formula::check(case["formula"].as_str().unwrap(), &types)?;
-    let value = formula.evaluate(&values);
+    let value = formula.evaluate(&values)?;
     Ok(json!({"type": formula.result_type().name(), "value": value}))
 }
 
@@ -113,17 +113,19 @@ proptest! {
         }
     }
 
-    /// Arithmetic is exact decimal arithmetic; division by zero is null.
+    /// Arithmetic is exact decimal arithmetic; division by zero is null, and a result
+    /// beyond the decimal range is an error, never a null or a panic.
     #[test]
     fn arithmetic_matches_decimal(a in decimal(), b in decimal()) {
         let values = BTreeMap::from([("a".to_owned(), Value::Number(a)), ("b".to_owned(), Value::Number(b))]);
-        let eval = |text: &str| formula::evaluate(text, &values).unwrap();
-        prop_assert_eq!(eval("a + b"), a.checked_add(b).map_or(Value::Null, Value::Number));
-        prop_assert_eq!(eval("a - b"), a.checked_sub(b).map_or(Value::Null, Value::Number));
-        prop_assert_eq!(eval("a * b"), a.checked_mul(b).map_or(Value::Null, Value::Number));
-        let quotient = if b.is_zero() { Value::Null } else { a.checked_div(b).map_or(Value::Null, |q| Value::Number(q.normalize())) };
+        let eval = |text: &str| formula::evaluate(text, &values).map_err(|e| e.code());
+        let exact = |v: Option<Decimal>| v.map(Value::Number).ok_or("data.overflow");
+        prop_assert_eq!(eval("a + b"), exact(a.checked_add(b)));
+        prop_assert_eq!(eval("a - b"), exact(a.checked_sub(b)));
+        prop_assert_eq!(eval("a * b"), exact(a.checked_mul(b)));
+        let quotient = if b.is_zero() { Ok(Value::Null) } else { exact(a.checked_div(b).map(|q| q.normalize())) };
         prop_assert_eq!(eval("a / b"), quotient);
-        prop_assert_eq!(eval("a < b"), Value::Bool(a < b));
-        prop_assert_eq!(eval("coalesce(a / 0, b)"), Value::Number(b));
+        prop_assert_eq!(eval("a < b"), Ok(Value::Bool(a < b)));
+        prop_assert_eq!(eval("coalesce(a / 0, b)"), Ok(Value::Number(b)));
     }
 }

@@ -1,6 +1,7 @@
 //! Runs the shared vectors in testdata/vectors, which pytest and node --test run too.
 //!
-//! A vector file holds a plan (`plan_toml` text or a `plan` document), `facts`, and
+//! A vector file holds a plan (`plan_toml` text or a `plan` document), `facts` (or
+//! `facts_json`, JSON text that every language reads as text), and
 //! `cases`: each a `period` (and an optional `as_of` day, or the draw `balances` carried
 //! in) with either the `expected` report or the expected `error` (its code, location and
 //! a part of its message); or a `review` day with the `expected` review.
@@ -22,12 +23,16 @@ fn run(file: &Value, case: &Value) -> Result<Value, Error> {
                 .clone(),
         )?,
     };
-    let facts = case
-        .get("facts")
-        .or(file.get("facts"))
-        .cloned()
-        .unwrap_or(json!([]));
-    let facts = FactTable::from_json_value(facts)?;
+    // `facts_json` is JSON text, read as text (its numbers keep their digits).
+    let facts = match case.get("facts_json").and_then(Value::as_str) {
+        Some(text) => FactTable::from_json(text)?,
+        None => FactTable::from_json_value(
+            case.get("facts")
+                .or(file.get("facts"))
+                .cloned()
+                .unwrap_or(json!([])),
+        )?,
+    };
     let day = |key: &str| {
         case.get(key)
             .and_then(Value::as_str)

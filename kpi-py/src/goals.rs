@@ -150,10 +150,8 @@ fn targets_grow(
     baseline: &Bound<'_, PyAny>,
     growth: &Bound<'_, PyAny>,
 ) -> PyResult<rust_decimal::Decimal> {
-    Ok(core::goal::targets::grow(
-        decimal(baseline, "baseline")?,
-        decimal(growth, "growth")?,
-    ))
+    core::goal::targets::grow(decimal(baseline, "baseline")?, decimal(growth, "growth")?)
+        .map_err(to_py_err)
 }
 
 /// `share × market_size`.
@@ -162,10 +160,11 @@ fn targets_from_market_share(
     share: &Bound<'_, PyAny>,
     market_size: &Bound<'_, PyAny>,
 ) -> PyResult<rust_decimal::Decimal> {
-    Ok(core::goal::targets::from_market_share(
+    core::goal::targets::from_market_share(
         decimal(share, "share")?,
         decimal(market_size, "market_size")?,
-    ))
+    )
+    .map_err(to_py_err)
 }
 
 /// Splits `total` by `weights` to `places` decimals, summing exactly to `total`.
@@ -194,7 +193,8 @@ fn targets_capacity<'py>(
     let check = core::goal::targets::capacity(
         decimal(target, "target")?,
         &decimals(member_targets, "member_targets")?,
-    );
+    )
+    .map_err(to_py_err)?;
     serde_to_python(py, &check)
 }
 

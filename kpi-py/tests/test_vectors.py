@@ -33,7 +33,10 @@ def run(doc: dict, case: dict) -> "kpi_core.Report | kpi_core.Review":
         plan = kpi_core.Plan.from_toml(plan_toml)
     else:
         plan = kpi_core.Plan.from_dict(case.get("plan", doc.get("plan")), allow_float=True)
-    facts = kpi_core.FactTable.from_records(case.get("facts", doc.get("facts", [])), allow_float=True)
+    if "facts_json" in case:
+        facts = kpi_core.FactTable.from_json(case["facts_json"])
+    else:
+        facts = kpi_core.FactTable.from_records(case.get("facts", doc.get("facts", [])), allow_float=True)
     if "review" in case:
         return plan.review(facts, datetime.date.fromisoformat(case["review"]))
     if "as_of" in case:

@@ -67,10 +67,9 @@ impl TargetsApi {
         #[wasm_bindgen(unchecked_param_type = "string | number")] baseline: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string | number")] growth: JsValue,
     ) -> Result<String, JsValue> {
-        Ok(
-            core::goal::targets::grow(decimal(baseline, "baseline")?, decimal(growth, "growth")?)
-                .to_string(),
-        )
+        let grown =
+            core::goal::targets::grow(decimal(baseline, "baseline")?, decimal(growth, "growth")?);
+        Ok(map_err(grown)?.to_string())
     }
 
     /// `share × marketSize`, as a decimal string.
@@ -80,11 +79,11 @@ impl TargetsApi {
         #[wasm_bindgen(js_name = marketSize, unchecked_param_type = "string | number")]
         market_size: JsValue,
     ) -> Result<String, JsValue> {
-        Ok(core::goal::targets::from_market_share(
+        let target = core::goal::targets::from_market_share(
             decimal(share, "share")?,
             decimal(market_size, "marketSize")?,
-        )
-        .to_string())
+        );
+        Ok(map_err(target)?.to_string())
     }
 
     /// Splits `total` by `weights` to `places` decimals (default 2); the parts sum
@@ -109,10 +108,10 @@ impl TargetsApi {
         #[wasm_bindgen(js_name = memberTargets, unchecked_param_type = "(string | number)[]")]
         member_targets: JsValue,
     ) -> Result<JsValue, JsValue> {
-        to_js(&core::goal::targets::capacity(
+        to_js(&map_err(core::goal::targets::capacity(
             decimal(target, "target")?,
             &decimals(member_targets, "memberTargets")?,
-        ))
+        ))?)
     }
 }
 

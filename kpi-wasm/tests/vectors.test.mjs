@@ -13,7 +13,8 @@ const VECTORS = fileURLToPath(new URL("../../kpi-core/testdata/vectors/", import
 function run(doc, c) {
   const planToml = c.plan_toml ?? doc.plan_toml;
   const plan = planToml !== undefined ? Plan.fromToml(planToml) : Plan.fromObject(c.plan ?? doc.plan);
-  const facts = FactTable.fromRecords(c.facts ?? doc.facts ?? []);
+  const facts =
+    c.facts_json !== undefined ? FactTable.fromJson(c.facts_json) : FactTable.fromRecords(c.facts ?? doc.facts ?? []);
   if (c.review !== undefined) return plan.review(facts, c.review);
   if (c.as_of !== undefined) return plan.evaluateAsOf(facts, c.period ?? "2026-01", c.as_of);
   if (c.balances !== undefined) return plan.evaluateWith(facts, c.period ?? "2026-01", c.balances);

@@ -54,6 +54,7 @@ pub struct FactRecord {
     /// The amount in the plan's currency, exact (a decimal string, or a number).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub amount: Option<Decimal>,
     /// The status, for example `won`, `lost` or `open`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -77,6 +78,7 @@ pub struct Credit {
     pub id: String,
     /// Their share, for example `0.6` for 60%.
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub share: Decimal,
 }
 
@@ -108,7 +110,11 @@ pub enum Attribute {
     /// A string.
     Text(String),
     /// A number.
-    Number(#[cfg_attr(feature = "typescript", tsify(type = "number"))] Decimal),
+    Number(
+        #[cfg_attr(feature = "typescript", tsify(type = "number"))]
+        #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
+        Decimal,
+    ),
 }
 
 impl Serialize for Attribute {
@@ -678,11 +684,14 @@ fn check_credits(record: &FactRecord, row: usize) -> Result<()> {
             credit.id, credit.share
         ));
     }
-    let total: Decimal = record.owners.iter().map(|c| c.share).sum();
-    if total != Decimal::ONE {
+    let total = crate::decimal::checked_sum(record.owners.iter().map(|c| c.share));
+    if total != Some(Decimal::ONE) {
+        let shown = total.map_or_else(
+            || "more than can be written".to_owned(),
+            crate::report::percent,
+        );
         return bad(format!(
-            "credit splits must total 100%, and these total {}%",
-            (total * Decimal::ONE_HUNDRED).normalize()
+            "credit splits must total 100%, and these total {shown}"
         ));
     }
     Ok(())

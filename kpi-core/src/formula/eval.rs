@@ -1,55 +1,66 @@
-//! Evaluation over exact decimals with nulls. It never fails: the checker has ruled out
-//! type errors, division by zero and overflow give `null`.
+//! Evaluation over exact decimals with nulls. The checker has ruled out type errors;
+//! division by zero gives `null` (the value is undefined), and a result beyond the exact
+//! decimal range is an error (`data.overflow`): a `null` there would silently drop money.
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::syntax::{BinOp, Node, NodeKind};
 use super::{Value, Window};
+use crate::decimal::OrOverflow;
+use crate::error::Result;
 use crate::period::Grain;
 
 /// Where a formula reads its names: the current period, and (for metric formulas) other
 /// windows of time.
 pub(crate) trait Env {
     /// The value of `name` in the period being evaluated.
-    fn name(&self, name: &str) -> Value;
+    fn name(&self, name: &str) -> Result<Value>;
     /// The value of metric `name` in another window; `null` where there are none.
-    fn in_window(&self, _name: &str, _window: Window) -> Value {
-        Value::Null
+    fn in_window(&self, _name: &str, _window: Window) -> Result<Value> {
+        Ok(Value::Null)
     }
 }
 
 impl<F: Fn(&str) -> Value> Env for F {
-    fn name(&self, name: &str) -> Value {
-        self(name)
+    fn name(&self, name: &str) -> Result<Value> {
+        Ok(self(name))
     }
 }
 
-pub(crate) fn eval(node: &Node, lookup: &dyn Env) -> Value {
-    match &node.kind {
+pub(crate) fn eval(node: &Node, lookup: &dyn Env) -> Result<Value> {
+    Ok(match &node.kind {
         NodeKind::Number(n) => Value::Number(*n),
         NodeKind::Text(t) => Value::Text(t.clone()),
         NodeKind::Bool(b) => Value::Bool(*b),
         NodeKind::Null => Value::Null,
-        NodeKind::Name(name) => lookup.name(name),
-        NodeKind::Neg(inner) => match eval(inner, lookup) {
+        NodeKind::Name(name) => lookup.name(name)?,
+        // Negation only flips the sign: it cannot leave the range.
+        NodeKind::Neg(inner) => match eval(inner, lookup)? {
             Value::Number(n) => Value::Number(-n),
             _ => Value::Null,
         },
-        NodeKind::Not(inner) => Value::Bool(!truthy(&eval(inner, lookup))),
+        NodeKind::Not(inner) => Value::Bool(!truthy(&eval(inner, lookup)?)),
         NodeKind::Binary(BinOp::And, a, b) => {
-            Value::Bool(truthy(&eval(a, lookup)) && truthy(&eval(b, lookup)))
+            Value::Bool(truthy(&eval(a, lookup)?) && truthy(&eval(b, lookup)?))
         }
         NodeKind::Binary(BinOp::Or, a, b) => {
-            Value::Bool(truthy(&eval(a, lookup)) || truthy(&eval(b, lookup)))
+            Value::Bool(truthy(&eval(a, lookup)?) || truthy(&eval(b, lookup)?))
         }
-        NodeKind::Binary(op, a, b) => binary(*op, eval(a, lookup), eval(b, lookup)),
+        NodeKind::Binary(op, a, b) => binary(*op, eval(a, lookup)?, eval(b, lookup)?)?,
         NodeKind::In(left, items) => {
-            let value = eval(left, lookup);
-            Value::Bool(items.iter().any(|item| equal(&value, &eval(item, lookup))))
+            let value = eval(left, lookup)?;
+            let mut found = false;
+            for item in items {
+                if equal(&value, &eval(item, lookup)?) {
+                    found = true;
+                    break;
+                }
+            }
+            Value::Bool(found)
         }
-        NodeKind::Call(name, args) => call(name, args, lookup),
-    }
+        NodeKind::Call(name, args) => call(name, args, lookup)?,
+    })
 }
 
 /// A condition holds only when it is `true`; `null` counts as false.
@@ -66,75 +77,88 @@ fn equal(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn binary(op: BinOp, a: Value, b: Value) -> Value {
+fn binary(op: BinOp, a: Value, b: Value) -> Result<Value> {
     match op {
-        BinOp::Eq => return Value::Bool(equal(&a, &b)),
-        BinOp::Ne => return Value::Bool(!equal(&a, &b)),
+        BinOp::Eq => return Ok(Value::Bool(equal(&a, &b))),
+        BinOp::Ne => return Ok(Value::Bool(!equal(&a, &b))),
         _ => {}
     }
     if let (Value::Text(x), Value::Text(y)) = (&a, &b) {
         // Dates compare as dates; other text does not order.
         let (Ok(x), Ok(y)) = (crate::period::parse_date(x), crate::period::parse_date(y)) else {
-            return Value::Null;
+            return Ok(Value::Null);
         };
-        return match op {
+        return Ok(match op {
             BinOp::Lt => Value::Bool(x < y),
             BinOp::Le => Value::Bool(x <= y),
             BinOp::Gt => Value::Bool(x > y),
             BinOp::Ge => Value::Bool(x >= y),
             _ => Value::Null,
-        };
+        });
     }
     let (Value::Number(x), Value::Number(y)) = (a, b) else {
-        return Value::Null;
+        return Ok(Value::Null);
     };
-    let number = |n: Option<Decimal>| n.map_or(Value::Null, Value::Number);
-    match op {
-        BinOp::Add => number(x.checked_add(y)),
-        BinOp::Sub => number(x.checked_sub(y)),
-        BinOp::Mul => number(x.checked_mul(y)),
-        BinOp::Div => number(x.checked_div(y).map(|q| q.normalize())),
+    let what = |sign: &'static str| move || format!("{x} {sign} {y}");
+    Ok(match op {
+        BinOp::Add => Value::Number(x.checked_add(y).or_overflow(what("+"))?),
+        BinOp::Sub => Value::Number(x.checked_sub(y).or_overflow(what("-"))?),
+        BinOp::Mul => Value::Number(x.checked_mul(y).or_overflow(what("×"))?),
+        BinOp::Div if y.is_zero() => Value::Null,
+        BinOp::Div => Value::Number(x.checked_div(y).or_overflow(what("÷"))?.normalize()),
         BinOp::Lt => Value::Bool(x < y),
         BinOp::Le => Value::Bool(x <= y),
         BinOp::Gt => Value::Bool(x > y),
         BinOp::Ge => Value::Bool(x >= y),
-        BinOp::Eq | BinOp::Ne | BinOp::And | BinOp::Or => unreachable!("handled above"),
-    }
+        BinOp::Eq | BinOp::Ne | BinOp::And | BinOp::Or => Value::Null,
+    })
 }
 
-fn call(name: &str, args: &[Node], lookup: &dyn Env) -> Value {
-    if let Some(value) = period_call(name, args, lookup) {
-        return value;
+fn call(name: &str, args: &[Node], lookup: &dyn Env) -> Result<Value> {
+    if let Some(value) = period_call(name, args, lookup)? {
+        return Ok(value);
     }
-    match name {
+    let arg = |i: usize| args.get(i).map_or(Ok(Value::Null), |a| eval(a, lookup));
+    Ok(match name {
         "if" => {
-            if truthy(&eval(&args[0], lookup)) {
-                eval(&args[1], lookup)
+            if truthy(&arg(0)?) {
+                arg(1)?
             } else {
-                eval(&args[2], lookup)
+                arg(2)?
             }
         }
-        "coalesce" => args
-            .iter()
-            .map(|a| eval(a, lookup))
-            .find(|v| *v != Value::Null)
-            .unwrap_or(Value::Null),
+        "coalesce" => {
+            let mut first = Value::Null;
+            for a in args {
+                let value = eval(a, lookup)?;
+                if value != Value::Null {
+                    first = value;
+                    break;
+                }
+            }
+            first
+        }
         "min" | "max" => {
-            let numbers = args.iter().filter_map(|a| eval(a, lookup).as_number());
-            let best = if name == "min" {
-                numbers.min()
-            } else {
-                numbers.max()
-            };
+            let mut best: Option<Decimal> = None;
+            for a in args {
+                if let Some(n) = eval(a, lookup)?.as_number() {
+                    best = Some(match best {
+                        Some(b) if name == "min" => b.min(n),
+                        Some(b) => b.max(n),
+                        None => n,
+                    });
+                }
+            }
             best.map_or(Value::Null, Value::Number)
         }
-        "abs" => match eval(&args[0], lookup) {
+        "abs" => match arg(0)? {
             Value::Number(n) => Value::Number(n.abs()),
             _ => Value::Null,
         },
-        "round" => match (eval(&args[0], lookup), eval(&args[1], lookup)) {
+        "round" => match (arg(0)?, arg(1)?) {
+            // Places beyond a decimal's 28 leave it as it is.
             (Value::Number(n), Value::Number(places)) => {
-                let places = places.to_u32().unwrap_or(0);
+                let places = places.to_u32().unwrap_or(0).min(28);
                 Value::Number(
                     n.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero),
                 )
@@ -142,38 +166,44 @@ fn call(name: &str, args: &[Node], lookup: &dyn Env) -> Value {
             _ => Value::Null,
         },
         _ => Value::Null,
-    }
+    })
 }
 
 /// The period functions: `prev`, `same_period_last_year`, `growth`, `yoy`, `to_date` and
 /// `trailing` and `opening`, whose first argument is a metric name (the checker makes sure of it).
-fn period_call(name: &str, args: &[Node], env: &dyn Env) -> Option<Value> {
-    let NodeKind::Name(metric) = &args.first()?.kind else {
-        return None;
+fn period_call(name: &str, args: &[Node], env: &dyn Env) -> Result<Option<Value>> {
+    let Some(NodeKind::Name(metric)) = args.first().map(|a| &a.kind) else {
+        return Ok(None);
     };
     let window = |w| env.in_window(metric, w);
-    let change = |w| {
-        let (Value::Number(now), Value::Number(before)) = (env.name(metric), window(w)) else {
-            return Value::Null;
+    let change = |w| -> Result<Value> {
+        let (Value::Number(now), Value::Number(before)) = (env.name(metric)?, window(w)?) else {
+            return Ok(Value::Null);
         };
-        (now - before)
-            .checked_div(before)
-            .map_or(Value::Null, |r| Value::Number(r.normalize()))
+        if before.is_zero() {
+            return Ok(Value::Null);
+        }
+        let what = || format!("the change of `{metric}` from {before} to {now}");
+        let rise = now.checked_sub(before).or_overflow(what)?;
+        Ok(Value::Number(
+            rise.checked_div(before).or_overflow(what)?.normalize(),
+        ))
     };
-    Some(match name {
-        "prev" => window(Window::Prev),
-        "same_period_last_year" => window(Window::LastYear),
-        "opening" => window(Window::Before),
-        "growth" => change(Window::Prev),
-        "yoy" => change(Window::LastYear),
-        "to_date" => match &args.get(1)?.kind {
-            NodeKind::Text(grain) => window(Window::ToDate(Grain::parse(grain)?)),
-            _ => return None,
+    let second = args.get(1).map(|a| &a.kind);
+    Ok(Some(match (name, second) {
+        ("prev", _) => window(Window::Prev)?,
+        ("same_period_last_year", _) => window(Window::LastYear)?,
+        ("opening", _) => window(Window::Before)?,
+        ("growth", _) => change(Window::Prev)?,
+        ("yoy", _) => change(Window::LastYear)?,
+        ("to_date", Some(NodeKind::Text(grain))) => match Grain::parse(grain) {
+            Some(grain) => window(Window::ToDate(grain))?,
+            None => return Ok(None),
         },
-        "trailing" => match &args.get(1)?.kind {
-            NodeKind::Number(n) => window(Window::Trailing(n.to_u32()?)),
-            _ => return None,
+        ("trailing", Some(NodeKind::Number(n))) => match n.to_u32() {
+            Some(n) => window(Window::Trailing(n))?,
+            None => return Ok(None),
         },
-        _ => return None,
-    })
+        _ => return Ok(None),
+    }))
 }

@@ -25,6 +25,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::decimal::shorten;
 use crate::error::{Error, ErrorKind, Location, Result, line_column};
 use std::result::Result as StdResult;
 
@@ -54,7 +55,7 @@ pub enum Value {
 impl<'de> Deserialize<'de> for Value {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> StdResult<Self, D::Error> {
         struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
+        impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = Value;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("null, a boolean, a number or a string")
@@ -76,7 +77,21 @@ impl<'de> Deserialize<'de> for Value {
             }
             fn visit_f64<E: serde::de::Error>(self, n: f64) -> StdResult<Value, E> {
                 // The shortest text that reads back as the same f64: 0.1 stays 0.1.
-                n.to_string().parse().map(Value::Number).map_err(E::custom)
+                crate::decimal::exact::number_from_f64(n).map(Value::Number)
+            }
+            fn visit_i128<E: serde::de::Error>(self, n: i128) -> StdResult<Value, E> {
+                crate::decimal::parse_exact(&n.to_string())
+                    .map(Value::Number)
+                    .map_err(|why| E::custom(why.describe(&n.to_string())))
+            }
+            fn visit_u128<E: serde::de::Error>(self, n: u128) -> StdResult<Value, E> {
+                crate::decimal::parse_exact(&n.to_string())
+                    .map(Value::Number)
+                    .map_err(|why| E::custom(why.describe(&n.to_string())))
+            }
+            /// A JSON number whose digits an `f64` does not keep (`arbitrary_precision`).
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> StdResult<Value, A::Error> {
+                crate::decimal::exact::number_from_map(map).map(Value::Number)
             }
             fn visit_str<E>(self, s: &str) -> StdResult<Value, E> {
                 Ok(Value::Text(s.to_owned()))
@@ -186,15 +201,17 @@ impl Formula {
         &self.names
     }
 
-    /// Evaluates with the values of the names (a missing name reads as `null`).
-    pub fn evaluate(&self, values: &BTreeMap<String, Value>) -> Value {
+    /// Evaluates with the values of the names (a missing name reads as `null`). A result
+    /// beyond the exact decimal range is an error (`data.overflow`).
+    pub fn evaluate(&self, values: &BTreeMap<String, Value>) -> Result<Value> {
         eval::eval(&self.root, &|name: &str| {
             values.get(name).cloned().unwrap_or(Value::Null)
         })
+        .map_err(|e| e.context(format_args!("in `{}`", shorten(&self.text, 60))))
     }
 
     /// Evaluates with a lookup function for the names.
-    pub(crate) fn evaluate_with(&self, lookup: &dyn Env) -> Value {
+    pub(crate) fn evaluate_with(&self, lookup: &dyn Env) -> Result<Value> {
         eval::eval(&self.root, lookup)
     }
 
@@ -257,7 +274,7 @@ pub fn names_from_json(value: &serde_json::Value) -> Result<BTreeMap<String, Typ
 }
 
 /// Evaluates one syntax node (a part of a checked formula).
-pub(crate) fn eval_node(node: &syntax::Node, lookup: &dyn Env) -> Value {
+pub(crate) fn eval_node(node: &syntax::Node, lookup: &dyn Env) -> Result<Value> {
     eval::eval(node, lookup)
 }
 
@@ -268,7 +285,7 @@ pub fn evaluate(text: &str, values: &BTreeMap<String, Value>) -> Result<Value> {
         .iter()
         .map(|(name, value)| (name.clone(), Type::of(value)))
         .collect();
-    Ok(Formula::check(text, &types)?.evaluate(values))
+    Formula::check(text, &types)?.evaluate(values)
 }
 
 /// An error of `kind` at byte `at` of `text`: line and column, and the source line with a

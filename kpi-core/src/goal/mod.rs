@@ -78,6 +78,7 @@ pub struct Goal {
         feature = "typescript",
         tsify(type = "Record<string, string | number>", optional)
     )]
+    #[serde(deserialize_with = "crate::decimal::exact::map")]
     pub targets: BTreeMap<String, Decimal>,
     /// The unit the target is written in; it must be the metric's (a check, and a SMART
     /// finding when it is not).
@@ -108,6 +109,7 @@ pub struct Goal {
     /// The goal's weight in a scope's weighted score; 1 when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub weight: Option<Decimal>,
     /// `quantitative` (revenue, customers, share) or `qualitative` (satisfaction,
     /// retention, feedback).
@@ -147,17 +149,23 @@ pub struct Goal {
 #[cfg_attr(feature = "typescript", tsify(hashmap_as_object))]
 pub enum Target {
     /// A fixed number.
-    Fixed(#[cfg_attr(feature = "typescript", tsify(type = "string | number"))] Decimal),
+    Fixed(
+        #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
+        Decimal,
+    ),
     /// The baseline grown by `growth`: 10,000,000 and `0.10` give 11,000,000.
     Growth {
         /// The growth, as a fraction (`0.10` is +10%).
         #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
         growth: Decimal,
     },
     /// A market share converted to revenue: `share × market size`.
     Share {
         /// The share, as a fraction (`0.06` is 6%).
         #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
         share: Decimal,
         /// The market's size: a number, or a metric over the goal's period.
         market: Amount,
@@ -173,6 +181,7 @@ pub enum Target {
             feature = "typescript",
             tsify(type = "Record<string, string | number>", optional)
         )]
+        #[serde(deserialize_with = "crate::decimal::exact::map")]
         weights: BTreeMap<String, Decimal>,
         /// For `history`: the period whose actuals give the shares.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -212,7 +221,11 @@ pub enum Split {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum Amount {
     /// A number.
-    Value(#[cfg_attr(feature = "typescript", tsify(type = "string | number"))] Decimal),
+    Value(
+        #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
+        Decimal,
+    ),
     /// A metric's value.
     Metric {
         /// The metric id.
@@ -229,7 +242,11 @@ pub enum Amount {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum Baseline {
     /// A number.
-    Value(#[cfg_attr(feature = "typescript", tsify(type = "string | number"))] Decimal),
+    Value(
+        #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
+        Decimal,
+    ),
     /// A metric (the goal's own when omitted) over a past period, for the same scope.
     Measured {
         /// The metric; the goal's when omitted.
@@ -273,12 +290,15 @@ pub enum GoalKind {
 pub struct Thresholds {
     /// Achieved from here (default 1, 100%).
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub achieved: Decimal,
     /// On track from here (default 0.9).
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub on_track: Decimal,
     /// At risk from here (default 0.75); below it, off track.
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub at_risk: Decimal,
 }
 
@@ -367,6 +387,7 @@ pub struct GoalVersion {
     /// The new target for every scope (the goal's rule when omitted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub target: Option<Decimal>,
     /// New targets for particular scopes, by id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -374,6 +395,7 @@ pub struct GoalVersion {
         feature = "typescript",
         tsify(type = "Record<string, string | number>", optional)
     )]
+    #[serde(deserialize_with = "crate::decimal::exact::map")]
     pub targets: BTreeMap<String, Decimal>,
     /// Why the target changed.
     pub reason: String,

@@ -139,18 +139,20 @@ impl<'a> TargetResolver<'a> {
         let Some(rule) = &goal.target else {
             return Ok(None);
         };
-        let money = |v: Decimal| {
+        let money = |v: Result<Decimal>| -> Result<Decimal> {
+            let v = v.map_err(at)?;
             if self.book.unit(goal.metric_id()) == crate::formula::Unit::Money {
-                self.rounding.apply(v)
+                self.rounding.apply(v).map_err(at)
             } else {
-                v
+                Ok(v)
             }
         };
         Ok(match rule {
             Target::Fixed(value) => Some(*value),
-            Target::Growth { growth } => self
-                .baseline(goal, scope, p)
-                .map(|base| money(grow(base, *growth))),
+            Target::Growth { growth } => match self.baseline(goal, scope, p)? {
+                Some(base) => Some(money(grow(base, *growth))?),
+                None => None,
+            },
             Target::Share { share, market } => {
                 let size = match market {
                     Amount::Value(v) => Some(*v),
@@ -159,10 +161,13 @@ impl<'a> TargetResolver<'a> {
                     Amount::Metric { metric } => {
                         let everyone = self.everyone(p);
                         self.book
-                            .value_in(metric, &everyone, self.measures, &p.label())
+                            .value_in(metric, &everyone, self.measures, &p.label())?
                     }
                 };
-                size.map(|m| money(from_market_share(*share, m)))
+                match size {
+                    Some(m) => Some(money(from_market_share(*share, m))?),
+                    None => None,
+                }
             }
             Target::Cascade {
                 cascade,
@@ -191,11 +196,14 @@ impl<'a> TargetResolver<'a> {
         goal: &Goal,
         scope: ScopeRef<'_>,
         _p: &Period,
-    ) -> Option<Decimal> {
-        match goal.baseline.as_ref()? {
-            Baseline::Value(v) => Some(*v),
-            Baseline::Measured { metric, period } => {
-                let label = self.calendar.parse_period(period).ok()?.label();
+    ) -> Result<Option<Decimal>> {
+        match goal.baseline.as_ref() {
+            None => Ok(None),
+            Some(Baseline::Value(v)) => Ok(Some(*v)),
+            Some(Baseline::Measured { metric, period }) => {
+                let Ok(label) = self.calendar.parse_period(period).map(|p| p.label()) else {
+                    return Ok(None);
+                };
                 let metric = metric.as_deref().unwrap_or(goal.metric_id());
                 self.book
                     .value_in(metric, scope.keys, self.measures, &label)
@@ -314,12 +322,15 @@ impl<'a> TargetResolver<'a> {
                 siblings
                     .iter()
                     .map(|s| {
-                        self.book
-                            .value_in(goal.metric_id(), &s.members, self.measures, &label)
-                            .unwrap_or(Decimal::ZERO)
-                            .max(Decimal::ZERO)
+                        let value = self.book.value_in(
+                            goal.metric_id(),
+                            &s.members,
+                            self.measures,
+                            &label,
+                        )?;
+                        Ok(value.unwrap_or(Decimal::ZERO).max(Decimal::ZERO))
                     })
-                    .collect()
+                    .collect::<Result<_>>()?
             }
         })
     }
@@ -369,12 +380,15 @@ impl<'a> TargetResolver<'a> {
                 let past = self.calendar.parse_period(&label)?.children(grain)?;
                 past.iter()
                     .map(|c| {
-                        self.book
-                            .value_in(goal.metric_id(), scope.keys, self.measures, &c.label())
-                            .unwrap_or(Decimal::ZERO)
-                            .max(Decimal::ZERO)
+                        let value = self.book.value_in(
+                            goal.metric_id(),
+                            scope.keys,
+                            self.measures,
+                            &c.label(),
+                        )?;
+                        Ok(value.unwrap_or(Decimal::ZERO).max(Decimal::ZERO))
                     })
-                    .collect()
+                    .collect::<Result<_>>()?
             }
         };
         if shares.len() != parts.len() {

@@ -99,7 +99,11 @@ pub(crate) fn rank_rows(rows: &mut [ScorecardRow]) {
 /// Each member's and each team's weighted score: the weighted mean of the attainments of
 /// their goals in the period (`Σ weight × attainment / Σ weight`, goals without an
 /// attainment left out), ranked within members and within teams.
-pub(crate) fn scores(rows: &[ScorecardRow]) -> Vec<ScoreRow> {
+/// `goal_index` finds a goal's position in the plan, for the path of an overflow error.
+pub(crate) fn scores(
+    rows: &[ScorecardRow],
+    goal_index: &dyn Fn(&str) -> Option<usize>,
+) -> crate::Result<Vec<ScoreRow>> {
     // Σ weight × attainment, Σ weight, goals counted, and the first row of each scope, in
     // the order scopes first appear.
     let mut position: hashbrown::HashMap<(ScopeKind, &str), usize> =
@@ -117,9 +121,22 @@ pub(crate) fn scores(rows: &[ScorecardRow]) -> Vec<ScoreRow> {
             });
         if let Some(a) = row.attainment {
             let entry = &mut sums[at];
-            entry.0 += row.weight * a;
-            entry.1 += row.weight;
-            entry.2 += 1;
+            let overflow = || {
+                let path = goal_index(&row.goal)
+                    .map_or_else(|| "goals".to_owned(), |i| format!("goals[{i}].weight"));
+                crate::decimal::overflow(format_args!(
+                    "the weighted score of `{}` (goal `{}`, weight {}, attainment {a})",
+                    row.id, row.goal, row.weight
+                ))
+                .at_path(path)
+            };
+            entry.0 = row
+                .weight
+                .checked_mul(a)
+                .and_then(|weighted| entry.0.checked_add(weighted))
+                .ok_or_else(overflow)?;
+            entry.1 = entry.1.checked_add(row.weight).ok_or_else(overflow)?;
+            entry.2 = entry.2.saturating_add(1);
         }
     }
     let mut out: Vec<ScoreRow> = sums
@@ -141,7 +158,7 @@ pub(crate) fn scores(rows: &[ScorecardRow]) -> Vec<ScoreRow> {
             out[i].rank = rank;
         }
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]

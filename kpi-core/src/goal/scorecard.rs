@@ -6,8 +6,8 @@ use rust_decimal::Decimal;
 
 use super::resolve::{Resolved, ScopeRef, TargetResolver};
 use super::{Direction, Goal, GoalPeriod, Thresholds};
-use crate::decimal::ratio;
-use crate::error::Result;
+use crate::decimal::{OrOverflow, checked_sum, ratio};
+use crate::error::{Error, Result};
 use crate::metric::{IndexedMeasures, MetricBook};
 use crate::org::{KeyList, Org, ScopeKind, UNASSIGNED};
 use crate::period::{Calendar, DayBasis, Period};
@@ -41,25 +41,41 @@ impl Scoring {
     /// Direction-aware attainment: `actual / target` when higher is better; `2 - actual /
     /// target` (at least 0) when lower is better, so it is at least 1 exactly when the
     /// actual is at or under the target.
-    fn attainment(self, actual: Option<Decimal>, target: Option<Decimal>) -> Option<Decimal> {
+    fn attainment(
+        self,
+        actual: Option<Decimal>,
+        target: Option<Decimal>,
+    ) -> Result<Option<Decimal>> {
         if self.reads_target {
-            return actual;
+            return Ok(actual);
         }
-        let (a, t) = (actual?, target?);
-        let r = ratio(a, t)?;
-        Some(match self.direction {
+        let (Some(a), Some(t)) = (actual, target) else {
+            return Ok(None);
+        };
+        let Some(r) = ratio(a, t) else {
+            return Ok(None);
+        };
+        Ok(Some(match self.direction {
             Direction::Higher => r,
-            Direction::Lower => (Decimal::TWO - r).max(Decimal::ZERO).normalize(),
-        })
+            Direction::Lower => Decimal::TWO
+                .checked_sub(r)
+                .or_overflow(|| format!("the attainment of {a} against {t}"))?
+                .max(Decimal::ZERO)
+                .normalize(),
+        }))
     }
 
     /// How far from the target, in the metric's unit: positive when short of it.
-    fn gap(self, actual: Option<Decimal>, target: Option<Decimal>) -> Option<Decimal> {
-        let (a, t) = (actual?, target?);
-        Some(match self.direction {
-            Direction::Higher => t - a,
-            Direction::Lower => a - t,
-        })
+    fn gap(self, actual: Option<Decimal>, target: Option<Decimal>) -> Result<Option<Decimal>> {
+        let (Some(a), Some(t)) = (actual, target) else {
+            return Ok(None);
+        };
+        let gap = match self.direction {
+            Direction::Higher => t.checked_sub(a),
+            Direction::Lower => a.checked_sub(t),
+        };
+        gap.or_overflow(|| format!("the gap between {a} and {t}"))
+            .map(Some)
     }
 }
 
@@ -104,22 +120,25 @@ pub(crate) fn scorecards(
         };
         let names = GoalNames::of(goal);
         let row_for = |scope: ScopeKind, s: ScopeRef<'_>, name: &str| -> Result<ScorecardRow> {
-            let resolved = if s.id == UNASSIGNED {
-                None
-            } else {
-                over_parts(input, index, s, &parts, additive)?
+            let scored = || -> Result<ScorecardRow> {
+                let resolved = if s.id == UNASSIGNED {
+                    None
+                } else {
+                    over_parts(input, index, s, &parts, additive)?
+                };
+                let target = resolved.map(|r| r.target);
+                let actual = input.book.value(metric, s.keys, input.measures, target)?;
+                row(
+                    input,
+                    (goal, &names),
+                    scoring,
+                    additive,
+                    (scope, s, name),
+                    actual,
+                    resolved,
+                )
             };
-            let target = resolved.map(|r| r.target);
-            let actual = input.book.value(metric, s.keys, input.measures, target);
-            Ok(row(
-                input,
-                (goal, &names),
-                scoring,
-                additive,
-                (scope, s, name),
-                actual,
-                resolved,
-            ))
+            scored().map_err(|e| in_goal(e, index, &goal.id, s.id))
         };
         let first_row = rows.len();
         let kind = goal.scope_kind();
@@ -167,11 +186,19 @@ pub(crate) fn scorecards(
                 scoring,
                 additive,
                 &rows[first_row..],
-            );
+            )
+            .map_err(|e| in_goal(e, index, &goal.id, "company"))?;
             rollups.push(rollup);
         }
     }
     Ok((rows, rollups))
+}
+
+/// An error while scoring goal `id` (the plan's `goals[index]`) for `scope`, saying so.
+fn in_goal(error: Error, index: usize, id: &str, scope: &str) -> Error {
+    error
+        .context(format_args!("goal `{id}` for `{scope}`"))
+        .or_at_path(|| format!("goals[{index}]"))
 }
 
 /// Whether facts outside the org fed any metric behind `metric`: then `unassigned` gets
@@ -195,16 +222,17 @@ fn rollup(
     scoring: Scoring,
     additive: bool,
     scoped: &[ScorecardRow],
-) -> ScorecardRow {
-    let target = rollup_target(additive, scoped.iter().filter_map(|r| r.target));
+) -> Result<ScorecardRow> {
+    let target = rollup_target(additive, scoped.iter().filter_map(|r| r.target))?;
     let original = rollup_target(
         additive,
         scoped.iter().filter_map(|r| r.original_target.or(r.target)),
-    );
-    let everyone = &scopes_of(input.org, keys, ScopeKind::Company, input.period)[0].members;
+    )?;
+    let company = scopes_of(input.org, keys, ScopeKind::Company, input.period);
+    let everyone: &[&str] = company.first().map_or(&[], |c| &c.members);
     let actual = input
         .book
-        .value(goal.metric_id(), everyone, input.measures, target);
+        .value(goal.metric_id(), everyone, input.measures, target)?;
     let s = ScopeRef {
         id: "company",
         keys: everyone,
@@ -258,8 +286,10 @@ fn over_parts(
         };
         total = Some(match total {
             Some(t) if additive => Resolved {
-                target: t.target + r.target,
-                original: t.original + r.original,
+                target: (t.target.checked_add(r.target))
+                    .or_overflow(|| "the target summed over the goal periods")?,
+                original: (t.original.checked_add(r.original))
+                    .or_overflow(|| "the target summed over the goal periods")?,
                 version: r.version.or(t.version),
             },
             _ => r,
@@ -292,16 +322,16 @@ fn row(
     (scope, s, name): (ScopeKind, ScopeRef<'_>, &str),
     actual: Option<Decimal>,
     resolved: Option<Resolved>,
-) -> ScorecardRow {
+) -> Result<ScorecardRow> {
     let target = resolved.map(|r| r.target);
-    let attainment = scoring.attainment(actual, target);
+    let attainment = scoring.attainment(actual, target)?;
     let adjusted = resolved.filter(|r| r.target != r.original);
     let adjustment = adjusted
         .and_then(|r| r.version)
         .and_then(|i| goal.versions.get(i))
         .map(|v| v.reason.clone());
-    let baseline = input.resolver.baseline(goal, s, input.period);
-    ScorecardRow {
+    let baseline = input.resolver.baseline(goal, s, input.period)?;
+    Ok(ScorecardRow {
         goal: names.goal.clone(),
         metric: names.metric.clone(),
         unit: input.book.unit(goal.metric_id()),
@@ -313,15 +343,15 @@ fn row(
         target,
         attainment,
         direction: scoring.direction,
-        gap: scoring.gap(actual, target),
+        gap: scoring.gap(actual, target)?,
         status: attainment.map(|a| scoring.thresholds.status(a)),
         rank: None,
         original_target: adjusted.map(|r| r.original),
         adjustment,
         baseline,
         weight: goal.weight.unwrap_or(Decimal::ONE),
-        pacing: pacing(input, scoring, additive, actual, target),
-    }
+        pacing: pacing(input, scoring, additive, actual, target)?,
+    })
 }
 
 /// Pacing for a period that is still running on the as-of date.
@@ -331,16 +361,23 @@ fn pacing(
     additive: bool,
     actual: Option<Decimal>,
     target: Option<Decimal>,
-) -> Option<Pacing> {
-    let as_of = input.as_of?;
+) -> Result<Option<Pacing>> {
+    let Some(as_of) = input.as_of else {
+        return Ok(None);
+    };
     let period = input.period;
     if as_of >= period.last_day() || as_of < period.start() {
-        return None;
+        return Ok(None);
     }
-    let elapsed = input
+    let Some(elapsed) = input
         .calendar
-        .elapsed_fraction(period, as_of, input.day_basis)?;
-    let through = as_of.succ_opt()?;
+        .elapsed_fraction(period, as_of, input.day_basis)
+    else {
+        return Ok(None);
+    };
+    let Some(through) = as_of.succ_opt() else {
+        return Ok(None);
+    };
     let days = |from, to| Decimal::from(input.calendar.count_days(from, to, input.day_basis));
     let remaining_days = input
         .calendar
@@ -348,23 +385,26 @@ fn pacing(
     // A sum or a count runs at a rate; a ratio or an average is already its own forecast.
     // `actual × total days / elapsed days` divides once, so 300 over 15 of 31 days is
     // exactly 620.
-    let projected = if additive {
-        actual.and_then(|a| {
-            ratio(
-                a * days(period.start(), period.end()),
-                days(period.start(), through),
-            )
-        })
-    } else {
-        actual
+    let overflow = || "the projection of the run rate";
+    let projected = match actual {
+        Some(a) if additive => {
+            let total = a
+                .checked_mul(days(period.start(), period.end()))
+                .or_overflow(overflow)?;
+            ratio(total, days(period.start(), through))
+        }
+        _ => actual,
     };
-    let projected_attainment = scoring.attainment(projected, target);
-    let remaining = if additive {
-        actual.zip(target).map(|(a, t)| (t - a).max(Decimal::ZERO))
-    } else {
-        None
+    let projected_attainment = scoring.attainment(projected, target)?;
+    let remaining = match (actual, target) {
+        (Some(a), Some(t)) if additive => Some(
+            t.checked_sub(a)
+                .or_overflow(|| "what remains to the target")?
+                .max(Decimal::ZERO),
+        ),
+        _ => None,
     };
-    Some(Pacing {
+    Ok(Some(Pacing {
         as_of,
         elapsed,
         remaining_days,
@@ -375,19 +415,26 @@ fn pacing(
         required_per_day: remaining
             .and_then(|r| ratio(r, Decimal::from(remaining_days)))
             .map(|r| r.round_dp(2)),
-    })
+    }))
 }
 
 /// The company target of a member or team goal: the sum of the targets for a metric that
 /// adds up (a sum or a count); otherwise the common target when every scope has the same
 /// one (a 90% CSAT goal for every team is a 90% goal for the company), else none.
-fn rollup_target(additive: bool, targets: impl Iterator<Item = Decimal>) -> Option<Decimal> {
+fn rollup_target(
+    additive: bool,
+    targets: impl Iterator<Item = Decimal>,
+) -> Result<Option<Decimal>> {
     let targets: Vec<Decimal> = targets.collect();
     if additive {
-        return Some(targets.iter().copied().sum());
+        return checked_sum(targets)
+            .or_overflow(|| "the sum of the scopes' targets")
+            .map(Some);
     }
-    let first = *targets.first()?;
-    targets.iter().all(|t| *t == first).then_some(first)
+    let Some(&first) = targets.first() else {
+        return Ok(None);
+    };
+    Ok(targets.iter().all(|t| *t == first).then_some(first))
 }
 
 /// The values of `dimension` that facts behind `metric` hold in the measures, in order,

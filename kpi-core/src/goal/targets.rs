@@ -6,25 +6,36 @@
 //! use rust_decimal::Decimal;
 //!
 //! let d = |s: &str| s.parse::<Decimal>().unwrap();
-//! assert_eq!(grow(d("10000000"), d("0.10")), d("11000000"));
+//! assert_eq!(grow(d("10000000"), d("0.10"))?, d("11000000"));
 //! // 100 in thirds, to cents: the remainder cent goes to the largest fraction (the first).
 //! let parts = allocate(d("100"), &[d("1"), d("1"), d("1")], 2).unwrap();
 //! assert_eq!(parts, [d("33.34"), d("33.33"), d("33.33")]);
+//! # Ok::<(), kpi_core::Error>(())
 //! ```
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
+use crate::decimal::{MAX_ROUNDING_PLACES, OrOverflow, checked_sum};
 use crate::error::{Error, ErrorKind, Result};
 
-/// `baseline × (1 + growth)`: 10,000,000 grown by `0.10` is 11,000,000.
-pub fn grow(baseline: Decimal, growth: Decimal) -> Decimal {
-    (baseline * (Decimal::ONE + growth)).normalize()
+/// `baseline × (1 + growth)`: 10,000,000 grown by `0.10` is 11,000,000. An error
+/// (`data.overflow`) when the result is beyond the exact decimal range.
+pub fn grow(baseline: Decimal, growth: Decimal) -> Result<Decimal> {
+    Decimal::ONE
+        .checked_add(growth)
+        .and_then(|factor| baseline.checked_mul(factor))
+        .map(|d| d.normalize())
+        .or_overflow(|| format!("{baseline} grown by {growth}"))
 }
 
-/// A market share converted to revenue: `share × market size`.
-pub fn from_market_share(share: Decimal, market_size: Decimal) -> Decimal {
-    (share * market_size).normalize()
+/// A market share converted to revenue: `share × market size`. An error
+/// (`data.overflow`) when the result is beyond the exact decimal range.
+pub fn from_market_share(share: Decimal, market_size: Decimal) -> Result<Decimal> {
+    share
+        .checked_mul(market_size)
+        .map(|d| d.normalize())
+        .or_overflow(|| format!("a share of {share} of {market_size}"))
 }
 
 /// Splits `total` in proportion to `weights`, to `places` decimals, so that the parts sum
@@ -33,7 +44,10 @@ pub fn from_market_share(share: Decimal, market_size: Decimal) -> Decimal {
 /// first on a tie). Parts have exactly `places` decimals; `places` is raised to the
 /// scale of `total` if that is finer.
 ///
-/// Errors (`plan.invalid`) when a weight is negative or the weights sum to zero.
+/// Errors (`plan.invalid`) when a weight is negative or the weights sum to zero, and
+/// (`data.overflow`) when the parts cannot be written exactly with `places` decimals
+/// (`places` is at most [`MAX_ROUNDING_PLACES`] unless `total` is finer) or the weights'
+/// sum is beyond the exact decimal range.
 pub fn allocate(total: Decimal, weights: &[Decimal], places: u32) -> Result<Vec<Decimal>> {
     if let Some(w) = weights
         .iter()
@@ -44,45 +58,67 @@ pub fn allocate(total: Decimal, weights: &[Decimal], places: u32) -> Result<Vec<
             format!("a weight cannot be negative ({w})"),
         ));
     }
-    let sum: Decimal = weights.iter().copied().sum();
+    let sum = checked_sum(weights.iter().copied()).or_overflow(|| "the sum of the weights")?;
     if sum.is_zero() {
         return Err(Error::new(
             ErrorKind::PlanInvalid,
             "the weights sum to zero, so they cannot split a target",
         ));
     }
+    if places > MAX_ROUNDING_PLACES {
+        return Err(Error::new(
+            ErrorKind::DataInvalidArgument,
+            format!("a split keeps 0 to {MAX_ROUNDING_PLACES} decimal places, not {places}"),
+        ));
+    }
     let places = places.max(total.normalize().scale());
+    let inexact = || format!("{total} split into parts of {places} decimal places");
     let negative = total.is_sign_negative();
     let magnitude = total.abs();
     let unit = Decimal::new(1, places);
     let mut parts = Vec::with_capacity(weights.len());
     let mut fractions = Vec::with_capacity(weights.len());
     for (i, weight) in weights.iter().enumerate() {
-        let exact = magnitude * *weight / sum;
+        // `magnitude × weight / sum`; the share first when the product does not fit
+        // (the remainders below correct what the division rounds).
+        let exact = magnitude
+            .checked_mul(*weight)
+            .and_then(|product| product.checked_div(sum))
+            .or_else(|| weight.checked_div(sum)?.checked_mul(magnitude))
+            .or_overflow(inexact)?;
         let floor = exact.round_dp_with_strategy(places, RoundingStrategy::ToZero);
-        fractions.push((exact - floor, i));
+        fractions.push((exact.checked_sub(floor).or_overflow(inexact)?, i));
         parts.push(floor);
     }
-    let assigned: Decimal = parts.iter().copied().sum();
-    let mut left = ((magnitude - assigned) / unit).round();
-    // Largest fraction first; the earlier part on a tie.
+    let assigned = checked_sum(parts.iter().copied()).or_overflow(inexact)?;
+    let left = magnitude
+        .checked_sub(assigned)
+        .and_then(|l| l.checked_div(unit))
+        .map(|l| l.round())
+        .or_overflow(inexact)?;
+    // Largest fraction first; the earlier part on a tie. Each part's floor lost less
+    // than one unit, so fewer units are left than there are parts.
     fractions.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    for (_, i) in fractions.iter().cycle() {
-        if left <= Decimal::ZERO {
-            break;
-        }
-        parts[*i] += unit;
-        left -= Decimal::ONE;
+    let left = usize::try_from(rust_decimal::prelude::ToPrimitive::to_u64(&left).unwrap_or(0))
+        .unwrap_or(0)
+        .min(parts.len());
+    for &(_, i) in fractions.iter().take(left) {
+        parts[i] = parts[i].checked_add(unit).or_overflow(inexact)?;
     }
-    Ok(parts
+    let parts: Vec<Decimal> = parts
         .into_iter()
         .map(|p| {
             // Exactly `places` decimals, like payouts: 100.00, not 100.
             let mut p = if negative { -p } else { p };
             p.rescale(places);
-            p
+            (p.scale() == places).then_some(p).or_overflow(inexact)
         })
-        .collect())
+        .collect::<Result<_>>()?;
+    // The parts sum to the total exactly, or the split is refused.
+    if checked_sum(parts.iter().copied()) != Some(total) {
+        return Err(crate::decimal::overflow(inexact()));
+    }
+    Ok(parts)
 }
 
 /// A team's target against the sum of its members' targets.
@@ -105,15 +141,18 @@ pub struct Capacity {
 }
 
 /// The capacity check: do the members' targets cover the team's, and by how much over?
-pub fn capacity(target: Decimal, member_targets: &[Decimal]) -> Capacity {
-    let assigned: Decimal = member_targets.iter().copied().sum();
-    Capacity {
+/// An error (`data.overflow`) when the members' targets sum beyond the exact range.
+pub fn capacity(target: Decimal, member_targets: &[Decimal]) -> Result<Capacity> {
+    let assigned = checked_sum(member_targets.iter().copied())
+        .or_overflow(|| "the sum of the members' targets")?;
+    Ok(Capacity {
         target,
         assigned,
         over_assignment: crate::decimal::ratio(assigned, target)
-            .map(|r| (r - Decimal::ONE).normalize()),
+            .and_then(|r| r.checked_sub(Decimal::ONE))
+            .map(|d| d.normalize()),
         covered: assigned >= target,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -148,10 +187,52 @@ mod tests {
 
     #[test]
     fn capacity_reports_over_assignment() {
-        let c = capacity(d("5000000"), &[d("1500000"); 4]);
+        let c = capacity(d("5000000"), &[d("1500000"); 4]).unwrap();
         assert_eq!(c.assigned, d("6000000"));
         assert_eq!(c.over_assignment, Some(d("0.2")));
         assert!(c.covered);
-        assert!(!capacity(d("10"), &[d("4")]).covered);
+        assert!(!capacity(d("10"), &[d("4")]).unwrap().covered);
+    }
+
+    #[test]
+    fn results_beyond_the_range_are_errors_not_panics() {
+        let max = Decimal::MAX;
+        assert_eq!(grow(max, d("0.1")).unwrap_err().code(), "data.overflow");
+        assert_eq!(
+            from_market_share(d("2"), max).unwrap_err().code(),
+            "data.overflow"
+        );
+        assert_eq!(
+            capacity(d("1"), &[max, max]).unwrap_err().code(),
+            "data.overflow"
+        );
+        assert_eq!(
+            allocate(d("1"), &[max, max], 2).unwrap_err().code(),
+            "data.overflow"
+        );
+        // A total of the whole range splits exactly, its weights' product overflowing.
+        let parts = allocate(max, &[d("3"), d("1")], 0).unwrap();
+        assert_eq!(parts.iter().copied().sum::<Decimal>(), max);
+        // Places beyond what a part can hold are refused rather than rounded.
+        let err = allocate(d("100000000000000000000"), &[d("1"), d("1"), d("1")], 10).unwrap_err();
+        assert_eq!(err.code(), "data.overflow");
+    }
+
+    proptest::proptest! {
+        /// Parts always sum to the total exactly, or the split is an error.
+        #[test]
+        fn parts_sum_to_the_total(
+            total in proptest::num::i64::ANY,
+            scale in 0u32..12,
+            weights in proptest::collection::vec(0u32..1000, 1..8),
+            places in 0u32..12,
+        ) {
+            let total = Decimal::new(total, scale);
+            let weights: Vec<Decimal> = weights.into_iter().map(Decimal::from).collect();
+            if let Ok(parts) = allocate(total, &weights, places) {
+                proptest::prop_assert_eq!(parts.iter().copied().sum::<Decimal>(), total);
+                proptest::prop_assert_eq!(parts.len(), weights.len());
+            }
+        }
     }
 }

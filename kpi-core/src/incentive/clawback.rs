@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 
 use super::tiers::{marginal, retroactive};
 use super::{Component, Incentive, TierBasis, TierMode};
+use crate::decimal::{OrOverflow, checked_sum};
 use crate::error::Result;
 use crate::fact::{Attribute, FactTable};
 use crate::goal::{Goal, GoalPeriod, Target};
@@ -113,10 +114,11 @@ fn clawback_of(
     let mut sales_of: HashMap<(String, NaiveDate), Vec<Sale>> = HashMap::new();
     for row in 0..facts.len() {
         let date = facts.dates()[row];
-        if !input.period.contains(date)
-            || !reversal_filter
-                .as_ref()
-                .is_none_or(|f| f.matches(facts, row))
+        if !input.period.contains(date) {
+            continue;
+        }
+        if let Some(filter) = &reversal_filter
+            && !filter.matches(facts, row)?
         {
             continue;
         }
@@ -127,7 +129,7 @@ fn clawback_of(
             continue;
         };
         let sold_on = facts.dates()[original];
-        let within = (date - sold_on).num_days();
+        let within = date.signed_duration_since(sold_on).num_days();
         if within < 0 || within > i64::from(days) {
             continue;
         }
@@ -137,27 +139,36 @@ fn clawback_of(
         let Some(sale_period) = payout_period(input, incentive, sold_on) else {
             continue;
         };
-        let sales = sales_of
-            .entry((owner.to_owned(), sale_period.start()))
-            .or_insert_with(|| {
-                let mut list: Vec<Sale> = (0..facts.len())
-                    .filter(|&r| {
-                        facts.owner_of(r) == Some(owner)
-                            && sale_period.contains(facts.dates()[r])
-                            && sale_filter.as_ref().is_none_or(|f| f.matches(facts, r))
-                    })
-                    .filter_map(|r| Some((facts.dates()[r], r, facts.amounts().get(r)?)))
-                    .collect();
-                list.sort_by_key(|(d, r, _)| (*d, *r));
-                list
-            });
-        let before: Decimal = sales
-            .iter()
-            .take_while(|(d, r, _)| (*d, *r) < (sold_on, original))
-            .map(|(_, _, a)| *a)
-            .sum();
-        let total: Decimal = sales.iter().map(|(_, _, a)| *a).sum();
-        let Some(paid) = paid_on_sale(input, paying, owner, &sale_period, sold, before, total)
+        let sales_key = (owner.to_owned(), sale_period.start());
+        if !sales_of.contains_key(&sales_key) {
+            let mut list: Vec<Sale> = Vec::new();
+            for r in 0..facts.len() {
+                if facts.owner_of(r) != Some(owner) || !sale_period.contains(facts.dates()[r]) {
+                    continue;
+                }
+                if let Some(filter) = &sale_filter
+                    && !filter.matches(facts, r)?
+                {
+                    continue;
+                }
+                if let Some(amount) = facts.amounts().get(r) {
+                    list.push((facts.dates()[r], r, amount));
+                }
+            }
+            list.sort_by_key(|(d, r, _)| (*d, *r));
+            sales_of.insert(sales_key.clone(), list);
+        }
+        let sales = &sales_of[&sales_key];
+        let overflow = || format!("the sales of `{owner}` in {}", sale_period.label());
+        let before = checked_sum(
+            sales
+                .iter()
+                .take_while(|(d, r, _)| (*d, *r) < (sold_on, original))
+                .map(|(_, _, a)| *a),
+        )
+        .or_overflow(overflow)?;
+        let total = checked_sum(sales.iter().map(|(_, _, a)| *a)).or_overflow(overflow)?;
+        let Some(paid) = paid_on_sale(input, paying, owner, &sale_period, sold, before, total)?
         else {
             continue;
         };
@@ -169,8 +180,12 @@ fn clawback_of(
             continue;
         };
         let partial = by_key.entry(key).or_default();
-        partial.sum -= paid * share;
-        partial.count += 1;
+        let what = || format!("the clawback of `{}`", facts.id_of(row));
+        partial.sum = paid
+            .checked_mul(share)
+            .and_then(|taken| partial.sum.checked_sub(taken))
+            .or_overflow(what)?;
+        partial.count = partial.count.saturating_add(1);
     }
     Ok(by_key)
 }
@@ -209,9 +224,10 @@ fn paid_on_sale(
     sold: Decimal,
     before: Decimal,
     total: Decimal,
-) -> Option<Decimal> {
+) -> Result<Option<Decimal>> {
+    let what = || format!("what a sale of {sold} paid");
     match paying {
-        Component::Rate { rate, .. } => Some(sold * rate),
+        Component::Rate { rate, .. } => sold.checked_mul(*rate).or_overflow(what).map(Some),
         Component::Tiered {
             on,
             mode,
@@ -221,17 +237,35 @@ fn paid_on_sale(
         } => {
             let scale = match on {
                 TierBasis::Amount => Decimal::ONE,
-                TierBasis::Attainment => fixed_target(input, goal.as_deref()?, owner, sale_period)?,
+                TierBasis::Attainment => {
+                    let Some(goal) = goal.as_deref() else {
+                        return Ok(None);
+                    };
+                    match fixed_target(input, goal, owner, sale_period)? {
+                        Some(target) => target,
+                        None => return Ok(None),
+                    }
+                }
             };
-            let pay = |x: Decimal| -> Decimal {
-                marginal(x, tiers, scale).map(|band| band.amount()).sum()
+            let pay = |x: Decimal| -> Result<Decimal> {
+                let mut paid = Decimal::ZERO;
+                for band in marginal(x, tiers, scale) {
+                    paid = paid.checked_add(band?.amount()?).or_overflow(what)?;
+                }
+                Ok(paid)
             };
-            Some(match mode {
-                TierMode::Marginal => pay(before + sold) - pay(before),
-                TierMode::Retroactive => retroactive(total, tiers, scale)?.rate * sold,
-            })
+            Ok(Some(match mode {
+                TierMode::Marginal => {
+                    let after = before.checked_add(sold).or_overflow(what)?;
+                    pay(after)?.checked_sub(pay(before)?).or_overflow(what)?
+                }
+                TierMode::Retroactive => match retroactive(total, tiers, scale)? {
+                    Some(band) => band.rate.checked_mul(sold).or_overflow(what)?,
+                    None => return Ok(None),
+                },
+            }))
         }
-        _ => None,
+        _ => Ok(None),
     }
 }
 
@@ -241,14 +275,22 @@ fn fixed_target(
     goal: &str,
     member: &str,
     period: &Period,
-) -> Option<Decimal> {
-    let goal = input.goals.iter().find(|g| g.id == goal)?;
-    let each = goal.targets.get(member).copied().or(match goal.target {
-        Some(Target::Fixed(t)) => Some(t),
-        _ => None,
-    })?;
-    let times = GoalPeriod::parse(input.calendar, goal.period.as_deref()?)
-        .ok()?
-        .multiplier(input.calendar, period)?;
-    Some(each * Decimal::from(times))
+) -> Result<Option<Decimal>> {
+    let target = || -> Option<(Decimal, u32)> {
+        let goal = input.goals.iter().find(|g| g.id == goal)?;
+        let each = goal.targets.get(member).copied().or(match goal.target {
+            Some(Target::Fixed(t)) => Some(t),
+            _ => None,
+        })?;
+        let times = GoalPeriod::parse(input.calendar, goal.period.as_deref()?)
+            .ok()?
+            .multiplier(input.calendar, period)?;
+        Some((each, times))
+    };
+    let Some((each, times)) = target() else {
+        return Ok(None);
+    };
+    each.checked_mul(Decimal::from(times))
+        .or_overflow(|| format!("the target {each} over {times} periods"))
+        .map(Some)
 }

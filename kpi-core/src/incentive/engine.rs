@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::tiers::{Band, marginal, retroactive};
 use super::{Cap, Component, Limits, TierBasis, TierMode};
-use crate::decimal::{Rounding, ratio};
+use crate::decimal::{OrOverflow, Rounding, checked_sum, ratio};
 use crate::error::{Error, ErrorKind, Result};
 use crate::report::{Name, Sentence, group_thousands, join, percent};
 
@@ -20,9 +20,11 @@ use crate::report::{Name, Sentence, group_thousands, join, percent};
 pub struct CurvePoint {
     /// The attainment (`1` is 100%).
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub attainment: Decimal,
     /// The share of the target incentive paid there (`1` is 100%).
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub payout: Decimal,
 }
 
@@ -36,33 +38,40 @@ pub struct ComponentInputs {
     /// The metric's value for the period (what rates and tiers pay on).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub actual: Option<Decimal>,
     /// The goal's target (attainment tiers start at `from × target`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub target: Option<Decimal>,
     /// The goal's attainment; `actual / target` when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub attainment: Option<Decimal>,
     /// A matrix's column attainment (its `by` goal).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub by_attainment: Option<Decimal>,
     /// The target incentive (curves scale it; caps can multiply it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub target_incentive: Option<Decimal>,
     /// The member's part of a team pool, as the split gives it; the whole pool when
     /// omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub pool_part: Option<Decimal>,
     /// The share of the payout period the member was in the org (proration), 1 when
     /// omitted: fixed amounts (bonuses, matrix cells, pool parts) scale by it. Statements
     /// also scale the target incentive they pass.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub proration: Option<Decimal>,
     /// Values of the measures gates read, by name: `goal:<id>`, `metric:<id>`, `score`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -70,6 +79,7 @@ pub struct ComponentInputs {
         feature = "typescript",
         tsify(type = "Record<string, string | number>", optional)
     )]
+    #[serde(deserialize_with = "crate::decimal::exact::map")]
     pub gates: BTreeMap<String, Decimal>,
 }
 
@@ -170,9 +180,11 @@ pub fn evaluate_component(
     }
     // Every line in the policy's form (a line that pays nothing is 0.00 too).
     for line in &mut result.lines {
-        line.amount = round(line.amount);
+        line.amount = round(line.amount)?;
     }
-    result.amount = round(result.lines.iter().map(|l| l.amount).sum());
+    let total = checked_sum(result.lines.iter().map(|l| l.amount))
+        .or_overflow(|| "the sum of the component's lines")?;
+    result.amount = round(total)?;
     Ok(result)
 }
 
@@ -180,12 +192,16 @@ pub fn evaluate_component(
 fn price(
     component: &Component,
     inputs: &ComponentInputs,
-    round: &dyn Fn(Decimal) -> Decimal,
+    round: &dyn Fn(Decimal) -> Result<Decimal>,
 ) -> Result<ComponentResult> {
     Ok(match component {
         Component::Rate { metric, rate, .. } => {
             let basis = inputs.actual.unwrap_or_default();
-            let amount = round(basis * rate);
+            let amount = round(
+                basis
+                    .checked_mul(*rate)
+                    .or_overflow(|| format!("{rate} of {basis}"))?,
+            )?;
             ComponentResult {
                 amount,
                 lines: vec![rate_line(metric, *rate, basis, amount)],
@@ -201,10 +217,14 @@ fn price(
         Component::Curve { points, goal, .. } => curve(goal, points, inputs, round)?,
         Component::Bonus {
             goal, amount, at, ..
-        } => bonus(goal, *amount, *at, inputs, round),
+        } => bonus(goal, *amount, *at, inputs, round)?,
         Component::Spiff { metric, amount, .. } => {
             let count = inputs.actual.unwrap_or_default();
-            let paid = round(count * amount);
+            let paid = round(
+                count
+                    .checked_mul(*amount)
+                    .or_overflow(|| format!("{amount} for each of {count}"))?,
+            )?;
             ComponentResult {
                 amount: paid,
                 lines: vec![line(
@@ -231,12 +251,12 @@ fn price(
             split,
             at,
             ..
-        } => pool(goal, *amount, *split, *at, inputs, round),
+        } => pool(goal, *amount, *split, *at, inputs, round)?,
         Component::Clawback {
             reversals, days, ..
         } => {
             let taken = inputs.actual.unwrap_or_default();
-            let paid = round(taken);
+            let paid = round(taken)?;
             ComponentResult {
                 amount: paid,
                 lines: vec![line(
@@ -260,7 +280,7 @@ fn price(
             columns,
             amounts,
             ..
-        } => matrix(goal, by, (rows, columns, amounts), inputs, round),
+        } => matrix(goal, by, (rows, columns, amounts), inputs, round)?,
     })
 }
 
@@ -268,7 +288,7 @@ fn curve(
     goal: &str,
     points: &[CurvePoint],
     inputs: &ComponentInputs,
-    round: &dyn Fn(Decimal) -> Decimal,
+    round: &dyn Fn(Decimal) -> Result<Decimal>,
 ) -> Result<ComponentResult> {
     let Some(attainment) = inputs.attainment() else {
         return Ok(nothing(
@@ -277,14 +297,18 @@ fn curve(
             format!("未付：{goal} 没有完成率"),
         ));
     };
-    let share = curve_at(points, attainment);
+    let share = curve_at(points, attainment)?;
     let target = inputs.target_incentive.ok_or_else(|| {
         Error::new(
             ErrorKind::PlanInvalid,
             "a payout curve needs the incentive's target_incentive",
         )
     })?;
-    let amount = round(share * target);
+    let amount = round(
+        share
+            .checked_mul(target)
+            .or_overflow(|| format!("{share} of the target incentive {target}"))?,
+    )?;
     Ok(ComponentResult {
         amount,
         lines: vec![line(
@@ -308,15 +332,17 @@ fn curve(
     })
 }
 
-fn prorated(amount: Decimal, inputs: &ComponentInputs) -> (Decimal, String, String) {
-    match inputs.proration {
+fn prorated(amount: Decimal, inputs: &ComponentInputs) -> Result<(Decimal, String, String)> {
+    Ok(match inputs.proration {
         Some(share) if share != Decimal::ONE => (
-            amount * share,
+            amount
+                .checked_mul(share)
+                .or_overflow(|| format!("{amount} prorated by {share}"))?,
             format!(" (prorated {})", pct(share)),
             format!("（按 {} 折算）", pct(share)),
         ),
         _ => (amount, String::new(), String::new()),
-    }
+    })
 }
 
 fn pool(
@@ -325,12 +351,12 @@ fn pool(
     split: super::PoolSplit,
     at: Option<Decimal>,
     inputs: &ComponentInputs,
-    round: &dyn Fn(Decimal) -> Decimal,
-) -> ComponentResult {
+    round: &dyn Fn(Decimal) -> Result<Decimal>,
+) -> Result<ComponentResult> {
     let at = at.unwrap_or(Decimal::ONE);
     let attainment = inputs.attainment().unwrap_or_default();
     if attainment < at {
-        return nothing(
+        return Ok(nothing(
             attainment,
             format!(
                 "no pool: {goal} at {} is below {}",
@@ -342,7 +368,7 @@ fn pool(
                 pct(attainment),
                 pct(at)
             ),
-        );
+        ));
     }
     let how = match split {
         super::PoolSplit::Equal => ("equally", "平均"),
@@ -350,8 +376,8 @@ fn pool(
         super::PoolSplit::Weights => ("by weight", "按权重"),
     };
     let part = inputs.pool_part.unwrap_or(amount);
-    let paid = round(part);
-    ComponentResult {
+    let paid = round(part)?;
+    Ok(ComponentResult {
         amount: paid,
         lines: vec![line(
             attainment,
@@ -371,7 +397,7 @@ fn pool(
                 money(paid)
             ),
         )],
-    }
+    })
 }
 
 fn bonus(
@@ -379,13 +405,13 @@ fn bonus(
     amount: Decimal,
     at: Option<Decimal>,
     inputs: &ComponentInputs,
-    round: &dyn Fn(Decimal) -> Decimal,
-) -> ComponentResult {
+    round: &dyn Fn(Decimal) -> Result<Decimal>,
+) -> Result<ComponentResult> {
     let at = at.unwrap_or(Decimal::ONE);
     let attainment = inputs.attainment().unwrap_or_default();
-    if attainment >= at {
-        let (amount, note, note_zh) = prorated(amount, inputs);
-        let paid = round(amount);
+    Ok(if attainment >= at {
+        let (amount, note, note_zh) = prorated(amount, inputs)?;
+        let paid = round(amount)?;
         ComponentResult {
             amount: paid,
             lines: vec![line(
@@ -415,7 +441,7 @@ fn bonus(
             ),
             format!("无奖金：{goal} 完成率 {} 低于 {}", pct(attainment), pct(at)),
         )
-    }
+    })
 }
 
 fn matrix(
@@ -423,15 +449,16 @@ fn matrix(
     by: &str,
     (rows, columns, amounts): (&[Decimal], &[Decimal], &[Vec<Decimal>]),
     inputs: &ComponentInputs,
-    round: &dyn Fn(Decimal) -> Decimal,
-) -> ComponentResult {
+    round: &dyn Fn(Decimal) -> Result<Decimal>,
+) -> Result<ComponentResult> {
     let a = inputs.attainment().unwrap_or_default();
     let b = inputs.by_attainment.unwrap_or_default();
+    let cell = |row: usize, column: usize| amounts.get(row).and_then(|r| r.get(column));
     let (Some(row), Some(column)) = (
         rows.iter().rposition(|r| a >= *r),
         columns.iter().rposition(|c| b >= *c),
     ) else {
-        return nothing(
+        return Ok(nothing(
             a,
             format!(
                 "no matrix bonus: {goal} at {} and {by} at {} are below the first row or column",
@@ -443,11 +470,21 @@ fn matrix(
                 pct(a),
                 pct(b)
             ),
-        );
+        ));
     };
-    let (cell, note, note_zh) = prorated(amounts[row][column], inputs);
-    let paid = round(cell);
-    ComponentResult {
+    let cell = *cell(row, column).ok_or_else(|| {
+        Error::new(
+            ErrorKind::PlanInvalid,
+            format!(
+                "the bonus matrix has no amount for row {} and column {}",
+                row.saturating_add(1),
+                column.saturating_add(1)
+            ),
+        )
+    })?;
+    let (cell, note, note_zh) = prorated(cell, inputs)?;
+    let paid = round(cell)?;
+    Ok(ComponentResult {
         amount: paid,
         lines: vec![line(
             a,
@@ -469,7 +506,7 @@ fn matrix(
                 money(paid)
             ),
         )],
-    }
+    })
 }
 
 /// The result when a threshold or gate is not met; `None` when the component pays.
@@ -526,7 +563,7 @@ fn tiered(
     mode: TierMode,
     tiers: &[super::Tier],
     inputs: &ComponentInputs,
-    round: &dyn Fn(Decimal) -> Decimal,
+    round: &dyn Fn(Decimal) -> Result<Decimal>,
 ) -> Result<ComponentResult> {
     let total = inputs.actual.unwrap_or_default();
     let scale = match on {
@@ -539,12 +576,13 @@ fn tiered(
         })?,
     };
     let metric = Name::new(metric);
-    let line = |band: Band| {
-        let amount = round(band.amount());
+    let line = |band: Result<Band>| -> Result<LineDetail> {
+        let band = band?;
+        let amount = round(band.amount()?)?;
         // Written when read: a payroll run reads the amounts, not the sentences.
         let metric = metric.clone();
         let (en, zh) = Sentence::drafted(move || tier_sentences(&metric, mode, &band, amount));
-        LineDetail {
+        Ok(LineDetail {
             basis: band.basis,
             rate: Some(band.rate),
             tier: Some(band.index),
@@ -552,21 +590,24 @@ fn tiered(
             explanation: en,
             explanation_zh: zh,
             cap: false,
-        }
+        })
     };
     let lines: Vec<LineDetail> = match mode {
         TierMode::Marginal => {
             let mut lines = Vec::with_capacity(tiers.len());
-            lines.extend(marginal(total, tiers, scale).map(line));
+            for band in marginal(total, tiers, scale) {
+                lines.push(line(band)?);
+            }
             lines
         }
-        TierMode::Retroactive => retroactive(total, tiers, scale)
-            .map(line)
-            .into_iter()
-            .collect(),
+        TierMode::Retroactive => match retroactive(total, tiers, scale)? {
+            Some(band) => vec![line(Ok(band))?],
+            None => Vec::new(),
+        },
     };
     Ok(ComponentResult {
-        amount: lines.iter().map(|l| l.amount).sum(),
+        amount: checked_sum(lines.iter().map(|l| l.amount))
+            .or_overflow(|| "the sum of the tiers' lines")?,
         lines,
     })
 }
@@ -638,7 +679,11 @@ fn tier_sentences(metric: &str, mode: TierMode, band: &Band, amount: Decimal) ->
             join(&[metric, " 前 ", &basis, " 按 ", &rate, " = ", &paid]),
         ),
         TierMode::Marginal => {
-            let to = money(band.from + band.basis);
+            // `from + basis` is the band's end: at most the total, so it fits.
+            let to = band
+                .from
+                .checked_add(band.basis)
+                .map_or_else(|| "…".to_owned(), money);
             (
                 join(&[
                     &rate,
@@ -672,22 +717,29 @@ fn tier_sentences(metric: &str, mode: TierMode, band: &Band, amount: Decimal) ->
 }
 
 /// The payout share of a piecewise-linear curve at `attainment`, flat outside its points.
-fn curve_at(points: &[CurvePoint], attainment: Decimal) -> Decimal {
+fn curve_at(points: &[CurvePoint], attainment: Decimal) -> Result<Decimal> {
     let Some(first) = points.first() else {
-        return Decimal::ZERO;
+        return Ok(Decimal::ZERO);
     };
     if attainment <= first.attainment {
-        return first.payout;
+        return Ok(first.payout);
     }
     for pair in points.windows(2) {
-        let (a, b) = (pair[0], pair[1]);
+        let [a, b] = [pair[0], pair[1]];
         if attainment <= b.attainment {
-            let run = b.attainment - a.attainment;
-            let slope = ratio(b.payout - a.payout, run).unwrap_or_default();
-            return (a.payout + slope * (attainment - a.attainment)).normalize();
+            let what = || format!("the payout curve at {attainment}");
+            let run = b.attainment.checked_sub(a.attainment).or_overflow(what)?;
+            let rise = b.payout.checked_sub(a.payout).or_overflow(what)?;
+            let slope = ratio(rise, run).unwrap_or_default();
+            let into = attainment.checked_sub(a.attainment).or_overflow(what)?;
+            return slope
+                .checked_mul(into)
+                .and_then(|up| a.payout.checked_add(up))
+                .map(|share| share.normalize())
+                .or_overflow(what);
         }
     }
-    points.last().map_or(Decimal::ZERO, |p| p.payout)
+    Ok(points.last().map_or(Decimal::ZERO, |p| p.payout))
 }
 
 /// Brings a result down to its cap with a negative line.
@@ -695,7 +747,7 @@ pub(crate) fn apply_cap(
     result: &mut ComponentResult,
     cap: Cap,
     target_incentive: Option<Decimal>,
-    round: &dyn Fn(Decimal) -> Decimal,
+    round: &dyn Fn(Decimal) -> Result<Decimal>,
 ) -> Result<()> {
     let (limit, how_en, how_zh) = match cap {
         Cap::Amount(limit) => (limit, String::new(), String::new()),
@@ -707,7 +759,9 @@ pub(crate) fn apply_cap(
                 )
             })?;
             (
-                multiple * target,
+                multiple
+                    .checked_mul(target)
+                    .or_overflow(|| format!("{multiple} × the target incentive {target}"))?,
                 format!(
                     " ({} × the target incentive {})",
                     multiple.normalize(),
@@ -721,9 +775,11 @@ pub(crate) fn apply_cap(
             )
         }
     };
-    let limit = round(limit);
+    let limit = round(limit)?;
     if result.amount > limit {
-        let cut = limit - result.amount;
+        let cut = limit
+            .checked_sub(result.amount)
+            .or_overflow(|| format!("the cap of {limit} on {}", result.amount))?;
         result.lines.push(LineDetail {
             basis: result.amount,
             rate: None,
@@ -753,23 +809,39 @@ pub fn sample_curve(
             "sample between from <= to, in 1 to 10,000 steps",
         ));
     }
-    let step = (to - from) / Decimal::from(steps);
+    let what = || format!("sampling from {from} to {to}");
+    let step = to
+        .checked_sub(from)
+        .and_then(|span| span.checked_div(Decimal::from(steps)))
+        .or_overflow(what)?;
     (0..=steps)
         .map(|i| {
-            let attainment = (from + step * Decimal::from(i)).normalize();
+            let attainment = step
+                .checked_mul(Decimal::from(i))
+                .and_then(|up| from.checked_add(up))
+                .or_overflow(what)?
+                .normalize();
             let payout =
-                evaluate_component(component, &at_attainment(inputs, attainment), rounding)?;
+                evaluate_component(component, &at_attainment(inputs, attainment)?, rounding)?;
             Ok((attainment, payout.amount))
         })
         .collect()
 }
 
-fn at_attainment(inputs: &ComponentInputs, attainment: Decimal) -> ComponentInputs {
-    ComponentInputs {
-        actual: inputs.target.map(|t| attainment * t),
+fn at_attainment(inputs: &ComponentInputs, attainment: Decimal) -> Result<ComponentInputs> {
+    let actual = match inputs.target {
+        Some(t) => Some(
+            attainment
+                .checked_mul(t)
+                .or_overflow(|| format!("{attainment} × the target {t}"))?,
+        ),
+        None => None,
+    };
+    Ok(ComponentInputs {
+        actual,
         attainment: Some(attainment),
         ..inputs.clone()
-    }
+    })
 }
 
 /// Plan cost modelling: the total payout of `component` over a population whose
@@ -781,6 +853,9 @@ pub fn model_cost(
     attainments: &[Decimal],
 ) -> Result<Decimal> {
     attainments.iter().try_fold(Decimal::ZERO, |total, a| {
-        Ok(total + evaluate_component(component, &at_attainment(inputs, *a), rounding)?.amount)
+        let paid = evaluate_component(component, &at_attainment(inputs, *a)?, rounding)?.amount;
+        total
+            .checked_add(paid)
+            .or_overflow(|| "the cost summed over the population")
     })
 }

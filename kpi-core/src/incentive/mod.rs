@@ -71,6 +71,7 @@ pub struct Incentive {
     /// payout curves scale and caps can multiply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub target_incentive: Option<Decimal>,
     /// Target incentives for particular members, by id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -78,6 +79,7 @@ pub struct Incentive {
         feature = "typescript",
         tsify(type = "Record<string, string | number>", optional)
     )]
+    #[serde(deserialize_with = "crate::decimal::exact::map")]
     pub target_incentives: BTreeMap<String, Decimal>,
     /// A cap on the incentive's total per member and period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -128,6 +130,7 @@ pub struct Advance {
     pub period: Grain,
     /// The share of the earnings to date paid in advance (`0.8` is 80%).
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub share: Decimal,
 }
 
@@ -138,6 +141,7 @@ pub struct Advance {
 pub struct Draw {
     /// The least the incentive pays per payout period.
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub amount: Decimal,
     /// Whether what the draw adds is recovered from later earnings.
     pub recoverable: bool,
@@ -146,6 +150,17 @@ pub struct Draw {
 /// Draw balances carried between payout periods: member id → incentive id → what the
 /// member owes (recoverable draws paid and not yet recovered).
 pub type Balances = BTreeMap<String, BTreeMap<String, Decimal>>;
+
+/// Reads carried [`Balances`] from their JSON document (`{member: {incentive: "…"}}`),
+/// every amount exactly.
+pub fn balances_from_json(value: serde_json::Value) -> crate::Result<Balances> {
+    crate::decimal::exact::nested_map(value).map_err(|e| {
+        crate::Error::new(
+            crate::ErrorKind::DataUnsupportedValue,
+            format!("the balances are not {{member: {{incentive: amount}}}}: {e}"),
+        )
+    })
+}
 
 /// One part of an incentive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,6 +173,7 @@ pub enum Component {
         metric: String,
         /// The rate, for example `0.03` for 3%.
         #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
         rate: Decimal,
         /// The goal whose attainment thresholds and gates read.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -209,10 +225,12 @@ pub enum Component {
         goal: String,
         /// The bonus.
         #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
         amount: Decimal,
         /// The attainment that earns it; 1 when omitted.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+        #[serde(deserialize_with = "crate::decimal::exact::option")]
         at: Option<Decimal>,
         /// Conditions and limits.
         #[serde(flatten)]
@@ -225,6 +243,7 @@ pub enum Component {
         metric: String,
         /// The bonus per fact.
         #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
         amount: Decimal,
         /// Conditions and limits.
         #[serde(flatten)]
@@ -238,6 +257,7 @@ pub enum Component {
         goal: String,
         /// The pool.
         #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
         amount: Decimal,
         /// How the pool is split.
         split: PoolSplit,
@@ -252,10 +272,12 @@ pub enum Component {
             feature = "typescript",
             tsify(type = "Record<string, string | number>", optional)
         )]
+        #[serde(deserialize_with = "crate::decimal::exact::map")]
         weights: BTreeMap<String, Decimal>,
         /// The attainment that earns the pool; 1 when omitted.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+        #[serde(deserialize_with = "crate::decimal::exact::option")]
         at: Option<Decimal>,
         /// Conditions and limits.
         #[serde(flatten)]
@@ -292,12 +314,15 @@ pub enum Component {
         by: String,
         /// Row breaks (attainment of `goal`), ascending.
         #[cfg_attr(feature = "typescript", tsify(type = "(string | number)[]"))]
+        #[serde(deserialize_with = "crate::decimal::exact::vec")]
         rows: Vec<Decimal>,
         /// Column breaks (attainment of `by`), ascending.
         #[cfg_attr(feature = "typescript", tsify(type = "(string | number)[]"))]
+        #[serde(deserialize_with = "crate::decimal::exact::vec")]
         columns: Vec<Decimal>,
         /// `amounts[row][column]`.
         #[cfg_attr(feature = "typescript", tsify(type = "(string | number)[][]"))]
+        #[serde(deserialize_with = "crate::decimal::exact::matrix")]
         amounts: Vec<Vec<Decimal>>,
         /// Conditions and limits.
         #[serde(flatten)]
@@ -347,9 +372,11 @@ pub enum TierMode {
 pub struct Tier {
     /// Where the tier starts (an amount, or an attainment).
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub from: Decimal,
     /// The rate paid in the tier.
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub rate: Decimal,
 }
 
@@ -361,6 +388,7 @@ pub struct Limits {
     /// Nothing is paid below this attainment of the component's goal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub threshold: Option<Decimal>,
     /// Nothing is paid unless the gate is open.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -392,6 +420,7 @@ pub struct Gate {
     pub score: bool,
     /// The least value that opens the gate.
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub min: Decimal,
 }
 
@@ -415,11 +444,16 @@ impl Gate {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum Cap {
     /// At most this amount.
-    Amount(#[cfg_attr(feature = "typescript", tsify(type = "string | number"))] Decimal),
+    Amount(
+        #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
+        Decimal,
+    ),
     /// At most this multiple of the target incentive.
     Multiple {
         /// The multiple.
         #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
         multiple: Decimal,
     },
 }

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use super::engine::{ComponentInputs, apply_cap, evaluate_component};
 use super::{Component, Incentive, PoolSplit};
-use crate::decimal::Rounding;
+use crate::decimal::{OrOverflow, Rounding, checked_sum};
 use crate::error::Result;
 use crate::metric::{IndexedMeasures, MetricBook};
 use crate::org::{Member, Org, ScopeKind};
@@ -72,6 +72,9 @@ pub(crate) fn index_rows<'r>(
 /// 91 days)".
 type TeamNote = (String, String);
 
+/// A component's inputs for the days a member was in one team, with that team's note.
+type TeamInputs = (ComponentInputs, Option<TeamNote>);
+
 impl StatementInput<'_> {
     /// The row of `goal` that applies to `member`: their own, else their team's, else
     /// the company's.
@@ -92,7 +95,7 @@ impl StatementInput<'_> {
         component: &Component,
         member: &Member,
         keys: &[&str],
-    ) -> ComponentInputs {
+    ) -> Result<ComponentInputs> {
         let row = component.goal().and_then(|g| self.goal_row(g, member));
         let by = match component {
             Component::Matrix { by, .. } => self.goal_row(by, member).and_then(|r| r.attainment),
@@ -102,7 +105,7 @@ impl StatementInput<'_> {
         if let Some(gate) = &component.limits().gate {
             let value = match (&gate.goal, &gate.metric) {
                 (Some(goal), _) => self.goal_row(goal, member).and_then(|r| r.attainment),
-                (None, Some(metric)) => self.book.value(metric, keys, self.measures, None),
+                (None, Some(metric)) => self.book.value(metric, keys, self.measures, None)?,
                 (None, None) => self
                     .lookups
                     .scores
@@ -132,42 +135,46 @@ impl StatementInput<'_> {
                 let key = format!("{}{}:{index}", super::CLAWBACK_PREFIX, incentive.id);
                 let by_key = self.measures.metrics.get(&key);
                 Some(
-                    keys.iter()
-                        .filter_map(|k| by_key.and_then(|m| m.get(*k)))
-                        .map(|p| p.sum)
-                        .sum(),
+                    checked_sum(
+                        keys.iter()
+                            .filter_map(|k| by_key.and_then(|m| m.get(*k)))
+                            .map(|p| p.sum),
+                    )
+                    .or_overflow(|| format!("the clawbacks of `{}`", member.id))?,
                 )
             }
             _ => None,
         };
-        ComponentInputs {
-            pool_part: self.pool_part(component, member, row, incentive.prorate),
-            proration,
-            actual: clawed.or_else(|| {
-                let metric = component.metric()?;
-                match row {
-                    // The member's own row of a goal on this metric was computed by the
-                    // same call (the member's keys, the row's target): its actual, as is.
-                    Some(r)
-                        if r.scope == ScopeKind::Member
-                            && r.id == member.id
-                            && r.metric == metric =>
-                    {
-                        r.actual
-                    }
-                    _ => self
-                        .book
-                        .value(metric, keys, self.measures, row.and_then(|r| r.target)),
+        let actual = match (clawed, component.metric()) {
+            (Some(clawed), _) => Some(clawed),
+            (None, None) => None,
+            (None, Some(metric)) => match row {
+                // The member's own row of a goal on this metric was computed by the
+                // same call (the member's keys, the row's target): its actual, as is.
+                Some(r)
+                    if r.scope == ScopeKind::Member && r.id == member.id && r.metric == metric =>
+                {
+                    r.actual
                 }
-            }),
+                _ => self
+                    .book
+                    .value(metric, keys, self.measures, row.and_then(|r| r.target))?,
+            },
+        };
+        Ok(ComponentInputs {
+            pool_part: self.pool_part(component, member, row, incentive.prorate)?,
+            proration,
+            actual,
             target: row.and_then(|r| r.target),
             attainment: row.and_then(|r| r.attainment),
             by_attainment: by,
-            target_incentive: incentive
-                .target_incentive_for(&member.id)
-                .map(|t| t * proration.unwrap_or(Decimal::ONE)),
+            target_incentive: scaled_target_incentive(
+                incentive,
+                &member.id,
+                proration.unwrap_or(Decimal::ONE),
+            )?,
             gates,
-        }
+        })
     }
 
     /// The inputs of `component` for `member` once per team, each with its note, when
@@ -181,14 +188,14 @@ impl StatementInput<'_> {
         component: &Component,
         member: &Member,
         keys: &[&str],
-    ) -> Option<Vec<(ComponentInputs, Option<TeamNote>)>> {
+    ) -> Result<Option<Vec<TeamInputs>>> {
         // One stint in the period (one key) is no move: most members, found without
         // looking through the org.
         if keys.len() < 2 {
-            return None;
+            return Ok(None);
         }
         let (Some(basis), Some(goal)) = (incentive.prorate, component.goal()) else {
-            return None;
+            return Ok(None);
         };
         let team_goal =
             matches!(
@@ -206,29 +213,27 @@ impl StatementInput<'_> {
             .collect();
         let moved = stints.iter().any(|m| m.team != member.team);
         if !team_goal || !moved {
-            return None;
+            return Ok(None);
         }
         let all = self.calendar.count_days(start, end, basis);
-        let parts = stints
-            .into_iter()
-            .filter_map(|stint| {
-                let from = stint.from.map_or(start, |f| f.max(start));
-                let until = stint.until.map_or(end, |u| u.min(end));
-                let days = self.calendar.count_days(from, until, basis);
-                let share = crate::decimal::ratio(Decimal::from(days), Decimal::from(all))?;
-                let mut inputs = self.inputs(incentive, component, stint, keys);
-                inputs.proration = Some(share);
-                inputs.target_incentive = incentive
-                    .target_incentive_for(&member.id)
-                    .map(|t| t * share);
-                let note = (
-                    format!("{} ({days} of {all} days)", stint.team),
-                    format!("{}（{all} 天中的 {days} 天）", stint.team),
-                );
-                Some((inputs, Some(note)))
-            })
-            .collect();
-        Some(parts)
+        let mut parts = Vec::with_capacity(stints.len());
+        for stint in stints {
+            let from = stint.from.map_or(start, |f| f.max(start));
+            let until = stint.until.map_or(end, |u| u.min(end));
+            let days = self.calendar.count_days(from, until, basis);
+            let Some(share) = crate::decimal::ratio(Decimal::from(days), Decimal::from(all)) else {
+                continue;
+            };
+            let mut inputs = self.inputs(incentive, component, stint, keys)?;
+            inputs.proration = Some(share);
+            inputs.target_incentive = scaled_target_incentive(incentive, &member.id, share)?;
+            let note = (
+                format!("{} ({days} of {all} days)", stint.team),
+                format!("{}（{all} 天中的 {days} 天）", stint.team),
+            );
+            parts.push((inputs, Some(note)));
+        }
+        Ok(Some(parts))
     }
 
     /// The share of the period's days `member` was in the org, when the incentive
@@ -248,7 +253,7 @@ impl StatementInput<'_> {
             }
             by_id
         });
-        let covered: u32 = stints
+        let covered: u64 = stints
             .get(member.id.as_str())
             .into_iter()
             .flatten()
@@ -256,7 +261,7 @@ impl StatementInput<'_> {
             .map(|stint| {
                 let from = stint.from.map_or(start, |f| f.max(start));
                 let until = stint.until.map_or(end, |u| u.min(end));
-                self.calendar.count_days(from, until, basis)
+                u64::from(self.calendar.count_days(from, until, basis))
             })
             .sum();
         let all = self.calendar.count_days(start, end, basis);
@@ -271,7 +276,7 @@ impl StatementInput<'_> {
         member: &Member,
         row: Option<&ScorecardRow>,
         prorate: Option<DayBasis>,
-    ) -> Option<Decimal> {
+    ) -> Result<Option<Decimal>> {
         let Component::Pool {
             amount,
             split,
@@ -280,9 +285,11 @@ impl StatementInput<'_> {
             ..
         } = component
         else {
-            return None;
+            return Ok(None);
         };
-        let row = row?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
         let key = (
             std::ptr::from_ref(component) as usize,
             row.scope,
@@ -295,7 +302,7 @@ impl StatementInput<'_> {
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
         };
         if let Some(parts) = lock().get(&key) {
-            return cached(parts);
+            return Ok(cached(parts));
         }
         let everyone =
             (self.org).members_in_keyed(self.stint_keys, self.period.start(), self.period.end());
@@ -310,39 +317,42 @@ impl StatementInput<'_> {
         let metric = metric.as_deref().unwrap_or(&row.metric);
         let mut shares: Vec<Decimal> = members
             .iter()
-            .map(|(m, keys)| match split {
-                PoolSplit::Equal => Decimal::ONE,
-                PoolSplit::Weights => weights.get(&m.id).copied().unwrap_or_default(),
-                PoolSplit::Contribution => self
-                    .book
-                    .value(metric, keys, self.measures, None)
-                    .unwrap_or_default()
-                    .max(Decimal::ZERO),
+            .map(|(m, keys)| {
+                Ok(match split {
+                    PoolSplit::Equal => Decimal::ONE,
+                    PoolSplit::Weights => weights.get(&m.id).copied().unwrap_or_default(),
+                    PoolSplit::Contribution => self
+                        .book
+                        .value(metric, keys, self.measures, None)?
+                        .unwrap_or_default()
+                        .max(Decimal::ZERO),
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         if shares.iter().all(Decimal::is_zero) {
             shares = vec![Decimal::ONE; shares.len()]; // nobody contributed: equal parts
         }
         if let Some(basis) = prorate {
             // Each member's share counts for the part of the period they were there.
             for (share, (m, _)) in shares.iter_mut().zip(&members) {
-                *share *= self.member_share(m, basis);
+                *share = share
+                    .checked_mul(self.member_share(m, basis))
+                    .or_overflow(|| format!("the pool share of `{}`", m.id))?;
             }
         }
-        // A pool that cannot be split exactly pays nobody (an empty map).
-        let parts: HashMap<String, Decimal> =
-            crate::goal::targets::allocate(*amount, &shares, self.rounding.places)
-                .map(|parts| {
-                    members
-                        .iter()
-                        .map(|(m, _)| m.id.clone())
-                        .zip(parts)
-                        .collect()
-                })
-                .unwrap_or_default();
+        if members.is_empty() {
+            return Ok(None);
+        }
+        // A pool that cannot be split exactly is an error, never a pool that pays nobody.
+        let parts = crate::goal::targets::allocate(*amount, &shares, self.rounding.places)?;
+        let parts: HashMap<String, Decimal> = members
+            .iter()
+            .map(|(m, _)| m.id.clone())
+            .zip(parts)
+            .collect();
         let part = cached(&parts);
         lock().insert(key, parts);
-        part
+        Ok(part)
     }
 }
 
@@ -355,11 +365,12 @@ pub(crate) fn statements(
 ) -> Result<Vec<Statement>> {
     let paying: Vec<(&Incentive, LineNames)> = incentives
         .iter()
-        .filter(|i| {
+        .enumerate()
+        .filter(|(_, i)| {
             i.period
                 .is_none_or(|grain| input.calendar.count_within(grain, input.period) == Some(1))
         })
-        .map(|i| (i, LineNames::of(i)))
+        .map(|(position, i)| (i, LineNames::of(i, position)))
         .collect();
     if paying.is_empty() {
         return Ok(Vec::new());
@@ -385,15 +396,18 @@ const PARALLEL_MEMBERS: usize = 500;
 /// once per report and copied into each line rather than made again per line.
 struct LineNames {
     incentive: Name,
+    /// The incentive's position in the plan, for the paths of errors.
+    position: usize,
     metrics: Vec<Option<Name>>,
     goals: Vec<Option<Name>>,
 }
 
 impl LineNames {
-    fn of(incentive: &Incentive) -> Self {
+    fn of(incentive: &Incentive, position: usize) -> Self {
         let components = &incentive.components;
         LineNames {
             incentive: Name::new(&incentive.id),
+            position,
             metrics: components
                 .iter()
                 .map(|c| c.metric().map(Name::new))
@@ -420,7 +434,14 @@ fn statement(
             .and_then(|b| b.get(&incentive.id))
             .copied()
             .unwrap_or_default();
-        let (paid, balance) = incentive_lines(input, (incentive, names), member, keys, owed)?;
+        let (paid, balance) = incentive_lines(input, (incentive, names), member, keys, owed)
+            .map_err(|e| {
+                e.context(format_args!(
+                    "incentive `{}` for `{}`",
+                    incentive.id, member.id
+                ))
+                .or_at_path(|| format!("incentives[{}]", names.position))
+            })?;
         if lines.is_empty() {
             lines = paid; // one incentive (the common case): its lines, not a copy
         } else {
@@ -430,7 +451,9 @@ fn statement(
             balances.insert(incentive.id.clone(), balance);
         }
     }
-    let total = input.rounding.apply(lines.iter().map(|l| l.amount).sum());
+    let total = checked_sum(lines.iter().map(|l| l.amount))
+        .or_overflow(|| format!("the statement total of `{}`", member.id))?;
+    let total = input.rounding.apply(total)?;
     Ok(Statement {
         member: Name::new(&member.id),
         name: Name::new(&member.name),
@@ -477,8 +500,10 @@ fn incentive_lines(
     let round_line = |v: Decimal| input.rounding.apply_line(v);
     let mut lines = Vec::new();
     for (index, component) in incentive.components.iter().enumerate() {
+        let at = || format!("incentives[{}].components[{index}]", names.position);
         let mut price = |inputs: &ComponentInputs, team_note: Option<&TeamNote>| {
-            let result = evaluate_component(component, inputs, input.rounding)?;
+            let result = evaluate_component(component, inputs, input.rounding)
+                .map_err(|e| e.or_at_path(at))?;
             lines.reserve(result.lines.len());
             for mut detail in result.lines {
                 if let Some((en, zh)) = team_note {
@@ -490,8 +515,16 @@ fn incentive_lines(
             }
             Ok::<(), crate::Error>(())
         };
-        match input.inputs_by_team(incentive, component, member, keys) {
-            None => price(&input.inputs(incentive, component, member, keys), None)?,
+        let by_team = input
+            .inputs_by_team(incentive, component, member, keys)
+            .map_err(|e| e.or_at_path(at))?;
+        match by_team {
+            None => {
+                let inputs = input
+                    .inputs(incentive, component, member, keys)
+                    .map_err(|e| e.or_at_path(at))?;
+                price(&inputs, None)?;
+            }
             Some(parts) => {
                 for (inputs, team_note) in &parts {
                     price(inputs, team_note.as_ref())?;
@@ -500,15 +533,17 @@ fn incentive_lines(
         }
     }
     let proration = input.proration(incentive, member).unwrap_or(Decimal::ONE);
+    let earned = |lines: &[PayoutLine]| {
+        checked_sum(lines.iter().map(|l| l.amount))
+            .or_overflow(|| format!("what `{}` earned from `{}`", member.id, incentive.id))
+    };
     // The incentive's own cap, over all its components.
     if let Some(cap) = incentive.cap {
         let mut total = super::ComponentResult {
-            amount: lines.iter().map(|l| l.amount).sum(),
+            amount: earned(&lines)?,
             lines: Vec::new(),
         };
-        let target = incentive
-            .target_incentive_for(&member.id)
-            .map(|t| t * proration);
+        let target = scaled_target_incentive(incentive, &member.id, proration)?;
         apply_cap(&mut total, cap, target, &round_line)?;
         for detail in total.lines {
             lines.push(payout_line(names, None, "cap", detail));
@@ -517,15 +552,34 @@ fn incentive_lines(
     let Some(draw) = incentive.draw else {
         return Ok((lines, None));
     };
-    let earned: Decimal = lines.iter().map(|l| l.amount).sum();
-    let (line, balance) = draw_line(draw, earned, owed, proration, &round_line);
+    let (line, balance) = draw_line(draw, earned(&lines)?, owed, proration, &round_line)?;
     if let Some(line) = line {
         lines.push(PayoutLine {
             incentive: names.incentive.clone(),
             ..line
         });
     }
-    Ok((lines, draw.recoverable.then(|| round_line(balance))))
+    let balance = if draw.recoverable {
+        Some(round_line(balance)?)
+    } else {
+        None
+    };
+    Ok((lines, balance))
+}
+
+/// The incentive's target incentive for `member`, scaled by `share` (a proration).
+fn scaled_target_incentive(
+    incentive: &Incentive,
+    member: &str,
+    share: Decimal,
+) -> Result<Option<Decimal>> {
+    let Some(target) = incentive.target_incentive_for(member) else {
+        return Ok(None);
+    };
+    target
+        .checked_mul(share)
+        .or_overflow(|| format!("the target incentive {target} prorated by {share}"))
+        .map(Some)
 }
 
 /// The draw's line for earnings `earned` with `owed` carried in, and the balance after:
@@ -536,9 +590,10 @@ fn draw_line(
     earned: Decimal,
     owed: Decimal,
     proration: Decimal,
-    round: &dyn Fn(Decimal) -> Decimal,
-) -> (Option<PayoutLine>, Decimal) {
-    let floor = round(draw.amount * proration);
+    round: &dyn Fn(Decimal) -> Result<Decimal>,
+) -> Result<(Option<PayoutLine>, Decimal)> {
+    let what = || format!("the draw of {} against earnings {earned}", draw.amount);
+    let floor = round(draw.amount.checked_mul(proration).or_overflow(what)?)?;
     let money = crate::report::group_thousands;
     let line = |amount: Decimal, en: String, zh: String| PayoutLine {
         incentive: Name::default(),
@@ -554,9 +609,9 @@ fn draw_line(
         explanation_zh: zh.into(),
     };
     if earned < floor {
-        let top_up = round(floor - earned);
+        let top_up = round(floor.checked_sub(earned).or_overflow(what)?)?;
         if draw.recoverable {
-            let balance = owed + top_up;
+            let balance = owed.checked_add(top_up).or_overflow(what)?;
             let en = format!(
                 "recoverable draw {}: advance of {} over earnings {} (balance {})",
                 money(floor),
@@ -571,7 +626,7 @@ fn draw_line(
                 money(top_up),
                 money(balance)
             );
-            return (Some(line(top_up, en, zh)), balance);
+            return Ok((Some(line(top_up, en, zh)), balance));
         }
         let en = format!(
             "guaranteed draw {}: top-up of {} over earnings {}",
@@ -585,11 +640,12 @@ fn draw_line(
             money(earned),
             money(top_up)
         );
-        return (Some(line(top_up, en, zh)), owed);
+        return Ok((Some(line(top_up, en, zh)), owed));
     }
-    let recovered = owed.min(earned - floor).max(Decimal::ZERO);
+    let above = earned.checked_sub(floor).or_overflow(what)?;
+    let recovered = owed.min(above).max(Decimal::ZERO);
     if draw.recoverable && recovered > Decimal::ZERO {
-        let balance = owed - recovered;
+        let balance = owed.checked_sub(recovered).or_overflow(what)?;
         let en = format!(
             "draw recovery: {} of the {} balance (balance {})",
             money(-recovered),
@@ -602,7 +658,7 @@ fn draw_line(
             money(recovered),
             money(balance)
         );
-        return (Some(line(round(-recovered), en, zh)), balance);
+        return Ok((Some(line(round(-recovered)?, en, zh)), balance));
     }
-    (None, owed)
+    Ok((None, owed))
 }

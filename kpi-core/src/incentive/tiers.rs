@@ -3,6 +3,8 @@
 use rust_decimal::Decimal;
 
 use super::Tier;
+use crate::decimal::OrOverflow;
+use crate::error::Result;
 
 /// The part of an amount that falls in one tier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,20 +23,36 @@ pub(crate) struct Band {
 }
 
 impl Band {
-    /// `basis × rate`, exact.
-    pub fn amount(&self) -> Decimal {
-        self.basis * self.rate
+    /// `basis × rate`, exact; an error (`data.overflow`) beyond the decimal range.
+    pub fn amount(&self) -> Result<Decimal> {
+        self.basis
+            .checked_mul(self.rate)
+            .or_overflow(|| format!("{} × {}", self.basis, self.rate))
     }
 }
 
 /// Tier `index`'s start in amounts: `from × scale` (the target, for attainment tiers).
-fn start(tiers: &[Tier], scale: Decimal, index: usize) -> Option<Decimal> {
-    tiers.get(index).map(|t| (t.from * scale).normalize())
+fn start(tiers: &[Tier], scale: Decimal, index: usize) -> Result<Option<Decimal>> {
+    let Some(tier) = tiers.get(index) else {
+        return Ok(None);
+    };
+    tier.from
+        .checked_mul(scale)
+        .map(|start| Some(start.normalize()))
+        .or_overflow(|| {
+            format!(
+                "the start of tier {} ({} × the target {scale})",
+                index.saturating_add(1),
+                tier.from
+            )
+        })
 }
 
 /// Marginal bands: each tier pays its rate on the part of `total` between its start and
 /// the next tier's. A total below the first start (a net refund) is all in the first tier.
-/// An iterator, so that pricing thousands of members allocates nothing for their bands.
+/// An iterator, so that pricing thousands of members allocates nothing for their bands;
+/// it yields an error (and stops) when a tier's start or a band is beyond the exact
+/// decimal range.
 pub(crate) fn marginal(total: Decimal, tiers: &[Tier], scale: Decimal) -> Marginal<'_> {
     let mut bands = Marginal {
         total,
@@ -42,7 +60,11 @@ pub(crate) fn marginal(total: Decimal, tiers: &[Tier], scale: Decimal) -> Margin
         scale,
         upcoming: None,
     };
-    bands.upcoming = start(tiers, scale, 0).and_then(|from| bands.band(0, from));
+    bands.upcoming = match start(tiers, scale, 0) {
+        Ok(Some(from)) => bands.band(0, from).transpose(),
+        Ok(None) => None,
+        Err(e) => Some(Err(e)),
+    };
     bands
 }
 
@@ -51,62 +73,79 @@ pub(crate) struct Marginal<'t> {
     total: Decimal,
     tiers: &'t [Tier],
     scale: Decimal,
-    upcoming: Option<Band>,
+    upcoming: Option<Result<Band>>,
 }
 
 impl Marginal<'_> {
     /// Tier `index`'s band, starting at `from`; `None` when the total does not reach it.
-    fn band(&self, index: usize, from: Decimal) -> Option<Band> {
-        let (total, tier) = (self.total, self.tiers.get(index)?);
-        let to = start(self.tiers, self.scale, index + 1);
+    fn band(&self, index: usize, from: Decimal) -> Result<Option<Band>> {
+        let total = self.total;
+        let Some(tier) = self.tiers.get(index) else {
+            return Ok(None);
+        };
+        let to = start(self.tiers, self.scale, index.saturating_add(1))?;
         let low = if index == 0 { total.min(from) } else { from };
         let high = to.map_or(total, |to| total.min(to));
         let below_first = index == 0 && total < from;
         if high <= low && !below_first {
-            return None;
+            return Ok(None);
         }
-        Some(Band {
+        let basis = if below_first {
+            total
+        } else {
+            high.checked_sub(low)
+                .or_overflow(|| format!("the band from {low} to {high}"))?
+        };
+        Ok(Some(Band {
             index,
             from,
             to,
             rate: tier.rate,
-            basis: if below_first { total } else { high - low },
+            basis,
             last: true,
-        })
+        }))
     }
 }
 
 impl Iterator for Marginal<'_> {
-    type Item = Band;
+    type Item = Result<Band>;
 
-    fn next(&mut self) -> Option<Band> {
-        let mut band = self.upcoming.take()?;
+    fn next(&mut self) -> Option<Result<Band>> {
+        let mut band = match self.upcoming.take()? {
+            Ok(band) => band,
+            Err(e) => return Some(Err(e)),
+        };
         // The next tier's band, unless the total ends in this one.
         self.upcoming = match band.to {
-            Some(to) if self.total > to => self.band(band.index + 1, to),
+            Some(to) if self.total > to => self.band(band.index.saturating_add(1), to).transpose(),
             _ => None,
         };
         band.last = self.upcoming.is_none();
-        Some(band)
+        Some(Ok(band))
     }
 }
 
 /// The retroactive band: the rate of the highest tier whose start `total` has reached
 /// pays on all of it.
-pub(crate) fn retroactive(total: Decimal, tiers: &[Tier], scale: Decimal) -> Option<Band> {
-    let index = (0..tiers.len())
-        .rev()
-        .find(|&i| start(tiers, scale, i).is_some_and(|from| total >= from))
-        .unwrap_or(0);
-    let tier = tiers.get(index)?;
-    Some(Band {
+pub(crate) fn retroactive(total: Decimal, tiers: &[Tier], scale: Decimal) -> Result<Option<Band>> {
+    let mut index = 0;
+    for i in (0..tiers.len()).rev() {
+        if start(tiers, scale, i)?.is_some_and(|from| total >= from) {
+            index = i;
+            break;
+        }
+    }
+    let (Some(tier), Some(from)) = (tiers.get(index), start(tiers, scale, index)?) else {
+        return Ok(None);
+    };
+    Ok(Some(Band {
         index,
-        from: start(tiers, scale, index)?,
-        to: start(tiers, scale, index + 1),
+        from,
+        to: start(tiers, scale, index.saturating_add(1))?,
         rate: tier.rate,
         basis: total,
         last: true,
-    })
+    }))
 }
 
 #[cfg(test)]
@@ -129,10 +168,16 @@ mod tests {
 
     #[test]
     fn marginal_bands_split_the_total() {
-        let bands: Vec<Band> = marginal(d("170000"), &table(), Decimal::ONE).collect();
-        let last: Vec<bool> = bands.iter().map(|b| b.last).collect();
+        let bands = |total: &str| -> Vec<Band> {
+            marginal(d(total), &table(), Decimal::ONE)
+                .collect::<Result<_>>()
+                .unwrap()
+        };
+        let all = bands("170000");
+        let last: Vec<bool> = all.iter().map(|b| b.last).collect();
         assert_eq!(last, [false, false, true]);
-        let parts: Vec<(Decimal, Decimal)> = bands.iter().map(|b| (b.basis, b.amount())).collect();
+        let parts: Vec<(Decimal, Decimal)> =
+            all.iter().map(|b| (b.basis, b.amount().unwrap())).collect();
         assert_eq!(
             parts,
             [
@@ -141,27 +186,41 @@ mod tests {
                 (d("20000"), d("2400.00"))
             ]
         );
-        assert_eq!(marginal(d("80000"), &table(), Decimal::ONE).count(), 1);
-        let at_the_next_start: Vec<Band> = marginal(d("100000"), &table(), Decimal::ONE).collect();
+        assert_eq!(bands("80000").len(), 1);
+        let at_the_next_start = bands("100000");
         assert_eq!(at_the_next_start.len(), 1);
         assert!(at_the_next_start[0].last);
-        let refund: Vec<Band> = marginal(d("-500"), &table(), Decimal::ONE).collect();
+        let refund = bands("-500");
         assert_eq!(
             (refund.len(), refund[0].basis, refund[0].last),
             (1, d("-500"), true)
         );
         // Nothing earned on the first tier's start: no band.
-        assert_eq!(marginal(d("0"), &table(), Decimal::ONE).count(), 0);
+        assert_eq!(bands("0").len(), 0);
+        // A tier start beyond the decimal range is an error, not a missing tier.
+        let mut huge = table();
+        huge[2].from = Decimal::MAX;
+        let err = marginal(d("500000"), &huge, d("2"))
+            .find_map(Result::err)
+            .unwrap();
+        assert_eq!(err.code(), "data.overflow");
+        assert!(retroactive(d("1"), &huge, d("2")).is_err());
     }
 
     #[test]
     fn retroactive_pays_the_reached_rate_on_everything() {
-        let band = retroactive(d("170000"), &table(), Decimal::ONE).unwrap();
-        assert_eq!((band.index, band.amount()), (2, d("20400.00")));
-        let band = retroactive(d("99999"), &table(), Decimal::ONE).unwrap();
+        let band = retroactive(d("170000"), &table(), Decimal::ONE)
+            .unwrap()
+            .unwrap();
+        assert_eq!((band.index, band.amount().unwrap()), (2, d("20400.00")));
+        let band = retroactive(d("99999"), &table(), Decimal::ONE)
+            .unwrap()
+            .unwrap();
         assert_eq!(band.index, 0);
         // Attainment tiers scale by the target.
-        let band = retroactive(d("150000"), &table(), d("0.001")).unwrap();
+        let band = retroactive(d("150000"), &table(), d("0.001"))
+            .unwrap()
+            .unwrap();
         assert_eq!(band.index, 2);
     }
 
@@ -184,7 +243,7 @@ mod tests {
                 tiers.push(Tier { from: Decimal::from(from), rate: Decimal::from(k as i64 + 1) });
             }
             let total = Decimal::from(total);
-            let bands: Vec<Band> = marginal(total, &tiers, scale).collect();
+            let bands: Vec<Band> = marginal(total, &tiers, scale).collect::<Result<_>>().unwrap();
             let indices: Vec<usize> = bands.iter().map(|b| b.index).collect();
             prop_assert_eq!(indices, (0..bands.len()).collect::<Vec<_>>());
             let last: Vec<bool> = bands.iter().map(|b| b.last).collect();

@@ -109,9 +109,16 @@ enum Test {
 }
 
 impl CompiledFilter {
-    /// Whether the fact at `row` passes.
-    pub(crate) fn matches(&self, facts: &FactTable, row: usize) -> bool {
+    /// Whether the fact at `row` passes; an error only when the filter computes with
+    /// numbers (`amount * 2 > 100`) and a result overflows.
+    pub(crate) fn matches(&self, facts: &FactTable, row: usize) -> Result<bool> {
         run(&self.test, facts, row)
+    }
+
+    /// Whether the filter computes with numbers, so that a row can fail it with an
+    /// overflow error rather than pass or not.
+    pub(crate) fn can_fail(&self) -> bool {
+        self.test.can_fail()
     }
 
     /// The filter as a conjunction of code tests, for the fused scan; `None` when it is
@@ -228,13 +235,34 @@ fn compile(node: &Node, facts: &FactTable) -> Test {
     }
 }
 
-fn run(test: &Test, facts: &FactTable, row: usize) -> bool {
-    match test {
+impl Test {
+    fn can_fail(&self) -> bool {
+        match self {
+            Test::Const(_) | Test::Codes { .. } => false,
+            Test::Or(a, b) | Test::And(a, b) | Test::Both(a, b) => a.can_fail() || b.can_fail(),
+            Test::Not(a) => a.can_fail(),
+            Test::General(node) => {
+                let mut arithmetic = false;
+                node.walk(&mut |n| {
+                    arithmetic |= matches!(
+                        n.kind,
+                        NodeKind::Binary(BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div, ..)
+                            | NodeKind::Call(..)
+                    );
+                });
+                arithmetic
+            }
+        }
+    }
+}
+
+fn run(test: &Test, facts: &FactTable, row: usize) -> Result<bool> {
+    Ok(match test {
         Test::Const(value) => *value,
-        Test::Or(a, b) => run(a, facts, row) || run(b, facts, row),
-        Test::And(a, b) => run(a, facts, row) && run(b, facts, row),
-        Test::Both(a, b) => run(a, facts, row) & run(b, facts, row),
-        Test::Not(a) => !run(a, facts, row),
+        Test::Or(a, b) => run(a, facts, row)? || run(b, facts, row)?,
+        Test::And(a, b) => run(a, facts, row)? && run(b, facts, row)?,
+        Test::Both(a, b) => run(a, facts, row)? & run(b, facts, row)?,
+        Test::Not(a) => !run(a, facts, row)?,
         Test::Codes {
             column,
             pass,
@@ -246,9 +274,9 @@ fn run(test: &Test, facts: &FactTable, row: usize) -> bool {
         }
         Test::General(node) => {
             let lookup = |name: &str| field_value(facts, row, name);
-            formula::eval_node(node, &lookup) == Value::Bool(true)
+            formula::eval_node(node, &lookup)? == Value::Bool(true)
         }
-    }
+    })
 }
 
 /// The value of a field of the fact at `row`.
@@ -299,7 +327,7 @@ mod tests {
         let facts = facts();
         let compiled = Filter::parse(filter).unwrap().compile(&facts);
         (0..facts.len())
-            .filter(|&r| compiled.matches(&facts, r))
+            .filter(|&r| compiled.matches(&facts, r).unwrap())
             .collect()
     }
 

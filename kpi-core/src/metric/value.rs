@@ -206,14 +206,15 @@ impl<'p> MetricBook<'p> {
 
     /// The value of `metric` over the measures of `scopes` (member ids or `unassigned`),
     /// with `target` as the goal's target; `None` is null. Period functions read the
-    /// measures' windows, labelled as [`MetricBook::set_windows`] says.
+    /// measures' windows, labelled as [`MetricBook::set_windows`] says. A value beyond
+    /// the exact decimal range is an error (`data.overflow`) naming the metric.
     pub(crate) fn value(
         &self,
         metric: &str,
         scopes: &[&str],
         measures: &IndexedMeasures<'_>,
         target: Option<Decimal>,
-    ) -> Option<Decimal> {
+    ) -> Result<Option<Decimal>> {
         let env = MetricEnv {
             book: self,
             scopes,
@@ -223,6 +224,7 @@ impl<'p> MetricBook<'p> {
             in_window: false,
         };
         env.value(metric)
+            .map_err(|e| in_metric(e, metric, scopes, &measures.period.label))
     }
 
     /// The value of `metric` over the measures of `scopes` in the window labelled `label`
@@ -233,19 +235,23 @@ impl<'p> MetricBook<'p> {
         scopes: &[&str],
         measures: &IndexedMeasures<'_>,
         label: &str,
-    ) -> Option<Decimal> {
+    ) -> Result<Option<Decimal>> {
         if label == measures.period.label {
             return self.value(metric, scopes, measures, None);
         }
+        let Some(partials) = measures.partials(label) else {
+            return Ok(None);
+        };
         let env = MetricEnv {
             book: self,
             scopes,
             measures,
-            partials: measures.partials(label)?,
+            partials,
             target: None,
             in_window: true,
         };
         env.value(metric)
+            .map_err(|e| in_metric(e, metric, scopes, label))
     }
 
     /// The windows the plan's formulas read (`prev`, `yoy`, `to_date` …).
@@ -263,6 +269,17 @@ impl<'p> MetricBook<'p> {
     }
 }
 
+/// An error while computing `metric` for `scopes` in the period labelled `label`, saying so.
+fn in_metric(error: Error, metric: &str, scopes: &[&str], label: &str) -> Error {
+    let whom = match scopes {
+        [one] => format!("`{one}`"),
+        _ => format!("{} scopes", scopes.len()),
+    };
+    error
+        .context(format_args!("metric `{metric}` for {whom} in {label}"))
+        .or_at_path(|| format!("metrics.{metric}"))
+}
+
 /// Evaluates metrics for a set of scopes in one window of measures.
 struct MetricEnv<'a, 'p> {
     book: &'a MetricBook<'p>,
@@ -274,8 +291,10 @@ struct MetricEnv<'a, 'p> {
 }
 
 impl MetricEnv<'_, '_> {
-    fn value(&self, metric: &str) -> Option<Decimal> {
-        let def = self.book.metrics.get(metric)?;
+    fn value(&self, metric: &str) -> Result<Option<Decimal>> {
+        let Some(def) = self.book.metrics.get(metric) else {
+            return Ok(None);
+        };
         if let Some(aggregate) = def.aggregate {
             let scopes = self.partials.get(metric);
             let partial_of = |scope: &str| scopes.and_then(|m| m.get(scope)).copied();
@@ -286,45 +305,44 @@ impl MetricEnv<'_, '_> {
                 let mut merged = Partial::default();
                 for scope in self.scopes {
                     if let Some(partial) = partial_of(scope) {
-                        merged.merge(partial);
+                        merged.merge(partial)?;
                     }
                 }
                 merged
             };
             return aggregate_value(aggregate, merged);
         }
-        self.book
-            .formulas
-            .get(metric)?
-            .evaluate_with(self)
-            .as_number()
+        match self.book.formulas.get(metric) {
+            Some(formula) => Ok(formula.evaluate_with(self)?.as_number()),
+            None => Ok(None),
+        }
     }
 }
 
 impl Env for MetricEnv<'_, '_> {
-    fn name(&self, name: &str) -> Value {
+    fn name(&self, name: &str) -> Result<Value> {
         if name == TARGET {
-            return Value::from(self.target);
+            return Ok(Value::from(self.target));
         }
-        Value::from(self.value(name))
+        Ok(Value::from(self.value(name)?))
     }
 
-    fn in_window(&self, name: &str, window: Window) -> Value {
+    fn in_window(&self, name: &str, window: Window) -> Result<Value> {
         // A window's own formulas do not reach further windows (no `prev(prev(m))`).
         if self.in_window {
-            return Value::Null;
+            return Ok(Value::Null);
         }
         let Some(partials) =
             (self.book.window_labels.get(&window)).and_then(|label| self.measures.partials(label))
         else {
-            return Value::Null;
+            return Ok(Value::Null);
         };
         let env = MetricEnv {
             partials,
             in_window: true,
             ..*self
         };
-        Value::from(env.value(name))
+        Ok(Value::from(env.value(name)?))
     }
 }
 
@@ -348,25 +366,37 @@ fn windows_in(node: &Node, out: &mut BTreeSet<Window>) {
 }
 
 /// The value of an aggregate over a merged partial.
-pub(crate) fn aggregate_value(aggregate: Aggregate, partial: Partial) -> Option<Decimal> {
-    match aggregate {
+pub(crate) fn aggregate_value(aggregate: Aggregate, partial: Partial) -> Result<Option<Decimal>> {
+    Ok(match aggregate {
         Aggregate::Sum => Some(partial.sum),
-        Aggregate::Count => Some(partial.credited().normalize()),
+        Aggregate::Count => Some(partial.credited()?.normalize()),
         Aggregate::CountDistinct => Some(Decimal::from(partial.distinct.len())),
-        Aggregate::Average => crate::decimal::ratio(partial.sum, partial.credited_with_values()),
+        Aggregate::Average => crate::decimal::ratio(partial.sum, partial.credited_with_values()?),
         Aggregate::Min => partial.min,
         Aggregate::Max => partial.max,
         Aggregate::Median => {
+            // Every fact once: a fact split between owners is kept by its id.
             let mut values = partial.values;
+            values.extend(partial.shared_values.into_values());
             values.sort_unstable();
-            let n = values.len();
-            match n {
-                0 => None,
-                _ if n % 2 == 1 => Some(values[n / 2]),
-                _ => crate::decimal::ratio(values[n / 2 - 1] + values[n / 2], Decimal::TWO),
-            }
+            median_of_sorted(&values)
         }
+    })
+}
+
+/// The middle value, or the mean of the two middle values, of sorted `values`.
+fn median_of_sorted(values: &[Decimal]) -> Option<Decimal> {
+    let n = values.len();
+    if n % 2 == 1 {
+        return values.get(n / 2).copied();
     }
+    let (a, b) = (*values.get((n / 2).checked_sub(1)?)?, *values.get(n / 2)?);
+    // The mean of two decimals always fits, though their sum may not.
+    if let Some(sum) = a.checked_add(b) {
+        return crate::decimal::ratio(sum, Decimal::TWO);
+    }
+    let half = |x: Decimal| crate::decimal::ratio(x, Decimal::TWO);
+    half(a)?.checked_add(half(b)?).map(|d| d.normalize())
 }
 
 /// Formula metrics in dependency order; a cycle is an error naming it.

@@ -4,6 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::Plan;
+use crate::decimal::{OrOverflow, checked_sum};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fact::FactTable;
 use crate::incentive::Incentive;
@@ -70,30 +71,39 @@ impl Plan {
             )?;
             // What each member earned from the incentive by a day (the first statement of
             // each member), summed once rather than searched for per member.
-            let earned_of = |report: &Option<Report>| -> hashbrown::HashMap<Name, Decimal> {
+            let earned_of = |report: &Option<Report>| -> Result<hashbrown::HashMap<Name, Decimal>> {
                 let mut by_member = hashbrown::HashMap::new();
                 for s in report.iter().flat_map(|r| &r.statements) {
-                    by_member.entry(s.member.clone()).or_insert_with(|| {
+                    if by_member.contains_key(&s.member) {
+                        continue;
+                    }
+                    let earned = checked_sum(
                         s.lines
                             .iter()
                             .filter(|l| l.incentive == incentive.id)
-                            .map(|l| l.amount)
-                            .sum()
-                    });
+                            .map(|l| l.amount),
+                    )
+                    .or_overflow(|| format!("what `{}` earned to date", s.member))?;
+                    by_member.insert(s.member.clone(), earned);
                 }
-                by_member
+                Ok(by_member)
             };
-            let (now, before) = (earned_of(&now), earned_of(&before));
+            let (now, before) = (earned_of(&now)?, earned_of(&before)?);
             let earned = |by_member: &hashbrown::HashMap<Name, Decimal>, member: &str| {
                 by_member.get(member).copied().unwrap_or_default()
             };
             for (member, _) in self.org.members_in(period.start(), period.end()) {
                 let to_date = earned(&now, &member.id);
+                let what = || format!("the advance of `{}`", member.id);
+                let share_of =
+                    |earned: Decimal| advance.share.checked_mul(earned).or_overflow(what);
                 let advanced = self
                     .rounding
-                    .apply(advance.share * earned(&before, &member.id));
+                    .apply(share_of(earned(&before, &member.id))?)?;
                 let line = if last {
-                    let amount = self.rounding.apply(to_date - advanced);
+                    let amount = self
+                        .rounding
+                        .apply(to_date.checked_sub(advanced).or_overflow(what)?)?;
                     advance_line(
                         incentive,
                         ("true_up", None, to_date, amount),
@@ -113,7 +123,11 @@ impl Plan {
                         ),
                     )
                 } else {
-                    let amount = self.rounding.apply(advance.share * to_date) - advanced;
+                    let amount = self
+                        .rounding
+                        .apply(share_of(to_date)?)?
+                        .checked_sub(advanced)
+                        .or_overflow(what)?;
                     advance_line(
                         incentive,
                         ("advance", Some(advance.share), to_date, amount),
@@ -135,7 +149,7 @@ impl Plan {
                         ),
                     )
                 };
-                push_line(report, member, line, self.rounding);
+                push_line(report, member, line, self.rounding)?;
             }
         }
         Ok(())
@@ -169,7 +183,7 @@ fn push_line(
     member: &crate::org::Member,
     line: PayoutLine,
     rounding: crate::decimal::Rounding,
-) {
+) -> Result<()> {
     let index = if let Some(i) = report.statements.iter().position(|s| s.member == member.id) {
         i
     } else {
@@ -185,5 +199,8 @@ fn push_line(
     };
     let statement = &mut report.statements[index];
     statement.lines.push(line);
-    statement.total = rounding.apply(statement.lines.iter().map(|l| l.amount).sum());
+    let total = checked_sum(statement.lines.iter().map(|l| l.amount))
+        .or_overflow(|| format!("the statement total of `{}`", member.id))?;
+    statement.total = rounding.apply(total)?;
+    Ok(())
 }

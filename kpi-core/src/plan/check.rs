@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 
 impl Plan {
     pub(super) fn check_goals(&self) -> Result<()> {
+        self.rounding.check()?;
         self.status.validate().map_err(|e| e.at_path("status"))?;
         let mut ids = HashSet::new();
         for (i, goal) in self.goals.iter().enumerate() {

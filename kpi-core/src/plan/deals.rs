@@ -4,6 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::Plan;
+use crate::decimal::{OrOverflow, checked_sum};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fact::FactTable;
 use crate::incentive::{Component, Incentive, Tier, TierBasis, TierMode};
@@ -84,7 +85,7 @@ impl Plan {
                     member_rows.entry(r.id.as_str()).or_insert(r);
                 }
             }
-            let deals_of = deals_by_member(facts, filter.as_ref(), period, as_of);
+            let deals_of = deals_by_member(facts, filter.as_ref(), period, as_of)?;
             for statement in &mut report.statements {
                 let is_tier_line = |l: &PayoutLine| {
                     l.incentive == incentive.id && l.component == Some(index) && l.tier.is_some()
@@ -110,12 +111,14 @@ impl Plan {
                     (tiers, *mode, scale),
                     (incentive, index, metric),
                     self.rounding,
-                );
-                statement.lines.retain(|l| !is_tier_line(l));
-                statement.lines.splice(at..at, lines);
-                statement.total = self
-                    .rounding
-                    .apply(statement.lines.iter().map(|l| l.amount).sum());
+                )?;
+                let mut kept = statement.lines.clone();
+                kept.retain(|l| !is_tier_line(l));
+                kept.splice(at..at, lines);
+                let total = checked_sum(kept.iter().map(|l| l.amount))
+                    .or_overflow(|| format!("the statement total of `{}`", statement.member))?;
+                statement.total = self.rounding.apply(total)?;
+                statement.lines = kept;
             }
         }
         Ok(())
@@ -137,14 +140,16 @@ fn deals_by_member<'f>(
     filter: Option<&crate::metric::filter::CompiledFilter>,
     period: &Period,
     as_of: Option<chrono::NaiveDate>,
-) -> hashbrown::HashMap<&'f str, Vec<Deal>> {
+) -> Result<hashbrown::HashMap<&'f str, Vec<Deal>>> {
     let mut credited: hashbrown::HashMap<&str, Vec<(chrono::NaiveDate, usize, Decimal)>> =
         hashbrown::HashMap::new();
     for row in 0..facts.len() {
         let date = facts.dates()[row];
-        if !(period.contains(date)
-            && as_of.is_none_or(|d| date <= d)
-            && filter.is_none_or(|f| f.matches(facts, row)))
+        if !(period.contains(date) && as_of.is_none_or(|d| date <= d)) {
+            continue;
+        }
+        if let Some(filter) = filter
+            && !filter.matches(facts, row)?
         {
             continue;
         }
@@ -164,11 +169,14 @@ fn deals_by_member<'f>(
                 continue; // the owner has the whole deal; a repeated owner their first share
             }
             seen.push(name);
-            let part = (amount * share).normalize();
+            let part = amount
+                .checked_mul(share)
+                .or_overflow(|| format!("the share {share} of deal `{}`", facts.id_of(row)))?
+                .normalize();
             credited.entry(name).or_default().push((date, row, part));
         }
     }
-    credited
+    Ok(credited
         .into_iter()
         .map(|(member, mut deals)| {
             deals.sort_by_key(|(date, row, _)| (*date, *row));
@@ -182,7 +190,7 @@ fn deals_by_member<'f>(
                 .collect();
             (member, deals)
         })
-        .collect()
+        .collect())
 }
 
 /// The lines of deals credited in order over the tiers: each deal's part in each tier it
@@ -192,14 +200,25 @@ fn deal_lines(
     (tiers, mode, scale): (&[Tier], TierMode, Decimal),
     (incentive, index, metric): (&Incentive, usize, &str),
     rounding: crate::decimal::Rounding,
-) -> Vec<PayoutLine> {
-    let starts: Vec<Decimal> = tiers.iter().map(|t| (t.from * scale).normalize()).collect();
-    let total: Decimal = deals.iter().map(|d| d.amount).sum();
+) -> Result<Vec<PayoutLine>> {
+    let what = || format!("the deals of incentive `{}`", incentive.id);
+    let starts: Vec<Decimal> = tiers
+        .iter()
+        .map(|t| {
+            t.from
+                .checked_mul(scale)
+                .map(|s| s.normalize())
+                .or_overflow(what)
+        })
+        .collect::<Result<_>>()?;
+    let total = checked_sum(deals.iter().map(|d| d.amount)).or_overflow(what)?;
     let reached = starts.iter().rposition(|s| total >= *s).unwrap_or(0);
-    let line = |deal: &Deal, tier: usize, basis: Decimal| {
-        let rate = tiers[tier].rate;
-        let amount = rounding.apply_line(basis * rate);
-        PayoutLine {
+    let line = |deal: &Deal, tier: usize, basis: Decimal| -> Result<PayoutLine> {
+        let Some(rate) = tiers.get(tier).map(|t| t.rate) else {
+            return Err(crate::decimal::overflow(what()));
+        };
+        let amount = rounding.apply_line(basis.checked_mul(rate).or_overflow(what)?)?;
+        Ok(PayoutLine {
             incentive: Name::new(&incentive.id),
             component: Some(index),
             kind: Name::new_static("tiered"),
@@ -224,40 +243,40 @@ fn deal_lines(
                 deal.id,
                 deal.date,
                 group_thousands(basis),
-                tier + 1,
+                tier.saturating_add(1),
                 percent(rate),
                 group_thousands(amount)
             )
             .into(),
-        }
+        })
     };
     let mut out = Vec::new();
     let mut before = Decimal::ZERO;
     for deal in deals {
         if mode == TierMode::Retroactive {
-            out.push(line(deal, reached, deal.amount));
+            out.push(line(deal, reached, deal.amount)?);
             continue;
         }
-        let after = before + deal.amount;
+        let after = before.checked_add(deal.amount).or_overflow(what)?;
         let (low, high) = (before.min(after), before.max(after));
-        let sign = if deal.amount.is_sign_negative() {
-            -Decimal::ONE
-        } else {
-            Decimal::ONE
-        };
-        for tier in 0..tiers.len() {
-            let from = if tier == 0 {
-                low.min(starts[0])
-            } else {
-                starts[tier]
-            };
-            let to = starts.get(tier + 1).copied();
-            let overlap = to.map_or(high, |t| high.min(t)) - low.max(from);
+        for (tier, &start) in starts.iter().enumerate() {
+            let from = if tier == 0 { low.min(start) } else { start };
+            let to = starts.get(tier.saturating_add(1)).copied();
+            let overlap = to
+                .map_or(high, |t| high.min(t))
+                .checked_sub(low.max(from))
+                .or_overflow(what)?;
             if overlap > Decimal::ZERO {
-                out.push(line(deal, tier, sign * overlap));
+                // A refund fills the tiers back down: its parts are negative.
+                let basis = if deal.amount.is_sign_negative() {
+                    -overlap
+                } else {
+                    overlap
+                };
+                out.push(line(deal, tier, basis)?);
             }
         }
         before = after;
     }
-    out
+    Ok(out)
 }

@@ -307,7 +307,7 @@ impl Plan {
             }
         };
         let mut measures = match through(period) {
-            Some(clipped) => measure(&self.org, keys, facts, &clipped, &passes, &dimensions),
+            Some(clipped) => measure(&self.org, keys, facts, &clipped, &passes, &dimensions)?,
             None => measure(
                 &self.org,
                 keys,
@@ -315,7 +315,7 @@ impl Plan {
                 period,
                 &passes,
                 &dimensions,
-            ),
+            )?,
         };
         // Clawbacks read the facts behind each reversal's sale, so they are measured here.
         if let Some(clipped) = through(period) {
@@ -349,7 +349,7 @@ impl Plan {
             }
             let metrics = match through(&window) {
                 Some(clipped) => {
-                    measure(&self.org, keys, facts, &clipped, &passes, &dimensions).metrics
+                    measure(&self.org, keys, facts, &clipped, &passes, &dimensions)?.metrics
                 }
                 None => BTreeMap::new(),
             };
@@ -483,7 +483,9 @@ impl Plan {
             &goals,
         )?;
         rank_rows(&mut scorecards);
-        let scores = scores(&scorecards);
+        let scores = scores(&scorecards, &|goal| {
+            self.goals.iter().position(|g| g.id == goal)
+        })?;
         let rows: Vec<&crate::ScorecardRow> = scorecards.iter().chain(&rollups).collect();
         let statements = statements(
             &StatementInput {

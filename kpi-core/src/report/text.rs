@@ -191,8 +191,11 @@ fn display(unit: Unit, value: Decimal) -> String {
 
 /// `0.900001` → `90.0%` (display only: the report keeps the exact value).
 fn as_percent(ratio: Decimal) -> String {
-    let percent = (ratio * Decimal::ONE_HUNDRED)
-        .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
+    // A ratio too large to be written in percent keeps all its digits instead.
+    let Some(percent) = ratio.checked_mul(Decimal::ONE_HUNDRED) else {
+        return super::percent(ratio);
+    };
+    let percent = percent.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
     format!("{percent:.1}%")
 }
 

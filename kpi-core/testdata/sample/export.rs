@@ -124,10 +124,15 @@ fn amount(record: &FactRecord) -> Option<rust_decimal::Decimal> {
     record.amount.map(|a| a.abs())
 }
 
-/// An amount as Zoho's JSON writes currency: a number.
+/// An amount as Zoho's JSON writes currency: a floating-point number, without trailing
+/// zeros (`27990.9` for the record's `27990.90`, `28608.0` for `28608.00`).
 fn zoho_amount(record: &FactRecord) -> Value {
     amount(record).map_or(Value::Null, |a| {
-        serde_json::from_str(&a.to_string()).expect("a decimal is a JSON number")
+        let mut text = a.normalize().to_string();
+        if !text.contains('.') {
+            text.push_str(".0");
+        }
+        serde_json::from_str(&text).expect("a decimal is a JSON number")
     })
 }
 
