@@ -263,7 +263,7 @@ impl Calendar {
     /// plus a pass over the holidays, for any two dates.
     pub fn count_days(&self, start: NaiveDate, end: NaiveDate, basis: DayBasis) -> u32 {
         // chrono's dates span about 525,000 years: fewer than 2^32 days.
-        let days = u32::try_from((end - start).num_days().max(0)).unwrap_or(u32::MAX);
+        let days = u32::try_from(super::days_between(start, end).max(0)).unwrap_or(u32::MAX);
         if basis == DayBasis::Calendar || days == 0 {
             return days;
         }

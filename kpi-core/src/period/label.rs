@@ -4,7 +4,7 @@ use chrono::{Datelike, Months, NaiveDate};
 
 use super::retail::RetailCalendar;
 use super::scheme::{Scheme, cumulative};
-use super::{Grain, Period, Shape, add_days, label_error, out_of_range, shown};
+use super::{Grain, Period, Shape, add_days, label_error, out_of_range, shown, weeks_between};
 use crate::error::{Error, ErrorKind, Result};
 
 /// The label of the regular period of `grain` that starts on `start`.
@@ -17,8 +17,8 @@ pub(crate) fn format(scheme: Scheme, grain: Grain, start: NaiveDate, end: NaiveD
             return format!("{start}..{end}");
         };
         let name = retail_name(scheme, year);
-        let week = ((start - year_start).num_days() / 7) as u32;
-        let weeks = ((year_end - year_start).num_days() / 7) as u32;
+        let week = weeks_between(year_start, start);
+        let weeks = weeks_between(year_start, year_end);
         let month = super::scheme::month_index(&retail.month_weeks(weeks), week) as u32;
         return match grain {
             Grain::Week => format!("FY{name:04}-W{:02}", week + 1),
@@ -41,8 +41,7 @@ pub(crate) fn format(scheme: Scheme, grain: Grain, start: NaiveDate, end: NaiveD
         },
         _ => {
             let into_year = (start.month0() + 12 - (scheme.start_month - 1)) % 12;
-            let year_start = start - Months::new(into_year);
-            let name = fiscal_name(scheme, year_start);
+            let name = fiscal_name(scheme, start);
             match grain {
                 Grain::Quarter => format!("FY{name:04}-Q{}", into_year / 3 + 1),
                 Grain::Half => format!("FY{name:04}-H{}", into_year / 6 + 1),
@@ -66,18 +65,21 @@ pub(crate) fn fiscal_year_name(scheme: Scheme, grain: Grain, start: NaiveDate) -
     if !scheme.fiscal || matches!(grain, Grain::Week | Grain::Month) {
         return None;
     }
-    let into_year = (start.month0() + 12 - (scheme.start_month - 1)) % 12;
-    start
-        .checked_sub_months(Months::new(into_year))
-        .map(|year_start| fiscal_name(scheme, year_start))
+    Some(fiscal_name(scheme, start))
 }
 
-/// The name of the non-retail fiscal year that starts on `year_start`.
-fn fiscal_name(scheme: Scheme, year_start: NaiveDate) -> i32 {
-    if scheme.named_by_end {
-        (year_start + Months::new(11)).year()
+/// The name of the non-retail fiscal year that holds `day`: the civil year it starts in,
+/// or (named by its end, not starting in January) the next.
+fn fiscal_name(scheme: Scheme, day: NaiveDate) -> i32 {
+    let start_year = if day.month() >= scheme.start_month {
+        day.year()
     } else {
-        year_start.year()
+        day.year() - 1
+    };
+    if scheme.named_by_end && scheme.start_month != 1 {
+        start_year + 1
+    } else {
+        start_year
     }
 }
 
@@ -509,7 +511,7 @@ fn parse_retail(
     let (year_start, year_end) = retail
         .year_bounds(nominal)
         .ok_or_else(|| out_of_range(format_args!("FY{name}")))?;
-    let weeks = ((year_end - year_start).num_days() / 7) as u32;
+    let weeks = weeks_between(year_start, year_end);
     let at_week = |w: u32| add_days(year_start, 7 * i64::from(w));
     let month_start = |m: u32| at_week(cumulative(&retail.month_weeks(weeks))[m as usize]);
     let (grain, start) = match kind {

@@ -326,7 +326,7 @@ impl Period {
 
     /// The number of days in the period.
     pub fn days(&self) -> u32 {
-        (self.end - self.start).num_days() as u32
+        days_between(self.start, self.end) as u32
     }
 
     /// The grain of a regular period or of a span's parts; `None` for a date range.
@@ -532,10 +532,24 @@ fn sub_months(date: NaiveDate, months: i64) -> Result<NaiveDate> {
     add_months(date, -months)
 }
 
+/// Whole days from `from` to `to` (negative when `to` is earlier). Every two dates chrono
+/// holds are less than 2^28 days apart, so this never overflows.
+pub(crate) fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
+    to.signed_duration_since(from).num_days()
+}
+
+/// Whole weeks from `from` to `to`, for dates of one retail year or week count.
+pub(crate) fn weeks_between(from: NaiveDate, to: NaiveDate) -> u32 {
+    (days_between(from, to) / 7) as u32
+}
+
 /// Day number of a date: days since 1970-01-01, as Arrow's `date32`. (Every date chrono
 /// holds has one.)
 pub fn day_number(date: NaiveDate) -> i32 {
-    (date - NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch")).num_days() as i32
+    days_between(
+        NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch"),
+        date,
+    ) as i32
 }
 
 /// The date of a day number (days since 1970-01-01).

@@ -4,7 +4,9 @@
 use chrono::{Datelike, NaiveDate, Weekday};
 
 use super::retail::RetailCalendar;
-use super::{Grain, Period, Shape, add_days, add_months, out_of_range};
+use super::{
+    Grain, Period, Shape, add_days, add_months, days_between, out_of_range, weeks_between,
+};
 use crate::error::Result;
 
 /// The part of a calendar that periods carry with them: enough to label themselves and
@@ -107,7 +109,7 @@ impl Scheme {
                 let year = i32::try_from(target.div_euclid(per_year)).map_err(|_| too_far())?;
                 let index = target.rem_euclid(per_year) as u32;
                 let (year_start, year_end) = retail.year_bounds(year).ok_or_else(too_far)?;
-                let weeks = ((year_end - year_start).num_days() / 7) as u32;
+                let weeks = weeks_between(year_start, year_end);
                 let week =
                     cumulative(&retail.month_weeks(weeks))[(index * grain.months()) as usize];
                 self.locate(add_days(year_start, 7 * i64::from(week))?, grain)
@@ -132,8 +134,8 @@ impl Scheme {
                     .year_of(start)
                     .ok_or_else(|| out_of_range(format_args!("the {grain} that holds {start}")))?;
                 let per_year = i64::from(12 / grain.months());
-                let weeks = ((year_end - year_start).num_days() / 7) as u32;
-                let week = ((start - year_start).num_days() / 7) as u32;
+                let weeks = weeks_between(year_start, year_end);
+                let week = weeks_between(year_start, start);
                 let month = month_index(&retail.month_weeks(weeks), week) as u32;
                 i64::from(year) * per_year + i64::from(month / grain.months())
             }
@@ -185,15 +187,16 @@ impl Scheme {
                 let beyond = || out_of_range(format_args!("the year before {start}"));
                 let (year, year_start, _) = retail.year_of(start).ok_or_else(beyond)?;
                 let (prev_start, prev_end) = retail.year_bounds(year - 1).ok_or_else(beyond)?;
-                let week_index = ((start - year_start).num_days() / 7) as u32;
-                let prev_weeks = ((prev_end - prev_start).num_days() / 7) as u32;
+                let week_index = weeks_between(year_start, start);
+                let prev_weeks = weeks_between(prev_start, prev_end);
                 let target_week = match grain {
                     Grain::Week => week_index.min(prev_weeks - 1),
                     Grain::Year => 0,
                     _ => {
-                        let weeks = ((retail.year_bounds(year).ok_or_else(beyond)?.1 - year_start)
-                            .num_days()
-                            / 7) as u32;
+                        let weeks = weeks_between(
+                            year_start,
+                            retail.year_bounds(year).ok_or_else(beyond)?.1,
+                        );
                         let month = month_index(&retail.month_weeks(weeks), week_index);
                         let cumulative = cumulative(&retail.month_weeks(prev_weeks));
                         cumulative[month]
@@ -220,13 +223,16 @@ impl Scheme {
     /// belongs to the year that holds its fourth day.
     pub(crate) fn week_number(self, start: NaiveDate) -> Result<(i32, u32)> {
         let year = add_days(start, 3)?.year();
-        let number = (start - self.week_one(year)?).num_days() / 7 + 1;
+        let number = days_between(self.week_one(year)?, start) / 7 + 1;
         Ok((year, number as u32))
     }
 
     /// How many weeks week-year `year` has: 52 or 53.
     pub(crate) fn weeks_in_week_year(self, year: i32) -> Result<u32> {
-        Ok(((self.week_one(year + 1)? - self.week_one(year)?).num_days() / 7) as u32)
+        Ok(weeks_between(
+            self.week_one(year)?,
+            self.week_one(year + 1)?,
+        ))
     }
 }
 
@@ -251,7 +257,7 @@ fn retail_bounds(
     grain: Grain,
 ) -> Option<(NaiveDate, NaiveDate)> {
     let (_, year_start, year_end) = retail.year_of(date)?;
-    let week = ((date - year_start).num_days() / 7) as u32;
+    let week = weeks_between(year_start, date);
     let at_week = |w: u32| year_start.checked_add_days(chrono::Days::new(u64::from(w) * 7));
     let months_per = match grain {
         Grain::Day => return Some((date, date.succ_opt()?)),
@@ -261,7 +267,7 @@ fn retail_bounds(
         Grain::Quarter => 3,
         Grain::Half => 6,
     };
-    let weeks = ((year_end - year_start).num_days() / 7) as u32;
+    let weeks = weeks_between(year_start, year_end);
     let month_weeks = retail.month_weeks(weeks);
     let cumulative = cumulative(&month_weeks);
     let first_month = month_index(&month_weeks, week) / months_per * months_per;
