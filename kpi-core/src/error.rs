@@ -318,19 +318,24 @@ impl fmt::Display for Error {
 /// `Result` with kpi's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Converts a byte offset in `text` to a 1-based (line, column in characters).
 /// A `serde_json` error's message without its " at line L column C" tail (the line and
 /// column go into the [`Location`]).
 pub(crate) fn json_message(e: &serde_json::Error) -> String {
     let text = e.to_string();
     match text.rfind(" at line ") {
-        Some(cut) if e.line() > 0 => text[..cut].to_owned(),
+        Some(cut) if e.line() > 0 => text.get(..cut).unwrap_or_default().to_owned(),
         _ => text,
     }
 }
 
+/// Converts a byte offset in `text` to a 1-based (line, column in characters).
 pub(crate) fn line_column(text: &str, offset: usize) -> (u32, u32) {
-    let before = &text[..offset.min(text.len())];
+    // An offset inside a character counts from that character's start.
+    let mut cut = offset.min(text.len());
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let before = text.get(..cut).unwrap_or_default();
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = before[line_start..].chars().count() + 1;
@@ -368,5 +373,9 @@ mod tests {
         let text = "a = 1\nb = \"华东\" x";
         let offset = text.find('x').unwrap();
         assert_eq!(line_column(text, offset), (2, 10));
+        // An offset inside `华` (or past the end) does not slice into it.
+        let inside = text.find('华').unwrap() + 1;
+        assert_eq!(line_column(text, inside), (2, 6));
+        assert_eq!(line_column(text, usize::MAX), (2, 11));
     }
 }

@@ -474,7 +474,10 @@ fn rows_by_date_source<'m>(
             Some(name) => {
                 let column = facts.attribute(name);
                 slots.rows(|row| match column.and_then(|c| c[row].as_ref()) {
-                    Some(Attribute::Text(text)) => crate::period::parse_date(text).ok(),
+                    // A day outside the supported range places the fact nowhere.
+                    Some(Attribute::Text(text)) => crate::period::parse_date(text)
+                        .and_then(crate::period::check_date)
+                        .ok(),
                     _ => None,
                 })
             }

@@ -51,11 +51,19 @@ pub struct Member {
     /// The id of the member's team.
     pub team: String,
     /// The first day in this team; from the beginning of time when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::period::date_text::option"
+    )]
     #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
     pub from: Option<NaiveDate>,
     /// The first day no longer in this team (exclusive); open-ended when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::period::date_text::option"
+    )]
     #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
     pub until: Option<NaiveDate>,
 }
@@ -69,6 +77,20 @@ impl Member {
     /// Whether this stint overlaps `[start, end)`.
     pub fn overlaps(&self, start: NaiveDate, end: NaiveDate) -> bool {
         self.from.is_none_or(|f| f < end) && self.until.is_none_or(|u| start < u)
+    }
+
+    /// `from` is a supported day, and `until` (exclusive, like a period's end) is one or
+    /// the day after, at most 9999-12-31: `period.out_of_range` otherwise.
+    fn check_dates(&self, i: usize) -> Result<()> {
+        if let Some(from) = self.from {
+            crate::period::check_date(from)
+                .map_err(|e| e.at_path(format!("org.members[{i}].from")))?;
+        }
+        if let Some(until) = self.until {
+            crate::period::check_end(until)
+                .map_err(|e| e.at_path(format!("org.members[{i}].until")))?;
+        }
+        Ok(())
     }
 }
 
@@ -135,6 +157,7 @@ impl Org {
         let mut stints: hashbrown::HashMap<&str, Vec<&Member>> = hashbrown::HashMap::new();
         for (i, member) in self.members.iter().enumerate() {
             check_id(&member.id, || format!("org.members[{i}].id"))?;
+            member.check_dates(i)?;
             if let (Some(from), Some(until)) = (member.from, member.until)
                 && until <= from
             {

@@ -77,9 +77,11 @@ impl Zone {
         }
     }
 
-    /// The local date of `instant` in this zone.
-    pub fn local_date(&self, instant: DateTime<Utc>) -> NaiveDate {
-        (instant.naive_utc() + chrono::TimeDelta::seconds(self.offset_at(instant))).date()
+    /// The local date of `instant` in this zone; `None` at the very ends of chrono's
+    /// range, where the local time has no date.
+    pub fn local_date(&self, instant: DateTime<Utc>) -> Option<NaiveDate> {
+        let offset = chrono::TimeDelta::try_seconds(self.offset_at(instant))?;
+        Some(instant.naive_utc().checked_add_signed(offset)?.date())
     }
 
     /// The instant of a local time in this zone (the earlier one when clocks go back; in
@@ -96,7 +98,8 @@ impl Zone {
         // Two steps: the offset at the local time read as UTC, then at the instant that
         // gives, which settles except within an hour of a change.
         let guess = local.and_utc();
-        let first = guess - chrono::TimeDelta::seconds(self.offset_at(guess));
-        Some(guess - chrono::TimeDelta::seconds(self.offset_at(first)))
+        let back =
+            |at| guess.checked_sub_signed(chrono::TimeDelta::try_seconds(self.offset_at(at))?);
+        back(back(guess)?)
     }
 }

@@ -3,8 +3,8 @@
 //! A vector file holds a plan (`plan_toml` text or a `plan` document), `facts` (or
 //! `facts_json`, JSON text that every language reads as text), and
 //! `cases`: each a `period` (and an optional `as_of` day, or the draw `balances` carried
-//! in) with either the `expected` report or the expected `error`; or a `review` day with
-//! the `expected` review.
+//! in) with either the `expected` report or the expected `error` (its code, location and
+//! a part of its message); or a `review` day with the `expected` review.
 
 use kpi_core::{Error, FactTable, Plan};
 use serde_json::{Value, json};
@@ -60,6 +60,10 @@ fn run(file: &Value, case: &Value) -> Result<Value, Error> {
 
 fn check_error(name: &str, err: &Error, expected: &Value) {
     assert_eq!(err.code(), expected["code"], "{name}: {err}");
+    // `message`: a part of the message, the same in every language.
+    if let Some(part) = expected.get("message").and_then(Value::as_str) {
+        assert!(err.message().contains(part), "{name}: {err}");
+    }
     let location = err.location();
     if let Some(path) = expected.get("path") {
         assert_eq!(location.path.as_deref(), path.as_str(), "{name}: {err}");

@@ -66,9 +66,11 @@ def test_calendar_vector(settings: dict, check: dict) -> None:
             run(settings, check)
         assert caught.value.code == check["error"], str(caught.value)
         assert isinstance(caught.value, kpi_core.PeriodError)
+        if "message" in check:
+            assert check["message"] in str(caught.value), str(caught.value)
     else:
         assert run(settings, check) == check["expect"]
 
 
 def test_all_checks_collected() -> None:
-    assert len(CHECKS) >= 40
+    assert len(CHECKS) >= 100

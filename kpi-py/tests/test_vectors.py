@@ -80,6 +80,8 @@ def test_vector(doc: dict, case: dict) -> None:
         for key in ("path", "line", "column", "row"):
             if key in want:
                 assert getattr(err, key) == want[key], f"{key} of {err}"
+        if "message" in want:
+            assert want["message"] in str(err), str(err)
         family = {"plan": kpi_core.PlanError, "formula": kpi_core.FormulaError,
                   "data": kpi_core.DataError, "period": kpi_core.PeriodError}
         assert isinstance(err, family[want["code"].split(".")[0]])

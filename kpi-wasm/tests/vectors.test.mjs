@@ -39,6 +39,7 @@ for (const file of readdirSync(VECTORS).filter((f) => f.endsWith(".json")).sort(
             for (const key of ["path", "line", "column", "row"]) {
               if (key in c.error) assert.equal(err[key], c.error[key], `${key} of ${err.message}`);
             }
+            if ("message" in c.error) assert.ok(err.message.includes(c.error.message), err.message);
             return true;
           },
         );

@@ -323,6 +323,15 @@ impl ColumnBatch<'_> {
         if let Some(row) = self.kind.first_missing() {
             return Err(missing("kind", row));
         }
+        for (row, day) in self.date.iter().enumerate() {
+            crate::period::check_date(*day).map_err(|e| {
+                e.at(Location {
+                    path: Some(format!("date[{row}]")),
+                    row: Some(row as u64),
+                    ..Location::default()
+                })
+            })?;
+        }
         if let Some(amount) = &self.amount {
             amount.check()?;
         }
@@ -468,7 +477,8 @@ struct Mark {
 
 impl FactTable {
     /// Appends a batch of facts given by column. All or nothing: a missing or repeated id
-    /// is an error (`data.invalid_fact`, at the batch row) and leaves the table as it was.
+    /// is an error (`data.invalid_fact`, at the batch row), a date that is not a supported
+    /// day `period.out_of_range` (at `date[row]`), and either leaves the table as it was.
     ///
     /// A large batch is stored on three threads, as the parts touch different fields:
     /// the ids (all new, into the largest dictionary), the customers (the next largest),

@@ -59,8 +59,10 @@ pub struct FactRecord {
     /// The status, for example `won`, `lost` or `open`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// The date that places the fact in a period (`YYYY-MM-DD`).
+    /// The date that places the fact in a period (`YYYY-MM-DD`), a supported day:
+    /// 1000-01-01 through 9998-12-31 (see [`crate::period::check_date`]).
     #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    #[serde(deserialize_with = "crate::period::date_text::deserialize")]
     pub date: NaiveDate,
     /// Kind-specific values: text, decimal numbers or booleans.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -78,6 +80,17 @@ pub struct Credit {
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
     #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub share: Decimal,
+}
+
+/// `period.out_of_range` at the fact's `date` unless it is a supported day.
+fn check_fact_date(date: NaiveDate, row: usize, path: String) -> Result<()> {
+    crate::period::check_date(date).map(|_| ()).map_err(|e| {
+        e.at(Location {
+            path: Some(path),
+            row: Some(row as u64),
+            ..Location::default()
+        })
+    })
 }
 
 /// Fact kinds whose amounts are money going back to the customer, stored negative.
@@ -290,6 +303,7 @@ impl FactTable {
                 };
                 Error::new(ErrorKind::DataInvalidFact, e.inner().to_string()).at(at(row, path))
             })?;
+            check_fact_date(record.date, row, format!("[{row}].date"))?;
             check_credits(&record, row)?;
             if self.ids.code(&record.id).is_some() || !batch_ids.insert(record.id.clone()) {
                 return Err(Error::new(
@@ -312,9 +326,10 @@ impl FactTable {
     /// amounts are stored negative: a positive amount is negated here, once, and a
     /// negative one kept. `sum(amount)` over orders and refunds is then net revenue.
     pub fn push(&mut self, mut record: FactRecord) -> Result<()> {
-        negate_returns(&mut record);
-        check_credits(&record, self.len())?;
         let row = self.len();
+        check_fact_date(record.date, row, format!("[{row}].date"))?;
+        negate_returns(&mut record);
+        check_credits(&record, row)?;
         let before = self.ids.len();
         let id = self.ids.intern(&record.id);
         if self.ids.len() == before {
@@ -345,6 +360,7 @@ impl FactTable {
         self.ids = ids;
         self.reserve_columns(records.len());
         for (row, mut record) in records.enumerate() {
+            check_fact_date(record.date, row, format!("[{row}].date"))?;
             negate_returns(&mut record);
             check_credits(&record, row)?;
             let code = u32::try_from(row).expect("ids are u32 codes");
@@ -398,6 +414,7 @@ impl FactTable {
     /// last-modified-wins de-duplication. The row keeps its place.
     pub(crate) fn replace(&mut self, row: usize, mut record: FactRecord) -> Result<()> {
         debug_assert_eq!(self.id_of(row), record.id);
+        check_fact_date(record.date, row, format!("[{row}].date"))?;
         negate_returns(&mut record);
         check_credits(&record, row)?;
         self.kind.set(row, self.kinds.intern(&record.kind));
@@ -681,14 +698,15 @@ fn check_credits(record: &FactRecord, row: usize) -> Result<()> {
 }
 
 /// Replaces a timestamp in a record's `date` by its local date in `calendar`. Plain
-/// `YYYY-MM-DD` dates are left alone; a timestamp without a calendar is an error, because
-/// its local date depends on the time zone.
+/// `YYYY-MM-DD` dates (and text that is neither, which the record's reader reports) are
+/// left alone; a timestamp without a calendar is an error, because its local date
+/// depends on the time zone.
 fn localise_timestamp(record: &mut serde_json::Value, calendar: Option<&Calendar>) -> Result<()> {
     let Some(date) = record.get_mut("date") else {
         return Ok(());
     };
     let is_timestamp = match date {
-        serde_json::Value::String(text) => text.len() > 10,
+        serde_json::Value::String(text) => crate::period::looks_like_timestamp(text),
         serde_json::Value::Number(_) => true,
         _ => false,
     };
@@ -698,7 +716,7 @@ fn localise_timestamp(record: &mut serde_json::Value, calendar: Option<&Calendar
     let Some(calendar) = calendar else {
         return Err(Error::new(
             ErrorKind::DataInvalidFact,
-            "this date is a timestamp: read the facts with the plan's calendar, whose time zone makes it a local date",
+            "this date is a timestamp: read the facts with the plan's calendar, whose time zone makes it a local date (or give the day as YYYY-MM-DD)",
         ));
     };
     let local = match date {
@@ -712,7 +730,10 @@ fn localise_timestamp(record: &mut serde_json::Value, calendar: Option<&Calendar
         serde_json::Value::String(text) => calendar.local_date_of_rfc3339(text),
         _ => unreachable!("checked above"),
     }
-    .map_err(|e| Error::new(ErrorKind::DataInvalidFact, e.message().to_owned()))?;
+    .map_err(|e| match e.kind() {
+        ErrorKind::PeriodOutOfRange => e,
+        _ => Error::new(ErrorKind::DataInvalidFact, e.message().to_owned()),
+    })?;
     *date = serde_json::Value::String(local.to_string());
     Ok(())
 }

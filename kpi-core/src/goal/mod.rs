@@ -382,6 +382,7 @@ impl Status {
 pub struct GoalVersion {
     /// The first day the version is in force.
     #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    #[serde(deserialize_with = "crate::period::date_text::deserialize")]
     pub from: NaiveDate,
     /// The new target for every scope (the goal's rule when omitted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -410,22 +411,34 @@ pub(crate) enum GoalPeriod {
 }
 
 impl GoalPeriod {
+    /// Reads a goal's `period`: a grain for a recurring goal, or one period's label. Text
+    /// that is neither says which it probably meant (`monthly`: `month`, or `2026-03` for
+    /// one month); a label outside the supported range stays `period.out_of_range`.
     pub(crate) fn parse(calendar: &Calendar, text: &str) -> Result<GoalPeriod> {
-        match Grain::parse(text) {
-            Some(grain) => Ok(GoalPeriod::Every(grain)),
-            None => calendar
-                .parse_period(text)
-                .map(GoalPeriod::Only)
-                .map_err(|e| {
-                    Error::new(
-                        ErrorKind::PlanInvalid,
-                        format!(
-                            "a goal period is a grain (month, quarter, year) or a period label: {}",
-                            e.message()
-                        ),
-                    )
-                }),
+        if let Some(grain) = Grain::parse(text) {
+            return Ok(GoalPeriod::Every(grain));
         }
+        let plan_invalid = |why: String| Error::new(ErrorKind::PlanInvalid, why);
+        if !text.bytes().any(|b| b.is_ascii_digit()) {
+            let grain = Grain::hint(text).unwrap_or(Grain::Month);
+            return Err(plan_invalid(format!(
+                "`{}` is not a goal period: use `{grain}` for a recurring goal, or a label such as {} for one {grain} (grains are day, week, month, quarter, half and year)",
+                crate::period::shown(text),
+                grain.example()
+            )));
+        }
+        calendar
+            .parse_period(text)
+            .map(GoalPeriod::Only)
+            .map_err(|e| {
+                if e.kind() == ErrorKind::PeriodOutOfRange {
+                    return e;
+                }
+                plan_invalid(format!(
+                    "a goal period is a grain (month, quarter, year) or a period label: {}",
+                    e.message()
+                ))
+            })
     }
 
     /// How many times the goal's target applies in `period`: once per whole goal period
@@ -492,6 +505,7 @@ impl Goal {
                 "an adjustment needs a reason",
             ));
         }
+        crate::period::check_date(version.from).map_err(|e| e.at_path("from"))?;
         if let Some(last) = self.versions.last()
             && version.from <= last.from
         {

@@ -481,11 +481,11 @@ impl ColumnMapping {
             DateFormat::EpochMillis => {
                 let millis = text.parse::<i64>().ok()?;
                 let instant = chrono::DateTime::from_timestamp_millis(millis)?;
-                Some(self.zone().local_date(instant))
+                self.zone().local_date(instant)
             }
             DateFormat::Rfc3339 => chrono::DateTime::parse_from_rfc3339(text)
                 .ok()
-                .map(|t| self.zone().local_date(t.with_timezone(&chrono::Utc))),
+                .and_then(|t| self.zone().local_date(t.with_timezone(&chrono::Utc))),
             DateFormat::Iso => iso_date(text),
             DateFormat::UsSlashes => us_date(text),
             DateFormat::Chrono(format) => {
@@ -575,9 +575,7 @@ impl ColumnMapping {
             self.required(field, get)?;
         }
         let date_text = self.required("date", get)?;
-        let date = self
-            .date(&date_text)
-            .ok_or_else(|| self.unparseable_date("date", &date_text))?;
+        let date = self.supported_date("date", &date_text)?;
         let amount = match self.value("amount", get) {
             Some(text) => Some(self.amount(&text).ok_or_else(|| {
                 Rejection::new(
@@ -617,6 +615,26 @@ impl ColumnMapping {
             attributes,
         };
         Ok((fact, modified))
+    }
+
+    /// The date `text` names, when it is one and a supported day (1000-01-01 to
+    /// 9998-12-31): else an `unparseable_date` or `date_out_of_range` rejection.
+    fn supported_date(&self, field: &str, text: &str) -> std::result::Result<NaiveDate, Rejection> {
+        let date = self
+            .date(text)
+            .ok_or_else(|| self.unparseable_date(field, text))?;
+        crate::period::check_date(date).map_err(|_| {
+            let day = if date.to_string() == text {
+                String::new()
+            } else {
+                format!(" (the day {date})")
+            };
+            Rejection::new(
+                field,
+                "date_out_of_range",
+                format!("{text:?}{day} is outside the supported days, 1000-01-01 to 9998-12-31"),
+            )
+        })
     }
 
     fn unparseable_date(&self, field: &str, text: &str) -> Rejection {
@@ -663,9 +681,7 @@ impl ColumnMapping {
                     read_as: ReadAs::Date,
                     ..
                 } => {
-                    let date = self
-                        .date(&text)
-                        .ok_or_else(|| self.unparseable_date(field, &text))?;
+                    let date = self.supported_date(field, &text)?;
                     Attribute::Text(date.format("%Y-%m-%d").to_string())
                 }
                 Source::Typed {

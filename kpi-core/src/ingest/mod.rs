@@ -132,10 +132,11 @@ fn is_zero(n: &u64) -> bool {
 }
 
 /// Every rejection reason.
-pub const REJECTION_REASONS: [&str; 8] = [
+pub const REJECTION_REASONS: [&str; 9] = [
     "missing_field",
     "unparseable_amount",
     "unparseable_date",
+    "date_out_of_range",
     "unknown_status",
     "unknown_exchange_rate",
     "duplicate_id",

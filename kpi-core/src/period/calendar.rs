@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::retail::{RetailCalendar, weekday_name};
 use super::scheme::Scheme;
-use super::{Grain, Period, add_days, day_number, label};
+use super::{Grain, Period, add_days, check_date, day_number, label, out_of_range};
 use crate::error::{Error, ErrorKind, Result};
 
 /// How fiscal years are named.
@@ -91,7 +91,11 @@ pub struct Calendar {
     #[cfg_attr(feature = "typescript", tsify(type = "string[]"))]
     pub weekend: Vec<Weekday>,
     /// Holidays, for business-day counts.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "super::date_text::list"
+    )]
     #[cfg_attr(feature = "typescript", tsify(type = "string[]", optional))]
     pub holidays: Vec<NaiveDate>,
 }
@@ -153,8 +157,9 @@ impl Calendar {
         Ok(calendar)
     }
 
-    /// Checks the settings: month ranges, the retail settings and the time zone name.
-    /// Errors carry the plan path of the field.
+    /// Checks the settings: month ranges, the retail settings, the time zone name and
+    /// that holidays are supported days (`period.out_of_range` otherwise). Errors carry
+    /// the plan path of the field.
     pub fn validate(&self) -> Result<()> {
         if !(1..=12).contains(&self.fiscal_year_start_month) {
             return Err(Error::new(
@@ -168,6 +173,9 @@ impl Calendar {
         }
         if let Some(retail) = &self.retail {
             retail.validate()?;
+        }
+        for (i, day) in self.holidays.iter().enumerate() {
+            check_date(*day).map_err(|e| e.at_path(format!("calendar.holidays[{i}]")))?;
         }
         self.time_zone()?;
         Ok(())
@@ -210,7 +218,8 @@ impl Calendar {
         }
     }
 
-    /// The period of `grain` that contains `date`, in O(1).
+    /// The period of `grain` that contains `date`, in O(1); `period.out_of_range` when
+    /// that period starts before 1000-01-01 or ends after 9999-12-31.
     pub fn period_of(&self, date: NaiveDate, grain: Grain) -> Result<Period> {
         self.scheme().locate(date, grain)
     }
@@ -222,6 +231,10 @@ impl Calendar {
     /// `fiscal_year_named_by`: `FY2027`, `FY2027-H1`, `FY2027-Q2`, `FY2027-M03`, and in a
     /// retail calendar `FY2027-W05`. Spans: `FY2027..FY2029`, `2026-01..2026-03`. Ranges:
     /// `2024-01-01..2024-04-01` (end exclusive).
+    ///
+    /// Any text is accepted: a label that does not parse is `period.invalid_label` (the
+    /// message says why, and which forms exist), one whose period lies outside the
+    /// supported range (`FY9999`, `0999-12`) is `period.out_of_range`.
     pub fn parse_period(&self, label: &str) -> Result<Period> {
         self.validate()?;
         let own = self.scheme();
@@ -235,9 +248,9 @@ impl Calendar {
 
     /// The to-date window of `grain` as of `as_of`: from the start of the period of
     /// `grain` that holds `as_of`, through `as_of` (month-, quarter-, year-to-date; the
-    /// year is fiscal when the calendar is).
+    /// year is fiscal when the calendar is). `as_of` must be a supported day.
     pub fn to_date(&self, as_of: NaiveDate, grain: Grain) -> Result<Period> {
-        let period = self.period_of(as_of, grain)?;
+        let period = self.period_of(check_date(as_of)?, grain)?;
         Period::range(period.start(), add_days(as_of, 1)?)
     }
 
@@ -246,16 +259,36 @@ impl Calendar {
         !self.weekend.contains(&date.weekday()) && !self.holidays.contains(&date)
     }
 
-    /// The number of days of `basis` in `[start, end)`.
+    /// The number of days of `basis` in `[start, end)` (0 when `end <= start`), in O(1)
+    /// plus a pass over the holidays, for any two dates.
     pub fn count_days(&self, start: NaiveDate, end: NaiveDate, basis: DayBasis) -> u32 {
-        match basis {
-            DayBasis::Calendar => (end - start).num_days().max(0) as u32,
-            DayBasis::Business => start
-                .iter_days()
-                .take_while(|d| *d < end)
-                .filter(|d| self.is_business_day(*d))
-                .count() as u32,
+        // chrono's dates span about 525,000 years: fewer than 2^32 days.
+        let days = u32::try_from(super::days_between(start, end).max(0)).unwrap_or(u32::MAX);
+        if basis == DayBasis::Calendar || days == 0 {
+            return days;
         }
+        let is_weekend = |day: Weekday| self.weekend.contains(&day);
+        let working_per_week = (0..7u8)
+            .filter_map(|d| Weekday::try_from(d).ok())
+            .filter(|d| !is_weekend(*d))
+            .count() as u32;
+        // Whole weeks, then the days left over, whose weekdays follow `start`'s.
+        let (weeks, rest) = (days / 7, days % 7);
+        let mut working = weeks * working_per_week;
+        let mut weekday = start.weekday();
+        for _ in 0..rest {
+            working += u32::from(!is_weekend(weekday));
+            weekday = weekday.succ();
+        }
+        let mut holidays: Vec<NaiveDate> = self
+            .holidays
+            .iter()
+            .copied()
+            .filter(|d| start <= *d && *d < end && !is_weekend(d.weekday()))
+            .collect();
+        holidays.sort_unstable();
+        holidays.dedup();
+        working - holidays.len() as u32
     }
 
     /// How much of `period` has elapsed at the end of day `as_of`: elapsed days / days,
@@ -268,26 +301,33 @@ impl Calendar {
         basis: DayBasis,
     ) -> Option<Decimal> {
         let total = self.count_days(period.start(), period.end(), basis);
-        let through = as_of.succ_opt()?.clamp(period.start(), period.end());
+        let through = as_of
+            .succ_opt()
+            .map_or(period.end(), |day| day.clamp(period.start(), period.end()));
         let elapsed = self.count_days(period.start(), through, basis);
         crate::decimal::ratio(Decimal::from(elapsed), Decimal::from(total))
     }
 
-    /// The local date, in the calendar's time zone, of an instant.
+    /// The local date, in the calendar's time zone, of an instant; `period.out_of_range`
+    /// when that is not a supported day.
     pub fn local_date<Tz: TimeZone>(&self, instant: &DateTime<Tz>) -> Result<NaiveDate> {
-        Ok(self
+        let utc = instant.with_timezone(&chrono::Utc);
+        let day = self
             .time_zone()?
-            .local_date(instant.with_timezone(&chrono::Utc)))
+            .local_date(utc)
+            .ok_or_else(|| out_of_range(format_args!("the instant {utc}")))?;
+        check_date(day).map_err(|_| {
+            out_of_range(format_args!(
+                "the instant {utc}, on {day} in {},",
+                self.timezone.as_deref().unwrap_or("UTC")
+            ))
+        })
     }
 
     /// The local date of a Unix timestamp in milliseconds (as Fxiaoke and JavaScript give).
     pub fn local_date_of_millis(&self, millis: i64) -> Result<NaiveDate> {
-        let instant = DateTime::from_timestamp_millis(millis).ok_or_else(|| {
-            Error::new(
-                ErrorKind::DataUnsupportedValue,
-                format!("{millis} ms is out of range"),
-            )
-        })?;
+        let instant = DateTime::from_timestamp_millis(millis)
+            .ok_or_else(|| out_of_range(format_args!("the timestamp {millis} ms")))?;
         self.local_date(&instant)
     }
 
@@ -296,7 +336,10 @@ impl Calendar {
         let instant = DateTime::parse_from_rfc3339(text).map_err(|e| {
             Error::new(
                 ErrorKind::DataUnsupportedValue,
-                format!("`{text}` is not an RFC 3339 timestamp with an offset: {e}"),
+                format!(
+                    "`{}` is not an RFC 3339 timestamp with an offset (such as 2026-03-31T23:30:00-08:00): {e}",
+                    super::shown(text)
+                ),
             )
         })?;
         self.local_date(&instant)
@@ -311,7 +354,14 @@ impl Calendar {
                 index: Vec::new(),
             });
         };
-        let first_day = super::date_of_day_number(min).ok_or_else(range_error)?;
+        // Both ends are supported days, so the table below is at most 9,000 years long.
+        let day_of = |day: i32| {
+            super::date_of_day_number(day)
+                .ok_or_else(|| out_of_range(format_args!("day number {day}")))
+                .and_then(check_date)
+        };
+        let first_day = day_of(min)?;
+        day_of(max)?;
         let mut periods = Vec::new();
         let mut table: Vec<u32> = Vec::with_capacity((max - min) as usize + 1);
         let mut period = self.period_of(first_day, grain)?;
@@ -346,11 +396,4 @@ impl Calendar {
         }
         (current.end() == period.end()).then_some(count)
     }
-}
-
-fn range_error() -> Error {
-    Error::new(
-        ErrorKind::PeriodInvalidLabel,
-        "the date is out of the supported range",
-    )
 }

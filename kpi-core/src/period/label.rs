@@ -2,8 +2,9 @@
 
 use chrono::{Datelike, Months, NaiveDate};
 
+use super::retail::RetailCalendar;
 use super::scheme::{Scheme, cumulative};
-use super::{Grain, Period, Shape, add_days, label_error};
+use super::{Grain, Period, Shape, add_days, label_error, out_of_range, shown, weeks_between};
 use crate::error::{Error, ErrorKind, Result};
 
 /// The label of the regular period of `grain` that starts on `start`.
@@ -16,8 +17,8 @@ pub(crate) fn format(scheme: Scheme, grain: Grain, start: NaiveDate, end: NaiveD
             return format!("{start}..{end}");
         };
         let name = retail_name(scheme, year);
-        let week = ((start - year_start).num_days() / 7) as u32;
-        let weeks = ((year_end - year_start).num_days() / 7) as u32;
+        let week = weeks_between(year_start, start);
+        let weeks = weeks_between(year_start, year_end);
         let month = super::scheme::month_index(&retail.month_weeks(weeks), week) as u32;
         return match grain {
             Grain::Week => format!("FY{name:04}-W{:02}", week + 1),
@@ -40,8 +41,7 @@ pub(crate) fn format(scheme: Scheme, grain: Grain, start: NaiveDate, end: NaiveD
         },
         _ => {
             let into_year = (start.month0() + 12 - (scheme.start_month - 1)) % 12;
-            let year_start = start - Months::new(into_year);
-            let name = fiscal_name(scheme, year_start);
+            let name = fiscal_name(scheme, start);
             match grain {
                 Grain::Quarter => format!("FY{name:04}-Q{}", into_year / 3 + 1),
                 Grain::Half => format!("FY{name:04}-H{}", into_year / 6 + 1),
@@ -51,12 +51,35 @@ pub(crate) fn format(scheme: Scheme, grain: Grain, start: NaiveDate, end: NaiveD
     }
 }
 
-/// The name of the non-retail fiscal year that starts on `year_start`.
-fn fiscal_name(scheme: Scheme, year_start: NaiveDate) -> i32 {
-    if scheme.named_by_end {
-        (year_start + Months::new(11)).year()
+/// The year in the `FY…` label of the period of `grain` that starts on `start`, when it
+/// has one: retail periods but days, and fiscal quarters, halves and years.
+pub(crate) fn fiscal_year_name(scheme: Scheme, grain: Grain, start: NaiveDate) -> Option<i32> {
+    if grain == Grain::Day {
+        return None;
+    }
+    if let Some(retail) = scheme.retail {
+        return retail
+            .year_of(start)
+            .map(|(year, ..)| retail_name(scheme, year));
+    }
+    if !scheme.fiscal || matches!(grain, Grain::Week | Grain::Month) {
+        return None;
+    }
+    Some(fiscal_name(scheme, start))
+}
+
+/// The name of the non-retail fiscal year that holds `day`: the civil year it starts in,
+/// or (named by its end, not starting in January) the next.
+fn fiscal_name(scheme: Scheme, day: NaiveDate) -> i32 {
+    let start_year = if day.month() >= scheme.start_month {
+        day.year()
     } else {
-        year_start.year()
+        day.year() - 1
+    };
+    if scheme.named_by_end && scheme.start_month != 1 {
+        start_year + 1
+    } else {
+        start_year
     }
 }
 
@@ -79,25 +102,103 @@ pub(crate) struct Schemes {
     pub fiscal: Scheme,
 }
 
+/// The longest text read as a label: every label kpi writes is much shorter.
+const MAX_LABEL: usize = 64;
+
 /// Parses `label`: `FY…` labels in the fiscal scheme, the others in the civil one.
+/// Reads the text by characters and ASCII bytes only (never slicing it inside a
+/// character), so any string gives a period or an error.
 pub(crate) fn parse(schemes: Schemes, label: &str) -> Result<Period> {
-    if let Some((first, last)) = label.split_once("..") {
-        return parse_span(schemes, label, first, last);
+    check_text(label)?;
+    let parsed = match label.split_once("..") {
+        Some((first, last)) => parse_span(schemes, label, first, last),
+        None => parse_one(schemes, label, label),
+    };
+    parsed.map_err(|e| {
+        if e.kind() == ErrorKind::PeriodOutOfRange {
+            out_of_range(format_args!("`{}`", shown(label)))
+        } else {
+            e
+        }
+    })
+}
+
+/// What no label can hold: nothing, too much, characters other than ASCII, spaces.
+fn check_text(label: &str) -> Result<()> {
+    if label.is_empty() {
+        return Err(label_error(label, "the label is empty"));
     }
-    match label.strip_prefix("FY") {
-        Some(rest) => parse_fiscal(schemes.fiscal, label, rest),
-        None => parse_civil(schemes, label),
+    if let Some(c) = label.chars().find(|c| !c.is_ascii()) {
+        return Err(label_error(
+            label,
+            &format!(
+                "`{c}` cannot be part of a label (labels are digits, `-`, `..` and the letters FY, Q, H, M, W)"
+            ),
+        ));
     }
+    if label.len() > MAX_LABEL {
+        return Err(label_error(
+            label,
+            &format!("a label is at most {MAX_LABEL} characters"),
+        ));
+    }
+    if label.trim() != label {
+        return Err(label_error(label, "remove the spaces around the label"));
+    }
+    if label.contains(|c: char| c.is_ascii_whitespace()) {
+        return Err(label_error(label, "a label has no spaces"));
+    }
+    Ok(())
+}
+
+/// Parses one period (not a span): `part` is `label` or one end of it.
+fn parse_one(schemes: Schemes, label: &str, part: &str) -> Result<Period> {
+    if let Some(rest) = part.strip_prefix("FY") {
+        return parse_fiscal(schemes, label, part, rest);
+    }
+    if part
+        .get(..2)
+        .is_some_and(|fy| fy.eq_ignore_ascii_case("FY"))
+    {
+        return Err(label_error(label, "write FY in capitals, as in FY2027"));
+    }
+    if let Some(grain) = Grain::parse(part).or_else(|| Grain::hint(part)) {
+        return Err(label_error(
+            label,
+            &format!(
+                "`{}` is not one period: name one, as in {}",
+                shown(part),
+                grain.example()
+            ),
+        ));
+    }
+    parse_civil(schemes, label, part)
 }
 
 fn parse_span(schemes: Schemes, label: &str, first: &str, last: &str) -> Result<Period> {
-    if let (Some(start), Some(end)) = (parse_date(first), parse_date(last)) {
-        if first.len() == 10 && last.len() == 10 {
-            return Period::range(start, end);
-        }
+    if first.is_empty() || last.is_empty() {
+        return Err(label_error(
+            label,
+            "a span names both ends, as in FY2027..FY2029 or 2024-01-01..2024-04-01",
+        ));
     }
-    let a = parse(schemes, first)?;
-    let b = parse(schemes, last)?;
+    if last.contains("..") {
+        return Err(label_error(label, "a span has one `..`"));
+    }
+    if let (Some(start), Some(end)) = (parse_date(first), parse_date(last)) {
+        return Period::range(start, end).map_err(|e| {
+            if e.kind() == ErrorKind::PeriodInvalidLabel {
+                label_error(
+                    label,
+                    "a range must end after it starts (the end is exclusive)",
+                )
+            } else {
+                e
+            }
+        });
+    }
+    let a = parse_one(schemes, label, first)?;
+    let b = parse_one(schemes, label, last)?;
     let (Shape::Regular(grain), Shape::Regular(other)) = (a.shape, b.shape) else {
         return Err(label_error(
             label,
@@ -110,57 +211,125 @@ fn parse_span(schemes: Schemes, label: &str, first: &str, last: &str) -> Result<
             "a span runs from a period to a later one of the same grain",
         ));
     }
-    let mut count = 1;
-    let mut cursor = a;
-    while cursor.start < b.start {
-        cursor = cursor.next()?;
-        count += 1;
-        if count > 100_000 {
-            return Err(label_error(label, "the span is too long"));
-        }
-    }
+    let count = u32::try_from(a.scheme.count(grain, a.start, b.start)?)
+        .map_err(|_| label_error(label, "the span is too long"))?;
     a.scheme.span(grain, a.start, count)
 }
 
-pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
-    let bytes = text.as_bytes();
-    let shaped = bytes.len() == 10
-        && bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && bytes
-            .iter()
-            .enumerate()
-            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
-    if !shaped {
+/// The value of a run of ASCII digits (`None` for anything else, or for too many).
+fn number(digits: &[u8]) -> Option<u32> {
+    if digits.is_empty() || digits.len() > 9 {
         return None;
     }
+    digits.iter().try_fold(0u32, |n, d| {
+        d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+    })
+}
+
+/// A date written exactly `YYYY-MM-DD` (any year 0000–9999).
+pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
+    let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = text.as_bytes() else {
+        return None;
+    };
     NaiveDate::from_ymd_opt(
-        text[..4].parse().ok()?,
-        text[5..7].parse().ok()?,
-        text[8..].parse().ok()?,
+        i32::try_from(number(&[y0, y1, y2, y3])?).ok()?,
+        number(&[m0, m1])?,
+        number(&[d0, d1])?,
     )
 }
 
-fn digits(text: &str, count: usize) -> Option<u32> {
-    (text.len() == count && text.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| text.parse().ok())
-        .flatten()
+/// Whether `text` is shaped `YYYY-MM-DD` (digits where they belong), day or no day.
+pub(crate) fn has_date_shape(text: &str) -> bool {
+    matches!(
+        text.as_bytes(),
+        &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1]
+            if [y0, y1, y2, y3, m0, m1, d0, d1].iter().all(u8::is_ascii_digit)
+    )
 }
 
-fn year(label: &str, text: &str) -> Result<i32> {
-    match digits(text, 4) {
-        Some(y) if y >= 1000 => Ok(y as i32),
-        _ => Err(label_error(label, "the year must have four digits")),
+/// Whether `text` starts with a `YYYY-MM-DD` date followed by a time (`T` or a space):
+/// a timestamp, not a date.
+pub(crate) fn looks_like_timestamp(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() > 11
+        && text.get(..10).is_some_and(has_date_shape)
+        && matches!(bytes[10], b'T' | b't' | b' ')
+        && bytes[11].is_ascii_digit()
+}
+
+/// `2026-3-2` as `2026-03-02`: a date written with one-digit months or days, padded.
+pub(crate) fn padded_date(text: &str) -> Option<String> {
+    let mut parts = text.split('-');
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || year.len() != 4 || number(year.as_bytes()).is_none() {
+        return None;
     }
+    let two = |part: &str| match part.len() {
+        1 | 2 => number(part.as_bytes()).map(|n| format!("{n:02}")),
+        _ => None,
+    };
+    let (month, day) = (two(month)?, two(day)?);
+    let padded = format!("{year}-{month}-{day}");
+    (padded != text && parse_date(&padded).is_some()).then_some(padded)
 }
 
-fn numbered(label: &str, text: &str, width: usize, max: u32, what: &str) -> Result<u32> {
-    match digits(text, width) {
+/// The year of a label: four digits. (Whether the period is in the supported range is
+/// decided by its days: `FY0999-Q3` of a July year named by its start is January–March
+/// 1000, which is.)
+fn year(label: &str, text: &str) -> Result<i32> {
+    let bytes = text.as_bytes();
+    if !bytes.is_empty() && bytes.iter().all(u8::is_ascii_digit) {
+        return match (bytes.len(), number(bytes)) {
+            (4, Some(y)) => Ok(y as i32),
+            _ => Err(label_error(
+                label,
+                &format!("the year `{}` needs four digits, as in 2026", shown(text)),
+            )),
+        };
+    }
+    Err(label_error(
+        label,
+        "a label starts with a four-digit year or FY, as in 2026-03 or FY2027-Q2",
+    ))
+}
+
+/// The number after a grain letter (or a month's two digits): `width` digits, 1 to `max`.
+/// `part` is the period being read, which ends with `text`, for the suggestion.
+fn numbered(
+    label: &str,
+    part: &str,
+    text: &str,
+    width: usize,
+    max: u32,
+    what: &str,
+) -> Result<u32> {
+    let bytes = text.as_bytes();
+    let fail = |why: String| Err(label_error(label, &why));
+    if bytes.is_empty() {
+        return fail(format!("the {what} number is missing"));
+    }
+    if !bytes.iter().all(u8::is_ascii_digit) {
+        return fail(format!("the {what} must be a number from 1 to {max}"));
+    }
+    let value = number(bytes);
+    if bytes.len() != width {
+        let head = part.strip_suffix(text).unwrap_or_default();
+        let fixed = value
+            .filter(|n| (1..=max).contains(n))
+            .map(|n| format!("{head}{n:0width$}"));
+        let digits = if width == 1 {
+            "one digit"
+        } else {
+            "two digits"
+        };
+        return fail(match fixed {
+            Some(fixed) => format!("the {what} needs {digits}: {fixed}"),
+            None => format!("the {what} needs {digits}, from 1 to {max}"),
+        });
+    }
+    match value {
         Some(n) if (1..=max).contains(&n) => Ok(n),
-        _ => Err(label_error(
-            label,
-            &format!("the {what} must be 1 to {max}"),
-        )),
+        _ => fail(format!("the {what} must be 1 to {max}")),
     }
 }
 
@@ -168,41 +337,78 @@ fn first_of(label: &str, year: i32, month: u32) -> Result<NaiveDate> {
     NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| label_error(label, "no such date"))
 }
 
-fn parse_civil(schemes: Schemes, label: &str) -> Result<Period> {
-    if label.len() == 10 {
-        let day = parse_date(label).ok_or_else(|| label_error(label, "no such day"))?;
-        return schemes.own.locate(day, Grain::Day);
-    }
+/// Splits `text` at its first character: `Q1` is `('Q', "1")`.
+fn split_first(text: &str) -> Option<(char, &str)> {
+    let mut chars = text.chars();
+    chars.next().map(|c| (c, chars.as_str()))
+}
+
+fn parse_civil(schemes: Schemes, label: &str, part: &str) -> Result<Period> {
     let scheme = schemes.civil;
-    let (year_text, rest) = label.split_once('-').unwrap_or((label, ""));
-    let y = year(label, year_text)?;
-    let (grain, start) = match rest.as_bytes().first() {
-        None => (Grain::Year, first_of(label, y, 1)?),
-        Some(b'Q') => {
-            let q = numbered(label, &rest[1..], 1, 4, "quarter")?;
-            (Grain::Quarter, first_of(label, y, 3 * q - 2)?)
+    let mut pieces = part.split('-');
+    let y = year(label, pieces.next().unwrap_or_default())?;
+    let (second, third) = (pieces.next(), pieces.next());
+    if pieces.next().is_some() {
+        return Err(label_error(label, "too many `-`"));
+    }
+    let (grain, start) = match (second, third) {
+        (None, _) => (Grain::Year, first_of(label, y, 1)?),
+        (Some(month), Some(day)) => {
+            let date = parse_date(part).ok_or_else(|| {
+                label_error(
+                    label,
+                    &match padded_date(part) {
+                        Some(padded) => format!("a day is YYYY-MM-DD: {padded}"),
+                        None if month.len() == 2 && day.len() == 2 => "there is no such day".into(),
+                        None => "a day is YYYY-MM-DD, as in 2026-03-15".into(),
+                    },
+                )
+            })?;
+            return schemes.own.locate(date, Grain::Day);
         }
-        Some(b'H') => {
-            let h = numbered(label, &rest[1..], 1, 2, "half")?;
-            (Grain::Half, first_of(label, y, 6 * h - 5)?)
-        }
-        Some(b'W') => {
-            let w = numbered(label, &rest[1..], 2, 53, "week")?;
-            if w > scheme.weeks_in_week_year(y)? {
+        (Some(rest), None) => match split_first(rest) {
+            Some(('Q', n)) => {
+                let q = numbered(label, part, n, 1, 4, "quarter")?;
+                (Grain::Quarter, first_of(label, y, 3 * q - 2)?)
+            }
+            Some(('H', n)) => {
+                let h = numbered(label, part, n, 1, 2, "half")?;
+                (Grain::Half, first_of(label, y, 6 * h - 5)?)
+            }
+            Some(('W', n)) => {
+                let w = numbered(label, part, n, 2, 53, "week")?;
+                let weeks = scheme.weeks_in_week_year(y)?;
+                if w > weeks {
+                    return Err(label_error(label, &format!("{y} has {weeks} weeks")));
+                }
+                (
+                    Grain::Week,
+                    add_days(scheme.week_one(y)?, 7 * i64::from(w - 1))?,
+                )
+            }
+            Some(('q' | 'h' | 'w', _)) => {
                 return Err(label_error(
                     label,
-                    &format!("{y} has {} weeks", scheme.weeks_in_week_year(y)?),
+                    "write Q, H and W in capitals, as in 2026-Q1",
                 ));
             }
-            (
-                Grain::Week,
-                add_days(scheme.week_one(y)?, 7 * i64::from(w - 1))?,
-            )
-        }
-        Some(_) => {
-            let m = numbered(label, rest, 2, 12, "month")?;
-            (Grain::Month, first_of(label, y, m)?)
-        }
+            Some(('M' | 'm', _)) => {
+                return Err(label_error(
+                    label,
+                    "a month is YYYY-MM, as in 2026-03 (FY2027-M03 is a month of a fiscal year)",
+                ));
+            }
+            Some((c, _)) if c.is_ascii_digit() => {
+                let m = numbered(label, part, rest, 2, 12, "month")?;
+                (Grain::Month, first_of(label, y, m)?)
+            }
+            _ => {
+                return Err(label_error(
+                    label,
+                    "after the year comes -MM, -Qn, -Hn or -Wnn, as in 2026-03 or 2026-Q1",
+                ));
+            }
+        },
     };
     match grain {
         Grain::Week | Grain::Month if schemes.own.retail.is_none() => {
@@ -212,48 +418,31 @@ fn parse_civil(schemes: Schemes, label: &str) -> Result<Period> {
     }
 }
 
-fn parse_fiscal(scheme: Scheme, label: &str, rest: &str) -> Result<Period> {
-    let (name_text, part) = rest.split_once('-').unwrap_or((rest, ""));
+fn parse_fiscal(schemes: Schemes, label: &str, part: &str, rest: &str) -> Result<Period> {
+    let scheme = schemes.fiscal;
+    let (name_text, sub) = match rest.split_once('-') {
+        Some((name, sub)) => (name, Some(sub)),
+        None => (rest, None),
+    };
     let name = year(label, name_text)?;
-    let (kind, number_text) = part.split_at(part.len().min(1));
+    let (kind, number_text) = match sub.map(split_first) {
+        None => (None, ""),
+        Some(Some((kind, number))) => (Some(kind), number),
+        Some(None) => {
+            return Err(label_error(
+                label,
+                "expected Q, H, M or W after `FY2027-`, as in FY2027-Q2",
+            ));
+        }
+    };
+    if matches!(kind, Some('q' | 'h' | 'm' | 'w')) {
+        return Err(label_error(
+            label,
+            "write Q, H, M and W in capitals, as in FY2027-Q2",
+        ));
+    }
     if let Some(retail) = scheme.retail {
-        let nominal = if !scheme.named_by_end && retail.month != 12 {
-            name + 1
-        } else {
-            name
-        };
-        let (year_start, year_end) = retail
-            .year_bounds(nominal)
-            .ok_or_else(|| label_error(label, "no such year"))?;
-        let weeks = ((year_end - year_start).num_days() / 7) as u32;
-        let at_week = |w: u32| add_days(year_start, 7 * i64::from(w));
-        let month_start = |m: u32| at_week(cumulative(&retail.month_weeks(weeks))[m as usize]);
-        let (grain, start) = match kind {
-            "" => (Grain::Year, year_start),
-            "W" => {
-                let w = numbered(label, number_text, 2, weeks, "week")?;
-                (Grain::Week, at_week(w - 1)?)
-            }
-            "M" => (
-                Grain::Month,
-                month_start(numbered(label, number_text, 2, 12, "month")? - 1)?,
-            ),
-            "Q" => (
-                Grain::Quarter,
-                month_start(3 * (numbered(label, number_text, 1, 4, "quarter")? - 1))?,
-            ),
-            "H" => (
-                Grain::Half,
-                month_start(6 * (numbered(label, number_text, 1, 2, "half")? - 1))?,
-            ),
-            _ => {
-                return Err(label_error(
-                    label,
-                    "expected -Q, -H, -M or -W after the fiscal year",
-                ));
-            }
-        };
-        return scheme.locate(start, grain);
+        return parse_retail(scheme, retail, label, part, name, kind, number_text);
     }
     let start_year = if scheme.named_by_end && scheme.start_month != 1 {
         name - 1
@@ -264,34 +453,92 @@ fn parse_fiscal(scheme: Scheme, label: &str, rest: &str) -> Result<Period> {
     let months = |n: u32| {
         year_start
             .checked_add_months(Months::new(n))
-            .ok_or_else(|| label_error(label, "no such date"))
+            .ok_or_else(|| out_of_range(format_args!("FY{name}")))
     };
     let (grain, start) = match kind {
-        "" => (Grain::Year, year_start),
-        "Q" => (
+        None => (Grain::Year, year_start),
+        Some('Q') => (
             Grain::Quarter,
-            months(3 * (numbered(label, number_text, 1, 4, "quarter")? - 1))?,
+            months(3 * (numbered(label, part, number_text, 1, 4, "quarter")? - 1))?,
         ),
-        "H" => (
+        Some('H') => (
             Grain::Half,
-            months(6 * (numbered(label, number_text, 1, 2, "half")? - 1))?,
+            months(6 * (numbered(label, part, number_text, 1, 2, "half")? - 1))?,
         ),
-        "M" => (
+        Some('M') => (
             Grain::Month,
-            months(numbered(label, number_text, 2, 12, "month")? - 1)?,
+            months(numbered(label, part, number_text, 2, 12, "month")? - 1)?,
         ),
-        "W" => {
+        Some('W') => {
             return Err(Error::new(
                 ErrorKind::PeriodGrainNotInCalendar,
                 format!(
-                    "`{label}`: fiscal weeks exist only in a retail calendar; use an ISO week such as 2026-W05"
+                    "`{}`: fiscal weeks exist only in a retail calendar; use an ISO week such as 2026-W05",
+                    shown(label)
                 ),
             ));
         }
-        _ => {
+        Some(_) => {
             return Err(label_error(
                 label,
-                "expected -Q, -H or -M after the fiscal year",
+                "expected -Q, -H or -M after the fiscal year, as in FY2027-Q2",
+            ));
+        }
+    };
+    // A month of a non-retail fiscal year is a civil month, labelled (and read) as one.
+    match grain {
+        Grain::Month => schemes.own.locate(start, grain),
+        _ => scheme.locate(start, grain),
+    }
+}
+
+/// A retail `FY…` label: `name` is the year in it, `kind` the letter after `-`.
+#[allow(clippy::too_many_arguments)] // the parts of the label, read by the caller
+fn parse_retail(
+    scheme: Scheme,
+    retail: RetailCalendar,
+    label: &str,
+    part: &str,
+    name: i32,
+    kind: Option<char>,
+    number_text: &str,
+) -> Result<Period> {
+    let nominal = if !scheme.named_by_end && retail.month != 12 {
+        name + 1
+    } else {
+        name
+    };
+    let (year_start, year_end) = retail
+        .year_bounds(nominal)
+        .ok_or_else(|| out_of_range(format_args!("FY{name}")))?;
+    let weeks = weeks_between(year_start, year_end);
+    let at_week = |w: u32| add_days(year_start, 7 * i64::from(w));
+    let month_start = |m: u32| at_week(cumulative(&retail.month_weeks(weeks))[m as usize]);
+    let (grain, start) = match kind {
+        None => (Grain::Year, year_start),
+        Some('W') => {
+            let w = numbered(label, part, number_text, 2, 53, "week")?;
+            if w > weeks {
+                return Err(label_error(label, &format!("FY{name} has {weeks} weeks")));
+            }
+            (Grain::Week, at_week(w - 1)?)
+        }
+        Some('M') => (
+            Grain::Month,
+            month_start(numbered(label, part, number_text, 2, 12, "month")? - 1)?,
+        ),
+        Some('Q') => (
+            Grain::Quarter,
+            month_start(3 * (numbered(label, part, number_text, 1, 4, "quarter")? - 1))?,
+        ),
+        Some('H') => (
+            Grain::Half,
+            month_start(6 * (numbered(label, part, number_text, 1, 2, "half")? - 1))?,
+        ),
+        Some(_) => {
+            return Err(label_error(
+                label,
+                "expected -Q, -H, -M or -W after the fiscal year, as in FY2027-Q2",
             ));
         }
     };

@@ -30,8 +30,51 @@ pub const MAX_DATE: NaiveDate = NaiveDate::from_ymd_opt(9998, 12, 31).expect("a 
 /// The latest (exclusive) end of a period.
 pub const MAX_PERIOD_END: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
 
+/// The supported range, as messages state it.
+pub(crate) const SUPPORTED: &str =
+    "kpi reads days from 1000-01-01 to 9998-12-31, and periods that end by 9999-12-31";
+
+/// `date` when it is a supported day ([`MIN_DATE`] through [`MAX_DATE`]): the rule for
+/// every date kpi is given as data (a fact's date, an as-of day, a holiday, a date in a
+/// plan). Otherwise `period.out_of_range`.
+pub fn check_date(date: NaiveDate) -> Result<NaiveDate> {
+    if (MIN_DATE..=MAX_DATE).contains(&date) {
+        Ok(date)
+    } else {
+        Err(out_of_range(format_args!("the date {date}")))
+    }
+}
+
+/// `date` when it can end a half-open span of supported days (exclusive, like a period's
+/// end): after [`MIN_DATE`] and at most [`MAX_PERIOD_END`]. Otherwise `period.out_of_range`.
+pub(crate) fn check_end(date: NaiveDate) -> Result<NaiveDate> {
+    if MIN_DATE < date && date <= MAX_PERIOD_END {
+        Ok(date)
+    } else {
+        Err(out_of_range(format_args!("the end date {date}")))
+    }
+}
+
+/// An out-of-range error of a step from a period, said in that period's terms (`what`);
+/// other errors as they are.
+fn moved_out(error: Error, what: fmt::Arguments<'_>) -> Error {
+    if error.kind() == ErrorKind::PeriodOutOfRange {
+        out_of_range(what)
+    } else {
+        error
+    }
+}
+
+/// `period.out_of_range`: `what` lies outside the supported range.
+pub(crate) fn out_of_range(what: impl fmt::Display) -> Error {
+    Error::new(
+        ErrorKind::PeriodOutOfRange,
+        format!("{what} is outside the supported range: {SUPPORTED}"),
+    )
+}
+
 /// The length of a regular period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum Grain {
@@ -80,12 +123,54 @@ impl Grain {
 
     /// Parses a grain name, or explains which names exist.
     pub fn from_name(text: &str) -> Result<Grain> {
-        Grain::parse(text).ok_or_else(|| {
-            Error::new(
-                ErrorKind::PeriodUnknownGrain,
-                format!("`{text}` is not a grain: use day, week, month, quarter, half or year"),
-            )
-        })
+        Grain::parse(text)
+            .ok_or_else(|| Error::new(ErrorKind::PeriodUnknownGrain, Grain::unknown(text)))
+    }
+
+    /// Why `text` is not a grain, with the grain it probably means (`monthly`: `month`).
+    pub(crate) fn unknown(text: &str) -> String {
+        let names = "day, week, month, quarter, half or year";
+        match Grain::hint(text) {
+            Some(grain) => format!("`{}` is not a grain: use `{grain}` ({names})", shown(text)),
+            None => format!("`{}` is not a grain: use {names}", shown(text)),
+        }
+    }
+
+    /// The grain a word that is not a grain name probably means: `monthly`, `Month` and
+    /// `months` mean `month`; `annual` means `year`.
+    pub(crate) fn hint(text: &str) -> Option<Grain> {
+        let word: String = text
+            .chars()
+            .filter(char::is_ascii_alphabetic)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        let word = word.as_str();
+        if word.is_empty() {
+            return None;
+        }
+        match word {
+            "daily" | "days" => return Some(Grain::Day),
+            "annual" | "annually" | "yearly" | "years" => return Some(Grain::Year),
+            "semiannual" | "semiannually" | "halfyear" | "halfyearly" | "biannual" => {
+                return Some(Grain::Half);
+            }
+            _ => {}
+        }
+        Grain::ALL
+            .into_iter()
+            .find(|g| word.starts_with(g.name()) || (word.len() >= 3 && g.name().starts_with(word)))
+    }
+
+    /// A label of one period of this grain, for messages.
+    pub(crate) const fn example(self) -> &'static str {
+        match self {
+            Grain::Day => "2026-03-15",
+            Grain::Week => "2026-W05",
+            Grain::Month => "2026-03",
+            Grain::Quarter => "2026-Q1 or FY2027-Q2",
+            Grain::Half => "2026-H1",
+            Grain::Year => "2026 or FY2027",
+        }
     }
 
     /// Months in one period of a month-based grain (civil and fiscal calendars).
@@ -96,6 +181,15 @@ impl Grain {
             Grain::Half => 6,
             Grain::Year => 12,
         }
+    }
+}
+
+/// A grain is read from its name; other text is an error that says which grain it
+/// probably means (`monthly`: use `month`).
+impl<'de> Deserialize<'de> for Grain {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Grain, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        Grain::parse(&text).ok_or_else(|| serde::de::Error::custom(Grain::unknown(&text)))
     }
 }
 
@@ -182,7 +276,8 @@ impl Period {
         Calendar::default().parse_period(label)
     }
 
-    /// The range `[start, end)`; an error when `end <= start`.
+    /// The range `[start, end)`; an error when `end <= start`, and `period.out_of_range`
+    /// when it starts before [`MIN_DATE`] or ends after [`MAX_PERIOD_END`].
     pub fn range(start: NaiveDate, end: NaiveDate) -> Result<Period> {
         if end <= start {
             return Err(Error::new(
@@ -190,11 +285,27 @@ impl Period {
                 format!("a range must end after it starts: {start}..{end}"),
             ));
         }
+        Period::checked(Shape::Range, start, end, Scheme::CIVIL)
+    }
+
+    /// A period, when it lies in the supported range: every period kpi makes is built
+    /// here, so every one has a label with four-digit years and dates that Python and
+    /// JavaScript can hold.
+    fn checked(shape: Shape, start: NaiveDate, end: NaiveDate, scheme: Scheme) -> Result<Period> {
+        if start < MIN_DATE || end > MAX_PERIOD_END {
+            let what = match shape {
+                Shape::Regular(grain) | Shape::Span { grain, .. } => {
+                    format!("the {grain} from {start} to {end} (exclusive)")
+                }
+                Shape::Range => format!("the range from {start} to {end} (exclusive)"),
+            };
+            return Err(out_of_range(what));
+        }
         Ok(Period {
-            shape: Shape::Range,
+            shape,
             start,
             end,
-            scheme: Scheme::CIVIL,
+            scheme,
         })
     }
 
@@ -215,7 +326,7 @@ impl Period {
 
     /// The number of days in the period.
     pub fn days(&self) -> u32 {
-        (self.end - self.start).num_days() as u32
+        days_between(self.start, self.end) as u32
     }
 
     /// The grain of a regular period or of a span's parts; `None` for a date range.
@@ -269,20 +380,25 @@ impl Period {
     }
 
     /// The period `n` steps away. Month-based steps count from this period's start, so
-    /// repeated shifts never drift.
+    /// repeated shifts never drift. Any `n` is accepted: a step that would leave the
+    /// supported range is the error `period.out_of_range`, and `shift(a + b)` is
+    /// `shift(a)` then `shift(b)`.
     pub fn shift(&self, n: i64) -> Result<Period> {
-        match self.shape {
+        let moved = match self.shape {
             Shape::Regular(grain) => self.scheme.shift(grain, self.start, n),
-            Shape::Span { grain, count } => {
-                let first = self.scheme.shift(grain, self.start, n * i64::from(count))?;
-                self.scheme.span(grain, first.start, count)
-            }
-            Shape::Range => {
-                let days = i64::from(self.days()) * n;
-                let start = add_days(self.start, days)?;
-                Period::range(start, add_days(self.end, days)?)
-            }
-        }
+            Shape::Span { grain, count } => n
+                .checked_mul(i64::from(count))
+                .ok_or_else(|| out_of_range("the step"))
+                .and_then(|steps| self.scheme.shift(grain, self.start, steps))
+                .and_then(|first| self.scheme.span(grain, first.start, count)),
+            Shape::Range => i64::from(self.days())
+                .checked_mul(n)
+                .ok_or_else(|| out_of_range("the step"))
+                .and_then(|days| {
+                    Period::range(add_days(self.start, days)?, add_days(self.end, days)?)
+                }),
+        };
+        moved.map_err(|e| moved_out(e, format_args!("{} shifted by {n}", self.label())))
     }
 
     /// The same period one year earlier: the same month, quarter, week number or retail
@@ -291,18 +407,23 @@ impl Period {
     pub fn same_period_last_year(&self) -> Result<Period> {
         match self.shape {
             Shape::Regular(grain) => self.scheme.same_period_last_year(grain, self.start),
-            Shape::Span { grain, count } => {
-                let first = self.scheme.same_period_last_year(grain, self.start)?;
-                self.scheme.span(grain, first.start, count)
-            }
-            Shape::Range => Period::range(sub_months(self.start, 12)?, sub_months(self.end, 12)?),
+            Shape::Span { grain, count } => self
+                .scheme
+                .same_period_last_year(grain, self.start)
+                .and_then(|first| self.scheme.span(grain, first.start, count)),
+            Shape::Range => sub_months(self.start, 12)
+                .and_then(|start| Period::range(start, sub_months(self.end, 12)?)),
         }
+        .map_err(|e| moved_out(e, format_args!("the year before {}", self.label())))
     }
 
     /// The period of the coarser `grain` that contains this one; an error when this
     /// period is not inside one (a week that straddles two civil months).
     pub fn parent(&self, grain: Grain) -> Result<Period> {
-        let parent = self.scheme.locate(self.start, grain)?;
+        let parent = self
+            .scheme
+            .locate(self.start, grain)
+            .map_err(|e| moved_out(e, format_args!("the {grain} of {}", self.label())))?;
         if parent.start <= self.start && self.end <= parent.end {
             Ok(parent)
         } else {
@@ -347,8 +468,10 @@ impl Period {
                 "a trailing window needs at least one period",
             ));
         }
-        let first = self.scheme.shift(grain, self.start, -i64::from(n - 1))?;
-        self.scheme.span(grain, first.start, n)
+        self.scheme
+            .shift(grain, self.start, -i64::from(n - 1))
+            .and_then(|first| self.scheme.span(grain, first.start, n))
+            .map_err(|e| moved_out(e, format_args!("the {n} {grain}s through {}", self.label())))
     }
 }
 
@@ -358,29 +481,36 @@ impl fmt::Display for Period {
     }
 }
 
+/// The label forms, for messages.
+pub(crate) const LABEL_FORMS: &str = "labels look like 2026-03-15, 2026-W05, 2026-03, 2026-Q1, 2026-H1, 2026, FY2027, FY2027-Q2, FY2027-M03, FY2027..FY2029 or 2024-01-01..2024-04-01";
+
 pub(crate) fn label_error(label: &str, why: &str) -> Error {
     Error::new(
         ErrorKind::PeriodInvalidLabel,
         format!(
-            "cannot read period label `{label}`: {why}; labels look like 2026-03-15, 2026-W05, 2026-03, 2026-Q1, 2026-H1, 2026, FY2027, FY2027-Q2, FY2027-M03, FY2027..FY2029 or 2024-01-01..2024-04-01"
+            "cannot read period label `{}`: {why}; {LABEL_FORMS}",
+            shown(label)
         ),
     )
 }
 
-fn out_of_range() -> Error {
-    Error::new(
-        ErrorKind::PeriodInvalidLabel,
-        "the date is out of the supported range",
-    )
+/// User text as a message quotes it: at most 40 characters (cut at a character, never
+/// inside one), with `…` when cut.
+pub(crate) fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 40;
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or_default()).into(),
+        None => text.into(),
+    }
 }
 
 pub(crate) fn add_days(date: NaiveDate, days: i64) -> Result<NaiveDate> {
     if days >= 0 {
-        date.checked_add_days(Days::new(days as u64))
+        date.checked_add_days(Days::new(days.unsigned_abs()))
     } else {
         date.checked_sub_days(Days::new(days.unsigned_abs()))
     }
-    .ok_or_else(out_of_range)
+    .ok_or_else(|| out_of_range(format_args!("{date} moved by {days} days")))
 }
 
 /// `date` plus `months` (negative: minus), clamped to the end of the target month:
@@ -388,22 +518,38 @@ pub(crate) fn add_days(date: NaiveDate, days: i64) -> Result<NaiveDate> {
 /// Shift from the original date each time (`add_months(d, 2)`, not twice
 /// `add_months(_, 1)`), so that repeated shifts do not drift.
 pub fn add_months(date: NaiveDate, months: i64) -> Result<NaiveDate> {
-    let step = u32::try_from(months.unsigned_abs()).map_err(|_| out_of_range())?;
-    if months >= 0 {
-        date.checked_add_months(Months::new(step))
-    } else {
-        date.checked_sub_months(Months::new(step))
-    }
-    .ok_or_else(out_of_range)
+    let moved = u32::try_from(months.unsigned_abs()).ok().and_then(|step| {
+        if months >= 0 {
+            date.checked_add_months(Months::new(step))
+        } else {
+            date.checked_sub_months(Months::new(step))
+        }
+    });
+    moved.ok_or_else(|| out_of_range(format_args!("{date} moved by {months} months")))
 }
 
 fn sub_months(date: NaiveDate, months: i64) -> Result<NaiveDate> {
     add_months(date, -months)
 }
 
-/// Day number of a date: days since 1970-01-01, as Arrow's `date32`.
+/// Whole days from `from` to `to` (negative when `to` is earlier). Every two dates chrono
+/// holds are less than 2^28 days apart, so this never overflows.
+pub(crate) fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
+    to.signed_duration_since(from).num_days()
+}
+
+/// Whole weeks from `from` to `to`, for dates of one retail year or week count.
+pub(crate) fn weeks_between(from: NaiveDate, to: NaiveDate) -> u32 {
+    (days_between(from, to) / 7) as u32
+}
+
+/// Day number of a date: days since 1970-01-01, as Arrow's `date32`. (Every date chrono
+/// holds has one.)
 pub fn day_number(date: NaiveDate) -> i32 {
-    (date - NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch")).num_days() as i32
+    days_between(
+        NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch"),
+        date,
+    ) as i32
 }
 
 /// The date of a day number (days since 1970-01-01).
@@ -411,14 +557,71 @@ pub fn date_of_day_number(day: i32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(1970, 1, 1)?.checked_add_signed(chrono::TimeDelta::days(i64::from(day)))
 }
 
-/// Parses a `YYYY-MM-DD` date.
+/// Parses a `YYYY-MM-DD` date: exactly four digits, two and two, nothing around them.
+/// Any such date of the years 0000–9999 is read; whether it is a supported day is
+/// [`check_date`]'s question.
 pub fn parse_date(text: &str) -> Result<NaiveDate> {
-    label::parse_date(text).ok_or_else(|| {
-        Error::new(
-            ErrorKind::PeriodInvalidDate,
-            format!("`{text}` is not a date: use YYYY-MM-DD"),
+    label::parse_date(text)
+        .ok_or_else(|| Error::new(ErrorKind::PeriodInvalidDate, date_problem(text)))
+}
+
+/// Whether `text` is a date followed by a time (`2026-03-31T20:00:00Z`,
+/// `2026-03-31 20:00`): a timestamp rather than a date.
+pub(crate) fn looks_like_timestamp(text: &str) -> bool {
+    label::looks_like_timestamp(text)
+}
+
+/// Why `text` is not a `YYYY-MM-DD` date, with the form to use.
+pub(crate) fn date_problem(text: &str) -> String {
+    let quoted = shown(text);
+    if text.trim() != text {
+        format!(
+            "`{quoted}` is not a date: remove the spaces around it (use YYYY-MM-DD, such as 2026-03-02)"
         )
-    })
+    } else if label::looks_like_timestamp(text) {
+        format!("`{quoted}` is a timestamp, not a date: use YYYY-MM-DD, such as 2026-03-02")
+    } else if let Some(padded) = label::padded_date(text) {
+        format!(
+            "`{quoted}` is not a date: use YYYY-MM-DD, with two-digit months and days: {padded}"
+        )
+    } else if label::has_date_shape(text) {
+        format!("`{quoted}` is not a date: there is no such day")
+    } else {
+        format!("`{quoted}` is not a date: use YYYY-MM-DD, such as 2026-03-02")
+    }
+}
+
+/// Reading dates in documents (plans, facts) as `YYYY-MM-DD` exactly, with the message of
+/// [`parse_date`] for anything else. Written back as chrono writes them (the same form).
+pub(crate) mod date_text {
+    use std::borrow::Cow;
+
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer};
+
+    fn read<E: serde::de::Error>(text: &str) -> Result<NaiveDate, E> {
+        super::parse_date(text).map_err(|e| E::custom(e.message()))
+    }
+
+    /// A date.
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        read(&Cow::<'de, str>::deserialize(d)?)
+    }
+
+    /// An optional date (`null` or absent: none).
+    pub(crate) fn option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        Option::<Cow<'de, str>>::deserialize(d)?
+            .map(|text| read(&text))
+            .transpose()
+    }
+
+    /// A list of dates.
+    pub(crate) fn list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<NaiveDate>, D::Error> {
+        Vec::<Cow<'de, str>>::deserialize(d)?
+            .iter()
+            .map(|text| read(text))
+            .collect()
+    }
 }
 
 /// The serialised form of a period: label, kind and the half-open bounds.

@@ -4,8 +4,10 @@
 use chrono::{Datelike, NaiveDate, Weekday};
 
 use super::retail::RetailCalendar;
-use super::{Grain, Period, Shape, add_days, add_months};
-use crate::error::{Error, ErrorKind, Result};
+use super::{
+    Grain, Period, Shape, add_days, add_months, days_between, out_of_range, weeks_between,
+};
+use crate::error::Result;
 
 /// The part of a calendar that periods carry with them: enough to label themselves and
 /// to step, but not holidays or the time zone.
@@ -24,9 +26,6 @@ pub(crate) struct Scheme {
     pub retail: Option<RetailCalendar>,
 }
 
-/// The most steps [`Scheme::shift`] takes one at a time (retail calendars).
-const MAX_STEPS: u64 = 100_000;
-
 impl Scheme {
     pub(crate) const CIVIL: Scheme = Scheme {
         fiscal: false,
@@ -44,15 +43,22 @@ impl Scheme {
         }
     }
 
-    /// The period of `grain` that contains `date`.
+    /// The period of `grain` that contains `date`; `period.out_of_range` when that
+    /// period is not inside the supported range.
     pub(crate) fn locate(self, date: NaiveDate, grain: Grain) -> Result<Period> {
-        let (start, end) = self.bounds(date, grain).ok_or_else(out_of_range)?;
-        Ok(Period {
-            shape: Shape::Regular(grain),
-            start,
-            end,
-            scheme: self,
-        })
+        let (start, end) = self
+            .bounds(date, grain)
+            .ok_or_else(|| out_of_range(format_args!("the {grain} that holds {date}")))?;
+        // A period of 9999 may belong to a fiscal year named 10000, which has no label.
+        if start.year() >= 9999
+            && let Some(name) = super::label::fiscal_year_name(self, grain, start)
+            && name > 9999
+        {
+            return Err(out_of_range(format_args!(
+                "the {grain} of fiscal year {name}"
+            )));
+        }
+        Period::checked(Shape::Regular(grain), start, end, self)
     }
 
     fn bounds(self, date: NaiveDate, grain: Grain) -> Option<(NaiveDate, NaiveDate)> {
@@ -77,44 +83,90 @@ impl Scheme {
         ))
     }
 
-    /// The period `n` periods of `grain` after the one starting on `start`.
+    /// The period `n` periods of `grain` after the one starting on `start`, in O(1) for
+    /// every grain and `n`.
     pub(crate) fn shift(self, grain: Grain, start: NaiveDate, n: i64) -> Result<Period> {
+        let too_far = || out_of_range(format_args!("{n} {grain}s from {start}"));
         match (grain, self.retail) {
             (Grain::Day, _) => self.locate(add_days(start, n)?, grain),
-            (Grain::Week, None) => self.locate(add_days(start, n * 7)?, grain),
-            (_, None) => self.locate(add_months(start, n * i64::from(grain.months()))?, grain),
-            (_, Some(_)) => {
-                if n.unsigned_abs() > MAX_STEPS {
-                    return Err(out_of_range());
-                }
-                let mut period = self.locate(start, grain)?;
-                for _ in 0..n.unsigned_abs() {
-                    let day = if n > 0 {
-                        period.end
-                    } else {
-                        period.start.pred_opt().ok_or_else(out_of_range)?
-                    };
-                    period = self.locate(day, grain)?;
-                }
-                Ok(period)
+            // Weeks are seven-day blocks in every calendar (a retail year is whole weeks).
+            (Grain::Week, _) => {
+                let days = n.checked_mul(7).ok_or_else(too_far)?;
+                self.locate(add_days(start, days)?, grain)
+            }
+            (_, None) => {
+                let months = n
+                    .checked_mul(i64::from(grain.months()))
+                    .ok_or_else(too_far)?;
+                self.locate(add_months(start, months)?, grain)
+            }
+            (_, Some(retail)) => {
+                let target = self
+                    .ordinal(grain, start)?
+                    .checked_add(n)
+                    .ok_or_else(too_far)?;
+                let per_year = i64::from(12 / grain.months());
+                let year = i32::try_from(target.div_euclid(per_year)).map_err(|_| too_far())?;
+                let index = target.rem_euclid(per_year) as u32;
+                let (year_start, year_end) = retail.year_bounds(year).ok_or_else(too_far)?;
+                let weeks = weeks_between(year_start, year_end);
+                let week =
+                    cumulative(&retail.month_weeks(weeks))[(index * grain.months()) as usize];
+                self.locate(add_days(year_start, 7 * i64::from(week))?, grain)
             }
         }
     }
 
+    /// The place of the period of `grain` that starts on `start` on this scheme's
+    /// timeline: consecutive periods have consecutive ordinals (weeks and days count
+    /// days, so their ordinals differ by 7 and 1 in the same way).
+    pub(crate) fn ordinal(self, grain: Grain, start: NaiveDate) -> Result<i64> {
+        let days = i64::from(start.num_days_from_ce());
+        Ok(match (grain, self.retail) {
+            (Grain::Day, _) => days,
+            (Grain::Week, _) => days.div_euclid(7),
+            (_, None) => {
+                let months = i64::from(start.year()) * 12 + i64::from(start.month0());
+                months.div_euclid(i64::from(grain.months()))
+            }
+            (_, Some(retail)) => {
+                let (year, year_start, year_end) = retail
+                    .year_of(start)
+                    .ok_or_else(|| out_of_range(format_args!("the {grain} that holds {start}")))?;
+                let per_year = i64::from(12 / grain.months());
+                let weeks = weeks_between(year_start, year_end);
+                let week = weeks_between(year_start, start);
+                let month = month_index(&retail.month_weeks(weeks), week) as u32;
+                i64::from(year) * per_year + i64::from(month / grain.months())
+            }
+        })
+    }
+
+    /// How many periods of `grain` run from the one starting on `first` through the one
+    /// starting on `last` (both included); `first <= last`.
+    pub(crate) fn count(self, grain: Grain, first: NaiveDate, last: NaiveDate) -> Result<i64> {
+        let distance = self.ordinal(grain, last)? - self.ordinal(grain, first)?;
+        Ok(distance + 1)
+    }
+
     /// `count` consecutive periods of `grain` from the one containing `start`, as one span
     /// (a single period when `count` is 1).
+    /// A span of days is the date range of those days: its label then reads back.
     pub(crate) fn span(self, grain: Grain, start: NaiveDate, count: u32) -> Result<Period> {
         let first = self.locate(start, grain)?;
         if count <= 1 {
             return Ok(first);
         }
         let last = self.shift(grain, first.start, i64::from(count - 1))?;
-        Ok(Period {
-            shape: Shape::Span { grain, count },
-            start: first.start,
-            end: last.end,
-            scheme: first.scheme,
-        })
+        if grain == Grain::Day {
+            return Period::range(first.start, last.end);
+        }
+        Period::checked(
+            Shape::Span { grain, count },
+            first.start,
+            last.end,
+            first.scheme,
+        )
     }
 
     /// The period of `grain` one year before the one starting on `start`.
@@ -132,19 +184,19 @@ impl Scheme {
             }
             (_, None) => self.shift(grain, start, -i64::from(12 / grain.months())),
             (_, Some(retail)) => {
-                let (year, year_start, _) = retail.year_of(start).ok_or_else(out_of_range)?;
-                let (prev_start, prev_end) =
-                    retail.year_bounds(year - 1).ok_or_else(out_of_range)?;
-                let week_index = ((start - year_start).num_days() / 7) as u32;
-                let prev_weeks = ((prev_end - prev_start).num_days() / 7) as u32;
+                let beyond = || out_of_range(format_args!("the year before {start}"));
+                let (year, year_start, _) = retail.year_of(start).ok_or_else(beyond)?;
+                let (prev_start, prev_end) = retail.year_bounds(year - 1).ok_or_else(beyond)?;
+                let week_index = weeks_between(year_start, start);
+                let prev_weeks = weeks_between(prev_start, prev_end);
                 let target_week = match grain {
                     Grain::Week => week_index.min(prev_weeks - 1),
                     Grain::Year => 0,
                     _ => {
-                        let weeks = ((retail.year_bounds(year).ok_or_else(out_of_range)?.1
-                            - year_start)
-                            .num_days()
-                            / 7) as u32;
+                        let weeks = weeks_between(
+                            year_start,
+                            retail.year_bounds(year).ok_or_else(beyond)?.1,
+                        );
                         let month = month_index(&retail.month_weeks(weeks), week_index);
                         let cumulative = cumulative(&retail.month_weeks(prev_weeks));
                         cumulative[month]
@@ -158,21 +210,29 @@ impl Scheme {
     /// The first day of week 1 of week-year `year`: the week that contains 4 January
     /// (ISO 8601 when weeks start on Monday).
     pub(crate) fn week_one(self, year: i32) -> Result<NaiveDate> {
-        let jan4 = NaiveDate::from_ymd_opt(year, 1, 4).ok_or_else(out_of_range)?;
-        Ok(self.civil().locate(jan4, Grain::Week)?.start)
+        let jan4 = NaiveDate::from_ymd_opt(year, 1, 4)
+            .ok_or_else(|| out_of_range(format_args!("week 1 of {year}")))?;
+        let (start, _) = self
+            .civil()
+            .bounds(jan4, Grain::Week)
+            .ok_or_else(|| out_of_range(format_args!("week 1 of {year}")))?;
+        Ok(start)
     }
 
     /// The week-year and week number (from 1) of the week starting on `start`: a week
     /// belongs to the year that holds its fourth day.
     pub(crate) fn week_number(self, start: NaiveDate) -> Result<(i32, u32)> {
         let year = add_days(start, 3)?.year();
-        let number = (start - self.week_one(year)?).num_days() / 7 + 1;
+        let number = days_between(self.week_one(year)?, start) / 7 + 1;
         Ok((year, number as u32))
     }
 
     /// How many weeks week-year `year` has: 52 or 53.
     pub(crate) fn weeks_in_week_year(self, year: i32) -> Result<u32> {
-        Ok(((self.week_one(year + 1)? - self.week_one(year)?).num_days() / 7) as u32)
+        Ok(weeks_between(
+            self.week_one(year)?,
+            self.week_one(year + 1)?,
+        ))
     }
 }
 
@@ -197,7 +257,7 @@ fn retail_bounds(
     grain: Grain,
 ) -> Option<(NaiveDate, NaiveDate)> {
     let (_, year_start, year_end) = retail.year_of(date)?;
-    let week = ((date - year_start).num_days() / 7) as u32;
+    let week = weeks_between(year_start, date);
     let at_week = |w: u32| year_start.checked_add_days(chrono::Days::new(u64::from(w) * 7));
     let months_per = match grain {
         Grain::Day => return Some((date, date.succ_opt()?)),
@@ -207,7 +267,7 @@ fn retail_bounds(
         Grain::Quarter => 3,
         Grain::Half => 6,
     };
-    let weeks = ((year_end - year_start).num_days() / 7) as u32;
+    let weeks = weeks_between(year_start, year_end);
     let month_weeks = retail.month_weeks(weeks);
     let cumulative = cumulative(&month_weeks);
     let first_month = month_index(&month_weeks, week) / months_per * months_per;
@@ -215,11 +275,4 @@ fn retail_bounds(
         at_week(cumulative[first_month])?,
         at_week(cumulative[first_month + months_per])?,
     ))
-}
-
-fn out_of_range() -> Error {
-    Error::new(
-        ErrorKind::PeriodInvalidLabel,
-        "the date is out of the supported range",
-    )
 }

@@ -64,6 +64,8 @@ impl Plan {
             }
             for (j, version) in goal.versions.iter().enumerate() {
                 let vat = format!("goals[{i}].versions[{j}]");
+                crate::period::check_date(version.from)
+                    .map_err(|e| e.at_path(format!("{vat}.from")))?;
                 if version.reason.trim().is_empty() {
                     return Err(
                         Error::new(ErrorKind::PlanInvalid, "an adjustment needs a reason")

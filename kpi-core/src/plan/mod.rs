@@ -55,7 +55,11 @@ pub struct Plan {
     pub name: Option<String>,
     /// The day the plan is set: SMART validation asks whether goal periods are already
     /// over by then (unless it is given another date).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::period::date_text::option"
+    )]
     #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
     pub date: Option<NaiveDate>,
     /// The calendar: fiscal year start.
@@ -187,6 +191,9 @@ impl Plan {
             )
             .at_path("version"));
         }
+        if let Some(date) = self.date {
+            crate::period::check_date(date).map_err(|e| e.at_path("date"))?;
+        }
         self.calendar.validate()?;
         self.org.validate()?;
         MetricBook::new(&self.metric_defs()?)?;
@@ -253,6 +260,7 @@ impl Plan {
         period: &Period,
         as_of: NaiveDate,
     ) -> Result<Measures> {
+        check_as_of(as_of)?;
         self.measure_through(facts, period, Some(as_of), &self.org.stint_key_list())
     }
 
@@ -414,6 +422,9 @@ impl Plan {
         balances: &Balances,
     ) -> Result<Report> {
         let period = self.parse_period(&measures.period.label)?;
+        if let Some(as_of) = measures.as_of {
+            check_as_of(as_of)?;
+        }
         self.refuse_advances_without_facts(&period)?;
         self.refuse_deal_detail_without_facts(&period)?;
         self.check()?;
@@ -594,12 +605,20 @@ impl Plan {
         period: &Period,
         as_of: NaiveDate,
     ) -> Result<Report> {
+        check_as_of(as_of)?;
         let keys = self.org.stint_key_list();
         let measures = self.measure_through(facts, period, Some(as_of), &keys)?;
         let mut report = self.report_of(&measures, &Balances::new(), &keys)?;
         self.add_deal_detail(facts, period, Some(as_of), &mut report)?;
         Ok(report)
     }
+}
+
+/// An as-of day must be a supported day (`period.out_of_range` at `as_of` otherwise).
+pub(crate) fn check_as_of(as_of: NaiveDate) -> Result<()> {
+    crate::period::check_date(as_of)
+        .map(|_| ())
+        .map_err(|e| e.at_path("as_of"))
 }
 
 /// A partial aggregate that gives `value` for `aggregate`.
@@ -631,8 +650,6 @@ fn what_if_partial(
     Some(partial)
 }
 
-/// Where an opening balance (`opening(m)`) starts counting: before any sales data.
-const OPENING_FROM: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(1900, 1, 1) {
-    Some(date) => date,
-    None => panic!("1900-01-01 is a date"),
-};
+/// Where an opening balance (`opening(m)`) starts counting: the first supported day, so
+/// before any fact.
+const OPENING_FROM: chrono::NaiveDate = crate::period::MIN_DATE;

@@ -67,6 +67,7 @@ impl Plan {
     /// evaluated as of that day, and the scopes whose projected status (the final status,
     /// for a period ending that day) is at risk or off track are listed.
     pub fn review(&self, facts: &FactTable, as_of: NaiveDate) -> Result<Review> {
+        super::check_as_of(as_of)?;
         let goals = self.goal_periods()?;
         let mut periods: Vec<crate::period::Period> = Vec::new();
         for (_, goal_period) in &goals {
