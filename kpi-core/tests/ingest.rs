@@ -58,10 +58,10 @@ fn run(case: &Value) -> kpi_core::Result<Value> {
     };
     assert_eq!(
         report.read,
-        report.accepted + report.rejected.len() as u64,
+        report.accepted + report.superseded + (report.skipped.len() + report.rejected.len()) as u64,
         "the counts add up"
     );
-    assert_eq!(facts.len() as u64, report.accepted);
+    assert_eq!(facts.len() as u64, report.accepted - report.replaced);
     Ok(json!({"report": report, "facts": facts.records().collect::<Vec<_>>()}))
 }
 

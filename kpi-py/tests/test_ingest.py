@@ -147,7 +147,7 @@ def test_presets_name_the_crm_objects() -> None:
 def test_a_crm_error_leaves_the_pages_before_it() -> None:
     ok = {"errorCode": 0, "data": {"dataList": [{
         "_id": "o1", "object_describe_api_name": "SalesOrderObj", "owner": ["1000"],
-        "order_amount": "10.00", "order_time": 1774972800000, "order_status": "7",
+        "order_amount": "10.00", "order_time": 1774972800000, "order_status": "7", "life_status": "normal",
     }]}}
     facts = kpi_core.FactTable()
     with pytest.raises(kpi_core.DataError) as caught:

@@ -4,6 +4,7 @@ mod amount;
 mod codes;
 mod columns;
 mod dictionary;
+mod exact_json;
 mod lazy;
 mod scan;
 
@@ -51,8 +52,14 @@ pub struct FactRecord {
     /// The id of the customer the fact concerns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
-    /// The amount in the plan's currency, exact (a decimal string, or a number).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The amount, exact (a decimal string, or a number), in the currency named by
+    /// `attributes.currency` when there is one. A decimal string has at most 28 decimal
+    /// places and no separators (`"1200.50"`, `"-3"`, `"1.5e3"`); nothing is rounded.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::exact::option_decimal"
+    )]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
     pub amount: Option<Decimal>,
     /// The status, for example `won`, `lost` or `open`.
@@ -74,6 +81,7 @@ pub struct Credit {
     /// The member id.
     pub id: String,
     /// Their share, for example `0.6` for 60%.
+    #[serde(deserialize_with = "crate::exact::decimal")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
     pub share: Decimal,
 }
@@ -183,24 +191,49 @@ impl FactTable {
     }
 
     /// Builds a table from a JSON array of fact records. A malformed record is an error
-    /// that names its index and field (`[3].amount`).
+    /// that names its index and field (`[3].amount`). Numbers are read by their digits,
+    /// exactly (`90071992547409.93` stays that, never a nearby binary float); a number kpi
+    /// cannot hold without rounding (29 decimal places, beyond ±7.9e28) is an error, and so
+    /// is a key that appears twice in an object.
     pub fn from_json(text: &str) -> Result<FactTable> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        let json = crate::json::parse(text).map_err(|e| {
             Error::new(
                 ErrorKind::DataInvalidFact,
-                format!("facts are not valid JSON: {e}"),
+                format!("facts are not valid JSON: {}", e.message),
             )
             .at(Location {
-                line: Some(e.line() as u32),
-                column: Some(e.column() as u32),
+                line: u32::try_from(e.line).ok(),
+                column: u32::try_from(e.column).ok(),
                 ..Location::default()
             })
         })?;
-        FactTable::from_json_value(value)
+        let crate::json::Json::Array(items) = json else {
+            return Err(Error::new(
+                ErrorKind::DataInvalidFact,
+                format!("facts must be a list of records, not {}", json.kind()),
+            ));
+        };
+        let records = items
+            .iter()
+            .enumerate()
+            .map(|(row, item)| {
+                exact_json::record(item).map_err(|(path, message)| {
+                    Error::new(ErrorKind::DataInvalidFact, message).at(Location {
+                        path: Some(format!("[{row}].{path}")),
+                        row: Some(row as u64),
+                        ..Location::default()
+                    })
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut table = FactTable::new();
+        table.append_items(records, None)?;
+        Ok(table)
     }
 
     /// Builds a table from JSON Lines: one fact record per line; blank lines are skipped.
-    /// An error names the 1-based line and the 0-based row.
+    /// An error names the 1-based line and the 0-based row. Numbers are exact, as in
+    /// [`FactTable::from_json`].
     pub fn from_json_lines(text: &str) -> Result<FactTable> {
         let mut table = FactTable::new();
         for (index, line) in text.lines().enumerate() {
@@ -218,10 +251,15 @@ impl FactTable {
             };
             // Through a JSON value, like `from_json_value`: one deserialiser per record
             // type, not one per JSON source (which the wasm file would carry twice).
-            let value: serde_json::Value = serde_json::from_str(line)
-                .map_err(|e| located(e.to_string(), format!("[{row}]")))?;
-            let record: FactRecord = serde_path_to_error::deserialize(value)
+            let json =
+                crate::json::parse(line).map_err(|e| located(e.message, format!("[{row}]")))?;
+            let exact = exact_json::record(&json)
+                .map_err(|(path, message)| located(message, format!("[{row}].{path}")))?;
+            let mut record: FactRecord = serde_path_to_error::deserialize(exact.value)
                 .map_err(|e| located(e.inner().to_string(), format!("[{row}].{}", e.path())))?;
+            for (name, number) in exact.numbers {
+                record.attributes.insert(name, Attribute::Number(number));
+            }
             table.push(record).map_err(|e| {
                 let mut location = e.location().clone();
                 location.line = Some(index as u32 + 1);
@@ -267,23 +305,41 @@ impl FactTable {
                 "facts must be a list of records",
             ));
         };
+        let items = items.into_iter().map(|value| exact_json::ExactRecord {
+            value,
+            numbers: Vec::new(),
+        });
+        self.append_items(items, calendar)
+    }
+
+    /// Appends records (as [`FactTable::append_json_value`]), putting each record's exact
+    /// attribute numbers back once it is read.
+    fn append_items(
+        &mut self,
+        items: impl IntoIterator<Item = exact_json::ExactRecord>,
+        calendar: Option<&Calendar>,
+    ) -> Result<()> {
         let at = |row: usize, path: String| Location {
             path: Some(path),
             row: Some(row as u64),
             ..Location::default()
         };
-        let mut records = Vec::with_capacity(items.len());
+        let mut records = Vec::new();
         let mut batch_ids = HashSet::new();
-        for (row, mut item) in items.into_iter().enumerate() {
+        for (row, exact) in items.into_iter().enumerate() {
+            let mut item = exact.value;
             localise_timestamp(&mut item, calendar)
                 .map_err(|e| e.at(at(row, format!("[{row}].date"))))?;
-            let record: FactRecord = serde_path_to_error::deserialize(item).map_err(|e| {
+            let mut record: FactRecord = serde_path_to_error::deserialize(item).map_err(|e| {
                 let path = match e.path().to_string().as_str() {
                     "." => format!("[{row}]"),
                     field => format!("[{row}].{field}"),
                 };
                 Error::new(ErrorKind::DataInvalidFact, e.inner().to_string()).at(at(row, path))
             })?;
+            for (name, number) in exact.numbers {
+                record.attributes.insert(name, Attribute::Number(number));
+            }
             check_credits(&record, row)?;
             if self.ids.code(&record.id).is_some() || !batch_ids.insert(record.id.clone()) {
                 return Err(Error::new(
