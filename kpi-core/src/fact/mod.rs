@@ -875,6 +875,63 @@ mod tests {
     }
 
     #[test]
+    fn json_text_numbers_are_exact_or_errors() {
+        let table = FactTable::from_json(
+            r#"[{"id": "a", "kind": "order", "date": "2026-01-01", "amount": 90071992547409.93,
+                 "owners": [{"id": "x", "share": 0.3333333333333333333333333333},
+                            {"id": "y", "share": 0.6666666666666666666666666667}],
+                 "attributes": {"n": 12345678901234567.5, "t": "1.5"}}]"#,
+        )
+        .unwrap();
+        let record = table.records().next().unwrap();
+        assert_eq!(record.amount.unwrap().to_string(), "90071992547409.93");
+        assert_eq!(
+            record.attributes["n"],
+            Attribute::Number("12345678901234567.5".parse().unwrap())
+        );
+        assert_eq!(record.attributes["t"], Attribute::Text("1.5".into()));
+        for (text, path) in [
+            (
+                r#"[{"id": "a", "kind": "o", "date": "2026-01-01", "amount": 1e-29}]"#,
+                "[0].amount",
+            ),
+            (
+                r#"[{"id": "a", "kind": "o", "date": "2026-01-01", "amount": "1_000"}]"#,
+                "[0].amount",
+            ),
+            (
+                r#"[{"id": "a", "kind": "o", "date": "2026-01-01", "amount": "0.00000000000000000000000000001"}]"#,
+                "[0].amount",
+            ),
+            (
+                r#"[{"id": "a", "kind": "o", "date": "2026-01-01", "attributes": {"n": 1e40}}]"#,
+                "[0].attributes.n",
+            ),
+            (
+                r#"[{"id": "a", "kind": "o", "date": "2026-01-01", "owners": [{"id": "x", "share": 1e-30}]}]"#,
+                "[0].owners[0].share",
+            ),
+        ] {
+            let err = FactTable::from_json(text).unwrap_err();
+            assert_eq!(err.code(), "data.invalid_fact", "{text}");
+            assert_eq!(err.location().path.as_deref(), Some(path), "{text}: {err}");
+        }
+        for text in [
+            r#"[{"id": "a", "kind": "o", "date": "2026-01-01", "id": "b"}]"#,
+            r#"[{"id": "a", "kind": "o", "date": "2026-01-01", "attributes": {"k": 1, "k": 2}}]"#,
+            r#"[{"id": "a", "kind": "o", "date": "2026-01-01"}] [{"id": "b", "kind": "o", "date": "2026-01-01"}]"#,
+        ] {
+            let err = FactTable::from_json(text).unwrap_err();
+            assert_eq!(err.code(), "data.invalid_fact", "{text}");
+        }
+        let err = FactTable::from_json_lines(
+            "{\"id\": \"a\", \"kind\": \"o\", \"date\": \"2026-01-01\", \"amount\": 1e99}\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.location().path.as_deref(), Some("[0].amount"));
+    }
+
+    #[test]
     fn json_lines_errors_name_the_line() {
         let text = "{\"id\": \"a\", \"kind\": \"order\", \"date\": \"2026-01-01\"}\n\n{\"id\": \"b\", \"kind\": \"order\", \"date\": \"2026-02-30\"}\n";
         let err = FactTable::from_json_lines(text).unwrap_err();

@@ -311,6 +311,14 @@ impl ColumnMapping {
         }
         self.delimiter_byte()?;
         self.check_currency()?;
+        if let Some(places) = self.amount_places
+            && places > crate::exact::MAX_PLACES
+        {
+            return Err(invalid(
+                "amount_places",
+                format!("amounts have at most 28 decimal places, not {places}"),
+            ));
+        }
         if !matches!(self.decimal_separator.as_str(), "." | ",") {
             return Err(invalid(
                 "decimal_separator",
@@ -699,6 +707,18 @@ impl ColumnMapping {
         let date = self
             .date(&date_cell.text)
             .ok_or_else(|| self.unparseable_date("date", &date_cell.text))?;
+        if !(crate::period::MIN_DATE..=crate::period::MAX_DATE).contains(&date) {
+            return Err(Rejection::new(
+                "date",
+                "date_out_of_range",
+                format!(
+                    "{:?} is {date}, outside the supported days {} to {}",
+                    date_cell.text,
+                    crate::period::MIN_DATE,
+                    crate::period::MAX_DATE
+                ),
+            ));
+        }
         let amount = match self.value("amount", get) {
             Some(cell) => Some(self.amount(&cell)?),
             None => None,

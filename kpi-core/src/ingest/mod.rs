@@ -137,11 +137,12 @@ fn is_zero(n: &u64) -> bool {
 }
 
 /// Every rejection reason.
-pub const REJECTION_REASONS: [&str; 9] = [
+pub const REJECTION_REASONS: [&str; 10] = [
     "missing_field",
     "unparseable_amount",
     "amount_out_of_range",
     "unparseable_date",
+    "date_out_of_range",
     "unknown_status",
     "unknown_exchange_rate",
     "duplicate_id",
@@ -184,6 +185,9 @@ impl Rejection {
     }
 }
 
+/// The most records a batch reserves room for before reading them.
+const RESERVE_LIMIT: usize = 1 << 20;
+
 /// A fact waiting for the end of its batch: new, or replacing the fact at `row`.
 struct Pending {
     row: Option<usize>,
@@ -206,6 +210,7 @@ pub(crate) struct Batch {
 impl Batch {
     /// A batch that numbers its records on from `report` (the pages before it).
     pub(crate) fn new(report: IngestReport, strict: bool, page: u64, capacity: usize) -> Batch {
+        let capacity = capacity.min(RESERVE_LIMIT);
         Batch {
             report,
             pending: Vec::with_capacity(capacity),
@@ -385,9 +390,12 @@ impl FactTable {
         mapping: &ColumnMapping,
         strict: bool,
     ) -> Result<IngestReport> {
-        // About one record per line: the batch's buffers grow once.
+        // About one record per line: the batch's buffers grow once for most exports. Not
+        // more than a record per 8 bytes nor than `RESERVE_LIMIT` records, so that text
+        // of blank lines cannot make the reservation itself fail; beyond, they grow.
         let lines = text.bytes().filter(|b| *b == b'\n').count();
-        let mut batch = Batch::new(IngestReport::default(), strict, 0, lines);
+        let capacity = lines.min(text.len() / 8).min(RESERVE_LIMIT);
+        let mut batch = Batch::new(IngestReport::default(), strict, 0, capacity);
         self.read_csv(text, mapping, &mut batch, None)?;
         batch.finish(self)
     }
