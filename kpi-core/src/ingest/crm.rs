@@ -476,6 +476,7 @@ type Members<'a> = Vec<(Cow<'a, str>, &'a RawValue)>;
 /// or the first thing that does not read.
 fn members<'a>(cursor: &mut Cursor<'a>) -> (Members<'a>, Option<Stop<'a>>) {
     let mut members: Members<'a> = Vec::new();
+    let mut keys = std::collections::HashSet::new();
     let stop = |broken: Break| Stop {
         broken,
         member: None,
@@ -500,7 +501,7 @@ fn members<'a>(cursor: &mut Cursor<'a>) -> (Members<'a>, Option<Stop<'a>>) {
                 Some(stop(cursor.broken("expected `:` after a key"))),
             );
         }
-        if members.iter().any(|(k, _)| *k == key) {
+        if !keys.insert(key.clone()) {
             let mut at = Cursor::new(cursor.text, key_at);
             at.skip_space();
             let broken = at.broken(&format!("the key {key:?} appears a second time"));
