@@ -99,12 +99,15 @@ impl Json<'_> {
             Json::Array(items) => {
                 serde_json::Value::Array(items.iter().map(Json::to_value).collect())
             }
-            Json::Object(members) => serde_json::Value::Object(
-                members
-                    .iter()
-                    .map(|(k, v)| (k.clone().into_owned(), v.to_value()))
-                    .collect(),
-            ),
+            Json::Object(members) => {
+                // Inserted one by one: collecting would sort (code the wasm file need not
+                // carry for maps that are built key by key everywhere else).
+                let mut map = serde_json::Map::new();
+                for (k, v) in members {
+                    map.insert(k.clone().into_owned(), v.to_value());
+                }
+                serde_json::Value::Object(map)
+            }
         }
     }
 }

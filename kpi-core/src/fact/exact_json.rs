@@ -67,19 +67,17 @@ fn credit(json: &Json<'_>, index: usize) -> Result<Value, Inexact> {
     let Json::Object(members) = json else {
         return Ok(json.to_value());
     };
-    members
-        .iter()
-        .map(|(key, value)| {
-            let value = match value {
-                Json::Number(text) if key == "share" => {
-                    decimal(text, &format!("owners[{index}].share"))?
-                }
-                other => other.to_value(),
-            };
-            Ok((key.to_string(), value))
-        })
-        .collect::<Result<Map<_, _>, _>>()
-        .map(Value::Object)
+    let mut map = Map::new();
+    for (key, value) in members {
+        let value = match value {
+            Json::Number(text) if key == "share" => {
+                decimal(text, &format!("owners[{index}].share"))?
+            }
+            other => other.to_value(),
+        };
+        map.insert(key.to_string(), value);
+    }
+    Ok(Value::Object(map))
 }
 
 /// A JSON number as exact decimal text.
