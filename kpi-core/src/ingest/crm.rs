@@ -1,9 +1,10 @@
 //! Zoho CRM and Fxiaoke (纷享销客) readers: API response pages (and Zoho's CSV exports),
 //! one page at a time, through a column mapping per module or object.
 //!
-//! A page is read whole when it parses; a corrupt page is salvaged record by record up to
-//! the corruption, and the unreadable rest is one `malformed_record` rejection with its
-//! line and column, so the report still accounts for the page.
+//! A page is walked member by member and record by record: a corrupt page is read up to
+//! the corruption, and the unreadable rest (also text after the page's end, or a second
+//! `data`) is one `malformed_record` rejection with its line and column, so the report
+//! still accounts for the page. Records are read with their numbers exact (`crate::json`).
 
 use std::collections::BTreeMap;
 
@@ -22,7 +23,8 @@ pub enum Crm {
     /// Zoho CRM: `{"data": [...], "info": {...}}` pages of one module, or CSV exports.
     Zoho,
     /// Fxiaoke `OpenAPI`: `{"errorCode": 0, "data": {"dataList": [...], "total": …}}`;
-    /// each record names its object in `object_describe_api_name`.
+    /// each record names its object in `object_describe_api_name`. Only the JSON integer
+    /// `0` as `errorCode` is success.
     Fxiaoke,
 }
 
@@ -174,7 +176,8 @@ impl CrmIngest {
 
     /// Converts amounts in other currencies into `currency` (by each record's exchange
     /// rate, as [`ColumnMapping::home_currency`]) in every mapping that does not name its
-    /// own home currency.
+    /// own home currency: every fact with an amount then has `attributes.currency` =
+    /// `currency`, and a converted one its `original_currency` and `original_amount`.
     #[must_use]
     pub fn home_currency(mut self, currency: &str) -> CrmIngest {
         for mapping in self.mappings.0.values_mut() {
@@ -216,8 +219,10 @@ impl CrmIngest {
         (self.facts, self.report)
     }
 
-    /// Reads one API response page. A CRM error response is `data.crm_error`; an
-    /// empty body (Zoho's 204 for no records) is a page without records.
+    /// Reads one API response page. A CRM error response, or text that is not a response
+    /// of the CRM, is `data.crm_error`; an empty body (Zoho's 204 for no records) is a
+    /// page without records. A page that is not exactly one well-formed response is read
+    /// up to where it stops being one, and the rest is one `malformed_record` rejection.
     pub fn page(&mut self, text: &str) -> Result<()> {
         self.pages += 1;
         let page = self.pages;

@@ -21,7 +21,9 @@ use crate::formula::suggest;
 ///                                       # "epoch_ms" and "rfc3339" read time stamps
 /// timezone = "Asia/Shanghai"            # time stamps become local dates here (default UTC)
 /// decimal_separator = "."               # "," for 1.234,56; thousands separators are
-///                                       # the other one, spaces and NBSP
+///                                       # the other one, spaces and NBSP, in groups of
+///                                       # three: text that could be read two ways is
+///                                       # rejected (unparseable_amount), never guessed
 /// [fields]                              # fact field = input column, or { value = … }
 /// id = "Deal Id"
 /// kind = { value = "deal" }
