@@ -226,6 +226,8 @@ impl CrmIngest {
     pub fn page(&mut self, text: &str) -> Result<()> {
         self.pages += 1;
         let page = self.pages;
+        // A byte order mark (a response saved by a Windows tool) is not part of the page.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if text.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
             return Ok(());
         }
@@ -821,5 +823,55 @@ impl LineCounter<'_> {
             self.at = offset;
         }
         self.line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use super::*;
+
+    fn fxiaoke(page: &str) -> Result<IngestReport> {
+        let mut reader = CrmIngest::fxiaoke();
+        reader.page(page)?;
+        Ok(reader.finish().1)
+    }
+
+    #[test]
+    fn only_the_integer_zero_is_success() {
+        let record = r#"{"_id": "o1", "object_describe_api_name": "SalesOrderObj", "owner": ["1"],
+            "order_amount": "1.00", "order_time": 1774972800000, "life_status": "normal"}"#;
+        let ok = fxiaoke(&format!(
+            r#"{{"errorCode": 0, "data": {{"dataList": [{record}]}}}}"#
+        ))
+        .unwrap();
+        assert_eq!(ok.accepted, 1);
+        for code in ["\"0\"", "0.0", "-0", "1e0", "-1.0", "320001", "null", "[]"] {
+            let page = format!(
+                r#"{{"errorCode": {code}, "errorMessage": "busy", "data": {{"dataList": [{record}]}}}}"#
+            );
+            let err = fxiaoke(&page).unwrap_err();
+            assert_eq!(err.code(), "data.crm_error", "{code}");
+            assert!(err.message().contains(code), "{code}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_page() {
+        let report = fxiaoke("\u{feff}{\"errorCode\": 0, \"data\": {\"dataList\": []}}").unwrap();
+        assert_eq!(report.read, 0);
+    }
+
+    #[test]
+    fn many_keys_are_read_in_linear_time() {
+        let mut page = String::from("{\"errorCode\": 0, ");
+        for i in 0..200_000 {
+            let _ = write!(page, "\"k{i}\": {i}, ");
+        }
+        page.push_str("\"data\": {\"dataList\": []}}");
+        let started = std::time::Instant::now();
+        assert_eq!(fxiaoke(&page).unwrap().read, 0);
+        assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
     }
 }
