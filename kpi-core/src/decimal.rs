@@ -52,164 +52,47 @@ pub(crate) fn shorten(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The largest mantissa of a `Decimal`: 2^96 − 1.
-const MAX_MANTISSA: u128 = (1 << 96) - 1;
-
 /// Reads decimal text exactly: an optional sign, digits with an optional decimal point,
 /// and an optional exponent (`-1234.56`, `0.10`, `1E+5`, as Python's `str(Decimal)`
 /// writes them). The written scale is kept (`100.50` stays `100.50`). Anything that would
-/// be rounded to fit a `Decimal` is refused, as are underscores, spaces and `NaN`.
+/// be rounded to fit a `Decimal` (a 29th decimal place, even a zero; a value beyond
+/// ±79,228,162,514,264,337,593,543,950,335) is refused, as are underscores, spaces and
+/// `NaN`.
 ///
 /// `rust_decimal`'s own `FromStr` rounds a 29th decimal place and accepts `1_000`; every
 /// decimal kpi reads from users (plans, facts, bindings) goes through this function
 /// instead.
 pub fn parse_exact(text: &str) -> Result<Decimal, NotExact> {
-    let bytes = text.as_bytes();
-    let (negative, at) = match bytes.first() {
-        Some(b'-') => (true, 1),
-        Some(b'+') => (false, 1),
-        _ => (false, 0),
-    };
-    let (digits, at) = significand(bytes, at)?;
-    let (exponent, at) = exponent(bytes, at)?;
-    if at != bytes.len() {
-        return Err(NotExact::Syntax);
-    }
-    // The value is mantissa × 10^(pending + exponent − fraction_digits).
-    let power = digits
-        .pending
-        .saturating_add(exponent)
-        .saturating_sub(digits.fraction_digits);
-    assemble(negative, digits.mantissa, power)
+    crate::exact::decimal_text(text).map_err(|why| match why {
+        crate::exact::Inexact::Syntax(_) => NotExact::Syntax,
+        crate::exact::Inexact::Places(_) => NotExact::TooPrecise,
+        crate::exact::Inexact::Range => NotExact::OutOfRange,
+    })
 }
 
-/// The digits of a decimal's significand, read from `text[at..]`.
-struct Significand {
-    /// The digits from the first non-zero one, while they fit.
-    mantissa: u128,
-    /// Zeros after the mantissa stopped fitting (exact: they only scale it).
-    pending: i64,
-    /// Digits after the decimal point.
-    fraction_digits: i64,
-}
+/// The key of the one-member object that stands for a number by its digits in a JSON value
+/// kpi reads: `{"$kpi::number": "90071992547409.93"}`. A `serde_json::Value` holds a
+/// number as an `f64` (which reads that one as …94), so JSON text, TOML floats and the
+/// bindings' decimals keep a number's written digits this way; every decimal field (and a
+/// fact attribute) reads it as the number it is.
+pub const EXACT_NUMBER_KEY: &str = "$kpi::number";
 
-fn significand(bytes: &[u8], mut at: usize) -> Result<(Significand, usize), NotExact> {
-    let mut read = Significand {
-        mantissa: 0,
-        pending: 0,
-        fraction_digits: 0,
-    };
-    let mut digits = 0usize;
-    let mut seen_point = false;
-    while let Some(&b) = bytes.get(at) {
-        match b {
-            b'0'..=b'9' => {
-                digits = digits.saturating_add(1);
-                if seen_point {
-                    read.fraction_digits = read.fraction_digits.saturating_add(1);
-                }
-                let digit = u128::from(b - b'0');
-                if digit == 0 && read.pending > 0 {
-                    read.pending = read.pending.saturating_add(1);
-                } else if digit == 0 {
-                    // A leading zero leaves the mantissa 0; a zero that does not fit
-                    // is the first pending one.
-                    match read.mantissa.checked_mul(10) {
-                        Some(m) => read.mantissa = m,
-                        None => read.pending = 1,
-                    }
-                } else {
-                    // A non-zero digit after pending zeros: they must fit now.
-                    read.mantissa = scale_up(read.mantissa, read.pending)
-                        .and_then(|m| m.checked_mul(10))
-                        .and_then(|m| m.checked_add(digit))
-                        .ok_or(NotExact::TooPrecise)?;
-                    read.pending = 0;
-                }
-            }
-            b'.' if !seen_point => seen_point = true,
-            _ => break,
-        }
-        at += 1;
+/// A JSON value for the number written `digits` (valid JSON or TOML number text, such as
+/// `"0.10"` or `"1.5e3"`): a plain number when it is an integer that fits 64 bits,
+/// otherwise the number by its digits (see [`EXACT_NUMBER_KEY`]).
+pub fn exact_number_value(digits: &str) -> serde_json::Value {
+    if let Ok(n) = digits.parse::<i64>() {
+        return serde_json::Value::from(n);
     }
-    if digits == 0 {
-        return Err(NotExact::Syntax);
+    if let Ok(n) = digits.parse::<u64>() {
+        return serde_json::Value::from(n);
     }
-    Ok((read, at))
-}
-
-/// An optional exponent (`e-3`, `E+5`) at `text[at..]`: its value (saturated far beyond
-/// any exact decimal's range) and where it ends.
-fn exponent(bytes: &[u8], mut at: usize) -> Result<(i64, usize), NotExact> {
-    if !matches!(bytes.get(at), Some(b'e' | b'E')) {
-        return Ok((0, at));
-    }
-    at += 1;
-    let negative = match bytes.get(at) {
-        Some(b'-') => {
-            at += 1;
-            true
-        }
-        Some(b'+') => {
-            at += 1;
-            false
-        }
-        _ => false,
-    };
-    let start = at;
-    let mut exponent: i64 = 0;
-    while let Some(&b) = bytes.get(at).filter(|b| b.is_ascii_digit()) {
-        exponent = exponent
-            .saturating_mul(10)
-            .saturating_add(i64::from(b - b'0'))
-            .min(1_000_000_000);
-        at += 1;
-    }
-    if at == start {
-        return Err(NotExact::Syntax);
-    }
-    Ok((if negative { -exponent } else { exponent }, at))
-}
-
-/// `±mantissa × 10^power` as a decimal, if it is one exactly.
-fn assemble(negative: bool, mantissa: u128, power: i64) -> Result<Decimal, NotExact> {
-    if mantissa == 0 {
-        let scale = u32::try_from(power.saturating_neg().clamp(0, 28)).unwrap_or(28);
-        return Ok(Decimal::new(0, scale));
-    }
-    let (mantissa, scale) = if power >= 0 {
-        (scale_up(mantissa, power).ok_or(NotExact::OutOfRange)?, 0)
-    } else {
-        // Trailing zeros are dropped (exactly) while the scale or the mantissa is too
-        // large; what remains must fit.
-        let mut mantissa = mantissa;
-        let mut scale = power.saturating_neg();
-        while (scale > 28 || mantissa > MAX_MANTISSA) && scale > 0 && mantissa % 10 == 0 {
-            mantissa /= 10;
-            scale -= 1;
-        }
-        if scale > 28 {
-            return Err(NotExact::TooPrecise);
-        }
-        (mantissa, scale)
-    };
-    if mantissa > MAX_MANTISSA {
-        return Err(if scale == 0 {
-            NotExact::OutOfRange
-        } else {
-            NotExact::TooPrecise
-        });
-    }
-    let signed = i128::try_from(mantissa).map_err(|_| NotExact::OutOfRange)?;
-    let signed = if negative { -signed } else { signed };
-    Decimal::try_from_i128_with_scale(signed, u32::try_from(scale).unwrap_or(28))
-        .map_err(|_| NotExact::OutOfRange)
-}
-
-/// `mantissa × 10^power`, or `None` when it overflows `u128`.
-fn scale_up(mantissa: u128, power: i64) -> Option<u128> {
-    let power = u32::try_from(power).ok()?;
-    10u128.checked_pow(power)?.checked_mul(mantissa)
+    let mut object = serde_json::Map::new();
+    object.insert(
+        EXACT_NUMBER_KEY.to_owned(),
+        serde_json::Value::String(digits.to_owned()),
+    );
+    serde_json::Value::Object(object)
 }
 
 /// Reads decimal text exactly ([`parse_exact`]) as a kpi error of `kind`.
@@ -307,8 +190,8 @@ pub mod exact {
     use serde::Deserialize;
     use serde::de::{self, Deserializer, MapAccess, Visitor};
 
-    /// The key under which `serde_json` (with `arbitrary_precision`) hands over a number
-    /// whose digits an `f64` does not keep.
+    /// The key under which `serde_json` hands over a number whose digits an `f64` does not
+    /// keep, when some crate of a build turns its `arbitrary_precision` feature on.
     const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
     struct Exact;
@@ -354,7 +237,7 @@ pub mod exact {
 
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
             match map.next_key::<String>()? {
-                Some(key) if key == NUMBER_TOKEN => {
+                Some(key) if key == super::EXACT_NUMBER_KEY || key == NUMBER_TOKEN => {
                     let text: String = map.next_value()?;
                     self.visit_str(&text)
                 }
@@ -363,8 +246,8 @@ pub mod exact {
         }
     }
 
-    /// A number handed over as a map by `serde_json`'s `arbitrary_precision` (for visitors
-    /// of values that may be numbers, such as formula values).
+    /// A number handed over by its digits (see [`super::EXACT_NUMBER_KEY`]), for visitors
+    /// of values that may be numbers, such as formula values.
     pub(crate) fn number_from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Decimal, A::Error> {
         Exact.visit_map(map)
     }
@@ -611,15 +494,6 @@ mod tests {
                 "0.0000000000000000000000000001",
                 "0.0000000000000000000000000001",
             ),
-            // Trailing zeros beyond what fits are dropped: the value is exact.
-            (
-                "1.00000000000000000000000000000000",
-                "1.0000000000000000000000000000",
-            ),
-            (
-                "0.000000000000000000000000000000",
-                "0.0000000000000000000000000000",
-            ),
         ] {
             assert_eq!(parse_exact(text).unwrap().to_string(), want, "{text}");
         }
@@ -630,8 +504,10 @@ mod tests {
         for (text, why) in [
             ("1.00000000000000000000000000001", NotExact::TooPrecise),
             ("0.12345678901234567890123456789", NotExact::TooPrecise),
-            ("79228162514264337593543950335.4", NotExact::TooPrecise),
+            ("79228162514264337593543950335.4", NotExact::OutOfRange),
             ("0.00000000000000000000000000001", NotExact::TooPrecise),
+            // A 29th place is refused even when it is a zero: the written form is kept.
+            ("1.00000000000000000000000000000", NotExact::TooPrecise),
             ("79228162514264337593543950336", NotExact::OutOfRange),
             ("1e29", NotExact::OutOfRange),
             ("1e1000000000000", NotExact::OutOfRange),
@@ -692,12 +568,14 @@ mod tests {
             #[serde(default, deserialize_with = "exact::option")]
             b: Option<Decimal>,
         }
-        let doc: Doc = serde_json::from_str(r#"{"a": 90071992547409.93, "b": 0.10}"#).unwrap();
+        let read = |text: &str| crate::json::parse(text).unwrap().to_value();
+        let doc: Doc =
+            serde_json::from_value(read(r#"{"a": 90071992547409.93, "b": 0.10}"#)).unwrap();
         assert_eq!(doc.a.to_string(), "90071992547409.93");
         assert_eq!(doc.b.unwrap().to_string(), "0.10");
         let doc: Doc = serde_json::from_value(serde_json::json!({"a": "1E+2"})).unwrap();
         assert_eq!((doc.a.to_string(), doc.b), ("100".to_owned(), None));
-        let err = serde_json::from_str::<Doc>(r#"{"a": 1.00000000000000000000000000001}"#)
+        let err = serde_json::from_value::<Doc>(read(r#"{"a": 1.00000000000000000000000000001}"#))
             .err()
             .unwrap();
         assert!(err.to_string().contains("would be rounded"), "{err}");

@@ -59,12 +59,14 @@ pub struct ReadmeDoctests;
 pub mod catalogue;
 pub mod decimal;
 pub mod error;
+mod exact;
 pub mod fact;
 pub mod formula;
 pub mod goal;
 pub mod incentive;
 #[cfg(feature = "ingest")]
 pub mod ingest;
+mod json;
 pub mod measure;
 pub mod metric;
 pub mod org;

@@ -8,7 +8,7 @@
 //! (`goals[1].target`) is turned back into the line and column of that TOML value.
 
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -82,12 +82,12 @@ fn json_value(value: &Spanned<DeValue<'_>>) -> Result<Value, Located> {
                 .chars()
                 .filter(|c| *c != '_')
                 .collect();
-            digits
-                .parse::<Number>()
-                .ok()
-                .filter(|_| digits.bytes().any(|b| b.is_ascii_digit()))
-                .map(Value::Number)
-                .ok_or_else(|| bad("not a finite number (write decimals as text: \"0.05\")"))?
+            if crate::decimal::parse_exact(&digits).is_err() {
+                return Err(bad(
+                    "not a finite decimal number kpi holds exactly (write decimals as text: \"0.05\")",
+                ));
+            }
+            crate::decimal::exact_number_value(&digits)
         }
         DeValue::Boolean(flag) => Value::Bool(*flag),
         DeValue::Datetime(datetime) => Value::String(datetime.to_string()),

@@ -123,7 +123,7 @@ test("ingest.presets and rejectionReasons", () => {
 });
 
 test("a CRM error leaves the pages before it appended", () => {
-  const ok = { errorCode: 0, data: { dataList: [{ _id: "o1", object_describe_api_name: "SalesOrderObj", owner: ["1000"], order_amount: "10.00", order_time: 1774972800000, order_status: "7" }] } };
+  const ok = { errorCode: 0, data: { dataList: [{ _id: "o1", object_describe_api_name: "SalesOrderObj", owner: ["1000"], order_amount: "10.00", order_time: 1774972800000, order_status: "7", life_status: "normal" }] } };
   const facts = new FactTable();
   assert.throws(() => facts.appendFxiaoke([ok, { errorCode: 10001, errorMessage: "system busy" }]), (e) => e.code === "data.crm_error");
   assert.equal(facts.length, 1);

@@ -51,10 +51,15 @@ pub struct FactRecord {
     /// The id of the customer the fact concerns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
-    /// The amount in the plan's currency, exact (a decimal string, or a number).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The amount, exact (a decimal string, or a number), in the currency named by
+    /// `attributes.currency` when there is one. A decimal string has at most 28 decimal
+    /// places and no separators (`"1200.50"`, `"-3"`, `"1.5e3"`); nothing is rounded.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::decimal::exact::option"
+    )]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
-    #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub amount: Option<Decimal>,
     /// The status, for example `won`, `lost` or `open`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -202,24 +207,36 @@ impl FactTable {
     }
 
     /// Builds a table from a JSON array of fact records. A malformed record is an error
-    /// that names its index and field (`[3].amount`).
+    /// that names its index and field (`[3].amount`). Numbers are read by their digits,
+    /// exactly (`90071992547409.93` stays that, never a nearby binary float); a number kpi
+    /// cannot hold without rounding (29 decimal places, beyond ±7.9e28) is an error, and so
+    /// is a key that appears twice in an object.
     pub fn from_json(text: &str) -> Result<FactTable> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        let json = crate::json::parse(text).map_err(|e| {
             Error::new(
                 ErrorKind::DataInvalidFact,
-                format!("facts are not valid JSON: {e}"),
+                format!("facts are not valid JSON: {}", e.message),
             )
             .at(Location {
-                line: Some(e.line() as u32),
-                column: Some(e.column() as u32),
+                line: u32::try_from(e.line).ok(),
+                column: u32::try_from(e.column).ok(),
                 ..Location::default()
             })
         })?;
-        FactTable::from_json_value(value)
+        let crate::json::Json::Array(items) = json else {
+            return Err(Error::new(
+                ErrorKind::DataInvalidFact,
+                format!("facts must be a list of records, not {}", json.kind()),
+            ));
+        };
+        let mut table = FactTable::new();
+        table.append_items(items.iter().map(crate::json::Json::to_value), None)?;
+        Ok(table)
     }
 
     /// Builds a table from JSON Lines: one fact record per line; blank lines are skipped.
-    /// An error names the 1-based line and the 0-based row.
+    /// An error names the 1-based line and the 0-based row. Numbers are exact, as in
+    /// [`FactTable::from_json`].
     pub fn from_json_lines(text: &str) -> Result<FactTable> {
         let mut table = FactTable::new();
         for (index, line) in text.lines().enumerate() {
@@ -237,9 +254,9 @@ impl FactTable {
             };
             // Through a JSON value, like `from_json_value`: one deserialiser per record
             // type, not one per JSON source (which the wasm file would carry twice).
-            let value: serde_json::Value = serde_json::from_str(line)
-                .map_err(|e| located(e.to_string(), format!("[{row}]")))?;
-            let record: FactRecord = serde_path_to_error::deserialize(value)
+            let json =
+                crate::json::parse(line).map_err(|e| located(e.message, format!("[{row}]")))?;
+            let record: FactRecord = serde_path_to_error::deserialize(json.to_value())
                 .map_err(|e| located(e.inner().to_string(), format!("[{row}].{}", e.path())))?;
             table.push(record).map_err(|e| {
                 let mut location = e.location().clone();
@@ -286,12 +303,21 @@ impl FactTable {
                 "facts must be a list of records",
             ));
         };
+        self.append_items(items, calendar)
+    }
+
+    /// Appends records given as JSON values (as [`FactTable::append_json_value`]).
+    fn append_items(
+        &mut self,
+        items: impl IntoIterator<Item = serde_json::Value>,
+        calendar: Option<&Calendar>,
+    ) -> Result<()> {
         let at = |row: usize, path: String| Location {
             path: Some(path),
             row: Some(row as u64),
             ..Location::default()
         };
-        let mut records = Vec::with_capacity(items.len());
+        let mut records = Vec::new();
         let mut batch_ids = HashSet::new();
         for (row, mut item) in items.into_iter().enumerate() {
             localise_timestamp(&mut item, calendar)
@@ -846,6 +872,63 @@ mod tests {
         let good = serde_json::json!([{"id": "o3", "kind": "order", "date": "2026-03-03"}]);
         table.append_json_value(good, None).unwrap();
         assert_eq!(table.len(), 3);
+    }
+
+    #[test]
+    fn json_text_numbers_are_exact_or_errors() {
+        let table = FactTable::from_json(
+            r#"[{"id": "a", "kind": "order", "date": "2026-01-01", "amount": 90071992547409.93,
+                 "owners": [{"id": "x", "share": 0.3333333333333333333333333333},
+                            {"id": "y", "share": 0.6666666666666666666666666667}],
+                 "attributes": {"n": 12345678901234567.5, "t": "1.5"}}]"#,
+        )
+        .unwrap();
+        let record = table.records().next().unwrap();
+        assert_eq!(record.amount.unwrap().to_string(), "90071992547409.93");
+        assert_eq!(
+            record.attributes["n"],
+            Attribute::Number("12345678901234567.5".parse().unwrap())
+        );
+        assert_eq!(record.attributes["t"], Attribute::Text("1.5".into()));
+        for (text, path) in [
+            (
+                r#"[{"id": "a", "kind": "o", "date": "2026-01-01", "amount": 1e-29}]"#,
+                "[0].amount",
+            ),
+            (
+                r#"[{"id": "a", "kind": "o", "date": "2026-01-01", "amount": "1_000"}]"#,
+                "[0].amount",
+            ),
+            (
+                r#"[{"id": "a", "kind": "o", "date": "2026-01-01", "amount": "0.00000000000000000000000000001"}]"#,
+                "[0].amount",
+            ),
+            (
+                r#"[{"id": "a", "kind": "o", "date": "2026-01-01", "attributes": {"n": 1e40}}]"#,
+                "[0].attributes.n",
+            ),
+            (
+                r#"[{"id": "a", "kind": "o", "date": "2026-01-01", "owners": [{"id": "x", "share": 1e-30}]}]"#,
+                "[0].owners[0].share",
+            ),
+        ] {
+            let err = FactTable::from_json(text).unwrap_err();
+            assert_eq!(err.code(), "data.invalid_fact", "{text}");
+            assert_eq!(err.location().path.as_deref(), Some(path), "{text}: {err}");
+        }
+        for text in [
+            r#"[{"id": "a", "kind": "o", "date": "2026-01-01", "id": "b"}]"#,
+            r#"[{"id": "a", "kind": "o", "date": "2026-01-01", "attributes": {"k": 1, "k": 2}}]"#,
+            r#"[{"id": "a", "kind": "o", "date": "2026-01-01"}] [{"id": "b", "kind": "o", "date": "2026-01-01"}]"#,
+        ] {
+            let err = FactTable::from_json(text).unwrap_err();
+            assert_eq!(err.code(), "data.invalid_fact", "{text}");
+        }
+        let err = FactTable::from_json_lines(
+            "{\"id\": \"a\", \"kind\": \"o\", \"date\": \"2026-01-01\", \"amount\": 1e99}\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.location().path.as_deref(), Some("[0].amount"));
     }
 
     #[test]

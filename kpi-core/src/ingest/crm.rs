@@ -1,18 +1,21 @@
 //! Zoho CRM and Fxiaoke (纷享销客) readers: API response pages (and Zoho's CSV exports),
 //! one page at a time, through a column mapping per module or object.
 //!
-//! A page is read whole when it parses; a corrupt page is salvaged record by record up to
-//! the corruption, and the unreadable rest is one `malformed_record` rejection with its
-//! line and column, so the report still accounts for the page.
+//! A page is walked member by member and record by record: a corrupt page is read up to
+//! the corruption, and the unreadable rest (also text after the page's end, or a second
+//! `data`) is one `malformed_record` rejection with its line and column, so the report
+//! still accounts for the page. Records are read with their numbers exact (`crate::json`).
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use std::borrow::Cow;
+
 use serde_json::value::RawValue;
 
-use super::{Batch, ColumnMapping, IngestReport, Rejection, json_text};
+use super::{Batch, ColumnMapping, IngestReport, Rejection, json_cell};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fact::FactTable;
+use crate::json::{self, Json};
 
 /// Which CRM a reader speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,7 +23,8 @@ pub enum Crm {
     /// Zoho CRM: `{"data": [...], "info": {...}}` pages of one module, or CSV exports.
     Zoho,
     /// Fxiaoke `OpenAPI`: `{"errorCode": 0, "data": {"dataList": [...], "total": …}}`;
-    /// each record names its object in `object_describe_api_name`.
+    /// each record names its object in `object_describe_api_name`. Only the JSON integer
+    /// `0` as `errorCode` is success.
     Fxiaoke,
 }
 
@@ -172,7 +176,8 @@ impl CrmIngest {
 
     /// Converts amounts in other currencies into `currency` (by each record's exchange
     /// rate, as [`ColumnMapping::home_currency`]) in every mapping that does not name its
-    /// own home currency.
+    /// own home currency: every fact with an amount then has `attributes.currency` =
+    /// `currency`, and a converted one its `original_currency` and `original_amount`.
     #[must_use]
     pub fn home_currency(mut self, currency: &str) -> CrmIngest {
         for mapping in self.mappings.0.values_mut() {
@@ -214,13 +219,20 @@ impl CrmIngest {
         (self.facts, self.report)
     }
 
-    /// Reads one API response page. A CRM error response is `data.crm_error`; an
-    /// empty body (Zoho's 204 for no records) is a page without records.
+    /// Reads one API response page. A CRM error response, or text that is not a response
+    /// of the CRM, is `data.crm_error`; an empty body (Zoho's 204 for no records) is a
+    /// page without records. A page that is not exactly one well-formed response is read
+    /// up to where it stops being one, and the rest is one `malformed_record` rejection.
     pub fn page(&mut self, text: &str) -> Result<()> {
         self.pages += 1;
         let page = self.pages;
-        if text.trim().is_empty() {
+        // A byte order mark (a response saved by a Windows tool) is not part of the page.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
             return Ok(());
+        }
+        for (module, mapping) in &self.mappings.0 {
+            mapping.check_currency().map_err(|e| prefix(&e, module))?;
         }
         let mark = self.report.mark();
         let mut batch = Batch::new(std::mem::take(&mut self.report), self.strict, page, 0);
@@ -243,51 +255,48 @@ impl CrmIngest {
             Crm::Fxiaoke => fxiaoke_records(text, page),
         }?;
         let mut lines = LineCounter::new(text);
-        for item in records.items {
-            let line = lines.line_at(item.raw.get().as_ptr() as usize - text.as_ptr() as usize);
-            match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(item.raw.get())
-            {
-                Ok(object) => {
+        for raw in records.items {
+            let line = lines.line_at(json::offset_in(text, raw.get()));
+            match json::parse_raw(raw) {
+                Ok(Json::Object(object)) => {
                     let Some(mapping) = self.mapping_for(&object) else {
                         let rejection =
                             Rejection::new("", "unknown_object", self.unknown_object(&object));
                         batch.reject_record(rejection, line)?;
                         continue;
                     };
-                    let value = |key: &str| json_text(&object, key);
+                    let value = |key: &str| json_cell(&object, key);
                     batch.add(&self.facts, mapping, line, &value)?;
                 }
+                Ok(other) => batch.malformed(
+                    line,
+                    format!("not a JSON object: the record is {}", other.kind()),
+                )?,
                 Err(e) => batch.malformed(line, format!("not a JSON object: {e}"))?,
             }
         }
-        if let Some((line, message)) = records.broken {
-            batch.malformed(line, message)?;
+        if let Some(broken) = records.broken {
+            batch.malformed(line_of(text, broken.at), broken.message)?;
         }
         Ok(())
     }
 
-    fn mapping_for(
-        &self,
-        object: &serde_json::Map<String, serde_json::Value>,
-    ) -> Option<&ColumnMapping> {
-        let module = match self.crm {
-            Crm::Fxiaoke => object
-                .get("object_describe_api_name")
-                .and_then(serde_json::Value::as_str)
-                .or(self.module.as_deref()),
+    /// The object a record names (Fxiaoke), or the reader's module.
+    fn module_of<'a>(&'a self, object: &'a [(Cow<'_, str>, Json<'_>)]) -> Option<&'a str> {
+        match self.crm {
+            Crm::Fxiaoke => match json::get(object, "object_describe_api_name") {
+                Some(Json::String(name)) => Some(name.as_ref()),
+                _ => self.module.as_deref(),
+            },
             Crm::Zoho => self.module.as_deref(),
-        }?;
-        self.mappings.0.get(module)
+        }
     }
 
-    fn unknown_object(&self, object: &serde_json::Map<String, serde_json::Value>) -> String {
-        let module = match self.crm {
-            Crm::Fxiaoke => object
-                .get("object_describe_api_name")
-                .and_then(serde_json::Value::as_str)
-                .or(self.module.as_deref()),
-            Crm::Zoho => self.module.as_deref(),
-        };
+    fn mapping_for(&self, object: &[(Cow<'_, str>, Json<'_>)]) -> Option<&ColumnMapping> {
+        self.mappings.0.get(self.module_of(object)?)
+    }
+
+    fn unknown_object(&self, object: &[(Cow<'_, str>, Json<'_>)]) -> String {
         let known = self
             .mappings
             .0
@@ -295,7 +304,7 @@ impl CrmIngest {
             .cloned()
             .collect::<Vec<_>>()
             .join(", ");
-        match module {
+        match self.module_of(object) {
             Some(module) => format!("no mapping for `{module}` (mapped: {known})"),
             None => format!(
                 "the record does not name its object, and no object was given (mapped: {known})"
@@ -319,6 +328,7 @@ impl CrmIngest {
                 format!("no mapping for the module `{module}`"),
             )
         })?;
+        mapping.check_currency().map_err(|e| prefix(&e, &module))?;
         let rename: &dyn Fn(&str) -> String = match self.crm {
             Crm::Zoho => &zoho_api_name,
             Crm::Fxiaoke => &str::to_owned,
@@ -360,174 +370,434 @@ pub fn zoho_api_name(label: &str) -> String {
 
 /// The records of a page, and where it broke if it did.
 struct PageRecords<'a> {
-    items: Vec<Item<'a>>,
-    /// The line and a message for the unreadable rest of a corrupt page.
-    broken: Option<(u64, String)>,
+    items: Vec<&'a RawValue>,
+    /// Where the page stops being one well-formed response, and why: reported as one
+    /// `malformed_record` (it may hide records).
+    broken: Option<Break>,
 }
 
-struct Item<'a> {
-    raw: &'a RawValue,
+/// Where a page stops being readable, and a message with the line and column.
+#[derive(Debug)]
+struct Break {
+    /// The byte offset where the unreadable part starts.
+    at: usize,
+    message: String,
 }
 
 fn crm_error(message: &str, page: u64) -> Error {
     Error::new(ErrorKind::DataCrmError, format!("page {page}: {message}"))
 }
 
-#[derive(Deserialize)]
-struct ZohoPage<'a> {
-    #[serde(borrow, default)]
-    data: Option<Vec<&'a RawValue>>,
-    #[serde(default)]
-    status: Option<String>,
-    #[serde(default)]
-    code: Option<String>,
-    #[serde(default)]
-    message: Option<String>,
-}
+/// JSON's whitespace.
+const SPACE: [char; 4] = [' ', '\t', '\n', '\r'];
 
-fn zoho_records(text: &str, page: u64) -> Result<PageRecords<'_>> {
-    match serde_json::from_str::<ZohoPage>(text) {
-        Ok(ZohoPage {
-            data: Some(data), ..
-        }) => Ok(PageRecords {
-            items: data.into_iter().map(|raw| Item { raw }).collect(),
-            broken: None,
-        }),
-        Ok(ZohoPage {
-            status,
-            code,
-            message,
-            ..
-        }) => Err(crm_error(
-            &format!(
-                "Zoho CRM answered {} {}: {}",
-                status.unwrap_or_else(|| "without data".into()),
-                code.unwrap_or_default(),
-                message.unwrap_or_default()
-            ),
-            page,
-        )),
-        Err(e) => salvage(text, "\"data\"", &e, page),
-    }
-}
-
-#[derive(Deserialize)]
-struct FxiaokePage<'a> {
-    #[serde(rename = "errorCode")]
-    error_code: i64,
-    #[serde(rename = "errorMessage", default)]
-    error_message: Option<String>,
-    #[serde(borrow, default)]
-    data: Option<FxiaokeData<'a>>,
-}
-
-#[derive(Deserialize)]
-struct FxiaokeData<'a> {
-    #[serde(rename = "dataList", borrow, default)]
-    data_list: Vec<&'a RawValue>,
-}
-
-fn fxiaoke_records(text: &str, page: u64) -> Result<PageRecords<'_>> {
-    match serde_json::from_str::<FxiaokePage>(text) {
-        Ok(page_data) if page_data.error_code != 0 => Err(crm_error(
-            &format!(
-                "Fxiaoke answered errorCode {}: {}",
-                page_data.error_code,
-                page_data.error_message.unwrap_or_default()
-            ),
-            page,
-        )),
-        Ok(page_data) => Ok(PageRecords {
-            items: page_data
-                .data
-                .map(|d| d.data_list)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|raw| Item { raw })
-                .collect(),
-            broken: None,
-        }),
-        Err(e) => salvage(text, "\"dataList\"", &e, page),
-    }
-}
-
-/// Reads the records of a page that does not parse, one by one from the array after
-/// `key`, up to the first that does not; the rest is reported as broken.
-fn salvage<'a>(
+/// Reads a page's structure one member or record at a time with `serde_json`, so that a
+/// corrupt page is read up to the corruption and the rest is accounted for.
+struct Cursor<'a> {
     text: &'a str,
-    key: &str,
-    error: &serde_json::Error,
-    page: u64,
-) -> Result<PageRecords<'a>> {
-    let start = text.find(key).and_then(|k| {
-        text[k + key.len()..]
-            .find('[')
-            .map(|b| k + key.len() + b + 1)
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(text: &'a str, at: usize) -> Cursor<'a> {
+        Cursor { text, at }
+    }
+
+    fn rest(&self) -> &'a str {
+        self.text.get(self.at..).unwrap_or_default()
+    }
+
+    fn skip_space(&mut self) {
+        let rest = self.rest();
+        self.at += rest.len() - rest.trim_start_matches(SPACE).len();
+    }
+
+    fn peek(&mut self) -> Option<u8> {
+        self.skip_space();
+        self.rest().as_bytes().first().copied()
+    }
+
+    fn eat(&mut self, byte: u8) -> bool {
+        let found = self.peek() == Some(byte);
+        if found {
+            self.at += 1;
+        }
+        found
+    }
+
+    /// A break at the cursor: what is wrong there, with its line and column.
+    fn broken(&self, what: &str) -> Break {
+        Break {
+            at: self.at,
+            message: format!(
+                "{what} (line {}, column {}); the rest of the page is not read",
+                line_of(self.text, self.at),
+                column_at(self.text, self.at)
+            ),
+        }
+    }
+
+    /// Reads one JSON value.
+    fn value<T: serde::Deserialize<'a>>(&mut self) -> std::result::Result<T, Break> {
+        self.skip_space();
+        let mut stream = serde_json::Deserializer::from_str(self.rest()).into_iter::<T>();
+        match stream.next() {
+            Some(Ok(value)) => {
+                self.at += stream.byte_offset();
+                Ok(value)
+            }
+            Some(Err(e)) => {
+                // serde_json counts from the cursor: the first line starts at its column.
+                let line = line_of(self.text, self.at) - 1 + e.line() as u64;
+                let column = if e.line() == 1 {
+                    column_at(self.text, self.at) + e.column().saturating_sub(1)
+                } else {
+                    e.column()
+                };
+                Err(Break {
+                    at: self.at,
+                    message: format!(
+                        "the rest of the page does not parse (line {line}, column {column}): {}",
+                        crate::error::json_message(&e)
+                    ),
+                })
+            }
+            None => Err(self.broken("the page ends early")),
+        }
+    }
+}
+
+/// Where the members of an object stopped being read.
+struct Stop<'a> {
+    broken: Break,
+    /// The member whose value did not read: its key and where the value starts.
+    member: Option<(Cow<'a, str>, usize)>,
+    /// The key that appeared a second time.
+    repeated: Option<Cow<'a, str>>,
+}
+
+/// The members of an object read whole.
+type Members<'a> = Vec<(Cow<'a, str>, &'a RawValue)>;
+
+/// Reads the members of the object at the cursor, each key once, up to its closing brace
+/// or the first thing that does not read.
+fn members<'a>(cursor: &mut Cursor<'a>) -> (Members<'a>, Option<Stop<'a>>) {
+    let mut members: Members<'a> = Vec::new();
+    let mut keys = std::collections::HashSet::new();
+    let stop = |broken: Break| Stop {
+        broken,
+        member: None,
+        repeated: None,
+    };
+    if !cursor.eat(b'{') {
+        return (members, Some(stop(cursor.broken("expected an object"))));
+    }
+    if cursor.eat(b'}') {
+        return (members, None);
+    }
+    loop {
+        cursor.skip_space();
+        let key_at = cursor.at;
+        let key = match cursor.value::<json::Text<'a>>() {
+            Ok(json::Text(key)) => key,
+            Err(broken) => return (members, Some(stop(broken))),
+        };
+        if !cursor.eat(b':') {
+            return (
+                members,
+                Some(stop(cursor.broken("expected `:` after a key"))),
+            );
+        }
+        if !keys.insert(key.clone()) {
+            let mut at = Cursor::new(cursor.text, key_at);
+            at.skip_space();
+            let broken = at.broken(&format!("the key {key:?} appears a second time"));
+            return (
+                members,
+                Some(Stop {
+                    broken,
+                    member: None,
+                    repeated: Some(key),
+                }),
+            );
+        }
+        cursor.skip_space();
+        let value_at = cursor.at;
+        match cursor.value::<&'a RawValue>() {
+            Ok(value) => members.push((key, value)),
+            Err(broken) => {
+                return (
+                    members,
+                    Some(Stop {
+                        broken,
+                        member: Some((key, value_at)),
+                        repeated: None,
+                    }),
+                );
+            }
+        }
+        if cursor.eat(b',') {
+            continue;
+        }
+        if cursor.eat(b'}') {
+            return (members, None);
+        }
+        return (members, Some(stop(cursor.broken("expected `,` or `}`"))));
+    }
+}
+
+/// Reads the records of the list at the cursor up to the first that does not read.
+fn items<'a>(cursor: &mut Cursor<'a>) -> (Vec<&'a RawValue>, Option<Break>) {
+    let mut items = Vec::new();
+    if !cursor.eat(b'[') {
+        return (items, Some(cursor.broken("expected a list of records")));
+    }
+    if cursor.eat(b']') {
+        return (items, None);
+    }
+    loop {
+        match cursor.value::<&'a RawValue>() {
+            Ok(item) => items.push(item),
+            Err(broken) => return (items, Some(broken)),
+        }
+        if cursor.eat(b',') {
+            continue;
+        }
+        if cursor.eat(b']') {
+            return (items, None);
+        }
+        return (
+            items,
+            Some(cursor.broken("expected `,` or `]` after a record")),
+        );
+    }
+}
+
+/// After a page's closing brace: nothing but whitespace.
+fn trailing(cursor: &mut Cursor<'_>) -> Option<Break> {
+    cursor.skip_space();
+    (!cursor.rest().is_empty()).then(|| cursor.broken("the page goes on after its end"))
+}
+
+/// The value of `key` among `members`, read whole, or where it started when it did not
+/// read (`stop`).
+enum Found<'a> {
+    Whole(&'a RawValue),
+    Broken(usize),
+    Missing,
+}
+
+fn find<'a>(members: &Members<'a>, stop: Option<&Stop<'a>>, key: &str) -> Found<'a> {
+    if let Some((_, value)) = members.iter().find(|(k, _)| k == key) {
+        return Found::Whole(value);
+    }
+    match stop.and_then(|s| s.member.as_ref()) {
+        Some((k, at)) if k == key => Found::Broken(*at),
+        _ => Found::Missing,
+    }
+}
+
+/// The records of a list read whole, or one `malformed_record` when it is not a list.
+fn list<'a>(text: &'a str, raw: &'a RawValue, name: &str) -> PageRecords<'a> {
+    match serde_json::from_str::<Vec<&RawValue>>(raw.get()) {
+        Ok(items) => PageRecords {
+            items,
+            broken: None,
+        },
+        Err(_) => not_records(text, raw, &format!("`{name}` is not a list of records")),
+    }
+}
+
+/// A value where records should be that holds none: one `malformed_record`.
+fn not_records<'a>(text: &str, raw: &RawValue, what: &str) -> PageRecords<'a> {
+    let mut cursor = Cursor::new(text, json::offset_in(text, raw.get()));
+    cursor.skip_space();
+    PageRecords {
+        items: Vec::new(),
+        broken: Some(cursor.broken(what)),
+    }
+}
+
+/// The records of a list whose end did not read: those before the corruption.
+fn salvage(text: &str, at: usize) -> PageRecords<'_> {
+    let (items, broken) = items(&mut Cursor::new(text, at));
+    PageRecords { items, broken }
+}
+
+/// A short description of a text that is not a response page at all.
+fn not_a_page(text: &str) -> String {
+    match json::parse(text) {
+        Ok(value) => format!("it is {}, not an object", value.kind()),
+        Err(e) => e.message,
+    }
+}
+
+/// A string member's text, or its JSON.
+fn shown(raw: Option<&RawValue>) -> String {
+    raw.map_or_else(String::new, |raw| {
+        serde_json::from_str::<String>(raw.get()).unwrap_or_else(|_| raw.get().to_owned())
+    })
+}
+
+/// A Zoho CRM page: `{"data": [...], "info": {...}}`. A `status` other than `"success"` or
+/// a `code` other than `"SUCCESS"` is Zoho's error response.
+fn zoho_records(text: &str, page: u64) -> Result<PageRecords<'_>> {
+    let mut cursor = Cursor::new(text, 0);
+    if cursor.peek() != Some(b'{') {
+        return Err(crm_error(
+            &format!("not a Zoho CRM response page: {}", not_a_page(text)),
+            page,
+        ));
+    }
+    let (top, stop) = members(&mut cursor);
+    let stop = stop.or_else(|| {
+        trailing(&mut cursor).map(|broken| Stop {
+            broken,
+            member: None,
+            repeated: None,
+        })
     });
-    let Some(mut at) = start else {
+    let field = |key: &str| top.iter().find(|(k, _)| k == key).map(|(_, v)| *v);
+    let (status, code) = (field("status"), field("code"));
+    let success = status.is_none_or(|s| s.get() == "\"success\"")
+        && code.is_none_or(|c| c.get() == "\"SUCCESS\"")
+        && !matches!(
+            stop.as_ref().and_then(|s| s.repeated.as_deref()),
+            Some("status" | "code")
+        );
+    if !success {
         return Err(crm_error(
             &format!(
-                "not a CRM response page (line {}, column {}): {error}",
-                error.line(),
-                error.column()
+                "Zoho CRM answered {} {}: {}",
+                shown(status),
+                shown(code),
+                shown(field("message"))
             ),
             page,
         ));
-    };
-    let mut items = Vec::new();
-    loop {
-        at += text[at..].len() - text[at..].trim_start().len();
-        let rest = &text[at..];
-        if rest.starts_with(']') {
-            // The records are all there; the page broke after them.
-            return Ok(PageRecords {
-                items,
-                broken: None,
-            });
+    }
+    match find(&top, stop.as_ref(), "data") {
+        Found::Whole(raw) if raw.get() != "null" => {
+            let mut records = list(text, raw, "data");
+            if records.broken.is_none() {
+                records.broken = stop.map(|s| s.broken);
+            }
+            Ok(records)
         }
-        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<&RawValue>();
-        match stream.next() {
-            Some(Ok(raw)) => {
-                items.push(Item { raw });
-                at += stream.byte_offset();
-                at += text[at..].len() - text[at..].trim_start().len();
-                if text[at..].starts_with(',') {
-                    at += 1;
-                }
-            }
-            Some(Err(e)) => {
-                let line = LineCounter::new(text).line_at(at);
-                return Ok(PageRecords {
-                    items,
-                    broken: Some((
-                        line,
-                        format!(
-                            "the rest of the page does not parse (line {}, column {}): {e}",
-                            line - 1 + e.line() as u64,
-                            if e.line() == 1 {
-                                column_at(text, at) + e.column() - 1
-                            } else {
-                                e.column()
-                            }
-                        ),
-                    )),
-                });
-            }
-            None => {
-                let line = LineCounter::new(text).line_at(at);
-                return Ok(PageRecords {
-                    items,
-                    broken: Some((line, format!("the page ends inside its records: {error}"))),
-                });
-            }
+        Found::Broken(at) if text.as_bytes().get(at) == Some(&b'[') => Ok(salvage(text, at)),
+        _ => match stop {
+            Some(stop) => Err(crm_error(
+                &format!("not a Zoho CRM response page: {}", stop.broken.message),
+                page,
+            )),
+            None => Err(crm_error(
+                &format!(
+                    "Zoho CRM answered without data: {}",
+                    shown(field("message"))
+                ),
+                page,
+            )),
+        },
+    }
+}
+
+/// A Fxiaoke query response: `{"errorCode": 0, "data": {"dataList": [...]}}`. Only the
+/// integer 0 is success: any other `errorCode` (a string, `0.0`, none) is an error.
+fn fxiaoke_records(text: &str, page: u64) -> Result<PageRecords<'_>> {
+    let mut cursor = Cursor::new(text, 0);
+    if cursor.peek() != Some(b'{') {
+        return Err(crm_error(
+            &format!("not a Fxiaoke response page: {}", not_a_page(text)),
+            page,
+        ));
+    }
+    let (top, stop) = members(&mut cursor);
+    let stop = stop.or_else(|| {
+        trailing(&mut cursor).map(|broken| Stop {
+            broken,
+            member: None,
+            repeated: None,
+        })
+    });
+    let field = |key: &str| top.iter().find(|(k, _)| k == key).map(|(_, v)| *v);
+    let repeated_code = stop.as_ref().and_then(|s| s.repeated.as_deref()) == Some("errorCode");
+    match field("errorCode") {
+        Some(code) if code.get() == "0" && !repeated_code => {}
+        Some(code) => {
+            return Err(crm_error(
+                &format!(
+                    "Fxiaoke answered errorCode {}{}: {}",
+                    code.get(),
+                    if repeated_code { " and another" } else { "" },
+                    shown(field("errorMessage"))
+                ),
+                page,
+            ));
+        }
+        None => {
+            let why = stop.map_or_else(
+                || "the page has no errorCode".to_owned(),
+                |s| s.broken.message,
+            );
+            return Err(crm_error(
+                &format!("not a complete Fxiaoke response: {why}"),
+                page,
+            ));
         }
     }
+    // The `data` object: read whole, or up to where it broke.
+    let (data, data_stop) = match find(&top, stop.as_ref(), "data") {
+        Found::Whole(raw) if raw.get().starts_with('{') => {
+            members(&mut Cursor::new(text, json::offset_in(text, raw.get())))
+        }
+        Found::Whole(raw) if raw.get() != "null" => {
+            return Ok(not_records(text, raw, "`data` is not an object"));
+        }
+        Found::Broken(at) if text.as_bytes().get(at) == Some(&b'{') => {
+            members(&mut Cursor::new(text, at))
+        }
+        _ => {
+            return Err(crm_error(
+                &match stop {
+                    Some(stop) => {
+                        format!("not a complete Fxiaoke response: {}", stop.broken.message)
+                    }
+                    None => "Fxiaoke answered errorCode 0 without data".to_owned(),
+                },
+                page,
+            ));
+        }
+    };
+    match find(&data, data_stop.as_ref(), "dataList") {
+        Found::Whole(raw) if raw.get() != "null" => {
+            let mut records = list(text, raw, "dataList");
+            if records.broken.is_none() {
+                records.broken = data_stop.or(stop).map(|s| s.broken);
+            }
+            Ok(records)
+        }
+        Found::Broken(at) if text.as_bytes().get(at) == Some(&b'[') => Ok(salvage(text, at)),
+        _ => match data_stop.or(stop) {
+            Some(stop) => Ok(PageRecords {
+                items: Vec::new(),
+                broken: Some(stop.broken),
+            }),
+            None => Err(crm_error("Fxiaoke answered without data.dataList", page)),
+        },
+    }
+}
+
+/// The line (from 1) of byte `at`.
+fn line_of(text: &str, at: usize) -> u64 {
+    let before = text.get(..at).unwrap_or(text);
+    before.bytes().filter(|b| *b == b'\n').count() as u64 + 1
 }
 
 /// The column (from 1, in characters) of byte `at` on its line.
 fn column_at(text: &str, at: usize) -> usize {
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    text[line_start..at].chars().count() + 1
+    let before = text.get(..at).unwrap_or(text);
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    before.get(line_start..).map_or(0, |l| l.chars().count()) + 1
 }
 
 /// Line numbers of byte offsets that only grow: counts newlines once.
@@ -548,9 +818,60 @@ impl LineCounter<'_> {
 
     fn line_at(&mut self, offset: usize) -> u64 {
         if offset >= self.at {
-            self.line += self.text[self.at..offset].matches('\n').count() as u64;
+            let between = self.text.get(self.at..offset).unwrap_or_default();
+            self.line += between.bytes().filter(|b| *b == b'\n').count() as u64;
             self.at = offset;
         }
         self.line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use super::*;
+
+    fn fxiaoke(page: &str) -> Result<IngestReport> {
+        let mut reader = CrmIngest::fxiaoke();
+        reader.page(page)?;
+        Ok(reader.finish().1)
+    }
+
+    #[test]
+    fn only_the_integer_zero_is_success() {
+        let record = r#"{"_id": "o1", "object_describe_api_name": "SalesOrderObj", "owner": ["1"],
+            "order_amount": "1.00", "order_time": 1774972800000, "life_status": "normal"}"#;
+        let ok = fxiaoke(&format!(
+            r#"{{"errorCode": 0, "data": {{"dataList": [{record}]}}}}"#
+        ))
+        .unwrap();
+        assert_eq!(ok.accepted, 1);
+        for code in ["\"0\"", "0.0", "-0", "1e0", "-1.0", "320001", "null", "[]"] {
+            let page = format!(
+                r#"{{"errorCode": {code}, "errorMessage": "busy", "data": {{"dataList": [{record}]}}}}"#
+            );
+            let err = fxiaoke(&page).unwrap_err();
+            assert_eq!(err.code(), "data.crm_error", "{code}");
+            assert!(err.message().contains(code), "{code}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_page() {
+        let report = fxiaoke("\u{feff}{\"errorCode\": 0, \"data\": {\"dataList\": []}}").unwrap();
+        assert_eq!(report.read, 0);
+    }
+
+    #[test]
+    fn many_keys_are_read_in_linear_time() {
+        let mut page = String::from("{\"errorCode\": 0, ");
+        for i in 0..200_000 {
+            let _ = write!(page, "\"k{i}\": {i}, ");
+        }
+        page.push_str("\"data\": {\"dataList\": []}}");
+        let started = std::time::Instant::now();
+        assert_eq!(fxiaoke(&page).unwrap().read, 0);
+        assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
     }
 }

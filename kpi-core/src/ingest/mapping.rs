@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{Rejection, attribute_of};
+use super::{Cell, Rejection, amount, attribute_of};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fact::{Attribute, FactRecord};
 use crate::formula::suggest;
@@ -21,7 +21,9 @@ use crate::formula::suggest;
 ///                                       # "epoch_ms" and "rfc3339" read time stamps
 /// timezone = "Asia/Shanghai"            # time stamps become local dates here (default UTC)
 /// decimal_separator = "."               # "," for 1.234,56; thousands separators are
-///                                       # the other one, spaces and NBSP
+///                                       # the other one, spaces and NBSP, in groups of
+///                                       # three: text that could be read two ways is
+///                                       # rejected (unparseable_amount), never guessed
 /// [fields]                              # fact field = input column, or { value = … }
 /// id = "Deal Id"
 /// kind = { value = "deal" }
@@ -84,8 +86,12 @@ pub struct ColumnMapping {
     pub keep: BTreeMap<String, Vec<String>>,
     /// The plan's home currency. Amounts of records whose `currency` differs are divided
     /// by their `exchange_rate` (units of the record's currency per home unit, as Zoho CRM
-    /// gives it) and rounded half-up to cents; the original currency and amount stay in
-    /// `attributes.currency` and `attributes.original_amount`.
+    /// gives it) and rounded half-up to cents; amounts of records without a currency are
+    /// in the home currency. Every amount's fact then has `attributes.currency` = the home
+    /// currency, and a converted one keeps what was written in
+    /// `attributes.original_currency` and `attributes.original_amount`. Without a home
+    /// currency, an amount keeps the currency its record names in `attributes.currency`
+    /// (evaluation refuses to add amounts of different currencies).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub home_currency: Option<String>,
@@ -213,11 +219,12 @@ impl Source {
     }
 }
 
-/// Reads an input column of the record at hand (`None` when absent or null).
-pub(crate) type Get<'r> = dyn Fn(&str) -> Option<Cow<'r, str>> + 'r;
+/// The currency attributes ingestion writes on a fact (`currency`, `original_currency`,
+/// `original_amount`).
+type CurrencyAttributes = Vec<(&'static str, Attribute)>;
 
-/// A converted amount's original currency and amount.
-type Converted = (String, Decimal);
+/// Reads an input column of the record at hand (`None` when absent or null).
+pub(crate) type Get<'r> = dyn Fn(&str) -> Option<Cell<'r>> + 'r;
 
 fn comma() -> String {
     ",".to_owned()
@@ -305,6 +312,15 @@ impl ColumnMapping {
             }
         }
         self.delimiter_byte()?;
+        self.check_currency()?;
+        if let Some(places) = self.amount_places
+            && places > crate::exact::MAX_PLACES
+        {
+            return Err(invalid(
+                "amount_places",
+                format!("amounts have at most 28 decimal places, not {places}"),
+            ));
+        }
         if !matches!(self.decimal_separator.as_str(), "." | ",") {
             return Err(invalid(
                 "decimal_separator",
@@ -350,6 +366,37 @@ impl ColumnMapping {
         Ok(checked)
     }
 
+    /// Ingestion writes the currency attributes itself: a mapping that reads a currency
+    /// (`currency`, or a `home_currency`) cannot also fill them from a column, and one
+    /// that converts cannot fill the original amount's.
+    pub(crate) fn check_currency(&self) -> Result<()> {
+        let reads_currency = self.fields.contains_key("currency") || self.home_currency.is_some();
+        let written = [
+            ("attributes.currency", reads_currency),
+            ("attributes.original_currency", self.home_currency.is_some()),
+            ("attributes.original_amount", self.home_currency.is_some()),
+        ];
+        for (field, taken) in written {
+            if taken && self.fields.contains_key(field) {
+                return Err(invalid(
+                    &format!("fields.{field}"),
+                    format!(
+                        "`{field}` is written by ingestion from the record's currency (and the home currency): map the currency column to `currency` instead"
+                    ),
+                ));
+            }
+        }
+        if let Some(home) = &self.home_currency
+            && home.trim().is_empty()
+        {
+            return Err(invalid(
+                "home_currency",
+                "the home currency is a currency code, such as CNY or USD".to_owned(),
+            ));
+        }
+        Ok(())
+    }
+
     /// The time zone where time stamps become local dates.
     fn clock(&self) -> Result<crate::zone::Zone> {
         let name = self.timezone.as_deref().unwrap_or("UTC");
@@ -377,6 +424,28 @@ impl ColumnMapping {
     /// Every column the mapping reads is in `headers` (with `only_required`, the columns
     /// of the required fields: a CRM export leaves out the columns of unused fields).
     pub(crate) fn check_columns(&self, headers: &[String], only_required: bool) -> Result<()> {
+        // A column read twice would be a guess between two values: refuse it.
+        let mut seen = std::collections::HashSet::new();
+        let twice: std::collections::HashSet<&str> = headers
+            .iter()
+            .filter(|h| !seen.insert(h.as_str()))
+            .map(String::as_str)
+            .collect();
+        let read = self
+            .fields
+            .iter()
+            .filter_map(|(field, source)| Some((format!("fields.{field}"), source.column()?)))
+            .chain(self.keep.keys().map(|c| (format!("keep.{c}"), c.as_str())));
+        for (path, column) in read {
+            if twice.contains(column) {
+                return Err(invalid(
+                    &path,
+                    format!(
+                        "the header has the column `{column}` twice: which one to read is ambiguous"
+                    ),
+                ));
+            }
+        }
         for (field, source) in &self.fields {
             let required =
                 ["id", "kind", "date"].contains(&field.as_str()) || self.required.contains(field);
@@ -404,7 +473,7 @@ impl ColumnMapping {
         Ok(())
     }
 
-    fn value<'r>(&self, field: &str, get: &Get<'r>) -> Option<Cow<'r, str>> {
+    fn value<'r>(&self, field: &str, get: &Get<'r>) -> Option<Cell<'r>> {
         let source = match FIELDS.iter().position(|f| *f == field) {
             Some(slot) => self.slots.get(slot)?.as_ref()?,
             None => self.fields.get(field)?,
@@ -412,26 +481,25 @@ impl ColumnMapping {
         Self::read(source, get)
     }
 
-    fn read<'r>(source: &Source, get: &Get<'r>) -> Option<Cow<'r, str>> {
-        let text = match source {
+    fn read<'r>(source: &Source, get: &Get<'r>) -> Option<Cell<'r>> {
+        let cell = match source {
             Source::Column(column) | Source::Typed { column, .. } => get(column)?,
-            Source::Constant { value } => Cow::Owned(value.clone()),
+            Source::Constant { value } => Cell::text(Cow::Owned(value.clone())),
         };
-        let trimmed = text.trim();
+        let trimmed = cell.text.trim();
         if trimmed.is_empty() {
             None
-        } else if trimmed.len() == text.len() {
-            Some(text) // most values need no trimming: no copy
+        } else if trimmed.len() == cell.text.len() {
+            Some(cell) // most values need no trimming: no copy
         } else {
-            Some(Cow::Owned(trimmed.to_owned()))
+            Some(Cell {
+                text: Cow::Owned(trimmed.to_owned()),
+                number: cell.number,
+            })
         }
     }
 
-    fn required<'r>(
-        &self,
-        field: &str,
-        get: &Get<'r>,
-    ) -> std::result::Result<Cow<'r, str>, Rejection> {
+    fn required<'r>(&self, field: &str, get: &Get<'r>) -> std::result::Result<Cell<'r>, Rejection> {
         self.value(field, get).ok_or_else(|| {
             Rejection::new(
                 field,
@@ -441,35 +509,68 @@ impl ColumnMapping {
         })
     }
 
-    /// An amount as written in the input: thousands separators (the other separator,
-    /// spaces, NBSP) dropped, the decimal separator read as a point.
-    fn amount(&self, text: &str) -> Option<Decimal> {
-        let comma_decimals = self.decimal_separator == ",";
-        let plain = !comma_decimals
-            && text
-                .bytes()
-                .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-');
-        let mut amount: Decimal = if plain {
-            text.parse().ok()?
+    /// A number as written in the input, exactly: a JSON number by its digits, text in the
+    /// mapping's notation (see [`amount::read`]). A rejection of `field` otherwise:
+    /// `unparseable_amount` for text that is not an amount in the notation,
+    /// `amount_out_of_range` for one that kpi cannot hold without rounding.
+    fn number(&self, cell: &Cell<'_>, field: &str) -> std::result::Result<Decimal, Rejection> {
+        let text = cell.text.as_ref();
+        let read = if cell.number {
+            crate::exact::decimal_text(text)
         } else {
-            let (thousands, decimal) = if comma_decimals {
-                ('.', ',')
-            } else {
-                (',', '.')
-            };
-            let cleaned: String = text
-                .chars()
-                .filter(|c| *c != thousands && *c != ' ' && *c != '\u{a0}')
-                .map(|c| if c == decimal { '.' } else { c })
-                .collect();
-            cleaned.parse().ok()?
+            amount::read(text, self.decimal_char())
         };
+        read.map_err(|e| {
+            if e.out_of_range() {
+                Rejection::new(
+                    field,
+                    "amount_out_of_range",
+                    format!("{text:?} is not kept: {e}"),
+                )
+            } else if cell.number {
+                Rejection::new(
+                    field,
+                    "unparseable_amount",
+                    format!("{text:?} is not a number: {e}"),
+                )
+            } else {
+                Rejection::new(
+                    field,
+                    "unparseable_amount",
+                    format!(
+                        "{text:?} is not an amount with the decimal separator {:?}: {e}",
+                        self.decimal_separator
+                    ),
+                )
+            }
+        })
+    }
+
+    /// The decimal separator as a character.
+    fn decimal_char(&self) -> char {
+        if self.decimal_separator == "," {
+            ','
+        } else {
+            '.'
+        }
+    }
+
+    /// An amount, written out to `amount_places` places when it has fewer (when the digits
+    /// fit: more places never round, and a value too long to pad keeps its own places).
+    fn amount(&self, cell: &Cell<'_>) -> std::result::Result<Decimal, Rejection> {
+        let mut amount = self.number(cell, "amount")?;
         if let Some(places) = self.amount_places
             && amount.scale() < places
         {
-            amount.rescale(places);
+            let padded = 10i128
+                .checked_pow(places - amount.scale())
+                .and_then(|factor| amount.mantissa().checked_mul(factor))
+                .and_then(|m| Decimal::try_from_i128_with_scale(m, places).ok());
+            if let Some(padded) = padded {
+                amount = padded;
+            }
         }
-        Some(amount)
+        Ok(amount)
     }
 
     fn zone(&self) -> &crate::zone::Zone {
@@ -519,41 +620,71 @@ impl ColumnMapping {
         .map(|t| t.timestamp_millis())
     }
 
-    /// The amount in the home currency, and the original currency and amount when it was
-    /// converted.
-    fn in_home_currency(
+    /// The amount in the currency it is kept in, and the currency attributes of the fact:
+    /// `currency` (the amount's), and for a converted amount `original_currency` and
+    /// `original_amount`. With `home_currency`, an amount in another currency is divided by
+    /// its exchange rate and rounded half-up to cents; an amount without a currency is in
+    /// the home currency. Without, an amount keeps the currency its record names (or none).
+    fn currency(
         &self,
         amount: Option<Decimal>,
         get: &Get<'_>,
-    ) -> std::result::Result<(Option<Decimal>, Option<Converted>), Rejection> {
-        let (Some(home), Some(value)) = (&self.home_currency, amount) else {
-            return Ok((amount, None));
+    ) -> std::result::Result<(Option<Decimal>, CurrencyAttributes), Rejection> {
+        let Some(value) = amount else {
+            return Ok((None, Vec::new()));
         };
-        let Some(currency) = self.value("currency", get).filter(|c| c.as_ref() != home) else {
-            return Ok((amount, None));
+        let written = self.value("currency", get).map(|c| c.text);
+        let Some(home) = &self.home_currency else {
+            let attributes = written
+                .map(|c| vec![("currency", Attribute::Text(c.into_owned()))])
+                .unwrap_or_default();
+            return Ok((Some(value), attributes));
         };
-        let rate = self
+        let home_only = vec![("currency", Attribute::Text(home.clone()))];
+        let Some(currency) = written.filter(|c| c.as_ref() != home) else {
+            return Ok((Some(value), home_only));
+        };
+        let unknown = |what: String| {
+            Rejection::new(
+                "exchange_rate",
+                "unknown_exchange_rate",
+                format!("an amount in {currency} needs a positive exchange rate to {home}: {what}"),
+            )
+        };
+        let rate_cell = self
             .value("exchange_rate", get)
-            .and_then(|text| self.amount(&text))
-            .filter(|r| *r > Decimal::ZERO)
-            .ok_or_else(|| {
-                Rejection::new(
-                    "exchange_rate",
-                    "unknown_exchange_rate",
-                    format!("an amount in {currency} needs a positive exchange rate to {home}"),
-                )
-            })?;
-        let home_amount = (value / rate)
-            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-        Ok((Some(home_amount), Some((currency.into_owned(), value))))
+            .ok_or_else(|| unknown("the record has none".to_owned()))?;
+        let rate = self
+            .number(&rate_cell, "exchange_rate")
+            .map_err(|e| unknown(e.message))?;
+        if rate <= Decimal::ZERO {
+            return Err(unknown(format!("it is {rate}")));
+        }
+        let converted = convert(value, rate).ok_or_else(|| {
+            Rejection::new(
+                "amount",
+                "amount_out_of_range",
+                format!(
+                    "{value} {currency} at {rate} {currency} per {home} is beyond what kpi converts exactly"
+                ),
+            )
+        })?;
+        Ok((
+            Some(converted),
+            vec![
+                ("currency", Attribute::Text(home.clone())),
+                ("original_currency", Attribute::Text(currency.into_owned())),
+                ("original_amount", Attribute::Number(value)),
+            ],
+        ))
     }
 
     /// One input record as a fact (with its modification time), or why it is skipped or
     /// rejected.
     pub(crate) fn record(&self, get: &Get<'_>) -> Outcome {
         for (column, values) in &self.keep {
-            let value = get(column).unwrap_or_default();
-            let value = value.as_ref();
+            let cell = get(column);
+            let value = cell.as_ref().map_or("", |c| c.text.as_ref());
             if !values.iter().any(|v| *v == value.trim()) {
                 return Outcome::Skipped(Rejection::new(
                     "",
@@ -569,46 +700,39 @@ impl ColumnMapping {
     }
 
     fn fact(&self, get: &Get<'_>) -> std::result::Result<(FactRecord, Option<i64>), Rejection> {
-        let id = self.required("id", get)?.into_owned();
-        let kind = self.required("kind", get)?.into_owned();
+        let id = self.required("id", get)?.text.into_owned();
+        let kind = self.required("kind", get)?.text.into_owned();
         for field in &self.required {
             self.required(field, get)?;
         }
-        let date_text = self.required("date", get)?;
-        let date = self.supported_date("date", &date_text)?;
+        let date_cell = self.required("date", get)?;
+        let date = self.supported_date("date", &date_cell.text)?;
         let amount = match self.value("amount", get) {
-            Some(text) => Some(self.amount(&text).ok_or_else(|| {
-                Rejection::new(
-                    "amount",
-                    "unparseable_amount",
-                    format!("{text:?} is not an amount"),
-                )
-            })?),
+            Some(cell) => Some(self.amount(&cell)?),
             None => None,
         };
-        let (amount, converted) = self.in_home_currency(amount, get)?;
+        let (amount, currency) = self.currency(amount, get)?;
         let status = self.status(get)?;
         let modified = match self.value("modified", get) {
-            Some(text) => Some(self.instant(&text).ok_or_else(|| {
+            Some(cell) => Some(self.instant(&cell.text).ok_or_else(|| {
                 Rejection::new(
                     "modified",
                     "unparseable_date",
-                    format!("{text:?} is not a time stamp"),
+                    format!("{:?} is not a time stamp", cell.text),
                 )
             })?),
             None => None,
         };
         let mut attributes = self.attributes(get)?;
-        if let Some((currency, original)) = converted {
-            attributes.insert("currency".into(), Attribute::Text(currency));
-            attributes.insert("original_amount".into(), Attribute::Number(original));
+        for (name, value) in currency {
+            attributes.insert(name.to_owned(), value);
         }
         let fact = FactRecord {
             id,
             kind,
-            owner: self.value("owner", get).map(Cow::into_owned),
+            owner: self.value("owner", get).map(|c| c.text.into_owned()),
             owners: Vec::new(),
-            customer: self.value("customer", get).map(Cow::into_owned),
+            customer: self.value("customer", get).map(|c| c.text.into_owned()),
             amount,
             status,
             date,
@@ -652,7 +776,7 @@ impl ColumnMapping {
         match self.value("status", get) {
             Some(raw) if !self.status.is_empty() => self
                 .status
-                .get(raw.as_ref())
+                .get(raw.text.as_ref())
                 .or_else(|| self.status.get("*"))
                 .cloned()
                 .map(Some)
@@ -660,10 +784,13 @@ impl ColumnMapping {
                     Rejection::new(
                         "status",
                         "unknown_status",
-                        format!("the status {raw:?} is not in the mapping's [status] table"),
+                        format!(
+                            "the status {:?} is not in the mapping's [status] table",
+                            raw.text
+                        ),
                     )
                 }),
-            other => Ok(other.map(Cow::into_owned)),
+            other => Ok(other.map(|c| c.text.into_owned())),
         }
     }
 
@@ -673,7 +800,7 @@ impl ColumnMapping {
     ) -> std::result::Result<BTreeMap<String, Attribute>, Rejection> {
         let mut attributes = BTreeMap::new();
         for (name, field, source) in &self.attribute_sources {
-            let Some(text) = Self::read(source, get) else {
+            let Some(cell) = Self::read(source, get) else {
                 continue;
             };
             let value = match source {
@@ -681,29 +808,60 @@ impl ColumnMapping {
                     read_as: ReadAs::Date,
                     ..
                 } => {
-                    let date = self.supported_date(field, &text)?;
+                    let date = self.supported_date(field, &cell.text)?;
                     Attribute::Text(date.format("%Y-%m-%d").to_string())
                 }
                 Source::Typed {
                     read_as: ReadAs::Text,
                     ..
-                } => Attribute::Text(text.into_owned()),
+                } => Attribute::Text(cell.text.into_owned()),
                 Source::Typed {
                     read_as: ReadAs::Number,
                     ..
-                } => Attribute::Number(self.amount(&text).ok_or_else(|| {
+                } => Attribute::Number(self.number(&cell, field)?),
+                _ => attribute_of(&cell).map_err(|e| {
                     Rejection::new(
                         field,
-                        "unparseable_amount",
-                        format!("{text:?} is not a number"),
+                        "amount_out_of_range",
+                        format!("{:?} is not kept: {e}", cell.text),
                     )
-                })?),
-                _ => attribute_of(&text),
+                })?,
             };
             attributes.insert(name.to_owned(), value);
         }
         Ok(attributes)
     }
+}
+
+/// `value` in units of a currency, divided by `rate` (units per home unit) and rounded
+/// half-up to cents, exactly: in integers, so the rounding is of the true quotient, never
+/// of an already rounded one. `None` when the numbers are too long for that.
+fn convert(value: Decimal, rate: Decimal) -> Option<Decimal> {
+    // value = mv / 10^sv, rate = mr / 10^sr: cents = mv * 10^(sr - sv + 2) / mr.
+    let mv = value.mantissa().unsigned_abs();
+    let mr = rate.mantissa().unsigned_abs();
+    let shift = i64::from(rate.scale()) - i64::from(value.scale()) + 2;
+    let power = |n: i64| 10u128.checked_pow(u32::try_from(n).ok()?);
+    let (numerator, denominator) = if shift >= 0 {
+        (mv.checked_mul(power(shift)?)?, mr)
+    } else {
+        (mv, mr.checked_mul(power(-shift)?)?)
+    };
+    let quotient = numerator.checked_div(denominator)?;
+    let remainder = numerator.checked_rem(denominator)?;
+    // Half-up (away from zero): up when the remainder is at least half the divisor.
+    let cents = if remainder >= denominator - remainder {
+        quotient.checked_add(1)?
+    } else {
+        quotient
+    };
+    let cents = i128::try_from(cents).ok()?;
+    let signed = if value.is_sign_negative() {
+        -cents
+    } else {
+        cents
+    };
+    Decimal::try_from_i128_with_scale(signed, 2).ok()
 }
 
 /// What became of one input record.

@@ -31,6 +31,7 @@
 //! # Ok::<(), kpi_core::Error>(())
 //! ```
 
+mod amount;
 mod crm;
 mod mapping;
 
@@ -38,6 +39,10 @@ pub use crm::{Crm, CrmIngest, CrmMappings, zoho_api_name};
 pub use mapping::{ColumnMapping, ReadAs, Source};
 
 use mapping::Outcome;
+
+use std::borrow::Cow;
+
+use crate::json::Json;
 
 use serde::{Deserialize, Serialize};
 
@@ -132,9 +137,10 @@ fn is_zero(n: &u64) -> bool {
 }
 
 /// Every rejection reason.
-pub const REJECTION_REASONS: [&str; 9] = [
+pub const REJECTION_REASONS: [&str; 10] = [
     "missing_field",
     "unparseable_amount",
+    "amount_out_of_range",
     "unparseable_date",
     "date_out_of_range",
     "unknown_status",
@@ -179,6 +185,9 @@ impl Rejection {
     }
 }
 
+/// The most records a batch reserves room for before reading them.
+const RESERVE_LIMIT: usize = 1 << 20;
+
 /// A fact waiting for the end of its batch: new, or replacing the fact at `row`.
 struct Pending {
     row: Option<usize>,
@@ -201,6 +210,7 @@ pub(crate) struct Batch {
 impl Batch {
     /// A batch that numbers its records on from `report` (the pages before it).
     pub(crate) fn new(report: IngestReport, strict: bool, page: u64, capacity: usize) -> Batch {
+        let capacity = capacity.min(RESERVE_LIMIT);
         Batch {
             report,
             pending: Vec::with_capacity(capacity),
@@ -380,9 +390,12 @@ impl FactTable {
         mapping: &ColumnMapping,
         strict: bool,
     ) -> Result<IngestReport> {
-        // About one record per line: the batch's buffers grow once.
+        // About one record per line: the batch's buffers grow once for most exports. Not
+        // more than a record per 8 bytes nor than `RESERVE_LIMIT` records, so that text
+        // of blank lines cannot make the reservation itself fail; beyond, they grow.
         let lines = text.bytes().filter(|b| *b == b'\n').count();
-        let mut batch = Batch::new(IngestReport::default(), strict, 0, lines);
+        let capacity = lines.min(text.len() / 8).min(RESERVE_LIMIT);
+        let mut batch = Batch::new(IngestReport::default(), strict, 0, capacity);
         self.read_csv(text, mapping, &mut batch, None)?;
         batch.finish(self)
     }
@@ -445,7 +458,7 @@ impl FactTable {
                         position
                             .get(column)
                             .and_then(|&i| record.get(i))
-                            .map(std::borrow::Cow::Borrowed)
+                            .map(|text| Cell::text(Cow::Borrowed(text)))
                     };
                     batch.add(self, mapping, line, &value)?;
                 }
@@ -461,6 +474,8 @@ impl FactTable {
     /// Appends JSON Lines records (one object per line, blank lines skipped) read through
     /// `mapping`: a field's source names a key of the object. As
     /// [`FactTable::append_csv`], nothing is lost: each line becomes a fact or a rejection.
+    /// A line that is not exactly one JSON object (text after it, a key twice) is
+    /// `malformed_record`; JSON numbers are read by their digits, exactly.
     pub fn append_json_lines_mapped(
         &mut self,
         text: &str,
@@ -468,16 +483,21 @@ impl FactTable {
         strict: bool,
     ) -> Result<IngestReport> {
         let mut batch = Batch::new(IngestReport::default(), strict, 0, 0);
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         for (i, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
+            if line.trim_matches(JSON_SPACE).is_empty() {
                 continue;
             }
             let line_number = i as u64 + 1;
-            match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(line) {
-                Ok(object) => {
-                    let value = |key: &str| json_text(&object, key);
+            match crate::json::parse(line) {
+                Ok(crate::json::Json::Object(members)) => {
+                    let value = |key: &str| json_cell(&members, key);
                     batch.add(self, mapping, line_number, &value)?;
                 }
+                Ok(other) => batch.malformed(
+                    line_number,
+                    format!("not a JSON object: the line holds {}", other.kind()),
+                )?,
                 Err(e) => batch.malformed(line_number, format!("not a JSON object: {e}"))?,
             }
         }
@@ -485,45 +505,75 @@ impl FactTable {
     }
 }
 
-/// The text of `key` in a JSON record, as CRMs write records: `Owner.id` reads into a
+/// JSON's whitespace (a line of other spaces is not blank: it is not JSON either).
+const JSON_SPACE: [char; 3] = [' ', '\t', '\r'];
+
+/// A value of an input record: its text, and whether it was written as a JSON number
+/// (read by its digits, in JSON's notation, whatever the mapping's decimal separator).
+#[derive(Debug, Clone)]
+pub(crate) struct Cell<'r> {
+    /// The text (a JSON number's digits, written out if it had an exponent).
+    pub(crate) text: Cow<'r, str>,
+    /// Whether it was a JSON number.
+    pub(crate) number: bool,
+}
+
+impl<'r> Cell<'r> {
+    /// Text from a CSV field or a JSON string.
+    pub(crate) fn text(text: Cow<'r, str>) -> Cell<'r> {
+        Cell {
+            text,
+            number: false,
+        }
+    }
+}
+
+/// The value of `key` in a JSON record, as CRMs write records: `Owner.id` reads into a
 /// lookup object (a key with a dot is first looked up whole), a lookup object by itself
 /// reads as its `name` (Zoho's `{"name", "id"}`), a list as its first element (Fxiaoke's
-/// people fields), numbers and booleans as their JSON text; null and missing are `None`.
-pub(crate) fn json_text<'a>(
-    object: &'a serde_json::Map<String, serde_json::Value>,
-    key: &str,
-) -> Option<std::borrow::Cow<'a, str>> {
-    let Some(value) = object.get(key) else {
+/// people fields), numbers as their digits and booleans as `true`/`false`; null, missing
+/// and nested lists are `None`.
+pub(crate) fn json_cell<'m>(object: &'m [(Cow<'_, str>, Json<'_>)], key: &str) -> Option<Cell<'m>> {
+    let Some(value) = crate::json::get(object, key) else {
         let (head, rest) = key.split_once('.')?;
-        return match first(object.get(head)?) {
-            serde_json::Value::Object(inner) => json_text(inner, rest),
+        return match first(crate::json::get(object, head)?) {
+            Json::Object(inner) => json_cell(inner, rest),
             _ => None,
         };
     };
     match first(value) {
-        serde_json::Value::Null => None,
-        serde_json::Value::String(s) => Some(std::borrow::Cow::Borrowed(s)),
-        serde_json::Value::Object(inner) => json_text(inner, "name"),
-        other => Some(std::borrow::Cow::Owned(other.to_string())),
+        Json::Null | Json::Array(_) => None,
+        Json::String(s) => Some(Cell::text(Cow::Borrowed(s.as_ref()))),
+        Json::Object(inner) => json_cell(inner, "name"),
+        Json::Bool(b) => Some(Cell::text(Cow::Borrowed(if *b { "true" } else { "false" }))),
+        Json::Number(n) => Some(Cell {
+            text: crate::exact::json_number_text(n),
+            number: true,
+        }),
     }
 }
 
 /// A list's first element (a people field's first person), or the value itself.
-fn first(value: &serde_json::Value) -> &serde_json::Value {
+fn first<'m, 'a>(value: &'m Json<'a>) -> &'m Json<'a> {
+    const NULL: &Json<'static> = &Json::Null;
     match value {
-        serde_json::Value::Array(items) => items.first().unwrap_or(&serde_json::Value::Null),
+        Json::Array(items) => items.first().unwrap_or(NULL),
         other => other,
     }
 }
 
-/// An attribute value from text: a number when it reads as one, `true`/`false`, else
-/// text (dates stay `YYYY-MM-DD` text, which filters order as dates).
-fn attribute_of(text: &str) -> Attribute {
-    match text {
+/// An attribute value from a cell: a JSON number is a number (exactly, or the record is
+/// rejected); text is a number when it is a plain decimal (`-12.50`, not `007`, `1e5` or
+/// `1,000`), `true`/`false` a boolean, anything else text (dates stay `YYYY-MM-DD` text,
+/// which filters order as dates).
+fn attribute_of(cell: &Cell<'_>) -> std::result::Result<Attribute, crate::exact::Inexact> {
+    if cell.number {
+        return crate::exact::decimal_text(&cell.text).map(Attribute::Number);
+    }
+    Ok(match cell.text.as_ref() {
         "true" => Attribute::Bool(true),
         "false" => Attribute::Bool(false),
-        _ => text
-            .parse::<rust_decimal::Decimal>()
-            .map_or_else(|_| Attribute::Text(text.to_owned()), Attribute::Number),
-    }
+        text => crate::exact::plain_number(text)
+            .map_or_else(|| Attribute::Text(text.to_owned()), Attribute::Number),
+    })
 }

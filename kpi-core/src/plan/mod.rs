@@ -134,14 +134,16 @@ impl Plan {
     /// (in the wasm file too): a syntax error has its line and column, a value of the
     /// wrong shape its path.
     pub fn draft_from_json(text: &str) -> Result<Plan> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            Error::new(ErrorKind::PlanSyntax, json_message(&e)).at(Location {
-                line: Some(e.line() as u32),
-                column: Some(e.column() as u32),
+        // Numbers keep their digits, and a key written twice is an error rather than
+        // silently the last one (see `json.rs`).
+        let json = crate::json::parse(text).map_err(|e| {
+            Error::new(ErrorKind::PlanSyntax, e.message).at(Location {
+                line: u32::try_from(e.line).ok(),
+                column: u32::try_from(e.column).ok(),
                 ..Location::default()
             })
         })?;
-        Plan::draft_from_json_value(value)
+        Plan::draft_from_json_value(json.to_value())
     }
 
     /// Checks an already parsed JSON value as a plan (what the Python and JavaScript
