@@ -661,11 +661,21 @@ fn check_credits(record: &FactRecord, row: usize) -> Result<()> {
             credit.id, credit.share
         ));
     }
-    let total: Decimal = record.owners.iter().map(|c| c.share).sum();
-    if total != Decimal::ONE {
+    // Shares near the decimal limit must not overflow the sum (nor its percentage in
+    // the message): such a split is simply not 100%.
+    let total = record
+        .owners
+        .iter()
+        .try_fold(Decimal::ZERO, |total, c| total.checked_add(c.share));
+    if total != Some(Decimal::ONE) {
+        let percent = total
+            .and_then(|t| t.checked_mul(Decimal::ONE_HUNDRED))
+            .map_or_else(
+                || "far more than 100".to_owned(),
+                |p| p.normalize().to_string(),
+            );
         return bad(format!(
-            "credit splits must total 100%, and these total {}%",
-            (total * Decimal::ONE_HUNDRED).normalize()
+            "credit splits must total 100%, and these total {percent}%"
         ));
     }
     Ok(())
