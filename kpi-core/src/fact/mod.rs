@@ -51,8 +51,13 @@ pub struct FactRecord {
     /// The id of the customer the fact concerns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
-    /// The amount in the plan's currency, exact (a decimal string, or a number).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The amount in the plan's currency, exact (a decimal string, or a number). A value
+    /// with more digits than a decimal holds is an error, never rounded.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "exact::option"
+    )]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
     pub amount: Option<Decimal>,
     /// The status, for example `won`, `lost` or `open`.
@@ -74,8 +79,82 @@ pub struct Credit {
     /// The member id.
     pub id: String,
     /// Their share, for example `0.6` for 60%.
+    #[serde(deserialize_with = "exact::decimal")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
     pub share: Decimal,
+}
+
+/// Decimals read exactly: text or a number with more digits than a decimal holds (more
+/// than 28 after the point, or beyond about ±7.9 × 10^28) is an error, where the plain
+/// `Decimal` reader would round it silently.
+mod exact {
+    use std::fmt;
+    use std::str::FromStr;
+
+    use rust_decimal::Decimal;
+    use serde::de::{self, Deserializer, Visitor};
+
+    struct Exact;
+
+    fn too_long<E: de::Error>(text: &str) -> E {
+        E::custom(format!(
+            "{text} has more digits than an exact decimal holds (28 after the point, about 7.9e28 in all); it is not rounded"
+        ))
+    }
+
+    impl Visitor<'_> for Exact {
+        type Value = Decimal;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a decimal number, or a string holding one")
+        }
+
+        fn visit_i64<E: de::Error>(self, value: i64) -> Result<Decimal, E> {
+            Ok(Decimal::from(value))
+        }
+
+        fn visit_u64<E: de::Error>(self, value: u64) -> Result<Decimal, E> {
+            Ok(Decimal::from(value))
+        }
+
+        fn visit_f64<E: de::Error>(self, value: f64) -> Result<Decimal, E> {
+            if !value.is_finite() {
+                return Err(E::invalid_value(de::Unexpected::Float(value), &self));
+            }
+            // The shortest text that reads back as the same binary number, in full.
+            let text = value.to_string();
+            Decimal::from_str_exact(&text).map_err(|_| too_long(&text))
+        }
+
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<Decimal, E> {
+            match Decimal::from_str_exact(value) {
+                Ok(decimal) => Ok(decimal),
+                // Read, but only by rounding it.
+                Err(_) if Decimal::from_str(value).is_ok() => Err(too_long(value)),
+                Err(_) => Decimal::from_scientific(value)
+                    .map_err(|_| E::invalid_value(de::Unexpected::Str(value), &self)),
+            }
+        }
+    }
+
+    pub(super) fn decimal<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+        deserializer.deserialize_any(Exact)
+    }
+
+    struct Wrapped(Decimal);
+
+    impl<'de> serde::Deserialize<'de> for Wrapped {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            decimal(deserializer).map(Wrapped)
+        }
+    }
+
+    pub(super) fn option<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Decimal>, D::Error> {
+        let value: Option<Wrapped> = serde::Deserialize::deserialize(deserializer)?;
+        Ok(value.map(|w| w.0))
+    }
 }
 
 /// Fact kinds whose amounts are money going back to the customer, stored negative.
