@@ -82,6 +82,39 @@ fn decimals_beyond_28_places_are_refused_not_rounded() {
         let error = FactTable::from_json_lines(record).expect_err(record);
         assert_eq!(error.kind(), ErrorKind::DataInvalidFact, "{error:?}");
     }
+    // Text that is not plain decimal notation is refused, not read as the digits in it
+    // (`78965.__` was read as 78965).
+    for amount in [
+        "78965.__", "1_000", " 5", "5 ", "1.2.3", "1e", "e5", "--5", "0x10", "١٢",
+    ] {
+        let record = format!(
+            r#"{{"id": "o1", "kind": "order", "amount": "{amount}", "date": "2026-03-02"}}"#
+        );
+        let error = FactTable::from_json(&format!("[{record}]")).expect_err(amount);
+        assert_eq!(
+            error.location().path.as_deref(),
+            Some("[0].amount"),
+            "{error:?}"
+        );
+    }
+    for (amount, read) in [
+        ("+5", "5"),
+        (".5", "0.5"),
+        ("-12.50", "-12.50"),
+        ("1.5e3", "1500"),
+        ("100e-30", "0.0000000000000000000000000001"),
+        ("0e999", "0"),
+    ] {
+        let record = format!(
+            r#"[{{"id": "o1", "kind": "order", "amount": "{amount}", "date": "2026-03-02"}}]"#
+        );
+        let facts = FactTable::from_json(&record).unwrap();
+        assert_eq!(
+            facts.record(0).unwrap().amount.unwrap().to_string(),
+            read,
+            "{amount}"
+        );
+    }
     // At 28 places the value is kept as written.
     let facts = FactTable::from_json(
         r#"[{"id": "o1", "kind": "order", "amount": "0.1234567890123456789012345678", "date": "2026-03-02"}]"#,

@@ -86,10 +86,10 @@ pub struct Credit {
 
 /// Decimals read exactly: text or a number with more digits than a decimal holds (more
 /// than 28 after the point, or beyond about ±7.9 × 10^28) is an error, where the plain
-/// `Decimal` reader would round it silently.
+/// `Decimal` reader would round it silently; text must be plain decimal notation (no
+/// spaces or digit separators: `78965.__` is not an amount).
 mod exact {
     use std::fmt;
-    use std::str::FromStr;
 
     use rust_decimal::Decimal;
     use serde::de::{self, Deserializer, Visitor};
@@ -127,14 +127,55 @@ mod exact {
         }
 
         fn visit_str<E: de::Error>(self, value: &str) -> Result<Decimal, E> {
-            match Decimal::from_str_exact(value) {
-                Ok(decimal) => Ok(decimal),
-                // Read, but only by rounding it.
-                Err(_) if Decimal::from_str(value).is_ok() => Err(too_long(value)),
-                Err(_) => Decimal::from_scientific(value)
-                    .map_err(|_| E::invalid_value(de::Unexpected::Str(value), &self)),
+            if !plain(value) {
+                return Err(E::invalid_value(de::Unexpected::Str(value), &self));
             }
+            let unsigned = value.strip_prefix('+').unwrap_or(value);
+            let exact = match unsigned.split_once(['e', 'E']) {
+                Some((mantissa, exponent)) => scientific(mantissa, exponent),
+                None => Decimal::from_str_exact(unsigned).ok(),
+            };
+            exact.ok_or_else(|| too_long(value))
         }
+    }
+
+    /// Plain decimal notation: an optional sign, digits with at most one point (`12`,
+    /// `12.50`, `.5`), an optional exponent (`1.5e3`). No spaces, no separators.
+    fn plain(text: &str) -> bool {
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        let body = text.strip_prefix(['-', '+']).unwrap_or(text);
+        let (mantissa, exponent) = match body.split_once(['e', 'E']) {
+            Some((mantissa, exponent)) => (mantissa, Some(exponent)),
+            None => (body, None),
+        };
+        let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let exponent_ok = exponent.is_none_or(|e| {
+            let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+            !e.is_empty() && digits(e)
+        });
+        !(whole.is_empty() && fraction.is_empty())
+            && digits(whole)
+            && digits(fraction)
+            && exponent_ok
+    }
+
+    /// `mantissa × 10^exponent` exactly, or `None` when a decimal cannot hold it.
+    fn scientific(mantissa: &str, exponent: &str) -> Option<Decimal> {
+        let mantissa = Decimal::from_str_exact(mantissa).ok()?;
+        if mantissa.is_zero() {
+            return Some(Decimal::ZERO);
+        }
+        let mut units = mantissa.mantissa();
+        let mut scale = i64::from(mantissa.scale()).checked_sub(exponent.parse::<i64>().ok()?)?;
+        while scale < 0 {
+            units = units.checked_mul(10)?;
+            scale += 1;
+        }
+        while scale > 28 && units % 10 == 0 {
+            units /= 10;
+            scale -= 1;
+        }
+        Decimal::try_from_i128_with_scale(units, u32::try_from(scale).ok()?).ok()
     }
 
     pub(super) fn decimal<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
