@@ -212,7 +212,12 @@ impl AmountColumn<'_> {
             .at_path("amount"));
         }
         let limit = 1i128 << 96;
-        match (0..column.len()).find(|&r| column.get(r).is_some_and(|u| u.abs() >= limit)) {
+        // `unsigned_abs`: `i128::MIN` has no positive counterpart to compare.
+        match (0..column.len()).find(|&r| {
+            column
+                .get(r)
+                .is_some_and(|u| u.unsigned_abs() >= limit.unsigned_abs())
+        }) {
             Some(row) => Err(Error::new(
                 ErrorKind::DataInvalidFact,
                 "the amount does not fit a decimal (96 bits)",

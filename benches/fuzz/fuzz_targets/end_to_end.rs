@@ -1,0 +1,315 @@
+//! Fuzz target: end to end. A small fixed plan (fiscal calendar, a team move, sums,
+//! counts, averages, medians, extremes, distinct counts and formulas; goals with growth,
+//! cascades and versions; tiered, rate, bonus, pool, clawback and draw components) is
+//! evaluated over facts built from the input: hostile decimals as amounts, shares and
+//! attributes, split credit, refunds, owners outside the org, repeated ids.
+//!
+//! Invariants: loading the facts, measuring, evaluating (also as of a day), the
+//! what-if and serialising the report give a result or a coded error, never a panic;
+//! measures of two halves of the facts, merged, evaluate to the report of the whole.
+#![no_main]
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use arbitrary::{Result, Unstructured};
+use kpi_core::{Attribute, Credit, FactRecord, FactTable, Plan};
+use kpi_fuzz::{Hostile, arbitrary_date, check_error, show};
+use libfuzzer_sys::fuzz_target;
+use rust_decimal::Decimal;
+
+const PLAN: &str = r#"
+version = 1
+[calendar]
+fiscal_year_start_month = 4
+[rounding]
+mode = "half-up"
+places = 2
+[org]
+teams = [{ id = "t", name = "T" }, { id = "u", name = "U" }]
+members = [
+  { id = "a", name = "A", team = "t" },
+  { id = "b", name = "B", team = "t", until = "2026-05-15" },
+  { id = "b", name = "B", team = "u", from = "2026-05-15" },
+  { id = "c", name = "C", team = "u" },
+]
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+filter = 'kind == "order" && status == "won"'
+[metrics.refunds]
+aggregate = "sum"
+field = "amount"
+filter = 'kind == "refund"'
+[metrics.orders]
+aggregate = "count"
+filter = 'kind == "order"'
+[metrics.average_order]
+aggregate = "average"
+field = "amount"
+filter = 'kind == "order"'
+[metrics.median_order]
+aggregate = "median"
+field = "amount"
+filter = 'kind == "order"'
+[metrics.biggest]
+aggregate = "max"
+field = "amount"
+[metrics.smallest]
+aggregate = "min"
+field = "amount"
+[metrics.customers]
+aggregate = "count_distinct"
+field = "customer"
+[metrics.score]
+aggregate = "average"
+field = "attributes.score"
+filter = 'kind == "survey"'
+[metrics.big_orders]
+aggregate = "count"
+filter = 'kind == "order" && amount >= 50000'
+[metrics.net]
+formula = "revenue + refunds"
+[metrics.per_order]
+formula = "revenue / orders"
+[metrics.revenue_growth]
+formula = "growth(revenue)"
+
+[[goals]]
+id = "company"
+metric = "revenue"
+scope = "company"
+period = "FY2027-Q1"
+target = { growth = "0.10" }
+baseline = "100000"
+[[goals]]
+id = "teams"
+metric = "revenue"
+scope = "team"
+period = "FY2027-Q1"
+target = { cascade = "equal" }
+parent = "company"
+[[goals]]
+id = "quota"
+metric = "revenue"
+scope = "member"
+period = "month"
+target = "1000"
+weight = "2"
+versions = [{ from = "2026-05-01", targets = { a = "800" }, reason = "a on leave" }]
+[[goals]]
+id = "median"
+metric = "median_order"
+scope = "member"
+period = "month"
+target = "500"
+weight = "1"
+[[goals]]
+id = "team-score"
+metric = "score"
+scope = "team"
+period = "month"
+target = "4"
+
+[[incentives]]
+id = "commission"
+applies_to = "members"
+period = "month"
+target_incentive = "3000"
+cap = { multiple = "2" }
+draw = { amount = "100", recoverable = true }
+components = [
+  { kind = "tiered", metric = "revenue", goal = "quota", on = "attainment", mode = "marginal",
+    tiers = [{ from = "0", rate = "0.05" }, { from = "1", rate = "0.08" }] },
+  { kind = "rate", metric = "net", rate = "0.01" },
+  { kind = "bonus", goal = "team-score", amount = "200" },
+  { kind = "spiff", metric = "big_orders", amount = "50" },
+  { kind = "clawback", of = 0, reversals = "refunds", days = 90 },
+]
+[[incentives]]
+id = "pool"
+applies_to = "members"
+period = "quarter"
+components = [{ kind = "pool", goal = "teams", amount = "9000", split = "contribution" }]
+"#;
+
+static FIXED: LazyLock<Plan> =
+    LazyLock::new(|| Plan::from_toml(PLAN).expect("the fixed plan loads"));
+
+const PERIODS: [&str; 6] = [
+    "2026-04",
+    "2026-05",
+    "FY2027-Q1",
+    "FY2027-H1",
+    "FY2027",
+    "2026-04-10..2026-06-20",
+];
+const KINDS: [&str; 6] = [
+    "order",
+    "refund",
+    "credit_note",
+    "survey",
+    "payment",
+    "deal",
+];
+const OWNERS: [&str; 5] = ["a", "b", "c", "x", "unassigned"];
+
+fn fact(u: &mut Unstructured<'_>, i: usize) -> Result<FactRecord> {
+    let id = if u.ratio(1u8, 10)? {
+        format!("f{}", u.int_in_range(0..=3)?)
+    } else {
+        format!("f{i}")
+    };
+    let hostile = |u: &mut Unstructured<'_>| -> Result<Decimal> { Ok(u.arbitrary::<Hostile>()?.0) };
+    let (owner, owners) = match u.int_in_range(0u8..=5)? {
+        0 => (None, Vec::new()),
+        1 => {
+            // Shares that add up to 1 (thirds need the last to take the remainder) …
+            let third = Decimal::ONE / Decimal::from(3);
+            let shares = [third, third, Decimal::ONE - third - third];
+            let credits = OWNERS[..3]
+                .iter()
+                .zip(shares)
+                .map(|(id, share)| Credit {
+                    id: (*id).to_owned(),
+                    share,
+                })
+                .collect();
+            (None, credits)
+        }
+        2 => {
+            // … or any shares at all.
+            let credits = (0..u.int_in_range(1..=3)?)
+                .map(|_| {
+                    Ok(Credit {
+                        id: (*u.choose(&OWNERS)?).to_owned(),
+                        share: hostile(u)?,
+                    })
+                })
+                .collect::<Result<_>>()?;
+            (None, credits)
+        }
+        _ => (Some((*u.choose(&OWNERS)?).to_owned()), Vec::new()),
+    };
+    let mut attributes = BTreeMap::new();
+    if u.arbitrary()? {
+        let score = if u.ratio(1u8, 6)? {
+            Attribute::Text("five".to_owned())
+        } else {
+            Attribute::Number(hostile(u)?)
+        };
+        attributes.insert("score".to_owned(), score);
+    }
+    Ok(FactRecord {
+        id,
+        kind: (*u.choose(&KINDS)?).to_owned(),
+        owner,
+        owners,
+        customer: if u.arbitrary()? {
+            Some(format!("C{}", u.int_in_range(0..=4)?))
+        } else {
+            None
+        },
+        amount: if u.ratio(7u8, 8)? {
+            Some(hostile(u)?)
+        } else {
+            None
+        },
+        status: Some((*u.choose(&["won", "lost", "open"])?).to_owned()),
+        date: if u.ratio(15u8, 16)? {
+            chrono::NaiveDate::from_ymd_opt(2025, 3, 1).expect("a date")
+                + chrono::Days::new(u.int_in_range(0..=500)?)
+        } else {
+            arbitrary_date(u)?
+        },
+        attributes,
+    })
+}
+
+fn serialise(report: &kpi_core::Report) -> String {
+    let _ = report.to_text();
+    let _ = report.total_payout();
+    report.to_json_pretty()
+}
+
+fuzz_target!(|data: &[u8]| {
+    let plan = &*FIXED;
+    let mut u = Unstructured::new(data);
+    let Ok(label) = u.choose(&PERIODS) else {
+        return;
+    };
+    let period = plan.parse_period(label).expect("a fixed period");
+    if show() {
+        eprintln!("period {label}");
+    }
+    let Ok(count) = u.int_in_range(0..=24) else {
+        return;
+    };
+    let mut table = FactTable::new();
+    for i in 0..count {
+        let Ok(record) = fact(&mut u, i) else { break };
+        if show() {
+            eprintln!(
+                "{}",
+                serde_json::to_string(&record).expect("a record serialises")
+            );
+        }
+        if let Err(e) = table.push(record) {
+            check_error(&e);
+        }
+    }
+    match plan.evaluate(&table, &period) {
+        Ok(report) => drop(serialise(&report)),
+        Err(e) => check_error(&e),
+    }
+    let middle = period.start() + chrono::Days::new(u64::from(period.days() / 2));
+    match plan.evaluate_as_of(&table, &period, middle) {
+        Ok(report) => drop(serialise(&report)),
+        Err(e) => check_error(&e),
+    }
+    // Measures of two halves, merged, give the report of the whole.
+    let split = u.int_in_range(0..=table.len()).unwrap_or(0);
+    let records: Vec<FactRecord> = table.records().collect();
+    let first =
+        FactTable::from_records(records[..split].iter().cloned()).expect("a part of a table");
+    let second =
+        FactTable::from_records(records[split..].iter().cloned()).expect("a part of a table");
+    let measured = (
+        plan.measure(&first, &period),
+        plan.measure(&second, &period),
+        plan.measure(&table, &period),
+    );
+    if let (Ok(mut merged), Ok(second), Ok(all)) = measured {
+        merged.merge(&second).expect("measures of one period merge");
+        match (
+            plan.evaluate_measures(&merged),
+            plan.evaluate_measures(&all),
+        ) {
+            (Ok(merged), Ok(all)) => assert_eq!(
+                merged.to_json_pretty(),
+                all.to_json_pretty(),
+                "the merged measures of two parts report otherwise than the whole"
+            ),
+            (Err(e), _) | (_, Err(e)) => check_error(&e),
+        }
+    }
+    // What if members had these values?
+    let mut values: BTreeMap<String, BTreeMap<String, Decimal>> = BTreeMap::new();
+    for member in ["a", "b", "c"] {
+        for metric in ["revenue", "orders", "median_order", "refunds"] {
+            if let Ok(Hostile(value)) = u.arbitrary() {
+                values
+                    .entry(member.to_owned())
+                    .or_default()
+                    .insert(metric.to_owned(), value);
+            }
+        }
+    }
+    if show() {
+        eprintln!("what if {values:?}");
+    }
+    match plan.what_if(&period, &values) {
+        Ok(report) => drop(serialise(&report)),
+        Err(e) => check_error(&e),
+    }
+});

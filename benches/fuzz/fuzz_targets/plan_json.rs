@@ -1,0 +1,23 @@
+//! Fuzz target: plan JSON text. As `plan_toml`, through `Plan::from_json` and
+//! `Plan::draft_from_json`.
+#![no_main]
+
+use kpi_core::Plan;
+use kpi_fuzz::{ALL_FACTS, check_error, exercise_draft, exercise_plan, text};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Some(text) = text(data) else { return };
+    match Plan::draft_from_json(text) {
+        Ok(draft) => exercise_draft(&draft),
+        Err(e) => check_error(&e),
+    }
+    match Plan::from_json(text) {
+        Ok(plan) => {
+            for label in ["2026-03", "FY2027-Q1"] {
+                exercise_plan(&plan, &ALL_FACTS, label);
+            }
+        }
+        Err(e) => check_error(&e),
+    }
+});
