@@ -12,11 +12,14 @@ const VECTORS = fileURLToPath(new URL("../../kpi-core/testdata/vectors/", import
 
 function run(doc, c) {
   const planToml = c.plan_toml ?? doc.plan_toml;
-  const plan = planToml !== undefined ? Plan.fromToml(planToml) : Plan.fromObject(c.plan ?? doc.plan);
-  const facts = FactTable.fromRecords(c.facts ?? doc.facts ?? []);
+  // Numbers in a vector are decimal text in JSON, which JSON.parse reads as floats:
+  // allowFloat reads each back as its shortest text, that decimal (as Python's runner does).
+  const exact = { allowFloat: true };
+  const plan = planToml !== undefined ? Plan.fromToml(planToml) : Plan.fromObject(c.plan ?? doc.plan, exact);
+  const facts = FactTable.fromRecords(c.facts ?? doc.facts ?? [], exact);
   if (c.review !== undefined) return plan.review(facts, c.review);
   if (c.as_of !== undefined) return plan.evaluateAsOf(facts, c.period ?? "2026-01", c.as_of);
-  if (c.balances !== undefined) return plan.evaluateWith(facts, c.period ?? "2026-01", c.balances);
+  if (c.balances !== undefined) return plan.evaluateWith(facts, c.period ?? "2026-01", c.balances, exact);
   return plan.evaluate(facts, c.period ?? "2026-01");
 }
 
