@@ -468,26 +468,29 @@ const amountCell = (allowFloat) => (item, row) => {
   }
 };
 
-/** An attribute cell as JSON text: text, a boolean, an exact number, or null. */
+/**
+ * An attribute cell: `"s:" + text`, `"n:" + decimal` (an exact number, in plain notation),
+ * a boolean, or null; the prefix keeps text and numbers apart on the way to wasm.
+ */
 const attributeCell = (key, allowFloat) => (item, row) => {
   switch (typeof item) {
     case "string":
       if (!wellFormed(item)) throw cellError(key, row, "text with a lone surrogate", "data.unsupported_value");
-      return quote(item);
+      return `s:${item}`;
     case "boolean":
-      return item ? "true" : "false";
+      return item;
     case "number": {
       const [text, message] = numberText(item, allowFloat, FLOAT_HINT);
       if (text === null) throw cellError(key, row, message, "data.unsupported_value");
-      return text;
+      return `n:${plainDecimal(text)}`;
     }
     case "bigint": {
       const [text, message] = bigintText(item);
       if (text === null) throw cellError(key, row, message, "data.unsupported_value");
-      return text;
+      return `n:${text}`;
     }
     default:
-      if (item === null) return "null";
+      if (item === null) return null;
       if (item === undefined) throw cellError(key, row, "no value here (a hole or undefined): use null for none", "data.invalid_fact");
       throw cellError(key, row, `an attribute is text, a number or a boolean, not ${describe(item)}`, "data.invalid_fact");
   }
@@ -500,7 +503,7 @@ const COLUMNS = [...TEXT_COLUMNS, "day", "amount", "attributes"];
  * Checks the columns of `FactTable.fromColumns` and returns them as JSON text:
  * `{"id": [...], "kind": "order" | [...], "day": [...], "owner": ..., "amount": [...],
  * "attributes": {"name": [...]}}`, with text as strings (or null), days as whole numbers,
- * amounts as decimal strings (or null) and attributes as JSON values.
+ * amounts as decimal strings (or null) and attribute cells as `attributeCell` writes them.
  */
 export function columnsJson(columns, allowFloat) {
   try {
@@ -555,7 +558,7 @@ function readColumns(columns, allowFloat) {
       const key = `attributes.${name}`;
       if (!wellFormed(name)) throw kpiError("data.unsupported_value", "an attribute name with a lone surrogate", "attributes");
       const cells = readColumn(attributes[name], key, rows, attributeCell(key, allowFloat));
-      named.push(`${quote(name)}:[${cells.join(",")}]`);
+      named.push(`${quote(name)}:${quote(cells)}`);
     }
     parts.push(`"attributes":{${named.join(",")}}`);
   }

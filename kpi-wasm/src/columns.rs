@@ -14,36 +14,113 @@ use wasm_bindgen::prelude::*;
 
 use crate::{FactTable, boundary, map_err, read_options, to_js_err};
 
-/// The columns as `boundary.js` hands them over.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Columns {
-    id: Vec<String>,
-    kind: Text,
-    day: Vec<i64>,
-    owner: Option<Text>,
-    customer: Option<Text>,
-    status: Option<Text>,
-    amount: Option<Vec<Option<String>>>,
-    #[serde(default)]
-    attributes: BTreeMap<String, Vec<Option<core::Attribute>>>,
-}
-
-/// A text column, or one value for every row.
-#[derive(Deserialize)]
-#[serde(untagged)]
+/// A text column: one value for every row, or a value (or none) per row.
 enum Text {
     All(String),
-    Rows(Vec<Option<String>>),
+    Rows(Vec<serde_json::Value>),
 }
 
 impl Text {
+    fn read(value: Option<serde_json::Value>) -> Option<Text> {
+        match value? {
+            serde_json::Value::String(text) => Some(Text::All(text)),
+            serde_json::Value::Array(rows) => Some(Text::Rows(rows)),
+            _ => None,
+        }
+    }
+
     fn at(&self, row: usize) -> Option<String> {
         match self {
             Text::All(text) => Some(text.clone()),
-            Text::Rows(rows) => rows.get(row).cloned().flatten(),
+            Text::Rows(rows) => rows.get(row).and_then(|v| v.as_str()).map(str::to_owned),
         }
     }
+}
+
+/// The columns as `boundary.js` hands them over (checked there): read from one JSON value
+/// by hand, which keeps the wasm file smaller than a derived reader.
+struct Columns {
+    id: Vec<serde_json::Value>,
+    kind: Option<Text>,
+    day: Vec<serde_json::Value>,
+    owner: Option<Text>,
+    customer: Option<Text>,
+    status: Option<Text>,
+    amount: Vec<serde_json::Value>,
+    attributes: Vec<(String, Vec<serde_json::Value>)>,
+}
+
+impl Columns {
+    fn read(text: &str) -> Result<Columns, JsValue> {
+        let serde_json::Value::Object(mut map) = serde_json::from_str(text)
+            .map_err(|e| boundary::invalid_argument(format!("columns: {e}")))?
+        else {
+            return Err(boundary::invalid_argument("columns: not an object"));
+        };
+        let mut list = |key: &str| match map.remove(key) {
+            Some(serde_json::Value::Array(items)) => items,
+            _ => Vec::new(),
+        };
+        let id = list("id");
+        let day = list("day");
+        let amount = list("amount");
+        let attributes = match map.remove("attributes") {
+            Some(serde_json::Value::Object(named)) => named
+                .into_iter()
+                .map(|(name, cells)| match cells {
+                    serde_json::Value::Array(cells) => (name, cells),
+                    _ => (name, Vec::new()),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Ok(Columns {
+            id,
+            kind: Text::read(map.remove("kind")),
+            day,
+            owner: Text::read(map.remove("owner")),
+            customer: Text::read(map.remove("customer")),
+            status: Text::read(map.remove("status")),
+            amount,
+            attributes,
+        })
+    }
+}
+
+/// An attribute cell (`"s:" + text`, `"n:" + decimal`, a boolean or null).
+fn attribute(
+    cell: &serde_json::Value,
+    name: &str,
+    row: usize,
+) -> Result<Option<core::Attribute>, JsValue> {
+    Ok(match cell {
+        serde_json::Value::Bool(b) => Some(core::Attribute::Bool(*b)),
+        serde_json::Value::String(tagged) => match tagged.split_at_checked(2) {
+            Some(("s:", text)) => Some(core::Attribute::Text(text.to_owned())),
+            Some(("n:", number)) => Some(core::Attribute::Number(decimal(
+                number,
+                &format!("attributes.{name}"),
+                row,
+            )?)),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// A decimal as an amount in a record is read.
+fn decimal(text: &str, column: &str, row: usize) -> Result<Decimal, JsValue> {
+    <Decimal as Deserialize>::deserialize(serde::de::value::StrDeserializer::<
+        serde::de::value::Error,
+    >::new(text))
+    .map_err(|_| {
+        invalid(
+            core::ErrorKind::DataInvalidFact,
+            column,
+            row,
+            format!("{text:?} is not a decimal (give amounts as strings)"),
+        )
+    })
 }
 
 /// An error about column `column` at `row`.
@@ -60,17 +137,22 @@ impl FactTable {
     fn columns_to_records(columns: Columns) -> Result<Vec<core::FactRecord>, JsValue> {
         let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
         let mut records = Vec::with_capacity(columns.id.len());
-        for (row, id) in columns.id.into_iter().enumerate() {
-            let kind = columns.kind.at(row).ok_or_else(|| {
-                invalid(
-                    core::ErrorKind::DataInvalidFact,
-                    "kind",
-                    row,
-                    "a fact needs a kind".into(),
-                )
-            })?;
-            let day = columns.day.get(row).copied().unwrap_or_default();
-            let date = chrono::TimeDelta::try_days(day)
+        for (row, id) in columns.id.iter().enumerate() {
+            let kind = columns
+                .kind
+                .as_ref()
+                .and_then(|k| k.at(row))
+                .ok_or_else(|| {
+                    invalid(
+                        core::ErrorKind::DataInvalidFact,
+                        "kind",
+                        row,
+                        "a fact needs a kind".into(),
+                    )
+                })?;
+            let day = columns.day.get(row).and_then(serde_json::Value::as_i64);
+            let date = day
+                .and_then(chrono::TimeDelta::try_days)
                 .and_then(|days| epoch.checked_add_signed(days))
                 .filter(|d| (core::period::MIN_DATE..=core::period::MAX_DATE).contains(d))
                 .ok_or_else(|| {
@@ -79,39 +161,30 @@ impl FactTable {
                         "day",
                         row,
                         format!(
-                            "day {day} since 1970-01-01 is outside the supported days ({} to {})",
+                            "day {} since 1970-01-01 is outside the supported days ({} to {})",
+                            day.unwrap_or_default(),
                             core::period::MIN_DATE,
                             core::period::MAX_DATE
                         ),
                     )
                 })?;
-            let amount = match columns.amount.as_ref().and_then(|a| a.get(row)) {
-                // Read as an amount in a record is read.
-                Some(Some(text)) => Some(
-                    <Decimal as Deserialize>::deserialize(serde::de::value::StrDeserializer::<
-                        serde::de::value::Error,
-                    >::new(text))
-                    .map_err(|_| {
-                        invalid(
-                            core::ErrorKind::DataInvalidFact,
-                            "amount",
-                            row,
-                            format!("{text:?} is not a decimal (give amounts as strings)"),
-                        )
-                    })?,
-                ),
-                _ => None,
+            let amount = match columns.amount.get(row).and_then(serde_json::Value::as_str) {
+                Some(text) => Some(decimal(text, "amount", row)?),
+                None => None,
             };
-            let attributes = columns
-                .attributes
-                .iter()
-                .filter_map(|(name, values)| {
-                    let value = values.get(row).cloned().flatten()?;
-                    Some((name.clone(), value))
-                })
-                .collect();
+            let mut attributes = BTreeMap::new();
+            for (name, cells) in &columns.attributes {
+                if let Some(value) = cells
+                    .get(row)
+                    .map(|c| attribute(c, name, row))
+                    .transpose()?
+                    .flatten()
+                {
+                    attributes.insert(name.clone(), value);
+                }
+            }
             records.push(core::FactRecord {
-                id,
+                id: id.as_str().unwrap_or_default().to_owned(),
                 kind,
                 owner: columns.owner.as_ref().and_then(|c| c.at(row)),
                 owners: Vec::new(),
@@ -142,9 +215,7 @@ impl FactTable {
     ) -> Result<FactTable, JsValue> {
         let allow_float = read_options(options)?.allow_float;
         let text = boundary::columns_json(&columns, allow_float)?;
-        let columns: Columns = serde_json::from_str(&text)
-            .map_err(|e| boundary::invalid_argument(format!("columns: {e}")))?;
-        let records = FactTable::columns_to_records(columns)?;
+        let records = FactTable::columns_to_records(Columns::read(&text)?)?;
         map_err(core::FactTable::from_records(records)).map(FactTable::from)
     }
 }
