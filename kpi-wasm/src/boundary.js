@@ -36,6 +36,7 @@ const { getPrototypeOf, keys: objectKeys, defineProperty, getOwnPropertyDescript
 const { isSafeInteger, isInteger } = Number;
 const { ownKeys } = Reflect;
 const objectTag = Object.prototype.toString;
+const OBJECT_PROTOTYPE = Object.prototype;
 const dateTime = Date.prototype.getTime;
 const quote = JSON.stringify;
 const stringIsWellFormed = String.prototype.isWellFormed;
@@ -191,6 +192,7 @@ export function toJson(value, allowFloat, root, rows, hint) {
   // Pieces joined once at the end: a string built by `+=` is a rope, which the glue then
   // copies into wasm memory one character at a time, very slowly for a large one.
   const out = [];
+  const keys = new Map();
   let row = null;
   const pathHere = (key) => {
     let path = root;
@@ -211,6 +213,10 @@ export function toJson(value, allowFloat, root, rows, hint) {
         out.push(quote(item));
         return;
       case "number": {
+        if (isSafeInteger(item)) {
+          out.push(item === 0 ? "0" : String(item));
+          return;
+        }
         const [text, message] = numberText(item, allowFloat, hint);
         if (text === null) unsupported(message, key);
         out.push(text);
@@ -241,14 +247,17 @@ export function toJson(value, allowFloat, root, rows, hint) {
       out.push("null");
       return;
     }
+    // An array, a plain object (of this realm or another: its prototype is a root), or a
+    // Date; anything else is refused.
     let array;
+    let plain = false;
     let tag;
-    let proto;
     try {
       array = isArray(item);
       if (!array) {
+        const proto = getPrototypeOf(item);
         tag = objectTag.call(item);
-        if (tag === "[object Object]") proto = getPrototypeOf(item);
+        plain = tag === "[object Object]" && (proto === OBJECT_PROTOTYPE || proto === null || getPrototypeOf(proto) === null);
       }
     } catch (e) {
       unsupported(`the value cannot be inspected: ${thrown(e)}`, key);
@@ -257,9 +266,7 @@ export function toJson(value, allowFloat, root, rows, hint) {
       out.push(quote(dateText(item, (message) => unsupported(message, key))));
       return;
     }
-    if (!array && (tag !== "[object Object]" || (proto !== null && getPrototypeOf(proto) !== null))) {
-      unsupported(`${describe(item)} is not a plain object or array`, key);
-    }
+    if (!array && !plain) unsupported(`${describe(item)} is not a plain object or array`, key);
     if (stack.length >= MAX_DEPTH) {
       unsupported(`the value is nested deeper than ${MAX_DEPTH} levels (or contains itself)`, key);
     }
@@ -304,7 +311,16 @@ export function toJson(value, allowFloat, root, rows, hint) {
     // An object's undefined member is absent, as in JSON; an array's is refused (above).
     if (!frame.array && item === undefined) continue;
     if (frame.count++ > 0) out.push(",");
-    if (!frame.array) out.push(`${quote(key)}:`);
+    if (!frame.array) {
+      // Keys repeat from record to record: each is checked and quoted once.
+      let quoted = keys.get(key);
+      if (quoted === undefined) {
+        if (!wellFormed(key)) fail("data.unsupported_value", "a key with a lone surrogate, which UTF-8 cannot hold", key);
+        quoted = `${quote(key)}:`;
+        keys.set(key, quoted);
+      }
+      out.push(quoted);
+    }
     visit(item, key);
   }
   return out.join("");

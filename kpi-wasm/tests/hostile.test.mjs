@@ -252,6 +252,7 @@ test("values that are not data are refused with their path and row", () => {
     [[Object.assign(new (class Deal {})(), RECORDS[0])], "[0]"],
     [[{ ...RECORDS[0], id: new String("o1") }], "[0].id"],
     [[{ ...RECORDS[0], id: "o\uDC00" }], "[0].id"],
+    [[{ ...RECORDS[0], attributes: { "score\uD800": 1 } }], "[0].attributes.score\uD800"],
     [[{ ...RECORDS[0], date: new Date(NaN) }], "[0].date"],
     [[{ ...RECORDS[0], amount: 2n ** 70n }], "[0].amount"],
   ];
