@@ -557,11 +557,19 @@ impl FactTable {
 
 #[wasm_bindgen]
 impl FactTable {
-    /// An empty table (append to it, for example with `appendCsv`).
+    /// An empty table (append to it, for example with `appendCsv`). It takes no
+    /// argument: records given here would be dropped, so they are refused (use
+    /// `FactTable.fromRecords`).
     #[wasm_bindgen(constructor)]
-    #[allow(clippy::new_without_default)] // a JS constructor, not a Rust API
-    pub fn new() -> FactTable {
-        FactTable::from(core::FactTable::new())
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "undefined")] records: Option<JsValue>,
+    ) -> Result<FactTable, JsValue> {
+        if records.is_some_and(|r| !r.is_undefined()) {
+            return Err(boundary::invalid_argument(
+                "new FactTable() makes an empty table and takes no argument: use FactTable.fromRecords(records) or fromColumns(columns)",
+            ));
+        }
+        Ok(FactTable::from(core::FactTable::new()))
     }
 
     /// Appends a CSV export read through `mapping` (TOML text or a `ColumnMapping`
@@ -883,7 +891,10 @@ fn start() {
         .zip(period)
         .and_then(|(plan, period)| plan.measure(&core::FactTable::new(), &period).ok());
     let mut instances = vec![
-        ("FactTable", JsValue::from(FactTable::new())),
+        (
+            "FactTable",
+            JsValue::from(FactTable::from(core::FactTable::new())),
+        ),
         ("Calendar", JsValue::from(Calendar { inner: calendar })),
     ];
     // These are built from constants and always exist; a class without an instance would

@@ -149,6 +149,10 @@ test("a binary float is refused unless allowFloat, and then read as its shortest
       assert.ok(CODES.has(err.code), `${name}: ${err.message}`);
     }
   }
+  // Calendar settings hold whole numbers only.
+  coded(() => new Calendar({ fiscal_year_start_month: 4.5 }), "data.unsupported_value", { path: "calendar.fiscal_year_start_month" });
+  coded(() => new Calendar({ fiscal_year_start_month: NaN }), "data.unsupported_value", { path: "calendar.fiscal_year_start_month" });
+  assert.equal(new Calendar({ fiscal_year_start_month: 4 }).toObject().fiscal_year_start_month, 4);
   const records = [{ ...RECORDS[0], amount: 0.1 + 0.2 }, { ...RECORDS[1], amount: 0.1 }];
   const read = FactTable.fromRecords(records, { allowFloat: true }).toRecords();
   assert.deepStrictEqual(read.map((r) => r.amount), ["0.30000000000000004", "0.1"]);
@@ -607,6 +611,8 @@ test("a call that runs the caller's code cannot free or change its object under 
   Object.defineProperty(early, "kind", { enumerable: true, get: () => (table.append([{ ...RECORDS[0], id: "o7" }]), "order") });
   table.append([early]);
   assert.deepStrictEqual(table.toRecords().map((r) => r.id), ["o1", "o2", "o7", "o8"]);
+  // Records given to the constructor would be dropped: refused.
+  coded(() => new FactTable(RECORDS), "data.invalid_argument");
   // Measures merged into themselves.
   const measures = plan.measure(facts, "2026-03");
   coded(() => measures.merge(measures), "data.invalid_argument");
