@@ -329,7 +329,13 @@ export function toJson(value, allowFloat, root, rows, hint) {
 /** Options objects: `undefined`/`null` for none, else a plain object as JSON text. */
 export function optionsJson(value, name) {
   if (value === undefined || value === null) return "{}";
-  if (typeof value !== "object" || isArray(value)) throw wrongArgument(value, name, "an options object");
+  let array;
+  try {
+    array = isArray(value);
+  } catch (e) {
+    throw kpiError("data.invalid_argument", `${name}: the options cannot be read: ${thrown(e)}`);
+  }
+  if (typeof value !== "object" || array) throw wrongArgument(value, name, "an options object");
   return toJson(value, false, name, false);
 }
 
@@ -530,7 +536,13 @@ export function columnsJson(columns, allowFloat) {
 }
 
 function readColumns(columns, allowFloat) {
-  if (columns === null || typeof columns !== "object" || isArray(columns)) {
+  let array;
+  try {
+    array = isArray(columns);
+  } catch (e) {
+    throw kpiError("data.invalid_argument", `columns: they cannot be read: ${thrown(e)}`);
+  }
+  if (columns === null || typeof columns !== "object" || array) {
     throw wrongArgument(columns, "columns", "an object of columns ({ id, kind, day, … })");
   }
   // Each column is read once (a getter could answer differently the second time).

@@ -291,6 +291,11 @@ test("getters that throw, Proxies and revoked Proxies are errors with a path", (
   coded(() => Plan.fromObject(revocable.proxy), "data.unsupported_value");
   coded(() => plan.evaluate(revocable.proxy, "2026-03"), "data.invalid_argument");
   coded(() => plan.evaluate(facts, revocable.proxy), "data.invalid_argument");
+  coded(() => FactTable.fromRecords([], revocable.proxy), "data.invalid_argument");
+  coded(() => FactTable.fromColumns(revocable.proxy), "data.invalid_argument");
+  coded(() => FactTable.fromColumns({ id: revocable.proxy, kind: "o", day: [] }), "data.invalid_fact");
+  coded(() => plan.parsePeriod("2026-03").contains(revocable.proxy), "data.invalid_argument");
+  coded(() => ingest.zoho(revocable.proxy), "data.invalid_argument");
   // A Proxy over plain data is read through its traps, like the data itself.
   const proxied = new Proxy([{ ...RECORDS[0] }], {});
   assert.deepStrictEqual(FactTable.fromRecords(proxied).toRecords(), FactTable.fromRecords([RECORDS[0]]).toRecords());
