@@ -650,6 +650,25 @@ export function pageJson(page, name, allowFloat) {
 
 /** The exported classes by name, once `install` has seen an instance of each. */
 const CLASSES = new Map();
+/** The module's `__wbindgen_add_to_stack_pointer`, once `install` has it. */
+let addToStackPointer = null;
+
+/** wasm's shadow stack pointer, to put back after a call. */
+function stackPointer() {
+  return addToStackPointer === null ? 0 : addToStackPointer(0);
+}
+
+/**
+ * Puts wasm's shadow stack pointer back where it was before a call. A call that returns
+ * or fails normally leaves it there; one that traps (an internal error) or that
+ * wasm-bindgen aborts with an exception does not, and each such call would leak its
+ * frames until the stack ran into the module's data.
+ */
+function restoreStack(pointer) {
+  if (addToStackPointer === null) return;
+  const now = addToStackPointer(0);
+  if (now !== pointer) addToStackPointer(pointer - now);
+}
 /** Objects in a call that has not returned: object → number of such calls. */
 const busy = new WeakMap();
 const guarded = new WeakSet();
@@ -723,10 +742,23 @@ function guardMethod(klass, name, method, label) {
     const held = [this];
     for (const arg of args) if (arg !== null && typeof arg === "object" && nameOf(arg) !== null) held.push(arg);
     enter(held);
+    const stack = stackPointer();
     try {
       return method.apply(this, args);
     } finally {
+      restoreStack(stack);
       leave(held);
+    }
+  };
+}
+
+function guardStatic(method) {
+  return function guardedStatic(...args) {
+    const stack = stackPointer();
+    try {
+      return method.apply(this, args);
+    } finally {
+      restoreStack(stack);
     }
   };
 }
@@ -740,21 +772,36 @@ function guardFree(klass, name, free) {
     if (busy.has(this)) {
       throw kpiError("data.invalid_argument", `this ${name} cannot be freed while a call that uses it has not returned`);
     }
-    return free.call(this);
+    const stack = stackPointer();
+    try {
+      return free.call(this);
+    } finally {
+      restoreStack(stack);
+    }
   };
 }
 
 /**
  * Guards the methods and getters of the exported classes, given one instance of each
- * (`{ Plan: plan, FactTable: facts, … }`). Installing twice changes nothing.
+ * (`{ Plan: plan, FactTable: facts, … }`), and their static methods; `exports` are the
+ * module's exports. Installing twice changes nothing.
  */
-export function install(instances) {
+export function install(instances, exports) {
+  const add = exports?.__wbindgen_add_to_stack_pointer;
+  if (typeof add === "function") addToStackPointer = add;
   for (const [name, instance] of Object.entries(instances)) {
     const proto = getPrototypeOf(instance);
     const klass = proto.constructor;
     CLASSES.set(name, klass);
     if (guarded.has(proto)) continue;
     guarded.add(proto);
+    for (const key of ownKeys(klass)) {
+      if (key === "prototype" || key === "length" || key === "name" || (typeof key === "string" && key.startsWith("__"))) continue;
+      const descriptor = getOwnPropertyDescriptor(klass, key);
+      if (typeof descriptor.value !== "function" || !descriptor.configurable) continue;
+      descriptor.value = guardStatic(descriptor.value);
+      defineProperty(klass, key, descriptor);
+    }
     for (const key of ownKeys(proto)) {
       if (key === "constructor" || key === "__destroy_into_raw") continue;
       const descriptor = getOwnPropertyDescriptor(proto, key);

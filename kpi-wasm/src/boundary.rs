@@ -67,7 +67,7 @@ extern "C" {
     #[wasm_bindgen(js_name = isInstanceOf)]
     fn is_instance_of(value: &JsValue, class: &str) -> bool;
     #[wasm_bindgen(catch)]
-    fn install(instances: &JsValue) -> Result<(), JsValue>;
+    fn install(instances: &JsValue, exports: &JsValue) -> Result<(), JsValue>;
 }
 
 /// A `DataError` (`data.invalid_argument`) with `message`.
@@ -305,13 +305,14 @@ pub(crate) fn is_instance<T: Class>(value: &JsValue) -> bool {
 }
 
 /// Guards the exported classes' methods against a freed or foreign `this`, given an
-/// instance of each (see `install` in `boundary.js`).
+/// instance of each, and puts wasm's stack pointer back after every call of a method or a
+/// static function (see `install` in `boundary.js`).
 pub(crate) fn guard_classes(instances: &[(&str, JsValue)]) {
     let object = js_sys::Object::new();
     for (name, instance) in instances {
         // Setting a property on a fresh object cannot fail.
         let _ = js_sys::Reflect::set(&object, &JsValue::from_str(name), instance);
     }
-    // Installing only patches the classes' prototypes; it has nothing to throw.
-    let _ = install(&object);
+    // Installing only patches the classes; it has nothing to throw.
+    let _ = install(&object, &wasm_bindgen::exports());
 }

@@ -896,6 +896,10 @@ fn start() {
             JsValue::from(FactTable::from(core::FactTable::new())),
         ),
         ("Calendar", JsValue::from(Calendar { inner: calendar })),
+        // The namespaces, for their static functions.
+        ("targets", JsValue::from(TargetsApi)),
+        ("ingest", JsValue::from(IngestApi)),
+        ("formula", JsValue::from(FormulaApi)),
     ];
     // These are built from constants and always exist; a class without an instance would
     // keep wasm-bindgen's own checks.
