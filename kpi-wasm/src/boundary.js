@@ -103,7 +103,12 @@ function describe(value) {
 
 /** A wrong argument: `data.invalid_argument` naming what was expected and what came. */
 export function wrongArgument(value, name, expected) {
-  return kpiError("data.invalid_argument", `${name}: expected ${expected}, got ${describe(value)}`);
+  depth += 1;
+  try {
+    return kpiError("data.invalid_argument", `${name}: expected ${expected}, got ${describe(value)}`);
+  } finally {
+    depth -= 1;
+  }
 }
 
 /** Whether `text` has no lone surrogate (which UTF-8 cannot hold). */
@@ -186,157 +191,167 @@ function join(path, key) {
  * number.
  */
 export function toJson(value, allowFloat, root, rows, hint) {
-  root = root || "";
-  hint = hint || FLOAT_HINT;
-  const stack = [];
-  // Pieces joined once at the end: a string built by `+=` is a rope, which the glue then
-  // copies into wasm memory one character at a time, very slowly for a large one.
-  const out = [];
-  const keys = new Map();
-  let row = null;
-  const pathHere = (key) => {
-    let path = root;
-    for (const frame of stack) if (frame.key !== undefined) path = join(path, frame.key);
-    return key === undefined ? path : join(path, key);
-  };
-  const fail = (code, message, key) => {
-    throw kpiError(code, message, pathHere(key), row);
-  };
-  const unsupported = (message, key) => fail("data.unsupported_value", message, key);
+  depth += 1;
+  try {
+    root = root || "";
+    hint = hint || FLOAT_HINT;
+    const stack = [];
+    // Pieces joined once at the end: a string built by `+=` is a rope, which the glue then
+    // copies into wasm memory one character at a time, very slowly for a large one.
+    const out = [];
+    const keys = new Map();
+    let row = null;
+    const pathHere = (key) => {
+      let path = root;
+      for (const frame of stack) if (frame.key !== undefined) path = join(path, frame.key);
+      return key === undefined ? path : join(path, key);
+    };
+    const fail = (code, message, key) => {
+      throw kpiError(code, message, pathHere(key), row);
+    };
+    const unsupported = (message, key) => fail("data.unsupported_value", message, key);
 
-  // Writes a scalar, or opens a container (pushing its frame). `key` is its key or index
-  // in the frame on top of the stack (undefined for the root).
-  const visit = (item, key) => {
-    switch (typeof item) {
-      case "string":
-        if (!wellFormed(item)) unsupported("text with a lone surrogate (half of a UTF-16 pair), which UTF-8 cannot hold", key);
-        out.push(quote(item));
-        return;
-      case "number": {
-        if (isSafeInteger(item)) {
-          out.push(item === 0 ? "0" : String(item));
+    // Writes a scalar, or opens a container (pushing its frame). `key` is its key or index
+    // in the frame on top of the stack (undefined for the root).
+    const visit = (item, key) => {
+      switch (typeof item) {
+        case "string":
+          if (!wellFormed(item)) unsupported("text with a lone surrogate (half of a UTF-16 pair), which UTF-8 cannot hold", key);
+          out.push(quote(item));
+          return;
+        case "number": {
+          if (isSafeInteger(item)) {
+            out.push(item === 0 ? "0" : String(item));
+            return;
+          }
+          const [text, message] = numberText(item, allowFloat, hint);
+          if (text === null) unsupported(message, key);
+          out.push(text);
           return;
         }
-        const [text, message] = numberText(item, allowFloat, hint);
-        if (text === null) unsupported(message, key);
-        out.push(text);
+        case "boolean":
+          out.push(item ? "true" : "false");
+          return;
+        case "bigint": {
+          const [text, message] = bigintText(item);
+          if (text === null) unsupported(message, key);
+          out.push(text);
+          return;
+        }
+        case "undefined":
+          unsupported("no value here (undefined, or a hole in the array)", key);
+          return;
+        case "symbol":
+          unsupported("a Symbol is not a value kpi reads", key);
+          return;
+        case "function":
+          unsupported("a function is not a value kpi reads", key);
+          return;
+        default:
+          break;
+      }
+      if (item === null) {
+        out.push("null");
         return;
       }
-      case "boolean":
-        out.push(item ? "true" : "false");
-        return;
-      case "bigint": {
-        const [text, message] = bigintText(item);
-        if (text === null) unsupported(message, key);
-        out.push(text);
+      // An array, a plain object (of this realm or another: its prototype is a root), or a
+      // Date; anything else is refused.
+      let array;
+      let plain = false;
+      let tag;
+      try {
+        array = isArray(item);
+        if (!array) {
+          const proto = getPrototypeOf(item);
+          tag = objectTag.call(item);
+          plain = tag === "[object Object]" && (proto === OBJECT_PROTOTYPE || proto === null || getPrototypeOf(proto) === null);
+        }
+      } catch (e) {
+        unsupported(`the value cannot be inspected: ${thrown(e)}`, key);
+      }
+      if (tag === "[object Date]") {
+        out.push(quote(dateText(item, (message) => unsupported(message, key))));
         return;
       }
-      case "undefined":
-        unsupported("no value here (undefined, or a hole in the array)", key);
-        return;
-      case "symbol":
-        unsupported("a Symbol is not a value kpi reads", key);
-        return;
-      case "function":
-        unsupported("a function is not a value kpi reads", key);
-        return;
-      default:
-        break;
-    }
-    if (item === null) {
-      out.push("null");
-      return;
-    }
-    // An array, a plain object (of this realm or another: its prototype is a root), or a
-    // Date; anything else is refused.
-    let array;
-    let plain = false;
-    let tag;
-    try {
-      array = isArray(item);
-      if (!array) {
-        const proto = getPrototypeOf(item);
-        tag = objectTag.call(item);
-        plain = tag === "[object Object]" && (proto === OBJECT_PROTOTYPE || proto === null || getPrototypeOf(proto) === null);
+      if (!array && !plain) unsupported(`${describe(item)} is not a plain object or array`, key);
+      if (stack.length >= MAX_DEPTH) {
+        unsupported(`the value is nested deeper than ${MAX_DEPTH} levels (or contains itself)`, key);
       }
-    } catch (e) {
-      unsupported(`the value cannot be inspected: ${thrown(e)}`, key);
-    }
-    if (tag === "[object Date]") {
-      out.push(quote(dateText(item, (message) => unsupported(message, key))));
-      return;
-    }
-    if (!array && !plain) unsupported(`${describe(item)} is not a plain object or array`, key);
-    if (stack.length >= MAX_DEPTH) {
-      unsupported(`the value is nested deeper than ${MAX_DEPTH} levels (or contains itself)`, key);
-    }
-    const frame = { key, value: item, array, index: 0, count: 0, keys: null, length: 0 };
-    // The frame goes on the stack first, so paths below name it.
-    stack.push(frame);
-    try {
-      if (array) {
-        frame.length = item.length;
-      } else {
-        frame.keys = objectKeys(item);
-        frame.length = frame.keys.length;
+      const frame = { key, value: item, array, index: 0, count: 0, keys: null, length: 0 };
+      // The frame goes on the stack first, so paths below name it.
+      stack.push(frame);
+      try {
+        if (array) {
+          frame.length = item.length;
+        } else {
+          frame.keys = objectKeys(item);
+          frame.length = frame.keys.length;
+        }
+      } catch (e) {
+        stack.pop();
+        unsupported(`the value cannot be read: ${thrown(e)}`, key);
       }
-    } catch (e) {
-      stack.pop();
-      unsupported(`the value cannot be read: ${thrown(e)}`, key);
-    }
-    if (!isSafeInteger(frame.length) || frame.length < 0) {
-      stack.pop();
-      unsupported(`the array claims a length of ${String(frame.length)}`, key);
-    }
-    out.push(array ? "[" : "{");
-  };
+      if (!isSafeInteger(frame.length) || frame.length < 0) {
+        stack.pop();
+        unsupported(`the array claims a length of ${String(frame.length)}`, key);
+      }
+      out.push(array ? "[" : "{");
+    };
 
-  visit(value, undefined);
-  while (stack.length > 0) {
-    const frame = stack[stack.length - 1];
-    if (frame.index === frame.length) {
-      out.push(frame.array ? "]" : "}");
-      stack.pop();
-      continue;
-    }
-    const index = frame.index++;
-    const key = frame.array ? index : frame.keys[index];
-    if (rows && stack.length === 1 && frame.array) row = index;
-    let item;
-    try {
-      item = frame.value[key];
-    } catch (e) {
-      fail("data.unsupported_value", `reading the value threw: ${thrown(e)}`, key);
-    }
-    // An object's undefined member is absent, as in JSON; an array's is refused (above).
-    if (!frame.array && item === undefined) continue;
-    if (frame.count++ > 0) out.push(",");
-    if (!frame.array) {
-      // Keys repeat from record to record: each is checked and quoted once.
-      let quoted = keys.get(key);
-      if (quoted === undefined) {
-        if (!wellFormed(key)) fail("data.unsupported_value", "a key with a lone surrogate, which UTF-8 cannot hold", key);
-        quoted = `${quote(key)}:`;
-        keys.set(key, quoted);
+    visit(value, undefined);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1];
+      if (frame.index === frame.length) {
+        out.push(frame.array ? "]" : "}");
+        stack.pop();
+        continue;
       }
-      out.push(quoted);
+      const index = frame.index++;
+      const key = frame.array ? index : frame.keys[index];
+      if (rows && stack.length === 1 && frame.array) row = index;
+      let item;
+      try {
+        item = frame.value[key];
+      } catch (e) {
+        fail("data.unsupported_value", `reading the value threw: ${thrown(e)}`, key);
+      }
+      // An object's undefined member is absent, as in JSON; an array's is refused (above).
+      if (!frame.array && item === undefined) continue;
+      if (frame.count++ > 0) out.push(",");
+      if (!frame.array) {
+        // Keys repeat from record to record: each is checked and quoted once.
+        let quoted = keys.get(key);
+        if (quoted === undefined) {
+          if (!wellFormed(key)) fail("data.unsupported_value", "a key with a lone surrogate, which UTF-8 cannot hold", key);
+          quoted = `${quote(key)}:`;
+          keys.set(key, quoted);
+        }
+        out.push(quoted);
+      }
+      visit(item, key);
     }
-    visit(item, key);
+    return out.join("");
+  } finally {
+    depth -= 1;
   }
-  return out.join("");
 }
 
 /** Options objects: `undefined`/`null` for none, else a plain object as JSON text. */
 export function optionsJson(value, name) {
-  if (value === undefined || value === null) return "{}";
-  let array;
+  depth += 1;
   try {
-    array = isArray(value);
-  } catch (e) {
-    throw kpiError("data.invalid_argument", `${name}: the options cannot be read: ${thrown(e)}`);
+    if (value === undefined || value === null) return "{}";
+    let array;
+    try {
+      array = isArray(value);
+    } catch (e) {
+      throw kpiError("data.invalid_argument", `${name}: the options cannot be read: ${thrown(e)}`);
+    }
+    if (typeof value !== "object" || array) throw wrongArgument(value, name, "an options object");
+    return toJson(value, false, name, false);
+  } finally {
+    depth -= 1;
   }
-  if (typeof value !== "object" || array) throw wrongArgument(value, name, "an options object");
-  return toJson(value, false, name, false);
 }
 
 // ------------------------------------------------------------------------------ dates
@@ -374,28 +389,33 @@ export function timestampArgument(value, name) {
 
 /** A list of day arguments as JSON text (strings, and days since 1970-01-01 for Dates). */
 export function dayList(value, name) {
-  let length;
+  depth += 1;
   try {
-    if (!isArray(value)) throw wrongArgument(value, name, "an array of dates");
-    length = value.length;
-  } catch (e) {
-    throw e?.code ? e : kpiError("data.invalid_argument", `${name}: ${thrown(e)}`);
-  }
-  let out = "[";
-  for (let i = 0; i < length; i++) {
-    let item;
+    let length;
     try {
-      item = value[i];
+      if (!isArray(value)) throw wrongArgument(value, name, "an array of dates");
+      length = value.length;
     } catch (e) {
-      throw kpiError("data.invalid_argument", `${name}[${i}]: reading it threw: ${thrown(e)}`);
+      throw e?.code ? e : kpiError("data.invalid_argument", `${name}: ${thrown(e)}`);
     }
-    const day = dayArgument(item, `${name}[${i}]`);
-    if (typeof day === "string" && !wellFormed(day)) {
-      throw kpiError("data.invalid_argument", `${name}[${i}]: text with a lone surrogate`);
+    let out = "[";
+    for (let i = 0; i < length; i++) {
+      let item;
+      try {
+        item = value[i];
+      } catch (e) {
+        throw kpiError("data.invalid_argument", `${name}[${i}]: reading it threw: ${thrown(e)}`);
+      }
+      const day = dayArgument(item, `${name}[${i}]`);
+      if (typeof day === "string" && !wellFormed(day)) {
+        throw kpiError("data.invalid_argument", `${name}[${i}]: text with a lone surrogate`);
+      }
+      out += (i > 0 ? "," : "") + (typeof day === "string" ? quote(day) : String(day));
     }
-    out += (i > 0 ? "," : "") + (typeof day === "string" ? quote(day) : String(day));
+    return `${out}]`;
+  } finally {
+    depth -= 1;
   }
-  return `${out}]`;
 }
 
 // ---------------------------------------------------------------------------- columns
@@ -528,10 +548,15 @@ const COLUMNS = [...TEXT_COLUMNS, "day", "amount", "attributes"];
  * amounts as decimal strings (or null) and attribute cells as `attributeCell` writes them.
  */
 export function columnsJson(columns, allowFloat) {
+  depth += 1;
   try {
-    return readColumns(columns, allowFloat);
-  } catch (e) {
-    throw e?.code ? e : kpiError("data.invalid_fact", `the columns cannot be read: ${thrown(e)}`);
+    try {
+      return readColumns(columns, allowFloat);
+    } catch (e) {
+      throw e?.code ? e : kpiError("data.invalid_fact", `the columns cannot be read: ${thrown(e)}`);
+    }
+  } finally {
+    depth -= 1;
   }
 }
 
@@ -600,50 +625,65 @@ function readColumns(columns, allowFloat) {
  * for one page given as an object.
  */
 export function pageIterator(source) {
+  depth += 1;
   try {
-    if (source === null || typeof source !== "object") {
-      throw wrongArgument(source, "pages", "page text, a page object or an iterable of pages");
+    try {
+      if (source === null || typeof source !== "object") {
+        throw wrongArgument(source, "pages", "page text, a page object or an iterable of pages");
+      }
+      const iterate = source[Symbol.iterator];
+      if (iterate === undefined || iterate === null) return null;
+      if (typeof iterate !== "function") throw wrongArgument(iterate, "pages[Symbol.iterator]", "a function");
+      const iterator = iterate.call(source);
+      if (iterator === null || typeof iterator !== "object") {
+        throw wrongArgument(iterator, "the pages' iterator", "an iterator object");
+      }
+      return iterator;
+    } catch (e) {
+      throw e?.code ? e : kpiError("data.invalid_argument", `pages: iterating them threw: ${thrown(e)}`);
     }
-    const iterate = source[Symbol.iterator];
-    if (iterate === undefined || iterate === null) return null;
-    if (typeof iterate !== "function") throw wrongArgument(iterate, "pages[Symbol.iterator]", "a function");
-    const iterator = iterate.call(source);
-    if (iterator === null || typeof iterator !== "object") {
-      throw wrongArgument(iterator, "the pages' iterator", "an iterator object");
-    }
-    return iterator;
-  } catch (e) {
-    throw e?.code ? e : kpiError("data.invalid_argument", `pages: iterating them threw: ${thrown(e)}`);
+  } finally {
+    depth -= 1;
   }
 }
 
 /** The next page as JSON text (text pages as they are), or undefined when there is none. */
 export function nextPage(iterator, index, allowFloat) {
-  let item;
+  depth += 1;
   try {
-    const step = iterator.next();
-    if (step === null || typeof step !== "object") {
-      throw wrongArgument(step, "the pages' iterator", "{ done, value } from next()");
+    let item;
+    try {
+      const step = iterator.next();
+      if (step === null || typeof step !== "object") {
+        throw wrongArgument(step, "the pages' iterator", "{ done, value } from next()");
+      }
+      if (step.done) return undefined;
+      item = step.value;
+    } catch (e) {
+      throw e?.code ? e : kpiError("data.invalid_argument", `pages: the iterator threw: ${thrown(e)}`);
     }
-    if (step.done) return undefined;
-    item = step.value;
-  } catch (e) {
-    throw e?.code ? e : kpiError("data.invalid_argument", `pages: the iterator threw: ${thrown(e)}`);
+    return pageJson(item, `pages[${index}]`, allowFloat);
+  } finally {
+    depth -= 1;
   }
-  return pageJson(item, `pages[${index}]`, allowFloat);
 }
 
 /** One page as JSON text: text as it is, an object through `toJson`. */
 export function pageJson(page, name, allowFloat) {
-  if (typeof page === "string") {
-    if (!wellFormed(page)) throw kpiError("data.unsupported_value", "text with a lone surrogate", name);
-    return page;
+  depth += 1;
+  try {
+    if (typeof page === "string") {
+      if (!wellFormed(page)) throw kpiError("data.unsupported_value", "text with a lone surrogate", name);
+      return page;
+    }
+    if (page === null || typeof page !== "object" || dateValue(page) !== undefined) {
+      throw wrongArgument(page, name, "page text or a page object");
+    }
+    return toJson(page, allowFloat, name, false,
+      'pass the page as its JSON text (await response.text()), which keeps amounts exact, or write amounts as strings, e.g. "0.3" (or pass allowFloat: true)');
+  } finally {
+    depth -= 1;
   }
-  if (page === null || typeof page !== "object" || dateValue(page) !== undefined) {
-    throw wrongArgument(page, name, "page text or a page object");
-  }
-  return toJson(page, allowFloat, name, false,
-    'pass the page as its JSON text (await response.text()), which keeps amounts exact, or write amounts as strings, e.g. "0.3" (or pass allowFloat: true)');
 }
 
 // ---------------------------------------------------------------------------- classes
@@ -652,10 +692,26 @@ export function pageJson(page, name, allowFloat) {
 const CLASSES = new Map();
 /** The module's `__wbindgen_add_to_stack_pointer`, once `install` has it. */
 let addToStackPointer = null;
+/**
+ * Calls into the module in progress, and calls of these functions from it (which may run
+ * the caller's getters, traps and iterators): 0 when no wasm frame is active.
+ */
+let depth = 0;
+/** wasm's stack pointer when no wasm frame is active, seen at the first call. */
+let idleStack = null;
 
-/** wasm's shadow stack pointer, to put back after a call. */
+/**
+ * wasm's shadow stack pointer, to put back after a call. When no wasm frame is active it
+ * must be where it was at the first call; if it is not (a module-level function such as
+ * `evaluateComponent` trapped, which no guard wraps), it is put back there first.
+ */
 function stackPointer() {
-  return addToStackPointer === null ? 0 : addToStackPointer(0);
+  if (addToStackPointer === null) return 0;
+  const now = addToStackPointer(0);
+  if (depth > 0) return now;
+  if (idleStack === null) idleStack = now;
+  else if (now !== idleStack) addToStackPointer(idleStack - now);
+  return idleStack;
 }
 
 /**
@@ -688,25 +744,35 @@ function nameOf(value) {
 
 /** Whether `value` is an instance of class `name` (freed or not). */
 export function isInstanceOf(value, name) {
-  const klass = CLASSES.get(name);
-  return klass !== undefined && isInstance(value, klass);
+  depth += 1;
+  try {
+    const klass = CLASSES.get(name);
+    return klass !== undefined && isInstance(value, klass);
+  } finally {
+    depth -= 1;
+  }
 }
 
 /** The pointer of a live instance of class `name`, or a coded error. */
 export function pointer(value, name, argument, expected) {
-  const klass = CLASSES.get(name);
-  if (klass === undefined || !isInstance(value, klass)) {
-    throw wrongArgument(value, argument, expected ?? `a ${name}`);
-  }
-  let ptr;
+  depth += 1;
   try {
-    ptr = value.__wbg_ptr;
-  } catch (e) {
-    throw kpiError("data.invalid_argument", `${argument}: the ${name} cannot be read: ${thrown(e)}`);
+    const klass = CLASSES.get(name);
+    if (klass === undefined || !isInstance(value, klass)) {
+      throw wrongArgument(value, argument, expected ?? `a ${name}`);
+    }
+    let ptr;
+    try {
+      ptr = value.__wbg_ptr;
+    } catch (e) {
+      throw kpiError("data.invalid_argument", `${argument}: the ${name} cannot be read: ${thrown(e)}`);
+    }
+    if (ptr === 0) throw freed(name, `${argument}: `);
+    if (!isSafeInteger(ptr) || ptr <= 0) throw notMade(name, `${argument}: `);
+    return ptr;
+  } finally {
+    depth -= 1;
   }
-  if (ptr === 0) throw freed(name, `${argument}: `);
-  if (!isSafeInteger(ptr) || ptr <= 0) throw notMade(name, `${argument}: `);
-  return ptr;
 }
 
 function notMade(name, prefix) {
@@ -743,9 +809,11 @@ function guardMethod(klass, name, method, label) {
     for (const arg of args) if (arg !== null && typeof arg === "object" && nameOf(arg) !== null) held.push(arg);
     enter(held);
     const stack = stackPointer();
+    depth += 1;
     try {
       return method.apply(this, args);
     } finally {
+      depth -= 1;
       restoreStack(stack);
       leave(held);
     }
@@ -755,9 +823,11 @@ function guardMethod(klass, name, method, label) {
 function guardStatic(method) {
   return function guardedStatic(...args) {
     const stack = stackPointer();
+    depth += 1;
     try {
       return method.apply(this, args);
     } finally {
+      depth -= 1;
       restoreStack(stack);
     }
   };
@@ -773,9 +843,11 @@ function guardFree(klass, name, free) {
       throw kpiError("data.invalid_argument", `this ${name} cannot be freed while a call that uses it has not returned`);
     }
     const stack = stackPointer();
+    depth += 1;
     try {
       return free.call(this);
     } finally {
+      depth -= 1;
       restoreStack(stack);
     }
   };

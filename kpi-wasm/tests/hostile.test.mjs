@@ -750,6 +750,10 @@ test("internal errors, repeated, leave the module working (its stack is put back
       try { plan.evaluate(big, "2026-03"); } catch {}
       try { kpi.targets.grow("${MAX}", "1"); } catch {}
       try { kpi.Plan.prototype.evaluate.call(big, big, "2026-03"); } catch {}
+      // A module-level function has no guard of its own: the next guarded call puts the
+      // stack back where it is when the module is idle.
+      try { kpi.evaluateComponent({ kind: "rate", metric: "r", rate: "${MAX}" }, { actual: "${MAX}" }); } catch {}
+      plan.parsePeriod("2026-03").free();
     }
     const small = kpi.FactTable.fromRecords([{ id: "x", kind: "order", owner: "a", amount: "5", date: "2026-03-01" }]);
     console.log(plan.evaluate(small, "2026-03").scorecards[0].actual);`;
