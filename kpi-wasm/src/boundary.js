@@ -632,7 +632,12 @@ export function pageIterator(source) {
         throw wrongArgument(source, "pages", "page text, a page object or an iterable of pages");
       }
       const iterate = source[Symbol.iterator];
-      if (iterate === undefined || iterate === null) return null;
+      if (iterate === undefined || iterate === null) {
+        if (typeof source[Symbol.asyncIterator] === "function" || typeof source.then === "function") {
+          throw kpiError("data.invalid_argument", "pages: an async iterable or a promise cannot be read synchronously: await the pages and pass them as an array");
+        }
+        return null;
+      }
       if (typeof iterate !== "function") throw wrongArgument(iterate, "pages[Symbol.iterator]", "a function");
       const iterator = iterate.call(source);
       if (iterator === null || typeof iterator !== "object") {

@@ -296,6 +296,10 @@ test("getters that throw, Proxies and revoked Proxies are errors with a path", (
   coded(() => FactTable.fromColumns({ id: revocable.proxy, kind: "o", day: [] }), "data.invalid_fact");
   coded(() => plan.parsePeriod("2026-03").contains(revocable.proxy), "data.invalid_argument");
   coded(() => ingest.zoho(revocable.proxy), "data.invalid_argument");
+  // Pages that are not there yet.
+  coded(() => ingest.zoho((async function* pages() { yield "{}"; })()), "data.invalid_argument");
+  coded(() => ingest.zoho(Promise.resolve('{"data": []}')), "data.invalid_argument");
+  coded(() => new FactTable().appendZoho([42]), "data.invalid_argument");
   // A Proxy over plain data is read through its traps, like the data itself.
   const proxied = new Proxy([{ ...RECORDS[0] }], {});
   assert.deepStrictEqual(FactTable.fromRecords(proxied).toRecords(), FactTable.fromRecords([RECORDS[0]]).toRecords());
