@@ -471,6 +471,62 @@ test("every argument of the wrong type is a coded error, never a wasm fault", ()
   stillWorks();
 });
 
+test("every function and method, given hostile values in any position, returns or throws a coded error", () => {
+  const revoked = Proxy.revocable({}, {});
+  revoked.revoke();
+  const gone = FactTable.fromRecords([]);
+  gone.free();
+  const sparse = [];
+  sparse.length = 2 ** 32 - 1;
+  const throwing = new Proxy({}, { get() { throw new Error("get"); }, ownKeys() { throw new Error("keys"); }, getPrototypeOf() { throw new Error("proto"); } });
+  const VALUES = [
+    undefined, null, 0, -0, 1.5, NaN, Infinity, -1, 2 ** 53, 2n ** 70n, 3n, "", "2026-03", "2026-03-15", "\uD800", true,
+    Symbol("x"), () => 1, {}, [], [undefined], sparse, deep(3000), throwing, revoked.proxy, new Date(NaN),
+    new Date("2026-03-15"), new Map(), new Uint8Array(3), facts, gone, plan, new Calendar(), plan.parsePeriod("2026-03"),
+    { version: 1 }, [{ id: "x", kind: "o", date: "2026-03-01", amount: NaN }], { id: [1], kind: "o", day: [1] },
+    { allowFloat: true }, { a: { revenue: "1" } },
+  ];
+  const callables = [];
+  for (const [name, value] of Object.entries(kpi)) {
+    if (typeof value !== "function") continue;
+    // Module functions; the namespaces (targets, ingest, formula) are classes of statics.
+    if (/^[a-z]/.test(name) && !["targets", "ingest", "formula"].includes(name)) callables.push([name, value, undefined]);
+    for (const key of Object.getOwnPropertyNames(value)) {
+      if (!["length", "name", "prototype"].includes(key) && !key.startsWith("__") && typeof value[key] === "function") {
+        callables.push([`${name}.${key}`, value[key], value]);
+      }
+    }
+  }
+  const instances = { Plan: plan, FactTable: FactTable.fromRecords(RECORDS), Calendar: new Calendar(), Period: plan.parsePeriod("2026-03"), Measures: plan.measure(facts, "2026-03") };
+  for (const [name, object] of Object.entries(instances)) {
+    const proto = Object.getPrototypeOf(object);
+    for (const key of Object.getOwnPropertyNames(proto)) {
+      const { value } = Object.getOwnPropertyDescriptor(proto, key);
+      if (typeof value === "function" && key !== "constructor" && key !== "free" && !key.startsWith("__")) {
+        callables.push([`${name}#${key}`, value, object]);
+      }
+    }
+  }
+  assert.ok(callables.length > 70, `${callables.length} functions`);
+  let seed = 12345;
+  const pick = (n) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  for (const [name, fn, self] of callables) {
+    for (let trial = 0; trial < 200; trial++) {
+      const args = Array.from({ length: 1 + pick(6) }, () => VALUES[pick(VALUES.length)]);
+      try {
+        fn.apply(self, args);
+      } catch (e) {
+        assert.ok(!(e instanceof WebAssembly.RuntimeError), `${name}: ${e.message}`);
+        assert.ok(e instanceof Error && CODES.has(e.code), `${name}: ${e?.name} ${e?.message}`);
+      }
+    }
+  }
+  stillWorks();
+});
+
 test("a period is a label or a Period; a day is text or a Date at midnight UTC", () => {
   const byLabel = plan.evaluate(facts, "2026-03");
   assert.deepStrictEqual(plan.evaluate(facts, period), byLabel);
