@@ -13,6 +13,18 @@ rm -rf "$here/pkg"
 for target in nodejs web bundler; do
   wasm-bindgen --target "$target" --out-dir "$here/pkg/$target" "$wasm"
 done
+# src/boundary.js is an ES module; the Node glue loads it with require(), so its copy there
+# becomes CommonJS: the `export function` declarations lose `export` and are listed in
+# module.exports.
+for snippet in $(find "$here/pkg/nodejs/snippets" -name '*.js'); do
+  names=$(sed -n 's/^export function \([A-Za-z0-9_]*\).*/\1/p' "$snippet" | paste -sd, -)
+  sed -i 's/^export function /function /' "$snippet"
+  if grep -q '^export\b\|^import\b' "$snippet"; then
+    echo "build.sh: $snippet has an export or import that is not 'export function'" >&2
+    exit 1
+  fi
+  echo "module.exports = { $names };" >> "$snippet"
+done
 # The web and bundler glue is ES modules; the Node glue is CommonJS.
 echo '{ "type": "module" }' > "$here/pkg/web/package.json"
 echo '{ "type": "module" }' > "$here/pkg/bundler/package.json"

@@ -6,47 +6,36 @@
 use kpi_core as core;
 use wasm_bindgen::prelude::*;
 
-use crate::{FactTable, column_mapping, from_js, map_err, to_js};
+use crate::{FactTable, boundary, column_mapping, map_err, to_js};
 
-/// Options of the CRM readers.
-#[derive(Default)]
+/// Options of the CRM readers (`IngestOptions`); an unknown option is an error.
+#[derive(Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct Options {
+    #[serde(default)]
     module: Option<String>,
+    #[serde(default)]
     strict: bool,
+    #[serde(default)]
     home_currency: Option<String>,
+    #[serde(default)]
+    allow_float: bool,
 }
 
-fn read_options(value: Option<&JsValue>) -> Options {
-    let Some(value) = value.filter(|v| v.is_object()) else {
-        return Options::default();
-    };
-    let get = |key: &str| js_sys::Reflect::get(value, &JsValue::from_str(key)).ok();
-    Options {
-        module: get("module").and_then(|v| v.as_string()),
-        strict: get("strict").and_then(|v| v.as_bool()).unwrap_or(false),
-        home_currency: get("homeCurrency").and_then(|v| v.as_string()),
-    }
+fn read_options(value: Option<JsValue>) -> Result<Options, JsValue> {
+    boundary::options(&value.unwrap_or(JsValue::UNDEFINED), "options")
 }
 
 fn mappings(mapping: Option<JsValue>) -> Result<Option<core::ingest::CrmMappings>, JsValue> {
-    let Some(mapping) = mapping.filter(|m| !m.is_undefined() && !m.is_null()) else {
+    let Some(mapping) = mapping.filter(|m| !boundary::is_absent(m)) else {
         return Ok(None);
     };
-    let mappings = match mapping.as_string() {
-        Some(text) => core::ingest::CrmMappings::from_toml(&text),
-        None => core::ingest::CrmMappings::from_json_value(from_js(mapping)?),
+    let mappings = if mapping.as_string().is_some() {
+        core::ingest::CrmMappings::from_toml(&boundary::text(&mapping, "mapping")?)
+    } else {
+        core::ingest::CrmMappings::from_json_value(crate::object(&mapping, "mapping", false)?)
     };
     map_err(mappings).map(Some)
-}
-
-/// A page as JSON text: text as it is, an object through `JSON.stringify`.
-fn page_text(page: &JsValue) -> Result<String, JsValue> {
-    if let Some(text) = page.as_string() {
-        return Ok(text);
-    }
-    js_sys::JSON::stringify(page)?
-        .as_string()
-        .ok_or_else(|| JsValue::from(js_sys::Error::new("a page is JSON text or an object")))
 }
 
 /// Reads `source` (pages, one page, or CSV text) with `crm`'s reader into `facts`.
@@ -55,9 +44,9 @@ fn read(
     facts: &mut core::FactTable,
     source: &JsValue,
     mapping: Option<JsValue>,
-    options: Option<&JsValue>,
+    options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let options = read_options(options);
+    let options = read_options(options)?;
     let module = match (crm, options.module.as_deref()) {
         (core::ingest::Crm::Zoho, None) => Some("Deals"),
         (_, module) => module,
@@ -70,7 +59,7 @@ fn read(
         reader = reader.home_currency(currency);
     }
     let mut reader = reader.into_table(std::mem::take(facts));
-    let outcome = feed(&mut reader, source);
+    let outcome = feed(&mut reader, source, options.allow_float);
     // The table comes back whatever happened: pages before an error stay appended.
     let (table, report) = reader.finish();
     *facts = table;
@@ -78,28 +67,34 @@ fn read(
     to_js(&report)
 }
 
-fn feed(reader: &mut core::ingest::CrmIngest, source: &JsValue) -> Result<(), JsValue> {
-    if let Some(text) = source.as_string() {
+fn feed(
+    reader: &mut core::ingest::CrmIngest,
+    source: &JsValue,
+    allow_float: bool,
+) -> Result<(), JsValue> {
+    if source.as_string().is_some() {
+        let text = boundary::text(source, "pages")?;
         return if text.trim_start().starts_with('{') {
             map_err(reader.page(&text))
         } else {
             map_err(reader.csv(&text))
         };
     }
-    match js_sys::try_iter(source)? {
-        Some(pages) => {
-            for page in pages {
-                map_err(reader.page(&page_text(&page?)?))?;
-            }
-            Ok(())
-        }
-        None => map_err(reader.page(&page_text(source)?)),
+    let iterator = boundary::page_iterator(source)?;
+    if boundary::is_absent(&iterator) {
+        return map_err(reader.page(&boundary::page_json(source, "pages", allow_float)?));
     }
+    let mut index = 0u32;
+    while let Some(page) = boundary::next_page(&iterator, index, allow_float)? {
+        map_err(reader.page(&page))?;
+        index = index.saturating_add(1);
+    }
+    Ok(())
 }
 
 fn result(facts: core::FactTable, report: JsValue) -> Result<JsValue, JsValue> {
     let out = js_sys::Object::new();
-    js_sys::Reflect::set(&out, &"facts".into(), &FactTable { inner: facts }.into())?;
+    js_sys::Reflect::set(&out, &"facts".into(), &FactTable::from(facts).into())?;
     js_sys::Reflect::set(&out, &"report".into(), &report)?;
     Ok(out.into())
 }
@@ -133,7 +128,7 @@ impl IngestApi {
             &mut facts,
             &pages_or_csv,
             mapping,
-            options.as_ref(),
+            options,
         )?;
         result(facts, report)
     }
@@ -157,7 +152,7 @@ impl IngestApi {
             &mut facts,
             &pages,
             mapping,
-            options.as_ref(),
+            options,
         )?;
         result(facts, report)
     }
@@ -165,23 +160,33 @@ impl IngestApi {
     /// Reads any CSV through a column mapping (TOML text or an object).
     #[wasm_bindgen(unchecked_return_type = "{ facts: FactTable; report: IngestReport }")]
     pub fn csv(
-        text: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string | ColumnMapping")] mapping: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "IngestOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let mapping = column_mapping(mapping)?;
+        let options = read_options(options)?;
+        if options.module.is_some() || options.home_currency.is_some() {
+            return Err(boundary::invalid_argument(
+                "options: module and homeCurrency apply to the CRM readers, not to ingest.csv (its mapping names the columns)",
+            ));
+        }
+        let strict = options.strict;
+        let mapping = column_mapping(&mapping)?;
+        let text = boundary::text(&text, "text")?;
         let mut facts = core::FactTable::new();
-        let report =
-            map_err(facts.append_csv(text, &mapping, read_options(options.as_ref()).strict))?;
+        let report = map_err(facts.append_csv(&text, &mapping, strict))?;
         result(facts, to_js(&report)?)
     }
 
     /// The built-in mappings of `"zoho"` or `"fxiaoke"`: module → column mapping.
     #[wasm_bindgen(unchecked_return_type = "Record<string, ColumnMapping>")]
-    pub fn presets(crm: &str) -> Result<JsValue, JsValue> {
-        let crm = match crm {
+    pub fn presets(
+        #[wasm_bindgen(unchecked_param_type = "\"zoho\" | \"fxiaoke\"")] crm: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let crm = match boundary::text(&crm, "crm")?.as_str() {
             "zoho" => core::ingest::Crm::Zoho,
-            _ => core::ingest::Crm::Fxiaoke,
+            "fxiaoke" => core::ingest::Crm::Fxiaoke,
+            _ => return Err(boundary::wrong(&crm, "crm", r#""zoho" or "fxiaoke""#)),
         };
         to_js(&crm.presets().0)
     }
@@ -202,7 +207,7 @@ impl FactTable {
     /// resolve by `Modified_Time` against the facts already here. Returns the report.
     #[wasm_bindgen(js_name = appendZoho, unchecked_return_type = "IngestReport")]
     pub fn append_zoho(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "string | object | Iterable<string | object>")]
         pages_or_csv: JsValue,
         #[wasm_bindgen(
@@ -213,17 +218,17 @@ impl FactTable {
     ) -> Result<JsValue, JsValue> {
         read(
             core::ingest::Crm::Zoho,
-            &mut self.inner,
+            &mut *self.table_mut()?,
             &pages_or_csv,
             mapping,
-            options.as_ref(),
+            options,
         )
     }
 
     /// Appends Fxiaoke query responses, as `ingest.fxiaoke` reads them.
     #[wasm_bindgen(js_name = appendFxiaoke, unchecked_return_type = "IngestReport")]
     pub fn append_fxiaoke(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "string | object | Iterable<string | object>")]
         pages: JsValue,
         #[wasm_bindgen(
@@ -234,10 +239,10 @@ impl FactTable {
     ) -> Result<JsValue, JsValue> {
         read(
             core::ingest::Crm::Fxiaoke,
-            &mut self.inner,
+            &mut *self.table_mut()?,
             &pages,
             mapping,
-            options.as_ref(),
+            options,
         )
     }
 }
@@ -252,5 +257,11 @@ export interface IngestOptions {
   strict?: boolean;
   /** Convert amounts in other currencies into this one by each record's exchange rate. */
   homeCurrency?: string;
+  /**
+   * Pages given as objects: accept binary-float amounts, each read as its shortest
+   * round-trip text. Without it they are refused; pass the page as its JSON text
+   * (`await response.text()`), which is read exactly.
+   */
+  allowFloat?: boolean;
 }
 "#;

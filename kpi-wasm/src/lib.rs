@@ -5,6 +5,7 @@
 // wasm-bindgen hands every argument over by value (`String`, `Vec`, `Option<String>`).
 #![allow(clippy::needless_pass_by_value)]
 
+mod boundary;
 mod columns;
 mod goals;
 mod ingest;
@@ -67,36 +68,145 @@ fn map_err<T>(result: core::Result<T>) -> Result<T, JsValue> {
 /// Serialises a result as a plain JS object (maps as objects, `None` as `null`): written
 /// as JSON text and parsed by the engine's `JSON.parse`. One serialiser per type (the
 /// JSON one, which `toJson` needs anyway) keeps the wasm file smaller than a second,
-/// JS-object serialiser would, and `JSON.parse` builds large results quickly.
+/// JS-object serialiser would, and `JSON.parse` builds large results quickly. An integer
+/// beyond JavaScript's safe integers (an attribute of 2^60) is written as its digits in a
+/// string, which `JSON.parse` would otherwise round.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value)
+    let mut text = Vec::new();
+    value
+        .serialize(&mut serde_json::Serializer::with_formatter(
+            &mut text,
+            SafeIntegers,
+        ))
         .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
-    js_sys::JSON::parse(&text)
+    // serde_json writes UTF-8.
+    js_sys::JSON::parse(&String::from_utf8_lossy(&text))
 }
 
-/// A column mapping given as TOML text or an object.
-fn column_mapping(mapping: JsValue) -> Result<core::ingest::ColumnMapping, JsValue> {
-    match mapping.as_string() {
-        Some(text) => map_err(core::ingest::ColumnMapping::from_toml(&text)),
-        None => map_err(core::ingest::ColumnMapping::from_json_value(from_js(
-            mapping,
-        )?)),
+/// A JSON formatter that quotes integers JavaScript numbers cannot hold exactly.
+struct SafeIntegers;
+
+/// 2^53 − 1, the largest integer a JavaScript number holds exactly.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+impl serde_json::ser::Formatter for SafeIntegers {
+    fn write_i64<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        value: i64,
+    ) -> std::io::Result<()> {
+        if value.unsigned_abs() <= MAX_SAFE_INTEGER {
+            write!(w, "{value}")
+        } else {
+            write!(w, "\"{value}\"")
+        }
+    }
+
+    fn write_u64<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        value: u64,
+    ) -> std::io::Result<()> {
+        if value <= MAX_SAFE_INTEGER {
+            write!(w, "{value}")
+        } else {
+            write!(w, "\"{value}\"")
+        }
+    }
+
+    fn write_i128<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        value: i128,
+    ) -> std::io::Result<()> {
+        if value.unsigned_abs() <= u128::from(MAX_SAFE_INTEGER) {
+            write!(w, "{value}")
+        } else {
+            write!(w, "\"{value}\"")
+        }
+    }
+
+    fn write_u128<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        value: u128,
+    ) -> std::io::Result<()> {
+        if value <= u128::from(MAX_SAFE_INTEGER) {
+            write!(w, "{value}")
+        } else {
+            write!(w, "\"{value}\"")
+        }
     }
 }
 
-/// A `"YYYY-MM-DD"` date argument.
-fn date(text: &str) -> Result<chrono::NaiveDate, JsValue> {
-    map_err(core::period::parse_date(text))
+/// A column mapping given as TOML text or an object.
+fn column_mapping(mapping: &JsValue) -> Result<core::ingest::ColumnMapping, JsValue> {
+    if mapping.as_string().is_some() {
+        let text = boundary::text(mapping, "mapping")?;
+        map_err(core::ingest::ColumnMapping::from_toml(&text))
+    } else {
+        map_err(core::ingest::ColumnMapping::from_json_value(object(
+            mapping, "mapping", false,
+        )?))
+    }
 }
 
-/// Reads a JS value (object, array) as the JSON document the core checks.
-fn from_js(value: JsValue) -> Result<serde_json::Value, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| {
-        to_js_err(&core::Error::new(
-            core::ErrorKind::DataUnsupportedValue,
-            format!("cannot read the value: {e}"),
-        ))
+/// The `{ allowFloat }` options of a function that reads numbers.
+fn read_options(options: Option<JsValue>) -> Result<boundary::ReadOptions, JsValue> {
+    boundary::options(&options.unwrap_or(JsValue::UNDEFINED), "options")
+}
+
+/// A serde document from the JS object given as `name` (decimals as strings or exact
+/// numbers); `kind` and `what` describe a document of the wrong shape.
+fn document<T: serde::de::DeserializeOwned>(
+    value: &JsValue,
+    name: &str,
+    allow_float: bool,
+    kind: core::ErrorKind,
+    what: &str,
+) -> Result<T, JsValue> {
+    let json = object(value, name, allow_float)?;
+    serde_path_to_error::deserialize(json).map_err(|e| {
+        let path = e.path().to_string();
+        let error = core::Error::new(kind, format!("{what}: {}", e.inner()));
+        to_js_err(&if path == "." {
+            error
+        } else {
+            error.at_path(path)
+        })
     })
+}
+
+/// The JS object given as `name` as JSON (a plan document, settings, a goal version …).
+fn object(value: &JsValue, name: &str, allow_float: bool) -> Result<serde_json::Value, JsValue> {
+    object_at(value, name, "", allow_float)
+}
+
+/// Like [`object`], with error paths under `root` (`calendar.holidays[0]`).
+fn object_at(
+    value: &JsValue,
+    name: &str,
+    root: &str,
+    allow_float: bool,
+) -> Result<serde_json::Value, JsValue> {
+    let json = if value.is_object() {
+        boundary::document(value, allow_float, root)?
+    } else {
+        serde_json::Value::Null
+    };
+    // A Date is an object too, but reads as text.
+    if json.is_object() || json.is_array() {
+        Ok(json)
+    } else {
+        Err(boundary::wrong(value, name, "an object"))
+    }
+}
+
+/// The error for an object that a call that has not returned is still changing.
+fn in_use(class: &str) -> JsValue {
+    boundary::invalid_argument(format!(
+        "this {class} is being changed by a call that has not returned (a getter or an iterator called back into it)"
+    ))
 }
 
 /// A sales plan: calendar, org, metrics, goals and incentives.
@@ -106,56 +216,105 @@ pub struct Plan {
     inner: core::Plan,
 }
 
+impl From<core::Plan> for Plan {
+    fn from(inner: core::Plan) -> Self {
+        Plan { inner }
+    }
+}
+
+impl boundary::Class for Plan {
+    const NAME: &'static str = "Plan";
+}
+
+impl Plan {
+    /// A period argument: a label read in the plan's calendar, or a `Period`.
+    fn period(&self, value: &JsValue) -> Result<core::Period, JsValue> {
+        if value.as_string().is_some() {
+            let label = boundary::text(value, "period")?;
+            return map_err(self.inner.parse_period(&label));
+        }
+        let period = boundary::instance::<Period>(
+            value,
+            "period",
+            Some(r#"a period label such as "2026-03" or a Period"#),
+        )?;
+        Ok(period.inner)
+    }
+}
+
 #[wasm_bindgen]
 impl Plan {
     /// Parses and checks a TOML plan.
     #[wasm_bindgen(js_name = fromToml)]
-    pub fn from_toml(text: &str) -> Result<Plan, JsValue> {
-        map_err(core::Plan::from_toml(text)).map(|inner| Plan { inner })
+    pub fn from_toml(
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<Plan, JsValue> {
+        let text = boundary::text(&text, "text")?;
+        map_err(core::Plan::from_toml(&text)).map(Plan::from)
     }
 
     /// Parses and checks a JSON plan.
     #[wasm_bindgen(js_name = fromJson)]
-    pub fn from_json(text: &str) -> Result<Plan, JsValue> {
-        map_err(core::Plan::from_json(text)).map(|inner| Plan { inner })
+    pub fn from_json(
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<Plan, JsValue> {
+        let text = boundary::text(&text, "text")?;
+        map_err(core::Plan::from_json(&text)).map(Plan::from)
     }
 
-    /// Checks a plan given as a plain object (the JSON document's shape).
+    /// Checks a plan given as a plain object (the JSON document's shape). Numbers must be
+    /// exact (decimals as strings) unless `options.allowFloat`.
     #[wasm_bindgen(js_name = fromObject)]
     pub fn from_object(
         #[wasm_bindgen(unchecked_param_type = "PlanDocument")] document: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ReadOptions")] options: Option<JsValue>,
     ) -> Result<Plan, JsValue> {
-        map_err(core::Plan::from_json_value(from_js(document)?)).map(|inner| Plan { inner })
+        let allow_float = read_options(options)?.allow_float;
+        let json = object(&document, "document", allow_float)?;
+        map_err(core::Plan::from_json_value(json)).map(Plan::from)
     }
 
     /// Parses a TOML plan without checking it: a draft for `validate`.
     #[wasm_bindgen(js_name = draftFromToml)]
-    pub fn draft_from_toml(text: &str) -> Result<Plan, JsValue> {
-        map_err(core::Plan::draft_from_toml(text)).map(|inner| Plan { inner })
+    pub fn draft_from_toml(
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<Plan, JsValue> {
+        let text = boundary::text(&text, "text")?;
+        map_err(core::Plan::draft_from_toml(&text)).map(Plan::from)
     }
 
     /// Reads a plan object without checking it: a draft for `validate`.
     #[wasm_bindgen(js_name = draftFromObject)]
     pub fn draft_from_object(
         #[wasm_bindgen(unchecked_param_type = "PlanDocument")] document: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ReadOptions")] options: Option<JsValue>,
     ) -> Result<Plan, JsValue> {
-        map_err(core::Plan::draft_from_json_value(from_js(document)?)).map(|inner| Plan { inner })
+        let allow_float = read_options(options)?.allow_float;
+        let json = object(&document, "document", allow_float)?;
+        map_err(core::Plan::draft_from_json_value(json)).map(Plan::from)
     }
 
     /// Checks every goal against the SMART criteria. `history` (past facts) enables the
-    /// data checks; `asOf` (`"YYYY-MM-DD"`) defaults to the plan's date.
+    /// data checks; `asOf` (`"YYYY-MM-DD"` or a `Date`) defaults to the plan's date.
     #[wasm_bindgen(unchecked_return_type = "Finding[]")]
     pub fn validate(
         &self,
-        history: Option<FactTable>,
-        #[wasm_bindgen(js_name = asOf)] as_of: Option<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "FactTable | null")] history: Option<
+            JsValue,
+        >,
+        #[wasm_bindgen(js_name = asOf, unchecked_optional_param_type = "string | Date | null")]
+        as_of: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let as_of = as_of.as_deref().map(date).transpose()?;
-        to_js(
-            &self
-                .inner
-                .validate(history.as_ref().map(|h| &h.inner), as_of),
-        )
+        let as_of = boundary::optional_day(&as_of.unwrap_or(JsValue::UNDEFINED), "asOf")?;
+        let history = match history.filter(|h| !boundary::is_absent(h)) {
+            Some(value) => Some(boundary::instance::<FactTable>(&value, "history", None)?),
+            None => None,
+        };
+        let table = match &history {
+            Some(history) => Some(history.table()?),
+            None => None,
+        };
+        to_js(&self.inner.validate(table.as_deref(), as_of))
     }
 
     /// A copy of the plan with goal `goal` adjusted as `version` says
@@ -163,18 +322,21 @@ impl Plan {
     #[wasm_bindgen(js_name = adjustGoal)]
     pub fn adjust_goal(
         &self,
-        goal: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] goal: JsValue,
         #[wasm_bindgen(unchecked_param_type = "GoalVersion")] version: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ReadOptions")] options: Option<JsValue>,
     ) -> Result<Plan, JsValue> {
-        let version: core::GoalVersion =
-            serde_json::from_value(from_js(version)?).map_err(|e| {
-                to_js_err(&core::Error::new(
-                    core::ErrorKind::PlanInvalid,
-                    format!("not a goal version: {e}"),
-                ))
-            })?;
+        let allow_float = read_options(options)?.allow_float;
+        let version: core::GoalVersion = document(
+            &version,
+            "version",
+            allow_float,
+            core::ErrorKind::PlanInvalid,
+            "not a goal version",
+        )?;
+        let goal = boundary::text(&goal, "goal")?;
         let mut inner = self.inner.clone();
-        map_err(inner.adjust_goal(goal, version))?;
+        map_err(inner.adjust_goal(&goal, version))?;
         Ok(Plan { inner })
     }
 
@@ -218,27 +380,47 @@ impl Plan {
 
     /// Parses a period label in the plan's calendar (`2026-03`, `2026-Q1`, `FY2027-Q2`).
     #[wasm_bindgen(js_name = parsePeriod)]
-    pub fn parse_period(&self, label: &str) -> Result<Period, JsValue> {
-        map_err(self.inner.parse_period(label)).map(Period::from)
+    pub fn parse_period(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] label: JsValue,
+    ) -> Result<Period, JsValue> {
+        let label = boundary::text(&label, "label")?;
+        map_err(self.inner.parse_period(&label)).map(Period::from)
     }
 
-    /// Measures the facts of `period` into mergeable partial aggregates.
-    pub fn measure(&self, facts: &FactTable, period: &str) -> Result<Measures, JsValue> {
-        let period = map_err(self.inner.parse_period(period))?;
-        map_err(self.inner.measure(&facts.inner, &period)).map(|inner| Measures { inner })
+    /// Measures the facts of `period` (a label or a `Period`) into mergeable partial
+    /// aggregates.
+    pub fn measure(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FactTable")] facts: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Period")] period: JsValue,
+    ) -> Result<Measures, JsValue> {
+        let period = self.period(&period)?;
+        let facts = boundary::instance::<FactTable>(&facts, "facts", None)?;
+        map_err(self.inner.measure(&*facts.table()?, &period)).map(Measures::from)
     }
 
     /// Evaluates measures (for example merged from partitions) into a report.
     #[wasm_bindgen(js_name = evaluateMeasures, unchecked_return_type = "Report")]
-    pub fn evaluate_measures(&self, measures: &Measures) -> Result<JsValue, JsValue> {
-        to_js(&map_err(self.inner.evaluate_measures(&measures.inner))?)
+    pub fn evaluate_measures(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Measures")] measures: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let measures = boundary::instance::<Measures>(&measures, "measures", None)?;
+        let report = self.inner.evaluate_measures(&*measures.measures()?);
+        to_js(&map_err(report)?)
     }
 
-    /// Measures and evaluates the facts for the period labelled `period`.
+    /// Measures and evaluates the facts for `period` (a label or a `Period`).
     #[wasm_bindgen(unchecked_return_type = "Report")]
-    pub fn evaluate(&self, facts: &FactTable, period: &str) -> Result<JsValue, JsValue> {
-        let period = map_err(self.inner.parse_period(period))?;
-        to_js(&map_err(self.inner.evaluate(&facts.inner, &period))?)
+    pub fn evaluate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FactTable")] facts: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Period")] period: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let period = self.period(&period)?;
+        let facts = boundary::instance::<FactTable>(&facts, "facts", None)?;
+        to_js(&map_err(self.inner.evaluate(&*facts.table()?, &period))?)
     }
 
     /// Like `evaluate`, with the recoverable draw balances carried from the previous
@@ -246,77 +428,82 @@ impl Plan {
     #[wasm_bindgen(js_name = evaluateWith, unchecked_return_type = "Report")]
     pub fn evaluate_with(
         &self,
-        facts: &FactTable,
-        period: &str,
+        #[wasm_bindgen(unchecked_param_type = "FactTable")] facts: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Period")] period: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Record<string, Record<string, string | number>>")]
         balances: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ReadOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let period = map_err(self.inner.parse_period(period))?;
-        let balances: core::Balances = serde_json::from_value(from_js(balances)?).map_err(|e| {
-            to_js_err(&core::Error::new(
-                core::ErrorKind::DataUnsupportedValue,
-                format!("balances are {{member: {{incentive: amount}}}}: {e}"),
-            ))
-        })?;
-        to_js(&map_err(self.inner.evaluate_with(
-            &facts.inner,
-            &period,
+        let allow_float = read_options(options)?.allow_float;
+        let balances: core::Balances = document(
             &balances,
-        ))?)
+            "balances",
+            allow_float,
+            core::ErrorKind::DataUnsupportedValue,
+            "balances are {member: {incentive: amount}}",
+        )?;
+        let period = self.period(&period)?;
+        let facts = boundary::instance::<FactTable>(&facts, "facts", None)?;
+        let report = self
+            .inner
+            .evaluate_with(&*facts.table()?, &period, &balances);
+        to_js(&map_err(report)?)
     }
 
-    /// Measures `period` as it stood on `asOf` (`"YYYY-MM-DD"`; later facts left out).
+    /// Measures `period` as it stood on `asOf` (`"YYYY-MM-DD"` or a `Date`; later facts
+    /// left out).
     #[wasm_bindgen(js_name = measureAsOf)]
     pub fn measure_as_of(
         &self,
-        facts: &FactTable,
-        period: &str,
-        #[wasm_bindgen(js_name = asOf)] as_of: &str,
+        #[wasm_bindgen(unchecked_param_type = "FactTable")] facts: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Period")] period: JsValue,
+        #[wasm_bindgen(js_name = asOf, unchecked_param_type = "string | Date")] as_of: JsValue,
     ) -> Result<Measures, JsValue> {
-        let period = map_err(self.inner.parse_period(period))?;
-        map_err(
-            self.inner
-                .measure_as_of(&facts.inner, &period, date(as_of)?),
-        )
-        .map(|inner| Measures { inner })
+        let as_of = boundary::day(&as_of, "asOf")?;
+        let period = self.period(&period)?;
+        let facts = boundary::instance::<FactTable>(&facts, "facts", None)?;
+        let measures = self.inner.measure_as_of(&*facts.table()?, &period, as_of);
+        map_err(measures).map(Measures::from)
     }
 
     /// Evaluates `period` as it stood on `asOf`, with pacing while it runs.
     #[wasm_bindgen(js_name = evaluateAsOf, unchecked_return_type = "Report")]
     pub fn evaluate_as_of(
         &self,
-        facts: &FactTable,
-        period: &str,
-        #[wasm_bindgen(js_name = asOf)] as_of: &str,
+        #[wasm_bindgen(unchecked_param_type = "FactTable")] facts: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Period")] period: JsValue,
+        #[wasm_bindgen(js_name = asOf, unchecked_param_type = "string | Date")] as_of: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let period = map_err(self.inner.parse_period(period))?;
-        to_js(&map_err(self.inner.evaluate_as_of(
-            &facts.inner,
-            &period,
-            date(as_of)?,
-        ))?)
+        let as_of = boundary::day(&as_of, "asOf")?;
+        let period = self.period(&period)?;
+        let facts = boundary::instance::<FactTable>(&facts, "facts", None)?;
+        let report = self.inner.evaluate_as_of(&*facts.table()?, &period, as_of);
+        to_js(&map_err(report)?)
     }
 
     /// What if: the report of `period` when members' aggregate metrics have the given
-    /// values (`{ member: { metric: value } }`, decimals as strings or numbers), without
-    /// facts.
+    /// values (`{ member: { metric: value } }`, decimals as strings or exact numbers),
+    /// without facts.
     #[wasm_bindgen(js_name = whatIf, unchecked_return_type = "Report")]
     pub fn what_if(
         &self,
-        period: &str,
+        #[wasm_bindgen(unchecked_param_type = "string | Period")] period: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Record<string, Record<string, string | number>>")]
         values: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ReadOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let period = map_err(self.inner.parse_period(period))?;
+        let allow_float = read_options(options)?.allow_float;
         let values: std::collections::BTreeMap<
             String,
             std::collections::BTreeMap<String, rust_decimal::Decimal>,
-        > = serde_json::from_value(from_js(values)?).map_err(|e| {
-            to_js_err(&core::Error::new(
-                core::ErrorKind::DataUnsupportedValue,
-                format!("what-if values are {{member: {{metric: value}}}}: {e}"),
-            ))
-        })?;
+        > = document(
+            &values,
+            "values",
+            allow_float,
+            core::ErrorKind::DataUnsupportedValue,
+            "what-if values are {member: {metric: value}}",
+        )?;
+        let period = self.period(&period)?;
         to_js(&map_err(self.inner.what_if(&period, &values))?)
     }
 
@@ -324,29 +511,65 @@ impl Plan {
     #[wasm_bindgen(unchecked_return_type = "Review")]
     pub fn review(
         &self,
-        facts: &FactTable,
-        #[wasm_bindgen(js_name = asOf)] as_of: &str,
+        #[wasm_bindgen(unchecked_param_type = "FactTable")] facts: JsValue,
+        #[wasm_bindgen(js_name = asOf, unchecked_param_type = "string | Date")] as_of: JsValue,
     ) -> Result<JsValue, JsValue> {
-        to_js(&map_err(self.inner.review(&facts.inner, date(as_of)?))?)
+        let as_of = boundary::day(&as_of, "asOf")?;
+        let facts = boundary::instance::<FactTable>(&facts, "facts", None)?;
+        to_js(&map_err(self.inner.review(&*facts.table()?, as_of))?)
     }
 }
 
 /// Facts (orders, payments, deals …), stored by column.
+///
+/// Every method takes `&self`: appending goes through the `RefCell`, so a call that finds
+/// the table busy (an iterator of pages calling back into it) gets an error instead of
+/// wasm-bindgen's abort on a second borrow.
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct FactTable {
-    pub(crate) inner: core::FactTable,
+    inner: std::cell::RefCell<core::FactTable>,
+}
+
+impl boundary::Class for FactTable {
+    const NAME: &'static str = "FactTable";
+}
+
+impl From<core::FactTable> for FactTable {
+    fn from(inner: core::FactTable) -> Self {
+        FactTable {
+            inner: std::cell::RefCell::new(inner),
+        }
+    }
+}
+
+impl FactTable {
+    /// The table, to read.
+    pub(crate) fn table(&self) -> Result<std::cell::Ref<'_, core::FactTable>, JsValue> {
+        self.inner.try_borrow().map_err(|_| in_use("FactTable"))
+    }
+
+    /// The table, to change.
+    pub(crate) fn table_mut(&self) -> Result<std::cell::RefMut<'_, core::FactTable>, JsValue> {
+        self.inner.try_borrow_mut().map_err(|_| in_use("FactTable"))
+    }
 }
 
 #[wasm_bindgen]
 impl FactTable {
-    /// An empty table (append to it, for example with `appendCsv`).
+    /// An empty table (append to it, for example with `appendCsv`). It takes no
+    /// argument: records given here would be dropped, so they are refused (use
+    /// `FactTable.fromRecords`).
     #[wasm_bindgen(constructor)]
-    #[allow(clippy::new_without_default)] // a JS constructor, not a Rust API
-    pub fn new() -> FactTable {
-        FactTable {
-            inner: core::FactTable::new(),
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "undefined")] records: Option<JsValue>,
+    ) -> Result<FactTable, JsValue> {
+        if records.is_some_and(|r| !r.is_undefined()) {
+            return Err(boundary::invalid_argument(
+                "new FactTable() makes an empty table and takes no argument: use FactTable.fromRecords(records) or fromColumns(columns)",
+            ));
         }
+        Ok(FactTable::from(core::FactTable::new()))
     }
 
     /// Appends a CSV export read through `mapping` (TOML text or a `ColumnMapping`
@@ -355,100 +578,122 @@ impl FactTable {
     /// throws (`data.rejected_record`) and nothing is appended.
     #[wasm_bindgen(js_name = appendCsv, unchecked_return_type = "IngestReport")]
     pub fn append_csv(
-        &mut self,
-        text: &str,
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string | ColumnMapping")] mapping: JsValue,
-        strict: Option<bool>,
+        #[wasm_bindgen(unchecked_optional_param_type = "boolean")] strict: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let mapping = column_mapping(mapping)?;
-        to_js(&map_err(self.inner.append_csv(
-            text,
-            &mapping,
-            strict.unwrap_or(false),
-        ))?)
+        let text = boundary::text(&text, "text")?;
+        let mapping = column_mapping(&mapping)?;
+        let strict = boundary::flag(&strict.unwrap_or(JsValue::UNDEFINED), "strict")?;
+        let report = self
+            .table_mut()?
+            .append_csv(&text, &mapping, strict.unwrap_or(false));
+        to_js(&map_err(report)?)
     }
 
     /// Appends JSON Lines records read through `mapping` (keys instead of columns).
     #[wasm_bindgen(js_name = appendJsonLinesMapped, unchecked_return_type = "IngestReport")]
     pub fn append_json_lines_mapped(
-        &mut self,
-        text: &str,
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string | ColumnMapping")] mapping: JsValue,
-        strict: Option<bool>,
+        #[wasm_bindgen(unchecked_optional_param_type = "boolean")] strict: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let mapping = column_mapping(mapping)?;
-        to_js(&map_err(self.inner.append_json_lines_mapped(
-            text,
-            &mapping,
-            strict.unwrap_or(false),
-        ))?)
+        let text = boundary::text(&text, "text")?;
+        let mapping = column_mapping(&mapping)?;
+        let strict = boundary::flag(&strict.unwrap_or(JsValue::UNDEFINED), "strict")?;
+        let report =
+            self.table_mut()?
+                .append_json_lines_mapped(&text, &mapping, strict.unwrap_or(false));
+        to_js(&map_err(report)?)
     }
 
     /// Builds a table from an array of plain objects (`FactRecord`). Dates are
-    /// `"YYYY-MM-DD"`; for timestamps use `fromRecordsIn`.
+    /// `"YYYY-MM-DD"`; for timestamps use `fromRecordsIn`. Amounts are decimal strings or
+    /// exact numbers (safe integers, `BigInt`); binary floats only with `options.allowFloat`.
     #[wasm_bindgen(js_name = fromRecords)]
     pub fn from_records(
         #[wasm_bindgen(unchecked_param_type = "FactRecord[]")] records: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ReadOptions")] options: Option<JsValue>,
     ) -> Result<FactTable, JsValue> {
-        map_err(core::FactTable::from_json_value(from_js(records)?))
-            .map(|inner| FactTable { inner })
+        let allow_float = read_options(options)?.allow_float;
+        let records = boundary::records(&records, allow_float)?;
+        map_err(core::FactTable::from_json_value(records)).map(FactTable::from)
     }
 
-    /// Like `fromRecords`, but a `date` may also be a timestamp (Unix milliseconds or an
-    /// RFC 3339 string), which becomes a local date in `calendar`'s time zone.
+    /// Like `fromRecords`, but a `date` may also be a timestamp (Unix milliseconds, a
+    /// `Date`, or an RFC 3339 string), which becomes a local date in `calendar`'s time zone.
     #[wasm_bindgen(js_name = fromRecordsIn)]
     pub fn from_records_in(
         #[wasm_bindgen(unchecked_param_type = "FactRecord[]")] records: JsValue,
-        calendar: &Calendar,
+        #[wasm_bindgen(unchecked_param_type = "Calendar")] calendar: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ReadOptions")] options: Option<JsValue>,
     ) -> Result<FactTable, JsValue> {
-        let table = core::FactTable::from_json_value_in(from_js(records)?, &calendar.inner);
-        map_err(table).map(|inner| FactTable { inner })
+        let allow_float = read_options(options)?.allow_float;
+        let records = boundary::records(&records, allow_float)?;
+        let calendar = boundary::instance::<Calendar>(&calendar, "calendar", None)?;
+        let table = core::FactTable::from_json_value_in(records, &calendar.inner);
+        map_err(table).map(FactTable::from)
     }
 
     /// Appends records (as `fromRecords` reads them). All or nothing: on an error the
     /// table is unchanged, and the error names the record's index in `records`.
     pub fn append(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "FactRecord[]")] records: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ReadOptions")] options: Option<JsValue>,
     ) -> Result<(), JsValue> {
-        map_err(self.inner.append_json_value(from_js(records)?, None))
+        let allow_float = read_options(options)?.allow_float;
+        let records = boundary::records(&records, allow_float)?;
+        map_err(self.table_mut()?.append_json_value(records, None))
     }
 
     /// Like `append`, reading timestamps as local dates in `calendar`'s time zone.
     #[wasm_bindgen(js_name = appendIn)]
     pub fn append_in(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "FactRecord[]")] records: JsValue,
-        calendar: &Calendar,
+        #[wasm_bindgen(unchecked_param_type = "Calendar")] calendar: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ReadOptions")] options: Option<JsValue>,
     ) -> Result<(), JsValue> {
-        map_err(
-            self.inner
-                .append_json_value(from_js(records)?, Some(&calendar.inner)),
-        )
+        let allow_float = read_options(options)?.allow_float;
+        let records = boundary::records(&records, allow_float)?;
+        let calendar = boundary::instance::<Calendar>(&calendar, "calendar", None)?;
+        let appended = self
+            .table_mut()?
+            .append_json_value(records, Some(&calendar.inner));
+        map_err(appended)
     }
 
     /// Builds a table from a JSON array of records.
     #[wasm_bindgen(js_name = fromJson)]
-    pub fn from_json(text: &str) -> Result<FactTable, JsValue> {
-        map_err(core::FactTable::from_json(text)).map(|inner| FactTable { inner })
+    pub fn from_json(
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<FactTable, JsValue> {
+        let text = boundary::text(&text, "text")?;
+        map_err(core::FactTable::from_json(&text)).map(FactTable::from)
     }
 
     /// Builds a table from JSON Lines, one record per line.
     #[wasm_bindgen(js_name = fromJsonLines)]
-    pub fn from_json_lines(text: &str) -> Result<FactTable, JsValue> {
-        map_err(core::FactTable::from_json_lines(text)).map(|inner| FactTable { inner })
+    pub fn from_json_lines(
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<FactTable, JsValue> {
+        let text = boundary::text(&text, "text")?;
+        map_err(core::FactTable::from_json_lines(&text)).map(FactTable::from)
     }
 
     /// The records as plain objects.
     #[wasm_bindgen(js_name = toRecords, unchecked_return_type = "FactRecord[]")]
     pub fn to_records(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.records().collect::<Vec<_>>())
+        to_js(&self.table()?.records().collect::<Vec<_>>())
     }
 
     /// The number of facts.
     #[wasm_bindgen(getter)]
-    pub fn length(&self) -> usize {
-        self.inner.len()
+    pub fn length(&self) -> Result<usize, JsValue> {
+        Ok(self.table()?.len())
     }
 }
 
@@ -456,33 +701,81 @@ impl FactTable {
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct Measures {
-    inner: core::Measures,
+    inner: std::cell::RefCell<core::Measures>,
+}
+
+impl boundary::Class for Measures {
+    const NAME: &'static str = "Measures";
+}
+
+impl From<core::Measures> for Measures {
+    fn from(inner: core::Measures) -> Self {
+        Measures {
+            inner: std::cell::RefCell::new(inner),
+        }
+    }
+}
+
+impl Measures {
+    fn measures(&self) -> Result<std::cell::Ref<'_, core::Measures>, JsValue> {
+        self.inner.try_borrow().map_err(|_| in_use("Measures"))
+    }
 }
 
 #[wasm_bindgen]
 impl Measures {
-    /// Adds `other` (of the same period) into these measures.
-    pub fn merge(&mut self, other: &Measures) -> Result<(), JsValue> {
-        map_err(self.inner.merge(&other.inner))
+    /// Adds `other` (of the same period) into these measures. All or nothing: on an error
+    /// these measures are unchanged.
+    pub fn merge(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Measures")] other: JsValue,
+    ) -> Result<(), JsValue> {
+        let other = boundary::instance::<Measures>(&other, "other", None)?;
+        if std::ptr::eq(self, &raw const *other) {
+            return Err(boundary::invalid_argument(
+                "other: measures cannot be merged into themselves (that would count every fact twice)",
+            ));
+        }
+        let mut merged = self.measures()?.clone();
+        map_err(merged.merge(&*other.measures()?))?;
+        *self
+            .inner
+            .try_borrow_mut()
+            .map_err(|_| in_use("Measures"))? = merged;
+        Ok(())
     }
 
     /// The measures as JSON text.
     #[wasm_bindgen(js_name = toJson)]
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
+    pub fn to_json(&self) -> Result<String, JsValue> {
+        Ok(self.measures()?.to_json())
     }
 
     /// Reads measures written by `toJson`.
     #[wasm_bindgen(js_name = fromJson)]
-    pub fn from_json(text: &str) -> Result<Measures, JsValue> {
-        map_err(core::Measures::from_json(text)).map(|inner| Measures { inner })
+    pub fn from_json(
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<Measures, JsValue> {
+        let text = boundary::text(&text, "text")?;
+        map_err(core::Measures::from_json(&text)).map(Measures::from)
     }
 
     /// The measures as a plain object.
     #[wasm_bindgen(js_name = toObject, unchecked_return_type = "MeasuresDocument")]
     pub fn to_object(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner)
+        to_js(&*self.measures()?)
     }
+}
+
+/// A report object (as `evaluate` returns it).
+fn report(value: &JsValue) -> Result<core::Report, JsValue> {
+    document(
+        value,
+        "report",
+        false,
+        core::ErrorKind::DataUnsupportedValue,
+        "not a report",
+    )
 }
 
 /// A report (as returned by `evaluate`) as aligned text tables.
@@ -490,13 +783,7 @@ impl Measures {
 pub fn report_to_text(
     #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
 ) -> Result<String, JsValue> {
-    let report: core::Report = serde_wasm_bindgen::from_value(report).map_err(|e| {
-        to_js_err(&core::Error::new(
-            core::ErrorKind::DataUnsupportedValue,
-            format!("not a report: {e}"),
-        ))
-    })?;
-    Ok(report.to_text())
+    Ok(self::report(&report)?.to_text())
 }
 
 /// The draw balances a report's statements carry, for the next period's `evaluate`.
@@ -504,13 +791,7 @@ pub fn report_to_text(
 pub fn balances_of(
     #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let report: core::Report = serde_wasm_bindgen::from_value(report).map_err(|e| {
-        to_js_err(&core::Error::new(
-            core::ErrorKind::DataUnsupportedValue,
-            format!("not a report: {e}"),
-        ))
-    })?;
-    to_js(&report.balances())
+    to_js(&self::report(&report)?.balances())
 }
 
 /// The catalogue of standard sales KPIs.
@@ -555,40 +836,93 @@ impl FormulaApi {
     /// `{ type, names }`; throws a `FormulaError` with `line` and `column`.
     #[wasm_bindgen(unchecked_return_type = "FormulaInfo")]
     pub fn check(
-        text: &str,
-        #[wasm_bindgen(unchecked_param_type = "string[] | Record<string, string> | undefined")]
-        names: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string[] | Record<string, string> | null")]
+        names: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let names = if names.is_undefined() || names.is_null() {
-            serde_json::Value::Null
-        } else {
-            from_js(names)?
+        let names = match names.filter(|n| !boundary::is_absent(n)) {
+            Some(names) => object(&names, "names", false)?,
+            None => serde_json::Value::Null,
         };
+        let text = boundary::text(&text, "text")?;
         let types = map_err(core::formula::names_from_json(&names))?;
-        to_js(&map_err(core::formula::Formula::check(text, &types))?.info())
+        to_js(&map_err(core::formula::Formula::check(&text, &types))?.info())
     }
 
-    /// Checks and evaluates a formula with `values` (numbers are numbers, strings are
-    /// text). The result is `null`, a boolean, a decimal string or a text string.
+    /// Checks and evaluates a formula with `values` (numbers are exact numbers — binary
+    /// floats only with `options.allowFloat` — and strings are text). The result is `null`,
+    /// a boolean, a decimal string or a text string.
     #[wasm_bindgen(unchecked_return_type = "string | boolean | null")]
     pub fn evaluate(
-        text: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
         #[wasm_bindgen(
-            unchecked_param_type = "Record<string, number | string | boolean | null> | undefined"
+            unchecked_optional_param_type = "Record<string, number | bigint | string | boolean | null> | null"
         )]
-        values: JsValue,
+        values: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "ReadOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
+        let allow_float = read_options(options)?.allow_float;
         let values: std::collections::BTreeMap<String, core::formula::Value> =
-            if values.is_undefined() || values.is_null() {
-                std::collections::BTreeMap::new()
-            } else {
-                serde_wasm_bindgen::from_value(values).map_err(|e| {
-                    to_js_err(&core::Error::new(
-                        core::ErrorKind::DataUnsupportedValue,
-                        format!("formula values: {e}"),
-                    ))
-                })?
+            match values.filter(|v| !boundary::is_absent(v)) {
+                Some(values) => document(
+                    &values,
+                    "values",
+                    allow_float,
+                    core::ErrorKind::DataUnsupportedValue,
+                    "formula values",
+                )?,
+                None => std::collections::BTreeMap::new(),
             };
-        to_js(&map_err(core::formula::evaluate(text, &values))?)
+        let text = boundary::text(&text, "text")?;
+        to_js(&map_err(core::formula::evaluate(&text, &values))?)
     }
 }
+
+/// Runs when the module loads: time zones from `Intl`, and the guards on the classes'
+/// methods (see `boundary.js`), installed from one instance of each class.
+#[wasm_bindgen(start, skip_typescript)]
+fn start() {
+    zone::register_time_zones();
+    let calendar = core::period::Calendar::default();
+    let plan = core::Plan::draft_from_json_value(serde_json::json!({ "version": 1 })).ok();
+    let period = calendar.parse_period("2026-01").ok();
+    let measures = plan
+        .as_ref()
+        .zip(period)
+        .and_then(|(plan, period)| plan.measure(&core::FactTable::new(), &period).ok());
+    let mut instances = vec![
+        (
+            "FactTable",
+            JsValue::from(FactTable::from(core::FactTable::new())),
+        ),
+        ("Calendar", JsValue::from(Calendar { inner: calendar })),
+        // The namespaces, for their static functions.
+        ("targets", JsValue::from(TargetsApi)),
+        ("ingest", JsValue::from(IngestApi)),
+        ("formula", JsValue::from(FormulaApi)),
+    ];
+    // These are built from constants and always exist; a class without an instance would
+    // keep wasm-bindgen's own checks.
+    if let Some(plan) = plan {
+        instances.push(("Plan", JsValue::from(Plan::from(plan))));
+    }
+    if let Some(period) = period {
+        instances.push(("Period", JsValue::from(Period::from(period))));
+    }
+    if let Some(measures) = measures {
+        instances.push(("Measures", JsValue::from(Measures::from(measures))));
+    }
+    boundary::guard_classes(&instances);
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const READ_OPTIONS: &str = r#"
+/** Options of the functions that read numbers from JavaScript values. */
+export interface ReadOptions {
+  /**
+   * Accept binary floats (`0.1`), each read as its shortest round-trip text. Without it,
+   * only exact numbers are accepted: safe integers, BigInt and decimal strings.
+   */
+  allowFloat?: boolean;
+}
+"#;

@@ -78,7 +78,8 @@ fn intl_offset(format: &JsValue, millis: i64) -> Option<i32> {
         u32::try_from(second).ok()?,
     )?;
     let local_millis = local.and_utc().timestamp_millis();
-    i32::try_from((local_millis - millis.div_euclid(1000) * 1000) / 1000).ok()
+    let utc_seconds = millis.div_euclid(1000);
+    i32::try_from(local_millis.checked_div(1000)?.checked_sub(utc_seconds)?).ok()
 }
 
 /// The provider kpi-core asks for offsets (see `kpi_core::zone`).
@@ -99,8 +100,7 @@ fn offset(zone: &str, millis: i64) -> Option<i32> {
     Some(offset)
 }
 
-/// Registers `Intl` as kpi-core's time zone source when the module loads.
-#[wasm_bindgen(start)]
-fn register_time_zones() {
+/// Registers `Intl` as kpi-core's time zone source (when the module loads).
+pub(crate) fn register_time_zones() {
     kpi_core::zone::set_offset_provider(offset);
 }

@@ -28,7 +28,7 @@ test("the sample company evaluates, and partitions merge to the same report", ()
   assert.match(text, /张三/);
 });
 
-test("decimals are strings, numbers are accepted on input", () => {
+test("decimals are strings; exact numbers are accepted, floats only with allowFloat", () => {
   const plan = Plan.fromObject({
     version: 1,
     org: { teams: [{ id: "t", name: "T" }], members: [{ id: "a", name: "A", team: "t" }] },
@@ -36,10 +36,15 @@ test("decimals are strings, numbers are accepted on input", () => {
     goals: [{ id: "g", metric: "revenue", scope: "member", period: "month", target: 1000 }],
     incentives: [{ id: "c", applies_to: "members", components: [{ kind: "rate", metric: "revenue", rate: "0.1" }] }],
   });
-  const facts = FactTable.fromRecords([
+  const records = [
     { id: "1", kind: "order", owner: "a", amount: 0.1, date: "2026-03-01" },
     { id: "2", kind: "order", owner: "a", amount: "0.2", date: "2026-03-02" },
-  ]);
+  ];
+  assert.throws(
+    () => FactTable.fromRecords(records),
+    (e) => e.code === "data.unsupported_value" && e.path === "[0].amount" && e.row === 0 && e.message.includes('write amounts as strings, e.g. "0.3"'),
+  );
+  const facts = FactTable.fromRecords(records, { allowFloat: true });
   const report = plan.evaluate(facts, "2026-03");
   assert.equal(report.scorecards[0].actual, "0.3"); // not 0.30000000000000004
   assert.equal(report.scorecards[0].attainment, "0.0003");

@@ -27,13 +27,19 @@ cases.forEach((c, i) => {
       return;
     }
     assert.equal(formula.check(c.formula, names).type, c.expect.type);
-    if (!c.names) assert.deepStrictEqual(formula.evaluate(c.formula, values), c.expect.value);
+    // The vector's numbers are decimal text in JSON, read here as floats: allowFloat reads
+    // each back as its shortest text, which is that decimal (as Python's runner does).
+    if (!c.names) assert.deepStrictEqual(formula.evaluate(c.formula, values, { allowFloat: true }), c.expect.value);
   });
 });
 
 test("formula API", () => {
   assert.deepStrictEqual(formula.check("a + b", ["a", "b"]), { type: "number", names: ["a", "b"] });
-  assert.equal(formula.evaluate("a * 2", { a: 1.5 }), "3.0");
+  // Strings are text in formulas, so a fraction is a float, read with allowFloat.
+  assert.equal(formula.evaluate("a * 2", { a: 1.5 }, { allowFloat: true }), "3.0");
+  assert.equal(formula.evaluate("a * 2", { a: 3, b: 2n }), "6");
+  assert.equal(formula.evaluate("a + 0.2", { a: 0.1 }, { allowFloat: true }), "0.3");
+  assert.throws(() => formula.evaluate("a * 2", { a: 1.5 }), (e) => e.code === "data.unsupported_value" && e.path === "a");
   assert.equal(formula.evaluate("x", { x: "won" }), "won");
   assert.equal(formula.evaluate("1 / 0"), null);
   assert.throws(() => formula.check("a", { a: "furlongs" }), (e) => e.code === "formula.type_mismatch");

@@ -48,8 +48,10 @@ for (const c of load("targets/targets.json").cases) {
   });
 }
 
-test("targets accept numbers and refuse what is not a decimal", () => {
-  assert.equal(targets.grow(10000000, 0.1), "11000000");
+test("targets accept exact numbers, floats with allowFloat, and refuse what is not a decimal", () => {
+  assert.equal(targets.grow(10000000, "0.1"), "11000000");
+  assert.equal(targets.grow(10000000n, 0.1, { allowFloat: true }), "11000000");
+  assert.throws(() => targets.grow(10000000, 0.1), (err) => err.code === "data.unsupported_value" && err.path === "growth");
   assert.deepStrictEqual(targets.allocate(100, [1, 1, 1]), ["33.34", "33.33", "33.33"]);
   assert.throws(() => targets.grow("ten", 1), (err) => err.code === "data.unsupported_value");
 });

@@ -1,7 +1,9 @@
 // Type-checked by `npm run typecheck` (tsc --noEmit): the declarations generated from the
 // Rust types describe what the functions really take and return.
-import { FactTable, Plan, evaluateComponent, ingest, reportToText, targets } from "kpi-core";
+import { FactTable, Plan, evaluateComponent, formula, ingest, reportToText, targets } from "kpi-core";
 import type {
+  Period,
+  ReadOptions,
   Capacity,
   IngestOptions,
   IngestReport,
@@ -50,6 +52,16 @@ const priced: ComponentResult = evaluateComponent(
 const line: PayoutLine = statement.lines[0];
 const zh: string = line.explanation_zh;
 const columnar: FactTable = FactTable.fromColumns({ id: Uint32Array.of(1), kind: "order", day: Int32Array.of(20513), amount: ["10.00"] });
+// Periods as labels or Period objects, days as text or Dates, exact numbers, opt-in floats.
+const exact: ReadOptions = { allowFloat: true };
+const period: Period = Plan.fromObject(document).parsePeriod("2026-03");
+const byPeriod: Report = Plan.fromObject(document, exact).evaluate(columnar, period);
+const asOf: Report = Plan.fromObject(document).evaluateAsOf(columnar, period, new Date("2026-03-15"));
+const floats: FactTable = FactTable.fromRecords([{ id: "2", kind: "order", amount: 0.5, date: "2026-03-02" }], exact);
+const surveys: FactTable = FactTable.fromColumns({ id: ["s"], kind: "survey", day: [20513], attributes: { score: [4] } });
+const shifted: Period = period.shift(-1);
+const value: string | boolean | null = formula.evaluate("x * 2", { x: 1.5, y: 2n }, exact);
+console.log(byPeriod, asOf, floats, surveys, shifted, value);
 console.log(columnar.length);
 const options: IngestOptions = { module: "Deals", homeCurrency: "CNY" };
 const fromZoho: { facts: FactTable; report: IngestReport } = ingest.zoho([{ data: [], info: {} }], null, options);

@@ -12,12 +12,16 @@ const VECTORS = fileURLToPath(new URL("../../kpi-core/testdata/vectors/", import
 
 function run(doc, c) {
   const planToml = c.plan_toml ?? doc.plan_toml;
-  const plan = planToml !== undefined ? Plan.fromToml(planToml) : Plan.fromObject(c.plan ?? doc.plan);
+  // Numbers in a vector are decimal text in JSON, which JSON.parse reads as floats:
+  // allowFloat reads each back as its shortest text, that decimal (as Python's runner does).
+  // `facts_json` is JSON text, read as text (its numbers keep their digits).
+  const exact = { allowFloat: true };
+  const plan = planToml !== undefined ? Plan.fromToml(planToml) : Plan.fromObject(c.plan ?? doc.plan, exact);
   const facts =
-    c.facts_json !== undefined ? FactTable.fromJson(c.facts_json) : FactTable.fromRecords(c.facts ?? doc.facts ?? []);
+    c.facts_json !== undefined ? FactTable.fromJson(c.facts_json) : FactTable.fromRecords(c.facts ?? doc.facts ?? [], exact);
   if (c.review !== undefined) return plan.review(facts, c.review);
   if (c.as_of !== undefined) return plan.evaluateAsOf(facts, c.period ?? "2026-01", c.as_of);
-  if (c.balances !== undefined) return plan.evaluateWith(facts, c.period ?? "2026-01", c.balances);
+  if (c.balances !== undefined) return plan.evaluateWith(facts, c.period ?? "2026-01", c.balances, exact);
   return plan.evaluate(facts, c.period ?? "2026-01");
 }
 
