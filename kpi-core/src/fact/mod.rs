@@ -83,12 +83,18 @@ pub const NEGATIVE_KINDS: [&str; 2] = ["refund", "credit_note"];
 
 /// The value of a fact attribute: a JSON boolean, string or number.
 ///
-/// A number is kept as an exact decimal and written back as a JSON number, so records
-/// round-trip. (A number that a binary float cannot hold exactly, such as one with 20
-/// significant digits, is written as a string, which reads back as text.)
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+/// A string is always text (`"4.5"` stays text) and a number always a number. A number
+/// is kept as an exact decimal (one with more than 28 decimal places, or beyond the
+/// decimal range, is refused rather than rounded) and written back as a JSON number, so
+/// records round-trip. (A number that a binary float cannot hold exactly, such as one with
+/// 20 significant digits, is written as a string, which reads back as text.)
+///
+/// A number may also arrive as its exact text in serde_json's arbitrary-precision form,
+/// `{"$serde_json::private::Number": "0.1234567890123456789"}` ([`EXACT_NUMBER_KEY`]):
+/// the bindings hand over decimals that a binary float cannot hold this way.
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", serde(untagged))]
 pub enum Attribute {
     /// `true` or `false`.
     Bool(bool),
@@ -118,6 +124,101 @@ impl Serialize for Attribute {
                 }
             }
         }
+    }
+}
+
+/// The key of serde_json's exact form of a number (what its `arbitrary_precision` feature
+/// produces): an object with this one key and the number's text. [`Attribute`] reads it as
+/// that number, exactly.
+pub const EXACT_NUMBER_KEY: &str = "$serde_json::private::Number";
+
+impl<'de> Deserialize<'de> for Attribute {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(AttributeVisitor)
+    }
+}
+
+/// Reads a JSON boolean, string or number (or a number's exact form) as an attribute.
+struct AttributeVisitor;
+
+impl AttributeVisitor {
+    /// A number's text as an exact decimal: more than 28 decimal places, or a value
+    /// beyond the decimal range, is an error, not rounded.
+    fn number<E: serde::de::Error>(text: &str) -> Result<Attribute, E> {
+        let exact = match text.split_once(['e', 'E']) {
+            Some((base, _)) => {
+                Decimal::from_str_exact(base).and_then(|_| Decimal::from_scientific(text))
+            }
+            None => Decimal::from_str_exact(text),
+        };
+        exact.map(Attribute::Number).map_err(|_| {
+            E::custom(format!(
+                "the number {text} has no exact decimal form (at most 28 decimal places, and less than about 7.9e28)"
+            ))
+        })
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for AttributeVisitor {
+    type Value = Attribute;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a boolean, a string or a number")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<Attribute, E> {
+        Ok(Attribute::Bool(value))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Attribute, E> {
+        Ok(Attribute::Text(value.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Attribute, E> {
+        Ok(Attribute::Text(value))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Attribute, E> {
+        Ok(Attribute::Number(Decimal::from(value)))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Attribute, E> {
+        Ok(Attribute::Number(Decimal::from(value)))
+    }
+
+    fn visit_i128<E: serde::de::Error>(self, value: i128) -> Result<Attribute, E> {
+        Self::number(&value.to_string())
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, value: u128) -> Result<Attribute, E> {
+        Self::number(&value.to_string())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Attribute, E> {
+        if !value.is_finite() {
+            return Err(E::custom(format!("{value} is not a number")));
+        }
+        // Rust prints the shortest text that reads back as the same f64, without an
+        // exponent: 0.1 is "0.1".
+        Self::number(&value.to_string())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Attribute, A::Error> {
+        let exact = map.next_key::<String>()?.as_deref() == Some(EXACT_NUMBER_KEY);
+        if !exact {
+            return Err(serde::de::Error::invalid_type(
+                serde::de::Unexpected::Map,
+                &self,
+            ));
+        }
+        let text: String = map.next_value()?;
+        if map.next_key::<String>()?.is_some() {
+            return Err(serde::de::Error::invalid_type(
+                serde::de::Unexpected::Map,
+                &self,
+            ));
+        }
+        Self::number(&text)
     }
 }
 
@@ -740,6 +841,45 @@ mod tests {
         let again: FactRecord =
             serde_json::from_str(&serde_json::to_string(&record).unwrap()).unwrap();
         assert_eq!(again, record);
+    }
+
+    #[test]
+    fn attributes_read_strings_as_text_and_numbers_exactly() {
+        let read = |value: serde_json::Value| serde_json::from_value::<Attribute>(value);
+        assert_eq!(
+            read(serde_json::json!("4.5")).unwrap(),
+            Attribute::Text("4.5".into())
+        );
+        assert_eq!(
+            read(serde_json::json!(4.5)).unwrap(),
+            Attribute::Number(Decimal::new(45, 1))
+        );
+        assert_eq!(
+            read(serde_json::json!(true)).unwrap(),
+            Attribute::Bool(true)
+        );
+        // The exact form keeps every digit and the scale, beyond what a float holds.
+        let exact = |text: &str| read(serde_json::json!({ EXACT_NUMBER_KEY: text }));
+        assert_eq!(
+            exact("1234567890.1234567890123456789").unwrap(),
+            Attribute::Number("1234567890.1234567890123456789".parse().unwrap())
+        );
+        assert_eq!(
+            exact("4.50").unwrap(),
+            Attribute::Number(Decimal::new(450, 2))
+        );
+        // Refused, not rounded: 29 decimal places, or beyond the decimal range.
+        assert!(exact("0.00000000000000000000000000001").is_err());
+        assert!(exact("79228162514264337593543950336").is_err());
+        assert!(read(serde_json::json!(1e-30)).is_err());
+        for other in [
+            serde_json::json!(null),
+            serde_json::json!([1]),
+            serde_json::json!({"x": "1"}),
+            serde_json::json!({ EXACT_NUMBER_KEY: "1", "x": "2" }),
+        ] {
+            assert!(read(other.clone()).is_err(), "{other}");
+        }
     }
 
     #[test]
