@@ -89,7 +89,7 @@ pub const NEGATIVE_KINDS: [&str; 2] = ["refund", "credit_note"];
 /// records round-trip. (A number that a binary float cannot hold exactly, such as one with
 /// 20 significant digits, is written as a string, which reads back as text.)
 ///
-/// A number may also arrive as its exact text in serde_json's arbitrary-precision form,
+/// A number may also arrive as its exact text in `serde_json`'s arbitrary-precision form,
 /// `{"$serde_json::private::Number": "0.1234567890123456789"}` ([`EXACT_NUMBER_KEY`]):
 /// the bindings hand over decimals that a binary float cannot hold this way.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,7 +127,7 @@ impl Serialize for Attribute {
     }
 }
 
-/// The key of serde_json's exact form of a number (what its `arbitrary_precision` feature
+/// The key of `serde_json`'s exact form of a number (what its `arbitrary_precision` feature
 /// produces): an object with this one key and the number's text. [`Attribute`] reads it as
 /// that number, exactly.
 pub const EXACT_NUMBER_KEY: &str = "$serde_json::private::Number";
