@@ -512,8 +512,8 @@ impl FactTable {
         strict: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let text = args::text(text, "text")?;
-        let mapping = column_mapping(mapping)?;
         let strict = args::flag(strict, "strict", false)?;
+        let mapping = column_mapping(mapping)?;
         let report = self
             .write(py, |facts| facts.append_csv(&text, &mapping, strict))?
             .map_err(to_py_err)?;
@@ -531,8 +531,8 @@ impl FactTable {
         strict: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let text = args::text(text, "text")?;
-        let mapping = column_mapping(mapping)?;
         let strict = args::flag(strict, "strict", false)?;
+        let mapping = column_mapping(mapping)?;
         let report = self
             .write(py, |facts| {
                 facts.append_json_lines_mapped(&text, &mapping, strict)
