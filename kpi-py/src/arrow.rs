@@ -645,7 +645,7 @@ pub(crate) fn facts_from_arrow(
         })
         .map_err(to_py_err)
     };
-    for batch in reader {
+    let mut batches = reader.map(|batch| {
         let batch = batch.map_err(|e| {
             crate::convert::invalid_argument(
                 "data",
@@ -653,6 +653,22 @@ pub(crate) fn facts_from_arrow(
             )
         })?;
         validate(&batch).map_err(to_py_err)?;
+        Ok::<_, PyErr>(batch)
+    });
+    // A table or data frame is in memory already: its batches are read first, and room
+    // made for all its rows, so the id index never rehashes as batches arrive. The room
+    // comes from the rows of the batches themselves (not from `len()`, which an object
+    // can claim), counting a chunk repeated over the same buffers once.
+    let in_memory: Vec<RecordBatch> = if held_in_memory(obj) {
+        batches.by_ref().collect::<PyResult<_>>()?
+    } else {
+        Vec::new()
+    };
+    if let Some(id) = layout.column("id") {
+        facts.reserve(distinct_rows(&in_memory, id));
+    }
+    for batch in in_memory.into_iter().map(Ok).chain(batches) {
+        let batch = batch?;
         pending_rows += batch.num_rows();
         pending.push(batch);
         if pending_rows >= JOINED_ROWS {
@@ -662,6 +678,40 @@ pub(crate) fn facts_from_arrow(
     }
     append(&mut facts, &mut pending)?;
     Ok(facts)
+}
+
+/// Whether `obj` is a `PyArrow` `Table` or `RecordBatch`, or a pandas or Polars
+/// `DataFrame`: data already in memory (a reader streams instead).
+fn held_in_memory(obj: &Bound<'_, PyAny>) -> bool {
+    const KINDS: [(&str, &str); 4] = [
+        ("pyarrow.lib", "Table"),
+        ("pyarrow.lib", "RecordBatch"),
+        ("pandas.core.frame", "DataFrame"),
+        ("polars.dataframe.frame", "DataFrame"),
+    ];
+    obj.get_type().mro().iter().any(|t| {
+        let Ok(t) = t.cast::<pyo3::types::PyType>() else {
+            return false;
+        };
+        let module = t.module().map(|m| m.to_string()).unwrap_or_default();
+        let name = t.name().map(|n| n.to_string()).unwrap_or_default();
+        KINDS.iter().any(|(m, n)| module == *m && name == *n)
+    })
+}
+
+/// The rows of `batches`, counting a batch whose id column is the same data as an
+/// earlier one's (a chunk repeated without copying) once.
+fn distinct_rows(batches: &[RecordBatch], id: usize) -> usize {
+    let mut seen = HashSet::new();
+    batches
+        .iter()
+        .filter(|batch| {
+            let data = batch.column(id).to_data();
+            let at = data.buffers().first().map_or(0, |b| b.as_ptr() as usize);
+            seen.insert((at, data.offset(), data.len()))
+        })
+        .map(RecordBatch::num_rows)
+        .sum()
 }
 
 /// Checks a batch that arrived through raw pointers: offsets and lengths within their
