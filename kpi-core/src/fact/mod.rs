@@ -51,8 +51,13 @@ pub struct FactRecord {
     /// The id of the customer the fact concerns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,
-    /// The amount in the plan's currency, exact (a decimal string, or a number).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The amount in the plan's currency, exact (a decimal string, or a number): one with
+    /// more than 28 decimal places, or beyond the decimal range, is an error, not rounded.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "exact_decimal_opt"
+    )]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
     pub amount: Option<Decimal>,
     /// The status, for example `won`, `lost` or `open`.
@@ -73,7 +78,8 @@ pub struct FactRecord {
 pub struct Credit {
     /// The member id.
     pub id: String,
-    /// Their share, for example `0.6` for 60%.
+    /// Their share, for example `0.6` for 60% (exact, as an amount is).
+    #[serde(deserialize_with = "exact_decimal")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
     pub share: Decimal,
 }
@@ -138,6 +144,106 @@ impl<'de> Deserialize<'de> for Attribute {
     }
 }
 
+/// A decimal read exactly: a number, decimal text (`"0.1"`, `"1e5"`), or a number's exact
+/// form; more than 28 decimal places, or a value beyond the decimal range, is an error
+/// where `Decimal`'s own reading would round.
+fn exact_decimal<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+    deserializer.deserialize_any(DecimalVisitor)
+}
+
+/// [`exact_decimal`] for an optional field (`null` is absent).
+fn exact_decimal_opt<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Decimal>, D::Error> {
+    struct Exact(Decimal);
+    impl<'de> Deserialize<'de> for Exact {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            exact_decimal(deserializer).map(Exact)
+        }
+    }
+    Ok(Option::<Exact>::deserialize(deserializer)?.map(|e| e.0))
+}
+
+/// Reads a decimal exactly (see [`exact_decimal`]).
+struct DecimalVisitor;
+
+impl<'de> serde::de::Visitor<'de> for DecimalVisitor {
+    type Value = Decimal;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a decimal number or decimal text")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Decimal, E> {
+        exact_text(value)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Decimal, E> {
+        Ok(Decimal::from(value))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Decimal, E> {
+        Ok(Decimal::from(value))
+    }
+
+    fn visit_i128<E: serde::de::Error>(self, value: i128) -> Result<Decimal, E> {
+        exact_text(&value.to_string())
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, value: u128) -> Result<Decimal, E> {
+        exact_text(&value.to_string())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Decimal, E> {
+        if !value.is_finite() {
+            return Err(E::custom(format!("{value} is not a number")));
+        }
+        exact_text(&value.to_string())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Decimal, A::Error> {
+        exact_form(map, &self)
+    }
+}
+
+/// A number in `serde_json`'s exact form: the one key [`EXACT_NUMBER_KEY`] and its text.
+fn exact_form<'de, A: serde::de::MapAccess<'de>>(
+    mut map: A,
+    expected: &dyn serde::de::Expected,
+) -> Result<Decimal, A::Error> {
+    let not_a_number = || serde::de::Error::invalid_type(serde::de::Unexpected::Map, expected);
+    if map.next_key::<String>()?.as_deref() != Some(EXACT_NUMBER_KEY) {
+        return Err(not_a_number());
+    }
+    let text: String = map.next_value()?;
+    if map.next_key::<String>()?.is_some() {
+        return Err(not_a_number());
+    }
+    exact_text(&text)
+}
+
+/// Decimal text read exactly, in `Decimal`'s own notation (`1.5`, `1_000`, `1e5`).
+fn exact_text<E: serde::de::Error>(text: &str) -> Result<Decimal, E> {
+    let exact = match text.split_once(['e', 'E']) {
+        Some((base, _)) => {
+            Decimal::from_str_exact(base).and_then(|_| Decimal::from_scientific(text))
+        }
+        None => Decimal::from_str_exact(text),
+    };
+    exact.map_err(|_| {
+        // Text written as a number, which a decimal cannot hold exactly.
+        let number = text.bytes().any(|b| b.is_ascii_digit())
+            && text.bytes().all(|b| b.is_ascii_digit() || b"+-._eE".contains(&b));
+        if number {
+            E::custom(format!(
+                "the number {text} has no exact decimal form (at most 28 decimal places, and less than about 7.9e28)"
+            ))
+        } else {
+            E::invalid_value(serde::de::Unexpected::Str(text), &DecimalVisitor)
+        }
+    })
+}
+
 /// Reads a JSON boolean, string or number (or a number's exact form) as an attribute.
 struct AttributeVisitor;
 
@@ -145,17 +251,7 @@ impl AttributeVisitor {
     /// A number's text as an exact decimal: more than 28 decimal places, or a value
     /// beyond the decimal range, is an error, not rounded.
     fn number<E: serde::de::Error>(text: &str) -> Result<Attribute, E> {
-        let exact = match text.split_once(['e', 'E']) {
-            Some((base, _)) => {
-                Decimal::from_str_exact(base).and_then(|_| Decimal::from_scientific(text))
-            }
-            None => Decimal::from_str_exact(text),
-        };
-        exact.map(Attribute::Number).map_err(|_| {
-            E::custom(format!(
-                "the number {text} has no exact decimal form (at most 28 decimal places, and less than about 7.9e28)"
-            ))
-        })
+        exact_text(text).map(Attribute::Number)
     }
 }
 
@@ -203,22 +299,8 @@ impl<'de> serde::de::Visitor<'de> for AttributeVisitor {
         Self::number(&value.to_string())
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Attribute, A::Error> {
-        let exact = map.next_key::<String>()?.as_deref() == Some(EXACT_NUMBER_KEY);
-        if !exact {
-            return Err(serde::de::Error::invalid_type(
-                serde::de::Unexpected::Map,
-                &self,
-            ));
-        }
-        let text: String = map.next_value()?;
-        if map.next_key::<String>()?.is_some() {
-            return Err(serde::de::Error::invalid_type(
-                serde::de::Unexpected::Map,
-                &self,
-            ));
-        }
-        Self::number(&text)
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Attribute, A::Error> {
+        exact_form(map, &self).map(Attribute::Number)
     }
 }
 
@@ -872,6 +954,35 @@ mod tests {
         assert!(exact("0.00000000000000000000000000001").is_err());
         assert!(exact("79228162514264337593543950336").is_err());
         assert!(read(serde_json::json!(1e-30)).is_err());
+        // Amounts and shares are exact too: rounding a 29th place is an error.
+        let record = |amount: serde_json::Value| {
+            serde_json::from_value::<FactRecord>(serde_json::json!(
+                {"id": "x", "kind": "order", "date": "2026-01-01", "amount": amount}
+            ))
+        };
+        let amount = |v| record(v).map(|r| r.amount.unwrap().to_string());
+        assert_eq!(amount(serde_json::json!("1_000.50")).unwrap(), "1000.50");
+        assert_eq!(amount(serde_json::json!("1e3")).unwrap(), "1000");
+        assert_eq!(amount(serde_json::json!(0.1)).unwrap(), "0.1");
+        assert_eq!(
+            amount(serde_json::json!({ EXACT_NUMBER_KEY: "0.1234567890123456789012345678" }))
+                .unwrap(),
+            "0.1234567890123456789012345678"
+        );
+        for rounded in [
+            serde_json::json!("0.12345678901234567890123456789"),
+            serde_json::json!("1e-29"),
+            serde_json::json!(1e-29),
+        ] {
+            let err = record(rounded.clone()).unwrap_err().to_string();
+            assert!(err.contains("no exact decimal form"), "{rounded}: {err}");
+        }
+        assert!(record(serde_json::json!("lots")).is_err());
+        assert!(record(serde_json::json!(true)).is_err());
+        let share = serde_json::from_value::<Credit>(
+            serde_json::json!({"id": "a", "share": "0.33333333333333333333333333333"}),
+        );
+        assert!(share.is_err());
         for other in [
             serde_json::json!(null),
             serde_json::json!([1]),
