@@ -467,9 +467,16 @@ impl FactTable {
 
     /// Puts the facts back.
     pub(crate) fn give_back(&self, py: Python<'_>, facts: core::FactTable) {
-        py.detach(|| {
-            *self.inner.write().unwrap_or_else(PoisonError::into_inner) = Some(facts);
-        });
+        // Nobody holds a lent table's lock for long: take it at once when free.
+        match self.inner.try_write() {
+            Ok(mut slot) => *slot = Some(facts),
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => {
+                *poisoned.into_inner() = Some(facts);
+            }
+            Err(std::sync::TryLockError::WouldBlock) => py.detach(|| {
+                *self.inner.write().unwrap_or_else(PoisonError::into_inner) = Some(facts);
+            }),
+        }
     }
 }
 
