@@ -8,7 +8,8 @@
 //! have a faithful fact form (lists, structs, unions, extension types such as pandas
 //! periods, and a pandas index are refused), the options must apply (`columns=` names
 //! existing columns, `amount_scale` an integer amount column, `kind=` a table without a
-//! `kind` column, `calendar=` a table with instants), and each column serves one field.
+//! `kind` column, `calendar=` a date column of timestamps), and each column serves one
+//! field.
 //! The data itself is validated on arrival (offsets, dictionary keys, UTF-8), since it
 //! comes from another library through raw pointers.
 
@@ -363,19 +364,15 @@ fn check_options(
             ));
         }
     }
-    if options.calendar.is_some() {
-        let timestamps = layout
-            .column("date")
-            .into_iter()
-            .chain(layout.attributes.iter().map(|(_, i)| *i))
-            .any(|i| matches!(type_of(i), DataType::Timestamp(..)));
-        if !timestamps {
-            return Err(error(
-                ErrorKind::DataInvalidArgument,
-                "calendar",
-                "calendar= says in which time zone timestamps are local, and the table has none: leave it out",
-            ));
-        }
+    let dated_by_timestamps = layout
+        .column("date")
+        .is_some_and(|i| matches!(type_of(i), DataType::Timestamp(..)));
+    if options.calendar.is_some() && !dated_by_timestamps {
+        return Err(error(
+            ErrorKind::DataInvalidArgument,
+            "calendar",
+            "calendar= says in which time zone the date column's timestamps are local, and it holds none: leave it out",
+        ));
     }
     Ok(())
 }
@@ -1155,7 +1152,7 @@ fn prepare(
     for (name, index) in &layout.attributes {
         attributes.insert(
             name.clone(),
-            attribute_column(batch.column(*index), name, options, offset)?,
+            attribute_column(batch.column(*index), name, offset)?,
         );
     }
     Ok(Prepared {
@@ -1371,12 +1368,11 @@ fn dates(
 
 /// Any other column: numbers (integers, decimals; floats with `allow_float`) as
 /// numbers, booleans, text, dates as `YYYY-MM-DD` text, timestamps as text (a naive one
-/// as its local date-time, an instant as RFC 3339 with its offset in the calendar's
-/// zone, else the column's own).
+/// as its local date-time, an instant as RFC 3339 with its offset in the column's own
+/// zone).
 fn attribute_column(
     array: &ArrayRef,
     name: &str,
-    options: &ArrowOptions,
     offset: usize,
 ) -> Result<Vec<Option<Attribute>>, core::Error> {
     let array = decoded(array, name)?;
@@ -1426,7 +1422,7 @@ fn attribute_column(
                 .collect::<Result<_, _>>()?
         }
         DataType::Timestamp(unit, zone) => {
-            timestamp_texts(&array, *unit, zone.as_deref(), name, options, offset)?
+            timestamp_texts(&array, *unit, zone.as_deref(), name, offset)?
         }
         _ => {
             let text = utf8(&array, name, offset)?;
@@ -1489,21 +1485,18 @@ fn decimals(
 }
 
 /// A timestamp attribute as text: a naive one as its local date-time, an instant as
-/// RFC 3339 with its offset in the calendar's zone (else the column's own).
+/// RFC 3339 with its offset in the column's own zone (as a Python `datetime` keeps its
+/// own offset).
 fn timestamp_texts(
     array: &ArrayRef,
     unit: TimeUnit,
     zone: Option<&str>,
     name: &str,
-    options: &ArrowOptions,
     offset: usize,
 ) -> Result<Vec<Option<Attribute>>, core::Error> {
-    let shown = match &options.calendar {
-        Some(calendar) => calendar.timezone.as_deref(),
-        None => zone,
-    }
-    .and_then(column_zone)
-    .unwrap_or(ColumnZone::Fixed(utc()));
+    let shown = zone
+        .and_then(column_zone)
+        .unwrap_or(ColumnZone::Fixed(utc()));
     Ok(stamps(array, unit, zone.is_none(), name, offset)?
         .into_iter()
         .map(|stamp| {

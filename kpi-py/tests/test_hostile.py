@@ -533,6 +533,8 @@ def test_options_that_do_not_apply_are_errors() -> None:
     refused(lambda: arrow(pa.table(BASE), amount_scale=29), "data.invalid_argument", "amount_scale")
     refused(lambda: arrow(pa.table(BASE), kind="order"), "data.invalid_argument", "kind")
     refused(lambda: arrow(pa.table(BASE), calendar=kpi_core.Calendar()), "data.invalid_argument", "calendar")
+    stamped = pa.table({**BASE, "at": pa.array([0, 1], pa.timestamp("s", tz="UTC"))})
+    refused(lambda: arrow(stamped, calendar=kpi_core.Calendar()), "data.invalid_argument", "calendar")
     refused(lambda: arrow(pa.table(BASE), columns=["id"]), "data.invalid_argument", "columns")
     assert [r["amount"] for r in arrow(table, columns={"amount": "amt"})] == [1, 2]
 
