@@ -1268,14 +1268,12 @@ fn stamps(
             let Some((seconds, nanos)) = parts else {
                 return Ok(None);
             };
-            let instant = DateTime::from_timestamp(seconds, nanos).ok_or_else(|| {
-                at_row(
-                    ErrorKind::PeriodOutOfRange,
-                    column,
-                    offset + r,
-                    "the timestamp is out of range",
-                )
-            })?;
+            let instant = DateTime::from_timestamp(seconds, nanos)
+                .filter(crate::convert::instant_in_range)
+                .ok_or_else(|| {
+                    let err = crate::convert::instant_out_of_range("");
+                    at_row(err.kind(), column, offset + r, err.message())
+                })?;
             Ok(Some(if naive {
                 Stamp::Local(instant.naive_utc())
             } else {

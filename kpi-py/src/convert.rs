@@ -391,6 +391,31 @@ pub fn moment(value: &Bound<'_, PyDateTime>, path: &str) -> Result<Moment, kpi_c
         .ok_or_else(|| unsupported(path, "not a valid date and time"))
 }
 
+/// Whether an instant lies within a day of the supported days
+/// ([`MIN_DATE`](kpi_core::period::MIN_DATE) through
+/// [`MAX_DATE`](kpi_core::period::MAX_DATE), in UTC): only such an instant is made a
+/// local date (a time zone moves it by less than a day), so that no date arithmetic runs
+/// at the edge of what dates can hold.
+pub fn instant_in_range(instant: &chrono::DateTime<chrono::Utc>) -> bool {
+    let date = instant.date_naive();
+    let first = kpi_core::period::MIN_DATE.pred_opt();
+    let last = kpi_core::period::MAX_DATE.succ_opt();
+    first.is_some_and(|f| date >= f) && last.is_some_and(|l| date <= l)
+}
+
+/// The error for an instant outside [`instant_in_range`], at `path`.
+pub fn instant_out_of_range(path: &str) -> kpi_core::Error {
+    error(
+        ErrorKind::PeriodOutOfRange,
+        path,
+        format!(
+            "the timestamp is outside the supported days, {} through {}",
+            kpi_core::period::MIN_DATE,
+            kpi_core::period::MAX_DATE
+        ),
+    )
+}
+
 /// A local date-time as text: `2026-04-01T09:30:00`, with a fraction of a second only
 /// when there is one.
 pub fn local_text(local: &NaiveDateTime) -> String {
@@ -504,6 +529,13 @@ fn convert(
         return text_of(s, path).map(Value::String);
     }
     if let Some(number) = exact_number(value, reading.floats, path)? {
+        if let (Place::RecordDate, Exact::Int(ms)) = (reading.place, number) {
+            // Unix milliseconds: an instant the calendar makes a local date.
+            let instant = chrono::DateTime::from_timestamp_millis(ms);
+            if !instant.is_some_and(|i| instant_in_range(&i)) {
+                return Err(instant_out_of_range(path));
+            }
+        }
         return Ok(number.json(reading.place == Place::Attribute));
     }
     if let Ok(datetime) = value.cast::<PyDateTime>() {

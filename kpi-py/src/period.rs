@@ -174,8 +174,14 @@ impl Calendar {
                 Moment::Instant(instant) => self.inner.local_date(&instant),
             }
         } else if timestamp.is_instance_of::<PyInt>() {
+            let millis = args::int(timestamp, "timestamp")?;
+            let inside = chrono::DateTime::from_timestamp_millis(millis)
+                .is_some_and(|i| crate::convert::instant_in_range(&i));
+            if !inside {
+                return Err(to_py_err(crate::convert::instant_out_of_range("timestamp")));
+            }
             self.inner
-                .local_date_of_millis(args::int(timestamp, "timestamp")?)
+                .local_date_of_millis(millis)
                 .map_err(|e| e.at_path("timestamp"))
         } else if timestamp.is_instance_of::<PyString>() {
             self.inner

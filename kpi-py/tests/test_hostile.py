@@ -382,6 +382,18 @@ def test_a_label_or_a_period_and_a_date_are_accepted_wherever_they_belong(plan) 
     assert cal.local_date(datetime.datetime(2026, 1, 5, 23, 59)) == DAY  # naive: already local
 
 
+def test_instants_beyond_the_supported_days_are_period_errors_not_crashes() -> None:
+    shanghai = kpi_core.Calendar(timezone="Asia/Shanghai")
+    for millis in [8210266876799999, -8334601228800000, 253402300800000 + 86_400_000 * 2]:
+        refused(lambda: shanghai.local_date(millis), "period.out_of_range", "timestamp")
+        refused(lambda: kpi_core.FactTable.from_records([{**order(0), "date": millis}], calendar=shanghai),
+                "period.out_of_range", "[0].date")
+        stamps = pa.table({**BASE, "date": pa.array([0, millis], pa.timestamp("ms", tz="UTC"))})
+        refused(lambda: arrow(stamps, calendar=shanghai), "period.out_of_range", "date[1]", 1)
+        refused(lambda: arrow(stamps), "period.out_of_range", "date[1]", 1)
+    assert shanghai.local_date(1774972800000) == datetime.date(2026, 4, 1)
+
+
 def test_dates_python_cannot_hold_are_period_errors_not_value_errors() -> None:
     fiscal = kpi_core.Calendar(fiscal_year_start_month=4, fiscal_year_named_by="start")
     for calendar, label in [(kpi_core.Calendar(), "9999-12"), (fiscal, "FY9999"), (kpi_core.Calendar(), "9999-12-31")]:
