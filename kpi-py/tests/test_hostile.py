@@ -354,6 +354,7 @@ def arguments(plan: kpi_core.Plan) -> list[tuple[str, Callable[[], Any], str]]:
         ("CrmReader('sap')", lambda: kpi_core.ingest.CrmReader("sap", facts), "crm"),
         ("CrmReader(facts=[])", lambda: kpi_core.ingest.CrmReader("zoho", [], module="Deals"), "facts"),
         ("zoho(page=5)", lambda: kpi_core.ingest.zoho([5]), "pages"),
+        ("fxiaoke(pages=5)", lambda: kpi_core.ingest.fxiaoke(5), "pages"),
         ("frames.rows(5)", lambda: kpi_core.frames.rows(5), "data"),
         ("from_arrow(5)", lambda: kpi_core.FactTable.from_arrow(5), "data"),
     ]

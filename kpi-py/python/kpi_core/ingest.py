@@ -85,6 +85,14 @@ def _run(
     strict: bool,
     home_currency: Optional[str],
 ) -> Tuple[FactTable, Report]:
+    try:
+        pages = iter(pages)
+    except TypeError:
+        raise DataError(
+            f"pages are an iterable of pages (JSON text, bytes or dicts), not {type(pages).__name__}",
+            code="data.invalid_argument",
+            path="pages",
+        ) from None
     table = facts if facts is not None else FactTable()
     reader = CrmReader(
         crm, table, module=module, mapping=mapping, strict=strict, home_currency=home_currency
