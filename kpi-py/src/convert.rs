@@ -228,20 +228,22 @@ pub fn exact_number(
     floats: FloatRule,
     path: &str,
 ) -> Result<Option<Exact>, kpi_core::Error> {
-    let py = value.py();
+    number(value, floats).map_err(|why| unsupported(path, why))
+}
+
+/// [`exact_number`], saying why a number is refused (without its path, which a caller
+/// renders only for an error).
+fn number(value: &Bound<'_, PyAny>, floats: FloatRule) -> Result<Option<Exact>, String> {
     if value.is_instance_of::<PyBool>() {
         return Ok(None);
     }
     if value.is_instance_of::<PyInt>() {
-        return integer(value, path).map(Some);
+        return integer(value).map(Some);
     }
     if let Ok(f) = value.cast::<PyFloat>() {
         let f = f.value();
         if !f.is_finite() {
-            return Err(unsupported(
-                path,
-                format!("{f} is not a number: use None for a missing value"),
-            ));
+            return Err(format!("{f} is not a number: use None for a missing value"));
         }
         if floats != Some(true) {
             let allow = if floats.is_some() {
@@ -249,46 +251,38 @@ pub fn exact_number(
             } else {
                 ""
             };
-            return Err(unsupported(
-                path,
-                format!(
-                    "{f} is a binary float, which changes decimals: pass decimal.Decimal, int or decimal text{allow}"
-                ),
+            return Err(format!(
+                "{f} is a binary float, which changes decimals: pass decimal.Decimal, int or decimal text{allow}"
             ));
         }
         // Rust prints the shortest text that reads back as the same float, as repr() does.
-        return exact_decimal(&f.to_string())
-            .map(|d| Some(Exact::Decimal(d)))
-            .map_err(|why| unsupported(path, why));
+        return exact_decimal(&f.to_string()).map(|d| Some(Exact::Decimal(d)));
     }
-    let decimal = decimal_type(py).map_err(|e| unsupported(path, e.to_string()))?;
+    let decimal = decimal_type(value.py()).map_err(|e| e.to_string())?;
     if value.is_instance(decimal).unwrap_or(false) {
         // Decimal's own text, even for a subclass that overrides __str__.
         let text = decimal
             .getattr("__str__")
             .and_then(|s| s.call1((value,)))
-            .map_err(|e| unsupported(path, e.to_string()))?;
+            .map_err(|e| e.to_string())?;
         let text = text
             .cast::<PyString>()
-            .map_err(|_| unsupported(path, "Decimal.__str__ did not return text"))?
+            .map_err(|_| "Decimal.__str__ did not return text".to_owned())?
             .to_cow()
-            .map_err(|e| unsupported(path, e.to_string()))?
+            .map_err(|e| e.to_string())?
             .into_owned();
         if text.contains("NaN") || text.contains("Infinity") {
-            return Err(unsupported(
-                path,
-                format!("Decimal('{text}') is not a number: use None for a missing value"),
+            return Err(format!(
+                "Decimal('{text}') is not a number: use None for a missing value"
             ));
         }
-        return exact_decimal(&text)
-            .map(|d| Some(Exact::Decimal(d)))
-            .map_err(|why| unsupported(path, why));
+        return exact_decimal(&text).map(|d| Some(Exact::Decimal(d)));
     }
     // Other integers (numpy's): whatever says it is one through __index__.
     if !value.is_instance_of::<PyString>() && value.hasattr("__index__").unwrap_or(false) {
         if let Ok(index) = value.call_method0("__index__") {
             if index.is_instance_of::<PyInt>() && !index.is_instance_of::<PyBool>() {
-                return integer(&index, path).map(Some);
+                return integer(&index).map(Some);
             }
         }
     }
@@ -296,7 +290,7 @@ pub fn exact_number(
 }
 
 /// An `int` of any size the decimal range holds.
-fn integer(value: &Bound<'_, PyAny>, path: &str) -> Result<Exact, kpi_core::Error> {
+fn integer(value: &Bound<'_, PyAny>) -> Result<Exact, String> {
     if let Ok(i) = value.extract::<i64>() {
         return Ok(Exact::Int(i));
     }
@@ -308,25 +302,19 @@ fn integer(value: &Bound<'_, PyAny>, path: &str) -> Result<Exact, kpi_core::Erro
         .ok()
         .and_then(|i| Decimal::try_from_i128_with_scale(i, 0).ok())
         .map(Exact::Decimal)
-        .ok_or_else(|| {
-            unsupported(
-                path,
-                "the integer is beyond the decimal range (about ±7.9e28)",
-            )
-        })
+        .ok_or_else(|| "the integer is beyond the decimal range (about ±7.9e28)".to_owned())
 }
 
 /// Text from a Python `str`: valid Unicode only (a lone surrogate is refused).
 pub fn text_of(value: &Bound<'_, PyString>, path: &str) -> Result<String, kpi_core::Error> {
+    text(value).map_err(|why| unsupported(path, why))
+}
+
+fn text(value: &Bound<'_, PyString>) -> Result<String, String> {
     value
         .to_cow()
         .map(std::borrow::Cow::into_owned)
-        .map_err(|_| {
-            unsupported(
-                path,
-                "the text is not valid Unicode (it holds a lone surrogate)",
-            )
-        })
+        .map_err(|_| "the text is not valid Unicode (it holds a lone surrogate)".to_owned())
 }
 
 /// What a datetime is read as.
@@ -340,12 +328,13 @@ pub enum Moment {
 /// A Python `datetime` (or a subclass such as pandas' `Timestamp`), read from its fields
 /// and its `utcoffset()`.
 pub fn moment(value: &Bound<'_, PyDateTime>, path: &str) -> Result<Moment, kpi_core::Error> {
+    read_moment(value).map_err(|why| unsupported(path, why))
+}
+
+fn read_moment(value: &Bound<'_, PyDateTime>) -> Result<Moment, String> {
     // pandas' NaT is a datetime that is not equal to itself.
     if value.ne(value).unwrap_or(false) {
-        return Err(unsupported(
-            path,
-            "NaT is no date: use None for a missing value",
-        ));
+        return Err("NaT is no date: use None for a missing value".into());
     }
     let date = NaiveDate::from_ymd_opt(
         value.get_year(),
@@ -359,36 +348,28 @@ pub fn moment(value: &Bound<'_, PyDateTime>, path: &str) -> Result<Moment, kpi_c
         value.get_microsecond(),
     );
     let (Some(date), Some(time)) = (date, time) else {
-        return Err(unsupported(path, "not a valid date and time"));
+        return Err("not a valid date and time".into());
     };
     let local = NaiveDateTime::new(date, time);
     let offset = value
         .call_method0("utcoffset")
-        .map_err(|e| unsupported(path, format!("the datetime's time zone failed: {e}")))?;
+        .map_err(|e| format!("the datetime's time zone failed: {e}"))?;
     if offset.is_none() {
         return Ok(Moment::Local(local));
     }
-    let offset: chrono::TimeDelta = offset.extract().map_err(|e| {
-        unsupported(
-            path,
-            format!("the datetime's offset is not a timedelta: {e}"),
-        )
-    })?;
+    let offset: chrono::TimeDelta = offset
+        .extract()
+        .map_err(|e| format!("the datetime's offset is not a timedelta: {e}"))?;
     let seconds = i32::try_from(offset.num_seconds()).ok();
     let fixed = seconds
         .filter(|s| chrono::TimeDelta::seconds(i64::from(*s)) == offset)
         .and_then(FixedOffset::east_opt)
-        .ok_or_else(|| {
-            unsupported(
-                path,
-                "the datetime's offset is not a whole number of seconds within a day",
-            )
-        })?;
+        .ok_or("the datetime's offset is not a whole number of seconds within a day")?;
     fixed
         .from_local_datetime(&local)
         .single()
         .map(Moment::Instant)
-        .ok_or_else(|| unsupported(path, "not a valid date and time"))
+        .ok_or_else(|| "not a valid date and time".into())
 }
 
 /// Whether an instant lies within a day of the supported days
@@ -505,18 +486,40 @@ impl Reading {
 /// `decimal.Decimal`, `datetime.date`, `datetime.datetime`, and `float` with
 /// `allow_float`) into JSON, as `reading` says.
 pub fn to_json(value: &Bound<'_, PyAny>, reading: Reading) -> PyResult<Value> {
-    convert(value, reading, "", 0).map_err(to_py_err)
+    to_json_at(value, reading, "")
 }
 
 /// Like [`to_json`], with errors located under `path` (an argument's name).
 pub fn to_json_at(value: &Bound<'_, PyAny>, reading: Reading, path: &str) -> PyResult<Value> {
-    convert(value, reading, path, 0).map_err(to_py_err)
+    convert(value, reading, &Path::Root(path), 0).map_err(to_py_err)
+}
+
+/// Where a value sits in what is converted, rendered (`[3].attributes.score`) only for an
+/// error: most values convert, and a string per value would cost more than the value.
+enum Path<'a> {
+    Root(&'a str),
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl Path<'_> {
+    fn render(&self) -> String {
+        match self {
+            Path::Root(root) => (*root).to_owned(),
+            Path::Key(parent, key) => format!("{}.{key}", parent.render()),
+            Path::Index(parent, i) => format!("{}[{i}]", parent.render()),
+        }
+    }
+
+    fn error(&self, why: impl Into<String>) -> kpi_core::Error {
+        unsupported(&self.render(), why)
+    }
 }
 
 fn convert(
     value: &Bound<'_, PyAny>,
     reading: Reading,
-    path: &str,
+    path: &Path<'_>,
     depth: usize,
 ) -> Result<Value, kpi_core::Error> {
     if value.is_none() {
@@ -526,26 +529,18 @@ fn convert(
         return Ok(Value::Bool(b.is_true()));
     }
     if let Ok(s) = value.cast::<PyString>() {
-        return text_of(s, path).map(Value::String);
-    }
-    if let Some(number) = exact_number(value, reading.floats, path)? {
-        if let (Place::RecordDate, Exact::Int(ms)) = (reading.place, number) {
-            // Unix milliseconds: an instant the calendar makes a local date.
-            let instant = chrono::DateTime::from_timestamp_millis(ms);
-            if !instant.is_some_and(|i| instant_in_range(&i)) {
-                return Err(instant_out_of_range(path));
-            }
-        }
-        return Ok(number.json(reading.place == Place::Attribute));
+        return text(s).map(Value::String).map_err(|why| path.error(why));
     }
     if let Ok(datetime) = value.cast::<PyDateTime>() {
-        return Ok(Value::String(match moment(datetime, path)? {
-            Moment::Local(local) if reading.place == Place::RecordDate => {
-                local.date().format("%Y-%m-%d").to_string()
-            }
-            Moment::Local(local) => local_text(&local),
-            Moment::Instant(instant) => instant_text(&instant),
-        }));
+        return Ok(Value::String(
+            match read_moment(datetime).map_err(|why| path.error(why))? {
+                Moment::Local(local) if reading.place == Place::RecordDate => {
+                    local.date().format("%Y-%m-%d").to_string()
+                }
+                Moment::Local(local) => local_text(&local),
+                Moment::Instant(instant) => instant_text(&instant),
+            },
+        ));
     }
     if let Ok(date) = value.cast::<PyDate>() {
         let date = NaiveDate::from_ymd_opt(
@@ -553,34 +548,30 @@ fn convert(
             date.get_month().into(),
             date.get_day().into(),
         )
-        .ok_or_else(|| unsupported(path, "not a valid date"))?;
+        .ok_or_else(|| path.error("not a valid date"))?;
         return Ok(Value::String(date.format("%Y-%m-%d").to_string()));
     }
     let container = value.is_instance_of::<PyDict>()
         || value.is_instance_of::<PyList>()
         || value.is_instance_of::<PyTuple>();
     if container && depth >= MAX_DEPTH {
-        return Err(unsupported(
-            path,
-            format!("the value is nested more than {MAX_DEPTH} levels deep"),
-        ));
+        return Err(path.error(format!(
+            "the value is nested more than {MAX_DEPTH} levels deep"
+        )));
     }
     if let Ok(dict) = value.cast::<PyDict>() {
         let mut map = Map::new();
-        // A snapshot of the items: converting a value may run Python code that changes
-        // the dict.
-        for item in dict.items().iter() {
-            let (key, item) = item
-                .extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>()
-                .map_err(|e| unsupported(path, e.to_string()))?;
+        // The keys first, then each value by its key: converting a value may run Python
+        // code that changes the dict, which must not change what is being read.
+        for key in dict.keys().iter() {
             let Ok(key) = key.cast::<PyString>() else {
-                return Err(unsupported(
-                    path,
-                    format!("dict keys must be str, not {}", type_name(&key)),
-                ));
+                return Err(path.error(format!("dict keys must be str, not {}", type_name(&key))));
             };
-            let key = text_of(key, path)?;
-            let child = format!("{path}.{key}");
+            let Some(item) = dict.get_item(key).map_err(|e| path.error(e.to_string()))? else {
+                continue;
+            };
+            let key = text(key).map_err(|why| path.error(why))?;
+            let child = Path::Key(path, &key);
             let value = convert(&item, reading.item(&key), &child, depth + 1)?;
             map.insert(key, value);
         }
@@ -594,7 +585,7 @@ fn convert(
             items.push(convert(
                 &item,
                 reading.element(),
-                &format!("{path}[{i}]"),
+                &Path::Index(path, i),
                 depth + 1,
             )?);
             i += 1;
@@ -607,16 +598,24 @@ fn convert(
             items.push(convert(
                 &item,
                 reading.element(),
-                &format!("{path}[{i}]"),
+                &Path::Index(path, i),
                 depth + 1,
             )?);
         }
         return Ok(Value::Array(items));
     }
-    Err(unsupported(
-        path,
-        format!("cannot use a value of type {}", type_name(value)),
-    ))
+    // Numbers last: int, float, Decimal, and other integers through __index__.
+    if let Some(number) = self::number(value, reading.floats).map_err(|why| path.error(why))? {
+        if let (Place::RecordDate, Exact::Int(ms)) = (reading.place, number) {
+            // Unix milliseconds: an instant the calendar makes a local date.
+            let instant = chrono::DateTime::from_timestamp_millis(ms);
+            if !instant.is_some_and(|i| instant_in_range(&i)) {
+                return Err(instant_out_of_range(&path.render()));
+            }
+        }
+        return Ok(number.json(reading.place == Place::Attribute));
+    }
+    Err(path.error(format!("cannot use a value of type {}", type_name(value))))
 }
 
 /// Fields of the core's documents that hold decimals: Python gets `decimal.Decimal`.
