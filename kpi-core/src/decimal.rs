@@ -236,12 +236,17 @@ pub mod exact {
         }
 
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
+            let not_a_number = || de::Error::invalid_type(de::Unexpected::Map, &Exact);
             match map.next_key::<String>()? {
                 Some(key) if key == super::EXACT_NUMBER_KEY || key == NUMBER_TOKEN => {
                     let text: String = map.next_value()?;
+                    // The number is the object's only member.
+                    if map.next_key::<de::IgnoredAny>()?.is_some() {
+                        return Err(not_a_number());
+                    }
                     self.visit_str(&text)
                 }
-                _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+                _ => Err(not_a_number()),
             }
         }
     }

@@ -4,18 +4,14 @@ use std::collections::BTreeMap;
 
 use kpi_core::formula::{self, Formula, Value};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
+use pyo3::types::{PyBool, PyDict, PyString};
 
-use crate::convert::{to_json, to_py_err};
-
-fn unsupported(name: &str, message: String) -> PyErr {
-    to_py_err(
-        kpi_core::Error::new(kpi_core::ErrorKind::DataUnsupportedValue, message).at_path(name),
-    )
-}
+use crate::convert::{
+    Reading, exact_number, invalid_argument, text_of, to_json_at, to_py_err, type_name, unsupported,
+};
 
 /// A Python value as a formula value: `None`, `bool`, `int`, `Decimal`, `str` (and
-/// `float` only with `allow_float`).
+/// `float` only with `allow_float`), exactly.
 fn to_value(name: &str, value: &Bound<'_, PyAny>, allow_float: bool) -> PyResult<Value> {
     if value.is_none() {
         return Ok(Value::Null);
@@ -24,32 +20,18 @@ fn to_value(name: &str, value: &Bound<'_, PyAny>, allow_float: bool) -> PyResult
         return Ok(Value::Bool(b.is_true()));
     }
     if let Ok(s) = value.cast::<PyString>() {
-        return Ok(Value::Text(s.to_string()));
+        return text_of(s, name).map(Value::Text).map_err(to_py_err);
     }
-    if value.is_instance_of::<PyFloat>() && !allow_float {
-        return Err(unsupported(
+    match exact_number(value, Some(allow_float), name).map_err(to_py_err)? {
+        Some(number) => Ok(Value::Number(number.decimal())),
+        None => Err(to_py_err(unsupported(
             name,
-            format!("{value} is a float; pass decimal.Decimal or int, or allow_float=True"),
-        ));
+            format!(
+                "cannot use a value of type {} in a formula",
+                type_name(value)
+            ),
+        ))),
     }
-    let is_number = value.is_instance_of::<PyInt>()
-        || value.is_instance_of::<PyFloat>()
-        || value.get_type().name().is_ok_and(|n| n == "Decimal");
-    if is_number {
-        let text = if value.is_instance_of::<PyFloat>() {
-            value.repr()?.to_string()
-        } else {
-            value.str()?.to_string()
-        };
-        return text
-            .parse()
-            .map(Value::Number)
-            .map_err(|_| unsupported(name, format!("{text} is not a finite decimal")));
-    }
-    Err(unsupported(
-        name,
-        format!("cannot use {value} in a formula"),
-    ))
 }
 
 /// A formula value as Python: `None`, `bool`, `Decimal` or `str`.
@@ -67,15 +49,16 @@ fn to_python(py: Python<'_>, value: Value) -> PyResult<Py<PyAny>> {
 #[pyo3(signature = (text, names = None))]
 pub fn formula_check<'py>(
     py: Python<'py>,
-    text: &str,
+    text: &Bound<'py, PyAny>,
     names: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
+    let text = crate::args::text(text, "text")?;
     let names = match names {
-        Some(names) => to_json(names, false)?,
+        Some(names) => to_json_at(names, Reading::exact(), "names")?,
         None => serde_json::Value::Null,
     };
     let types = formula::names_from_json(&names).map_err(to_py_err)?;
-    let info = Formula::check(text, &types).map_err(to_py_err)?.info();
+    let info = Formula::check(&text, &types).map_err(to_py_err)?.info();
     let dict = PyDict::new(py);
     dict.set_item("type", info.result)?;
     dict.set_item("names", info.names)?;
@@ -84,19 +67,33 @@ pub fn formula_check<'py>(
 
 /// Checks and evaluates a formula with the given values.
 #[pyfunction]
-#[pyo3(signature = (text, values = None, *, allow_float = false))]
+#[pyo3(signature = (text, values = None, *, allow_float = None))]
 pub fn formula_evaluate(
     py: Python<'_>,
-    text: &str,
-    values: Option<&Bound<'_, PyDict>>,
-    allow_float: bool,
+    text: &Bound<'_, PyAny>,
+    values: Option<&Bound<'_, PyAny>>,
+    allow_float: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Py<PyAny>> {
+    let text = crate::args::text(text, "text")?;
+    let allow_float = crate::args::flag(allow_float, "allow_float", false)?;
     let mut map = BTreeMap::new();
-    for (key, value) in values.into_iter().flat_map(PyDictMethods::iter) {
-        let name: String = key.extract()?;
-        let value = to_value(&name, &value, allow_float)?;
-        map.insert(name, value);
+    if let Some(values) = values.filter(|v| !v.is_none()) {
+        let values = values.cast::<PyDict>().map_err(|_| {
+            invalid_argument(
+                "values",
+                format!(
+                    "`values` is a dict of name to value, not {}",
+                    type_name(values)
+                ),
+            )
+        })?;
+        for item in values.items().iter() {
+            let (key, value) = item.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>()?;
+            let name = crate::args::text(&key, "values")?;
+            let value = to_value(&name, &value, allow_float)?;
+            map.insert(name, value);
+        }
     }
-    let result = formula::evaluate(text, &map).map_err(to_py_err)?;
+    let result = formula::evaluate(&text, &map).map_err(to_py_err)?;
     to_python(py, result)
 }

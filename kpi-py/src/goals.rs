@@ -3,7 +3,7 @@
 use kpi_core as core;
 use pyo3::prelude::*;
 
-use crate::convert::{serde_to_python, to_json, to_py_err};
+use crate::convert::{Reading, serde_to_python, to_py_err};
 
 /// One SMART finding.
 #[pyclass(frozen, module = "kpi_core")]
@@ -49,8 +49,9 @@ impl Finding {
         &self.inner.message_zh
     }
     /// The message in `locale` (`zh…` gives Chinese, anything else English).
-    fn message_in(&self, locale: &str) -> String {
-        self.inner.message_in(locale).to_owned()
+    fn message_in(&self, locale: &Bound<'_, PyAny>) -> PyResult<String> {
+        let locale = crate::args::text(locale, "locale")?;
+        Ok(self.inner.message_in(&locale).to_owned())
     }
     /// The finding as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -77,8 +78,8 @@ pub(crate) struct Review {
 impl Review {
     /// The review date.
     #[getter]
-    fn as_of(&self) -> chrono::NaiveDate {
-        self.inner.as_of
+    fn as_of<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        crate::convert::py_date(py, self.inner.as_of)
     }
     /// The goal scopes at risk or off track (dicts with `Decimal` and `date` values).
     #[getter]
@@ -90,8 +91,8 @@ impl Review {
         serde_to_python(py, &self.inner)
     }
     /// The review as JSON text, byte-identical to Rust's and JavaScript's.
-    fn to_json(&self) -> String {
-        serde_json::to_string(&self.inner).expect("a review serialises")
+    fn to_json(&self) -> PyResult<String> {
+        crate::json_text(&self.inner)
     }
     /// The items as a pandas `DataFrame` (the period as `period_*` columns).
     fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -119,30 +120,7 @@ impl Review {
     }
 }
 
-/// A decimal argument (`Decimal`, `int` or `str`); a `float` is refused.
-pub(crate) fn decimal(value: &Bound<'_, PyAny>, name: &str) -> PyResult<rust_decimal::Decimal> {
-    let json = to_json(value, false)?;
-    let text = json
-        .as_str()
-        .map_or_else(|| json.to_string(), str::to_owned);
-    text.parse().map_err(|_| {
-        to_py_err(
-            core::Error::new(
-                core::ErrorKind::DataUnsupportedValue,
-                format!("{text} is not a decimal"),
-            )
-            .at_path(name),
-        )
-    })
-}
-
-fn decimals(values: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<rust_decimal::Decimal>> {
-    values
-        .try_iter()?
-        .enumerate()
-        .map(|(i, v)| decimal(&v?, &format!("{name}[{i}]")))
-        .collect()
-}
+use crate::args::{decimal, decimals};
 
 /// `baseline × (1 + growth)`.
 #[pyfunction]
@@ -169,12 +147,13 @@ fn targets_from_market_share(
 
 /// Splits `total` by `weights` to `places` decimals, summing exactly to `total`.
 #[pyfunction]
-#[pyo3(signature = (total, weights, places = 2))]
+#[pyo3(signature = (total, weights, places = None))]
 fn targets_allocate(
     total: &Bound<'_, PyAny>,
     weights: &Bound<'_, PyAny>,
-    places: u32,
+    places: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Vec<rust_decimal::Decimal>> {
+    let places = places.map_or(Ok(2), |p| crate::args::count(p, "places"))?;
     core::goal::targets::allocate(
         decimal(total, "total")?,
         &decimals(weights, "weights")?,
@@ -209,20 +188,33 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-/// A serde document from a Python dict (decimals as `Decimal`, `int` or `str`).
-fn document<T: serde::de::DeserializeOwned>(value: &Bound<'_, PyAny>, what: &str) -> PyResult<T> {
-    serde_json::from_value(to_json(value, false)?).map_err(|e| {
-        to_py_err(core::Error::new(
-            core::ErrorKind::PlanInvalid,
-            format!("not {what}: {e}"),
-        ))
+/// A serde document from a Python dict (decimals as `Decimal`, `int` or `str`), read
+/// as `what`; an error names the field's path under `name`.
+fn document<T: serde::de::DeserializeOwned>(
+    value: &Bound<'_, PyAny>,
+    name: &str,
+    what: &str,
+) -> PyResult<T> {
+    let json = crate::convert::to_json_at(value, Reading::exact(), name)?;
+    serde_path_to_error::deserialize(json).map_err(|e| {
+        let path = match e.path().to_string().as_str() {
+            "." => name.to_owned(),
+            inner => format!("{name}.{inner}"),
+        };
+        to_py_err(
+            core::Error::new(
+                core::ErrorKind::PlanInvalid,
+                format!("not {what}: {}", e.inner()),
+            )
+            .at_path(path),
+        )
     })
 }
 
 fn rounding(value: Option<&Bound<'_, PyAny>>) -> PyResult<core::Rounding> {
     value.map_or_else(
         || Ok(core::Rounding::default()),
-        |r| document(r, "a rounding policy"),
+        |r| document(r, "rounding", "a rounding policy"),
     )
 }
 
@@ -237,8 +229,8 @@ fn evaluate_component<'py>(
     inputs: &Bound<'py, PyAny>,
     rounding: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let component: core::Component = document(component, "an incentive component")?;
-    let inputs: core::ComponentInputs = document(inputs, "component inputs")?;
+    let component: core::Component = document(component, "component", "an incentive component")?;
+    let inputs: core::ComponentInputs = document(inputs, "inputs", "component inputs")?;
     let result = core::evaluate_component(&component, &inputs, self::rounding(rounding)?)
         .map_err(to_py_err)?;
     serde_to_python(py, &result)
@@ -253,11 +245,12 @@ fn sample_curve(
     inputs: &Bound<'_, PyAny>,
     start: &Bound<'_, PyAny>,
     stop: &Bound<'_, PyAny>,
-    steps: u32,
+    steps: &Bound<'_, PyAny>,
     rounding: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Vec<(rust_decimal::Decimal, rust_decimal::Decimal)>> {
-    let component: core::Component = document(component, "an incentive component")?;
-    let inputs: core::ComponentInputs = document(inputs, "component inputs")?;
+    let steps = crate::args::count(steps, "steps")?;
+    let component: core::Component = document(component, "component", "an incentive component")?;
+    let inputs: core::ComponentInputs = document(inputs, "inputs", "component inputs")?;
     core::incentive::sample_curve(
         &component,
         &inputs,
@@ -276,8 +269,8 @@ fn model_cost(
     attainments: &Bound<'_, PyAny>,
     rounding: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<rust_decimal::Decimal> {
-    let component: core::Component = document(component, "an incentive component")?;
-    let inputs: core::ComponentInputs = document(inputs, "component inputs")?;
+    let component: core::Component = document(component, "component", "an incentive component")?;
+    let inputs: core::ComponentInputs = document(inputs, "inputs", "component inputs")?;
     core::incentive::model_cost(
         &component,
         &inputs,

@@ -1,6 +1,7 @@
 //! Python bindings of kpi-core: conversion and delegation only. The Python package is
 //! `kpi_core` (`python/kpi_core`), which re-exports these classes and defines the exceptions.
 
+mod args;
 mod arrow;
 mod convert;
 mod formula;
@@ -9,12 +10,53 @@ mod goals;
 mod ingest;
 mod period;
 
+use std::sync::{PoisonError, RwLock};
+
 use kpi_core as core;
-use period::{Calendar, Period};
+use period::{Calendar, Period, calendar_arg, period_arg};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use convert::{serde_to_python, to_json, to_py_err, to_python};
+use convert::{
+    Reading, invalid_argument, py_date, py_date_opt, serde_to_python, to_json_at, to_py_err,
+    to_python, type_name,
+};
+
+/// A core document as JSON text.
+pub(crate) fn json_text<T: serde::Serialize + ?Sized>(value: &T) -> PyResult<String> {
+    serde_json::to_string(value).map_err(|e| {
+        to_py_err(core::Error::new(
+            core::ErrorKind::DataUnsupportedValue,
+            format!("the result does not convert to JSON: {e}"),
+        ))
+    })
+}
+
+/// A `FactTable` argument.
+pub(crate) fn facts_arg<'py>(
+    value: &Bound<'py, PyAny>,
+    name: &str,
+) -> PyResult<Bound<'py, FactTable>> {
+    value.cast::<FactTable>().cloned().map_err(|_| {
+        invalid_argument(
+            name,
+            format!(
+                "`{name}` is a kpi_core.FactTable (FactTable.from_records, from_arrow …), not {}",
+                type_name(value)
+            ),
+        )
+    })
+}
+
+/// A `Measures` argument.
+fn measures_arg<'py>(value: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound<'py, Measures>> {
+    value.cast::<Measures>().cloned().map_err(|_| {
+        invalid_argument(
+            name,
+            format!("`{name}` is kpi_core.Measures, not {}", type_name(value)),
+        )
+    })
+}
 
 /// A sales plan: calendar, org, metrics, goals and incentives.
 #[pyclass(frozen, module = "kpi_core")]
@@ -26,32 +68,32 @@ struct Plan {
 impl Plan {
     /// Parses and checks a TOML plan.
     #[staticmethod]
-    fn from_toml(text: &str) -> PyResult<Self> {
-        core::Plan::from_toml(text)
+    fn from_toml(text: &Bound<'_, PyAny>) -> PyResult<Self> {
+        core::Plan::from_toml(&args::text(text, "text")?)
             .map(|inner| Plan { inner })
             .map_err(to_py_err)
     }
 
     /// Parses and checks a JSON plan.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        core::Plan::from_json(text)
+    fn from_json(text: &Bound<'_, PyAny>) -> PyResult<Self> {
+        core::Plan::from_json(&args::text(text, "text")?)
             .map(|inner| Plan { inner })
             .map_err(to_py_err)
     }
 
     /// Parses a TOML plan without checking it: a draft for `validate`.
     #[staticmethod]
-    fn draft_from_toml(text: &str) -> PyResult<Self> {
-        core::Plan::draft_from_toml(text)
+    fn draft_from_toml(text: &Bound<'_, PyAny>) -> PyResult<Self> {
+        core::Plan::draft_from_toml(&args::text(text, "text")?)
             .map(|inner| Plan { inner })
             .map_err(to_py_err)
     }
 
     /// Parses a JSON plan without checking it: a draft for `validate`.
     #[staticmethod]
-    fn draft_from_json(text: &str) -> PyResult<Self> {
-        core::Plan::draft_from_json(text)
+    fn draft_from_json(text: &Bound<'_, PyAny>) -> PyResult<Self> {
+        core::Plan::draft_from_json(&args::text(text, "text")?)
             .map(|inner| Plan { inner })
             .map_err(to_py_err)
     }
@@ -61,14 +103,21 @@ impl Plan {
     #[pyo3(signature = (history = None, as_of = None))]
     fn validate(
         &self,
-        history: Option<&FactTable>,
-        as_of: Option<chrono::NaiveDate>,
-    ) -> Vec<goals::Finding> {
-        self.inner
-            .validate(history.map(|h| &h.inner), as_of)
+        py: Python<'_>,
+        history: Option<&Bound<'_, PyAny>>,
+        as_of: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Vec<goals::Finding>> {
+        let as_of = args::opt_date(as_of, "as_of")?;
+        let findings = match history.filter(|h| !h.is_none()) {
+            Some(history) => facts_arg(history, "history")?
+                .get()
+                .read(py, |facts| self.inner.validate(Some(facts), as_of))?,
+            None => py.detach(|| self.inner.validate(None, as_of)),
+        };
+        Ok(findings
             .into_iter()
             .map(|inner| goals::Finding { inner })
-            .collect()
+            .collect())
     }
 
     /// A copy of the plan with goal `goal` adjusted from `from_` on, for `reason`: a new
@@ -76,36 +125,54 @@ impl Plan {
     #[pyo3(signature = (goal, from_, reason, *, target = None, targets = None))]
     fn adjust_goal(
         &self,
-        goal: &str,
-        from_: chrono::NaiveDate,
-        reason: String,
+        goal: &Bound<'_, PyAny>,
+        from_: &Bound<'_, PyAny>,
+        reason: &Bound<'_, PyAny>,
         target: Option<&Bound<'_, PyAny>>,
         targets: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Plan> {
+        let goal = args::text(goal, "goal")?;
         let mut by_scope = std::collections::BTreeMap::new();
-        if let Some(targets) = targets {
-            for (id, value) in targets.cast::<PyDict>()?.iter() {
-                let id = id.extract::<String>()?;
-                let amount = goals::decimal(&value, &format!("targets.{id}"))?;
+        if let Some(targets) = targets.filter(|t| !t.is_none()) {
+            let targets = targets.cast::<PyDict>().map_err(|_| {
+                invalid_argument(
+                    "targets",
+                    format!(
+                        "`targets` is a dict of scope id to target, not {}",
+                        type_name(targets)
+                    ),
+                )
+            })?;
+            for item in targets.items().iter() {
+                let (id, value) = item.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>()?;
+                let id = args::text(&id, "targets")?;
+                let amount = args::decimal(&value, &format!("targets.{id}"))?;
                 by_scope.insert(id, amount);
             }
         }
         let version = core::GoalVersion {
-            from: from_,
-            target: target.map(|t| goals::decimal(t, "target")).transpose()?,
+            from: args::date(from_, "from_")?,
+            target: target
+                .filter(|t| !t.is_none())
+                .map(|t| args::decimal(t, "target"))
+                .transpose()?,
             targets: by_scope,
-            reason,
+            reason: args::text(reason, "reason")?,
         };
         let mut inner = self.inner.clone();
-        inner.adjust_goal(goal, version).map_err(to_py_err)?;
+        inner.adjust_goal(&goal, version).map_err(to_py_err)?;
         Ok(Plan { inner })
     }
 
     /// Checks a plan given as a dict (the JSON document's shape).
     #[staticmethod]
-    #[pyo3(signature = (document, *, allow_float = false))]
-    fn from_dict(document: &Bound<'_, PyAny>, allow_float: bool) -> PyResult<Self> {
-        let value = to_json(document, allow_float)?;
+    #[pyo3(signature = (document, *, allow_float = None))]
+    fn from_dict(
+        document: &Bound<'_, PyAny>,
+        allow_float: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let allow_float = args::flag(allow_float, "allow_float", false)?;
+        let value = to_json_at(document, Reading::document(allow_float), "")?;
         core::Plan::from_json_value(value)
             .map(|inner| Plan { inner })
             .map_err(to_py_err)
@@ -142,8 +209,11 @@ impl Plan {
     }
 
     /// Parses a period label in the plan's calendar (`2026-03`, `2026-Q1`, `FY2027-Q2`).
-    fn parse_period(&self, label: &str) -> PyResult<Period> {
-        let inner = self.inner.parse_period(label).map_err(to_py_err)?;
+    fn parse_period(&self, label: &Bound<'_, PyAny>) -> PyResult<Period> {
+        let inner = self
+            .inner
+            .parse_period(&args::text(label, "label")?)
+            .map_err(to_py_err)?;
         Ok(Period { inner })
     }
 
@@ -152,24 +222,24 @@ impl Plan {
     fn measure(
         &self,
         py: Python<'_>,
-        facts: &FactTable,
+        facts: &Bound<'_, PyAny>,
         period: &Bound<'_, PyAny>,
     ) -> PyResult<Measures> {
+        let facts = facts_arg(facts, "facts")?;
         let period = self.period(period)?;
-        let measures = py
-            .detach(|| self.inner.measure(&facts.inner, &period))
+        let measures = facts
+            .get()
+            .read(py, |facts| self.inner.measure(facts, &period))?
             .map_err(to_py_err)?;
-        Ok(Measures {
-            inner: measures,
-            calendar: Some(self.inner.calendar.clone()),
-        })
+        Ok(Measures::new(measures, Some(self.inner.calendar.clone())))
     }
 
     /// Evaluates measures (for example merged from partitions) into a report.
-    fn evaluate_measures(&self, measures: &Measures) -> PyResult<Report> {
-        let report = self
-            .inner
-            .evaluate_measures(&measures.inner)
+    fn evaluate_measures(&self, py: Python<'_>, measures: &Bound<'_, PyAny>) -> PyResult<Report> {
+        let measures = measures_arg(measures, "measures")?;
+        let report = measures
+            .get()
+            .read(py, |measures| self.inner.evaluate_measures(measures))
             .map_err(to_py_err)?;
         Ok(Report {
             inner: report,
@@ -184,22 +254,21 @@ impl Plan {
     fn evaluate(
         &self,
         py: Python<'_>,
-        facts: &FactTable,
+        facts: &Bound<'_, PyAny>,
         period: &Bound<'_, PyAny>,
         balances: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Report> {
+        let facts = facts_arg(facts, "facts")?;
         let period = self.period(period)?;
-        let balances: core::Balances = match balances {
-            Some(b) => serde_json::from_value(to_json(b, false)?).map_err(|e| {
-                to_py_err(core::Error::new(
-                    core::ErrorKind::DataUnsupportedValue,
-                    format!("balances are {{member: {{incentive: amount}}}}: {e}"),
-                ))
-            })?,
+        let balances: core::Balances = match balances.filter(|b| !b.is_none()) {
+            Some(b) => located_document(b, "balances", "{member: {incentive: amount}}")?,
             None => core::Balances::new(),
         };
-        let report = py
-            .detach(|| self.inner.evaluate_with(&facts.inner, &period, &balances))
+        let report = facts
+            .get()
+            .read(py, |facts| {
+                self.inner.evaluate_with(facts, &period, &balances)
+            })?
             .map_err(to_py_err)?;
         Ok(Report {
             inner: report,
@@ -211,31 +280,34 @@ impl Plan {
     fn measure_as_of(
         &self,
         py: Python<'_>,
-        facts: &FactTable,
+        facts: &Bound<'_, PyAny>,
         period: &Bound<'_, PyAny>,
-        as_of: chrono::NaiveDate,
+        as_of: &Bound<'_, PyAny>,
     ) -> PyResult<Measures> {
+        let facts = facts_arg(facts, "facts")?;
         let period = self.period(period)?;
-        let measures = py
-            .detach(|| self.inner.measure_as_of(&facts.inner, &period, as_of))
+        let as_of = args::date(as_of, "as_of")?;
+        let measures = facts
+            .get()
+            .read(py, |facts| self.inner.measure_as_of(facts, &period, as_of))?
             .map_err(to_py_err)?;
-        Ok(Measures {
-            inner: measures,
-            calendar: Some(self.inner.calendar.clone()),
-        })
+        Ok(Measures::new(measures, Some(self.inner.calendar.clone())))
     }
 
     /// Evaluates `period` as it stood on `as_of`, with pacing while it runs.
     fn evaluate_as_of(
         &self,
         py: Python<'_>,
-        facts: &FactTable,
+        facts: &Bound<'_, PyAny>,
         period: &Bound<'_, PyAny>,
-        as_of: chrono::NaiveDate,
+        as_of: &Bound<'_, PyAny>,
     ) -> PyResult<Report> {
+        let facts = facts_arg(facts, "facts")?;
         let period = self.period(period)?;
-        let report = py
-            .detach(|| self.inner.evaluate_as_of(&facts.inner, &period, as_of))
+        let as_of = args::date(as_of, "as_of")?;
+        let report = facts
+            .get()
+            .read(py, |facts| self.inner.evaluate_as_of(facts, &period, as_of))?
             .map_err(to_py_err)?;
         Ok(Report {
             inner: report,
@@ -245,18 +317,20 @@ impl Plan {
 
     /// What if: the report of `period` when members' aggregate metrics have the given
     /// values (`{member: {metric: value}}`), without facts.
-    fn what_if(&self, period: &Bound<'_, PyAny>, values: &Bound<'_, PyAny>) -> PyResult<Report> {
+    fn what_if(
+        &self,
+        py: Python<'_>,
+        period: &Bound<'_, PyAny>,
+        values: &Bound<'_, PyAny>,
+    ) -> PyResult<Report> {
         let period = self.period(period)?;
         let values: std::collections::BTreeMap<
             String,
             std::collections::BTreeMap<String, rust_decimal::Decimal>,
-        > = serde_json::from_value(to_json(values, false)?).map_err(|e| {
-            to_py_err(core::Error::new(
-                core::ErrorKind::DataUnsupportedValue,
-                format!("what-if values are {{member: {{metric: value}}}}: {e}"),
-            ))
-        })?;
-        let report = self.inner.what_if(&period, &values).map_err(to_py_err)?;
+        > = located_document(values, "values", "{member: {metric: value}}")?;
+        let report = py
+            .detach(|| self.inner.what_if(&period, &values))
+            .map_err(to_py_err)?;
         Ok(Report {
             inner: report,
             calendar: self.inner.calendar.clone(),
@@ -267,11 +341,14 @@ impl Plan {
     fn review(
         &self,
         py: Python<'_>,
-        facts: &FactTable,
-        as_of: chrono::NaiveDate,
+        facts: &Bound<'_, PyAny>,
+        as_of: &Bound<'_, PyAny>,
     ) -> PyResult<goals::Review> {
-        let review = py
-            .detach(|| self.inner.review(&facts.inner, as_of))
+        let facts = facts_arg(facts, "facts")?;
+        let as_of = args::date(as_of, "as_of")?;
+        let review = facts
+            .get()
+            .read(py, |facts| self.inner.review(facts, as_of))?
             .map_err(to_py_err)?;
         Ok(goals::Review { inner: review })
     }
@@ -289,28 +366,118 @@ impl Plan {
 
 /// A column mapping given as TOML text or a dict.
 fn column_mapping(mapping: &Bound<'_, PyAny>) -> PyResult<core::ingest::ColumnMapping> {
-    let result = match mapping.extract::<String>() {
-        Ok(text) => core::ingest::ColumnMapping::from_toml(&text),
-        Err(_) => core::ingest::ColumnMapping::from_json_value(to_json(mapping, false)?),
+    let result = if mapping.is_instance_of::<pyo3::types::PyString>() {
+        core::ingest::ColumnMapping::from_toml(&args::text(mapping, "mapping")?)
+    } else {
+        core::ingest::ColumnMapping::from_json_value(to_json_at(
+            mapping,
+            Reading::exact(),
+            "mapping",
+        )?)
     };
     result.map_err(to_py_err)
+}
+
+/// A document argument read into `T` (decimals as `Decimal`, `int` or `str`); an error
+/// is `data.invalid_argument` at the field's path under `name`, saying it is `shape`.
+fn located_document<T: serde::de::DeserializeOwned>(
+    value: &Bound<'_, PyAny>,
+    name: &str,
+    shape: &str,
+) -> PyResult<T> {
+    let json = to_json_at(value, Reading::exact(), name)?;
+    serde_path_to_error::deserialize(json).map_err(|e| {
+        let path = match e.path().to_string().as_str() {
+            "." => name.to_owned(),
+            inner => format!("{name}.{inner}"),
+        };
+        invalid_argument(&path, format!("`{name}` is {shape}: {}", e.inner()))
+    })
 }
 
 impl Plan {
     /// A period argument: a `Period`, or a label read in the plan's calendar.
     fn period(&self, period: &Bound<'_, PyAny>) -> PyResult<core::Period> {
-        if let Ok(p) = period.cast::<Period>() {
-            return Ok(p.get().inner);
-        }
-        let label: String = period.extract()?;
-        self.inner.parse_period(&label).map_err(to_py_err)
+        period_arg(period, "period", &self.inner.calendar)
     }
 }
 
 /// Facts (orders, payments, deals …), stored by column.
-#[pyclass(module = "kpi_core")]
+///
+/// Safe to share between threads: evaluations read the table at the same time, and an
+/// append waits for them (and they for it), all without holding the GIL.
+#[pyclass(frozen, module = "kpi_core")]
 pub(crate) struct FactTable {
-    pub(crate) inner: core::FactTable,
+    /// The facts; `None` while a `CrmReader` holds them.
+    inner: RwLock<Option<core::FactTable>>,
+}
+
+/// The error for a table an ingest reader holds.
+fn lent() -> PyErr {
+    invalid_argument(
+        "",
+        "the table is being filled by an ingest reader: call the reader's finish() first",
+    )
+}
+
+impl FactTable {
+    fn of(inner: core::FactTable) -> FactTable {
+        FactTable {
+            inner: RwLock::new(Some(inner)),
+        }
+    }
+
+    /// Runs `f` on the facts without the GIL, while no append runs (waiting for one
+    /// without the GIL too).
+    pub(crate) fn read<R: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&core::FactTable) -> R + Send,
+    ) -> PyResult<R> {
+        py.detach(|| {
+            let facts = self.inner.read().unwrap_or_else(PoisonError::into_inner);
+            facts.as_ref().map(f)
+        })
+        .ok_or_else(lent)
+    }
+
+    /// Runs `f` on the facts without the GIL, alone.
+    fn write<R: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&mut core::FactTable) -> R + Send,
+    ) -> PyResult<R> {
+        py.detach(|| {
+            let mut facts = self.inner.write().unwrap_or_else(PoisonError::into_inner);
+            facts.as_mut().map(f)
+        })
+        .ok_or_else(lent)
+    }
+
+    /// Takes the facts out for an ingest reader.
+    pub(crate) fn lend(&self, py: Python<'_>) -> PyResult<core::FactTable> {
+        py.detach(|| {
+            self.inner
+                .write()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take()
+        })
+        .ok_or_else(lent)
+    }
+
+    /// Puts the facts back.
+    pub(crate) fn give_back(&self, py: Python<'_>, facts: core::FactTable) {
+        // Nobody holds a lent table's lock for long: take it at once when free.
+        match self.inner.try_write() {
+            Ok(mut slot) => *slot = Some(facts),
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => {
+                *poisoned.into_inner() = Some(facts);
+            }
+            Err(std::sync::TryLockError::WouldBlock) => py.detach(|| {
+                *self.inner.write().unwrap_or_else(PoisonError::into_inner) = Some(facts);
+            }),
+        }
+    }
 }
 
 #[pymethods]
@@ -318,134 +485,140 @@ impl FactTable {
     /// Builds a table from a list of dicts with `id`, `kind`, `date` and optionally
     /// `owner`, `customer`, `amount`, `status` and `attributes`. With a `calendar`, a date
     /// may also be a timestamp (an aware `datetime`, Unix milliseconds or an RFC 3339
-    /// string), which becomes a local date in the calendar's time zone.
+    /// string), which becomes a local date in the calendar's time zone; a naive
+    /// `datetime` is a local date-time, whose date is the fact's.
     #[staticmethod]
-    #[pyo3(signature = (records, *, allow_float = false, calendar = None))]
+    #[pyo3(signature = (records, *, allow_float = None, calendar = None))]
     fn from_records(
+        py: Python<'_>,
         records: &Bound<'_, PyAny>,
-        allow_float: bool,
-        calendar: Option<&Calendar>,
+        allow_float: Option<&Bound<'_, PyAny>>,
+        calendar: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let value = to_json(records, allow_float)?;
-        match calendar {
-            Some(calendar) => core::FactTable::from_json_value_in(value, &calendar.inner),
-            None => core::FactTable::from_json_value(value),
-        }
-        .map(|inner| FactTable { inner })
-        .map_err(to_py_err)
+        let table = FactTable::of(core::FactTable::new());
+        table.append(py, records, allow_float, calendar)?;
+        Ok(table)
     }
 
     /// An empty table (append to it, for example with `append_csv`).
     #[new]
     fn new() -> Self {
-        FactTable {
-            inner: core::FactTable::new(),
-        }
+        FactTable::of(core::FactTable::new())
     }
 
     /// Appends a CSV export read through `mapping` (TOML text or a dict): returns the
     /// ingest report (`read`, `accepted`, `rejected` with each record's number, line,
     /// field and reason). With `strict=True` the first rejection raises `DataError`
     /// (`data.rejected_record`) and nothing is appended.
-    #[pyo3(signature = (text, mapping, *, strict = false))]
+    #[pyo3(signature = (text, mapping, *, strict = None))]
     fn append_csv<'py>(
-        &mut self,
+        &self,
         py: Python<'py>,
-        text: &str,
+        text: &Bound<'py, PyAny>,
         mapping: &Bound<'py, PyAny>,
-        strict: bool,
+        strict: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let text = args::text(text, "text")?;
+        let strict = args::flag(strict, "strict", false)?;
         let mapping = column_mapping(mapping)?;
         let report = self
-            .inner
-            .append_csv(text, &mapping, strict)
+            .write(py, |facts| facts.append_csv(&text, &mapping, strict))?
             .map_err(to_py_err)?;
         serde_to_python(py, &report)
     }
 
     /// Appends JSON Lines records read through `mapping` (keys instead of columns), as
     /// `append_csv` does.
-    #[pyo3(signature = (text, mapping, *, strict = false))]
+    #[pyo3(signature = (text, mapping, *, strict = None))]
     fn append_json_lines_mapped<'py>(
-        &mut self,
+        &self,
         py: Python<'py>,
-        text: &str,
+        text: &Bound<'py, PyAny>,
         mapping: &Bound<'py, PyAny>,
-        strict: bool,
+        strict: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let text = args::text(text, "text")?;
+        let strict = args::flag(strict, "strict", false)?;
         let mapping = column_mapping(mapping)?;
         let report = self
-            .inner
-            .append_json_lines_mapped(text, &mapping, strict)
+            .write(py, |facts| {
+                facts.append_json_lines_mapped(&text, &mapping, strict)
+            })?
             .map_err(to_py_err)?;
         serde_to_python(py, &report)
     }
 
     /// Appends records (as `from_records` reads them). All or nothing: on an error the
     /// table is unchanged, and the error names the record's index in `records`.
-    #[pyo3(signature = (records, *, allow_float = false, calendar = None))]
+    #[pyo3(signature = (records, *, allow_float = None, calendar = None))]
     fn append(
-        &mut self,
+        &self,
+        py: Python<'_>,
         records: &Bound<'_, PyAny>,
-        allow_float: bool,
-        calendar: Option<&Calendar>,
+        allow_float: Option<&Bound<'_, PyAny>>,
+        calendar: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
-        let value = to_json(records, allow_float)?;
-        self.inner
-            .append_json_value(value, calendar.map(|c| &c.inner))
-            .map_err(to_py_err)
+        let allow_float = args::flag(allow_float, "allow_float", false)?;
+        let calendar = calendar_arg(calendar, "calendar")?;
+        let value = to_json_at(records, Reading::records(allow_float), "")?;
+        self.write(py, |facts| {
+            facts.append_json_value(value, calendar.as_ref())
+        })?
+        .map_err(to_py_err)
     }
 
     /// Builds a table from a JSON array of records.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        core::FactTable::from_json(text)
-            .map(|inner| FactTable { inner })
+    fn from_json(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let text = args::text(text, "text")?;
+        py.detach(|| core::FactTable::from_json(&text))
+            .map(FactTable::of)
             .map_err(to_py_err)
     }
 
     /// Builds a table from Arrow data: a `PyArrow` `Table`, `RecordBatch` or
     /// `RecordBatchReader`, a Polars or pandas `DataFrame`: anything with
-    /// `__arrow_c_stream__` (else `PyArrow` converts it). Read column by column in Rust, with no Python object per row.
+    /// `__arrow_c_stream__` (else `PyArrow` converts it). Read column by column in Rust,
+    /// with no Python object per row.
     ///
     /// Columns: `id`, `kind` (or `kind="order"` for all rows), `date`, and optionally
     /// `owner`, `customer`, `status`, `amount`; every other column becomes an attribute.
     /// `columns` renames: `{"id": "order_id", "date": "closed_at"}`. Amounts are
-    /// decimal128, integers with `amount_scale` (2 for cents) or strings; floats are
-    /// refused unless `allow_float=True`. Dates are date32, timestamps (local dates in
-    /// `calendar`'s time zone, else the column's own, else UTC) or `YYYY-MM-DD` strings.
+    /// decimals, integers with `amount_scale` (2 for cents) or decimal text; floats are
+    /// refused unless `allow_float=True`. Dates are dates, timestamps (an aware one is an
+    /// instant: its local date in `calendar`'s time zone, else the column's own; a naive
+    /// one is a local date-time: its own date) or `YYYY-MM-DD` text. docs/python.md has
+    /// every rule.
     #[staticmethod]
-    #[pyo3(signature = (data, *, columns = None, kind = None, amount_scale = None, calendar = None, allow_float = false))]
+    #[pyo3(signature = (data, *, columns = None, kind = None, amount_scale = None, calendar = None, allow_float = None))]
     fn from_arrow(
         data: &Bound<'_, PyAny>,
-        columns: Option<std::collections::HashMap<String, String>>,
-        kind: Option<String>,
-        amount_scale: Option<u32>,
-        calendar: Option<&Calendar>,
-        allow_float: bool,
+        columns: Option<&Bound<'_, PyAny>>,
+        kind: Option<&Bound<'_, PyAny>>,
+        amount_scale: Option<&Bound<'_, PyAny>>,
+        calendar: Option<&Bound<'_, PyAny>>,
+        allow_float: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let options = arrow::ArrowOptions {
-            columns: columns.unwrap_or_default(),
-            kind,
-            amount_scale,
-            calendar: calendar.map(|c| c.inner.clone()),
-            allow_float,
-        };
-        arrow::facts_from_arrow(data, &options).map(|inner| FactTable { inner })
+        let options = arrow::ArrowOptions::new(columns, kind, amount_scale, calendar, allow_float)?;
+        arrow::facts_from_arrow(data, &options).map(FactTable::of)
     }
 
     /// Builds a table from JSON Lines, one record per line.
     #[staticmethod]
-    fn from_json_lines(text: &str) -> PyResult<Self> {
-        core::FactTable::from_json_lines(text)
-            .map(|inner| FactTable { inner })
+    fn from_json_lines(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let text = args::text(text, "text")?;
+        py.detach(|| core::FactTable::from_json_lines(&text))
+            .map(FactTable::of)
             .map_err(to_py_err)
     }
 
     /// The records as dicts (amounts as `decimal.Decimal`, dates as `datetime.date`).
     fn to_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        // Copied out first: building Python objects runs Python code, which must not find
+        // the table locked.
+        let records: Vec<core::FactRecord> = self.read(py, |facts| facts.records().collect())?;
         let list = PyList::empty(py);
-        for record in self.inner.records() {
+        for record in records {
             let dict = PyDict::new(py);
             dict.set_item("id", &record.id)?;
             dict.set_item("kind", &record.kind)?;
@@ -461,7 +634,7 @@ impl FactTable {
             dict.set_item("customer", &record.customer)?;
             dict.set_item("amount", record.amount)?;
             dict.set_item("status", &record.status)?;
-            dict.set_item("date", record.date)?;
+            dict.set_item("date", py_date(py, record.date)?)?;
             let attributes = PyDict::new(py);
             for (name, value) in &record.attributes {
                 match value {
@@ -476,26 +649,42 @@ impl FactTable {
         Ok(list)
     }
 
-    fn __len__(&self) -> usize {
-        self.inner.len()
+    fn __len__(&self, py: Python<'_>) -> PyResult<usize> {
+        self.read(py, core::FactTable::len)
     }
 
-    fn __repr__(&self) -> String {
-        format!("FactTable(len={})", self.inner.len())
+    fn __repr__(&self, py: Python<'_>) -> String {
+        match self.read(py, core::FactTable::len) {
+            Ok(len) => format!("FactTable(len={len})"),
+            Err(_) => "FactTable(being filled by an ingest reader)".to_owned(),
+        }
     }
 }
 
 /// Partial aggregates per metric and member for one period; merge partitions with `merge`.
-#[pyclass(module = "kpi_core")]
+#[pyclass(frozen, module = "kpi_core")]
 struct Measures {
-    inner: core::Measures,
+    inner: RwLock<core::Measures>,
     /// The calendar of the plan that measured them, to read the period's label.
     calendar: Option<core::Calendar>,
 }
 
+impl Measures {
+    fn new(inner: core::Measures, calendar: Option<core::Calendar>) -> Measures {
+        Measures {
+            inner: RwLock::new(inner),
+            calendar,
+        }
+    }
+
+    /// Runs `f` on the measures without the GIL, while no merge runs.
+    fn read<R: Send>(&self, py: Python<'_>, f: impl FnOnce(&core::Measures) -> R + Send) -> R {
+        py.detach(|| f(&self.inner.read().unwrap_or_else(PoisonError::into_inner)))
+    }
+}
+
 #[pymethods]
 impl Measures {
-    /// Adds `other` (of the same period) into these measures.
     /// One row per metric and scope: `period`, `metric`, `scope`, and the aggregate's
     /// state (`sum`, `count`, `missing` …).
     fn rows<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
@@ -513,35 +702,43 @@ impl Measures {
     fn to_arrow<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         frames::python_frames(slf.py(), "to_arrow", slf.as_any(), None)
     }
-    fn merge(&mut self, other: &Measures) -> PyResult<()> {
-        self.inner.merge(&other.inner).map_err(to_py_err)
+    /// Adds `other` (of the same period) into these measures.
+    fn merge(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<()> {
+        let other = measures_arg(other, "other")?;
+        // A copy of `other` first: it may be these very measures.
+        let other = other.get().read(py, Clone::clone);
+        py.detach(|| {
+            self.inner
+                .write()
+                .unwrap_or_else(PoisonError::into_inner)
+                .merge(&other)
+        })
+        .map_err(to_py_err)
     }
     /// The measured period.
     #[getter]
-    fn period(&self) -> Period {
+    fn period(&self, py: Python<'_>) -> Period {
         let calendar = self.calendar.clone().unwrap_or_default();
         Period {
-            inner: self.inner.period.to_period(&calendar),
+            inner: self.read(py, |m| m.period.to_period(&calendar)),
         }
     }
     /// The measures as JSON text (to ship between processes).
-    fn to_json(&self) -> String {
-        self.inner.to_json()
+    fn to_json(&self, py: Python<'_>) -> String {
+        self.read(py, core::Measures::to_json)
     }
     /// Reads measures written by `to_json`.
     #[staticmethod]
-    fn from_json(text: &str) -> PyResult<Self> {
-        core::Measures::from_json(text)
-            .map(|inner| Measures {
-                inner,
-                calendar: None,
-            })
+    fn from_json(text: &Bound<'_, PyAny>) -> PyResult<Self> {
+        core::Measures::from_json(&args::text(text, "text")?)
+            .map(|inner| Measures::new(inner, None))
             .map_err(to_py_err)
     }
     /// metric → member id (or `unassigned`) → {sum, count, missing}.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let measures = self.read(py, Clone::clone);
         let metrics = PyDict::new(py);
-        for (metric, scopes) in &self.inner.metrics {
+        for (metric, scopes) in &measures.metrics {
             let by_scope = PyDict::new(py);
             for (scope, partial) in scopes {
                 let d = PyDict::new(py);
@@ -553,7 +750,7 @@ impl Measures {
             metrics.set_item(metric, by_scope)?;
         }
         let dict = PyDict::new(py);
-        dict.set_item("period", period_dict(py, &self.inner.period)?)?;
+        dict.set_item("period", period_dict(py, &measures.period)?)?;
         dict.set_item("metrics", metrics)?;
         Ok(dict)
     }
@@ -730,12 +927,13 @@ impl PayoutLine {
         &self.inner.explanation_zh
     }
     /// The explanation in `locale` (`zh…` gives Chinese, anything else English).
-    fn explanation_in(&self, locale: &str) -> &str {
-        if locale.to_ascii_lowercase().starts_with("zh") {
+    fn explanation_in(&self, locale: &Bound<'_, PyAny>) -> PyResult<&str> {
+        let locale = args::text(locale, "locale")?;
+        Ok(if locale.to_ascii_lowercase().starts_with("zh") {
             &self.inner.explanation_zh
         } else {
             &self.inner.explanation
-        }
+        })
     }
     /// The line as a dict, with `Decimal` values.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -849,8 +1047,8 @@ impl Report {
     }
     /// The day the actuals run to, when evaluated before the period's end.
     #[getter]
-    fn as_of(&self) -> Option<chrono::NaiveDate> {
-        self.inner.as_of
+    fn as_of<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py_date_opt(py, self.inner.as_of)
     }
     /// The leaderboard: each member's and team's weighted score and rank (dicts).
     #[getter]
@@ -864,20 +1062,34 @@ impl Report {
     /// One of the report's tables as flat rows (dicts): `scorecards`, `rollups`,
     /// `scores` or `statements` (one row per payout line). Pacing becomes `pacing_*`
     /// columns.
-    #[pyo3(signature = (table = "scorecards"))]
-    fn rows<'py>(&self, py: Python<'py>, table: &str) -> PyResult<Bound<'py, PyAny>> {
-        let rows = frames::table_rows(&self.inner, table).map_err(to_py_err)?;
+    #[pyo3(signature = (table = None))]
+    fn rows<'py>(
+        &self,
+        py: Python<'py>,
+        table: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let table = args::opt_text(table, "table")?;
+        let rows = frames::table_rows(&self.inner, table.as_deref().unwrap_or("scorecards"))
+            .map_err(to_py_err)?;
         to_python(py, &serde_json::Value::Array(rows))
     }
     /// A report table as a pandas `DataFrame` (decimals as `Decimal`, dates as `date`).
-    #[pyo3(signature = (table = "scorecards"))]
-    fn to_pandas<'py>(&self, py: Python<'py>, table: &str) -> PyResult<Bound<'py, PyAny>> {
+    #[pyo3(signature = (table = None))]
+    fn to_pandas<'py>(
+        &self,
+        py: Python<'py>,
+        table: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let rows = self.rows(py, table)?;
         frames::frame(py, "pandas", rows)
     }
     /// A report table as a Polars `DataFrame`.
-    #[pyo3(signature = (table = "scorecards"))]
-    fn to_polars<'py>(&self, py: Python<'py>, table: &str) -> PyResult<Bound<'py, PyAny>> {
+    #[pyo3(signature = (table = None))]
+    fn to_polars<'py>(
+        &self,
+        py: Python<'py>,
+        table: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let rows = self.rows(py, table)?;
         frames::frame(py, "polars", rows)
     }
@@ -891,13 +1103,19 @@ impl Report {
             .call1((slf,))
     }
     /// A report table as a `pyarrow.Table`: decimals as decimal128, dates as date32.
-    #[pyo3(signature = (table = "scorecards"))]
-    fn to_arrow<'py>(slf: &Bound<'py, Self>, table: &str) -> PyResult<Bound<'py, PyAny>> {
+    #[pyo3(signature = (table = None))]
+    fn to_arrow<'py>(
+        slf: &Bound<'py, Self>,
+        table: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let table = args::opt_text(table, "table")?;
+        let table = table.as_deref().unwrap_or("scorecards");
+        frames::table_rows(&slf.get().inner, table).map_err(to_py_err)?;
         frames::python_frames(slf.py(), "to_arrow", slf.as_any(), Some(table))
     }
     /// The report as JSON text, byte-identical to Rust's and JavaScript's.
-    fn to_json(&self) -> String {
-        serde_json::to_string(&self.inner).expect("a report serialises")
+    fn to_json(&self) -> PyResult<String> {
+        json_text(&self.inner)
     }
     /// The report as aligned text tables.
     fn to_text(&self) -> String {
@@ -920,8 +1138,8 @@ pub(crate) fn period_dict<'py>(
     let d = PyDict::new(py);
     d.set_item("label", &p.label)?;
     d.set_item("grain", p.grain.name())?;
-    d.set_item("start", p.start)?;
-    d.set_item("end", p.end)?;
+    d.set_item("start", py_date(py, p.start)?)?;
+    d.set_item("end", py_date(py, p.end)?)?;
     Ok(d)
 }
 
@@ -929,8 +1147,7 @@ pub(crate) fn period_dict<'py>(
 /// `description` and `metrics` (the plan definitions it adds).
 #[pyfunction]
 fn catalogue(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-    let json =
-        serde_json::to_string(kpi_core::catalogue::entries()).expect("the catalogue serialises");
+    let json = json_text(kpi_core::catalogue::entries())?;
     py.import("json")?.call_method1("loads", (json,))
 }
 

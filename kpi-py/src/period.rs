@@ -1,11 +1,11 @@
 //! Python classes `Calendar` and `Period`: conversion and delegation to `kpi_core::period`.
 
-use chrono::{DateTime, NaiveDate};
 use kpi_core::period as core;
 use pyo3::prelude::*;
 use pyo3::types::{PyDateTime, PyDict, PyInt, PyString};
 
-use crate::convert::{to_json, to_py_err};
+use crate::args;
+use crate::convert::{Moment, Reading, invalid_argument, moment, py_date, to_json, to_py_err};
 
 /// A calendar: fiscal year, week start, retail 52/53-week structure, time zone and
 /// business days. Keyword arguments are the fields of a plan's `[calendar]` table.
@@ -23,8 +23,15 @@ pub struct Period {
     pub(crate) inner: core::Period,
 }
 
-fn grain(name: &str) -> PyResult<core::Grain> {
-    core::Grain::from_name(name).map_err(to_py_err)
+fn grain(value: &Bound<'_, PyAny>) -> PyResult<core::Grain> {
+    core::Grain::from_name(&args::text(value, "grain")?).map_err(to_py_err)
+}
+
+fn basis(value: Option<&Bound<'_, PyAny>>) -> PyResult<core::DayBasis> {
+    match args::opt_text(value, "basis")? {
+        Some(name) => core::DayBasis::from_name(&name).map_err(to_py_err),
+        None => Ok(core::DayBasis::Calendar),
+    }
 }
 
 fn periods(result: kpi_core::Result<Vec<core::Period>>) -> PyResult<Vec<Period>> {
@@ -41,13 +48,57 @@ impl From<core::Period> for Period {
     }
 }
 
+/// A period argument: a `Period`, or a label read in `calendar`.
+pub(crate) fn period_arg(
+    value: &Bound<'_, PyAny>,
+    name: &str,
+    calendar: &core::Calendar,
+) -> PyResult<core::Period> {
+    if let Ok(p) = value.cast::<Period>() {
+        return Ok(p.get().inner);
+    }
+    if value.is_instance_of::<PyString>() {
+        let label = args::text(value, name)?;
+        return calendar.parse_period(&label).map_err(to_py_err);
+    }
+    Err(invalid_argument(
+        name,
+        format!(
+            "`{name}` is a period label (str) or a Period, not {}",
+            crate::convert::type_name(value)
+        ),
+    ))
+}
+
+/// An optional calendar argument.
+pub(crate) fn calendar_arg(
+    value: Option<&Bound<'_, PyAny>>,
+    name: &str,
+) -> PyResult<Option<core::Calendar>> {
+    match value {
+        Some(v) if !v.is_none() => v
+            .cast::<Calendar>()
+            .map(|c| Some(c.get().inner.clone()))
+            .map_err(|_| {
+                invalid_argument(
+                    name,
+                    format!(
+                        "`{name}` is a kpi_core.Calendar, not {}",
+                        crate::convert::type_name(v)
+                    ),
+                )
+            }),
+        _ => Ok(None),
+    }
+}
+
 #[pymethods]
 impl Calendar {
     #[new]
     #[pyo3(signature = (**settings))]
     fn new(settings: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
         let value = match settings {
-            Some(dict) => to_json(dict.as_any(), false)?,
+            Some(dict) => to_json(dict.as_any(), Reading::exact())?,
             None => serde_json::json!({}),
         };
         core::Calendar::from_json_value(value)
@@ -56,87 +107,107 @@ impl Calendar {
     }
 
     /// The period of `grain` (`"day"` … `"year"`) that contains `date`.
-    fn period_of(&self, date: NaiveDate, grain: &str) -> PyResult<Period> {
+    fn period_of(&self, date: &Bound<'_, PyAny>, grain: &Bound<'_, PyAny>) -> PyResult<Period> {
         self.inner
-            .period_of(date, self::grain(grain)?)
+            .period_of(args::date(date, "date")?, self::grain(grain)?)
             .map(Period::from)
             .map_err(to_py_err)
     }
 
     /// Parses a label: `2026-03`, `2026-Q1`, `2026-W05`, `FY2027-Q2`, `FY2027..FY2029`, …
-    fn parse_period(&self, label: &str) -> PyResult<Period> {
+    fn parse_period(&self, label: &Bound<'_, PyAny>) -> PyResult<Period> {
         self.inner
-            .parse_period(label)
+            .parse_period(&args::text(label, "label")?)
             .map(Period::from)
             .map_err(to_py_err)
     }
 
     /// The to-date window of `grain` as of `as_of` (month-, quarter-, year-to-date).
-    fn to_date(&self, as_of: NaiveDate, grain: &str) -> PyResult<Period> {
+    fn to_date(&self, as_of: &Bound<'_, PyAny>, grain: &Bound<'_, PyAny>) -> PyResult<Period> {
         self.inner
-            .to_date(as_of, self::grain(grain)?)
+            .to_date(args::date(as_of, "as_of")?, self::grain(grain)?)
             .map(Period::from)
             .map_err(to_py_err)
     }
 
     /// Whether `date` is neither a weekend day nor a holiday.
-    fn is_business_day(&self, date: NaiveDate) -> bool {
-        self.inner.is_business_day(date)
+    fn is_business_day(&self, date: &Bound<'_, PyAny>) -> PyResult<bool> {
+        Ok(self.inner.is_business_day(args::date(date, "date")?))
     }
 
     /// Days in `[start, end)`, counting `"calendar"` or `"business"` days.
-    #[pyo3(signature = (start, end, basis = "calendar"))]
-    fn count_days(&self, start: NaiveDate, end: NaiveDate, basis: &str) -> PyResult<u32> {
-        let basis = core::DayBasis::from_name(basis).map_err(to_py_err)?;
-        Ok(self.inner.count_days(start, end, basis))
+    #[pyo3(signature = (start, end, basis = None))]
+    fn count_days(
+        &self,
+        start: &Bound<'_, PyAny>,
+        end: &Bound<'_, PyAny>,
+        basis: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<u32> {
+        let (start, end) = (args::date(start, "start")?, args::date(end, "end")?);
+        Ok(self.inner.count_days(start, end, self::basis(basis)?))
     }
 
-    /// The elapsed share of `period` at the end of day `as_of`, as a `Decimal` (or `None`
-    /// when the period has no day of that basis).
-    #[pyo3(signature = (period, as_of, basis = "calendar"))]
+    /// The elapsed share of `period` (a `Period` or a label) at the end of day `as_of`, as
+    /// a `Decimal` (or `None` when the period has no day of that basis).
+    #[pyo3(signature = (period, as_of, basis = None))]
     fn elapsed_fraction(
         &self,
-        period: &Period,
-        as_of: NaiveDate,
-        basis: &str,
+        period: &Bound<'_, PyAny>,
+        as_of: &Bound<'_, PyAny>,
+        basis: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Option<rust_decimal::Decimal>> {
-        let basis = core::DayBasis::from_name(basis).map_err(to_py_err)?;
-        Ok(self.inner.elapsed_fraction(&period.inner, as_of, basis))
+        let period = period_arg(period, "period", &self.inner)?;
+        let as_of = args::date(as_of, "as_of")?;
+        Ok(self
+            .inner
+            .elapsed_fraction(&period, as_of, self::basis(basis)?))
     }
 
-    /// The local date, in the calendar's time zone, of a timestamp: an aware `datetime`,
-    /// Unix milliseconds (`int`), or an RFC 3339 string with an offset.
-    fn local_date(&self, timestamp: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
-        let result = if let Ok(dt) = timestamp.cast::<PyDateTime>() {
-            let instant: DateTime<chrono::FixedOffset> = dt.extract().map_err(|_| {
-                to_py_err(kpi_core::Error::new(
-                    kpi_core::ErrorKind::DataUnsupportedValue,
-                    "a naive datetime has no time zone: give an aware datetime",
-                ))
-            })?;
-            self.inner.local_date(&instant)
+    /// The local date, in the calendar's time zone, of a timestamp: an aware `datetime`
+    /// (an instant), a naive one (a local date-time already: its own date), Unix
+    /// milliseconds (`int`), or an RFC 3339 string with an offset.
+    fn local_date<'py>(&self, timestamp: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let py = timestamp.py();
+        let date = if let Ok(dt) = timestamp.cast::<PyDateTime>() {
+            match moment(dt, "timestamp").map_err(to_py_err)? {
+                Moment::Local(local) => Ok(local.date()),
+                Moment::Instant(instant) => self.inner.local_date(&instant),
+            }
         } else if timestamp.is_instance_of::<PyInt>() {
-            self.inner.local_date_of_millis(timestamp.extract()?)
-        } else if let Ok(text) = timestamp.cast::<PyString>() {
-            self.inner.local_date_of_rfc3339(&text.to_string())
+            let millis = args::int(timestamp, "timestamp")?;
+            let inside = chrono::DateTime::from_timestamp_millis(millis)
+                .is_some_and(|i| crate::convert::instant_in_range(&i));
+            if !inside {
+                return Err(to_py_err(crate::convert::instant_out_of_range("timestamp")));
+            }
+            self.inner
+                .local_date_of_millis(millis)
+                .map_err(|e| e.at_path("timestamp"))
+        } else if timestamp.is_instance_of::<PyString>() {
+            self.inner
+                .local_date_of_rfc3339(&args::text(timestamp, "timestamp")?)
+                .map_err(|e| e.at_path("timestamp"))
         } else {
-            Err(kpi_core::Error::new(
-                kpi_core::ErrorKind::DataUnsupportedValue,
-                "a timestamp is an aware datetime, Unix milliseconds or an RFC 3339 string",
-            ))
+            return Err(invalid_argument(
+                "timestamp",
+                "a timestamp is a datetime, Unix milliseconds (int) or an RFC 3339 string",
+            ));
         };
-        result.map_err(to_py_err)
+        py_date(py, date.map_err(to_py_err)?)
     }
 
     /// Maps dates to periods of `grain` in bulk: `(periods, index)` where `index[i]` is the
     /// position in `periods` of `dates[i]`'s period.
-    #[allow(clippy::needless_pass_by_value)] // pyo3 extracts a list into a Vec
     fn period_index(
         &self,
-        dates: Vec<NaiveDate>,
-        grain: &str,
+        dates: &Bound<'_, PyAny>,
+        grain: &Bound<'_, PyAny>,
     ) -> PyResult<(Vec<Period>, Vec<u32>)> {
-        let days: Vec<i32> = dates.iter().map(|d| core::day_number(*d)).collect();
+        let days = args::items(dates, "dates")?
+            .iter()
+            .enumerate()
+            .map(|(i, d)| args::date(d, &format!("dates[{i}]")).map(core::day_number))
+            .collect::<PyResult<Vec<i32>>>()?;
         let mapped = self
             .inner
             .index_days(&days, self::grain(grain)?)
@@ -149,7 +220,7 @@ impl Calendar {
 
     /// The settings, as a dict in the plan's `[calendar]` form.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let json = serde_json::to_string(&self.inner).expect("a calendar serialises");
+        let json = serde_json::to_string(&self.inner).unwrap_or_else(|_| "{}".into());
         py.import("json")?.call_method1("loads", (json,))
     }
 
@@ -175,13 +246,13 @@ impl Period {
     }
     /// The first day.
     #[getter]
-    fn start(&self) -> NaiveDate {
-        self.inner.start()
+    fn start<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py_date(py, self.inner.start())
     }
     /// The first day after the period (exclusive end).
     #[getter]
-    fn end(&self) -> NaiveDate {
-        self.inner.end()
+    fn end<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py_date(py, self.inner.end())
     }
     /// The number of days.
     #[getter]
@@ -189,11 +260,11 @@ impl Period {
         self.inner.days()
     }
     /// Whether `date` is in `[start, end)`.
-    fn contains(&self, date: NaiveDate) -> bool {
-        self.inner.contains(date)
+    fn contains(&self, date: &Bound<'_, PyAny>) -> PyResult<bool> {
+        Ok(self.inner.contains(args::date(date, "date")?))
     }
-    fn __contains__(&self, date: NaiveDate) -> bool {
-        self.inner.contains(date)
+    fn __contains__(&self, date: &Bound<'_, PyAny>) -> PyResult<bool> {
+        self.contains(date)
     }
     /// The next period.
     fn next(&self) -> PyResult<Period> {
@@ -203,9 +274,12 @@ impl Period {
     fn prev(&self) -> PyResult<Period> {
         self.inner.prev().map(Period::from).map_err(to_py_err)
     }
-    /// The period `n` steps away.
-    fn shift(&self, n: i64) -> PyResult<Period> {
-        self.inner.shift(n).map(Period::from).map_err(to_py_err)
+    /// The period `n` steps away (`n` a whole number).
+    fn shift(&self, n: &Bound<'_, PyAny>) -> PyResult<Period> {
+        self.inner
+            .shift(args::int(n, "n")?)
+            .map(Period::from)
+            .map_err(to_py_err)
     }
     /// The same period one year earlier.
     fn same_period_last_year(&self) -> PyResult<Period> {
@@ -215,19 +289,22 @@ impl Period {
             .map_err(to_py_err)
     }
     /// The period of the coarser `grain` that contains this one.
-    fn parent(&self, grain: &str) -> PyResult<Period> {
+    fn parent(&self, grain: &Bound<'_, PyAny>) -> PyResult<Period> {
         self.inner
             .parent(self::grain(grain)?)
             .map(Period::from)
             .map_err(to_py_err)
     }
     /// The periods of the finer `grain` that tile this one.
-    fn children(&self, grain: &str) -> PyResult<Vec<Period>> {
+    fn children(&self, grain: &Bound<'_, PyAny>) -> PyResult<Vec<Period>> {
         periods(self.inner.children(self::grain(grain)?))
     }
     /// The `n` periods ending with this one, as a span.
-    fn trailing(&self, n: u32) -> PyResult<Period> {
-        self.inner.trailing(n).map(Period::from).map_err(to_py_err)
+    fn trailing(&self, n: &Bound<'_, PyAny>) -> PyResult<Period> {
+        self.inner
+            .trailing(args::count(n, "n")?)
+            .map(Period::from)
+            .map_err(to_py_err)
     }
     /// `{label, grain, start, end}`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {

@@ -67,15 +67,16 @@ def test_floats_are_refused_unless_allowed() -> None:
     assert facts.to_records()[0]["amount"] == Decimal("0.1")
 
 
-def test_timestamps_and_odd_types_are_refused() -> None:
+def test_naive_datetimes_are_local_and_odd_types_are_refused() -> None:
+    # A naive datetime is a local date-time: the fact's date is its own date part.
     record = order(1, "1")
-    record["date"] = datetime.datetime(2026, 3, 1, 12, 0)
-    with pytest.raises(kpi_core.DataError, match="naive datetime"):
-        kpi_core.FactTable.from_records([record])
+    record["date"] = datetime.datetime(2026, 3, 1, 23, 30)
+    assert kpi_core.FactTable.from_records([record]).to_records()[0]["date"] == datetime.date(2026, 3, 1)
     with pytest.raises(kpi_core.DataError):
         kpi_core.FactTable.from_records([{**order(1, "1"), "amount": object()}])
-    with pytest.raises(kpi_core.DataError, match="not a finite decimal"):
+    with pytest.raises(kpi_core.DataError, match="not a number") as caught:
         kpi_core.FactTable.from_records([order(1, Decimal("NaN"))])
+    assert (caught.value.code, caught.value.path) == ("data.unsupported_value", "[0].amount")
 
 
 def test_records_round_trip() -> None:
@@ -153,8 +154,10 @@ def test_calendar_and_period_objects() -> None:
     assert not cal.is_business_day(datetime.date(2026, 10, 1))
     aware = datetime.datetime(2026, 3, 31, 20, 0, tzinfo=datetime.timezone.utc)
     assert cal.local_date(aware) == datetime.date(2026, 4, 1)
+    # A naive datetime is already local: its own date.
+    assert cal.local_date(datetime.datetime(2026, 3, 31, 20, 0)) == datetime.date(2026, 3, 31)
     with pytest.raises(kpi_core.DataError):
-        cal.local_date(datetime.datetime(2026, 3, 31, 20, 0))
+        cal.local_date([2026, 3, 31])
     assert cal.to_dict()["timezone"] == "Asia/Shanghai"
     with pytest.raises(kpi_core.PeriodError) as caught:
         kpi_core.Calendar(week_start="funday")

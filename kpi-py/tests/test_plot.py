@@ -31,8 +31,9 @@ def test_attainment_by_rep_with_the_100_percent_line(report, tmp_path) -> None:
     assert any(line.get_xdata()[0] == 100 for line in ax.get_lines())
     ax.figure.savefig(tmp_path / "attainment.png")
     assert (tmp_path / "attainment.png").stat().st_size > 0
-    with pytest.raises(ValueError):
+    with pytest.raises(kpi_core.DataError) as caught:
         report.plot.attainment("no-such-goal")
+    assert (caught.value.code, caught.value.path) == ("data.invalid_argument", "goal")
 
 
 def test_payout_curve_and_payouts(report) -> None:

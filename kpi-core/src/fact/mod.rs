@@ -81,7 +81,7 @@ pub struct FactRecord {
 pub struct Credit {
     /// The member id.
     pub id: String,
-    /// Their share, for example `0.6` for 60%.
+    /// Their share, for example `0.6` for 60% (exact, as an amount is).
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
     #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub share: Decimal,
@@ -103,23 +103,25 @@ pub const NEGATIVE_KINDS: [&str; 2] = ["refund", "credit_note"];
 
 /// The value of a fact attribute: a JSON boolean, string or number.
 ///
-/// A number is kept as an exact decimal and written back as a JSON number, so records
-/// round-trip. (A number that a binary float cannot hold exactly, such as one with 20
-/// significant digits, is written as a string, which reads back as text.)
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+/// A string is always text (`"4.5"` stays text) and a number always a number. A number
+/// is kept as an exact decimal (one with more than 28 decimal places, or beyond the
+/// decimal range, is refused rather than rounded) and written back as a JSON number, so
+/// records round-trip. (A number that a binary float cannot hold exactly, such as one with
+/// 20 significant digits, is written as a string, which reads back as text.)
+///
+/// A number may also arrive by its digits, `{"$kpi::number": "0.1234567890123456789"}`
+/// ([`crate::decimal::EXACT_NUMBER_KEY`]): JSON text and the bindings hand over numbers
+/// that a binary float cannot hold this way.
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", serde(untagged))]
 pub enum Attribute {
     /// `true` or `false`.
     Bool(bool),
     /// A string.
     Text(String),
     /// A number.
-    Number(
-        #[cfg_attr(feature = "typescript", tsify(type = "number"))]
-        #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
-        Decimal,
-    ),
+    Number(#[cfg_attr(feature = "typescript", tsify(type = "number"))] Decimal),
 }
 
 impl Serialize for Attribute {
@@ -142,6 +144,74 @@ impl Serialize for Attribute {
                 }
             }
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for Attribute {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(AttributeVisitor)
+    }
+}
+
+/// Reads a JSON boolean, string or number (or a number's exact form) as an attribute.
+struct AttributeVisitor;
+
+impl AttributeVisitor {
+    /// A number's text as an exact decimal: more than 28 decimal places, or a value
+    /// beyond the decimal range, is an error, not rounded.
+    fn number<E: serde::de::Error>(text: &str) -> Result<Attribute, E> {
+        crate::decimal::parse_exact(text)
+            .map(Attribute::Number)
+            .map_err(|why| E::custom(why.describe(text)))
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for AttributeVisitor {
+    type Value = Attribute;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a boolean, a string or a number")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<Attribute, E> {
+        Ok(Attribute::Bool(value))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Attribute, E> {
+        Ok(Attribute::Text(value.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Attribute, E> {
+        Ok(Attribute::Text(value))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Attribute, E> {
+        Ok(Attribute::Number(Decimal::from(value)))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Attribute, E> {
+        Ok(Attribute::Number(Decimal::from(value)))
+    }
+
+    fn visit_i128<E: serde::de::Error>(self, value: i128) -> Result<Attribute, E> {
+        Self::number(&value.to_string())
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, value: u128) -> Result<Attribute, E> {
+        Self::number(&value.to_string())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Attribute, E> {
+        if !value.is_finite() {
+            return Err(E::custom(format!("{value} is not a number")));
+        }
+        // Rust prints the shortest text that reads back as the same f64, without an
+        // exponent: 0.1 is "0.1".
+        Self::number(&value.to_string())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Attribute, A::Error> {
+        crate::decimal::exact::number_from_map(map).map(Attribute::Number)
     }
 }
 
@@ -796,6 +866,75 @@ mod tests {
         let again: FactRecord =
             serde_json::from_str(&serde_json::to_string(&record).unwrap()).unwrap();
         assert_eq!(again, record);
+    }
+
+    #[test]
+    fn attributes_read_strings_as_text_and_numbers_exactly() {
+        let read = |value: serde_json::Value| serde_json::from_value::<Attribute>(value);
+        assert_eq!(
+            read(serde_json::json!("4.5")).unwrap(),
+            Attribute::Text("4.5".into())
+        );
+        assert_eq!(
+            read(serde_json::json!(4.5)).unwrap(),
+            Attribute::Number(Decimal::new(45, 1))
+        );
+        assert_eq!(
+            read(serde_json::json!(true)).unwrap(),
+            Attribute::Bool(true)
+        );
+        // The exact form keeps every digit and the scale, beyond what a float holds.
+        let key = crate::decimal::EXACT_NUMBER_KEY;
+        let exact = |text: &str| read(serde_json::json!({ key: text }));
+        assert_eq!(
+            exact("1234567890.1234567890123456789").unwrap(),
+            Attribute::Number("1234567890.1234567890123456789".parse().unwrap())
+        );
+        assert_eq!(
+            exact("4.50").unwrap(),
+            Attribute::Number(Decimal::new(450, 2))
+        );
+        // Refused, not rounded: 29 decimal places, or beyond the decimal range.
+        assert!(exact("0.00000000000000000000000000001").is_err());
+        assert!(exact("79228162514264337593543950336").is_err());
+        assert!(read(serde_json::json!(1e-30)).is_err());
+        // Amounts and shares are exact too: rounding a 29th place is an error.
+        let record = |amount: serde_json::Value| {
+            serde_json::from_value::<FactRecord>(serde_json::json!(
+                {"id": "x", "kind": "order", "date": "2026-01-01", "amount": amount}
+            ))
+        };
+        let amount = |v| record(v).map(|r| r.amount.unwrap().to_string());
+        assert!(amount(serde_json::json!("1_000.50")).is_err(), "not a decimal");
+        assert_eq!(amount(serde_json::json!("1e3")).unwrap(), "1000");
+        assert_eq!(amount(serde_json::json!(0.1)).unwrap(), "0.1");
+        assert_eq!(
+            amount(serde_json::json!({ key: "0.1234567890123456789012345678" }))
+                .unwrap(),
+            "0.1234567890123456789012345678"
+        );
+        for rounded in [
+            serde_json::json!("0.12345678901234567890123456789"),
+            serde_json::json!("1e-29"),
+            serde_json::json!(1e-29),
+        ] {
+            let err = record(rounded.clone()).unwrap_err().to_string();
+            assert!(err.contains("would be rounded"), "{rounded}: {err}");
+        }
+        assert!(record(serde_json::json!("lots")).is_err());
+        assert!(record(serde_json::json!(true)).is_err());
+        let share = serde_json::from_value::<Credit>(
+            serde_json::json!({"id": "a", "share": "0.33333333333333333333333333333"}),
+        );
+        assert!(share.is_err());
+        for other in [
+            serde_json::json!(null),
+            serde_json::json!([1]),
+            serde_json::json!({"x": "1"}),
+            serde_json::json!({ key: "1", "x": "2" }),
+        ] {
+            assert!(read(other.clone()).is_err(), "{other}");
+        }
     }
 
     #[test]

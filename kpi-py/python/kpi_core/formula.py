@@ -35,4 +35,6 @@ def evaluate(
     text: str, values: Optional[Mapping[str, Any]] = None, *, allow_float: bool = False
 ) -> FormulaValue:
     """Checks ``text`` with the types of ``values`` and evaluates it."""
-    return formula_evaluate(text, dict(values or {}), allow_float=allow_float)
+    if values is not None and not isinstance(values, dict) and isinstance(values, Mapping):
+        values = dict(values)
+    return formula_evaluate(text, values, allow_float=allow_float)

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
+
+from kpi_core.errors import DataError
 
 __all__ = ["rows", "to_arrow", "to_pandas", "to_polars"]
 
@@ -56,9 +58,18 @@ def rows(data: Any, table: str = "scorecards") -> list[dict]:
         return [_flatten(item) for item in data.items]
     if kind == "Measures":
         return _measure_rows(data)
-    if isinstance(data, Iterable):
-        return [_flatten(item.to_dict() if hasattr(item, "to_dict") else dict(item)) for item in data]
-    raise TypeError(f"no table in a {kind}")
+    if isinstance(data, (list, tuple)):
+        try:
+            return [_flatten(item.to_dict() if hasattr(item, "to_dict") else dict(item)) for item in data]
+        except (TypeError, ValueError) as e:
+            raise DataError(
+                f"rows are Finding objects or dicts: {e}", code="data.invalid_argument", path="data"
+            ) from None
+    raise DataError(
+        f"no table in a {kind}: pass a Report, a Review, Measures, or a list of findings or dicts",
+        code="data.invalid_argument",
+        path="data",
+    )
 
 
 def _arrow_type(values: list, pa: Any) -> Any:

@@ -27,6 +27,7 @@ import os
 from typing import Any, Iterable, Mapping, Optional, Tuple, Union
 
 from kpi_core._kpi_core import REJECTION_REASONS, CrmReader, FactTable, crm_presets
+from kpi_core.errors import DataError
 
 __all__ = ["REJECTION_REASONS", "CrmReader", "csv", "fxiaoke", "presets", "zoho"]
 
@@ -40,21 +41,37 @@ def presets(crm: str) -> dict:
     return crm_presets(crm)
 
 
-def _text(page: Page) -> str:
-    if isinstance(page, bytes):
-        return page.decode("utf-8")
-    if isinstance(page, str):
+def _text(page: Page, number: int) -> Any:
+    # Text and bytes go to the reader as they are (it checks that bytes are UTF-8); a
+    # dict is written as JSON first.
+    if isinstance(page, (str, bytes, bytearray)):
         return page
-    return json.dumps(page, ensure_ascii=False)
+    if isinstance(page, Mapping):
+        try:
+            return json.dumps(page, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError, RecursionError) as e:
+            raise DataError(
+                f"page {number} is not a JSON document: {e}", code="data.invalid_argument", path="pages"
+            ) from None
+    raise DataError(
+        f"page {number} is {type(page).__name__}: a page is JSON text, bytes or a dict",
+        code="data.invalid_argument",
+        path="pages",
+    )
 
 
 def _read_file_or_text(source: Union[str, "os.PathLike[str]"]) -> str:
     if isinstance(source, os.PathLike) or (
         isinstance(source, str) and "\n" not in source and os.path.isfile(source)
     ):
-        with open(source, encoding="utf-8-sig") as f:
-            return f.read()
-    return str(source)
+        try:
+            with open(source, encoding="utf-8-sig") as f:
+                return f.read()
+        except UnicodeDecodeError as e:
+            raise DataError(
+                f"{os.fspath(source)} is not UTF-8 text: {e}", code="data.invalid_argument", path="source"
+            ) from None
+    return source  # type: ignore[return-value]  # text, or a wrong type the reader refuses
 
 
 def _run(
@@ -68,6 +85,14 @@ def _run(
     strict: bool,
     home_currency: Optional[str],
 ) -> Tuple[FactTable, Report]:
+    try:
+        pages = iter(pages)
+    except TypeError:
+        raise DataError(
+            f"pages are an iterable of pages (JSON text, bytes or dicts), not {type(pages).__name__}",
+            code="data.invalid_argument",
+            path="pages",
+        ) from None
     table = facts if facts is not None else FactTable()
     reader = CrmReader(
         crm, table, module=module, mapping=mapping, strict=strict, home_currency=home_currency
@@ -75,8 +100,8 @@ def _run(
     try:
         if csv_text is not None:
             reader.csv(csv_text)
-        for page in pages:
-            reader.page(_text(page))
+        for number, page in enumerate(pages, 1):
+            reader.page(_text(page, number))
     finally:
         report = reader.finish()
     return table, report

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional
 
 from kpi_core._kpi_core import sample_curve
+from kpi_core.errors import DataError
 
 __all__ = ["ReportPlot", "attainment", "payout_curve"]
 
@@ -34,7 +35,9 @@ def attainment(report: Any, goal: Optional[str] = None, *, ax: Any = None) -> An
     goal = goal or (rows[0]["goal"] if rows else None)
     rows = [r for r in rows if r["goal"] == goal]
     if not rows:
-        raise ValueError(f"the report has no member rows for goal {goal!r}")
+        raise DataError(
+            f"the report has no member rows for goal {goal!r}", code="data.invalid_argument", path="goal"
+        )
     ax = _axes(ax)
     names = [r["name"] for r in rows]
     values = [float(r["attainment"]) * 100 for r in rows]

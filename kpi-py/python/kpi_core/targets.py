@@ -10,7 +10,9 @@ Decimal('11000000')
 >>> targets.capacity(5_000_000, [1_500_000] * 4)["over_assignment"]
 Decimal('0.2')
 
-Numbers are ``decimal.Decimal``, ``int`` or ``str``; a ``float`` is refused.
+Numbers are ``decimal.Decimal``, ``int`` or decimal text (``str``), read exactly; a
+``float`` is refused, as is a decimal with more than 28 places (never rounded). A wrong
+argument raises ``DataError`` (``data.invalid_argument``, ``data.unsupported_value``).
 """
 
 from __future__ import annotations
@@ -40,13 +42,24 @@ def from_market_share(share: Number, market_size: Number) -> Decimal:
     return targets_from_market_share(share, market_size)
 
 
+def _listed(values: Iterable[Number]) -> Any:
+    # A list or tuple goes as it is; another iterable is read into a list first (the
+    # native function then checks every item).
+    if isinstance(values, (list, tuple)):
+        return values
+    try:
+        return list(values)
+    except TypeError:
+        return values
+
+
 def allocate(total: Number, weights: Iterable[Number], places: int = 2) -> list[Decimal]:
     """Splits ``total`` by ``weights`` to ``places`` decimals; the parts sum exactly to
     ``total`` (the rounding remainder goes to the largest fractions, earlier first)."""
-    return targets_allocate(total, list(weights), places)
+    return targets_allocate(total, _listed(weights), places)
 
 
 def capacity(target: Number, member_targets: Iterable[Number]) -> dict[str, Any]:
     """A team target against its members' targets: ``assigned``, ``over_assignment``
     (``assigned / target - 1``) and ``covered``."""
-    return targets_capacity(target, list(member_targets))
+    return targets_capacity(target, _listed(member_targets))
