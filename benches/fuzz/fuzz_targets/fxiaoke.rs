@@ -3,8 +3,11 @@
 //! currency (bit 2); the rest is up to eight pages separated by 0x1E.
 //!
 //! Invariants (per page): as for Zoho (accounting, growth, a failed page changes
-//! nothing, no record of a page that parses is dropped), and a page that parses but is
+//! nothing, no record of a page that parses is dropped), and a page whose response is
 //! not a clear success (its `errorCode` is not the integer 0, or missing) yields no fact.
+//! A page is one response: what follows its first document (a second response, glued
+//! on) is the unreadable rest, reported as one record, so only the first document decides
+//! (docs/ingest.md, "Nothing is lost").
 #![no_main]
 
 use kpi_core::ingest::{CrmIngest, CrmMappings};
@@ -15,25 +18,26 @@ fn shape(page: &str) -> PageShape {
     let Some(documents) = documents(page) else {
         return PageShape::Broken;
     };
+    let Some(first) = documents.first() else {
+        return PageShape::Broken;
+    };
+    let Some(entries) = Entries::of(first) else {
+        return PageShape::Refused("not a response object");
+    };
+    let codes: Vec<&str> = entries.all("errorCode").map(|c| c.get()).collect();
+    if codes.is_empty() {
+        return PageShape::Refused("without an errorCode");
+    }
+    if codes.iter().any(|c| *c != "0") {
+        return PageShape::Refused("an error (errorCode not 0)");
+    }
     let mut records = 0;
-    for document in &documents {
-        let Some(entries) = Entries::of(document) else {
-            return PageShape::Refused("not a response object");
+    for data in entries.all("data") {
+        let Some(data) = Entries::of(data) else {
+            continue;
         };
-        let codes: Vec<&str> = entries.all("errorCode").map(|c| c.get()).collect();
-        if codes.is_empty() {
-            return PageShape::Refused("without an errorCode");
-        }
-        if codes.iter().any(|c| *c != "0") {
-            return PageShape::Refused("an error (errorCode not 0)");
-        }
-        for data in entries.all("data") {
-            let Some(data) = Entries::of(data) else {
-                continue;
-            };
-            for list in data.all("dataList") {
-                records += elements(list).map_or(0, |items| items.len() as u64);
-            }
+        for list in data.all("dataList") {
+            records += elements(list).map_or(0, |items| items.len() as u64);
         }
     }
     PageShape::Records(records)
