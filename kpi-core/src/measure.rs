@@ -380,6 +380,94 @@ pub(crate) fn measure(
     })
 }
 
+/// The amounts a metric adds must be in one currency: the plan's (`currency`), or else
+/// the same for every fact the metric reads. A fact's currency is its
+/// `attributes.currency`; a fact without one is in the plan's currency. An error
+/// (`data.currency_mismatch`) names the first fact that breaks the rule.
+///
+/// Most tables have no `currency` attribute, or one currency throughout (checked in one
+/// pass over the column); only a table with several currencies, or another than the
+/// plan's, is checked metric by metric, over the facts each metric reads in `period`.
+pub(crate) fn check_currencies(
+    facts: &FactTable,
+    period: &Period,
+    metrics: &[MetricPass<'_>],
+    plan: Option<&str>,
+) -> Result<()> {
+    let Some(column) = facts.attribute("currency") else {
+        return Ok(());
+    };
+    let amounts = facts.amounts();
+    let currency_of = |row: usize| match column.get(row) {
+        Some(Some(Attribute::Text(code))) => Some(code.as_str()),
+        _ => None,
+    };
+    // One currency in the whole table, and the plan's (if it names one): nothing to add
+    // up wrongly.
+    let mut seen: Option<&str> = None;
+    let mixed = (0..facts.len()).any(|row| {
+        let Some(code) = currency_of(row).filter(|_| amounts.get(row).is_some()) else {
+            return false;
+        };
+        let first = *seen.get_or_insert(code);
+        code != first || plan.is_some_and(|p| p != code)
+    });
+    if !mixed {
+        return Ok(());
+    }
+    let dates = facts.dates();
+    for metric in metrics.iter().filter(|m| m.field == Some(Field::Amount)) {
+        let mut expected: Option<(&str, Option<usize>)> = plan.map(|p| (p, None));
+        for row in 0..facts.len() {
+            let date = match metric.date.as_deref() {
+                None => Some(dates[row]),
+                Some(name) => match facts.attribute(name).and_then(|c| c[row].as_ref()) {
+                    Some(Attribute::Text(text)) => crate::period::parse_date(text).ok(),
+                    _ => None,
+                },
+            };
+            if !date.is_some_and(|d| period.contains(d)) || amounts.get(row).is_none() {
+                continue;
+            }
+            if let Some(filter) = &metric.filter
+                && !filter.matches(facts, row)?
+            {
+                continue;
+            }
+            let Some(code) = currency_of(row).or(plan) else {
+                continue;
+            };
+            match expected {
+                None => expected = Some((code, Some(row))),
+                Some((want, _)) if want == code => {}
+                Some((want, first)) => {
+                    let why = match first {
+                        None => format!("the plan's amounts are in {want} (`currency`)"),
+                        Some(first) => format!(
+                            "fact `{}` (row {first}), also summed by it, is in {want}",
+                            facts.id_of(first)
+                        ),
+                    };
+                    return Err(Error::new(
+                        ErrorKind::DataCurrencyMismatch,
+                        format!(
+                            "metric `{}` would add amounts of different currencies: fact `{}` is in {code}, but {why}; convert amounts when they are read (a mapping's `home_currency`) or filter the metric to one currency",
+                            metric.id,
+                            facts.id_of(row)
+                        ),
+                    )
+                    .at(crate::error::Location {
+                        path: Some(format!("[{row}].attributes.currency")),
+                        row: Some(row as u64),
+                        ..crate::error::Location::default()
+                    }));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The first eight bytes of `key` as a big-endian integer, zero-padded. Keys ordered by it
 /// are in the order of their bytes (a string's `Ord`) but for keys it ties, which start
 /// with the same eight bytes (or one is the other padded with zero bytes): comparing the

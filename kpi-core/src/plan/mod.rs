@@ -27,6 +27,7 @@ use crate::incentive::{
     Balances, ClawbackInput, Incentive, StatementInput, clawbacks, index_rows, statements,
 };
 use crate::measure::{Measures, MetricPass, measure};
+use crate::measure::check_currencies;
 use crate::metric::{Field, Filter, IndexedMeasures, MetricBook, MetricDef};
 use crate::org::Org;
 use crate::period::{Calendar, DayBasis, Period, PeriodInfo};
@@ -66,6 +67,13 @@ pub struct Plan {
     #[serde(default)]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub calendar: Calendar,
+    /// The currency of the plan's money (an ISO 4217 code such as `CNY` or `USD`).
+    /// Amounts of facts whose `attributes.currency` names another are refused
+    /// (`data.currency_mismatch`), never added; without it, one metric's amounts must
+    /// all be in one currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub currency: Option<String>,
     /// How payouts are rounded.
     #[serde(default)]
     #[cfg_attr(feature = "typescript", tsify(optional))]
@@ -309,7 +317,10 @@ impl Plan {
             }
         };
         let mut measures = match through(period) {
-            Some(clipped) => measure(&self.org, keys, facts, &clipped, &passes, &dimensions)?,
+            Some(clipped) => {
+                check_currencies(facts, &clipped, &passes, self.currency.as_deref())?;
+                measure(&self.org, keys, facts, &clipped, &passes, &dimensions)?
+            }
             None => measure(
                 &self.org,
                 keys,
@@ -351,6 +362,7 @@ impl Plan {
             }
             let metrics = match through(&window) {
                 Some(clipped) => {
+                    check_currencies(facts, &clipped, &passes, self.currency.as_deref())?;
                     measure(&self.org, keys, facts, &clipped, &passes, &dimensions)?.metrics
                 }
                 None => BTreeMap::new(),
