@@ -50,6 +50,10 @@
 //! column, or input row.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// Decimals, dates and times come from users: their `+ - * /` must be checked calls whose
+// overflow is an error (kpi-core/clippy.toml allows integer arithmetic on lengths and
+// indices). Tests compute expected values freely.
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
 // The README's Rust quickstart runs as a doctest.
 #[doc = include_str!("../../README.md")]
