@@ -905,12 +905,14 @@ mod tests {
             ))
         };
         let amount = |v| record(v).map(|r| r.amount.unwrap().to_string());
-        assert!(amount(serde_json::json!("1_000.50")).is_err(), "not a decimal");
+        assert!(
+            amount(serde_json::json!("1_000.50")).is_err(),
+            "not a decimal"
+        );
         assert_eq!(amount(serde_json::json!("1e3")).unwrap(), "1000");
         assert_eq!(amount(serde_json::json!(0.1)).unwrap(), "0.1");
         assert_eq!(
-            amount(serde_json::json!({ key: "0.1234567890123456789012345678" }))
-                .unwrap(),
+            amount(serde_json::json!({ key: "0.1234567890123456789012345678" })).unwrap(),
             "0.1234567890123456789012345678"
         );
         for rounded in [

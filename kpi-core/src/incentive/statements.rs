@@ -453,8 +453,9 @@ fn statement(
         }
     }
     let total = checked_sum(lines.iter().map(|l| l.amount))
-        .or_overflow(|| format!("the statement total of `{}`", member.id))?;
-    let total = input.rounding.apply(total)?;
+        .or_overflow(|| format!("the statement total of `{}`", member.id))
+        .and_then(|total| input.rounding.apply(total))
+        .map_err(|e| e.or_at_path(|| "incentives".into()))?;
     Ok(Statement {
         member: Name::new(&member.id),
         name: Name::new(&member.name),

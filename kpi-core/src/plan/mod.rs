@@ -26,8 +26,8 @@ use crate::goal::{
 use crate::incentive::{
     Balances, ClawbackInput, Incentive, StatementInput, clawbacks, index_rows, statements,
 };
-use crate::measure::{Measures, MetricPass, measure};
 use crate::measure::check_currencies;
+use crate::measure::{Measures, MetricPass, measure};
 use crate::metric::{Field, Filter, IndexedMeasures, MetricBook, MetricDef};
 use crate::org::Org;
 use crate::period::{Calendar, DayBasis, Period, PeriodInfo};
