@@ -27,3 +27,6 @@ pub mod formulas {}
 
 #[doc = include_str!("../../docs/metrics.md")]
 pub mod metrics {}
+
+#[doc = include_str!("../../docs/limits.md")]
+pub mod limits {}

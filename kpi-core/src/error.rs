@@ -359,6 +359,15 @@ mod tests {
     }
 
     #[test]
+    fn every_code_is_documented_in_the_limits_page() {
+        let page = include_str!("../../docs/limits.md");
+        for kind in ErrorKind::ALL {
+            let row = format!("| `{}` |", kind.code());
+            assert!(page.contains(&row), "docs/limits.md has no row for {row}");
+        }
+    }
+
+    #[test]
     fn display_names_code_location_and_message() {
         let err = Error::new(ErrorKind::PlanUnknownMetric, "no metric `revnue`")
             .at_path("goals[0].metric");
