@@ -37,8 +37,8 @@ pub fn entries() -> &'static [CatalogueEntry] {
     ENTRIES.get_or_init(|| {
         crate::toml_doc::from_toml::<File>(
             include_str!("catalogue.toml"),
-            crate::ErrorKind::PlanSyntax,
-            crate::ErrorKind::PlanInvalid,
+            crate::error::ErrorKind::PlanSyntax,
+            crate::error::ErrorKind::PlanInvalid,
         )
         .expect("the embedded catalogue is valid (a test checks it)")
         .kpi
@@ -59,7 +59,7 @@ mod tests {
         assert!(entries().len() >= 15);
         for entry in entries() {
             assert!(entry.metrics.contains_key(&entry.id), "{}", entry.id);
-            crate::metric::MetricBook::new(&entry.metrics)
+            crate::measure::MetricBook::new(&entry.metrics)
                 .unwrap_or_else(|e| panic!("{}: {e}", entry.id));
         }
         // Shared metrics are defined the same way wherever they appear.

@@ -78,7 +78,7 @@ mod parallel;
 pub mod period;
 pub mod plan;
 pub mod report;
-pub mod smart;
+mod text;
 mod toml_doc;
 pub mod zone;
 
@@ -100,6 +100,8 @@ pub use measure::{Measures, Partial};
 pub use metric::{Aggregate, MetricDef};
 pub use org::{Member, Org, ScopeKind, Team, UNASSIGNED};
 pub use period::{Calendar, Grain, Period, PeriodInfo};
+/// SMART validation of a plan's goals ([`plan::validate`], kept at this path too).
+pub use plan::validate as smart;
 pub use plan::{PLAN_VERSION, Plan, Review, ReviewItem};
 pub use report::{Name, Pacing, PayoutLine, Report, ScoreRow, ScorecardRow, Sentence, Statement};
 pub use smart::{Criterion, FINDING_CODES, Finding, Severity, SmartSettings};

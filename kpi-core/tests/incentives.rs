@@ -155,7 +155,7 @@ proptest! {
     fn clawing_back_whole_sales_returns_exactly_what_they_paid(
         sales in prop::collection::vec((1i64..3_000_000, 1u32..28), 1..12),
     ) {
-        let plan = Plan::from_toml(r#"
+        let plan_text = r#"
 version = 1
 [rounding]
 apply_to = "total"
@@ -179,7 +179,8 @@ components = [
     tiers = [{ from = "0", rate = "0.04" }, { from = "20000", rate = "0.07" }, { from = "50000", rate = "0.115" }] },
   { kind = "clawback", of = 0, reversals = "refunds", days = 60 },
 ]
-"#).unwrap();
+"#;
+        let plan = Plan::from_toml(plan_text).unwrap();
         let mut records = Vec::new();
         for (i, (cents, day)) in sales.iter().enumerate() {
             let amount = Decimal::new(*cents, 2);
@@ -192,8 +193,37 @@ components = [
         }
         let facts = FactTable::from_json(&format!("[{}]", records.join(","))).unwrap();
         let paid = plan.evaluate(&facts, &plan.parse_period("2026-03").unwrap()).unwrap();
-        let taken = plan.evaluate(&facts, &plan.parse_period("2026-04").unwrap()).unwrap();
+        let april = plan.parse_period("2026-04").unwrap();
+        let taken = plan.evaluate(&facts, &april).unwrap();
         prop_assert_eq!(taken.statements[0].total, -paid.statements[0].total);
+
+        // The clawbacks have their own place in the measures (incentive → component →
+        // member), survive JSON, and merge: with a second member, each member's facts
+        // measured apart (as the docs require of partitions) give the statements of the
+        // whole.
+        let whole = plan.measure(&facts, &april).unwrap();
+        prop_assert!(whole.clawbacks["p"]["1"].contains_key("a"), "{:?}", whole.clawbacks);
+        prop_assert!(whole.metrics.keys().all(|k| k == "revenue" || k == "refunds"));
+        let two = Plan::from_toml(&plan_text.replace(
+            r#"members = [{ id = "a", name = "A", team = "t" }]"#,
+            r#"members = [{ id = "a", name = "A", team = "t" }, { id = "b", name = "B", team = "t" }]"#,
+        )).unwrap();
+        let of_b: Vec<String> = records
+            .iter()
+            .map(|r| r.replace(r#""owner": "a""#, r#""owner": "b""#).replace(r#""id": ""#, r#""id": "b"#).replace(r#""order": ""#, r#""order": "b"#))
+            .collect();
+        let table = |records: &[String]| FactTable::from_json(&format!("[{}]", records.join(","))).unwrap();
+        let measured = |records: &[String]| {
+            let measures = two.measure(&table(records), &april).unwrap();
+            kpi_core::Measures::from_json(&measures.to_json()).unwrap()
+        };
+        let mut merged = measured(&records);
+        merged.merge(&measured(&of_b)).unwrap();
+        let all: Vec<String> = records.iter().chain(&of_b).cloned().collect();
+        let at_once = two.evaluate(&table(&all), &april).unwrap();
+        let from_parts = two.evaluate_measures(&merged).unwrap();
+        prop_assert_eq!(&from_parts.statements, &at_once.statements);
+        prop_assert_eq!(from_parts.statements[1].total, taken.statements[0].total);
     }
 }
 

@@ -1,6 +1,6 @@
 //! The amount column: exact decimals stored as integers at one scale for the table.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use crate::parallel::{Merge, in_parts};
 
 use rust_decimal::Decimal;
 
@@ -375,7 +375,7 @@ impl Amounts {
     /// they fit it, one decimal at a time otherwise.
     pub(crate) fn extend_units(
         &mut self,
-        column: &dyn super::columns::UnitColumn,
+        column: &dyn UnitColumn,
         scale: u32,
         negative: impl Fn(usize) -> bool,
     ) {
@@ -616,53 +616,18 @@ impl Merge for ScaledSum {
     }
 }
 
-/// Per-slot sums of parts of the rows, added up.
-trait Merge: Send + Clone + Default {
-    fn merge(&mut self, other: &Self);
-}
-
-/// The sums of `slots` slots over rows `0..rows`, `add`ing parts of the rows into a
-/// thread's sums. Many rows are summed on two threads, each taking the next of [`PARTS`]
-/// parts until none is left (integer sums do not depend on the order), rather than a half
-/// each: a new thread can wait milliseconds for a core on a shared machine (measured: 1.5
-/// to 3.9 ms in a process's first runs), and with halves the other thread then waited
-/// for it, idle.
-fn in_parts<S: Merge>(
-    rows: usize,
-    slots: usize,
-    add: impl Fn(std::ops::Range<usize>, &mut [S]) + Sync,
-) -> Vec<S> {
-    if rows < PARALLEL_SUM_ROWS || cfg!(target_arch = "wasm32") {
-        let mut sums = vec![S::default(); slots];
-        add(0..rows, &mut sums);
-        return sums;
+/// Integer amounts the caller holds in its own layout (an Arrow decimal128 or integer
+/// array), read in place by [`AmountColumn::Units`].
+pub trait UnitColumn: Sync {
+    /// The number of rows.
+    fn len(&self) -> usize;
+    /// Whether the column has no rows.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
     }
-    let part = rows.div_ceil(PARTS);
-    let next = AtomicUsize::new(0);
-    let take_parts = || {
-        let mut sums = vec![S::default(); slots];
-        loop {
-            // Which thread takes which part does not matter, only that each is taken once.
-            let start = next.fetch_add(part, Ordering::Relaxed);
-            if start >= rows {
-                return sums;
-            }
-            add(start..rows.min(start + part), &mut sums);
-        }
-    };
-    let (mut sums, later) = crate::parallel::both(take_parts, take_parts);
-    for (sum, other) in sums.iter_mut().zip(&later) {
-        sum.merge(other);
-    }
-    sums
+    /// The amount of `row` in units of `10^-scale` (`None`: no amount).
+    fn get(&self, row: usize) -> Option<i128>;
 }
-
-/// Parts of the rows the two threads take in turn: each a fraction of a millisecond of
-/// a 10-million-row scan, so that the threads finish close together.
-const PARTS: usize = 64;
-
-/// From this many rows, sums use two threads.
-const PARALLEL_SUM_ROWS: usize = 200_000;
 
 #[cfg(test)]
 mod tests {
@@ -700,7 +665,7 @@ mod tests {
 
     struct Units(Vec<Option<i128>>);
 
-    impl super::super::columns::UnitColumn for Units {
+    impl super::super::UnitColumn for Units {
         fn len(&self) -> usize {
             self.0.len()
         }
@@ -881,7 +846,7 @@ mod tests {
             units in prop::collection::vec(any::<i32>(), 1..400), // an empty column has no layout
             many in any::<bool>(),
         ) {
-            let rows = if many { PARALLEL_SUM_ROWS + units.len() } else { units.len() };
+            let rows = if many { crate::parallel::PARALLEL_SUM_ROWS + units.len() } else { units.len() };
             let amount = |row: usize| Decimal::new(i64::from(units.get(row % units.len().max(1)).copied().unwrap_or(0)), 2);
             let mut narrow = Amounts::default();
             let mut mixed = Amounts::default();

@@ -83,7 +83,7 @@ impl Dictionary {
         &mut self,
         rows: usize,
         value: impl Fn(usize) -> &'v str,
-        packed: Option<super::Packed<'_>>,
+        packed: Option<Packed<'_>>,
     ) -> Option<usize> {
         let first = self.ends.len();
         let start = self.text.len();
@@ -265,6 +265,17 @@ fn bucket_order(hashes: Vec<u64>, capacity: usize) -> (Vec<u64>, Vec<u32>) {
         *slot += 1;
     }
     (sorted, order)
+}
+
+/// Text values back to back, as an Arrow string array holds them: value `r` is
+/// `text[offsets[r] - offsets[0]..offsets[r + 1] - offsets[0]]`, and `text` is exactly the
+/// values (from `offsets[0]` to the last offset).
+#[derive(Debug, Clone, Copy)]
+pub struct Packed<'a> {
+    /// The values, back to back.
+    pub text: &'a str,
+    /// One offset per value plus the end (`rows + 1`, non-decreasing).
+    pub offsets: &'a [i32],
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@
 
 use std::sync::OnceLock;
 
-use super::{Dictionary, Texts};
+use super::Dictionary;
+use super::texts::Texts;
 
 /// A text column, raw until its codes are first read.
 #[derive(Debug, Clone)]

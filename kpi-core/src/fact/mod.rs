@@ -6,13 +6,17 @@ mod columns;
 mod dictionary;
 mod lazy;
 mod scan;
+mod texts;
 
 pub(crate) use amount::{Amounts, ScaledSum};
 pub(crate) use codes::{CodeSlice, Codes};
 pub(crate) use scan::{CodeTest, RowScan};
 
-pub use columns::{AmountColumn, ColumnBatch, Packed, TextColumn, Texts, UnitColumn};
+pub use amount::UnitColumn;
+pub use columns::{AmountColumn, ColumnBatch};
 pub use dictionary::Dictionary;
+pub use dictionary::Packed;
+pub use texts::{TextColumn, Texts};
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -784,7 +788,7 @@ fn check_credits(record: &FactRecord, row: usize) -> Result<()> {
     if total != Some(Decimal::ONE) {
         let shown = total.map_or_else(
             || "more than can be written".to_owned(),
-            crate::report::percent,
+            crate::text::percent,
         );
         return bad(format!(
             "credit splits must total 100%, and these total {shown}"

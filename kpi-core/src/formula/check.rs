@@ -155,7 +155,7 @@ impl Checker<'_> {
         message: &str,
         name: &str,
         known: impl Iterator<Item = &'k str>,
-    ) -> crate::Error {
+    ) -> crate::error::Error {
         let mut message = message.to_owned();
         if let Some(near) = suggest(name, known) {
             let _ = write!(message, "; did you mean `{near}`?");
@@ -163,7 +163,7 @@ impl Checker<'_> {
         error_at(ErrorKind::FormulaUnknownName, self.text, node.at, &message)
     }
 
-    fn mismatch(&self, node: &Node, message: &str) -> crate::Error {
+    fn mismatch(&self, node: &Node, message: &str) -> crate::error::Error {
         error_at(ErrorKind::FormulaTypeMismatch, self.text, node.at, message)
     }
 

@@ -166,7 +166,7 @@ impl Parser<'_> {
         }
     }
 
-    fn error(&self, message: &str) -> crate::Error {
+    fn error(&self, message: &str) -> crate::error::Error {
         error_at(ErrorKind::FormulaSyntax, self.text, self.at(), message)
     }
 

@@ -16,6 +16,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+pub use crate::metric::Direction;
+pub use crate::report::Status;
+
 use crate::error::{Error, ErrorKind, Result};
 use crate::formula::Unit;
 use crate::org::ScopeKind;
@@ -258,19 +261,6 @@ pub enum Baseline {
     },
 }
 
-/// Whether more or less is better.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
-pub enum Direction {
-    /// More is better: attainment is `actual / target`.
-    #[default]
-    Higher,
-    /// Less is better: attainment is `2 - actual / target` (at least 0), so it is 1 on
-    /// target, above 1 below it, and falls by the same steps as a higher-is-better goal.
-    Lower,
-}
-
 /// What a goal measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -339,38 +329,6 @@ impl Thresholds {
                 ),
             ))
         }
-    }
-}
-
-/// A goal's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
-pub enum Status {
-    /// At or above the target.
-    Achieved,
-    /// Close to it.
-    OnTrack,
-    /// Behind.
-    AtRisk,
-    /// Far behind.
-    OffTrack,
-}
-
-impl Status {
-    /// The status name used in reports: `achieved`, `on_track`, `at_risk`, `off_track`.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Status::Achieved => "achieved",
-            Status::OnTrack => "on_track",
-            Status::AtRisk => "at_risk",
-            Status::OffTrack => "off_track",
-        }
-    }
-
-    /// Whether a review should raise it: at risk or off track.
-    pub const fn needs_attention(self) -> bool {
-        matches!(self, Status::AtRisk | Status::OffTrack)
     }
 }
 

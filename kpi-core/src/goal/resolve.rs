@@ -8,13 +8,12 @@ use std::sync::Mutex;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::scorecard::{Scope, scopes_of};
 use super::targets::{allocate, from_market_share, grow};
 use super::{Amount, Baseline, Goal, GoalPeriod, Split, Target};
 use crate::decimal::Rounding;
 use crate::error::{Error, ErrorKind, Result};
-use crate::metric::{IndexedMeasures, MetricBook};
-use crate::org::{Org, ScopeKind};
+use crate::measure::{IndexedMeasures, MetricBook};
+use crate::org::{KeyList, Org, ScopeKind, StintKey, UNASSIGNED};
 use crate::period::{Calendar, Period};
 
 /// A target for one scope and goal period, with the rule's own value when an adjustment
@@ -454,4 +453,70 @@ pub(crate) fn extra_windows(
         }
     }
     out
+}
+
+/// One scope a goal is scored for.
+pub(crate) struct Scope<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub team: Option<&'a str>,
+    /// The measures keys of the scope's stints (borrowed from the org's stint keys).
+    pub members: KeyList<'a>,
+}
+
+/// The company, each team or each member, in org order, with the stint keys they cover:
+/// a member who moved counts in each team for the facts of their time there.
+///
+/// `keys` are the org's [`Org::stint_keys`].
+pub(crate) fn scopes_of<'a>(
+    org: &'a Org,
+    keys: &'a [StintKey<'a>],
+    kind: ScopeKind,
+    period: &Period,
+) -> Vec<Scope<'a>> {
+    if kind == ScopeKind::Dimension {
+        return Vec::new(); // dimension scopes come from the measures: see `dimension_scopes`
+    }
+    match kind {
+        ScopeKind::Company => {
+            let mut all: Vec<&str> = keys.iter().map(|key| &**key).collect();
+            all.push(UNASSIGNED);
+            vec![Scope {
+                id: "company",
+                name: "Company",
+                team: None,
+                members: all.into(),
+            }]
+        }
+        ScopeKind::Team => {
+            // Each team's stints, found in one pass over the members.
+            let mut by_team: hashbrown::HashMap<&str, Vec<&str>> = hashbrown::HashMap::new();
+            for (member, key) in org.members.iter().zip(keys) {
+                by_team.entry(member.team.as_str()).or_default().push(key);
+            }
+            org.teams
+                .iter()
+                .map(|team| Scope {
+                    id: &team.id,
+                    name: &team.name,
+                    team: None,
+                    members: by_team
+                        .remove(team.id.as_str())
+                        .map(KeyList::from)
+                        .unwrap_or_default(),
+                })
+                .collect()
+        }
+        ScopeKind::Dimension => Vec::new(),
+        ScopeKind::Member => org
+            .members_in_keyed(keys, period.start(), period.end())
+            .into_iter()
+            .map(|(m, keys)| Scope {
+                id: &m.id,
+                name: &m.name,
+                team: Some(&m.team),
+                members: keys,
+            })
+            .collect(),
+    }
 }

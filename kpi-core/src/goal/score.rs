@@ -104,7 +104,7 @@ pub(crate) fn rank_rows(rows: &mut [ScorecardRow]) {
 pub(crate) fn scores(
     rows: &[ScorecardRow],
     goal_index: &dyn Fn(&str) -> Option<usize>,
-) -> crate::Result<Vec<ScoreRow>> {
+) -> crate::error::Result<Vec<ScoreRow>> {
     // Σ weight × attainment, Σ weight, goals counted, and the first row of each scope, in
     // the order scopes first appear.
     let mut position: hashbrown::HashMap<(ScopeKind, &str), usize> =

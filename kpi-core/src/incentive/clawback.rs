@@ -16,16 +16,13 @@ use crate::decimal::{OrOverflow, checked_sum};
 use crate::error::Result;
 use crate::fact::{Attribute, FactTable};
 use crate::goal::{Goal, GoalPeriod, Target};
-use crate::measure::Partial;
+use crate::measure::{Clawbacks, Partial};
 use crate::metric::{Filter, MetricDef};
 use crate::org::Org;
 use crate::period::{Calendar, Period};
 
 /// A sale in close order: its date, row and amount.
 type Sale = (NaiveDate, usize, Decimal);
-
-/// Measures keys of clawbacks: `clawback:<incentive>:<component>`.
-pub(crate) const CLAWBACK_PREFIX: &str = "clawback:";
 
 /// What the clawback pass needs of the plan.
 pub(crate) struct ClawbackInput<'a> {
@@ -39,13 +36,9 @@ pub(crate) struct ClawbackInput<'a> {
 }
 
 /// The clawback of every clawback component, per member stint key, for reversals dated
-/// in the period: `clawback:<incentive>:<index>` → key → partial (`sum` the amount taken
-/// back, negative; `count` the reversals).
-pub(crate) fn clawbacks(
-    input: &ClawbackInput<'_>,
-    incentives: &[Incentive],
-) -> Result<BTreeMap<String, BTreeMap<String, Partial>>> {
-    let mut out = BTreeMap::new();
+/// in the period, as [`Measures::clawbacks`](crate::Measures::clawbacks) holds them.
+pub(crate) fn clawbacks(input: &ClawbackInput<'_>, incentives: &[Incentive]) -> Result<Clawbacks> {
+    let mut out = Clawbacks::new();
     for incentive in incentives {
         for (index, component) in incentive.components.iter().enumerate() {
             let Component::Clawback {
@@ -63,7 +56,9 @@ pub(crate) fn clawbacks(
             };
             let link = link.as_deref().unwrap_or("attributes.order");
             let by_key = clawback_of(input, incentive, paying, reversals, link, *days)?;
-            out.insert(format!("{CLAWBACK_PREFIX}{}:{index}", incentive.id), by_key);
+            out.entry(incentive.id.clone())
+                .or_default()
+                .insert(index.to_string(), by_key);
         }
     }
     Ok(out)

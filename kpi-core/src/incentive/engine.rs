@@ -11,7 +11,8 @@ use super::{Cap, Component, Limits, TierBasis, TierMode};
 use crate::decimal::TryArithmetic;
 use crate::decimal::{OrOverflow, Rounding, checked_sum, ratio};
 use crate::error::{Error, ErrorKind, Result};
-use crate::report::{Name, Sentence, group_thousands, join, percent};
+use crate::report::Name;
+use crate::text::{Sentence, group_thousands, join, percent};
 
 /// One point of a payout curve: at `attainment`, the curve pays `payout` × the target
 /// incentive.

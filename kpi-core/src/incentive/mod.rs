@@ -6,12 +6,18 @@
 //! statements and the what-if functions share, so a dashboard's "what if I close one
 //! more deal" gives the cent the payout run will.
 
+mod advance;
+mod check;
 mod clawback;
+mod deals;
 mod engine;
 mod statements;
 mod tiers;
 
-pub(crate) use clawback::{CLAWBACK_PREFIX, ClawbackInput, clawbacks};
+pub(crate) use advance::{add_advances, refuse_advances_without_facts};
+pub(crate) use check::CheckContext;
+pub(crate) use clawback::{ClawbackInput, clawbacks};
+pub(crate) use deals::{add_deal_detail, refuse_deal_detail_without_facts};
 pub use engine::{
     ComponentInputs, ComponentResult, CurvePoint, LineDetail, evaluate_component, model_cost,
     sample_curve,
@@ -24,6 +30,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::period::Grain;
+pub use crate::report::Balances;
 
 /// Who an incentive pays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,16 +154,21 @@ pub struct Draw {
     pub recoverable: bool,
 }
 
-/// Draw balances carried between payout periods: member id → incentive id → what the
-/// member owes (recoverable draws paid and not yet recovered).
-pub type Balances = BTreeMap<String, BTreeMap<String, Decimal>>;
+/// What the incentive passes that follow the statements (advances, per-deal lines) read
+/// of the plan.
+pub(crate) struct PlanParts<'a> {
+    pub calendar: &'a crate::period::Calendar,
+    pub org: &'a crate::org::Org,
+    pub incentives: &'a [Incentive],
+    pub rounding: crate::decimal::Rounding,
+}
 
 /// Reads carried [`Balances`] from their JSON document (`{member: {incentive: "…"}}`),
 /// every amount exactly.
-pub fn balances_from_json(value: serde_json::Value) -> crate::Result<Balances> {
+pub fn balances_from_json(value: serde_json::Value) -> crate::error::Result<Balances> {
     crate::decimal::exact::nested_map(value).map_err(|e| {
-        crate::Error::new(
-            crate::ErrorKind::DataUnsupportedValue,
+        crate::error::Error::new(
+            crate::error::ErrorKind::DataUnsupportedValue,
             format!("the balances are not {{member: {{incentive: amount}}}}: {e}"),
         )
     })

@@ -12,7 +12,7 @@ use super::{Component, Incentive, PoolSplit};
 use crate::decimal::TryArithmetic;
 use crate::decimal::{OrOverflow, Rounding, checked_sum};
 use crate::error::Result;
-use crate::metric::{IndexedMeasures, MetricBook};
+use crate::measure::{IndexedMeasures, MetricBook};
 use crate::org::{Member, Org, ScopeKind};
 use crate::period::{Calendar, DayBasis, Period};
 use crate::report::Name;
@@ -133,8 +133,11 @@ impl StatementInput<'_> {
                     .iter()
                     .position(|c| std::ptr::eq(c, component))
                     .unwrap_or_default();
-                let key = format!("{}{}:{index}", super::CLAWBACK_PREFIX, incentive.id);
-                let by_key = self.measures.metrics.get(&key);
+                let by_key = self
+                    .measures
+                    .clawbacks
+                    .get(&incentive.id)
+                    .and_then(|components| components.get(&index.to_string()));
                 Some(
                     checked_sum(
                         keys.iter()
@@ -515,7 +518,7 @@ fn incentive_lines(
                 let kind = if detail.cap { "cap" } else { component.kind() };
                 lines.push(payout_line(names, Some(index), kind, detail));
             }
-            Ok::<(), crate::Error>(())
+            Ok::<(), crate::error::Error>(())
         };
         let by_team = input
             .inputs_by_team(incentive, component, member, keys)
@@ -596,7 +599,7 @@ fn draw_line(
 ) -> Result<(Option<PayoutLine>, Decimal)> {
     let what = || format!("the draw of {} against earnings {earned}", draw.amount);
     let floor = round(draw.amount.try_mul(proration).or_overflow(what)?)?;
-    let money = crate::report::group_thousands;
+    let money = crate::text::group_thousands;
     let line = |amount: Decimal, en: String, zh: String| PayoutLine {
         incentive: Name::default(),
         component: None,

@@ -50,7 +50,7 @@ impl Filter {
         )
         .map_err(|e| {
             if e.kind() == ErrorKind::FormulaUnknownName {
-                crate::Error::new(
+                crate::error::Error::new(
                     ErrorKind::FormulaUnknownField,
                     e.message().replace("unknown name", "unknown field"),
                 )

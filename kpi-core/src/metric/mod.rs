@@ -2,9 +2,6 @@
 //! over other metrics.
 
 pub mod filter;
-mod value;
-
-pub(crate) use value::{IndexedMeasures, MetricBook};
 
 use serde::{Deserialize, Serialize};
 
@@ -95,7 +92,7 @@ pub struct MetricDef {
     /// otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
-    pub direction: Option<crate::goal::Direction>,
+    pub direction: Option<Direction>,
     /// A human description, shown in reports and the catalogue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
@@ -257,4 +254,17 @@ fn aggregate_name(aggregate: Aggregate) -> &'static str {
         Aggregate::Max => "max",
         Aggregate::Median => "median",
     }
+}
+
+/// Whether more or less is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub enum Direction {
+    /// More is better: attainment is `actual / target`.
+    #[default]
+    Higher,
+    /// Less is better: attainment is `2 - actual / target` (at least 0), so it is 1 on
+    /// target, above 1 below it, and falls by the same steps as a higher-is-better goal.
+    Lower,
 }

@@ -3,7 +3,7 @@
 use chrono::{Datelike, Months, NaiveDate};
 
 use super::retail::RetailCalendar;
-use super::scheme::{Scheme, cumulative};
+use super::scheme::{Scheme, cumulative, fiscal_name, retail_name};
 use super::{Grain, Period, Shape, add_days, label_error, out_of_range, shown, weeks_between};
 use crate::error::{Error, ErrorKind, Result};
 
@@ -48,46 +48,6 @@ pub(crate) fn format(scheme: Scheme, grain: Grain, start: NaiveDate, end: NaiveD
                 _ => format!("FY{name:04}"),
             }
         }
-    }
-}
-
-/// The year in the `FY…` label of the period of `grain` that starts on `start`, when it
-/// has one: retail periods but days, and fiscal quarters, halves and years.
-pub(crate) fn fiscal_year_name(scheme: Scheme, grain: Grain, start: NaiveDate) -> Option<i32> {
-    if grain == Grain::Day {
-        return None;
-    }
-    if let Some(retail) = scheme.retail {
-        return retail
-            .year_of(start)
-            .map(|(year, ..)| retail_name(scheme, year));
-    }
-    if !scheme.fiscal || matches!(grain, Grain::Week | Grain::Month) {
-        return None;
-    }
-    Some(fiscal_name(scheme, start))
-}
-
-/// The name of the non-retail fiscal year that holds `day`: the civil year it starts in,
-/// or (named by its end, not starting in January) the next.
-fn fiscal_name(scheme: Scheme, day: NaiveDate) -> i32 {
-    let start_year = if day.month() >= scheme.start_month {
-        day.year()
-    } else {
-        day.year() - 1
-    };
-    if scheme.named_by_end && scheme.start_month != 1 {
-        start_year + 1
-    } else {
-        start_year
-    }
-}
-
-/// The name of the retail year whose nominal end month is in civil year `year`.
-fn retail_name(scheme: Scheme, year: i32) -> i32 {
-    match scheme.retail {
-        Some(retail) if !scheme.named_by_end && retail.month != 12 => year - 1,
-        _ => year,
     }
 }
 

@@ -51,7 +51,7 @@ impl Scheme {
             .ok_or_else(|| out_of_range(format_args!("the {grain} that holds {date}")))?;
         // A period of 9999 may belong to a fiscal year named 10000, which has no label.
         if start.year() >= 9999
-            && let Some(name) = super::label::fiscal_year_name(self, grain, start)
+            && let Some(name) = fiscal_year_name(self, grain, start)
             && name > 9999
         {
             return Err(out_of_range(format_args!(
@@ -275,4 +275,44 @@ fn retail_bounds(
         at_week(cumulative[first_month])?,
         at_week(cumulative[first_month + months_per])?,
     ))
+}
+
+/// The year in the `FY…` label of the period of `grain` that starts on `start`, when it
+/// has one: retail periods but days, and fiscal quarters, halves and years.
+pub(crate) fn fiscal_year_name(scheme: Scheme, grain: Grain, start: NaiveDate) -> Option<i32> {
+    if grain == Grain::Day {
+        return None;
+    }
+    if let Some(retail) = scheme.retail {
+        return retail
+            .year_of(start)
+            .map(|(year, ..)| retail_name(scheme, year));
+    }
+    if !scheme.fiscal || matches!(grain, Grain::Week | Grain::Month) {
+        return None;
+    }
+    Some(fiscal_name(scheme, start))
+}
+
+/// The name of the non-retail fiscal year that holds `day`: the civil year it starts in,
+/// or (named by its end, not starting in January) the next.
+pub(crate) fn fiscal_name(scheme: Scheme, day: NaiveDate) -> i32 {
+    let start_year = if day.month() >= scheme.start_month {
+        day.year()
+    } else {
+        day.year() - 1
+    };
+    if scheme.named_by_end && scheme.start_month != 1 {
+        start_year + 1
+    } else {
+        start_year
+    }
+}
+
+/// The name of the retail year whose nominal end month is in civil year `year`.
+pub(crate) fn retail_name(scheme: Scheme, year: i32) -> i32 {
+    match scheme.retail {
+        Some(retail) if !scheme.named_by_end && retail.month != 12 => year - 1,
+        _ => year,
+    }
 }

@@ -1,10 +1,9 @@
 //! The Plan: the document that drives every step (calendar, org, metrics, goals,
 //! incentives), its loading and checking, and `measure` / `evaluate`.
 
-mod advance;
 mod check;
-mod deals;
 mod review;
+pub mod validate;
 
 pub use review::{Review, ReviewItem};
 
@@ -24,15 +23,16 @@ use crate::goal::{
     rank_rows, scorecards, scores,
 };
 use crate::incentive::{
-    Balances, ClawbackInput, Incentive, StatementInput, clawbacks, index_rows, statements,
+    self, Balances, ClawbackInput, Incentive, StatementInput, clawbacks, index_rows, statements,
 };
 use crate::measure::check_currencies;
+use crate::measure::{IndexedMeasures, MetricBook};
 use crate::measure::{Measures, MetricPass, measure};
-use crate::metric::{Field, Filter, IndexedMeasures, MetricBook, MetricDef};
+use crate::metric::{Field, Filter, MetricDef};
 use crate::org::Org;
 use crate::period::{Calendar, DayBasis, Period, PeriodInfo};
 use crate::report::Report;
-use crate::smart::SmartSettings;
+use validate::SmartSettings;
 
 /// The plan document version this library reads and writes.
 pub const PLAN_VERSION: u32 = 1;
@@ -206,9 +206,15 @@ impl Plan {
         }
         self.calendar.validate()?;
         self.org.validate()?;
-        MetricBook::new(&self.metric_defs()?)?;
+        let metrics = self.metric_defs()?;
+        MetricBook::new(&metrics)?;
         self.check_goals()?;
-        self.check_incentives()
+        incentive::CheckContext {
+            goals: &self.goals,
+            org: &self.org,
+            metrics: &metrics,
+        }
+        .check_incentives(&self.incentives)
     }
 
     /// Adjusts goal `goal_id` from `version.from` on (see [`Goal::adjust`]): the earlier
@@ -343,7 +349,7 @@ impl Plan {
                 },
                 &self.incentives,
             )?;
-            measures.metrics.extend(taken_back);
+            measures.clawbacks = taken_back;
         }
         measures.period = PeriodInfo::from(period);
         measures.as_of = as_of.filter(|d| *d < period.last_day());
@@ -439,10 +445,20 @@ impl Plan {
         if let Some(as_of) = measures.as_of {
             check_as_of(as_of)?;
         }
-        self.refuse_advances_without_facts(&period)?;
-        self.refuse_deal_detail_without_facts(&period)?;
+        incentive::refuse_advances_without_facts(&self.pay_parts(), &period)?;
+        incentive::refuse_deal_detail_without_facts(&self.pay_parts(), &period)?;
         self.check()?;
         self.report_of(measures, balances, &self.org.stint_key_list())
+    }
+
+    /// What the incentive passes after the statements read of the plan.
+    fn pay_parts(&self) -> incentive::PlanParts<'_> {
+        incentive::PlanParts {
+            calendar: &self.calendar,
+            org: &self.org,
+            incentives: &self.incentives,
+            rounding: self.rounding,
+        }
     }
 
     /// The report of measures, without the advances that need the facts. The plan is
@@ -500,7 +516,7 @@ impl Plan {
         let scores = scores(&scorecards, &|goal| {
             self.goals.iter().position(|g| g.id == goal)
         })?;
-        let rows: Vec<&crate::ScorecardRow> = scorecards.iter().chain(&rollups).collect();
+        let rows: Vec<&crate::report::ScorecardRow> = scorecards.iter().chain(&rollups).collect();
         let statements = statements(
             &StatementInput {
                 calendar: &self.calendar,
@@ -584,6 +600,7 @@ impl Plan {
             as_of: None,
             metrics: partials,
             windows: BTreeMap::new(),
+            clawbacks: BTreeMap::new(),
         };
         self.evaluate_measures(&measures)
     }
@@ -605,8 +622,18 @@ impl Plan {
         let keys = self.org.stint_key_list();
         let measures = self.measure_through(facts, period, None, &keys)?;
         let mut report = self.report_of(&measures, balances, &keys)?;
-        self.add_deal_detail(facts, period, None, &mut report)?;
-        self.add_advances(facts, period, &mut report)?;
+        let parts = self.pay_parts();
+        incentive::add_deal_detail(
+            &parts,
+            &self.metric_defs()?,
+            facts,
+            period,
+            None,
+            &mut report,
+        )?;
+        incentive::add_advances(&parts, period, &mut report, &|outer, day| {
+            self.evaluate_as_of(facts, outer, day)
+        })?;
         Ok(report)
     }
 
@@ -623,7 +650,15 @@ impl Plan {
         let keys = self.org.stint_key_list();
         let measures = self.measure_through(facts, period, Some(as_of), &keys)?;
         let mut report = self.report_of(&measures, &Balances::new(), &keys)?;
-        self.add_deal_detail(facts, period, Some(as_of), &mut report)?;
+        let metrics = self.metric_defs()?;
+        incentive::add_deal_detail(
+            &self.pay_parts(),
+            &metrics,
+            facts,
+            period,
+            Some(as_of),
+            &mut report,
+        )?;
         Ok(report)
     }
 }

@@ -5,12 +5,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
 
-use super::{Aggregate, MetricDef};
+use super::{Measures, Partial};
 use crate::decimal::TryArithmetic;
 use crate::error::{Error, ErrorKind, Result};
 use crate::formula::syntax::{self, Node, NodeKind};
 use crate::formula::{Env, Formula, Type, Unit, Value, Window};
-use crate::measure::{Measures, Partial};
+use crate::metric::{Aggregate, Direction, MetricDef};
 use rust_decimal::prelude::ToPrimitive;
 
 /// Each metric's partials by scope, looked up by hash.
@@ -172,7 +172,7 @@ impl<'p> MetricBook<'p> {
     }
 
     /// The direction the metric declares, if any.
-    pub(crate) fn direction(&self, metric: &str) -> Option<crate::goal::Direction> {
+    pub(crate) fn direction(&self, metric: &str) -> Option<Direction> {
         self.metrics.get(metric).and_then(|m| m.direction)
     }
 

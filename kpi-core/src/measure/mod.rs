@@ -1,6 +1,10 @@
 //! Measures: the partial aggregates of every metric per scope for one period. They merge,
 //! so facts can be measured in partitions and combined before evaluation.
 
+mod value;
+
+pub(crate) use value::{IndexedMeasures, MetricBook};
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use hashbrown::HashMap;
@@ -170,7 +174,25 @@ pub struct Measures {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub windows: BTreeMap<String, BTreeMap<String, BTreeMap<String, Partial>>>,
+    /// What each clawback component takes back in the period: incentive id → the
+    /// component's position (`"0"`, `"1"` …) → member (or stint) → partial (`sum` the
+    /// amount taken back, negative; `count` the reversals). Measured with the facts,
+    /// since a reversal reads the sale it reverses.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(
+        feature = "typescript",
+        tsify(
+            optional,
+            type = "Record<string, Record<string, Record<string, Partial>>>"
+        )
+    )]
+    pub clawbacks: Clawbacks,
 }
+
+/// Clawbacks by incentive id, component position and member: see [`Measures::clawbacks`].
+/// The position is kept as its text, as JSON writes it: the map then has the type of
+/// [`Measures::windows`], whose reading and writing the wasm module already holds.
+pub type Clawbacks = BTreeMap<String, BTreeMap<String, BTreeMap<String, Partial>>>;
 
 fn merge_metrics(
     into: &mut BTreeMap<String, BTreeMap<String, Partial>>,
@@ -209,7 +231,27 @@ impl Measures {
         for (label, window) in &other.windows {
             merge_metrics(windows.entry(label.clone()).or_default(), window)?;
         }
-        (self.metrics, self.windows) = (metrics, windows);
+        let mut clawbacks = self.clawbacks.clone();
+        for (incentive, components) in &other.clawbacks {
+            for (index, scopes) in components {
+                let into = clawbacks
+                    .entry(incentive.clone())
+                    .or_default()
+                    .entry(index.clone())
+                    .or_default();
+                for (scope, partial) in scopes {
+                    into.entry(scope.clone())
+                        .or_default()
+                        .merge(partial)
+                        .map_err(|e| {
+                            e.context(format_args!(
+                                "merging clawback {index} of `{incentive}` for `{scope}`"
+                            ))
+                        })?;
+                }
+            }
+        }
+        (self.metrics, self.windows, self.clawbacks) = (metrics, windows, clawbacks);
         Ok(())
     }
 
@@ -377,6 +419,7 @@ pub(crate) fn measure(
         as_of: None,
         metrics: result,
         windows: BTreeMap::new(),
+        clawbacks: BTreeMap::new(),
     })
 }
 

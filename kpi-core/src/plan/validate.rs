@@ -8,16 +8,16 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::Plan;
 use crate::decimal::TryArithmetic;
 use crate::fact::FactTable;
 use crate::formula::{Unit, suggest};
 use crate::goal::{Baseline, Direction, GoalPeriod, Target, targets};
 use crate::measure::Measures;
-use crate::metric::MetricBook;
+use crate::measure::MetricBook;
 use crate::org::ScopeKind;
 use crate::period::Period;
-use crate::plan::Plan;
-use crate::report::{group_thousands, percent};
+use crate::text::{group_thousands, percent};
 
 /// Settings of SMART validation, under `[smart]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -159,7 +159,7 @@ impl<'p> Findings<'p> {
 
 impl Findings<'_> {
     /// A check of goal `goal` could not finish: a number is beyond the exact range.
-    fn overflow(&mut self, goal: usize, field: &str, error: &crate::Error) {
+    fn overflow(&mut self, goal: usize, field: &str, error: &crate::error::Error) {
         self.push(
             Criterion::A,
             Severity::Error,
@@ -707,13 +707,13 @@ fn growth_against_history(
     else {
         return;
     };
-    let company = |p: &Period| -> crate::Result<Option<Decimal>> {
+    let company = |p: &Period| -> crate::error::Result<Option<Decimal>> {
         if p.start() < first || p.end() > end {
             return Ok(None); // not covered in full: a partial year is no comparison
         }
         let measures: Measures = match plan.measure(history, p) {
             Ok(measures) => measures,
-            Err(e) if e.kind() == crate::ErrorKind::DataOverflow => return Err(e),
+            Err(e) if e.kind() == crate::error::ErrorKind::DataOverflow => return Err(e),
             Err(_) => return Ok(None),
         };
         let keys: Vec<String> = measures
@@ -727,11 +727,11 @@ fn growth_against_history(
         book.value(
             goal.metric_id(),
             &keys,
-            &crate::metric::IndexedMeasures::new(&measures),
+            &crate::measure::IndexedMeasures::new(&measures),
             None,
         )
     };
-    let best = || -> crate::Result<Option<(Decimal, Decimal)>> {
+    let best = || -> crate::error::Result<Option<(Decimal, Decimal)>> {
         let baseline = match &goal.baseline {
             Some(Baseline::Measured { period, .. }) => match plan.calendar.parse_period(period) {
                 Ok(p) => company(&p)?,

@@ -1,129 +1,133 @@
 //! Per-deal crediting on statements: a tiered component with `per_deal` shows each deal,
 //! in close order, split across the tiers it crosses.
 
+use std::collections::BTreeMap;
+
 use rust_decimal::Decimal;
 
-use super::Plan;
+use super::{Component, Incentive, PlanParts, Tier, TierBasis, TierMode};
 use crate::decimal::TryArithmetic;
 use crate::decimal::{OrOverflow, checked_sum};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fact::FactTable;
-use crate::incentive::{Component, Incentive, Tier, TierBasis, TierMode};
-use crate::metric::Filter;
+use crate::metric::{Filter, MetricDef};
 use crate::org::ScopeKind;
 use crate::period::Period;
 use crate::report::Name;
-use crate::report::{PayoutLine, Report, group_thousands, percent};
+use crate::report::{PayoutLine, Report};
+use crate::text::{group_thousands, percent};
 
 /// A tiered component credited per deal: (incentive, component position).
 type DealComponent<'p> = (&'p Incentive, usize);
 
-impl Plan {
-    fn per_deal_components(&self, period: &Period) -> Vec<DealComponent<'_>> {
-        self.incentives
-            .iter()
-            .filter(|i| {
-                i.period
-                    .is_none_or(|grain| self.calendar.count_within(grain, period) == Some(1))
+fn per_deal_components<'p>(parts: &PlanParts<'p>, period: &Period) -> Vec<DealComponent<'p>> {
+    parts
+        .incentives
+        .iter()
+        .filter(|i| {
+            i.period
+                .is_none_or(|grain| parts.calendar.count_within(grain, period) == Some(1))
+        })
+        .flat_map(|i| {
+            i.components.iter().enumerate().filter_map(move |(j, c)| {
+                matches!(c, Component::Tiered { per_deal: true, .. }).then_some((i, j))
             })
-            .flat_map(|i| {
-                i.components.iter().enumerate().filter_map(move |(j, c)| {
-                    matches!(c, Component::Tiered { per_deal: true, .. }).then_some((i, j))
-                })
-            })
-            .collect()
-    }
+        })
+        .collect()
+}
 
-    /// Per-deal lines need the facts: measures alone would show tier lines, and per-deal
-    /// rounding can differ from them by a cent.
-    pub(super) fn refuse_deal_detail_without_facts(&self, period: &Period) -> Result<()> {
-        match self.per_deal_components(period).first() {
-            Some((incentive, _)) => Err(Error::new(
-                ErrorKind::DataMeasuresMismatch,
-                format!(
-                    "incentive `{}` credits deals one by one, which measures cannot show: evaluate the facts instead",
-                    incentive.id
-                ),
-            )),
-            None => Ok(()),
+/// Per-deal lines need the facts: measures alone would show tier lines, and per-deal
+/// rounding can differ from them by a cent.
+pub(crate) fn refuse_deal_detail_without_facts(
+    parts: &PlanParts<'_>,
+    period: &Period,
+) -> Result<()> {
+    match per_deal_components(parts, period).first() {
+        Some((incentive, _)) => Err(Error::new(
+            ErrorKind::DataMeasuresMismatch,
+            format!(
+                "incentive `{}` credits deals one by one, which measures cannot show: evaluate the facts instead",
+                incentive.id
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Replaces the tier lines of per-deal components with a line per deal and tier.
+pub(crate) fn add_deal_detail(
+    parts: &PlanParts<'_>,
+    metrics: &BTreeMap<String, MetricDef>,
+    facts: &FactTable,
+    period: &Period,
+    as_of: Option<chrono::NaiveDate>,
+    report: &mut Report,
+) -> Result<()> {
+    for (incentive, index) in per_deal_components(parts, period) {
+        let Component::Tiered {
+            metric,
+            goal,
+            on,
+            mode,
+            tiers,
+            limits,
+            ..
+        } = &incentive.components[index]
+        else {
+            continue;
+        };
+        if limits.cap.is_some() {
+            continue; // a cap reads the component's total: keep the tier lines
         }
-    }
-
-    /// Replaces the tier lines of per-deal components with a line per deal and tier.
-    pub(super) fn add_deal_detail(
-        &self,
-        facts: &FactTable,
-        period: &Period,
-        as_of: Option<chrono::NaiveDate>,
-        report: &mut Report,
-    ) -> Result<()> {
-        let metrics = self.metric_defs()?;
-        for (incentive, index) in self.per_deal_components(period) {
-            let Component::Tiered {
-                metric,
-                goal,
-                on,
-                mode,
-                tiers,
-                limits,
-                ..
-            } = &incentive.components[index]
-            else {
-                continue;
-            };
-            if limits.cap.is_some() {
-                continue; // a cap reads the component's total: keep the tier lines
+        let filter = match metrics.get(metric).and_then(|m| m.filter.as_deref()) {
+            Some(text) => Some(Filter::parse(text)?.compile(facts)),
+            None => None,
+        };
+        // Each member's row of the component's goal (the first), found once.
+        let mut member_rows: hashbrown::HashMap<&str, &crate::report::ScorecardRow> =
+            hashbrown::HashMap::new();
+        for r in &report.scorecards {
+            if Some(r.goal.as_str()) == goal.as_deref() && r.scope == ScopeKind::Member {
+                member_rows.entry(r.id.as_str()).or_insert(r);
             }
-            let filter = match metrics.get(metric).and_then(|m| m.filter.as_deref()) {
-                Some(text) => Some(Filter::parse(text)?.compile(facts)),
-                None => None,
+        }
+        let deals_of = deals_by_member(facts, filter.as_ref(), period, as_of)?;
+        for statement in &mut report.statements {
+            let is_tier_line = |l: &PayoutLine| {
+                l.incentive == incentive.id && l.component == Some(index) && l.tier.is_some()
             };
-            // Each member's row of the component's goal (the first), found once.
-            let mut member_rows: hashbrown::HashMap<&str, &crate::ScorecardRow> =
-                hashbrown::HashMap::new();
-            for r in &report.scorecards {
-                if Some(r.goal.as_str()) == goal.as_deref() && r.scope == ScopeKind::Member {
-                    member_rows.entry(r.id.as_str()).or_insert(r);
-                }
-            }
-            let deals_of = deals_by_member(facts, filter.as_ref(), period, as_of)?;
-            for statement in &mut report.statements {
-                let is_tier_line = |l: &PayoutLine| {
-                    l.incentive == incentive.id && l.component == Some(index) && l.tier.is_some()
-                };
-                let Some(at) = statement.lines.iter().position(is_tier_line) else {
-                    continue; // closed by a threshold or gate: keep its line
-                };
-                let scale = match on {
-                    TierBasis::Amount => Decimal::ONE,
-                    TierBasis::Attainment => {
-                        let target = member_rows.get(statement.member.as_str());
-                        match target.and_then(|r| r.target) {
-                            Some(t) => t,
-                            None => continue,
-                        }
+            let Some(at) = statement.lines.iter().position(is_tier_line) else {
+                continue; // closed by a threshold or gate: keep its line
+            };
+            let scale = match on {
+                TierBasis::Amount => Decimal::ONE,
+                TierBasis::Attainment => {
+                    let target = member_rows.get(statement.member.as_str());
+                    match target.and_then(|r| r.target) {
+                        Some(t) => t,
+                        None => continue,
                     }
-                };
-                let deals = deals_of
-                    .get(statement.member.as_str())
-                    .map_or(&[][..], Vec::as_slice);
-                let lines = deal_lines(
-                    deals,
-                    (tiers, *mode, scale),
-                    (incentive, index, metric),
-                    self.rounding,
-                )?;
-                let mut kept = statement.lines.clone();
-                kept.retain(|l| !is_tier_line(l));
-                kept.splice(at..at, lines);
-                let total = checked_sum(kept.iter().map(|l| l.amount))
-                    .or_overflow(|| format!("the statement total of `{}`", statement.member))?;
-                statement.total = self.rounding.apply(total)?;
-                statement.lines = kept;
-            }
+                }
+            };
+            let deals = deals_of
+                .get(statement.member.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            let lines = deal_lines(
+                deals,
+                (tiers, *mode, scale),
+                (incentive, index, metric),
+                parts.rounding,
+            )?;
+            let mut kept = statement.lines.clone();
+            kept.retain(|l| !is_tier_line(l));
+            kept.splice(at..at, lines);
+            let total = checked_sum(kept.iter().map(|l| l.amount))
+                .or_overflow(|| format!("the statement total of `{}`", statement.member))?;
+            statement.total = parts.rounding.apply(total)?;
+            statement.lines = kept;
         }
-        Ok(())
     }
+    Ok(())
 }
 
 /// A deal credited to a member: its id, date and credited amount.

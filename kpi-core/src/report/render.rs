@@ -105,7 +105,7 @@ impl Report {
 fn scorecard_table(out: &mut String, rows: &[&ScorecardRow], total: Option<&ScorecardRow>) {
     let first = rows[0];
     let _ = write!(out, "Scorecard: {} (metric {}", first.goal, first.metric);
-    if first.direction == crate::goal::Direction::Lower {
+    if first.direction == crate::metric::Direction::Lower {
         out.push_str(", lower is better");
     }
     out.push_str(")\n");
