@@ -43,11 +43,19 @@ pub enum AppliesTo {
 /// period = "quarter"
 /// target_incentive = "30000"           # on-target variable pay per member and period
 /// cap = { multiple = "2" }             # the whole incentive pays at most 2 × 30,000
-/// components = [
-///   { kind = "tiered", metric = "revenue", goal = "rep-revenue", on = "attainment",
-///     mode = "marginal", tiers = [{ from = "0", rate = "0.05" }, { from = "1", rate = "0.08" }] },
-///   { kind = "bonus", goal = "team-csat", amount = "2000" },
-/// ]
+///
+/// [[incentives.components]]            # its components, in order
+/// kind = "tiered"
+/// metric = "revenue"
+/// goal = "rep-revenue"
+/// on = "attainment"
+/// mode = "marginal"
+/// tiers = [{ from = "0", rate = "0.05" }, { from = "1", rate = "0.08" }]
+///
+/// [[incentives.components]]
+/// kind = "bonus"
+/// goal = "team-csat"
+/// amount = "2000"
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
