@@ -25,6 +25,31 @@ for snippet in $(find "$here/pkg/nodejs/snippets" -name '*.js'); do
   fi
   echo "module.exports = { $names };" >> "$snippet"
 done
+# The plan's JSON Schema ships as a file (`kpi-core/plan.schema.json` in the package) and as
+# `planSchema()`, appended to each glue module here: embedded in the wasm it would add about
+# 12 KB to the gzipped module. Each call parses a fresh object from the minified text.
+cp "$root/kpi-core/plan.schema.json" "$here/pkg/plan.schema.json"
+schema_literal=$(node -e '
+  const fs = require("fs");
+  const text = JSON.stringify(JSON.parse(fs.readFileSync(process.argv[1], "utf8")));
+  process.stdout.write(JSON.stringify(text));
+' "$root/kpi-core/plan.schema.json")
+schema_doc='/**
+ * The JSON Schema (draft 2020-12) of the plan document, as an object: for editors and for
+ * checking a plan with a JSON Schema validator before kpi reads it.
+ */'
+for target in nodejs web bundler; do
+  glue="$here/pkg/$target/kpi_wasm.js"
+  if [ "$target" = nodejs ]; then
+    printf '\n%s\nfunction planSchema() {\n    return JSON.parse(%s);\n}\nexports.planSchema = planSchema;\n' \
+      "$schema_doc" "$schema_literal" >> "$glue"
+  else
+    printf '\n%s\nexport function planSchema() {\n    return JSON.parse(%s);\n}\n' \
+      "$schema_doc" "$schema_literal" >> "$glue"
+  fi
+  printf '\n%s\nexport function planSchema(): Record<string, unknown>;\n' "$schema_doc" \
+    >> "$here/pkg/$target/kpi_wasm.d.ts"
+done
 # The web and bundler glue is ES modules; the Node glue is CommonJS.
 echo '{ "type": "module" }' > "$here/pkg/web/package.json"
 echo '{ "type": "module" }' > "$here/pkg/bundler/package.json"

@@ -328,6 +328,7 @@ pub mod exact {
 
 /// How a value exactly halfway between two representable values is rounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum RoundingMode {
@@ -343,6 +344,7 @@ pub enum RoundingMode {
 /// Payout amounts are rounded with it, line by line; actuals, targets and attainment are
 /// never rounded, so a tier boundary is never crossed by rounding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Rounding {
@@ -361,6 +363,7 @@ pub struct Rounding {
 
 /// Where a rounding policy applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum RoundingPlace {

@@ -67,6 +67,8 @@ mod exact;
 pub mod fact;
 pub mod formula;
 pub mod goal;
+#[cfg(feature = "schema")]
+mod hand_schemas;
 pub mod incentive;
 #[cfg(feature = "ingest")]
 pub mod ingest;
@@ -78,6 +80,7 @@ mod parallel;
 pub mod period;
 pub mod plan;
 pub mod report;
+pub mod schema;
 mod text;
 mod toml_doc;
 pub mod zone;
@@ -104,4 +107,5 @@ pub use period::{Calendar, Grain, Period, PeriodInfo};
 pub use plan::validate as smart;
 pub use plan::{PLAN_VERSION, Plan, Review, ReviewItem};
 pub use report::{Name, Pacing, PayoutLine, Report, ScoreRow, ScorecardRow, Sentence, Statement};
+pub use schema::plan_schema;
 pub use smart::{Criterion, FINDING_CODES, Finding, Severity, SmartSettings};

@@ -18,6 +18,7 @@ pub const UNASSIGNED: &str = "unassigned";
 
 /// A sales team (团队).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Team {
@@ -41,6 +42,7 @@ pub struct Team {
 /// A fact credits the member who owned it on the fact's date, in the team they were in
 /// then; a fact dated outside every stint of its owner counts as `unassigned`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Member {
@@ -51,6 +53,10 @@ pub struct Member {
     /// The id of the member's team.
     pub team: String,
     /// The first day in this team; from the beginning of time when omitted.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::hand_schemas::Date>")
+    )]
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -59,6 +65,10 @@ pub struct Member {
     #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
     pub from: Option<NaiveDate>,
     /// The first day no longer in this team (exclusive); open-ended when omitted.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::hand_schemas::Date>")
+    )]
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -96,6 +106,7 @@ impl Member {
 
 /// The org chart of a plan.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Org {
@@ -109,6 +120,7 @@ pub struct Org {
 
 /// The kind of entity a goal or a scorecard row is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum ScopeKind {

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 /// for a lower module to reach a higher one.
 const LAYERS: &[&[&str]] = &[
     // Leaves: errors, exact digits, time zones, threads, text for people.
-    &["error", "exact", "zone", "parallel", "text"],
+    &["error", "exact", "zone", "parallel", "text", "hand_schemas"],
     &["decimal"],
     // Documents: JSON text and TOML, read into values.
     &["json", "toml_doc"],
@@ -27,8 +27,9 @@ const LAYERS: &[&[&str]] = &[
     &["goal"],
     &["incentive"],
     &["plan"],
-    // The long-form documentation, and the crate root that re-exports everything.
-    &["docs", "lib"],
+    // The plan's JSON Schema (generated from the plan's types), the long-form
+    // documentation, and the crate root that re-exports everything.
+    &["schema", "docs", "lib"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

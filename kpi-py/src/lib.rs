@@ -1151,6 +1151,14 @@ fn catalogue(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     py.import("json")?.call_method1("loads", (json,))
 }
 
+/// The JSON Schema (draft 2020-12) of the plan document, as a dict: for editors and for
+/// checking a plan with a JSON Schema validator before kpi reads it.
+#[pyfunction]
+fn plan_schema(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    py.import("json")?
+        .call_method1("loads", (kpi_core::plan_schema(),))
+}
+
 /// The native module, re-exported by the `kpi_core` package.
 #[pymodule]
 fn _kpi_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -1168,6 +1176,7 @@ fn _kpi_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Period>()?;
     m.add_class::<Calendar>()?;
     m.add_function(wrap_pyfunction!(catalogue, m)?)?;
+    m.add_function(wrap_pyfunction!(plan_schema, m)?)?;
     m.add_function(wrap_pyfunction!(formula::formula_check, m)?)?;
     m.add_function(wrap_pyfunction!(formula::formula_evaluate, m)?)?;
     m.add_class::<Measures>()?;

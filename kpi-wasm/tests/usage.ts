@@ -1,6 +1,6 @@
 // Type-checked by `npm run typecheck` (tsc --noEmit): the declarations generated from the
 // Rust types describe what the functions really take and return.
-import { FactTable, Plan, evaluateComponent, formula, ingest, reportToText, targets } from "kpi-core";
+import { FactTable, Plan, evaluateComponent, formula, ingest, planSchema, reportToText, targets } from "kpi-core";
 import type {
   Period,
   ReadOptions,
@@ -69,3 +69,7 @@ const rejected: Rejection[] = fromZoho.report.rejected;
 const more: IngestReport = fromZoho.facts.appendFxiaoke(['{"errorCode":0,"data":{"dataList":[]}}'], null, undefined);
 console.log(rejected, more, fromZoho.report.superseded);
 console.log(priced, zh, attainment, total, label, reportToText(report), status, projected, score, severity, review, parts, capacity, adjusted);
+
+// The plan's JSON Schema is a plain object.
+const schema: Record<string, unknown> = planSchema();
+void schema;

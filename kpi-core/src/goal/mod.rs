@@ -42,6 +42,7 @@ use crate::period::{Calendar, Grain, Period};
 /// can report what a draft lacks as SMART findings; [`Plan::check`](crate::Plan::check)
 /// (and so evaluation) needs `metric`, `scope`, `period` and `target`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[cfg_attr(feature = "typescript", tsify(hashmap_as_object))]
@@ -81,6 +82,10 @@ pub struct Goal {
         feature = "typescript",
         tsify(type = "Record<string, string | number>", optional)
     )]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "std::collections::BTreeMap<String, crate::hand_schemas::Decimal>")
+    )]
     #[serde(deserialize_with = "crate::decimal::exact::map")]
     pub targets: BTreeMap<String, Decimal>,
     /// The unit the target is written in; it must be the metric's (a check, and a SMART
@@ -112,6 +117,10 @@ pub struct Goal {
     /// The goal's weight in a scope's weighted score; 1 when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::hand_schemas::Decimal>")
+    )]
     #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub weight: Option<Decimal>,
     /// `quantitative` (revenue, customers, share) or `qualitative` (satisfaction,
@@ -144,6 +153,7 @@ pub struct Goal {
 /// target = { phase = "history", history = "FY2026" } # … by last year's seasonality
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(
     untagged,
     expecting = "a target: a number, or a table with `growth`, `share`, `cascade` or `phase`"
@@ -154,6 +164,7 @@ pub enum Target {
     /// A fixed number.
     Fixed(
         #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
         #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
         Decimal,
     ),
@@ -161,6 +172,7 @@ pub enum Target {
     Growth {
         /// The growth, as a fraction (`0.10` is +10%).
         #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
         #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
         growth: Decimal,
     },
@@ -168,6 +180,7 @@ pub enum Target {
     Share {
         /// The share, as a fraction (`0.06` is 6%).
         #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
         #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
         share: Decimal,
         /// The market's size: a number, or a metric over the goal's period.
@@ -183,6 +196,10 @@ pub enum Target {
         #[cfg_attr(
             feature = "typescript",
             tsify(type = "Record<string, string | number>", optional)
+        )]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(with = "std::collections::BTreeMap<String, crate::hand_schemas::Decimal>")
         )]
         #[serde(deserialize_with = "crate::decimal::exact::map")]
         weights: BTreeMap<String, Decimal>,
@@ -220,12 +237,14 @@ pub enum Split {
 
 /// An amount: a number, or a metric measured over the goal's period (company-wide).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged, expecting = "a number, or { metric = \"…\" }")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum Amount {
     /// A number.
     Value(
         #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
         #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
         Decimal,
     ),
@@ -238,6 +257,7 @@ pub enum Amount {
 
 /// A goal's starting point.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(
     untagged,
     expecting = "a baseline: a number, or { period = \"FY2026\" } (with an optional metric)"
@@ -247,6 +267,7 @@ pub enum Baseline {
     /// A number.
     Value(
         #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
         #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
         Decimal,
     ),
@@ -263,6 +284,7 @@ pub enum Baseline {
 
 /// What a goal measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum GoalKind {
@@ -275,19 +297,23 @@ pub enum GoalKind {
 /// Where attainment turns a goal's status: at least `achieved` is achieved, at least
 /// `on_track` on track, at least `at_risk` at risk, and below that off track.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Thresholds {
     /// Achieved from here (default 1, 100%).
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
     #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub achieved: Decimal,
     /// On track from here (default 0.9).
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
     #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub on_track: Decimal,
     /// At risk from here (default 0.75); below it, off track.
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
     #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub at_risk: Decimal,
 }
@@ -334,17 +360,23 @@ impl Thresholds {
 
 /// An adjustment of a goal: the targets in force from a date, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[cfg_attr(feature = "typescript", tsify(hashmap_as_object))]
 pub struct GoalVersion {
     /// The first day the version is in force.
     #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Date"))]
     #[serde(deserialize_with = "crate::period::date_text::deserialize")]
     pub from: NaiveDate,
     /// The new target for every scope (the goal's rule when omitted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::hand_schemas::Decimal>")
+    )]
     #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub target: Option<Decimal>,
     /// New targets for particular scopes, by id.
@@ -352,6 +384,10 @@ pub struct GoalVersion {
     #[cfg_attr(
         feature = "typescript",
         tsify(type = "Record<string, string | number>", optional)
+    )]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "std::collections::BTreeMap<String, crate::hand_schemas::Decimal>")
     )]
     #[serde(deserialize_with = "crate::decimal::exact::map")]
     pub targets: BTreeMap<String, Decimal>,
@@ -482,6 +518,7 @@ impl Goal {
 
 /// A strategic objective (战略目标) that goals serve, under `[[objectives]]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Objective {
@@ -491,4 +528,24 @@ pub struct Objective {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub name: Option<String>,
+}
+
+#[cfg(feature = "schema")]
+/// A split, with the alias `even` that a derived schema would leave out.
+impl schemars::JsonSchema for Split {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Split".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "How a cascade or a phasing splits a target.",
+            "oneOf": [
+                { "const": "equal", "type": "string", "description": "In equal parts." },
+                { "const": "even", "type": "string", "description": "In equal parts (another name for `equal`, read for phasing)." },
+                { "const": "weights", "type": "string", "description": "By declared weights." },
+                { "const": "history", "type": "string", "description": "By the shares the metric had over a past period." }
+            ]
+        })
+    }
 }

@@ -17,15 +17,18 @@ use crate::text::{Sentence, group_thousands, join, percent};
 /// One point of a payout curve: at `attainment`, the curve pays `payout` × the target
 /// incentive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct CurvePoint {
     /// The attainment (`1` is 100%).
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
     #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub attainment: Decimal,
     /// The share of the target incentive paid there (`1` is 100%).
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
     #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub payout: Decimal,
 }

@@ -34,6 +34,7 @@ pub use crate::report::Balances;
 
 /// Who an incentive pays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum AppliesTo {
@@ -50,13 +51,22 @@ pub enum AppliesTo {
 /// period = "quarter"
 /// target_incentive = "30000"           # on-target variable pay per member and period
 /// cap = { multiple = "2" }             # the whole incentive pays at most 2 × 30,000
-/// components = [
-///   { kind = "tiered", metric = "revenue", goal = "rep-revenue", on = "attainment",
-///     mode = "marginal", tiers = [{ from = "0", rate = "0.05" }, { from = "1", rate = "0.08" }] },
-///   { kind = "bonus", goal = "team-csat", amount = "2000" },
-/// ]
+///
+/// [[incentives.components]]            # its components, in order
+/// kind = "tiered"
+/// metric = "revenue"
+/// goal = "rep-revenue"
+/// on = "attainment"
+/// mode = "marginal"
+/// tiers = [{ from = "0", rate = "0.05" }, { from = "1", rate = "0.08" }]
+///
+/// [[incentives.components]]
+/// kind = "bonus"
+/// goal = "team-csat"
+/// amount = "2000"
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[cfg_attr(feature = "typescript", tsify(hashmap_as_object))]
@@ -78,6 +88,10 @@ pub struct Incentive {
     /// payout curves scale and caps can multiply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::hand_schemas::Decimal>")
+    )]
     #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub target_incentive: Option<Decimal>,
     /// Target incentives for particular members, by id.
@@ -85,6 +99,10 @@ pub struct Incentive {
     #[cfg_attr(
         feature = "typescript",
         tsify(type = "Record<string, string | number>", optional)
+    )]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "std::collections::BTreeMap<String, crate::hand_schemas::Decimal>")
     )]
     #[serde(deserialize_with = "crate::decimal::exact::map")]
     pub target_incentives: BTreeMap<String, Decimal>,
@@ -130,6 +148,7 @@ impl Incentive {
 
 /// Advances on a longer measurement period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Advance {
@@ -137,17 +156,20 @@ pub struct Advance {
     pub period: Grain,
     /// The share of the earnings to date paid in advance (`0.8` is 80%).
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
     #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub share: Decimal,
 }
 
 /// A draw against future earnings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Draw {
     /// The least the incentive pays per payout period.
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
     #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub amount: Decimal,
     /// Whether what the draw adds is recovered from later earnings.
@@ -176,6 +198,7 @@ pub fn balances_from_json(value: serde_json::Value) -> crate::error::Result<Bala
 
 /// One part of an incentive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum Component {
@@ -185,6 +208,7 @@ pub enum Component {
         metric: String,
         /// The rate, for example `0.03` for 3%.
         #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
         #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
         rate: Decimal,
         /// The goal whose attainment thresholds and gates read.
@@ -237,11 +261,16 @@ pub enum Component {
         goal: String,
         /// The bonus.
         #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
         #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
         amount: Decimal,
         /// The attainment that earns it; 1 when omitted.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(with = "Option<crate::hand_schemas::Decimal>")
+        )]
         #[serde(deserialize_with = "crate::decimal::exact::option")]
         at: Option<Decimal>,
         /// Conditions and limits.
@@ -255,6 +284,7 @@ pub enum Component {
         metric: String,
         /// The bonus per fact.
         #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
         #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
         amount: Decimal,
         /// Conditions and limits.
@@ -269,6 +299,7 @@ pub enum Component {
         goal: String,
         /// The pool.
         #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
         #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
         amount: Decimal,
         /// How the pool is split.
@@ -284,11 +315,19 @@ pub enum Component {
             feature = "typescript",
             tsify(type = "Record<string, string | number>", optional)
         )]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(with = "std::collections::BTreeMap<String, crate::hand_schemas::Decimal>")
+        )]
         #[serde(deserialize_with = "crate::decimal::exact::map")]
         weights: BTreeMap<String, Decimal>,
         /// The attainment that earns the pool; 1 when omitted.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(with = "Option<crate::hand_schemas::Decimal>")
+        )]
         #[serde(deserialize_with = "crate::decimal::exact::option")]
         at: Option<Decimal>,
         /// Conditions and limits.
@@ -326,14 +365,26 @@ pub enum Component {
         by: String,
         /// Row breaks (attainment of `goal`), ascending.
         #[cfg_attr(feature = "typescript", tsify(type = "(string | number)[]"))]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(with = "Vec<crate::hand_schemas::Decimal>")
+        )]
         #[serde(deserialize_with = "crate::decimal::exact::vec")]
         rows: Vec<Decimal>,
         /// Column breaks (attainment of `by`), ascending.
         #[cfg_attr(feature = "typescript", tsify(type = "(string | number)[]"))]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(with = "Vec<crate::hand_schemas::Decimal>")
+        )]
         #[serde(deserialize_with = "crate::decimal::exact::vec")]
         columns: Vec<Decimal>,
         /// `amounts[row][column]`.
         #[cfg_attr(feature = "typescript", tsify(type = "(string | number)[][]"))]
+        #[cfg_attr(
+            feature = "schema",
+            schemars(with = "Vec<Vec<crate::hand_schemas::Decimal>>")
+        )]
         #[serde(deserialize_with = "crate::decimal::exact::matrix")]
         amounts: Vec<Vec<Decimal>>,
         /// Conditions and limits.
@@ -344,6 +395,7 @@ pub enum Component {
 
 /// How a team pool is split among members.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum PoolSplit {
@@ -357,6 +409,7 @@ pub enum PoolSplit {
 
 /// What tier boundaries measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum TierBasis {
@@ -368,6 +421,7 @@ pub enum TierBasis {
 
 /// How a tier table pays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum TierMode {
@@ -379,27 +433,35 @@ pub enum TierMode {
 
 /// One tier: the rate paid from `from` up to the next tier's `from`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Tier {
     /// Where the tier starts (an amount, or an attainment).
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
     #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub from: Decimal,
     /// The rate paid in the tier.
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
     #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub rate: Decimal,
 }
 
 /// Conditions and limits any component can carry.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Limits {
     /// Nothing is paid below this attainment of the component's goal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::hand_schemas::Decimal>")
+    )]
     #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub threshold: Option<Decimal>,
     /// Nothing is paid unless the gate is open.
@@ -415,6 +477,7 @@ pub struct Limits {
 /// A condition on another measure: a goal's attainment, a metric's value, or the
 /// member's weighted score across their goals, at least `min`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Gate {
@@ -432,6 +495,7 @@ pub struct Gate {
     pub score: bool,
     /// The least value that opens the gate.
     #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
     #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub min: Decimal,
 }
@@ -449,6 +513,7 @@ impl Gate {
 
 /// A cap: an amount, or a multiple of the target incentive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(
     untagged,
     expecting = "a cap: an amount, or { multiple = \"2\" } of the target incentive"
@@ -458,6 +523,7 @@ pub enum Cap {
     /// At most this amount.
     Amount(
         #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
         #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
         Decimal,
     ),
@@ -465,6 +531,7 @@ pub enum Cap {
     Multiple {
         /// The multiple.
         #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
+        #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
         #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
         multiple: Decimal,
     },

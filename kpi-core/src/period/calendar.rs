@@ -12,6 +12,7 @@ use crate::error::{Error, ErrorKind, Result};
 
 /// How fiscal years are named.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum FiscalYearName {
@@ -26,6 +27,7 @@ pub enum FiscalYearName {
 
 /// Which days count when measuring how much of a period has elapsed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum DayBasis {
@@ -61,6 +63,7 @@ impl DayBasis {
 /// holidays = ["2026-10-01", "2026-10-02"]
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 // `Calendar` is the JavaScript class; its settings object is `CalendarSettings`.
@@ -74,6 +77,7 @@ pub struct Calendar {
     #[serde(default)]
     pub fiscal_year_named_by: FiscalYearName,
     /// The first day of a week; Monday (ISO weeks) when omitted.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Weekday"))]
     #[serde(default = "Calendar::default_week_start", with = "weekday_name")]
     #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub week_start: Weekday,
@@ -87,10 +91,15 @@ pub struct Calendar {
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub retail: Option<RetailCalendar>,
     /// Weekend days, for business-day counts; Saturday and Sunday when omitted.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Vec<crate::hand_schemas::Weekday>")
+    )]
     #[serde(default = "Calendar::default_weekend", with = "weekday_name::list")]
     #[cfg_attr(feature = "typescript", tsify(type = "string[]"))]
     pub weekend: Vec<Weekday>,
     /// Holidays, for business-day counts.
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::hand_schemas::Date>"))]
     #[serde(
         default,
         skip_serializing_if = "Vec::is_empty",

@@ -666,3 +666,19 @@ impl From<&Period> for PeriodInfo {
         }
     }
 }
+
+#[cfg(feature = "schema")]
+/// A grain is read by its name (`crate::period::Grain`'s `Deserialize`).
+impl schemars::JsonSchema for Grain {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Grain".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A grain: the length of a regular period.",
+            "type": "string",
+            "enum": ["day", "week", "month", "quarter", "half", "year"]
+        })
+    }
+}

@@ -8,6 +8,7 @@ use crate::error::{Error, ErrorKind, Result};
 
 /// How the last day of a retail year is chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum YearEnd {
@@ -20,6 +21,7 @@ pub enum YearEnd {
 
 /// The weeks per month within each quarter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum WeekPattern {
     /// 4, 4 and 5 weeks.
@@ -54,12 +56,14 @@ impl WeekPattern {
 /// leap_week_quarter = 4      # the 53rd week goes to the last month of Q4
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct RetailCalendar {
     /// Last weekday of the month, or the weekday nearest its end.
     pub year_end: YearEnd,
     /// The weekday years end on (`saturday`, …).
+    #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Weekday"))]
     #[serde(with = "weekday_name")]
     #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub weekday: Weekday,

@@ -42,6 +42,7 @@ pub const PLAN_VERSION: u32 = 1;
 /// A plan is plain data. Load it with [`Plan::from_toml`] or [`Plan::from_json`] (which
 /// also [`check`](Plan::check) it), or build it in code and call [`Plan::check`] yourself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 // In TypeScript the document is `PlanDocument`: `Plan` is the class that wraps it.
@@ -56,6 +57,10 @@ pub struct Plan {
     pub name: Option<String>,
     /// The day the plan is set: SMART validation asks whether goal periods are already
     /// over by then (unless it is given another date).
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "Option<crate::hand_schemas::Date>")
+    )]
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",

@@ -21,11 +21,13 @@ use crate::text::{group_thousands, percent};
 
 /// Settings of SMART validation, under `[smart]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, default)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct SmartSettings {
     /// Required growth above this is not achievable (an error); default 0.5 (+50%).
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
     #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub max_growth: Decimal,
     /// How many past comparable periods the history check looks at; default 3.

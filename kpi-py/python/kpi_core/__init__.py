@@ -27,6 +27,7 @@ from kpi_core._kpi_core import (
     catalogue,
     evaluate_component,
     model_cost,
+    plan_schema,
     sample_curve,
 )
 from kpi_core import formula, frames, ingest, plot, targets
@@ -56,6 +57,7 @@ __all__ = [
     "catalogue",
     "evaluate_component",
     "model_cost",
+    "plan_schema",
     "sample_curve",
     "formula",
     "frames",
