@@ -85,7 +85,7 @@ pub mod zone;
 pub mod docs;
 
 pub use decimal::{Rounding, RoundingMode, RoundingPlace};
-pub use error::{Error, ErrorKind, Location, Result};
+pub use error::{Error, ErrorFamily, ErrorKind, Location, Result};
 pub use fact::{Attribute, Credit, FactRecord, FactTable};
 pub use goal::{
     Amount, Baseline, Direction, Goal, GoalKind, GoalVersion, Objective, Split, Status, Target,
