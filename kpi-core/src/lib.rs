@@ -102,4 +102,4 @@ pub use org::{Member, Org, ScopeKind, Team, UNASSIGNED};
 pub use period::{Calendar, Grain, Period, PeriodInfo};
 pub use plan::{PLAN_VERSION, Plan, Review, ReviewItem};
 pub use report::{Name, Pacing, PayoutLine, Report, ScoreRow, ScorecardRow, Sentence, Statement};
-pub use smart::{Criterion, FINDING_CODES, Finding, Severity, SmartSettings};
+pub use smart::{Criterion, FINDING_CODES, Finding, FindingCode, Severity, SmartSettings};

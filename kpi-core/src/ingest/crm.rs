@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 use serde_json::value::RawValue;
 
-use super::{Batch, ColumnMapping, IngestReport, Rejection, json_cell};
+use super::{Batch, ColumnMapping, IngestReport, Rejection, RejectionReason, json_cell};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fact::FactTable;
 use crate::json::{self, Json};
@@ -260,8 +260,11 @@ impl CrmIngest {
             match json::parse_raw(raw) {
                 Ok(Json::Object(object)) => {
                     let Some(mapping) = self.mapping_for(&object) else {
-                        let rejection =
-                            Rejection::new("", "unknown_object", self.unknown_object(&object));
+                        let rejection = Rejection::new(
+                            "",
+                            RejectionReason::UnknownObject,
+                            self.unknown_object(&object),
+                        );
                         batch.reject_record(rejection, line)?;
                         continue;
                     };
