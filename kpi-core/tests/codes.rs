@@ -116,3 +116,22 @@ fn every_rejection_reason_is_documented_in_the_ingest_page() {
         assert!(page.contains(&row), "docs/ingest.md has no row for {row}");
     }
 }
+
+#[test]
+fn crm_names_parse_or_list_the_crms() {
+    use kpi_core::ingest::Crm;
+    for crm in Crm::ALL {
+        assert_eq!(crm.name().parse::<Crm>(), Ok(*crm));
+    }
+    let err = "zohoo".parse::<Crm>().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::DataInvalidArgument);
+    assert!(
+        err.message().contains("\"zoho\"") && err.message().contains("\"fxiaoke\""),
+        "{}",
+        err.message()
+    );
+    assert_eq!(Crm::Zoho.default_module(), Some("Deals"));
+    assert_eq!(Crm::Fxiaoke.default_module(), None);
+    assert!(kpi_core::ingest::is_page("  {\"data\": []}"));
+    assert!(!kpi_core::ingest::is_page("Deal Id,Amount\n"));
+}

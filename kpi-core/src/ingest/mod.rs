@@ -35,7 +35,7 @@ mod amount;
 mod crm;
 mod mapping;
 
-pub use crm::{Crm, CrmIngest, CrmMappings, zoho_api_name};
+pub use crm::{Crm, CrmIngest, CrmMappings, is_page, zoho_api_name};
 pub use mapping::{ColumnMapping, ReadAs, Source};
 
 use mapping::Outcome;
