@@ -7,11 +7,14 @@ use kpi_core::ingest::{REJECTION_REASONS, RejectionReason};
 use kpi_core::{ErrorKind, FINDING_CODES, FindingCode};
 use serde_json::{Value, json};
 
+/// The vocabulary as JSON. Keys are written in sorted order, so the text is the same
+/// whether `serde_json` keeps insertion order (its `preserve_order` feature, which another
+/// crate of a workspace build may turn on) or sorts.
 fn vocabulary() -> Value {
     json!({
         "error_codes": ErrorKind::ALL
             .iter()
-            .map(|kind| json!({"code": kind.code(), "class": kind.family().class_name()}))
+            .map(|kind| json!({"class": kind.family().class_name(), "code": kind.code()}))
             .collect::<Vec<_>>(),
         "finding_codes": FindingCode::ALL.iter().map(|c| c.code()).collect::<Vec<_>>(),
         "rejection_reasons": REJECTION_REASONS,
