@@ -14,13 +14,13 @@ for target in nodejs web bundler; do
   wasm-bindgen --target "$target" --out-dir "$here/pkg/$target" "$wasm"
 done
 # src/boundary.js is an ES module; the Node glue loads it with require(), so its copy there
-# becomes CommonJS: the `export function` declarations lose `export` and are listed in
-# module.exports.
+# becomes CommonJS: the `export function` and `export class` declarations lose `export`
+# and are listed in module.exports.
 for snippet in $(find "$here/pkg/nodejs/snippets" -name '*.js'); do
-  names=$(sed -n 's/^export function \([A-Za-z0-9_]*\).*/\1/p' "$snippet" | paste -sd, -)
-  sed -i 's/^export function /function /' "$snippet"
+  names=$(sed -n 's/^export \(function\|class\) \([A-Za-z0-9_]*\).*/\2/p' "$snippet" | paste -sd, -)
+  sed -i 's/^export \(function\|class\) /\1 /' "$snippet"
   if grep -q '^export\b\|^import\b' "$snippet"; then
-    echo "build.sh: $snippet has an export or import that is not 'export function'" >&2
+    echo "build.sh: $snippet has an export or import that is not 'export function' or 'export class'" >&2
     exit 1
   fi
   echo "module.exports = { $names };" >> "$snippet"
@@ -49,6 +49,18 @@ for target in nodejs web bundler; do
   fi
   printf '\n%s\nexport function planSchema(): Record<string, unknown>;\n' "$schema_doc" \
     >> "$here/pkg/$target/kpi_wasm.d.ts"
+done
+# The error classes of src/boundary.js are re-exported by the glue, which declares each as
+# `export let KpiError: unknown;`; their declarations are the classes in lib.rs's
+# TypeScript section, so the placeholders go.
+for types in "$here"/pkg/*/kpi_wasm.d.ts; do
+  for name in $(sed -n 's/^export class \([A-Za-z0-9_]*\) extends .*Error\b.*/\1/p' "$types"); do
+    sed -i "/^export let $name: unknown;\$/d" "$types"
+  done
+  if grep -q '^export let [A-Za-z0-9_]*: unknown;$' "$types"; then
+    echo "build.sh: $types declares a re-export without its type" >&2
+    exit 1
+  fi
 done
 # The web and bundler glue is ES modules; the Node glue is CommonJS.
 echo '{ "type": "module" }' > "$here/pkg/web/package.json"

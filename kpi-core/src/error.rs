@@ -1,6 +1,7 @@
 //! The one error type of kpi: a kind with a stable code, a message and a location.
 
 use std::fmt;
+use std::str::FromStr;
 
 use serde::Serialize;
 
@@ -129,11 +130,48 @@ impl ErrorKind {
         }
     }
 
-    /// The family of the code (the part before the dot): `plan`, `formula`, `data` or
-    /// `period`. Python maps each family to an exception class (`PlanError`, …).
+    /// The family of the kind: [`ErrorFamily::Plan`] for `plan.*` codes, and so on. Python
+    /// and JavaScript raise the family's error class ([`ErrorFamily::class_name`]).
+    pub const fn family(self) -> ErrorFamily {
+        match self {
+            Self::PlanSyntax
+            | Self::PlanInvalid
+            | Self::PlanUnsupportedVersion
+            | Self::PlanDuplicateId
+            | Self::PlanUnknownMetric
+            | Self::PlanUnknownTeam => ErrorFamily::Plan,
+            Self::FormulaSyntax
+            | Self::FormulaUnknownField
+            | Self::FormulaUnknownName
+            | Self::FormulaTypeMismatch
+            | Self::FormulaUnitMismatch
+            | Self::FormulaCycle
+            | Self::FormulaTooComplex => ErrorFamily::Formula,
+            Self::DataInvalidFact
+            | Self::DataMeasuresMismatch
+            | Self::DataUnsupportedValue
+            | Self::DataInvalidMeasures
+            | Self::DataInvalidMapping
+            | Self::DataRejectedRecord
+            | Self::DataCrmError
+            | Self::DataOverflow
+            | Self::DataInvalidArgument
+            | Self::DataCurrencyMismatch => ErrorFamily::Data,
+            Self::PeriodInvalidLabel
+            | Self::PeriodInvalidCalendar
+            | Self::PeriodGrainNotInCalendar
+            | Self::PeriodNotNested
+            | Self::PeriodUnknownTimezone
+            | Self::PeriodUnknownGrain
+            | Self::PeriodInvalidDate
+            | Self::PeriodOutOfRange => ErrorFamily::Period,
+        }
+    }
+
+    /// The family's name (the part of the code before the dot): `plan`, `formula`, `data`
+    /// or `period`. Kept for callers of earlier versions; [`ErrorKind::family`] is typed.
     pub fn category(self) -> &'static str {
-        let code = self.code();
-        code.split_once('.').map_or(code, |(family, _)| family)
+        self.family().name()
     }
 
     /// Every kind, for tests and documentation that must cover them all.
@@ -176,6 +214,98 @@ impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
     }
+}
+
+impl FromStr for ErrorKind {
+    type Err = Error;
+
+    /// The kind whose code is `code` (`"plan.unknown_metric"`); another text is a
+    /// `data.invalid_argument` error that lists the codes.
+    fn from_str(code: &str) -> Result<Self> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|kind| kind.code() == code)
+            .ok_or_else(|| unknown_code("error code", code, Self::ALL.iter().map(|k| k.code())))
+    }
+}
+
+/// The family of an error code, the part before its dot. Each family is one error class in
+/// Python and JavaScript (`PlanError`, `FormulaError`, `DataError`, `PeriodError`, all
+/// subclasses of `KpiError`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorFamily {
+    /// The plan document is malformed or inconsistent (`plan.*`).
+    Plan,
+    /// A filter or formula does not parse, check or evaluate (`formula.*`).
+    Formula,
+    /// Facts, arguments or other input data are malformed or out of range (`data.*`).
+    Data,
+    /// A period label, date or calendar setting is invalid (`period.*`).
+    Period,
+}
+
+impl ErrorFamily {
+    /// The family's name, the prefix of its codes: `plan`, `formula`, `data`, `period`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Plan => "plan",
+            Self::Formula => "formula",
+            Self::Data => "data",
+            Self::Period => "period",
+        }
+    }
+
+    /// The name of the family's error class in Python and JavaScript: `PlanError`,
+    /// `FormulaError`, `DataError`, `PeriodError`.
+    pub const fn class_name(self) -> &'static str {
+        match self {
+            Self::Plan => "PlanError",
+            Self::Formula => "FormulaError",
+            Self::Data => "DataError",
+            Self::Period => "PeriodError",
+        }
+    }
+
+    /// Every family.
+    pub const ALL: &'static [ErrorFamily] = &[Self::Plan, Self::Formula, Self::Data, Self::Period];
+}
+
+impl fmt::Display for ErrorFamily {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for ErrorFamily {
+    type Err = Error;
+
+    /// The family named `name` (`"data"`); another text is a `data.invalid_argument`
+    /// error that lists the names.
+    fn from_str(name: &str) -> Result<Self> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|family| family.name() == name)
+            .ok_or_else(|| unknown_code("error family", name, Self::ALL.iter().map(|f| f.name())))
+    }
+}
+
+/// The error for a code that is not one of `known`: `data.invalid_argument`, listing them.
+pub(crate) fn unknown_code<'a>(
+    what: &str,
+    given: &str,
+    known: impl Iterator<Item = &'a str>,
+) -> Error {
+    let known: Vec<String> = known.map(|code| format!("`{code}`")).collect();
+    Error::new(
+        ErrorKind::DataInvalidArgument,
+        format!(
+            "unknown {what} {given:?}; expected one of {}",
+            known.join(", ")
+        ),
+    )
 }
 
 /// Where an error applies. Every part is optional; the ones that are known are filled in.
@@ -353,9 +483,35 @@ mod tests {
             let code = kind.code();
             assert!(seen.insert(code), "duplicate code {code}");
             let (family, rest) = code.split_once('.').expect("family.name");
-            assert!(["plan", "formula", "data", "period"].contains(&family));
+            assert_eq!(family, kind.family().name(), "{code}");
+            assert_eq!(kind.category(), family);
             assert!(rest.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+            assert_eq!(code.parse::<ErrorKind>(), Ok(*kind));
+            assert_eq!(kind.to_string(), code);
         }
+        assert_eq!(
+            "plan.nope".parse::<ErrorKind>().unwrap_err().kind(),
+            ErrorKind::DataInvalidArgument
+        );
+    }
+
+    #[test]
+    fn families_name_their_codes_and_classes() {
+        let mut classes = std::collections::HashSet::new();
+        for family in ErrorFamily::ALL {
+            assert_eq!(family.name().parse::<ErrorFamily>(), Ok(*family));
+            assert_eq!(family.to_string(), family.name());
+            let class = family.class_name();
+            assert!(classes.insert(class), "duplicate class {class}");
+            assert!(class.ends_with("Error"));
+            assert!(
+                ErrorKind::ALL.iter().any(|kind| kind.family() == *family),
+                "{family} has no codes"
+            );
+        }
+        let err = "Data".parse::<ErrorFamily>().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::DataInvalidArgument);
+        assert!(err.message().contains("`data`"), "{}", err.message());
     }
 
     #[test]

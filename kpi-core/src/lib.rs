@@ -88,7 +88,7 @@ pub mod zone;
 pub mod docs;
 
 pub use decimal::{Rounding, RoundingMode, RoundingPlace};
-pub use error::{Error, ErrorKind, Location, Result};
+pub use error::{Error, ErrorFamily, ErrorKind, Location, Result};
 pub use fact::{Attribute, Credit, FactRecord, FactTable};
 pub use goal::{
     Amount, Baseline, Direction, Goal, GoalKind, GoalVersion, Objective, Split, Status, Target,
@@ -108,4 +108,4 @@ pub use plan::validate as smart;
 pub use plan::{PLAN_VERSION, Plan, Review, ReviewItem};
 pub use report::{Name, Pacing, PayoutLine, Report, ScoreRow, ScorecardRow, Sentence, Statement};
 pub use schema::plan_schema;
-pub use smart::{Criterion, FINDING_CODES, Finding, Severity, SmartSettings};
+pub use smart::{Criterion, FINDING_CODES, Finding, FindingCode, Severity, SmartSettings};

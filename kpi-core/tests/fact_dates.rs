@@ -195,7 +195,7 @@ fn mappings_reject_days_outside_the_range_and_keep_counting() {
     let reasons: Vec<(&str, &str)> = report
         .rejected
         .iter()
-        .map(|r| (r.field.as_str(), r.reason.as_str()))
+        .map(|r| (r.field.as_str(), r.reason.code()))
         .collect();
     assert_eq!(
         reasons,

@@ -514,7 +514,7 @@ fn ambiguous_or_overlong_amounts_are_rejected() {
     let reasons: Vec<(u64, &str)> = report
         .rejected
         .iter()
-        .map(|r| (r.record, r.reason.as_str()))
+        .map(|r| (r.record, r.reason.code()))
         .collect();
     assert_eq!(
         reasons,

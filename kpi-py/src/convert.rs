@@ -33,13 +33,7 @@ pub const MAX_DEPTH: usize = 64;
 #[allow(clippy::needless_pass_by_value)] // `map_err(to_py_err)` hands the error over by value.
 pub fn to_py_err(err: kpi_core::Error) -> PyErr {
     Python::attach(|py| {
-        let class_name = match err.kind().category() {
-            "plan" => "PlanError",
-            "formula" => "FormulaError",
-            "data" => "DataError",
-            "period" => "PeriodError",
-            _ => "KpiError",
-        };
+        let class_name = err.kind().family().class_name();
         let build = || -> PyResult<PyErr> {
             let class = py.import("kpi_core.errors")?.getattr(class_name)?;
             let location = err.location();

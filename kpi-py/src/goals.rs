@@ -25,8 +25,8 @@ impl Finding {
     }
     /// The stable code, such as `smart.achievable.growth_above_history`.
     #[getter]
-    fn code(&self) -> &str {
-        &self.inner.code
+    fn code(&self) -> &'static str {
+        self.inner.code.code()
     }
     /// The goal id.
     #[getter]

@@ -22,15 +22,12 @@ pub(crate) struct CrmReader {
     target: Py<FactTable>,
 }
 
+/// The CRM named by `value`: the core reads the name (`data.invalid_argument` at `crm`,
+/// listing the names, for another).
 fn crm(value: &Bound<'_, PyAny>) -> PyResult<core::ingest::Crm> {
-    match args::text(value, "crm")?.as_str() {
-        "zoho" => Ok(core::ingest::Crm::Zoho),
-        "fxiaoke" => Ok(core::ingest::Crm::Fxiaoke),
-        other => Err(invalid_argument(
-            "crm",
-            format!("unknown CRM {other:?}: \"zoho\" or \"fxiaoke\""),
-        )),
-    }
+    args::text(value, "crm")?
+        .parse()
+        .map_err(|e: core::Error| to_py_err(e.at_path("crm")))
 }
 
 fn mappings(mapping: &Bound<'_, PyAny>) -> PyResult<core::ingest::CrmMappings> {
@@ -67,8 +64,8 @@ impl CrmReader {
 
 #[pymethods]
 impl CrmReader {
-    /// A reader of `crm` ("zoho" or "fxiaoke") pages of `module` (Zoho: required;
-    /// Fxiaoke: for records that do not name their object) into `facts`, with `mapping`
+    /// A reader of `crm` ("zoho" or "fxiaoke") pages of `module` (Zoho: "Deals" when
+    /// omitted; Fxiaoke: for records that do not name their object) into `facts`, with `mapping`
     /// (TOML text or a dict of module → column mapping) over the built-in mappings.
     #[new]
     #[pyo3(signature = (crm, facts, *, module = None, mapping = None, strict = None, home_currency = None))]
@@ -105,6 +102,13 @@ impl CrmReader {
     fn page(&self, py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<()> {
         let text = args::text(text, "text")?;
         self.with(py, |reader| reader.page(&text))
+    }
+
+    /// Reads text that is one API response page (a JSON object) or else a CSV export of
+    /// the module; the core tells which.
+    fn page_or_csv(&self, py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<()> {
+        let text = args::text(text, "text")?;
+        self.with(py, |reader| reader.page_or_csv(&text))
     }
 
     /// Reads a CSV export of the module (Zoho: display labels or API names).

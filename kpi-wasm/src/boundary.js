@@ -17,11 +17,13 @@
 // A caller's getter, Proxy trap or iterator may throw or call back into kpi: every such
 // call is made here inside `try`, so no exception unwinds through wasm frames, and the
 // walk is a loop with its own stack, so no input can exhaust the JavaScript stack either.
-// Errors are `Error` objects shaped like the ones the wasm module throws (name, code,
-// path, line, column, row).
+// Errors are instances of the classes below (`DataError` …, all `KpiError`s), whichever
+// side throws them: the wasm module builds its errors here too (`makeError`), with the class
+// kpi-core gives the code's family.
 //
-// Written as an ES module whose exports are all `export function`: build.sh turns its copy
-// in the Node build into CommonJS.
+// Written as an ES module whose exports are all `export function` or `export class`:
+// build.sh turns its copy in the Node build into CommonJS. The error classes are
+// re-exported by the package.
 
 const MAX_DEPTH = 64;
 const MAX_PLACES = 28;
@@ -48,19 +50,60 @@ const TYPED_INTEGERS = new Set([
 ]);
 const TYPED_FLOATS = new Set(["[object Float32Array]", "[object Float64Array]", "[object Float16Array]"]);
 
-const FAMILY = { plan: "PlanError", formula: "FormulaError", data: "DataError", period: "PeriodError" };
+// ---------------------------------------------------------------------------- errors
 
-/** An `Error` shaped like the wasm module's: `[code] path, row N: message`. */
+/**
+ * The base class of every error kpi throws: `code` is the stable code
+ * (`"plan.unknown_metric"`), and `path`, `line`, `column` and `row` say where, or are null.
+ */
+export class KpiError extends Error {
+  constructor(message, { code, path = null, line = null, column = null, row = null } = {}) {
+    super(message);
+    this.code = code;
+    this.path = path;
+    this.line = line;
+    this.column = column;
+    this.row = row;
+  }
+}
+
+/** The plan document is malformed or inconsistent (codes `plan.*`). */
+export class PlanError extends KpiError {}
+
+/** A filter or formula does not parse, check or evaluate (codes `formula.*`). */
+export class FormulaError extends KpiError {}
+
+/** Facts, arguments or other input data are malformed or out of range (codes `data.*`). */
+export class DataError extends KpiError {}
+
+/** A period label, date or calendar setting is invalid (codes `period.*`). */
+export class PeriodError extends KpiError {}
+
+// `name` is on each prototype, as for the built-in errors: set by hand, since a bundler
+// may rename the classes.
+for (const [klass, name] of [[KpiError, "KpiError"], [PlanError, "PlanError"], [FormulaError, "FormulaError"], [DataError, "DataError"], [PeriodError, "PeriodError"]]) {
+  Object.defineProperty(klass.prototype, "name", { value: name, writable: true, configurable: true, enumerable: false });
+}
+
+const ERROR_CLASSES = new Map([["PlanError", PlanError], ["FormulaError", FormulaError], ["DataError", DataError], ["PeriodError", PeriodError]]);
+
+/** Each error code's class, as kpi-core's families give them (`install` fills it in). */
+const CLASS_OF_CODE = new Map();
+
+/**
+ * A kpi error of class `className` (kpi-core's family of `code`): how the wasm module
+ * builds the errors it throws.
+ */
+export function makeError(className, code, message, path, line, column, row) {
+  const klass = ERROR_CLASSES.get(className) ?? KpiError;
+  return new klass(message, { code, path: path ?? null, line: line ?? null, column: column ?? null, row: row ?? null });
+}
+
+/** A kpi error thrown on this side, worded like the wasm module's: `[code] path, row N: message`. */
 function kpiError(code, message, path = null, row = null) {
   const where = [path || null, row === null ? null : `row ${row}`].filter((p) => p !== null).join(", ");
-  const error = new Error(`[${code}] ${where ? `${where}: ` : ""}${message}`);
-  error.name = FAMILY[code.split(".")[0]] ?? "KpiError";
-  error.code = code;
-  error.path = path || null;
-  error.line = null;
-  error.column = null;
-  error.row = row;
-  return error;
+  const klass = CLASS_OF_CODE.get(code) ?? KpiError;
+  return new klass(`[${code}] ${where ? `${where}: ` : ""}${message}`, { code, path: path || null, row });
 }
 
 /** The message of something a caller's code threw, without calling back into it twice. */
@@ -861,11 +904,16 @@ function guardFree(klass, name, free) {
 /**
  * Guards the methods and getters of the exported classes, given one instance of each
  * (`{ Plan: plan, FactTable: facts, … }`), and their static methods; `exports` are the
- * module's exports. Installing twice changes nothing.
+ * module's exports; `classes` is kpi-core's error class of each code
+ * (`{ "data.invalid_argument": "DataError", … }`). Installing twice changes nothing.
  */
-export function install(instances, exports) {
+export function install(instances, exports, classes) {
   const add = exports?.__wbindgen_add_to_stack_pointer;
   if (typeof add === "function") addToStackPointer = add;
+  for (const [code, className] of Object.entries(classes ?? {})) {
+    const klass = ERROR_CLASSES.get(className);
+    if (klass !== undefined) CLASS_OF_CODE.set(code, klass);
+  }
   for (const [name, instance] of Object.entries(instances)) {
     const proto = getPrototypeOf(instance);
     const klass = proto.constructor;

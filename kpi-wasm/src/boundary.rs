@@ -8,7 +8,8 @@
 //! objects ([`document`], read into JSON by `boundary.js` with exact numbers only and at
 //! most 64 levels deep) and instances of the exported classes ([`instance`]). A value of
 //! the wrong type or range is a `DataError` with code `data.invalid_argument` that says
-//! what was expected.
+//! what was expected. Errors are built by `boundary.js` as instances of its error classes
+//! (`KpiError` and one subclass per family), which the package exports.
 
 use chrono::NaiveDate;
 use kpi_core as core;
@@ -67,7 +68,30 @@ extern "C" {
     #[wasm_bindgen(js_name = isInstanceOf)]
     fn is_instance_of(value: &JsValue, class: &str) -> bool;
     #[wasm_bindgen(catch)]
-    fn install(instances: &JsValue, exports: &JsValue) -> Result<(), JsValue>;
+    fn install(instances: &JsValue, exports: &JsValue, classes: &JsValue) -> Result<(), JsValue>;
+    /// A new error of class `class` (`DataError` …) with `code` and its location.
+    #[wasm_bindgen(js_name = makeError)]
+    pub(crate) fn error(
+        class: &str,
+        code: &str,
+        message: &str,
+        path: Option<String>,
+        line: Option<u32>,
+        column: Option<u32>,
+        row: Option<f64>,
+    ) -> JsValue;
+
+    // The error classes, exported by the package (their declarations are in lib.rs).
+    #[wasm_bindgen(reexport)]
+    pub type KpiError;
+    #[wasm_bindgen(reexport)]
+    pub type PlanError;
+    #[wasm_bindgen(reexport)]
+    pub type FormulaError;
+    #[wasm_bindgen(reexport)]
+    pub type DataError;
+    #[wasm_bindgen(reexport)]
+    pub type PeriodError;
 }
 
 /// A `DataError` (`data.invalid_argument`) with `message`.
@@ -314,6 +338,15 @@ pub(crate) fn guard_classes(instances: &[(&str, JsValue)]) {
         // Setting a property on a fresh object cannot fail.
         let _ = js_sys::Reflect::set(&object, &JsValue::from_str(name), instance);
     }
+    // Each error code's class, from kpi-core's families.
+    let classes = js_sys::Object::new();
+    for kind in core::ErrorKind::ALL {
+        let _ = js_sys::Reflect::set(
+            &classes,
+            &JsValue::from_str(kind.code()),
+            &JsValue::from_str(kind.family().class_name()),
+        );
+    }
     // Installing only patches the classes; it has nothing to throw.
-    let _ = install(&object, &wasm_bindgen::exports());
+    let _ = install(&object, &wasm_bindgen::exports(), &classes);
 }

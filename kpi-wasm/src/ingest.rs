@@ -47,11 +47,9 @@ fn read(
     options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let options = read_options(options)?;
-    let module = match (crm, options.module.as_deref()) {
-        (core::ingest::Crm::Zoho, None) => Some("Deals"),
-        (_, module) => module,
-    };
-    let mut reader = core::ingest::CrmIngest::new(crm, module).strict(options.strict);
+    // Without a module, the core reads the CRM's default one (Zoho's Deals).
+    let mut reader =
+        core::ingest::CrmIngest::new(crm, options.module.as_deref()).strict(options.strict);
     if let Some(mappings) = mappings(mapping)? {
         reader = reader.with_mappings(mappings);
     }
@@ -73,12 +71,8 @@ fn feed(
     allow_float: bool,
 ) -> Result<(), JsValue> {
     if source.as_string().is_some() {
-        let text = boundary::text(source, "pages")?;
-        return if text.trim_start().starts_with('{') {
-            map_err(reader.page(&text))
-        } else {
-            map_err(reader.csv(&text))
-        };
+        // One page or a CSV export: the core tells which.
+        return map_err(reader.page_or_csv(&boundary::text(source, "pages")?));
     }
     let iterator = boundary::page_iterator(source)?;
     if boundary::is_absent(&iterator) {
@@ -90,6 +84,14 @@ fn feed(
         index = index.saturating_add(1);
     }
     Ok(())
+}
+
+/// kpi-core's `REJECTION_REASONS`.
+pub(crate) fn rejection_reason_list() -> Vec<String> {
+    core::ingest::REJECTION_REASONS
+        .iter()
+        .map(|r| (*r).to_owned())
+        .collect()
 }
 
 fn result(facts: core::FactTable, report: JsValue) -> Result<JsValue, JsValue> {
@@ -183,21 +185,18 @@ impl IngestApi {
     pub fn presets(
         #[wasm_bindgen(unchecked_param_type = "\"zoho\" | \"fxiaoke\"")] crm: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let crm = match boundary::text(&crm, "crm")?.as_str() {
-            "zoho" => core::ingest::Crm::Zoho,
-            "fxiaoke" => core::ingest::Crm::Fxiaoke,
-            _ => return Err(boundary::wrong(&crm, "crm", r#""zoho" or "fxiaoke""#)),
-        };
+        let crm: core::ingest::Crm = map_err(
+            boundary::text(&crm, "crm")?
+                .parse()
+                .map_err(|e: core::Error| e.at_path("crm")),
+        )?;
         to_js(&crm.presets().0)
     }
 
-    /// Every rejection reason.
-    #[wasm_bindgen(js_name = rejectionReasons)]
+    /// Every reason of a rejected record, as the top-level `rejectionReasons()`.
+    #[wasm_bindgen(js_name = rejectionReasons, unchecked_return_type = "RejectionReason[]")]
     pub fn rejection_reasons() -> Vec<String> {
-        core::ingest::REJECTION_REASONS
-            .iter()
-            .map(|r| (*r).to_owned())
-            .collect()
+        rejection_reason_list()
     }
 }
 

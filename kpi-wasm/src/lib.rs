@@ -1,6 +1,7 @@
 //! JavaScript bindings of kpi-core (the npm package `kpi-core`): conversion and delegation
 //! only. Results are plain objects with decimals as strings and dates as `"YYYY-MM-DD"`;
-//! errors are `Error` objects with `.code` and the location fields.
+//! errors are instances of `KpiError` (a subclass of `Error`) and of their family's class
+//! (`DataError` …) with `.code` and the location fields.
 
 // wasm-bindgen hands every argument over by value (`String`, `Vec`, `Option<String>`).
 #![allow(clippy::needless_pass_by_value)]
@@ -20,45 +21,22 @@ use kpi_core as core;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-/// Converts a core error into a JS `Error` with `name` (`PlanError`, `FormulaError`,
-/// `DataError`, `PeriodError`), `code`, `path`, `line`, `column` and `row`.
+/// Converts a core error into the JS error class of its family (kpi-core's
+/// `ErrorKind::family`): `PlanError`, `FormulaError`, `DataError` or `PeriodError`, all
+/// `KpiError`s, with `code`, `path`, `line`, `column` and `row`.
 // Row indices are far below 2^53, so they are exact as JS numbers.
 #[allow(clippy::cast_precision_loss)]
 fn to_js_err(err: &core::Error) -> JsValue {
-    let js = js_sys::Error::new(&err.to_string());
-    let name = match err.kind().category() {
-        "plan" => "PlanError",
-        "formula" => "FormulaError",
-        "data" => "DataError",
-        "period" => "PeriodError",
-        _ => "KpiError",
-    };
-    js.set_name(name);
     let location = err.location();
-    let set = |key: &str, value: JsValue| {
-        // Setting a property on a fresh Error object cannot fail.
-        let _ = js_sys::Reflect::set(&js, &JsValue::from_str(key), &value);
-    };
-    set("code", JsValue::from_str(err.code()));
-    set(
-        "path",
-        location
-            .path
-            .as_deref()
-            .map_or(JsValue::NULL, JsValue::from_str),
-    );
-    set("line", location.line.map_or(JsValue::NULL, JsValue::from));
-    set(
-        "column",
-        location.column.map_or(JsValue::NULL, JsValue::from),
-    );
-    set(
-        "row",
-        location
-            .row
-            .map_or(JsValue::NULL, |r| JsValue::from(r as f64)),
-    );
-    js.into()
+    boundary::error(
+        err.kind().family().class_name(),
+        err.code(),
+        &err.to_string(),
+        location.path.clone(),
+        location.line,
+        location.column,
+        location.row.map(|r| r as f64),
+    )
 }
 
 fn map_err<T>(result: core::Result<T>) -> Result<T, JsValue> {
@@ -806,13 +784,20 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
-/// Every SMART finding code.
-#[wasm_bindgen(js_name = findingCodes)]
+/// Every SMART finding code (kpi-core's `FindingCode::ALL`).
+#[wasm_bindgen(js_name = findingCodes, unchecked_return_type = "FindingCode[]")]
 pub fn finding_codes() -> Vec<String> {
-    core::FINDING_CODES
+    core::FindingCode::ALL
         .iter()
-        .map(|c| (*c).to_owned())
+        .map(|c| c.code().to_owned())
         .collect()
+}
+
+/// Every reason of a rejected ingestion record (kpi-core's `REJECTION_REASONS`; a skipped
+/// record's reason, `excluded`, is not among them). Also `ingest.rejectionReasons()`.
+#[wasm_bindgen(js_name = rejectionReasons, unchecked_return_type = "RejectionReason[]")]
+pub fn rejection_reasons() -> Vec<String> {
+    ingest::rejection_reason_list()
 }
 
 /// Every stable error code.
@@ -914,6 +899,39 @@ fn start() {
     }
     boundary::guard_classes(&instances);
 }
+
+#[wasm_bindgen(typescript_custom_section)]
+const ERROR_CLASSES: &str = r#"
+/** Where a kpi error applies, and its stable code. */
+export interface KpiErrorOptions {
+  code: string;
+  path?: string | null;
+  line?: number | null;
+  column?: number | null;
+  row?: number | null;
+}
+/**
+ * The base class of every error kpi throws. `code` is the stable code
+ * (`"plan.unknown_metric"`; `errorCodes()` lists them); `path`, `line`, `column` and `row`
+ * say where, or are null.
+ */
+export class KpiError extends Error {
+  constructor(message: string, options: KpiErrorOptions);
+  readonly code: string;
+  readonly path: string | null;
+  readonly line: number | null;
+  readonly column: number | null;
+  readonly row: number | null;
+}
+/** The plan document is malformed or inconsistent (codes `plan.*`). */
+export class PlanError extends KpiError {}
+/** A filter or formula does not parse, check or evaluate (codes `formula.*`). */
+export class FormulaError extends KpiError {}
+/** Facts, arguments or other input data are malformed or out of range (codes `data.*`). */
+export class DataError extends KpiError {}
+/** A period label, date or calendar setting is invalid (codes `period.*`). */
+export class PeriodError extends KpiError {}
+"#;
 
 #[wasm_bindgen(typescript_custom_section)]
 const READ_OPTIONS: &str = r#"

@@ -59,6 +59,8 @@ function coded(fn, code, where = {}, what = fn.toString()) {
   assert.ok(!(caught instanceof WebAssembly.RuntimeError), `a wasm trap: ${caught.message}`);
   assert.ok(CODES.has(caught.code), `no kpi code (${caught.code}): ${caught.message}`);
   assert.equal(caught.name, FAMILY[caught.code.split(".")[0]], caught.message);
+  // The family's exported class, whichever side of the boundary threw it.
+  assert.ok(caught instanceof kpi[caught.name] && caught instanceof kpi.KpiError, `not a ${caught.name}: ${caught.message}`);
   if (code !== undefined) assert.equal(caught.code, code, caught.message);
   for (const [key, want] of Object.entries(where)) assert.equal(caught[key], want, `${key} of ${caught.message}`);
   return caught;

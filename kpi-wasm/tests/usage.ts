@@ -1,6 +1,22 @@
 // Type-checked by `npm run typecheck` (tsc --noEmit): the declarations generated from the
 // Rust types describe what the functions really take and return.
-import { FactTable, Plan, evaluateComponent, formula, ingest, planSchema, reportToText, targets } from "kpi-core";
+import {
+  DataError,
+  FactTable,
+  FormulaError,
+  KpiError,
+  PeriodError,
+  Plan,
+  PlanError,
+  evaluateComponent,
+  findingCodes,
+  formula,
+  ingest,
+  planSchema,
+  rejectionReasons,
+  reportToText,
+  targets,
+} from "kpi-core";
 import type {
   Period,
   ReadOptions,
@@ -12,6 +28,8 @@ import type {
   PayoutLine,
   FactRecord,
   Finding,
+  FindingCode,
+  RejectionReason,
   PlanDocument,
   Report,
   Review,
@@ -73,3 +91,20 @@ console.log(priced, zh, attainment, total, label, reportToText(report), status, 
 // The plan's JSON Schema is a plain object.
 const schema: Record<string, unknown> = planSchema();
 void schema;
+
+// Errors are classes: `instanceof` narrows to the family, `code` and the location are typed.
+try {
+  Plan.fromToml("version = 1");
+} catch (e) {
+  if (e instanceof KpiError) {
+    const where: [string, string | null, number | null, number | null, number | null] = [e.code, e.path, e.line, e.column, e.row];
+    const family: string = e instanceof PlanError ? "plan" : e instanceof FormulaError ? "formula" : e instanceof DataError ? "data" : e instanceof PeriodError ? "period" : "?";
+    console.log(where, family, e.name, e.message, e instanceof Error);
+  }
+}
+const made: DataError = new DataError("[data.invalid_argument] x", { code: "data.invalid_argument", path: "x" });
+const codes: FindingCode[] = findingCodes();
+const reasons: RejectionReason[] = rejectionReasons();
+const firstCode: FindingCode | undefined = findings[0]?.code;
+const firstReason: RejectionReason | undefined = rejected[0]?.reason;
+console.log(made, codes, reasons, firstCode, firstReason);

@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 use serde_json::value::RawValue;
 
-use super::{Batch, ColumnMapping, IngestReport, Rejection, json_cell};
+use super::{Batch, ColumnMapping, IngestReport, Rejection, RejectionReason, json_cell};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fact::FactTable;
 use crate::json::{self, Json};
@@ -37,6 +37,18 @@ impl Crm {
         }
     }
 
+    /// Every CRM, in the order of their names in messages.
+    pub const ALL: &'static [Crm] = &[Crm::Zoho, Crm::Fxiaoke];
+
+    /// The module a reader reads when none is given: Zoho's `Deals`; none for Fxiaoke,
+    /// whose records name their object.
+    pub const fn default_module(self) -> Option<&'static str> {
+        match self {
+            Crm::Zoho => Some("Deals"),
+            Crm::Fxiaoke => None,
+        }
+    }
+
     /// The built-in mappings: the standard fields of Zoho's Deals, `Sales_Orders`,
     /// Invoices, Accounts and Leads, or of Fxiaoke's `NewOpportunityObj`,
     /// `SalesOrderObj`, `PaymentObj`, `OrderPaymentObj`, `RefundObj`, `AccountObj` and
@@ -47,6 +59,33 @@ impl Crm {
             Crm::Fxiaoke => include_str!("presets/fxiaoke.toml"),
         };
         CrmMappings::from_toml(text).expect("the built-in presets are valid")
+    }
+}
+
+impl std::fmt::Display for Crm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Crm {
+    type Err = Error;
+
+    /// The CRM named `name` (`"zoho"`, `"fxiaoke"`, as [`Crm::name`] writes them); another
+    /// name is a `data.invalid_argument` error that lists the names.
+    fn from_str(name: &str) -> Result<Crm> {
+        Crm::ALL
+            .iter()
+            .copied()
+            .find(|crm| crm.name() == name)
+            .ok_or_else(|| {
+                let names: Vec<String> =
+                    Crm::ALL.iter().map(|c| format!("{:?}", c.name())).collect();
+                Error::new(
+                    ErrorKind::DataInvalidArgument,
+                    format!("unknown CRM {name:?}; the CRMs are {}", names.join(", ")),
+                )
+            })
     }
 }
 
@@ -102,6 +141,12 @@ impl CrmMappings {
     }
 }
 
+/// Whether `text` is an API response page rather than a CSV export: its first character
+/// after white space is `{` (a CSV export starts with its header).
+pub fn is_page(text: &str) -> bool {
+    text.trim_start().starts_with('{')
+}
+
 /// A mapping error inside module `module`: its path starts with the module.
 fn prefix(error: &Error, module: &str) -> Error {
     let path = match error.location().path.as_deref() {
@@ -154,12 +199,13 @@ impl CrmIngest {
         CrmIngest::new(Crm::Fxiaoke, None)
     }
 
-    /// A reader of `crm`'s pages, for `module` (required for Zoho).
+    /// A reader of `crm`'s pages, for `module` (the CRM's [`Crm::default_module`] when
+    /// `None`: Zoho's `Deals`).
     pub fn new(crm: Crm, module: Option<&str>) -> CrmIngest {
         CrmIngest {
             crm,
             mappings: crm.presets(),
-            module: module.map(str::to_owned),
+            module: module.or(crm.default_module()).map(str::to_owned),
             facts: FactTable::new(),
             report: IngestReport::default(),
             pages: 0,
@@ -260,8 +306,11 @@ impl CrmIngest {
             match json::parse_raw(raw) {
                 Ok(Json::Object(object)) => {
                     let Some(mapping) = self.mapping_for(&object) else {
-                        let rejection =
-                            Rejection::new("", "unknown_object", self.unknown_object(&object));
+                        let rejection = Rejection::new(
+                            "",
+                            RejectionReason::UnknownObject,
+                            self.unknown_object(&object),
+                        );
                         batch.reject_record(rejection, line)?;
                         continue;
                     };
@@ -309,6 +358,17 @@ impl CrmIngest {
             None => format!(
                 "the record does not name its object, and no object was given (mapped: {known})"
             ),
+        }
+    }
+
+    /// Reads `text` as one API response page if it is a JSON object (its first character
+    /// after white space is `{`), and as a CSV export of the reader's module otherwise:
+    /// what the bindings do with a string that may be either.
+    pub fn page_or_csv(&mut self, text: &str) -> Result<()> {
+        if is_page(text) {
+            self.page(text)
+        } else {
+            self.csv(text)
         }
     }
 

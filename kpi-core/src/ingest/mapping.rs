@@ -8,7 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{Cell, Rejection, amount, attribute_of};
+use super::{Cell, Rejection, RejectionReason, amount, attribute_of};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fact::{Attribute, FactRecord};
 use crate::formula::suggest;
@@ -503,7 +503,7 @@ impl ColumnMapping {
         self.value(field, get).ok_or_else(|| {
             Rejection::new(
                 field,
-                "missing_field",
+                RejectionReason::MissingField,
                 format!("the record has no `{field}`"),
             )
         })
@@ -524,19 +524,19 @@ impl ColumnMapping {
             if e.out_of_range() {
                 Rejection::new(
                     field,
-                    "amount_out_of_range",
+                    RejectionReason::AmountOutOfRange,
                     format!("{text:?} is not kept: {e}"),
                 )
             } else if cell.number {
                 Rejection::new(
                     field,
-                    "unparseable_amount",
+                    RejectionReason::UnparseableAmount,
                     format!("{text:?} is not a number: {e}"),
                 )
             } else {
                 Rejection::new(
                     field,
-                    "unparseable_amount",
+                    RejectionReason::UnparseableAmount,
                     format!(
                         "{text:?} is not an amount with the decimal separator {:?}: {e}",
                         self.decimal_separator
@@ -647,7 +647,7 @@ impl ColumnMapping {
         let unknown = |what: String| {
             Rejection::new(
                 "exchange_rate",
-                "unknown_exchange_rate",
+                RejectionReason::UnknownExchangeRate,
                 format!("an amount in {currency} needs a positive exchange rate to {home}: {what}"),
             )
         };
@@ -663,7 +663,7 @@ impl ColumnMapping {
         let converted = convert(value, rate).ok_or_else(|| {
             Rejection::new(
                 "amount",
-                "amount_out_of_range",
+                RejectionReason::AmountOutOfRange,
                 format!(
                     "{value} {currency} at {rate} {currency} per {home} is beyond what kpi converts exactly"
                 ),
@@ -688,7 +688,7 @@ impl ColumnMapping {
             if !values.iter().any(|v| *v == value.trim()) {
                 return Outcome::Skipped(Rejection::new(
                     "",
-                    "excluded",
+                    RejectionReason::Excluded,
                     format!("`{column}` is {value:?}, not one of {values:?}"),
                 ));
             }
@@ -717,7 +717,7 @@ impl ColumnMapping {
             Some(cell) => Some(self.instant(&cell.text).ok_or_else(|| {
                 Rejection::new(
                     "modified",
-                    "unparseable_date",
+                    RejectionReason::UnparseableDate,
                     format!("{:?} is not a time stamp", cell.text),
                 )
             })?),
@@ -755,7 +755,7 @@ impl ColumnMapping {
             };
             Rejection::new(
                 field,
-                "date_out_of_range",
+                RejectionReason::DateOutOfRange,
                 format!("{text:?}{day} is outside the supported days, 1000-01-01 to 9998-12-31"),
             )
         })
@@ -764,7 +764,7 @@ impl ColumnMapping {
     fn unparseable_date(&self, field: &str, text: &str) -> Rejection {
         Rejection::new(
             field,
-            "unparseable_date",
+            RejectionReason::UnparseableDate,
             format!(
                 "{text:?} is not a date in {}",
                 self.date_formats.join(" or ")
@@ -783,7 +783,7 @@ impl ColumnMapping {
                 .ok_or_else(|| {
                     Rejection::new(
                         "status",
-                        "unknown_status",
+                        RejectionReason::UnknownStatus,
                         format!(
                             "the status {:?} is not in the mapping's [status] table",
                             raw.text
@@ -822,7 +822,7 @@ impl ColumnMapping {
                 _ => attribute_of(&cell).map_err(|e| {
                     Rejection::new(
                         field,
-                        "amount_out_of_range",
+                        RejectionReason::AmountOutOfRange,
                         format!("{:?} is not kept: {e}", cell.text),
                     )
                 })?,

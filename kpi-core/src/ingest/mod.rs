@@ -35,7 +35,7 @@ mod amount;
 mod crm;
 mod mapping;
 
-pub use crm::{Crm, CrmIngest, CrmMappings, zoho_api_name};
+pub use crm::{Crm, CrmIngest, CrmMappings, is_page, zoho_api_name};
 pub use mapping::{ColumnMapping, ReadAs, Source};
 
 use mapping::Outcome;
@@ -125,8 +125,9 @@ pub struct Rejection {
     /// The fact field at fault (`amount`, `date`, `attributes.region` …), or `""` for
     /// the whole record.
     pub field: String,
-    /// A stable reason: one of [`REJECTION_REASONS`], or `excluded` for a skipped record.
-    pub reason: String,
+    /// A stable reason: a rejection (one of [`REJECTION_REASONS`]), or `excluded` for a
+    /// skipped record. Serialised as its code string.
+    pub reason: RejectionReason,
     /// A sentence for people, with the offending value.
     pub message: String,
 }
@@ -136,28 +137,143 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
-/// Every rejection reason.
-pub const REJECTION_REASONS: [&str; 10] = [
-    "missing_field",
-    "unparseable_amount",
-    "amount_out_of_range",
-    "unparseable_date",
-    "date_out_of_range",
-    "unknown_status",
-    "unknown_exchange_rate",
-    "duplicate_id",
-    "malformed_record",
-    "unknown_object",
-];
+/// Why a record did not become a fact: the `reason` of a [`Rejection`], serialised (in
+/// JSON, Python and JavaScript) as its code string ([`RejectionReason::code`]), such as
+/// `unparseable_amount`. New reasons may be added in minor releases, so match with a
+/// wildcard arm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+#[non_exhaustive]
+pub enum RejectionReason {
+    /// A field the mapping needs is missing or empty. (`missing_field`)
+    MissingField,
+    /// An amount is not a number in the mapping's notation. (`unparseable_amount`)
+    UnparseableAmount,
+    /// An amount has more digits than a decimal holds, or a conversion overflowed. (`amount_out_of_range`)
+    AmountOutOfRange,
+    /// A date or time stamp matches none of the mapping's formats. (`unparseable_date`)
+    UnparseableDate,
+    /// A date lies outside the supported days (1000-01-01 to 9998-12-31). (`date_out_of_range`)
+    DateOutOfRange,
+    /// A status is not in the mapping's status table. (`unknown_status`)
+    UnknownStatus,
+    /// An amount in another currency has no positive exchange rate. (`unknown_exchange_rate`)
+    UnknownExchangeRate,
+    /// The fact id is already in the table or earlier in the input. (`duplicate_id`)
+    DuplicateId,
+    /// The record cannot be read at all (a broken CSV row, a JSON line that is not an object). (`malformed_record`)
+    MalformedRecord,
+    /// No mapping covers the record's module or object. (`unknown_object`)
+    UnknownObject,
+    /// The mapping's `[keep]` rules leave the record out: a skipped record, not a rejected one. (`excluded`)
+    Excluded,
+}
+
+impl RejectionReason {
+    /// The code string, as [`RejectionReason::code`]: code that read `rejection.reason` as
+    /// a `String` keeps compiling.
+    pub const fn as_str(self) -> &'static str {
+        self.code()
+    }
+
+    /// The stable code string, for example `"unparseable_amount"`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::MissingField => "missing_field",
+            Self::UnparseableAmount => "unparseable_amount",
+            Self::AmountOutOfRange => "amount_out_of_range",
+            Self::UnparseableDate => "unparseable_date",
+            Self::DateOutOfRange => "date_out_of_range",
+            Self::UnknownStatus => "unknown_status",
+            Self::UnknownExchangeRate => "unknown_exchange_rate",
+            Self::DuplicateId => "duplicate_id",
+            Self::MalformedRecord => "malformed_record",
+            Self::UnknownObject => "unknown_object",
+            Self::Excluded => "excluded",
+        }
+    }
+
+    /// Whether the reason is a rejection (in [`IngestReport::rejected`]) rather than
+    /// `excluded`, the reason of a skipped record ([`IngestReport::skipped`]).
+    pub const fn is_rejection(self) -> bool {
+        !matches!(self, Self::Excluded)
+    }
+
+    /// Every reason: the rejections ([`REJECTION_REASONS`]), then `excluded`.
+    pub const ALL: &'static [RejectionReason] = &[
+        Self::MissingField,
+        Self::UnparseableAmount,
+        Self::AmountOutOfRange,
+        Self::UnparseableDate,
+        Self::DateOutOfRange,
+        Self::UnknownStatus,
+        Self::UnknownExchangeRate,
+        Self::DuplicateId,
+        Self::MalformedRecord,
+        Self::UnknownObject,
+        Self::Excluded,
+    ];
+}
+
+impl std::fmt::Display for RejectionReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl std::str::FromStr for RejectionReason {
+    type Err = Error;
+
+    /// The reason `code` (`"unknown_status"`); another text is a `data.invalid_argument`
+    /// error that lists the reasons.
+    fn from_str(code: &str) -> Result<Self> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|r| r.code() == code)
+            .ok_or_else(|| {
+                crate::error::unknown_code(
+                    "rejection reason",
+                    code,
+                    Self::ALL.iter().map(|r| r.code()),
+                )
+            })
+    }
+}
+
+impl PartialEq<str> for RejectionReason {
+    fn eq(&self, other: &str) -> bool {
+        self.code() == other
+    }
+}
+
+impl PartialEq<&str> for RejectionReason {
+    fn eq(&self, other: &&str) -> bool {
+        self.code() == *other
+    }
+}
+
+/// Every reason of a rejected record, as strings: the codes of [`RejectionReason::ALL`]
+/// that are rejections (all but `excluded`), in its order.
+pub const REJECTION_REASONS: [&str; RejectionReason::ALL.len() - 1] = {
+    let mut codes = [""; RejectionReason::ALL.len() - 1];
+    let mut i = 0;
+    while i < codes.len() {
+        codes[i] = RejectionReason::ALL[i].code();
+        i += 1;
+    }
+    codes
+};
 
 impl Rejection {
-    fn new(field: &str, reason: &str, message: String) -> Rejection {
+    fn new(field: &str, reason: RejectionReason, message: String) -> Rejection {
         Rejection {
             record: 0,
             line: 0,
             page: 0,
             field: field.to_owned(),
-            reason: reason.to_owned(),
+            reason,
             message,
         }
     }
@@ -249,7 +365,10 @@ impl Batch {
 
     /// A record that is not readable at all (it counts as read).
     pub(crate) fn malformed(&mut self, line: u64, message: String) -> Result<()> {
-        self.reject_record(Rejection::new("", "malformed_record", message), line)
+        self.reject_record(
+            Rejection::new("", RejectionReason::MalformedRecord, message),
+            line,
+        )
     }
 
     /// Reads a record and rejects it.
@@ -286,7 +405,7 @@ impl Batch {
         let duplicate = |id: &str| {
             Rejection::new(
                 "id",
-                "duplicate_id",
+                RejectionReason::DuplicateId,
                 format!("fact id `{id}` is already in the table"),
             )
         };

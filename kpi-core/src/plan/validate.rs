@@ -81,8 +81,9 @@ pub struct Finding {
     pub criterion: Criterion,
     /// `error`, `warning` or `info`.
     pub severity: Severity,
-    /// A stable code, such as `smart.achievable.growth_above_history`.
-    pub code: String,
+    /// A stable code, such as `smart.achievable.growth_above_history` (serialised as that
+    /// string).
+    pub code: FindingCode,
     /// The goal id (empty for the plan as a whole).
     pub goal: String,
     /// The plan path of the field concerned, such as `goals[2].target`.
@@ -105,26 +106,165 @@ impl Finding {
     }
 }
 
-/// Every finding code [`Plan::validate`] can report.
-pub const FINDING_CODES: [&str; 17] = [
-    "smart.specific.no_metric",
-    "smart.specific.no_scope",
-    "smart.specific.no_owner",
-    "smart.specific.no_target",
-    "smart.specific.unit_mismatch",
-    "smart.measurable.unknown_metric",
-    "smart.measurable.no_data",
-    "smart.achievable.non_positive_target",
-    "smart.achievable.growth_above_history",
-    "smart.achievable.growth_above_limit",
-    "smart.achievable.team_not_covered",
-    "smart.relevant.no_link",
-    "smart.relevant.incompatible_parent",
-    "smart.time_bound.no_period",
-    "smart.time_bound.period_over",
-    "smart.time_bound.no_milestones",
-    "smart.plan_invalid",
-];
+/// A SMART finding's stable code, such as `smart.achievable.growth_above_history`:
+/// `smart.<criterion>.<check>`, or `smart.plan_invalid` for a problem no check names.
+///
+/// Serialised (in JSON, Python and JavaScript) as its code string ([`FindingCode::code`]).
+/// New codes may be added in minor releases, so match with a wildcard arm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+#[non_exhaustive]
+pub enum FindingCode {
+    /// The goal names no metric. (`smart.specific.no_metric`)
+    #[serde(rename = "smart.specific.no_metric")]
+    SpecificNoMetric,
+    /// The goal is for nobody: it has no `scope` and no `owner`. (`smart.specific.no_scope`)
+    #[serde(rename = "smart.specific.no_scope")]
+    SpecificNoScope,
+    /// Nobody is accountable for the goal: it names no `owner`. (`smart.specific.no_owner`)
+    #[serde(rename = "smart.specific.no_owner")]
+    SpecificNoOwner,
+    /// The goal has no numeric target. (`smart.specific.no_target`)
+    #[serde(rename = "smart.specific.no_target")]
+    SpecificNoTarget,
+    /// The goal's declared `unit` is not the metric's. (`smart.specific.unit_mismatch`)
+    #[serde(rename = "smart.specific.unit_mismatch")]
+    SpecificUnitMismatch,
+    /// The goal's metric is not defined. (`smart.measurable.unknown_metric`)
+    #[serde(rename = "smart.measurable.unknown_metric")]
+    MeasurableUnknownMetric,
+    /// No fact in the history feeds the goal's metric. (`smart.measurable.no_data`)
+    #[serde(rename = "smart.measurable.no_data")]
+    MeasurableNoData,
+    /// The target is zero or negative. (`smart.achievable.non_positive_target`)
+    #[serde(rename = "smart.achievable.non_positive_target")]
+    AchievableNonPositiveTarget,
+    /// The target needs more growth than the best of recent comparable periods. (`smart.achievable.growth_above_history`)
+    #[serde(rename = "smart.achievable.growth_above_history")]
+    AchievableGrowthAboveHistory,
+    /// The target needs more growth than `[smart] max_growth`. (`smart.achievable.growth_above_limit`)
+    #[serde(rename = "smart.achievable.growth_above_limit")]
+    AchievableGrowthAboveLimit,
+    /// A team goal's target is not covered by its members' goals on the same metric and period. (`smart.achievable.team_not_covered`)
+    #[serde(rename = "smart.achievable.team_not_covered")]
+    AchievableTeamNotCovered,
+    /// The goal serves no objective and has no parent goal. (`smart.relevant.no_link`)
+    #[serde(rename = "smart.relevant.no_link")]
+    RelevantNoLink,
+    /// The goal's parent measures in another unit. (`smart.relevant.incompatible_parent`)
+    #[serde(rename = "smart.relevant.incompatible_parent")]
+    RelevantIncompatibleParent,
+    /// The goal has no period. (`smart.time_bound.no_period`)
+    #[serde(rename = "smart.time_bound.no_period")]
+    TimeBoundNoPeriod,
+    /// The goal's period has ended by the day the plan is judged on. (`smart.time_bound.period_over`)
+    #[serde(rename = "smart.time_bound.period_over")]
+    TimeBoundPeriodOver,
+    /// A long-term goal has no shorter goals under it as milestones. (`smart.time_bound.no_milestones`)
+    #[serde(rename = "smart.time_bound.no_milestones")]
+    TimeBoundNoMilestones,
+    /// The plan has a problem no SMART check names, or cannot be checked. (`smart.plan_invalid`)
+    #[serde(rename = "smart.plan_invalid")]
+    PlanInvalid,
+}
+
+impl FindingCode {
+    /// The code string, as [`FindingCode::code`]: code that read `finding.code` as a
+    /// `String` keeps compiling.
+    pub const fn as_str(self) -> &'static str {
+        self.code()
+    }
+
+    /// The stable code string, for example `"smart.specific.no_target"`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::SpecificNoMetric => "smart.specific.no_metric",
+            Self::SpecificNoScope => "smart.specific.no_scope",
+            Self::SpecificNoOwner => "smart.specific.no_owner",
+            Self::SpecificNoTarget => "smart.specific.no_target",
+            Self::SpecificUnitMismatch => "smart.specific.unit_mismatch",
+            Self::MeasurableUnknownMetric => "smart.measurable.unknown_metric",
+            Self::MeasurableNoData => "smart.measurable.no_data",
+            Self::AchievableNonPositiveTarget => "smart.achievable.non_positive_target",
+            Self::AchievableGrowthAboveHistory => "smart.achievable.growth_above_history",
+            Self::AchievableGrowthAboveLimit => "smart.achievable.growth_above_limit",
+            Self::AchievableTeamNotCovered => "smart.achievable.team_not_covered",
+            Self::RelevantNoLink => "smart.relevant.no_link",
+            Self::RelevantIncompatibleParent => "smart.relevant.incompatible_parent",
+            Self::TimeBoundNoPeriod => "smart.time_bound.no_period",
+            Self::TimeBoundPeriodOver => "smart.time_bound.period_over",
+            Self::TimeBoundNoMilestones => "smart.time_bound.no_milestones",
+            Self::PlanInvalid => "smart.plan_invalid",
+        }
+    }
+
+    /// Every code [`Plan::validate`] can report.
+    pub const ALL: &'static [FindingCode] = &[
+        Self::SpecificNoMetric,
+        Self::SpecificNoScope,
+        Self::SpecificNoOwner,
+        Self::SpecificNoTarget,
+        Self::SpecificUnitMismatch,
+        Self::MeasurableUnknownMetric,
+        Self::MeasurableNoData,
+        Self::AchievableNonPositiveTarget,
+        Self::AchievableGrowthAboveHistory,
+        Self::AchievableGrowthAboveLimit,
+        Self::AchievableTeamNotCovered,
+        Self::RelevantNoLink,
+        Self::RelevantIncompatibleParent,
+        Self::TimeBoundNoPeriod,
+        Self::TimeBoundPeriodOver,
+        Self::TimeBoundNoMilestones,
+        Self::PlanInvalid,
+    ];
+}
+
+impl std::fmt::Display for FindingCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl std::str::FromStr for FindingCode {
+    type Err = crate::Error;
+
+    /// The finding code `code` (`"smart.specific.no_target"`); another text is a
+    /// `data.invalid_argument` error that lists the codes.
+    fn from_str(code: &str) -> crate::Result<Self> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|c| c.code() == code)
+            .ok_or_else(|| {
+                crate::error::unknown_code("finding code", code, Self::ALL.iter().map(|c| c.code()))
+            })
+    }
+}
+
+impl PartialEq<str> for FindingCode {
+    fn eq(&self, other: &str) -> bool {
+        self.code() == other
+    }
+}
+
+impl PartialEq<&str> for FindingCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.code() == *other
+    }
+}
+
+/// Every finding code [`Plan::validate`] can report, as strings: the codes of
+/// [`FindingCode::ALL`], in its order.
+pub const FINDING_CODES: [&str; FindingCode::ALL.len()] = {
+    let mut codes = [""; FindingCode::ALL.len()];
+    let mut i = 0;
+    while i < codes.len() {
+        codes[i] = FindingCode::ALL[i].code();
+        i += 1;
+    }
+    codes
+};
 
 struct Findings<'p> {
     plan: &'p Plan,
@@ -165,7 +305,7 @@ impl Findings<'_> {
         self.push(
             Criterion::A,
             Severity::Error,
-            "smart.plan_invalid",
+            FindingCode::PlanInvalid,
             goal,
             field,
             format!("the plan cannot be checked: {}", error.message()),
@@ -178,7 +318,7 @@ impl Findings<'_> {
         &mut self,
         criterion: Criterion,
         severity: Severity,
-        code: &str,
+        code: FindingCode,
         goal: usize,
         field: &str,
         message: String,
@@ -192,7 +332,7 @@ impl Findings<'_> {
         self.out.push(Finding {
             criterion,
             severity,
-            code: code.to_owned(),
+            code,
             goal: self.plan.goals[goal].id.clone(),
             path,
             message,
@@ -235,7 +375,7 @@ impl Plan {
                 findings.push(
                     Criterion::M,
                     Severity::Error,
-                    "smart.measurable.unknown_metric",
+                    FindingCode::MeasurableUnknownMetric,
                     i,
                     "metric",
                     format!("the metric `{metric}` is not defined{hint}"),
@@ -262,7 +402,7 @@ impl Plan {
                 findings.out.push(Finding {
                     criterion: Criterion::S,
                     severity: Severity::Error,
-                    code: "smart.plan_invalid".to_owned(),
+                    code: FindingCode::PlanInvalid,
                     goal,
                     path,
                     message: format!("the plan does not check: {}", e.message()),
@@ -289,7 +429,7 @@ fn specific(findings: &mut Findings<'_>, i: usize, unit: Option<Unit>, known_met
         findings.push(
             Criterion::S,
             Severity::Error,
-            "smart.specific.no_metric",
+            FindingCode::SpecificNoMetric,
             i,
             "metric",
             "the goal does not say what it measures: give it a `metric`".to_owned(),
@@ -300,7 +440,7 @@ fn specific(findings: &mut Findings<'_>, i: usize, unit: Option<Unit>, known_met
         (None, None) => findings.push(
             Criterion::S,
             Severity::Error,
-            "smart.specific.no_scope",
+            FindingCode::SpecificNoScope,
             i,
             "scope",
             "the goal is for nobody: give it a `scope` (company, team, member) or an `owner`"
@@ -311,7 +451,7 @@ fn specific(findings: &mut Findings<'_>, i: usize, unit: Option<Unit>, known_met
             findings.push(
                 Criterion::S,
                 Severity::Warning,
-                "smart.specific.no_owner",
+                FindingCode::SpecificNoOwner,
                 i,
                 "owner",
                 "nobody is accountable for the goal: name its `owner`".to_owned(),
@@ -324,7 +464,7 @@ fn specific(findings: &mut Findings<'_>, i: usize, unit: Option<Unit>, known_met
         findings.push(
             Criterion::S,
             Severity::Error,
-            "smart.specific.no_target",
+            FindingCode::SpecificNoTarget,
             i,
             "target",
             "the goal has no numeric target".to_owned(),
@@ -338,7 +478,7 @@ fn specific(findings: &mut Findings<'_>, i: usize, unit: Option<Unit>, known_met
         findings.push(
             Criterion::S,
             Severity::Error,
-            "smart.specific.unit_mismatch",
+            FindingCode::SpecificUnitMismatch,
             i,
             "unit",
             format!(
@@ -403,7 +543,7 @@ fn achievable_target(findings: &mut Findings<'_>, i: usize, book: Option<&Metric
         findings.push(
             Criterion::A,
             Severity::Error,
-            "smart.achievable.non_positive_target",
+            FindingCode::AchievableNonPositiveTarget,
             i,
             "target",
             "a target of zero or less for a higher-is-better amount or count asks for nothing"
@@ -419,7 +559,7 @@ fn achievable_target(findings: &mut Findings<'_>, i: usize, book: Option<&Metric
         findings.push(
             Criterion::A,
             Severity::Error,
-            "smart.achievable.growth_above_limit",
+            FindingCode::AchievableGrowthAboveLimit,
             i,
             "target",
             format!(
@@ -457,7 +597,7 @@ fn relevant(findings: &mut Findings<'_>, i: usize, unit_of: &dyn Fn(&str) -> Opt
         findings.push(
             Criterion::R,
             Severity::Warning,
-            "smart.relevant.no_link",
+            FindingCode::RelevantNoLink,
             i,
             "objective",
             "the goal serves no objective and has no parent goal".to_owned(),
@@ -475,7 +615,7 @@ fn relevant(findings: &mut Findings<'_>, i: usize, unit_of: &dyn Fn(&str) -> Opt
         findings.push(
             Criterion::R,
             Severity::Error,
-            "smart.relevant.incompatible_parent",
+            FindingCode::RelevantIncompatibleParent,
             i,
             "parent",
             format!(
@@ -505,7 +645,7 @@ fn time_bound(findings: &mut Findings<'_>, i: usize, as_of: Option<NaiveDate>) {
         findings.push(
             Criterion::T,
             Severity::Error,
-            "smart.time_bound.no_period",
+            FindingCode::TimeBoundNoPeriod,
             i,
             "period",
             "the goal has no period: when is it due?".to_owned(),
@@ -522,7 +662,7 @@ fn time_bound(findings: &mut Findings<'_>, i: usize, as_of: Option<NaiveDate>) {
         findings.push(
             Criterion::T,
             Severity::Warning,
-            "smart.time_bound.period_over",
+            FindingCode::TimeBoundPeriodOver,
             i,
             "period",
             format!("the period {} ended before {day}", period.label()),
@@ -543,7 +683,7 @@ fn time_bound(findings: &mut Findings<'_>, i: usize, as_of: Option<NaiveDate>) {
         findings.push(
             Criterion::T,
             Severity::Warning,
-            "smart.time_bound.no_milestones",
+            FindingCode::TimeBoundNoMilestones,
             i,
             "period",
             format!(
@@ -616,7 +756,7 @@ fn capacity(findings: &mut Findings<'_>, book: Option<&MetricBook<'_>>) {
                 findings.push(
                     Criterion::A,
                     Severity::Warning,
-                    "smart.achievable.team_not_covered",
+                    FindingCode::AchievableTeamNotCovered,
                     i,
                     "target",
                     format!(
@@ -673,7 +813,7 @@ fn with_history(findings: &mut Findings<'_>, history: &FactTable, book: Option<&
             findings.push(
                 Criterion::M,
                 Severity::Warning,
-                "smart.measurable.no_data",
+                FindingCode::MeasurableNoData,
                 i,
                 "metric",
                 format!(
@@ -773,7 +913,7 @@ fn growth_against_history(
         findings.push(
             Criterion::A,
             Severity::Warning,
-            "smart.achievable.growth_above_history",
+            FindingCode::AchievableGrowthAboveHistory,
             i,
             "target",
             format!(

@@ -77,7 +77,7 @@ def _read_file_or_text(source: Union[str, "os.PathLike[str]"]) -> str:
 def _run(
     crm: str,
     pages: Iterable[Page],
-    csv_text: Optional[str],
+    text: Optional[str],
     *,
     module: Optional[str],
     mapping: MappingArg,
@@ -98,8 +98,9 @@ def _run(
         crm, table, module=module, mapping=mapping, strict=strict, home_currency=home_currency
     )
     try:
-        if csv_text is not None:
-            reader.csv(csv_text)
+        if text is not None:
+            # One page or a CSV export: the core tells which.
+            reader.page_or_csv(text)
         for number, page in enumerate(pages, 1):
             reader.page(_text(page, number))
     finally:
@@ -111,27 +112,26 @@ def zoho(
     pages_or_csv: Union[Page, Iterable[Page], "os.PathLike[str]"],
     mapping: MappingArg = None,
     *,
-    module: str = "Deals",
+    module: Optional[str] = None,
     facts: Optional[FactTable] = None,
     strict: bool = False,
     home_currency: Optional[str] = None,
 ) -> Tuple[FactTable, Report]:
-    """Reads Zoho CRM API pages (``{"data": [...], "info": {...}}``) of ``module``, or a
-    CSV export of it (text or a path; display labels or API names).
+    """Reads Zoho CRM API pages (``{"data": [...], "info": {...}}``) of ``module``
+    (``"Deals"`` when omitted), or a CSV export of it (text or a path; display labels or
+    API names). Text is one page when it is a JSON object, a CSV export otherwise.
 
     Lookups (``{"name", "id"}``), dates as YYYY-MM-DD or MM/dd/yyyy, offsets on times,
     stages through the mapping's table, ``Currency``/``Exchange_Rate`` into
     ``home_currency``; repeated ids resolve by ``Modified_Time``. ``facts`` appends to an
     existing table. Returns ``(facts, report)``.
     """
-    if isinstance(pages_or_csv, os.PathLike) or (
-        isinstance(pages_or_csv, str) and not pages_or_csv.lstrip().startswith("{")
-    ):
+    if isinstance(pages_or_csv, (str, os.PathLike)):
         return _run(
             "zoho", [], _read_file_or_text(pages_or_csv), module=module, mapping=mapping,
             facts=facts, strict=strict, home_currency=home_currency,
         )
-    pages = [pages_or_csv] if isinstance(pages_or_csv, (str, bytes, Mapping)) else pages_or_csv
+    pages = [pages_or_csv] if isinstance(pages_or_csv, (bytes, Mapping)) else pages_or_csv
     return _run(
         "zoho", pages, None, module=module, mapping=mapping, facts=facts, strict=strict,
         home_currency=home_currency,
