@@ -16,8 +16,30 @@ fn measure_and_evaluate(c: &mut Criterion) {
     group.bench_function("evaluate 200k orders", |b| {
         b.iter(|| plan.evaluate(&facts, &quarter).expect("report"));
     });
+    let compiled = plan.clone().compile().expect("a valid plan");
+    group.bench_function("evaluate 200k orders, compiled plan", |b| {
+        b.iter(|| compiled.evaluate(&facts, &quarter).expect("report"));
+    });
     group.finish();
 }
 
-criterion_group!(benches, measure_and_evaluate);
+/// A dashboard re-evaluating a large org's plan on a small table (what the user just
+/// edited): checking the plan is then a visible part of each call, which a compiled plan
+/// does once.
+fn check_once(c: &mut Criterion) {
+    let plan = plan(5_000);
+    let facts = orders(1_000, 5_000);
+    let quarter = plan.parse_period("FY2026-Q2").expect("valid label");
+    let compiled = plan.clone().compile().expect("a valid plan");
+    let mut group = c.benchmark_group("5,000 members, 1k orders");
+    group.bench_function("Plan::evaluate", |b| {
+        b.iter(|| plan.evaluate(&facts, &quarter).expect("report"));
+    });
+    group.bench_function("CompiledPlan::evaluate", |b| {
+        b.iter(|| compiled.evaluate(&facts, &quarter).expect("report"));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, measure_and_evaluate, check_once);
 criterion_main!(benches);

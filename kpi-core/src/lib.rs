@@ -105,7 +105,7 @@ pub use org::{Member, Org, ScopeKind, Team, UNASSIGNED};
 pub use period::{Calendar, Grain, Period, PeriodInfo};
 /// SMART validation of a plan's goals ([`plan::validate`], kept at this path too).
 pub use plan::validate as smart;
-pub use plan::{PLAN_VERSION, Plan, Review, ReviewItem};
+pub use plan::{CompiledPlan, PLAN_VERSION, Plan, Review, ReviewItem};
 pub use report::{Name, Pacing, PayoutLine, Report, ScoreRow, ScorecardRow, Sentence, Statement};
 pub use schema::plan_schema;
 pub use smart::{Criterion, FINDING_CODES, Finding, FindingCode, Severity, SmartSettings};

@@ -95,6 +95,24 @@ proptest! {
         );
     }
 
+    /// A compiled plan measures and evaluates exactly like the plan it came from.
+    #[test]
+    fn a_compiled_plan_evaluates_like_the_plan(raw in prop::collection::vec(fact(), 0..60), day in 1u32..31) {
+        let plan = Plan::from_toml(PLAN).unwrap();
+        let compiled = plan.clone().compile().unwrap();
+        let period = plan.parse_period("2026-03").unwrap();
+        let facts = FactTable::from_records(records(&raw)).unwrap();
+        prop_assert_eq!(compiled.measure(&facts, &period).unwrap(), plan.measure(&facts, &period).unwrap());
+        prop_assert_eq!(compiled.evaluate(&facts, &period).unwrap(), plan.evaluate(&facts, &period).unwrap());
+        let as_of = chrono::NaiveDate::from_ymd_opt(2026, 3, day).unwrap();
+        prop_assert_eq!(
+            compiled.evaluate_as_of(&facts, &period, as_of).unwrap(),
+            plan.evaluate_as_of(&facts, &period, as_of).unwrap()
+        );
+        prop_assert_eq!(compiled.review(&facts, as_of).unwrap(), plan.review(&facts, as_of).unwrap());
+        prop_assert_eq!(compiled.into_plan(), plan);
+    }
+
     /// Roll-ups add up: teams are the sum of their members, the company is the sum of
     /// members plus unassigned, and attainment is exactly actual / target.
     #[test]

@@ -2,9 +2,12 @@
 //! incentives), its loading and checking, and `measure` / `evaluate`.
 
 mod check;
+mod compiled;
 mod review;
 pub mod validate;
 
+use compiled::Compiled;
+pub use compiled::CompiledPlan;
 pub use review::{Review, ReviewItem};
 
 use std::collections::BTreeMap;
@@ -268,14 +271,89 @@ impl Plan {
     }
 
     /// Measures every metric of the plan over the facts dated in `period`, per member
-    /// (facts of owners outside the org under `unassigned`).
+    /// (facts of owners outside the org under `unassigned`). Checks the plan first: a
+    /// [`CompiledPlan`] checks it once for every call.
     pub fn measure(&self, facts: &FactTable, period: &Period) -> Result<Measures> {
+        self.parts()?.view(self).measure(facts, period)
+    }
+
+    /// [`CompiledPlan::measure_as_of`], checking the plan first.
+    pub fn measure_as_of(
+        &self,
+        facts: &FactTable,
+        period: &Period,
+        as_of: NaiveDate,
+    ) -> Result<Measures> {
+        self.parts()?.view(self).measure_as_of(facts, period, as_of)
+    }
+
+    /// [`CompiledPlan::evaluate_measures`], checking the plan first.
+    pub fn evaluate_measures(&self, measures: &Measures) -> Result<Report> {
+        self.parts()?.view(self).evaluate_measures(measures)
+    }
+
+    /// [`CompiledPlan::evaluate_measures_with`], checking the plan first.
+    pub fn evaluate_measures_with(
+        &self,
+        measures: &Measures,
+        balances: &Balances,
+    ) -> Result<Report> {
+        self.parts()?
+            .view(self)
+            .evaluate_measures_with(measures, balances)
+    }
+
+    /// [`CompiledPlan::what_if`], checking the plan first.
+    pub fn what_if(
+        &self,
+        period: &Period,
+        values: &BTreeMap<String, BTreeMap<String, rust_decimal::Decimal>>,
+    ) -> Result<Report> {
+        self.parts()?.view(self).what_if(period, values)
+    }
+
+    /// Measures and evaluates the facts for `period`: the scorecards and statements.
+    /// Checks the plan first; to evaluate a plan many times, compile it once
+    /// ([`Plan::compile`]).
+    pub fn evaluate(&self, facts: &FactTable, period: &Period) -> Result<Report> {
+        self.parts()?.view(self).evaluate(facts, period)
+    }
+
+    /// [`CompiledPlan::evaluate_with`], checking the plan first.
+    pub fn evaluate_with(
+        &self,
+        facts: &FactTable,
+        period: &Period,
+        balances: &Balances,
+    ) -> Result<Report> {
+        self.parts()?
+            .view(self)
+            .evaluate_with(facts, period, balances)
+    }
+
+    /// [`CompiledPlan::evaluate_as_of`], checking the plan first.
+    pub fn evaluate_as_of(
+        &self,
+        facts: &FactTable,
+        period: &Period,
+        as_of: NaiveDate,
+    ) -> Result<Report> {
+        self.parts()?
+            .view(self)
+            .evaluate_as_of(facts, period, as_of)
+    }
+}
+
+impl<'p> Compiled<'p> {
+    /// Measures every metric of the plan over the facts dated in `period`, per member
+    /// (facts of owners outside the org under `unassigned`).
+    pub(crate) fn measure(&self, facts: &FactTable, period: &Period) -> Result<Measures> {
         self.measure_through(facts, period, None, &self.org.stint_key_list())
     }
 
     /// Measures `period` as it stood on `as_of`: facts dated after it are left out, and
-    /// the report of these measures paces the goals (see [`Plan::evaluate_as_of`]).
-    pub fn measure_as_of(
+    /// the report of these measures paces the goals (see [`CompiledPlan::evaluate_as_of`]).
+    pub(crate) fn measure_as_of(
         &self,
         facts: &FactTable,
         period: &Period,
@@ -295,10 +373,9 @@ impl Plan {
         as_of: Option<NaiveDate>,
         keys: &[crate::org::StintKey<'_>],
     ) -> Result<Measures> {
-        self.check()?;
-        let metrics = self.metric_defs()?;
+        let metrics = &self.parts.metrics;
         let mut passes = Vec::with_capacity(metrics.len());
-        for (id, metric) in &metrics {
+        for (id, metric) in metrics {
             let Some(aggregate) = metric.aggregate else {
                 continue; // formula metrics are computed from the others at evaluation
             };
@@ -318,7 +395,7 @@ impl Plan {
                 date: metric.date_attribute(),
             });
         }
-        let dimensions = self.dimensions();
+        let dimensions = &self.parts.dimensions;
         // Facts dated after the as-of day are not known yet on that day.
         let through = |p: &Period| -> Option<Period> {
             match as_of.and_then(|d| d.succ_opt()) {
@@ -330,7 +407,7 @@ impl Plan {
         let mut measures = match through(period) {
             Some(clipped) => {
                 check_currencies(facts, &clipped, &passes, self.currency.as_deref())?;
-                measure(&self.org, keys, facts, &clipped, &passes, &dimensions)?
+                measure(&self.org, keys, facts, &clipped, &passes, dimensions)?
             }
             None => measure(
                 &self.org,
@@ -338,7 +415,7 @@ impl Plan {
                 &FactTable::default(),
                 period,
                 &passes,
-                &dimensions,
+                dimensions,
             )?,
         };
         // Clawbacks read the facts behind each reversal's sale, so they are measured here.
@@ -348,7 +425,7 @@ impl Plan {
                     calendar: &self.calendar,
                     org: &self.org,
                     goals: &self.goals,
-                    metrics: &metrics,
+                    metrics,
                     facts,
                     period: &clipped,
                 },
@@ -360,9 +437,9 @@ impl Plan {
         measures.as_of = as_of.filter(|d| *d < period.last_day());
         // The other windows the formulas and the target rules read (the previous period,
         // last year, to date, a baseline year …).
-        let goals = self.goal_periods()?;
+        let goals = self.goal_periods();
         let windows = self
-            .window_periods(&MetricBook::new(&metrics)?, period)
+            .window_periods(&MetricBook::new(metrics)?, period)
             .into_iter()
             .map(|(_, p)| p)
             .chain(extra_windows(&self.calendar, &goals, period));
@@ -374,7 +451,7 @@ impl Plan {
             let metrics = match through(&window) {
                 Some(clipped) => {
                     check_currencies(facts, &clipped, &passes, self.currency.as_deref())?;
-                    measure(&self.org, keys, facts, &clipped, &passes, &dimensions)?.metrics
+                    measure(&self.org, keys, facts, &clipped, &passes, dimensions)?.metrics
                 }
                 None => BTreeMap::new(),
             };
@@ -383,31 +460,12 @@ impl Plan {
         Ok(measures)
     }
 
-    /// Each goal with its parsed period.
-    fn goal_periods(&self) -> Result<Vec<(&Goal, GoalPeriod)>> {
-        self.goals
-            .iter()
-            .enumerate()
-            .map(|(i, goal)| {
-                GoalPeriod::parse(&self.calendar, goal.period.as_deref().unwrap_or_default())
-                    .map(|p| (goal, p))
-                    .map_err(|e| e.at_path(format!("goals[{i}].period")))
-            })
-            .collect()
-    }
-
-    /// The fact fields that dimension goals score by.
-    fn dimensions(&self) -> Vec<crate::metric::Field> {
-        let mut fields: Vec<String> = self
+    /// Each goal with its period, parsed when the plan was compiled.
+    fn goal_periods(&self) -> Vec<(&'p Goal, GoalPeriod)> {
+        self.plan
             .goals
             .iter()
-            .filter_map(|g| g.dimension.clone())
-            .collect();
-        fields.sort();
-        fields.dedup();
-        fields
-            .iter()
-            .filter_map(|f| crate::metric::Field::parse(f))
+            .zip(self.parts.goal_periods.iter().copied())
             .collect()
     }
 
@@ -434,14 +492,14 @@ impl Plan {
     }
 
     /// Evaluates measures (for example merged from partitions) into a report. Measures
-    /// taken before the period's end ([`Plan::measure_as_of`]) give a report with pacing.
-    pub fn evaluate_measures(&self, measures: &Measures) -> Result<Report> {
+    /// taken before the period's end ([`CompiledPlan::measure_as_of`]) give a report with pacing.
+    pub(crate) fn evaluate_measures(&self, measures: &Measures) -> Result<Report> {
         self.evaluate_measures_with(measures, &Balances::new())
     }
 
     /// Evaluates measures with the draw balances carried from the previous payout period
     /// (the previous report's [`Report::balances`]).
-    pub fn evaluate_measures_with(
+    pub(crate) fn evaluate_measures_with(
         &self,
         measures: &Measures,
         balances: &Balances,
@@ -452,22 +510,20 @@ impl Plan {
         }
         incentive::refuse_advances_without_facts(&self.pay_parts(), &period)?;
         incentive::refuse_deal_detail_without_facts(&self.pay_parts(), &period)?;
-        self.check()?;
         self.report_of(measures, balances, &self.org.stint_key_list())
     }
 
     /// What the incentive passes after the statements read of the plan.
-    fn pay_parts(&self) -> incentive::PlanParts<'_> {
+    fn pay_parts(&self) -> incentive::PlanParts<'p> {
         incentive::PlanParts {
-            calendar: &self.calendar,
-            org: &self.org,
-            incentives: &self.incentives,
-            rounding: self.rounding,
+            calendar: &self.plan.calendar,
+            org: &self.plan.org,
+            incentives: &self.plan.incentives,
+            rounding: self.plan.rounding,
         }
     }
 
-    /// The report of measures, without the advances that need the facts. The plan is
-    /// checked by every caller (directly, or by measuring), so not here again.
+    /// The report of measures, without the advances that need the facts.
     fn report_of(
         &self,
         measures: &Measures,
@@ -484,15 +540,14 @@ impl Plan {
                 ),
             ));
         }
-        let metrics = self.metric_defs()?;
-        let mut book = MetricBook::new(&metrics)?;
+        let mut book = MetricBook::new(&self.parts.metrics)?;
         let labels = self
             .window_periods(&book, &period)
             .into_iter()
             .map(|(window, p)| (window, p.label()))
             .collect();
         book.set_windows(labels);
-        let goals = self.goal_periods()?;
+        let goals = self.goal_periods();
         let measures = &IndexedMeasures::new(measures);
         let resolver = TargetResolver::new(
             &self.calendar,
@@ -555,12 +610,12 @@ impl Plan {
     /// the value as its total (one fact), a count as the number of facts; formula metrics
     /// follow from the metrics they read. Dashboards use it to ask "what would I earn
     /// with 200,000 more revenue?".
-    pub fn what_if(
+    pub(crate) fn what_if(
         &self,
         period: &Period,
         values: &BTreeMap<String, BTreeMap<String, rust_decimal::Decimal>>,
     ) -> Result<Report> {
-        let metrics = self.metric_defs()?;
+        let metrics = &self.parts.metrics;
         let mut partials: BTreeMap<String, BTreeMap<String, crate::measure::Partial>> =
             BTreeMap::new();
         // Each member id's first stint key (a member who moved is given under it), looked
@@ -611,13 +666,13 @@ impl Plan {
     }
 
     /// Measures and evaluates the facts for `period`: the scorecards and statements.
-    pub fn evaluate(&self, facts: &FactTable, period: &Period) -> Result<Report> {
+    pub(crate) fn evaluate(&self, facts: &FactTable, period: &Period) -> Result<Report> {
         self.evaluate_with(facts, period, &Balances::new())
     }
 
     /// Measures and evaluates the facts for `period` with the draw balances carried from
     /// the previous payout period: `plan.evaluate_with(&facts, &march, &february.balances())`.
-    pub fn evaluate_with(
+    pub(crate) fn evaluate_with(
         &self,
         facts: &FactTable,
         period: &Period,
@@ -630,7 +685,7 @@ impl Plan {
         let parts = self.pay_parts();
         incentive::add_deal_detail(
             &parts,
-            &self.metric_defs()?,
+            &self.parts.metrics,
             facts,
             period,
             None,
@@ -645,7 +700,7 @@ impl Plan {
     /// Evaluates `period` as it stood on `as_of` (facts dated later are left out): while
     /// the period runs, each row carries its pacing (elapsed share, run-rate projection,
     /// the rate required for the rest of the period, projected status).
-    pub fn evaluate_as_of(
+    pub(crate) fn evaluate_as_of(
         &self,
         facts: &FactTable,
         period: &Period,
@@ -655,10 +710,9 @@ impl Plan {
         let keys = self.org.stint_key_list();
         let measures = self.measure_through(facts, period, Some(as_of), &keys)?;
         let mut report = self.report_of(&measures, &Balances::new(), &keys)?;
-        let metrics = self.metric_defs()?;
         incentive::add_deal_detail(
             &self.pay_parts(),
-            &metrics,
+            &self.parts.metrics,
             facts,
             period,
             Some(as_of),

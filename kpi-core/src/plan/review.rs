@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::Plan;
+use super::{Compiled, CompiledPlan, Plan};
 use crate::error::Result;
 use crate::fact::FactTable;
 use crate::formula::Unit;
@@ -63,12 +63,25 @@ pub struct ReviewItem {
 }
 
 impl Plan {
+    /// [`CompiledPlan::review`], checking the plan first.
+    pub fn review(&self, facts: &FactTable, as_of: NaiveDate) -> Result<Review> {
+        self.parts()?.view(self).review(facts, as_of)
+    }
+}
+
+impl CompiledPlan {
     /// The monthly and quarterly review: on `as_of`, every goal's period then running is
     /// evaluated as of that day, and the scopes whose projected status (the final status,
     /// for a period ending that day) is at risk or off track are listed.
     pub fn review(&self, facts: &FactTable, as_of: NaiveDate) -> Result<Review> {
+        self.view().review(facts, as_of)
+    }
+}
+
+impl Compiled<'_> {
+    pub(crate) fn review(&self, facts: &FactTable, as_of: NaiveDate) -> Result<Review> {
         super::check_as_of(as_of)?;
-        let goals = self.goal_periods()?;
+        let goals = self.goal_periods();
         let mut periods: Vec<crate::period::Period> = Vec::new();
         for (_, goal_period) in &goals {
             if let Some(p) = goal_period.period_on(&self.calendar, as_of)
