@@ -62,6 +62,28 @@ fn measures_arg<'py>(value: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound<'p
 #[pyclass(frozen, module = "kpi_core")]
 struct Plan {
     inner: core::Plan,
+    /// The checked plan that evaluations run, compiled on first use (a plan is
+    /// immutable here: `adjust_goal` returns a new one).
+    compiled: std::sync::OnceLock<core::CompiledPlan>,
+}
+
+impl Plan {
+    fn new(inner: core::Plan) -> Plan {
+        Plan {
+            inner,
+            compiled: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The compiled plan; a draft that does not pass the checks gives its error on each
+    /// use, as evaluating it did before.
+    fn compiled(&self) -> core::Result<&core::CompiledPlan> {
+        if let Some(compiled) = self.compiled.get() {
+            return Ok(compiled);
+        }
+        let compiled = self.inner.clone().compile()?;
+        Ok(self.compiled.get_or_init(|| compiled))
+    }
 }
 
 #[pymethods]
@@ -70,7 +92,7 @@ impl Plan {
     #[staticmethod]
     fn from_toml(text: &Bound<'_, PyAny>) -> PyResult<Self> {
         core::Plan::from_toml(&args::text(text, "text")?)
-            .map(|inner| Plan { inner })
+            .map(Plan::new)
             .map_err(to_py_err)
     }
 
@@ -78,7 +100,7 @@ impl Plan {
     #[staticmethod]
     fn from_json(text: &Bound<'_, PyAny>) -> PyResult<Self> {
         core::Plan::from_json(&args::text(text, "text")?)
-            .map(|inner| Plan { inner })
+            .map(Plan::new)
             .map_err(to_py_err)
     }
 
@@ -86,7 +108,7 @@ impl Plan {
     #[staticmethod]
     fn draft_from_toml(text: &Bound<'_, PyAny>) -> PyResult<Self> {
         core::Plan::draft_from_toml(&args::text(text, "text")?)
-            .map(|inner| Plan { inner })
+            .map(Plan::new)
             .map_err(to_py_err)
     }
 
@@ -94,7 +116,7 @@ impl Plan {
     #[staticmethod]
     fn draft_from_json(text: &Bound<'_, PyAny>) -> PyResult<Self> {
         core::Plan::draft_from_json(&args::text(text, "text")?)
-            .map(|inner| Plan { inner })
+            .map(Plan::new)
             .map_err(to_py_err)
     }
 
@@ -161,7 +183,7 @@ impl Plan {
         };
         let mut inner = self.inner.clone();
         inner.adjust_goal(&goal, version).map_err(to_py_err)?;
-        Ok(Plan { inner })
+        Ok(Plan::new(inner))
     }
 
     /// Checks a plan given as a dict (the JSON document's shape).
@@ -174,7 +196,7 @@ impl Plan {
         let allow_float = args::flag(allow_float, "allow_float", false)?;
         let value = to_json_at(document, Reading::document(allow_float), "")?;
         core::Plan::from_json_value(value)
-            .map(|inner| Plan { inner })
+            .map(Plan::new)
             .map_err(to_py_err)
     }
 
@@ -229,7 +251,10 @@ impl Plan {
         let period = self.period(period)?;
         let measures = facts
             .get()
-            .read(py, |facts| self.inner.measure(facts, &period))?
+            .read(py, |facts| {
+                self.compiled()
+                    .and_then(|plan| plan.measure(facts, &period))
+            })?
             .map_err(to_py_err)?;
         Ok(Measures::new(measures, Some(self.inner.calendar.clone())))
     }
@@ -239,7 +264,10 @@ impl Plan {
         let measures = measures_arg(measures, "measures")?;
         let report = measures
             .get()
-            .read(py, |measures| self.inner.evaluate_measures(measures))
+            .read(py, |measures| {
+                self.compiled()
+                    .and_then(|plan| plan.evaluate_measures(measures))
+            })
             .map_err(to_py_err)?;
         Ok(Report {
             inner: report,
@@ -267,7 +295,8 @@ impl Plan {
         let report = facts
             .get()
             .read(py, |facts| {
-                self.inner.evaluate_with(facts, &period, &balances)
+                self.compiled()
+                    .and_then(|plan| plan.evaluate_with(facts, &period, &balances))
             })?
             .map_err(to_py_err)?;
         Ok(Report {
@@ -289,7 +318,10 @@ impl Plan {
         let as_of = args::date(as_of, "as_of")?;
         let measures = facts
             .get()
-            .read(py, |facts| self.inner.measure_as_of(facts, &period, as_of))?
+            .read(py, |facts| {
+                self.compiled()
+                    .and_then(|plan| plan.measure_as_of(facts, &period, as_of))
+            })?
             .map_err(to_py_err)?;
         Ok(Measures::new(measures, Some(self.inner.calendar.clone())))
     }
@@ -307,7 +339,10 @@ impl Plan {
         let as_of = args::date(as_of, "as_of")?;
         let report = facts
             .get()
-            .read(py, |facts| self.inner.evaluate_as_of(facts, &period, as_of))?
+            .read(py, |facts| {
+                self.compiled()
+                    .and_then(|plan| plan.evaluate_as_of(facts, &period, as_of))
+            })?
             .map_err(to_py_err)?;
         Ok(Report {
             inner: report,
@@ -329,7 +364,10 @@ impl Plan {
             std::collections::BTreeMap<String, rust_decimal::Decimal>,
         > = located_document(values, "values", "{member: {metric: value}}")?;
         let report = py
-            .detach(|| self.inner.what_if(&period, &values))
+            .detach(|| {
+                self.compiled()
+                    .and_then(|plan| plan.what_if(&period, &values))
+            })
             .map_err(to_py_err)?;
         Ok(Report {
             inner: report,
@@ -348,7 +386,9 @@ impl Plan {
         let as_of = args::date(as_of, "as_of")?;
         let review = facts
             .get()
-            .read(py, |facts| self.inner.review(facts, as_of))?
+            .read(py, |facts| {
+                self.compiled().and_then(|plan| plan.review(facts, as_of))
+            })?
             .map_err(to_py_err)?;
         Ok(goals::Review { inner: review })
     }

@@ -139,3 +139,37 @@ def test_report_tables_become_polars_frames() -> None:
     assert isinstance(frame, polars.DataFrame)
     assert frame["actual"].to_list() == [Decimal(300), Decimal(900)]
     assert frame.schema["actual"] == polars.Decimal(precision=None, scale=0) or frame.schema["actual"].is_decimal()
+
+
+DRAFT = """
+version = 1
+[org]
+teams = [{ id = "t", name = "T" }]
+members = [{ id = "a", name = "A", team = "t" }]
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+[[goals]]
+id = "g"
+metric = "revenu"
+scope = "member"
+period = "month"
+target = "100"
+"""
+
+
+def test_a_plan_is_compiled_once_and_a_draft_that_fails_its_checks_fails_every_time() -> None:
+    facts = kpi_core.FactTable.from_records(
+        [{"id": "o1", "kind": "order", "owner": "a", "amount": "60", "date": datetime.date(2026, 3, 2)}]
+    )
+    draft = kpi_core.Plan.draft_from_toml(DRAFT)
+    for _ in range(2):
+        with pytest.raises(kpi_core.PlanError) as error:
+            draft.evaluate(facts, "2026-03")
+        assert error.value.code == "plan.unknown_metric" and error.value.path == "goals[0].metric"
+    plan = kpi_core.Plan.draft_from_toml(DRAFT.replace('"revenu"', '"revenue"'))
+    first, second = plan.evaluate(facts, "2026-03"), plan.evaluate(facts, "2026-04")
+    assert first.scorecards[0].actual == Decimal("60") and second.scorecards[0].actual == Decimal("0")
+    adjusted = plan.adjust_goal("g", datetime.date(2026, 4, 1), "a smaller market", target="50")
+    assert adjusted.evaluate(facts, "2026-04").scorecards[0].target == Decimal("50")
+    assert plan.evaluate(facts, "2026-04").scorecards[0].target == Decimal("100")

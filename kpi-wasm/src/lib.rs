@@ -192,11 +192,29 @@ fn in_use(class: &str) -> JsValue {
 #[derive(Debug)]
 pub struct Plan {
     inner: core::Plan,
+    /// The checked plan that evaluations run, compiled on first use (a `Plan` object
+    /// never changes: `adjustGoal` returns a new one).
+    compiled: std::cell::OnceCell<core::CompiledPlan>,
 }
 
 impl From<core::Plan> for Plan {
     fn from(inner: core::Plan) -> Self {
-        Plan { inner }
+        Plan {
+            inner,
+            compiled: std::cell::OnceCell::new(),
+        }
+    }
+}
+
+impl Plan {
+    /// The compiled plan; a draft that does not pass the checks gives its error on each
+    /// use, as evaluating it did before.
+    fn compiled(&self) -> core::Result<&core::CompiledPlan> {
+        if let Some(compiled) = self.compiled.get() {
+            return Ok(compiled);
+        }
+        let compiled = self.inner.clone().compile()?;
+        Ok(self.compiled.get_or_init(|| compiled))
     }
 }
 
@@ -315,7 +333,7 @@ impl Plan {
         let goal = boundary::text(&goal, "goal")?;
         let mut inner = self.inner.clone();
         map_err(inner.adjust_goal(&goal, version))?;
-        Ok(Plan { inner })
+        Ok(Plan::from(inner))
     }
 
     /// The plan as JSON text.
@@ -375,7 +393,12 @@ impl Plan {
     ) -> Result<Measures, JsValue> {
         let period = self.period(&period)?;
         let facts = boundary::instance::<FactTable>(&facts, "facts", None)?;
-        map_err(self.inner.measure(&*facts.table()?, &period)).map(Measures::from)
+        let table = facts.table()?;
+        map_err(
+            self.compiled()
+                .and_then(|plan| plan.measure(&table, &period)),
+        )
+        .map(Measures::from)
     }
 
     /// Evaluates measures (for example merged from partitions) into a report.
@@ -385,7 +408,10 @@ impl Plan {
         #[wasm_bindgen(unchecked_param_type = "Measures")] measures: JsValue,
     ) -> Result<JsValue, JsValue> {
         let measures = boundary::instance::<Measures>(&measures, "measures", None)?;
-        let report = self.inner.evaluate_measures(&*measures.measures()?);
+        let measures = measures.measures()?;
+        let report = self
+            .compiled()
+            .and_then(|plan| plan.evaluate_measures(&measures));
         to_js(&map_err(report)?)
     }
 
@@ -398,7 +424,11 @@ impl Plan {
     ) -> Result<JsValue, JsValue> {
         let period = self.period(&period)?;
         let facts = boundary::instance::<FactTable>(&facts, "facts", None)?;
-        to_js(&map_err(self.inner.evaluate(&*facts.table()?, &period))?)
+        let table = facts.table()?;
+        to_js(&map_err(
+            self.compiled()
+                .and_then(|plan| plan.evaluate(&table, &period)),
+        )?)
     }
 
     /// Like `evaluate`, with the recoverable draw balances carried from the previous
@@ -422,9 +452,10 @@ impl Plan {
         )?;
         let period = self.period(&period)?;
         let facts = boundary::instance::<FactTable>(&facts, "facts", None)?;
+        let table = facts.table()?;
         let report = self
-            .inner
-            .evaluate_with(&*facts.table()?, &period, &balances);
+            .compiled()
+            .and_then(|plan| plan.evaluate_with(&table, &period, &balances));
         to_js(&map_err(report)?)
     }
 
@@ -440,7 +471,10 @@ impl Plan {
         let as_of = boundary::day(&as_of, "asOf")?;
         let period = self.period(&period)?;
         let facts = boundary::instance::<FactTable>(&facts, "facts", None)?;
-        let measures = self.inner.measure_as_of(&*facts.table()?, &period, as_of);
+        let table = facts.table()?;
+        let measures = self
+            .compiled()
+            .and_then(|plan| plan.measure_as_of(&table, &period, as_of));
         map_err(measures).map(Measures::from)
     }
 
@@ -455,7 +489,10 @@ impl Plan {
         let as_of = boundary::day(&as_of, "asOf")?;
         let period = self.period(&period)?;
         let facts = boundary::instance::<FactTable>(&facts, "facts", None)?;
-        let report = self.inner.evaluate_as_of(&*facts.table()?, &period, as_of);
+        let table = facts.table()?;
+        let report = self
+            .compiled()
+            .and_then(|plan| plan.evaluate_as_of(&table, &period, as_of));
         to_js(&map_err(report)?)
     }
 
@@ -482,7 +519,10 @@ impl Plan {
             "what-if values are {member: {metric: value}}",
         )?;
         let period = self.period(&period)?;
-        to_js(&map_err(self.inner.what_if(&period, &values))?)
+        to_js(&map_err(
+            self.compiled()
+                .and_then(|plan| plan.what_if(&period, &values)),
+        )?)
     }
 
     /// The review on `asOf`: the goals at risk or off track in the periods then running.
@@ -494,7 +534,10 @@ impl Plan {
     ) -> Result<JsValue, JsValue> {
         let as_of = boundary::day(&as_of, "asOf")?;
         let facts = boundary::instance::<FactTable>(&facts, "facts", None)?;
-        to_js(&map_err(self.inner.review(&*facts.table()?, as_of))?)
+        let table = facts.table()?;
+        to_js(&map_err(
+            self.compiled().and_then(|plan| plan.review(&table, as_of)),
+        )?)
     }
 }
 

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-import { FactTable, Plan, findingCodes, targets } from "kpi-core";
+import { FactTable, Plan, PlanError, findingCodes, targets } from "kpi-core";
 
 const VECTORS = fileURLToPath(new URL("../../kpi-core/testdata/vectors/", import.meta.url));
 const load = (path) => JSON.parse(readFileSync(VECTORS + path, "utf8"));
@@ -113,4 +113,33 @@ test("a draft plan validates; a checked plan refuses what a draft lacks", () => 
   const codes = draft.validate().map((f) => f.code);
   assert.ok(codes.includes("smart.specific.no_metric"), codes.join());
   assert.throws(() => Plan.fromObject({ version: 1, goals: [{ id: "g" }] }), (err) => err.path === "goals[0].metric");
+});
+
+test("a plan is compiled once; a draft that fails its checks fails every time", () => {
+  const text = `
+version = 1
+[org]
+teams = [{ id = "t", name = "T" }]
+members = [{ id = "a", name = "A", team = "t" }]
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+[[goals]]
+id = "g"
+metric = "revenu"
+scope = "member"
+period = "month"
+target = "100"
+`;
+  const facts = FactTable.fromRecords([{ id: "o1", kind: "order", owner: "a", amount: "60", date: "2026-03-02" }]);
+  const draft = Plan.draftFromToml(text);
+  for (let i = 0; i < 2; i++) {
+    assert.throws(() => draft.evaluate(facts, "2026-03"), (e) => e instanceof PlanError && e.code === "plan.unknown_metric" && e.path === "goals[0].metric");
+  }
+  const plan = Plan.draftFromToml(text.replace('"revenu"', '"revenue"'));
+  assert.equal(plan.evaluate(facts, "2026-03").scorecards[0].actual, "60");
+  assert.equal(plan.evaluate(facts, "2026-04").scorecards[0].actual, "0");
+  const adjusted = plan.adjustGoal("g", { from: "2026-04-01", target: "50", reason: "a smaller market" });
+  assert.equal(adjusted.evaluate(facts, "2026-04").scorecards[0].target, "50");
+  assert.equal(plan.evaluate(facts, "2026-04").scorecards[0].target, "100");
 });
