@@ -166,8 +166,8 @@ fn nothing(basis: Decimal, en: String, zh: String) -> ComponentResult {
     }
 }
 
-/// Prices `component` (paying on `metric_name` for sentences) from `inputs`, rounding
-/// as `rounding` says: thresholds and gates first (nothing is paid when one is not met),
+/// Prices `component` from `inputs` (its lines' sentences name the component's metric),
+/// rounding as `rounding` says: thresholds and gates first (nothing is paid when one is not met),
 /// then the component's lines, then its cap (a negative line brings the total down to
 /// it).
 pub fn evaluate_component(
