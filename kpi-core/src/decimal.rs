@@ -80,7 +80,7 @@ pub const EXACT_NUMBER_KEY: &str = "$kpi::number";
 /// A JSON value for the number written `digits` (valid JSON or TOML number text, such as
 /// `"0.10"` or `"1.5e3"`): a plain number when it is an integer that fits 64 bits,
 /// otherwise the number by its digits (see [`EXACT_NUMBER_KEY`]).
-pub fn exact_number_value(digits: &str) -> serde_json::Value {
+pub(crate) fn exact_number_value(digits: &str) -> serde_json::Value {
     if let Ok(n) = digits.parse::<i64>() {
         return serde_json::Value::from(n);
     }

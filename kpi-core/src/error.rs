@@ -362,7 +362,7 @@ impl fmt::Display for Location {
 ///
 /// One pointer wide (its parts are boxed): every `Result` of the library carries it, and a
 /// small error keeps the happy path's moves and copies small, which is most of the code.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error(Box<Parts>);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -444,6 +444,9 @@ impl fmt::Display for Error {
         f.write_str(&self.0.message)
     }
 }
+
+// No source: a kpi error carries its kind, message and location, never another error.
+impl std::error::Error for Error {}
 
 /// `Result` with kpi's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -60,6 +60,9 @@
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
+// Not a stable API: what kpi's own bindings need beyond the documented one.
+#[doc(hidden)]
+pub mod bindings;
 pub mod catalogue;
 pub mod decimal;
 pub mod error;

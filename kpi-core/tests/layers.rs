@@ -28,8 +28,9 @@ const LAYERS: &[&[&str]] = &[
     &["incentive"],
     &["plan"],
     // The plan's JSON Schema (generated from the plan's types), the long-form
-    // documentation, and the crate root that re-exports everything.
-    &["schema", "docs", "lib"],
+    // documentation, what the bindings need (`bindings`, hidden), and the crate root that
+    // re-exports everything.
+    &["schema", "docs", "bindings", "lib"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

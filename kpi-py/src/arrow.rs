@@ -893,9 +893,9 @@ fn keys_of<K: ArrowPrimitiveType>(
         .map(|row| {
             let key = keys.value(row).as_usize();
             if keys.is_valid(row) && valid(key) {
-                u32::try_from(key).unwrap_or(core::fact::Dictionary::NONE)
+                u32::try_from(key).unwrap_or(Texts::MISSING)
             } else {
-                core::fact::Dictionary::NONE
+                Texts::MISSING
             }
         })
         .collect()

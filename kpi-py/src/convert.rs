@@ -184,7 +184,7 @@ impl Exact {
 
     /// The number in a JSON document: a JSON integer where it is one, else its exact
     /// text (which decimal fields read exactly), or with `exact_form` the number by its
-    /// digits (`kpi_core::decimal::exact_number_value`, which a fact attribute reads as a
+    /// digits (`kpi_core::bindings::exact_number_value`, which a fact attribute reads as a
     /// number).
     fn json(self, exact_form: bool) -> Value {
         match self {
@@ -197,7 +197,7 @@ impl Exact {
                     }
                 }
                 if exact_form {
-                    kpi_core::decimal::exact_number_value(&d.to_string())
+                    kpi_core::bindings::exact_number_value(&d.to_string())
                 } else {
                     Value::String(d.to_string())
                 }

@@ -57,7 +57,7 @@ pub fn formula_check<'py>(
         Some(names) => to_json_at(names, Reading::exact(), "names")?,
         None => serde_json::Value::Null,
     };
-    let types = formula::names_from_json(&names).map_err(to_py_err)?;
+    let types = kpi_core::bindings::names_from_json(&names).map_err(to_py_err)?;
     let info = Formula::check(&text, &types).map_err(to_py_err)?.info();
     let dict = PyDict::new(py);
     dict.set_item("type", info.result)?;

@@ -873,7 +873,7 @@ impl FormulaApi {
             None => serde_json::Value::Null,
         };
         let text = boundary::text(&text, "text")?;
-        let types = map_err(core::formula::names_from_json(&names))?;
+        let types = map_err(core::bindings::names_from_json(&names))?;
         to_js(&map_err(core::formula::Formula::check(&text, &types))?.info())
     }
 

@@ -14,7 +14,7 @@ pub(crate) use scan::{CodeTest, RowScan};
 
 pub use amount::UnitColumn;
 pub use columns::{AmountColumn, ColumnBatch};
-pub use dictionary::Dictionary;
+pub(crate) use dictionary::Dictionary;
 pub use dictionary::Packed;
 pub use texts::{TextColumn, Texts};
 

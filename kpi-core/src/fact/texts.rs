@@ -10,7 +10,7 @@ pub enum Texts<'a> {
     Rows(Vec<Option<&'a str>>),
     /// Dictionary-encoded, as Arrow dictionary arrays and pandas or Polars categoricals
     /// are: row `r` is `values[keys[r]]`, missing where the key is
-    /// [`Dictionary::NONE`](Dictionary::NONE). Each distinct value is interned
+    /// [`Texts::MISSING`]. Each distinct value is interned
     /// once, not once per row.
     Dictionary {
         /// The distinct values.
@@ -40,6 +40,12 @@ pub trait TextColumn: Sync {
     fn packed(&self) -> Option<Packed<'_>> {
         None
     }
+}
+
+impl Texts<'_> {
+    /// The key that marks a row of [`Texts::Dictionary`] missing (`u32::MAX`), as Arrow's
+    /// null keys are handed over; any key beyond `values` reads as missing too.
+    pub const MISSING: u32 = Dictionary::NONE;
 }
 
 impl std::fmt::Debug for Texts<'_> {

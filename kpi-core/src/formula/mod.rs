@@ -244,7 +244,7 @@ impl Formula {
 
 /// Reads the names a formula may use from JSON: a list of names (plain numbers) or an
 /// object of name → type name (`{"revenue": "money", "won": "count"}`).
-pub fn names_from_json(value: &serde_json::Value) -> Result<BTreeMap<String, Type>> {
+pub(crate) fn names_from_json(value: &serde_json::Value) -> Result<BTreeMap<String, Type>> {
     let bad = |what: String| Error::new(ErrorKind::FormulaTypeMismatch, what);
     match value {
         serde_json::Value::Null => Ok(BTreeMap::new()),

@@ -1,7 +1,10 @@
 //! The report: scorecards and payout statements for one period, serde-serialisable and
 //! deterministic (the same plan and facts give byte-identical JSON).
 
+mod name;
 mod render;
+
+pub use name::Name;
 
 pub use crate::text::{Sentence, group_thousands, percent};
 
@@ -16,12 +19,6 @@ use crate::formula::Unit;
 use crate::metric::Direction;
 use crate::org::ScopeKind;
 use crate::period::PeriodInfo;
-
-/// An id or display name in a report (member, team, goal, metric, incentive, kind): a
-/// string that reads as `&str` (it derefs to one and compares with one) and is kept
-/// inline up to 23 bytes, so the thousands of rows of a large org's report copy their
-/// ids and names instead of allocating each (`smol_str`). Serialised as a plain string.
-pub use smol_str::SmolStr as Name;
 
 /// Draw balances carried between payout periods: member id → incentive id → what the
 /// member owes (recoverable draws paid and not yet recovered).

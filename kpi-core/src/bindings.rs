@@ -1,0 +1,24 @@
+//! **Not a stable API.** Items that kpi's own bindings (`kpi-py`, `kpi-wasm`) need and
+//! a Rust program does not: how a host language hands values over. They are hidden from
+//! the documentation, left out of the committed list of public items
+//! (`kpi-core/public-api.txt`), and may change in any release; depend on them only from
+//! a binding that is released with kpi-core.
+
+use std::collections::BTreeMap;
+
+use crate::formula::Type;
+
+/// A JSON value for the number written `digits` (valid JSON or TOML number text, such as
+/// `"0.10"` or `"1.5e3"`): a plain number when it is an integer that fits 64 bits,
+/// otherwise the one-member object that every decimal field and fact attribute reads by
+/// its digits ([`crate::decimal::EXACT_NUMBER_KEY`]). Python hands its `Decimal`s over so.
+pub fn exact_number_value(digits: &str) -> serde_json::Value {
+    crate::decimal::exact_number_value(digits)
+}
+
+/// Reads the names a formula may use from JSON, as `formula.evaluate` takes them in
+/// Python and JavaScript: a list of names (plain numbers) or an object of name → type
+/// name (`{"revenue": "money", "won": "count"}`).
+pub fn names_from_json(value: &serde_json::Value) -> crate::Result<BTreeMap<String, Type>> {
+    crate::formula::names_from_json(value)
+}
