@@ -588,8 +588,8 @@ impl FactTable {
         calendar: Option<&Bound<'_, PyAny>>,
         allow_float: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let options = arrow::ArrowOptions::new(columns, kind, amount_scale, calendar, allow_float)?;
-        arrow::facts_from_arrow(data, &options).map(FactTable::of)
+        let options = arrow::options(columns, kind, amount_scale, calendar, allow_float)?;
+        arrow::facts_from_arrow(data, options).map(FactTable::of)
     }
 
     /// Builds a table from JSON Lines, one record per line.
