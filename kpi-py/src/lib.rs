@@ -20,7 +20,7 @@ use pyo3::types::{PyDict, PyList};
 
 use convert::{
     Reading, invalid_argument, py_date, py_date_opt, serde_to_python, to_json_at, to_py_err,
-    to_python, type_name,
+    type_name,
 };
 
 /// A core document as JSON text.
@@ -1146,9 +1146,8 @@ impl Report {
         table: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let table = args::opt_text(table, "table")?;
-        let rows = frames::table_rows(&self.inner, table.as_deref().unwrap_or("scorecards"))
-            .map_err(to_py_err)?;
-        to_python(py, &serde_json::Value::Array(rows))
+        let table = frames::report_table(table.as_deref().unwrap_or("scorecards"))?;
+        frames::table_rows(py, &self.inner, table).map(Bound::into_any)
     }
     /// A report table as a pandas `DataFrame` (decimals as `Decimal`, dates as `date`).
     #[pyo3(signature = (table = None))]
@@ -1187,7 +1186,7 @@ impl Report {
     ) -> PyResult<Bound<'py, PyAny>> {
         let table = args::opt_text(table, "table")?;
         let table = table.as_deref().unwrap_or("scorecards");
-        frames::table_rows(&slf.get().inner, table).map_err(to_py_err)?;
+        frames::report_table(table)?;
         frames::python_frames(slf.py(), "to_arrow", slf.as_any(), Some(table))
     }
     /// The report as JSON text, byte-identical to Rust's and JavaScript's.

@@ -2,8 +2,10 @@
 //! deterministic (the same plan and facts give byte-identical JSON).
 
 mod render;
+mod table;
 
 pub use crate::text::{Sentence, group_thousands, percent};
+pub use table::{Cell, ReportTable, TableRow};
 
 use std::collections::BTreeMap;
 
