@@ -617,7 +617,7 @@ impl Merge for ScaledSum {
 }
 
 /// Integer amounts the caller holds in its own layout (an Arrow decimal128 or integer
-/// array), read in place by [`AmountColumn::Units`].
+/// array), read in place by [`AmountColumn::Units`](super::AmountColumn::Units).
 pub trait UnitColumn: Sync {
     /// The number of rows.
     fn len(&self) -> usize;
