@@ -57,7 +57,7 @@ impl Zone {
     }
 
     /// Seconds east of UTC at `instant`.
-    fn offset_at(&self, instant: DateTime<Utc>) -> i64 {
+    pub(crate) fn offset_at(&self, instant: DateTime<Utc>) -> i64 {
         match &self.0 {
             Inner::Utc => 0,
             #[cfg(feature = "tz-database")]

@@ -1,8 +1,12 @@
 //! Report tables as flat rows, and as pandas or Polars data frames.
 
 use kpi_core as core;
+use kpi_core::report::Cell;
 use pyo3::prelude::*;
-use serde_json::{Map, Value, json};
+use pyo3::types::{PyDict, PyList};
+use serde_json::{Map, Value};
+
+use crate::convert::{py_date, to_py_err};
 
 /// Flattens nested objects into `parent_child` columns (pacing → `pacing_elapsed` …).
 fn flatten(value: Value) -> Value {
@@ -30,58 +34,34 @@ fn to_value<T: serde::Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
-/// The rows of one report table. Pacing columns are present on every row (null when
-/// the period has ended), so frames get the same columns whatever the as-of date.
-pub(crate) fn table_rows(report: &core::Report, table: &str) -> core::Result<Vec<Value>> {
-    let scorecard = |row: &core::ScorecardRow| {
-        let mut value = to_value(row);
-        if let Value::Object(map) = &mut value {
-            for key in ["original_target", "adjustment", "baseline"] {
-                map.entry(key).or_insert(Value::Null);
-            }
-            let pacing = map.remove("pacing").unwrap_or(Value::Null);
-            for key in [
-                "as_of",
-                "elapsed",
-                "remaining_days",
-                "projected",
-                "projected_attainment",
-                "projected_status",
-                "remaining",
-                "required_per_day",
-            ] {
-                map.insert(
-                    format!("pacing_{key}"),
-                    pacing.get(key).cloned().unwrap_or(Value::Null),
-                );
-            }
+/// The table named `table` (`scorecards`, `rollups`, `scores`, `statements`).
+pub(crate) fn report_table(table: &str) -> PyResult<core::report::ReportTable> {
+    table.parse().map_err(to_py_err)
+}
+
+/// The rows of one report table as Python dicts (columns and cells are the core's,
+/// `Report::table_rows`): decimals as `Decimal`, days as `date`.
+pub(crate) fn table_rows<'py>(
+    py: Python<'py>,
+    report: &core::Report,
+    table: core::report::ReportTable,
+) -> PyResult<Bound<'py, PyList>> {
+    let list = PyList::empty(py);
+    for row in report.table_rows(table) {
+        let dict = PyDict::new(py);
+        for (column, cell) in row {
+            let value = match cell {
+                Cell::Null => py.None().into_bound(py),
+                Cell::Text(text) => text.into_pyobject(py)?.into_any(),
+                Cell::Decimal(decimal) => decimal.into_pyobject(py)?.into_any(),
+                Cell::Integer(integer) => integer.into_pyobject(py)?.into_any(),
+                Cell::Date(date) => py_date(py, date)?,
+            };
+            dict.set_item(column, value)?;
         }
-        value
-    };
-    Ok(match table {
-        "scorecards" => report.scorecards.iter().map(scorecard).collect(),
-        "rollups" => report.rollups.iter().map(scorecard).collect(),
-        "scores" => report.scores.iter().map(to_value).collect(),
-        "statements" => report
-            .statements
-            .iter()
-            .flat_map(|s| {
-                s.lines.iter().map(move |line| {
-                    let mut row = json!({"member": s.member, "name": s.name, "team": s.team});
-                    if let (Value::Object(row), Value::Object(line)) = (&mut row, to_value(line)) {
-                        row.extend(line);
-                    }
-                    row
-                })
-            })
-            .collect(),
-        other => {
-            return Err(core::Error::new(
-                core::ErrorKind::DataUnsupportedValue,
-                format!("no table `{other}`: use scorecards, rollups, scores or statements"),
-            ));
-        }
-    })
+        list.append(dict)?;
+    }
+    Ok(list)
 }
 
 /// The review's items as flat rows.

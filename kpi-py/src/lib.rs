@@ -10,16 +10,17 @@ mod goals;
 mod ingest;
 mod period;
 
-use std::sync::{PoisonError, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use kpi_core as core;
 use period::{Calendar, Period, calendar_arg, period_arg};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList};
 
 use convert::{
     Reading, invalid_argument, py_date, py_date_opt, serde_to_python, to_json_at, to_py_err,
-    to_python, type_name,
+    type_name,
 };
 
 /// A core document as JSON text.
@@ -269,10 +270,7 @@ impl Plan {
                     .and_then(|plan| plan.evaluate_measures(measures))
             })
             .map_err(to_py_err)?;
-        Ok(Report {
-            inner: report,
-            calendar: self.inner.calendar.clone(),
-        })
+        Ok(Report::new(report, self.inner.calendar.clone()))
     }
 
     /// Measures and evaluates the facts for `period` (a label or a `Period`). `balances`
@@ -299,10 +297,7 @@ impl Plan {
                     .and_then(|plan| plan.evaluate_with(facts, &period, &balances))
             })?
             .map_err(to_py_err)?;
-        Ok(Report {
-            inner: report,
-            calendar: self.inner.calendar.clone(),
-        })
+        Ok(Report::new(report, self.inner.calendar.clone()))
     }
 
     /// Measures `period` as it stood on `as_of` (later facts left out).
@@ -344,10 +339,7 @@ impl Plan {
                     .and_then(|plan| plan.evaluate_as_of(facts, &period, as_of))
             })?
             .map_err(to_py_err)?;
-        Ok(Report {
-            inner: report,
-            calendar: self.inner.calendar.clone(),
-        })
+        Ok(Report::new(report, self.inner.calendar.clone()))
     }
 
     /// What if: the report of `period` when members' aggregate metrics have the given
@@ -369,10 +361,7 @@ impl Plan {
                     .and_then(|plan| plan.what_if(&period, &values))
             })
             .map_err(to_py_err)?;
-        Ok(Report {
-            inner: report,
-            calendar: self.inner.calendar.clone(),
-        })
+        Ok(Report::new(report, self.inner.calendar.clone()))
     }
 
     /// The review on `as_of`: the goals at risk or off track in the periods then running.
@@ -639,8 +628,8 @@ impl FactTable {
         calendar: Option<&Bound<'_, PyAny>>,
         allow_float: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let options = arrow::ArrowOptions::new(columns, kind, amount_scale, calendar, allow_float)?;
-        arrow::facts_from_arrow(data, &options).map(FactTable::of)
+        let options = arrow::options(columns, kind, amount_scale, calendar, allow_float)?;
+        arrow::facts_from_arrow(data, options).map(FactTable::of)
     }
 
     /// Builds a table from JSON Lines, one record per line.
@@ -799,56 +788,72 @@ impl Measures {
 /// A goal's actual against its target for one scope.
 #[pyclass(frozen, module = "kpi_core")]
 struct ScorecardRow {
-    inner: core::ScorecardRow,
+    /// The report the row is in, shared: reading a row copies nothing.
+    report: Arc<core::Report>,
+    /// Whether the row is one of the roll-ups (else a scorecard row).
+    rollup: bool,
+    index: usize,
+}
+
+impl ScorecardRow {
+    /// The core's row.
+    fn row(&self) -> &core::ScorecardRow {
+        let rows = if self.rollup {
+            &self.report.rollups
+        } else {
+            &self.report.scorecards
+        };
+        &rows[self.index]
+    }
 }
 
 #[pymethods]
 impl ScorecardRow {
     #[getter]
     fn goal(&self) -> &str {
-        &self.inner.goal
+        &self.row().goal
     }
     #[getter]
     fn metric(&self) -> &str {
-        &self.inner.metric
+        &self.row().metric
     }
     /// `money`, `percent`, `count`, `number` or `days`.
     #[getter]
     fn unit(&self) -> &'static str {
-        kpi_core::formula::Type::Number(self.inner.unit).name()
+        kpi_core::formula::Type::Number(self.row().unit).name()
     }
     #[getter]
     fn scope(&self) -> &'static str {
-        self.inner.scope.name()
+        self.row().scope.name()
     }
     #[getter]
     fn id(&self) -> &str {
-        &self.inner.id
+        &self.row().id
     }
     #[getter]
     fn name(&self) -> &str {
-        &self.inner.name
+        &self.row().name
     }
     #[getter]
     fn team(&self) -> Option<&str> {
-        self.inner.team.as_deref()
+        self.row().team.as_deref()
     }
     #[getter]
     fn actual(&self) -> Option<rust_decimal::Decimal> {
-        self.inner.actual
+        self.row().actual
     }
     #[getter]
     fn target(&self) -> Option<rust_decimal::Decimal> {
-        self.inner.target
+        self.row().target
     }
     #[getter]
     fn attainment(&self) -> Option<rust_decimal::Decimal> {
-        self.inner.attainment
+        self.row().attainment
     }
     /// `higher` or `lower` is better.
     #[getter]
     fn direction(&self) -> &'static str {
-        match self.inner.direction {
+        match self.row().direction {
             core::Direction::Higher => "higher",
             core::Direction::Lower => "lower",
         }
@@ -856,55 +861,55 @@ impl ScorecardRow {
     /// How far short of the target (negative when ahead).
     #[getter]
     fn gap(&self) -> Option<rust_decimal::Decimal> {
-        self.inner.gap
+        self.row().gap
     }
     /// `achieved`, `on_track`, `at_risk`, `off_track`, or `None` without an attainment.
     #[getter]
     fn status(&self) -> Option<&'static str> {
-        self.inner.status.map(core::Status::name)
+        self.row().status.map(core::Status::name)
     }
     /// The rank among the goal's scopes (ties share a rank).
     #[getter]
     fn rank(&self) -> Option<u32> {
-        self.inner.rank
+        self.row().rank
     }
     /// The goal's weight in the weighted score.
     #[getter]
     fn weight(&self) -> rust_decimal::Decimal {
-        self.inner.weight
+        self.row().weight
     }
     /// The target before an adjustment replaced it.
     #[getter]
     fn original_target(&self) -> Option<rust_decimal::Decimal> {
-        self.inner.original_target
+        self.row().original_target
     }
     /// Why the target was adjusted.
     #[getter]
     fn adjustment(&self) -> Option<&str> {
-        self.inner.adjustment.as_deref()
+        self.row().adjustment.as_deref()
     }
     /// The goal's baseline for the scope.
     #[getter]
     fn baseline(&self) -> Option<rust_decimal::Decimal> {
-        self.inner.baseline
+        self.row().baseline
     }
     /// Pacing while the period runs (a dict), else `None`.
     #[getter]
     fn pacing<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        serde_to_python(py, &self.inner.pacing)
+        serde_to_python(py, &self.row().pacing)
     }
     /// The row as a dict, with `Decimal` and `date` values.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        serde_to_python(py, &self.inner)
+        serde_to_python(py, &self.row())
     }
     fn __repr__(&self) -> String {
         format!(
             "ScorecardRow(goal='{}', id='{}', actual={}, target={}, attainment={})",
-            self.inner.goal,
-            self.inner.id,
-            self.inner.actual.map_or("None".into(), |t| t.to_string()),
-            self.inner.target.map_or("None".into(), |t| t.to_string()),
-            self.inner
+            self.row().goal,
+            self.row().id,
+            self.row().actual.map_or("None".into(), |t| t.to_string()),
+            self.row().target.map_or("None".into(), |t| t.to_string()),
+            self.row()
                 .attainment
                 .map_or("None".into(), |t| t.to_string())
         )
@@ -914,121 +919,152 @@ impl ScorecardRow {
 /// One payout line of a statement.
 #[pyclass(frozen, module = "kpi_core")]
 struct PayoutLine {
-    inner: core::PayoutLine,
+    /// The report the line is in, shared: reading a line copies nothing.
+    report: Arc<core::Report>,
+    statement: usize,
+    index: usize,
+}
+
+impl PayoutLine {
+    /// The core's line.
+    fn line(&self) -> &core::PayoutLine {
+        &self.report.statements[self.statement].lines[self.index]
+    }
 }
 
 #[pymethods]
 impl PayoutLine {
     #[getter]
     fn incentive(&self) -> &str {
-        &self.inner.incentive
+        &self.line().incentive
     }
     /// The component's position in the incentive, or `None` for the incentive's cap.
     #[getter]
     fn component(&self) -> Option<usize> {
-        self.inner.component
+        self.line().component
     }
     /// `rate`, `tiered`, `curve`, `bonus`, `matrix` or `cap`.
     #[getter]
     fn kind(&self) -> &str {
-        &self.inner.kind
+        &self.line().kind
     }
     #[getter]
     fn metric(&self) -> Option<&str> {
-        self.inner.metric.as_deref()
+        self.line().metric.as_deref()
     }
     #[getter]
     fn goal(&self) -> Option<&str> {
-        self.inner.goal.as_deref()
+        self.line().goal.as_deref()
     }
     #[getter]
     fn basis(&self) -> rust_decimal::Decimal {
-        self.inner.basis
+        self.line().basis
     }
     #[getter]
     fn rate(&self) -> Option<rust_decimal::Decimal> {
-        self.inner.rate
+        self.line().rate
     }
     /// The tier's position (from 0), for tiers.
     #[getter]
     fn tier(&self) -> Option<usize> {
-        self.inner.tier
+        self.line().tier
     }
     #[getter]
     fn amount(&self) -> rust_decimal::Decimal {
-        self.inner.amount
+        self.line().amount
     }
     #[getter]
     fn explanation(&self) -> &str {
-        &self.inner.explanation
+        &self.line().explanation
     }
     #[getter]
     fn explanation_zh(&self) -> &str {
-        &self.inner.explanation_zh
+        &self.line().explanation_zh
     }
     /// The explanation in `locale` (`zh…` gives Chinese, anything else English).
     fn explanation_in(&self, locale: &Bound<'_, PyAny>) -> PyResult<&str> {
         let locale = args::text(locale, "locale")?;
         Ok(if locale.to_ascii_lowercase().starts_with("zh") {
-            &self.inner.explanation_zh
+            &self.line().explanation_zh
         } else {
-            &self.inner.explanation
+            &self.line().explanation
         })
     }
     /// The line as a dict, with `Decimal` values.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        serde_to_python(py, &self.inner)
+        serde_to_python(py, &self.line())
     }
     fn __repr__(&self) -> String {
-        format!("PayoutLine('{}')", self.inner.explanation)
+        format!("PayoutLine('{}')", self.line().explanation)
     }
 }
 
 /// What one member earns in the period.
 #[pyclass(frozen, module = "kpi_core")]
 struct Statement {
-    inner: core::Statement,
+    /// The report the statement is in, shared: reading a statement copies nothing.
+    report: Arc<core::Report>,
+    index: usize,
+    /// The lines' Python objects, made on the first read of `lines`.
+    lines: PyOnceLock<Vec<Py<PayoutLine>>>,
+}
+
+impl Statement {
+    /// The core's statement.
+    fn statement(&self) -> &core::Statement {
+        &self.report.statements[self.index]
+    }
 }
 
 #[pymethods]
 impl Statement {
     #[getter]
     fn member(&self) -> &str {
-        &self.inner.member
+        &self.statement().member
     }
     #[getter]
     fn name(&self) -> &str {
-        &self.inner.name
+        &self.statement().name
     }
     #[getter]
     fn team(&self) -> &str {
-        &self.inner.team
+        &self.statement().team
     }
+    /// A new list of the statement's lines (the same line objects on every read).
     #[getter]
-    fn lines(&self) -> Vec<PayoutLine> {
-        self.inner
-            .lines
-            .iter()
-            .map(|l| PayoutLine { inner: l.clone() })
-            .collect()
+    fn lines<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let lines = self.lines.get_or_try_init(py, || {
+            (0..self.statement().lines.len())
+                .map(|index| {
+                    let line = PayoutLine {
+                        report: Arc::clone(&self.report),
+                        statement: self.index,
+                        index,
+                    };
+                    Py::new(py, line)
+                })
+                .collect::<PyResult<Vec<_>>>()
+        })?;
+        PyList::new(py, lines.iter().map(|l| l.bind(py)))
     }
     #[getter]
     fn total(&self) -> rust_decimal::Decimal {
-        self.inner.total
+        self.statement().total
     }
     /// Recoverable draw balances carried to the next period, by incentive id.
     #[getter]
     fn balances(&self) -> std::collections::BTreeMap<String, rust_decimal::Decimal> {
-        self.inner.balances.clone()
+        self.statement().balances.clone()
     }
     /// The statement as a dict, with `Decimal` values.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        serde_to_python(py, &self.inner)
+        serde_to_python(py, &self.statement())
     }
     fn __repr__(&self) -> String {
         format!(
             "Statement(member='{}', total={})",
-            self.inner.member, self.inner.total
+            self.statement().member,
+            self.statement().total
         )
     }
 }
@@ -1036,8 +1072,49 @@ impl Statement {
 /// Scorecards and statements for one period.
 #[pyclass(frozen, module = "kpi_core")]
 struct Report {
-    inner: core::Report,
+    /// The core's report, shared with the row objects it hands out.
+    inner: Arc<core::Report>,
     calendar: core::Calendar,
+    /// The rows' Python objects, made on the first read of each list.
+    scorecards: PyOnceLock<Vec<Py<ScorecardRow>>>,
+    rollups: PyOnceLock<Vec<Py<ScorecardRow>>>,
+    statements: PyOnceLock<Vec<Py<Statement>>>,
+}
+
+impl Report {
+    fn new(report: core::Report, calendar: core::Calendar) -> Report {
+        Report {
+            inner: Arc::new(report),
+            calendar,
+            scorecards: PyOnceLock::new(),
+            rollups: PyOnceLock::new(),
+            statements: PyOnceLock::new(),
+        }
+    }
+
+    /// A new list of the scorecard (or roll-up) rows: the row objects are made once and
+    /// refer to the shared report, so reading `report.scorecards[i]` in a loop neither
+    /// copies the report nor makes a row per row each time.
+    fn score_rows<'py>(&self, py: Python<'py>, rollup: bool) -> PyResult<Bound<'py, PyList>> {
+        let (cache, len) = if rollup {
+            (&self.rollups, self.inner.rollups.len())
+        } else {
+            (&self.scorecards, self.inner.scorecards.len())
+        };
+        let rows = cache.get_or_try_init(py, || {
+            (0..len)
+                .map(|index| {
+                    let row = ScorecardRow {
+                        report: Arc::clone(&self.inner),
+                        rollup,
+                        index,
+                    };
+                    Py::new(py, row)
+                })
+                .collect::<PyResult<Vec<_>>>()
+        })?;
+        PyList::new(py, rows.iter().map(|r| r.bind(py)))
+    }
 }
 
 #[pymethods]
@@ -1051,30 +1128,30 @@ impl Report {
     }
     /// One row per goal and scope.
     #[getter]
-    fn scorecards(&self) -> Vec<ScorecardRow> {
-        self.inner
-            .scorecards
-            .iter()
-            .map(|r| ScorecardRow { inner: r.clone() })
-            .collect()
+    fn scorecards<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        self.score_rows(py, false)
     }
     /// The company roll-up of each member or team goal.
     #[getter]
-    fn rollups(&self) -> Vec<ScorecardRow> {
-        self.inner
-            .rollups
-            .iter()
-            .map(|r| ScorecardRow { inner: r.clone() })
-            .collect()
+    fn rollups<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        self.score_rows(py, true)
     }
     /// One statement per member.
     #[getter]
-    fn statements(&self) -> Vec<Statement> {
-        self.inner
-            .statements
-            .iter()
-            .map(|s| Statement { inner: s.clone() })
-            .collect()
+    fn statements<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let statements = self.statements.get_or_try_init(py, || {
+            (0..self.inner.statements.len())
+                .map(|index| {
+                    let statement = Statement {
+                        report: Arc::clone(&self.inner),
+                        index,
+                        lines: PyOnceLock::new(),
+                    };
+                    Py::new(py, statement)
+                })
+                .collect::<PyResult<Vec<_>>>()
+        })?;
+        PyList::new(py, statements.iter().map(|s| s.bind(py)))
     }
     /// The sum of all statement totals.
     #[getter]
@@ -1097,7 +1174,7 @@ impl Report {
     }
     /// The whole report as dicts and lists, with `Decimal` and `date` values.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        serde_to_python(py, &self.inner)
+        serde_to_python(py, &*self.inner)
     }
     /// One of the report's tables as flat rows (dicts): `scorecards`, `rollups`,
     /// `scores` or `statements` (one row per payout line). Pacing becomes `pacing_*`
@@ -1109,9 +1186,8 @@ impl Report {
         table: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let table = args::opt_text(table, "table")?;
-        let rows = frames::table_rows(&self.inner, table.as_deref().unwrap_or("scorecards"))
-            .map_err(to_py_err)?;
-        to_python(py, &serde_json::Value::Array(rows))
+        let table = frames::report_table(table.as_deref().unwrap_or("scorecards"))?;
+        frames::table_rows(py, &self.inner, table).map(Bound::into_any)
     }
     /// A report table as a pandas `DataFrame` (decimals as `Decimal`, dates as `date`).
     #[pyo3(signature = (table = None))]
@@ -1150,12 +1226,12 @@ impl Report {
     ) -> PyResult<Bound<'py, PyAny>> {
         let table = args::opt_text(table, "table")?;
         let table = table.as_deref().unwrap_or("scorecards");
-        frames::table_rows(&slf.get().inner, table).map_err(to_py_err)?;
+        frames::report_table(table)?;
         frames::python_frames(slf.py(), "to_arrow", slf.as_any(), Some(table))
     }
     /// The report as JSON text, byte-identical to Rust's and JavaScript's.
     fn to_json(&self) -> PyResult<String> {
-        json_text(&self.inner)
+        json_text(&*self.inner)
     }
     /// The report as aligned text tables.
     fn to_text(&self) -> String {

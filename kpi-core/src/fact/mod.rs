@@ -1,6 +1,8 @@
 //! Facts: the records a KPI is measured from, and the columnar [`FactTable`] that holds them.
 
 mod amount;
+#[cfg(feature = "arrow")]
+pub mod arrow;
 mod codes;
 mod columns;
 mod dictionary;

@@ -3,10 +3,12 @@
 
 mod name;
 mod render;
+mod table;
 
 pub use name::Name;
 
 pub use crate::text::{Sentence, group_thousands, percent};
+pub use table::{Cell, ReportTable, TableRow};
 
 use std::collections::BTreeMap;
 
