@@ -108,7 +108,7 @@ pub(crate) fn overflow(what: impl fmt::Display) -> Error {
     Error::new(
         ErrorKind::DataOverflow,
         format!(
-            "{what} is beyond the exact decimal range (±79,228,162,514,264,337,593,543,950,335)"
+            "{what} is beyond the exact decimal range (±79,228,162,514,264,337,593,543,950,335, with as many decimal places as the 29 digits leave)"
         ),
     )
 }
@@ -136,7 +136,9 @@ fn overflow_of<W: fmt::Display>(what: impl FnOnce() -> W) -> Error {
     overflow(what())
 }
 
-/// Checked decimal arithmetic, `None` beyond the exact range.
+/// Checked decimal arithmetic, `None` beyond the exact range. Near the range's end a sum
+/// of numbers with decimals keeps 28 significant digits, as ratios and scores must; sums
+/// of facts' amounts use [`exact_add`], which refuses to round.
 ///
 /// `rust_decimal` inlines its whole algorithm into every `checked_*` call (`#[inline(always)]`
 /// inside), 1 to 1.5 KB of code each; these call it once, out of line in the size-built
@@ -169,6 +171,22 @@ impl TryArithmetic for Decimal {
     fn try_div(self, other: Decimal) -> Option<Decimal> {
         self.checked_div(other)
     }
+}
+
+/// `a + b`, exactly, or `None`: `rust_decimal` keeps the finer scale of the two unless the
+/// digits do not fit 96 bits, and then rounds to a coarser one
+/// (`79228162514264337593543950335 - 0.4` would be the first number again). For sums of
+/// facts' amounts that would make a total depend on the order of the facts, and measures
+/// merged from partitions disagree with the whole, so these sums refuse to round.
+pub(crate) fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let result = a.try_add(b)?;
+    let kept = result.scale();
+    if kept >= a.scale().max(b.scale()) {
+        return Some(result);
+    }
+    let whole_at =
+        |d: Decimal| d.round_dp_with_strategy(kept, rust_decimal::RoundingStrategy::ToZero) == d;
+    (whole_at(a) && whole_at(b)).then_some(result)
 }
 
 /// The sum of `values`, checked.
@@ -451,6 +469,47 @@ pub fn ratio(numerator: Decimal, denominator: Decimal) -> Option<Decimal> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::strategy::Strategy;
+
+    #[test]
+    fn sums_are_exact_or_none() {
+        let d = |t: &str| t.parse::<Decimal>().unwrap();
+        // The digits fit: exact, at the finer scale.
+        assert_eq!(exact_add(d("1.5"), d("2.25")), Some(d("3.75")));
+        // 29 digits and a fraction do not fit: rust_decimal would round, kpi refuses.
+        assert_eq!(Decimal::MAX.checked_sub(d("0.4")), Some(Decimal::MAX));
+        assert_eq!(exact_add(Decimal::MAX, d("-0.4")), None);
+        assert_eq!(
+            exact_add(d("79228162514264337593518339869"), d("0.5")),
+            None
+        );
+        // A coarser result that loses nothing is exact: the fraction's digits are zeros.
+        assert_eq!(
+            exact_add(Decimal::MAX, d("-1.000")),
+            Some(d("79228162514264337593543950334"))
+        );
+        assert_eq!(exact_add(d("-0.00"), d("0")), Some(d("0.00")));
+    }
+
+    proptest::proptest! {
+        /// A sum that succeeds is exact: subtracting either part gives the other back, and
+        /// the order of a three-term sum does not change it.
+        #[test]
+        fn successful_sums_are_exact_and_associative(
+            a in (proptest::num::i64::ANY, 0u32..=28).prop_map(|(m, s)| Decimal::new(m, s)),
+            b in (proptest::num::u32::ANY, proptest::num::u32::ANY, proptest::num::u32::ANY, proptest::bool::ANY, 0u32..=28)
+                .prop_map(|(l, m, h, n, s)| Decimal::from_parts(l, m, h, n, s)),
+            c in (proptest::num::i64::ANY, 0u32..=28).prop_map(|(m, s)| Decimal::new(m, s)),
+        ) {
+            if let Some(sum) = exact_add(a, b) {
+                proptest::prop_assert_eq!(sum.checked_sub(a), Some(b));
+            }
+            if let (Some(left), Some(right)) = (exact_add(a, b).and_then(|x| exact_add(x, c)), exact_add(b, c).and_then(|x| exact_add(a, x))) {
+                proptest::prop_assert_eq!(left, right);
+            }
+        }
+    }
+
     use super::*;
     use std::str::FromStr;
 

@@ -547,3 +547,48 @@ fn a_page_without_an_error_code_yields_no_fact() {
     }
     assert!(ingest.facts().is_empty());
 }
+
+/// `end_to_end`: measures of two parts of a table, merged, reported a total one unit off
+/// the whole's near the decimal limit: `rust_decimal` rounded a sum whose cents did not
+/// fit (…869 merged, …870 whole). Sums of amounts are now exact or an overflow, so the
+/// parts and the whole agree or both refuse.
+#[test]
+fn merged_parts_near_the_decimal_limit_agree_with_the_whole() {
+    let plan = Plan::from_toml(PLAN).unwrap();
+    let april = plan.parse_period("2026-04").unwrap();
+    let rows = [
+        ("order", "zz", "79228162514264337593543950000", ""),
+        ("order", "zz", "0.49", ""),
+    ];
+    let whole = plan.measure(&facts(&rows), &april);
+    let mut first = plan.measure(&facts(&rows[..1]), &april).unwrap();
+    let second = plan.measure(&facts(&rows[1..]), &april).unwrap();
+    let merged = first.merge(&second);
+    match (whole, merged) {
+        (Ok(whole), Ok(())) => assert_eq!(
+            plan.evaluate_measures(&whole).unwrap(),
+            plan.evaluate_measures(&first).unwrap()
+        ),
+        (whole, merged) => {
+            let kinds = (
+                whole.err().map(|e| e.kind()),
+                merged.err().map(|e| e.kind()),
+            );
+            assert!(
+                matches!(
+                    kinds,
+                    (Some(ErrorKind::DataOverflow), _) | (_, Some(ErrorKind::DataOverflow))
+                ),
+                "{kinds:?}"
+            );
+        }
+    }
+    // The sum that cannot be held is refused, not rounded.
+    let e = plan
+        .measure(
+            &facts(&[("order", "a", MAX, ""), ("order", "a", "-0.4", "")]),
+            &april,
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::DataOverflow);
+}

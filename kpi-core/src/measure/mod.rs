@@ -96,9 +96,7 @@ impl Partial {
     /// Adds another partial into this one; an error (`data.overflow`, this partial left
     /// unchanged) when a sum leaves the exact decimal range.
     pub fn merge(&mut self, other: &Partial) -> Result<()> {
-        let sum = self
-            .sum
-            .try_add(other.sum)
+        let sum = crate::decimal::exact_add(self.sum, other.sum)
             .or_overflow(|| format!("the sum of {} and {}", self.sum, other.sum))?;
         // A team or company row merges thousands of partials, and most of these parts
         // are empty: they are skipped when adding them would change nothing (a zero
@@ -911,7 +909,7 @@ fn accumulate(
         Some(share) => value.try_mul(share).ok_or_else(overflow)?,
         None => value,
     };
-    partial.sum = partial.sum.try_add(credited).ok_or_else(overflow)?;
+    partial.sum = crate::decimal::exact_add(partial.sum, credited).ok_or_else(overflow)?;
     match metric.aggregate {
         Aggregate::Min => partial.min = Some(partial.min.map_or(value, |m| m.min(value))),
         Aggregate::Max => partial.max = Some(partial.max.map_or(value, |m| m.max(value))),
