@@ -22,3 +22,10 @@ pub fn exact_number_value(digits: &str) -> serde_json::Value {
 pub fn names_from_json(value: &serde_json::Value) -> crate::Result<BTreeMap<String, Type>> {
     crate::formula::names_from_json(value)
 }
+
+/// Reads decimal text exactly, or says why not (see `FactTable::append_arrow`): the
+/// Python binding reads `Decimal`s and decimal text with it, so its messages match the
+/// Arrow reader's.
+pub fn exact_decimal(text: &str) -> Result<rust_decimal::Decimal, String> {
+    crate::decimal::exact_decimal(text)
+}

@@ -1007,16 +1007,18 @@ impl AmountArray {
                                 return Ok(None);
                             }
                             let value = text.value(r);
-                            exact_decimal(value.trim_matches(|c: char| c.is_ascii_whitespace()))
-                                .map(Some)
-                                .map_err(|why| {
-                                    at_row(
-                                        ErrorKind::DataInvalidFact,
-                                        "amount",
-                                        offset + r,
-                                        format!("{value:?} is not an amount: {why}"),
-                                    )
-                                })
+                            crate::decimal::exact_decimal(
+                                value.trim_matches(|c: char| c.is_ascii_whitespace()),
+                            )
+                            .map(Some)
+                            .map_err(|why| {
+                                at_row(
+                                    ErrorKind::DataInvalidFact,
+                                    "amount",
+                                    offset + r,
+                                    format!("{value:?} is not an amount: {why}"),
+                                )
+                            })
                         })
                         .collect::<Result<_, _>>()?,
                 )
@@ -1058,7 +1060,7 @@ fn floats(
                 format!("{f} is not a number: use null for a missing value"),
             ));
         }
-        exact_decimal(&text)
+        crate::decimal::exact_decimal(&text)
             .map(Some)
             .map_err(|why| bad(offset + row, why))
     };
@@ -1563,82 +1565,6 @@ fn local_text(local: &NaiveDateTime) -> String {
 /// An instant as RFC 3339 text with its offset: `2026-04-01T09:30:00+08:00`.
 fn instant_text(instant: &DateTime<FixedOffset>) -> String {
     instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
-}
-
-/// Reads decimal text exactly: an optional sign, digits with an optional point, and an
-/// optional exponent (`1.5`, `-0.25`, `1E+3`, `2.5e-3`). A value with more than 28
-/// decimal places, or beyond the decimal range (a 96-bit integer of units), is refused;
-/// nothing is rounded. The error says why, for a message.
-fn exact_decimal(text: &str) -> Result<Decimal, String> {
-    let not_a_number = || format!("{text:?} is not a decimal number");
-    let (negative, rest) = match text.as_bytes().first() {
-        Some(b'-') => (true, &text[1..]),
-        Some(b'+') => (false, &text[1..]),
-        _ => (false, text),
-    };
-    let (mantissa, exponent) = match rest.find(['e', 'E']) {
-        Some(at) => (&rest[..at], Some(&rest[at + 1..])),
-        None => (rest, None),
-    };
-    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let digits = || whole.bytes().chain(fraction.bytes());
-    if whole.len() + fraction.len() == 0 || !digits().all(|b| b.is_ascii_digit()) {
-        return Err(not_a_number());
-    }
-    // The exponent, saturated: anything beyond a few hundred is out of range anyway.
-    let exponent: i64 = match exponent {
-        None => 0,
-        Some(e) => {
-            let (sign, e) = match e.as_bytes().first() {
-                Some(b'-') => (-1, &e[1..]),
-                Some(b'+') => (1, &e[1..]),
-                _ => (1, e),
-            };
-            if e.is_empty() || !e.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(not_a_number());
-            }
-            let magnitude = e
-                .trim_start_matches('0')
-                .parse::<i64>()
-                .unwrap_or(if e.trim_start_matches('0').is_empty() {
-                    0
-                } else {
-                    i64::from(u32::MAX)
-                })
-                .min(i64::from(u32::MAX));
-            sign * magnitude
-        }
-    };
-    let limit: u128 = 1 << 96;
-    let too_large = || format!("{text} is beyond the decimal range (about ±7.9e28)");
-    let mut units: u128 = 0;
-    for b in digits() {
-        units = units
-            .checked_mul(10)
-            .and_then(|u| u.checked_add(u128::from(b - b'0')))
-            .filter(|u| *u < limit)
-            .ok_or_else(too_large)?;
-    }
-    let mut scale = fraction.len() as i64 - exponent;
-    if scale < 0 {
-        if units != 0 {
-            for _ in 0..-scale {
-                units = units
-                    .checked_mul(10)
-                    .filter(|u| *u < limit)
-                    .ok_or_else(too_large)?;
-            }
-        }
-        scale = 0;
-    }
-    if scale > 28 {
-        return Err(format!(
-            "{text} has more than 28 decimal places, which a decimal cannot hold exactly"
-        ));
-    }
-    let units = i128::try_from(units).map_err(|_| too_large())?;
-    let units = if negative { -units } else { units };
-    Decimal::try_from_i128_with_scale(units, scale as u32).map_err(|_| too_large())
 }
 
 #[cfg(test)]
