@@ -15,17 +15,14 @@
 //! (`.json`) or JSON Lines (any other extension). Without `--period` it evaluates the
 //! latest quarter that the facts cover completely, then the fiscal year so far (as of
 //! the latest fact, with pacing), the review of that day, and the plan's SMART findings
-//! (`--locale zh` prints them in Chinese).
+//! (`--locale zh-CN` writes it all in Chinese).
 
 use std::process::ExitCode;
 
 use std::fmt::Write as _;
 
 use chrono::Days;
-use kpi_core::formula::Unit;
-use kpi_core::report::group_thousands;
-use kpi_core::{FactTable, Grain, Period, Plan};
-use rust_decimal::Decimal;
+use kpi_core::{FactTable, Grain, Locale, Period, Plan, smart};
 
 const SAMPLE_PLAN: &str = include_str!("../testdata/sample/plan.toml");
 const SAMPLE_FACTS: &str = include_str!("../testdata/sample/facts.jsonl");
@@ -46,13 +43,17 @@ fn main() -> ExitCode {
 fn run(args: Vec<String>) -> Result<String, String> {
     let mut files = Vec::new();
     let mut period_label = None;
-    let mut locale = String::from("en");
+    let mut locale = Locale::En;
     let mut source = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--period" => period_label = Some(args.next().ok_or("--period needs a label")?),
-            "--locale" => locale = args.next().ok_or("--locale needs en or zh")?,
+            "--locale" => {
+                let tag = args.next().ok_or("--locale needs en or zh-CN")?;
+                locale = Locale::from_tag(&tag)
+                    .ok_or_else(|| format!("--locale {tag}: use en or zh-CN"))?;
+            }
             "--from" => {
                 source = Some(
                     args.next()
@@ -60,7 +61,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
                 );
             }
             "-h" | "--help" => {
-                return Ok("usage: quickstart [PLAN.toml|PLAN.json FACTS.json|FACTS.jsonl] [--from zoho|zoho-csv|fxiaoke|csv] [--period LABEL] [--locale en|zh]\n".into());
+                return Ok("usage: quickstart [PLAN.toml|PLAN.json FACTS.json|FACTS.jsonl] [--from zoho|zoho-csv|fxiaoke|csv] [--period LABEL] [--locale en|zh-CN]\n".into());
             }
             _ => files.push(arg),
         }
@@ -82,17 +83,20 @@ fn run(args: Vec<String>) -> Result<String, String> {
         [plan_path, facts_path] => (load_plan(plan_path)?, load_facts(facts_path)?),
         _ => return Err("give both a plan file and a facts file, or neither".into()),
     };
-    let title = plan.name.as_deref().unwrap_or("kpi report");
-    let _ = writeln!(out, "{title}: {} facts", facts.len());
+    let title = plan.name.as_deref().unwrap_or("kpi");
+    let _ = match locale {
+        Locale::En => writeln!(out, "{title}: {} facts", facts.len()),
+        Locale::ZhCn => writeln!(out, "{title}：{} 条数据", facts.len()),
+    };
     if let Some(label) = period_label {
         let period = plan.parse_period(&label).map_err(|e| e.to_string())?;
         let report = plan.evaluate(&facts, &period).map_err(|e| e.to_string())?;
-        out.push_str(&report.to_text());
+        out.push_str(&report.to_text(locale));
         return Ok(out);
     }
     let quarter = latest_complete_quarter(&plan, &facts).ok_or("there are no facts")?;
     let report = plan.evaluate(&facts, &quarter).map_err(|e| e.to_string())?;
-    out.push_str(&report.to_text());
+    out.push_str(&report.to_text(locale));
     // The fiscal year so far: the yearly goals, paced to the end of the year.
     let (_, last) = facts.date_range().ok_or("there are no facts")?;
     let year = plan
@@ -103,62 +107,19 @@ fn run(args: Vec<String>) -> Result<String, String> {
         .evaluate_as_of(&facts, &year, last)
         .map_err(|e| e.to_string())?;
     out.push('\n');
-    out.push_str(&so_far.to_text());
-    out.push_str(&review_text(&plan, &facts, last)?);
-    out.push_str(&findings_text(&plan, &facts, &locale));
+    out.push_str(&so_far.to_text(locale));
+    // The review of that day: the goal scopes at risk, off track or missed.
+    let review = plan.review(&facts, last).map_err(|e| e.to_string())?;
+    out.push('\n');
+    out.push_str(&review.to_text(locale));
+    // The plan's SMART findings, judged on the plan's date with the facts as history.
+    out.push('\n');
+    out.push_str(&smart::findings_text(
+        &plan.validate(Some(&facts), None),
+        &plan.labels(),
+        locale,
+    ));
     Ok(out)
-}
-
-/// The review on `day`: the goals at risk or off track in the periods then running.
-fn review_text(plan: &Plan, facts: &FactTable, day: chrono::NaiveDate) -> Result<String, String> {
-    let review = plan.review(facts, day).map_err(|e| e.to_string())?;
-    let mut out = format!(
-        "\nReview {day}: {} goal scopes need attention\n",
-        review.items.len()
-    );
-    for item in &review.items {
-        let _ = writeln!(
-            out,
-            "  {} {} {} ({}): {} at {}, short by {}{}",
-            item.period.label,
-            item.goal,
-            item.name,
-            item.scope.name(),
-            item.status.name(),
-            item.attainment
-                .map(|a| format!("{}%", (a * Decimal::ONE_HUNDRED).round_dp(1)))
-                .unwrap_or_default(),
-            item.gap
-                .map(|g| if item.unit == Unit::Percent {
-                    format!("{} points", (g * Decimal::ONE_HUNDRED).round_dp(1))
-                } else {
-                    group_thousands(g.round_dp(2))
-                })
-                .unwrap_or_default(),
-            item.required_per_day
-                .map(|r| format!(", needs {} a day", group_thousands(r)))
-                .unwrap_or_default(),
-        );
-    }
-    Ok(out)
-}
-
-/// The plan's SMART findings, judged on the plan's date with the facts as history.
-fn findings_text(plan: &Plan, facts: &FactTable, locale: &str) -> String {
-    let findings = plan.validate(Some(facts), None);
-    let mut out = format!("\nSMART findings: {}\n", findings.len());
-    for f in &findings {
-        let _ = writeln!(
-            out,
-            "  {:?} {:<7} {} [{}] {}",
-            f.criterion,
-            format!("{:?}", f.severity).to_lowercase(),
-            f.path,
-            f.code,
-            f.message_in(locale)
-        );
-    }
-    out
 }
 
 /// The sample company read from one of its exports (testdata/sample), and a summary of

@@ -202,6 +202,8 @@ pub(crate) fn checked_sum(values: impl IntoIterator<Item = Decimal>) -> Option<D
 /// `Deserialize`, which rounds.
 pub mod exact {
     use std::collections::BTreeMap;
+
+    use crate::maps::IntoMap;
     use std::fmt;
 
     use rust_decimal::Decimal;
@@ -326,10 +328,10 @@ pub mod exact {
             BTreeMap::<String, BTreeMap<String, Item>>::deserialize(deserializer)?
                 .into_iter()
                 .map(|(key, inner)| {
-                    let inner = inner.into_iter().map(|(k, item)| (k, item.0)).collect();
+                    let inner = inner.into_iter().map(|(k, item)| (k, item.0)).into_map();
                     (key, inner)
                 })
-                .collect(),
+                .into_map(),
         )
     }
 
@@ -340,7 +342,7 @@ pub mod exact {
         Ok(BTreeMap::<String, Item>::deserialize(deserializer)?
             .into_iter()
             .map(|(key, item)| (key, item.0))
-            .collect())
+            .into_map())
     }
 }
 

@@ -26,6 +26,18 @@ pub struct Team {
     pub id: String,
     /// Display name, in any language (`华东`).
     pub name: String,
+    /// The display name in each locale (`names = { en = "Revenue" }`), next to `name`:
+    /// reports in a locale use it, then `name`, then the id.
+    #[serde(default, skip_serializing_if = "crate::text::Names::is_empty")]
+    #[cfg_attr(
+        feature = "typescript",
+        tsify(type = "Record<string, string>", optional)
+    )]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "std::collections::BTreeMap<String, String>")
+    )]
+    pub names: crate::text::Names,
 }
 
 /// A sales rep or manager in one team, for a span of dates.

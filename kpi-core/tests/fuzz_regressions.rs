@@ -300,12 +300,16 @@ fn evaluate(facts: &FactTable) {
     let plan = Plan::from_toml(PLAN).unwrap();
     let april = plan.parse_period("2026-04").unwrap();
     if let Some(report) = coded(plan.evaluate(facts, &april)) {
-        let _ = report.to_text();
+        for locale in kpi_core::Locale::ALL {
+            let _ = report.to_text(locale);
+        }
         let _ = report.to_json_pretty();
     }
     let as_of = NaiveDate::from_ymd_opt(2026, 4, 15).unwrap();
     if let Some(report) = coded(plan.evaluate_as_of(facts, &april, as_of)) {
-        let _ = report.to_text();
+        for locale in kpi_core::Locale::ALL {
+            let _ = report.to_text(locale);
+        }
     }
 }
 

@@ -12,7 +12,15 @@ use std::path::{Path, PathBuf};
 /// for a lower module to reach a higher one.
 const LAYERS: &[&[&str]] = &[
     // Leaves: errors, exact digits, time zones, threads, text for people.
-    &["error", "exact", "zone", "parallel", "text", "hand_schemas"],
+    &[
+        "error",
+        "exact",
+        "zone",
+        "parallel",
+        "text",
+        "hand_schemas",
+        "maps",
+    ],
     &["decimal"],
     // Documents: JSON text and TOML, read into values.
     &["json", "toml_doc"],

@@ -45,6 +45,15 @@ pub fn text(value: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
 }
 
 /// Optional text (`None` when absent or `None`).
+/// A locale tag (`"en"` when omitted or `None`): `en`, `zh-CN` and what
+/// `Locale::from_tag` reads; any other text is a `DataError`, anything else a `TypeError`.
+pub fn locale(value: Option<&Bound<'_, PyAny>>) -> PyResult<kpi_core::Locale> {
+    match opt_text(value, "locale")? {
+        None => Ok(kpi_core::Locale::En),
+        Some(tag) => tag.parse().map_err(crate::convert::to_py_err),
+    }
+}
+
 pub fn opt_text(value: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<String>> {
     match value {
         Some(v) if !v.is_none() => text(v, name).map(Some),

@@ -86,6 +86,11 @@ impl Review {
     fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         serde_to_python(py, &self.inner.items)
     }
+    /// The review as text in `locale` (`"en"`, the default, or `"zh-CN"`).
+    #[pyo3(signature = (locale = None))]
+    fn to_text(&self, locale: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+        Ok(self.inner.to_text(crate::args::locale(locale)?))
+    }
     /// The review as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         serde_to_python(py, &self.inner)

@@ -143,6 +143,26 @@ impl Plan {
             .collect())
     }
 
+    /// The SMART findings as text in `locale` (`"en"`, the default, or `"zh-CN"`), as
+    /// `validate(history, as_of)` finds them: a title with their count and a line each.
+    #[pyo3(signature = (history = None, as_of = None, locale = None))]
+    fn findings_text(
+        &self,
+        py: Python<'_>,
+        history: Option<&Bound<'_, PyAny>>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        locale: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<String> {
+        let locale = args::locale(locale)?;
+        let findings = self.validate(py, history, as_of)?;
+        let findings: Vec<core::Finding> = findings.into_iter().map(|f| f.inner).collect();
+        Ok(core::smart::findings_text(
+            &findings,
+            &self.inner.labels(),
+            locale,
+        ))
+    }
+
     /// A copy of the plan with goal `goal` adjusted from `from_` on, for `reason`: a new
     /// `target` for everyone and/or new `targets` by scope id. History is kept.
     #[pyo3(signature = (goal, from_, reason, *, target = None, targets = None))]
@@ -1233,9 +1253,11 @@ impl Report {
     fn to_json(&self) -> PyResult<String> {
         json_text(&*self.inner)
     }
-    /// The report as aligned text tables.
-    fn to_text(&self) -> String {
-        self.inner.to_text()
+    /// The report as aligned text tables in `locale` (`"en"`, the default, or
+    /// `"zh-CN"`): headers, statuses, names and payout lines all in that language.
+    #[pyo3(signature = (locale = None))]
+    fn to_text(&self, locale: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+        Ok(self.inner.to_text(args::locale(locale)?))
     }
     fn __repr__(&self) -> String {
         format!(
@@ -1267,6 +1289,21 @@ fn catalogue(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     py.import("json")?.call_method1("loads", (json,))
 }
 
+/// The message catalogue in `locale` (`"en"`, the default, or `"zh-CN"`): a dict from
+/// each stable key (`"status.missed"`, `"column.actual"` …) to its text, the words kpi's
+/// own text uses, for labelling a notebook's tables and charts the same way.
+#[pyfunction]
+#[pyo3(signature = (locale = None))]
+fn messages(
+    locale: Option<&Bound<'_, PyAny>>,
+) -> PyResult<std::collections::BTreeMap<&'static str, &'static str>> {
+    let locale = args::locale(locale)?;
+    Ok(core::Message::ALL
+        .iter()
+        .map(|m| (m.key(), m.text(locale)))
+        .collect())
+}
+
 /// The JSON Schema (draft 2020-12) of the plan document, as a dict: for editors and for
 /// checking a plan with a JSON Schema validator before kpi reads it.
 #[pyfunction]
@@ -1293,6 +1330,7 @@ fn _kpi_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Calendar>()?;
     m.add_function(wrap_pyfunction!(catalogue, m)?)?;
     m.add_function(wrap_pyfunction!(plan_schema, m)?)?;
+    m.add_function(wrap_pyfunction!(messages, m)?)?;
     m.add_function(wrap_pyfunction!(formula::formula_check, m)?)?;
     m.add_function(wrap_pyfunction!(formula::formula_evaluate, m)?)?;
     m.add_class::<Measures>()?;

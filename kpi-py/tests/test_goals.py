@@ -93,7 +93,7 @@ def test_adjustments_keep_the_original_target_and_the_reason() -> None:
     facts = kpi_core.FactTable.from_records(FACTS)
     row = adjusted.evaluate(facts, "2026-03").scorecards[0]
     assert (row.id, row.target, row.original_target, row.adjustment) == ("a", Decimal(600), Decimal(1000), "market slowdown")
-    assert row.attainment == Decimal("0.5") and row.status == "off_track"
+    assert row.attainment == Decimal("0.5") and row.status == "missed"  # a closed month is judged
     # The original plan is unchanged, and history cannot be rewritten.
     assert plan.evaluate(facts, "2026-03").scorecards[0].target == Decimal(1000)
     with pytest.raises(kpi_core.PlanError) as caught:

@@ -313,6 +313,36 @@ impl Plan {
         to_js(&self.inner.validate(table.as_deref(), as_of))
     }
 
+    /// The SMART findings as text in `locale` (`"en"`, the default, or `"zh-CN"`), as
+    /// `validate(history, asOf)` finds them: a title with their count and a line each.
+    #[wasm_bindgen(js_name = findingsText)]
+    pub fn findings_text(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "FactTable | null")] history: Option<
+            JsValue,
+        >,
+        #[wasm_bindgen(js_name = asOf, unchecked_optional_param_type = "string | Date | null")]
+        as_of: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] locale: Option<JsValue>,
+    ) -> Result<String, JsValue> {
+        let locale = self::locale(&locale.unwrap_or(JsValue::UNDEFINED))?;
+        let as_of = boundary::optional_day(&as_of.unwrap_or(JsValue::UNDEFINED), "asOf")?;
+        let history = match history.filter(|h| !boundary::is_absent(h)) {
+            Some(value) => Some(boundary::instance::<FactTable>(&value, "history", None)?),
+            None => None,
+        };
+        let table = match &history {
+            Some(history) => Some(history.table()?),
+            None => None,
+        };
+        let findings = self.inner.validate(table.as_deref(), as_of);
+        Ok(core::smart::findings_text(
+            &findings,
+            &self.inner.labels(),
+            locale,
+        ))
+    }
+
     /// A copy of the plan with goal `goal` adjusted as `version` says
     /// (`{ from, target?, targets?, reason }`). History is kept.
     #[wasm_bindgen(js_name = adjustGoal)]
@@ -538,6 +568,23 @@ impl Plan {
         to_js(&map_err(
             self.compiled().and_then(|plan| plan.review(&table, as_of)),
         )?)
+    }
+
+    /// The review on `asOf` as text in `locale` (`"en"`, the default, or `"zh-CN"`): a
+    /// line per goal scope that needs attention.
+    #[wasm_bindgen(js_name = reviewText)]
+    pub fn review_text(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FactTable")] facts: JsValue,
+        #[wasm_bindgen(js_name = asOf, unchecked_param_type = "string | Date")] as_of: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | null")] locale: Option<JsValue>,
+    ) -> Result<String, JsValue> {
+        let locale = self::locale(&locale.unwrap_or(JsValue::UNDEFINED))?;
+        let as_of = boundary::day(&as_of, "asOf")?;
+        let facts = boundary::instance::<FactTable>(&facts, "facts", None)?;
+        let table = facts.table()?;
+        let review = map_err(self.compiled().and_then(|plan| plan.review(&table, as_of)))?;
+        Ok(review.to_text(locale))
     }
 }
 
@@ -799,12 +846,43 @@ fn report(value: &JsValue) -> Result<core::Report, JsValue> {
     )
 }
 
-/// A report (as returned by `evaluate`) as aligned text tables.
+/// A locale tag (`en` when `undefined` or `null`): `en`, `zh-CN` and what
+/// `Locale::from_tag` reads; any other string is a `DataError`.
+fn locale(value: &JsValue) -> Result<core::Locale, JsValue> {
+    if boundary::is_absent(value) {
+        return Ok(core::Locale::En);
+    }
+    map_err(boundary::text(value, "locale")?.parse())
+}
+
+/// A report (as returned by `evaluate`) as aligned text tables in `locale` (`"en"`, the
+/// default, or `"zh-CN"`): headers, statuses, names and payout lines in that language.
 #[wasm_bindgen(js_name = reportToText)]
 pub fn report_to_text(
     #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "string | null")] locale: Option<JsValue>,
 ) -> Result<String, JsValue> {
-    Ok(self::report(&report)?.to_text())
+    let locale = self::locale(&locale.unwrap_or(JsValue::UNDEFINED))?;
+    Ok(self::report(&report)?.to_text(locale))
+}
+
+/// The message catalogue in `locale`: each stable key (`status.missed`, `column.actual`
+/// …) to its text, the words kpi's own text uses, so a dashboard labels its tables with
+/// them instead of a second copy.
+#[wasm_bindgen(js_name = messages, unchecked_return_type = "Record<string, string>")]
+pub fn messages(
+    #[wasm_bindgen(unchecked_optional_param_type = "string | null")] locale: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let locale = self::locale(&locale.unwrap_or(JsValue::UNDEFINED))?;
+    let table = js_sys::Object::new();
+    for message in core::Message::ALL {
+        js_sys::Reflect::set(
+            &table,
+            &JsValue::from_str(message.key()),
+            &JsValue::from_str(message.text(locale)),
+        )?;
+    }
+    Ok(table.into())
 }
 
 /// The draw balances a report's statements carry, for the next period's `evaluate`.

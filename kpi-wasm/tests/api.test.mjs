@@ -81,7 +81,7 @@ test("plans round-trip and periods parse in the plan's calendar", () => {
     label: "FY2027", grain: "year", start: "2026-04-01", end: "2027-04-01",
   });
   assert.equal(plan.version, 1);
-  assert.match(plan.name, /FY2027/);
+  assert.match(plan.name, /2027财年/);
   assert.match(version(), /^\d+\.\d+\.\d+/);
 });
 

@@ -84,7 +84,7 @@ test("adjustGoal keeps the original target and the reason, and never rewrites hi
   const row = adjusted.evaluate(facts, "2026-03").scorecards[0];
   assert.deepStrictEqual(
     [row.id, row.target, row.original_target, row.adjustment, row.status],
-    ["a", "600", "1000", "market slowdown", "off_track"],
+    ["a", "600", "1000", "market slowdown", "missed"], // a closed month is judged
   );
   assert.equal(plan.evaluate(facts, "2026-03").scorecards[0].target, "1000");
   assert.throws(

@@ -227,7 +227,9 @@ fn fact(u: &mut Unstructured<'_>, i: usize) -> Result<FactRecord> {
 }
 
 fn serialise(report: &kpi_core::Report) -> String {
-    let _ = report.to_text();
+    for locale in kpi_core::Locale::ALL {
+        let _ = report.to_text(locale);
+    }
     let _ = report.total_payout();
     report.to_json_pretty()
 }

@@ -542,7 +542,9 @@ pub fn exercise_plan(plan: &kpi_core::Plan, facts: &kpi_core::FactTable, label: 
             match plan.evaluate_measures(&measures) {
                 Ok(report) => {
                     let _ = report.to_json_pretty();
-                    let _ = report.to_text();
+                    for locale in kpi_core::Locale::ALL {
+        let _ = report.to_text(locale);
+    }
                 }
                 Err(e) => check_error(&e),
             }
@@ -552,7 +554,9 @@ pub fn exercise_plan(plan: &kpi_core::Plan, facts: &kpi_core::FactTable, label: 
     match plan.evaluate(facts, &period) {
         Ok(report) => {
             let _ = report.to_json_pretty();
-            let _ = report.to_text();
+            for locale in kpi_core::Locale::ALL {
+        let _ = report.to_text(locale);
+    }
             let _ = report.total_payout();
         }
         Err(e) => check_error(&e),

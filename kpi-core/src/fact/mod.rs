@@ -27,6 +27,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Location, Result};
+use crate::maps::IntoMap;
 use crate::period::Calendar;
 
 /// One fact as it arrives: an order, a payment, a refund, a deal, a lead, a customer, a
@@ -598,7 +599,7 @@ impl FactTable {
                 .attributes
                 .iter()
                 .filter_map(|(name, column)| Some((name.clone(), column[row].clone()?)))
-                .collect(),
+                .into_map(),
         })
     }
 

@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::decimal::shorten;
 use crate::error::{Error, ErrorKind, Location, Result, line_column};
+use crate::maps::{IntoMap, TryIntoMap};
 use std::result::Result as StdResult;
 
 /// Longest formula accepted, in bytes.
@@ -255,7 +256,7 @@ pub(crate) fn names_from_json(value: &serde_json::Value) -> Result<BTreeMap<Stri
                     .map(|name| (name.to_owned(), Type::Number(Unit::Number)))
                     .ok_or_else(|| bad(format!("a name must be a string, not {item}")))
             })
-            .collect(),
+            .try_into_map(),
         serde_json::Value::Object(map) => map
             .iter()
             .map(|(name, t)| {
@@ -268,7 +269,7 @@ pub(crate) fn names_from_json(value: &serde_json::Value) -> Result<BTreeMap<Stri
                         ))
                     })
             })
-            .collect(),
+            .try_into_map(),
         other => Err(bad(format!("names are a list or an object, not {other}"))),
     }
 }
@@ -284,7 +285,7 @@ pub fn evaluate(text: &str, values: &BTreeMap<String, Value>) -> Result<Value> {
     let types = values
         .iter()
         .map(|(name, value)| (name.clone(), Type::of(value)))
-        .collect();
+        .into_map();
     Formula::check(text, &types)?.evaluate(values)
 }
 

@@ -53,6 +53,18 @@ pub struct Goal {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub name: Option<String>,
+    /// The display name in each locale (`names = { en = "Revenue" }`), next to `name`:
+    /// reports in a locale use it, then `name`, then the id.
+    #[serde(default, skip_serializing_if = "crate::text::Names::is_empty")]
+    #[cfg_attr(
+        feature = "typescript",
+        tsify(type = "Record<string, string>", optional)
+    )]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "std::collections::BTreeMap<String, String>")
+    )]
+    pub names: crate::text::Names,
     /// The metric measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
@@ -316,6 +328,44 @@ pub struct Thresholds {
     #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
     #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     pub at_risk: Decimal,
+    /// For a percent metric (CSAT, retention, share, win rate) while its period runs:
+    /// on track when at most this many percentage points short of the target (default
+    /// 2). A percentage is judged in its own points, not as attainment: CSAT 83.3%
+    /// against 90% is 92.6% attainment but 6.7 points short.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
+    #[serde(
+        default = "default_on_track_points",
+        skip_serializing_if = "is_default_on_track_points",
+        deserialize_with = "crate::decimal::exact::deserialize"
+    )]
+    pub on_track_points: Decimal,
+    /// For a percent metric while its period runs: at risk when at most this many points
+    /// short (default 5); further short, off track.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
+    #[serde(
+        default = "default_at_risk_points",
+        skip_serializing_if = "is_default_at_risk_points",
+        deserialize_with = "crate::decimal::exact::deserialize"
+    )]
+    pub at_risk_points: Decimal,
+}
+
+fn default_on_track_points() -> Decimal {
+    Decimal::TWO
+}
+
+fn default_at_risk_points() -> Decimal {
+    Decimal::new(5, 0)
+}
+
+fn is_default_on_track_points(points: &Decimal) -> bool {
+    *points == default_on_track_points()
+}
+
+fn is_default_at_risk_points(points: &Decimal) -> bool {
+    *points == default_at_risk_points()
 }
 
 impl Default for Thresholds {
@@ -324,15 +374,48 @@ impl Default for Thresholds {
             achieved: Decimal::ONE,
             on_track: Decimal::new(9, 1),
             at_risk: Decimal::new(75, 2),
+            on_track_points: default_on_track_points(),
+            at_risk_points: default_at_risk_points(),
         }
     }
 }
 
+/// What a status is judged from, besides the attainment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Judging {
+    /// The period has ended (or the actuals run to its last day): the goal is `achieved`
+    /// or `missed`, never forecast.
+    pub closed: bool,
+    /// For a percent metric, how many percentage points short of the target it is
+    /// (negative when ahead): judged in points instead of attainment while open.
+    pub points_short: Option<Decimal>,
+}
+
 impl Thresholds {
-    /// The status of an attainment.
+    /// The status of an attainment while the period runs, by the attainment thresholds
+    /// alone: [`Thresholds::judge`] also closes ended periods and reads percentages in
+    /// points.
     pub fn status(&self, attainment: Decimal) -> Status {
+        self.judge(attainment, Judging::default())
+    }
+
+    /// The status of an attainment: `achieved` from the `achieved` threshold; below it,
+    /// `missed` once the period is closed; while it runs, a percent metric by the points
+    /// it is short (`on_track_points`, `at_risk_points`), anything else by attainment
+    /// (`on_track`, `at_risk`).
+    pub fn judge(&self, attainment: Decimal, judging: Judging) -> Status {
         if attainment >= self.achieved {
             Status::Achieved
+        } else if judging.closed {
+            Status::Missed
+        } else if let Some(points) = judging.points_short {
+            if points <= self.on_track_points {
+                Status::OnTrack
+            } else if points <= self.at_risk_points {
+                Status::AtRisk
+            } else {
+                Status::OffTrack
+            }
         } else if attainment >= self.on_track {
             Status::OnTrack
         } else if attainment >= self.at_risk {
@@ -344,17 +427,25 @@ impl Thresholds {
 
     /// Checks the thresholds descend.
     pub(crate) fn validate(&self) -> Result<()> {
-        if self.achieved >= self.on_track && self.on_track >= self.at_risk {
-            Ok(())
-        } else {
-            Err(Error::new(
+        if !(self.achieved >= self.on_track && self.on_track >= self.at_risk) {
+            return Err(Error::new(
                 ErrorKind::PlanInvalid,
                 format!(
                     "status thresholds must descend: achieved {} >= on_track {} >= at_risk {}",
                     self.achieved, self.on_track, self.at_risk
                 ),
-            ))
+            ));
         }
+        if !(Decimal::ZERO <= self.on_track_points && self.on_track_points <= self.at_risk_points) {
+            return Err(Error::new(
+                ErrorKind::PlanInvalid,
+                format!(
+                    "status points must ascend from 0: 0 <= on_track_points {} <= at_risk_points {}",
+                    self.on_track_points, self.at_risk_points
+                ),
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -5,15 +5,16 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::resolve::{Resolved, Scope, ScopeRef, TargetResolver, scopes_of};
-use super::{Direction, Goal, GoalPeriod, Thresholds};
+use super::{Amount, Baseline, Direction, Goal, GoalPeriod, Judging, Target, Thresholds};
 use crate::decimal::TryArithmetic;
 use crate::decimal::{OrOverflow, checked_sum, ratio};
 use crate::error::{Error, Result};
+use crate::formula::Unit;
 use crate::measure::{IndexedMeasures, MetricBook};
 use crate::org::{Org, ScopeKind, UNASSIGNED};
 use crate::period::{Calendar, DayBasis, Period};
 use crate::report::Name;
-use crate::report::{Pacing, ScorecardRow};
+use crate::report::{NoTarget, NoTargetReason, Pacing, ScorecardRow};
 
 /// What the scorecard step needs to know of the plan.
 pub(crate) struct ScorecardInput<'a> {
@@ -39,6 +40,20 @@ struct Scoring {
 }
 
 impl Scoring {
+    /// How `goal` scores: its direction (else its metric's), its thresholds (else the
+    /// plan's).
+    fn of(goal: &Goal, input: &ScorecardInput<'_>) -> Scoring {
+        let metric = goal.metric_id();
+        Scoring {
+            direction: goal
+                .direction
+                .or_else(|| input.book.direction(metric))
+                .unwrap_or_default(),
+            thresholds: goal.thresholds.unwrap_or(input.thresholds),
+            reads_target: input.book.reads_target(metric),
+        }
+    }
+
     /// Direction-aware attainment: `actual / target` when higher is better; `2 - actual /
     /// target` (at least 0) when lower is better, so it is at least 1 exactly when the
     /// actual is at or under the target.
@@ -66,6 +81,16 @@ impl Scoring {
         }))
     }
 
+    /// How many percentage points short of the target a percent metric is (negative
+    /// when ahead); `None` for other units, and for metrics that give attainment
+    /// themselves.
+    fn points_short(self, unit: Unit, gap: Option<Decimal>) -> Option<Decimal> {
+        if unit != Unit::Percent || self.reads_target {
+            return None;
+        }
+        gap?.checked_mul(Decimal::ONE_HUNDRED)
+    }
+
     /// How far from the target, in the metric's unit: positive when short of it.
     fn gap(self, actual: Option<Decimal>, target: Option<Decimal>) -> Result<Option<Decimal>> {
         let (Some(a), Some(t)) = (actual, target) else {
@@ -78,6 +103,11 @@ impl Scoring {
         gap.or_overflow(|| format!("the gap between {a} and {t}"))
             .map(Some)
     }
+}
+
+/// Whether the report's period is over: evaluated whole, or as of its last day.
+fn is_closed(input: &ScorecardInput<'_>) -> bool {
+    input.as_of.is_none_or(|day| day >= input.period.last_day())
 }
 
 /// From this many scopes, a goal's rows are scored on two threads.
@@ -111,14 +141,7 @@ pub(crate) fn scorecards(
         };
         let metric = goal.metric_id();
         let additive = input.book.is_additive(metric);
-        let scoring = Scoring {
-            direction: goal
-                .direction
-                .or_else(|| input.book.direction(metric))
-                .unwrap_or_default(),
-            thresholds: goal.thresholds.unwrap_or(input.thresholds),
-            reads_target: input.book.reads_target(metric),
-        };
+        let scoring = Scoring::of(goal, input);
         let names = GoalNames::of(goal);
         let row_for = |scope: ScopeKind, s: ScopeRef<'_>, name: &str| -> Result<ScorecardRow> {
             let scored = || -> Result<ScorecardRow> {
@@ -129,7 +152,7 @@ pub(crate) fn scorecards(
                 };
                 let target = resolved.map(|r| r.target);
                 let actual = input.book.value(metric, s.keys, input.measures, target)?;
-                row(
+                let mut row = row(
                     input,
                     (goal, &names),
                     scoring,
@@ -137,7 +160,9 @@ pub(crate) fn scorecards(
                     (scope, s, name),
                     actual,
                     resolved,
-                )
+                )?;
+                row.no_target = why_no_target(input, (index, goal), s, (&parts, row.target))?;
+                Ok(row)
             };
             scored().map_err(|e| in_goal(e, index, &goal.id, s.id))
         };
@@ -299,6 +324,62 @@ fn over_parts(
     Ok(total)
 }
 
+/// Why goal `index` has no target (or a zero one, which gives no attainment) for `s`:
+/// the first of its goal periods without one, read against the goal's rule. A zero
+/// baseline or market size is as unknown as a missing one.
+fn why_no_target(
+    input: &ScorecardInput<'_>,
+    (index, goal): (usize, &Goal),
+    s: ScopeRef<'_>,
+    (parts, target): (&[Period], Option<Decimal>),
+) -> Result<Option<NoTarget>> {
+    let zero = target.is_some_and(|t| t.is_zero());
+    if s.id == UNASSIGNED || (target.is_some() && !zero) {
+        return Ok(None);
+    }
+    for part in parts {
+        let resolved = input.resolver.resolve(index, s, part)?;
+        if resolved.is_some_and(|r| !r.target.is_zero()) {
+            continue;
+        }
+        let period = part.label();
+        return Ok(Some(match &goal.target {
+            Some(Target::Growth { .. }) => NoTarget {
+                period: match &goal.baseline {
+                    Some(Baseline::Measured { period, .. }) => Some(period.clone()),
+                    _ => None,
+                },
+                ..NoTarget::of(NoTargetReason::BaselineUnknown)
+            },
+            Some(Target::Share {
+                market: Amount::Metric { metric },
+                ..
+            }) => {
+                if input.as_of.is_some_and(|d| d < part.last_day()) {
+                    NoTarget {
+                        period: Some(period),
+                        ..NoTarget::of(NoTargetReason::MarketPending)
+                    }
+                } else {
+                    NoTarget {
+                        period: Some(period),
+                        metric: Some(metric.clone()),
+                        ..NoTarget::of(NoTargetReason::MarketUnknown)
+                    }
+                }
+            }
+            _ if zero => NoTarget::of(NoTargetReason::ZeroTarget),
+            Some(Target::Cascade { .. } | Target::Phase { .. }) => NoTarget {
+                parent: goal.parent.clone(),
+                ..NoTarget::of(NoTargetReason::ParentWithoutTarget)
+            },
+            _ => NoTarget::of(NoTargetReason::NoRule),
+        }));
+    }
+    // Every part has a target yet the total is zero: targets that sum to nothing.
+    Ok(zero.then_some(NoTarget::of(NoTargetReason::ZeroTarget)))
+}
+
 /// A goal's id and metric as every one of its rows carries them, made once per goal.
 struct GoalNames {
     goal: Name,
@@ -332,10 +413,13 @@ fn row(
         .and_then(|i| goal.versions.get(i))
         .map(|v| v.reason.clone());
     let baseline = input.resolver.baseline(goal, s, input.period)?;
+    let unit = input.book.unit(goal.metric_id());
+    let gap = scoring.gap(actual, target)?;
+    let points_short = scoring.points_short(unit, gap);
     Ok(ScorecardRow {
         goal: names.goal.clone(),
         metric: names.metric.clone(),
-        unit: input.book.unit(goal.metric_id()),
+        unit,
         scope,
         id: Name::new(s.id),
         name: Name::new(name),
@@ -344,21 +428,30 @@ fn row(
         target,
         attainment,
         direction: scoring.direction,
-        gap: scoring.gap(actual, target)?,
-        status: attainment.map(|a| scoring.thresholds.status(a)),
+        gap,
+        status: attainment.map(|a| {
+            scoring.thresholds.judge(
+                a,
+                Judging {
+                    closed: is_closed(input),
+                    points_short,
+                },
+            )
+        }),
         rank: None,
         original_target: adjusted.map(|r| r.original),
         adjustment,
+        no_target: None,
         baseline,
         weight: goal.weight.unwrap_or(Decimal::ONE),
-        pacing: pacing(input, scoring, additive, actual, target)?,
+        pacing: pacing(input, (scoring, unit), additive, actual, target)?,
     })
 }
 
 /// Pacing for a period that is still running on the as-of date.
 fn pacing(
     input: &ScorecardInput<'_>,
-    scoring: Scoring,
+    (scoring, unit): (Scoring, Unit),
     additive: bool,
     actual: Option<Decimal>,
     target: Option<Decimal>,
@@ -411,7 +504,16 @@ fn pacing(
         remaining_days,
         projected,
         projected_attainment,
-        projected_status: projected_attainment.map(|a| scoring.thresholds.status(a)),
+        projected_status: projected_attainment.map(|a| {
+            let gap = scoring.gap(projected, target).ok().flatten();
+            scoring.thresholds.judge(
+                a,
+                Judging {
+                    closed: false,
+                    points_short: scoring.points_short(unit, gap),
+                },
+            )
+        }),
         remaining,
         required_per_day: remaining
             .and_then(|r| ratio(r, Decimal::from(remaining_days)))

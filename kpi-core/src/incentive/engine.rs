@@ -11,6 +11,8 @@ use super::{Cap, Component, Limits, TierBasis, TierMode};
 use crate::decimal::TryArithmetic;
 use crate::decimal::{OrOverflow, Rounding, checked_sum, ratio};
 use crate::error::{Error, ErrorKind, Result};
+use crate::formula::Unit;
+use crate::metric::Direction;
 use crate::report::Name;
 use crate::text::{Sentence, group_thousands, join, percent};
 
@@ -137,6 +139,44 @@ pub struct ComponentResult {
     pub lines: Vec<LineDetail>,
 }
 
+/// What a component's sentences call its metric, its goal and a matrix's `by` goal, in
+/// English and Chinese: the plan's display names, or the ids.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Terms {
+    pub metric: [Name; 2],
+    pub goal: [Name; 2],
+    pub by: [Name; 2],
+    /// The metric of the component's goal, for a bonus that speaks in it.
+    pub goal_metric: Option<GoalMetric>,
+}
+
+/// The metric a goal measures: its names, unit and direction.
+#[derive(Debug, Clone)]
+pub(crate) struct GoalMetric {
+    pub names: [Name; 2],
+    pub unit: Unit,
+    pub direction: Direction,
+}
+
+impl Terms {
+    /// The terms of a component called by its ids.
+    pub(crate) fn ids(component: &Component) -> Terms {
+        let both = |id: Option<&str>| {
+            let name = Name::new(id.unwrap_or_default());
+            [name.clone(), name]
+        };
+        Terms {
+            metric: both(component.metric()),
+            goal: both(component.goal()),
+            by: both(match component {
+                Component::Matrix { by, .. } => Some(by),
+                _ => None,
+            }),
+            goal_metric: None,
+        }
+    }
+}
+
 /// `0.85` → `85%`, `1.2345` → `123.45%` (two decimals at most, for sentences).
 fn pct(value: Decimal) -> String {
     percent(value.round_dp(4))
@@ -175,10 +215,20 @@ pub fn evaluate_component(
     inputs: &ComponentInputs,
     rounding: Rounding,
 ) -> Result<ComponentResult> {
+    evaluate_component_in(component, inputs, rounding, &Terms::ids(component))
+}
+
+/// [`evaluate_component`], its sentences calling the metric and goals by `terms`.
+pub(crate) fn evaluate_component_in(
+    component: &Component,
+    inputs: &ComponentInputs,
+    rounding: Rounding,
+    terms: &Terms,
+) -> Result<ComponentResult> {
     let round = |v: Decimal| rounding.apply_line(v);
     let mut result = match closed(component.limits(), inputs) {
         Some(result) => result,
-        None => price(component, inputs, &round)?,
+        None => price(component, inputs, terms, &round)?,
     };
     if let Some(cap) = &component.limits().cap {
         apply_cap(&mut result, *cap, inputs.target_incentive, &round)?;
@@ -197,10 +247,12 @@ pub fn evaluate_component(
 fn price(
     component: &Component,
     inputs: &ComponentInputs,
+    terms: &Terms,
     round: &dyn Fn(Decimal) -> Result<Decimal>,
 ) -> Result<ComponentResult> {
+    let [metric, metric_zh] = &terms.metric;
     Ok(match component {
-        Component::Rate { metric, rate, .. } => {
+        Component::Rate { rate, .. } => {
             let basis = inputs.actual.unwrap_or_default();
             let amount = round(
                 basis
@@ -209,21 +261,15 @@ fn price(
             )?;
             ComponentResult {
                 amount,
-                lines: vec![rate_line(metric, *rate, basis, amount)],
+                lines: vec![rate_line(&terms.metric, *rate, basis, amount)],
             }
         }
         Component::Tiered {
-            metric,
-            on,
-            mode,
-            tiers,
-            ..
-        } => tiered(metric, *on, *mode, tiers, inputs, round)?,
-        Component::Curve { points, goal, .. } => curve(goal, points, inputs, round)?,
-        Component::Bonus {
-            goal, amount, at, ..
-        } => bonus(goal, *amount, *at, inputs, round)?,
-        Component::Spiff { metric, amount, .. } => {
+            on, mode, tiers, ..
+        } => tiered(&terms.metric, *on, *mode, tiers, inputs, round)?,
+        Component::Curve { points, .. } => curve(terms, points, inputs, round)?,
+        Component::Bonus { amount, at, .. } => bonus(terms, *amount, *at, inputs, round)?,
+        Component::Spiff { amount, .. } => {
             let count = inputs.actual.unwrap_or_default();
             let paid = round(
                 count
@@ -242,7 +288,7 @@ fn price(
                         money(paid)
                     ),
                     format!(
-                        "{metric} {} 个，每个 {} = {}",
+                        "{metric_zh} {} 个，每个 {} = {}",
                         count.normalize(),
                         money(*amount),
                         money(paid)
@@ -251,12 +297,8 @@ fn price(
             }
         }
         Component::Pool {
-            goal,
-            amount,
-            split,
-            at,
-            ..
-        } => pool(goal, *amount, *split, *at, inputs, round)?,
+            amount, split, at, ..
+        } => pool(terms, *amount, *split, *at, inputs, round)?,
         Component::Clawback {
             reversals, days, ..
         } => {
@@ -279,27 +321,26 @@ fn price(
             }
         }
         Component::Matrix {
-            goal,
-            by,
             rows,
             columns,
             amounts,
             ..
-        } => matrix(goal, by, (rows, columns, amounts), inputs, round)?,
+        } => matrix(terms, (rows, columns, amounts), inputs, round)?,
     })
 }
 
 fn curve(
-    goal: &str,
+    terms: &Terms,
     points: &[CurvePoint],
     inputs: &ComponentInputs,
     round: &dyn Fn(Decimal) -> Result<Decimal>,
 ) -> Result<ComponentResult> {
+    let [goal, goal_zh] = &terms.goal;
     let Some(attainment) = inputs.attainment() else {
         return Ok(nothing(
             Decimal::ZERO,
             format!("no payout: {goal} has no attainment"),
-            format!("未付：{goal} 没有完成率"),
+            format!("未付：{goal_zh} 没有完成率"),
         ));
     };
     let share = curve_at(points, attainment)?;
@@ -327,7 +368,7 @@ fn curve(
                 money(amount)
             ),
             format!(
-                "{goal} 完成率 {} 按支付曲线为目标奖金 {} 的 {} = {}",
+                "{goal_zh} 完成率 {} 按支付曲线为目标奖金 {} 的 {} = {}",
                 pct(attainment),
                 money(target),
                 pct(share),
@@ -351,13 +392,14 @@ fn prorated(amount: Decimal, inputs: &ComponentInputs) -> Result<(Decimal, Strin
 }
 
 fn pool(
-    goal: &str,
+    terms: &Terms,
     amount: Decimal,
     split: super::PoolSplit,
     at: Option<Decimal>,
     inputs: &ComponentInputs,
     round: &dyn Fn(Decimal) -> Result<Decimal>,
 ) -> Result<ComponentResult> {
+    let [goal, goal_zh] = &terms.goal;
     let at = at.unwrap_or(Decimal::ONE);
     let attainment = inputs.attainment().unwrap_or_default();
     if attainment < at {
@@ -369,7 +411,7 @@ fn pool(
                 pct(at)
             ),
             format!(
-                "无团队奖金池：{goal} 完成率 {} 低于 {}",
+                "无团队奖金池：{goal_zh} 完成率 {} 低于 {}",
                 pct(attainment),
                 pct(at)
             ),
@@ -395,7 +437,7 @@ fn pool(
                 money(paid)
             ),
             format!(
-                "{goal} 奖金池 {} {}分配的份额（完成率 {}）= {}",
+                "{goal_zh} 奖金池 {} {}分配的份额（完成率 {}）= {}",
                 money(amount),
                 how.1,
                 pct(attainment),
@@ -406,16 +448,44 @@ fn pool(
 }
 
 fn bonus(
-    goal: &str,
+    terms: &Terms,
     amount: Decimal,
     at: Option<Decimal>,
     inputs: &ComponentInputs,
     round: &dyn Fn(Decimal) -> Result<Decimal>,
 ) -> Result<ComponentResult> {
+    let [goal, goal_zh] = &terms.goal;
     let at = at.unwrap_or(Decimal::ONE);
     let attainment = inputs.attainment().unwrap_or_default();
+    let in_metric = bonus_in_metric(terms, at, inputs);
     Ok(if attainment >= at {
         let (amount, note, note_zh) = prorated(amount, inputs)?;
+        if let Some(m) = &in_metric {
+            let paid = round(amount)?;
+            return Ok(ComponentResult {
+                amount: paid,
+                lines: vec![line(
+                    attainment,
+                    paid,
+                    format!(
+                        "bonus: {} {} {} {} ({goal}){note} = {}",
+                        m.metric[0],
+                        m.actual,
+                        m.meets,
+                        m.needed,
+                        money(paid)
+                    ),
+                    format!(
+                        "{goal_zh}奖金：{} {} {} {}{note_zh} = {}",
+                        m.metric[1],
+                        m.actual,
+                        m.meets,
+                        m.needed,
+                        money(paid)
+                    ),
+                )],
+            });
+        }
         let paid = round(amount)?;
         ComponentResult {
             amount: paid,
@@ -429,13 +499,25 @@ fn bonus(
                     money(paid)
                 ),
                 format!(
-                    "{goal} 完成率 {}（不低于 {}）的奖金{note_zh} = {}",
+                    "{goal_zh} 完成率 {}（不低于 {}）的奖金{note_zh} = {}",
                     pct(attainment),
                     pct(at),
                     money(paid)
                 ),
             )],
         }
+    } else if let Some(m) = &in_metric {
+        nothing(
+            attainment,
+            format!(
+                "no bonus: {} {} is {} {} ({goal})",
+                m.metric[0], m.actual, m.short[0], m.needed
+            ),
+            format!(
+                "无奖金：{} {} {} {}（{goal_zh}）",
+                m.metric[1], m.actual, m.short[1], m.needed
+            ),
+        )
     } else {
         nothing(
             attainment,
@@ -444,18 +526,59 @@ fn bonus(
                 pct(attainment),
                 pct(at)
             ),
-            format!("无奖金：{goal} 完成率 {} 低于 {}", pct(attainment), pct(at)),
+            format!(
+                "无奖金：{goal_zh} 完成率 {} 低于 {}",
+                pct(attainment),
+                pct(at)
+            ),
         )
     })
 }
 
+/// A bonus's condition in its goal's metric: `CSAT 94.12% ≥ 90%`.
+struct InMetric {
+    metric: [Name; 2],
+    actual: String,
+    meets: &'static str,
+    /// Short of it: `below` (`低于`) or, lower being better, `above` (`高于`).
+    short: [&'static str; 2],
+    needed: String,
+}
+
+/// The bonus's condition written in the goal's metric, when the goal's actual and target
+/// are known: attainment `at` of the target is `at × target` when higher is better,
+/// `(2 − at) × target` when lower is. `None` otherwise (the sentence reads attainment).
+fn bonus_in_metric(terms: &Terms, at: Decimal, inputs: &ComponentInputs) -> Option<InMetric> {
+    let metric = terms.goal_metric.as_ref()?;
+    let (actual, target) = (inputs.actual?, inputs.target?);
+    let (needed, meets, short) = match metric.direction {
+        Direction::Higher => (at.try_mul(target)?, "≥", ["below", "低于"]),
+        Direction::Lower => (
+            Decimal::TWO.try_sub(at)?.try_mul(target)?,
+            "≤",
+            ["above", "高于"],
+        ),
+    };
+    let show = |v: Decimal| match metric.unit {
+        Unit::Percent => pct(v),
+        _ => money(v.normalize()),
+    };
+    Some(InMetric {
+        metric: metric.names.clone(),
+        actual: show(actual),
+        meets,
+        short,
+        needed: show(needed),
+    })
+}
+
 fn matrix(
-    goal: &str,
-    by: &str,
+    terms: &Terms,
     (rows, columns, amounts): (&[Decimal], &[Decimal], &[Vec<Decimal>]),
     inputs: &ComponentInputs,
     round: &dyn Fn(Decimal) -> Result<Decimal>,
 ) -> Result<ComponentResult> {
+    let ([goal, goal_zh], [by, by_zh]) = (&terms.goal, &terms.by);
     let a = inputs.attainment().unwrap_or_default();
     let b = inputs.by_attainment.unwrap_or_default();
     let cell = |row: usize, column: usize| amounts.get(row).and_then(|r| r.get(column));
@@ -471,7 +594,7 @@ fn matrix(
                 pct(b)
             ),
             format!(
-                "无矩阵奖金：{goal} 完成率 {}、{by} 完成率 {} 未达到首行或首列",
+                "无矩阵奖金：{goal_zh} 完成率 {}、{by_zh} 完成率 {} 未达到首行或首列",
                 pct(a),
                 pct(b)
             ),
@@ -503,7 +626,7 @@ fn matrix(
                 money(paid)
             ),
             format!(
-                "奖金矩阵：{goal} {}（自 {} 起的行）× {by} {}（自 {} 起的列）{note_zh} = {}",
+                "奖金矩阵：{goal_zh} {}（自 {} 起的行）× {by_zh} {}（自 {} 起的列）{note_zh} = {}",
                 pct(a),
                 pct(rows[row]),
                 pct(b),
@@ -563,7 +686,7 @@ fn closed(limits: &Limits, inputs: &ComponentInputs) -> Option<ComponentResult> 
 }
 
 fn tiered(
-    metric: &str,
+    metric: &[Name; 2],
     on: TierBasis,
     mode: TierMode,
     tiers: &[super::Tier],
@@ -580,7 +703,6 @@ fn tiered(
             )
         })?,
     };
-    let metric = Name::new(metric);
     let line = |band: Result<Band>| -> Result<LineDetail> {
         let band = band?;
         let amount = round(band.amount()?)?;
@@ -618,13 +740,21 @@ fn tiered(
 }
 
 /// The line of a flat rate on a metric (its sentences written when read).
-fn rate_line(metric: &str, rate: Decimal, basis: Decimal, amount: Decimal) -> LineDetail {
-    let metric = Name::new(metric);
+fn rate_line(metric: &[Name; 2], rate: Decimal, basis: Decimal, amount: Decimal) -> LineDetail {
+    let [metric, metric_zh] = metric.clone();
     let (explanation, explanation_zh) = Sentence::drafted(move || {
         let (rate_text, basis_text, paid) = (percent(rate), money(basis), money(amount));
         (
             join(&[&rate_text, " of ", &metric, " ", &basis_text, " = ", &paid]),
-            join(&[&metric, " ", &basis_text, " 的 ", &rate_text, " = ", &paid]),
+            join(&[
+                &metric_zh,
+                " ",
+                &basis_text,
+                " 的 ",
+                &rate_text,
+                " = ",
+                &paid,
+            ]),
         )
     });
     LineDetail {
@@ -641,7 +771,12 @@ fn rate_line(metric: &str, rate: Decimal, basis: Decimal, amount: Decimal) -> Li
 /// The English and Chinese sentences of one tier's line. Each figure is written once for
 /// both languages, and joined without the formatting machinery: a report prices thousands
 /// of these lines.
-fn tier_sentences(metric: &str, mode: TierMode, band: &Band, amount: Decimal) -> (String, String) {
+fn tier_sentences(
+    [metric, metric_zh]: &[Name; 2],
+    mode: TierMode,
+    band: &Band,
+    amount: Decimal,
+) -> (String, String) {
     let rate = percent(band.rate);
     let (basis, paid, from) = (money(band.basis), money(amount), money(band.from));
     match mode {
@@ -653,7 +788,7 @@ fn tier_sentences(metric: &str, mode: TierMode, band: &Band, amount: Decimal) ->
                     ") = ", &paid,
                 ]),
                 join(&[
-                    metric,
+                    metric_zh,
                     " 全部 ",
                     &basis,
                     " 按第 ",
@@ -669,7 +804,7 @@ fn tier_sentences(metric: &str, mode: TierMode, band: &Band, amount: Decimal) ->
         }
         TierMode::Marginal if band.index == 0 && band.last => (
             join(&[&rate, " on ", &basis, " of ", metric, " = ", &paid]),
-            join(&[metric, " ", &basis, " 按 ", &rate, " = ", &paid]),
+            join(&[metric_zh, " ", &basis, " 按 ", &rate, " = ", &paid]),
         ),
         TierMode::Marginal if band.index == 0 => (
             join(&[
@@ -681,7 +816,7 @@ fn tier_sentences(metric: &str, mode: TierMode, band: &Band, amount: Decimal) ->
                 " = ",
                 &paid,
             ]),
-            join(&[metric, " 前 ", &basis, " 按 ", &rate, " = ", &paid]),
+            join(&[metric_zh, " 前 ", &basis, " 按 ", &rate, " = ", &paid]),
         ),
         TierMode::Marginal => {
             // `from + basis` is the band's end: at most the total, so it fits.
@@ -704,7 +839,7 @@ fn tier_sentences(metric: &str, mode: TierMode, band: &Band, amount: Decimal) ->
                     &paid,
                 ]),
                 join(&[
-                    metric,
+                    metric_zh,
                     " ",
                     &from,
                     " 至 ",

@@ -77,6 +77,18 @@ pub struct Incentive {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub name: Option<String>,
+    /// The display name in each locale (`names = { en = "Revenue" }`), next to `name`:
+    /// reports in a locale use it, then `name`, then the id.
+    #[serde(default, skip_serializing_if = "crate::text::Names::is_empty")]
+    #[cfg_attr(
+        feature = "typescript",
+        tsify(type = "Record<string, string>", optional)
+    )]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "std::collections::BTreeMap<String, String>")
+    )]
+    pub names: crate::text::Names,
     /// Who is paid.
     pub applies_to: AppliesTo,
     /// The payout period's grain: the incentive pays only when a whole period of this

@@ -7,7 +7,7 @@ use hashbrown::HashMap;
 
 use rust_decimal::Decimal;
 
-use super::engine::{ComponentInputs, apply_cap, evaluate_component};
+use super::engine::{ComponentInputs, GoalMetric, Terms, apply_cap, evaluate_component_in};
 use super::{Component, Incentive, PoolSplit};
 use crate::decimal::TryArithmetic;
 use crate::decimal::{OrOverflow, Rounding, checked_sum};
@@ -15,7 +15,7 @@ use crate::error::Result;
 use crate::measure::{IndexedMeasures, MetricBook};
 use crate::org::{Member, Org, ScopeKind};
 use crate::period::{Calendar, DayBasis, Period};
-use crate::report::Name;
+use crate::report::{Labels, Locale, Name};
 use crate::report::{PayoutLine, ScoreRow, ScorecardRow, Statement};
 
 /// What the statement step needs of the plan and the report.
@@ -36,6 +36,8 @@ pub(crate) struct StatementInput<'a> {
     pub scores: &'a [ScoreRow],
     /// Draw balances carried from the previous payout period.
     pub balances: &'a super::Balances,
+    /// What the plan calls its metrics and goals: the lines' sentences use the names.
+    pub labels: &'a Labels,
     /// Each pool's parts, split once per pool and scope rather than once per member
     /// (which made a company pool quadratic in the org's size).
     pub pool_parts: PoolParts,
@@ -151,6 +153,10 @@ impl StatementInput<'_> {
         };
         let actual = match (clawed, component.metric()) {
             (Some(clawed), _) => Some(clawed),
+            // A bonus reads its goal's row: its actual lets the line speak in the metric.
+            (None, None) if matches!(component, Component::Bonus { .. }) => {
+                row.and_then(|r| r.actual)
+            }
             (None, None) => None,
             (None, Some(metric)) => match row {
                 // The member's own row of a goal on this metric was computed by the
@@ -374,7 +380,7 @@ pub(crate) fn statements(
             i.period
                 .is_none_or(|grain| input.calendar.count_within(grain, input.period) == Some(1))
         })
-        .map(|(position, i)| (i, LineNames::of(i, position)))
+        .map(|(position, i)| (i, LineNames::of(input, i, position)))
         .collect();
     if paying.is_empty() {
         return Ok(Vec::new());
@@ -404,12 +410,48 @@ struct LineNames {
     position: usize,
     metrics: Vec<Option<Name>>,
     goals: Vec<Option<Name>>,
+    /// What each component's sentences call its metric and goals.
+    terms: Vec<Terms>,
 }
 
 impl LineNames {
-    fn of(incentive: &Incentive, position: usize) -> Self {
+    fn of(input: &StatementInput<'_>, incentive: &Incentive, position: usize) -> Self {
         let components = &incentive.components;
+        let labels = input.labels;
+        let both = |id: &str, pick: fn(&Labels, &str, Locale) -> Name| {
+            [pick(labels, id, Locale::En), pick(labels, id, Locale::ZhCn)]
+        };
+        let metric_name = |l: &Labels, id: &str, locale| Name::new(l.metric(id, locale));
+        let goal_name = |l: &Labels, id: &str, locale| Name::new(l.goal(id, locale));
+        let terms = components
+            .iter()
+            .map(|c| {
+                let mut terms = Terms::ids(c);
+                if let Some(metric) = c.metric() {
+                    terms.metric = both(metric, metric_name);
+                }
+                if let Some(goal) = c.goal() {
+                    terms.goal = both(goal, goal_name);
+                    // The goal's metric, as its rows give it: a bonus speaks in it.
+                    terms.goal_metric =
+                        input
+                            .rows
+                            .iter()
+                            .find(|r| r.goal == goal)
+                            .map(|r| GoalMetric {
+                                names: both(&r.metric, metric_name),
+                                unit: r.unit,
+                                direction: r.direction,
+                            });
+                }
+                if let Component::Matrix { by, .. } = c {
+                    terms.by = both(by, goal_name);
+                }
+                terms
+            })
+            .collect();
         LineNames {
+            terms,
             incentive: Name::new(&incentive.id),
             position,
             metrics: components
@@ -507,8 +549,9 @@ fn incentive_lines(
     for (index, component) in incentive.components.iter().enumerate() {
         let at = || format!("incentives[{}].components[{index}]", names.position);
         let mut price = |inputs: &ComponentInputs, team_note: Option<&TeamNote>| {
-            let result = evaluate_component(component, inputs, input.rounding)
-                .map_err(|e| e.or_at_path(at))?;
+            let result =
+                evaluate_component_in(component, inputs, input.rounding, &names.terms[index])
+                    .map_err(|e| e.or_at_path(at))?;
             lines.reserve(result.lines.len());
             for mut detail in result.lines {
                 if let Some((en, zh)) = team_note {

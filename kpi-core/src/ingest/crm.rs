@@ -16,6 +16,7 @@ use super::{Batch, ColumnMapping, IngestReport, Rejection, RejectionReason, json
 use crate::error::{Error, ErrorKind, Result};
 use crate::fact::FactTable;
 use crate::json::{self, Json};
+use crate::maps::TryIntoMap;
 
 /// Which CRM a reader speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,7 +111,7 @@ impl CrmMappings {
                     ColumnMapping::from_json_value(table).map_err(|e| prefix(&e, &module))?;
                 Ok((module, mapping))
             })
-            .collect::<Result<_>>()
+            .try_into_map()
             .map(CrmMappings)
     }
 
@@ -129,7 +130,7 @@ impl CrmMappings {
                     ColumnMapping::from_json_value(table).map_err(|e| prefix(&e, &module))?;
                 Ok((module, mapping))
             })
-            .collect::<Result<_>>()
+            .try_into_map()
             .map(CrmMappings)
     }
 

@@ -20,6 +20,7 @@ use crate::metric::{Aggregate, Field, filter::CompiledFilter};
 use crate::org::{Org, UNASSIGNED};
 use chrono::NaiveDate;
 
+use crate::maps::{IntoMap, IntoSet};
 use crate::period::{Period, PeriodInfo};
 
 /// A mergeable partial aggregate. Every aggregate's value can be computed from the
@@ -409,7 +410,7 @@ pub(crate) fn measure(
                 p.values.sort_unstable();
                 (key, p)
             }))
-            .collect();
+            .into_map();
         result.insert(metric.id.to_owned(), scopes);
     }
     Ok(Measures {
@@ -678,7 +679,7 @@ fn distinct_by_codes(
             .collect();
         texts.sort_unstable();
         // Sorted: the set is built in one pass.
-        slots[scope[0].0 as usize].distinct = texts.into_iter().map(str::to_owned).collect();
+        slots[scope[0].0 as usize].distinct = texts.into_iter().map(str::to_owned).into_set();
     }
     Ok(true)
 }

@@ -18,6 +18,7 @@ use crate::error::{ErrorKind, Result};
 use crate::fact::{Attribute, CodeTest, Column, FactTable};
 use crate::formula::syntax::{BinOp, Node, NodeKind};
 use crate::formula::{self, Formula, Type, Unit, Value};
+use crate::maps::IntoMap;
 
 /// A parsed and checked filter, independent of any facts.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,7 +33,7 @@ impl Filter {
         let mut fields: BTreeMap<String, Type> = Column::NAMES
             .iter()
             .map(|(name, _)| ((*name).to_owned(), Type::Text))
-            .collect();
+            .into_map();
         fields.insert("amount".to_owned(), Type::Number(Unit::Money));
         // The fact's own date, as YYYY-MM-DD text: it orders as a date against a date
         // literal (`date >= "2026-03-01"`), for date-bounded metrics such as SPIFFs.

@@ -59,6 +59,22 @@ impl Aggregate {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct MetricDef {
+    /// What people call the metric (`销售额`), in any language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub name: Option<String>,
+    /// The display name in each locale (`names = { en = "Revenue" }`), next to `name`:
+    /// reports in a locale use it, then `name`, then the id.
+    #[serde(default, skip_serializing_if = "crate::text::Names::is_empty")]
+    #[cfg_attr(
+        feature = "typescript",
+        tsify(type = "Record<string, string>", optional)
+    )]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "std::collections::BTreeMap<String, String>")
+    )]
+    pub names: crate::text::Names,
     /// The aggregate (for an aggregate metric).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]

@@ -6,9 +6,11 @@ mod calendar;
 mod label;
 mod retail;
 mod scheme;
+mod words;
 
 pub use calendar::{Calendar, DayBasis, FiscalYearName, PeriodIndex};
 pub use retail::{RetailCalendar, WeekPattern, YearEnd};
+pub use words::{date_in, label_in};
 
 use std::fmt;
 

@@ -8,8 +8,38 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::formula::suggest;
 use crate::goal::{GoalPeriod, Split, Target};
 use crate::org::ScopeKind;
+use crate::text::{Names, name_problem};
 
 impl Plan {
+    /// Checks the display names (`name` of a metric, `names` of a metric, goal,
+    /// incentive or team) at their paths.
+    pub(super) fn check_names(&self) -> Result<()> {
+        let check = |names: &Names, at: &dyn Fn() -> String| match names.problem() {
+            Some((key, message)) => Err(Error::new(ErrorKind::PlanInvalid, message)
+                .at_path(format!("{}.names.{key}", at()))),
+            None => Ok(()),
+        };
+        for (id, metric) in &self.metrics {
+            let at = || format!("metrics.{id}");
+            if let Some(problem) = metric.name.as_deref().and_then(name_problem) {
+                return Err(
+                    Error::new(ErrorKind::PlanInvalid, problem).at_path(format!("{}.name", at()))
+                );
+            }
+            check(&metric.names, &at)?;
+        }
+        for (i, goal) in self.goals.iter().enumerate() {
+            check(&goal.names, &|| format!("goals[{i}]"))?;
+        }
+        for (i, incentive) in self.incentives.iter().enumerate() {
+            check(&incentive.names, &|| format!("incentives[{i}]"))?;
+        }
+        for (i, team) in self.org.teams.iter().enumerate() {
+            check(&team.names, &|| format!("org.teams[{i}]"))?;
+        }
+        Ok(())
+    }
+
     pub(super) fn check_goals(&self) -> Result<()> {
         self.rounding.check()?;
         self.status.validate().map_err(|e| e.at_path("status"))?;

@@ -15,7 +15,7 @@ use crate::goal::GoalPeriod;
 use crate::measure::Measures;
 use crate::metric::{Field, MetricDef};
 use crate::period::Period;
-use crate::report::{Balances, Report};
+use crate::report::{Balances, Label, Labels, Report};
 
 /// What compiling a plan works out once.
 pub(super) struct Parts {
@@ -25,6 +25,8 @@ pub(super) struct Parts {
     pub goal_periods: Vec<GoalPeriod>,
     /// The fact fields that dimension goals score by.
     pub dimensions: Vec<Field>,
+    /// The display names every report carries.
+    pub labels: Labels,
 }
 
 impl Parts {
@@ -51,6 +53,55 @@ impl std::ops::Deref for Compiled<'_> {
 }
 
 impl Plan {
+    /// The display names of the plan's metrics (with its catalogue KPIs'), goals,
+    /// incentives and teams: what its reports carry as [`Report::labels`].
+    pub fn labels(&self) -> Labels {
+        let metrics = self.metric_defs().unwrap_or_else(|_| self.metrics.clone());
+        self.labels_of(&metrics)
+    }
+
+    /// [`Plan::labels`] with the metrics already merged with the catalogue.
+    fn labels_of(&self, metrics: &BTreeMap<String, MetricDef>) -> Labels {
+        // Inserted one by one: collecting into a map sorts, and the browser module pays
+        // for each sort's code.
+        let named = |items: Vec<(&String, Option<&String>, &crate::text::Names)>| {
+            let mut labels = BTreeMap::new();
+            for (id, name, names) in items {
+                if let Some(label) = Label::of(name.map(String::as_str), names) {
+                    labels.insert(id.clone(), label);
+                }
+            }
+            labels
+        };
+        Labels {
+            metrics: named(
+                metrics
+                    .iter()
+                    .map(|(id, m)| (id, m.name.as_ref(), &m.names))
+                    .collect(),
+            ),
+            goals: named(
+                self.goals
+                    .iter()
+                    .map(|g| (&g.id, g.name.as_ref(), &g.names))
+                    .collect(),
+            ),
+            incentives: named(
+                self.incentives
+                    .iter()
+                    .map(|i| (&i.id, i.name.as_ref(), &i.names))
+                    .collect(),
+            ),
+            teams: named(
+                self.org
+                    .teams
+                    .iter()
+                    .map(|t| (&t.id, Some(&t.name), &t.names))
+                    .collect(),
+            ),
+        }
+    }
+
     /// Checks the plan and works out what every evaluation needs. The first problem is
     /// returned, as by [`Plan::check`].
     pub(super) fn parts(&self) -> Result<Parts> {
@@ -73,10 +124,12 @@ impl Plan {
         fields.sort_unstable();
         fields.dedup();
         let dimensions = fields.into_iter().filter_map(Field::parse).collect();
+        let labels = self.labels_of(&metrics);
         Ok(Parts {
             metrics,
             goal_periods,
             dimensions,
+            labels,
         })
     }
 
@@ -124,6 +177,7 @@ impl Clone for CompiledPlan {
                 metrics: self.parts.metrics.clone(),
                 goal_periods: self.parts.goal_periods.clone(),
                 dimensions: self.parts.dimensions.clone(),
+                labels: self.parts.labels.clone(),
             },
         }
     }

@@ -28,13 +28,14 @@ use crate::goal::{
 use crate::incentive::{
     self, Balances, ClawbackInput, Incentive, StatementInput, clawbacks, index_rows, statements,
 };
+use crate::maps::{IntoMap, IntoSet};
 use crate::measure::check_currencies;
 use crate::measure::{IndexedMeasures, MetricBook};
 use crate::measure::{Measures, MetricPass, measure};
 use crate::metric::{Field, Filter, MetricDef};
 use crate::org::Org;
 use crate::period::{Calendar, DayBasis, Period, PeriodInfo};
-use crate::report::Report;
+use crate::report::{Locale, Report};
 use validate::SmartSettings;
 
 /// The plan document version this library reads and writes.
@@ -214,6 +215,7 @@ impl Plan {
         }
         self.calendar.validate()?;
         self.org.validate()?;
+        self.check_names()?;
         let metrics = self.metric_defs()?;
         MetricBook::new(&metrics)?;
         self.check_goals()?;
@@ -259,7 +261,18 @@ impl Plan {
                 );
             };
             for (metric, def) in &entry.metrics {
-                metrics.entry(metric.clone()).or_insert_with(|| def.clone());
+                metrics.entry(metric.clone()).or_insert_with(|| {
+                    // A catalogue metric is called by its KPI's names, in both languages.
+                    let mut def = def.clone();
+                    if let Some(kpi) = crate::catalogue::entry(metric)
+                        && def.name.is_none()
+                        && def.names.is_empty()
+                    {
+                        def.names.insert(Locale::En, kpi.name.clone());
+                        def.names.insert(Locale::ZhCn, kpi.name_zh.clone());
+                    }
+                    def
+                });
             }
         }
         Ok(metrics)
@@ -545,7 +558,7 @@ impl<'p> Compiled<'p> {
             .window_periods(&book, &period)
             .into_iter()
             .map(|(window, p)| (window, p.label()))
-            .collect();
+            .into_map();
         book.set_windows(labels);
         let goals = self.goal_periods();
         let measures = &IndexedMeasures::new(measures);
@@ -590,6 +603,7 @@ impl<'p> Compiled<'p> {
                 row_index: index_rows(&rows),
                 scores: &scores,
                 balances,
+                labels: &self.parts.labels,
                 pool_parts: std::sync::Mutex::default(),
                 lookups: crate::incentive::Lookups::default(),
             },
@@ -602,6 +616,7 @@ impl<'p> Compiled<'p> {
             rollups,
             scores,
             statements,
+            labels: self.parts.labels.clone(),
         })
     }
 
@@ -744,7 +759,7 @@ fn what_if_partial(
             let n: u64 = value.to_string().parse().ok()?;
             partial.count = n;
             if aggregate == Aggregate::CountDistinct {
-                partial.distinct = (0..n).map(|i| i.to_string()).collect();
+                partial.distinct = (0..n).map(|i| i.to_string()).into_set();
             }
         }
         Aggregate::Sum | Aggregate::Average => partial.sum = value,

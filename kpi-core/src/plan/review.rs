@@ -11,7 +11,9 @@ use crate::fact::FactTable;
 use crate::formula::Unit;
 use crate::goal::Status;
 use crate::org::ScopeKind;
-use crate::period::PeriodInfo;
+use crate::period::{PeriodInfo, date_in};
+use crate::report::{Labels, Locale, Message, group_thousands, scope_word};
+use std::fmt::Write as _;
 
 /// The goals that need attention on a review date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,6 +24,91 @@ pub struct Review {
     pub as_of: NaiveDate,
     /// The goals at risk or off track, in plan order, each scope in org order.
     pub items: Vec<ReviewItem>,
+    /// What the plan calls the metrics, goals and teams the items name by id.
+    #[serde(default, skip_serializing_if = "Labels::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub labels: Labels,
+}
+
+impl Review {
+    /// The review as text in `locale`: a line per goal scope that needs attention, with
+    /// its period, status, attainment, gap and the rate it now needs. Words come from the
+    /// message catalogue; goals and teams are called by their display names.
+    ///
+    /// ```text
+    /// Review 2026-12-31: 2 goal scopes need attention
+    ///   FY2027-Q3 Team CSAT 华南 South (team): at risk at 86.7%, short by 3.3 points
+    /// 2026年12月31日考核：2 项目标需要关注
+    ///   2027财年第3季度 团队客户满意度 华南（团队）：有风险，达成率 86.7%，差距 3.3 个百分点
+    /// ```
+    pub fn to_text(&self, locale: Locale) -> String {
+        let day = date_in(self.as_of, locale);
+        let count = self.items.len();
+        let mut out = match locale {
+            Locale::En => format!("Review {day}: {count} goal scopes need attention\n"),
+            Locale::ZhCn => format!("{day}考核：{count} 项目标需要关注\n"),
+        };
+        for item in &self.items {
+            let goal = self.labels.goal(&item.goal, locale);
+            let name = match item.scope {
+                ScopeKind::Team => self.labels.team(&item.id, locale),
+                ScopeKind::Company => Message::NameCompany.text(locale),
+                _ => &item.name,
+            };
+            let scope = scope_word(item.scope).text(locale);
+            let status = item.status.label(locale);
+            let attainment = item.attainment.map(percent_1);
+            let gap = item.gap.map(|g| gap_words(item.unit, g, locale));
+            let per_day = item
+                .required_per_day
+                .map(|r| group_thousands(r.normalize()));
+            let period = item.period.label_in(locale);
+            let _ = match locale {
+                Locale::En => writeln!(
+                    out,
+                    "  {period} {goal} {name} ({scope}): {status}{}{}{}",
+                    attainment.map(|a| format!(" at {a}")).unwrap_or_default(),
+                    gap.map(|g| format!(", short by {g}")).unwrap_or_default(),
+                    per_day
+                        .map(|r| format!(", needs {r} a day"))
+                        .unwrap_or_default(),
+                ),
+                Locale::ZhCn => writeln!(
+                    out,
+                    "  {period} {goal} {name}（{scope}）：{status}{}{}{}",
+                    attainment
+                        .map(|a| format!("，达成率 {a}"))
+                        .unwrap_or_default(),
+                    gap.map(|g| format!("，差距 {g}")).unwrap_or_default(),
+                    per_day.map(|r| format!("，每天需 {r}")).unwrap_or_default(),
+                ),
+            };
+        }
+        out
+    }
+}
+
+/// `0.867` → `86.7%`.
+fn percent_1(ratio: Decimal) -> String {
+    match ratio.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(p) => format!("{:.1}%", p.round_dp(1)),
+        None => crate::report::percent(ratio),
+    }
+}
+
+/// A gap in the metric's unit: percentage points for a percent metric, a grouped
+/// number otherwise.
+fn gap_words(unit: Unit, gap: Decimal, locale: Locale) -> String {
+    if unit == Unit::Percent
+        && let Some(points) = gap.checked_mul(Decimal::ONE_HUNDRED)
+    {
+        let points = points.round_dp(1).normalize();
+        return match locale {
+            Locale::En => format!("{points} points"),
+            Locale::ZhCn => format!("{points} 个百分点"),
+        };
+    }
+    group_thousands(gap.round_dp(2).normalize())
 }
 
 /// One goal and scope that needs attention.
@@ -128,6 +215,10 @@ impl Compiled<'_> {
                 });
             }
         }
-        Ok(Review { as_of, items })
+        Ok(Review {
+            as_of,
+            items,
+            labels: self.parts.labels.clone(),
+        })
     }
 }

@@ -13,11 +13,14 @@ use crate::decimal::TryArithmetic;
 use crate::fact::FactTable;
 use crate::formula::{Unit, suggest};
 use crate::goal::{Baseline, Direction, GoalPeriod, Target, targets};
+use crate::maps::IntoSet;
 use crate::measure::Measures;
 use crate::measure::MetricBook;
 use crate::org::ScopeKind;
 use crate::period::Period;
-use crate::text::{group_thousands, percent};
+use crate::report::Labels;
+use crate::text::{Locale, Message, group_thousands, percent};
+use std::fmt::Write as _;
 
 /// Settings of SMART validation, under `[smart]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,12 +101,83 @@ impl Finding {
     /// The message in `locale`: `zh`, `zh-CN` or `zh-Hans` give Chinese, anything else
     /// English.
     pub fn message_in(&self, locale: &str) -> &str {
-        if locale.to_ascii_lowercase().starts_with("zh") {
-            &self.message_zh
-        } else {
-            &self.message
+        self.message_for(Locale::from_tag(locale).unwrap_or_default())
+    }
+
+    /// The message in `locale`.
+    pub fn message_for(&self, locale: Locale) -> &str {
+        match locale {
+            Locale::En => &self.message,
+            Locale::ZhCn => &self.message_zh,
         }
     }
+}
+
+impl Criterion {
+    /// The criterion's name in `locale`: `Achievable`, `可实现` …
+    pub const fn label(self, locale: Locale) -> &'static str {
+        match self {
+            Criterion::S => Message::CriterionSpecific,
+            Criterion::M => Message::CriterionMeasurable,
+            Criterion::A => Message::CriterionAchievable,
+            Criterion::R => Message::CriterionRelevant,
+            Criterion::T => Message::CriterionTimeBound,
+        }
+        .text(locale)
+    }
+}
+
+impl Severity {
+    /// The severity in `locale`: `warning`, `警告` …
+    pub const fn label(self, locale: Locale) -> &'static str {
+        match self {
+            Severity::Error => Message::SeverityError,
+            Severity::Warning => Message::SeverityWarning,
+            Severity::Info => Message::SeverityInfo,
+        }
+        .text(locale)
+    }
+}
+
+/// Findings as text in `locale`: a title with their count, then a line per finding with
+/// its criterion and severity; in English its plan path, code and message, in Chinese
+/// the goal's display name (`labels`, as [`Plan::labels`] gives them) and message.
+///
+/// ```text
+/// SMART findings: 1
+///   Achievable  warning goals[8].target [smart.achievable.team_not_covered] team East: …
+/// SMART 检查结果：1
+///   可实现  警告  团队月度销售额：团队 华东：…
+/// ```
+pub fn findings_text(findings: &[Finding], labels: &Labels, locale: Locale) -> String {
+    let mut out = match locale {
+        Locale::En => format!("SMART findings: {}\n", findings.len()),
+        Locale::ZhCn => format!("SMART 检查结果：{}\n", findings.len()),
+    };
+    for f in findings {
+        let criterion = f.criterion.label(locale);
+        let severity = f.severity.label(locale);
+        let _ = match locale {
+            Locale::En => writeln!(
+                out,
+                "  {criterion:<11} {severity:<7} {} [{}] {}",
+                f.path,
+                f.code,
+                f.message_for(locale)
+            ),
+            Locale::ZhCn => writeln!(
+                out,
+                "  {criterion}  {severity}  {}：{}",
+                if f.goal.is_empty() {
+                    "计划"
+                } else {
+                    labels.goal(&f.goal, locale)
+                },
+                f.message_for(locale)
+            ),
+        };
+    }
+    out
 }
 
 /// A SMART finding's stable code, such as `smart.achievable.growth_above_history`:
@@ -753,6 +827,13 @@ fn capacity(findings: &mut Findings<'_>, book: Option<&MetricBook<'_>>) {
                 }
             };
             if !check.covered {
+                // Called as people call them: the team's and the goal's display names.
+                let team_name = |l| team.names.pick(l, Some(&team.name), &team.id);
+                let goal_name = |l| {
+                    member_goal
+                        .names
+                        .pick(l, member_goal.name.as_deref(), &member_goal.id)
+                };
                 findings.push(
                     Criterion::A,
                     Severity::Warning,
@@ -760,18 +841,18 @@ fn capacity(findings: &mut Findings<'_>, book: Option<&MetricBook<'_>>) {
                     i,
                     "target",
                     format!(
-                        "team {}: its members' targets ({}, goal `{}`) cover {} of the team target {}",
-                        team.id,
+                        "team {}: its members' targets ({}, goal {}) cover {} of the team target {}",
+                        team_name(Locale::En),
                         group_thousands(check.assigned),
-                        member_goal.id,
+                        goal_name(Locale::En),
                         percent(crate::decimal::ratio(check.assigned, team_target).unwrap_or_default().round_dp(4)),
                         group_thousands(team_target)
                     ),
                     format!(
-                        "团队 {}：成员目标合计 {}（目标 `{}`），只覆盖团队目标 {} 的 {}",
-                        team.id,
+                        "团队 {}：成员目标合计 {}（目标“{}”），只覆盖团队目标 {} 的 {}",
+                        team_name(Locale::ZhCn),
                         group_thousands(check.assigned),
-                        member_goal.id,
+                        goal_name(Locale::ZhCn),
                         group_thousands(team_target),
                         percent(crate::decimal::ratio(check.assigned, team_target).unwrap_or_default().round_dp(4))
                     ),
@@ -862,7 +943,7 @@ fn growth_against_history(
             .metrics
             .values()
             .flat_map(|scopes| scopes.keys().cloned())
-            .collect::<BTreeSet<_>>()
+            .into_set()
             .into_iter()
             .collect();
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();

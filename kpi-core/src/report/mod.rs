@@ -1,13 +1,18 @@
 //! The report: scorecards and payout statements for one period, serde-serialisable and
 //! deterministic (the same plan and facts give byte-identical JSON).
 
+mod labels;
 mod name;
+mod no_target;
 mod render;
 mod table;
 
+pub use labels::{Label, Labels};
 pub use name::Name;
+pub use no_target::{NoTarget, NoTargetReason};
 
-pub use crate::text::{Sentence, group_thousands, percent};
+pub use crate::text::{Locale, Message, Names, Sentence, group_thousands, percent};
+pub(crate) use render::scope_word;
 pub use table::{Cell, ReportTable, TableRow};
 
 use std::collections::BTreeMap;
@@ -18,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use chrono::NaiveDate;
 
 use crate::formula::Unit;
+use crate::maps::IntoMap;
 use crate::metric::Direction;
 use crate::org::ScopeKind;
 use crate::period::PeriodInfo;
@@ -46,6 +52,11 @@ pub struct Report {
     pub scores: Vec<ScoreRow>,
     /// One statement per member in org order, for the incentives that pay in the period.
     pub statements: Vec<Statement>,
+    /// What the plan calls the metrics, goals, incentives and teams the report names by
+    /// id, in each locale ([`Report::to_text`] writes with them).
+    #[serde(default, skip_serializing_if = "Labels::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub labels: Labels,
 }
 
 /// A goal's actual against its target, for one scope.
@@ -106,6 +117,10 @@ pub struct ScorecardRow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub adjustment: Option<String>,
+    /// Why the row has no target, when it has none (and is not `unassigned`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub no_target: Option<NoTarget>,
     /// The goal's baseline for the scope, when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
@@ -246,6 +261,34 @@ pub struct PayoutLine {
     pub explanation_zh: Sentence,
 }
 
+/// Reads a locale tag as [`Locale::from_tag`] does; a tag that names no locale kpi
+/// writes is `data.invalid_argument`.
+impl std::str::FromStr for Locale {
+    type Err = crate::error::Error;
+
+    fn from_str(tag: &str) -> crate::error::Result<Locale> {
+        Locale::from_tag(tag).ok_or_else(|| {
+            crate::error::Error::new(
+                crate::error::ErrorKind::DataInvalidArgument,
+                format!(
+                    "`{}` is not a locale kpi writes: use en or zh-CN",
+                    tag.chars().take(40).collect::<String>()
+                ),
+            )
+        })
+    }
+}
+
+impl PayoutLine {
+    /// The line's explanation in `locale`.
+    pub fn explanation_in(&self, locale: Locale) -> &str {
+        match locale {
+            Locale::En => &self.explanation,
+            Locale::ZhCn => &self.explanation_zh,
+        }
+    }
+}
+
 impl Report {
     /// The report as pretty-printed JSON, the form the shared test vectors store.
     pub fn to_json_pretty(&self) -> String {
@@ -264,7 +307,7 @@ impl Report {
             .iter()
             .filter(|s| !s.balances.is_empty())
             .map(|s| (s.member.to_string(), s.balances.clone()))
-            .collect()
+            .into_map()
     }
 }
 
@@ -281,22 +324,39 @@ pub enum Status {
     AtRisk,
     /// Far behind.
     OffTrack,
+    /// Short of the target in a period that has ended: a closed period is judged, not
+    /// forecast, so it is `achieved` or `missed`.
+    Missed,
 }
 
 impl Status {
-    /// The status name used in reports: `achieved`, `on_track`, `at_risk`, `off_track`.
+    /// The status name used in reports: `achieved`, `on_track`, `at_risk`, `off_track`,
+    /// `missed`.
     pub const fn name(self) -> &'static str {
         match self {
             Status::Achieved => "achieved",
             Status::OnTrack => "on_track",
             Status::AtRisk => "at_risk",
             Status::OffTrack => "off_track",
+            Status::Missed => "missed",
         }
     }
 
-    /// Whether a review should raise it: at risk or off track.
+    /// The status word in `locale`: `at risk`, `有风险` …
+    pub const fn label(self, locale: Locale) -> &'static str {
+        match self {
+            Status::Achieved => Message::StatusAchieved,
+            Status::OnTrack => Message::StatusOnTrack,
+            Status::AtRisk => Message::StatusAtRisk,
+            Status::OffTrack => Message::StatusOffTrack,
+            Status::Missed => Message::StatusMissed,
+        }
+        .text(locale)
+    }
+
+    /// Whether a review should raise it: at risk, off track or missed.
     pub const fn needs_attention(self) -> bool {
-        matches!(self, Status::AtRisk | Status::OffTrack)
+        matches!(self, Status::AtRisk | Status::OffTrack | Status::Missed)
     }
 }
 

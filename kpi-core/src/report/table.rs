@@ -279,6 +279,7 @@ mod tests {
             weight: Decimal::ONE,
             original_target: None,
             adjustment: None,
+            no_target: None,
             baseline: None,
             pacing: None,
         }

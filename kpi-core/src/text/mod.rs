@@ -2,8 +2,15 @@
 //! lazily written [`Sentence`]. A leaf: pricing, goals, the plan checks and the report all
 //! write through it, and it imports nothing of kpi.
 
+mod locale;
+mod messages;
+mod names;
 mod sentence;
 
+pub use locale::Locale;
+pub use messages::Message;
+pub use names::Names;
+pub(crate) use names::name_problem;
 pub use sentence::Sentence;
 
 use rust_decimal::Decimal;

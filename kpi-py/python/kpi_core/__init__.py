@@ -29,6 +29,7 @@ from kpi_core._kpi_core import (
     evaluate_component,
     model_cost,
     plan_schema,
+    messages,
     sample_curve,
 )
 from kpi_core import formula, frames, ingest, plot, targets
@@ -60,6 +61,7 @@ __all__ = [
     "evaluate_component",
     "model_cost",
     "plan_schema",
+    "messages",
     "sample_curve",
     "formula",
     "frames",
