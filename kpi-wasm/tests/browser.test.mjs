@@ -117,10 +117,29 @@ test("editing a tier rate recomputes the payouts", { skip }, async () => {
   assert.deepStrictEqual(await shown(), c.expected);
 });
 
-test("labels switch to Chinese, and a screenshot is saved", { skip }, async () => {
+test("members and teams are ranked in separate lists", { skip }, async () => {
+  const ids = (selector) => page.$$eval(selector, (rows) => rows.map((r) => [r.dataset.id, Number(r.dataset.rank)]));
+  const members = await ids("#leaderboard-members tr[data-id]");
+  const teams = await ids("#leaderboard-teams tr[data-id]");
+  assert.deepStrictEqual(teams.map(([id]) => id).sort(), ["east", "north", "south"]);
+  assert.equal(members.length, 12);
+  for (const list of [members, teams]) {
+    assert.deepStrictEqual(list.map(([, rank]) => rank), [...list.map(([, rank]) => rank)].sort((a, b) => a - b));
+    assert.equal(list[0][1], 1);
+  }
+});
+
+test("labels switch to Chinese from the core's catalogue, and a screenshot is saved", { skip }, async () => {
   await page.click("#lang");
   assert.equal(await page.textContent("h1"), "销售仪表盘");
   assert.equal(await page.$eval("#scorecard thead th", (n) => n.textContent), "销售代表");
+  const headers = await page.$$eval("#scorecard thead th", (cells) => cells.map((c) => c.textContent));
+  assert.deepStrictEqual(headers, ["销售代表", "团队", "实际", "目标", "达成率", "状态"]);
+  // A closed quarter is judged: achieved or missed, in the catalogue's words.
+  const statuses = await page.$$eval("#scorecard tbody td:last-child", (cells) => cells.map((c) => c.textContent));
+  assert.ok(statuses.every((s) => ["达成", "未达成", ""].includes(s)), statuses.join()); // "": unassigned
+  assert.ok(statuses.includes("达成") && statuses.includes("未达成"));
+  assert.ok((await page.textContent("#leaderboard-teams")).includes("华东"));
   mkdirSync(join(ROOT, "target"), { recursive: true });
   await page.screenshot({ path: join(ROOT, "target/dashboard.png"), fullPage: true });
   assert.ok(existsSync(join(ROOT, "target/dashboard.png")));
