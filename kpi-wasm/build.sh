@@ -11,7 +11,9 @@ cargo build -p kpi-wasm --target wasm32-unknown-unknown --profile wasm --locked
 wasm="$root/target/wasm32-unknown-unknown/wasm/kpi_wasm.wasm"
 rm -rf "$here/pkg"
 for target in nodejs web bundler; do
-  wasm-bindgen --target "$target" --out-dir "$here/pkg/$target" "$wasm"
+  # Without the producers and name sections: tool metadata, about 580 bytes gzipped.
+  wasm-bindgen --target "$target" --remove-producers-section --remove-name-section \
+    --out-dir "$here/pkg/$target" "$wasm"
 done
 # src/boundary.js is an ES module; the Node glue loads it with require(), so its copy there
 # becomes CommonJS: the `export function` and `export class` declarations lose `export`

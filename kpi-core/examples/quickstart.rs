@@ -7,6 +7,10 @@
 //! cargo run -p kpi-core --example quickstart -- --from zoho           # the sample's CRM export
 //! ```
 //!
+//! `--format html` (or `markdown`, `json`) prints one report as a document instead: the
+//! `--period` given, or the latest complete quarter (`… --locale zh-CN --format html >
+//! report.html` is a report a manager can send).
+//!
 //! `--from` reads the sample company from its exports instead of `facts.jsonl`: `zoho`
 //! (API pages), `zoho-csv` (CSV exports), `fxiaoke` (query responses) or `csv` (plain
 //! CSV). The report is the same; the ingestion summary comes first.
@@ -45,6 +49,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
     let mut period_label = None;
     let mut locale = Locale::En;
     let mut source = None;
+    let mut format = Format::Text;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -54,6 +59,15 @@ fn run(args: Vec<String>) -> Result<String, String> {
                 locale = Locale::from_tag(&tag)
                     .ok_or_else(|| format!("--locale {tag}: use en or zh-CN"))?;
             }
+            "--format" => {
+                format = match args.next().as_deref() {
+                    Some("text") => Format::Text,
+                    Some("json") => Format::Json,
+                    Some("html") => Format::Html,
+                    Some("markdown" | "md") => Format::Markdown,
+                    _ => return Err("--format needs text, json, html or markdown".into()),
+                };
+            }
             "--from" => {
                 source = Some(
                     args.next()
@@ -61,7 +75,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
                 );
             }
             "-h" | "--help" => {
-                return Ok("usage: quickstart [PLAN.toml|PLAN.json FACTS.json|FACTS.jsonl] [--from zoho|zoho-csv|fxiaoke|csv] [--period LABEL] [--locale en|zh-CN]\n".into());
+                return Ok("usage: quickstart [PLAN.toml|PLAN.json FACTS.json|FACTS.jsonl] [--from zoho|zoho-csv|fxiaoke|csv] [--period LABEL] [--locale en|zh-CN] [--format text|json|html|markdown]\n".into());
             }
             _ => files.push(arg),
         }
@@ -83,6 +97,19 @@ fn run(args: Vec<String>) -> Result<String, String> {
         [plan_path, facts_path] => (load_plan(plan_path)?, load_facts(facts_path)?),
         _ => return Err("give both a plan file and a facts file, or neither".into()),
     };
+    if format != Format::Text {
+        // One report as a document: the given period, or the latest complete quarter.
+        let period = match period_label {
+            Some(label) => plan.parse_period(&label).map_err(|e| e.to_string())?,
+            None => latest_complete_quarter(&plan, &facts).ok_or("there are no facts")?,
+        };
+        let report = plan.evaluate(&facts, &period).map_err(|e| e.to_string())?;
+        return Ok(match format {
+            Format::Json => report.to_json_pretty() + "\n",
+            Format::Html => report.to_html(locale),
+            _ => report.to_markdown(locale),
+        });
+    }
     let title = plan.name.as_deref().unwrap_or("kpi");
     let _ = match locale {
         Locale::En => writeln!(out, "{title}: {} facts", facts.len()),
@@ -205,6 +232,19 @@ fn sample_from(source: &str) -> Result<(FactTable, String), String> {
         );
     }
     Ok((facts, out))
+}
+
+/// What the quickstart prints.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    /// The quarter, the year so far, the review and the findings, as text tables.
+    Text,
+    /// The report as JSON (the shape the shared vectors store).
+    Json,
+    /// The report as one self-contained HTML file.
+    Html,
+    /// The report as Markdown.
+    Markdown,
 }
 
 fn load_plan(path: &str) -> Result<Plan, String> {

@@ -50,6 +50,28 @@ pub(crate) trait IntoSet<T: Ord>: Iterator<Item = T> + Sized {
 
 impl<T: Ord, I: Iterator<Item = T>> IntoSet<T> for I {}
 
+/// `items` in the order of their `key`, ties in their current order: a stable sort
+/// through one shared sort of `(key, position)` pairs. Each `sort_by_key` on a new item
+/// type adds its own copy of the stable sort to the browser module (about 3 KB); these
+/// pairs have one.
+pub(crate) fn sorted_by_key<T>(items: Vec<T>, key: impl Fn(&T) -> u32) -> Vec<T> {
+    let mut order: Vec<(u32, u32)> = items
+        .iter()
+        .zip(0u32..)
+        .map(|(item, position)| (key(item), position))
+        .collect();
+    order.sort_unstable();
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|(_, position)| {
+            slots
+                .get_mut(usize::try_from(position).ok()?)
+                .and_then(Option::take)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,6 +84,8 @@ mod tests {
         assert_eq!(pairs.into_iter().into_map()["b"], 3);
         let results = [Ok(("x", 1)), Err("bad"), Ok(("y", 2))];
         assert_eq!(results.into_iter().try_into_map(), Err("bad"));
+        let sorted = sorted_by_key(vec![("b", 2), ("a", 1), ("c", 2), ("d", 0)], |p| p.1);
+        assert_eq!(sorted, vec![("d", 0), ("a", 1), ("b", 2), ("c", 2)]);
         let set = [3, 1, 3].into_iter().into_set();
         assert_eq!(set.into_iter().collect::<Vec<_>>(), vec![1, 3]);
     }

@@ -24,6 +24,15 @@ fn text_of(plan: &Plan, facts: &FactTable, case: &Value) -> Value {
             };
             json!(report.to_text(locale))
         }
+        "markdown" | "html" => {
+            let period = plan.parse_period(case["period"].as_str().unwrap()).unwrap();
+            let report = plan.evaluate(facts, &period).unwrap();
+            if case["kind"] == "html" {
+                json!(report.to_html(locale))
+            } else {
+                json!(report.to_markdown(locale))
+            }
+        }
         "review" => json!(
             plan.review(facts, day("as_of").unwrap())
                 .unwrap()
@@ -73,7 +82,7 @@ fn the_sample_reads_the_same_in_every_locale_and_language() {
         .collect();
     let mut chinese_cases = 0;
     for case in file["cases"].as_array().unwrap() {
-        if case["locale"] != "zh-CN" || case["kind"] == "messages" {
+        if case["locale"] != "zh-CN" || case["kind"] == "messages" || case["kind"] == "html" {
             continue;
         }
         chinese_cases += 1;

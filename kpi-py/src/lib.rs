@@ -883,7 +883,8 @@ impl ScorecardRow {
     fn gap(&self) -> Option<rust_decimal::Decimal> {
         self.row().gap
     }
-    /// `achieved`, `on_track`, `at_risk`, `off_track`, or `None` without an attainment.
+    /// `achieved` or `missed` once the period is closed; `achieved`, `on_track`, `at_risk`
+    /// or `off_track` while it runs; `None` without an attainment.
     #[getter]
     fn status(&self) -> Option<&'static str> {
         self.row().status.map(core::Status::name)
@@ -912,6 +913,12 @@ impl ScorecardRow {
     #[getter]
     fn baseline(&self) -> Option<rust_decimal::Decimal> {
         self.row().baseline
+    }
+    /// Why the row has no target (a dict: `reason`, and `period`, `metric` or `parent`),
+    /// else `None`.
+    #[getter]
+    fn no_target<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_python(py, &self.row().no_target)
     }
     /// Pacing while the period runs (a dict), else `None`.
     #[getter]
@@ -1139,6 +1146,12 @@ impl Report {
 
 #[pymethods]
 impl Report {
+    /// What the plan calls the report's metrics, goals, incentives and teams (a dict:
+    /// `{"teams": {"east": {"name": "华东", "names": {"en": "East"}}}, …}`).
+    #[getter]
+    fn labels<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_python(py, &*self.inner.labels)
+    }
     /// The evaluated period.
     #[getter]
     fn period(&self) -> Period {
@@ -1258,6 +1271,17 @@ impl Report {
     #[pyo3(signature = (locale = None))]
     fn to_text(&self, locale: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
         Ok(self.inner.to_text(args::locale(locale)?))
+    }
+    /// The report as Markdown in `locale`, for chat tools and wikis.
+    #[pyo3(signature = (locale = None))]
+    fn to_markdown(&self, locale: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+        Ok(self.inner.to_markdown(args::locale(locale)?))
+    }
+    /// The report as one self-contained HTML file in `locale` (inline CSS and SVG, no
+    /// scripts, prints on A4): a report a manager can send.
+    #[pyo3(signature = (locale = None))]
+    fn to_html(&self, locale: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+        Ok(self.inner.to_html(args::locale(locale)?))
     }
     fn __repr__(&self) -> String {
         format!(

@@ -32,6 +32,9 @@ def text_of(plan: kpi_core.Plan, facts: kpi_core.FactTable, case: dict):
         else:
             report = plan.evaluate(facts, case["period"])
         return report.to_text(locale)
+    if kind in ("markdown", "html"):
+        report = plan.evaluate(facts, case["period"])
+        return report.to_markdown(locale) if kind == "markdown" else report.to_html(locale)
     if kind == "review":
         return plan.review(facts, datetime.date.fromisoformat(case["as_of"])).to_text(locale)
     if kind == "findings":
@@ -144,3 +147,17 @@ def test_hostile_names_are_plan_errors_at_their_path(names) -> None:
             f'version = 1\n[metrics.revenue]\naggregate = "sum"\nfield = "amount"\nnames = {names}\n'
         )
     assert "names" in str(err.value) or "metrics.revenue" in str(err.value)
+
+
+def test_rows_say_why_they_have_no_target_and_reports_carry_names(sample) -> None:
+    plan, facts = sample
+    report = plan.evaluate_as_of(facts, "FY2027", datetime.date(2026, 10, 31))
+    row = next(r for r in report.scorecards if r.goal == "market-share-revenue")
+    assert row.target is None and row.status is None
+    assert row.no_target == {"reason": "market_pending", "period": "FY2027-Q3"}
+    assert report.labels["teams"]["east"] == {"name": "华东", "names": {"en": "East"}}
+    html = plan.evaluate(facts, "FY2027-Q2").to_html("zh-CN")
+    assert html.startswith("<!DOCTYPE html>") and "<script" not in html
+    assert "2027财年第2季度" in html and "未达成" in html
+    markdown = plan.evaluate(facts, "FY2027-Q2").to_markdown("zh-CN")
+    assert markdown.startswith("# 期间 2027财年第2季度") and "| 成员 | 张三 | 华东 |" in markdown

@@ -336,11 +336,11 @@ impl Plan {
             None => None,
         };
         let findings = self.inner.validate(table.as_deref(), as_of);
-        Ok(core::smart::findings_text(
-            &findings,
-            &self.inner.labels(),
-            locale,
-        ))
+        // The compiled plan's names; a plan that does not check has none (ids then).
+        let labels = self
+            .compiled()
+            .map_or(&EMPTY_LABELS, core::CompiledPlan::labels);
+        Ok(core::smart::findings_text(&findings, labels, locale))
     }
 
     /// A copy of the plan with goal `goal` adjusted as `version` says
@@ -846,6 +846,9 @@ fn report(value: &JsValue) -> Result<core::Report, JsValue> {
     )
 }
 
+/// No names: a plan that does not check is described by its ids.
+static EMPTY_LABELS: core::report::Labels = core::report::Labels::EMPTY;
+
 /// A locale tag (`en` when `undefined` or `null`): `en`, `zh-CN` and what
 /// `Locale::from_tag` reads; any other string is a `DataError`.
 fn locale(value: &JsValue) -> Result<core::Locale, JsValue> {
@@ -864,6 +867,27 @@ pub fn report_to_text(
 ) -> Result<String, JsValue> {
     let locale = self::locale(&locale.unwrap_or(JsValue::UNDEFINED))?;
     Ok(self::report(&report)?.to_text(locale))
+}
+
+/// A report (as returned by `evaluate`) as Markdown in `locale`, for chat tools and wikis.
+#[wasm_bindgen(js_name = reportToMarkdown)]
+pub fn report_to_markdown(
+    #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "string | null")] locale: Option<JsValue>,
+) -> Result<String, JsValue> {
+    let locale = self::locale(&locale.unwrap_or(JsValue::UNDEFINED))?;
+    Ok(self::report(&report)?.to_markdown(locale))
+}
+
+/// A report (as returned by `evaluate`) as one self-contained HTML file in `locale`
+/// (inline CSS and SVG, no scripts, prints on A4).
+#[wasm_bindgen(js_name = reportToHtml)]
+pub fn report_to_html(
+    #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "string | null")] locale: Option<JsValue>,
+) -> Result<String, JsValue> {
+    let locale = self::locale(&locale.unwrap_or(JsValue::UNDEFINED))?;
+    Ok(self::report(&report)?.to_html(locale))
 }
 
 /// The message catalogue in `locale`: each stable key (`status.missed`, `column.actual`

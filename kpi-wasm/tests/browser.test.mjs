@@ -10,7 +10,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { existsSync, readFileSync, mkdirSync } from "node:fs";
+import { existsSync, readFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -143,5 +143,39 @@ test("labels switch to Chinese from the core's catalogue, and a screenshot is sa
   mkdirSync(join(ROOT, "target"), { recursive: true });
   await page.screenshot({ path: join(ROOT, "target/dashboard.png"), fullPage: true });
   assert.ok(existsSync(join(ROOT, "target/dashboard.png")));
+  assert.deepStrictEqual(errors, []);
+});
+
+test("the HTML report renders in Chromium with the JSON report's numbers", { skip }, async () => {
+  // The same package the page uses, in Node: the sample's closed quarter, in Chinese.
+  const { FactTable, Plan, reportToHtml } = await import("kpi-core");
+  const sample = join(ROOT, "kpi-core/testdata/sample/");
+  const plan = Plan.fromToml(readFileSync(sample + "plan.toml", "utf8"));
+  const facts = FactTable.fromJsonLines(readFileSync(sample + "facts.jsonl", "utf8"));
+  const report = plan.evaluate(facts, "FY2027-Q2");
+  mkdirSync(join(ROOT, "target"), { recursive: true });
+  writeFileSync(join(ROOT, "target/report.zh-CN.html"), reportToHtml(report, "zh-CN"));
+  const sheet = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
+  const port = server.address().port;
+  await sheet.goto(`http://127.0.0.1:${port}/target/report.zh-CN.html`);
+  const shown = await sheet.evaluate(() => {
+    const rows = [...document.querySelectorAll("section.scorecard tbody tr")].map((r) => ({ ...r.dataset, total: r.classList.contains("total") }));
+    const lines = [...document.querySelectorAll("section.payouts tbody tr[data-member]")].map((r) => [r.dataset.member, r.dataset.amount]);
+    return { rows, lines, text: document.body.innerText, scripts: document.scripts.length, bars: document.querySelectorAll("svg rect").length };
+  });
+  const exact = (v) => v ?? "";
+  const expected = (r) => ({ goal: r.goal, id: r.id, actual: exact(r.actual), target: exact(r.target), attainment: exact(r.attainment), status: exact(r.status) });
+  const members = shown.rows.filter((r) => !r.total).map(({ total, ...r }) => r);
+  assert.deepStrictEqual(members, report.scorecards.map(expected));
+  const totals = shown.rows.filter((r) => r.total).map(({ total, ...r }) => r);
+  assert.deepStrictEqual(totals, report.rollups.map(expected));
+  assert.deepStrictEqual(shown.lines, report.statements.flatMap((s) => s.lines.map((l) => [s.member, l.amount])));
+  assert.equal(shown.scripts, 0);
+  assert.ok(shown.bars > 12);
+  // A closed quarter is judged: no forecast word, in either language.
+  for (const word of ["正常", "有风险", "落后", "on track", "at risk"]) assert.ok(!shown.text.includes(word), word);
+  assert.ok(shown.text.includes("未达成") && shown.text.includes("需要关注"));
+  await sheet.screenshot({ path: join(ROOT, "target/report.png"), fullPage: true });
+  await sheet.close();
   assert.deepStrictEqual(errors, []);
 });

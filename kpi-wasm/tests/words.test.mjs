@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-import { FactTable, Plan, messages, reportToText } from "kpi-core";
+import { FactTable, Plan, messages, reportToHtml, reportToMarkdown, reportToText } from "kpi-core";
 
 const TESTDATA = fileURLToPath(new URL("../../kpi-core/testdata/", import.meta.url));
 const TEXT = JSON.parse(readFileSync(`${TESTDATA}vectors/text/sample.json`, "utf8"));
@@ -19,6 +19,10 @@ function textOf(c) {
       const report = c.as_of ? plan.evaluateAsOf(facts, c.period, c.as_of) : plan.evaluate(facts, c.period);
       return reportToText(report, c.locale);
     }
+    case "markdown":
+      return reportToMarkdown(plan.evaluate(facts, c.period), c.locale);
+    case "html":
+      return reportToHtml(plan.evaluate(facts, c.period), c.locale);
     case "review":
       return plan.reviewText(facts, c.as_of, c.locale);
     case "findings":

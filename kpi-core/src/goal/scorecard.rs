@@ -343,7 +343,19 @@ fn why_no_target(
             continue;
         }
         let period = part.label();
+        // A zero target from a known, non-zero baseline (−100% growth) or from a zero
+        // share is a zero target, not an unknown baseline or market.
+        let known_baseline = input
+            .resolver
+            .baseline(goal, s, part)?
+            .is_some_and(|b| !b.is_zero());
         return Ok(Some(match &goal.target {
+            Some(Target::Growth { .. }) if zero && known_baseline => {
+                NoTarget::of(NoTargetReason::ZeroTarget)
+            }
+            Some(Target::Share { share, .. }) if zero && share.is_zero() => {
+                NoTarget::of(NoTargetReason::ZeroTarget)
+            }
             Some(Target::Growth { .. }) => NoTarget {
                 period: match &goal.baseline {
                     Some(Baseline::Measured { period, .. }) => Some(period.clone()),

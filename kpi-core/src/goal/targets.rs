@@ -99,7 +99,7 @@ pub fn allocate(total: Decimal, weights: &[Decimal], places: u32) -> Result<Vec<
         .or_overflow(inexact)?;
     // Largest fraction first; the earlier part on a tie. Each part's floor lost less
     // than one unit, so fewer units are left than there are parts.
-    fractions.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    fractions.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1))); // positions are unique
     let left = usize::try_from(rust_decimal::prelude::ToPrimitive::to_u64(&left).unwrap_or(0))
         .unwrap_or(0)
         .min(parts.len());

@@ -151,7 +151,7 @@ fn clawback_of(
                     list.push((facts.dates()[r], r, amount));
                 }
             }
-            list.sort_by_key(|(d, r, _)| (*d, *r));
+            super::by_date_then_row(&mut list);
             sales_of.insert(sales_key.clone(), list);
         }
         let sales = &sales_of[&sales_key];

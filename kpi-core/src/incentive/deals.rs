@@ -184,7 +184,7 @@ fn deals_by_member<'f>(
     Ok(credited
         .into_iter()
         .map(|(member, mut deals)| {
-            deals.sort_by_key(|(date, row, _)| (*date, *row));
+            super::by_date_then_row(&mut deals);
             let deals = deals
                 .into_iter()
                 .map(|(date, row, amount)| Deal {

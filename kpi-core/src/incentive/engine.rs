@@ -156,6 +156,8 @@ pub(crate) struct GoalMetric {
     pub names: [Name; 2],
     pub unit: Unit,
     pub direction: Direction,
+    /// The metric gives attainment itself (it reads the goal's target).
+    pub reads_target: bool,
 }
 
 impl Terms {
@@ -551,6 +553,11 @@ struct InMetric {
 fn bonus_in_metric(terms: &Terms, at: Decimal, inputs: &ComponentInputs) -> Option<InMetric> {
     let metric = terms.goal_metric.as_ref()?;
     let (actual, target) = (inputs.actual?, inputs.target?);
+    // Only where attainment is `actual / target` of a positive target: a metric that
+    // gives attainment itself, or a zero or negative target, reads in attainment.
+    if metric.reads_target || target <= Decimal::ZERO {
+        return None;
+    }
     let (needed, meets, short) = match metric.direction {
         Direction::Higher => (at.try_mul(target)?, "≥", ["below", "低于"]),
         Direction::Lower => (
@@ -563,12 +570,18 @@ fn bonus_in_metric(terms: &Terms, at: Decimal, inputs: &ComponentInputs) -> Opti
         Unit::Percent => pct(v),
         _ => money(v.normalize()),
     };
+    let (actual, needed) = (show(actual), show(needed));
+    // Figures that round to the same text would read as a contradiction ("90% is below
+    // 90%"): the sentence reads in attainment then.
+    if actual == needed {
+        return None;
+    }
     Some(InMetric {
         metric: metric.names.clone(),
-        actual: show(actual),
+        actual,
         meets,
         short,
-        needed: show(needed),
+        needed,
     })
 }
 
@@ -668,16 +681,18 @@ fn closed(limits: &Limits, inputs: &ComponentInputs) -> Option<ComponentResult> 
                     pct(v)
                 }
             };
-            let now = value.map_or_else(|| "unknown".to_owned(), shown);
+            let now = value.map(shown);
             return Some(nothing(
                 value.unwrap_or_default(),
                 format!(
-                    "no payout: the gate {measure} needs {}, it is {now}",
-                    shown(gate.min)
+                    "no payout: the gate {measure} needs {}, it is {}",
+                    shown(gate.min),
+                    now.as_deref().unwrap_or("unknown")
                 ),
                 format!(
-                    "未付：条件 {measure} 需达到 {}，当前为 {now}",
-                    shown(gate.min)
+                    "未付：条件 {measure} 需达到 {}，当前为 {}",
+                    shown(gate.min),
+                    now.as_deref().unwrap_or("未知")
                 ),
             ));
         }

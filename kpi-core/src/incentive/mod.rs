@@ -601,3 +601,10 @@ impl Component {
         }
     }
 }
+
+/// Sales in date order, then row order (rows are unique, so an unstable sort gives the
+/// one order; one sort shared by clawbacks and per-deal lines keeps the browser module
+/// to one copy).
+pub(crate) fn by_date_then_row(sales: &mut [(chrono::NaiveDate, usize, rust_decimal::Decimal)]) {
+    sales.sort_unstable_by_key(|(date, row, _)| (*date, *row));
+}

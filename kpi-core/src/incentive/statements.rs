@@ -238,8 +238,14 @@ impl StatementInput<'_> {
             inputs.proration = Some(share);
             inputs.target_incentive = scaled_target_incentive(incentive, &member.id, share)?;
             let note = (
-                format!("{} ({days} of {all} days)", stint.team),
-                format!("{}（{all} 天中的 {days} 天）", stint.team),
+                format!(
+                    "{} ({days} of {all} days)",
+                    self.labels.team(&stint.team, Locale::En)
+                ),
+                format!(
+                    "{}（{all} 天中的 {days} 天）",
+                    self.labels.team(&stint.team, Locale::ZhCn)
+                ),
             );
             parts.push((inputs, Some(note)));
         }
@@ -442,6 +448,7 @@ impl LineNames {
                                 names: both(&r.metric, metric_name),
                                 unit: r.unit,
                                 direction: r.direction,
+                                reads_target: input.book.reads_target(&r.metric),
                             });
                 }
                 if let Component::Matrix { by, .. } = c {

@@ -40,6 +40,11 @@ pub fn date_in(day: NaiveDate, locale: Locale) -> String {
 /// A label in Chinese; a form it does not know stays as written.
 fn chinese_label(label: &str) -> String {
     if let Some((from, to)) = label.split_once("..") {
+        // One range, two plain labels: anything else (a label read back from a report
+        // document, say) stays as written, and nothing recurses on it.
+        if from.contains("..") || to.contains("..") {
+            return label.to_owned();
+        }
         return format!("{}至{}", chinese_label(from), chinese_label(to));
     }
     let (fiscal, rest) = match label.strip_prefix("FY") {
@@ -109,10 +114,14 @@ mod tests {
             ("custom", "custom"),
             ("2026-Qx", "2026-Qx"),
             ("FY20é7", "FY20é7"),
+            ("2026..2027..2028", "2026..2027..2028"),
             ("2026-é", "2026-é"),
         ] {
             assert_eq!(chinese_label(label), zh, "{label}");
         }
+        // A hostile label (from a report document) is kept, in linear time.
+        let dots = ".".repeat(200_000);
+        assert_eq!(chinese_label(&dots), dots);
         let day = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
         assert_eq!(date_in(day, Locale::ZhCn), "2026年7月1日");
         assert_eq!(date_in(day, Locale::En), "2026-07-01");

@@ -25,8 +25,8 @@ pub(super) struct Parts {
     pub goal_periods: Vec<GoalPeriod>,
     /// The fact fields that dimension goals score by.
     pub dimensions: Vec<Field>,
-    /// The display names every report carries.
-    pub labels: Labels,
+    /// The display names every report carries (shared: a report holds them, not a copy).
+    pub labels: std::sync::Arc<Labels>,
 }
 
 impl Parts {
@@ -124,7 +124,7 @@ impl Plan {
         fields.sort_unstable();
         fields.dedup();
         let dimensions = fields.into_iter().filter_map(Field::parse).collect();
-        let labels = self.labels_of(&metrics);
+        let labels = std::sync::Arc::new(self.labels_of(&metrics));
         Ok(Parts {
             metrics,
             goal_periods,
@@ -177,7 +177,7 @@ impl Clone for CompiledPlan {
                 metrics: self.parts.metrics.clone(),
                 goal_periods: self.parts.goal_periods.clone(),
                 dimensions: self.parts.dimensions.clone(),
-                labels: self.parts.labels.clone(),
+                labels: std::sync::Arc::clone(&self.parts.labels),
             },
         }
     }
@@ -192,6 +192,11 @@ impl std::ops::Deref for CompiledPlan {
 }
 
 impl CompiledPlan {
+    /// The display names its reports carry ([`Plan::labels`], worked out once).
+    pub fn labels(&self) -> &Labels {
+        &self.parts.labels
+    }
+
     /// The plan document it was compiled from.
     pub fn plan(&self) -> &Plan {
         &self.plan

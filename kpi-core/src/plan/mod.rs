@@ -616,7 +616,7 @@ impl<'p> Compiled<'p> {
             rollups,
             scores,
             statements,
-            labels: self.parts.labels.clone(),
+            labels: std::sync::Arc::clone(&self.parts.labels),
         })
     }
 

@@ -12,8 +12,7 @@ use crate::formula::Unit;
 use crate::goal::Status;
 use crate::org::ScopeKind;
 use crate::period::{PeriodInfo, date_in};
-use crate::report::{Labels, Locale, Message, group_thousands, scope_word};
-use std::fmt::Write as _;
+use crate::report::{Labels, Locale, Message, as_percent, group_thousands, scope_word};
 
 /// The goals that need attention on a review date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,9 +24,9 @@ pub struct Review {
     /// The goals at risk or off track, in plan order, each scope in org order.
     pub items: Vec<ReviewItem>,
     /// What the plan calls the metrics, goals and teams the items name by id.
-    #[serde(default, skip_serializing_if = "Labels::is_empty")]
-    #[cfg_attr(feature = "typescript", tsify(optional))]
-    pub labels: Labels,
+    #[serde(default, skip_serializing_if = "Labels::are_empty")]
+    #[cfg_attr(feature = "typescript", tsify(type = "Labels", optional))]
+    pub labels: std::sync::Arc<Labels>,
 }
 
 impl Review {
@@ -44,9 +43,10 @@ impl Review {
     pub fn to_text(&self, locale: Locale) -> String {
         let day = date_in(self.as_of, locale);
         let count = self.items.len();
+        let title = Message::TitleReview.text(locale);
         let mut out = match locale {
-            Locale::En => format!("Review {day}: {count} goal scopes need attention\n"),
-            Locale::ZhCn => format!("{day}考核：{count} 项目标需要关注\n"),
+            Locale::En => format!("{title} {day}: {count} goal scopes need attention\n"),
+            Locale::ZhCn => format!("{day}{title}：{count} 项目标需要关注\n"),
         };
         for item in &self.items {
             let goal = self.labels.goal(&item.goal, locale);
@@ -57,42 +57,34 @@ impl Review {
             };
             let scope = scope_word(item.scope).text(locale);
             let status = item.status.label(locale);
-            let attainment = item.attainment.map(percent_1);
+            let attainment = item.attainment.map(as_percent);
             let gap = item.gap.map(|g| gap_words(item.unit, g, locale));
             let per_day = item
                 .required_per_day
                 .map(|r| group_thousands(r.normalize()));
             let period = item.period.label_in(locale);
-            let _ = match locale {
-                Locale::En => writeln!(
-                    out,
-                    "  {period} {goal} {name} ({scope}): {status}{}{}{}",
-                    attainment.map(|a| format!(" at {a}")).unwrap_or_default(),
-                    gap.map(|g| format!(", short by {g}")).unwrap_or_default(),
-                    per_day
-                        .map(|r| format!(", needs {r} a day"))
-                        .unwrap_or_default(),
-                ),
-                Locale::ZhCn => writeln!(
-                    out,
-                    "  {period} {goal} {name}（{scope}）：{status}{}{}{}",
-                    attainment
-                        .map(|a| format!("，达成率 {a}"))
-                        .unwrap_or_default(),
-                    gap.map(|g| format!("，差距 {g}")).unwrap_or_default(),
-                    per_day.map(|r| format!("，每天需 {r}")).unwrap_or_default(),
-                ),
+            // The words around the figures, then one line: one writer for both locales.
+            let [open, close, at, short, needs, a_day] = match locale {
+                Locale::En => [" (", "): ", " at ", ", short by ", ", needs ", " a day"],
+                Locale::ZhCn => ["（", "）：", "，达成率 ", "，差距 ", "，每天需 ", ""],
             };
+            for part in [
+                "  ", &period, " ", goal, " ", name, open, scope, close, status,
+            ] {
+                out.push_str(part);
+            }
+            for (word, figure) in [(at, &attainment), (short, &gap), (needs, &per_day)] {
+                if let Some(figure) = figure.as_deref() {
+                    out.push_str(word);
+                    out.push_str(figure);
+                    if word == needs {
+                        out.push_str(a_day);
+                    }
+                }
+            }
+            out.push('\n');
         }
         out
-    }
-}
-
-/// `0.867` → `86.7%`.
-fn percent_1(ratio: Decimal) -> String {
-    match ratio.checked_mul(Decimal::ONE_HUNDRED) {
-        Some(p) => format!("{:.1}%", p.round_dp(1)),
-        None => crate::report::percent(ratio),
     }
 }
 
@@ -218,7 +210,7 @@ impl Compiled<'_> {
         Ok(Review {
             as_of,
             items,
-            labels: self.parts.labels.clone(),
+            labels: std::sync::Arc::clone(&self.parts.labels),
         })
     }
 }

@@ -101,7 +101,12 @@ impl Finding {
     /// The message in `locale`: `zh`, `zh-CN` or `zh-Hans` give Chinese, anything else
     /// English.
     pub fn message_in(&self, locale: &str) -> &str {
-        self.message_for(Locale::from_tag(locale).unwrap_or_default())
+        // Lenient, as it always was: any Chinese tag gives the (Simplified) message.
+        if locale.trim().to_ascii_lowercase().starts_with("zh") {
+            &self.message_zh
+        } else {
+            &self.message
+        }
     }
 
     /// The message in `locale`.
@@ -115,7 +120,7 @@ impl Finding {
 
 impl Criterion {
     /// The criterion's name in `locale`: `Achievable`, `可实现` …
-    pub const fn label(self, locale: Locale) -> &'static str {
+    pub fn label(self, locale: Locale) -> &'static str {
         match self {
             Criterion::S => Message::CriterionSpecific,
             Criterion::M => Message::CriterionMeasurable,
@@ -129,7 +134,7 @@ impl Criterion {
 
 impl Severity {
     /// The severity in `locale`: `warning`, `警告` …
-    pub const fn label(self, locale: Locale) -> &'static str {
+    pub fn label(self, locale: Locale) -> &'static str {
         match self {
             Severity::Error => Message::SeverityError,
             Severity::Warning => Message::SeverityWarning,
@@ -488,12 +493,14 @@ impl Plan {
         // In plan order (a goal's first position, looked up by hash: a scan per finding
         // made validating 20,000 goals take seconds), then by criterion.
         let Findings { out, position, .. } = findings;
-        let mut out = out;
-        out.sort_by_key(|f| {
+        // The key packs (goal position, criterion): five criteria fit in the low bits.
+        crate::maps::sorted_by_key(out, |f| {
             let goal = position.get(f.goal.as_str()).copied().unwrap_or(usize::MAX);
-            (goal, f.criterion)
-        });
-        out
+            let goal = u32::try_from(goal)
+                .unwrap_or(u32::MAX >> 3)
+                .min(u32::MAX >> 3);
+            (goal << 3) | f.criterion as u32
+        })
     }
 }
 

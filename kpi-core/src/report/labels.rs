@@ -39,6 +39,7 @@ impl Label {
 /// locale wherever it is rendered.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", tsify(hashmap_as_object))]
 pub struct Labels {
     /// Metric id → its label.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -59,12 +60,25 @@ pub struct Labels {
 }
 
 impl Labels {
+    /// No names at all.
+    pub const EMPTY: Labels = Labels {
+        metrics: BTreeMap::new(),
+        goals: BTreeMap::new(),
+        incentives: BTreeMap::new(),
+        teams: BTreeMap::new(),
+    };
+
     /// Whether no item has a name.
     pub fn is_empty(&self) -> bool {
         self.metrics.is_empty()
             && self.goals.is_empty()
             && self.incentives.is_empty()
             && self.teams.is_empty()
+    }
+
+    /// Whether shared labels name nothing (for `skip_serializing_if`).
+    pub fn are_empty(labels: &std::sync::Arc<Labels>) -> bool {
+        labels.is_empty()
     }
 
     /// What a metric is called in `locale` (its id without a name).

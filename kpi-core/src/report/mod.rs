@@ -1,19 +1,22 @@
 //! The report: scorecards and payout statements for one period, serde-serialisable and
 //! deterministic (the same plan and facts give byte-identical JSON).
 
+mod document;
 mod labels;
 mod name;
 mod no_target;
+mod publish;
 mod render;
 mod table;
+mod words;
 
 pub use labels::{Label, Labels};
 pub use name::Name;
 pub use no_target::{NoTarget, NoTargetReason};
 
 pub use crate::text::{Locale, Message, Names, Sentence, group_thousands, percent};
-pub(crate) use render::scope_word;
 pub use table::{Cell, ReportTable, TableRow};
+pub(crate) use words::{as_percent, scope_word};
 
 use std::collections::BTreeMap;
 
@@ -54,9 +57,9 @@ pub struct Report {
     pub statements: Vec<Statement>,
     /// What the plan calls the metrics, goals, incentives and teams the report names by
     /// id, in each locale ([`Report::to_text`] writes with them).
-    #[serde(default, skip_serializing_if = "Labels::is_empty")]
-    #[cfg_attr(feature = "typescript", tsify(optional))]
-    pub labels: Labels,
+    #[serde(default, skip_serializing_if = "Labels::are_empty")]
+    #[cfg_attr(feature = "typescript", tsify(type = "Labels", optional))]
+    pub labels: std::sync::Arc<Labels>,
 }
 
 /// A goal's actual against its target, for one scope.
@@ -343,7 +346,7 @@ impl Status {
     }
 
     /// The status word in `locale`: `at risk`, `有风险` …
-    pub const fn label(self, locale: Locale) -> &'static str {
+    pub fn label(self, locale: Locale) -> &'static str {
         match self {
             Status::Achieved => Message::StatusAchieved,
             Status::OnTrack => Message::StatusOnTrack,

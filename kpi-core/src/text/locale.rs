@@ -39,7 +39,9 @@ impl Locale {
 
     /// The locale a tag names, if kpi writes it.
     pub fn from_tag(tag: &str) -> Option<Locale> {
+        // A POSIX locale (`zh_CN.UTF-8`, `en_US@euro`) names its language the same way.
         let tag = tag.trim();
+        let tag = tag.split(['.', '@']).next().unwrap_or(tag);
         let mut parts = tag.split(['-', '_']);
         let language = parts.next()?;
         let rest: Vec<&str> = parts.collect();
@@ -62,7 +64,12 @@ impl Locale {
         match rest.as_slice() {
             [] => Some(Locale::ZhCn),
             [one] if simplified(one) => Some(Locale::ZhCn),
-            [script, region] if script.eq_ignore_ascii_case("hans") && simplified(region) => {
+            // `Hans` says Simplified whatever the region (`zh-Hans-HK`).
+            [script, region]
+                if script.eq_ignore_ascii_case("hans")
+                    && region.len() == 2
+                    && region.chars().all(|c| c.is_ascii_alphabetic()) =>
+            {
                 Some(Locale::ZhCn)
             }
             _ => None,
@@ -87,13 +94,32 @@ mod tests {
 
     #[test]
     fn tags_name_a_locale_or_none() {
-        for tag in ["en", "EN", "en-US", "en_GB", " en "] {
+        for tag in [
+            "en",
+            "EN",
+            "en-US",
+            "en_GB",
+            " en ",
+            "en_US.UTF-8",
+            "en_IE@euro",
+        ] {
             assert_eq!(Locale::from_tag(tag), Some(Locale::En), "{tag}");
         }
-        for tag in ["zh", "zh-CN", "zh_cn", "zh-Hans", "zh-Hans-CN", "ZH-SG"] {
+        for tag in [
+            "zh",
+            "zh-CN",
+            "zh_cn",
+            "zh-Hans",
+            "zh-Hans-CN",
+            "ZH-SG",
+            "zh-Hans-HK",
+            "zh_CN.UTF-8",
+        ] {
             assert_eq!(Locale::from_tag(tag), Some(Locale::ZhCn), "{tag}");
         }
         for tag in [
+            "zh-Hans-中国",
+            ".UTF-8",
             "",
             "fr",
             "zh-TW",

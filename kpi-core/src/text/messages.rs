@@ -20,14 +20,13 @@ macro_rules! catalogue {
             pub const ALL: &'static [Message] = &[$(Message::$variant,)*];
 
             /// The stable key the bindings use: `status.achieved`, `column.actual` …
-            pub const fn key(self) -> &'static str {
-                match self {
-                    $(Message::$variant => $key,)*
-                }
+            pub fn key(self) -> &'static str {
+                const KEYS: &[&str] = &[$($key,)*];
+                KEYS[self as usize]
             }
 
             /// The text in `locale`.
-            pub const fn text(self, locale: Locale) -> &'static str {
+            pub fn text(self, locale: Locale) -> &'static str {
                 // A table rather than a match: one lookup, no code per message.
                 const TEXTS: &[[&str; 2]] = &[$([$en, $zh],)*];
                 TEXTS[self as usize][locale as usize]
@@ -109,6 +108,8 @@ catalogue! {
     /// The leaderboard's subtitle.
     TitleLeaderboardNote "title.leaderboard_note"
         => "weighted score across each member's goals", "按成员各目标加权得分";
+    /// Title: the goal scopes at risk, off track or missed.
+    TitleAttention "title.attention" => "Needs attention", "需要关注";
     /// Title: the payout statements.
     TitlePayouts "title.payouts" => "Payouts", "奖金明细";
     /// Title: the review.
