@@ -17,7 +17,7 @@ cd "$(dirname "$0")"
 
 seconds=${1:-600}
 shift || true
-all=(formula plan_toml plan_json plan_value period_label facts_json csv_mapping zoho fxiaoke columns end_to_end)
+all=(formula plan_toml plan_json plan_value period_label facts_json csv_mapping zoho fxiaoke columns end_to_end report_document)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi
 
 # Per target: the longest input, and a dictionary.
@@ -26,6 +26,7 @@ max_len() {
     formula) echo 512 ;;
     period_label) echo 64 ;;
     plan_toml | plan_json) echo 8192 ;;
+    report_document) echo 16384 ;;
     *) echo 4096 ;;
   esac
 }

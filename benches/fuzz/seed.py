@@ -237,6 +237,24 @@ def seed_fxiaoke():
     return corpus.count
 
 
+def seed_reports():
+    """Reports from the vectors' expected results, each after a locale tag (its length
+    first): what a page hands back to be rendered."""
+    corpus = Corpus("report_document")
+    tags = ["en", "zh-CN", "zh_CN.UTF-8", "zh-Hant", "fr"]
+    count = 0
+    for _, data in all_vectors():
+        for case in data.get("cases", []) if isinstance(data, dict) else []:
+            report = case.get("expected")
+            if not isinstance(report, dict) or "scorecards" not in report:
+                continue
+            tag = tags[count % len(tags)]
+            text = json.dumps(report, ensure_ascii=False)
+            corpus.add(bytes([len(tag.encode())]) + tag.encode() + text.encode())
+            count += 1
+    return corpus.count
+
+
 def main():
     counts = {
         "formula": seed_formula(),
@@ -246,6 +264,7 @@ def main():
         "csv_mapping": seed_csv(),
         "zoho": seed_zoho(),
         "fxiaoke": seed_fxiaoke(),
+        "report_document": seed_reports(),
     }
     print("seeded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 

@@ -161,3 +161,33 @@ def test_rows_say_why_they_have_no_target_and_reports_carry_names(sample) -> Non
     assert "2027财年第2季度" in html and "未达成" in html
     markdown = plan.evaluate(facts, "FY2027-Q2").to_markdown("zh-CN")
     assert markdown.startswith("# 期间 2027财年第2季度") and "| 成员 | 张三 | 华东 |" in markdown
+
+
+def test_hostile_names_are_escaped_in_html_and_markdown() -> None:
+    plan = kpi_core.Plan.from_toml(
+        """
+version = 1
+[org]
+teams = [{ id = "t", name = "<script>alert(1)</script>" }]
+members = [{ id = "a", name = "<img src=x onerror=alert(1)> | *x*", team = "t" }]
+[metrics.revenue]
+name = "销售额 <b>"
+aggregate = "sum"
+field = "amount"
+[[goals]]
+id = "g"
+metric = "revenue"
+scope = "member"
+period = "month"
+target = "100"
+"""
+    )
+    facts = kpi_core.FactTable.from_records(
+        [{"id": "o", "kind": "order", "owner": "a", "amount": "50", "date": "2026-03-02"}]
+    )
+    report = plan.evaluate(facts, "2026-03")
+    for locale in ("en", "zh-CN"):
+        html = report.to_html(locale)
+        assert "<script" not in html and "<img" not in html and "<b>" not in html
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+        assert r"\| \*x\*" in report.to_markdown(locale)

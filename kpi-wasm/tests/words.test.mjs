@@ -123,3 +123,23 @@ components = [{ kind = "rate", metric = "revenue", rate = "0.1" }]
     (err) => err.name === "PlanError",
   );
 });
+
+test("a hostile report document renders escaped, and a hostile label stays as written", () => {
+  const report = plan.evaluate(facts, "FY2027-Q2");
+  const evil = JSON.parse(JSON.stringify(report));
+  evil.labels.teams.east.name = '<script>alert("x")</script>';
+  evil.labels.teams.east.names = {};
+  evil.scorecards.find((r) => r.scope === "member").name = "<img src=x onerror=alert(1)> | **bold** `code`";
+  evil.period.label = "..".repeat(100000);
+  for (const locale of ["en", "zh-CN"]) {
+    const html = reportToHtml(evil, locale);
+    assert.ok(!html.includes("<script") && !html.includes("<img"), locale);
+    assert.ok(html.includes("&lt;script&gt;"));
+    const markdown = reportToMarkdown(evil, locale);
+    assert.ok(markdown.includes("\\| \\*\\*bold\\*\\* \\`code\\`"));
+    assert.ok(reportToText(evil, locale).length > 1000);
+  }
+  for (const bad of [null, 5, "report", [], { period: 1 }, { scorecards: "x" }]) {
+    assert.throws(() => reportToHtml(bad, "zh-CN"), (err) => err.name === "DataError" || err instanceof TypeError);
+  }
+});
