@@ -596,3 +596,23 @@ fn merged_parts_near_the_decimal_limit_agree_with_the_whole() {
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::DataOverflow);
 }
+
+/// `facts_json` (a 30-minute run): a number with more than 28 decimal places where the
+/// `attributes` object belongs travelled as `{"$kpi::number": …}` and was stored as an
+/// attribute named `$kpi::number`. It is refused now, at the record's path.
+#[test]
+fn a_number_where_attributes_belong_is_refused() {
+    let text = r#"[{"id": "a", "kind": "order", "date": "2024-11-01",
+                    "attributes": 0.0000000000000000000000000000001}]"#;
+    let err = kpi_core::FactTable::from_json(text).unwrap_err();
+    assert_eq!(err.code(), "data.invalid_fact");
+    assert!(err.message().contains("not a number"), "{err}");
+    // A zero with a huge positive exponent is zero exactly: read, not refused.
+    let zero =
+        r#"[{"id": "a", "kind": "order", "date": "2024-11-01", "amount": 0e4000000000000005}]"#;
+    let facts = kpi_core::FactTable::from_json(zero).unwrap();
+    assert_eq!(
+        facts.records().next().unwrap().amount,
+        Some(rust_decimal::Decimal::ZERO)
+    );
+}

@@ -85,9 +85,28 @@ pub fn exact_number(text: &str) -> Option<(bool, String, i64)> {
         _ => (false, text),
     };
     let (mantissa, exponent) = match rest.find(['e', 'E']) {
-        Some(at) => (&rest[..at], rest[at + 1..].parse::<i64>().ok()?),
+        Some(at) => {
+            let exponent = &rest[at + 1..];
+            match exponent.parse::<i64>() {
+                Ok(e) => (&rest[..at], e),
+                // Zero times ten to a positive power of any size is zero.
+                Err(_)
+                    if !exponent.starts_with('-')
+                        && exponent.trim_start_matches('+').bytes().all(|b| b.is_ascii_digit())
+                        && rest[..at].bytes().all(|b| b == b'0' || b == b'.') =>
+                {
+                    (&rest[..at], 0)
+                }
+                Err(_) => return None,
+            }
+        }
         None => (rest, 0),
     };
+    let zero = mantissa.bytes().all(|b| b == b'0' || b == b'.' || b == b'_');
+    if zero && exponent > 0 {
+        // Likewise for a positive exponent beyond the range this reader keeps.
+        return exact_number(mantissa);
+    }
     if exponent.unsigned_abs() > 1_000_000 {
         return None;
     }

@@ -77,8 +77,27 @@ pub struct FactRecord {
     #[serde(deserialize_with = "crate::period::date_text::deserialize")]
     pub date: NaiveDate,
     /// Kind-specific values: text, decimal numbers or booleans.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "attributes"
+    )]
     pub attributes: BTreeMap<String, Attribute>,
+}
+
+/// Reads `attributes`, an object of names and values. A number where the object belongs
+/// travels as `{"$kpi::number": …}` (how exact numbers are handed over) and is refused,
+/// not read as an attribute of that name.
+fn attributes<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, Attribute>, D::Error> {
+    let map = BTreeMap::<String, Attribute>::deserialize(deserializer)?;
+    if map.contains_key(crate::decimal::EXACT_NUMBER_KEY) {
+        return Err(serde::de::Error::custom(
+            "attributes: an object, not a number",
+        ));
+    }
+    Ok(map)
 }
 
 /// One owner's part of a fact whose credit is split.

@@ -109,10 +109,9 @@ impl Report {
                     name.to_owned(),
                     status.label(locale).to_owned(),
                     row.attainment.map(as_percent).unwrap_or_default(),
-                    row.gap.map(|g| display(row.unit, g)).unwrap_or_default(),
                 ],
-                // The status only, for its colour: the scorecards carry the figures.
-                data: vec![("status", status.name().to_owned())],
+                // The scorecards carry the figures.
+                data: Vec::new(),
                 attainment: row.attainment,
             });
         }
@@ -124,7 +123,6 @@ impl Report {
                 Message::ColumnName,
                 Message::ColumnStatus,
                 Message::ColumnAttainment,
-                Message::ColumnGap,
             ]),
             rows,
             total: None,

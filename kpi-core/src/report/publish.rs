@@ -131,11 +131,7 @@ fn html_row(out: &mut String, section: &Section, row: &Row, total: bool) {
     }
     out.push('>');
     // The status cell takes the status's colour.
-    let status_column = match section.kind {
-        SectionKind::Scorecard => Some(6),
-        SectionKind::Attention => Some(2),
-        _ => None,
-    };
+    let status_column = (section.kind == SectionKind::Scorecard).then_some(6);
     let status = row
         .data
         .iter()

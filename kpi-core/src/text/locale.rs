@@ -39,9 +39,7 @@ impl Locale {
 
     /// The locale a tag names, if kpi writes it.
     pub fn from_tag(tag: &str) -> Option<Locale> {
-        // A POSIX locale (`zh_CN.UTF-8`, `en_US@euro`) names its language the same way.
         let tag = tag.trim();
-        let tag = tag.split(['.', '@']).next().unwrap_or(tag);
         let mut parts = tag.split(['-', '_']);
         let language = parts.next()?;
         let rest: Vec<&str> = parts.collect();
@@ -94,15 +92,7 @@ mod tests {
 
     #[test]
     fn tags_name_a_locale_or_none() {
-        for tag in [
-            "en",
-            "EN",
-            "en-US",
-            "en_GB",
-            " en ",
-            "en_US.UTF-8",
-            "en_IE@euro",
-        ] {
+        for tag in ["en", "EN", "en-US", "en_GB", " en "] {
             assert_eq!(Locale::from_tag(tag), Some(Locale::En), "{tag}");
         }
         for tag in [
@@ -113,13 +103,12 @@ mod tests {
             "zh-Hans-CN",
             "ZH-SG",
             "zh-Hans-HK",
-            "zh_CN.UTF-8",
         ] {
             assert_eq!(Locale::from_tag(tag), Some(Locale::ZhCn), "{tag}");
         }
         for tag in [
             "zh-Hans-中国",
-            ".UTF-8",
+            "zh_CN.UTF-8",
             "",
             "fr",
             "zh-TW",
