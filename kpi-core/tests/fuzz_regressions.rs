@@ -537,6 +537,34 @@ fn ambiguous_or_overlong_amounts_are_rejected() {
     );
 }
 
+/// `csv_mapping` (a harness bug, pinned here as kpi's behaviour): JSON Lines that begin
+/// with a byte-order mark. kpi reads the first record past the mark; the harness skipped
+/// that line and took the repeated id's second amount for the only one written.
+#[test]
+fn json_lines_read_past_a_leading_byte_order_mark() {
+    let mapping = ColumnMapping::from_toml(
+        "[fields]\nid = \"id\"\nkind = { value = \"deal\" }\namount = \"value\"\ndate = { value = \"2026-03-01\" }\n",
+    )
+    .unwrap();
+    let lines = "\u{feff}{\"id\": \"b2\", \"value\": \"1\"}\n\u{a0}\n{\"id\": \"b2\", \"value\": \"2\"}\n";
+    let mut facts = FactTable::new();
+    let report = facts.append_json_lines_mapped(lines, &mapping, false).unwrap();
+    accounted(&report);
+    let amounts: Vec<String> = facts
+        .records()
+        .map(|r| format!("{}={}", r.id, r.amount.unwrap()))
+        .collect();
+    assert_eq!(amounts, ["b2=1"]);
+    // Nothing is lost: a line of only a no-break space is not a record, and the repeated
+    // id is refused by name rather than replacing the first.
+    let reasons: Vec<(u64, &str)> = report
+        .rejected
+        .iter()
+        .map(|r| (r.line, r.reason.code()))
+        .collect();
+    assert_eq!(reasons, [(2, "malformed_record"), (3, "duplicate_id")]);
+}
+
 // ------------------------------------------------------------------ Fxiaoke pages
 
 /// `fxiaoke`: a page without `errorCode` (not a response at all) was salvaged from its

@@ -84,6 +84,8 @@ fn written_amounts(
             .or_insert(Some(value));
     };
     if json {
+        // kpi skips a byte-order mark at the start of JSON Lines, as it does for CSV.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         for line in text.lines() {
             let Ok(raw) = serde_json::from_str::<&serde_json::value::RawValue>(line) else {
                 continue;
