@@ -1,0 +1,23 @@
+// The download budget: the browser module gzipped stays within 560 KB (560,000 bytes), the
+// size the project chose over a smaller API (docs/javascript.md, "Size"). Measured as
+// build.sh prints it, with `gzip -9` (zlib's level 9, as Node's gzipSync, is about 4 KB
+// larger on this module).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const BUDGET = 560_000;
+
+test("the gzipped wasm module is within the 560 KB budget", () => {
+  const path = fileURLToPath(new URL("../pkg/web/kpi_wasm_bg.wasm", import.meta.url));
+  const wasm = readFileSync(path);
+  const gzipped = execFileSync("gzip", ["-9", "-c", path], { maxBuffer: 1 << 24 }).length;
+  assert.ok(gzipped <= BUDGET, `${gzipped} bytes gzipped, over the ${BUDGET} budget`);
+  // The three targets ship one module.
+  for (const target of ["nodejs", "bundler"]) {
+    const other = readFileSync(new URL(`../pkg/${target}/kpi_wasm_bg.wasm`, import.meta.url));
+    assert.ok(other.equals(wasm), `pkg/${target} has a different module`);
+  }
+});
