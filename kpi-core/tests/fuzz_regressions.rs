@@ -546,9 +546,12 @@ fn json_lines_read_past_a_leading_byte_order_mark() {
         "[fields]\nid = \"id\"\nkind = { value = \"deal\" }\namount = \"value\"\ndate = { value = \"2026-03-01\" }\n",
     )
     .unwrap();
-    let lines = "\u{feff}{\"id\": \"b2\", \"value\": \"1\"}\n\u{a0}\n{\"id\": \"b2\", \"value\": \"2\"}\n";
+    let lines =
+        "\u{feff}{\"id\": \"b2\", \"value\": \"1\"}\n\u{a0}\n{\"id\": \"b2\", \"value\": \"2\"}\n";
     let mut facts = FactTable::new();
-    let report = facts.append_json_lines_mapped(lines, &mapping, false).unwrap();
+    let report = facts
+        .append_json_lines_mapped(lines, &mapping, false)
+        .unwrap();
     accounted(&report);
     let amounts: Vec<String> = facts
         .records()
@@ -578,6 +581,51 @@ fn a_page_without_an_error_code_yields_no_fact() {
         assert_eq!(ingest.report().accepted, 0, "{:?}", ingest.report());
     }
     assert!(ingest.facts().is_empty());
+}
+
+/// `fxiaoke`: a page with two `dataList` keys (the first empty) read the first list and
+/// reported the second as one malformed record: its five records were never counted. A
+/// page whose records key is repeated (Fxiaoke's `data` or `dataList`, Zoho's `data`) is
+/// ambiguous and now refused whole, at the second key, changing nothing.
+#[test]
+fn a_page_with_a_repeated_records_key_is_refused_whole() {
+    let order = |id: &str| {
+        format!(
+            r#"{{"_id": "{id}", "object_describe_api_name": "SalesOrderObj", "owner": ["1000"], "account_id": "A-1", "life_status": "normal", "order_amount": "100.00", "order_time": 1774882800000, "order_status": "7"}}"#
+        )
+    };
+    let (a, b) = (order("so1"), order("so2"));
+    let fxiaoke_pages = [
+        format!("{{\"errorCode\": 0, \"data\": {{\"dataList\": [],\n \"dataList\": [{a}, {b}]}}}}"),
+        format!(
+            "{{\"errorCode\": 0, \"data\": {{\"dataList\": [{a}]}},\n \"data\": {{\"dataList\": [{b}]}}}}"
+        ),
+    ];
+    for page in &fxiaoke_pages {
+        let mut ingest = CrmIngest::fxiaoke();
+        let error = ingest.page(page).unwrap_err();
+        assert_eq!(error.code(), "data.crm_error");
+        assert!(error.message().contains("appears a second time"), "{error}");
+        assert_eq!(error.location().line, Some(2), "{error}");
+        assert_eq!(error.location().column, Some(2), "{error}");
+        assert!(ingest.facts().is_empty());
+        assert_eq!(ingest.report(), &IngestReport::default());
+    }
+    let deal = r#"{"id": "d1", "Deal_Name": "x", "Amount": 1, "Stage": "Closed Won", "Closing_Date": "2026-03-01", "Owner": {"id": "1"}}"#;
+    let page = format!("{{\"data\": [{deal}], \"data\": [{deal}]}}");
+    let mut ingest = CrmIngest::zoho("Deals");
+    let error = ingest.page(&page).unwrap_err();
+    assert_eq!(error.code(), "data.crm_error");
+    assert!(ingest.facts().is_empty());
+    // One records key next to other repeated keys still reads (the repeat is one
+    // malformed record, as for any corruption after the records).
+    let page = format!(
+        "{{\"errorCode\": 0, \"data\": {{\"dataList\": [{a}], \"total\": 1, \"total\": 2}}}}"
+    );
+    let mut ingest = CrmIngest::fxiaoke();
+    ingest.page(&page).unwrap();
+    accounted(ingest.report());
+    assert_eq!(ingest.report().accepted, 1);
 }
 
 /// `end_to_end`: measures of two parts of a table, merged, reported a total one unit off

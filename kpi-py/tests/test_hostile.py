@@ -617,3 +617,11 @@ def test_objects_that_are_not_arrow_data_are_coded_errors() -> None:
     refused(lambda: arrow(pa.table({"kind": ["o"], "date": ["2026-03-01"]})), "data.invalid_fact", "id")
     refused(lambda: arrow(pa.table({"id": pa.nulls(2), "kind": ["o"] * 2, "date": ["2026-03-01"] * 2})),
             "data.invalid_fact", "id[0]", 0)
+
+
+def test_a_crm_page_with_a_repeated_records_key_is_refused_whole() -> None:
+    # Two dataList keys: which is the page's records is a guess, so neither is read.
+    record = '{"_id": "so1", "object_describe_api_name": "SalesOrderObj", "owner": ["1000"], "order_amount": "1", "order_time": 1774882800000, "life_status": "normal"}'
+    page = '{"errorCode": 0, "data": {"dataList": [], "dataList": [%s, %s]}}' % (record, record.replace("so1", "so2"))
+    refused(lambda: kpi_core.ingest.fxiaoke([page]), "data.crm_error")
+    refused(lambda: kpi_core.ingest.zoho(['{"data": [], "data": [{"id": "d1"}]}'], module="Deals"), "data.crm_error")

@@ -707,6 +707,9 @@ test("after every kind of failed call a table keeps every record and works", () 
     () => table.appendZoho([], null, { strict: 1 }),
     () => table.appendZoho([], 42),
     () => table.appendFxiaoke(['{"errorCode": 1, "errorMessage": "no"}']),
+    // A repeated records key: the page is ambiguous and refused whole.
+    () => table.appendFxiaoke(['{"errorCode": 0, "data": {"dataList": [], "dataList": [{"_id": "x"}, {"_id": "y"}]}}']),
+    () => table.appendZoho(['{"data": [], "data": [{"id": "z1"}]}'], "Deals"),
     () => table.appendFxiaoke((function* boom() { throw new Error("network down"); })()),
   ];
   for (const fail of failures) {

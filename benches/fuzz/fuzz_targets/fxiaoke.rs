@@ -31,6 +31,16 @@ fn shape(page: &str) -> PageShape {
     if codes.iter().any(|c| *c != "0") {
         return PageShape::Refused("an error (errorCode not 0)");
     }
+    // A repeated records key makes the page ambiguous: kpi refuses it whole.
+    let datas: Vec<_> = entries.all("data").collect();
+    let ambiguous = datas.len() > 1
+        || datas
+            .iter()
+            .filter_map(|data| Entries::of(data))
+            .any(|data| data.all("dataList").count() > 1);
+    if ambiguous {
+        return PageShape::Refused("ambiguous (a repeated data or dataList key)");
+    }
     let mut records = 0;
     for data in entries.all("data") {
         let Some(data) = Entries::of(data) else {

@@ -28,6 +28,14 @@ fn shape(page: &str) -> PageShape {
     let Some(documents) = documents(page) else {
         return PageShape::Broken;
     };
+    // A repeated records key makes the page ambiguous: kpi refuses it whole.
+    if documents
+        .first()
+        .and_then(|first| Entries::of(first))
+        .is_some_and(|entries| entries.all("data").count() > 1)
+    {
+        return PageShape::Refused("ambiguous (a repeated data key)");
+    }
     let mut records = 0;
     for document in documents {
         let Some(entries) = Entries::of(document) else {

@@ -737,6 +737,7 @@ fn zoho_records(text: &str, page: u64) -> Result<PageRecords<'_>> {
             page,
         ));
     }
+    refuse_repeated_records(text, stop.as_ref(), "data", "Zoho CRM", page)?;
     match find(&top, stop.as_ref(), "data") {
         Found::Whole(raw) if raw.get() != "null" => {
             let mut records = list(text, raw, "data");
@@ -806,6 +807,7 @@ fn fxiaoke_records(text: &str, page: u64) -> Result<PageRecords<'_>> {
             ));
         }
     }
+    refuse_repeated_records(text, stop.as_ref(), "data", "Fxiaoke", page)?;
     // The `data` object: read whole, or up to where it broke.
     let (data, data_stop) = match find(&top, stop.as_ref(), "data") {
         Found::Whole(raw) if raw.get().starts_with('{') => {
@@ -829,6 +831,7 @@ fn fxiaoke_records(text: &str, page: u64) -> Result<PageRecords<'_>> {
             ));
         }
     };
+    refuse_repeated_records(text, data_stop.as_ref(), "dataList", "Fxiaoke", page)?;
     match find(&data, data_stop.as_ref(), "dataList") {
         Found::Whole(raw) if raw.get() != "null" => {
             let mut records = list(text, raw, "dataList");
@@ -845,6 +848,41 @@ fn fxiaoke_records(text: &str, page: u64) -> Result<PageRecords<'_>> {
             }),
             None => Err(crm_error("Fxiaoke answered without data.dataList", page)),
         },
+    }
+}
+
+/// A page whose records key (`key`) appears twice is refused whole, at the second key's
+/// line and column: which list is the page's is anybody's guess, and reading the first
+/// would leave the second's records unaccounted for.
+fn refuse_repeated_records(
+    text: &str,
+    stop: Option<&Stop<'_>>,
+    key: &str,
+    crm: &str,
+    page: u64,
+) -> Result<()> {
+    match stop {
+        Some(stop) if stop.repeated.as_deref() == Some(key) => {
+            let (line, column) = (
+                line_of(text, stop.broken.at),
+                column_at(text, stop.broken.at),
+            );
+            let location = crate::error::Location {
+                line: u32::try_from(line).ok(),
+                column: u32::try_from(column).ok(),
+                ..crate::error::Location::default()
+            };
+            Err(crm_error(
+                &format!(
+                    "not a {crm} response page: the key {key:?} appears a second time \
+                     (line {line}, column {column}), so either list could be its records: \
+                     none is read"
+                ),
+                page,
+            )
+            .at(location))
+        }
+        _ => Ok(()),
     }
 }
 
