@@ -13,8 +13,9 @@ use crate::fact::FactTable;
 use crate::metric::{Filter, MetricDef};
 use crate::org::ScopeKind;
 use crate::period::Period;
+use crate::period::date_in;
 use crate::report::Name;
-use crate::report::{PayoutLine, Report};
+use crate::report::{Locale, PayoutLine, Report};
 use crate::text::{group_thousands, percent};
 
 /// A tiered component credited per deal: (incentive, component position).
@@ -92,6 +93,12 @@ pub(crate) fn add_deal_detail(
             }
         }
         let deals_of = deals_by_member(facts, filter.as_ref(), period, as_of)?;
+        // The lines call the metric by its display names, as the tier lines did.
+        let labels = std::sync::Arc::clone(&report.labels);
+        let metric_names = [
+            labels.metric(metric, Locale::En),
+            labels.metric(metric, Locale::ZhCn),
+        ];
         for statement in &mut report.statements {
             let is_tier_line = |l: &PayoutLine| {
                 l.incentive == incentive.id && l.component == Some(index) && l.tier.is_some()
@@ -115,7 +122,7 @@ pub(crate) fn add_deal_detail(
             let lines = deal_lines(
                 deals,
                 (tiers, *mode, scale),
-                (incentive, index, metric),
+                (incentive, index, metric, metric_names),
                 parts.rounding,
             )?;
             let mut kept = statement.lines.clone();
@@ -203,10 +210,15 @@ fn deals_by_member<'f>(
 fn deal_lines(
     deals: &[Deal],
     (tiers, mode, scale): (&[Tier], TierMode, Decimal),
-    (incentive, index, metric): (&Incentive, usize, &str),
+    (incentive, index, metric, [name, name_zh]): (&Incentive, usize, &str, [&str; 2]),
     rounding: crate::decimal::Rounding,
 ) -> Result<Vec<PayoutLine>> {
     let what = || format!("the deals of incentive `{}`", incentive.id);
+    let no_limits = super::Limits::default();
+    let limits = incentive
+        .components
+        .get(index)
+        .map_or(&no_limits, Component::limits);
     let starts: Vec<Decimal> = tiers
         .iter()
         .map(|t| {
@@ -223,6 +235,26 @@ fn deal_lines(
             return Err(crate::decimal::overflow(what()));
         };
         let amount = rounding.apply_line(basis.try_mul(rate).or_overflow(what)?)?;
+        let [explanation, explanation_zh] = limits.titled([
+            format!(
+                "{name} {} ({}): {} at {} (tier {}) = {}",
+                deal.id,
+                deal.date,
+                group_thousands(basis),
+                percent(rate),
+                tier + 1,
+                group_thousands(amount)
+            ),
+            format!(
+                "{name_zh} {}（{}）：{} 按第 {} 档 {} = {}",
+                deal.id,
+                date_in(deal.date, Locale::ZhCn),
+                group_thousands(basis),
+                tier.saturating_add(1),
+                percent(rate),
+                group_thousands(amount)
+            ),
+        ]);
         Ok(PayoutLine {
             incentive: Name::new(&incentive.id),
             component: Some(index),
@@ -233,26 +265,8 @@ fn deal_lines(
             rate: Some(rate),
             tier: Some(tier),
             amount,
-            explanation: format!(
-                "{metric} {} ({}): {} at {} (tier {}) = {}",
-                deal.id,
-                deal.date,
-                group_thousands(basis),
-                percent(rate),
-                tier + 1,
-                group_thousands(amount)
-            )
-            .into(),
-            explanation_zh: format!(
-                "{metric} {}（{}）：{} 按第 {} 档 {} = {}",
-                deal.id,
-                deal.date,
-                group_thousands(basis),
-                tier.saturating_add(1),
-                percent(rate),
-                group_thousands(amount)
-            )
-            .into(),
+            explanation: explanation.into(),
+            explanation_zh: explanation_zh.into(),
         })
     };
     let mut out = Vec::new();

@@ -168,7 +168,7 @@ impl Terms {
             [name.clone(), name]
         };
         Terms {
-            metric: both(component.metric()),
+            metric: both(component.sentence_metric()),
             goal: both(component.goal()),
             by: both(match component {
                 Component::Matrix { by, .. } => Some(by),
@@ -301,9 +301,8 @@ fn price(
         Component::Pool {
             amount, split, at, ..
         } => pool(terms, *amount, *split, *at, inputs, round)?,
-        Component::Clawback {
-            reversals, days, ..
-        } => {
+        Component::Clawback { days, .. } => {
+            let [reversals, reversals_zh] = &terms.metric;
             let taken = inputs.actual.unwrap_or_default();
             let paid = round(taken)?;
             ComponentResult {
@@ -316,7 +315,7 @@ fn price(
                         money(paid)
                     ),
                     format!(
-                        "追回：销售后 {days} 天内的 {reversals}，按原销售所付比例 = {}",
+                        "追回销售后 {days} 天内的{reversals_zh}，按原销售所付比例 = {}",
                         money(paid)
                     ),
                 )],

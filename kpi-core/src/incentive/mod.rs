@@ -148,6 +148,30 @@ pub struct Incentive {
     pub components: Vec<Component>,
 }
 
+impl Limits {
+    /// The component's display name in `locale` (its name for the locale, else its
+    /// `name`), if it has one.
+    pub fn title(&self, locale: crate::text::Locale) -> Option<&str> {
+        self.names.get(locale).or(self.name.as_deref())
+    }
+
+    /// A line's explanations `[English, Chinese]` led by the component's display name:
+    /// `Commission: …`, `提成：…`.
+    pub(crate) fn titled(&self, [en, zh]: [String; 2]) -> [String; 2] {
+        use crate::text::Locale;
+        [
+            match self.title(Locale::En) {
+                Some(title) => format!("{title}: {en}"),
+                None => en,
+            },
+            match self.title(Locale::ZhCn) {
+                Some(title) => format!("{title}：{zh}"),
+                None => zh,
+            },
+        ]
+    }
+}
+
 impl Incentive {
     /// The target incentive of member `id`.
     pub fn target_incentive_for(&self, id: &str) -> Option<Decimal> {
@@ -461,12 +485,29 @@ pub struct Tier {
     pub rate: Decimal,
 }
 
-/// Conditions and limits any component can carry.
+/// What any component can carry: its display name, conditions and limits.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Limits {
+    /// The component's human name (`name = "提成"`): statements show it before the
+    /// line's explanation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub name: Option<String>,
+    /// The component's display name in each locale (`names = { en = "Commission" }`),
+    /// next to `name`.
+    #[serde(default, skip_serializing_if = "crate::text::Names::is_empty")]
+    #[cfg_attr(
+        feature = "typescript",
+        tsify(type = "Record<string, string>", optional)
+    )]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "std::collections::BTreeMap<String, String>")
+    )]
+    pub names: crate::text::Names,
     /// Nothing is paid below this attainment of the component's goal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
@@ -557,6 +598,15 @@ impl Component {
             | Component::Tiered { metric, .. }
             | Component::Spiff { metric, .. } => Some(metric),
             _ => None,
+        }
+    }
+
+    /// The metric the component's sentences name: the metric paid on, or a clawback's
+    /// reversals.
+    pub(crate) fn sentence_metric(&self) -> Option<&str> {
+        match self {
+            Component::Clawback { reversals, .. } => Some(reversals),
+            _ => self.metric(),
         }
     }
 

@@ -433,7 +433,7 @@ impl LineNames {
             .iter()
             .map(|c| {
                 let mut terms = Terms::ids(c);
-                if let Some(metric) = c.metric() {
+                if let Some(metric) = c.sentence_metric() {
                     terms.metric = both(metric, metric_name);
                 }
                 if let Some(goal) = c.goal() {
@@ -564,6 +564,16 @@ fn incentive_lines(
                 if let Some((en, zh)) = team_note {
                     detail.explanation = format!("{en}: {}", detail.explanation).into();
                     detail.explanation_zh = format!("{zh}：{}", detail.explanation_zh).into();
+                }
+                // The component's display name leads each of its lines.
+                let limits = component.limits();
+                if limits.title(Locale::En).is_some() || limits.title(Locale::ZhCn).is_some() {
+                    let [en, zh] = limits.titled([
+                        detail.explanation.to_string(),
+                        detail.explanation_zh.to_string(),
+                    ]);
+                    detail.explanation = en.into();
+                    detail.explanation_zh = zh.into();
                 }
                 let kind = if detail.cap { "cap" } else { component.kind() };
                 lines.push(payout_line(names, Some(index), kind, detail));

@@ -33,6 +33,15 @@ impl Plan {
         }
         for (i, incentive) in self.incentives.iter().enumerate() {
             check(&incentive.names, &|| format!("incentives[{i}]"))?;
+            for (j, component) in incentive.components.iter().enumerate() {
+                let at = || format!("incentives[{i}].components[{j}]");
+                let limits = component.limits();
+                if let Some(problem) = limits.name.as_deref().and_then(name_problem) {
+                    return Err(Error::new(ErrorKind::PlanInvalid, problem)
+                        .at_path(format!("{}.name", at())));
+                }
+                check(&limits.names, &at)?;
+            }
         }
         for (i, team) in self.org.teams.iter().enumerate() {
             check(&team.names, &|| format!("org.teams[{i}]"))?;

@@ -54,7 +54,7 @@ impl std::ops::Deref for Compiled<'_> {
 
 impl Plan {
     /// The display names of the plan's metrics (with its catalogue KPIs'), goals,
-    /// incentives and teams: what its reports carry as [`Report::labels`].
+    /// incentives, their components and teams: what its reports carry as [`Report::labels`].
     pub fn labels(&self) -> Labels {
         let metrics = self.metric_defs().unwrap_or_else(|_| self.metrics.clone());
         self.labels_of(&metrics)
@@ -99,6 +99,18 @@ impl Plan {
                     .map(|t| (&t.id, Some(&t.name), &t.names))
                     .collect(),
             ),
+            components: {
+                let mut labels = BTreeMap::new();
+                for incentive in &self.incentives {
+                    for (position, component) in incentive.components.iter().enumerate() {
+                        let limits = component.limits();
+                        if let Some(label) = Label::of(limits.name.as_deref(), &limits.names) {
+                            labels.insert(Labels::component_key(&incentive.id, position), label);
+                        }
+                    }
+                }
+                labels
+            },
         }
     }
 

@@ -34,7 +34,7 @@ impl Label {
 }
 
 /// The display names of the plan items a report names by id: metrics, goals,
-/// incentives and teams. Only items with a name are listed; the others are called by
+/// incentives, their components and teams. Only items with a name are listed; the others are called by
 /// their id. A report carries its labels (in JSON too), so it reads the same in every
 /// locale wherever it is rendered.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,6 +57,12 @@ pub struct Labels {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub teams: BTreeMap<String, Label>,
+    /// Incentive component → its label, keyed by the incentive id, `#` and the
+    /// component's position from 0 (`commission#0`): what a payout line's `incentive`
+    /// and `component` point at ([`Labels::component_key`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub components: BTreeMap<String, Label>,
 }
 
 impl Labels {
@@ -66,6 +72,7 @@ impl Labels {
         goals: BTreeMap::new(),
         incentives: BTreeMap::new(),
         teams: BTreeMap::new(),
+        components: BTreeMap::new(),
     };
 
     /// Whether no item has a name.
@@ -74,6 +81,7 @@ impl Labels {
             && self.goals.is_empty()
             && self.incentives.is_empty()
             && self.teams.is_empty()
+            && self.components.is_empty()
     }
 
     /// Whether shared labels name nothing (for `skip_serializing_if`).
@@ -99,6 +107,28 @@ impl Labels {
     /// What a team is called in `locale`.
     pub fn team<'a>(&'a self, id: &'a str, locale: Locale) -> &'a str {
         pick(&self.teams, id, locale)
+    }
+
+    /// The key of component `position` of incentive `incentive` in
+    /// [`Labels::components`]: `commission#0`.
+    pub fn component_key(incentive: &str, position: usize) -> String {
+        format!("{incentive}#{position}")
+    }
+
+    /// What a component is called in `locale`, if it has a name (components have no
+    /// id to fall back on).
+    pub fn component(&self, incentive: &str, position: usize, locale: Locale) -> Option<&str> {
+        let label = self
+            .components
+            .get(&Labels::component_key(incentive, position))?;
+        Some(
+            label
+                .names
+                .get(locale)
+                .or(label.name.as_deref())
+                .unwrap_or_default(),
+        )
+        .filter(|name| !name.is_empty())
     }
 }
 
