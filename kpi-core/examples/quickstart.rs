@@ -98,17 +98,7 @@ fn run(args: Vec<String>) -> Result<String, String> {
         _ => return Err("give both a plan file and a facts file, or neither".into()),
     };
     if format != Format::Text {
-        // One report as a document: the given period, or the latest complete quarter.
-        let period = match period_label {
-            Some(label) => plan.parse_period(&label).map_err(|e| e.to_string())?,
-            None => latest_complete_quarter(&plan, &facts).ok_or("there are no facts")?,
-        };
-        let report = plan.evaluate(&facts, &period).map_err(|e| e.to_string())?;
-        return Ok(match format {
-            Format::Json => report.to_json_pretty() + "\n",
-            Format::Html => report.to_html(locale),
-            _ => report.to_markdown(locale),
-        });
+        return document(&plan, &facts, period_label, format, locale);
     }
     let title = plan.name.as_deref().unwrap_or("kpi");
     let _ = match locale {
@@ -147,6 +137,30 @@ fn run(args: Vec<String>) -> Result<String, String> {
         locale,
     ));
     Ok(out)
+}
+
+/// One report as a document (JSON, HTML or Markdown): the given period, or the latest
+/// complete quarter. A report to send lists the plan's SMART findings after its tables.
+fn document(
+    plan: &Plan,
+    facts: &FactTable,
+    period_label: Option<String>,
+    format: Format,
+    locale: Locale,
+) -> Result<String, String> {
+    let period = match period_label {
+        Some(label) => plan.parse_period(&label).map_err(|e| e.to_string())?,
+        None => latest_complete_quarter(plan, facts).ok_or("there are no facts")?,
+    };
+    let report = plan
+        .evaluate(facts, &period)
+        .map_err(|e| e.to_string())?
+        .with_findings(plan.validate(Some(facts), None));
+    Ok(match format {
+        Format::Json => report.to_json_pretty() + "\n",
+        Format::Html => report.to_html(locale),
+        _ => report.to_markdown(locale),
+    })
 }
 
 /// The sample company read from one of its exports (testdata/sample), and a summary of

@@ -15,6 +15,14 @@ const VECTORS: &str = concat!(
 fn text_of(plan: &Plan, facts: &FactTable, case: &Value) -> Value {
     let locale: Locale = case["locale"].as_str().unwrap().parse().unwrap();
     let day = |key: &str| case[key].as_str().map(|d| d.parse().unwrap());
+    // `"with_findings": true`: the report carries the plan's SMART findings.
+    let with_findings = |report: kpi_core::Report| {
+        if case["with_findings"] == true {
+            report.with_findings(plan.validate(Some(facts), None))
+        } else {
+            report
+        }
+    };
     match case["kind"].as_str().unwrap() {
         "report" => {
             let period = plan.parse_period(case["period"].as_str().unwrap()).unwrap();
@@ -22,11 +30,11 @@ fn text_of(plan: &Plan, facts: &FactTable, case: &Value) -> Value {
                 Some(as_of) => plan.evaluate_as_of(facts, &period, as_of).unwrap(),
                 None => plan.evaluate(facts, &period).unwrap(),
             };
-            json!(report.to_text(locale))
+            json!(with_findings(report).to_text(locale))
         }
         "markdown" | "html" => {
             let period = plan.parse_period(case["period"].as_str().unwrap()).unwrap();
-            let report = plan.evaluate(facts, &period).unwrap();
+            let report = with_findings(plan.evaluate(facts, &period).unwrap());
             if case["kind"] == "html" {
                 json!(report.to_html(locale))
             } else {

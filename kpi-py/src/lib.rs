@@ -1146,6 +1146,35 @@ impl Report {
 
 #[pymethods]
 impl Report {
+    /// The plan's SMART findings the report carries (none unless added by
+    /// `with_findings`).
+    #[getter]
+    fn findings(&self) -> Vec<goals::Finding> {
+        self.inner
+            .findings
+            .iter()
+            .map(|f| goals::Finding { inner: f.clone() })
+            .collect()
+    }
+    /// A copy of the report carrying `findings` (a list of `Finding`, as
+    /// `plan.validate(facts)` gives them): its text, Markdown and HTML list them last.
+    fn with_findings(&self, findings: &Bound<'_, PyAny>) -> PyResult<Report> {
+        let mut kept = Vec::new();
+        for (i, item) in args::items(findings, "findings")?.iter().enumerate() {
+            let finding = item.cast::<goals::Finding>().map_err(|_| {
+                invalid_argument(
+                    &format!("findings[{i}]"),
+                    format!(
+                        "`findings[{i}]` is a kpi_core.Finding, not {}",
+                        type_name(item)
+                    ),
+                )
+            })?;
+            kept.push(finding.get().inner.clone());
+        }
+        let report = (*self.inner).clone().with_findings(kept);
+        Ok(Report::new(report, self.calendar.clone()))
+    }
     /// What the plan calls the report's metrics, goals, incentives and teams (a dict:
     /// `{"teams": {"east": {"name": "华东", "names": {"en": "East"}}}, …}`).
     #[getter]

@@ -26,14 +26,19 @@ def sample() -> tuple[kpi_core.Plan, kpi_core.FactTable]:
 def text_of(plan: kpi_core.Plan, facts: kpi_core.FactTable, case: dict):
     locale = case["locale"]
     kind = case["kind"]
+
+    def with_findings(report: kpi_core.Report) -> kpi_core.Report:
+        # `"with_findings": true`: the report carries the plan's SMART findings.
+        return report.with_findings(plan.validate(facts)) if case.get("with_findings") else report
+
     if kind == "report":
         if "as_of" in case:
             report = plan.evaluate_as_of(facts, case["period"], datetime.date.fromisoformat(case["as_of"]))
         else:
             report = plan.evaluate(facts, case["period"])
-        return report.to_text(locale)
+        return with_findings(report).to_text(locale)
     if kind in ("markdown", "html"):
-        report = plan.evaluate(facts, case["period"])
+        report = with_findings(plan.evaluate(facts, case["period"]))
         return report.to_markdown(locale) if kind == "markdown" else report.to_html(locale)
     if kind == "review":
         return plan.review(facts, datetime.date.fromisoformat(case["as_of"])).to_text(locale)
@@ -191,3 +196,21 @@ target = "100"
         assert "<script" not in html and "<img" not in html and "<b>" not in html
         assert "&lt;img src=x onerror=alert(1)&gt;" in html
         assert r"\| \*x\*" in report.to_markdown(locale)
+
+
+def test_a_report_carries_findings_only_when_given_them() -> None:
+    plan = kpi_core.Plan.from_toml(open(SAMPLE / "plan.toml", encoding="utf-8").read())
+    facts = kpi_core.FactTable.from_json_lines(open(SAMPLE / "facts.jsonl", encoding="utf-8").read())
+    report = plan.evaluate(facts, "FY2027-Q2")
+    assert report.findings == [] and 'class="findings"' not in report.to_html("en")
+    findings = plan.validate(facts)
+    sent = report.with_findings(findings)
+    assert [f.code for f in sent.findings] == [f.code for f in findings]
+    assert report.findings == []  # a copy: the report itself is unchanged
+    html = sent.to_html("zh-CN")
+    assert 'class="findings"' in html and 'data-code="smart.achievable.team_not_covered"' in html
+    assert sent.to_dict()["findings"][0]["code"] == "smart.achievable.team_not_covered"
+    for bad in (5, "x", [1], [None], [report], {"a": findings[0]}):
+        with pytest.raises(kpi_core.KpiError) as caught:
+            report.with_findings(bad)
+        assert caught.value.code == "data.invalid_argument", bad

@@ -14,15 +14,17 @@ const plan = Plan.fromToml(readFileSync(`${TESTDATA}sample/plan.toml`, "utf8"));
 const facts = FactTable.fromJsonLines(readFileSync(`${TESTDATA}sample/facts.jsonl`, "utf8"));
 
 function textOf(c) {
+  // `"with_findings": true`: the report (a plain object) carries the plan's SMART findings.
+  const withFindings = (report) => (c.with_findings ? { ...report, findings: plan.validate(facts) } : report);
   switch (c.kind) {
     case "report": {
       const report = c.as_of ? plan.evaluateAsOf(facts, c.period, c.as_of) : plan.evaluate(facts, c.period);
-      return reportToText(report, c.locale);
+      return reportToText(withFindings(report), c.locale);
     }
     case "markdown":
-      return reportToMarkdown(plan.evaluate(facts, c.period), c.locale);
+      return reportToMarkdown(withFindings(plan.evaluate(facts, c.period)), c.locale);
     case "html":
-      return reportToHtml(plan.evaluate(facts, c.period), c.locale);
+      return reportToHtml(withFindings(plan.evaluate(facts, c.period)), c.locale);
     case "review":
       return plan.reviewText(facts, c.as_of, c.locale);
     case "findings":
@@ -141,5 +143,13 @@ test("a hostile report document renders escaped, and a hostile label stays as wr
   }
   for (const bad of [null, 5, "report", [], { period: 1 }, { scorecards: "x" }]) {
     assert.throws(() => reportToHtml(bad, "zh-CN"), (err) => err.name === "DataError" || err instanceof TypeError);
+  }
+  // Findings handed back with a report: escaped when hostile, refused when not findings.
+  const findings = plan.validate(facts);
+  findings[0].message_zh = "<script>alert(1)</script>";
+  const html = reportToHtml({ ...report, findings }, "zh-CN");
+  assert.ok(html.includes('class="findings"') && !html.includes("<script>alert"));
+  for (const bad of [5, "x", [1], [{ criterion: "Z" }], [{ ...findings[0], code: "smart.nope" }], [{ ...findings[0], message: NaN }]]) {
+    assert.throws(() => reportToHtml({ ...report, findings: bad }, "en"), (err) => err.name === "DataError", JSON.stringify(bad));
   }
 });

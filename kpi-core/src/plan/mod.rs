@@ -617,6 +617,7 @@ impl<'p> Compiled<'p> {
             scores,
             statements,
             labels: std::sync::Arc::clone(&self.parts.labels),
+            findings: Vec::new(),
         })
     }
 

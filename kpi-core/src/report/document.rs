@@ -21,6 +21,8 @@ pub(crate) enum SectionKind {
     Leaderboard,
     /// The statements' lines.
     Payouts,
+    /// The plan's SMART findings, when the report carries them.
+    Findings,
 }
 
 /// A row of a section: its cells, and the exact values behind them (for HTML's `data-`
@@ -81,6 +83,9 @@ impl Report {
             sections.push(section);
         }
         if let Some(section) = self.payouts_section(&words) {
+            sections.push(section);
+        }
+        if let Some(section) = self.findings_section(&words) {
             sections.push(section);
         }
         Document {
@@ -170,6 +175,44 @@ impl Report {
                 Message::ColumnTeam,
                 Message::ColumnGoals,
                 Message::ColumnScore,
+            ]),
+            rows,
+            total: None,
+            text_columns: 4,
+            notes: Vec::new(),
+        })
+    }
+
+    /// The findings the report carries: criterion, severity, the goal by its display
+    /// name (the plan for plan-wide ones) and the message, in the locale.
+    fn findings_section(&self, words: &Words<'_>) -> Option<Section> {
+        let locale = words.locale;
+        let rows: Vec<Row> = self
+            .findings
+            .iter()
+            .map(|f| Row {
+                cells: vec![
+                    f.criterion.label(locale).to_owned(),
+                    f.severity.label(locale).to_owned(),
+                    if f.goal.is_empty() {
+                        words.say(Message::NamePlan).to_owned()
+                    } else {
+                        words.labels.goal(&f.goal, locale).to_owned()
+                    },
+                    f.message_for(locale).to_owned(),
+                ],
+                data: vec![("code", f.code.code().to_owned()), ("path", f.path.clone())],
+                attainment: None,
+            })
+            .collect();
+        (!rows.is_empty()).then(|| Section {
+            kind: SectionKind::Findings,
+            title: words.say(Message::TitleFindings).to_owned(),
+            header: words.header(&[
+                Message::ColumnCriterion,
+                Message::ColumnSeverity,
+                Message::ColumnGoal,
+                Message::ColumnFinding,
             ]),
             rows,
             total: None,

@@ -2,6 +2,7 @@
 //! deterministic (the same plan and facts give byte-identical JSON).
 
 mod document;
+pub(crate) mod findings;
 mod labels;
 mod name;
 mod no_target;
@@ -60,6 +61,12 @@ pub struct Report {
     #[serde(default, skip_serializing_if = "Labels::are_empty")]
     #[cfg_attr(feature = "typescript", tsify(type = "Labels", optional))]
     pub labels: std::sync::Arc<Labels>,
+    /// The plan's SMART findings, when the caller adds them ([`Report::with_findings`]):
+    /// evaluating does not validate the plan, so a report carries none by itself. The
+    /// text, Markdown and HTML of a report list them last.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub findings: Vec<findings::Finding>,
 }
 
 /// A goal's actual against its target, for one scope.
@@ -293,6 +300,15 @@ impl PayoutLine {
 }
 
 impl Report {
+    /// The report with the plan's SMART findings (`Plan::validate`), which its text,
+    /// Markdown and HTML then list: a report to send says what is wrong with the goals
+    /// it measures.
+    #[must_use]
+    pub fn with_findings(mut self, findings: Vec<findings::Finding>) -> Report {
+        self.findings = findings;
+        self
+    }
+
     /// The report as pretty-printed JSON, the form the shared test vectors store.
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).expect("a report always serialises")

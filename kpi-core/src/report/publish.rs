@@ -87,6 +87,7 @@ fn html_section(out: &mut String, section: &Section) {
         SectionKind::Attention => "attention",
         SectionKind::Leaderboard => "leaderboard",
         SectionKind::Payouts => "payouts",
+        SectionKind::Findings => "findings",
     };
     let _ = write!(
         out,

@@ -37,8 +37,10 @@ impl Report {
             for note in &section.notes {
                 let _ = writeln!(out, "  * {note}");
             }
-            // A blank line between sections; the payouts end the report.
-            if i + 1 < count || section.kind != SectionKind::Payouts {
+            // A blank line between sections; the payouts or the findings end the report.
+            if i + 1 < count
+                || !matches!(section.kind, SectionKind::Payouts | SectionKind::Findings)
+            {
                 out.push('\n');
             }
         }

@@ -61,6 +61,8 @@ catalogue! {
     NameCompany "name.company" => "Company", "公司";
     /// The display name of the unassigned scope.
     NameUnassigned "name.unassigned" => "Unassigned", "未分配";
+    /// What a finding about the plan as a whole (no goal) is about.
+    NamePlan "name.plan" => "Plan", "计划";
 
     /// Column: the kind of scope.
     ColumnScope "column.scope" => "Scope", "范围";
@@ -94,6 +96,14 @@ catalogue! {
     ColumnGap "column.gap" => "Gap", "差距";
     /// Column: the period.
     ColumnPeriod "column.period" => "Period", "期间";
+    /// Column: the goal a row is about.
+    ColumnGoal "column.goal" => "Goal", "目标";
+    /// Column: a SMART finding's criterion.
+    ColumnCriterion "column.criterion" => "Criterion", "原则";
+    /// Column: a finding's severity.
+    ColumnSeverity "column.severity" => "Severity", "级别";
+    /// Column: what a finding says.
+    ColumnFinding "column.finding" => "Finding", "问题";
     /// The row of totals.
     RowTotal "row.total" => "Total", "合计";
 
