@@ -617,6 +617,31 @@ fn a_page_with_a_repeated_records_key_is_refused_whole() {
     let error = ingest.page(&page).unwrap_err();
     assert_eq!(error.code(), "data.crm_error");
     assert!(ingest.facts().is_empty());
+    // The records key after another repeated key (where reading stops) would go unread:
+    // refused too, at the records key.
+    for page in [
+        format!(
+            "{{\"errorCode\": 0, \"data\": {{\"dataList\": [{a}], \"total\": 1, \"total\": 2,\n \"dataList\": [{b}]}}}}"
+        ),
+        format!(
+            "{{\"errorCode\": 0, \"data\": {{\"total\": 1, \"total\": 2,\n \"dataList\": [{a}, {b}]}}}}"
+        ),
+    ] {
+        let mut ingest = CrmIngest::fxiaoke();
+        let error = ingest.page(&page).unwrap_err();
+        assert_eq!(error.code(), "data.crm_error");
+        assert!(
+            error.message().contains("after a repeated key \"total\""),
+            "{error}"
+        );
+        assert_eq!(
+            (error.location().line, error.location().column),
+            (Some(2), Some(2))
+        );
+        assert!(ingest.facts().is_empty());
+    }
+    let page = format!("{{\"data\": [{deal}], \"x\": 1, \"x\": 2, \"data\": []}}");
+    assert!(CrmIngest::zoho("Deals").page(&page).is_err());
     // One records key next to other repeated keys still reads (the repeat is one
     // malformed record, as for any corruption after the records).
     let page = format!(

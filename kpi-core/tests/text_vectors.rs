@@ -105,3 +105,45 @@ fn the_sample_reads_the_same_in_every_locale_and_language() {
     }
     assert!(chinese_cases >= 4, "{chinese_cases} Chinese cases");
 }
+
+/// A dimension's row for facts without a value is `(none)` in the data and called by the
+/// catalogue's words in text: `（未填写）` in Chinese.
+#[test]
+fn a_dimension_row_without_a_value_is_named_in_the_locale() {
+    let plan = Plan::from_toml(
+        r#"
+version = 1
+[org]
+teams = [{ id = "t", name = "T" }]
+members = [{ id = "a", name = "A", team = "t" }]
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+[[goals]]
+id = "region-revenue"
+metric = "revenue"
+scope = "dimension"
+dimension = "attributes.region"
+period = "month"
+target = "2000"
+"#,
+    )
+    .unwrap();
+    let facts = FactTable::from_json(
+        r#"[{"id": "o1", "kind": "order", "owner": "a", "amount": "1000", "date": "2026-03-10", "attributes": {"region": "east"}},
+            {"id": "o2", "kind": "order", "owner": "a", "amount": "300", "date": "2026-03-10"}]"#,
+    )
+    .unwrap();
+    let report = plan
+        .evaluate(&facts, &plan.parse_period("2026-03").unwrap())
+        .unwrap();
+    assert!(
+        report
+            .scorecards
+            .iter()
+            .any(|r| r.id == kpi_core::report::NO_VALUE)
+    );
+    let zh = report.to_text(Locale::ZhCn);
+    assert!(zh.contains("（未填写）") && !zh.contains("(none)"), "{zh}");
+    assert!(report.to_text(Locale::En).contains("(none)"));
+}

@@ -11,13 +11,10 @@ import { fileURLToPath } from "node:url";
 const BUDGET = 560_000;
 
 test("the gzipped wasm module is within the 560 KB budget", () => {
-  const path = fileURLToPath(new URL("../pkg/web/kpi_wasm_bg.wasm", import.meta.url));
-  const wasm = readFileSync(path);
-  const gzipped = execFileSync("gzip", ["-9", "-c", path], { maxBuffer: 1 << 24 }).length;
-  assert.ok(gzipped <= BUDGET, `${gzipped} bytes gzipped, over the ${BUDGET} budget`);
-  // The three targets ship one module.
-  for (const target of ["nodejs", "bundler"]) {
-    const other = readFileSync(new URL(`../pkg/${target}/kpi_wasm_bg.wasm`, import.meta.url));
-    assert.ok(other.equals(wasm), `pkg/${target} has a different module`);
+  for (const target of ["web", "nodejs", "bundler"]) {
+    const path = fileURLToPath(new URL(`../pkg/${target}/kpi_wasm_bg.wasm`, import.meta.url));
+    assert.ok(readFileSync(path).length > 0, path);
+    const gzipped = execFileSync("gzip", ["-9", "-c", path], { maxBuffer: 1 << 24 }).length;
+    assert.ok(gzipped <= BUDGET, `pkg/${target}: ${gzipped} bytes gzipped, over the ${BUDGET} budget`);
   }
 });

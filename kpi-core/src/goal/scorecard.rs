@@ -181,7 +181,7 @@ pub(crate) fn scorecards(
             for (key, value) in dimension_scopes(input, metric, dimension) {
                 // Facts without a value are scored too, as `(none)`: nothing is dropped.
                 let id = if value.is_empty() {
-                    "(none)"
+                    crate::report::NO_VALUE
                 } else {
                     value.as_str()
                 };

@@ -80,8 +80,23 @@ pub(crate) fn add_deal_detail(
         if limits.cap.is_some() {
             continue; // a cap reads the component's total: keep the tier lines
         }
+        // Errors name the component, as the statements' do.
+        let component_at = || {
+            let position = parts
+                .incentives
+                .iter()
+                .position(|i| std::ptr::eq(i, incentive));
+            format!(
+                "incentives[{}].components[{index}]",
+                position.unwrap_or_default()
+            )
+        };
         let filter = match metrics.get(metric).and_then(|m| m.filter.as_deref()) {
-            Some(text) => Some(Filter::parse(text)?.compile(facts)),
+            Some(text) => Some(
+                Filter::parse(text)
+                    .map_err(|e| e.or_at_path(|| format!("metrics.{metric}.filter")))?
+                    .compile(facts),
+            ),
             None => None,
         };
         // Each member's row of the component's goal (the first), found once.
@@ -92,7 +107,8 @@ pub(crate) fn add_deal_detail(
                 member_rows.entry(r.id.as_str()).or_insert(r);
             }
         }
-        let deals_of = deals_by_member(facts, filter.as_ref(), period, as_of)?;
+        let deals_of = deals_by_member(facts, filter.as_ref(), period, as_of)
+            .map_err(|e| e.or_at_path(component_at))?;
         // The lines call the metric by its display names, as the tier lines did.
         let labels = std::sync::Arc::clone(&report.labels);
         let metric_names = [
@@ -124,13 +140,18 @@ pub(crate) fn add_deal_detail(
                 (tiers, *mode, scale),
                 (incentive, index, metric, metric_names),
                 parts.rounding,
-            )?;
+            )
+            .map_err(|e| e.or_at_path(component_at))?;
             let mut kept = statement.lines.clone();
             kept.retain(|l| !is_tier_line(l));
             kept.splice(at..at, lines);
             let total = checked_sum(kept.iter().map(|l| l.amount))
-                .or_overflow(|| format!("the statement total of `{}`", statement.member))?;
-            statement.total = parts.rounding.apply(total)?;
+                .or_overflow(|| format!("the statement total of `{}`", statement.member))
+                .map_err(|e| e.or_at_path(component_at))?;
+            statement.total = parts
+                .rounding
+                .apply(total)
+                .map_err(|e| e.or_at_path(component_at))?;
             statement.lines = kept;
         }
     }
@@ -242,7 +263,7 @@ fn deal_lines(
                 deal.date,
                 group_thousands(basis),
                 percent(rate),
-                tier + 1,
+                tier.saturating_add(1),
                 group_thousands(amount)
             ),
             format!(

@@ -146,6 +146,9 @@ pub(crate) struct Terms {
     pub metric: [Name; 2],
     pub goal: [Name; 2],
     pub by: [Name; 2],
+    /// What the component's gate reads, by name: its goal's or metric's display names
+    /// (empty for the weighted score, or without a gate).
+    pub gate: [Name; 2],
     /// The metric of the component's goal, for a bonus that speaks in it.
     pub goal_metric: Option<GoalMetric>,
 }
@@ -174,6 +177,13 @@ impl Terms {
                 Component::Matrix { by, .. } => Some(by),
                 _ => None,
             }),
+            gate: both(
+                component
+                    .limits()
+                    .gate
+                    .as_ref()
+                    .and_then(|g| g.goal.as_deref().or(g.metric.as_deref())),
+            ),
             goal_metric: None,
         }
     }
@@ -228,7 +238,7 @@ pub(crate) fn evaluate_component_in(
     terms: &Terms,
 ) -> Result<ComponentResult> {
     let round = |v: Decimal| rounding.apply_line(v);
-    let mut result = match closed(component.limits(), inputs) {
+    let mut result = match closed(component.limits(), inputs, terms) {
         Some(result) => result,
         None => price(component, inputs, terms, &round)?,
     };
@@ -650,7 +660,7 @@ fn matrix(
 }
 
 /// The result when a threshold or gate is not met; `None` when the component pays.
-fn closed(limits: &Limits, inputs: &ComponentInputs) -> Option<ComponentResult> {
+fn closed(limits: &Limits, inputs: &ComponentInputs, terms: &Terms) -> Option<ComponentResult> {
     if let Some(threshold) = limits.threshold {
         let attainment = inputs.attainment().unwrap_or_default();
         if attainment < threshold {
@@ -681,15 +691,22 @@ fn closed(limits: &Limits, inputs: &ComponentInputs) -> Option<ComponentResult> 
                 }
             };
             let now = value.map(shown);
+            // The gate in words: a goal's attainment, a metric, or the weighted score.
+            let [name, name_zh] = &terms.gate;
+            let (what, what_zh) = match (&gate.goal, &gate.metric) {
+                (Some(_), _) => (format!("{name} attainment"), format!("{name_zh} 完成率")),
+                (None, Some(_)) => (name.to_string(), name_zh.to_string()),
+                (None, None) => ("the weighted score".to_owned(), "加权得分".to_owned()),
+            };
             return Some(nothing(
                 value.unwrap_or_default(),
                 format!(
-                    "no payout: the gate {measure} needs {}, it is {}",
+                    "no payout: the gate needs {what} of {}, it is {}",
                     shown(gate.min),
                     now.as_deref().unwrap_or("unknown")
                 ),
                 format!(
-                    "未付：条件 {measure} 需达到 {}，当前为 {}",
+                    "未付：条件要求 {what_zh}达到 {}，当前为 {}",
                     shown(gate.min),
                     now.as_deref().unwrap_or("未知")
                 ),

@@ -159,17 +159,41 @@ impl Limits {
     /// `Commission: …`, `提成：…`.
     pub(crate) fn titled(&self, [en, zh]: [String; 2]) -> [String; 2] {
         use crate::text::Locale;
-        [
-            match self.title(Locale::En) {
-                Some(title) => format!("{title}: {en}"),
-                None => en,
-            },
-            match self.title(Locale::ZhCn) {
-                Some(title) => format!("{title}：{zh}"),
-                None => zh,
-            },
-        ]
+        titled_with([self.title(Locale::En), self.title(Locale::ZhCn)], [en, zh])
     }
+
+    /// [`Limits::titled`] for sentences not written yet: the name is put in front when
+    /// the line is first read, so a payroll run that never reads them does not write
+    /// them.
+    pub(crate) fn titled_sentences(
+        &self,
+        en: crate::text::Sentence,
+        zh: crate::text::Sentence,
+    ) -> (crate::text::Sentence, crate::text::Sentence) {
+        use crate::text::Locale;
+        let lead = |sentence: crate::text::Sentence, title: Option<&str>, colon: &str| match title {
+            Some(title) => sentence.led_by(format!("{title}{colon}")),
+            None => sentence,
+        };
+        (
+            lead(en, self.title(Locale::En), ": "),
+            lead(zh, self.title(Locale::ZhCn), "："),
+        )
+    }
+}
+
+/// `[en, zh]` led by the titles, when given: `Commission: …`, `提成：…`.
+fn titled_with([title, title_zh]: [Option<&str>; 2], [en, zh]: [String; 2]) -> [String; 2] {
+    [
+        match title {
+            Some(title) => format!("{title}: {en}"),
+            None => en,
+        },
+        match title_zh {
+            Some(title) => format!("{title}：{zh}"),
+            None => zh,
+        },
+    ]
 }
 
 impl Incentive {

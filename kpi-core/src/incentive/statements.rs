@@ -454,6 +454,13 @@ impl LineNames {
                 if let Component::Matrix { by, .. } = c {
                     terms.by = both(by, goal_name);
                 }
+                if let Some(gate) = &c.limits().gate {
+                    if let Some(goal) = &gate.goal {
+                        terms.gate = both(goal, goal_name);
+                    } else if let Some(metric) = &gate.metric {
+                        terms.gate = both(metric, metric_name);
+                    }
+                }
                 terms
             })
             .collect();
@@ -565,16 +572,10 @@ fn incentive_lines(
                     detail.explanation = format!("{en}: {}", detail.explanation).into();
                     detail.explanation_zh = format!("{zh}：{}", detail.explanation_zh).into();
                 }
-                // The component's display name leads each of its lines.
-                let limits = component.limits();
-                if limits.title(Locale::En).is_some() || limits.title(Locale::ZhCn).is_some() {
-                    let [en, zh] = limits.titled([
-                        detail.explanation.to_string(),
-                        detail.explanation_zh.to_string(),
-                    ]);
-                    detail.explanation = en.into();
-                    detail.explanation_zh = zh.into();
-                }
+                // The component's display name leads each of its lines (when read).
+                (detail.explanation, detail.explanation_zh) = component
+                    .limits()
+                    .titled_sentences(detail.explanation, detail.explanation_zh);
                 let kind = if detail.cap { "cap" } else { component.kind() };
                 lines.push(payout_line(names, Some(index), kind, detail));
             }

@@ -851,9 +851,31 @@ fn fxiaoke_records(text: &str, page: u64) -> Result<PageRecords<'_>> {
     }
 }
 
-/// A page whose records key (`key`) appears twice is refused whole, at the second key's
-/// line and column: which list is the page's is anybody's guess, and reading the first
-/// would leave the second's records unaccounted for.
+/// Where `key` is among the keys of the object's members from byte `at` (where reading
+/// stopped at a repeated key) to the object's end, or to where they stop reading.
+fn key_in_rest(text: &str, at: usize, key: &str) -> Option<usize> {
+    let mut cursor = Cursor::new(text, at);
+    loop {
+        cursor.skip_space();
+        let key_at = cursor.at;
+        let json::Text(name) = cursor.value::<json::Text<'_>>().ok()?;
+        if name == key {
+            return Some(key_at);
+        }
+        if !cursor.eat(b':') {
+            return None;
+        }
+        cursor.skip_space();
+        if cursor.value::<&RawValue>().is_err() || !cursor.eat(b',') {
+            return None;
+        }
+    }
+}
+
+/// A page whose records key (`key`) appears twice, or after another repeated key (where
+/// reading stops), is refused whole, at that key's line and column: which list is the
+/// page's is anybody's guess, and reading the first would leave the other's records
+/// unaccounted for.
 fn refuse_repeated_records(
     text: &str,
     stop: Option<&Stop<'_>>,
@@ -861,29 +883,36 @@ fn refuse_repeated_records(
     crm: &str,
     page: u64,
 ) -> Result<()> {
-    match stop {
-        Some(stop) if stop.repeated.as_deref() == Some(key) => {
-            let (line, column) = (
-                line_of(text, stop.broken.at),
-                column_at(text, stop.broken.at),
-            );
-            let location = crate::error::Location {
-                line: u32::try_from(line).ok(),
-                column: u32::try_from(column).ok(),
-                ..crate::error::Location::default()
-            };
-            Err(crm_error(
-                &format!(
-                    "not a {crm} response page: the key {key:?} appears a second time \
-                     (line {line}, column {column}), so either list could be its records: \
-                     none is read"
-                ),
-                page,
-            )
-            .at(location))
-        }
-        _ => Ok(()),
-    }
+    let Some(stop) = stop.filter(|s| s.repeated.is_some()) else {
+        return Ok(());
+    };
+    // The records key itself repeats, or comes (again) after another repeated key, where
+    // its list would go unread.
+    let Some(at) = key_in_rest(text, stop.broken.at, key) else {
+        return Ok(());
+    };
+    let (line, column) = (line_of(text, at), column_at(text, at));
+    let location = crate::error::Location {
+        line: u32::try_from(line).ok(),
+        column: u32::try_from(column).ok(),
+        ..crate::error::Location::default()
+    };
+    let why = if stop.repeated.as_deref() == Some(key) {
+        format!("the key {key:?} appears a second time")
+    } else {
+        format!(
+            "the key {key:?} comes after a repeated key {:?}",
+            stop.repeated.as_deref().unwrap_or_default()
+        )
+    };
+    Err(crm_error(
+        &format!(
+            "not a {crm} response page: {why} (line {line}, column {column}), so which \
+             records it holds is ambiguous: none is read"
+        ),
+        page,
+    )
+    .at(location))
 }
 
 /// The line (from 1) of byte `at`.

@@ -24,7 +24,12 @@ impl Report {
             let _ = writeln!(out, "{}", section.title);
             let mut table = Vec::with_capacity(section.rows.len() + 2);
             table.push(section.header.clone());
-            table.extend(section.rows.iter().map(|r| r.cells.clone()));
+            table.extend(
+                section
+                    .rows
+                    .iter()
+                    .map(|r| r.cells.iter().map(|c| one_line(c)).collect()),
+            );
             if let Some(total) = &section.total {
                 table.push(total.cells.clone());
             }
@@ -35,7 +40,7 @@ impl Report {
                 section.total.is_some(),
             );
             for note in &section.notes {
-                let _ = writeln!(out, "  * {note}");
+                let _ = writeln!(out, "  * {}", one_line(note));
             }
             // A blank line between sections; the payouts or the findings end the report.
             if i + 1 < count
@@ -46,6 +51,14 @@ impl Report {
         }
         out
     }
+}
+
+/// A cell on one line: a report handed back (from JavaScript or JSON) can hold any text,
+/// and a line break or tab in a cell would break the table's alignment.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// Terminal cells a string takes: East Asian wide characters take two.
@@ -107,6 +120,12 @@ fn render(out: &mut String, table: &[Vec<String>], text_columns: usize, total: b
 mod tests {
     use super::*;
     use crate::report::words::row_of;
+
+    #[test]
+    fn cells_are_kept_on_one_line() {
+        assert_eq!(one_line("a\nb\r\tc\u{7}d"), "a b  c d");
+        assert_eq!(one_line("华东 east"), "华东 east");
+    }
 
     #[test]
     fn wide_characters_take_two_cells() {

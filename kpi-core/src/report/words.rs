@@ -55,6 +55,9 @@ impl<'a> Words<'a> {
         match row.scope {
             ScopeKind::Company => (scope, Message::NameCompany.text(self.locale)),
             ScopeKind::Team => (scope, self.labels.team(&row.id, self.locale)),
+            ScopeKind::Dimension if row.id == super::NO_VALUE => {
+                (scope, Message::NameNoValue.text(self.locale))
+            }
             _ => (scope, &row.name),
         }
     }

@@ -61,6 +61,8 @@ catalogue! {
     NameCompany "name.company" => "Company", "公司";
     /// The display name of the unassigned scope.
     NameUnassigned "name.unassigned" => "Unassigned", "未分配";
+    /// A dimension row of the facts without a value for the dimension.
+    NameNoValue "name.no_value" => "(none)", "（未填写）";
     /// What a finding about the plan as a whole (no goal) is about.
     NamePlan "name.plan" => "Plan", "计划";
 

@@ -23,6 +23,14 @@ enum Repr {
     Written(String),
     /// One of the two sentences of a shared draft.
     Drafted(Arc<dyn Draft>, Language),
+    /// A sentence with words in front (a component's name), joined when first read.
+    Led(Arc<Led>),
+}
+
+struct Led {
+    lead: String,
+    sentence: Sentence,
+    written: OnceLock<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -63,12 +71,24 @@ impl Sentence {
         )
     }
 
+    /// `lead` then this sentence (`Commission: ` + `3% on …`), joined when first read.
+    pub(crate) fn led_by(self, lead: String) -> Sentence {
+        Sentence(Repr::Led(Arc::new(Led {
+            lead,
+            sentence: self,
+            written: OnceLock::new(),
+        })))
+    }
+
     /// The sentence's text (written now if it was not yet).
     pub fn as_str(&self) -> &str {
         match &self.0 {
             Repr::Written(text) => text,
             Repr::Drafted(draft, Language::English) => &draft.written().0,
             Repr::Drafted(draft, Language::Chinese) => &draft.written().1,
+            Repr::Led(led) => led
+                .written
+                .get_or_init(|| format!("{}{}", led.lead, led.sentence.as_str())),
         }
     }
 }
@@ -109,7 +129,7 @@ impl From<Sentence> for String {
     fn from(sentence: Sentence) -> Self {
         match sentence.0 {
             Repr::Written(text) => text,
-            Repr::Drafted(..) => sentence.as_str().to_owned(),
+            Repr::Drafted(..) | Repr::Led(..) => sentence.as_str().to_owned(),
         }
     }
 }
