@@ -76,21 +76,23 @@ pub(crate) fn review_rows(review: &core::Review) -> Value {
 }
 
 /// A data frame of `rows` (a list of dicts) from `library` (`pandas` or `polars`), which
-/// the caller installs: neither is a dependency of kpi.
+/// the caller installs: neither is a dependency of kpi. `numbers` is `decimal` (the
+/// default), `float` or `arrow` (`kpi_core.frames._frame_of` says what each gives).
 pub(crate) fn frame<'py>(
     py: Python<'py>,
     library: &str,
     rows: Bound<'py, PyAny>,
+    numbers: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let module = py.import(library).map_err(|_| {
+    py.import(library).map_err(|_| {
         pyo3::exceptions::PyImportError::new_err(format!(
             "{library} is not installed: pip install {library}"
         ))
     })?;
-    match library {
-        // Polars infers Decimal columns from decimal.Decimal values.
-        "polars" => module.call_method1("from_dicts", (rows,)),
-        _ => module.call_method1("DataFrame", (rows,)),
+    let frames = py.import("kpi_core.frames")?;
+    match numbers {
+        Some(numbers) => frames.call_method1("_frame_of", (rows, library, numbers)),
+        None => frames.call_method1("_frame_of", (rows, library)),
     }
 }
 
@@ -107,4 +109,20 @@ pub(crate) fn python_frames<'py>(
         Some(table) => module.call_method1(function, (data, table)),
         None => module.call_method1(function, (data,)),
     }
+}
+
+/// Calls `kpi_core.frames.<function>(data, numbers=numbers)` for tables without a name
+/// (measures).
+pub(crate) fn python_frames_numbers<'py>(
+    py: Python<'py>,
+    function: &str,
+    data: &Bound<'py, PyAny>,
+    numbers: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let module = py.import("kpi_core.frames")?;
+    let kwargs = pyo3::types::PyDict::new(py);
+    if let Some(numbers) = numbers {
+        kwargs.set_item("numbers", numbers)?;
+    }
+    module.call_method(function, (data,), Some(&kwargs))
 }

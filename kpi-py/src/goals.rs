@@ -99,15 +99,26 @@ impl Review {
     fn to_json(&self) -> PyResult<String> {
         crate::json_text(&self.inner)
     }
-    /// The items as a pandas `DataFrame` (the period as `period_*` columns).
-    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    /// The items as a pandas `DataFrame` (the period as `period_*` columns); `numbers`
+    /// is `"decimal"` (exact, the default), `"float"` or `"arrow"`.
+    #[pyo3(signature = (numbers = None))]
+    fn to_pandas<'py>(
+        &self,
+        py: Python<'py>,
+        numbers: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let rows = crate::frames::review_rows(&self.inner);
-        crate::frames::frame(py, "pandas", crate::convert::to_python(py, &rows)?)
+        crate::frames::frame(py, "pandas", crate::convert::to_python(py, &rows)?, numbers)
     }
-    /// The items as a Polars `DataFrame`.
-    fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    /// The items as a Polars `DataFrame` (`numbers` as for `to_pandas`).
+    #[pyo3(signature = (numbers = None))]
+    fn to_polars<'py>(
+        &self,
+        py: Python<'py>,
+        numbers: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let rows = crate::frames::review_rows(&self.inner);
-        crate::frames::frame(py, "polars", crate::convert::to_python(py, &rows)?)
+        crate::frames::frame(py, "polars", crate::convert::to_python(py, &rows)?, numbers)
     }
     /// The items as a `pyarrow.Table` (decimal128, date32).
     fn to_arrow<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {

@@ -740,12 +740,20 @@ impl Measures {
         frames::python_frames(slf.py(), "rows", slf.as_any(), None)
     }
     /// The rows as a pandas `DataFrame`.
-    fn to_pandas<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        frames::python_frames(slf.py(), "to_pandas", slf.as_any(), None)
+    #[pyo3(signature = (numbers = None))]
+    fn to_pandas<'py>(
+        slf: &Bound<'py, Self>,
+        numbers: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        frames::python_frames_numbers(slf.py(), "to_pandas", slf.as_any(), numbers)
     }
-    /// The rows as a Polars `DataFrame`.
-    fn to_polars<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        frames::python_frames(slf.py(), "to_polars", slf.as_any(), None)
+    /// The rows as a Polars `DataFrame` (`numbers` as for `to_pandas`).
+    #[pyo3(signature = (numbers = None))]
+    fn to_polars<'py>(
+        slf: &Bound<'py, Self>,
+        numbers: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        frames::python_frames_numbers(slf.py(), "to_polars", slf.as_any(), numbers)
     }
     /// The rows as a `pyarrow.Table` (decimal128 sums).
     fn to_arrow<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
@@ -1251,25 +1259,30 @@ impl Report {
         let table = frames::report_table(table.as_deref().unwrap_or("scorecards"))?;
         frames::table_rows(py, &self.inner, table).map(Bound::into_any)
     }
-    /// A report table as a pandas `DataFrame` (decimals as `Decimal`, dates as `date`).
-    #[pyo3(signature = (table = None))]
+    /// A report table as a pandas `DataFrame`. `numbers`: `"decimal"` (the default:
+    /// exact `Decimal` objects, for pay and audits), `"float"` (`float64` columns, for
+    /// plots) or `"arrow"` (`ArrowDtype` decimals); ranks are nullable `Int64`.
+    #[pyo3(signature = (table = None, numbers = None))]
     fn to_pandas<'py>(
         &self,
         py: Python<'py>,
         table: Option<&Bound<'py, PyAny>>,
+        numbers: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let rows = self.rows(py, table)?;
-        frames::frame(py, "pandas", rows)
+        frames::frame(py, "pandas", rows, numbers)
     }
-    /// A report table as a Polars `DataFrame`.
-    #[pyo3(signature = (table = None))]
+    /// A report table as a Polars `DataFrame` (`Decimal` columns; `Float64` with
+    /// `numbers="float"`).
+    #[pyo3(signature = (table = None, numbers = None))]
     fn to_polars<'py>(
         &self,
         py: Python<'py>,
         table: Option<&Bound<'py, PyAny>>,
+        numbers: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let rows = self.rows(py, table)?;
-        frames::frame(py, "polars", rows)
+        frames::frame(py, "polars", rows, numbers)
     }
     /// The report's pictures (matplotlib): `report.plot.attainment()`,
     /// `report.plot.payouts()`.

@@ -10,10 +10,21 @@ Every table kpi produces — a report's ``scorecards``, ``rollups``, ``scores`` 
 
 In Arrow, decimal columns are ``decimal128(38, s)`` (``s`` the finest scale in the
 column, so no value is rounded) and dates ``date32``; Polars gets ``Decimal`` and
-``Date`` columns from them. pandas gets ``decimal.Decimal`` and ``datetime.date``
-objects (pandas has no decimal dtype; ``to_arrow(...).to_pandas(types_mapper=
-pandas.ArrowDtype)`` keeps decimal128). pandas, Polars and PyArrow are optional: each
-function imports only the library it returns.
+``Date`` columns from them. Whole-number columns (``rank``, ``goals``) are nullable
+integers everywhere (pandas ``Int64``), so a company row without a rank does not turn
+the column into floats. pandas, Polars and PyArrow are optional: each function imports
+only the library it returns.
+
+How numbers arrive in pandas and Polars is a choice, ``numbers=``:
+
+- ``"decimal"`` (the default): exact. pandas columns hold ``decimal.Decimal`` objects
+  (``object`` dtype), Polars columns are ``Decimal``. For payroll, audits, and
+  comparing with the Rust or JavaScript results to the cent.
+- ``"float"``: ``float64`` columns (missing values ``NaN``), for plotting and quick
+  statistics (``df.plot.bar(y="attainment")``); each value is the nearest float, so do
+  not sum these for pay.
+- ``"arrow"`` (pandas): ``pandas.ArrowDtype`` columns (``decimal128``, ``date32``),
+  exact and typed; Polars columns are Arrow already, so for Polars it is ``"decimal"``.
 """
 
 from __future__ import annotations
@@ -24,7 +35,7 @@ from typing import Any, Optional
 
 from kpi_core.errors import DataError
 
-__all__ = ["rows", "to_arrow", "to_pandas", "to_polars"]
+__all__ = ["NUMBERS", "rows", "to_arrow", "to_pandas", "to_polars"]
 
 
 def _flatten(row: dict, prefix: str = "") -> dict:
@@ -90,10 +101,61 @@ def _arrow_type(values: list, pa: Any) -> Any:
 
 def to_arrow(data: Any, table: str = "scorecards", columns: Optional[list[str]] = None) -> Any:
     """A ``pyarrow.Table`` of ``data``'s rows: decimals as decimal128, dates as date32."""
+    return _arrow_of(rows(data, table), columns)
+
+
+NUMBERS = ("decimal", "float", "arrow")
+
+
+def _numbers(numbers: Any) -> str:
+    if isinstance(numbers, str) and numbers in NUMBERS:
+        return numbers
+    raise DataError(
+        f"`numbers` is \"decimal\" (exact Decimal values), \"float\" (float64, for plots) "
+        f"or \"arrow\" (pandas ArrowDtype decimals), not {numbers!r}",
+        code="data.invalid_argument",
+        path="numbers",
+    )
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _frame_of(table_rows: list, library: str, numbers: Any = "decimal") -> Any:
+    """A pandas or Polars ``DataFrame`` of flat rows, numbers as ``numbers`` says."""
+    numbers = _numbers(numbers)
+    if library == "polars":
+        import polars
+
+        frame = polars.from_arrow(_arrow_of(table_rows))
+        if numbers == "float":
+            frame = frame.with_columns(polars.col(polars.Decimal).cast(polars.Float64))
+        return frame
+    import pandas
+
+    if numbers == "arrow":
+        return _arrow_of(table_rows).to_pandas(types_mapper=pandas.ArrowDtype)
+    names = list(dict.fromkeys(k for row in table_rows for k in row))
+    columns = {}
+    for name in names:
+        values = [row.get(name) for row in table_rows]
+        present = [v for v in values if v is not None]
+        if present and all(_is_whole(v) for v in present):
+            columns[name] = pandas.array(values, dtype="Int64")
+        elif numbers == "float" and present and all(isinstance(v, Decimal) for v in present):
+            columns[name] = pandas.array(
+                [float("nan") if v is None else float(v) for v in values], dtype="float64"
+            )
+        else:
+            columns[name] = values  # pandas infers: text, dates and Decimals stay objects
+    return pandas.DataFrame(columns, index=pandas.RangeIndex(len(table_rows)))
+
+
+def _arrow_of(table_rows: list, names: Optional[list[str]] = None) -> Any:
     import pyarrow as pa
 
-    table_rows = rows(data, table)
-    names = columns or list(dict.fromkeys(k for row in table_rows for k in row))
+    names = names or list(dict.fromkeys(k for row in table_rows for k in row))
     arrays = {}
     for name in names:
         values = [row.get(name) for row in table_rows]
@@ -104,16 +166,13 @@ def to_arrow(data: Any, table: str = "scorecards", columns: Optional[list[str]] 
     return pa.table(arrays) if arrays else pa.table({})
 
 
-def to_pandas(data: Any, table: str = "scorecards") -> Any:
-    """A pandas ``DataFrame`` of ``data``'s rows (``Decimal`` and ``date`` objects)."""
-    import pandas
+def to_pandas(data: Any, table: str = "scorecards", numbers: str = "decimal") -> Any:
+    """A pandas ``DataFrame`` of ``data``'s rows: exact ``Decimal`` values by default,
+    ``float64`` with ``numbers="float"``, ``ArrowDtype`` with ``numbers="arrow"``."""
+    return _frame_of(rows(data, table), "pandas", numbers)
 
-    return pandas.DataFrame(rows(data, table))
 
-
-def to_polars(data: Any, table: str = "scorecards") -> Any:
+def to_polars(data: Any, table: str = "scorecards", numbers: str = "decimal") -> Any:
     """A Polars ``DataFrame`` of ``data``'s rows, through Arrow (``Decimal`` and ``Date``
-    columns)."""
-    import polars
-
-    return polars.from_arrow(to_arrow(data, table))
+    columns; ``Float64`` with ``numbers="float"``)."""
+    return _frame_of(rows(data, table), "polars", numbers)
