@@ -129,8 +129,20 @@ impl CrmReader {
             .ok_or_else(finished)?;
         let (table, report) = reader.finish();
         self.target.get().give_back(py, table);
-        serde_to_python(py, &report)
+        ingest_report(py, &report)
     }
+}
+
+/// An ingest report as `kpi_core.ingest.IngestReport`: a dict with every count, whose
+/// fields read as attributes too.
+pub(crate) fn ingest_report<'py>(
+    py: Python<'py>,
+    report: &core::ingest::IngestReport,
+) -> PyResult<Bound<'py, PyAny>> {
+    let dict = serde_to_python(py, report)?;
+    py.import("kpi_core.ingest")?
+        .getattr("IngestReport")?
+        .call1((dict,))
 }
 
 impl Drop for CrmReader {

@@ -573,7 +573,7 @@ impl FactTable {
         let report = self
             .write(py, |facts| facts.append_csv(&text, &mapping, strict))?
             .map_err(to_py_err)?;
-        serde_to_python(py, &report)
+        ingest::ingest_report(py, &report)
     }
 
     /// Appends JSON Lines records read through `mapping` (keys instead of columns), as
@@ -594,7 +594,7 @@ impl FactTable {
                 facts.append_json_lines_mapped(&text, &mapping, strict)
             })?
             .map_err(to_py_err)?;
-        serde_to_python(py, &report)
+        ingest::ingest_report(py, &report)
     }
 
     /// Appends records (as `from_records` reads them). All or nothing: on an error the

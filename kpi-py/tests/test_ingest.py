@@ -86,8 +86,25 @@ def test_a_mapping_can_be_a_dict() -> None:
         "id,day,value\no1,2026-03-01,10\n",
         {"fields": {"id": "id", "kind": {"value": "order"}, "date": "day", "amount": "value"}},
     )
-    assert report == {"read": 1, "accepted": 1, "replaced": 0, "superseded": 0, "rejected": []}
+    assert report == {"read": 1, "accepted": 1, "replaced": 0, "superseded": 0, "skipped": [], "rejected": []}
     assert len(facts) == 1
+
+
+def test_an_ingest_report_has_every_count_as_keys_and_attributes() -> None:
+    facts = kpi_core.FactTable()
+    mapping = {"fields": {"id": "id", "kind": {"value": "order"}, "date": "day", "amount": "value"}}
+    report = facts.append_csv("id,day,value\no1,2026-03-01,10\no2,2026-03-01,lots\n", mapping)
+    assert isinstance(report, kpi_core.ingest.IngestReport) and isinstance(report, dict)
+    counts = (report.read, report.accepted, report.replaced, report.superseded)
+    assert counts == (report["read"], report["accepted"], 0, 0) == (2, 1, 0, 0)
+    assert report.skipped == [] and [r["reason"] for r in report.rejected] == ["unparseable_amount"]
+    # The documented check holds on every report, with no missing key.
+    assert report.read == report.accepted + report.superseded + len(report.skipped) + len(report.rejected)
+    assert repr(report) == "IngestReport(read=2, accepted=1, replaced=0, superseded=0, skipped=0, rejected=1)"
+    # The CRM readers and the JSON Lines reader give the same type.
+    _, crm = kpi_core.ingest.fxiaoke(['{"errorCode": 0, "data": {"dataList": []}}'])
+    lines = facts.append_json_lines_mapped('{"id": "o3", "day": "2026-03-02", "value": "1"}', mapping)
+    assert type(crm) is type(lines) is kpi_core.ingest.IngestReport and crm.skipped == []
 
 
 SOURCES = json.loads((VECTORS / "ingest" / "sources.json").read_text(encoding="utf-8"))

@@ -53,7 +53,7 @@ test("a mapping can be an object", () => {
   const report = facts.appendCsv("id,day,value\no1,2026-03-01,10\n", {
     fields: { id: "id", kind: { value: "order" }, date: "day", amount: "value" },
   });
-  assert.deepStrictEqual(report, { read: 1, accepted: 1, replaced: 0, superseded: 0, rejected: [] });
+  assert.deepStrictEqual(report, { read: 1, accepted: 1, replaced: 0, superseded: 0, skipped: [], rejected: [] });
   assert.equal(facts.length, 1);
 });
 

@@ -68,9 +68,9 @@ pub struct IngestReport {
     #[serde(default)]
     pub superseded: u64,
     /// Records that the mapping's `[keep]` rules leave out (reason `excluded`): a voided
-    /// payment is not a fact, and not an error.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(feature = "typescript", tsify(optional))]
+    /// payment is not a fact, and not an error. Always written (an empty list when none),
+    /// so every count the invariant above names is in every report.
+    #[serde(default)]
     pub skipped: Vec<Rejection>,
     /// Records that could not become facts, in input order.
     pub rejected: Vec<Rejection>,

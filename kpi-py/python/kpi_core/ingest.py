@@ -29,11 +29,61 @@ from typing import Any, Iterable, Mapping, Optional, Tuple, Union
 from kpi_core._kpi_core import REJECTION_REASONS, CrmReader, FactTable, crm_presets
 from kpi_core.errors import DataError
 
-__all__ = ["REJECTION_REASONS", "CrmReader", "csv", "fxiaoke", "presets", "zoho"]
+__all__ = ["REJECTION_REASONS", "CrmReader", "IngestReport", "csv", "fxiaoke", "presets", "zoho"]
 
 Page = Union[str, bytes, Mapping[str, Any]]
 MappingArg = Union[str, Mapping[str, Any], None]
-Report = dict
+
+
+class IngestReport(dict):
+    """What an ingestion did, as a dict (``report["read"]``, JSON-ready) with the same
+    fields as attributes (``report.read``). Every count is present, so
+    ``read == accepted + superseded + len(skipped) + len(rejected)`` always holds; each
+    skipped or rejected record is a dict with its ``page``, ``record``, ``line``,
+    ``field``, ``reason`` and ``message``.
+    """
+
+    __slots__ = ()
+
+    @property
+    def read(self) -> int:
+        """Records read (CSV rows, JSON lines, CRM records)."""
+        return self["read"]
+
+    @property
+    def accepted(self) -> int:
+        """Records that became facts, newer versions that replaced one included."""
+        return self["accepted"]
+
+    @property
+    def replaced(self) -> int:
+        """Of ``accepted``, the records that replaced an older version of a fact."""
+        return self["replaced"]
+
+    @property
+    def superseded(self) -> int:
+        """Records older than (or as old as) a version already kept."""
+        return self["superseded"]
+
+    @property
+    def skipped(self) -> list:
+        """Records the mapping's ``[keep]`` rules leave out (reason ``excluded``)."""
+        return self["skipped"]
+
+    @property
+    def rejected(self) -> list:
+        """Records that could not become facts, in input order, each with its reason."""
+        return self["rejected"]
+
+    def __repr__(self) -> str:
+        return (
+            f"IngestReport(read={self.read}, accepted={self.accepted}, replaced={self.replaced}, "
+            f"superseded={self.superseded}, skipped={len(self.skipped)}, rejected={len(self.rejected)})"
+        )
+
+
+# The name the readers' signatures used before the report had its own type.
+Report = IngestReport
 
 
 def presets(crm: str) -> dict:
@@ -84,7 +134,7 @@ def _run(
     facts: Optional[FactTable],
     strict: bool,
     home_currency: Optional[str],
-) -> Tuple[FactTable, Report]:
+) -> Tuple[FactTable, IngestReport]:
     try:
         pages = iter(pages)
     except TypeError:
@@ -116,7 +166,7 @@ def zoho(
     facts: Optional[FactTable] = None,
     strict: bool = False,
     home_currency: Optional[str] = None,
-) -> Tuple[FactTable, Report]:
+) -> Tuple[FactTable, IngestReport]:
     """Reads Zoho CRM API pages (``{"data": [...], "info": {...}}``) of ``module``
     (``"Deals"`` when omitted), or a CSV export of it (text or a path; display labels or
     API names). Text is one page when it is a JSON object, a CSV export otherwise.
@@ -146,7 +196,7 @@ def fxiaoke(
     facts: Optional[FactTable] = None,
     strict: bool = False,
     home_currency: Optional[str] = None,
-) -> Tuple[FactTable, Report]:
+) -> Tuple[FactTable, IngestReport]:
     """Reads Fxiaoke query responses (``{"errorCode", "data": {"dataList": [...]}}``).
 
     Each record's ``object_describe_api_name`` picks its mapping (``object`` for records
@@ -168,7 +218,7 @@ def csv(
     *,
     facts: Optional[FactTable] = None,
     strict: bool = False,
-) -> Tuple[FactTable, Report]:
+) -> Tuple[FactTable, IngestReport]:
     """Reads any CSV (a path or the text) through a column mapping (TOML text or a dict;
     see docs/ingest.md). Returns ``(facts, report)``."""
     table = facts if facts is not None else FactTable()
