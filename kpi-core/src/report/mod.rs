@@ -38,7 +38,7 @@ pub type Balances = BTreeMap<String, BTreeMap<String, Decimal>>;
 
 /// The id (and name) of a dimension's row for the facts without a value for it: they
 /// are scored too, so nothing is dropped. Text output calls it by
-/// [`Message::NameNoValue`](crate::text::Message::NameNoValue) (`（未填写）`).
+/// [`Message::NameNoValue`] (`（未填写）`).
 pub const NO_VALUE: &str = "(none)";
 
 /// The result of evaluating a plan for a period.
