@@ -101,7 +101,12 @@ done
 echo '{ "type": "module" }' > "$here/pkg/web/package.json"
 echo '{ "type": "module" }' > "$here/pkg/bundler/package.json"
 echo '{ "type": "commonjs" }' > "$here/pkg/nodejs/package.json"
-ls -l "$here"/pkg/*/kpi_wasm_bg.wasm | awk '{print "built " $NF ": " $5 " bytes"}'
+# One wasm file for the three targets, a clear error before init(), declarations that
+# check in a plain TypeScript project, and toJSON/inspect (finish-package.mjs says why).
+node "$here/finish-package.mjs"
+# npm packs LICENSE files from the package's root (they are .gitignored copies there).
+cp "$root/LICENSE-MIT" "$root/LICENSE-APACHE" "$here/"
+ls -l "$here/pkg/kpi_wasm_bg.wasm" | awk '{print "built " $NF ": " $5 " bytes"}'
 # What a browser downloads when the server compresses it.
-echo "gzip -9 of the wasm: $(gzip -9 -c "$here/pkg/web/kpi_wasm_bg.wasm" | wc -c) bytes"
+echo "gzip -9 of the wasm: $(gzip -9 -c "$here/pkg/kpi_wasm_bg.wasm" | wc -c) bytes"
 
