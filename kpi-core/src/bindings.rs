@@ -29,3 +29,34 @@ pub fn names_from_json(value: &serde_json::Value) -> crate::Result<BTreeMap<Stri
 pub fn exact_decimal(text: &str) -> Result<rust_decimal::Decimal, String> {
     crate::decimal::exact_decimal(text)
 }
+
+/// Reads a document argument of a binding (a component, a rounding policy, settings)
+/// as `T`. On error, the path starts with the argument's `name` (`component.tiers[0].rate`,
+/// or `component` for the whole value) and goes down to the bad field even inside a
+/// component's `kind` variants; the message starts with `what` (`not an incentive
+/// component`).
+pub fn read_document<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+    name: &str,
+    kind: crate::ErrorKind,
+    what: &str,
+) -> crate::Result<T> {
+    crate::error::deserialize_located(value)
+        .map_err(|located| document_error(&located, name, kind, what))
+}
+
+/// The error of [`read_document`] (not generic: one copy in the wasm).
+fn document_error(
+    located: &crate::error::Located,
+    name: &str,
+    kind: crate::ErrorKind,
+    what: &str,
+) -> crate::Error {
+    let path = match located.path().as_str() {
+        "." => name.to_owned(),
+        inner if name.is_empty() => inner.to_owned(),
+        inner if inner.starts_with('[') => format!("{name}{inner}"),
+        inner => format!("{name}.{inner}"),
+    };
+    crate::Error::new(kind, format!("{what}: {}", located.message())).at_path(path)
+}

@@ -30,9 +30,15 @@ impl NotExact {
     pub fn describe(self, text: &str) -> String {
         let shown = shorten(text, 40);
         match self {
-            NotExact::Syntax => format!(
-                "{shown:?} is not a decimal number: write digits with an optional sign, decimal point and exponent, such as \"-1234.56\""
-            ),
+            NotExact::Syntax => match percent_as_fraction(text) {
+                Some(fraction) => format!(
+                    "{shown:?} is not a decimal number: write a percentage as a fraction, {fraction} for {}",
+                    text.trim()
+                ),
+                None => format!(
+                    "{shown:?} is not a decimal number: write digits with an optional sign, decimal point and exponent, such as \"-1234.56\""
+                ),
+            },
             NotExact::TooPrecise => format!(
                 "{shown:?} needs more digits than kpi keeps exactly (28 significant digits, at most 28 after the point); it would be rounded"
             ),
@@ -41,6 +47,16 @@ impl NotExact {
             ),
         }
     }
+}
+
+/// `0.03` for `3%` (or `3 %`), when `text` is a decimal followed by a percent sign.
+fn percent_as_fraction(text: &str) -> Option<Decimal> {
+    let digits = text.trim().strip_suffix('%')?.trim_end();
+    let mut value = parse_exact(digits).ok()?;
+    // ÷ 100, exactly: two more decimal places on the same digits.
+    let scale = value.scale().checked_add(2).filter(|s| *s <= 28)?;
+    value.set_scale(scale).ok()?;
+    Some(value.normalize())
 }
 
 /// The first `max` characters of `text`, with `…` when it was longer (never cut inside a
@@ -549,6 +565,27 @@ pub(crate) fn exact_decimal(text: &str) -> Result<Decimal, String> {
 #[cfg(test)]
 mod tests {
     use proptest::strategy::Strategy;
+
+    #[test]
+    fn a_percentage_is_answered_with_its_fraction() {
+        use super::{Decimal, NotExact, percent_as_fraction};
+        assert_eq!(percent_as_fraction("3%"), Some(Decimal::new(3, 2)));
+        assert_eq!(percent_as_fraction(" 12.5 % "), Some(Decimal::new(125, 3)));
+        assert_eq!(percent_as_fraction("-0.5%"), Some(Decimal::new(-5, 3)));
+        assert_eq!(percent_as_fraction("3"), None);
+        assert_eq!(percent_as_fraction("%"), None);
+        assert_eq!(percent_as_fraction("3%%"), None);
+        // 28 decimal places already: two more do not fit, so no hint rather than a wrong one.
+        assert_eq!(
+            percent_as_fraction(&format!("0.{}1%", "0".repeat(27))),
+            None
+        );
+        assert!(
+            NotExact::Syntax
+                .describe("3%")
+                .ends_with("write a percentage as a fraction, 0.03 for 3%")
+        );
+    }
 
     #[test]
     fn sums_are_exact_or_none() {

@@ -1,6 +1,7 @@
 //! The one error type of kpi: a kind with a stable code, a message and a location.
 
 use std::fmt;
+use std::fmt::Write as _;
 use std::str::FromStr;
 
 use serde::Serialize;
@@ -475,6 +476,149 @@ pub(crate) fn line_column(text: &str, offset: usize) -> (u32, u32) {
     (line as u32, column as u32)
 }
 
+/// One step into a JSON document: an object's key or an array's index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// A member of an object.
+    Key(String),
+    /// An item of an array.
+    Index(usize),
+}
+
+/// Deserialises `value` as `T`, and on error says where ([`Located`]).
+pub(crate) fn deserialize_located<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+) -> std::result::Result<T, Located> {
+    // A copy to search on error: documents are small, and reading the owned value keeps
+    // one instance of each type's deserialiser in the wasm (reading `&Value` would add a
+    // second).
+    let copy = value.clone();
+    serde_path_to_error::deserialize(value).map_err(|error| Located::new(&copy, error))
+}
+
+/// A failed read of a document: serde's error and path, and the steps below that path to
+/// the bad value.
+///
+/// serde reads an internally tagged enum (a component's `kind`) and a flattened struct
+/// by buffering the whole object first, so its path stops at that object
+/// (`incentives[0].components[0]`) even when one field is bad. When the message quotes a
+/// value (`"3%" is not a decimal number`) that exactly one string under that object
+/// holds, or names an unknown field the object has, the path goes on to it
+/// (`incentives[0].components[0].tiers[1].rate`).
+pub(crate) struct Located {
+    /// serde's error, with the path it knows.
+    pub(crate) error: serde_path_to_error::Error<serde_json::Error>,
+    /// The steps from that path to the bad value.
+    pub(crate) deeper: Vec<Step>,
+}
+
+impl Located {
+    fn new(
+        value: &serde_json::Value,
+        error: serde_path_to_error::Error<serde_json::Error>,
+    ) -> Located {
+        let node = error
+            .path()
+            .iter()
+            .try_fold(value, |node, segment| match segment {
+                serde_path_to_error::Segment::Map { key } => node.get(key.as_str()),
+                serde_path_to_error::Segment::Seq { index } => node.get(*index),
+                _ => None,
+            });
+        let deeper = node.map_or_else(Vec::new, |node| culprit(node, &json_message(error.inner())));
+        Located { error, deeper }
+    }
+
+    /// serde's message, without its line suffix.
+    pub(crate) fn message(&self) -> String {
+        json_message(self.error.inner())
+    }
+
+    /// `goals[1].target`, as `serde_path_to_error` writes paths (`.` for the root).
+    pub(crate) fn path(&self) -> String {
+        let mut text = self.error.path().to_string();
+        if text == "." {
+            text.clear();
+        }
+        for step in &self.deeper {
+            match step {
+                Step::Key(key) if text.is_empty() => text.push_str(key),
+                Step::Key(key) => {
+                    text.push('.');
+                    text.push_str(key);
+                }
+                Step::Index(index) => {
+                    let _ = write!(text, "[{index}]");
+                }
+            }
+        }
+        if text.is_empty() {
+            text.push('.');
+        }
+        text
+    }
+}
+
+/// The steps from `node` to the one value `message` is about, or none.
+fn culprit(node: &serde_json::Value, message: &str) -> Vec<Step> {
+    if !(node.is_object() || node.is_array()) {
+        return Vec::new();
+    }
+    // `unknown field `ratee`, expected …`: the member of that name.
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        if let Some((name, _)) = rest.split_once('`') {
+            if node.get(name).is_some() {
+                return vec![Step::Key(name.to_owned())];
+            }
+        }
+    }
+    let mut found = Vec::new();
+    let mut trail = Vec::new();
+    let mut budget = 10_000usize;
+    quoted_strings(node, message, &mut trail, &mut found, &mut budget);
+    match found.len() {
+        1 => found.pop().unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// Every path under `node` to a string that `message` quotes as serde and kpi quote
+/// values (`"3%"`); at most `budget` values are visited and 16 levels descended.
+fn quoted_strings(
+    node: &serde_json::Value,
+    message: &str,
+    trail: &mut Vec<Step>,
+    found: &mut Vec<Vec<Step>>,
+    budget: &mut usize,
+) {
+    if *budget == 0 || trail.len() > 16 || found.len() > 1 {
+        return;
+    }
+    *budget -= 1;
+    match node {
+        // A value longer than the 40 characters a decimal message quotes is not found:
+        // the path then stays at the object.
+        serde_json::Value::String(text) if message.contains(&format!("{text:?}")) => {
+            found.push(trail.clone());
+        }
+        serde_json::Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                trail.push(Step::Index(index));
+                quoted_strings(item, message, trail, found, budget);
+                trail.pop();
+            }
+        }
+        serde_json::Value::Object(members) => {
+            for (key, item) in members {
+                trail.push(Step::Key(key.clone()));
+                quoted_strings(item, message, trail, found, budget);
+                trail.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -545,5 +689,50 @@ mod tests {
         let inside = text.find('华').unwrap() + 1;
         assert_eq!(line_column(text, inside), (2, 6));
         assert_eq!(line_column(text, usize::MAX), (2, 11));
+    }
+
+    #[test]
+    fn the_path_goes_on_to_the_one_value_the_message_quotes() {
+        let steps =
+            |node: &serde_json::Value, message: &str| -> Vec<Step> { culprit(node, message) };
+        let value = serde_json::json!({"kind": "x", "tiers": [{"rate": "0.1"}, {"rate": "3%"}]});
+        assert_eq!(
+            steps(&value, r#""3%" is not a decimal number"#),
+            vec![
+                Step::Key("tiers".into()),
+                Step::Index(1),
+                Step::Key("rate".into())
+            ]
+        );
+        // Two equal values: which one is meant is unknown, so the path stays.
+        let twice = serde_json::json!({"rate": "3%", "cap": "3%"});
+        assert!(steps(&twice, r#""3%" is not a decimal number"#).is_empty());
+        // An unknown field is the member of that name; a scalar node has nothing under it.
+        let typo = serde_json::json!({"kind": "bonus", "thresold": "1"});
+        assert_eq!(
+            steps(&typo, "unknown field `thresold`, expected one of"),
+            vec![Step::Key("thresold".into())]
+        );
+        assert!(steps(&serde_json::json!("3%"), r#""3%""#).is_empty());
+    }
+
+    #[test]
+    fn a_located_error_writes_the_whole_path() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Doc {
+            items: Vec<std::collections::BTreeMap<String, u8>>,
+        }
+        let located =
+            deserialize_located::<Doc>(serde_json::json!({"items": [{"a": 1}, {"b": "x"}]}))
+                .unwrap_err();
+        assert_eq!(located.path(), "items[1].b");
+        let root = deserialize_located::<Doc>(serde_json::json!(3)).unwrap_err();
+        assert_eq!(root.path(), ".");
+        assert!(
+            root.message().starts_with("invalid type: integer `3`"),
+            "{}",
+            root.message()
+        );
     }
 }

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::error::{Error, ErrorKind, Location, line_column};
+use crate::error::{Error, ErrorKind, Location, Step, line_column};
 
 /// Reads `text` as a `T`. A TOML syntax error is `syntax`; a value of the wrong shape
 /// is `invalid`, with the path of the value and its line and column.
@@ -37,11 +37,11 @@ pub(crate) fn from_toml<T: DeserializeOwned>(
             ..Location::default()
         })
     })?;
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let span = span_at(&document, e.path());
+    crate::error::deserialize_located(value).map_err(|located| {
+        let span = span_at(&document, located.error.path(), &located.deeper);
         let (line, column) = at(text, span.start);
-        Error::new(invalid, crate::error::json_message(e.inner())).at(Location {
-            path: Some(e.path().to_string()),
+        Error::new(invalid, located.message()).at(Location {
+            path: Some(located.path()),
             line,
             column,
             row: None,
@@ -105,15 +105,25 @@ fn json_value(value: &Spanned<DeValue<'_>>) -> Result<Value, Located> {
 fn span_at(
     document: &Spanned<DeTable<'_>>,
     path: &serde_path_to_error::Path,
+    deeper: &[Step],
 ) -> std::ops::Range<usize> {
     let mut span = document.span();
     let mut table = Some(document.get_ref());
     let mut array: Option<&[Spanned<DeValue<'_>>]> = None;
-    for segment in path {
-        let next = match segment {
-            serde_path_to_error::Segment::Map { key } => table.and_then(|t| t.get(key.as_str())),
-            serde_path_to_error::Segment::Seq { index } => array.and_then(|a| a.get(*index)),
-            _ => None,
+    let serde_steps = path.iter().map(|segment| match segment {
+        serde_path_to_error::Segment::Map { key } => Some((Some(key.as_str()), 0)),
+        serde_path_to_error::Segment::Seq { index } => Some((None, *index)),
+        _ => None,
+    });
+    let deeper_steps = deeper.iter().map(|step| match step {
+        Step::Key(key) => Some((Some(key.as_str()), 0)),
+        Step::Index(index) => Some((None, *index)),
+    });
+    for step in serde_steps.chain(deeper_steps) {
+        let next = match step {
+            Some((Some(key), _)) => table.and_then(|t| t.get(key)),
+            Some((None, index)) => array.and_then(|a| a.get(index)),
+            None => None,
         };
         let Some(next) = next else { break };
         span = next.span();

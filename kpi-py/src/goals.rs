@@ -212,19 +212,13 @@ fn document<T: serde::de::DeserializeOwned>(
     what: &str,
 ) -> PyResult<T> {
     let json = crate::convert::to_json_at(value, Reading::exact(), name)?;
-    serde_path_to_error::deserialize(json).map_err(|e| {
-        let path = match e.path().to_string().as_str() {
-            "." => name.to_owned(),
-            inner => format!("{name}.{inner}"),
-        };
-        to_py_err(
-            core::Error::new(
-                core::ErrorKind::PlanInvalid,
-                format!("not {what}: {}", e.inner()),
-            )
-            .at_path(path),
-        )
-    })
+    core::bindings::read_document(
+        json,
+        name,
+        core::ErrorKind::PlanInvalid,
+        &format!("not {what}"),
+    )
+    .map_err(to_py_err)
 }
 
 fn rounding(value: Option<&Bound<'_, PyAny>>) -> PyResult<core::Rounding> {

@@ -609,6 +609,7 @@ impl FactTable {
     ) -> PyResult<()> {
         let allow_float = args::flag(allow_float, "allow_float", false)?;
         let calendar = calendar_arg(calendar, "calendar")?;
+        refuse_table_as_records(records)?;
         let value = to_json_at(records, Reading::records(allow_float), "")?;
         self.write(py, |facts| {
             facts.append_json_value(value, calendar.as_ref())
@@ -1408,4 +1409,29 @@ fn _kpi_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     goals::register_incentives(m)?;
     ingest::register(m)?;
     Ok(())
+}
+
+/// A `DataFrame` or Arrow table handed to `from_records` / `append`: they take a list of
+/// dicts, and `from_arrow` reads tables column by column, so say so instead of failing on
+/// the table's type.
+fn refuse_table_as_records(records: &Bound<'_, PyAny>) -> PyResult<()> {
+    let tabular = ["__arrow_c_stream__", "__dataframe__"]
+        .iter()
+        .any(|name| records.hasattr(*name).unwrap_or(false));
+    if !tabular {
+        return Ok(());
+    }
+    let kind = records
+        .get_type()
+        .name()
+        .map_or_else(|_| "table".to_owned(), |name| name.to_string());
+    Err(to_py_err(
+        core::Error::new(
+            core::ErrorKind::DataUnsupportedValue,
+            format!(
+                "records is a {kind}, not a list of dicts: read a DataFrame or an Arrow table with FactTable.from_arrow(df) (column by column, fastest), or pass df.to_dict(\"records\")"
+            ),
+        )
+        .at_path("records"),
+    ))
 }

@@ -144,15 +144,7 @@ fn document<T: serde::de::DeserializeOwned>(
     what: &str,
 ) -> Result<T, JsValue> {
     let json = object(value, name, allow_float)?;
-    serde_path_to_error::deserialize(json).map_err(|e| {
-        let path = e.path().to_string();
-        let error = core::Error::new(kind, format!("{what}: {}", e.inner()));
-        to_js_err(&if path == "." {
-            error
-        } else {
-            error.at_path(path)
-        })
-    })
+    core::bindings::read_document(json, name, kind, what).map_err(|e| to_js_err(&e))
 }
 
 /// The JS object given as `name` as JSON (a plan document, settings, a goal version …).

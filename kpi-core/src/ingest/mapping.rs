@@ -762,12 +762,32 @@ impl ColumnMapping {
     }
 
     fn unparseable_date(&self, field: &str, text: &str) -> Rejection {
+        let formats: Vec<String> = self
+            .date_formats
+            .iter()
+            .map(|f| readable_format(f))
+            .collect();
+        // The common formats that would read it: the fix is to list one in date_formats.
+        let fits: Vec<String> = COMMON_DATE_FORMATS
+            .iter()
+            .filter(|(format, _)| NaiveDate::parse_from_str(text.trim(), format).is_ok())
+            .map(|(format, how)| format!("{format:?} ({how})"))
+            .collect();
+        let fix = match fits.as_slice() {
+            [] => String::new(),
+            [one] => format!(": add {one} to the mapping's date_formats"),
+            several => format!(
+                ": add the one your CRM writes to the mapping's date_formats, {}",
+                several.join(" or ")
+            ),
+        };
         Rejection::new(
             field,
             RejectionReason::UnparseableDate,
             format!(
-                "{text:?} is not a date in {}",
-                self.date_formats.join(" or ")
+                "{:?} is not a date in {}{fix}",
+                crate::decimal::shorten(text, 40),
+                formats.join(" or ")
             ),
         )
     }
@@ -872,4 +892,74 @@ pub(crate) enum Outcome {
     Skipped(Rejection),
     /// Could not become a fact.
     Rejected(Rejection),
+}
+
+/// Date formats CRMs export, to suggest the one a date that did not read is in.
+const COMMON_DATE_FORMATS: [(&str, &str); 7] = [
+    ("%m/%d/%Y", "month first"),
+    ("%d/%m/%Y", "day first"),
+    ("%Y/%m/%d", "year first"),
+    ("%d.%m.%Y", "day first, with dots"),
+    ("%Y.%m.%d", "year first, with dots"),
+    ("%Y年%m月%d日", "Chinese"),
+    ("%d-%m-%Y", "day first, with dashes"),
+];
+
+/// `%Y-%m-%d` as a reader writes it: `YYYY-MM-DD (%Y-%m-%d)`; the named formats stay.
+fn readable_format(format: &str) -> String {
+    if matches!(format, "epoch_ms" | "rfc3339") {
+        return format.to_owned();
+    }
+    let mut shown = String::new();
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            shown.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('Y') => shown.push_str("YYYY"),
+            Some('y') => shown.push_str("YY"),
+            Some('m') => shown.push_str("MM"),
+            Some('d') => shown.push_str("DD"),
+            Some('H') => shown.push_str("hh"),
+            Some('M') => shown.push_str("mm"),
+            Some('S') => shown.push_str("ss"),
+            // Anything else: the format as written says it best.
+            _ => return format.to_owned(),
+        }
+    }
+    format!("{shown} ({format})")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unread_date_names_the_formats_and_the_ones_that_would_read_it() {
+        let mapping = ColumnMapping::from_toml(
+            "[fields]\nid = \"id\"\nkind = { value = \"order\" }\ndate = \"day\"\n",
+        )
+        .unwrap();
+        let both = mapping.unparseable_date("date", "03/01/2026");
+        assert_eq!(
+            both.message,
+            "\"03/01/2026\" is not a date in YYYY-MM-DD (%Y-%m-%d): add the one your CRM writes to the mapping's date_formats, \"%m/%d/%Y\" (month first) or \"%d/%m/%Y\" (day first)"
+        );
+        let one = mapping.unparseable_date("date", "2026年3月1日");
+        assert!(
+            one.message
+                .ends_with(": add \"%Y年%m月%d日\" (Chinese) to the mapping's date_formats"),
+            "{}",
+            one.message
+        );
+        let none = mapping.unparseable_date("date", "yesterday");
+        assert_eq!(
+            none.message,
+            "\"yesterday\" is not a date in YYYY-MM-DD (%Y-%m-%d)"
+        );
+        assert_eq!(readable_format("%d %b %Y"), "%d %b %Y");
+        assert_eq!(readable_format("epoch_ms"), "epoch_ms");
+    }
 }

@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::decimal::Rounding;
-use crate::error::{Error, ErrorKind, Location, Result, json_message};
+use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fact::FactTable;
 use crate::formula::{Window, suggest};
 use crate::goal::{
@@ -171,9 +171,8 @@ impl Plan {
 
     /// Reads a JSON value as a plan without checking it (see [`Plan::draft_from_toml`]).
     pub fn draft_from_json_value(value: serde_json::Value) -> Result<Plan> {
-        serde_path_to_error::deserialize(value).map_err(|e| {
-            Error::new(ErrorKind::PlanInvalid, json_message(e.inner()))
-                .at_path(e.path().to_string())
+        crate::error::deserialize_located(value).map_err(|located| {
+            Error::new(ErrorKind::PlanInvalid, located.message()).at_path(located.path())
         })
     }
 
@@ -609,6 +608,9 @@ impl<'p> Compiled<'p> {
             },
             &self.incentives,
         )?;
+        if scorecards.is_empty() && rollups.is_empty() && statements.is_empty() {
+            no_goal_applies(&self.calendar, &goals, &period)?;
+        }
         Ok(Report {
             period: measures.period.clone(),
             as_of: measures.as_of,
@@ -736,6 +738,51 @@ impl<'p> Compiled<'p> {
         )?;
         Ok(report)
     }
+}
+
+/// An evaluation where no goal applies (a day when the goals are monthly) would be an
+/// empty report and no word why: it is `data.invalid_argument` at `period`, naming the
+/// periods the goals are set for and one to evaluate instead.
+fn no_goal_applies(
+    calendar: &Calendar,
+    goals: &[(&Goal, GoalPeriod)],
+    period: &Period,
+) -> Result<()> {
+    if goals.is_empty()
+        || goals
+            .iter()
+            .any(|(_, g)| g.multiplier(calendar, period).is_some())
+    {
+        return Ok(());
+    }
+    let mut grains: Vec<String> = Vec::new();
+    let mut suggestion = None;
+    for (_, goal_period) in goals {
+        let (named, example) = match goal_period {
+            GoalPeriod::Every(grain) => (
+                format!("every {grain}"),
+                calendar.period_of(period.start(), *grain).ok(),
+            ),
+            GoalPeriod::Only(only) => (only.label(), Some(*only)),
+        };
+        if !grains.contains(&named) {
+            grains.push(named);
+        }
+        suggestion = suggestion.or(example);
+    }
+    let what = match period.grain() {
+        Some(grain) => format!("the {grain} {}", period.label()),
+        None => format!("the range {}", period.label()),
+    };
+    let instead = suggestion.map_or_else(String::new, |p| format!(": evaluate {}", p.label()));
+    Err(Error::new(
+        ErrorKind::DataInvalidArgument,
+        format!(
+            "no goal of the plan applies to {what}; its goals are set for {}{instead}",
+            grains.join(", ")
+        ),
+    )
+    .at_path("period"))
 }
 
 /// An as-of day must be a supported day (`period.out_of_range` at `as_of` otherwise).
