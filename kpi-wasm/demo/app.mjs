@@ -1,10 +1,12 @@
 // The sample company's dashboard: scorecard, leaderboard, pacing and payouts computed in
 // the browser by the kpi-core wasm package, recomputed as the user edits a target or a
-// tier rate. Labels in English and Chinese: kpi's own words (columns, statuses) come from
+// tier rate, picks a period, or loads their own plan and facts (facts from CSV go through
+// kpi's ingestion, which reports every rejected row). An invalid edit is refused next to
+// its field and the last good numbers stay, marked stale. Labels in English and Chinese: kpi's own words (columns, statuses) come from
 // the core's message catalogue (`messages(locale)`), names from the report's `labels`;
 // only the page's own titles are written here. Raw values sit in data-* attributes (what
 // the page test compares with the Rust report).
-import init, { FactTable, Plan, messages } from "../pkg/web/kpi_wasm.js";
+import init, { FactTable, Plan, ingest, messages } from "../pkg/web/kpi_wasm.js";
 
 const SAMPLE = "../../kpi-core/testdata/sample/";
 const SETTINGS = { period: "FY2027-Q2", goal: "rep-revenue", pacingPeriod: "FY2027", pacingGoal: "company-revenue", asOf: "2026-10-31" };
@@ -16,12 +18,30 @@ const TEXT = {
     tiers: "Commission tiers (rate from attainment)", scorecard: "Scorecard: rep sales this quarter",
     leaderboard: "Leaderboard", members: "Reps", teams: "Teams", pacing: "Company revenue, fiscal year so far",
     payouts: "Payout statements", rep: "Rep", ready: "ready", from: "from", lang: "中文",
+    period: "Period", yourData: "Your own plan and facts", planFile: "Plan (TOML or JSON)",
+    factsFile: "Facts (CSV, JSON or JSON Lines)", total: "Total", lines: "lines",
+    stale: "(last good numbers: fix the input above)",
+    badTarget: "Enter the target as a positive amount, such as 500000.",
+    badRate: "Enter each rate as a percentage from 0 to 100, such as 3 for 3%.",
+    noTiers: "This plan's first incentive has no tier table to edit.",
+    noGoal: "This plan has no member goal to show.",
+    ingested: (r) => `Read ${r.read} rows: ${r.accepted} facts, ${r.rejected.length} rejected.`,
+    rejectedRow: (x) => `Line ${x.line}, ${x.field}: ${x.message}`,
   },
   zh: {
     title: "销售仪表盘", whatIf: "模拟调整", repTarget: "销售代表月度目标",
     tiers: "提成阶梯（按完成率的费率）", scorecard: "计分卡：本季度个人销售额",
     leaderboard: "排行榜", members: "销售代表", teams: "团队", pacing: "公司销售额：本财年至今",
     payouts: "提成明细", rep: "销售代表", ready: "就绪", from: "自", lang: "English",
+    period: "期间", yourData: "导入自己的计划和数据", planFile: "计划（TOML 或 JSON）",
+    factsFile: "事实数据（CSV、JSON 或 JSON Lines）", total: "合计", lines: "明细",
+    stale: "（上次有效的结果：请先修正上方输入）",
+    badTarget: "请输入正数金额作为目标，例如 500000。",
+    badRate: "请以百分比输入费率（0 到 100），例如 3 表示 3%。",
+    noTiers: "该计划的第一个激励没有可编辑的阶梯。",
+    noGoal: "该计划没有个人目标可显示。",
+    ingested: (r) => `读取 ${r.read} 行：${r.accepted} 条事实，${r.rejected.length} 条被拒。`,
+    rejectedRow: (x) => `第 ${x.line} 行，${x.field}：${x.message}`,
   },
 };
 const LOCALE = { en: "en", zh: "zh-CN" };
@@ -30,7 +50,10 @@ const WORDS = {}; // the core's catalogue per page language, read once kpi is lo
 let lang = "en";
 let document_ = null; // the plan document being edited
 let facts = null;
+let period = SETTINGS.period; // the period shown
 let last = null; // the last computed view
+let stale = false; // an input is invalid: `last` is what the last good input gave
+let ingestReport = null; // the report of the last facts file read
 let runs = 0;
 
 const $ = (selector) => document.querySelector(selector);
@@ -53,15 +76,21 @@ const el = (tag, attrs = {}, children = []) => {
   return node;
 };
 
+/** The member goal the scorecard shows: the sample's, else the plan's first member goal. */
+const shownGoal = () => document_.goals.find((g) => g.id === SETTINGS.goal)
+  ?? document_.goals.find((g) => g.scope === "member");
+
 /** Evaluates the edited plan: what the page shows. */
 function compute() {
   const plan = Plan.fromObject(document_);
-  const report = plan.evaluate(facts, SETTINGS.period);
-  const paced = plan.evaluateAsOf(facts, SETTINGS.pacingPeriod, SETTINGS.asOf);
-  const pacing = paced.scorecards.find((r) => r.goal === SETTINGS.pacingGoal);
+  const report = plan.evaluate(facts, period);
+  const pacingGoal = document_.goals.find((g) => g.id === SETTINGS.pacingGoal);
+  const paced = pacingGoal ? plan.evaluateAsOf(facts, SETTINGS.pacingPeriod, SETTINGS.asOf) : null;
+  const pacing = paced?.scorecards.find((r) => r.goal === SETTINGS.pacingGoal && r.pacing) ?? null;
   const ranked = (scope) => report.scores.filter((s) => s.scope === scope).sort((a, b) => a.rank - b.rank);
+  const goal = shownGoal();
   return {
-    reps: report.scorecards.filter((r) => r.goal === SETTINGS.goal),
+    reps: goal ? report.scorecards.filter((r) => r.goal === goal.id) : [],
     // Members and teams are ranked separately: one list would interleave them.
     members: ranked("member"),
     teams: ranked("team"),
@@ -69,6 +98,39 @@ function compute() {
     labels: report.labels,
     pacing,
   };
+}
+
+/** The exact sum of decimal strings (payout totals), without binary floats. */
+function sumDecimals(texts) {
+  const scale = Math.max(0, ...texts.map((x) => (x.split(".")[1] ?? "").length));
+  const total = texts.reduce((sum, x) => {
+    const [whole, fraction = ""] = x.replace("-", "").split(".");
+    const units = BigInt(whole + fraction.padEnd(scale, "0"));
+    return sum + (x.startsWith("-") ? -units : units);
+  }, 0n);
+  const digits = (total < 0n ? -total : total).toString().padStart(scale + 1, "0");
+  const text = scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
+  return total < 0n ? `-${text}` : text;
+}
+
+/** A percentage typed by the user ("3", "12.5") as the exact rate ("0.03", "0.125"), or null. */
+function percentToRate(text) {
+  const match = /^\s*(\d{1,3})(?:\.(\d{1,8}))?\s*$/.exec(text);
+  if (!match) return null;
+  const digits = `${match[1]}${match[2] ?? ""}`.padStart(3 + (match[2] ?? "").length, "0");
+  const scale = (match[2] ?? "").length + 2;
+  const rate = `${digits.slice(0, -scale).replace(/^0+(?=\d)/, "")}.${digits.slice(-scale)}`.replace(/\.?0+$/, "") || "0";
+  const value = Number(rate);
+  return value >= 0 && value <= 1 ? (rate.startsWith(".") ? `0${rate}` : rate) : null;
+}
+
+/** A rate ("0.035") as the percentage the user edits ("3.5"). */
+function rateToPercent(rate) {
+  const [whole, fraction = ""] = String(rate).split(".");
+  const digits = `${whole}${fraction.padEnd(2, "0")}`;
+  const cut = whole.length + 2;
+  const text = `${digits.slice(0, cut)}.${digits.slice(cut)}`.replace(/^0+(?=\d)/, "").replace(/\.?0*$/, "");
+  return text || "0";
 }
 
 function renderScorecard(view) {
@@ -81,13 +143,13 @@ function renderScorecard(view) {
   // Attainment by rep, with the 100% line.
   const svg = $("#attainment-chart");
   const rowH = 20, left = 90, width = 420;
-  const max = Math.max(1.5, ...view.reps.map((r) => Number(r.attainment)));
+  const max = Math.max(1.5, ...view.reps.map((r) => Number(r.attainment ?? 0)));
   const x = (a) => left + (a / max) * (width - left - 10);
   svg.setAttribute("viewBox", `0 0 ${width} ${view.reps.length * rowH + 16}`);
   svg.replaceChildren(
     ...view.reps.flatMap((r, i) => [
       el("svg:text", { x: 0, y: i * rowH + 14, "font-size": 11 }, r.id === "unassigned" ? w("name.unassigned") : r.name),
-      el("svg:rect", { class: Number(r.attainment) >= 1 ? "bar" : "bar below", x: left, y: i * rowH + 3, height: rowH - 6, width: Math.max(0, x(Number(r.attainment)) - left) }),
+      el("svg:rect", { class: Number(r.attainment) >= 1 ? "bar" : "bar below", x: left, y: i * rowH + 3, height: rowH - 6, width: Math.max(0, x(Number(r.attainment ?? 0)) - left) }),
     ]),
     el("svg:line", { class: "goal-line", x1: x(1), x2: x(1), y1: 0, y2: view.reps.length * rowH }),
     el("svg:text", { x: x(1) + 3, y: view.reps.length * rowH + 12, "font-size": 10 }, "100%"),
@@ -106,6 +168,8 @@ function renderLeaderboard(view) {
 
 function renderPacing(view) {
   const p = view.pacing;
+  $("#pacing").closest("section").hidden = !p;
+  if (!p) return;
   $("#pacing").replaceChildren(el("div", { class: "card", "data-attainment": p.attainment, "data-projected-attainment": p.pacing.projected_attainment }, [
     el("div", {}, [el("b", {}, percent(p.attainment)), `${w("column.attainment")} (${w("note.as_of")} ${SETTINGS.asOf})`]),
     el("div", {}, [el("b", { class: p.pacing.projected_status }, percent(p.pacing.projected_attainment)), `${w("column.projected")}: ${w(`status.${p.pacing.projected_status}`)}`]),
@@ -115,8 +179,17 @@ function renderPacing(view) {
 
 function renderPayouts(view) {
   $("#payouts thead").replaceChildren(el("tr", {}, [el("th", {}, t("rep")), el("th", {}, w("column.team")), el("th", {}, w("column.payout"))]));
-  $("#payouts tbody").replaceChildren(...view.statements.map((s) => el("tr", { "data-member": s.member, "data-total": s.total },
-    [el("td", {}, s.name), el("td", {}, teamName(view.labels, s.team)), el("td", { title: s.lines.map((l) => (lang === "zh" ? l.explanation_zh : l.explanation)).join("\n") }, money(s.total))])));
+  $("#payouts tbody").replaceChildren(...view.statements.map((s) => el("tr", { "data-member": s.member, "data-total": s.total }, [
+    // Each line's explanation, in the page's language, one click away.
+    el("td", {}, el("details", {}, [
+      el("summary", {}, `${s.name} (${s.lines.length} ${t("lines")})`),
+      el("ul", {}, s.lines.map((l) => el("li", { "data-amount": l.amount }, lang === "zh" ? l.explanation_zh : l.explanation))),
+    ])),
+    el("td", {}, teamName(view.labels, s.team)),
+    el("td", {}, money(s.total)),
+  ])));
+  const total = sumDecimals(view.statements.map((s) => s.total));
+  $("#payouts tfoot").replaceChildren(el("tr", { "data-total": total }, [el("td", {}, t("total")), el("td", {}, ""), el("td", {}, money(total))]));
   const svg = $("#payout-chart");
   const rowH = 18, left = 90, width = 420;
   const max = Math.max(1, ...view.statements.map((s) => Number(s.total)));
@@ -131,54 +204,175 @@ function render() {
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
   $("#lang").textContent = t("lang");
-  $("#subtitle").textContent = `${document_.name ?? ""} · ${SETTINGS.period}`;
-  renderScorecard(last);
-  renderLeaderboard(last);
-  renderPacing(last);
-  renderPayouts(last);
-  for (const [i, tier] of tiers().entries()) {
-    $(`#tier-label-${i}`).textContent = `${t("from")} ${percent(tier.from)}`;
+  $("#subtitle").textContent = `${document_.name ?? ""} · ${period}`;
+  if (last) {
+    renderScorecard(last);
+    renderLeaderboard(last);
+    renderPacing(last);
+    renderPayouts(last);
   }
+  const main = $("#main");
+  main.classList.toggle("stale", stale);
+  for (const h2 of main.querySelectorAll("section h2")) h2.dataset.staleNote = t("stale");
+  for (const [i, tier] of (tiers() ?? []).entries()) {
+    const label = $(`#tier-label-${i}`);
+    if (label) label.textContent = `${t("from")} ${percent(tier.from)}`;
+  }
+  renderIngest();
   const status = $("#status");
   status.textContent = `${t("ready")} (${runs})`;
   status.dataset.state = "ready";
   status.dataset.runs = String(runs);
+  status.dataset.stale = String(stale);
 }
 
-const goal = () => document_.goals.find((g) => g.id === SETTINGS.goal);
-const tiers = () => document_.incentives[0].components[0].tiers;
+function renderIngest() {
+  const box = $("#ingest-summary");
+  if (!ingestReport) return box.replaceChildren();
+  const rejected = ingestReport.rejected.slice(0, 5).map((x) => el("li", {}, t("rejectedRow")(x)));
+  box.replaceChildren(t("ingested")(ingestReport), ...(rejected.length ? [el("ul", {}, rejected)] : []));
+  box.dataset.accepted = String(ingestReport.accepted);
+  box.dataset.rejected = String(ingestReport.rejected.length);
+}
 
-/** Recomputes after an edit; a bad value shows the error and keeps the last view. */
+const goal = () => shownGoal();
+/** The first incentive's first tier table, when the plan has one. */
+const tiers = () => document_?.incentives?.[0]?.components?.find((c) => Array.isArray(c.tiers))?.tiers ?? null;
+
+/** Which inputs are invalid now, by field (their messages are shown next to them). */
+const invalid = {};
+
+function showFieldError(id, key, bad) {
+  invalid[id] = bad;
+  $(`#${id}-error`).textContent = bad ? t(key) : "";
+}
+
+/** Recomputes after an edit. An invalid input, or an input kpi refuses, keeps the last
+ * good numbers on screen, marked stale. */
 function recompute() {
-  try {
-    last = compute();
-    $("#error").textContent = "";
-  } catch (e) {
-    $("#error").textContent = `${e.code ?? ""} ${e.message}`;
+  stale = Object.values(invalid).some(Boolean);
+  if (!stale) {
+    try {
+      last = compute();
+      $("#error").textContent = "";
+    } catch (e) {
+      stale = last !== null;
+      $("#error").textContent = `${e.message}${e.code ? ` (${e.code}${e.path ? ` at ${e.path}` : ""})` : ""}`;
+    }
   }
   runs += 1;
   render();
 }
 
-function controls() {
+/** The controls for the current plan: its goal's target and its tier rates. */
+function planControls() {
   const target = $("#target-rep-revenue");
-  target.value = goal().target;
-  target.addEventListener("input", () => {
-    goal().target = target.value;
-    recompute();
-  });
-  $("#tiers").replaceChildren(...tiers().map((tier, i) => {
-    const input = el("input", { id: `tier-rate-${i}`, type: "number", step: "0.005", min: "0", value: tier.rate });
+  const g = goal();
+  target.disabled = !g || typeof g.target !== "string";
+  target.value = g && typeof g.target === "string" ? g.target : "";
+  target.setAttribute("aria-invalid", "false");
+  showFieldError("target", "badTarget", false);
+  const table = tiers();
+  $("#tiers").replaceChildren(...(table ?? []).map((tier, i) => {
+    const input = el("input", {
+      id: `tier-rate-${i}`, type: "number", step: "0.5", min: "0", max: "100", inputmode: "decimal", value: rateToPercent(tier.rate),
+      "aria-describedby": "tiers-error",
+    });
     input.addEventListener("input", () => {
-      tier.rate = input.value;
+      const rate = percentToRate(input.value);
+      input.setAttribute("aria-invalid", String(rate === null));
+      invalid[`tier-${i}`] = rate === null;
+      $("#tiers-error").textContent = Object.entries(invalid).some(([k, v]) => k.startsWith("tier-") && v) ? t("badRate") : "";
+      if (rate !== null) tier.rate = rate;
       recompute();
     });
-    return el("label", {}, [el("span", { id: `tier-label-${i}` }), input]);
+    return el("label", {}, [el("span", { id: `tier-label-${i}` }), input, el("span", { class: "unit" }, "%")]);
   }));
+  $("#tiers-error").textContent = table ? "" : t("noTiers");
+  for (const key of Object.keys(invalid)) if (key.startsWith("tier-")) delete invalid[key];
+}
+
+/** The periods to pick from: the sample's fiscal quarters around the default one. */
+function periodChoices() {
+  const calendar = Plan.fromObject(document_).calendar;
+  const here = calendar.parsePeriod(SETTINGS.period);
+  return [-5, -4, -3, -2, -1, 0, 1, 2].map((n) => here.shift(n).label);
+}
+
+function controls() {
+  const target = $("#target-rep-revenue");
+  target.addEventListener("input", () => {
+    const text = target.value.trim();
+    // A positive amount, as decimal text: no NaN, no negative or zero target.
+    const ok = /^\d{1,15}(\.\d{1,2})?$/.test(text) && Number(text) > 0;
+    target.setAttribute("aria-invalid", String(!ok));
+    showFieldError("target", "badTarget", !ok);
+    if (ok) goal().target = text;
+    recompute();
+  });
+  const select = $("#period");
+  select.replaceChildren(...periodChoices().map((label) => el("option", { value: label }, label)));
+  select.value = period;
+  select.addEventListener("change", () => {
+    period = select.value;
+    recompute();
+  });
   $("#lang").addEventListener("click", () => {
     lang = lang === "en" ? "zh" : "en";
     render();
   });
+  $("#plan-file").addEventListener("change", async (event) => {
+    const file = event.target.files[0];
+    if (!file) return;
+    const text = await file.text();
+    try {
+      const plan = /\.json$/i.test(file.name) || text.trimStart().startsWith("{") ? Plan.fromJson(text) : Plan.fromToml(text);
+      document_ = plan.toObject();
+      planControls();
+      $("#error").textContent = "";
+    } catch (e) {
+      // The file is refused; the plan on screen stays, and so do its numbers.
+      $("#error").textContent = `${file.name}: ${e.message}`;
+      runs += 1;
+      return render();
+    }
+    recompute();
+  });
+  $("#facts-file").addEventListener("change", async (event) => {
+    const file = event.target.files[0];
+    if (!file) return;
+    try {
+      const read = readFacts(file.name, await file.text());
+      facts?.free();
+      facts = read.facts;
+      ingestReport = read.report;
+      $("#error").textContent = "";
+    } catch (e) {
+      $("#error").textContent = `${file.name}: ${e.message}${e.row != null ? ` (row ${e.row})` : ""}`;
+      runs += 1;
+      return render();
+    }
+    recompute();
+  });
+}
+
+/** The CSV columns kpi reads as fact fields; every other column is an attribute. */
+const FACT_FIELDS = ["id", "kind", "owner", "customer", "amount", "status", "date"];
+
+/** Facts from a file: CSV through kpi's ingestion (every rejected row reported), JSON
+ * Lines or a JSON array of fact records. */
+function readFacts(name, text) {
+  if (/\.csv$/i.test(name)) {
+    const header = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0];
+    const columns = header.split(",").map((c) => c.trim().replace(/^"|"$/g, ""));
+    const fields = {};
+    for (const column of columns) {
+      fields[FACT_FIELDS.includes(column) ? column : `attributes.${column}`] = column;
+    }
+    return ingest.csv(text, { fields });
+  }
+  const table = text.trimStart().startsWith("[") ? FactTable.fromJson(text) : FactTable.fromJsonLines(text);
+  return { facts: table, report: null };
 }
 
 async function main() {
@@ -190,6 +384,7 @@ async function main() {
   document_ = Plan.fromToml(planText).toObject();
   facts = FactTable.fromJsonLines(factsText);
   controls();
+  planControls();
   recompute();
 }
 

@@ -113,8 +113,96 @@ test("editing the reps' target recomputes attainment and payouts", { skip }, asy
 
 test("editing a tier rate recomputes the payouts", { skip }, async () => {
   const c = VECTOR.cases[2];
-  await edit(`#tier-rate-${c.tier_rate.tier}`, c.tier_rate.value);
+  // Rates are typed as percentages, like the tiers' thresholds: 6 for 0.06.
+  assert.equal(await page.$eval(`#tier-rate-${c.tier_rate.tier}`, (n) => n.value), "5");
+  await edit(`#tier-rate-${c.tier_rate.tier}`, String(Number(c.tier_rate.value) * 100));
   assert.deepStrictEqual(await shown(), c.expected);
+  await edit(`#tier-rate-${c.tier_rate.tier}`, "5");
+  assert.deepStrictEqual(await shown(), VECTOR.cases[0].expected);
+});
+
+test("an invalid value shows a message by its field, no NaN, and the last numbers marked stale", { skip }, async () => {
+  for (const [selector, value, message] of [
+    ["#target-rep-revenue", "-5", "#target-error"],
+    ["#target-rep-revenue", "0", "#target-error"],
+    ["#tier-rate-1", "300", "#tiers-error"],
+    ["#tier-rate-1", "-1", "#tiers-error"],
+  ]) {
+    await edit(selector, value);
+    assert.match(await page.textContent(message), /Enter/, `${selector} = ${value}`);
+    assert.equal(await page.$eval(selector, (n) => n.getAttribute("aria-invalid")), "true");
+    assert.equal(await page.$eval("#status", (n) => n.dataset.stale), "true");
+    assert.ok(await page.$eval("#main", (n) => n.classList.contains("stale")));
+    assert.deepStrictEqual(await shown(), VECTOR.cases[0].expected, `the last good numbers stay for ${selector} = ${value}`);
+    assert.ok(!(await page.textContent("body")).includes("NaN"));
+    // Fixing the field clears the message and the stale mark.
+    await edit(selector, selector === "#target-rep-revenue" ? "500000" : "5");
+    assert.equal(await page.textContent(message), "");
+    assert.equal(await page.$eval("#status", (n) => n.dataset.stale), "false");
+  }
+  assert.deepStrictEqual(await shown(), VECTOR.cases[0].expected);
+});
+
+test("payouts show a total and each line's explanation", { skip }, async () => {
+  const totals = Object.values(VECTOR.cases[0].expected.payouts);
+  const cents = totals.reduce((sum, x) => sum + BigInt(x.replace(".", "")), 0n).toString();
+  assert.equal(await page.$eval("#payouts tfoot tr", (n) => n.dataset.total), `${cents.slice(0, -2)}.${cents.slice(-2)}`);
+  const lines = await page.$$eval('#payouts tr[data-member="sun.li"] li', (items) => items.map((i) => i.textContent));
+  assert.ok(lines.length > 0 && lines.every((l) => l.length > 10), lines.join(" | "));
+});
+
+test("the period picker evaluates the chosen quarter", { skip }, async () => {
+  const options = await page.$$eval("#period option", (o) => o.map((n) => n.value));
+  assert.ok(options.includes("FY2027-Q1") && options.includes("FY2027-Q2"), options.join());
+  const { FactTable, Plan } = await import("kpi-core");
+  const sample = join(ROOT, "kpi-core/testdata/sample/");
+  const plan = Plan.fromToml(readFileSync(sample + "plan.toml", "utf8"));
+  const facts = FactTable.fromJsonLines(readFileSync(sample + "facts.jsonl", "utf8"));
+  const expected = Object.fromEntries(plan.evaluate(facts, "FY2027-Q1").statements.map((s) => [s.member, s.total]));
+  const runs = await page.$eval("#status", (n) => Number(n.dataset.runs));
+  await page.selectOption("#period", "FY2027-Q1");
+  await page.waitForFunction((n) => Number(document.querySelector("#status").dataset.runs) > n, runs);
+  assert.deepStrictEqual((await shown()).payouts, expected);
+  assert.match(await page.textContent("#subtitle"), /FY2027-Q1$/);
+  await page.selectOption("#period", "FY2027-Q2");
+  await page.waitForFunction((n) => Number(document.querySelector("#status").dataset.runs) > n + 1, runs);
+  assert.deepStrictEqual(await shown(), VECTOR.cases[0].expected);
+});
+
+test("a CSV upload of the sample's facts reproduces the Rust report", { skip }, async () => {
+  // The sample's facts as a CRM export would have them: one column per field and attribute.
+  const records = readFileSync(join(ROOT, "kpi-core/testdata/sample/facts.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  const fields = ["id", "kind", "owner", "customer", "amount", "status", "date"];
+  const attributes = [...new Set(records.flatMap((r) => Object.keys(r.attributes ?? {})))].sort();
+  const cell = (v) => (v == null ? "" : /[",\n]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
+  const csv = [[...fields, ...attributes].join(","),
+    ...records.map((r) => [...fields.map((f) => cell(r[f])), ...attributes.map((a) => cell(r.attributes?.[a]))].join(","))].join("\n") + "\n";
+  const runs = await page.$eval("#status", (n) => Number(n.dataset.runs));
+  await page.setInputFiles("#facts-file", { name: "facts.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.waitForFunction((n) => Number(document.querySelector("#status").dataset.runs) > n, runs);
+  assert.equal(await page.textContent("#error"), "");
+  assert.equal(await page.$eval("#ingest-summary", (n) => n.dataset.accepted), String(records.length));
+  assert.equal(await page.$eval("#ingest-summary", (n) => n.dataset.rejected), "0");
+  assert.deepStrictEqual(await shown(), VECTOR.cases[0].expected);
+});
+
+test("a plan file with an error says so and keeps the numbers", { skip }, async () => {
+  const runs = await page.$eval("#status", (n) => Number(n.dataset.runs));
+  await page.setInputFiles("#plan-file", { name: "plan.toml", mimeType: "text/plain", buffer: Buffer.from("version = 1\n[[goals]]\nid = 3\n") });
+  await page.waitForFunction((n) => Number(document.querySelector("#status").dataset.runs) > n, runs);
+  assert.match(await page.textContent("#error"), /^plan\.toml: .*goals\[0\]\.id/);
+  assert.deepStrictEqual(await shown(), VECTOR.cases[0].expected);
+});
+
+test("the page fits a 390-pixel phone screen", { skip }, async () => {
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await phone.goto(page.url());
+  await phone.waitForSelector('#status[data-state="ready"]', { timeout: 60_000 });
+  const widths = await phone.evaluate(() => ({ page: document.documentElement.scrollWidth, body: document.body.scrollWidth }));
+  assert.ok(widths.page <= 390 && widths.body <= 390, JSON.stringify(widths));
+  mkdirSync(join(ROOT, "target"), { recursive: true });
+  await phone.screenshot({ path: join(ROOT, "target/dashboard-390.png"), fullPage: true });
+  await phone.close();
 });
 
 test("members and teams are ranked in separate lists", { skip }, async () => {
