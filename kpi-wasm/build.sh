@@ -20,7 +20,7 @@ done
 # elimination and constant propagation take about 9 KB off the gzipped download (each
 # round finds what the last one exposed); `-Oz` and `-O2` make the code 10% smaller yet
 # 15% larger gzipped (they reorder functions and gzip finds fewer repeats). See
-# docs/javascript.md, "Size".
+# docs/architecture.md, "The wasm size budget".
 wasm_opt="$here/node_modules/.bin/wasm-opt"
 if [ ! -x "$wasm_opt" ]; then
   echo "build.sh: $wasm_opt is missing: run 'npm ci' in kpi-wasm first" >&2

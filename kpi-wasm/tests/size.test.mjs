@@ -1,5 +1,5 @@
 // The download budget: the browser module gzipped stays within 560 KB (560,000 bytes), the
-// size the project chose over a smaller API (docs/javascript.md, "Size"). Measured as
+// size the project chose over a smaller API (docs/architecture.md, "The wasm size budget"). Measured as
 // build.sh prints it, with `gzip -9` (zlib's level 9, as Node's gzipSync, is about 4 KB
 // larger on this module).
 import { test } from "node:test";
