@@ -52,11 +52,14 @@ fn document_error(
     kind: crate::ErrorKind,
     what: &str,
 ) -> crate::Error {
-    let path = match located.path().as_str() {
-        "." => name.to_owned(),
-        inner if name.is_empty() => inner.to_owned(),
-        inner if inner.starts_with('[') => format!("{name}{inner}"),
-        inner => format!("{name}.{inner}"),
+    let inner = located.path();
+    let path = if inner == "." {
+        name.to_owned()
+    } else if name.is_empty() {
+        inner
+    } else {
+        let dot = if inner.starts_with('[') { "" } else { "." };
+        format!("{name}{dot}{inner}")
     };
     crate::Error::new(kind, format!("{what}: {}", located.message())).at_path(path)
 }

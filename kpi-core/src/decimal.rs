@@ -33,7 +33,7 @@ impl NotExact {
             NotExact::Syntax => match percent_as_fraction(text) {
                 Some(fraction) => format!(
                     "{shown:?} is not a decimal number: write a percentage as a fraction, {fraction} for {}",
-                    text.trim()
+                    shown.trim()
                 ),
                 None => format!(
                     "{shown:?} is not a decimal number: write digits with an optional sign, decimal point and exponent, such as \"-1234.56\""

@@ -559,63 +559,157 @@ impl Located {
     }
 }
 
-/// The steps from `node` to the one value `message` is about, or none.
-fn culprit(node: &serde_json::Value, message: &str) -> Vec<Step> {
-    if !(node.is_object() || node.is_array()) {
-        return Vec::new();
-    }
-    // `unknown field `ratee`, expected …`: the member of that name.
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        if let Some((name, _)) = rest.split_once('`') {
-            if node.get(name).is_some() {
-                return vec![Step::Key(name.to_owned())];
-            }
+/// What a serde message is about: a quoted value, or an unknown field with the fields
+/// that were expected where it was found.
+enum Subject<'m> {
+    /// The value, as the message quotes it (`3%` from `"3%" is not …`).
+    Value(&'m str),
+    /// An unknown field: its name, and the rest of the message, which lists the fields
+    /// expected there (``unknown field `x`, expected one of `a`, `b` ``).
+    Field { name: &'m str, expected: &'m str },
+}
+
+impl<'m> Subject<'m> {
+    fn of(message: &'m str) -> Option<Subject<'m>> {
+        if let Some(rest) = message.strip_prefix("unknown field `") {
+            let (name, expected) = rest.split_once('`')?;
+            return Some(Subject::Field { name, expected });
         }
+        // serde's `unknown variant `sideways`, expected …`.
+        if let Some(rest) = message.strip_prefix("unknown variant `") {
+            return rest.split_once('`').map(|(value, _)| Subject::Value(value));
+        }
+        // The value a message is about comes first (`"3%" is not a decimal number`) or
+        // right after serde's `invalid type: string ` / `invalid value: string `: quoted
+        // text later in the message is an example, not the value. A value the message had
+        // to escape or cut (past 40 characters) is not found: the path stays at the object.
+        let start = if message.starts_with('"') {
+            1
+        } else {
+            message.find("string \"")? + "string \"".len()
+        };
+        let rest = message.get(start..)?;
+        rest.find('"')
+            .and_then(|end| rest.get(..end))
+            .map(Subject::Value)
     }
-    let mut found = Vec::new();
-    let mut trail = Vec::new();
-    let mut budget = 10_000usize;
-    quoted_strings(node, message, &mut trail, &mut found, &mut budget);
-    match found.len() {
-        1 => found.pop().unwrap_or_default(),
-        _ => Vec::new(),
+
+    /// Whether `value` is what the message is about.
+    fn is(&self, value: &serde_json::Value) -> bool {
+        let Subject::Value(quoted) = self else {
+            return false;
+        };
+        let text = match value {
+            serde_json::Value::String(text) => text,
+            // An exact number's wrapper (`{"$kpi::number": "0.1"}`, decimal::EXACT_NUMBER_KEY):
+            // the number is the value, not the wrapper's member.
+            serde_json::Value::Object(members) if members.len() == 1 => {
+                match members.get("$kpi::number") {
+                    Some(serde_json::Value::String(digits)) => digits,
+                    _ => return false,
+                }
+            }
+            _ => return false,
+        };
+        text == quoted
+    }
+
+    /// For an unknown field, whether `value` has it (`Some`), and whether its other
+    /// members are all fields that were expected there (`Some(true)`): the object the
+    /// field was found in.
+    fn holds(&self, value: &serde_json::Value) -> Option<bool> {
+        let (Subject::Field { name, expected }, serde_json::Value::Object(members)) = (self, value)
+        else {
+            return None;
+        };
+        members.contains_key(*name).then(|| {
+            expected.contains("expected")
+                && members
+                    .keys()
+                    .all(|k| k == name || expected.split('`').any(|e| e == k))
+        })
     }
 }
 
-/// Every path under `node` to a string that `message` quotes as serde and kpi quote
-/// values (`"3%"`); at most `budget` values are visited and 16 levels descended.
-fn quoted_strings(
-    node: &serde_json::Value,
-    message: &str,
-    trail: &mut Vec<Step>,
-    found: &mut Vec<Vec<Step>>,
-    budget: &mut usize,
-) {
-    if *budget == 0 || trail.len() > 16 || found.len() > 1 {
-        return;
+/// The steps from `node` to the one value `message` is about, or none (when no value or
+/// more than one fits, or the document is too large to search).
+fn culprit(node: &serde_json::Value, message: &str) -> Vec<Step> {
+    let Some(subject) = Subject::of(message) else {
+        return Vec::new();
+    };
+    let mut search = Search {
+        subject: &subject,
+        trail: Vec::new(),
+        found: Vec::new(),
+        exact: Vec::new(),
+        budget: 10_000,
+    };
+    search.walk(node);
+    // For an unknown field, the one object where the other members fit, else the one
+    // object that has the field at all.
+    let found = if search.exact.len() == 1 {
+        search.exact
+    } else {
+        search.found
+    };
+    let ([steps], true) = (found.as_slice(), search.budget > 0) else {
+        return Vec::new();
+    };
+    let mut steps = steps.clone();
+    if let Subject::Field { name, .. } = subject {
+        steps.push(Step::Key(name.to_owned()));
     }
-    *budget -= 1;
-    match node {
-        // A value longer than the 40 characters a decimal message quotes is not found:
-        // the path then stays at the object.
-        serde_json::Value::String(text) if message.contains(&format!("{text:?}")) => {
-            found.push(trail.clone());
+    steps
+}
+
+/// A bounded walk of a document for what a message is about: at most `budget` values
+/// visited, 16 levels deep, stopping at a second find.
+struct Search<'s, 'm> {
+    subject: &'s Subject<'m>,
+    trail: Vec<Step>,
+    /// Where the value is; for a field, each object that has it.
+    found: Vec<Vec<Step>>,
+    /// For a field, the objects whose other members were all expected.
+    exact: Vec<Vec<Step>>,
+    budget: usize,
+}
+
+impl Search<'_, '_> {
+    fn walk(&mut self, node: &serde_json::Value) {
+        if self.budget == 0
+            || self.trail.len() > 16
+            || (self.found.len() > 1 && self.exact.len() > 1)
+        {
+            return;
         }
-        serde_json::Value::Array(items) => {
-            for (index, item) in items.iter().enumerate() {
-                trail.push(Step::Index(index));
-                quoted_strings(item, message, trail, found, budget);
-                trail.pop();
+        self.budget -= 1;
+        if self.subject.is(node) {
+            self.found.push(self.trail.clone());
+            return;
+        }
+        if let Some(exact) = self.subject.holds(node) {
+            self.found.push(self.trail.clone());
+            if exact {
+                self.exact.push(self.trail.clone());
             }
         }
-        serde_json::Value::Object(members) => {
-            for (key, item) in members {
-                trail.push(Step::Key(key.clone()));
-                quoted_strings(item, message, trail, found, budget);
-                trail.pop();
+        match node {
+            serde_json::Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    self.trail.push(Step::Index(index));
+                    self.walk(item);
+                    self.trail.pop();
+                }
             }
+            serde_json::Value::Object(members) => {
+                for (key, item) in members {
+                    self.trail.push(Step::Key(key.clone()));
+                    self.walk(item);
+                    self.trail.pop();
+                }
+            }
+            _ => {}
         }
-        _ => {}
     }
 }
 
@@ -695,25 +789,57 @@ mod tests {
     fn the_path_goes_on_to_the_one_value_the_message_quotes() {
         let steps =
             |node: &serde_json::Value, message: &str| -> Vec<Step> { culprit(node, message) };
+        let key = |k: &str| Step::Key(k.into());
         let value = serde_json::json!({"kind": "x", "tiers": [{"rate": "0.1"}, {"rate": "3%"}]});
         assert_eq!(
             steps(&value, r#""3%" is not a decimal number"#),
-            vec![
-                Step::Key("tiers".into()),
-                Step::Index(1),
-                Step::Key("rate".into())
-            ]
+            vec![key("tiers"), Step::Index(1), key("rate")]
         );
         // Two equal values: which one is meant is unknown, so the path stays.
         let twice = serde_json::json!({"rate": "3%", "cap": "3%"});
         assert!(steps(&twice, r#""3%" is not a decimal number"#).is_empty());
-        // An unknown field is the member of that name; a scalar node has nothing under it.
-        let typo = serde_json::json!({"kind": "bonus", "thresold": "1"});
+        // Quoted text after the value is an example, not the value.
+        let example = serde_json::json!({"from": "-1234.56", "rate": true});
+        assert!(
+            steps(
+                &example,
+                r#"invalid type: boolean `true`, expected a decimal such as "-1234.56""#
+            )
+            .is_empty()
+        );
+        let serde_style = serde_json::json!({"on": "amount", "mode": "sideways"});
         assert_eq!(
-            steps(&typo, "unknown field `thresold`, expected one of"),
-            vec![Step::Key("thresold".into())]
+            steps(
+                &serde_style,
+                r#"invalid value: string "sideways", expected one of"#
+            ),
+            vec![key("mode")]
+        );
+        // An exact number's wrapper: the path stops at it.
+        let wrapped = serde_json::json!({"rate": {"$kpi::number": "1e40"}});
+        assert_eq!(
+            steps(&wrapped, r#""1e40" is beyond the exact decimal range"#),
+            vec![key("rate")]
+        );
+        assert_eq!(crate::decimal::EXACT_NUMBER_KEY, "$kpi::number");
+        // An unknown field: the object it sits in, where the other members were expected
+        // (not the component's own valid `metric`).
+        let typo = serde_json::json!({"kind": "tiered", "metric": "revenue",
+            "tiers": [{"from": "0", "rate": "0.1", "metric": "revenue"}]});
+        assert_eq!(
+            steps(&typo, "unknown field `metric`, expected `from` or `rate`"),
+            vec![key("tiers"), Step::Index(0), key("metric")]
+        );
+        let top = serde_json::json!({"kind": "bonus", "thresold": "1"});
+        assert_eq!(
+            steps(
+                &top,
+                "unknown field `thresold`, expected one of `kind`, `goal`, `threshold`"
+            ),
+            vec![key("thresold")]
         );
         assert!(steps(&serde_json::json!("3%"), r#""3%""#).is_empty());
+        assert!(steps(&value, "missing field `goal`").is_empty());
     }
 
     #[test]

@@ -440,3 +440,30 @@ fn per_deal_lines_of_a_large_org_are_each_members_own() {
         assert_eq!(statement.total, expected.round_dp(2), "r{r}");
     }
 }
+
+/// A month of a quarterly incentive that pays advances is not "a period no goal applies
+/// to", even when the plan's goals are quarterly: its statements are the advances.
+#[test]
+fn an_advance_month_with_quarterly_goals_evaluates() {
+    let doc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/vectors/advances.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let plan_toml = format!(
+        "{}\n[[goals]]\nid = \"quota\"\nmetric = \"revenue\"\nscope = \"member\"\nperiod = \"quarter\"\ntarget = \"30000\"\n",
+        doc["plan_toml"].as_str().unwrap()
+    );
+    let plan = Plan::from_toml(&plan_toml).unwrap();
+    let facts = FactTable::from_json(&doc["facts"].to_string()).unwrap();
+    let january = plan.parse_period("2026-01").unwrap();
+    let report = plan.evaluate(&facts, &january).unwrap();
+    assert_eq!(report.statements[0].total.to_string(), "400.00");
+    // A day still says no goal applies.
+    let day = plan.parse_period("2026-01-15").unwrap();
+    let err = plan.evaluate(&facts, &day).unwrap_err();
+    assert_eq!(err.code(), "data.invalid_argument");
+}

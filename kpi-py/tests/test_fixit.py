@@ -113,7 +113,7 @@ def test_a_csv_date_names_the_formats_that_would_read_it():
     [rejection] = report["rejected"]
     assert (rejection["reason"], rejection["field"], rejection["line"]) == ("unparseable_date", "date", 2)
     assert rejection["message"] == (
-        '"03/01/2026" is not a date in YYYY-MM-DD (%Y-%m-%d): add the one your CRM writes to the '
+        '"03/01/2026" is not a date in %Y-%m-%d: add the one your CRM writes to the '
         "mapping's date_formats, \"%m/%d/%Y\" (month first) or \"%d/%m/%Y\" (day first)"
     )
 

@@ -90,7 +90,7 @@ test("a CSV date names the formats that would read it", () => {
   assert.deepEqual([rejection.reason, rejection.field, rejection.line], ["unparseable_date", "date", 2]);
   assert.equal(
     rejection.message,
-    "\"03/01/2026\" is not a date in YYYY-MM-DD (%Y-%m-%d): add the one your CRM writes to the mapping's date_formats, \"%m/%d/%Y\" (month first) or \"%d/%m/%Y\" (day first)",
+    "\"03/01/2026\" is not a date in %Y-%m-%d: add the one your CRM writes to the mapping's date_formats, \"%m/%d/%Y\" (month first) or \"%d/%m/%Y\" (day first)",
   );
 });
 
@@ -107,6 +107,11 @@ test("a day when the goals are quarterly is an error naming a period", () => {
 
 test("a Date where a period is expected says what to pass", () => {
   const err = caught(() => Plan.fromToml(PLAN).evaluate(new FactTable(), new Date(2026, 2, 1)), DataError);
-  assert.equal(err.code, "data.invalid_argument");
+  assert.deepEqual([err.code, err.path], ["data.invalid_argument", "period"]);
   assert.match(err.message, /period: expected a period label such as "2026-03" or a Period, got a Date/);
+  assert.ok(err.message.endsWith('plan.calendar.periodOf(day, "quarter")'), err.message);
+  // What it says works.
+  const plan = Plan.fromToml(PLAN);
+  const quarter = plan.calendar.periodOf(new Date(Date.UTC(2026, 2, 1)), "quarter");
+  assert.equal(plan.evaluate(new FactTable(), quarter).scorecards.length, 1);
 });

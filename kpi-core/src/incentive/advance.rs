@@ -15,6 +15,11 @@ use crate::text::{group_thousands, percent};
 
 /// The incentives that pay advances in `period` (it is one of their advance periods,
 /// inside one of their measurement periods), with that measurement period.
+/// Whether an incentive pays an advance in `period` (its statements come after the report).
+pub(crate) fn advances_in(parts: &PlanParts<'_>, period: &Period) -> bool {
+    !advancing(parts, period).is_empty()
+}
+
 fn advancing<'p>(parts: &PlanParts<'p>, period: &Period) -> Vec<(&'p Incentive, Period)> {
     parts
         .incentives

@@ -14,7 +14,7 @@ mod engine;
 mod statements;
 mod tiers;
 
-pub(crate) use advance::{add_advances, refuse_advances_without_facts};
+pub(crate) use advance::{add_advances, advances_in, refuse_advances_without_facts};
 pub(crate) use check::CheckContext;
 pub(crate) use clawback::{ClawbackInput, clawbacks};
 pub(crate) use deals::{add_deal_detail, refuse_deal_detail_without_facts};

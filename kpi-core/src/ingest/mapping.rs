@@ -762,15 +762,14 @@ impl ColumnMapping {
     }
 
     fn unparseable_date(&self, field: &str, text: &str) -> Rejection {
-        let formats: Vec<String> = self
-            .date_formats
-            .iter()
-            .map(|f| readable_format(f))
-            .collect();
         // The common formats that would read it: the fix is to list one in date_formats.
         let fits: Vec<String> = COMMON_DATE_FORMATS
             .iter()
-            .filter(|(format, _)| NaiveDate::parse_from_str(text.trim(), format).is_ok())
+            // A supported day only: `%Y` also reads "26" as the year 26.
+            .filter(|(format, _)| {
+                NaiveDate::parse_from_str(text.trim(), format)
+                    .is_ok_and(|d| crate::period::check_date(d).is_ok())
+            })
             .map(|(format, how)| format!("{format:?} ({how})"))
             .collect();
         let fix = match fits.as_slice() {
@@ -787,7 +786,7 @@ impl ColumnMapping {
             format!(
                 "{:?} is not a date in {}{fix}",
                 crate::decimal::shorten(text, 40),
-                formats.join(" or ")
+                self.date_formats.join(" or ")
             ),
         )
     }
@@ -895,42 +894,17 @@ pub(crate) enum Outcome {
 }
 
 /// Date formats CRMs export, to suggest the one a date that did not read is in.
-const COMMON_DATE_FORMATS: [(&str, &str); 7] = [
+const COMMON_DATE_FORMATS: [(&str, &str); 9] = [
     ("%m/%d/%Y", "month first"),
     ("%d/%m/%Y", "day first"),
+    ("%m/%d/%y", "month first, two-digit year"),
+    ("%d/%m/%y", "day first, two-digit year"),
     ("%Y/%m/%d", "year first"),
     ("%d.%m.%Y", "day first, with dots"),
     ("%Y.%m.%d", "year first, with dots"),
     ("%Y年%m月%d日", "Chinese"),
     ("%d-%m-%Y", "day first, with dashes"),
 ];
-
-/// `%Y-%m-%d` as a reader writes it: `YYYY-MM-DD (%Y-%m-%d)`; the named formats stay.
-fn readable_format(format: &str) -> String {
-    if matches!(format, "epoch_ms" | "rfc3339") {
-        return format.to_owned();
-    }
-    let mut shown = String::new();
-    let mut chars = format.chars();
-    while let Some(c) = chars.next() {
-        if c != '%' {
-            shown.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('Y') => shown.push_str("YYYY"),
-            Some('y') => shown.push_str("YY"),
-            Some('m') => shown.push_str("MM"),
-            Some('d') => shown.push_str("DD"),
-            Some('H') => shown.push_str("hh"),
-            Some('M') => shown.push_str("mm"),
-            Some('S') => shown.push_str("ss"),
-            // Anything else: the format as written says it best.
-            _ => return format.to_owned(),
-        }
-    }
-    format!("{shown} ({format})")
-}
 
 #[cfg(test)]
 mod tests {
@@ -945,7 +919,7 @@ mod tests {
         let both = mapping.unparseable_date("date", "03/01/2026");
         assert_eq!(
             both.message,
-            "\"03/01/2026\" is not a date in YYYY-MM-DD (%Y-%m-%d): add the one your CRM writes to the mapping's date_formats, \"%m/%d/%Y\" (month first) or \"%d/%m/%Y\" (day first)"
+            "\"03/01/2026\" is not a date in %Y-%m-%d: add the one your CRM writes to the mapping's date_formats, \"%m/%d/%Y\" (month first) or \"%d/%m/%Y\" (day first)"
         );
         let one = mapping.unparseable_date("date", "2026年3月1日");
         assert!(
@@ -954,12 +928,14 @@ mod tests {
             "{}",
             one.message
         );
-        let none = mapping.unparseable_date("date", "yesterday");
-        assert_eq!(
-            none.message,
-            "\"yesterday\" is not a date in YYYY-MM-DD (%Y-%m-%d)"
+        // A two-digit year is not the year 26.
+        let short = mapping.unparseable_date("date", "03/01/26");
+        assert!(
+            short.message.ends_with("\"%m/%d/%y\" (month first, two-digit year) or \"%d/%m/%y\" (day first, two-digit year)"),
+            "{}",
+            short.message
         );
-        assert_eq!(readable_format("%d %b %Y"), "%d %b %Y");
-        assert_eq!(readable_format("epoch_ms"), "epoch_ms");
+        let none = mapping.unparseable_date("date", "yesterday");
+        assert_eq!(none.message, "\"yesterday\" is not a date in %Y-%m-%d");
     }
 }

@@ -34,7 +34,7 @@ use crate::measure::{IndexedMeasures, MetricBook};
 use crate::measure::{Measures, MetricPass, measure};
 use crate::metric::{Field, Filter, MetricDef};
 use crate::org::Org;
-use crate::period::{Calendar, DayBasis, Period, PeriodInfo};
+use crate::period::{Calendar, DayBasis, Grain, Period, PeriodInfo};
 use crate::report::{Locale, Report};
 use validate::SmartSettings;
 
@@ -608,7 +608,12 @@ impl<'p> Compiled<'p> {
             },
             &self.incentives,
         )?;
-        if scorecards.is_empty() && rollups.is_empty() && statements.is_empty() {
+        // An advance month of a quarterly incentive has its lines added after this report.
+        if scorecards.is_empty()
+            && rollups.is_empty()
+            && statements.is_empty()
+            && !incentive::advances_in(&self.pay_parts(), &period)
+        {
             no_goal_applies(&self.calendar, &goals, &period)?;
         }
         Ok(Report {
@@ -770,19 +775,17 @@ fn no_goal_applies(
         }
         suggestion = suggestion.or(example);
     }
-    let what = match period.grain() {
-        Some(grain) => format!("the {grain} {}", period.label()),
-        None => format!("the range {}", period.label()),
-    };
-    let instead = suggestion.map_or_else(String::new, |p| format!(": evaluate {}", p.label()));
-    Err(Error::new(
-        ErrorKind::DataInvalidArgument,
-        format!(
-            "no goal of the plan applies to {what}; its goals are set for {}{instead}",
-            grains.join(", ")
-        ),
-    )
-    .at_path("period"))
+    let what = period.grain().map_or("range", Grain::name);
+    let mut message = format!(
+        "no goal of the plan applies to the {what} {}; its goals are set for {}",
+        period.label(),
+        grains.join(", ")
+    );
+    if let Some(p) = suggestion {
+        message.push_str(": evaluate ");
+        message.push_str(&p.label());
+    }
+    Err(Error::new(ErrorKind::DataInvalidArgument, message).at_path("period"))
 }
 
 /// An as-of day must be a supported day (`period.out_of_range` at `as_of` otherwise).
