@@ -127,6 +127,11 @@ impl Review {
     fn __len__(&self) -> usize {
         self.inner.items.len()
     }
+    /// The notebook view (`kpi_core.display`).
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
+        crate::display_html(slf.as_any())
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Review(as_of={}, items={})",

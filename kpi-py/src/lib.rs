@@ -226,6 +226,18 @@ impl Plan {
         self.inner.to_json()
     }
 
+    /// The plan document as a dict (decimals as `Decimal`): what `from_dict` reads, and
+    /// what `plot.payout_curve` takes a component from
+    /// (`plan.to_dict()["incentives"][0]["components"][0]`).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_python(py, &self.inner)
+    }
+
+    /// The notebook view: the plan's metrics, goals and incentives as tables.
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
+        display_html(slf.as_any())
+    }
+
     /// The plan as TOML text.
     fn to_toml(&self) -> String {
         self.inner.to_toml()
@@ -938,16 +950,25 @@ impl ScorecardRow {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         serde_to_python(py, &self.row())
     }
+    /// The notebook view (`kpi_core.display`).
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
+        display_html(slf.as_any())
+    }
+
     fn __repr__(&self) -> String {
         format!(
-            "ScorecardRow(goal='{}', id='{}', actual={}, target={}, attainment={})",
+            "ScorecardRow(goal='{}', id='{}', actual={}, target={}, attainment={}, status={})",
             self.row().goal,
             self.row().id,
             self.row().actual.map_or("None".into(), |t| t.to_string()),
             self.row().target.map_or("None".into(), |t| t.to_string()),
+            // Rounded for reading; `row.attainment` keeps every digit.
+            self.row().attainment.map_or("None".into(), |t| t
+                .checked_mul(rust_decimal::Decimal::ONE_HUNDRED)
+                .map_or_else(|| t.to_string(), |p| format!("{}%", p.round_dp(2)))),
             self.row()
-                .attainment
-                .map_or("None".into(), |t| t.to_string())
+                .status
+                .map_or("None".into(), |s| format!("'{}'", s.name()))
         )
     }
 }
@@ -1096,6 +1117,11 @@ impl Statement {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         serde_to_python(py, &self.statement())
     }
+    /// The notebook view (`kpi_core.display`).
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
+        display_html(slf.as_any())
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Statement(member='{}', total={})",
@@ -1326,6 +1352,11 @@ impl Report {
     fn to_html(&self, locale: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
         Ok(self.inner.to_html(args::locale(locale)?))
     }
+    /// The notebook view (`kpi_core.display`).
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
+        display_html(slf.as_any())
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Report(period='{}', scorecards={}, statements={})",
@@ -1434,4 +1465,14 @@ fn refuse_table_as_records(records: &Bound<'_, PyAny>) -> PyResult<()> {
         )
         .at_path("records"),
     ))
+}
+
+/// The notebook HTML of a kpi object, from `kpi_core.display` (Python: tables are easier
+/// to write and to restyle there).
+pub(crate) fn display_html(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    value
+        .py()
+        .import("kpi_core.display")?
+        .call_method1("html_of", (value,))?
+        .extract()
 }

@@ -61,12 +61,18 @@ pub(crate) fn period_arg(
         let label = args::text(value, name)?;
         return calendar.parse_period(&label).map_err(to_py_err);
     }
+    let given = crate::convert::type_name(value);
+    let hint = if value.is_instance_of::<pyo3::types::PyDate>() {
+        // A day names several periods: say how to get the one meant.
+        ": for the quarter (or month …) holding the day, plan.calendar.period_of(day, \"quarter\"); \
+         for that day alone, day.isoformat(); for a period as it stood on the day, \
+         plan.evaluate_as_of(facts, period, day)"
+    } else {
+        ", such as \"2026-03\", \"2026-Q1\" or \"FY2027\""
+    };
     Err(invalid_argument(
         name,
-        format!(
-            "`{name}` is a period label (str) or a Period, not {}",
-            crate::convert::type_name(value)
-        ),
+        format!("`{name}` is a period label (str) or a Period, not {given}{hint}"),
     ))
 }
 

@@ -9,7 +9,6 @@ from conftest import VECTORS
 from kpi_core import plot
 
 matplotlib = pytest.importorskip("matplotlib")
-pytestmark = pytest.mark.filterwarnings("ignore:Glyph")  # no CJK font on CI machines
 matplotlib.use("Agg")
 
 SAMPLE = VECTORS.parent / "sample"
@@ -47,3 +46,36 @@ def test_payout_curve_and_payouts(report) -> None:
     assert list(ys) == sorted(ys)  # payout never falls as attainment rises
     bars = report.plot.payouts().patches
     assert len(bars) == len(report.statements)
+
+
+def drawn(ax) -> list:
+    """The warnings drawing the figure gives (matplotlib warns about missing glyphs then)."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ax.figure.canvas.draw()
+    return [str(w.message) for w in caught]
+
+
+def test_chinese_names_draw_in_a_chinese_font_without_glyph_warnings(report) -> None:
+    ax = report.plot.attainment("rep-revenue")
+    assert drawn(ax) == []
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    font = plot._cjk_font()
+    if font is None:
+        # No Chinese font installed: the ids, which every font draws.
+        assert "zhang.san" in labels
+    else:
+        assert "张三" in labels
+        assert ax.get_yticklabels()[0].get_fontfamily()[0] == font
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["at or above target", "below target", "100% (the target)"]
+
+
+def test_without_a_chinese_font_the_bars_are_labelled_by_id(report, monkeypatch) -> None:
+    monkeypatch.setattr(plot, "_cjk_font_cache", [None])
+    ax = report.plot.payouts()
+    assert drawn(ax) == []
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == [s.member for s in report.statements]

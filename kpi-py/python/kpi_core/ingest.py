@@ -75,6 +75,11 @@ class IngestReport(dict):
         """Records that could not become facts, in input order, each with its reason."""
         return self["rejected"]
 
+    def _repr_html_(self) -> str:
+        from kpi_core.display import html_of
+
+        return html_of(self)
+
     def __repr__(self) -> str:
         return (
             f"IngestReport(read={self.read}, accepted={self.accepted}, replaced={self.replaced}, "

@@ -17,7 +17,7 @@ from typing import Any, Mapping, Optional
 from kpi_core._kpi_core import sample_curve
 from kpi_core.errors import DataError
 
-__all__ = ["ReportPlot", "attainment", "payout_curve"]
+__all__ = ["CJK_FONTS", "ReportPlot", "attainment", "payout_curve"]
 
 
 def _axes(ax: Any) -> Any:
@@ -25,7 +25,69 @@ def _axes(ax: Any) -> Any:
         return ax
     import matplotlib.pyplot as plt
 
-    return plt.figure(figsize=(8, 5)).add_subplot()
+    # Constrained layout keeps long names and titles inside the figure.
+    return plt.figure(figsize=(8, 5), layout="constrained").add_subplot()
+
+
+#: Fonts with Chinese glyphs, most likely first (Linux, macOS, Windows).
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Heiti SC",
+    "Microsoft YaHei",
+    "SimHei",
+    "Arial Unicode MS",
+)
+
+_cjk_font_cache: list = []
+
+
+def _cjk_font() -> Optional[str]:
+    """An installed font family with Chinese glyphs, or None. Fonts installed after
+    matplotlib built its font cache are found by their files too."""
+    if _cjk_font_cache:
+        return _cjk_font_cache[0]
+    from matplotlib import font_manager
+
+    def known() -> Optional[str]:
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        return next((name for name in CJK_FONTS if name in names), None)
+
+    found = known()
+    if found is None:
+        hints = ("cjk", "wqy", "sourcehan", "source-han", "notosanssc", "msyh", "simhei", "pingfang", "hiragino")
+        for path in font_manager.findSystemFonts():
+            if any(hint in path.lower().replace(" ", "") for hint in hints):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+        found = known()
+    _cjk_font_cache.append(found)
+    return found
+
+
+def _needs_cjk(texts: Any) -> bool:
+    return any(ord(c) > 0x2E7F for text in texts for c in str(text))
+
+
+def _label_bars(ax: Any, rows: list) -> None:
+    """Labels the bars with the rows' names: in a Chinese font when a name needs one and
+    one is installed; else with their ids, so that no glyph is drawn as a box (and
+    matplotlib does not warn about missing glyphs)."""
+    names = [r["name"] or r["id"] for r in rows]
+    style = {}
+    if _needs_cjk(names):
+        font = _cjk_font()
+        if font is None:
+            names = [r["id"] for r in rows]
+        else:
+            style = {"fontfamily": [font, "sans-serif"]}
+    ax.set_yticks(range(len(rows)), names, **style)
 
 
 def attainment(report: Any, goal: Optional[str] = None, *, ax: Any = None) -> Any:
@@ -39,15 +101,37 @@ def attainment(report: Any, goal: Optional[str] = None, *, ax: Any = None) -> An
             f"the report has no member rows for goal {goal!r}", code="data.invalid_argument", path="goal"
         )
     ax = _axes(ax)
-    names = [r["name"] for r in rows]
     values = [float(r["attainment"]) * 100 for r in rows]
-    colours = ["#5b8def" if v >= 100 else "#f0a35b" for v in values]
-    ax.barh(names, values, color=colours)
+    colours = [ACHIEVED if v >= 100 else BELOW for v in values]
+    ax.barh(range(len(rows)), values, color=colours)
+    _label_bars(ax, rows)
     ax.axvline(100, color="#1d2433", linestyle="--", linewidth=1)
     ax.invert_yaxis()
     ax.set_xlabel("attainment (%)")
     ax.set_title(f"{goal}: attainment by rep, {report.period.label}")
+    _legend(ax)
     return ax
+
+
+#: The bar colours: at or above target, below it.
+ACHIEVED = "#5b8def"
+BELOW = "#f0a35b"
+
+
+def _legend(ax: Any) -> None:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    ax.legend(
+        handles=[
+            Patch(color=ACHIEVED, label="at or above target"),
+            Patch(color=BELOW, label="below target"),
+            Line2D([0], [0], color="#1d2433", linestyle="--", linewidth=1, label="100% (the target)"),
+        ],
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        fontsize="small",
+    )
 
 
 def payout_curve(
@@ -84,7 +168,8 @@ class ReportPlot:
         """Each member's total payout, as bars."""
         statements = self._report.statements
         ax = _axes(ax)
-        ax.barh([s.name for s in statements], [float(s.total) for s in statements], color="#7c5bef")
+        ax.barh(range(len(statements)), [float(s.total) for s in statements], color="#7c5bef")
+        _label_bars(ax, [{"name": s.name, "id": s.member} for s in statements])
         ax.invert_yaxis()
         ax.set_xlabel("payout")
         ax.set_title(f"payouts, {self._report.period.label}")
