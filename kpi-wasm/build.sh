@@ -106,7 +106,7 @@ echo '{ "type": "commonjs" }' > "$here/pkg/nodejs/package.json"
 node "$here/finish-package.mjs"
 # npm packs LICENSE files from the package's root (they are .gitignored copies there).
 cp "$root/LICENSE-MIT" "$root/LICENSE-APACHE" "$here/"
-ls -l "$here/pkg/kpi_wasm_bg.wasm" | awk '{print "built " $NF ": " $5 " bytes"}'
+ls -l "$here/pkg/bundler/kpi_wasm_bg.wasm" | awk '{print "built " $NF ": " $5 " bytes"}'
 # What a browser downloads when the server compresses it.
-echo "gzip -9 of the wasm: $(gzip -9 -c "$here/pkg/kpi_wasm_bg.wasm" | wc -c) bytes"
+echo "gzip -9 of the wasm: $(gzip -9 -c "$here/pkg/bundler/kpi_wasm_bg.wasm" | wc -c) bytes"
 

@@ -1,7 +1,7 @@
 // The last step of build.sh: turns wasm-bindgen's three outputs in pkg/ into one package.
 //
-// - One wasm file, pkg/kpi_wasm_bg.wasm, shared by the Node, web and bundler glue (each
-//   target used to carry its own 1.7 MB copy).
+// - One wasm file, pkg/bundler/kpi_wasm_bg.wasm, shared by the Node, web and bundler glue
+//   (each target used to carry its own 1.7 MB copy).
 // - The web build, called before `init()`, fails with a message that says to call it,
 //   instead of a TypeError about `__wbindgen_add_to_stack_pointer`.
 // - The declarations check in a plain TypeScript project (no @types/node, no
@@ -12,7 +12,7 @@
 //
 // Every rewrite of generated code must find what it rewrites, or the build fails: a new
 // wasm-bindgen version that writes its glue differently stops here, not in a user's page.
-import { readFileSync, writeFileSync, renameSync, rmSync, existsSync } from "node:fs";
+import { readFileSync, writeFileSync, rmSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const PKG = fileURLToPath(new URL("./pkg/", import.meta.url));
@@ -36,15 +36,14 @@ const wasms = TARGETS.map((target) => readFileSync(`${PKG}${target}/kpi_wasm_bg.
 if (!wasms.every((bytes) => bytes.equals(wasms[0]))) {
   throw new Error("finish-package: the targets' wasm files differ; they can no longer share one");
 }
-renameSync(`${PKG}web/kpi_wasm_bg.wasm`, `${PKG}kpi_wasm_bg.wasm`);
-renameSync(`${PKG}bundler/kpi_wasm_bg.wasm.d.ts`, `${PKG}kpi_wasm_bg.wasm.d.ts`);
-for (const target of TARGETS) {
-  rmSync(`${PKG}${target}/kpi_wasm_bg.wasm`, { force: true });
+// The bundler build keeps the file: its wasm imports "./kpi_wasm_bg.js", which a
+// bundler (and Node's wasm modules) resolve next to the .wasm file.
+for (const target of ["nodejs", "web"]) {
+  rmSync(`${PKG}${target}/kpi_wasm_bg.wasm`);
   rmSync(`${PKG}${target}/kpi_wasm_bg.wasm.d.ts`, { force: true });
 }
-rewrite("nodejs/kpi_wasm.js", "`${__dirname}/kpi_wasm_bg.wasm`", "`${__dirname}/../kpi_wasm_bg.wasm`");
-rewrite("web/kpi_wasm.js", "new URL('kpi_wasm_bg.wasm', import.meta.url)", "new URL('../kpi_wasm_bg.wasm', import.meta.url)");
-rewrite("bundler/kpi_wasm.js", 'from "./kpi_wasm_bg.wasm"', 'from "../kpi_wasm_bg.wasm"');
+rewrite("nodejs/kpi_wasm.js", "`${__dirname}/kpi_wasm_bg.wasm`", "`${__dirname}/../bundler/kpi_wasm_bg.wasm`");
+rewrite("web/kpi_wasm.js", "new URL('kpi_wasm_bg.wasm', import.meta.url)", "new URL('../bundler/kpi_wasm_bg.wasm', import.meta.url)");
 
 // ------------------------------------------------------------------ init() first
 const NOT_INITIALISED =
@@ -148,6 +147,6 @@ for (const target of TARGETS) {
   write(path, `/// <reference lib="esnext.disposable" />\n${text}`);
 }
 
-for (const target of TARGETS) {
+for (const target of ["nodejs", "web"]) {
   if (existsSync(`${PKG}${target}/kpi_wasm_bg.wasm`)) throw new Error(`finish-package: ${target} still has its own wasm`);
 }

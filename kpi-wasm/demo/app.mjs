@@ -65,7 +65,7 @@ const teamName = (labels, id) => {
   const label = labels?.teams?.[id];
   return label?.names?.[LOCALE[lang]] ?? label?.name ?? id ?? "";
 };
-const money = (text) => Number(text).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const money = (text) => text == null ? "–" : Number(text).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const percent = (text) => text == null ? "–" : `${(Number(text) * 100).toFixed(1)}%`;
 const el = (tag, attrs = {}, children = []) => {
   const node = tag.startsWith("svg:")
@@ -196,7 +196,7 @@ function renderPayouts(view) {
   svg.setAttribute("viewBox", `0 0 ${width} ${view.statements.length * rowH}`);
   svg.replaceChildren(...view.statements.flatMap((s, i) => [
     el("svg:text", { x: 0, y: i * rowH + 13, "font-size": 11 }, s.name),
-    el("svg:rect", { class: "pay", x: left, y: i * rowH + 3, height: rowH - 6, width: (Number(s.total) / max) * (width - left - 10) }),
+    el("svg:rect", { class: "pay", x: left, y: i * rowH + 3, height: rowH - 6, width: Math.max(0, (Number(s.total) / max) * (width - left - 10)) }),
   ]));
 }
 
@@ -214,9 +214,11 @@ function render() {
   const main = $("#main");
   main.classList.toggle("stale", stale);
   for (const h2 of main.querySelectorAll("section h2")) h2.dataset.staleNote = t("stale");
+  // Tiers on attainment start at a percentage, tiers on the amount at an amount.
+  const onAmount = tieredComponent()?.on === "amount";
   for (const [i, tier] of (tiers() ?? []).entries()) {
     const label = $(`#tier-label-${i}`);
-    if (label) label.textContent = `${t("from")} ${percent(tier.from)}`;
+    if (label) label.textContent = `${t("from")} ${onAmount ? money(tier.from) : percent(tier.from)}`;
   }
   renderIngest();
   const status = $("#status");
@@ -237,7 +239,8 @@ function renderIngest() {
 
 const goal = () => shownGoal();
 /** The first incentive's first tier table, when the plan has one. */
-const tiers = () => document_?.incentives?.[0]?.components?.find((c) => Array.isArray(c.tiers))?.tiers ?? null;
+const tieredComponent = () => document_?.incentives?.[0]?.components?.find((c) => Array.isArray(c.tiers)) ?? null;
+const tiers = () => tieredComponent()?.tiers ?? null;
 
 /** Which inputs are invalid now, by field (their messages are shown next to them). */
 const invalid = {};
@@ -292,11 +295,13 @@ function planControls() {
   for (const key of Object.keys(invalid)) if (key.startsWith("tier-")) delete invalid[key];
 }
 
-/** The periods to pick from: the sample's fiscal quarters around the default one. */
+/** The periods to pick from: the fiscal quarters around the default one, and the two
+ * fiscal years (a plan with yearly goals only has something to show). */
 function periodChoices() {
   const calendar = Plan.fromObject(document_).calendar;
   const here = calendar.parsePeriod(SETTINGS.period);
-  return [-5, -4, -3, -2, -1, 0, 1, 2].map((n) => here.shift(n).label);
+  const year = calendar.parsePeriod(SETTINGS.pacingPeriod);
+  return [...[-5, -4, -3, -2, -1, 0, 1, 2].map((n) => here.shift(n).label), year.shift(-1).label, year.label];
 }
 
 function controls() {
@@ -359,12 +364,31 @@ function controls() {
 /** The CSV columns kpi reads as fact fields; every other column is an attribute. */
 const FACT_FIELDS = ["id", "kind", "owner", "customer", "amount", "status", "date"];
 
+/** The column names of a CSV's first record (quoted names may hold commas and quotes). */
+function csvHeader(text) {
+  const columns = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i += 1; }
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") { columns.push(cell.trim()); cell = ""; }
+    else if (c === "\n" || c === "\r") break;
+    else cell += c;
+  }
+  columns.push(cell.trim());
+  return columns;
+}
+
 /** Facts from a file: CSV through kpi's ingestion (every rejected row reported), JSON
  * Lines or a JSON array of fact records. */
 function readFacts(name, text) {
   if (/\.csv$/i.test(name)) {
-    const header = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0];
-    const columns = header.split(",").map((c) => c.trim().replace(/^"|"$/g, ""));
+    const columns = csvHeader(text);
     const fields = {};
     for (const column of columns) {
       fields[FACT_FIELDS.includes(column) ? column : `attributes.${column}`] = column;

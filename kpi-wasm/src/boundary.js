@@ -144,11 +144,17 @@ function describe(value) {
   }
 }
 
-/** A wrong argument: `data.invalid_argument` naming what was expected and what came. */
+/** A wrong argument: `data.invalid_argument` at the argument's `name`, naming what was
+ * expected and what came (and, for a `Date` where a period goes, how to get one). */
 export function wrongArgument(value, name, expected) {
   depth += 1;
   try {
-    return kpiError("data.invalid_argument", `${name}: expected ${expected}, got ${describe(value)}`);
+    // describe() never throws (a revoked Proxy fails `instanceof`).
+    const given = describe(value);
+    const hint = given === "a Date" && /period/i.test(expected)
+      ? ': a day is not a period; for the quarter (or month …) holding it, plan.calendar.periodOf(day, "quarter")'
+      : "";
+    return kpiError("data.invalid_argument", `expected ${expected}, got ${given}${hint}`, name);
   } finally {
     depth -= 1;
   }

@@ -36,7 +36,7 @@ test("the tarball has the README, both licences and one wasm file", () => {
   for (const file of ["package/README.md", "package/LICENSE-MIT", "package/LICENSE-APACHE", "package/package.json"]) {
     assert.ok(files.includes(file), `${file} in ${files.join(", ")}`);
   }
-  assert.deepEqual(files.filter((file) => file.endsWith(".wasm")), ["package/pkg/kpi_wasm_bg.wasm"]);
+  assert.deepEqual(files.filter((file) => file.endsWith(".wasm")), ["package/pkg/bundler/kpi_wasm_bg.wasm"]);
 });
 
 test("npm pack installs and imports in a fresh directory", () => {
@@ -72,6 +72,16 @@ test("the web build before init() says to call init()", () => {
   `);
   const out = execFileSync("node", ["early.mjs"], { cwd: app, encoding: "utf8" }).trim();
   assert.match(out, /^Error: kpi-core is not initialised: call `await init\(\)`/);
+});
+
+test("the bundler build loads as wasm modules do (webpack's asyncWebAssembly)", () => {
+  // Node's wasm modules resolve the module's imports next to the .wasm file, as bundlers do.
+  writeFileSync(join(app, "bundled.mjs"), `
+    import { Calendar } from "kpi-core/bundler";
+    console.log(new Calendar().parsePeriod("2026-03").label);
+  `);
+  const out = execFileSync("node", ["--experimental-wasm-modules", "--no-warnings", "bundled.mjs"], { cwd: app, encoding: "utf8" });
+  assert.equal(out.trim(), "2026-03");
 });
 
 test("the declarations check in a plain TypeScript project", { timeout: 120_000 }, () => {
