@@ -143,3 +143,11 @@ def test_a_day_when_the_goals_are_quarterly_is_an_error_naming_a_period():
     )
     # The period it names evaluates.
     assert len(plan.evaluate(kpi_core.FactTable(), "2026-Q1").scorecards) == 1
+
+
+def test_the_python_docs_show_no_rust_syntax():
+    import pathlib
+
+    text = (pathlib.Path(__file__).resolve().parents[2] / "docs" / "python.md").read_text(encoding="utf-8")
+    prose = re.sub(r"```.*?```", "", text, flags=re.S)  # code samples are Python
+    assert not RUST_WORDS.search(prose), RUST_WORDS.search(prose)

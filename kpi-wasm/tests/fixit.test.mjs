@@ -115,3 +115,12 @@ test("a Date where a period is expected says what to pass", () => {
   const quarter = plan.calendar.periodOf(new Date(Date.UTC(2026, 2, 1)), "quarter");
   assert.equal(plan.evaluate(new FactTable(), quarter).scorecards.length, 1);
 });
+
+test("the JavaScript docs show no Rust syntax", async () => {
+  const { readFileSync } = await import("node:fs");
+  for (const doc of ["../../docs/javascript.md", "../README.md"]) {
+    const text = readFileSync(new URL(doc, import.meta.url), "utf8");
+    const prose = text.replace(/```[\s\S]*?```/g, "").replaceAll("$kpi::number", "");
+    assert.doesNotMatch(prose, RUST_WORDS, doc);
+  }
+});
