@@ -230,7 +230,8 @@ pub mod exact {
     /// keep, when some crate of a build turns its `arbitrary_precision` feature on.
     const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
-    struct Exact;
+    /// The exact reader of a decimal, for readers of values that may be numbers.
+    pub(crate) struct Exact;
 
     impl<'de> Visitor<'de> for Exact {
         type Value = Decimal;
@@ -285,6 +286,11 @@ pub mod exact {
                 _ => Err(not_a_number()),
             }
         }
+    }
+
+    /// Whether `key` is the only key of an object that hands a number over by its digits.
+    pub(crate) fn is_number_key(key: &str) -> bool {
+        key == super::EXACT_NUMBER_KEY || key == NUMBER_TOKEN
     }
 
     /// A number handed over by its digits (see [`super::EXACT_NUMBER_KEY`]), for visitors

@@ -935,6 +935,15 @@ impl ScorecardRow {
     fn baseline(&self) -> Option<rust_decimal::Decimal> {
         self.row().baseline
     }
+    /// How a growth target was set without the scope's own baseline (`baseline.if_missing`):
+    /// `"team_average"` or `"target"`, else `None`.
+    #[getter]
+    fn fallback(&self) -> Option<&'static str> {
+        self.row().fallback.map(|f| match f {
+            core::Fallback::TeamAverage => "team_average",
+            core::Fallback::Target => "target",
+        })
+    }
     /// Why the row has no target (a dict: `reason`, and `period`, `metric` or `parent`),
     /// else `None`.
     #[getter]

@@ -1,11 +1,14 @@
 //! Goals: a target for a metric, a scope and a period, with how the target is set, how it
 //! is scored, and its adjustments; and the scorecards that compare actuals with them.
 
+mod baseline;
 mod resolve;
 mod score;
 mod scorecard;
 pub mod targets;
 
+pub(crate) use baseline::BaselineWindow;
+pub use baseline::{Baseline, IfMissing, MissingBaseline};
 pub(crate) use resolve::{TargetResolver, extra_windows};
 pub(crate) use score::{rank_rows, scores};
 pub(crate) use scorecard::{ScorecardInput, scorecards};
@@ -267,33 +270,6 @@ pub enum Amount {
     },
 }
 
-/// A goal's starting point.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(
-    untagged,
-    expecting = "a baseline: a number, or { period = \"FY2026\" } (with an optional metric)"
-)]
-#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
-pub enum Baseline {
-    /// A number.
-    Value(
-        #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
-        #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Decimal"))]
-        #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
-        Decimal,
-    ),
-    /// A metric (the goal's own when omitted) over a past period, for the same scope.
-    Measured {
-        /// The metric; the goal's when omitted.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[cfg_attr(feature = "typescript", tsify(optional))]
-        metric: Option<String>,
-        /// The period label (`FY2026`, `2025-Q4`).
-        period: String,
-    },
-}
-
 /// What a goal measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -542,6 +518,16 @@ impl GoalPeriod {
             GoalPeriod::Only(only) => {
                 (only.start() == period.start() && only.end() == period.end()).then_some(1)
             }
+        }
+    }
+
+    /// The goal periods `period` is made of (three months of a monthly goal in a quarter),
+    /// or `None` when the goal does not apply to it.
+    pub(crate) fn parts(&self, calendar: &Calendar, period: &Period) -> Option<Vec<Period>> {
+        self.multiplier(calendar, period)?;
+        match self {
+            GoalPeriod::Every(grain) => period.children(*grain).ok(),
+            GoalPeriod::Only(only) => Some(vec![*only]),
         }
     }
 

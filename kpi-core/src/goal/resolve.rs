@@ -9,8 +9,11 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::targets::{allocate, from_market_share, grow};
-use super::{Amount, Baseline, Goal, GoalPeriod, Split, Target};
+use super::{
+    Amount, Baseline, BaselineWindow, Goal, GoalPeriod, IfMissing, MissingBaseline, Split, Target,
+};
 use crate::decimal::Rounding;
+use crate::decimal::{OrOverflow, TryArithmetic};
 use crate::error::{Error, ErrorKind, Result};
 use crate::measure::{IndexedMeasures, MetricBook};
 use crate::org::{KeyList, Org, ScopeKind, StintKey, UNASSIGNED};
@@ -43,9 +46,22 @@ pub(crate) struct TargetResolver<'a> {
     pub as_of: Option<NaiveDate>,
     /// Each cascade's part per sibling scope id (looked up once per sibling, so a map).
     cache: Mutex<HashMap<CascadeKey, HashMap<String, Decimal>>>,
+    /// Each team's average baseline per (goal, team, goal period), for `team_average`.
+    averages: Mutex<HashMap<CascadeKey, Option<Decimal>>>,
     /// The org's stint keys, computed once per evaluation for every scope list a rule
     /// builds.
     keys: &'a [crate::org::StintKey<'a>],
+}
+
+/// What a growth target grows, or the target itself when the plan gives one instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Base {
+    /// The scope's own baseline.
+    Own(Decimal),
+    /// The average baseline of the scope's peers (`if_missing = "team_average"`).
+    TeamAverage(Decimal),
+    /// The target `if_missing` sets.
+    Target(Decimal),
 }
 
 /// A cascade's parts are cached per (goal, parent scope, goal period start and end).
@@ -81,6 +97,7 @@ impl<'a> TargetResolver<'a> {
             rounding,
             as_of,
             cache: Mutex::new(HashMap::new()),
+            averages: Mutex::new(HashMap::new()),
             keys,
         }
     }
@@ -88,6 +105,11 @@ impl<'a> TargetResolver<'a> {
     /// The org's [`Org::stint_keys`], computed once per evaluation.
     pub(crate) fn stint_keys(&self) -> &'a [crate::org::StintKey<'a>] {
         self.keys
+    }
+
+    /// Goal `index` of the evaluation.
+    pub(crate) fn goal(&self, index: usize) -> &'a Goal {
+        self.goals[index].0
     }
 
     fn index_of(&self, id: &str) -> Option<usize> {
@@ -148,8 +170,11 @@ impl<'a> TargetResolver<'a> {
         };
         Ok(match rule {
             Target::Fixed(value) => Some(*value),
-            Target::Growth { growth } => match self.baseline(goal, scope, p)? {
-                Some(base) => Some(money(grow(base, *growth))?),
+            Target::Growth { growth } => match self.growth_base(index, scope, p)? {
+                Some(Base::Own(base) | Base::TeamAverage(base)) => {
+                    Some(money(grow(base, *growth))?)
+                }
+                Some(Base::Target(target)) => Some(target),
                 None => None,
             },
             Target::Share { share, market } => {
@@ -189,25 +214,136 @@ impl<'a> TargetResolver<'a> {
         })
     }
 
-    /// The baseline of `goal` for `scope`: a number, or its metric over a past period.
+    /// The baseline of `goal` for `scope` in goal period `p`: a number, or its metric over
+    /// the baseline's window (a fixed period, or one relative to `p`). `None` when the
+    /// window has no value or cannot be formed, or when a member joined after the window
+    /// began (their baseline would count days they were not there).
     pub(crate) fn baseline(
         &self,
         goal: &Goal,
         scope: ScopeRef<'_>,
-        _p: &Period,
+        p: &Period,
     ) -> Result<Option<Decimal>> {
-        match goal.baseline.as_ref() {
-            None => Ok(None),
-            Some(Baseline::Value(v)) => Ok(Some(*v)),
-            Some(Baseline::Measured { metric, period }) => {
-                let Ok(label) = self.calendar.parse_period(period).map(|p| p.label()) else {
-                    return Ok(None);
-                };
-                let metric = metric.as_deref().unwrap_or(goal.metric_id());
-                self.book
-                    .value_in(metric, scope.keys, self.measures, &label)
+        let Some(Baseline::Measured { metric, .. }) = goal.baseline.as_ref() else {
+            return Ok(match goal.baseline {
+                Some(Baseline::Value(v)) => Some(v),
+                _ => None,
+            });
+        };
+        let Ok(Some(window)) =
+            BaselineWindow::of(goal.baseline.as_ref(), self.calendar, &|_| String::new())
+        else {
+            return Ok(None);
+        };
+        let Ok(over) = window.period_for(p) else {
+            return Ok(None);
+        };
+        if goal.scope_kind() == ScopeKind::Member && self.joined_after(scope.id, over.start()) {
+            return Ok(None);
+        }
+        let metric = metric.as_deref().unwrap_or(goal.metric_id());
+        let value = self
+            .book
+            .value_in(metric, scope.keys, self.measures, &over.label())?;
+        Ok(match (window, value) {
+            (BaselineWindow::Trailing(n), Some(total)) if self.book.is_additive(metric) => Some(
+                total
+                    .try_div(Decimal::from(n))
+                    .or_overflow(|| format!("the average of {total} over {n} periods"))?,
+            ),
+            (_, value) => value,
+        })
+    }
+
+    /// Whether member `id` has no stint reaching back to `day`.
+    fn joined_after(&self, id: &str, day: NaiveDate) -> bool {
+        let mut stints = self.org.members.iter().filter(|m| m.id == id).peekable();
+        stints.peek().is_some() && stints.all(|m| m.from.is_some_and(|from| from > day))
+    }
+
+    /// What a growth target of goal `index` grows for `scope` in goal period `p`: the
+    /// scope's own baseline, or when it is missing or zero, what `if_missing` says.
+    pub(crate) fn growth_base(
+        &self,
+        index: usize,
+        scope: ScopeRef<'_>,
+        p: &Period,
+    ) -> Result<Option<Base>> {
+        let goal = self.goals[index].0;
+        let own = self.baseline(goal, scope, p)?;
+        if own.is_some_and(|b| !b.is_zero()) {
+            return Ok(own.map(Base::Own));
+        }
+        let rule = goal.baseline.as_ref().map_or(
+            IfMissing::Rule(MissingBaseline::NoTarget),
+            Baseline::if_missing,
+        );
+        Ok(match rule {
+            IfMissing::Target(target) => Some(Base::Target(target)),
+            IfMissing::Rule(MissingBaseline::TeamAverage) => self
+                .team_average(index, scope, p)?
+                .map(Base::TeamAverage)
+                .or(own.map(Base::Own)),
+            // A zero baseline grows to a zero target, which the row explains.
+            IfMissing::Rule(MissingBaseline::NoTarget) => own.map(Base::Own),
+        })
+    }
+
+    /// The average of the non-zero baselines of `scope`'s peers in goal period `p`: the
+    /// other members of a member's team, or the other teams. `None` without one.
+    fn team_average(
+        &self,
+        index: usize,
+        scope: ScopeRef<'_>,
+        p: &Period,
+    ) -> Result<Option<Decimal>> {
+        let goal = self.goals[index].0;
+        let kind = goal.scope_kind();
+        let team = match kind {
+            ScopeKind::Member => scope.team.unwrap_or_default(),
+            ScopeKind::Team => "",
+            ScopeKind::Company | ScopeKind::Dimension => return Ok(None),
+        };
+        let key = (index, team.to_owned(), p.start(), p.end());
+        if let Some(found) = self
+            .averages
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+        {
+            return Ok(*found);
+        }
+        let mut total = Decimal::ZERO;
+        let mut count = 0u32;
+        for peer in scopes_of(self.org, self.keys, kind, p) {
+            if kind == ScopeKind::Member && peer.team != Some(team) {
+                continue;
+            }
+            let peer_ref = ScopeRef {
+                id: peer.id,
+                keys: &peer.members,
+                team: peer.team,
+            };
+            if let Some(b) = self.baseline(goal, peer_ref, p)?.filter(|b| !b.is_zero()) {
+                total = total
+                    .try_add(b)
+                    .or_overflow(|| "the baselines of the team summed")?;
+                count += 1;
             }
         }
+        let average = match count {
+            0 => None,
+            n => Some(
+                total
+                    .try_div(Decimal::from(n))
+                    .or_overflow(|| "the team's average baseline")?,
+            ),
+        };
+        self.averages
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key, average);
+        Ok(average)
     }
 
     fn everyone(&self, p: &Period) -> Vec<&str> {
@@ -429,8 +565,15 @@ pub(crate) fn extra_windows(
         {
             out.extend(parts);
         }
-        if let Some(Baseline::Measured { period, .. }) = &goal.baseline {
-            out.extend(calendar.parse_period(period).ok());
+        match BaselineWindow::of(goal.baseline.as_ref(), calendar, &|_| String::new()) {
+            Ok(Some(BaselineWindow::Fixed(fixed))) => out.push(fixed),
+            // A relative baseline is read for each goal period within `period`.
+            Ok(Some(window)) => {
+                for part in goal_period.parts(calendar, period).unwrap_or_default() {
+                    out.extend(window.period_for(&part).ok());
+                }
+            }
+            _ => {}
         }
         match (&goal.target, goal_period) {
             (

@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::resolve::{Resolved, Scope, ScopeRef, TargetResolver, scopes_of};
-use super::{Amount, Baseline, Direction, Goal, GoalPeriod, Judging, Target, Thresholds};
+use super::resolve::{Base, Resolved, Scope, ScopeRef, TargetResolver, scopes_of};
+use super::{Amount, BaselineWindow, Direction, Goal, GoalPeriod, Judging, Target, Thresholds};
 use crate::decimal::TryArithmetic;
 use crate::decimal::{OrOverflow, checked_sum, ratio};
 use crate::error::{Error, Result};
@@ -14,7 +14,7 @@ use crate::measure::{IndexedMeasures, MetricBook};
 use crate::org::{Org, ScopeKind, UNASSIGNED};
 use crate::period::{Calendar, DayBasis, Period};
 use crate::report::Name;
-use crate::report::{NoTarget, NoTargetReason, Pacing, ScorecardRow};
+use crate::report::{Fallback, NoTarget, NoTargetReason, Pacing, ScorecardRow};
 
 /// What the scorecard step needs to know of the plan.
 pub(crate) struct ScorecardInput<'a> {
@@ -161,6 +161,7 @@ pub(crate) fn scorecards(
                     actual,
                     resolved,
                 )?;
+                (row.baseline, row.fallback) = shown_baseline(input, index, s, &parts, additive)?;
                 row.no_target = why_no_target(input, (index, goal), s, (&parts, row.target))?;
                 Ok(row)
             };
@@ -208,6 +209,7 @@ pub(crate) fn scorecards(
             let rollup = rollup(
                 input,
                 keys,
+                (index, &parts),
                 (goal, &names),
                 scoring,
                 additive,
@@ -244,6 +246,7 @@ fn unassigned_matched(input: &ScorecardInput<'_>, metric: &str) -> bool {
 fn rollup(
     input: &ScorecardInput<'_>,
     keys: &[crate::org::StintKey<'_>],
+    (index, parts): (usize, &[Period]),
     (goal, names): (&Goal, &GoalNames),
     scoring: Scoring,
     additive: bool,
@@ -274,7 +277,7 @@ fn rollup(
         original: original.unwrap_or(t),
         version,
     });
-    row(
+    let mut row = row(
         input,
         (goal, names),
         scoring,
@@ -282,17 +285,67 @@ fn rollup(
         (ScopeKind::Company, s, "Company"),
         actual,
         resolved,
-    )
+    )?;
+    // The company's own baseline: the scopes' fallbacks are theirs.
+    row.baseline = shown_baseline(input, index, s, parts, additive)?.0;
+    Ok(row)
+}
+
+/// The baseline a row shows, and the fallback that set its target if one did. A fixed
+/// baseline (a number, a period label) is the same for every goal period; a relative one
+/// is each goal period's, summed for a metric that adds up (the target grows that sum),
+/// else the last one's. Scopes without their own take what `if_missing` gave.
+fn shown_baseline(
+    input: &ScorecardInput<'_>,
+    index: usize,
+    s: ScopeRef<'_>,
+    parts: &[Period],
+    additive: bool,
+) -> Result<(Option<Decimal>, Option<Fallback>)> {
+    let goal = input.resolver.goal(index);
+    let window = BaselineWindow::of(goal.baseline.as_ref(), input.calendar, &|_| String::new());
+    let relative = matches!(window, Ok(Some(w)) if w.is_relative());
+    let own_only =
+        s.id == UNASSIGNED || s.id == "company" && goal.scope_kind() != ScopeKind::Company;
+    let growth = matches!(goal.target, Some(Target::Growth { .. })) && !own_only;
+    let parts = match parts {
+        [.., last] if !relative => std::slice::from_ref(last),
+        parts => parts,
+    };
+    let mut total: Option<Decimal> = None;
+    let mut fallback = None;
+    for part in parts {
+        let base = if growth {
+            input.resolver.growth_base(index, s, part)?
+        } else {
+            input.resolver.baseline(goal, s, part)?.map(Base::Own)
+        };
+        let value = match base {
+            Some(Base::Own(b)) => b,
+            Some(Base::TeamAverage(b)) => {
+                fallback = Some(Fallback::TeamAverage);
+                b
+            }
+            Some(Base::Target(_)) => {
+                fallback = Some(Fallback::Target);
+                return Ok((None, fallback));
+            }
+            None => return Ok((None, None)),
+        };
+        total = Some(match total {
+            Some(t) if additive => t
+                .try_add(value)
+                .or_overflow(|| "the baseline summed over the goal periods")?,
+            _ => value,
+        });
+    }
+    Ok((total, fallback))
 }
 
 /// The goal periods the evaluated period is made of (three months of a monthly goal in
 /// a quarter), or `None` when the goal does not apply.
 fn goal_periods(input: &ScorecardInput<'_>, goal_period: &GoalPeriod) -> Option<Vec<Period>> {
-    goal_period.multiplier(input.calendar, input.period)?;
-    match goal_period {
-        GoalPeriod::Every(grain) => input.period.children(*grain).ok(),
-        GoalPeriod::Only(only) => Some(vec![*only]),
-    }
+    goal_period.parts(input.calendar, input.period)
 }
 
 /// The target over several goal periods: their sum for a metric that adds up (500,000 a
@@ -357,10 +410,13 @@ fn why_no_target(
                 NoTarget::of(NoTargetReason::ZeroTarget)
             }
             Some(Target::Growth { .. }) => NoTarget {
-                period: match &goal.baseline {
-                    Some(Baseline::Measured { period, .. }) => Some(period.clone()),
-                    _ => None,
-                },
+                period: BaselineWindow::of(goal.baseline.as_ref(), input.calendar, &|_| {
+                    String::new()
+                })
+                .ok()
+                .flatten()
+                .and_then(|window| window.period_for(part).ok())
+                .map(|p| p.label()),
                 ..NoTarget::of(NoTargetReason::BaselineUnknown)
             },
             Some(Target::Share {
@@ -424,7 +480,6 @@ fn row(
         .and_then(|r| r.version)
         .and_then(|i| goal.versions.get(i))
         .map(|v| v.reason.clone());
-    let baseline = input.resolver.baseline(goal, s, input.period)?;
     let unit = input.book.unit(goal.metric_id());
     let gap = scoring.gap(actual, target)?;
     let points_short = scoring.points_short(unit, gap);
@@ -454,7 +509,8 @@ fn row(
         original_target: adjusted.map(|r| r.original),
         adjustment,
         no_target: None,
-        baseline,
+        baseline: None,
+        fallback: None,
         weight: goal.weight.unwrap_or(Decimal::ONE),
         pacing: pacing(input, (scoring, unit), additive, actual, target)?,
     })

@@ -197,13 +197,25 @@ impl Plan {
         let fail = |field: &str, message: &str| {
             Err(Error::new(ErrorKind::PlanInvalid, message.to_owned()).at_path(at(field)))
         };
-        if let Some(crate::goal::Baseline::Measured { metric, period }) = &goal.baseline {
+        if let Some(crate::goal::Baseline::Measured {
+            metric, if_missing, ..
+        }) = &goal.baseline
+        {
             if let Some(metric) = metric {
                 self.check_metric_ref(metric, &at("baseline.metric"))?;
             }
-            self.calendar
-                .parse_period(period)
-                .map_err(|e| e.at_path(at("baseline.period")))?;
+            crate::goal::BaselineWindow::of(goal.baseline.as_ref(), &self.calendar, &|field| {
+                match field {
+                    "" => at("baseline"),
+                    field => at(&format!("baseline.{field}")),
+                }
+            })?;
+            if if_missing.is_some() && !matches!(goal.target, Some(Target::Growth { .. })) {
+                return fail(
+                    "baseline.if_missing",
+                    "`if_missing` says what a growth target grows without a baseline; this goal's target is not a growth (`{ growth = \"0.10\" }`)",
+                );
+            }
         }
         let history = |h: &Option<String>| -> Result<()> {
             match h {

@@ -666,11 +666,12 @@ fn growth_against_history(
         )
     };
     let best = || -> crate::error::Result<Option<(Decimal, Decimal)>> {
-        let baseline = match &goal.baseline {
-            Some(Baseline::Measured { period, .. }) => match plan.calendar.parse_period(period) {
-                Ok(p) => company(&p)?,
-                Err(_) => None,
-            },
+        let window =
+            crate::goal::BaselineWindow::of(goal.baseline.as_ref(), &plan.calendar, &|_| {
+                String::new()
+            });
+        let baseline = match window.map(|w| w.map(|w| w.period_for(&period))) {
+            Ok(Some(Ok(p))) => company(&p)?,
             _ => None,
         };
         let Some(required) = required_growth(goal, baseline) else {

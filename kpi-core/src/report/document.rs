@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 
 use super::words::{Words, as_percent, display, row_of};
-use super::{Locale, Message, Report, ScoreRow, ScorecardRow, group_thousands};
+use super::{Fallback, Locale, Message, Report, ScoreRow, ScorecardRow, group_thousands};
 use crate::org::ScopeKind;
 
 /// What a section shows.
@@ -415,6 +415,23 @@ fn notes(words: &Words<'_>, rows: &[&ScorecardRow]) -> Vec<String> {
             add(
                 &mut notes,
                 [words.say(Message::NoteNoTarget), colon, &reason].concat(),
+                name,
+            );
+        }
+        if let Some(fallback) = row.fallback {
+            add(
+                &mut notes,
+                match (fallback, locale) {
+                    (Fallback::TeamAverage, Locale::En) => {
+                        "no baseline of its own: the target grows the team's average baseline"
+                    }
+                    (Fallback::TeamAverage, Locale::ZhCn) => "无自身基线：目标按团队平均基线增长",
+                    (Fallback::Target, Locale::En) => {
+                        "no baseline of its own: the plan's target for this case"
+                    }
+                    (Fallback::Target, Locale::ZhCn) => "无自身基线：采用计划为此设定的目标",
+                }
+                .to_owned(),
                 name,
             );
         }

@@ -136,14 +136,33 @@ pub struct ScorecardRow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub no_target: Option<NoTarget>,
-    /// The goal's baseline for the scope, when it has one.
+    /// The goal's baseline for the scope, when it has one: over the evaluated period, the
+    /// sum of its goal periods' baselines for a relative baseline (`previous`,
+    /// `last_year`, `trailing`) of a metric that adds up, else the last one's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
     pub baseline: Option<Decimal>,
+    /// How a growth target was set for a scope without a baseline of its own, by the
+    /// goal's `baseline.if_missing`: from its peers' average baseline (`team_average`,
+    /// which `baseline` then shows) or the plan's target (`target`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub fallback: Option<Fallback>,
     /// Pacing, when the period is still running on the report's as-of date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub pacing: Option<Pacing>,
+}
+
+/// How a growth target was set without the scope's own baseline (a row's `fallback`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub enum Fallback {
+    /// The average baseline of the scope's peers, grown.
+    TeamAverage,
+    /// The target the plan sets for a scope without a baseline.
+    Target,
 }
 
 /// How a goal is pacing in a period that has not ended.

@@ -280,6 +280,7 @@ mod tests {
             original_target: None,
             adjustment: None,
             no_target: None,
+            fallback: None,
             baseline: None,
             pacing: None,
         }
