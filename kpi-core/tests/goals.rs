@@ -161,3 +161,94 @@ fn advances_need_the_facts() {
         .total_payout();
     assert_eq!(paid, earned);
 }
+
+/// A plan with a monthly growth goal over a relative baseline, for the properties below.
+fn rolling_plan(baseline: &str) -> Plan {
+    Plan::from_toml(&format!(
+        r#"
+version = 1
+[rounding]
+places = 2
+[org]
+teams = [{{ id = "t", name = "T" }}]
+members = [{{ id = "a", name = "A", team = "t" }}, {{ id = "b", name = "B", team = "t" }}]
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+[[goals]]
+id = "g"
+metric = "revenue"
+scope = "member"
+period = "month"
+target = {{ growth = "0.15" }}
+baseline = {baseline}
+"#
+    ))
+    .unwrap()
+}
+
+/// Orders of members `a` and `b` on days of 2025-10-01 .. 2026-03-31, in cents.
+fn orders() -> impl Strategy<Value = FactTable> {
+    prop::collection::vec((0u32..182, any::<bool>(), 0i64..5_000_000), 0..40).prop_map(|rows| {
+        let start = chrono::NaiveDate::from_ymd_opt(2025, 10, 1).unwrap();
+        let lines: Vec<String> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, (day, to_a, amount))| {
+                format!(
+                    r#"{{"id": "o{i}", "kind": "order", "owner": "{}", "date": "{}", "amount": "{}"}}"#,
+                    if *to_a { "a" } else { "b" },
+                    start + chrono::Days::new(u64::from(*day)),
+                    cents(*amount)
+                )
+            })
+            .collect();
+        FactTable::from_json_lines(&lines.join("\n")).unwrap()
+    })
+}
+
+proptest! {
+    /// A relative baseline is resolved per goal period: a quarter's target and baseline are
+    /// exactly the sums of its months' (a metric that adds up), whichever is evaluated, and
+    /// a month's target is its baseline grown, rounded to cents.
+    #[test]
+    fn a_quarter_of_a_rolling_baseline_is_the_sum_of_its_months(
+        facts in orders(),
+        baseline in prop::sample::select(vec![
+            r#"{ period = "previous" }"#,
+            r#"{ trailing = 2 }"#,
+            r#"{ period = "previous", if_missing = "team_average" }"#,
+            r#"{ trailing = 3, if_missing = "100" }"#,
+        ]),
+    ) {
+        let plan = rolling_plan(baseline);
+        let period = |label: &str| plan.calendar.parse_period(label).unwrap();
+        let quarter = plan.evaluate(&facts, &period("2026-Q1")).unwrap();
+        let months: Vec<_> = ["2026-01", "2026-02", "2026-03"]
+            .iter()
+            .map(|m| plan.evaluate(&facts, &period(m)).unwrap())
+            .collect();
+        for (i, row) in quarter.scorecards.iter().enumerate() {
+            let month_rows: Vec<_> = months.iter().map(|r| &r.scorecards[i]).collect();
+            prop_assert!(month_rows.iter().all(|m| m.id == row.id));
+            let targets: Option<Vec<Decimal>> = month_rows.iter().map(|m| m.target).collect();
+            match targets {
+                Some(targets) => {
+                    prop_assert_eq!(row.target, Some(targets.iter().copied().sum::<Decimal>()))
+                }
+                None => prop_assert_eq!(row.target, None),
+            }
+            for m in &month_rows {
+                if let (Some(base), Some(target), None) = (m.baseline, m.target, m.fallback) {
+                    let grown = (base * Decimal::new(115, 2))
+                        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+                    prop_assert_eq!(target, grown, "{}", m.id);
+                }
+                // A target for a scope without a baseline says where it came from.
+                if m.target.is_some_and(|t| !t.is_zero()) && m.baseline.is_none_or(|b| b.is_zero()) {
+                    prop_assert!(m.fallback.is_some(), "{:?}", m);
+                }
+            }
+        }
+    }
+}
