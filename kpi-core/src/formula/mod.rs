@@ -197,6 +197,22 @@ impl Formula {
         self.result
     }
 
+    /// The period function and metric of a formula that is one call of `growth` or `yoy`
+    /// (`growth(revenue)`): a rate of change, not an amount.
+    pub(crate) fn change_of(&self) -> Option<(&str, &str)> {
+        match &self.root.kind {
+            syntax::NodeKind::Call(function, args)
+                if matches!(function.as_str(), "growth" | "yoy") =>
+            {
+                match args.first().map(|a| &a.kind) {
+                    Some(syntax::NodeKind::Name(metric)) => Some((function, metric)),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
     /// The names the formula reads, in order of first use.
     pub fn names(&self) -> &[String] {
         &self.names

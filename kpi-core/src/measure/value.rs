@@ -171,6 +171,12 @@ impl<'p> MetricBook<'p> {
         })
     }
 
+    /// For a metric that is a rate of change (`growth(revenue)`, `yoy(revenue)`): the
+    /// function and the metric that changes.
+    pub(crate) fn change_of(&self, metric: &str) -> Option<(&str, &str)> {
+        self.formulas.get(metric).and_then(Formula::change_of)
+    }
+
     /// The direction the metric declares, if any.
     pub(crate) fn direction(&self, metric: &str) -> Option<Direction> {
         self.metrics.get(metric).and_then(|m| m.direction)

@@ -165,6 +165,7 @@ impl Plan {
                     format!("指标 `{metric}` 未定义{hint_zh}"),
                 );
             }
+            growth_rate_goal(&mut findings, i, book.as_ref());
             achievable_target(&mut findings, i, book.as_ref());
             relevant(&mut findings, i, &unit_of);
             time_bound(&mut findings, i, as_of);
@@ -278,6 +279,46 @@ fn specific(findings: &mut Findings<'_>, i: usize, unit: Option<Unit>, known_met
             ),
         );
     }
+}
+
+/// A goal on a rate of change (`growth(revenue)`) scores attainment as one rate over
+/// another: 10.7% growth against a 0.5% target is 2,140%, and any fall is below zero,
+/// which distorts leaderboards and pays tiers on nonsense. The goal belongs on the metric
+/// itself, with a growth target over a rolling baseline.
+fn growth_rate_goal(findings: &mut Findings<'_>, i: usize, book: Option<&MetricBook<'_>>) {
+    let goal = &findings.plan.goals[i];
+    let Some((function, changing)) = book.and_then(|b| b.change_of(goal.metric_id())) else {
+        return;
+    };
+    let metric = goal.metric_id();
+    let growth = match &goal.target {
+        Some(crate::goal::Target::Fixed(rate)) => rate.normalize().to_string(),
+        _ => "0.10".to_owned(),
+    };
+    let window = if function == "yoy" {
+        "last_year"
+    } else {
+        "previous"
+    };
+    let fields = [
+        format!("`metric = \"{changing}\"`"),
+        format!("`target = {{ growth = \"{growth}\" }}`"),
+        format!("`baseline = {{ period = \"{window}\" }}`"),
+    ];
+    let (instead, instead_zh) = (fields.join(", "), fields.join("、"));
+    findings.push(
+        Criterion::M,
+        Severity::Warning,
+        FindingCode::MeasurableGrowthRateAttainment,
+        i,
+        "metric",
+        format!(
+            "`{metric}` is a rate of change ({function}({changing})), so attainment divides one rate by another: a small target makes modest growth score thousands of percent, and a fall scores below zero; measure the goal on the metric itself: {instead}"
+        ),
+        format!(
+            "`{metric}` 是变化率（{function}({changing})），达成率等于用一个增长率除以另一个：目标较小时，普通的增长也会得到成千上万的百分比，下降则为负数；请直接对指标本身设定目标：{instead_zh}"
+        ),
+    );
 }
 
 fn unit_name_zh(unit: Unit) -> &'static str {

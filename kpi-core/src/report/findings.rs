@@ -178,6 +178,10 @@ pub enum FindingCode {
     /// No fact in the history feeds the goal's metric. (`smart.measurable.no_data`)
     #[serde(rename = "smart.measurable.no_data")]
     MeasurableNoData,
+    /// The goal's metric is a rate of change (`growth(revenue)`), so attainment divides one
+    /// rate by another. (`smart.measurable.growth_rate_attainment`)
+    #[serde(rename = "smart.measurable.growth_rate_attainment")]
+    MeasurableGrowthRateAttainment,
     /// The target is zero or negative. (`smart.achievable.non_positive_target`)
     #[serde(rename = "smart.achievable.non_positive_target")]
     AchievableNonPositiveTarget,
@@ -227,6 +231,7 @@ impl FindingCode {
             Self::SpecificUnitMismatch => "smart.specific.unit_mismatch",
             Self::MeasurableUnknownMetric => "smart.measurable.unknown_metric",
             Self::MeasurableNoData => "smart.measurable.no_data",
+            Self::MeasurableGrowthRateAttainment => "smart.measurable.growth_rate_attainment",
             Self::AchievableNonPositiveTarget => "smart.achievable.non_positive_target",
             Self::AchievableGrowthAboveHistory => "smart.achievable.growth_above_history",
             Self::AchievableGrowthAboveLimit => "smart.achievable.growth_above_limit",
@@ -249,6 +254,7 @@ impl FindingCode {
         Self::SpecificUnitMismatch,
         Self::MeasurableUnknownMetric,
         Self::MeasurableNoData,
+        Self::MeasurableGrowthRateAttainment,
         Self::AchievableNonPositiveTarget,
         Self::AchievableGrowthAboveHistory,
         Self::AchievableGrowthAboveLimit,
