@@ -216,7 +216,7 @@ proptest! {
         facts in orders(),
         baseline in prop::sample::select(vec![
             r#"{ period = "previous" }"#,
-            r#"{ trailing = 2 }"#,
+            "{ trailing = 2 }",
             r#"{ period = "previous", if_missing = "team_average" }"#,
             r#"{ trailing = 3, if_missing = "100" }"#,
         ]),
@@ -232,12 +232,8 @@ proptest! {
             let month_rows: Vec<_> = months.iter().map(|r| &r.scorecards[i]).collect();
             prop_assert!(month_rows.iter().all(|m| m.id == row.id));
             let targets: Option<Vec<Decimal>> = month_rows.iter().map(|m| m.target).collect();
-            match targets {
-                Some(targets) => {
-                    prop_assert_eq!(row.target, Some(targets.iter().copied().sum::<Decimal>()))
-                }
-                None => prop_assert_eq!(row.target, None),
-            }
+            let summed = targets.map(|t| t.iter().copied().sum::<Decimal>());
+            prop_assert_eq!(row.target, summed);
             for m in &month_rows {
                 if let (Some(base), Some(target), None) = (m.baseline, m.target, m.fallback) {
                     let grown = (base * Decimal::new(115, 2))
