@@ -95,8 +95,8 @@ pub use decimal::{Rounding, RoundingMode, RoundingPlace};
 pub use error::{Error, ErrorFamily, ErrorKind, Location, Result};
 pub use fact::{Attribute, Credit, FactRecord, FactTable};
 pub use goal::{
-    Amount, Baseline, Direction, Goal, GoalKind, GoalVersion, IfMissing, Judging, MissingBaseline,
-    Objective, Split, Status, Target, Thresholds,
+    Amount, Baseline, Checkpoints, Direction, Goal, GoalKind, GoalVersion, IfMissing, Judging,
+    MissingBaseline, Objective, Split, Status, Target, Thresholds,
 };
 pub use incentive::{
     Advance, AppliesTo, Balances, Cap, Component, ComponentInputs, ComponentResult, CurvePoint,
@@ -111,8 +111,8 @@ pub use period::{Calendar, Grain, Period, PeriodInfo};
 pub use plan::validate as smart;
 pub use plan::{CompiledPlan, PLAN_VERSION, Plan, Review, ReviewItem};
 pub use report::{
-    Fallback, Locale, Message, Name, Names, Pacing, PayoutLine, Report, ScoreRow, ScorecardRow,
-    Sentence, Statement,
+    Fallback, Locale, LongTerm, Message, Name, Names, Pacing, PayoutLine, Report, ScoreRow,
+    ScorecardRow, Sentence, Statement,
 };
 pub use schema::plan_schema;
 pub use smart::{Criterion, FINDING_CODES, Finding, FindingCode, Severity, SmartSettings};

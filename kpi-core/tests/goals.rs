@@ -248,3 +248,79 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// A long-term goal reviewed quarter by quarter: what is due never falls, equals the
+    /// checkpoint at each checkpoint's end, and the row's actual is the running total of
+    /// the quarters so far.
+    #[test]
+    fn long_term_checkpoints_are_due_in_order_and_totals_run(
+        days in prop::collection::vec((0u32..1096, 0i64..1_000_000), 0..30),
+        even in any::<bool>(),
+    ) {
+        let checkpoints = if even {
+            r#"{ every = "year" }"#
+        } else {
+            r#"{ every = "year", targets = ["100000.50", "100000.50", "250000"] }"#
+        };
+        let plan = Plan::from_toml(&format!(
+            r#"
+version = 1
+[calendar]
+fiscal_year_start_month = 4
+[org]
+teams = [{{ id = "t", name = "T" }}]
+members = [{{ id = "a", name = "A", team = "t" }}]
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+[[goals]]
+id = "g"
+metric = "revenue"
+scope = "company"
+period = "FY2027..FY2029"
+target = "250000"
+checkpoints = {checkpoints}
+"#
+        ))
+        .unwrap();
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
+        let lines: Vec<String> = days
+            .iter()
+            .enumerate()
+            .map(|(i, (day, amount))| {
+                format!(
+                    r#"{{"id": "o{i}", "kind": "order", "owner": "a", "date": "{}", "amount": "{}"}}"#,
+                    start + chrono::Days::new(u64::from(*day)),
+                    cents(*amount)
+                )
+            })
+            .collect();
+        let facts = FactTable::from_json_lines(&lines.join("\n")).unwrap();
+        let mut due_before = Decimal::MIN;
+        let mut total = Decimal::ZERO;
+        for year in ["FY2027", "FY2028", "FY2029"] {
+            for quarter in 1..=4 {
+                let label = format!("{year}-Q{quarter}");
+                let period = plan.calendar.parse_period(&label).unwrap();
+                let report = plan.evaluate(&facts, &period).unwrap();
+                let row = &report.scorecards[0];
+                let long_term = row.long_term.as_ref().unwrap();
+                let due = row.target.unwrap();
+                prop_assert!(due >= due_before, "{label}: {due} after {due_before}");
+                due_before = due;
+                if quarter == 4 {
+                    prop_assert_eq!(due, long_term.checkpoint_target, "{}", label);
+                }
+                let in_quarter: Decimal = facts
+                    .records()
+                    .filter(|r| period.contains(r.date))
+                    .filter_map(|r| r.amount)
+                    .sum();
+                total += in_quarter;
+                prop_assert_eq!(row.actual.unwrap_or_default(), total, "{}", label);
+            }
+        }
+        prop_assert_eq!(due_before, Decimal::new(250_000, 0));
+    }
+}

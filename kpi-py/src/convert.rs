@@ -536,7 +536,7 @@ fn convert(
 }
 
 /// Fields of the core's documents that hold decimals: Python gets `decimal.Decimal`.
-const DECIMAL_FIELDS: [&str; 21] = [
+const DECIMAL_FIELDS: [&str; 22] = [
     "actual",
     "target",
     "attainment",
@@ -544,6 +544,7 @@ const DECIMAL_FIELDS: [&str; 21] = [
     "weight",
     "original_target",
     "baseline",
+    "checkpoint_target",
     "elapsed",
     "projected",
     "projected_attainment",

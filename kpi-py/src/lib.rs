@@ -955,6 +955,13 @@ impl ScorecardRow {
     fn pacing<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         serde_to_python(py, &self.row().pacing)
     }
+    /// A long-term goal's progress in a period of its span (a dict: `period`, `target`,
+    /// `checkpoint`, `checkpoint_target`, `elapsed`, `remaining`, `projected`,
+    /// `projected_attainment`), else `None`.
+    #[getter]
+    fn long_term<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_python(py, &self.row().long_term)
+    }
     /// The row as a dict, with `Decimal` and `date` values.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         serde_to_python(py, &self.row())

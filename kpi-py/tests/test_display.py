@@ -28,11 +28,11 @@ def rows_of(html, caption):
 def test_a_report_shows_its_scorecards_with_status_colours_and_its_payouts(sample):
     _, _, report = sample
     html = report._repr_html_()
-    assert html.startswith("<div><strong>Report FY2027-Q2</strong>: 37 scorecard rows, 12 statements, payouts 466,675.72")
+    assert html.startswith("<div><strong>Report FY2027-Q2</strong>: 39 scorecard rows, 12 statements, payouts 466,675.72")
     scorecards = rows_of(html, "Scorecards")
     # 20 shown, and a row that counts the other 17.
     assert len(scorecards) == display.MAX_ROWS + 1
-    assert "… 17 more rows" in scorecards[-1]
+    assert "… 19 more rows" in scorecards[-1]
     first = scorecards[0]
     assert "<td>company-revenue-quarterly</td>" in first
     assert "<td>15,330,413.67</td><td>13,649,692.13</td><td>112.31%</td>" in first
@@ -54,9 +54,9 @@ def test_rows_statements_reviews_and_plans_have_html_too(sample):
     assert "<td>zhang.san</td><td>张三</td>" in statement
     assert "Commission: 3% on 1,161,306.26 of Revenue = 34,839.19" in statement
     review = plan.review(facts, datetime.date(2026, 10, 31))._repr_html_()
-    assert review.startswith("<div><strong>Review as of 2026-10-31</strong>: 24 goals")
+    assert review.startswith("<div><strong>Review as of 2026-10-31</strong>: 25 goals")
     shown = plan._repr_html_()
-    assert shown.startswith("<div><strong>星辰科技 2027财年销售计划</strong>: 9 metrics, 10 goals, 1 incentives")
+    assert shown.startswith("<div><strong>星辰科技 2027财年销售计划</strong>: 9 metrics, 12 goals, 1 incentives")
     assert "<caption>Goals</caption>" in shown and "公司销售额增长10%" in shown
 
 

@@ -100,3 +100,43 @@ def test_hostile_baselines_are_refused_at_the_field(baseline: object, path: str,
         kpi_core.Plan.from_dict(plan_with(baseline), allow_float=True)
     assert caught.value.path == path, caught.value
     assert words in str(caught.value)
+
+
+def span_plan(checkpoints: object) -> dict:
+    plan = plan_with({"period": "previous"})
+    plan["calendar"] = {"fiscal_year_start_month": 4}
+    plan["goals"] = [
+        {"id": "three-year", "metric": "revenue", "scope": "company", "period": "FY2027..FY2029", "target": 1000,
+         "checkpoints": checkpoints}
+    ]
+    return plan
+
+
+def test_checkpoints_given_as_python_numbers_review_the_span() -> None:
+    plan = kpi_core.Plan.from_dict(span_plan({"every": "year", "targets": [300, Decimal("650"), "1000"]}))
+    facts = kpi_core.FactTable.from_records(
+        [{"id": "o", "kind": "order", "owner": "li", "date": "2026-05-01", "amount": Decimal("400")}]
+    )
+    row = plan.evaluate(facts, "FY2027").scorecards[0]
+    assert (row.actual, row.target) == (Decimal("400"), Decimal("300"))
+    assert row.long_term["checkpoint"] == "FY2027"
+    assert row.long_term["remaining"] == Decimal("600")
+    with pytest.raises(kpi_core.DataError, match="no goal of the plan applies to the quarter FY2026-Q4"):
+        plan.evaluate(facts, "FY2026-Q4")
+
+
+@pytest.mark.parametrize(
+    ("checkpoints", "path", "words"),
+    [
+        ({"every": "year", "targets": [float("nan"), 650, 1000]}, "goals[0].checkpoints.targets[0]", "not a number"),
+        ({"every": "year", "targets": [300, 10**40, 1000]}, "goals[0].checkpoints.targets[1]", "beyond the decimal range"),
+        ({"every": "年"}, "goals[0].checkpoints.every", "not a grain"),
+        ({"every": {"every": {"every": "year"}}}, "goals[0].checkpoints.every", "string"),
+        ({"every": "year", "targets": "300,650,1000"}, "goals[0].checkpoints.targets", "sequence"),
+    ],
+)
+def test_hostile_checkpoints_are_refused_at_the_field(checkpoints: object, path: str, words: str) -> None:
+    with pytest.raises(kpi_core.KpiError) as caught:
+        kpi_core.Plan.from_dict(span_plan(checkpoints), allow_float=True)
+    assert caught.value.path == path, caught.value
+    assert words in str(caught.value)

@@ -21,6 +21,7 @@ CASES = [
 
 DECIMAL_FIELDS = {
     "actual", "target", "attainment", "gap", "weight", "original_target", "baseline", "elapsed",
+    "checkpoint_target",
     "projected", "projected_attainment", "remaining", "required_per_day", "score", "basis",
     "rate", "amount", "total",
 }

@@ -60,9 +60,9 @@ test("npm pack installs and imports in a fresh directory", () => {
   const out = JSON.parse(execFileSync("node", ["main.mjs"], { cwd: app, encoding: "utf8" }));
   assert.equal(out.accepted, 1);
   assert.equal(out.payout, "54200.06"); // the Rust report's (vectors/dashboard.json)
-  assert.match(out.shown, /^Plan \{ name: '.+', metrics: 9, goals: 10, incentives: 1 \}$/);
+  assert.match(out.shown, /^Plan \{ name: '.+', metrics: 9, goals: 12, incentives: 1 \}$/);
   assert.equal(out.facts, "FactTable { length: 14278 }");
-  assert.equal(out.planJson, 10);
+  assert.equal(out.planJson, 12);
 });
 
 test("the web build before init() says to call init()", () => {

@@ -90,3 +90,49 @@ for (const [baseline, path, words] of HOSTILE) {
     assert.match(error.message, words);
   });
 }
+
+// Long-term goals' checkpoints from JavaScript values (the vectors in long_term.json and
+// errors.json run in vectors.test.mjs).
+function spanPlan(checkpoints) {
+  const plan = planWith(undefined, "1000");
+  plan.calendar = { fiscal_year_start_month: 4 };
+  plan.goals = [{ id: "three-year", metric: "revenue", scope: "company", period: "FY2027..FY2029", target: "1000", checkpoints }];
+  return plan;
+}
+
+test("checkpoints given as JS numbers review the span by year", () => {
+  const plan = Plan.fromObject(spanPlan({ every: "year", targets: [300, 650n, "1000"] }));
+  assert.equal(plan.evaluate(FACTS, "FY2028").scorecards[0].long_term.checkpoint_target, "650");
+  // FY2026-Q4 (2026-01..2026-03) is before the span: no goal applies, and the error says so.
+  assert.throws(() => plan.evaluate(FACTS, "FY2026-Q4"), /no goal of the plan applies to the quarter FY2026-Q4/);
+  const inside = Plan.fromObject(spanPlan({ every: "year" })).evaluate(
+    FactTable.fromRecords([{ id: "o", kind: "order", owner: "li", date: "2026-05-01", amount: "400" }]),
+    "FY2027",
+  ).scorecards[0];
+  assert.deepEqual(
+    [inside.actual, inside.target, inside.long_term.checkpoint, inside.long_term.remaining],
+    ["400", "333.33", "FY2027", "600"],
+  );
+});
+
+const HOSTILE_CHECKPOINTS = [
+  [{ every: "year", targets: [NaN, 650, 1000] }, "goals[0].checkpoints.targets[0]", /NaN/],
+  [{ every: "year", targets: [300, 10n ** 40n, 1000] }, "goals[0].checkpoints.targets[1]", /64 bits|range/],
+  [{ every: "年" }, "goals[0].checkpoints.every", /not a grain/],
+  [{ every: { every: { every: "year" } } }, "goals[0].checkpoints.every", /string|grain/],
+  [{ every: "year", targets: "300,650,1000" }, "goals[0].checkpoints.targets", /sequence|list|array/],
+];
+
+for (const [checkpoints, path, words] of HOSTILE_CHECKPOINTS) {
+  test(`hostile checkpoints are refused at ${path}`, () => {
+    let error;
+    try {
+      Plan.fromObject(spanPlan(checkpoints), { allowFloat: true });
+    } catch (e) {
+      error = e;
+    }
+    assert.ok([PlanError, PeriodError, DataError].some((cls) => error instanceof cls), String(error));
+    assert.equal(error.path, path, error.message);
+    assert.match(error.message, words);
+  });
+}

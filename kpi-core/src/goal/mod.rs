@@ -2,6 +2,7 @@
 //! is scored, and its adjustments; and the scorecards that compare actuals with them.
 
 mod baseline;
+mod long_term;
 mod resolve;
 mod score;
 mod scorecard;
@@ -9,6 +10,8 @@ pub mod targets;
 
 pub(crate) use baseline::BaselineWindow;
 pub use baseline::{Baseline, IfMissing, MissingBaseline};
+pub use long_term::Checkpoints;
+pub(crate) use long_term::{Review, check as check_checkpoints, span_around, to_date};
 pub(crate) use resolve::{TargetResolver, extra_windows};
 pub(crate) use score::{rank_rows, scores};
 pub(crate) use scorecard::{ScorecardInput, scorecards};
@@ -147,6 +150,12 @@ pub struct Goal {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub thresholds: Option<Thresholds>,
+    /// For a goal over a span (`period = "FY2027..FY2029"`): its checkpoints
+    /// (`{ every = "year" }`). Evaluating a period inside the span then scores the goal's
+    /// progress to date against the checkpoint due by then (see [`Checkpoints`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub checkpoints: Option<Checkpoints>,
     /// Adjustments: effective-dated targets, each with its reason, oldest first. They
     /// are added, never rewritten (see [`Goal::adjust`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

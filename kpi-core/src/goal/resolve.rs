@@ -565,6 +565,10 @@ pub(crate) fn extra_windows(
         {
             out.extend(parts);
         }
+        // A long-term goal reviewed inside its span reads its running total.
+        if let Some(span) = super::span_around(goal, *goal_period, period) {
+            out.extend(super::to_date(&span, period).ok());
+        }
         match BaselineWindow::of(goal.baseline.as_ref(), calendar, &|_| String::new()) {
             Ok(Some(BaselineWindow::Fixed(fixed))) => out.push(fixed),
             // A relative baseline is read for each goal period within `period`.

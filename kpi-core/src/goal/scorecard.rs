@@ -5,7 +5,10 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::resolve::{Base, Resolved, Scope, ScopeRef, TargetResolver, scopes_of};
-use super::{Amount, BaselineWindow, Direction, Goal, GoalPeriod, Judging, Target, Thresholds};
+use super::{
+    Amount, BaselineWindow, Direction, Goal, GoalPeriod, Judging, Review, Target, Thresholds,
+    span_around, to_date,
+};
 use crate::decimal::TryArithmetic;
 use crate::decimal::{OrOverflow, checked_sum, ratio};
 use crate::error::{Error, Result};
@@ -14,7 +17,7 @@ use crate::measure::{IndexedMeasures, MetricBook};
 use crate::org::{Org, ScopeKind, UNASSIGNED};
 use crate::period::{Calendar, DayBasis, Period};
 use crate::report::Name;
-use crate::report::{Fallback, NoTarget, NoTargetReason, Pacing, ScorecardRow};
+use crate::report::{Fallback, LongTerm, NoTarget, NoTargetReason, Pacing, ScorecardRow};
 
 /// What the scorecard step needs to know of the plan.
 pub(crate) struct ScorecardInput<'a> {
@@ -113,6 +116,37 @@ fn is_closed(input: &ScorecardInput<'_>) -> bool {
 /// From this many scopes, a goal's rows are scored on two threads.
 const PARALLEL_SCOPES: usize = 500;
 
+/// What a goal applies to in the evaluated period, when it applies.
+struct Planned<'a> {
+    /// Its goal periods within the period (a long-term goal's span, when reviewed inside
+    /// it: the span is its one goal period).
+    parts: Vec<Period>,
+    /// The scopes it scores.
+    scopes: Vec<Scope<'a>>,
+    /// For a long-term goal reviewed in a period of its span: the span.
+    span: Option<Period>,
+}
+
+impl<'a> Planned<'a> {
+    fn of(
+        input: &ScorecardInput<'a>,
+        keys: &'a [crate::org::StintKey<'a>],
+        goal: &Goal,
+        goal_period: GoalPeriod,
+    ) -> Option<Planned<'a>> {
+        let span = span_around(goal, goal_period, input.period);
+        let parts = match span {
+            Some(span) => vec![span],
+            None => goal_periods(input, &goal_period)?,
+        };
+        Some(Planned {
+            parts,
+            scopes: scopes_of(input.org, keys, goal.scope_kind(), input.period),
+            span,
+        })
+    }
+}
+
 /// The rows of every goal that applies to the period, in plan order, and the company
 /// roll-ups of the member and team goals.
 pub(crate) fn scorecards(
@@ -122,21 +156,20 @@ pub(crate) fn scorecards(
     let keys = input.resolver.stint_keys();
     // Every goal's scopes first, so that the rows are reserved once: growing the vector
     // goal by goal moved thousands of rows each time.
-    let planned: Vec<Option<(Vec<Period>, Vec<Scope<'_>>)>> = goals
+    let planned: Vec<Option<Planned<'_>>> = goals
         .iter()
-        .map(|(goal, goal_period)| {
-            let parts = goal_periods(input, goal_period)?;
-            Some((
-                parts,
-                scopes_of(input.org, keys, goal.scope_kind(), input.period),
-            ))
-        })
+        .map(|(goal, goal_period)| Planned::of(input, keys, goal, *goal_period))
         .collect();
     // Each goal's scopes, and `unassigned`; dimension values are not known yet.
-    let mut rows = Vec::with_capacity(planned.iter().flatten().map(|(_, s)| s.len() + 1).sum());
+    let mut rows = Vec::with_capacity(planned.iter().flatten().map(|p| p.scopes.len() + 1).sum());
     let mut rollups = Vec::new();
     for (index, ((goal, _), planned)) in goals.iter().zip(planned).enumerate() {
-        let Some((parts, scopes)) = planned else {
+        let Some(Planned {
+            parts,
+            scopes,
+            span,
+        }) = planned
+        else {
             continue;
         };
         let metric = goal.metric_id();
@@ -150,8 +183,8 @@ pub(crate) fn scorecards(
                 } else {
                     over_parts(input, index, s, &parts, additive)?
                 };
-                let target = resolved.map(|r| r.target);
-                let actual = input.book.value(metric, s.keys, input.measures, target)?;
+                let (actual, resolved, long_term) =
+                    measured(input, goal, (span, additive), s, resolved)?;
                 let mut row = row(
                     input,
                     (goal, &names),
@@ -161,6 +194,7 @@ pub(crate) fn scorecards(
                     actual,
                     resolved,
                 )?;
+                with_long_term(&mut row, long_term, scoring)?;
                 (row.baseline, row.fallback) = shown_baseline(input, index, s, &parts, additive)?;
                 row.no_target = why_no_target(input, (index, goal), s, (&parts, row.target))?;
                 Ok(row)
@@ -209,7 +243,7 @@ pub(crate) fn scorecards(
             let rollup = rollup(
                 input,
                 keys,
-                (index, &parts),
+                (index, &parts, span),
                 (goal, &names),
                 scoring,
                 additive,
@@ -246,7 +280,7 @@ fn unassigned_matched(input: &ScorecardInput<'_>, metric: &str) -> bool {
 fn rollup(
     input: &ScorecardInput<'_>,
     keys: &[crate::org::StintKey<'_>],
-    (index, parts): (usize, &[Period]),
+    (index, parts, span): (usize, &[Period], Option<Period>),
     (goal, names): (&Goal, &GoalNames),
     scoring: Scoring,
     additive: bool,
@@ -259,9 +293,18 @@ fn rollup(
     )?;
     let company = scopes_of(input.org, keys, ScopeKind::Company, input.period);
     let everyone: &[&str] = company.first().map_or(&[], |c| &c.members);
-    let actual = input
-        .book
-        .value(goal.metric_id(), everyone, input.measures, target)?;
+    let actual = match span {
+        // A long-term goal's roll-up is the running total too.
+        Some(span) if additive => input.book.value_in(
+            goal.metric_id(),
+            everyone,
+            input.measures,
+            &to_date(&span, input.period)?.label(),
+        )?,
+        _ => input
+            .book
+            .value(goal.metric_id(), everyone, input.measures, target)?,
+    };
     let s = ScopeRef {
         id: "company",
         keys: everyone,
@@ -289,6 +332,74 @@ fn rollup(
     // The company's own baseline: the scopes' fallbacks are theirs.
     row.baseline = shown_baseline(input, index, s, parts, additive)?.0;
     Ok(row)
+}
+
+/// Puts a long-term goal's progress on its row, with the projection's attainment; the
+/// span's own pacing replaces the period's.
+fn with_long_term(
+    row: &mut ScorecardRow,
+    long_term: Option<LongTerm>,
+    scoring: Scoring,
+) -> Result<()> {
+    if let Some(mut long_term) = long_term {
+        long_term.projected_attainment =
+            scoring.attainment(long_term.projected, Some(long_term.target))?;
+        row.pacing = None;
+        row.long_term = Some(long_term);
+    }
+    Ok(())
+}
+
+/// A row's actual and target. For a long-term goal in a period of its `span`: the
+/// running total since the span began (a metric that adds up; else the level in the
+/// period), the target due by the period's end in place of the span's, and the progress
+/// record.
+fn measured(
+    input: &ScorecardInput<'_>,
+    goal: &Goal,
+    (span, additive): (Option<Period>, bool),
+    s: ScopeRef<'_>,
+    resolved: Option<Resolved>,
+) -> Result<(Option<Decimal>, Option<Resolved>, Option<LongTerm>)> {
+    let metric = goal.metric_id();
+    let Some(span) = span else {
+        let target = resolved.map(|r| r.target);
+        let actual = input.book.value(metric, s.keys, input.measures, target)?;
+        return Ok((actual, resolved, None));
+    };
+    let actual = if additive {
+        let window = to_date(&span, input.period)?.label();
+        input
+            .book
+            .value_in(metric, s.keys, input.measures, &window)?
+    } else {
+        input.book.value(metric, s.keys, input.measures, None)?
+    };
+    let Some(r) = resolved else {
+        return Ok((actual, None, None));
+    };
+    let review = Review {
+        calendar: input.calendar,
+        span,
+        period: input.period,
+        as_of: input.as_of,
+        day_basis: input.day_basis,
+        rounding: input.resolver.rounding,
+        unit: input.book.unit(metric),
+        additive,
+    };
+    let (due, long_term) = review.progress(goal, r.target, actual)?;
+    let original = if r.original == r.target {
+        due
+    } else {
+        review.progress(goal, r.original, actual)?.0
+    };
+    let resolved = Resolved {
+        target: due,
+        original,
+        version: r.version,
+    };
+    Ok((actual, Some(resolved), Some(long_term)))
 }
 
 /// The baseline a row shows, and the fallback that set its target if one did. A fixed
@@ -513,6 +624,7 @@ fn row(
         fallback: None,
         weight: goal.weight.unwrap_or(Decimal::ONE),
         pacing: pacing(input, (scoring, unit), additive, actual, target)?,
+        long_term: None,
     })
 }
 

@@ -197,6 +197,7 @@ impl Plan {
         let fail = |field: &str, message: &str| {
             Err(Error::new(ErrorKind::PlanInvalid, message.to_owned()).at_path(at(field)))
         };
+        crate::goal::check_checkpoints(goal, goal_period, &|field| at(field))?;
         if let Some(crate::goal::Baseline::Measured {
             metric, if_missing, ..
         }) = &goal.baseline

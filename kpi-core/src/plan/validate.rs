@@ -377,11 +377,22 @@ fn achievable_target(findings: &mut Findings<'_>, i: usize, book: Option<&Metric
             "越高越好的金额或数量，目标却不大于零，等于没有要求".to_owned(),
         );
     }
-    // Growth beyond the plan's limit, from the rule or a numeric baseline.
+    // Growth beyond the plan's limit, from the rule or a numeric baseline. The limit is
+    // a year's: over a span of several whole years it compounds (50% a year is 237.5%
+    // over three).
+    let years = span_years(findings.plan, goal);
+    let yearly = findings.plan.smart.max_growth;
+    let limit = compounded(yearly, years).unwrap_or(Decimal::MAX);
     if let Some(growth) = required_growth(goal, None)
-        && growth > findings.plan.smart.max_growth
+        && growth > limit
     {
-        let limit = findings.plan.smart.max_growth;
+        let (over, over_zh) = match years {
+            1 => (String::new(), String::new()),
+            n => (
+                format!(" ({} a year over {n} years)", percent(yearly)),
+                format!("（每年 {}，{n} 年复合）", percent(yearly)),
+            ),
+        };
         findings.push(
             Criterion::A,
             Severity::Error,
@@ -389,16 +400,44 @@ fn achievable_target(findings: &mut Findings<'_>, i: usize, book: Option<&Metric
             i,
             "target",
             format!(
-                "the target needs {} growth, above the plan's limit of {}",
+                "the target needs {} growth, above the plan's limit of {}{over}",
                 percent(growth),
-                percent(limit)
+                percent(limit.round_dp(4))
             ),
             format!(
-                "目标要求增长 {}，超过计划上限 {}",
+                "目标要求增长 {}，超过计划上限 {}{over_zh}",
                 percent(growth),
-                percent(limit)
+                percent(limit.round_dp(4))
             ),
         );
+    }
+}
+
+/// `yearly` growth compounded over `years`: `(1 + yearly)^years - 1`; `None` beyond the
+/// exact range.
+fn compounded(yearly: Decimal, years: u32) -> Option<Decimal> {
+    let factor = Decimal::ONE.checked_add(yearly)?;
+    let mut total = factor;
+    for _ in 1..years {
+        total = total.checked_mul(factor)?;
+    }
+    total.checked_sub(Decimal::ONE)
+}
+
+/// The whole years a goal's one period spans (`FY2027..FY2029` is 3), else 1.
+fn span_years(plan: &Plan, goal: &crate::goal::Goal) -> u32 {
+    match goal
+        .period
+        .as_deref()
+        .map(|p| GoalPeriod::parse(&plan.calendar, p))
+    {
+        Some(Ok(GoalPeriod::Only(span))) => span
+            .children(crate::period::Grain::Year)
+            .ok()
+            .and_then(|years| u32::try_from(years.len()).ok())
+            .filter(|n| *n > 1)
+            .unwrap_or(1),
+        _ => 1,
     }
 }
 
@@ -505,7 +544,7 @@ fn time_bound(findings: &mut Findings<'_>, i: usize, as_of: Option<NaiveDate>) {
             })
         })
     });
-    if long && !has_milestones {
+    if long && !has_milestones && goal.checkpoints.is_none() {
         findings.push(
             Criterion::T,
             Severity::Warning,

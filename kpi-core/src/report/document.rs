@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 
 use super::words::{Words, as_percent, display, row_of};
-use super::{Fallback, Locale, Message, Report, ScoreRow, ScorecardRow, group_thousands};
+use super::{Fallback, Locale, LongTerm, Message, Report, ScoreRow, ScorecardRow, group_thousands};
 use crate::org::ScopeKind;
 
 /// What a section shows.
@@ -394,6 +394,57 @@ fn scorecard_title(words: &Words<'_>, first: &ScorecardRow) -> String {
     title
 }
 
+/// A long-term goal's progress in words: the span's target, the checkpoint due, and
+/// the pace to the span's end.
+fn long_term_note(locale: Locale, row: &ScorecardRow, long_term: &LongTerm) -> String {
+    let span = crate::period::label_in(&long_term.period, locale);
+    let checkpoint = crate::period::label_in(&long_term.checkpoint, locale);
+    let target = display(row.unit, long_term.target);
+    let due = display(row.unit, long_term.checkpoint_target);
+    let elapsed = as_percent(long_term.elapsed);
+    let attainment = long_term.projected_attainment.map(as_percent);
+    let pace = long_term.projected.map(|p| display(row.unit, p));
+    let left = long_term.remaining.map(|r| display(row.unit, r));
+    // A running total is projected to the span's end; a level is what it is now.
+    let total = left.is_some();
+    match locale {
+        Locale::En => {
+            let mut note = format!(
+                "{span} goal {target}: {due} due by the end of {checkpoint}; {elapsed} of the span elapsed"
+            );
+            if let Some(left) = left {
+                let _ = write!(note, ", {left} to go");
+            }
+            if let Some(p) = pace {
+                let words = if total { "on pace for" } else { "now" };
+                let _ = write!(note, ", {words} {p}");
+                if let Some(a) = &attainment {
+                    let _ = write!(note, " ({a})");
+                }
+            }
+            note
+        }
+        Locale::ZhCn => {
+            let mut note = format!("{span}目标 {target}：{checkpoint}末应达 {due}；已过 {elapsed}");
+            if let Some(left) = left {
+                let _ = write!(note, "，尚差 {left}");
+            }
+            if let Some(p) = pace {
+                let words = if total {
+                    "按当前进度预计"
+                } else {
+                    "目前为"
+                };
+                let _ = write!(note, "，{words} {p}");
+                if let Some(a) = &attainment {
+                    let _ = write!(note, "（{a}）");
+                }
+            }
+            note
+        }
+    }
+}
+
 /// Adds `name` to the note, or the note with `name`.
 fn add<'r>(notes: &mut Vec<(String, Vec<&'r str>)>, note: String, name: &'r str) {
     match notes.iter_mut().find(|(n, _)| *n == note) {
@@ -417,6 +468,9 @@ fn notes(words: &Words<'_>, rows: &[&ScorecardRow]) -> Vec<String> {
                 [words.say(Message::NoteNoTarget), colon, &reason].concat(),
                 name,
             );
+        }
+        if let Some(long_term) = &row.long_term {
+            add(&mut notes, long_term_note(locale, row, long_term), name);
         }
         if let Some(fallback) = row.fallback {
             add(

@@ -152,6 +152,43 @@ pub struct ScorecardRow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub pacing: Option<Pacing>,
+    /// For a long-term goal reviewed in a period of its span: the span's target, the
+    /// checkpoint due, and pacing to the span's end. The row's `actual` is then the
+    /// running total since the span began (a metric that adds up) and its `target` what
+    /// is due by the period's end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub long_term: Option<LongTerm>,
+}
+
+/// A long-term goal's progress, on the row that reviews it in a period of its span.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct LongTerm {
+    /// The goal's span (`FY2027..FY2029`).
+    pub period: String,
+    /// The target for the whole span.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub target: Decimal,
+    /// The checkpoint being worked on: the first that ends on or after the period's last
+    /// day counted (`FY2028`).
+    pub checkpoint: String,
+    /// What is due by that checkpoint's end: a running total, or the level to reach.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub checkpoint_target: Decimal,
+    /// The fraction of the span's days elapsed.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub elapsed: Decimal,
+    /// For a metric that adds up: what is left to the span's target (0 once reached).
+    #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
+    pub remaining: Option<Decimal>,
+    /// At the run rate so far (`actual / elapsed`), the span's total; for a level, the
+    /// level now.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
+    pub projected: Option<Decimal>,
+    /// The attainment of `projected` against the span's target.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
+    pub projected_attainment: Option<Decimal>,
 }
 
 /// How a growth target was set without the scope's own baseline (a row's `fallback`).

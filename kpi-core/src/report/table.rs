@@ -281,6 +281,7 @@ mod tests {
             adjustment: None,
             no_target: None,
             fallback: None,
+            long_term: None,
             baseline: None,
             pacing: None,
         }
