@@ -4,6 +4,7 @@ the row's `baseline` and `fallback`, and hostile baselines (the shared vectors i
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -37,6 +38,7 @@ def plan_with(baseline: object, target: object = None) -> dict:
 
 FACTS = kpi_core.FactTable.from_records(
     [
+        {"id": "o0", "kind": "order", "owner": "li", "date": "2025-12-10", "amount": Decimal("600")},
         {"id": "o1", "kind": "order", "owner": "li", "date": "2026-01-10", "amount": Decimal("900")},
         {"id": "o2", "kind": "order", "owner": "li", "date": "2026-02-10", "amount": Decimal("1200")},
         {"id": "o3", "kind": "order", "owner": "li", "date": "2026-03-10", "amount": Decimal("1500")},
@@ -59,7 +61,7 @@ def test_previous_grows_last_month_and_says_why_a_new_rep_has_none() -> None:
 
 def test_a_decimal_if_missing_is_the_new_reps_target() -> None:
     wang = rows({"period": "previous", "if_missing": Decimal("800")})["wang"]
-    assert (wang.target, wang.fallback, wang.baseline) == (Decimal("800"), "target", None)
+    assert (wang.target, wang.fallback, wang.baseline) == (Decimal("800.00"), "target", None)
     assert wang.to_dict()["fallback"] == "target"
 
 
@@ -72,8 +74,17 @@ def test_team_average_and_trailing_with_python_ints() -> None:
 
 def test_a_quarter_sums_the_months_baselines() -> None:
     li = rows({"period": "previous"}, "2026-Q1")["li"]
-    # December 0 grows to 0; January 900 and February 1,200 grow by 10%.
-    assert (li.baseline, li.target) == (Decimal("2100"), Decimal("2310.00"))
+    # December 600, January 900 and February 1,200 each grow by 10%.
+    assert (li.baseline, li.target) == (Decimal("2700"), Decimal("2970.00"))
+    # Wang has no stint before March: no baseline for January, so none for the quarter.
+    wang = rows({"period": "previous"}, "2026-Q1")["wang"]
+    assert (wang.target, wang.no_target) == (None, {"reason": "baseline_unknown", "period": "2025-12"})
+
+
+def test_a_baseline_not_over_by_the_as_of_day_is_pending() -> None:
+    plan = kpi_core.Plan.from_dict(plan_with({"period": "previous"}))
+    li = plan.evaluate_as_of(FACTS, "2026-Q1", datetime.date(2026, 2, 10)).scorecards[0]
+    assert (li.target, li.no_target) == (None, {"reason": "baseline_pending", "period": "2026-02"})
 
 
 @pytest.mark.parametrize(
@@ -86,6 +97,7 @@ def test_a_quarter_sums_the_months_baselines() -> None:
         ({"trailing": 2**40}, "goals[0].baseline.trailing", "1 to 36"),
         ({"trailing": "3"}, "goals[0].baseline.trailing", "1 to 36"),
         ({"period": "previous", "if_missing": Decimal("1e40")}, "goals[0].baseline.if_missing", "beyond the decimal range"),
+        ("previous", "goals[0].baseline", '{ period = "previous" }'),
         ({"period": "previous", "if_missing": "1e40"}, "goals[0].baseline.if_missing", "beyond the exact decimal range"),
         ({"period": "previous", "if_missing": "中位数"}, "goals[0].baseline.if_missing", "team_average"),
         ({"period": "previous", "if_missing": ["team_average"]}, "goals[0].baseline.if_missing", "team_average"),

@@ -23,6 +23,7 @@ function planWith(baseline, target = { growth: "0.10" }) {
 }
 
 const FACTS = FactTable.fromRecords([
+  { id: "o0", kind: "order", owner: "li", date: "2025-12-10", amount: "600" },
   { id: "o1", kind: "order", owner: "li", date: "2026-01-10", amount: "900" },
   { id: "o2", kind: "order", owner: "li", date: "2026-02-10", amount: "1200" },
   { id: "o3", kind: "order", owner: "li", date: "2026-03-10", amount: "1500" },
@@ -44,7 +45,7 @@ test("previous grows last month, and a new rep's row says why it has no target",
 test("if_missing as a number or a BigInt is the new rep's target", () => {
   for (const ifMissing of [800, 800n, "800"]) {
     const { wang } = rows({ period: "previous", if_missing: ifMissing });
-    assert.deepEqual([wang.target, wang.fallback, wang.baseline], ["800", "target", undefined]);
+    assert.deepEqual([wang.target, wang.fallback, wang.baseline], ["800.00", "target", undefined]);
   }
 });
 
@@ -56,8 +57,16 @@ test("team_average, and trailing averages", () => {
 });
 
 test("a quarter sums the months' baselines", () => {
-  const { li } = rows({ period: "previous" }, "2026-Q1");
-  assert.deepEqual([li.baseline, li.target], ["2100", "2310.00"]);
+  const { li, wang } = rows({ period: "previous" }, "2026-Q1");
+  assert.deepEqual([li.baseline, li.target], ["2700", "2970.00"]);
+  // Wang has no stint before March: no baseline for January, so none for the quarter.
+  assert.deepEqual([wang.target, wang.no_target], [null, { reason: "baseline_unknown", period: "2025-12" }]);
+});
+
+test("a baseline not over by the as-of day is pending", () => {
+  const plan = Plan.fromObject(planWith({ period: "previous" }));
+  const [li] = plan.evaluateAsOf(FACTS, "2026-Q1", "2026-02-10").scorecards;
+  assert.deepEqual([li.target, li.no_target], [null, { reason: "baseline_pending", period: "2026-02" }]);
 });
 
 const HOSTILE = [
@@ -75,6 +84,7 @@ const HOSTILE = [
   [{ period: { period: { period: "previous" } } }, "goals[0].baseline.period", /string/],
   [{ period: "previous", trailing: 3 }, "goals[0].baseline", /not both/],
   [{}, "goals[0].baseline", /`period`/],
+  ["previous", "goals[0].baseline", /\{ period = "previous" \}/],
 ];
 
 for (const [baseline, path, words] of HOSTILE) {

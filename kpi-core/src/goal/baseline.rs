@@ -210,6 +210,11 @@ impl<'de> Visitor<'de> for BaselineReader {
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> std::result::Result<Baseline, E> {
+        if matches!(text, "previous" | "last_year") {
+            return Err(de::Error::custom(format!(
+                "a relative baseline is a table: {{ period = \"{text}\" }}"
+            )));
+        }
         exact::Exact.visit_str(text).map(Baseline::Value)
     }
 
@@ -239,10 +244,15 @@ impl<'de> Visitor<'de> for BaselineReader {
                     return self.visit_str(&text);
                 }
                 // `null` is absent, as for the plan's other optional fields.
-                "metric" => metric = map.next_value()?,
-                "period" => period = map.next_value()?,
-                "trailing" => trailing = map.next_value::<Option<Trailing>>()?.map(|t| t.0),
-                "if_missing" => if_missing = map.next_value()?,
+                "metric" if metric.is_none() => metric = map.next_value()?,
+                "period" if period.is_none() => period = map.next_value()?,
+                "trailing" if trailing.is_none() => {
+                    trailing = map.next_value::<Option<Trailing>>()?.map(|t| t.0);
+                }
+                "if_missing" if if_missing.is_none() => if_missing = map.next_value()?,
+                "metric" | "period" | "trailing" | "if_missing" => {
+                    return Err(de::Error::custom(format!("duplicate field `{key}`")));
+                }
                 other => {
                     return Err(de::Error::unknown_field(
                         other,

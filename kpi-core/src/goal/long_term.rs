@@ -52,6 +52,9 @@ pub struct Checkpoints {
     pub targets: Vec<Decimal>,
 }
 
+/// The most checkpoints a span may have (ten years of months).
+const MAX_CHECKPOINTS: usize = 120;
+
 /// The span of a long-term goal that strictly contains `period` (the goal applies to it
 /// as a checkpoint review), if `goal` is one.
 pub(crate) fn span_around(goal: &Goal, goal_period: GoalPeriod, period: &Period) -> Option<Period> {
@@ -87,7 +90,27 @@ pub(crate) fn check(
             "checkpoints belong to a goal over one span (period = \"FY2027..FY2029\"), not a recurring one".to_owned(),
         );
     };
+    if matches!(checkpoints.every, Grain::Day | Grain::Week) {
+        return fail(
+            "checkpoints.every",
+            format!(
+                "checkpoints come every month, quarter, half or year, not every {}",
+                checkpoints.every
+            ),
+        );
+    }
     let parts = span.children(checkpoints.every).unwrap_or_default();
+    if parts.len() > MAX_CHECKPOINTS {
+        return fail(
+            "checkpoints.every",
+            format!(
+                "{} has {} {}s: at most {MAX_CHECKPOINTS} checkpoints",
+                span.label(),
+                parts.len(),
+                checkpoints.every
+            ),
+        );
+    }
     if parts.len() < 2 {
         return fail(
             "checkpoints.every",
@@ -160,9 +183,17 @@ impl Review<'_> {
     }
 
     /// What is due by the end of checkpoint `k` (0-based) of `n`, for a span `target`.
+    /// Listed checkpoints scale with an adjusted target (the list is the plan's target's).
     fn due_at(&self, goal: &Goal, k: usize, n: usize, target: Decimal) -> Result<Decimal> {
         if let Some(due) = goal.checkpoints.as_ref().and_then(|c| c.targets.get(k)) {
-            return Ok(*due);
+            return match goal.target {
+                Some(super::Target::Fixed(planned)) if planned != target && !planned.is_zero() => {
+                    let what = || format!("checkpoint {} scaled to the adjusted target", k + 1);
+                    let scaled = due.try_mul(target).or_overflow(what)?;
+                    self.round(scaled.try_div(planned).or_overflow(what)?)
+                }
+                _ => Ok(*due),
+            };
         }
         if k + 1 == n {
             return Ok(target);

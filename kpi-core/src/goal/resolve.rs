@@ -47,7 +47,9 @@ pub(crate) struct TargetResolver<'a> {
     /// Each cascade's part per sibling scope id (looked up once per sibling, so a map).
     cache: Mutex<HashMap<CascadeKey, HashMap<String, Decimal>>>,
     /// Each team's average baseline per (goal, team, goal period), for `team_average`.
-    averages: Mutex<HashMap<CascadeKey, Option<Decimal>>>,
+    /// (The cascade cache's type, so that no second map is compiled into the wasm: the
+    /// average, if any, is under the key `""`.)
+    averages: Mutex<HashMap<CascadeKey, HashMap<String, Decimal>>>,
     /// The org's stint keys, computed once per evaluation for every scope list a rule
     /// builds.
     keys: &'a [crate::org::StintKey<'a>],
@@ -123,13 +125,24 @@ impl<'a> TargetResolver<'a> {
         scope: ScopeRef<'_>,
         p: &Period,
     ) -> Result<Option<Resolved>> {
+        self.resolve_on(index, scope, p, p.last_day())
+    }
+
+    /// Like [`TargetResolver::resolve`], with the adjustments in force on `day` (or the
+    /// as-of day, if earlier): a long-term goal reviewed in FY2027 takes the versions of
+    /// FY2027, not those decided later in its span.
+    pub(crate) fn resolve_on(
+        &self,
+        index: usize,
+        scope: ScopeRef<'_>,
+        p: &Period,
+        day: NaiveDate,
+    ) -> Result<Option<Resolved>> {
         let Some(original) = self.rule(index, scope, p, 0)? else {
             return Ok(None);
         };
         let goal = self.goals[index].0;
-        let in_force_on = self
-            .as_of
-            .map_or(p.last_day(), |as_of| as_of.min(p.last_day()));
+        let in_force_on = self.as_of.map_or(day, |as_of| as_of.min(day));
         let (target, version) = goal.target_on(scope.id, in_force_on, original);
         Ok(Some(Resolved {
             target,
@@ -174,7 +187,7 @@ impl<'a> TargetResolver<'a> {
                 Some(Base::Own(base) | Base::TeamAverage(base)) => {
                     Some(money(grow(base, *growth))?)
                 }
-                Some(Base::Target(target)) => Some(target),
+                Some(Base::Target(target)) => Some(money(Ok(target))?),
                 None => None,
             },
             Target::Share { share, market } => {
@@ -238,13 +251,31 @@ impl<'a> TargetResolver<'a> {
         let Ok(over) = window.period_for(p) else {
             return Ok(None);
         };
-        if goal.scope_kind() == ScopeKind::Member && self.joined_after(scope.id, over.start()) {
+        // A window not over by the as-of day would give a partial baseline.
+        if self.as_of.is_some_and(|day| day < over.last_day()) {
             return Ok(None);
         }
+        // A member's row (not the company roll-up of a member goal, nor `unassigned`).
+        let member = goal.scope_kind() == ScopeKind::Member && scope.team.is_some();
+        if member && !self.was_there(scope.id, over.start()) {
+            return Ok(None);
+        }
+        // A member's window is read with all their stints: one who moved teams at the
+        // month's start has last month under the old team's stint.
+        let all_stints = if member {
+            self.member_keys(scope.id)
+        } else {
+            Vec::new()
+        };
+        let keys = if all_stints.is_empty() {
+            scope.keys
+        } else {
+            &all_stints
+        };
         let metric = metric.as_deref().unwrap_or(goal.metric_id());
         let value = self
             .book
-            .value_in(metric, scope.keys, self.measures, &over.label())?;
+            .value_in(metric, keys, self.measures, &over.label())?;
         Ok(match (window, value) {
             (BaselineWindow::Trailing(n), Some(total)) if self.book.is_additive(metric) => Some(
                 total
@@ -255,10 +286,21 @@ impl<'a> TargetResolver<'a> {
         })
     }
 
-    /// Whether member `id` has no stint reaching back to `day`.
-    fn joined_after(&self, id: &str, day: NaiveDate) -> bool {
-        let mut stints = self.org.members.iter().filter(|m| m.id == id).peekable();
-        stints.peek().is_some() && stints.all(|m| m.from.is_some_and(|from| from > day))
+    /// Whether a stint of member `id` covers `day` (a baseline window's first day): one
+    /// who joined, or came back, later would count days they were not there.
+    fn was_there(&self, id: &str, day: NaiveDate) -> bool {
+        self.org.members.iter().any(|m| m.id == id && m.covers(day))
+    }
+
+    /// The measures keys of every stint of member `id`.
+    pub(crate) fn member_keys(&self, id: &str) -> Vec<&'a str> {
+        self.org
+            .members
+            .iter()
+            .zip(self.keys)
+            .filter(|(m, _)| m.id == id)
+            .map(|(_, key)| &**key)
+            .collect()
     }
 
     /// What a growth target of goal `index` grows for `scope` in goal period `p`: the
@@ -270,9 +312,11 @@ impl<'a> TargetResolver<'a> {
         p: &Period,
     ) -> Result<Option<Base>> {
         let goal = self.goals[index].0;
+        // Growth over nothing, or over a loss, is no target: a zero or negative baseline
+        // is as missing as an unknown one.
         let own = self.baseline(goal, scope, p)?;
-        if own.is_some_and(|b| !b.is_zero()) {
-            return Ok(own.map(Base::Own));
+        if let Some(b) = own.filter(|b| b.is_sign_positive() && !b.is_zero()) {
+            return Ok(Some(Base::Own(b)));
         }
         let rule = goal.baseline.as_ref().map_or(
             IfMissing::Rule(MissingBaseline::NoTarget),
@@ -280,12 +324,11 @@ impl<'a> TargetResolver<'a> {
         );
         Ok(match rule {
             IfMissing::Target(target) => Some(Base::Target(target)),
-            IfMissing::Rule(MissingBaseline::TeamAverage) => self
-                .team_average(index, scope, p)?
-                .map(Base::TeamAverage)
-                .or(own.map(Base::Own)),
-            // A zero baseline grows to a zero target, which the row explains.
-            IfMissing::Rule(MissingBaseline::NoTarget) => own.map(Base::Own),
+            IfMissing::Rule(MissingBaseline::TeamAverage) => {
+                self.team_average(index, scope, p)?.map(Base::TeamAverage)
+            }
+            // No target: the row says the baseline is unknown, and names its window.
+            IfMissing::Rule(MissingBaseline::NoTarget) => None,
         })
     }
 
@@ -311,7 +354,7 @@ impl<'a> TargetResolver<'a> {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .get(&key)
         {
-            return Ok(*found);
+            return Ok(found.get("").copied());
         }
         let mut total = Decimal::ZERO;
         let mut count = 0u32;
@@ -324,7 +367,10 @@ impl<'a> TargetResolver<'a> {
                 keys: &peer.members,
                 team: peer.team,
             };
-            if let Some(b) = self.baseline(goal, peer_ref, p)?.filter(|b| !b.is_zero()) {
+            if let Some(b) = self
+                .baseline(goal, peer_ref, p)?
+                .filter(|b| b.is_sign_positive() && !b.is_zero())
+            {
                 total = total
                     .try_add(b)
                     .or_overflow(|| "the baselines of the team summed")?;
@@ -339,10 +385,11 @@ impl<'a> TargetResolver<'a> {
                     .or_overflow(|| "the team's average baseline")?,
             ),
         };
+        let cached = average.map(|a| (String::new(), a)).into_iter().collect();
         self.averages
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(key, average);
+            .insert(key, cached);
         Ok(average)
     }
 
@@ -573,7 +620,11 @@ pub(crate) fn extra_windows(
             Ok(Some(BaselineWindow::Fixed(fixed))) => out.push(fixed),
             // A relative baseline is read for each goal period within `period`.
             Ok(Some(window)) => {
-                for part in goal_period.parts(calendar, period).unwrap_or_default() {
+                let parts = match super::span_around(goal, *goal_period, period) {
+                    Some(span) => vec![span],
+                    None => goal_period.parts(calendar, period).unwrap_or_default(),
+                };
+                for part in parts {
                     out.extend(window.period_for(&part).ok());
                 }
             }

@@ -184,7 +184,7 @@ pub(crate) fn scorecards(
                     over_parts(input, index, s, &parts, additive)?
                 };
                 let (actual, resolved, long_term) =
-                    measured(input, goal, (span, additive), s, resolved)?;
+                    measured(input, (index, goal), (span, additive), s, resolved)?;
                 let mut row = row(
                     input,
                     (goal, &names),
@@ -194,7 +194,7 @@ pub(crate) fn scorecards(
                     actual,
                     resolved,
                 )?;
-                with_long_term(&mut row, long_term, scoring)?;
+                with_long_term(&mut row, (span, long_term), scoring)?;
                 (row.baseline, row.fallback) = shown_baseline(input, index, s, &parts, additive)?;
                 row.no_target = why_no_target(input, (index, goal), s, (&parts, row.target))?;
                 Ok(row)
@@ -331,6 +331,9 @@ fn rollup(
     )?;
     // The company's own baseline: the scopes' fallbacks are theirs.
     row.baseline = shown_baseline(input, index, s, parts, additive)?.0;
+    if span.is_some() {
+        row.pacing = None; // a running total is paced by the scopes' `long_term`
+    }
     Ok(row)
 }
 
@@ -338,13 +341,16 @@ fn rollup(
 /// span's own pacing replaces the period's.
 fn with_long_term(
     row: &mut ScorecardRow,
-    long_term: Option<LongTerm>,
+    (span, long_term): (Option<Period>, Option<LongTerm>),
     scoring: Scoring,
 ) -> Result<()> {
+    if span.is_some() {
+        // The period's pacing would project a running total as if it were the period's.
+        row.pacing = None;
+    }
     if let Some(mut long_term) = long_term {
         long_term.projected_attainment =
             scoring.attainment(long_term.projected, Some(long_term.target))?;
-        row.pacing = None;
         row.long_term = Some(long_term);
     }
     Ok(())
@@ -356,7 +362,7 @@ fn with_long_term(
 /// record.
 fn measured(
     input: &ScorecardInput<'_>,
-    goal: &Goal,
+    (index, goal): (usize, &Goal),
     (span, additive): (Option<Period>, bool),
     s: ScopeRef<'_>,
     resolved: Option<Resolved>,
@@ -368,14 +374,30 @@ fn measured(
         return Ok((actual, resolved, None));
     };
     let actual = if additive {
+        // A member's running total counts all their stints since the span began.
+        let all_stints = match goal.scope_kind() {
+            ScopeKind::Member if s.team.is_some() => input.resolver.member_keys(s.id),
+            _ => Vec::new(),
+        };
+        let keys = if all_stints.is_empty() {
+            s.keys
+        } else {
+            &all_stints
+        };
         let window = to_date(&span, input.period)?.label();
-        input
-            .book
-            .value_in(metric, s.keys, input.measures, &window)?
+        input.book.value_in(metric, keys, input.measures, &window)?
     } else {
         input.book.value(metric, s.keys, input.measures, None)?
     };
-    let Some(r) = resolved else {
+    if resolved.is_none() {
+        return Ok((actual, None, None));
+    }
+    // The span's target with the adjustments in force in the reviewed period, not those
+    // decided later in the span.
+    let Some(r) = input
+        .resolver
+        .resolve_on(index, s, &span, input.period.last_day())?
+    else {
         return Ok((actual, None, None));
     };
     let review = Review {
@@ -441,7 +463,11 @@ fn shown_baseline(
                 fallback = Some(Fallback::Target);
                 return Ok((None, fallback));
             }
-            None => return Ok((None, None)),
+            // No target from it (zero, negative): still shown, as the reason's evidence.
+            None => match input.resolver.baseline(goal, s, part)? {
+                Some(b) if growth => b,
+                _ => return Ok((None, None)),
+            },
         };
         total = Some(match total {
             Some(t) if additive => t
@@ -520,16 +546,23 @@ fn why_no_target(
             Some(Target::Share { share, .. }) if zero && share.is_zero() => {
                 NoTarget::of(NoTargetReason::ZeroTarget)
             }
-            Some(Target::Growth { .. }) => NoTarget {
-                period: BaselineWindow::of(goal.baseline.as_ref(), input.calendar, &|_| {
-                    String::new()
-                })
-                .ok()
-                .flatten()
-                .and_then(|window| window.period_for(part).ok())
-                .map(|p| p.label()),
-                ..NoTarget::of(NoTargetReason::BaselineUnknown)
-            },
+            Some(Target::Growth { .. }) => {
+                let window =
+                    BaselineWindow::of(goal.baseline.as_ref(), input.calendar, &|_| String::new())
+                        .ok()
+                        .flatten()
+                        .and_then(|window| window.period_for(part).ok());
+                let pending =
+                    window.is_some_and(|w| input.as_of.is_some_and(|day| day < w.last_day()));
+                NoTarget {
+                    period: window.map(|p| p.label()),
+                    ..NoTarget::of(if pending {
+                        NoTargetReason::BaselinePending
+                    } else {
+                        NoTargetReason::BaselineUnknown
+                    })
+                }
+            }
             Some(Target::Share {
                 market: Amount::Metric { metric },
                 ..

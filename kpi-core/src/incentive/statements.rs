@@ -160,9 +160,14 @@ impl StatementInput<'_> {
             (None, None) => None,
             (None, Some(metric)) => match row {
                 // The member's own row of a goal on this metric was computed by the
-                // same call (the member's keys, the row's target): its actual, as is.
+                // same call (the member's keys, the row's target): its actual, as is. A
+                // long-term goal's row holds the running total since its span began, not
+                // the period's: the period is measured, so nothing is paid twice.
                 Some(r)
-                    if r.scope == ScopeKind::Member && r.id == member.id && r.metric == metric =>
+                    if r.scope == ScopeKind::Member
+                        && r.id == member.id
+                        && r.metric == metric
+                        && r.long_term.is_none() =>
                 {
                     r.actual
                 }

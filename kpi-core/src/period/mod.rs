@@ -339,6 +339,14 @@ impl Period {
         }
     }
 
+    /// For a span of whole periods (`FY2027..FY2029`): their grain and how many.
+    pub(crate) fn span_of(&self) -> Option<(Grain, u32)> {
+        match self.shape {
+            Shape::Span { grain, count } => Some((grain, count)),
+            _ => None,
+        }
+    }
+
     /// What kind of period this is.
     pub fn kind(&self) -> PeriodKind {
         match self.shape {

@@ -191,13 +191,13 @@ impl Plan {
         Ok(())
     }
 
-    fn check_target_rule(&self, i: usize, goal_period: GoalPeriod) -> Result<()> {
+    /// A goal's measured baseline: its metric, its window, and what `if_missing` asks.
+    fn check_baseline(&self, i: usize, goal_period: GoalPeriod) -> Result<()> {
         let goal = &self.goals[i];
         let at = |field: &str| format!("goals[{i}].{field}");
         let fail = |field: &str, message: &str| {
             Err(Error::new(ErrorKind::PlanInvalid, message.to_owned()).at_path(at(field)))
         };
-        crate::goal::check_checkpoints(goal, goal_period, &|field| at(field))?;
         if let Some(crate::goal::Baseline::Measured {
             metric, if_missing, ..
         }) = &goal.baseline
@@ -205,12 +205,40 @@ impl Plan {
             if let Some(metric) = metric {
                 self.check_metric_ref(metric, &at("baseline.metric"))?;
             }
-            crate::goal::BaselineWindow::of(goal.baseline.as_ref(), &self.calendar, &|field| {
-                match field {
+            let window = crate::goal::BaselineWindow::of(
+                goal.baseline.as_ref(),
+                &self.calendar,
+                &|field| match field {
                     "" => at("baseline"),
                     field => at(&format!("baseline.{field}")),
-                }
-            })?;
+                },
+            )?;
+            // A span's year-ago or trailing window would overlap the span itself.
+            if let (GoalPeriod::Only(span), Some(w)) = (goal_period, window)
+                && span.kind() == crate::period::PeriodKind::Span
+                && matches!(
+                    w,
+                    crate::goal::BaselineWindow::LastYear
+                        | crate::goal::BaselineWindow::Trailing(_)
+                )
+            {
+                return fail(
+                    "baseline",
+                    "a span's baseline is `previous` (the span before it) or a period label: `last_year` and `trailing` would overlap the span",
+                );
+            }
+            if matches!(
+                if_missing,
+                Some(crate::goal::IfMissing::Rule(
+                    crate::goal::MissingBaseline::TeamAverage
+                ))
+            ) && !matches!(goal.scope_kind(), ScopeKind::Member | ScopeKind::Team)
+            {
+                return fail(
+                    "baseline.if_missing",
+                    "`team_average` averages a member's teammates or the other teams: this goal is not for members or teams",
+                );
+            }
             if if_missing.is_some() && !matches!(goal.target, Some(Target::Growth { .. })) {
                 return fail(
                     "baseline.if_missing",
@@ -218,6 +246,17 @@ impl Plan {
                 );
             }
         }
+        Ok(())
+    }
+
+    fn check_target_rule(&self, i: usize, goal_period: GoalPeriod) -> Result<()> {
+        let goal = &self.goals[i];
+        let at = |field: &str| format!("goals[{i}].{field}");
+        let fail = |field: &str, message: &str| {
+            Err(Error::new(ErrorKind::PlanInvalid, message.to_owned()).at_path(at(field)))
+        };
+        crate::goal::check_checkpoints(goal, goal_period, &|field| at(field))?;
+        self.check_baseline(i, goal_period)?;
         let history = |h: &Option<String>| -> Result<()> {
             match h {
                 Some(h) => self

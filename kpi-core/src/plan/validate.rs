@@ -300,12 +300,6 @@ fn growth_rate_goal(findings: &mut Findings<'_>, i: usize, book: Option<&MetricB
     } else {
         "previous"
     };
-    let fields = [
-        format!("`metric = \"{changing}\"`"),
-        format!("`target = {{ growth = \"{growth}\" }}`"),
-        format!("`baseline = {{ period = \"{window}\" }}`"),
-    ];
-    let (instead, instead_zh) = (fields.join(", "), fields.join("、"));
     findings.push(
         Criterion::M,
         Severity::Warning,
@@ -313,10 +307,10 @@ fn growth_rate_goal(findings: &mut Findings<'_>, i: usize, book: Option<&MetricB
         i,
         "metric",
         format!(
-            "`{metric}` is a rate of change ({function}({changing})), so attainment divides one rate by another: a small target makes modest growth score thousands of percent, and a fall scores below zero; measure the goal on the metric itself: {instead}"
+            "`{metric}` is a rate of change ({function}({changing})), so attainment divides one rate by another: a small target makes modest growth score thousands of percent, and a fall scores below zero; set the goal on `{changing}` with `target = {{ growth = \"{growth}\" }}` and `baseline = {{ period = \"{window}\" }}`"
         ),
         format!(
-            "`{metric}` 是变化率（{function}({changing})），达成率等于用一个增长率除以另一个：目标较小时，普通的增长也会得到成千上万的百分比，下降则为负数；请直接对指标本身设定目标：{instead_zh}"
+            "`{metric}` 是变化率（{function}({changing})），达成率等于用一个增长率除以另一个：目标较小时，普通的增长也会得到成千上万的百分比，下降则为负数；请改为对 `{changing}` 设定 `target = {{ growth = \"{growth}\" }}` 和 `baseline = {{ period = \"{window}\" }}`"
         ),
     );
 }
@@ -382,16 +376,21 @@ fn achievable_target(findings: &mut Findings<'_>, i: usize, book: Option<&Metric
     // over three).
     let years = span_years(findings.plan, goal);
     let yearly = findings.plan.smart.max_growth;
-    let limit = compounded(yearly, years).unwrap_or(Decimal::MAX);
+    let additive = book.is_additive(goal.metric_id());
+    let limit = compounded(yearly, years, additive).unwrap_or(Decimal::MAX);
     if let Some(growth) = required_growth(goal, None)
         && growth > limit
     {
+        let (need, cap) = (percent(growth), percent(limit.round_dp(4)));
         let (over, over_zh) = match years {
             1 => (String::new(), String::new()),
-            n => (
-                format!(" ({} a year over {n} years)", percent(yearly)),
-                format!("（每年 {}，{n} 年复合）", percent(yearly)),
-            ),
+            n => {
+                let a_year = percent(yearly);
+                (
+                    format!(" ({a_year} a year over {n} years)"),
+                    format!("（每年 {a_year}，共 {n} 年）"),
+                )
+            }
         };
         findings.push(
             Criterion::A,
@@ -399,46 +398,36 @@ fn achievable_target(findings: &mut Findings<'_>, i: usize, book: Option<&Metric
             FindingCode::AchievableGrowthAboveLimit,
             i,
             "target",
-            format!(
-                "the target needs {} growth, above the plan's limit of {}{over}",
-                percent(growth),
-                percent(limit.round_dp(4))
-            ),
-            format!(
-                "目标要求增长 {}，超过计划上限 {}{over_zh}",
-                percent(growth),
-                percent(limit.round_dp(4))
-            ),
+            format!("the target needs {need} growth, above the plan's limit of {cap}{over}"),
+            format!("目标要求增长 {need}，超过计划上限 {cap}{over_zh}"),
         );
     }
 }
 
-/// `yearly` growth compounded over `years`: `(1 + yearly)^years - 1`; `None` beyond the
-/// exact range.
-fn compounded(yearly: Decimal, years: u32) -> Option<Decimal> {
-    let factor = Decimal::ONE.checked_add(yearly)?;
+/// The growth a goal over `years` may need at `yearly` growth, over a year's baseline: a
+/// level compounds, `(1 + yearly)^years - 1`; a total that adds up sums the years,
+/// `(1 + yearly) + … + (1 + yearly)^years - 1` (three years at 50% may total 7.125 times
+/// a year's baseline). `None` beyond the exact range.
+fn compounded(yearly: Decimal, years: u32, additive: bool) -> Option<Decimal> {
+    use crate::decimal::TryArithmetic;
+    let factor = Decimal::ONE.try_add(yearly)?;
+    let mut year = factor;
     let mut total = factor;
     for _ in 1..years {
-        total = total.checked_mul(factor)?;
+        year = year.try_mul(factor)?;
+        total = if additive { total.try_add(year)? } else { year };
     }
-    total.checked_sub(Decimal::ONE)
+    total.try_sub(Decimal::ONE)
 }
 
 /// The whole years a goal's one period spans (`FY2027..FY2029` is 3), else 1.
 fn span_years(plan: &Plan, goal: &crate::goal::Goal) -> u32 {
-    match goal
-        .period
+    goal.period
         .as_deref()
-        .map(|p| GoalPeriod::parse(&plan.calendar, p))
-    {
-        Some(Ok(GoalPeriod::Only(span))) => span
-            .children(crate::period::Grain::Year)
-            .ok()
-            .and_then(|years| u32::try_from(years.len()).ok())
-            .filter(|n| *n > 1)
-            .unwrap_or(1),
-        _ => 1,
-    }
+        .and_then(|p| plan.calendar.parse_period(p).ok())
+        .and_then(|p| p.span_of())
+        .and_then(|(grain, count)| (grain == crate::period::Grain::Year).then_some(count))
+        .unwrap_or(1)
 }
 
 /// The growth a goal requires over its baseline: its growth rule, or a fixed target over

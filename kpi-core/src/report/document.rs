@@ -397,52 +397,94 @@ fn scorecard_title(words: &Words<'_>, first: &ScorecardRow) -> String {
 /// A long-term goal's progress in words: the span's target, the checkpoint due, and
 /// the pace to the span's end.
 fn long_term_note(locale: Locale, row: &ScorecardRow, long_term: &LongTerm) -> String {
-    let span = crate::period::label_in(&long_term.period, locale);
-    let checkpoint = crate::period::label_in(&long_term.checkpoint, locale);
-    let target = display(row.unit, long_term.target);
-    let due = display(row.unit, long_term.checkpoint_target);
-    let elapsed = as_percent(long_term.elapsed);
-    let attainment = long_term.projected_attainment.map(as_percent);
-    let pace = long_term.projected.map(|p| display(row.unit, p));
-    let left = long_term.remaining.map(|r| display(row.unit, r));
-    // A running total is projected to the span's end; a level is what it is now.
-    let total = left.is_some();
-    match locale {
-        Locale::En => {
-            let mut note = format!(
-                "{span} goal {target}: {due} due by the end of {checkpoint}; {elapsed} of the span elapsed"
-            );
-            if let Some(left) = left {
-                let _ = write!(note, ", {left} to go");
-            }
-            if let Some(p) = pace {
-                let words = if total { "on pace for" } else { "now" };
-                let _ = write!(note, ", {words} {p}");
-                if let Some(a) = &attainment {
-                    let _ = write!(note, " ({a})");
-                }
-            }
-            note
-        }
-        Locale::ZhCn => {
-            let mut note = format!("{span}目标 {target}：{checkpoint}末应达 {due}；已过 {elapsed}");
-            if let Some(left) = left {
-                let _ = write!(note, "，尚差 {left}");
-            }
-            if let Some(p) = pace {
-                let words = if total {
-                    "按当前进度预计"
-                } else {
-                    "目前为"
-                };
-                let _ = write!(note, "，{words} {p}");
-                if let Some(a) = &attainment {
-                    let _ = write!(note, "（{a}）");
-                }
-            }
-            note
+    let zh = locale.is_chinese();
+    let label = |p: &str| crate::period::label_in(p, locale);
+    let amount = |d: Decimal| display(row.unit, d);
+    // The words of each locale around the values, in the order they are written.
+    let [
+        goal,
+        due_by,
+        due_end,
+        elapsed,
+        elapsed_end,
+        to_go,
+        to_go_end,
+        pace,
+        now,
+        open,
+        close,
+    ] = if zh {
+        [
+            "目标 ",
+            "：",
+            "末应达 ",
+            "；已过 ",
+            "",
+            "，尚差 ",
+            "",
+            "，按当前进度预计 ",
+            "，目前为 ",
+            "（",
+            "）",
+        ]
+    } else {
+        [
+            " goal ",
+            ": ",
+            " due by the end of ",
+            "; ",
+            " of the span elapsed",
+            ", ",
+            " to go",
+            ", on pace for ",
+            ", now ",
+            " (",
+            ")",
+        ]
+    };
+    let (checkpoint, due) = (
+        label(&long_term.checkpoint),
+        amount(long_term.checkpoint_target),
+    );
+    // English puts the amount before the checkpoint, Chinese after it.
+    let (first, second) = if zh {
+        (checkpoint, due)
+    } else {
+        (due, checkpoint)
+    };
+    let mut note = [
+        &label(&long_term.period),
+        goal,
+        &amount(long_term.target),
+        due_by,
+        &first,
+        due_end,
+        &second,
+        elapsed,
+        &as_percent(long_term.elapsed),
+        elapsed_end,
+    ]
+    .concat();
+    if let Some(left) = long_term.remaining {
+        note.push_str(to_go);
+        note.push_str(&amount(left));
+        note.push_str(to_go_end);
+    }
+    if let Some(projected) = long_term.projected {
+        // A running total is projected to the span's end; a level is what it is now.
+        note.push_str(if long_term.remaining.is_some() {
+            pace
+        } else {
+            now
+        });
+        note.push_str(&amount(projected));
+        if let Some(a) = long_term.projected_attainment {
+            note.push_str(open);
+            note.push_str(&as_percent(a));
+            note.push_str(close);
         }
     }
+    note
 }
 
 /// Adds `name` to the note, or the note with `name`.

@@ -155,7 +155,7 @@ pub struct ScorecardRow {
     /// For a long-term goal reviewed in a period of its span: the span's target, the
     /// checkpoint due, and pacing to the span's end. The row's `actual` is then the
     /// running total since the span began (a metric that adds up) and its `target` what
-    /// is due by the period's end.
+    /// is due by the period's end (or the as-of day).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub long_term: Option<LongTerm>,

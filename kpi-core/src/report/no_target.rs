@@ -36,8 +36,12 @@ pub struct NoTarget {
 pub enum NoTargetReason {
     /// The goal sets no target for this scope (no rule, no per-scope target).
     NoRule,
-    /// A growth target's baseline has no value, or is zero (a new rep, a first period).
+    /// A growth target's baseline has no value, or is zero or negative (a new rep, a
+    /// first period).
     BaselineUnknown,
+    /// A growth target's baseline window is not over by the as-of day (next month's
+    /// target grows this month, known once it ends).
+    BaselinePending,
     /// A market-share target's market size is known once the period is over.
     MarketPending,
     /// A market-share target's market size has no value (or is zero) for the period.
@@ -70,10 +74,14 @@ impl NoTarget {
             (NoTargetReason::NoRule, true) => "未设定该范围的目标".to_owned(),
             (NoTargetReason::NoRule, false) => "no target is set for this scope".to_owned(),
             (NoTargetReason::BaselineUnknown, true) if self.period.is_some() => {
-                format!("基线（{period}）无数据")
+                format!("基线（{period}）无数据或不为正")
             }
             (NoTargetReason::BaselineUnknown, false) if self.period.is_some() => {
-                format!("the baseline ({period}) has no value")
+                format!("the baseline ({period}) has no value, or is not above zero")
+            }
+            (NoTargetReason::BaselinePending, true) => format!("基线（{period}）在期末后才知道"),
+            (NoTargetReason::BaselinePending, false) => {
+                format!("the baseline ({period}) is known once it is over")
             }
             (NoTargetReason::BaselineUnknown, true) => "基线无数据".to_owned(),
             (NoTargetReason::BaselineUnknown, false) => "the baseline has no value".to_owned(),
