@@ -828,7 +828,7 @@ impl ColumnMapping {
                     ..
                 } => {
                     let date = self.supported_date(field, &cell.text)?;
-                    Attribute::Text(date.format("%Y-%m-%d").to_string())
+                    Attribute::Text(date.to_string()) // ISO 8601, as `%Y-%m-%d`
                 }
                 Source::Typed {
                     read_as: ReadAs::Text,
