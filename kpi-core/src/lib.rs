@@ -105,7 +105,7 @@ pub use incentive::{
 };
 pub use measure::{Measures, Partial};
 pub use metric::{Aggregate, MetricDef};
-pub use org::{Member, Org, ScopeKind, Team, UNASSIGNED};
+pub use org::{Leave, Member, Org, ScopeKind, Team, UNASSIGNED};
 pub use period::{Calendar, Grain, Period, PeriodInfo};
 /// SMART validation of a plan's goals ([`plan::validate`], kept at this path too).
 pub use plan::validate as smart;

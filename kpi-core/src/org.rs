@@ -128,6 +128,41 @@ pub struct Org {
     /// The members, in display order.
     #[serde(default)]
     pub members: Vec<Member>,
+    /// Members' leaves, for goals whose targets are prorated by them
+    /// (`prorate = ["leave"]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub leaves: Vec<Leave>,
+}
+
+/// A member's leave (休假), under `org.leaves`: the days from `from` until `until`
+/// (exclusive, like a stint's) count as none in the targets of goals with
+/// `prorate = ["leave"]`.
+///
+/// ```toml
+/// leaves = [{ member = "li.si", from = "2026-05-04", until = "2026-05-18", reason = "parental leave" }]
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Leave {
+    /// The member's id.
+    pub member: String,
+    /// The first day of the leave.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Date"))]
+    #[serde(deserialize_with = "crate::period::date_text::deserialize")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub from: NaiveDate,
+    /// The first day back (exclusive).
+    #[cfg_attr(feature = "schema", schemars(with = "crate::hand_schemas::Date"))]
+    #[serde(deserialize_with = "crate::period::date_text::deserialize")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub until: NaiveDate,
+    /// Why, for the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub reason: Option<String>,
 }
 
 /// The kind of entity a goal or a scorecard row is about.
@@ -230,6 +265,36 @@ impl Org {
                     ),
                 )
                 .at_path(format!("org.members[{i}].team")));
+            }
+        }
+        self.check_leaves(&first)
+    }
+
+    /// Each leave is a known member's, from a day to a later one.
+    fn check_leaves(&self, members: &hashbrown::HashMap<&str, &Member>) -> Result<()> {
+        for (i, leave) in self.leaves.iter().enumerate() {
+            let at = |field: &str| format!("org.leaves[{i}].{field}");
+            if !members.contains_key(leave.member.as_str()) {
+                return Err(Error::new(
+                    ErrorKind::PlanInvalid,
+                    format!(
+                        "`{}` is not a member of the org",
+                        crate::decimal::shorten(&leave.member, 64)
+                    ),
+                )
+                .at_path(at("member")));
+            }
+            crate::period::check_date(leave.from).map_err(|e| e.at_path(at("from")))?;
+            crate::period::check_end(leave.until).map_err(|e| e.at_path(at("until")))?;
+            if leave.until <= leave.from {
+                return Err(Error::new(
+                    ErrorKind::PlanInvalid,
+                    format!(
+                        "`until` ({}) must come after `from` ({}): it is the first day back",
+                        leave.until, leave.from
+                    ),
+                )
+                .at_path(at("until")));
             }
         }
         Ok(())

@@ -324,3 +324,102 @@ checkpoints = {checkpoints}
         prop_assert_eq!(due_before, Decimal::new(250_000, 0));
     }
 }
+
+/// A day of 2025-10-01 .. 2026-06-29, as a date.
+fn day_of(n: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2025, 10, 1).unwrap() + chrono::Days::new(u64::from(n))
+}
+
+proptest! {
+    /// Ramp and leave only ever take away: every prorated target lies between 0 and the
+    /// full one, a tenured member without leave keeps the full target, and a quarter's
+    /// target is the sum of its months' (each rounded to cents).
+    #[test]
+    fn a_prorated_target_never_exceeds_the_full_one(
+        steps in prop::collection::vec(0u32..=100, 1..6),
+        joined in prop::option::of(0u32..240),
+        moved in prop::option::of(1u32..90),
+        leaves in prop::collection::vec((0u32..270, 1u32..60), 0..4),
+        target in 0i64..1_000_000_000,
+    ) {
+        let steps: Vec<String> = steps.iter().map(|s| format!(r#""{}""#, Decimal::new(i64::from(*s), 2))).collect();
+        // Member `n` joins (or is there since always) and may move team later; `a` is
+        // tenured and never on leave.
+        let mut members = vec![r#"{ id = "a", name = "A", team = "t" }"#.to_owned()];
+        let from = joined.map(day_of);
+        match (from, moved) {
+            (Some(from), Some(after)) => {
+                let move_day = from + chrono::Days::new(u64::from(after));
+                members.push(format!(r#"{{ id = "n", name = "N", team = "t", from = "{from}", until = "{move_day}" }}"#));
+                members.push(format!(r#"{{ id = "n", name = "N", team = "u", from = "{move_day}" }}"#));
+            }
+            (Some(from), None) => members.push(format!(r#"{{ id = "n", name = "N", team = "t", from = "{from}" }}"#)),
+            (None, _) => members.push(r#"{ id = "n", name = "N", team = "t" }"#.to_owned()),
+        }
+        let leaves: Vec<String> = leaves
+            .iter()
+            .map(|(start, length)| {
+                format!(
+                    r#"{{ member = "n", from = "{}", until = "{}" }}"#,
+                    day_of(*start),
+                    day_of(start + length)
+                )
+            })
+            .collect();
+        let plan = Plan::from_toml(&format!(
+            r#"
+version = 1
+[rounding]
+places = 2
+[ramp]
+steps = [{}]
+[org]
+teams = [{{ id = "t", name = "T" }}, {{ id = "u", name = "U" }}]
+members = [{}]
+leaves = [{}]
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+[[goals]]
+id = "g"
+metric = "revenue"
+scope = "member"
+period = "month"
+target = "{}"
+prorate = ["ramp", "leave"]
+"#,
+            steps.join(", "),
+            members.join(", "),
+            leaves.join(", "),
+            cents(target)
+        ))
+        .unwrap();
+        let facts = FactTable::from_json_lines("").unwrap();
+        let full = cents(target);
+        let evaluate = |label: &str| {
+            plan.evaluate(&facts, &plan.calendar.parse_period(label).unwrap()).unwrap()
+        };
+        let quarter = evaluate("2026-Q1");
+        let months: Vec<_> = ["2026-01", "2026-02", "2026-03"].iter().map(|m| evaluate(m)).collect();
+        for report in months.iter().chain([&quarter]) {
+            for row in &report.scorecards {
+                let t = row.target.unwrap();
+                let whole = row.full_target.unwrap_or(t);
+                prop_assert!(Decimal::ZERO <= t && t <= whole, "{:?}", row);
+                prop_assert!(row.full_target.is_none_or(|f| f != t));
+                if row.id.as_str() == "a" {
+                    prop_assert_eq!(row.full_target, None);
+                }
+            }
+        }
+        for (i, row) in quarter.scorecards.iter().enumerate() {
+            let summed: Decimal = months
+                .iter()
+                .filter_map(|m| m.scorecards.iter().find(|r| r.id == row.id))
+                .filter_map(|r| r.target)
+                .sum();
+            prop_assert_eq!(row.target, Some(summed), "row {}", i);
+            prop_assert!(row.target.unwrap() <= full * Decimal::from(3));
+        }
+    }
+}

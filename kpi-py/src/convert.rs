@@ -536,8 +536,9 @@ fn convert(
 }
 
 /// Fields of the core's documents that hold decimals: Python gets `decimal.Decimal`.
-const DECIMAL_FIELDS: [&str; 22] = [
+const DECIMAL_FIELDS: [&str; 23] = [
     "actual",
+    "full_target",
     "target",
     "attainment",
     "gap",

@@ -925,6 +925,11 @@ impl ScorecardRow {
     fn original_target(&self) -> Option<rust_decimal::Decimal> {
         self.row().original_target
     }
+    /// The target before the member's ramp or leave prorated it (goals with `prorate`).
+    #[getter]
+    fn full_target(&self) -> Option<rust_decimal::Decimal> {
+        self.row().full_target
+    }
     /// Why the target was adjusted.
     #[getter]
     fn adjustment(&self) -> Option<&str> {

@@ -20,7 +20,7 @@ CASES = [
 ]
 
 DECIMAL_FIELDS = {
-    "actual", "target", "attainment", "gap", "weight", "original_target", "baseline", "elapsed",
+    "actual", "target", "attainment", "gap", "weight", "original_target", "full_target", "baseline", "elapsed",
     "checkpoint_target",
     "projected", "projected_attainment", "remaining", "required_per_day", "score", "basis",
     "rate", "amount", "total",

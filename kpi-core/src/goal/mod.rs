@@ -2,6 +2,7 @@
 //! is scored, and its adjustments; and the scorecards that compare actuals with them.
 
 mod baseline;
+mod capacity;
 mod long_term;
 mod resolve;
 mod score;
@@ -10,6 +11,8 @@ pub mod targets;
 
 pub(crate) use baseline::BaselineWindow;
 pub use baseline::{Baseline, IfMissing, MissingBaseline};
+pub(crate) use capacity::share;
+pub use capacity::{Prorate, Ramp};
 pub use long_term::Checkpoints;
 pub(crate) use long_term::{Review, check as check_checkpoints, span_around, to_date};
 pub(crate) use resolve::{TargetResolver, extra_windows};
@@ -156,6 +159,13 @@ pub struct Goal {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub checkpoints: Option<Checkpoints>,
+    /// For a member goal on a metric that adds up: what each member's target is prorated
+    /// by, `["ramp", "leave"]`: their tenure, by the plan's `[ramp]`, and their days on
+    /// leave, by the org's `leaves` (see [`Ramp`]). The row's `full_target` then shows
+    /// the target before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub prorate: Vec<Prorate>,
     /// Adjustments: effective-dated targets, each with its reason, oldest first. They
     /// are added, never rewritten (see [`Goal::adjust`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

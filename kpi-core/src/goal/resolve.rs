@@ -29,6 +29,9 @@ pub(crate) struct Resolved {
     pub original: Decimal,
     /// The index of the adjustment that set `target`, if one did.
     pub version: Option<usize>,
+    /// The target in force before the member's ramp and leave prorated it (`target`
+    /// when the goal does not prorate).
+    pub full: Decimal,
 }
 
 /// Resolves targets for one evaluation, caching cascades (a cascade computes all siblings
@@ -53,6 +56,8 @@ pub(crate) struct TargetResolver<'a> {
     /// The org's stint keys, computed once per evaluation for every scope list a rule
     /// builds.
     keys: &'a [crate::org::StintKey<'a>],
+    /// The plan's `[ramp]`, for goals that prorate by it.
+    ramp: Option<&'a super::Ramp>,
 }
 
 /// What a growth target grows, or the target itself when the plan gives one instead.
@@ -101,7 +106,13 @@ impl<'a> TargetResolver<'a> {
             cache: Mutex::new(HashMap::new()),
             averages: Mutex::new(HashMap::new()),
             keys,
+            ramp: None,
         }
+    }
+
+    /// Prorates the targets of goals with `prorate = ["ramp"]` by `ramp`.
+    pub(crate) fn with_ramp(self, ramp: Option<&'a super::Ramp>) -> TargetResolver<'a> {
+        TargetResolver { ramp, ..self }
     }
 
     /// The org's [`Org::stint_keys`], computed once per evaluation.
@@ -143,11 +154,35 @@ impl<'a> TargetResolver<'a> {
         };
         let goal = self.goals[index].0;
         let in_force_on = self.as_of.map_or(day, |as_of| as_of.min(day));
-        let (target, version) = goal.target_on(scope.id, in_force_on, original);
+        let (full, version) = goal.target_on(scope.id, in_force_on, original);
+        if goal.prorate.is_empty() || scope.id == UNASSIGNED {
+            return Ok(Some(Resolved {
+                target: full,
+                original,
+                version,
+                full,
+            }));
+        }
+        // The member's capacity scales whatever target is in force, adjusted or not.
+        let at = |e: Error| e.at_path(format!("goals[{index}].prorate"));
+        let share =
+            super::capacity::share(self.org, self.ramp, scope.id, &goal.prorate, p).map_err(at)?;
+        let prorated = |t: Decimal| -> Result<Decimal> {
+            if share.is_full() {
+                return Ok(t);
+            }
+            let t = share.of(t)?;
+            if self.book.unit(goal.metric_id()) == crate::formula::Unit::Money {
+                self.rounding.apply(t)
+            } else {
+                Ok(t.normalize()) // 7.5 deals, not 7.50
+            }
+        };
         Ok(Some(Resolved {
-            target,
-            original,
+            target: prorated(full).map_err(at)?,
+            original: prorated(original).map_err(at)?,
             version,
+            full,
         }))
     }
 

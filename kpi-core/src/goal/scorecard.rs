@@ -319,6 +319,7 @@ fn rollup(
         target: t,
         original: original.unwrap_or(t),
         version,
+        full: t,
     });
     let mut row = row(
         input,
@@ -420,6 +421,7 @@ fn measured(
         target: due,
         original,
         version: r.version,
+        full: due,
     };
     Ok((actual, Some(resolved), Some(long_term)))
 }
@@ -507,6 +509,8 @@ fn over_parts(
                 original: (t.original.try_add(r.original))
                     .or_overflow(|| "the target summed over the goal periods")?,
                 version: r.version.or(t.version),
+                full: (t.full.try_add(r.full))
+                    .or_overflow(|| "the target summed over the goal periods")?,
             },
             _ => r,
         });
@@ -533,6 +537,13 @@ fn why_no_target(
             continue;
         }
         let period = part.label();
+        if resolved.is_some_and(|r| !r.full.is_zero()) {
+            // Prorated to nothing: on leave, or not in post, for the whole goal period.
+            return Ok(Some(NoTarget {
+                period: Some(period),
+                ..NoTarget::of(NoTargetReason::NoCapacity)
+            }));
+        }
         // A zero target from a known, non-zero baseline (−100% growth) or from a zero
         // share is a zero target, not an unknown baseline or market.
         let known_baseline = input
@@ -652,6 +663,7 @@ fn row(
         rank: None,
         original_target: adjusted.map(|r| r.original),
         adjustment,
+        full_target: resolved.filter(|r| r.full != r.target).map(|r| r.full),
         no_target: None,
         baseline: None,
         fallback: None,

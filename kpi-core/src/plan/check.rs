@@ -191,6 +191,50 @@ impl Plan {
         Ok(())
     }
 
+    /// The plan's `[ramp]`, and the goals that prorate by it or by leave: member goals
+    /// on a metric that adds up (a win rate is not smaller for a newcomer), over a grain
+    /// or one period, not a span.
+    pub(super) fn check_prorate(&self, book: &crate::measure::MetricBook<'_>) -> Result<()> {
+        if let Some(ramp) = &self.ramp {
+            ramp.check()?;
+        }
+        for (i, goal) in self.goals.iter().enumerate() {
+            if goal.prorate.is_empty() {
+                continue;
+            }
+            let fail = |message: String| {
+                Err(Error::new(ErrorKind::PlanInvalid, message)
+                    .at_path(format!("goals[{i}].prorate")))
+            };
+            if goal.scope_kind() != ScopeKind::Member {
+                return fail(format!(
+                    "only member targets are prorated (by a member's ramp or leave); this goal is for each {}",
+                    goal.scope_kind().name()
+                ));
+            }
+            if !book.is_additive(goal.metric_id()) {
+                return fail(format!(
+                    "`{}` does not add up over days, so its target is not prorated: prorate a sum or a count",
+                    goal.metric_id()
+                ));
+            }
+            let period = goal.period.as_deref().unwrap_or_default();
+            if let Ok(GoalPeriod::Only(span)) = GoalPeriod::parse(&self.calendar, period)
+                && span.kind() == crate::period::PeriodKind::Span
+            {
+                return fail(
+                    "a long-term goal's target is not prorated: prorate its yearly or monthly goals".to_owned(),
+                );
+            }
+            if goal.prorate.contains(&crate::goal::Prorate::Ramp) && self.ramp.is_none() {
+                return fail(
+                    "`ramp` prorates by the plan's `[ramp]`, which it does not have: add `[ramp]` with its `steps`".to_owned(),
+                );
+            }
+        }
+        Ok(())
+    }
+
     /// A goal's measured baseline: its metric, its window, and what `if_missing` asks.
     fn check_baseline(&self, i: usize, goal_period: GoalPeriod) -> Result<()> {
         let goal = &self.goals[i];

@@ -91,6 +91,11 @@ pub struct Plan {
     #[serde(default)]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub org: Org,
+    /// How new members' targets ramp up with tenure, for goals with
+    /// `prorate = ["ramp"]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub ramp: Option<crate::goal::Ramp>,
     /// Catalogue KPIs to include by id (`["win_rate", "csat"]`): their metrics join the
     /// plan's, and a metric the plan defines itself takes precedence.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -216,8 +221,9 @@ impl Plan {
         self.org.validate()?;
         self.check_names()?;
         let metrics = self.metric_defs()?;
-        MetricBook::new(&metrics)?;
+        let book = MetricBook::new(&metrics)?;
         self.check_goals()?;
+        self.check_prorate(&book)?;
         incentive::CheckContext {
             goals: &self.goals,
             org: &self.org,
@@ -569,7 +575,8 @@ impl<'p> Compiled<'p> {
             &goals,
             self.rounding,
             measures.as_of,
-        );
+        )
+        .with_ramp(self.ramp.as_ref());
         let (mut scorecards, rollups) = scorecards(
             &ScorecardInput {
                 calendar: &self.calendar,

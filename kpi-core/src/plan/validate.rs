@@ -170,7 +170,7 @@ impl Plan {
             relevant(&mut findings, i, &unit_of);
             time_bound(&mut findings, i, as_of);
         }
-        capacity(&mut findings, book.as_ref());
+        capacity(&mut findings, book.as_ref(), as_of);
         match (history, self.check()) {
             (Some(history), Ok(())) => with_history(&mut findings, history, book.as_ref()),
             (_, Err(e)) if findings.out.iter().all(|f| f.severity != Severity::Error) => {
@@ -552,8 +552,11 @@ fn time_bound(findings: &mut Findings<'_>, i: usize, as_of: Option<NaiveDate>) {
     }
 }
 
-/// Team goals not covered by the member goals on the same metric and period.
-fn capacity(findings: &mut Findings<'_>, book: Option<&MetricBook<'_>>) {
+/// Team goals not covered by the member goals on the same metric and period. Member
+/// goals that prorate are compared in one goal period, with the members in the team then
+/// and their ramped, leave-relieved targets: the team goal's own period, or the recurring
+/// goal's period on the day judged (`as_of`); without either, at full targets.
+fn capacity(findings: &mut Findings<'_>, book: Option<&MetricBook<'_>>, as_of: Option<NaiveDate>) {
     let plan = findings.plan;
     let Some(book) = book else { return };
     // The first member goal of each metric and period, and each team's members, found
@@ -588,17 +591,27 @@ fn capacity(findings: &mut Findings<'_>, book: Option<&MetricBook<'_>>) {
             let Some(team_target) = fixed_target(team_goal, &team.id) else {
                 continue;
             };
-            let members = members_of
-                .get(team.id.as_str())
-                .cloned()
-                .unwrap_or_default();
-            let member_targets: Vec<Decimal> = members
-                .iter()
-                .filter_map(|m| fixed_target(member_goal, m))
-                .collect();
-            if member_targets.len() != members.len() {
-                continue; // targets set by rules: nothing fixed to compare
+            let period = prorated_period(plan, team_goal, member_goal, as_of);
+            let mut members = BTreeSet::new();
+            match period {
+                // The members in the team during the period, each once. (Inserted one by
+                // one: collecting into a set would compile a sort into the wasm.)
+                Some(p) => {
+                    for m in &plan.org.members {
+                        if m.team == team.id && m.overlaps(p.start(), p.end()) {
+                            members.insert(m.id.as_str());
+                        }
+                    }
+                }
+                None => {
+                    members
+                        .clone_from(members_of.get(team.id.as_str()).unwrap_or(&BTreeSet::new()));
+                }
             }
+            let Some(member_targets) = member_targets(plan, book, member_goal, &members, period)
+            else {
+                continue; // targets set by rules: nothing fixed to compare
+            };
             let check = match targets::capacity(team_target, &member_targets) {
                 Ok(check) => check,
                 Err(e) => {
@@ -614,6 +627,15 @@ fn capacity(findings: &mut Findings<'_>, book: Option<&MetricBook<'_>>) {
                         .names
                         .pick(l, member_goal.name.as_deref(), &member_goal.id)
                 };
+                let (when, when_zh) = period.map_or((String::new(), String::new()), |p| {
+                    (
+                        format!(" in {}, after ramp-up and leave", p.label()),
+                        format!(
+                            "，{}按爬坡和休假折算后",
+                            crate::period::label_in(&p.label(), Locale::ZhCn)
+                        ),
+                    )
+                });
                 findings.push(
                     Criterion::A,
                     Severity::Warning,
@@ -621,7 +643,7 @@ fn capacity(findings: &mut Findings<'_>, book: Option<&MetricBook<'_>>) {
                     i,
                     "target",
                     format!(
-                        "team {}: its members' targets ({}, goal {}) cover {} of the team target {}",
+                        "team {}: its members' targets ({}, goal {}{when}) cover {} of the team target {}",
                         team_name(Locale::En),
                         group_thousands(check.assigned),
                         goal_name(Locale::En),
@@ -629,7 +651,7 @@ fn capacity(findings: &mut Findings<'_>, book: Option<&MetricBook<'_>>) {
                         group_thousands(team_target)
                     ),
                     format!(
-                        "团队 {}：成员目标合计 {}（目标“{}”），只覆盖团队目标 {} 的 {}",
+                        "团队 {}：成员目标合计 {}（目标“{}”{when_zh}），只覆盖团队目标 {} 的 {}",
                         team_name(Locale::ZhCn),
                         group_thousands(check.assigned),
                         goal_name(Locale::ZhCn),
@@ -640,6 +662,51 @@ fn capacity(findings: &mut Findings<'_>, book: Option<&MetricBook<'_>>) {
             }
         }
     }
+}
+
+/// The goal period in which a prorating member goal's targets are compared with
+/// `team_goal`'s, if it has one.
+fn prorated_period(
+    plan: &Plan,
+    team_goal: &crate::goal::Goal,
+    member_goal: &crate::goal::Goal,
+    as_of: Option<NaiveDate>,
+) -> Option<Period> {
+    if member_goal.prorate.is_empty() {
+        return None;
+    }
+    let goal_period = GoalPeriod::parse(&plan.calendar, team_goal.period.as_deref()?).ok()?;
+    match goal_period {
+        GoalPeriod::Only(p) => Some(p),
+        GoalPeriod::Every(_) => goal_period.period_on(&plan.calendar, as_of?),
+    }
+}
+
+/// The fixed targets of `members` in `goal`, prorated in `period` when it is given;
+/// `None` when a rule sets one of them.
+fn member_targets(
+    plan: &Plan,
+    book: &MetricBook<'_>,
+    goal: &crate::goal::Goal,
+    members: &BTreeSet<&str>,
+    period: Option<Period>,
+) -> Option<Vec<Decimal>> {
+    let money = book.unit(goal.metric_id()) == crate::formula::Unit::Money;
+    members
+        .iter()
+        .map(|m| {
+            let full = fixed_target(goal, m)?;
+            let Some(p) = period else { return Some(full) };
+            let share =
+                crate::goal::share(&plan.org, plan.ramp.as_ref(), m, &goal.prorate, &p).ok()?;
+            let prorated = share.of(full).ok()?;
+            if money && !share.is_full() {
+                plan.rounding.apply(prorated).ok()
+            } else {
+                Some(prorated)
+            }
+        })
+        .collect()
 }
 
 fn fixed_target(goal: &crate::goal::Goal, id: &str) -> Option<Decimal> {

@@ -531,6 +531,19 @@ fn notes(words: &Words<'_>, rows: &[&ScorecardRow]) -> Vec<String> {
                 name,
             );
         }
+        if let Some(full) = row.full_target {
+            let full = display(row.unit, full);
+            add(
+                &mut notes,
+                match locale {
+                    Locale::En => {
+                        format!("target prorated for ramp-up or leave (full target {full})")
+                    }
+                    Locale::ZhCn => format!("目标按新人爬坡或休假折算（全额目标 {full}）"),
+                },
+                name,
+            );
+        }
         if let (Some(reason), Some(original)) = (&row.adjustment, row.original_target) {
             let was = display(row.unit, original);
             add(

@@ -132,6 +132,11 @@ pub struct ScorecardRow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub adjustment: Option<String>,
+    /// For a goal with `prorate`, when the member's ramp or leave made the target
+    /// smaller: the target before, in force for a full member (`target` is then its share).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    pub full_target: Option<Decimal>,
     /// Why the row has no target, when it has none (and is not `unassigned`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]

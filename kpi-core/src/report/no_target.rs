@@ -14,8 +14,8 @@ use crate::period::label_in;
 pub struct NoTarget {
     /// Why.
     pub reason: NoTargetReason,
-    /// The period concerned: the goal period (`market_pending`, `market_unknown`) or the
-    /// baseline's (`baseline_unknown`).
+    /// The period concerned: the goal period (`market_pending`, `market_unknown`,
+    /// `no_capacity`) or the baseline's (`baseline_unknown`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub period: Option<String>,
@@ -50,6 +50,9 @@ pub enum NoTargetReason {
     ZeroTarget,
     /// A cascaded or phased target's parent goal has no target.
     ParentWithoutTarget,
+    /// A prorated target is zero: the member was on leave, or not in post, for the whole
+    /// goal period (`period`).
+    NoCapacity,
 }
 
 impl NoTarget {
@@ -104,6 +107,10 @@ impl NoTarget {
             }
             (NoTargetReason::ParentWithoutTarget, false) => {
                 format!("its parent goal {parent} has no target")
+            }
+            (NoTargetReason::NoCapacity, true) => format!("{period}全期休假或未在岗"),
+            (NoTargetReason::NoCapacity, false) => {
+                format!("on leave or not in post for all of {period}")
             }
         }
     }

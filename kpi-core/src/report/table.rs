@@ -105,8 +105,8 @@ impl Report {
     /// the statement's `member`, `name` and `team`), nested values as columns of their
     /// own.
     ///
-    /// Scorecard and roll-up rows always have `original_target`, `adjustment` and
-    /// `baseline` (null when absent, after the ones present) and the eight `pacing_*`
+    /// Scorecard and roll-up rows always have `original_target`, `adjustment`,
+    /// `baseline` and `full_target` (null when absent, after the ones present) and the eight `pacing_*`
     /// columns last (null when the period has ended), so a data frame gets the same
     /// columns whatever the as-of date. The order within a row is the one the Python
     /// binding's rows have always had: in a row with pacing, the last of those three
@@ -176,6 +176,7 @@ fn scorecard_row(row: &ScorecardRow) -> TableRow<'_> {
         ("original_target", row.original_target.map(Cell::Decimal)),
         ("adjustment", row.adjustment.as_deref().map(Cell::Text)),
         ("baseline", row.baseline.map(Cell::Decimal)),
+        ("full_target", row.full_target.map(Cell::Decimal)),
     ];
     // The document's optional fields that are present, its pacing, then the absent
     // ones as nulls; the pacing's place goes to the last column, and pacing is flattened
@@ -279,6 +280,7 @@ mod tests {
             weight: Decimal::ONE,
             original_target: None,
             adjustment: None,
+            full_target: None,
             no_target: None,
             fallback: None,
             long_term: None,
@@ -295,10 +297,16 @@ mod tests {
     fn scorecard_rows_always_have_the_optional_and_pacing_columns() {
         let plain = row();
         let cells = scorecard_row(&plain);
-        assert_eq!(cells.len(), 26);
+        assert_eq!(cells.len(), 27);
         assert_eq!(
-            &columns(&plain)[15..19],
-            ["original_target", "adjustment", "baseline", "pacing_as_of"]
+            &columns(&plain)[15..20],
+            [
+                "original_target",
+                "adjustment",
+                "baseline",
+                "full_target",
+                "pacing_as_of"
+            ]
         );
         assert!(cells[15..].iter().all(|(_, c)| *c == Cell::Null));
         assert_eq!(cells[2], ("unit", Cell::Text("money")));
@@ -332,16 +340,22 @@ mod tests {
         };
         let cells = scorecard_row(&paced);
         assert_eq!(
-            &columns(&paced)[15..19],
-            ["adjustment", "baseline", "original_target", "pacing_as_of"]
+            &columns(&paced)[15..20],
+            [
+                "adjustment",
+                "full_target",
+                "original_target",
+                "baseline",
+                "pacing_as_of"
+            ]
         );
-        assert_eq!(cells[18].1, Cell::Date(as_of));
-        assert_eq!(cells[20], ("pacing_remaining_days", Cell::Integer(46)));
+        assert_eq!(cells[19].1, Cell::Date(as_of));
+        assert_eq!(cells[21], ("pacing_remaining_days", Cell::Integer(46)));
         assert_eq!(
-            cells[23],
+            cells[24],
             ("pacing_projected_status", Cell::Text("at_risk"))
         );
-        assert_eq!(cells[25], ("pacing_required_per_day", Cell::Null));
+        assert_eq!(cells[26], ("pacing_required_per_day", Cell::Null));
     }
 
     #[test]
