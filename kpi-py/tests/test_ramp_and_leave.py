@@ -150,3 +150,39 @@ def test_a_team_goal_is_not_prorated() -> None:
         kpi_core.Plan.from_dict(plan, allow_float=True)
     assert caught.value.code == "plan.invalid"
     assert caught.value.path == "goals[0].prorate"
+
+
+DRAFT_WITH_AN_EMPTY_STINT = """
+version = 1
+[ramp]
+steps = ["0.5"]
+[org]
+teams = [{ id = "t", name = "T" }]
+members = [
+  { id = "a", name = "A", team = "t", from = "2026-03-01" },
+  { id = "a", name = "A", team = "t", from = "2026-03-01", until = "2026-03-01" },
+]
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+[[goals]]
+id = "team"
+metric = "revenue"
+scope = "team"
+period = "2026-03"
+target = "100"
+[[goals]]
+id = "rep"
+metric = "revenue"
+scope = "member"
+period = "2026-03"
+target = "50"
+prorate = ["ramp"]
+"""
+
+
+def test_validating_a_draft_whose_stints_loop_gives_findings() -> None:
+    # A stint that ends where it starts once made the tenure walk go round forever.
+    codes = [f.code for f in kpi_core.Plan.draft_from_toml(DRAFT_WITH_AN_EMPTY_STINT).validate()]
+    assert "smart.achievable.team_not_covered" in codes
+    assert "smart.plan_invalid" in codes

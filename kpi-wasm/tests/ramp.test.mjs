@@ -104,3 +104,36 @@ test("a team goal is not prorated", () => {
   plan.goals[0].scope = "team";
   assert.throws(() => Plan.fromObject(plan, { allowFloat: true }), (e) => e instanceof PlanError && e.code === "plan.invalid" && e.path === "goals[0].prorate" && /only member targets are prorated/.test(e.message));
 });
+
+test("validating a draft whose stints loop gives findings, not a hang", () => {
+  const draft = Plan.draftFromToml(`
+version = 1
+[ramp]
+steps = ["0.5"]
+[org]
+teams = [{ id = "t", name = "T" }]
+members = [
+  { id = "a", name = "A", team = "t", from = "2026-03-01" },
+  { id = "a", name = "A", team = "t", from = "2026-03-01", until = "2026-03-01" },
+]
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+[[goals]]
+id = "team"
+metric = "revenue"
+scope = "team"
+period = "2026-03"
+target = "100"
+[[goals]]
+id = "rep"
+metric = "revenue"
+scope = "member"
+period = "2026-03"
+target = "50"
+prorate = ["ramp"]
+`);
+  const codes = draft.validate().map((f) => f.code);
+  assert.ok(codes.includes("smart.achievable.team_not_covered"), codes.join());
+  assert.ok(codes.includes("smart.plan_invalid"), codes.join());
+});

@@ -139,42 +139,89 @@ impl Share {
     }
 }
 
-/// Member `id`'s share of a full target in `period`, by what `prorate` lists.
+/// Each member's stints and leaves, gathered once: an evaluation prorates member by
+/// member, and scanning the whole org for each would grow with its size squared.
+#[derive(Debug, Default)]
+pub(crate) struct Calendars<'a> {
+    position: hashbrown::HashMap<&'a str, usize>,
+    members: Vec<MemberDays<'a>>,
+}
+
+/// One member's stints and leaves (`from`, `until`).
+#[derive(Debug, Default)]
+pub(crate) struct MemberDays<'a> {
+    stints: Vec<&'a Member>,
+    leaves: Vec<(NaiveDate, NaiveDate)>,
+}
+
+impl<'a> Calendars<'a> {
+    /// The calendars of the org's members.
+    pub fn of(org: &'a Org) -> Calendars<'a> {
+        let mut calendars = Calendars::default();
+        for stint in &org.members {
+            calendars.entry(&stint.id).stints.push(stint);
+        }
+        for leave in &org.leaves {
+            calendars
+                .entry(&leave.member)
+                .leaves
+                .push((leave.from, leave.until));
+        }
+        calendars
+    }
+
+    fn entry(&mut self, id: &'a str) -> &mut MemberDays<'a> {
+        let next = self.members.len();
+        let at = *self.position.entry(id).or_insert(next);
+        if at == next {
+            self.members.push(MemberDays::default());
+        }
+        &mut self.members[at]
+    }
+
+    /// Member `id`'s days; none for an id the org does not have.
+    pub fn member(&self, id: &str) -> &MemberDays<'a> {
+        const NOBODY: &MemberDays<'static> = &MemberDays {
+            stints: Vec::new(),
+            leaves: Vec::new(),
+        };
+        self.position
+            .get(id)
+            .map_or(NOBODY, |&at| &self.members[at])
+    }
+}
+
+/// A member's share of a full target in `period`, by what `prorate` lists. With `team`,
+/// only their days in that team count (a team's capacity).
 pub(crate) fn share(
-    org: &Org,
+    member: &MemberDays<'_>,
     ramp: Option<&Ramp>,
-    id: &str,
     prorate: &[Prorate],
     period: &Period,
+    team: Option<&str>,
 ) -> Result<Share> {
     let by_ramp = prorate.contains(&Prorate::Ramp);
     let by_leave = prorate.contains(&Prorate::Leave);
-    let stints: Vec<&Member> = org.members.iter().filter(|m| m.id == id).collect();
-    let leaves: Vec<(NaiveDate, NaiveDate)> = if by_leave {
-        org.leaves
-            .iter()
-            .filter(|l| l.member == id)
-            .map(|l| (l.from, l.until))
-            .collect()
-    } else {
-        Vec::new()
-    };
     // The step boundaries of the last run start seen: a period has one, or two around a
     // return from a gap.
     let mut steps: Option<(NaiveDate, Vec<Option<NaiveDate>>)> = None;
     let mut weighted = Decimal::ZERO;
     let mut day = period.start();
     while day < period.end() {
-        let on_leave = leaves
-            .iter()
-            .any(|&(from, until)| from <= day && day < until);
-        let weight = if on_leave {
+        let stint = member.stints.iter().copied().find(|s| s.covers(day));
+        let elsewhere = team.is_some_and(|team| stint.is_none_or(|s| s.team != team));
+        let on_leave = by_leave
+            && member
+                .leaves
+                .iter()
+                .any(|&(from, until)| from <= day && day < until);
+        let weight = if on_leave || elsewhere {
             Decimal::ZERO
         } else if by_ramp {
-            match tenure(&stints, day) {
-                Tenure::Absent => Decimal::ZERO,
-                Tenure::Always => Decimal::ONE,
-                Tenure::Since(start) => ramp.map_or(Decimal::ONE, |ramp| {
+            match stint.map(|s| tenure(&member.stints, s)) {
+                None => Decimal::ZERO,
+                Some(Tenure::Always) => Decimal::ONE,
+                Some(Tenure::Since(start)) => ramp.map_or(Decimal::ONE, |ramp| {
                     let bounds = match &steps {
                         Some((s, bounds)) if *s == start => bounds,
                         _ => {
@@ -209,30 +256,31 @@ pub(crate) fn share(
 /// Where a day falls in a member's tenure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tenure {
-    /// No stint covers the day.
-    Absent,
     /// In an unbroken run of stints since this day.
     Since(NaiveDate),
     /// In a run of stints with no start: in post since before the plan's time.
     Always,
 }
 
-/// The member's tenure on `day`: from the first day of their unbroken run of stints that
-/// covers it.
-fn tenure(stints: &[&Member], day: NaiveDate) -> Tenure {
-    let Some(mut current) = stints.iter().find(|s| s.covers(day)) else {
-        return Tenure::Absent;
-    };
-    // Stints do not overlap (the org is checked), so each step goes strictly back.
-    loop {
+/// The member's tenure in `stint`: from the first day of the unbroken run of stints that
+/// ends with it.
+fn tenure(stints: &[&Member], stint: &Member) -> Tenure {
+    let mut current = stint;
+    // A checked org's stints do not overlap, so each step goes strictly back; a draft's
+    // may not, so the walk takes at most one step per stint.
+    for _ in 0..stints.len() {
         let Some(start) = current.from else {
             return Tenure::Always;
         };
-        match stints.iter().find(|s| s.until == Some(start)) {
+        match stints
+            .iter()
+            .find(|s| s.until == Some(start) && s.from.is_none_or(|f| f < start))
+        {
             Some(before) => current = before,
             None => return Tenure::Since(start),
         }
     }
+    current.from.map_or(Tenure::Always, Tenure::Since)
 }
 
 #[cfg(test)]
@@ -267,23 +315,17 @@ mod tests {
             ]
         "#);
         let stints: Vec<&Member> = org.members.iter().collect();
-        assert_eq!(
-            tenure(&stints, d("2026-02-15")),
-            Tenure::Since(d("2026-01-01"))
-        );
-        assert_eq!(tenure(&stints, d("2026-03-15")), Tenure::Absent);
-        assert_eq!(
-            tenure(&stints, d("2026-04-15")),
-            Tenure::Since(d("2026-04-01"))
-        );
+        assert_eq!(tenure(&stints, stints[1]), Tenure::Since(d("2026-01-01")));
+        assert_eq!(tenure(&stints, stints[2]), Tenure::Since(d("2026-04-01")));
+        let calendars = Calendars::of(&org);
         let ramp = ramp();
         let month = |label: &str| {
             share(
-                &org,
+                calendars.member("a"),
                 Some(&ramp),
-                "a",
                 &[Prorate::Ramp],
                 &Period::parse(label).unwrap(),
+                None,
             )
             .unwrap()
         };
@@ -294,6 +336,41 @@ mod tests {
         // Back in April after a gap: the ramp starts again.
         assert_eq!(month("2026-04").weighted, Decimal::from(30) * ramp.steps[0]);
         assert!(month("2026-06").is_full());
+        // In team t1 only, February (in t2) counts as none.
+        let february = Period::parse("2026-02").unwrap();
+        let in_t1 = share(
+            calendars.member("a"),
+            Some(&ramp),
+            &[],
+            &february,
+            Some("t1"),
+        );
+        assert_eq!(in_t1.unwrap().weighted, Decimal::ZERO);
+    }
+
+    #[test]
+    fn a_draft_with_a_stint_ending_where_it_starts_does_not_hang() {
+        // Not a checked org: the second stint starts and ends on the same day.
+        let org: Org = toml::from_str(
+            r#"
+            teams = [{ id = "t", name = "T" }]
+            members = [
+              { id = "a", name = "A", team = "t", from = "2026-03-01" },
+              { id = "a", name = "A", team = "t", from = "2026-03-01", until = "2026-03-01" },
+            ]
+        "#,
+        )
+        .unwrap();
+        let calendars = Calendars::of(&org);
+        let march = Period::parse("2026-03").unwrap();
+        let s = share(
+            calendars.member("a"),
+            Some(&ramp()),
+            &[Prorate::Ramp],
+            &march,
+            None,
+        );
+        assert_eq!(s.unwrap().weighted, Decimal::from(31) * ramp().steps[0]);
     }
 
     #[test]
@@ -307,10 +384,21 @@ mod tests {
             ]
         "#);
         let april = Period::parse("2026-04").unwrap();
-        let s = share(&org, None, "a", &[Prorate::Leave], &april).unwrap();
+        let calendars = Calendars::of(&org);
+        let s = share(calendars.member("a"), None, &[Prorate::Leave], &april, None).unwrap();
         assert_eq!((s.weighted, s.days), (Decimal::from(15), 30));
         assert_eq!(s.of(Decimal::from(3000)).unwrap(), Decimal::from(1500));
         // Not opted in: the leave does not count.
-        assert!(share(&org, None, "a", &[], &april).unwrap().is_full());
+        assert!(
+            share(calendars.member("a"), None, &[], &april, None)
+                .unwrap()
+                .is_full()
+        );
+        // Nobody the org knows: no leave, so full.
+        assert!(
+            share(calendars.member("x"), None, &[Prorate::Leave], &april, None)
+                .unwrap()
+                .is_full()
+        );
     }
 }

@@ -11,7 +11,7 @@ pub mod targets;
 
 pub(crate) use baseline::BaselineWindow;
 pub use baseline::{Baseline, IfMissing, MissingBaseline};
-pub(crate) use capacity::share;
+pub(crate) use capacity::{Calendars, share};
 pub use capacity::{Prorate, Ramp};
 pub use long_term::Checkpoints;
 pub(crate) use long_term::{Review, check as check_checkpoints, span_around, to_date};

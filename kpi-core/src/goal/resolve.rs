@@ -58,6 +58,8 @@ pub(crate) struct TargetResolver<'a> {
     keys: &'a [crate::org::StintKey<'a>],
     /// The plan's `[ramp]`, for goals that prorate by it.
     ramp: Option<&'a super::Ramp>,
+    /// The members' stints and leaves, gathered once when a goal prorates.
+    calendars: super::capacity::Calendars<'a>,
 }
 
 /// What a growth target grows, or the target itself when the plan gives one instead.
@@ -107,6 +109,11 @@ impl<'a> TargetResolver<'a> {
             averages: Mutex::new(HashMap::new()),
             keys,
             ramp: None,
+            calendars: if goals.iter().any(|(g, _)| !g.prorate.is_empty()) {
+                super::capacity::Calendars::of(org)
+            } else {
+                super::capacity::Calendars::default()
+            },
         }
     }
 
@@ -165,18 +172,16 @@ impl<'a> TargetResolver<'a> {
         }
         // The member's capacity scales whatever target is in force, adjusted or not.
         let at = |e: Error| e.at_path(format!("goals[{index}].prorate"));
+        let member = self.calendars.member(scope.id);
         let share =
-            super::capacity::share(self.org, self.ramp, scope.id, &goal.prorate, p).map_err(at)?;
+            super::capacity::share(member, self.ramp, &goal.prorate, p, None).map_err(at)?;
         let prorated = |t: Decimal| -> Result<Decimal> {
             if share.is_full() {
                 return Ok(t);
             }
-            let t = share.of(t)?;
-            if self.book.unit(goal.metric_id()) == crate::formula::Unit::Money {
-                self.rounding.apply(t)
-            } else {
-                Ok(t.normalize()) // 7.5 deals, not 7.50
-            }
+            // Rounded as the plan rounds, a count too: a quarter sums its months exactly,
+            // without a repeating decimal's last digit.
+            self.rounding.apply(share.of(t)?)
         };
         Ok(Some(Resolved {
             target: prorated(full).map_err(at)?,

@@ -291,6 +291,11 @@ fn rollup(
         additive,
         scoped.iter().filter_map(|r| r.original_target.or(r.target)),
     )?;
+    // The members' full targets, when ramp or leave prorated some.
+    let full = rollup_target(
+        additive,
+        scoped.iter().filter_map(|r| r.full_target.or(r.target)),
+    )?;
     let company = scopes_of(input.org, keys, ScopeKind::Company, input.period);
     let everyone: &[&str] = company.first().map_or(&[], |c| &c.members);
     let actual = match span {
@@ -319,7 +324,7 @@ fn rollup(
         target: t,
         original: original.unwrap_or(t),
         version,
-        full: t,
+        full: full.unwrap_or(t),
     });
     let mut row = row(
         input,
@@ -538,7 +543,7 @@ fn why_no_target(
         }
         let period = part.label();
         if resolved.is_some_and(|r| !r.full.is_zero()) {
-            // Prorated to nothing: on leave, or not in post, for the whole goal period.
+            // Prorated to nothing: on leave, not in post or at a zero ramp step.
             return Ok(Some(NoTarget {
                 period: Some(period),
                 ..NoTarget::of(NoTargetReason::NoCapacity)

@@ -193,7 +193,7 @@ impl Plan {
 
     /// The plan's `[ramp]`, and the goals that prorate by it or by leave: member goals
     /// on a metric that adds up (a win rate is not smaller for a newcomer), over a grain
-    /// or one period, not a span.
+    /// or one period of at most a year, not long-term goals.
     pub(super) fn check_prorate(&self, book: &crate::measure::MetricBook<'_>) -> Result<()> {
         if let Some(ramp) = &self.ramp {
             ramp.check()?;
@@ -218,13 +218,25 @@ impl Plan {
                     goal.metric_id()
                 ));
             }
-            let period = goal.period.as_deref().unwrap_or_default();
-            if let Ok(GoalPeriod::Only(span)) = GoalPeriod::parse(&self.calendar, period)
-                && span.kind() == crate::period::PeriodKind::Span
-            {
+            if goal.checkpoints.is_some() {
                 return fail(
                     "a long-term goal's target is not prorated: prorate its yearly or monthly goals".to_owned(),
                 );
+            }
+            // Prorating weighs each day of a goal period: at most a year of them.
+            let period = goal.period.as_deref().unwrap_or_default();
+            if let Ok(GoalPeriod::Only(p)) = GoalPeriod::parse(&self.calendar, period)
+                && p.days() > 366
+            {
+                return fail(format!(
+                    "{} is longer than a year: prorate goals over a year or less",
+                    p.label()
+                ));
+            }
+            if goal.prorate.len() == 2 && goal.prorate[0] == goal.prorate[1]
+                || goal.prorate.len() > 2
+            {
+                return fail("`prorate` lists `ramp`, `leave` or both, each once".to_owned());
             }
             if goal.prorate.contains(&crate::goal::Prorate::Ramp) && self.ramp.is_none() {
                 return fail(

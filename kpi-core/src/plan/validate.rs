@@ -12,7 +12,7 @@ use super::Plan;
 use crate::decimal::TryArithmetic;
 use crate::fact::FactTable;
 use crate::formula::{Unit, suggest};
-use crate::goal::{Baseline, Direction, GoalPeriod, Target, targets};
+use crate::goal::{Baseline, Calendars, Direction, GoalPeriod, Target, share, targets};
 use crate::maps::IntoSet;
 use crate::measure::Measures;
 use crate::measure::MetricBook;
@@ -572,6 +572,7 @@ fn capacity(findings: &mut Findings<'_>, book: Option<&MetricBook<'_>>, as_of: O
             .entry((g.metric.as_deref(), g.period.as_deref()))
             .or_insert(g);
     }
+    let calendars = Calendars::of(&plan.org);
     let mut members_of: hashbrown::HashMap<&str, BTreeSet<&str>> = hashbrown::HashMap::new();
     for m in &plan.org.members {
         members_of
@@ -592,25 +593,15 @@ fn capacity(findings: &mut Findings<'_>, book: Option<&MetricBook<'_>>, as_of: O
                 continue;
             };
             let period = prorated_period(plan, team_goal, member_goal, as_of);
-            let mut members = BTreeSet::new();
-            match period {
-                // The members in the team during the period, each once. (Inserted one by
-                // one: collecting into a set would compile a sort into the wasm.)
-                Some(p) => {
-                    for m in &plan.org.members {
-                        if m.team == team.id && m.overlaps(p.start(), p.end()) {
-                            members.insert(m.id.as_str());
-                        }
-                    }
+            let members = team_members(plan, &members_of, &team.id, period);
+            let prorated = period.map(|p| (p, &calendars, team.id.as_str()));
+            let member_targets = match member_targets(plan, member_goal, &members, prorated) {
+                Ok(Some(targets)) => targets,
+                Ok(None) => continue, // targets set by rules: nothing fixed to compare
+                Err(e) => {
+                    findings.overflow(i, "target", &e);
+                    continue;
                 }
-                None => {
-                    members
-                        .clone_from(members_of.get(team.id.as_str()).unwrap_or(&BTreeSet::new()));
-                }
-            }
-            let Some(member_targets) = member_targets(plan, book, member_goal, &members, period)
-            else {
-                continue; // targets set by rules: nothing fixed to compare
             };
             let check = match targets::capacity(team_target, &member_targets) {
                 Ok(check) => check,
@@ -664,6 +655,28 @@ fn capacity(findings: &mut Findings<'_>, book: Option<&MetricBook<'_>>, as_of: O
     }
 }
 
+/// The ids of the members of team `id`: in `period` when it is given, else in any of
+/// their stints.
+fn team_members<'p>(
+    plan: &'p Plan,
+    members_of: &hashbrown::HashMap<&str, BTreeSet<&'p str>>,
+    id: &str,
+    period: Option<Period>,
+) -> BTreeSet<&'p str> {
+    let Some(p) = period else {
+        return members_of.get(id).cloned().unwrap_or_default();
+    };
+    // Each once; inserted one by one (collecting into a set compiles a sort into the
+    // wasm).
+    let mut members = BTreeSet::new();
+    for m in &plan.org.members {
+        if m.team == id && m.overlaps(p.start(), p.end()) {
+            members.insert(m.id.as_str());
+        }
+    }
+    members
+}
+
 /// The goal period in which a prorating member goal's targets are compared with
 /// `team_goal`'s, if it has one.
 fn prorated_period(
@@ -682,31 +695,33 @@ fn prorated_period(
     }
 }
 
-/// The fixed targets of `members` in `goal`, prorated in `period` when it is given;
-/// `None` when a rule sets one of them.
+/// The fixed targets of `members` in `goal`, each prorated by their days in `team` in
+/// `period` when it is given; `None` when a rule sets one of them.
 fn member_targets(
     plan: &Plan,
-    book: &MetricBook<'_>,
     goal: &crate::goal::Goal,
     members: &BTreeSet<&str>,
-    period: Option<Period>,
-) -> Option<Vec<Decimal>> {
-    let money = book.unit(goal.metric_id()) == crate::formula::Unit::Money;
-    members
-        .iter()
-        .map(|m| {
-            let full = fixed_target(goal, m)?;
-            let Some(p) = period else { return Some(full) };
-            let share =
-                crate::goal::share(&plan.org, plan.ramp.as_ref(), m, &goal.prorate, &p).ok()?;
-            let prorated = share.of(full).ok()?;
-            if money && !share.is_full() {
-                plan.rounding.apply(prorated).ok()
-            } else {
-                Some(prorated)
+    prorated: Option<(Period, &Calendars<'_>, &str)>,
+) -> crate::error::Result<Option<Vec<Decimal>>> {
+    let mut targets = Vec::with_capacity(members.len());
+    for m in members {
+        let Some(full) = fixed_target(goal, m) else {
+            return Ok(None);
+        };
+        targets.push(match prorated {
+            None => full,
+            Some((p, calendars, team)) => {
+                let member = calendars.member(m);
+                let share = share(member, plan.ramp.as_ref(), &goal.prorate, &p, Some(team))?;
+                if share.is_full() {
+                    full
+                } else {
+                    plan.rounding.apply(share.of(full)?)?
+                }
             }
-        })
-        .collect()
+        });
+    }
+    Ok(Some(targets))
 }
 
 fn fixed_target(goal: &crate::goal::Goal, id: &str) -> Option<Decimal> {

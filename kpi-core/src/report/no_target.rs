@@ -50,8 +50,8 @@ pub enum NoTargetReason {
     ZeroTarget,
     /// A cascaded or phased target's parent goal has no target.
     ParentWithoutTarget,
-    /// A prorated target is zero: the member was on leave, or not in post, for the whole
-    /// goal period (`period`).
+    /// A prorated target is zero in the goal period (`period`): the member was on leave
+    /// or not in post all of it, or at a ramp step of zero (or the share rounds to zero).
     NoCapacity,
 }
 
@@ -108,9 +108,13 @@ impl NoTarget {
             (NoTargetReason::ParentWithoutTarget, false) => {
                 format!("its parent goal {parent} has no target")
             }
-            (NoTargetReason::NoCapacity, true) => format!("{period}全期休假或未在岗"),
+            (NoTargetReason::NoCapacity, true) => {
+                format!("{period}的目标按爬坡、休假或未在岗天数折算后为零")
+            }
             (NoTargetReason::NoCapacity, false) => {
-                format!("on leave or not in post for all of {period}")
+                format!(
+                    "the target for {period} is prorated to zero (ramp-up, leave or days not in post)"
+                )
             }
         }
     }

@@ -109,7 +109,7 @@ impl Report {
     /// `baseline` and `full_target` (null when absent, after the ones present) and the eight `pacing_*`
     /// columns last (null when the period has ended), so a data frame gets the same
     /// columns whatever the as-of date. The order within a row is the one the Python
-    /// binding's rows have always had: in a row with pacing, the last of those three
+    /// binding's rows have always had: in a row with pacing, the last of those four
     /// columns takes the place pacing has in the document. Payout lines leave out the
     /// fields they do not have (`metric`, `goal`, `rate`, `tier`), as their documents do.
     ///
