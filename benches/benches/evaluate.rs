@@ -2,7 +2,7 @@
 //! Run with `cargo bench -p kpi-benches`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use kpi_benches::{orders, plan};
+use kpi_benches::{orders, plan, prorated_plan};
 
 fn measure_and_evaluate(c: &mut Criterion) {
     let plan = plan(500);
@@ -41,5 +41,27 @@ fn check_once(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, measure_and_evaluate, check_once);
+/// A year of monthly quotas for 5,000 reps, with and without ramp and leave prorating
+/// every member's target (a rep in ten hired in the year, a leave for one in five).
+fn prorating(c: &mut Criterion) {
+    let facts = orders(200_000, 5_000);
+    let year = prorated_plan(5_000, false)
+        .parse_period("FY2026")
+        .expect("valid label");
+    let mut group = c.benchmark_group("5,000 members, a year of monthly quotas");
+    for (name, prorate) in [
+        ("full targets", false),
+        ("prorated by ramp and leave", true),
+    ] {
+        let plan = prorated_plan(5_000, prorate)
+            .compile()
+            .expect("a valid plan");
+        group.bench_function(name, |b| {
+            b.iter(|| plan.evaluate(&facts, &year).expect("report"));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, measure_and_evaluate, check_once, prorating);
 criterion_main!(benches);

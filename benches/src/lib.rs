@@ -40,6 +40,58 @@ components = [{ kind = "rate", metric = "revenue", rate = "0.05" }]
     Plan::from_toml(&text).expect("the bench plan is valid")
 }
 
+/// A plan for `reps` reps with a monthly quota over the fiscal year, and with `prorate`
+/// a ramp, a rep in ten hired during the year and a two-week leave for one in five, all
+/// prorated: what ramp and leave cost an evaluation.
+pub fn prorated_plan(reps: usize, prorate: bool) -> Plan {
+    let mut text = String::from("version = 1\n[calendar]\nfiscal_year_start_month = 4\n");
+    text.push_str("[ramp]\nsteps = [\"0.25\", \"0.5\", \"0.75\"]\n");
+    text.push_str("[org]\nteams = [\n");
+    for t in 0..reps.div_ceil(50) {
+        let _ = writeln!(text, "  {{ id = \"t{t}\", name = \"Team {t}\" }},");
+    }
+    text.push_str("]\nmembers = [\n");
+    for r in 0..reps {
+        let hired = if r % 10 == 0 {
+            format!(", from = \"2025-{:02}-15\"", 4 + r % 9)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            text,
+            "  {{ id = \"r{r}\", name = \"Rep {r}\", team = \"t{}\"{hired} }},",
+            r / 50
+        );
+    }
+    text.push_str("]\nleaves = [\n");
+    for r in (0..reps).step_by(5) {
+        let _ = writeln!(
+            text,
+            "  {{ member = \"r{r}\", from = \"2025-{m:02}-03\", until = \"2025-{m:02}-17\" }},",
+            m = 5 + r % 7
+        );
+    }
+    text.push_str("]\n");
+    text.push_str(
+        r#"
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+filter = 'kind == "order" && status == "won"'
+[[goals]]
+id = "quota"
+metric = "revenue"
+scope = "member"
+period = "month"
+target = "250000"
+"#,
+    );
+    if prorate {
+        text.push_str("prorate = [\"ramp\", \"leave\"]\n");
+    }
+    Plan::from_toml(&text).expect("the bench plan is valid")
+}
+
 /// The `[org]` of the bench plans: reps `r0` … in teams `t0` … of 50.
 pub fn org_toml(reps: usize) -> String {
     let mut text = String::from("[org]\nteams = [\n");

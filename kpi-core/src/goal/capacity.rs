@@ -139,8 +139,9 @@ impl Share {
     }
 }
 
-/// Each member's stints and leaves, gathered once: an evaluation prorates member by
-/// member, and scanning the whole org for each would grow with its size squared.
+/// Each member's stints and leaves, gathered once: an evaluation prorates targets and
+/// reads baselines member by member, and scanning the whole org for each would grow with
+/// its size squared.
 #[derive(Debug, Default)]
 pub(crate) struct Calendars<'a> {
     position: hashbrown::HashMap<&'a str, usize>,
@@ -151,15 +152,26 @@ pub(crate) struct Calendars<'a> {
 #[derive(Debug, Default)]
 pub(crate) struct MemberDays<'a> {
     stints: Vec<&'a Member>,
+    /// Each stint's position in the org's `members` (and so in its stint keys).
+    pub positions: Vec<usize>,
     leaves: Vec<(NaiveDate, NaiveDate)>,
+}
+
+impl MemberDays<'_> {
+    /// Whether one of the member's stints covers `day`.
+    pub fn covers(&self, day: NaiveDate) -> bool {
+        self.stints.iter().any(|s| s.covers(day))
+    }
 }
 
 impl<'a> Calendars<'a> {
     /// The calendars of the org's members.
     pub fn of(org: &'a Org) -> Calendars<'a> {
         let mut calendars = Calendars::default();
-        for stint in &org.members {
-            calendars.entry(&stint.id).stints.push(stint);
+        for (position, stint) in org.members.iter().enumerate() {
+            let member = calendars.entry(&stint.id);
+            member.stints.push(stint);
+            member.positions.push(position);
         }
         for leave in &org.leaves {
             calendars
@@ -183,6 +195,7 @@ impl<'a> Calendars<'a> {
     pub fn member(&self, id: &str) -> &MemberDays<'a> {
         const NOBODY: &MemberDays<'static> = &MemberDays {
             stints: Vec::new(),
+            positions: Vec::new(),
             leaves: Vec::new(),
         };
         self.position
@@ -202,10 +215,20 @@ pub(crate) fn share(
 ) -> Result<Share> {
     let by_ramp = prorate.contains(&Prorate::Ramp);
     let by_leave = prorate.contains(&Prorate::Leave);
+    let days = period.days();
+    if team.is_none() && is_full(member, ramp, (by_ramp, by_leave), period) {
+        return Ok(Share {
+            weighted: Decimal::from(days),
+            days,
+        });
+    }
+    // Days are counted by weight (in full, or at ramp step k) and weighed once at the
+    // end: a year is 366 integer additions, not 366 decimal ones.
+    let mut full_days: u32 = 0;
+    let mut step_days = vec![0u32; ramp.map_or(0, |r| r.steps.len())];
     // The step boundaries of the last run start seen: a period has one, or two around a
     // return from a gap.
     let mut steps: Option<(NaiveDate, Vec<Option<NaiveDate>>)> = None;
-    let mut weighted = Decimal::ZERO;
     let mut day = period.start();
     while day < period.end() {
         let stint = member.stints.iter().copied().find(|s| s.covers(day));
@@ -215,13 +238,13 @@ pub(crate) fn share(
                 .leaves
                 .iter()
                 .any(|&(from, until)| from <= day && day < until);
-        let weight = if on_leave || elsewhere {
-            Decimal::ZERO
+        let step = if on_leave || elsewhere {
+            Weight::Zero
         } else if by_ramp {
-            match stint.map(|s| tenure(&member.stints, s)) {
-                None => Decimal::ZERO,
-                Some(Tenure::Always) => Decimal::ONE,
-                Some(Tenure::Since(start)) => ramp.map_or(Decimal::ONE, |ramp| {
+            match (stint.map(|s| tenure(&member.stints, s)), ramp) {
+                (None, _) => Weight::Zero,
+                (Some(Tenure::Always), _) | (_, None) => Weight::Full,
+                (Some(Tenure::Since(start)), Some(ramp)) => {
                     let bounds = match &steps {
                         Some((s, bounds)) if *s == start => bounds,
                         _ => {
@@ -235,22 +258,76 @@ pub(crate) fn share(
                     bounds
                         .iter()
                         .position(|end| end.is_none_or(|end| day < end))
-                        .map_or(Decimal::ONE, |k| ramp.steps[k])
-                }),
+                        .map_or(Weight::Full, Weight::Step)
+                }
             }
         } else {
-            Decimal::ONE
+            Weight::Full
         };
-        weighted = weighted
-            .try_add(weight)
-            .or_overflow(|| "the days a member is in post")?;
+        // At most 366 days each: no overflow.
+        match step {
+            Weight::Zero => {}
+            Weight::Full => full_days = full_days.saturating_add(1),
+            Weight::Step(k) => step_days[k] = step_days[k].saturating_add(1),
+        }
         let Some(next) = day.succ_opt() else { break };
         day = next;
     }
-    Ok(Share {
-        weighted,
-        days: period.days(),
-    })
+    let mut weighted = Decimal::from(full_days);
+    for (k, &n) in step_days.iter().enumerate() {
+        if let (true, Some(ramp)) = (n > 0, ramp) {
+            weighted = Decimal::from(n)
+                .try_mul(ramp.steps[k])
+                .and_then(|w| weighted.try_add(w))
+                .or_overflow(|| "the days a member is in post")?;
+        }
+    }
+    Ok(Share { weighted, days })
+}
+
+/// A day's weight.
+#[derive(Debug, Clone, Copy)]
+enum Weight {
+    Zero,
+    Full,
+    Step(usize),
+}
+
+/// Whether the member's share in `period` is whole without looking at each day: no
+/// leave in it, and (with `ramp`) one stint over all of it, ramped up by its first day.
+/// Most members of most periods are, so an evaluation rarely walks the days.
+fn is_full(
+    member: &MemberDays<'_>,
+    ramp: Option<&Ramp>,
+    (by_ramp, by_leave): (bool, bool),
+    period: &Period,
+) -> bool {
+    let (start, end) = (period.start(), period.end());
+    if by_leave
+        && member
+            .leaves
+            .iter()
+            .any(|&(from, until)| from < end && start < until)
+    {
+        return false;
+    }
+    if !by_ramp {
+        return true;
+    }
+    let Some(stint) = member
+        .stints
+        .iter()
+        .copied()
+        .find(|s| s.covers(start) && s.covers(period.last_day()))
+    else {
+        return false;
+    };
+    match (tenure(&member.stints, stint), ramp) {
+        (Tenure::Always, _) | (_, None) => true,
+        (Tenure::Since(from), Some(ramp)) => ramp
+            .step_start(from, ramp.steps.len())
+            .is_some_and(|ramped| ramped <= start),
+    }
 }
 
 /// Where a day falls in a member's tenure.
@@ -400,5 +477,75 @@ mod tests {
                 .unwrap()
                 .is_full()
         );
+    }
+
+    /// The definition, day by day in decimals: what `share` must equal, fast path or not.
+    fn by_definition(org: &Org, ramp: &Ramp, prorate: &[Prorate], period: &Period) -> Decimal {
+        let stints: Vec<&Member> = org.members.iter().collect();
+        let mut total = Decimal::ZERO;
+        let mut day = period.start();
+        while day < period.end() {
+            let away = prorate.contains(&Prorate::Leave)
+                && org.leaves.iter().any(|l| l.from <= day && day < l.until);
+            let stint = stints.iter().copied().find(|s| s.covers(day));
+            total += match (away, prorate.contains(&Prorate::Ramp), stint) {
+                (true, _, _) | (false, true, None) => Decimal::ZERO,
+                (false, false, _) => Decimal::ONE,
+                (false, true, Some(s)) => match tenure(&stints, s) {
+                    Tenure::Always => Decimal::ONE,
+                    Tenure::Since(start) => (0..ramp.steps.len())
+                        .find(|&k| ramp.step_start(start, k + 1).is_none_or(|end| day < end))
+                        .map_or(Decimal::ONE, |k| ramp.steps[k]),
+                },
+            };
+            day = day.succ_opt().unwrap();
+        }
+        total
+    }
+
+    proptest::proptest! {
+        /// `share` (its shortcut for whole periods, its day counts by weight) equals the
+        /// day-by-day definition, for any stints, leaves, ramp and month.
+        #[test]
+        fn share_is_the_mean_daily_weight(
+            joined in proptest::option::of(0u32..400),
+            gap in proptest::option::of((1u32..60, 1u32..60)),
+            leaves in proptest::collection::vec((0u32..400, 1u32..40), 0..3),
+            steps in proptest::collection::vec(0u32..=100, 1..5),
+            every in proptest::sample::select(vec![Grain::Week, Grain::Month, Grain::Quarter]),
+            month in 0u32..13,
+            prorate in proptest::sample::select(vec![
+                vec![Prorate::Ramp], vec![Prorate::Leave], vec![Prorate::Ramp, Prorate::Leave],
+            ]),
+        ) {
+            let day = |n: u32| d("2025-06-01") + chrono::Days::new(u64::from(n));
+            let mut members = Vec::new();
+            let from = joined.map(day);
+            match (from, gap) {
+                (Some(from), Some((after, away))) => {
+                    let left = from + chrono::Days::new(u64::from(after));
+                    let back = left + chrono::Days::new(u64::from(away));
+                    members.push(format!(r#"{{ id = "a", name = "A", team = "t", from = "{from}", until = "{left}" }}"#));
+                    members.push(format!(r#"{{ id = "a", name = "A", team = "t", from = "{back}" }}"#));
+                }
+                (Some(from), None) => members.push(format!(r#"{{ id = "a", name = "A", team = "t", from = "{from}" }}"#)),
+                (None, _) => members.push(r#"{ id = "a", name = "A", team = "t" }"#.to_owned()),
+            }
+            let leaves: Vec<String> = leaves
+                .iter()
+                .map(|&(start, n)| format!(r#"{{ member = "a", from = "{}", until = "{}" }}"#, day(start), day(start + n)))
+                .collect();
+            let org = org(&format!(
+                "teams = [{{ id = \"t\", name = \"T\" }}]\nmembers = [{}]\nleaves = [{}]",
+                members.join(", "),
+                leaves.join(", ")
+            ));
+            let ramp = Ramp { every, steps: steps.iter().map(|&p| Decimal::new(i64::from(p), 2)).collect() };
+            let period = Period::parse("2025-07").unwrap().shift(i64::from(month)).unwrap();
+            let calendars = Calendars::of(&org);
+            let got = share(calendars.member("a"), Some(&ramp), &prorate, &period, None).unwrap();
+            proptest::prop_assert_eq!(got.weighted, by_definition(&org, &ramp, &prorate, &period));
+            proptest::prop_assert!(got.weighted >= Decimal::ZERO && got.weighted <= Decimal::from(got.days));
+        }
     }
 }

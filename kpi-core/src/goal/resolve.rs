@@ -3,6 +3,7 @@
 //! adjustment in force.
 
 use hashbrown::HashMap;
+use std::borrow::Cow;
 use std::sync::Mutex;
 
 use chrono::NaiveDate;
@@ -58,7 +59,7 @@ pub(crate) struct TargetResolver<'a> {
     keys: &'a [crate::org::StintKey<'a>],
     /// The plan's `[ramp]`, for goals that prorate by it.
     ramp: Option<&'a super::Ramp>,
-    /// The members' stints and leaves, gathered once when a goal prorates.
+    /// The members' stints and leaves, gathered once.
     calendars: super::capacity::Calendars<'a>,
 }
 
@@ -109,11 +110,7 @@ impl<'a> TargetResolver<'a> {
             averages: Mutex::new(HashMap::new()),
             keys,
             ramp: None,
-            calendars: if goals.iter().any(|(g, _)| !g.prorate.is_empty()) {
-                super::capacity::Calendars::of(org)
-            } else {
-                super::capacity::Calendars::default()
-            },
+            calendars: super::capacity::Calendars::of(org),
         }
     }
 
@@ -300,22 +297,11 @@ impl<'a> TargetResolver<'a> {
         if member && !self.was_there(scope.id, over.start()) {
             return Ok(None);
         }
-        // A member's window is read with all their stints: one who moved teams at the
-        // month's start has last month under the old team's stint.
-        let all_stints = if member {
-            self.member_keys(scope.id)
-        } else {
-            Vec::new()
-        };
-        let keys = if all_stints.is_empty() {
-            scope.keys
-        } else {
-            &all_stints
-        };
+        let keys = self.window_keys(goal, scope);
         let metric = metric.as_deref().unwrap_or(goal.metric_id());
         let value = self
             .book
-            .value_in(metric, keys, self.measures, &over.label())?;
+            .value_in(metric, &keys, self.measures, &over.label())?;
         Ok(match (window, value) {
             (BaselineWindow::Trailing(n), Some(total)) if self.book.is_additive(metric) => Some(
                 total
@@ -329,18 +315,27 @@ impl<'a> TargetResolver<'a> {
     /// Whether a stint of member `id` covers `day` (a baseline window's first day): one
     /// who joined, or came back, later would count days they were not there.
     fn was_there(&self, id: &str, day: NaiveDate) -> bool {
-        self.org.members.iter().any(|m| m.id == id && m.covers(day))
+        self.calendars.member(id).covers(day)
     }
 
-    /// The measures keys of every stint of member `id`.
-    pub(crate) fn member_keys(&self, id: &str) -> Vec<&'a str> {
-        self.org
-            .members
-            .iter()
-            .zip(self.keys)
-            .filter(|(m, _)| m.id == id)
-            .map(|(_, key)| &**key)
-            .collect()
+    /// The measures keys a window other than the evaluated period (a baseline, a
+    /// long-term goal's running total) is read with for `scope` of `goal`: a member's row
+    /// reads all their stints, since one who moved teams at the month's start has last
+    /// month under the old team's stint; any other scope, its own keys.
+    pub(crate) fn window_keys<'s>(&self, goal: &Goal, scope: ScopeRef<'s>) -> Cow<'s, [&'s str]>
+    where
+        'a: 's,
+    {
+        // A member's row, not the company roll-up of a member goal nor `unassigned`.
+        if goal.scope_kind() == ScopeKind::Member && scope.team.is_some() {
+            let all: Vec<&'s str> = (self.calendars.member(scope.id).positions.iter())
+                .filter_map(|&at| self.keys.get(at).map(|key| &**key))
+                .collect();
+            if !all.is_empty() {
+                return Cow::Owned(all);
+            }
+        }
+        Cow::Borrowed(scope.keys)
     }
 
     /// What a growth target of goal `index` grows for `scope` in goal period `p`: the

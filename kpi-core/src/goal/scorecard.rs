@@ -381,17 +381,11 @@ fn measured(
     };
     let actual = if additive {
         // A member's running total counts all their stints since the span began.
-        let all_stints = match goal.scope_kind() {
-            ScopeKind::Member if s.team.is_some() => input.resolver.member_keys(s.id),
-            _ => Vec::new(),
-        };
-        let keys = if all_stints.is_empty() {
-            s.keys
-        } else {
-            &all_stints
-        };
+        let keys = input.resolver.window_keys(goal, s);
         let window = to_date(&span, input.period)?.label();
-        input.book.value_in(metric, keys, input.measures, &window)?
+        input
+            .book
+            .value_in(metric, &keys, input.measures, &window)?
     } else {
         input.book.value(metric, s.keys, input.measures, None)?
     };
