@@ -41,8 +41,9 @@ components = [{ kind = "rate", metric = "revenue", rate = "0.05" }]
 }
 
 /// A plan for `reps` reps with a monthly quota over the fiscal year, and with `prorate`
-/// a ramp, a rep in ten hired during the year and a two-week leave for one in five, all
-/// prorated: what ramp and leave cost an evaluation.
+/// a ramp, a rep in ten hired during the year and a two-week leave in its last quarter
+/// for one in five (after any hire: a leave must fall in a stint), all prorated: what
+/// ramp and leave cost an evaluation.
 pub fn prorated_plan(reps: usize, prorate: bool) -> Plan {
     let mut text = String::from("version = 1\n[calendar]\nfiscal_year_start_month = 4\n");
     text.push_str("[ramp]\nsteps = [\"0.25\", \"0.5\", \"0.75\"]\n");
@@ -67,8 +68,8 @@ pub fn prorated_plan(reps: usize, prorate: bool) -> Plan {
     for r in (0..reps).step_by(5) {
         let _ = writeln!(
             text,
-            "  {{ member = \"r{r}\", from = \"2025-{m:02}-03\", until = \"2025-{m:02}-17\" }},",
-            m = 5 + r % 7
+            "  {{ member = \"r{r}\", from = \"2026-{m:02}-03\", until = \"2026-{m:02}-17\" }},",
+            m = 1 + r % 3
         );
     }
     text.push_str("]\n");

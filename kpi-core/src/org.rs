@@ -267,14 +267,20 @@ impl Org {
                 .at_path(format!("org.members[{i}].team")));
             }
         }
-        self.check_leaves(&first)
+        self.check_leaves(&first, &stints)
     }
 
-    /// Each leave is a known member's, from a day to a later one.
-    fn check_leaves(&self, members: &hashbrown::HashMap<&str, &Member>) -> Result<()> {
+    /// Each leave is a known member's, from a day to a later one, during one of their
+    /// stints (a leave outside them all relieves nothing: a mistyped year, most likely).
+    /// `first` has each member's first stint, `stints` all of those who have several.
+    fn check_leaves(
+        &self,
+        first: &hashbrown::HashMap<&str, &Member>,
+        stints: &hashbrown::HashMap<&str, Vec<&Member>>,
+    ) -> Result<()> {
         for (i, leave) in self.leaves.iter().enumerate() {
             let at = |field: &str| format!("org.leaves[{i}].{field}");
-            if !members.contains_key(leave.member.as_str()) {
+            let Some(stint) = first.get(leave.member.as_str()) else {
                 return Err(Error::new(
                     ErrorKind::PlanInvalid,
                     format!(
@@ -283,7 +289,7 @@ impl Org {
                     ),
                 )
                 .at_path(at("member")));
-            }
+            };
             crate::period::check_date(leave.from).map_err(|e| e.at_path(at("from")))?;
             crate::period::check_end(leave.until).map_err(|e| e.at_path(at("until")))?;
             if leave.until <= leave.from {
@@ -295,6 +301,22 @@ impl Org {
                     ),
                 )
                 .at_path(at("until")));
+            }
+            let during = |m: &&Member| m.overlaps(leave.from, leave.until);
+            let in_post = stints
+                .get(leave.member.as_str())
+                .map_or_else(|| during(stint), |all| all.iter().any(during));
+            if !in_post {
+                return Err(Error::new(
+                    ErrorKind::PlanInvalid,
+                    format!(
+                        "the leave from {} until {} falls outside every stint of `{}`, so it would relieve nothing: check its dates",
+                        leave.from,
+                        leave.until,
+                        crate::decimal::shorten(&leave.member, 64)
+                    ),
+                )
+                .at_path(at("from")));
             }
         }
         Ok(())

@@ -356,8 +356,11 @@ proptest! {
             (Some(from), None) => members.push(format!(r#"{{ id = "n", name = "N", team = "t", from = "{from}" }}"#)),
             (None, _) => members.push(r#"{ id = "n", name = "N", team = "t" }"#.to_owned()),
         }
+        // Leaves during n's stints (one outside them all is refused), possibly past
+        // their start.
         let leaves: Vec<String> = leaves
             .iter()
+            .filter(|(start, length)| joined.is_none_or(|j| start + length > j))
             .map(|(start, length)| {
                 format!(
                     r#"{{ member = "n", from = "{}", until = "{}" }}"#,

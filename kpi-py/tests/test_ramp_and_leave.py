@@ -124,6 +124,7 @@ def test_hostile_ramps_are_refused_at_the_field(ramp: object, path: str, words: 
     [
         ([{"member": "韩梅梅", "from": "2026-03-01", "until": "2026-03-08"}], None, "org.leaves[0].member", "韩梅梅"),
         ([{"member": "li", "from": "2026-03-08", "until": "2026-03-01"}], None, "org.leaves[0].until", "after"),
+        ([{"member": "wang", "from": "2025-03-01", "until": "2025-03-08"}], None, "org.leaves[0].from", "outside every stint"),
         ([{"member": "li", "from": "2026-13-01", "until": "2026-03-08"}], None, "org.leaves[0].from", ""),
         ([{"member": "li", "from": 20260301, "until": "2026-03-08"}], None, "org.leaves[0].from", ""),
         ([{"member": "li", "from": "+999999-01-01", "until": "2026-03-08"}], None, "org.leaves[0].from", ""),

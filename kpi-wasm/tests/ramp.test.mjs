@@ -78,6 +78,7 @@ const HOSTILE = [
   [{ ramp: { steps: [0.5], tenure: "month" } }, "ramp.tenure", /unknown field/],
   [{ leaves: [{ member: "韩梅梅", from: "2026-03-01", until: "2026-03-08" }] }, "org.leaves[0].member", /韩梅梅/],
   [{ leaves: [{ member: "li", from: "2026-03-08", until: "2026-03-01" }] }, "org.leaves[0].until", /after/],
+  [{ leaves: [{ member: "wang", from: "2025-03-01", until: "2025-03-08" }] }, "org.leaves[0].from", /outside every stint/],
   [{ leaves: [{ member: "li", from: 20260301, until: "2026-03-08" }] }, "org.leaves[0].from", /./],
   [{ leaves: [{ member: ["li"], from: "2026-03-01", until: "2026-03-08" }] }, "org.leaves[0].member", /string/],
   [{ leaves: { member: "li" } }, "org.leaves", /sequence/],

@@ -531,15 +531,20 @@ mod tests {
                 (Some(from), None) => members.push(format!(r#"{{ id = "a", name = "A", team = "t", from = "{from}" }}"#)),
                 (None, _) => members.push(r#"{ id = "a", name = "A", team = "t" }"#.to_owned()),
             }
-            let leaves: Vec<String> = leaves
-                .iter()
-                .map(|&(start, n)| format!(r#"{{ member = "a", from = "{}", until = "{}" }}"#, day(start), day(start + n)))
-                .collect();
-            let org = org(&format!(
-                "teams = [{{ id = \"t\", name = \"T\" }}]\nmembers = [{}]\nleaves = [{}]",
+            let mut org: Org = toml::from_str(&format!(
+                "teams = [{{ id = \"t\", name = \"T\" }}]\nmembers = [{}]",
                 members.join(", "),
-                leaves.join(", ")
-            ));
+            ))
+            .unwrap();
+            // Leaves during a stint (one outside them all is refused), possibly past
+            // its ends.
+            for &(start, n) in &leaves {
+                let (from, until) = (day(start), day(start + n));
+                if org.members.iter().any(|m| m.overlaps(from, until)) {
+                    org.leaves.push(crate::org::Leave { member: "a".into(), from, until, reason: None });
+                }
+            }
+            org.validate().unwrap();
             let ramp = Ramp { every, steps: steps.iter().map(|&p| Decimal::new(i64::from(p), 2)).collect() };
             let period = Period::parse("2025-07").unwrap().shift(i64::from(month)).unwrap();
             let calendars = Calendars::of(&org);
