@@ -17,7 +17,7 @@ cd "$(dirname "$0")"
 
 seconds=${1:-600}
 shift || true
-all=(formula plan_toml plan_json plan_value period_label facts_json csv_mapping zoho fxiaoke columns end_to_end report_document)
+all=(formula plan_toml plan_json plan_value period_label date_format facts_json csv_mapping zoho fxiaoke columns end_to_end report_document)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi
 
 # Per target: the longest input, and a dictionary.
@@ -25,6 +25,7 @@ max_len() {
   case "$1" in
     formula) echo 512 ;;
     period_label) echo 64 ;;
+    date_format) echo 128 ;;
     plan_toml | plan_json) echo 8192 ;;
     report_document) echo 16384 ;;
     *) echo 4096 ;;
@@ -34,6 +35,7 @@ dictionary() {
   case "$1" in
     formula) echo dict/formula.dict ;;
     period_label) echo dict/period_label.dict ;;
+    date_format) echo dict/date_format.dict ;;
     plan_toml | plan_json) echo dict/plan.dict ;;
     csv_mapping | facts_json) echo dict/csv_mapping.dict ;;
     zoho | fxiaoke) echo dict/crm.dict ;;

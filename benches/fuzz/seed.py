@@ -128,6 +128,30 @@ def seed_labels():
     return corpus.count
 
 
+# (format, text) pairs: the formats the docs and presets name, and dates CRMs write.
+DATE_SEEDS = [
+    ("%Y-%m-%d", "2026-03-01"),
+    ("%m/%d/%Y", "3/1/2026"),
+    ("%d/%m/%y", "01/03/26"),
+    ("%Y年%m月%d日", "2026年3月1日"),
+    ("%Y-%m-%d %H:%M:%S", "2026-03-01 23:59:60"),
+    ("%m/%d/%Y %I:%M %p", "03/01/2026 12:05 PM"),
+    ("%a, %d %b %Y %T", "Sun, 01 Mar 2026 10:00:00"),
+    ("%d %B %Y", "1 MARCH 2026"),
+    ("%Y-%j", "2026-060"),
+    ("%Y-%m-%dT%H:%M:%S%.f", "2026-03-01T10:00:00.123456789123"),
+    ("%c", "Sun Mar  1 10:00:00 2026"),
+    ("%Y-%m-%d %z", "2026-03-01 +0800"),
+]
+
+
+def seed_dates():
+    corpus = Corpus("date_format")
+    for format, text in DATE_SEEDS:
+        corpus.add(f"{format}\n{text}".encode("utf-8"))
+    return corpus.count
+
+
 def seed_facts():
     corpus = Corpus("facts_json")
     for _, data in all_vectors():
@@ -260,6 +284,7 @@ def main():
         "formula": seed_formula(),
         "plan_toml/plan_json": seed_plans(),
         "period_label": seed_labels(),
+        "date_format": seed_dates(),
         "facts_json": seed_facts(),
         "csv_mapping": seed_csv(),
         "zoho": seed_zoho(),

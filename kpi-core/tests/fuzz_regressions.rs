@@ -29,6 +29,32 @@ fn accounted(report: &IngestReport) {
     );
 }
 
+// ------------------------------------------------------------ date formats (date_format)
+
+/// `date_format`: the `%Y-%m-%d` and `%m/%d/%Y` fast paths refused a number after
+/// whitespace, which the format reads as chrono does (`2026-03-\n3` is 2026-03-03).
+#[test]
+fn the_fast_date_paths_read_what_their_format_reads() {
+    for (format, written) in [("%Y-%m-%d", "2026-03-\\n3"), ("%m/%d/%Y", "03/ 3/2026")] {
+        let mapping = ColumnMapping::from_json_value(serde_json::json!({
+            "fields": { "id": "id", "kind": { "value": "order" }, "date": "day" },
+            "date_formats": [format],
+        }))
+        .unwrap();
+        let mut facts = FactTable::new();
+        let line = format!(r#"{{"id": "r-1", "day": "{written}"}}"#);
+        let report = facts
+            .append_json_lines_mapped(&line, &mapping, false)
+            .unwrap();
+        accounted(&report);
+        assert_eq!(report.accepted, 1, "{format} {written}: {report:?}");
+        assert_eq!(
+            facts.record(0).unwrap().date,
+            NaiveDate::from_ymd_opt(2026, 3, 3).unwrap()
+        );
+    }
+}
+
 // ------------------------------------------------------------------ fact JSON (facts_json)
 
 /// `facts_json`: credit shares near the decimal limit overflowed their sum

@@ -2,6 +2,7 @@
 Python user reads (no Rust syntax). The same cases run in Rust (vectors/errors.json,
 ingest.json) and JavaScript (kpi-wasm/tests/fixit.test.mjs)."""
 
+import json
 import re
 
 import pandas as pd
@@ -116,6 +117,47 @@ def test_a_csv_date_names_the_formats_that_would_read_it():
         '"03/01/2026" is not a date in %Y-%m-%d: add the one your CRM writes to the '
         "mapping's date_formats, \"%m/%d/%Y\" (month first) or \"%d/%m/%Y\" (day first)"
     )
+
+
+DAY_MAPPING = '[fields]\nid = "id"\nkind = { value = "order" }\ndate = "day"\n'
+
+
+def test_a_date_format_kpi_does_not_read_is_refused_with_the_reason():
+    for fmt, says in [
+        ("%Y-%m-%d %z", 'use "rfc3339" for time stamps with an offset'),
+        ("%s", 'use "epoch_ms"'),
+        ("%Y-W%U", "%U is not a specifier kpi reads"),
+        ("%Y-%", "it ends with a lone %"),
+        ("%-b", "a padding flag goes on a number, not on %b"),
+        ("日期%é" * 40, "is not a date format"),
+    ]:
+        mapping = f"date_formats = [\"%Y-%m-%d\", {json.dumps(fmt)}]\n" + DAY_MAPPING
+        with pytest.raises(kpi_core.DataError) as caught:
+            kpi_core.FactTable().append_csv("id,day\n", mapping)
+        err = no_rust(caught.value)
+        assert (err.code, err.path) == ("data.invalid_mapping", "date_formats[1]")
+        assert says in str(err), str(err)
+
+
+def test_hostile_dates_are_rejections_never_guesses():
+    mapping = 'date_formats = ["%d %B %Y", "%m/%d/%y %I:%M %p", "%Y-%j"]\n' + DAY_MAPPING
+    days = [
+        "1 March 2026",  # read
+        "03/31/26 11:30 PM",  # read
+        "2026-090",  # read: the 90th day
+        "1 März 2026",  # a month name that is not English
+        "03/31/26 13:30 PM",  # no 13 o'clock on a 12-hour clock
+        "+99999999999999999999-001",  # a year beyond every range
+        "1 March 2026 上午",  # text after the date
+        "NaN",
+    ]
+    csv = "id,day\n" + "".join(f"o{i},{day}\n" for i, day in enumerate(days))
+    facts = kpi_core.FactTable()
+    report = facts.append_csv(csv, mapping)
+    assert [str(r["date"]) for r in facts.to_records()] == ["2026-03-01", "2026-03-31", "2026-03-31"]
+    assert [(r["line"], r["reason"]) for r in report["rejected"]] == [
+        (line, "unparseable_date") for line in range(5, 10)
+    ]
 
 
 def test_a_dataframe_given_as_records_points_to_from_arrow():

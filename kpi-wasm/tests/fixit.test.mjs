@@ -94,6 +94,45 @@ test("a CSV date names the formats that would read it", () => {
   );
 });
 
+const DAY_MAPPING = '[fields]\nid = "id"\nkind = { value = "order" }\ndate = "day"\n';
+
+test("a date format kpi does not read is refused with the reason", () => {
+  for (const [format, says] of [
+    ["%Y-%m-%d %z", 'use "rfc3339" for time stamps with an offset'],
+    ["%s", 'use "epoch_ms"'],
+    ["%Y-W%U", "%U is not a specifier kpi reads"],
+    ["%Y-%", "it ends with a lone %"],
+    ["%-b", "a padding flag goes on a number, not on %b"],
+    ["日期%é".repeat(40), "is not a date format"],
+  ]) {
+    const mapping = `date_formats = ["%Y-%m-%d", ${JSON.stringify(format)}]\n` + DAY_MAPPING;
+    const err = caught(() => ingest.csv("id,day\n", mapping), DataError);
+    assert.deepEqual([err.code, err.path], ["data.invalid_mapping", "date_formats[1]"]);
+    assert.ok(err.message.includes(says), err.message);
+  }
+});
+
+test("hostile dates are rejections, never guesses", () => {
+  const mapping = 'date_formats = ["%d %B %Y", "%m/%d/%y %I:%M %p", "%Y-%j"]\n' + DAY_MAPPING;
+  const days = [
+    "1 March 2026", // read
+    "03/31/26 11:30 PM", // read
+    "2026-090", // read: the 90th day
+    "1 März 2026", // a month name that is not English
+    "03/31/26 13:30 PM", // no 13 o'clock on a 12-hour clock
+    "+99999999999999999999-001", // a year beyond every range
+    "1 March 2026 上午", // text after the date
+    "NaN",
+  ];
+  const csv = "id,day\n" + days.map((day, i) => `o${i},${day}\n`).join("");
+  const { facts, report } = ingest.csv(csv, mapping);
+  assert.deepEqual(facts.toRecords().map((r) => r.date), ["2026-03-01", "2026-03-31", "2026-03-31"]);
+  assert.deepEqual(
+    report.rejected.map((r) => [r.line, r.reason]),
+    [5, 6, 7, 8, 9].map((line) => [line, "unparseable_date"]),
+  );
+});
+
 test("a day when the goals are quarterly is an error naming a period", () => {
   const plan = Plan.fromToml(PLAN);
   const err = caught(() => plan.evaluate(new FactTable(), "2026-03-01"), DataError);

@@ -4,10 +4,11 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::date_format::DatePattern;
 use super::{Cell, Rejection, RejectionReason, amount, attribute_of};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fact::{Attribute, FactRecord};
@@ -53,8 +54,10 @@ pub struct ColumnMapping {
     #[serde(default = "comma", skip_serializing_if = "is_comma")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub delimiter: String,
-    /// Date formats tried in order (chrono's `strftime` syntax); `["%Y-%m-%d"]` by default.
-    /// A format with a time reads the date part. `epoch_ms` reads Unix milliseconds and
+    /// Date formats tried in order, in `strftime` syntax; `["%Y-%m-%d"]` by default. The
+    /// specifiers read are `%Y %y %m %b %B %d %e %j %a %A %H %I %M %S %p %f` and the
+    /// shorthands `%F %T %D %R %c %x %X %r`; another (a time zone's `%z`, say) is refused
+    /// when the mapping is checked. A format with a time reads the date part. `epoch_ms` reads Unix milliseconds and
     /// `rfc3339` a time stamp with an offset (`2026-03-31T23:30:00-08:00`): both become the
     /// local date in `timezone`.
     #[serde(default = "iso_dates")]
@@ -115,27 +118,27 @@ pub struct ColumnMapping {
     formats: Vec<DateFormat>,
 }
 
-/// A compiled date format: the common ones are read by hand, the rest by chrono.
+/// A compiled date format. The two commonest have a fast path for their usual width.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum DateFormat {
     EpochMillis,
     Rfc3339,
     /// `%Y-%m-%d`.
-    Iso,
+    Iso(DatePattern),
     /// `%m/%d/%Y`.
-    UsSlashes,
-    Chrono(String),
+    UsSlashes(DatePattern),
+    Pattern(DatePattern),
 }
 
 impl DateFormat {
-    fn of(format: &str) -> DateFormat {
-        match format {
+    fn of(format: &str) -> std::result::Result<DateFormat, String> {
+        Ok(match format {
             "epoch_ms" => DateFormat::EpochMillis,
             "rfc3339" => DateFormat::Rfc3339,
-            "%Y-%m-%d" => DateFormat::Iso,
-            "%m/%d/%Y" => DateFormat::UsSlashes,
-            other => DateFormat::Chrono(other.to_owned()),
-        }
+            "%Y-%m-%d" => DateFormat::Iso(DatePattern::compile(format)?),
+            "%m/%d/%Y" => DateFormat::UsSlashes(DatePattern::compile(format)?),
+            other => DateFormat::Pattern(DatePattern::compile(other)?),
+        })
     }
 }
 
@@ -146,27 +149,41 @@ fn number(digits: &[u8]) -> Option<u32> {
     })
 }
 
-/// `YYYY-MM-DD` exactly (chrono's `%Y-%m-%d` also takes other widths: fall back to it).
-fn iso_date(text: &str) -> Option<NaiveDate> {
-    match text.as_bytes() {
-        [y @ .., b'-', m1, m2, b'-', d1, d2] if y.len() == 4 => NaiveDate::from_ymd_opt(
-            i32::try_from(number(y)?).ok()?,
-            number(&[*m1, *m2])?,
-            number(&[*d1, *d2])?,
-        ),
-        _ => NaiveDate::parse_from_str(text, "%Y-%m-%d").ok(),
+/// A year, month and day written in ASCII digits; `None` when one is not all digits (a
+/// space inside: the format's reader decides).
+fn digits_ymd(year: &[u8], month: [u8; 2], day: [u8; 2]) -> Option<(i32, u32, u32)> {
+    Some((
+        i32::try_from(number(year)?).ok()?,
+        number(&month)?,
+        number(&day)?,
+    ))
+}
+
+/// `YYYY-MM-DD` exactly (`%Y-%m-%d` also takes other widths: fall back to it).
+fn iso_date(text: &str, pattern: &DatePattern) -> Option<NaiveDate> {
+    let fast = match text.as_bytes() {
+        [y @ .., b'-', m1, m2, b'-', d1, d2] if y.len() == 4 => {
+            digits_ymd(y, [*m1, *m2], [*d1, *d2])
+        }
+        _ => None,
+    };
+    match fast {
+        Some((year, month, day)) => NaiveDate::from_ymd_opt(year, month, day),
+        None => pattern.date(text),
     }
 }
 
-/// `MM/DD/YYYY` exactly, else chrono's `%m/%d/%Y`.
-fn us_date(text: &str) -> Option<NaiveDate> {
-    match text.as_bytes() {
-        [m1, m2, b'/', d1, d2, b'/', y @ ..] if y.len() == 4 => NaiveDate::from_ymd_opt(
-            i32::try_from(number(y)?).ok()?,
-            number(&[*m1, *m2])?,
-            number(&[*d1, *d2])?,
-        ),
-        _ => NaiveDate::parse_from_str(text, "%m/%d/%Y").ok(),
+/// `MM/DD/YYYY` exactly, else `%m/%d/%Y`.
+fn us_date(text: &str, pattern: &DatePattern) -> Option<NaiveDate> {
+    let fast = match text.as_bytes() {
+        [m1, m2, b'/', d1, d2, b'/', y @ ..] if y.len() == 4 => {
+            digits_ymd(y, [*m1, *m2], [*d1, *d2])
+        }
+        _ => None,
+    };
+    match fast {
+        Some((year, month, day)) => NaiveDate::from_ymd_opt(year, month, day),
+        None => pattern.date(text),
     }
 }
 
@@ -347,22 +364,19 @@ impl ColumnMapping {
         checked.formats = checked
             .date_formats
             .iter()
-            .map(|f| DateFormat::of(f))
-            .collect();
-        let this = &checked;
-        for (i, format) in this.date_formats.iter().enumerate() {
-            if matches!(format.as_str(), "epoch_ms" | "rfc3339") {
-                continue;
-            }
-            let broken = chrono::format::StrftimeItems::new(format)
-                .any(|item| matches!(item, chrono::format::Item::Error));
-            if broken {
-                return Err(invalid(
-                    &format!("date_formats[{i}]"),
-                    format!("{format:?} is not a date format"),
-                ));
-            }
-        }
+            .enumerate()
+            .map(|(i, format)| {
+                DateFormat::of(format).map_err(|why| {
+                    invalid(
+                        &format!("date_formats[{i}]"),
+                        format!(
+                            "{:?} is not a date format: {why}",
+                            crate::decimal::shorten(format, 40)
+                        ),
+                    )
+                })
+            })
+            .collect::<Result<_>>()?;
         Ok(checked)
     }
 
@@ -587,15 +601,9 @@ impl ColumnMapping {
             DateFormat::Rfc3339 => chrono::DateTime::parse_from_rfc3339(text)
                 .ok()
                 .and_then(|t| self.zone().local_date(t.with_timezone(&chrono::Utc))),
-            DateFormat::Iso => iso_date(text),
-            DateFormat::UsSlashes => us_date(text),
-            DateFormat::Chrono(format) => {
-                NaiveDate::parse_from_str(text, format).ok().or_else(|| {
-                    NaiveDateTime::parse_from_str(text, format)
-                        .ok()
-                        .map(|t| t.date())
-                })
-            }
+            DateFormat::Iso(pattern) => iso_date(text, pattern),
+            DateFormat::UsSlashes(pattern) => us_date(text, pattern),
+            DateFormat::Pattern(pattern) => pattern.date(text),
         })
     }
 
@@ -608,16 +616,11 @@ impl ColumnMapping {
         if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
             return Some(t.timestamp_millis());
         }
-        [
-            "%Y-%m-%d %H:%M:%S",
-            "%Y-%m-%d %H:%M",
-            "%m/%d/%Y %H:%M:%S",
-            "%m/%d/%Y %I:%M %p",
-        ]
-        .iter()
-        .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
-        .and_then(|local| self.zone().instant_of_local(local))
-        .map(|t| t.timestamp_millis())
+        LOCAL_TIME_FORMATS
+            .iter()
+            .find_map(|pattern| pattern.date_time(text))
+            .and_then(|local| self.zone().instant_of_local(local))
+            .map(|t| t.timestamp_millis())
     }
 
     /// The amount in the currency it is kept in, and the currency attributes of the fact:
@@ -767,8 +770,10 @@ impl ColumnMapping {
             .iter()
             // A supported day only: `%Y` also reads "26" as the year 26.
             .filter(|(format, _)| {
-                NaiveDate::parse_from_str(text.trim(), format)
-                    .is_ok_and(|d| crate::period::check_date(d).is_ok())
+                DatePattern::compile(format)
+                    .ok()
+                    .and_then(|pattern| pattern.date(text.trim()))
+                    .is_some_and(|d| crate::period::check_date(d).is_ok())
             })
             .map(|(format, how)| format!("{format:?} ({how})"))
             .collect();
@@ -893,6 +898,17 @@ pub(crate) enum Outcome {
     Rejected(Rejection),
 }
 
+/// The local time stamps `modified` reads besides milliseconds and RFC 3339.
+static LOCAL_TIME_FORMATS: std::sync::LazyLock<[DatePattern; 4]> = std::sync::LazyLock::new(|| {
+    [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%m/%d/%Y %H:%M:%S",
+        "%m/%d/%Y %I:%M %p",
+    ]
+    .map(|format| DatePattern::compile(format).expect("kpi's own formats"))
+});
+
 /// Date formats CRMs export, to suggest the one a date that did not read is in.
 const COMMON_DATE_FORMATS: [(&str, &str); 9] = [
     ("%m/%d/%Y", "month first"),
@@ -909,6 +925,20 @@ const COMMON_DATE_FORMATS: [(&str, &str); 9] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fast_paths_read_what_their_formats_read() {
+        let iso = DatePattern::compile("%Y-%m-%d").unwrap();
+        let us = DatePattern::compile("%m/%d/%Y").unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 3, 3);
+        // A number may follow spaces: found by fuzzing against chrono.
+        assert_eq!(iso_date("2026-03-\n3", &iso), day);
+        assert_eq!(iso_date("2026-3-3", &iso), day);
+        assert_eq!(iso_date("2026-02-30", &iso), None);
+        assert_eq!(us_date("03/ 3/2026", &us), day);
+        assert_eq!(us_date("3/3/2026", &us), day);
+        assert_eq!(us_date("13/03/2026", &us), None);
+    }
 
     #[test]
     fn an_unread_date_names_the_formats_and_the_ones_that_would_read_it() {

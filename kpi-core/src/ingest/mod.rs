@@ -33,6 +33,7 @@
 
 mod amount;
 mod crm;
+mod date_format;
 mod mapping;
 
 pub use crm::{Crm, CrmIngest, CrmMappings, is_page, zoho_api_name};
