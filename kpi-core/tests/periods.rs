@@ -884,3 +884,26 @@ proptest! {
         prop_assert_eq!(cal.count_days(start, end, DayBasis::Business) as usize, by_day);
     }
 }
+
+/// Dates in kpi's own documents (a period's bounds, a report's or a review's `as_of`)
+/// are read as dates everywhere else are: `YYYY-MM-DD` exactly, with the reason otherwise.
+#[test]
+fn document_dates_are_read_as_yyyy_mm_dd() {
+    let info = |start: &str| {
+        serde_json::from_str::<kpi_core::PeriodInfo>(&format!(
+            r#"{{"label": "2026-Q1", "grain": "quarter", "start": "{start}", "end": "2026-04-01"}}"#
+        ))
+    };
+    assert_eq!(
+        info("2026-01-01").unwrap().start,
+        NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+    );
+    let padded = info("2026-1-1").unwrap_err().to_string();
+    assert!(
+        padded.contains("with two-digit months and days: 2026-01-01"),
+        "{padded}"
+    );
+    let stamp = info("2026-01-01T00:00:00Z").unwrap_err().to_string();
+    assert!(stamp.contains("is a timestamp, not a date"), "{stamp}");
+    assert!(info(" 2026-01-01").is_err());
+}

@@ -163,7 +163,11 @@ pub struct Measures {
     pub period: PeriodInfo,
     /// The last day counted, when the period was measured before its end (facts dated
     /// later are left out, so a past day's view can be reproduced).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::period::date_text::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
     pub as_of: Option<NaiveDate>,
     /// metric id → member id (or `unassigned`) → partial aggregate.

@@ -643,9 +643,11 @@ pub struct PeriodInfo {
     /// The kind: a grain name, `span` or `range`.
     pub grain: PeriodKind,
     /// First day, inclusive (`YYYY-MM-DD`).
+    #[serde(deserialize_with = "date_text::deserialize")]
     #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub start: NaiveDate,
     /// First day after the period, exclusive (`YYYY-MM-DD`).
+    #[serde(deserialize_with = "date_text::deserialize")]
     #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub end: NaiveDate,
 }

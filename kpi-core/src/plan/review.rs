@@ -19,6 +19,7 @@ use crate::report::{Labels, Locale, Message, as_percent, group_thousands, scope_
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Review {
     /// The review date.
+    #[serde(deserialize_with = "crate::period::date_text::deserialize")]
     #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub as_of: NaiveDate,
     /// The goals at risk or off track, in plan order, each scope in org order.

@@ -48,7 +48,11 @@ pub struct Report {
     /// The period evaluated.
     pub period: PeriodInfo,
     /// The day the actuals run to, when the period was evaluated before its end.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::period::date_text::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
     pub as_of: Option<NaiveDate>,
     /// One row per goal and scope: goals in plan order; for each, the company, or each team
@@ -212,6 +216,7 @@ pub enum Fallback {
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Pacing {
     /// The day the actuals run to.
+    #[serde(deserialize_with = "crate::period::date_text::deserialize")]
     #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub as_of: NaiveDate,
     /// The fraction of the period's days (calendar or business days, as the plan says)
