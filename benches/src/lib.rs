@@ -47,24 +47,14 @@ components = [{ kind = "rate", metric = "revenue", rate = "0.05" }]
 pub fn prorated_plan(reps: usize, prorate: bool) -> Plan {
     let mut text = String::from("version = 1\n[calendar]\nfiscal_year_start_month = 4\n");
     text.push_str("[ramp]\nsteps = [\"0.25\", \"0.5\", \"0.75\"]\n");
-    text.push_str("[org]\nteams = [\n");
-    for t in 0..reps.div_ceil(50) {
-        let _ = writeln!(text, "  {{ id = \"t{t}\", name = \"Team {t}\" }},");
-    }
-    text.push_str("]\nmembers = [\n");
-    for r in 0..reps {
-        let hired = if r % 10 == 0 {
+    text.push_str(&org_toml_hiring(reps, |r| {
+        if r % 10 == 0 {
             format!(", from = \"2025-{:02}-15\"", 4 + r % 9)
         } else {
             String::new()
-        };
-        let _ = writeln!(
-            text,
-            "  {{ id = \"r{r}\", name = \"Rep {r}\", team = \"t{}\"{hired} }},",
-            r / 50
-        );
-    }
-    text.push_str("]\nleaves = [\n");
+        }
+    }));
+    text.push_str("leaves = [\n");
     for r in (0..reps).step_by(5) {
         let _ = writeln!(
             text,
@@ -95,6 +85,12 @@ target = "250000"
 
 /// The `[org]` of the bench plans: reps `r0` … in teams `t0` … of 50.
 pub fn org_toml(reps: usize) -> String {
+    org_toml_hiring(reps, |_| String::new())
+}
+
+/// The `[org]` of the bench plans, with `stint(r)` appended to rep `r`'s entry (a hire
+/// date, `, from = "…"`, or nothing).
+fn org_toml_hiring(reps: usize, stint: impl Fn(usize) -> String) -> String {
     let mut text = String::from("[org]\nteams = [\n");
     for t in 0..reps.div_ceil(50) {
         let _ = writeln!(text, "  {{ id = \"t{t}\", name = \"Team {t}\" }},");
@@ -103,8 +99,9 @@ pub fn org_toml(reps: usize) -> String {
     for r in 0..reps {
         let _ = writeln!(
             text,
-            "  {{ id = \"r{r}\", name = \"Rep {r}\", team = \"t{}\" }},",
-            r / 50
+            "  {{ id = \"r{r}\", name = \"Rep {r}\", team = \"t{}\"{} }},",
+            r / 50,
+            stint(r)
         );
     }
     text.push_str("]\n");
