@@ -80,7 +80,8 @@ fn composite(spec: char) -> Option<&'static str> {
 }
 
 /// The specifiers read (for the refusal's message).
-const READ: &str = "%Y %y %m %b %B %d %e %j %a %A %H %I %M %S %p %f, and %F %T %D %R %c %x %X %r";
+const READ: &str = "%Y %y %m %b %B %d %e %j %a %A %H %I %M %S %p, fractions (%f %.f %.3f %3f), \
+     the shorthands %F %T %D %R %c %x %X %r %v, the aliases %h %k %l %P, and %n %t %%";
 
 impl DatePattern {
     /// Checks a strftime format; the error says which specifier is not read and why.
@@ -143,6 +144,11 @@ fn push_items(format: &str, items: &mut Vec<Item>) -> Result<(), String> {
         match item {
             Some(item) if !padded || matches!(item, Item::Number(_)) => items.push(item),
             None if !padded => push_items(composite(spec).unwrap_or("%"), items)?,
+            _ if matches!(spec, '.' | '3' | '6' | '9') => {
+                return Err(
+                    "a padding flag goes on a number, not on a fraction of a second".into(),
+                );
+            }
             _ => return Err(format!("a padding flag goes on a number, not on %{spec}")),
         }
     }
@@ -522,7 +528,13 @@ mod tests {
         assert!(refused("%s").contains("epoch_ms"));
         assert_eq!(
             refused("%U"),
-            "%U is not a specifier kpi reads; it reads %Y %y %m %b %B %d %e %j %a %A %H %I %M %S %p %f, and %F %T %D %R %c %x %X %r"
+            "%U is not a specifier kpi reads; it reads %Y %y %m %b %B %d %e %j %a %A %H %I %M \
+             %S %p, fractions (%f %.f %.3f %3f), the shorthands %F %T %D %R %c %x %X %r %v, the \
+             aliases %h %k %l %P, and %n %t %%"
+        );
+        assert_eq!(
+            refused("%-.3f"),
+            "a padding flag goes on a number, not on a fraction of a second"
         );
         assert_eq!(refused("%Y-%"), "it ends with a lone %");
         assert_eq!(

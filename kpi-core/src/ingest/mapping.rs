@@ -18,7 +18,7 @@ use crate::formula::suggest;
 ///
 /// ```toml
 /// delimiter = ","                       # CSV only; default ","
-/// date_formats = ["%m/%d/%Y", "%Y-%m-%d"]   # tried in order (chrono formats); default ISO
+/// date_formats = ["%m/%d/%Y", "%Y-%m-%d"]   # tried in order (strftime); default ISO
 ///                                       # "epoch_ms" and "rfc3339" read time stamps
 /// timezone = "Asia/Shanghai"            # time stamps become local dates here (default UTC)
 /// decimal_separator = "."               # "," for 1.234,56; thousands separators are
