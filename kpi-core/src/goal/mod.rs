@@ -3,6 +3,7 @@
 
 mod baseline;
 mod capacity;
+pub(crate) mod forecast;
 mod long_term;
 mod resolve;
 mod score;
@@ -13,6 +14,7 @@ pub(crate) use baseline::BaselineWindow;
 pub use baseline::{Baseline, IfMissing, MissingBaseline};
 pub(crate) use capacity::{Calendars, share};
 pub use capacity::{Prorate, Ramp};
+pub use forecast::{BUCKETS, DEFAULT_OPEN, ForecastCategory, ForecastRules, ForecastStage};
 pub use long_term::Checkpoints;
 pub(crate) use long_term::{Review, check as check_checkpoints, span_around, to_date};
 pub(crate) use resolve::{TargetResolver, extra_windows};
@@ -159,6 +161,12 @@ pub struct Goal {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub checkpoints: Option<Checkpoints>,
+    /// Whether rows show the forecast (`row.forecast`): the open deals by category, the
+    /// weighted pipeline and their coverage of what is left, by the plan's `[forecast]`
+    /// (see [`ForecastRules`]). For a money metric that adds up, higher being better.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub forecast: bool,
     /// For a member goal on a metric that adds up: what each member's target is prorated
     /// by, `["ramp", "leave"]`: their tenure, by the plan's `[ramp]`, and their days on
     /// leave, by the org's `leaves` (see [`Ramp`]). The row's `full_target` then shows

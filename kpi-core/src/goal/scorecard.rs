@@ -637,6 +637,16 @@ fn row(
     let unit = input.book.unit(goal.metric_id());
     let gap = scoring.gap(actual, target)?;
     let points_short = scoring.points_short(unit, gap);
+    // Dimension scopes are not measured for the forecast: only the org's are.
+    let forecast = if goal.forecast && scope != ScopeKind::Dimension {
+        let mut buckets = [Decimal::ZERO; 4];
+        for (bucket, id) in buckets.iter_mut().zip(super::forecast::BUCKETS) {
+            *bucket = input.measures.sum_of(id, s.keys)?;
+        }
+        Some(super::forecast::forecast_of(buckets, actual, target)?)
+    } else {
+        None
+    };
     Ok(ScorecardRow {
         goal: names.goal.clone(),
         metric: names.metric.clone(),
@@ -669,6 +679,7 @@ fn row(
         weight: goal.weight.unwrap_or(Decimal::ONE),
         pacing: pacing(input, (scoring, unit), additive, actual, target)?,
         long_term: None,
+        forecast,
     })
 }
 

@@ -579,7 +579,7 @@ fn measure_rows(
 }
 
 /// An error about the fact at `row`: its index and id.
-fn at_row(error: Error, facts: &FactTable, row: usize) -> Error {
+pub(crate) fn at_row(error: Error, facts: &FactTable, row: usize) -> Error {
     let location = crate::error::Location {
         row: Some(row as u64),
         ..error.location().clone()
@@ -906,6 +906,11 @@ fn accumulate(
             _ => None,
         },
         Field::Column(_) => None,
+        Field::Computed(values) => values
+            .binary_search_by_key(&row, |(r, _)| *r)
+            .ok()
+            .and_then(|i| values.get(i))
+            .map(|(_, v)| *v),
     };
     let Some(value) = value else {
         return part_missed(partial);
@@ -942,6 +947,7 @@ fn field_text(facts: &FactTable, field: &Field, row: usize) -> Option<String> {
             Some(Attribute::Bool(b)) => Some(b.to_string()),
             None => None,
         },
+        Field::Computed(_) => None,
     }
 }
 

@@ -123,6 +123,9 @@ pub(crate) enum Field {
     Amount,
     Attribute(String),
     Column(Column),
+    /// Values the engine computed for some facts (the forecast's buckets), by row,
+    /// sorted; the other facts have none.
+    Computed(std::sync::Arc<[(usize, rust_decimal::Decimal)]>),
 }
 
 impl Field {
@@ -135,6 +138,7 @@ impl Field {
                 .iter()
                 .find(|(_, c)| c == column)
                 .map_or_else(String::new, |(n, _)| (*n).to_owned()),
+            Field::Computed(_) => "forecast".to_owned(),
         }
     }
 

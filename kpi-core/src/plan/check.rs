@@ -191,6 +191,39 @@ impl Plan {
         Ok(())
     }
 
+    /// The plan's `[forecast]` (its open filter and stage probabilities), and the goals
+    /// that show it: on a money metric that adds up, higher being better, not long-term.
+    pub(super) fn check_forecast(&self, book: &crate::measure::MetricBook<'_>) -> Result<()> {
+        if let Some(rules) = &self.forecast {
+            rules.check()?;
+            crate::metric::Filter::parse(rules.open_filter())
+                .map_err(|e| e.at_path("forecast.open"))?;
+        }
+        for (i, goal) in self.goals.iter().enumerate().filter(|(_, g)| g.forecast) {
+            let metric = goal.metric_id();
+            let problem = if book.unit(metric) != crate::formula::Unit::Money
+                || !book.is_additive(metric)
+            {
+                format!(
+                    "`{metric}` is not an amount that adds up: open deals forecast a sum of money"
+                )
+            } else if goal.direction.or(book.direction(metric))
+                == Some(crate::metric::Direction::Lower)
+            {
+                format!("`{metric}` is better lower: open deals forecast a target to reach")
+            } else if goal.checkpoints.is_some() {
+                "a long-term goal is not forecast: forecast its yearly or quarterly goals"
+                    .to_owned()
+            } else {
+                continue;
+            };
+            return Err(
+                Error::new(ErrorKind::PlanInvalid, problem).at_path(format!("goals[{i}].forecast"))
+            );
+        }
+        Ok(())
+    }
+
     /// The plan's `[ramp]`, and the goals that prorate by it or by leave: member goals
     /// on a metric that adds up (a win rate is not smaller for a newcomer), over a grain
     /// or one period of at most a year, not long-term goals.

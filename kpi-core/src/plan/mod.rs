@@ -96,6 +96,11 @@ pub struct Plan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub ramp: Option<crate::goal::Ramp>,
+    /// How open deals forecast the goals with `forecast = true`: which facts are open
+    /// deals, and each stage's category and probability.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub forecast: Option<crate::goal::ForecastRules>,
     /// Catalogue KPIs to include by id (`["win_rate", "csat"]`): their metrics join the
     /// plan's, and a metric the plan defines itself takes precedence.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -224,6 +229,7 @@ impl Plan {
         let book = MetricBook::new(&metrics)?;
         self.check_goals()?;
         self.check_prorate(&book)?;
+        self.check_forecast(&book)?;
         incentive::CheckContext {
             goals: &self.goals,
             org: &self.org,
@@ -384,6 +390,45 @@ impl<'p> Compiled<'p> {
     /// The measures of `period` through `as_of`; `keys` are the org's
     /// [`crate::Org::stint_keys`], which an evaluation computes once for the measures and
     /// the report.
+    /// The forecast's buckets (`forecast:commit` …) by scope, when a goal shows the
+    /// forecast; nothing otherwise.
+    fn measure_forecast(
+        &self,
+        facts: &FactTable,
+        period: &Period,
+        keys: &[crate::org::StintKey<'_>],
+    ) -> Result<BTreeMap<String, BTreeMap<String, crate::measure::Partial>>> {
+        if !self.goals.iter().any(|g| g.forecast) {
+            return Ok(BTreeMap::new());
+        }
+        let defaults = crate::goal::ForecastRules::default();
+        let rules = self.forecast.as_ref().unwrap_or(&defaults);
+        let open = Filter::parse(rules.open_filter())
+            .map_err(|e| e.at_path("forecast.open"))?
+            .compile(facts);
+        let amounts = MetricPass {
+            id: "forecast",
+            aggregate: crate::metric::Aggregate::Sum,
+            filter: Some(open.clone()),
+            field: Some(Field::Amount),
+            date: None,
+        };
+        check_currencies(facts, period, &[amounts], self.currency.as_deref())?;
+        let values = rules.bucket_values(facts, &open)?;
+        let passes: Vec<MetricPass<'_>> = crate::goal::BUCKETS
+            .iter()
+            .zip(values)
+            .map(|(id, values)| MetricPass {
+                id,
+                aggregate: crate::metric::Aggregate::Sum,
+                filter: Some(open.clone()),
+                field: Some(Field::Computed(values)),
+                date: None,
+            })
+            .collect();
+        Ok(measure(&self.org, keys, facts, period, &passes, &[])?.metrics)
+    }
+
     fn measure_through(
         &self,
         facts: &FactTable,
@@ -451,6 +496,10 @@ impl<'p> Compiled<'p> {
             )?;
             measures.clawbacks = taken_back;
         }
+        // Open deals are measured over the whole period, as of any day: a deal expected
+        // later in the quarter is still in its forecast.
+        let forecast = self.measure_forecast(facts, period, keys)?;
+        measures.metrics.extend(forecast);
         measures.period = PeriodInfo::from(period);
         measures.as_of = as_of.filter(|d| *d < period.last_day());
         // The other windows the formulas and the target rules read (the previous period,

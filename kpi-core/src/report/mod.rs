@@ -168,6 +168,46 @@ pub struct ScorecardRow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub long_term: Option<LongTerm>,
+    /// For a goal with `forecast = true`: the open deals against the target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub forecast: Option<Forecast>,
+}
+
+/// Open deals against a row's target (a goal with `forecast = true`): closed to date,
+/// the open deals by forecast category, the weighted pipeline, and what they cover.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Forecast {
+    /// Closed to date: the row's actual (0 when it has none).
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub closed: Decimal,
+    /// Open deals in the `commit` category.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub commit: Decimal,
+    /// Open deals in the `best_case` category.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub best_case: Decimal,
+    /// Open deals in the `pipeline` category (and deals without a category).
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub pipeline: Decimal,
+    /// All open deals but omitted ones: commit + best case + pipeline.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub open: Decimal,
+    /// Σ amount × probability / 100 over the open deals that have a probability.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub weighted: Decimal,
+    /// What is left to the target (0 once reached); null without a target.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
+    pub remaining: Option<Decimal>,
+    /// `open / remaining`: how many times the open deals cover what is left; null when
+    /// nothing is left or there is no target.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
+    pub coverage: Option<Decimal>,
+    /// The forecast attainment, `(closed + commit) / target`; null without a positive
+    /// target.
+    #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
+    pub attainment: Option<Decimal>,
 }
 
 /// A long-term goal's progress, on the row that reviews it in a period of its span.

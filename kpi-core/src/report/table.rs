@@ -284,6 +284,7 @@ mod tests {
             no_target: None,
             fallback: None,
             long_term: None,
+            forecast: None,
             baseline: None,
             pacing: None,
         }

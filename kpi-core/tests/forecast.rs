@@ -1,0 +1,263 @@
+//! The forecast (goals with `forecast = true`): properties over random open deals. The
+//! hand-computed cases are `vectors/forecast.json`, the refusals `vectors/errors.json`.
+
+use std::collections::BTreeMap;
+
+use kpi_core::fact::{Attribute, Credit};
+use kpi_core::{FactRecord, FactTable, Period, Plan};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+const PLAN: &str = r#"version = 1
+[org]
+teams = [{ id = "east", name = "East" }]
+members = [
+  { id = "li", name = "Li", team = "east" },
+  { id = "wang", name = "Wang", team = "east" },
+]
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+filter = 'kind == "order" && status == "won"'
+[[goals]]
+id = "quota"
+metric = "revenue"
+scope = "member"
+period = "quarter"
+target = "100000"
+forecast = true
+[forecast.stages]
+"Negotiation" = { category = "commit", probability = 80 }
+"Proposal" = { category = "best_case", probability = "37.5" }
+"Lost cause" = { category = "omitted", probability = 0 }
+"Qualification" = { probability = 10 }
+"#;
+
+const STAGES: [Option<&str>; 6] = [
+    Some("Negotiation"),
+    Some("Proposal"),
+    Some("Lost cause"),
+    Some("Qualification"),
+    Some("Discovery"),
+    None,
+];
+const CATEGORIES: [Option<&str>; 5] = [
+    None,
+    Some("commit"),
+    Some("best_case"),
+    Some("pipeline"),
+    Some("omitted"),
+];
+
+/// A fact: an open deal (in or after the quarter), a won order or a lost deal.
+#[derive(Debug, Clone)]
+struct Deal {
+    kind: u8,
+    owner: u8,
+    split: bool,
+    cents: i64,
+    day: u32,
+    stage: usize,
+    category: usize,
+    probability: Option<u32>,
+}
+
+fn deal() -> impl Strategy<Value = Deal> {
+    (
+        0u8..4,
+        0u8..3,
+        any::<bool>(),
+        0i64..100_000_000,
+        0u32..120,
+        0..STAGES.len(),
+        0..CATEGORIES.len(),
+        proptest::option::of(0u32..=100),
+    )
+        .prop_map(
+            |(kind, owner, split, cents, day, stage, category, probability)| Deal {
+                kind,
+                owner,
+                split,
+                cents,
+                day,
+                stage,
+                category,
+                probability,
+            },
+        )
+}
+
+fn record(i: usize, d: &Deal) -> FactRecord {
+    let mut attributes = BTreeMap::new();
+    if let Some(stage) = STAGES[d.stage] {
+        attributes.insert("stage".to_owned(), Attribute::Text(stage.to_owned()));
+    }
+    if let Some(category) = CATEGORIES[d.category] {
+        attributes.insert(
+            "forecast_category".to_owned(),
+            Attribute::Text(category.to_owned()),
+        );
+    }
+    if let Some(p) = d.probability {
+        attributes.insert("probability".to_owned(), Attribute::Number(p.into()));
+    }
+    let owner = ["li", "wang", "ghost"][usize::from(d.owner)].to_owned();
+    let (kind, status) = [
+        ("deal", "open"),
+        ("deal", "open"),
+        ("order", "won"),
+        ("deal", "lost"),
+    ][usize::from(d.kind)];
+    FactRecord {
+        id: format!("f{i}"),
+        kind: kind.to_owned(),
+        owner: (!d.split).then_some(owner),
+        owners: if d.split {
+            vec![
+                Credit {
+                    id: "li".to_owned(),
+                    share: Decimal::new(3, 1),
+                },
+                Credit {
+                    id: "wang".to_owned(),
+                    share: Decimal::new(7, 1),
+                },
+            ]
+        } else {
+            Vec::new()
+        },
+        customer: None,
+        amount: Some(Decimal::new(d.cents, 2)),
+        status: Some(status.to_owned()),
+        date: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+            + chrono::Days::new(d.day.into()),
+        attributes,
+    }
+}
+
+/// The deal's category and probability by the plan's rules, computed here again.
+fn expected(d: &Deal) -> (Option<&'static str>, Option<Decimal>) {
+    let stage = STAGES[d.stage];
+    let category = CATEGORIES[d.category].or(match stage {
+        Some("Negotiation") => Some("commit"),
+        Some("Proposal") => Some("best_case"),
+        Some("Lost cause") => Some("omitted"),
+        _ => Some("pipeline"),
+    });
+    let probability = d.probability.map(Decimal::from).or(match stage {
+        Some("Negotiation") => Some(Decimal::from(80)),
+        Some("Proposal") => Some(Decimal::new(375, 1)),
+        Some("Lost cause") => Some(Decimal::ZERO),
+        Some("Qualification") => Some(Decimal::from(10)),
+        _ => None,
+    });
+    (category, probability)
+}
+
+fn quarter() -> Period {
+    Period::parse("2026-Q1").unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The company's buckets are the open deals of the quarter by category, computed
+    /// independently; commit + best case + pipeline is the open total; the weighted
+    /// pipeline is at most the open total; the members and `unassigned` add up to the
+    /// company.
+    #[test]
+    fn the_forecast_adds_up(deals in prop::collection::vec(deal(), 0..40)) {
+        let plan = Plan::from_toml(PLAN).unwrap();
+        let facts = FactTable::from_records(deals.iter().enumerate().map(|(i, d)| record(i, d))).unwrap();
+        let report = plan.evaluate(&facts, &quarter()).unwrap();
+        let mut by_category: BTreeMap<&str, Decimal> = BTreeMap::new();
+        let mut weighted = Decimal::ZERO;
+        for d in deals.iter().filter(|d| d.kind < 2 && d.day < 90) {
+            let amount = Decimal::new(d.cents, 2);
+            let (category, probability) = expected(d);
+            let category = category.unwrap();
+            *by_category.entry(category).or_default() += amount;
+            if category != "omitted" {
+                weighted += amount * probability.unwrap_or_default() / Decimal::ONE_HUNDRED;
+            }
+        }
+        let company = report.rollups.iter().find(|r| r.id.as_str() == "company").unwrap();
+        let f = company.forecast.as_ref().unwrap();
+        let of = |c: &str| by_category.get(c).copied().unwrap_or_default();
+        prop_assert_eq!(f.commit, of("commit"));
+        prop_assert_eq!(f.best_case, of("best_case"));
+        prop_assert_eq!(f.pipeline, of("pipeline"));
+        prop_assert_eq!(f.open, f.commit + f.best_case + f.pipeline);
+        prop_assert_eq!(f.weighted, weighted.normalize());
+        prop_assert!(f.weighted <= f.open);
+        let members: Decimal = report
+            .scorecards
+            .iter()
+            .filter(|r| r.id.as_str() != "unassigned")
+            .map(|r| r.forecast.as_ref().unwrap().open)
+            .sum();
+        let unassigned: Decimal = deals
+            .iter()
+            .filter(|d| d.kind < 2 && d.day < 90 && d.owner == 2 && !d.split)
+            .filter(|d| expected(d).0 != Some("omitted"))
+            .map(|d| Decimal::new(d.cents, 2))
+            .sum();
+        prop_assert_eq!(members + unassigned, f.open);
+        if let Some(row) = report.scorecards.iter().find(|r| r.id.as_str() == "unassigned") {
+            prop_assert_eq!(row.forecast.as_ref().unwrap().open, unassigned);
+        }
+        for row in report.scorecards.iter().chain(&report.rollups) {
+            let f = row.forecast.as_ref().unwrap();
+            prop_assert_eq!(f.closed, row.actual.unwrap_or_default());
+            // An `unassigned` row has no target: nothing remains, nothing is covered.
+            let remaining = row.target.map(|t| (t - f.closed).max(Decimal::ZERO));
+            prop_assert_eq!(f.remaining, remaining);
+            let coverage = remaining.filter(|r| !r.is_zero()).map(|r| (f.open / r).normalize());
+            prop_assert_eq!(f.coverage, coverage);
+        }
+    }
+
+    /// Measured in two parts and merged, the facts forecast as they do whole.
+    #[test]
+    fn merged_measures_forecast_the_same(deals in prop::collection::vec(deal(), 0..30), cut in 0usize..30) {
+        let plan = Plan::from_toml(PLAN).unwrap();
+        let records: Vec<FactRecord> = deals.iter().enumerate().map(|(i, d)| record(i, d)).collect();
+        let cut = cut.min(records.len());
+        let whole = FactTable::from_records(records.clone()).unwrap();
+        let left = FactTable::from_records(records[..cut].to_vec()).unwrap();
+        let right = FactTable::from_records(records[cut..].to_vec()).unwrap();
+        let mut merged = plan.measure(&left, &quarter()).unwrap();
+        merged.merge(&plan.measure(&right, &quarter()).unwrap()).unwrap();
+        let apart = plan.evaluate_measures(&merged).unwrap();
+        let together = plan.evaluate(&whole, &quarter()).unwrap();
+        for (a, b) in apart.scorecards.iter().chain(&apart.rollups).zip(together.scorecards.iter().chain(&together.rollups)) {
+            prop_assert_eq!(&a.forecast, &b.forecast);
+        }
+    }
+}
+
+/// Without `forecast = true`, rows have no forecast and open deals cost nothing.
+#[test]
+fn only_goals_that_ask_show_the_forecast() {
+    let plan = Plan::from_toml(&PLAN.replace("forecast = true\n", "")).unwrap();
+    let d = Deal {
+        kind: 0,
+        owner: 0,
+        split: false,
+        cents: 100,
+        day: 3,
+        stage: 0,
+        category: 0,
+        probability: None,
+    };
+    let facts = FactTable::from_records([record(0, &d)]).unwrap();
+    let report = plan.evaluate(&facts, &quarter()).unwrap();
+    assert!(report.scorecards.iter().all(|r| r.forecast.is_none()));
+    assert!(
+        !plan
+            .measure(&facts, &quarter())
+            .unwrap()
+            .metrics
+            .contains_key("forecast:commit")
+    );
+}
