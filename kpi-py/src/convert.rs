@@ -536,7 +536,7 @@ fn convert(
 }
 
 /// Fields of the core's documents that hold decimals: Python gets `decimal.Decimal`.
-const DECIMAL_FIELDS: [&str; 23] = [
+const DECIMAL_FIELDS: [&str; 30] = [
     "actual",
     "full_target",
     "target",
@@ -560,6 +560,14 @@ const DECIMAL_FIELDS: [&str; 23] = [
     "over_assignment",
     "sum",
     "share",
+    // A row's forecast.
+    "closed",
+    "commit",
+    "best_case",
+    "pipeline",
+    "open",
+    "weighted",
+    "coverage",
 ];
 
 /// Fields that hold dates: Python gets `datetime.date`.

@@ -967,6 +967,13 @@ impl ScorecardRow {
     fn long_term<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         serde_to_python(py, &self.row().long_term)
     }
+    /// For a goal with `forecast = true`, the open deals against the target (a dict of
+    /// `Decimal`: `closed`, `commit`, `best_case`, `pipeline`, `open`, `weighted`,
+    /// `remaining`, `coverage`, `attainment`), else `None`.
+    #[getter]
+    fn forecast<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_python(py, &self.row().forecast)
+    }
     /// The row as a dict, with `Decimal` and `date` values.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         serde_to_python(py, &self.row())

@@ -24,6 +24,7 @@ DECIMAL_FIELDS = {
     "checkpoint_target",
     "projected", "projected_attainment", "remaining", "required_per_day", "score", "basis",
     "rate", "amount", "total",
+    "closed", "commit", "best_case", "pipeline", "open", "weighted", "coverage",
 }
 DATE_FIELDS = {"start", "end", "as_of"}
 
