@@ -25,7 +25,11 @@ fuzz_target!(|data: &[u8]| {
         Ok(mapping) => mapping,
         Err(e) => {
             check_error(&e);
-            assert_eq!(e.location().path.as_deref(), Some("date_formats[0]"), "{e:?}");
+            assert_eq!(
+                e.location().path.as_deref(),
+                Some("date_formats[0]"),
+                "{e:?}"
+            );
             return;
         }
     };

@@ -2,7 +2,8 @@
 //! counts, averages, medians, extremes, distinct counts and formulas; goals with growth,
 //! cascades and versions; tiered, rate, bonus, pool, clawback and draw components) is
 //! evaluated over facts built from the input: hostile decimals as amounts, shares and
-//! attributes, split credit, refunds, owners outside the org, repeated ids.
+//! attributes, split credit, refunds, owners outside the org, repeated ids, and open
+//! deals with stages, categories and probabilities (some refused) for the quota's forecast.
 //!
 //! Invariants: loading the facts, measuring, evaluating (also as of a day), the
 //! what-if and serialising the report give a result or a coded error, never a panic;
@@ -97,6 +98,7 @@ period = "month"
 target = "1000"
 weight = "2"
 versions = [{ from = "2026-05-01", targets = { a = "800" }, reason = "a on leave" }]
+forecast = true
 [[goals]]
 id = "median"
 metric = "median_order"
@@ -110,6 +112,11 @@ metric = "score"
 scope = "team"
 period = "month"
 target = "4"
+
+[forecast.stages]
+"Negotiation" = { category = "commit", probability = 80 }
+"Proposal" = { category = "best_case", probability = "37.5" }
+"Dead" = { category = "omitted" }
 
 [[incentives]]
 id = "commission"
@@ -199,6 +206,27 @@ fn fact(u: &mut Unstructured<'_>, i: usize) -> Result<FactRecord> {
             Attribute::Number(hostile(u)?)
         };
         attributes.insert("score".to_owned(), score);
+    }
+    // Open deals for the forecast: a stage, the deal's own category and probability
+    // (sometimes ones kpi refuses: an unknown category, a hostile decimal, text).
+    if u.arbitrary()? {
+        let stage = *u.choose(&["Negotiation", "Proposal", "Dead", "谈判"])?;
+        attributes.insert("stage".to_owned(), Attribute::Text(stage.to_owned()));
+    }
+    if u.ratio(1u8, 4)? {
+        let category = *u.choose(&["commit", "best_case", "pipeline", "omitted", "Commit"])?;
+        attributes.insert(
+            "forecast_category".to_owned(),
+            Attribute::Text(category.to_owned()),
+        );
+    }
+    if u.ratio(1u8, 4)? {
+        let probability = match u.int_in_range(0u8..=3)? {
+            0 => Attribute::Number(hostile(u)?),
+            1 => Attribute::Text("80%".to_owned()),
+            _ => Attribute::Number(Decimal::from(u.int_in_range(0u8..=100)?)),
+        };
+        attributes.insert("probability".to_owned(), probability);
     }
     Ok(FactRecord {
         id,

@@ -92,7 +92,10 @@ pub fn exact_number(text: &str) -> Option<(bool, String, i64)> {
                 // Zero times ten to a positive power of any size is zero.
                 Err(_)
                     if !exponent.starts_with('-')
-                        && exponent.trim_start_matches('+').bytes().all(|b| b.is_ascii_digit())
+                        && exponent
+                            .trim_start_matches('+')
+                            .bytes()
+                            .all(|b| b.is_ascii_digit())
                         && rest[..at].bytes().all(|b| b == b'0' || b == b'.') =>
                 {
                     (&rest[..at], 0)
@@ -102,7 +105,9 @@ pub fn exact_number(text: &str) -> Option<(bool, String, i64)> {
         }
         None => (rest, 0),
     };
-    let zero = mantissa.bytes().all(|b| b == b'0' || b == b'.' || b == b'_');
+    let zero = mantissa
+        .bytes()
+        .all(|b| b == b'0' || b == b'.' || b == b'_');
     if zero && exponent > 0 {
         // Likewise for a positive exponent beyond the range this reader keeps.
         return exact_number(mantissa);
@@ -562,8 +567,8 @@ pub fn exercise_plan(plan: &kpi_core::Plan, facts: &kpi_core::FactTable, label: 
                 Ok(report) => {
                     let _ = report.to_json_pretty();
                     for locale in kpi_core::Locale::ALL {
-        let _ = report.to_text(locale);
-    }
+                        let _ = report.to_text(locale);
+                    }
                 }
                 Err(e) => check_error(&e),
             }
@@ -574,8 +579,8 @@ pub fn exercise_plan(plan: &kpi_core::Plan, facts: &kpi_core::FactTable, label: 
         Ok(report) => {
             let _ = report.to_json_pretty();
             for locale in kpi_core::Locale::ALL {
-        let _ = report.to_text(locale);
-    }
+                let _ = report.to_text(locale);
+            }
             let _ = report.total_payout();
         }
         Err(e) => check_error(&e),
