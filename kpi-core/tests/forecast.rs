@@ -261,3 +261,35 @@ fn only_goals_that_ask_show_the_forecast() {
             .contains_key("forecast:commit")
     );
 }
+
+/// The review says, in both languages, what commit and the weighted pipeline bring to a
+/// goal that needs attention (the plan and facts of `vectors/forecast.json`).
+#[test]
+fn the_review_says_what_the_open_deals_bring() {
+    let vector: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/vectors/forecast.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let plan = Plan::from_toml(vector["plan_toml"].as_str().unwrap()).unwrap();
+    let facts = FactTable::from_json_value(vector["facts"].clone()).unwrap();
+    let review = plan
+        .review(
+            &facts,
+            chrono::NaiveDate::from_ymd_opt(2026, 2, 15).unwrap(),
+        )
+        .unwrap();
+    let en = review.to_text(kpi_core::Locale::En);
+    let zh = review.to_text(kpi_core::Locale::ZhCn);
+    assert!(
+        en.contains("short by 60,000, needs 1,363.64 a day; commit covers 36,000, weighted pipeline 41,300\n"),
+        "{en}"
+    );
+    assert!(
+        zh.contains("，差距 60,000，每天需 1,363.64；承诺可覆盖 36,000，加权商机 41,300\n"),
+        "{zh}"
+    );
+}

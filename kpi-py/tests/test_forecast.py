@@ -5,6 +5,7 @@ as Decimals, merged measures, and hostile deals and plans (the shared cases are
 from __future__ import annotations
 
 import copy
+import datetime
 import math
 from decimal import Decimal
 
@@ -129,3 +130,12 @@ def test_a_forecast_kpi_cannot_compute_is_a_plan_error(change, path: str) -> Non
     with pytest.raises((kpi_core.PlanError, kpi_core.FormulaError)) as caught:
         kpi_core.Plan.from_dict(plan, allow_float=True)
     assert caught.value.path == path or path in str(caught.value), (caught.value.path, str(caught.value))
+
+
+def test_the_review_says_what_the_open_deals_bring() -> None:
+    plan = kpi_core.Plan.from_dict(PLAN, allow_float=True)
+    review = plan.review(kpi_core.FactTable.from_records(FACTS), datetime.date(2026, 2, 15))
+    [item] = [i for i in review.items if i["id"] == "li"]
+    assert (item["forecast"]["commit"], item["forecast"]["weighted"]) == (Decimal("30000"), Decimal("34100"))
+    assert "；承诺可覆盖 30,000，加权商机 34,100" in review.to_text("zh-CN")
+    assert "; commit covers 30,000, weighted pipeline 34,100" in review.to_text("en")

@@ -123,3 +123,10 @@ for (const [options, path, words] of HOSTILE_PLANS) {
     assert.match(error.message, words);
   });
 }
+
+test("the review carries the forecast of each goal that needs attention", () => {
+  const plan = Plan.fromObject(planWith(), { allowFloat: true });
+  const review = plan.review(FactTable.fromRecords(RECORDS), "2026-02-15");
+  const li = review.items.find((item) => item.id === "li");
+  assert.deepEqual([li.forecast.commit, li.forecast.weighted, li.forecast.coverage], ["30000", "34100", "0.8333333333333333333333333333"]);
+});

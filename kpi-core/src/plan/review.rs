@@ -83,9 +83,30 @@ impl Review {
                     }
                 }
             }
+            if let Some(forecast) = &item.forecast {
+                forecast_words(&mut out, forecast, locale);
+            }
             out.push('\n');
         }
         out
+    }
+}
+
+/// What the open deals bring to a goal that forecasts: "; commit covers 800,000,
+/// weighted pipeline 1,050,000" / "；承诺可覆盖 800,000，加权商机 1,050,000".
+fn forecast_words(out: &mut String, forecast: &crate::report::Forecast, locale: Locale) {
+    let amount = |d: Decimal| group_thousands(d.round_dp(2).normalize());
+    let [commit, weighted] = match locale {
+        Locale::En => ["; commit covers ", ", weighted pipeline "],
+        Locale::ZhCn => ["；承诺可覆盖 ", "，加权商机 "],
+    };
+    for part in [
+        commit,
+        &amount(forecast.commit),
+        weighted,
+        &amount(forecast.weighted),
+    ] {
+        out.push_str(part);
     }
 }
 
@@ -140,6 +161,11 @@ pub struct ReviewItem {
     /// The rate needed per remaining day to reach the target (sums and counts).
     #[cfg_attr(feature = "typescript", tsify(type = "string | null"))]
     pub required_per_day: Option<Decimal>,
+    /// For a goal with `forecast = true`: its row's forecast (the open deals against
+    /// what is left).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub forecast: Option<crate::report::Forecast>,
 }
 
 impl Plan {
@@ -205,6 +231,7 @@ impl Compiled<'_> {
                     status,
                     gap: row.gap,
                     required_per_day: row.pacing.as_ref().and_then(|p| p.required_per_day),
+                    forecast: row.forecast.clone(),
                 });
             }
         }
