@@ -293,3 +293,41 @@ fn the_review_says_what_the_open_deals_bring() {
         "{zh}"
     );
 }
+
+/// A deal kpi cannot read is an error in the period it closes in, not in every other: an
+/// old deal's typo does not stop this quarter's forecast.
+#[test]
+fn an_unreadable_deal_of_another_period_does_not_stop_this_one() {
+    let plan = Plan::from_toml(PLAN).unwrap();
+    let mut bad = record(
+        0,
+        &Deal {
+            kind: 0,
+            owner: 0,
+            split: false,
+            cents: 100,
+            day: 100, // 2026-04-11: next quarter
+            stage: 0,
+            category: 0,
+            probability: None,
+        },
+    );
+    bad.attributes.insert(
+        "forecast_category".to_owned(),
+        Attribute::Text("Commit".to_owned()),
+    );
+    let facts = FactTable::from_records([bad]).unwrap();
+    let report = plan.evaluate(&facts, &quarter()).unwrap();
+    assert_eq!(
+        report.scorecards[0].forecast.as_ref().unwrap().open,
+        Decimal::ZERO
+    );
+    let next = Period::parse("2026-Q2").unwrap();
+    let err = plan.evaluate(&facts, &next).unwrap_err();
+    assert_eq!(err.kind(), kpi_core::ErrorKind::DataInvalidFact);
+    assert_eq!(
+        err.location().path.as_deref(),
+        Some("[0].attributes.forecast_category")
+    );
+    assert_eq!(err.location().row, Some(0));
+}

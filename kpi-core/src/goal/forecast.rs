@@ -131,19 +131,22 @@ impl ForecastRules {
         Ok(())
     }
 
-    /// The bucket values of the open deals (the facts `open` matches). A deal's own
-    /// category or probability that cannot be read is an error at its row.
+    /// The bucket values of the open deals (the facts `open` matches) expected to close
+    /// in `period`. A deal's own category or probability that cannot be read is an error
+    /// at its row; a deal of another period is not read (an old deal's typo does not stop
+    /// this quarter's forecast).
     pub(crate) fn bucket_values(
         &self,
         facts: &FactTable,
         open: &CompiledFilter,
+        period: &crate::period::Period,
     ) -> Result<BucketValues> {
         let mut buckets: [Vec<(usize, Decimal)>; 4] = Default::default();
         let stage_of = facts.attribute("stage");
         let own_category = facts.attribute("forecast_category");
         let own_probability = facts.attribute("probability");
-        for row in 0..facts.len() {
-            if !open.matches(facts, row)? {
+        for (row, date) in facts.dates().iter().enumerate() {
+            if !period.contains(*date) || !open.matches(facts, row)? {
                 continue;
             }
             let Some(amount) = facts.amounts().get(row) else {

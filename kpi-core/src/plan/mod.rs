@@ -414,7 +414,7 @@ impl<'p> Compiled<'p> {
             date: None,
         };
         check_currencies(facts, period, &[amounts], self.currency.as_deref())?;
-        let values = rules.bucket_values(facts, &open)?;
+        let values = rules.bucket_values(facts, &open, period)?;
         let passes: Vec<MetricPass<'_>> = crate::goal::BUCKETS
             .iter()
             .zip(values)
