@@ -331,3 +331,125 @@ fn an_unreadable_deal_of_another_period_does_not_stop_this_one() {
     );
     assert_eq!(err.location().row, Some(0));
 }
+
+/// Only the periods a forecasting goal applies to read open deals: a month of a plan whose
+/// forecast is quarterly is evaluated (and its statements paid) whatever the deals hold,
+/// and an omitted deal's probability is not read at all.
+#[test]
+fn open_deals_are_read_only_where_a_forecast_is_shown() {
+    let monthly = "[[goals]]\nid = \"monthly\"\nmetric = \"revenue\"\nscope = \"member\"\nperiod = \"month\"\ntarget = \"30000\"\n";
+    let plan = Plan::from_toml(&format!("{PLAN}{monthly}")).unwrap();
+    let mut bad = record(
+        0,
+        &Deal {
+            kind: 0,
+            owner: 0,
+            split: false,
+            cents: 100,
+            day: 40, // 2026-02-10
+            stage: 0,
+            category: 0,
+            probability: None,
+        },
+    );
+    bad.attributes.insert(
+        "forecast_category".to_owned(),
+        Attribute::Text("Best Case".to_owned()),
+    );
+    let facts = FactTable::from_records([bad.clone()]).unwrap();
+    let month = Period::parse("2026-02").unwrap();
+    assert!(plan.evaluate(&facts, &month).is_ok());
+    assert!(plan.evaluate(&facts, &quarter()).is_err());
+    // Omitted: its probability is never read.
+    bad.attributes.insert(
+        "forecast_category".to_owned(),
+        Attribute::Text("omitted".to_owned()),
+    );
+    bad.attributes
+        .insert("probability".to_owned(), Attribute::Text("80%".to_owned()));
+    let facts = FactTable::from_records([bad]).unwrap();
+    let forecast = plan.evaluate(&facts, &quarter()).unwrap().scorecards[0]
+        .forecast
+        .clone()
+        .unwrap();
+    assert_eq!(
+        (forecast.open, forecast.weighted),
+        (Decimal::ZERO, Decimal::ZERO)
+    );
+}
+
+/// A stage written as a number finds its row of the table (`"3"`), and a probability with
+/// many decimals (100/3) weighs each deal to four places beyond its amount's, so that
+/// large pipelines still add up exactly instead of overflowing.
+#[test]
+fn numeric_stages_and_long_probabilities() {
+    let plan = Plan::from_toml(&PLAN.replace(
+        "\"Qualification\" = { probability = 10 }",
+        "\"3\" = { category = \"commit\", probability = \"33.33333333333333333333333333\" }",
+    ))
+    .unwrap();
+    let deals: Vec<FactRecord> = (0..40)
+        .map(|i| {
+            let mut r = record(
+                i,
+                &Deal {
+                    kind: 0,
+                    owner: 0,
+                    split: false,
+                    cents: 99_999_999_999,
+                    day: 10,
+                    stage: 5,
+                    category: 0,
+                    probability: None,
+                },
+            );
+            r.attributes
+                .insert("stage".to_owned(), Attribute::Number(Decimal::from(3)));
+            r
+        })
+        .collect();
+    let facts = FactTable::from_records(deals).unwrap();
+    let forecast = plan.evaluate(&facts, &quarter()).unwrap().scorecards[0]
+        .forecast
+        .clone()
+        .unwrap();
+    // 40 deals of 999,999,999.99 in commit; each weighs 333,333,333.3300 (to 6 places).
+    assert_eq!(
+        forecast.commit,
+        Decimal::new(99_999_999_999, 2) * Decimal::from(40)
+    );
+    assert_eq!(
+        forecast.weighted,
+        Decimal::new(133_333_333_332, 1).normalize()
+    );
+}
+
+/// Measures taken without the forecast (a document written before it, or by hand) give
+/// rows without a forecast, never a forecast of zeros.
+#[test]
+fn measures_without_the_buckets_give_no_forecast() {
+    let plan = Plan::from_toml(PLAN).unwrap();
+    let d = Deal {
+        kind: 0,
+        owner: 0,
+        split: false,
+        cents: 100,
+        day: 3,
+        stage: 0,
+        category: 0,
+        probability: None,
+    };
+    let facts = FactTable::from_records([record(0, &d)]).unwrap();
+    let mut measures = plan.measure(&facts, &quarter()).unwrap();
+    assert!(measures.metrics.contains_key("forecast:commit"));
+    let report = plan.evaluate_measures(&measures).unwrap();
+    assert_eq!(
+        report.scorecards[0].forecast.as_ref().unwrap().commit,
+        Decimal::ONE
+    );
+    measures
+        .metrics
+        .retain(|id, _| !id.starts_with("forecast:"));
+    let report = plan.evaluate_measures(&measures).unwrap();
+    assert!(report.scorecards.iter().all(|r| r.forecast.is_none()));
+}

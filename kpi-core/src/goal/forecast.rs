@@ -146,14 +146,19 @@ impl ForecastRules {
         let own_category = facts.attribute("forecast_category");
         let own_probability = facts.attribute("probability");
         for (row, date) in facts.dates().iter().enumerate() {
-            if !period.contains(*date) || !open.matches(facts, row)? {
+            let open_deal = open
+                .matches(facts, row)
+                .map_err(|e| crate::measure::at_row(e.at_path("forecast.open"), facts, row));
+            if !period.contains(*date) || !open_deal? {
                 continue;
             }
             let Some(amount) = facts.amounts().get(row) else {
                 continue;
             };
+            // A stage is named by text, or by a number its table writes as text ("3").
             let stage = match stage_of.and_then(|c| c[row].as_ref()) {
                 Some(Attribute::Text(name)) => self.stages.get(name.as_str()),
+                Some(Attribute::Number(n)) => self.stages.get(&n.normalize().to_string()),
                 _ => None,
             };
             let category = match own_category.and_then(|c| c[row].as_ref()) {
@@ -170,23 +175,34 @@ impl ForecastRules {
                     .and_then(|s| s.category)
                     .unwrap_or(ForecastCategory::Pipeline),
             };
-            let probability = match own_probability.and_then(|c| c[row].as_ref()) {
-                Some(value) => Some(percentage(value).ok_or_else(|| {
-                    invalid(facts, row, "probability", value, "a number from 0 to 100")
-                })?),
-                None => stage.and_then(|s| s.probability),
-            };
+            // An omitted deal counts nowhere: its probability is not read either.
             let slot = match category {
                 ForecastCategory::Commit => 0,
                 ForecastCategory::BestCase => 1,
                 ForecastCategory::Pipeline => 2,
                 ForecastCategory::Omitted => continue,
             };
+            let probability = match own_probability.and_then(|c| c[row].as_ref()) {
+                Some(value) => Some(percentage(value).ok_or_else(|| {
+                    invalid(facts, row, "probability", value, "a number from 0 to 100")
+                })?),
+                None => stage.and_then(|s| s.probability),
+            };
             buckets[slot].push((row, amount));
             if let Some(p) = probability {
+                // Kept to four places beyond the amount's: exact for probabilities with up
+                // to two decimals (the usual ones), and a probability such as 100/3 does
+                // not give every deal 28 places, whose exact sums would soon overflow.
+                let places = (amount.scale() + 4).min(crate::exact::MAX_PLACES);
                 let weighted = amount
                     .try_mul(p)
                     .and_then(|v| v.try_div(Decimal::ONE_HUNDRED))
+                    .map(|v| {
+                        v.round_dp_with_strategy(
+                            places,
+                            rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                        )
+                    })
                     .ok_or_else(|| {
                         crate::measure::at_row(
                             crate::decimal::overflow("the weighted pipeline"),
@@ -266,16 +282,14 @@ pub(crate) fn forecast_of(
         None => None,
     };
     let coverage = match remaining {
-        Some(r) if !r.is_zero() => Some(crate::decimal::ratio(open, r).ok_or_else(overflow)?),
+        // A ratio beyond the decimal range is null, as the row's attainment is.
+        Some(r) if !r.is_zero() => crate::decimal::ratio(open, r),
         _ => None,
     };
     let attainment = match target {
-        Some(t) if t > Decimal::ZERO => Some(
-            closed_sum
-                .try_add(commit)
-                .and_then(|v| crate::decimal::ratio(v, t))
-                .ok_or_else(overflow)?,
-        ),
+        Some(t) if t > Decimal::ZERO => closed_sum
+            .try_add(commit)
+            .and_then(|v| crate::decimal::ratio(v, t)),
         _ => None,
     };
     Ok(Forecast {

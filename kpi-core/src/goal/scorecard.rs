@@ -637,16 +637,22 @@ fn row(
     let unit = input.book.unit(goal.metric_id());
     let gap = scoring.gap(actual, target)?;
     let points_short = scoring.points_short(unit, gap);
-    // Dimension scopes are not measured for the forecast: only the org's are.
-    let forecast = if goal.forecast && scope != ScopeKind::Dimension {
+    // Dimension scopes are not measured for the forecast: only the org's are. Measures
+    // taken without the forecast (an older document) give none, rather than zeros.
+    let mut forecast = None;
+    if goal.forecast && scope != ScopeKind::Dimension {
         let mut buckets = [Decimal::ZERO; 4];
+        let mut measured = true;
         for (bucket, id) in buckets.iter_mut().zip(super::forecast::BUCKETS) {
-            *bucket = input.measures.sum_of(id, s.keys)?;
+            match input.measures.sum_of(id, s.keys)? {
+                Some(sum) => *bucket = sum,
+                None => measured = false,
+            }
         }
-        Some(super::forecast::forecast_of(buckets, actual, target)?)
-    } else {
-        None
-    };
+        if measured {
+            forecast = Some(super::forecast::forecast_of(buckets, actual, target)?);
+        }
+    }
     Ok(ScorecardRow {
         goal: names.goal.clone(),
         metric: names.metric.clone(),

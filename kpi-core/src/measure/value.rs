@@ -51,17 +51,19 @@ impl<'m> IndexedMeasures<'m> {
         }
     }
 
-    /// The sum of the measures id `id` (a forecast bucket) over `scopes`; 0 over none.
-    pub(crate) fn sum_of(&self, id: &str, scopes: &[&str]) -> Result<Decimal> {
+    /// The sum of the measures id `id` (a forecast bucket) over `scopes` (0 over none), or
+    /// `None` when the measures do not hold it (measured without the forecast).
+    pub(crate) fn sum_of(&self, id: &str, scopes: &[&str]) -> Result<Option<Decimal>> {
+        let Some(by_scope) = self.of_period.get(id) else {
+            return Ok(None);
+        };
         let mut merged = Partial::default();
-        if let Some(by_scope) = self.of_period.get(id) {
-            for scope in scopes {
-                if let Some(partial) = by_scope.get(scope) {
-                    merged.merge(partial)?;
-                }
+        for scope in scopes {
+            if let Some(partial) = by_scope.get(scope) {
+                merged.merge(partial)?;
             }
         }
-        Ok(merged.sum)
+        Ok(Some(merged.sum))
     }
 
     /// The partials of the window labelled `label`, the period's own for its label.

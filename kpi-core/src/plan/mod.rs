@@ -387,18 +387,20 @@ impl<'p> Compiled<'p> {
         self.measure_through(facts, period, Some(as_of), &self.org.stint_key_list())
     }
 
-    /// The measures of `period` through `as_of`; `keys` are the org's
-    /// [`crate::Org::stint_keys`], which an evaluation computes once for the measures and
-    /// the report.
-    /// The forecast's buckets (`forecast:commit` …) by scope, when a goal shows the
-    /// forecast; nothing otherwise.
+    /// The forecast's buckets (`forecast:commit` …) by scope, when a goal that shows the
+    /// forecast applies to `period`; nothing otherwise (open deals then cannot stop a
+    /// month's statements, nor the history the plan is checked against).
     fn measure_forecast(
         &self,
         facts: &FactTable,
         period: &Period,
         keys: &[crate::org::StintKey<'_>],
     ) -> Result<BTreeMap<String, BTreeMap<String, crate::measure::Partial>>> {
-        if !self.goals.iter().any(|g| g.forecast) {
+        let applies = self
+            .goal_periods()
+            .iter()
+            .any(|(goal, each)| goal.forecast && each.parts(&self.calendar, period).is_some());
+        if !applies {
             return Ok(BTreeMap::new());
         }
         let defaults = crate::goal::ForecastRules::default();
@@ -426,9 +428,16 @@ impl<'p> Compiled<'p> {
                 date: None,
             })
             .collect();
-        Ok(measure(&self.org, keys, facts, period, &passes, &[])?.metrics)
+        // An error (a bucket's sum beyond the decimal range) is the plan's `[forecast]`'s,
+        // not a metric's: the reserved ids are no path of the plan.
+        let measured = measure(&self.org, keys, facts, period, &passes, &[])
+            .map_err(|e| e.at_path("forecast"))?;
+        Ok(measured.metrics)
     }
 
+    /// The measures of `period` through `as_of`; `keys` are the org's
+    /// [`crate::Org::stint_keys`], which an evaluation computes once for the measures and
+    /// the report.
     fn measure_through(
         &self,
         facts: &FactTable,
