@@ -87,6 +87,21 @@ fn deal() -> impl Strategy<Value = Deal> {
         )
 }
 
+/// An open deal of Li's, of one cent, in the first stage (`Negotiation`: commit), without
+/// a category or probability of its own, `day` days into 2026.
+fn open_deal(day: u32) -> Deal {
+    Deal {
+        kind: 0,
+        owner: 0,
+        split: false,
+        cents: 100,
+        day,
+        stage: 0,
+        category: 0,
+        probability: None,
+    }
+}
+
 fn record(i: usize, d: &Deal) -> FactRecord {
     let mut attributes = BTreeMap::new();
     if let Some(stage) = STAGES[d.stage] {
@@ -240,16 +255,7 @@ proptest! {
 #[test]
 fn only_goals_that_ask_show_the_forecast() {
     let plan = Plan::from_toml(&PLAN.replace("forecast = true\n", "")).unwrap();
-    let d = Deal {
-        kind: 0,
-        owner: 0,
-        split: false,
-        cents: 100,
-        day: 3,
-        stage: 0,
-        category: 0,
-        probability: None,
-    };
+    let d = open_deal(3);
     let facts = FactTable::from_records([record(0, &d)]).unwrap();
     let report = plan.evaluate(&facts, &quarter()).unwrap();
     assert!(report.scorecards.iter().all(|r| r.forecast.is_none()));
@@ -299,19 +305,7 @@ fn the_review_says_what_the_open_deals_bring() {
 #[test]
 fn an_unreadable_deal_of_another_period_does_not_stop_this_one() {
     let plan = Plan::from_toml(PLAN).unwrap();
-    let mut bad = record(
-        0,
-        &Deal {
-            kind: 0,
-            owner: 0,
-            split: false,
-            cents: 100,
-            day: 100, // 2026-04-11: next quarter
-            stage: 0,
-            category: 0,
-            probability: None,
-        },
-    );
+    let mut bad = record(0, &open_deal(100)); // 2026-04-11: next quarter
     bad.attributes.insert(
         "forecast_category".to_owned(),
         Attribute::Text("Commit".to_owned()),
@@ -339,19 +333,7 @@ fn an_unreadable_deal_of_another_period_does_not_stop_this_one() {
 fn open_deals_are_read_only_where_a_forecast_is_shown() {
     let monthly = "[[goals]]\nid = \"monthly\"\nmetric = \"revenue\"\nscope = \"member\"\nperiod = \"month\"\ntarget = \"30000\"\n";
     let plan = Plan::from_toml(&format!("{PLAN}{monthly}")).unwrap();
-    let mut bad = record(
-        0,
-        &Deal {
-            kind: 0,
-            owner: 0,
-            split: false,
-            cents: 100,
-            day: 40, // 2026-02-10
-            stage: 0,
-            category: 0,
-            probability: None,
-        },
-    );
+    let mut bad = record(0, &open_deal(40)); // 2026-02-10
     bad.attributes.insert(
         "forecast_category".to_owned(),
         Attribute::Text("Best Case".to_owned()),
@@ -429,16 +411,7 @@ fn numeric_stages_and_long_probabilities() {
 #[test]
 fn measures_without_the_buckets_give_no_forecast() {
     let plan = Plan::from_toml(PLAN).unwrap();
-    let d = Deal {
-        kind: 0,
-        owner: 0,
-        split: false,
-        cents: 100,
-        day: 3,
-        stage: 0,
-        category: 0,
-        probability: None,
-    };
+    let d = open_deal(3);
     let facts = FactTable::from_records([record(0, &d)]).unwrap();
     let mut measures = plan.measure(&facts, &quarter()).unwrap();
     assert!(measures.metrics.contains_key("forecast:commit"));
