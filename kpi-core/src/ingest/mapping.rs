@@ -598,9 +598,9 @@ impl ColumnMapping {
                 let instant = chrono::DateTime::from_timestamp_millis(millis)?;
                 self.zone().local_date(instant)
             }
-            DateFormat::Rfc3339 => chrono::DateTime::parse_from_rfc3339(text)
-                .ok()
-                .and_then(|t| self.zone().local_date(t.with_timezone(&chrono::Utc))),
+            DateFormat::Rfc3339 => {
+                crate::period::rfc3339::instant(text).and_then(|t| self.zone().local_date(t))
+            }
             DateFormat::Iso(pattern) => iso_date(text, pattern),
             DateFormat::UsSlashes(pattern) => us_date(text, pattern),
             DateFormat::Pattern(pattern) => pattern.date(text),
@@ -613,7 +613,7 @@ impl ColumnMapping {
         if let Ok(millis) = text.parse::<i64>() {
             return Some(millis);
         }
-        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        if let Some(t) = crate::period::rfc3339::instant(text) {
             return Some(t.timestamp_millis());
         }
         LOCAL_TIME_FORMATS

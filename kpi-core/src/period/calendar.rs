@@ -342,11 +342,11 @@ impl Calendar {
 
     /// The local date of an RFC 3339 timestamp with an offset (`2026-03-31T23:30:00-08:00`).
     pub fn local_date_of_rfc3339(&self, text: &str) -> Result<NaiveDate> {
-        let instant = DateTime::parse_from_rfc3339(text).map_err(|e| {
+        let instant = super::rfc3339::instant(text).ok_or_else(|| {
             Error::new(
                 ErrorKind::DataUnsupportedValue,
                 format!(
-                    "`{}` is not an RFC 3339 timestamp with an offset (such as 2026-03-31T23:30:00-08:00): {e}",
+                    "`{}` is not an RFC 3339 timestamp with an offset (such as 2026-03-31T23:30:00-08:00)",
                     super::shown(text)
                 ),
             )

@@ -5,6 +5,7 @@
 mod calendar;
 mod label;
 mod retail;
+pub(crate) mod rfc3339;
 mod scheme;
 mod words;
 
