@@ -2,8 +2,10 @@
 //! counts, averages, medians, extremes, distinct counts and formulas; goals with growth,
 //! cascades and versions; tiered, rate, bonus, pool, clawback and draw components) is
 //! evaluated over facts built from the input: hostile decimals as amounts, shares and
-//! attributes, split credit, refunds, owners outside the org, repeated ids, and open
-//! deals with stages, categories and probabilities (some refused) for the quota's forecast.
+//! attributes, split credit, refunds, owners outside the org, repeated ids, open deals
+//! with stages, categories and probabilities (some refused) for the quota's forecast,
+//! creation days for a cycle and cohort retention; a second plan places payments on
+//! the day of the order they pay (ids, unknown ids, numbers).
 //!
 //! Invariants: loading the facts, measuring, evaluating (also as of a day), the
 //! what-if and serialising the report give a result or a coded error, never a panic;
@@ -75,6 +77,12 @@ formula = "revenue + refunds"
 formula = "revenue / orders"
 [metrics.revenue_growth]
 formula = "growth(revenue)"
+[metrics.retention]
+formula = "retained(revenue) / same_period_last_year(revenue)"
+[metrics.cycle]
+aggregate = "median"
+field = "date - attributes.created"
+filter = 'kind == "deal"'
 
 [[goals]]
 id = "company"
@@ -106,6 +114,19 @@ scope = "member"
 period = "month"
 target = "500"
 weight = "1"
+[[goals]]
+id = "retention"
+metric = "retention"
+scope = "member"
+period = "quarter"
+target = "1"
+[[goals]]
+id = "cycle"
+metric = "cycle"
+scope = "team"
+period = "month"
+target = "30"
+direction = "lower"
 [[goals]]
 id = "team-score"
 metric = "score"
@@ -142,6 +163,35 @@ components = [{ kind = "pool", goal = "teams", amount = "9000", split = "contrib
 
 static FIXED: LazyLock<Plan> =
     LazyLock::new(|| Plan::from_toml(PLAN).expect("the fixed plan loads"));
+
+/// Payments in the period of the order they pay: a linked fact may be in the other half
+/// of a split table, so this plan is evaluated whole only.
+const LINKED: &str = r#"
+version = 1
+[org]
+teams = [{ id = "t", name = "T" }]
+members = [{ id = "a", name = "A", team = "t" }, { id = "b", name = "B", team = "t" }]
+[metrics.paid]
+aggregate = "sum"
+field = "amount"
+filter = 'kind == "payment"'
+date = "date(attributes.order)"
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+filter = 'kind == "order" && status == "won"'
+[metrics.collected]
+formula = "paid / revenue"
+[[goals]]
+id = "collected"
+metric = "collected"
+scope = "member"
+period = "month"
+target = "0.9"
+"#;
+
+static LINKED_PLAN: LazyLock<Plan> =
+    LazyLock::new(|| Plan::from_toml(LINKED).expect("the linked plan loads"));
 
 const PERIODS: [&str; 6] = [
     "2026-04",
@@ -228,6 +278,25 @@ fn fact(u: &mut Unstructured<'_>, i: usize) -> Result<FactRecord> {
         };
         attributes.insert("probability".to_owned(), probability);
     }
+    // A deal's creation day, and the order a payment pays: dates and ids, and text that
+    // is neither.
+    if u.ratio(1u8, 3)? {
+        let created = match u.int_in_range(0u8..=3)? {
+            0 => Attribute::Text("2026-02-30".to_owned()),
+            1 => Attribute::Text("２０２６-03-01".to_owned()),
+            2 => Attribute::Number(hostile(u)?),
+            _ => Attribute::Text(arbitrary_date(u)?.to_string()),
+        };
+        attributes.insert("created".to_owned(), created);
+    }
+    if u.ratio(1u8, 3)? {
+        let order = match u.int_in_range(0u8..=2)? {
+            0 => Attribute::Text(format!("f{}", u.int_in_range(0..=30)?)),
+            1 => Attribute::Text("订单-1".to_owned()),
+            _ => Attribute::Number(hostile(u)?),
+        };
+        attributes.insert("order".to_owned(), order);
+    }
     Ok(FactRecord {
         id,
         kind: (*u.choose(&KINDS)?).to_owned(),
@@ -294,6 +363,10 @@ fuzz_target!(|data: &[u8]| {
     }
     let middle = period.start() + chrono::Days::new(u64::from(period.days() / 2));
     match plan.evaluate_as_of(&table, &period, middle) {
+        Ok(report) => drop(serialise(&report)),
+        Err(e) => check_error(&e),
+    }
+    match LINKED_PLAN.evaluate(&table, &period) {
         Ok(report) => drop(serialise(&report)),
         Err(e) => check_error(&e),
     }

@@ -111,7 +111,7 @@ pub(crate) const FUNCTIONS: [(&str, usize, usize); 6] = [
 ];
 
 /// The period functions of metric formulas, with their arity.
-pub(crate) const PERIOD_FUNCTIONS: [(&str, usize); 7] = [
+pub(crate) const PERIOD_FUNCTIONS: [(&str, usize); 8] = [
     ("prev", 1),
     ("same_period_last_year", 1),
     ("growth", 1),
@@ -119,6 +119,7 @@ pub(crate) const PERIOD_FUNCTIONS: [(&str, usize); 7] = [
     ("to_date", 2),
     ("trailing", 2),
     ("opening", 1),
+    ("retained", 1),
 ];
 
 struct Checker<'a> {

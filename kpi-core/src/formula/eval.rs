@@ -21,6 +21,11 @@ pub(crate) trait Env {
     fn in_window(&self, _name: &str, _window: Window) -> Result<Value> {
         Ok(Value::Null)
     }
+    /// `retained(name)`: the metric over the customers it had a year earlier; `null`
+    /// where there are no measures by customer.
+    fn retained(&self, _name: &str) -> Result<Value> {
+        Ok(Value::Null)
+    }
 }
 
 impl<F: Fn(&str) -> Value> Env for F {
@@ -170,8 +175,9 @@ fn call(name: &str, args: &[Node], lookup: &dyn Env) -> Result<Value> {
     })
 }
 
-/// The period functions: `prev`, `same_period_last_year`, `growth`, `yoy`, `to_date` and
-/// `trailing` and `opening`, whose first argument is a metric name (the checker makes sure of it).
+/// The period functions: `prev`, `same_period_last_year`, `growth`, `yoy`, `to_date`,
+/// `trailing`, `opening` and `retained`, whose first argument is a metric name (the
+/// checker makes sure of it).
 fn period_call(name: &str, args: &[Node], env: &dyn Env) -> Result<Option<Value>> {
     let Some(NodeKind::Name(metric)) = args.first().map(|a| &a.kind) else {
         return Ok(None);
@@ -195,6 +201,7 @@ fn period_call(name: &str, args: &[Node], env: &dyn Env) -> Result<Option<Value>
         ("prev", _) => window(Window::Prev)?,
         ("same_period_last_year", _) => window(Window::LastYear)?,
         ("opening", _) => window(Window::Before)?,
+        ("retained", _) => env.retained(metric)?,
         ("growth", _) => change(Window::Prev)?,
         ("yoy", _) => change(Window::LastYear)?,
         ("to_date", Some(NodeKind::Text(grain))) => match Grain::parse(grain) {

@@ -174,6 +174,7 @@ pub(crate) fn scorecards(
         };
         let metric = goal.metric_id();
         let additive = input.book.is_additive(metric);
+        let targets_add_up = input.book.target_adds_up(metric);
         let scoring = Scoring::of(goal, input);
         let names = GoalNames::of(goal);
         let row_for = |scope: ScopeKind, s: ScopeRef<'_>, name: &str| -> Result<ScorecardRow> {
@@ -181,7 +182,7 @@ pub(crate) fn scorecards(
                 let resolved = if s.id == UNASSIGNED {
                     None
                 } else {
-                    over_parts(input, index, s, &parts, additive)?
+                    over_parts(input, index, s, &parts, targets_add_up)?
                 };
                 let (actual, resolved, long_term) =
                     measured(input, (index, goal), (span, additive), s, resolved)?;
@@ -246,7 +247,7 @@ pub(crate) fn scorecards(
                 (index, &parts, span),
                 (goal, &names),
                 scoring,
-                additive,
+                (additive, targets_add_up),
                 &rows[first_row..],
             )
             .map_err(|e| in_goal(e, index, &goal.id, "company"))?;
@@ -283,17 +284,17 @@ fn rollup(
     (index, parts, span): (usize, &[Period], Option<Period>),
     (goal, names): (&Goal, &GoalNames),
     scoring: Scoring,
-    additive: bool,
+    (additive, targets_add_up): (bool, bool),
     scoped: &[ScorecardRow],
 ) -> Result<ScorecardRow> {
-    let target = rollup_target(additive, scoped.iter().filter_map(|r| r.target))?;
+    let target = rollup_target(targets_add_up, scoped.iter().filter_map(|r| r.target))?;
     let original = rollup_target(
-        additive,
+        targets_add_up,
         scoped.iter().filter_map(|r| r.original_target.or(r.target)),
     )?;
     // The members' full targets, when ramp or leave prorated some.
     let full = rollup_target(
-        additive,
+        targets_add_up,
         scoped.iter().filter_map(|r| r.full_target.or(r.target)),
     )?;
     let company = scopes_of(input.org, keys, ScopeKind::Company, input.period);
@@ -486,9 +487,9 @@ fn goal_periods(input: &ScorecardInput<'_>, goal_period: &GoalPeriod) -> Option<
     goal_period.parts(input.calendar, input.period)
 }
 
-/// The target over several goal periods: their sum for a metric that adds up (500,000 a
-/// month is 1,500,000 a quarter), else the target of the last (90% CSAT a month is 90%
-/// for the quarter).
+/// The target over several goal periods: their sum when targets add up (500,000 a month
+/// is 1,500,000 a quarter, for revenue and for quota attainment alike), else the target
+/// of the last (90% CSAT a month is 90% for the quarter).
 fn over_parts(
     input: &ScorecardInput<'_>,
     index: usize,
@@ -762,8 +763,8 @@ fn pacing(
     }))
 }
 
-/// The company target of a member or team goal: the sum of the targets for a metric that
-/// adds up (a sum or a count); otherwise the common target when every scope has the same
+/// The company target of a member or team goal: the sum of the targets when they add up
+/// (a sum or a count, or a quota that a metric such as `revenue / target` reads); otherwise the common target when every scope has the same
 /// one (a 90% CSAT goal for every team is a 90% goal for the company), else none.
 fn rollup_target(
     additive: bool,

@@ -3,7 +3,7 @@
 
 mod value;
 
-pub(crate) use value::{IndexedMeasures, MetricBook};
+pub(crate) use value::{IndexedMeasures, MetricBook, retained_metrics};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -76,6 +76,16 @@ pub struct Partial {
     )]
     #[serde(deserialize_with = "crate::decimal::exact::map")]
     pub shared_values: BTreeMap<String, Decimal>,
+    /// The sum by customer, for a metric a formula reads with `retained(m)` (net revenue
+    /// retention follows the same customers from one year to the next); facts without a
+    /// customer are not in it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(
+        feature = "typescript",
+        tsify(type = "Record<string, string>", optional)
+    )]
+    #[serde(deserialize_with = "crate::decimal::exact::map")]
+    pub by_customer: BTreeMap<String, Decimal>,
 }
 
 impl Partial {
@@ -110,7 +120,15 @@ impl Partial {
             .or_overflow(|| "a count of facts")?;
         let missing =
             (self.missing.checked_add(other.missing)).or_overflow(|| "a count of facts")?;
+        let by_customer = if other.by_customer.is_empty() {
+            None
+        } else {
+            Some(merged_by_key(&self.by_customer, &other.by_customer)?)
+        };
         (self.sum, self.count, self.missing) = (sum, count, missing);
+        if let Some(by_customer) = by_customer {
+            self.by_customer = by_customer;
+        }
         (self.count_adjust, self.missing_adjust) = (count_adjust, missing_adjust);
         if other.min.is_some() {
             self.min = [self.min, other.min].into_iter().flatten().min();
@@ -137,6 +155,20 @@ impl Partial {
         }
         Ok(())
     }
+}
+
+/// The sums of `a` and `b` added key by key; an error when one leaves the exact range.
+fn merged_by_key(
+    a: &BTreeMap<String, Decimal>,
+    b: &BTreeMap<String, Decimal>,
+) -> Result<BTreeMap<String, Decimal>> {
+    let mut out = a.clone();
+    for (key, value) in b {
+        let total = out.entry(key.clone()).or_insert(Decimal::ZERO);
+        *total = crate::decimal::exact_add(*total, *value)
+            .or_overflow(|| format!("the sum of {total} and {value} for customer `{key}`"))?;
+    }
+    Ok(out)
 }
 
 /// `total + part`, skipping the addition when `part` is a zero whose scale the total
@@ -289,8 +321,11 @@ pub(crate) struct MetricPass<'a> {
     pub aggregate: Aggregate,
     pub filter: Option<CompiledFilter>,
     pub field: Option<Field>,
-    /// The date attribute that places a fact in a period; the fact's date when `None`.
-    pub date: Option<String>,
+    /// Where the date that places a fact in a period comes from; the fact's date when
+    /// `None`.
+    pub date: Option<crate::metric::DateSource>,
+    /// Whether to keep the sum by customer (`Partial::by_customer`), for `retained(m)`.
+    pub by_customer: bool,
 }
 
 /// Each owner code's stints (member positions, in org order), in one flat vector rather
@@ -393,7 +428,7 @@ pub(crate) fn measure(
                 metric,
                 facts,
                 dimensions,
-                &rows_for[&metric.date.as_deref()],
+                &rows_for[&metric.date.as_ref()],
                 unassigned + 1,
                 &mut by_value,
             )
@@ -464,13 +499,10 @@ pub(crate) fn check_currencies(
     let dates = facts.dates();
     for metric in metrics.iter().filter(|m| m.field == Some(Field::Amount)) {
         let mut expected: Option<(&str, Option<usize>)> = plan.map(|p| (p, None));
-        for row in 0..facts.len() {
-            let date = match metric.date.as_deref() {
-                None => Some(dates[row]),
-                Some(name) => match facts.attribute(name).and_then(|c| c[row].as_ref()) {
-                    Some(Attribute::Text(text)) => crate::period::parse_date(text).ok(),
-                    _ => None,
-                },
+        for (row, own) in dates.iter().enumerate() {
+            let date = match &metric.date {
+                None => Some(*own),
+                Some(source) => source.date_of(facts, row),
             };
             if !date.is_some_and(|d| period.contains(d)) || amounts.get(row).is_none() {
                 continue;
@@ -595,26 +627,18 @@ fn rows_by_date_source<'m>(
     slots: &Slots<'_>,
     facts: &FactTable,
     metrics: &[&'m MetricPass<'_>],
-) -> HashMap<Option<&'m str>, Rows> {
+) -> HashMap<Option<&'m crate::metric::DateSource>, Rows> {
     let dates = facts.dates();
-    let mut rows_for: HashMap<Option<&str>, Rows> = HashMap::new();
+    let mut rows_for = HashMap::new();
     for metric in metrics {
-        let source = metric.date.as_deref();
+        let source = metric.date.as_ref();
         if rows_for.contains_key(&source) {
             continue;
         }
         let rows = match source {
             None => slots.rows(|row| Some(dates[row])),
-            Some(name) => {
-                let column = facts.attribute(name);
-                slots.rows(|row| match column.and_then(|c| c[row].as_ref()) {
-                    // A day outside the supported range places the fact nowhere.
-                    Some(Attribute::Text(text)) => crate::period::parse_date(text)
-                        .and_then(crate::period::check_date)
-                        .ok(),
-                    _ => None,
-                })
-            }
+            // A day outside the supported range places the fact nowhere.
+            Some(source) => slots.rows(|row| source.date_of(facts, row)),
         };
         rows_for.insert(source, rows);
     }
@@ -688,10 +712,11 @@ fn distinct_by_codes(
     Ok(true)
 }
 
-/// Whether `metric` is a sum or an average of `amount` with no dimension scopes: the case
-/// summed as integers.
+/// Whether `metric` is a sum or an average of `amount` with no dimension scopes and no
+/// sums by customer: the case summed as integers.
 fn sums_amounts(metric: &MetricPass<'_>, dimensions: &[Field]) -> bool {
     dimensions.is_empty()
+        && !metric.by_customer
         && matches!(metric.aggregate, Aggregate::Sum | Aggregate::Average)
         && metric.field == Some(Field::Amount)
 }
@@ -911,6 +936,7 @@ fn accumulate(
             .ok()
             .and_then(|i| values.get(i))
             .map(|(_, v)| *v),
+        Field::Days { to, from } => days_between(facts, row, to.as_deref(), from.as_deref()),
     };
     let Some(value) = value else {
         return part_missed(partial);
@@ -920,6 +946,17 @@ fn accumulate(
         None => value,
     };
     partial.sum = crate::decimal::exact_add(partial.sum, credited).ok_or_else(overflow)?;
+    if metric.by_customer
+        && let Some(customer) = facts
+            .dictionary(Column::Customer)
+            .get(facts.codes(Column::Customer).get(row))
+    {
+        let total = partial
+            .by_customer
+            .entry(customer.to_owned())
+            .or_insert(Decimal::ZERO);
+        *total = crate::decimal::exact_add(*total, credited).ok_or_else(overflow)?;
+    }
     match metric.aggregate {
         Aggregate::Min => partial.min = Some(partial.min.map_or(value, |m| m.min(value))),
         Aggregate::Max => partial.max = Some(partial.max.map_or(value, |m| m.max(value))),
@@ -931,6 +968,29 @@ fn accumulate(
         _ => {}
     }
     Ok(())
+}
+
+/// The days from the fact's date `from` to its date `to` (`None`: the fact's own date),
+/// negative when `to` is earlier; `None` when either is missing or not a supported day.
+fn days_between(
+    facts: &FactTable,
+    row: usize,
+    to: Option<&str>,
+    from: Option<&str>,
+) -> Option<Decimal> {
+    let date = |name: Option<&str>| match name {
+        None => facts.dates().get(row).copied(),
+        Some(name) => match facts.attribute(name).and_then(|c| c[row].as_ref()) {
+            Some(Attribute::Text(text)) => crate::period::parse_date(text)
+                .and_then(crate::period::check_date)
+                .ok(),
+            _ => None,
+        },
+    };
+    // Both days are in the supported range, so the difference cannot overflow.
+    Some(Decimal::from(
+        date(to)?.signed_duration_since(date(from)?).num_days(),
+    ))
 }
 
 /// The text of a field, for distinct counts.
@@ -948,6 +1008,9 @@ fn field_text(facts: &FactTable, field: &Field, row: usize) -> Option<String> {
             None => None,
         },
         Field::Computed(_) => None,
+        Field::Days { to, from } => {
+            days_between(facts, row, to.as_deref(), from.as_deref()).map(|d| d.to_string())
+        }
     }
 }
 

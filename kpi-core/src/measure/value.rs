@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rust_decimal::Decimal;
 
 use super::{Measures, Partial};
-use crate::decimal::TryArithmetic;
+use crate::decimal::{OrOverflow, TryArithmetic};
 use crate::error::{Error, ErrorKind, Result};
 use crate::formula::syntax::{self, Node, NodeKind};
 use crate::formula::{Env, Formula, Type, Unit, Value, Window};
@@ -164,6 +164,24 @@ impl<'p> MetricBook<'p> {
                     .at_path(format!("metrics.{id}.formula")));
                 }
             };
+            let mut not_a_sum = None;
+            retained_in(formula.root(), &mut |m, node| {
+                let sum = metrics.get(m).and_then(|d| d.aggregate) == Some(Aggregate::Sum);
+                if !sum && not_a_sum.is_none() {
+                    not_a_sum = Some((m.to_owned(), node.at));
+                }
+            });
+            if let Some((m, at)) = not_a_sum {
+                return Err(crate::formula::error_at(
+                    ErrorKind::FormulaTypeMismatch,
+                    text,
+                    at,
+                    &format!(
+                        "`retained` follows the customers of a sum: `{m}` is not a `sum` metric"
+                    ),
+                )
+                .at_path(format!("metrics.{id}.formula")));
+            }
             book.units.insert(key, unit);
             book.formulas.insert(key, formula);
         }
@@ -204,6 +222,25 @@ impl<'p> MetricBook<'p> {
             .get(metric)
             .and_then(|m| m.aggregate)
             .is_some_and(|a| matches!(a, Aggregate::Sum | Aggregate::Count))
+    }
+
+    /// Whether a goal's targets on `metric` add up over scopes and over the goal periods
+    /// of a longer period: the metric adds up, or it is measured against the target
+    /// (`revenue / target`) and the other metrics it reads directly all add up, so its
+    /// target is a quota of an amount. Quota attainment against 500,000 a month is then
+    /// measured against 1,500,000 over a quarter, not against one month's quota.
+    pub(crate) fn target_adds_up(&self, metric: &str) -> bool {
+        if self.is_additive(metric) {
+            return true;
+        }
+        let Some(names) = self.formulas.get(metric).map(Formula::names) else {
+            return false;
+        };
+        names.iter().any(|n| n == TARGET)
+            && names
+                .iter()
+                .filter(|n| *n != TARGET)
+                .all(|n| self.is_additive(n))
     }
 
     /// The aggregate metrics `metric` is computed from (itself, for an aggregate).
@@ -318,26 +355,34 @@ impl MetricEnv<'_, '_> {
             return Ok(None);
         };
         if let Some(aggregate) = def.aggregate {
-            let scopes = self.partials.get(metric);
-            let partial_of = |scope: &str| scopes.and_then(|m| m.get(scope)).copied();
-            // One member's row (the common case): their partial as it is.
-            let merged = if let [scope] = self.scopes {
-                partial_of(scope).cloned().unwrap_or_default()
-            } else {
-                let mut merged = Partial::default();
-                for scope in self.scopes {
-                    if let Some(partial) = partial_of(scope) {
-                        merged.merge(partial)?;
-                    }
-                }
-                merged
-            };
-            return aggregate_value(aggregate, merged);
+            return aggregate_value(aggregate, self.merged(metric)?);
         }
         match self.book.formulas.get(metric) {
             Some(formula) => Ok(formula.evaluate_with(self)?.as_number()),
             None => Ok(None),
         }
+    }
+
+    /// The partial of aggregate `metric` over the scopes, merged.
+    fn merged(&self, metric: &str) -> Result<Partial> {
+        let scopes = self.partials.get(metric);
+        let partial_of = |scope: &str| scopes.and_then(|m| m.get(scope)).copied();
+        // One member's row (the common case): their partial as it is.
+        if let [scope] = self.scopes {
+            return Ok(partial_of(scope).cloned().unwrap_or_default());
+        }
+        let mut merged = Partial::default();
+        for scope in self.scopes {
+            if let Some(partial) = partial_of(scope) {
+                merged.merge(partial)?;
+            }
+        }
+        Ok(merged)
+    }
+
+    /// The partials of the window labelled for `window`, if the measures have it.
+    fn window(&self, window: Window) -> Option<&PartialIndex<'_>> {
+        (self.book.window_labels.get(&window)).and_then(|label| self.measures.partials(label))
     }
 }
 
@@ -354,9 +399,7 @@ impl Env for MetricEnv<'_, '_> {
         if self.in_window {
             return Ok(Value::Null);
         }
-        let Some(partials) =
-            (self.book.window_labels.get(&window)).and_then(|label| self.measures.partials(label))
-        else {
+        let Some(partials) = self.window(window) else {
             return Ok(Value::Null);
         };
         let env = MetricEnv {
@@ -366,6 +409,64 @@ impl Env for MetricEnv<'_, '_> {
         };
         Ok(Value::from(env.value(name)?))
     }
+
+    /// `retained(m)`: this period's sum of `m` over the customers whose sum of `m` was
+    /// above zero in the same period a year earlier, in the same scopes; null without
+    /// that year's measures.
+    fn retained(&self, name: &str) -> Result<Value> {
+        if self.in_window {
+            return Ok(Value::Null);
+        }
+        let Some(partials) = self.window(Window::LastYear) else {
+            return Ok(Value::Null);
+        };
+        let before = MetricEnv {
+            partials,
+            in_window: true,
+            ..*self
+        }
+        .merged(name)?;
+        let now = self.merged(name)?;
+        let mut total = Decimal::ZERO;
+        for (customer, value) in &now.by_customer {
+            if before
+                .by_customer
+                .get(customer)
+                .is_some_and(|b| *b > Decimal::ZERO)
+            {
+                total = crate::decimal::exact_add(total, *value).or_overflow(|| {
+                    format!("the sum of `{name}` over the customers of a year earlier")
+                })?;
+            }
+        }
+        Ok(Value::Number(total))
+    }
+}
+
+/// The metrics that formulas read with `retained(m)`, whose measures keep their sums by
+/// customer. Formulas that do not parse read none (checking the plan reports them).
+pub(crate) fn retained_metrics(metrics: &BTreeMap<String, MetricDef>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for text in metrics.values().filter_map(|m| m.formula.as_deref()) {
+        if let Ok(root) = syntax::parse(text) {
+            retained_in(&root, &mut |metric, _| {
+                out.insert(metric.to_owned());
+            });
+        }
+    }
+    out
+}
+
+/// Calls `visit` with the metric and the node of each `retained(m)` in `root`.
+fn retained_in(root: &Node, visit: &mut impl FnMut(&str, &Node)) {
+    root.walk(&mut |n| {
+        if let NodeKind::Call(function, args) = &n.kind
+            && function == "retained"
+            && let Some(NodeKind::Name(metric)) = args.first().map(|a| &a.kind)
+        {
+            visit(metric, n);
+        }
+    });
 }
 
 fn windows_in(node: &Node, out: &mut BTreeSet<Window>) {
@@ -376,7 +477,7 @@ fn windows_in(node: &Node, out: &mut BTreeSet<Window>) {
         let window = match (name.as_str(), args.get(1).map(|a| &a.kind)) {
             ("prev" | "growth", _) => Some(Window::Prev),
             ("opening", _) => Some(Window::Before),
-            ("same_period_last_year" | "yoy", _) => Some(Window::LastYear),
+            ("same_period_last_year" | "yoy" | "retained", _) => Some(Window::LastYear),
             ("to_date", Some(NodeKind::Text(g))) => {
                 crate::period::Grain::parse(g).map(Window::ToDate)
             }

@@ -79,8 +79,10 @@ pub struct MetricDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub aggregate: Option<Aggregate>,
-    /// The field aggregated: `amount` or `attributes.<name>` for numeric aggregates; for
-    /// `count_distinct` also `customer`, `owner`, `status`, `kind` or `id`. Not for `count`.
+    /// The field aggregated: `amount` or `attributes.<name>` for numeric aggregates, or
+    /// the days between two dates, `date - attributes.created` (each side `date` or a
+    /// `YYYY-MM-DD` attribute); for `count_distinct` also `customer`, `owner`, `status`,
+    /// `kind` or `id`. Not for `count`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub field: Option<String>,
@@ -126,6 +128,81 @@ pub(crate) enum Field {
     /// Values the engine computed for some facts (the forecast's buckets), by row,
     /// sorted; the other facts have none.
     Computed(std::sync::Arc<[(usize, rust_decimal::Decimal)]>),
+    /// The days from one date of the fact to another, `date - attributes.created` (a
+    /// deal's cycle: closed minus created); `None` is the fact's own date. Facts without
+    /// either date have no value.
+    Days {
+        to: Option<String>,
+        from: Option<String>,
+    },
+}
+
+/// Where a metric's date comes from when it is not the fact's own date.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum DateSource {
+    /// A `YYYY-MM-DD` attribute of the fact: `attributes.created`.
+    Attribute(String),
+    /// The date of the fact whose id the attribute holds: `date(attributes.order)` places
+    /// a payment on the day of the order it pays.
+    Linked(String),
+}
+
+impl DateSource {
+    /// Reads `attributes.<name>` or `date(attributes.<name>)`.
+    fn parse(text: &str) -> Option<DateSource> {
+        let attribute = |t: &str| {
+            t.strip_prefix("attributes.")
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned)
+        };
+        match text.strip_prefix("date(").and_then(|t| t.strip_suffix(')')) {
+            Some(inner) => attribute(inner.trim()).map(DateSource::Linked),
+            None => attribute(text).map(DateSource::Attribute),
+        }
+    }
+
+    /// The date this source gives the fact at `row`; `None` when it has none, or a day
+    /// outside the supported range.
+    pub(crate) fn date_of(
+        &self,
+        facts: &crate::fact::FactTable,
+        row: usize,
+    ) -> Option<chrono::NaiveDate> {
+        let text = |name: &str| match facts.attribute(name).and_then(|c| c[row].as_ref()) {
+            Some(crate::fact::Attribute::Text(text)) => Some(text.as_str()),
+            _ => None,
+        };
+        match self {
+            DateSource::Attribute(name) => crate::period::parse_date(text(name)?)
+                .and_then(crate::period::check_date)
+                .ok(),
+            DateSource::Linked(name) => {
+                let linked = facts.row_of(text(name)?)?;
+                facts.dates().get(linked).copied()
+            }
+        }
+    }
+}
+
+/// A date a [`Field::Days`] reads, as written: `date` (`None`) or `attributes.<name>`.
+fn date_name(date: Option<&str>) -> String {
+    date.map_or_else(|| "date".to_owned(), |name| format!("attributes.{name}"))
+}
+
+/// Reads `to - from`, each side `date` or `attributes.<name>`.
+fn parse_days(to: &str, from: &str) -> Option<Field> {
+    let side = |text: &str| match text.trim() {
+        "date" => Ok(None),
+        other => other
+            .strip_prefix("attributes.")
+            .filter(|n| !n.is_empty())
+            .map(|n| Some(n.to_owned()))
+            .ok_or(()),
+    };
+    Some(Field::Days {
+        to: side(to).ok()?,
+        from: side(from).ok()?,
+    })
 }
 
 impl Field {
@@ -139,13 +216,23 @@ impl Field {
                 .find(|(_, c)| c == column)
                 .map_or_else(String::new, |(n, _)| (*n).to_owned()),
             Field::Computed(_) => "forecast".to_owned(),
+            Field::Days { to, from } => format!(
+                "{} - {}",
+                date_name(to.as_deref()),
+                date_name(from.as_deref())
+            ),
         }
     }
 
-    /// Reads `amount`, `attributes.<name>` or a text column name.
+    /// Reads `amount`, `attributes.<name>`, a text column name, or the days between two
+    /// dates (`date - attributes.created`).
     pub(crate) fn parse(text: &str) -> Option<Field> {
         if text == "amount" {
             return Some(Field::Amount);
+        }
+        // Attribute names may hold a `-` themselves: the first ` - ` splits.
+        if let Some((to, from)) = text.split_once(" - ") {
+            return parse_days(to, from);
         }
         if let Some(name) = text.strip_prefix("attributes.").filter(|n| !n.is_empty()) {
             return Some(Field::Attribute(name.to_owned()));
@@ -215,7 +302,7 @@ impl MetricDef {
                 return invalid(
                     "field",
                     format!(
-                        "unknown field `{text}`: use amount, attributes.<name>, customer, owner, status, kind or id"
+                        "unknown field `{text}`: use amount, attributes.<name>, customer, owner, status, kind, id, or days between dates (`date - attributes.created`)"
                     ),
                 );
             }
@@ -230,27 +317,23 @@ impl MetricDef {
         if let Some(filter) = &self.filter {
             Filter::parse(filter).map_err(|e| e.at_path(at("filter")))?;
         }
-        if let Some(date) = &self.date {
-            let valid = date == "date"
-                || date
-                    .strip_prefix("attributes.")
-                    .is_some_and(|n| !n.is_empty());
-            if !valid {
-                return invalid(
-                    "date",
-                    format!("`{date}` is not a date field: use `date` or `attributes.<name>`"),
-                );
-            }
+        if let Some(date) = &self.date
+            && date != "date"
+            && DateSource::parse(date).is_none()
+        {
+            return invalid(
+                "date",
+                format!(
+                    "`{date}` is not a date field: use `date`, `attributes.<name>` or the date of a linked fact, `date(attributes.<name>)`"
+                ),
+            );
         }
         Ok(())
     }
 
-    /// The date attribute that places facts in periods, if not the fact's own date.
-    pub(crate) fn date_attribute(&self) -> Option<String> {
-        self.date
-            .as_deref()
-            .and_then(|d| d.strip_prefix("attributes."))
-            .map(str::to_owned)
+    /// Where the date that places facts in periods comes from, if not the fact's own date.
+    pub(crate) fn date_source(&self) -> Option<DateSource> {
+        self.date.as_deref().and_then(DateSource::parse)
     }
 
     /// The unit an aggregate metric has when none is declared.
@@ -261,6 +344,9 @@ impl MetricDef {
         match (self.aggregate, self.field.as_deref()) {
             (Some(Aggregate::Count | Aggregate::CountDistinct), _) => Unit::Count,
             (_, Some("amount")) => Unit::Money,
+            (_, Some(field)) if matches!(Field::parse(field), Some(Field::Days { .. })) => {
+                Unit::Days
+            }
             _ => Unit::Number,
         }
     }

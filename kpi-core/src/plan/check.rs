@@ -130,8 +130,12 @@ impl Plan {
             )
             .at_path(at)),
             (ScopeKind::Dimension, Some(d))
-                if crate::metric::Field::parse(d)
-                    .is_none_or(|f| f == crate::metric::Field::Amount) =>
+                if crate::metric::Field::parse(d).is_none_or(|f| {
+                    matches!(
+                        f,
+                        crate::metric::Field::Amount | crate::metric::Field::Days { .. }
+                    )
+                }) =>
             {
                 Err(Error::new(
                     ErrorKind::PlanInvalid,

@@ -25,6 +25,8 @@ pub(super) struct Parts {
     pub goal_periods: Vec<GoalPeriod>,
     /// The fact fields that dimension goals score by.
     pub dimensions: Vec<Field>,
+    /// The metrics measured by customer too, for `retained(m)`.
+    pub by_customer: std::collections::BTreeSet<String>,
     /// The display names every report carries (shared: a report holds them, not a copy).
     pub labels: std::sync::Arc<Labels>,
 }
@@ -138,6 +140,7 @@ impl Plan {
         let dimensions = fields.into_iter().filter_map(Field::parse).collect();
         let labels = std::sync::Arc::new(self.labels_of(&metrics));
         Ok(Parts {
+            by_customer: crate::measure::retained_metrics(&metrics),
             metrics,
             goal_periods,
             dimensions,
@@ -189,6 +192,7 @@ impl Clone for CompiledPlan {
                 metrics: self.parts.metrics.clone(),
                 goal_periods: self.parts.goal_periods.clone(),
                 dimensions: self.parts.dimensions.clone(),
+                by_customer: self.parts.by_customer.clone(),
                 labels: std::sync::Arc::clone(&self.parts.labels),
             },
         }

@@ -414,6 +414,7 @@ impl<'p> Compiled<'p> {
             filter: Some(open.clone()),
             field: Some(Field::Amount),
             date: None,
+            by_customer: false,
         };
         check_currencies(facts, period, &[amounts], self.currency.as_deref())?;
         let values = rules.bucket_values(facts, &open, period)?;
@@ -426,6 +427,7 @@ impl<'p> Compiled<'p> {
                 filter: Some(open.clone()),
                 field: Some(Field::Computed(values)),
                 date: None,
+                by_customer: false,
             })
             .collect();
         // An error (a bucket's sum beyond the decimal range) is the plan's `[forecast]`'s,
@@ -464,7 +466,8 @@ impl<'p> Compiled<'p> {
                 aggregate,
                 filter,
                 field: metric.field.as_deref().and_then(Field::parse),
-                date: metric.date_attribute(),
+                date: metric.date_source(),
+                by_customer: self.parts.by_customer.contains(id),
             });
         }
         let dimensions = &self.parts.dimensions;
