@@ -5,6 +5,7 @@
 //! hand-computed cases are `vectors/catalogue_definitions.json`.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 use kpi_core::fact::Attribute;
@@ -198,7 +199,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
     /// Net revenue retention is this period's revenue from the customers whose revenue
-    /// was above zero in the same period a year earlier, over that year's revenue, per
+    /// was above zero in the same period a year earlier, over their revenue then, per
     /// member and for the company (`unassigned` included).
     #[test]
     fn net_revenue_retention_follows_the_customers_of_a_year_earlier(
@@ -215,12 +216,13 @@ proptest! {
             for scope in ["a", "b", "company"] {
                 let now = revenue_by_customer(&facts, &period, scope);
                 let before = revenue_by_customer(&facts, &year_before, scope);
-                let retained: Decimal = now
+                let cohort: Vec<&Option<String>> = before
                     .iter()
-                    .filter(|(c, _)| c.is_some() && before.get(*c).is_some_and(|b| *b > Decimal::ZERO))
-                    .map(|(_, v)| *v)
-                    .sum();
-                let base: Decimal = before.values().sum();
+                    .filter(|(c, b)| c.is_some() && **b > Decimal::ZERO)
+                    .map(|(c, _)| c)
+                    .collect();
+                let retained: Decimal = cohort.iter().filter_map(|c| now.get(*c)).sum();
+                let base: Decimal = cohort.iter().map(|c| before[*c]).sum();
                 prop_assert_eq!(
                     value(&report, "net_revenue_retention", scope),
                     ratio(retained, base),
@@ -386,6 +388,15 @@ aggregate = "sum"
 field = "amount"
 filter = 'kind == "payment"'
 date = "date(attributes.order)"
+[metrics.net]
+aggregate = "sum"
+field = "attributes.cost - net"
+[[goals]]
+id = "net"
+metric = "net"
+scope = "member"
+period = "2026-03"
+target = "1"
 [[goals]]
 id = "cycle"
 metric = "cycle"
@@ -408,6 +419,7 @@ target = "100"
 {"id": "d3", "kind": "deal", "owner": "a", "date": "2026-03-10", "attributes": {"created": "9999-12-31"}},
 {"id": "d4", "kind": "deal", "owner": "a", "date": "2026-03-10", "attributes": {"created": 20260301}},
 {"id": "d5", "kind": "deal", "owner": "a", "date": "2026-03-10", "attributes": {"created": "2026-03-20"}},
+{"id": "d6", "kind": "survey", "owner": "a", "date": "2026-03-10", "attributes": {"cost - net": 4}},
 {"id": "o1", "kind": "order", "owner": "a", "amount": "50", "date": "2026-03-02"},
 {"id": "p1", "kind": "payment", "owner": "a", "amount": "30", "date": "2026-05-01", "attributes": {"order": "o1"}},
 {"id": "p2", "kind": "payment", "owner": "a", "amount": "70", "date": "2026-03-03", "attributes": {"order": "订单-不存在"}},
@@ -421,8 +433,105 @@ target = "100"
     // d1: 9 days, d5: -10 days (as written); the others have no readable creation day.
     assert_eq!(value(&report, "cycle", "a"), Some(Decimal::new(-5, 1)));
     assert_eq!(value(&report, "paid", "a"), Some(Decimal::from(30)));
+    // A field that does not start `date - ` is an attribute, ` - ` in its name or not.
+    assert_eq!(value(&report, "net", "a"), Some(Decimal::from(4)));
     let measures = plan
         .measure(&facts, &Period::parse("2026-03").unwrap())
         .unwrap();
     assert_eq!(measures.get("cycle", "a").missing, 3);
+}
+
+/// A plan with two members, monthly goals on `metrics` (each `(id, formula)`) with
+/// `target`, and a won order and a won and a lost deal for each member in each month
+/// of the first quarter of 2026.
+fn against_the_target(metrics: &[(&str, &str)], target: &str) -> Report {
+    let mut toml = String::from(
+        r#"version = 1
+[org]
+teams = [{ id = "t", name = "T" }]
+members = [{ id = "a", name = "A", team = "t" }, { id = "b", name = "B", team = "t" }]
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+filter = 'kind == "order"'
+[metrics.won]
+aggregate = "count"
+filter = 'kind == "deal" && status == "won"'
+[metrics.lost]
+aggregate = "count"
+filter = 'kind == "deal" && status == "lost"'
+"#,
+    );
+    for (id, formula) in metrics {
+        let _ = write!(
+            toml,
+            "[metrics.{id}]\nformula = \"{formula}\"\n[[goals]]\nid = \"{id}\"\nmetric = \"{id}\"\nscope = \"member\"\nperiod = \"month\"\ntarget = \"{target}\"\n"
+        );
+    }
+    let plan = Plan::from_toml(&toml).unwrap();
+    let mut facts = Vec::new();
+    for (month, owner) in [1, 2, 3].iter().flat_map(|m| [(m, "a"), (m, "b")]) {
+        for (kind, status, amount) in [
+            ("order", "won", 600),
+            ("deal", "won", 1),
+            ("deal", "lost", 1),
+        ] {
+            facts.push(FactRecord {
+                id: format!("{kind}-{status}-{month}-{owner}"),
+                kind: kind.to_owned(),
+                owner: Some(owner.to_owned()),
+                owners: Vec::new(),
+                customer: None,
+                amount: Some(Decimal::from(amount)),
+                status: Some(status.to_owned()),
+                date: NaiveDate::from_ymd_opt(2026, *month, 10).unwrap(),
+                attributes: BTreeMap::new(),
+            });
+        }
+    }
+    plan.evaluate(
+        &FactTable::from_records(facts).unwrap(),
+        &Period::parse("2026-Q1").unwrap(),
+    )
+    .unwrap()
+}
+
+/// Quotas add up over a quarter; a target that is a rate does not, whoever reads it.
+#[test]
+fn only_quotas_add_up() {
+    let report = against_the_target(
+        &[
+            ("quota", "revenue / target"),
+            ("gap", "target - revenue"),
+            ("percent", "quota * 100"),
+            ("win_rate_vs", "won / (won + lost) / target"),
+            ("growth_vs", "yoy(revenue) / target"),
+            ("scaled", "revenue * target"),
+        ],
+        "1000",
+    );
+    let target = |goal: &str, scope: &str| {
+        report
+            .scorecards
+            .iter()
+            .chain(&report.rollups)
+            .find(|r| r.goal.as_str() == goal && r.id.as_str() == scope)
+            .unwrap()
+            .target
+    };
+    for quota in ["quota", "gap", "percent"] {
+        assert_eq!(target(quota, "a"), Some(Decimal::from(3000)), "{quota}");
+        assert_eq!(
+            target(quota, "company"),
+            Some(Decimal::from(6000)),
+            "{quota}"
+        );
+    }
+    assert_eq!(value(&report, "quota", "a"), Some(Decimal::new(6, 1)));
+    assert_eq!(value(&report, "gap", "company"), Some(Decimal::from(2400)));
+    for rate in ["win_rate_vs", "growth_vs", "scaled"] {
+        assert_eq!(target(rate, "a"), Some(Decimal::from(1000)), "{rate}");
+        assert_eq!(target(rate, "company"), Some(Decimal::from(1000)), "{rate}");
+    }
+    assert_eq!(value(&report, "win_rate_vs", "a"), Some(Decimal::new(5, 4)));
 }

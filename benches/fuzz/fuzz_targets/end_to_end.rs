@@ -78,7 +78,7 @@ formula = "revenue / orders"
 [metrics.revenue_growth]
 formula = "growth(revenue)"
 [metrics.retention]
-formula = "retained(revenue) / same_period_last_year(revenue)"
+formula = "retained(revenue) / cohort(revenue)"
 [metrics.cycle]
 aggregate = "median"
 field = "date - attributes.created"

@@ -111,7 +111,7 @@ pub(crate) const FUNCTIONS: [(&str, usize, usize); 6] = [
 ];
 
 /// The period functions of metric formulas, with their arity.
-pub(crate) const PERIOD_FUNCTIONS: [(&str, usize); 8] = [
+pub(crate) const PERIOD_FUNCTIONS: [(&str, usize); 9] = [
     ("prev", 1),
     ("same_period_last_year", 1),
     ("growth", 1),
@@ -120,6 +120,7 @@ pub(crate) const PERIOD_FUNCTIONS: [(&str, usize); 8] = [
     ("trailing", 2),
     ("opening", 1),
     ("retained", 1),
+    ("cohort", 1),
 ];
 
 struct Checker<'a> {

@@ -21,9 +21,10 @@ pub(crate) trait Env {
     fn in_window(&self, _name: &str, _window: Window) -> Result<Value> {
         Ok(Value::Null)
     }
-    /// `retained(name)`: the metric over the customers it had a year earlier; `null`
-    /// where there are no measures by customer.
-    fn retained(&self, _name: &str) -> Result<Value> {
+    /// `retained(name)` (`then` false): the metric this period over the customers it had
+    /// a year earlier; `cohort(name)` (`then` true): the metric a year earlier over the
+    /// same customers. `null` where there are no measures by customer.
+    fn retained(&self, _name: &str, _then: bool) -> Result<Value> {
         Ok(Value::Null)
     }
 }
@@ -176,7 +177,7 @@ fn call(name: &str, args: &[Node], lookup: &dyn Env) -> Result<Value> {
 }
 
 /// The period functions: `prev`, `same_period_last_year`, `growth`, `yoy`, `to_date`,
-/// `trailing`, `opening` and `retained`, whose first argument is a metric name (the
+/// `trailing`, `opening`, `retained` and `cohort`, whose first argument is a metric name (the
 /// checker makes sure of it).
 fn period_call(name: &str, args: &[Node], env: &dyn Env) -> Result<Option<Value>> {
     let Some(NodeKind::Name(metric)) = args.first().map(|a| &a.kind) else {
@@ -201,7 +202,8 @@ fn period_call(name: &str, args: &[Node], env: &dyn Env) -> Result<Option<Value>
         ("prev", _) => window(Window::Prev)?,
         ("same_period_last_year", _) => window(Window::LastYear)?,
         ("opening", _) => window(Window::Before)?,
-        ("retained", _) => env.retained(metric)?,
+        ("retained", _) => env.retained(metric, false)?,
+        ("cohort", _) => env.retained(metric, true)?,
         ("growth", _) => change(Window::Prev)?,
         ("yoy", _) => change(Window::LastYear)?,
         ("to_date", Some(NodeKind::Text(grain))) => match Grain::parse(grain) {

@@ -120,14 +120,18 @@ impl Partial {
             .or_overflow(|| "a count of facts")?;
         let missing =
             (self.missing.checked_add(other.missing)).or_overflow(|| "a count of facts")?;
-        let by_customer = if other.by_customer.is_empty() {
-            None
-        } else {
-            Some(merged_by_key(&self.by_customer, &other.by_customer)?)
-        };
+        // Every customer's sum is checked before any is changed, so that an error leaves
+        // this partial as it was (without copying its map).
+        for (customer, value) in &other.by_customer {
+            let total = self.by_customer.get(customer).copied().unwrap_or_default();
+            crate::decimal::exact_add(total, *value).or_overflow(|| {
+                format!("the sum of {total} and {value} for customer `{customer}`")
+            })?;
+        }
         (self.sum, self.count, self.missing) = (sum, count, missing);
-        if let Some(by_customer) = by_customer {
-            self.by_customer = by_customer;
+        for (customer, value) in &other.by_customer {
+            let total = self.by_customer.entry(customer.clone()).or_default();
+            *total = crate::decimal::exact_add(*total, *value).unwrap_or(*total);
         }
         (self.count_adjust, self.missing_adjust) = (count_adjust, missing_adjust);
         if other.min.is_some() {
@@ -155,20 +159,6 @@ impl Partial {
         }
         Ok(())
     }
-}
-
-/// The sums of `a` and `b` added key by key; an error when one leaves the exact range.
-fn merged_by_key(
-    a: &BTreeMap<String, Decimal>,
-    b: &BTreeMap<String, Decimal>,
-) -> Result<BTreeMap<String, Decimal>> {
-    let mut out = a.clone();
-    for (key, value) in b {
-        let total = out.entry(key.clone()).or_insert(Decimal::ZERO);
-        *total = crate::decimal::exact_add(*total, *value)
-            .or_overflow(|| format!("the sum of {total} and {value} for customer `{key}`"))?;
-    }
-    Ok(out)
 }
 
 /// `total + part`, skipping the addition when `part` is a zero whose scale the total
@@ -316,6 +306,7 @@ impl Measures {
 }
 
 /// What the measure pass needs of one metric, resolved against one fact table.
+#[derive(Clone)]
 pub(crate) struct MetricPass<'a> {
     pub id: &'a str,
     pub aggregate: Aggregate,
@@ -936,7 +927,7 @@ fn accumulate(
             .ok()
             .and_then(|i| values.get(i))
             .map(|(_, v)| *v),
-        Field::Days { to, from } => days_between(facts, row, to.as_deref(), from.as_deref()),
+        Field::Days(from) => days_since(facts, row, from),
     };
     let Some(value) = value else {
         return part_missed(partial);
@@ -970,27 +961,13 @@ fn accumulate(
     Ok(())
 }
 
-/// The days from the fact's date `from` to its date `to` (`None`: the fact's own date),
-/// negative when `to` is earlier; `None` when either is missing or not a supported day.
-fn days_between(
-    facts: &FactTable,
-    row: usize,
-    to: Option<&str>,
-    from: Option<&str>,
-) -> Option<Decimal> {
-    let date = |name: Option<&str>| match name {
-        None => facts.dates().get(row).copied(),
-        Some(name) => match facts.attribute(name).and_then(|c| c[row].as_ref()) {
-            Some(Attribute::Text(text)) => crate::period::parse_date(text)
-                .and_then(crate::period::check_date)
-                .ok(),
-            _ => None,
-        },
-    };
+/// The days from the fact's date attribute `from` to its own date, negative when the
+/// attribute is later; `None` when it is missing or not a supported day.
+fn days_since(facts: &FactTable, row: usize, from: &str) -> Option<Decimal> {
+    let since = crate::metric::attribute_date(facts, row, from)?;
+    let date = facts.dates().get(row)?;
     // Both days are in the supported range, so the difference cannot overflow.
-    Some(Decimal::from(
-        date(to)?.signed_duration_since(date(from)?).num_days(),
-    ))
+    Some(Decimal::from(date.signed_duration_since(since).num_days()))
 }
 
 /// The text of a field, for distinct counts.
@@ -1008,9 +985,7 @@ fn field_text(facts: &FactTable, field: &Field, row: usize) -> Option<String> {
             None => None,
         },
         Field::Computed(_) => None,
-        Field::Days { to, from } => {
-            days_between(facts, row, to.as_deref(), from.as_deref()).map(|d| d.to_string())
-        }
+        Field::Days(from) => days_since(facts, row, from).map(|d| d.to_string()),
     }
 }
 

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use super::{Measures, Partial};
 use crate::decimal::{OrOverflow, TryArithmetic};
 use crate::error::{Error, ErrorKind, Result};
-use crate::formula::syntax::{self, Node, NodeKind};
+use crate::formula::syntax::{self, BinOp, Node, NodeKind};
 use crate::formula::{Env, Formula, Type, Unit, Value, Window};
 use crate::metric::{Aggregate, Direction, MetricDef};
 use rust_decimal::prelude::ToPrimitive;
@@ -177,7 +177,7 @@ impl<'p> MetricBook<'p> {
                     text,
                     at,
                     &format!(
-                        "`retained` follows the customers of a sum: `{m}` is not a `sum` metric"
+                        "`retained` and `cohort` follow the customers of a sum: `{m}` is not a `sum` metric"
                     ),
                 )
                 .at_path(format!("metrics.{id}.formula")));
@@ -225,22 +225,50 @@ impl<'p> MetricBook<'p> {
     }
 
     /// Whether a goal's targets on `metric` add up over scopes and over the goal periods
-    /// of a longer period: the metric adds up, or it is measured against the target
-    /// (`revenue / target`) and the other metrics it reads directly all add up, so its
-    /// target is a quota of an amount. Quota attainment against 500,000 a month is then
-    /// measured against 1,500,000 over a quarter, not against one month's quota.
+    /// of a longer period: the metric adds up, or its target is a quota of an amount.
+    /// That is a metric that reads `target` only where it is compared with, added to,
+    /// taken from or divided by metrics that add up (`revenue / target`,
+    /// `target - revenue`, `if(revenue >= target, …)`), and reads other such metrics
+    /// only if their targets add up too (`quota_attainment * 100`). Quota attainment
+    /// against 500,000 a month is then measured against 1,500,000 over a quarter; a
+    /// target that is a rate (`win_rate / target`, `yoy(revenue) / target`) is not.
     pub(crate) fn target_adds_up(&self, metric: &str) -> bool {
         if self.is_additive(metric) {
             return true;
         }
-        let Some(names) = self.formulas.get(metric).map(Formula::names) else {
+        let Some(formula) = self.formulas.get(metric) else {
             return false;
         };
-        names.iter().any(|n| n == TARGET)
-            && names
-                .iter()
-                .filter(|n| *n != TARGET)
-                .all(|n| self.is_additive(n))
+        if !self.reads_target(metric) {
+            return false;
+        }
+        let is_target = |n: &Node| matches!(&n.kind, NodeKind::Name(name) if name == TARGET);
+        let (mut targets, mut quotas, mut others_add_up) = (0, 0, true);
+        formula.root().walk(&mut |n| match &n.kind {
+            NodeKind::Name(name) if name == TARGET => targets += 1,
+            NodeKind::Name(name) if name != metric && self.reads_target(name) => {
+                others_add_up &= self.target_adds_up(name);
+            }
+            NodeKind::Binary(op, a, b) if !matches!(op, BinOp::Mul | BinOp::And | BinOp::Or) => {
+                for (t, other) in [(a, b), (b, a)] {
+                    if is_target(t) && self.sums(other) {
+                        quotas += 1;
+                    }
+                }
+            }
+            _ => {}
+        });
+        others_add_up && quotas == targets
+    }
+
+    /// Whether `node` is metrics that add up, added or taken from each other.
+    fn sums(&self, node: &Node) -> bool {
+        match &node.kind {
+            NodeKind::Name(name) => self.is_additive(name),
+            NodeKind::Neg(a) => self.sums(a),
+            NodeKind::Binary(BinOp::Add | BinOp::Sub, a, b) => self.sums(a) && self.sums(b),
+            _ => false,
+        }
     }
 
     /// The aggregate metrics `metric` is computed from (itself, for an aggregate).
@@ -411,9 +439,10 @@ impl Env for MetricEnv<'_, '_> {
     }
 
     /// `retained(m)`: this period's sum of `m` over the customers whose sum of `m` was
-    /// above zero in the same period a year earlier, in the same scopes; null without
-    /// that year's measures.
-    fn retained(&self, name: &str) -> Result<Value> {
+    /// above zero in the same period a year earlier, in the same scopes; `cohort(m)`
+    /// (`then`): those customers' sum of `m` a year earlier. Null without that year's
+    /// measures.
+    fn retained(&self, name: &str, then: bool) -> Result<Value> {
         if self.in_window {
             return Ok(Value::Null);
         }
@@ -426,25 +455,27 @@ impl Env for MetricEnv<'_, '_> {
             ..*self
         }
         .merged(name)?;
-        let now = self.merged(name)?;
+        let now = if then { None } else { Some(self.merged(name)?) };
         let mut total = Decimal::ZERO;
-        for (customer, value) in &now.by_customer {
-            if before
-                .by_customer
-                .get(customer)
-                .is_some_and(|b| *b > Decimal::ZERO)
-            {
-                total = crate::decimal::exact_add(total, *value).or_overflow(|| {
-                    format!("the sum of `{name}` over the customers of a year earlier")
-                })?;
-            }
+        for (customer, base) in before
+            .by_customer
+            .iter()
+            .filter(|(_, b)| **b > Decimal::ZERO)
+        {
+            let value = match &now {
+                None => *base,
+                Some(now) => now.by_customer.get(customer).copied().unwrap_or_default(),
+            };
+            total = crate::decimal::exact_add(total, value).or_overflow(|| {
+                format!("the sum of `{name}` over the customers of a year earlier")
+            })?;
         }
         Ok(Value::Number(total))
     }
 }
 
-/// The metrics that formulas read with `retained(m)`, whose measures keep their sums by
-/// customer. Formulas that do not parse read none (checking the plan reports them).
+/// The metrics that formulas read with `retained(m)` or `cohort(m)`, whose measures keep
+/// their sums by customer. Formulas that do not parse read none (checking the plan reports them).
 pub(crate) fn retained_metrics(metrics: &BTreeMap<String, MetricDef>) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for text in metrics.values().filter_map(|m| m.formula.as_deref()) {
@@ -457,11 +488,12 @@ pub(crate) fn retained_metrics(metrics: &BTreeMap<String, MetricDef>) -> BTreeSe
     out
 }
 
-/// Calls `visit` with the metric and the node of each `retained(m)` in `root`.
+/// Calls `visit` with the metric and the node of each `retained(m)` and `cohort(m)` in
+/// `root`.
 fn retained_in(root: &Node, visit: &mut impl FnMut(&str, &Node)) {
     root.walk(&mut |n| {
         if let NodeKind::Call(function, args) = &n.kind
-            && function == "retained"
+            && matches!(function.as_str(), "retained" | "cohort")
             && let Some(NodeKind::Name(metric)) = args.first().map(|a| &a.kind)
         {
             visit(metric, n);
@@ -477,7 +509,7 @@ fn windows_in(node: &Node, out: &mut BTreeSet<Window>) {
         let window = match (name.as_str(), args.get(1).map(|a| &a.kind)) {
             ("prev" | "growth", _) => Some(Window::Prev),
             ("opening", _) => Some(Window::Before),
-            ("same_period_last_year" | "yoy" | "retained", _) => Some(Window::LastYear),
+            ("same_period_last_year" | "yoy" | "retained" | "cohort", _) => Some(Window::LastYear),
             ("to_date", Some(NodeKind::Text(g))) => {
                 crate::period::Grain::parse(g).map(Window::ToDate)
             }

@@ -80,9 +80,9 @@ pub struct MetricDef {
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub aggregate: Option<Aggregate>,
     /// The field aggregated: `amount` or `attributes.<name>` for numeric aggregates, or
-    /// the days between two dates, `date - attributes.created` (each side `date` or a
-    /// `YYYY-MM-DD` attribute); for `count_distinct` also `customer`, `owner`, `status`,
-    /// `kind` or `id`. Not for `count`.
+    /// the days from a `YYYY-MM-DD` attribute to the fact's date,
+    /// `date - attributes.created`; for `count_distinct` also `customer`, `owner`,
+    /// `status`, `kind` or `id`. Not for `count`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub field: Option<String>,
@@ -128,13 +128,10 @@ pub(crate) enum Field {
     /// Values the engine computed for some facts (the forecast's buckets), by row,
     /// sorted; the other facts have none.
     Computed(std::sync::Arc<[(usize, rust_decimal::Decimal)]>),
-    /// The days from one date of the fact to another, `date - attributes.created` (a
-    /// deal's cycle: closed minus created); `None` is the fact's own date. Facts without
-    /// either date have no value.
-    Days {
-        to: Option<String>,
-        from: Option<String>,
-    },
+    /// The days from a date attribute to the fact's own date, `date - attributes.created`
+    /// (a won deal's cycle: closed minus created). Facts without the attribute, or with
+    /// one that is not a supported `YYYY-MM-DD` day, have no value.
+    Days(String),
 }
 
 /// Where a metric's date comes from when it is not the fact's own date.
@@ -168,41 +165,37 @@ impl DateSource {
         facts: &crate::fact::FactTable,
         row: usize,
     ) -> Option<chrono::NaiveDate> {
-        let text = |name: &str| match facts.attribute(name).and_then(|c| c[row].as_ref()) {
-            Some(crate::fact::Attribute::Text(text)) => Some(text.as_str()),
-            _ => None,
-        };
         match self {
-            DateSource::Attribute(name) => crate::period::parse_date(text(name)?)
-                .and_then(crate::period::check_date)
-                .ok(),
+            DateSource::Attribute(name) => attribute_date(facts, row, name),
             DateSource::Linked(name) => {
-                let linked = facts.row_of(text(name)?)?;
+                let linked = facts.row_of(attribute_text(facts, row, name)?)?;
                 facts.dates().get(linked).copied()
             }
         }
     }
 }
 
-/// A date a [`Field::Days`] reads, as written: `date` (`None`) or `attributes.<name>`.
-fn date_name(date: Option<&str>) -> String {
-    date.map_or_else(|| "date".to_owned(), |name| format!("attributes.{name}"))
+/// The text attribute `name` of the fact at `row`.
+fn attribute_text<'f>(
+    facts: &'f crate::fact::FactTable,
+    row: usize,
+    name: &str,
+) -> Option<&'f str> {
+    match facts.attribute(name).and_then(|c| c[row].as_ref()) {
+        Some(crate::fact::Attribute::Text(text)) => Some(text.as_str()),
+        _ => None,
+    }
 }
 
-/// Reads `to - from`, each side `date` or `attributes.<name>`.
-fn parse_days(to: &str, from: &str) -> Option<Field> {
-    let side = |text: &str| match text.trim() {
-        "date" => Ok(None),
-        other => other
-            .strip_prefix("attributes.")
-            .filter(|n| !n.is_empty())
-            .map(|n| Some(n.to_owned()))
-            .ok_or(()),
-    };
-    Some(Field::Days {
-        to: side(to).ok()?,
-        from: side(from).ok()?,
-    })
+/// The `YYYY-MM-DD` attribute `name` of the fact at `row`, if it is a supported day.
+pub(crate) fn attribute_date(
+    facts: &crate::fact::FactTable,
+    row: usize,
+    name: &str,
+) -> Option<chrono::NaiveDate> {
+    crate::period::parse_date(attribute_text(facts, row, name)?)
+        .and_then(crate::period::check_date)
+        .ok()
 }
 
 impl Field {
@@ -216,23 +209,22 @@ impl Field {
                 .find(|(_, c)| c == column)
                 .map_or_else(String::new, |(n, _)| (*n).to_owned()),
             Field::Computed(_) => "forecast".to_owned(),
-            Field::Days { to, from } => format!(
-                "{} - {}",
-                date_name(to.as_deref()),
-                date_name(from.as_deref())
-            ),
+            Field::Days(from) => format!("date - attributes.{from}"),
         }
     }
 
-    /// Reads `amount`, `attributes.<name>`, a text column name, or the days between two
-    /// dates (`date - attributes.created`).
+    /// Reads `amount`, `attributes.<name>`, a text column name, or the days from a date
+    /// attribute to the fact's date (`date - attributes.created`). Only text starting
+    /// `date - ` is days, so an attribute whose name holds ` - ` stays an attribute.
     pub(crate) fn parse(text: &str) -> Option<Field> {
         if text == "amount" {
             return Some(Field::Amount);
         }
-        // Attribute names may hold a `-` themselves: the first ` - ` splits.
-        if let Some((to, from)) = text.split_once(" - ") {
-            return parse_days(to, from);
+        if let Some(from) = text.strip_prefix("date - ") {
+            return from
+                .strip_prefix("attributes.")
+                .filter(|n| !n.is_empty())
+                .map(|n| Field::Days(n.to_owned()));
         }
         if let Some(name) = text.strip_prefix("attributes.").filter(|n| !n.is_empty()) {
             return Some(Field::Attribute(name.to_owned()));
@@ -302,7 +294,7 @@ impl MetricDef {
                 return invalid(
                     "field",
                     format!(
-                        "unknown field `{text}`: use amount, attributes.<name>, customer, owner, status, kind, id, or days between dates (`date - attributes.created`)"
+                        "unknown field `{text}`: use amount, attributes.<name>, customer, owner, status, kind, id, or the days since a date attribute (`date - attributes.created`)"
                     ),
                 );
             }
@@ -344,9 +336,7 @@ impl MetricDef {
         match (self.aggregate, self.field.as_deref()) {
             (Some(Aggregate::Count | Aggregate::CountDistinct), _) => Unit::Count,
             (_, Some("amount")) => Unit::Money,
-            (_, Some(field)) if matches!(Field::parse(field), Some(Field::Days { .. })) => {
-                Unit::Days
-            }
+            (_, Some(field)) if matches!(Field::parse(field), Some(Field::Days(_))) => Unit::Days,
             _ => Unit::Number,
         }
     }

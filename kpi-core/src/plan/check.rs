@@ -133,7 +133,7 @@ impl Plan {
                 if crate::metric::Field::parse(d).is_none_or(|f| {
                     matches!(
                         f,
-                        crate::metric::Field::Amount | crate::metric::Field::Days { .. }
+                        crate::metric::Field::Amount | crate::metric::Field::Days(_)
                     )
                 }) =>
             {

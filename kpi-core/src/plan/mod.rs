@@ -522,15 +522,30 @@ impl<'p> Compiled<'p> {
             .into_iter()
             .map(|(_, p)| p)
             .chain(extra_windows(&self.calendar, &goals, period));
+        // Sums by customer are read in the period and a year earlier only (`retained`,
+        // `cohort`): the other windows, `opening`'s whole history among them, go without.
+        let last_year = period.same_period_last_year().ok().map(|p| p.label());
+        let without_customers: Vec<MetricPass<'_>> = passes
+            .iter()
+            .map(|p| MetricPass {
+                by_customer: false,
+                ..p.clone()
+            })
+            .collect();
         for window in windows {
             let label = window.label();
             if label == measures.period.label || measures.windows.contains_key(&label) {
                 continue;
             }
+            let passes = if last_year.as_ref() == Some(&label) {
+                &passes
+            } else {
+                &without_customers
+            };
             let metrics = match through(&window) {
                 Some(clipped) => {
-                    check_currencies(facts, &clipped, &passes, self.currency.as_deref())?;
-                    measure(&self.org, keys, facts, &clipped, &passes, dimensions)?.metrics
+                    check_currencies(facts, &clipped, passes, self.currency.as_deref())?;
+                    measure(&self.org, keys, facts, &clipped, passes, dimensions)?.metrics
                 }
                 None => BTreeMap::new(),
             };
