@@ -426,3 +426,61 @@ fn measures_without_the_buckets_give_no_forecast() {
     let report = plan.evaluate_measures(&measures).unwrap();
     assert!(report.scorecards.iter().all(|r| r.forecast.is_none()));
 }
+
+/// The forecast is a set of columns of the goal's scorecard in every rendering: text,
+/// Markdown and HTML, English and Chinese, with the exact values in the HTML's `data-`
+/// attributes and the `forecast_*` columns of the tables (the hand-computed figures of
+/// `vectors/forecast.json`).
+#[test]
+fn the_scorecard_shows_the_forecast_columns() {
+    let vector: serde_json::Value =
+        serde_json::from_str(include_str!("../testdata/vectors/forecast.json")).unwrap();
+    let plan = Plan::from_toml(vector["plan_toml"].as_str().unwrap()).unwrap();
+    let facts = FactTable::from_json_value(vector["facts"].clone()).unwrap();
+    let report = plan.evaluate(&facts, &quarter()).unwrap();
+    let markdown = report.to_markdown(kpi_core::Locale::En);
+    assert!(
+        markdown.contains("| Commit | Best case | Weighted pipeline | Coverage | Forecast |\n"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("| 36,000.00 | 20,000.00 | 41,300.00 | 1.1× | 76.0% |"),
+        "{markdown}"
+    );
+    assert!(
+        markdown
+            .contains("| **97,000.00** | **20,000.00** | **75,100.00** | **1.5×** | **103.5%** |"),
+        "{markdown}"
+    );
+    let text = report.to_text(kpi_core::Locale::ZhCn);
+    for header in ["承诺", "最佳情况", "加权商机", "覆盖倍数", "预测达成率"] {
+        assert!(text.contains(header), "{header}: {text}");
+    }
+    assert!(text.contains("2.07×"), "{text}");
+    let html = report.to_html(kpi_core::Locale::En);
+    assert!(
+        html.contains(r#"data-forecast_weighted="28200" data-forecast_coverage="2.0666666666666666666666666667" data-forecast_attainment="1.24""#),
+        "{html}"
+    );
+    let rows = report.table_rows(kpi_core::report::ReportTable::Rollups);
+    let cell = |column: &str| rows[0].iter().find(|(c, _)| *c == column).unwrap().1;
+    assert_eq!(
+        cell("forecast_weighted"),
+        kpi_core::report::Cell::Decimal(Decimal::from(75_100))
+    );
+    assert_eq!(
+        cell("forecast_coverage"),
+        kpi_core::report::Cell::Decimal(Decimal::new(15, 1))
+    );
+    // A goal that does not forecast keeps its columns, and its data frame has the
+    // forecast columns empty.
+    let unforecast = Plan::from_toml(&PLAN.replace("forecast = true\n", "")).unwrap();
+    let report = unforecast.evaluate(&facts, &quarter()).unwrap();
+    assert!(!report.to_markdown(kpi_core::Locale::En).contains("Commit"));
+    let rows = report.table_rows(kpi_core::report::ReportTable::Scorecards);
+    assert!(
+        rows[0]
+            .iter()
+            .any(|(c, v)| *c == "forecast_commit" && *v == kpi_core::report::Cell::Null)
+    );
+}

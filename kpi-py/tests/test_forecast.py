@@ -139,3 +139,37 @@ def test_the_review_says_what_the_open_deals_bring() -> None:
     assert (item["forecast"]["commit"], item["forecast"]["weighted"]) == (Decimal("30000"), Decimal("34100"))
     assert "；承诺可覆盖 30,000，加权商机 34,100" in review.to_text("zh-CN")
     assert "; commit covers 30,000, weighted pipeline 34,100" in review.to_text("en")
+
+
+def test_the_scorecard_documents_and_frames_carry_the_forecast() -> None:
+    report = evaluate()
+    markdown = report.to_markdown("en")
+    assert "| Commit | Best case | Weighted pipeline | Coverage | Forecast |" in markdown
+    # Li: commit 30,000, best case 20,000, weighted 34,100, 50,000 / 60,000 = 0.83 times.
+    assert "| 30,000.00 | 20,000.00 | 34,100.00 | 0.83× | 70.0% |" in markdown
+    text = report.to_text("zh-CN")
+    assert all(header in text for header in ["承诺", "最佳情况", "加权商机", "覆盖倍数", "预测达成率"])
+    assert 'data-forecast_weighted="34100"' in report.to_html("en")
+    rows = report.rows("rollups")
+    assert rows[0]["forecast_weighted"] == Decimal("35350")
+    assert rows[0]["forecast_commit"] == Decimal("30000")
+    frame = report.to_pandas("scorecards")
+    assert list(frame.columns[-9:]) == [
+        "forecast_closed",
+        "forecast_commit",
+        "forecast_best_case",
+        "forecast_pipeline",
+        "forecast_open",
+        "forecast_weighted",
+        "forecast_remaining",
+        "forecast_coverage",
+        "forecast_attainment",
+    ]
+    assert frame["forecast_best_case"].tolist() == [Decimal("20000"), Decimal("10000")]
+    # A plan without a forecasting goal: no forecast columns in the documents, empty
+    # ones in the frames (the same columns whatever the plan).
+    plan = copy.deepcopy(PLAN)
+    del plan["goals"][0]["forecast"]
+    plain = evaluate(plan)
+    assert "Commit" not in plain.to_markdown("en")
+    assert plain.rows("scorecards")[0]["forecast_commit"] is None

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { DataError, FactTable, FormulaError, Measures, Plan, PlanError } from "kpi-core";
+import { DataError, FactTable, FormulaError, Measures, Plan, PlanError, reportToHtml, reportToMarkdown, reportToText } from "kpi-core";
 
 function planWith({ forecast, goal = {}, metric = {} } = {}) {
   return {
@@ -129,4 +129,19 @@ test("the review carries the forecast of each goal that needs attention", () => 
   const review = plan.review(FactTable.fromRecords(RECORDS), "2026-02-15");
   const li = review.items.find((item) => item.id === "li");
   assert.deepEqual([li.forecast.commit, li.forecast.weighted, li.forecast.coverage], ["30000", "34100", "0.8333333333333333333333333333"]);
+});
+
+test("the scorecard's text, Markdown and HTML show the forecast columns", () => {
+  const report = evaluate();
+  const markdown = reportToMarkdown(report, "en");
+  assert.ok(markdown.includes("| Commit | Best case | Weighted pipeline | Coverage | Forecast |"), markdown);
+  // Li: commit 30,000, best case 20,000, weighted 34,100, 50,000 / 60,000 = 0.83 times.
+  assert.ok(markdown.includes("| 30,000.00 | 20,000.00 | 34,100.00 | 0.83× | 70.0% |"), markdown);
+  const text = reportToText(report, "zh-CN");
+  for (const header of ["承诺", "最佳情况", "加权商机", "覆盖倍数", "预测达成率"]) {
+    assert.ok(text.includes(header), header);
+  }
+  assert.ok(reportToHtml(report, "en").includes('data-forecast_weighted="34100"'));
+  // Without a forecasting goal, no forecast columns.
+  assert.ok(!reportToMarkdown(evaluate({ goal: { forecast: false } }), "en").includes("Commit"));
 });

@@ -189,6 +189,8 @@ impl OwnScale for Uniform {
 
 /// Each row's own scale from the column.
 #[derive(Clone, Copy)]
+// The browser module sums one layout only (see `with_layout!`).
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 struct PerRow<'a>(&'a [u8]);
 
 impl OwnScale for PerRow<'_> {
@@ -200,6 +202,25 @@ impl OwnScale for PerRow<'_> {
 
 /// Runs `$body` with `$units` bound to the column's units slice (`i32` or `i64`) and
 /// `$own` to its [`OwnScale`]: four loops, each compiled for its layout.
+/// The browser module sums the common layout only (one scale, all present, `i32`
+/// units): the others give `None` from the enclosing function, and the measure pass sums
+/// them row by row, exactly all the same. Each layout's copy of a loop costs more of the
+/// download than it saves in time there.
+#[cfg(target_arch = "wasm32")]
+macro_rules! with_layout {
+    ($column:expr, |$units:ident, $own:ident| $body:expr) => {{
+        let (units, _, own) = $column;
+        match (units, own) {
+            (Units::Narrow($units), OwnScales::All(s)) => {
+                let $own = Uniform(*s);
+                $body
+            }
+            _ => return None,
+        }
+    }};
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 macro_rules! with_layout {
     ($column:expr, |$units:ident, $own:ident| $body:expr) => {{
         let (units, scales, own) = $column;
@@ -564,9 +585,8 @@ impl Amounts {
             let sums = sums[..slots].iter().map(|sum| sum.scaled(own)).collect();
             return Some((sums, *scale));
         }
-        // The browser module leaves the other layouts (mixed scales, missing amounts,
-        // `i64` units) to the row-by-row sum, exact all the same: their copies of this
-        // loop cost more of its download than they save in time there.
+        // The browser module leaves the other layouts to the row-by-row sum (see
+        // `with_layout!`).
         if cfg!(target_arch = "wasm32") {
             return None;
         }

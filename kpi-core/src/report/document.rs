@@ -296,6 +296,17 @@ fn scorecard_section(
     if paced {
         columns.push(Message::ColumnProjected);
     }
+    // A goal that forecasts shows what its open deals bring (closed is the actual).
+    let forecast = rows.iter().any(|r| r.forecast.is_some());
+    if forecast {
+        columns.extend([
+            Message::ColumnCommit,
+            Message::ColumnBestCase,
+            Message::ColumnWeighted,
+            Message::ColumnCoverage,
+            Message::ColumnForecast,
+        ]);
+    }
     let scored = |label: [&str; 3], row: &ScorecardRow, rank: bool| {
         let mut cells = vec![
             label[0].to_owned(),
@@ -323,22 +334,26 @@ fn scorecard_section(
             );
         }
         let exact = |v: Option<Decimal>| v.map(|v| v.to_string()).unwrap_or_default();
+        let mut data = vec![
+            ("goal", row.goal.to_string()),
+            ("id", row.id.to_string()),
+            ("actual", exact(row.actual)),
+            ("target", exact(row.target)),
+            ("attainment", exact(row.attainment)),
+            (
+                "status",
+                row.status
+                    .map(super::Status::name)
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
+        ];
+        if forecast {
+            forecast_cells(row, &mut cells, &mut data);
+        }
         Row {
             cells,
-            data: vec![
-                ("goal", row.goal.to_string()),
-                ("id", row.id.to_string()),
-                ("actual", exact(row.actual)),
-                ("target", exact(row.target)),
-                ("attainment", exact(row.attainment)),
-                (
-                    "status",
-                    row.status
-                        .map(super::Status::name)
-                        .unwrap_or_default()
-                        .to_owned(),
-                ),
-            ],
+            data,
             attainment: row.attainment,
         }
     };
@@ -362,6 +377,36 @@ fn scorecard_section(
         text_columns: 3,
         notes: notes(words, rows),
     }
+}
+
+/// A forecasting goal's columns (commit, best case, weighted pipeline, coverage, forecast
+/// attainment) and their exact values, blank for a row without a forecast.
+fn forecast_cells(
+    row: &ScorecardRow,
+    cells: &mut Vec<String>,
+    data: &mut Vec<(&'static str, String)>,
+) {
+    let f = row.forecast.as_ref();
+    let money = |v: Option<Decimal>| v.map(|v| display(row.unit, v)).unwrap_or_default();
+    cells.extend([
+        money(f.map(|f| f.commit)),
+        money(f.map(|f| f.best_case)),
+        money(f.map(|f| f.weighted)),
+        f.and_then(|f| f.coverage)
+            .map(|c| format!("{}×", c.round_dp(2).normalize()))
+            .unwrap_or_default(),
+        f.and_then(|f| f.attainment)
+            .map(as_percent)
+            .unwrap_or_default(),
+    ]);
+    let exact = |v: Option<Decimal>| v.map(|v| v.to_string()).unwrap_or_default();
+    data.extend([
+        ("forecast_commit", exact(f.map(|f| f.commit))),
+        ("forecast_best_case", exact(f.map(|f| f.best_case))),
+        ("forecast_weighted", exact(f.map(|f| f.weighted))),
+        ("forecast_coverage", exact(f.and_then(|f| f.coverage))),
+        ("forecast_attainment", exact(f.and_then(|f| f.attainment))),
+    ]);
 }
 
 /// `Scorecard: Revenue (metric Revenue, lower is better)`, `目标：…（指标：…，越低越好）`.

@@ -99,6 +99,19 @@ const PACING: [&str; 8] = [
     "pacing_required_per_day",
 ];
 
+/// The columns that flatten a scorecard row's forecast, each `forecast_` and the field.
+const FORECAST: [&str; 9] = [
+    "forecast_closed",
+    "forecast_commit",
+    "forecast_best_case",
+    "forecast_pipeline",
+    "forecast_open",
+    "forecast_weighted",
+    "forecast_remaining",
+    "forecast_coverage",
+    "forecast_attainment",
+];
+
 impl Report {
     /// The rows of one of the report's tables, flat: each row holds the fields of its
     /// document (a [`ScorecardRow`], a [`ScoreRow`], a statement's [`PayoutLine`] after
@@ -106,9 +119,10 @@ impl Report {
     /// own.
     ///
     /// Scorecard and roll-up rows always have `original_target`, `adjustment`,
-    /// `baseline` and `full_target` (null when absent, after the ones present) and the eight `pacing_*`
-    /// columns last (null when the period has ended), so a data frame gets the same
-    /// columns whatever the as-of date. The order within a row is the one the Python
+    /// `baseline` and `full_target` (null when absent, after the ones present), the eight `pacing_*`
+    /// columns (null when the period has ended) and the nine `forecast_*` columns last
+    /// (null when the goal does not forecast), so a data frame gets the same columns
+    /// whatever the as-of date and the goals. The order within a row is the one the Python
     /// binding's rows have always had: in a row with pacing, the last of those four
     /// columns takes the place pacing has in the document. Payout lines leave out the
     /// fields they do not have (`metric`, `goal`, `rate`, `tier`), as their documents do.
@@ -211,6 +225,21 @@ fn scorecard_row(row: &ScorecardRow) -> TableRow<'_> {
         decimal(pacing.and_then(|p| p.required_per_day)),
     ];
     cells.extend(PACING.into_iter().zip(values));
+    let forecast = row.forecast.as_ref();
+    let amount = |field: fn(&super::Forecast) -> Decimal| decimal(forecast.map(field));
+    let ratio = |field: fn(&super::Forecast) -> Option<Decimal>| decimal(forecast.and_then(field));
+    let values = [
+        amount(|f| f.closed),
+        amount(|f| f.commit),
+        amount(|f| f.best_case),
+        amount(|f| f.pipeline),
+        amount(|f| f.open),
+        amount(|f| f.weighted),
+        ratio(|f| f.remaining),
+        ratio(|f| f.coverage),
+        ratio(|f| f.attainment),
+    ];
+    cells.extend(FORECAST.into_iter().zip(values));
     cells
 }
 
@@ -295,10 +324,11 @@ mod tests {
     }
 
     #[test]
-    fn scorecard_rows_always_have_the_optional_and_pacing_columns() {
+    fn scorecard_rows_always_have_the_optional_pacing_and_forecast_columns() {
         let plain = row();
         let cells = scorecard_row(&plain);
-        assert_eq!(cells.len(), 27);
+        assert_eq!(cells.len(), 36);
+        assert_eq!(&columns(&plain)[27..], FORECAST);
         assert_eq!(
             &columns(&plain)[15..20],
             [
@@ -357,6 +387,36 @@ mod tests {
             ("pacing_projected_status", Cell::Text("at_risk"))
         );
         assert_eq!(cells[26], ("pacing_required_per_day", Cell::Null));
+
+        // A forecast's amounts and ratios, after the pacing.
+        let forecast = ScorecardRow {
+            forecast: Some(crate::report::Forecast {
+                closed: Decimal::new(300, 0),
+                commit: Decimal::new(200, 0),
+                best_case: Decimal::new(100, 0),
+                pipeline: Decimal::new(50, 0),
+                open: Decimal::new(350, 0),
+                weighted: Decimal::new(215, 0),
+                remaining: Some(Decimal::new(700, 0)),
+                coverage: Some(Decimal::new(5, 1)),
+                attainment: None,
+            }),
+            ..row()
+        };
+        let cells = scorecard_row(&forecast);
+        assert_eq!(
+            cells[27],
+            ("forecast_closed", Cell::Decimal(Decimal::new(300, 0)))
+        );
+        assert_eq!(
+            cells[32],
+            ("forecast_weighted", Cell::Decimal(Decimal::new(215, 0)))
+        );
+        assert_eq!(
+            cells[34],
+            ("forecast_coverage", Cell::Decimal(Decimal::new(5, 1)))
+        );
+        assert_eq!(cells[35], ("forecast_attainment", Cell::Null));
     }
 
     #[test]

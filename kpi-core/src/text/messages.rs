@@ -86,6 +86,16 @@ catalogue! {
     ColumnRank "column.rank" => "Rank", "排名";
     /// Column: the projected attainment and status.
     ColumnProjected "column.projected" => "Projected", "预测";
+    /// Column: open deals in the `commit` forecast category.
+    ColumnCommit "column.commit" => "Commit", "承诺";
+    /// Column: open deals in the `best_case` forecast category.
+    ColumnBestCase "column.best_case" => "Best case", "最佳情况";
+    /// Column: the probability-weighted open pipeline.
+    ColumnWeighted "column.weighted" => "Weighted pipeline", "加权商机";
+    /// Column: how many times the open deals cover what is left to the target.
+    ColumnCoverage "column.coverage" => "Coverage", "覆盖倍数";
+    /// Column: the forecast attainment, (closed + commit) / target.
+    ColumnForecast "column.forecast" => "Forecast", "预测达成率";
     /// Column: how many goals a score counts.
     ColumnGoals "column.goals" => "Goals", "目标数";
     /// Column: the weighted score.
