@@ -433,18 +433,6 @@ target = "100"
     // d1: 9 days, d5: -10 days (as written); the others have no readable creation day.
     assert_eq!(value(&report, "cycle", "a"), Some(Decimal::new(-5, 1)));
     assert_eq!(value(&report, "paid", "a"), Some(Decimal::from(30)));
-    // As of a day, a payment received after it is not known yet, even for an order
-    // before it; once received, it counts in the order's period.
-    let march = Period::parse("2026-03").unwrap();
-    let day = |d: &str| d.parse::<NaiveDate>().unwrap();
-    for (as_of, paid) in [("2026-04-30", 0), ("2026-05-01", 30)] {
-        let report = plan.evaluate_as_of(&facts, &march, day(as_of)).unwrap();
-        assert_eq!(
-            value(&report, "paid", "a"),
-            Some(Decimal::from(paid)),
-            "{as_of}"
-        );
-    }
     // A field that does not start `date - ` is an attribute, ` - ` in its name or not.
     assert_eq!(value(&report, "net", "a"), Some(Decimal::from(4)));
     let measures = plan

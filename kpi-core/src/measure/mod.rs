@@ -317,9 +317,6 @@ pub(crate) struct MetricPass<'a> {
     pub date: Option<crate::metric::DateSource>,
     /// Whether to keep the sum by customer (`Partial::by_customer`), for `retained(m)`.
     pub by_customer: bool,
-    /// Evaluated as of this day: a fact placed by another date (`date`) counts only if
-    /// its own date is on or before it (a payment received later is not known yet).
-    pub known_through: Option<NaiveDate>,
 }
 
 /// Each owner code's stints (member positions, in org order), in one flat vector rather
@@ -496,7 +493,6 @@ pub(crate) fn check_currencies(
         for (row, own) in dates.iter().enumerate() {
             let date = match &metric.date {
                 None => Some(*own),
-                Some(_) if metric.known_through.is_some_and(|day| *own > day) => None,
                 Some(source) => source.date_of(facts, row),
             };
             if !date.is_some_and(|d| period.contains(d)) || amounts.get(row).is_none() {
@@ -633,10 +629,7 @@ fn rows_by_date_source<'m>(
         let rows = match source {
             None => slots.rows(|row| Some(dates[row])),
             // A day outside the supported range places the fact nowhere.
-            Some(source) => slots.rows(|row| {
-                let known = metric.known_through.is_none_or(|day| dates[row] <= day);
-                source.date_of(facts, row).filter(|_| known)
-            }),
+            Some(source) => slots.rows(|row| source.date_of(facts, row)),
         };
         rows_for.insert(source, rows);
     }

@@ -415,7 +415,6 @@ impl<'p> Compiled<'p> {
             field: Some(Field::Amount),
             date: None,
             by_customer: false,
-            known_through: None,
         };
         check_currencies(facts, period, &[amounts], self.currency.as_deref())?;
         let values = rules.bucket_values(facts, &open, period)?;
@@ -429,7 +428,6 @@ impl<'p> Compiled<'p> {
                 field: Some(Field::Computed(values)),
                 date: None,
                 by_customer: false,
-                known_through: None,
             })
             .collect();
         // An error (a bucket's sum beyond the decimal range) is the plan's `[forecast]`'s,
@@ -470,7 +468,6 @@ impl<'p> Compiled<'p> {
                 field: metric.field.as_deref().and_then(Field::parse),
                 date: metric.date_source(),
                 by_customer: self.parts.by_customer.contains(id),
-                known_through: as_of,
             });
         }
         let dimensions = &self.parts.dimensions;
