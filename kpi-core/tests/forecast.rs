@@ -444,19 +444,20 @@ fn the_scorecard_shows_the_forecast_columns() {
         "{markdown}"
     );
     assert!(
-        markdown.contains("| 36,000.00 | 20,000.00 | 41,300.00 | 1.1× | 76.0% |"),
+        markdown.contains("| 36,000.00 | 20,000.00 | 41,300.00 | 1.10× | 76.0% |"),
         "{markdown}"
     );
     assert!(
         markdown
-            .contains("| **97,000.00** | **20,000.00** | **75,100.00** | **1.5×** | **103.5%** |"),
+            .contains("| **97,000.00** | **20,000.00** | **75,100.00** | **1.50×** | **103.5%** |"),
         "{markdown}"
     );
     let text = report.to_text(kpi_core::Locale::ZhCn);
-    for header in ["承诺", "最佳情况", "加权商机", "覆盖倍数", "预测达成率"] {
+    for header in ["承诺", "最佳情况", "加权商机金额", "覆盖倍数", "预测达成率"]
+    {
         assert!(text.contains(header), "{header}: {text}");
     }
-    assert!(text.contains("2.07×"), "{text}");
+    assert!(text.contains("2.07倍"), "{text}");
     let html = report.to_html(kpi_core::Locale::En);
     assert!(
         html.contains(r#"data-forecast_weighted="28200" data-forecast_coverage="2.0666666666666666666666666667" data-forecast_attainment="1.24""#),

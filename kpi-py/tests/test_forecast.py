@@ -147,8 +147,9 @@ def test_the_scorecard_documents_and_frames_carry_the_forecast() -> None:
     assert "| Commit | Best case | Weighted pipeline | Coverage | Forecast |" in markdown
     # Li: commit 30,000, best case 20,000, weighted 34,100, 50,000 / 60,000 = 0.83 times.
     assert "| 30,000.00 | 20,000.00 | 34,100.00 | 0.83× | 70.0% |" in markdown
+    assert "0.83倍" in report.to_text("zh-CN")
     text = report.to_text("zh-CN")
-    assert all(header in text for header in ["承诺", "最佳情况", "加权商机", "覆盖倍数", "预测达成率"])
+    assert all(header in text for header in ["承诺", "最佳情况", "加权商机金额", "覆盖倍数", "预测达成率"])
     assert 'data-forecast_weighted="34100"' in report.to_html("en")
     rows = report.rows("rollups")
     assert rows[0]["forecast_weighted"] == Decimal("35350")

@@ -138,7 +138,8 @@ test("the scorecard's text, Markdown and HTML show the forecast columns", () => 
   // Li: commit 30,000, best case 20,000, weighted 34,100, 50,000 / 60,000 = 0.83 times.
   assert.ok(markdown.includes("| 30,000.00 | 20,000.00 | 34,100.00 | 0.83× | 70.0% |"), markdown);
   const text = reportToText(report, "zh-CN");
-  for (const header of ["承诺", "最佳情况", "加权商机", "覆盖倍数", "预测达成率"]) {
+  assert.ok(text.includes("0.83倍"), text);
+  for (const header of ["承诺", "最佳情况", "加权商机金额", "覆盖倍数", "预测达成率"]) {
     assert.ok(text.includes(header), header);
   }
   assert.ok(reportToHtml(report, "en").includes('data-forecast_weighted="34100"'));

@@ -297,7 +297,11 @@ fn scorecard_section(
         columns.push(Message::ColumnProjected);
     }
     // A goal that forecasts shows what its open deals bring (closed is the actual).
-    let forecast = rows.iter().any(|r| r.forecast.is_some());
+    let forecast = rows
+        .iter()
+        .copied()
+        .chain(total)
+        .any(|r| r.forecast.is_some());
     if forecast {
         columns.extend([
             Message::ColumnCommit,
@@ -349,7 +353,7 @@ fn scorecard_section(
             ),
         ];
         if forecast {
-            forecast_cells(row, &mut cells, &mut data);
+            forecast_cells(row, locale, &mut cells, &mut data);
         }
         Row {
             cells,
@@ -383,6 +387,7 @@ fn scorecard_section(
 /// attainment) and their exact values, blank for a row without a forecast.
 fn forecast_cells(
     row: &ScorecardRow,
+    locale: Locale,
     cells: &mut Vec<String>,
     data: &mut Vec<(&'static str, String)>,
 ) {
@@ -392,8 +397,13 @@ fn forecast_cells(
         money(f.map(|f| f.commit)),
         money(f.map(|f| f.best_case)),
         money(f.map(|f| f.weighted)),
+        // Two decimals, rounded as money is; `倍` rather than `×`, whose width East Asian
+        // terminals disagree on.
         f.and_then(|f| f.coverage)
-            .map(|c| format!("{}×", c.round_dp(2).normalize()))
+            .map(|c| {
+                let times = if locale.is_chinese() { "倍" } else { "×" };
+                format!("{}{times}", display(crate::formula::Unit::Money, c))
+            })
             .unwrap_or_default(),
         f.and_then(|f| f.attainment)
             .map(as_percent)

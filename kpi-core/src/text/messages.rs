@@ -85,13 +85,13 @@ catalogue! {
     /// Column: the rank.
     ColumnRank "column.rank" => "Rank", "排名";
     /// Column: the projected attainment and status.
-    ColumnProjected "column.projected" => "Projected", "预测";
+    ColumnProjected "column.projected" => "Projected", "进度预测";
     /// Column: open deals in the `commit` forecast category.
     ColumnCommit "column.commit" => "Commit", "承诺";
     /// Column: open deals in the `best_case` forecast category.
     ColumnBestCase "column.best_case" => "Best case", "最佳情况";
     /// Column: the probability-weighted open pipeline.
-    ColumnWeighted "column.weighted" => "Weighted pipeline", "加权商机";
+    ColumnWeighted "column.weighted" => "Weighted pipeline", "加权商机金额";
     /// Column: how many times the open deals cover what is left to the target.
     ColumnCoverage "column.coverage" => "Coverage", "覆盖倍数";
     /// Column: the forecast attainment, (closed + commit) / target.
