@@ -279,6 +279,23 @@ def seed_reports():
     return corpus.count
 
 
+def seed_settlements():
+    """The settlements the pay-cycle vectors close, and each with one field patched as
+    its `read` steps do."""
+    corpus = Corpus("settlement")
+    for _, data in all_vectors():
+        if not isinstance(data, dict):
+            continue
+        closed = [s["expected"] for s in data.get("steps", []) if "close" in s and "expected" in s]
+        for settlement in closed:
+            corpus.add(json.dumps(settlement, ensure_ascii=False))
+        for step in data.get("steps", []):
+            if "read" in step and step["read"] < len(closed):
+                patched = dict(closed[step["read"]], **step["patch"])
+                corpus.add(json.dumps(patched, ensure_ascii=False))
+    return corpus.count
+
+
 def main():
     counts = {
         "formula": seed_formula(),
@@ -290,6 +307,7 @@ def main():
         "zoho": seed_zoho(),
         "fxiaoke": seed_fxiaoke(),
         "report_document": seed_reports(),
+        "settlement": seed_settlements(),
     }
     print("seeded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 

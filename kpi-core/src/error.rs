@@ -71,6 +71,12 @@ pub enum ErrorKind {
     /// Amounts in different currencies would be added without a conversion
     /// (`data.currency_mismatch`).
     DataCurrencyMismatch,
+    /// A stored settlement does not parse, is of another version, or disagrees with
+    /// itself; or two settlements close one period (`data.invalid_settlement`).
+    DataInvalidSettlement,
+    /// The period is closed: a settlement given covers it, so it is not evaluated for
+    /// payment again (`data.period_locked`).
+    DataPeriodLocked,
     /// A period label does not parse, or names an impossible date (`period.invalid_label`).
     PeriodInvalidLabel,
     /// A calendar setting is out of range (`period.invalid_calendar`).
@@ -120,6 +126,8 @@ impl ErrorKind {
             Self::DataOverflow => "data.overflow",
             Self::DataInvalidArgument => "data.invalid_argument",
             Self::DataCurrencyMismatch => "data.currency_mismatch",
+            Self::DataInvalidSettlement => "data.invalid_settlement",
+            Self::DataPeriodLocked => "data.period_locked",
             Self::PeriodInvalidLabel => "period.invalid_label",
             Self::PeriodInvalidCalendar => "period.invalid_calendar",
             Self::PeriodGrainNotInCalendar => "period.grain_not_in_calendar",
@@ -157,7 +165,9 @@ impl ErrorKind {
             | Self::DataCrmError
             | Self::DataOverflow
             | Self::DataInvalidArgument
-            | Self::DataCurrencyMismatch => ErrorFamily::Data,
+            | Self::DataCurrencyMismatch
+            | Self::DataInvalidSettlement
+            | Self::DataPeriodLocked => ErrorFamily::Data,
             Self::PeriodInvalidLabel
             | Self::PeriodInvalidCalendar
             | Self::PeriodGrainNotInCalendar
@@ -200,6 +210,8 @@ impl ErrorKind {
         Self::DataOverflow,
         Self::DataInvalidArgument,
         Self::DataCurrencyMismatch,
+        Self::DataInvalidSettlement,
+        Self::DataPeriodLocked,
         Self::PeriodInvalidLabel,
         Self::PeriodInvalidCalendar,
         Self::PeriodGrainNotInCalendar,

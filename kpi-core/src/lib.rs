@@ -85,6 +85,8 @@ pub mod period;
 pub mod plan;
 pub mod report;
 pub mod schema;
+#[cfg(feature = "pay-cycle")]
+pub mod settle;
 mod text;
 mod toml_doc;
 pub mod zone;
@@ -110,9 +112,13 @@ pub use period::{Calendar, Grain, Period, PeriodInfo};
 /// SMART validation of a plan's goals ([`plan::validate`], kept at this path too).
 pub use plan::validate as smart;
 pub use plan::{CompiledPlan, PLAN_VERSION, Plan, Review, ReviewItem};
+#[cfg(feature = "pay-cycle")]
+pub use report::{Adjustment, FactChange};
 pub use report::{
     Fallback, Locale, LongTerm, Message, Name, Names, Pacing, PayoutLine, Report, ScoreRow,
     ScorecardRow, Sentence, Statement,
 };
 pub use schema::plan_schema;
+#[cfg(feature = "pay-cycle")]
+pub use settle::{Approval, Settlement};
 pub use smart::{Criterion, FINDING_CODES, Finding, FindingCode, Severity, SmartSettings};

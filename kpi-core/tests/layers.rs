@@ -35,6 +35,7 @@ const LAYERS: &[&[&str]] = &[
     &["goal"],
     &["incentive"],
     &["plan"],
+    &["settle"],
     // The plan's JSON Schema (generated from the plan's types), the long-form
     // documentation, what the bindings need (`bindings`, hidden), and the crate root that
     // re-exports everything.

@@ -536,7 +536,7 @@ fn convert(
 }
 
 /// Fields of the core's documents that hold decimals: Python gets `decimal.Decimal`.
-const DECIMAL_FIELDS: [&str; 30] = [
+const DECIMAL_FIELDS: [&str; 33] = [
     "actual",
     "full_target",
     "target",
@@ -568,6 +568,10 @@ const DECIMAL_FIELDS: [&str; 30] = [
     "open",
     "weighted",
     "coverage",
+    // A true-up of a settled period.
+    "paid",
+    "now",
+    "settled",
 ];
 
 /// Fields that hold dates: Python gets `datetime.date`.

@@ -307,29 +307,98 @@ impl Plan {
 
     /// Measures and evaluates the facts for `period` (a label or a `Period`). `balances`
     /// carries recoverable draw balances from the previous payout period (the previous
-    /// report's `balances()`: member id → incentive id → amount).
-    #[pyo3(signature = (facts, period, balances = None))]
+    /// report's `balances()`: member id → incentive id → amount). `settlements` (what
+    /// `close` returned for earlier periods) trues them up: each settled period is priced
+    /// again with these facts, and the difference from what was paid is an adjustment on
+    /// the member's statement (`statement.adjustments`, in its total); the balances then
+    /// come from the latest settlement.
+    #[pyo3(signature = (facts, period, balances = None, settlements = None))]
     fn evaluate(
         &self,
         py: Python<'_>,
         facts: &Bound<'_, PyAny>,
         period: &Bound<'_, PyAny>,
         balances: Option<&Bound<'_, PyAny>>,
+        settlements: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Report> {
         let facts = facts_arg(facts, "facts")?;
         let period = self.period(period)?;
-        let balances: core::Balances = match balances.filter(|b| !b.is_none()) {
+        let balances = balances.filter(|b| !b.is_none());
+        let settlements = settlements.filter(|s| !s.is_none());
+        if balances.is_some() && settlements.is_some() {
+            return Err(invalid_argument(
+                "balances",
+                "give `balances` or `settlements`, not both: the settlements carry the balances",
+            ));
+        }
+        let settlements = settlements.map(settlements_arg).transpose()?;
+        let balances: core::Balances = match balances {
             Some(b) => located_document(b, "balances", "{member: {incentive: amount}}")?,
             None => core::Balances::new(),
         };
         let report = facts
             .get()
             .read(py, |facts| {
-                self.compiled()
-                    .and_then(|plan| plan.evaluate_with(facts, &period, &balances))
+                self.compiled().and_then(|plan| match &settlements {
+                    Some(settled) => plan.evaluate_settled(facts, &period, settled),
+                    None => plan.evaluate_with(facts, &period, &balances),
+                })
             })?
             .map_err(to_py_err)?;
         Ok(Report::new(report, self.inner.calendar.clone()))
+    }
+
+    /// Closes `period`: its statements as paid (the earlier `settlements` trued up), the
+    /// plan's hash, the content hash of every fact dated in it, and the `approval`
+    /// (`{"by": …, "at": …}`, `at` an RFC 3339 text or a `datetime` with a time zone).
+    /// Returns the settlement as a plain dict (text and numbers only) to store as JSON.
+    #[pyo3(signature = (facts, period, approval, settlements = None))]
+    fn close<'py>(
+        &self,
+        py: Python<'py>,
+        facts: &Bound<'py, PyAny>,
+        period: &Bound<'py, PyAny>,
+        approval: &Bound<'py, PyAny>,
+        settlements: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let facts = facts_arg(facts, "facts")?;
+        let period = self.period(period)?;
+        let approval = approval_arg(approval)?;
+        let settlements = match settlements.filter(|s| !s.is_none()) {
+            Some(s) => settlements_arg(s)?,
+            None => Vec::new(),
+        };
+        let settlement = facts
+            .get()
+            .read(py, |facts| {
+                self.compiled()
+                    .and_then(|plan| plan.close(facts, &period, &settlements, approval))
+            })?
+            .map_err(to_py_err)?;
+        plain_json(py, &settlement.to_json())
+    }
+
+    /// Whether a stored settlement still follows from this plan and `facts`: the plan's
+    /// hash, every fact's content, every line priced again. A dict: `matches`,
+    /// `plan_matches`, the `added`, `removed` and `changed` fact ids, and the lines that
+    /// price differently (`differences`).
+    fn verify_settlement<'py>(
+        &self,
+        py: Python<'py>,
+        settlement: &Bound<'py, PyAny>,
+        facts: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let json = to_json_at(settlement, Reading::exact(), "settlement")?;
+        let settlement = core::settle::Settlement::from_json_value(json).map_err(to_py_err)?;
+        let facts = facts_arg(facts, "facts")?;
+        let verification = facts
+            .get()
+            .read(py, |facts| {
+                self.compiled()
+                    .and_then(|plan| plan.verify_settlement(&settlement, facts))
+            })?
+            .map_err(to_py_err)?;
+        serde_to_python(py, &verification)
     }
 
     /// Measures `period` as it stood on `as_of` (later facts left out).
@@ -437,6 +506,37 @@ fn column_mapping(mapping: &Bound<'_, PyAny>) -> PyResult<core::ingest::ColumnMa
         )?)
     };
     result.map_err(to_py_err)
+}
+
+/// A list of stored settlements (dicts, as `close` returns them, or their JSON text).
+fn settlements_arg(value: &Bound<'_, PyAny>) -> PyResult<Vec<core::Settlement>> {
+    let json = to_json_at(value, Reading::exact(), "settlements")?;
+    core::settle::settlements_from_json(json).map_err(to_py_err)
+}
+
+/// An approval: `{"by": …, "at": …}`, `at` RFC 3339 text or a `datetime` with a zone.
+fn approval_arg(value: &Bound<'_, PyAny>) -> PyResult<core::Approval> {
+    if let Ok(dict) = value.cast::<PyDict>()
+        && let Some(at) = dict.get_item("at")?
+        && at.hasattr("isoformat")?
+        && !at.is_instance_of::<pyo3::types::PyString>()
+    {
+        if at.getattr("tzinfo").is_ok_and(|z| z.is_none()) || !at.hasattr("tzinfo")? {
+            return Err(invalid_argument(
+                "approval.at",
+                "the approval time is a datetime without a time zone: give it one (datetime.now(timezone.utc))",
+            ));
+        }
+        let copy = dict.copy()?;
+        copy.set_item("at", at.call_method0("isoformat")?)?;
+        return located_document(copy.as_any(), "approval", "{by, at}");
+    }
+    located_document(value, "approval", "{by, at}")
+}
+
+/// JSON text as plain Python values (`json.loads`): what a settlement is in Python.
+fn plain_json<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    py.import("json")?.call_method1("loads", (text,))
 }
 
 /// A document argument read into `T` (decimals as `Decimal`, `int` or `str`); an error
@@ -1140,6 +1240,13 @@ impl Statement {
     #[getter]
     fn balances(&self) -> std::collections::BTreeMap<String, rust_decimal::Decimal> {
         self.statement().balances.clone()
+    }
+    /// True-ups of settled periods paid with this statement (in `total`): dicts with the
+    /// settled `period`, the line (`incentive`, `component`, `kind`), what was `paid`,
+    /// what it comes to `now`, the `amount`, the facts that `changes`, and sentences.
+    #[getter]
+    fn adjustments<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_python(py, &self.statement().adjustments)
     }
     /// The statement as a dict, with `Decimal` values.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

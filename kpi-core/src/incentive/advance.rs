@@ -201,6 +201,8 @@ fn push_line(
             lines: Vec::new(),
             total: Decimal::ZERO,
             balances: std::collections::BTreeMap::new(),
+            #[cfg(feature = "pay-cycle")]
+            adjustments: Vec::new(),
         });
         report.statements.len() - 1
     };

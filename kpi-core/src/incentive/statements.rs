@@ -527,6 +527,8 @@ fn statement(
         lines,
         total,
         balances,
+        #[cfg(feature = "pay-cycle")]
+        adjustments: Vec::new(),
     })
 }
 

@@ -243,6 +243,25 @@ impl Report {
                     attainment: None,
                 });
             }
+            // True-ups of settled periods, after the period's own lines.
+            #[cfg(feature = "pay-cycle")]
+            for adjustment in &statement.adjustments {
+                rows.push(Row {
+                    cells: row_of([
+                        &statement.member,
+                        &statement.name,
+                        words.team(&statement.team),
+                        adjustment.explanation_in(words.locale),
+                        &group_thousands(adjustment.amount),
+                    ]),
+                    data: vec![
+                        ("member", statement.member.to_string()),
+                        ("amount", adjustment.amount.to_string()),
+                        ("adjusts", adjustment.period.to_string()),
+                    ],
+                    attainment: None,
+                });
+            }
         }
         Some(Section {
             kind: SectionKind::Payouts,

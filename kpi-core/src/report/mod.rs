@@ -334,6 +334,93 @@ pub struct Statement {
         tsify(type = "Record<string, string>", optional)
     )]
     pub balances: std::collections::BTreeMap<String, Decimal>,
+    /// True-ups of settled periods (see `kpi_core::settle`): what each line of a closed
+    /// period comes to with today's facts, less what was paid for it. `total` includes
+    /// them.
+    #[cfg(feature = "pay-cycle")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub adjustments: Vec<Adjustment>,
+}
+
+/// A prior-period adjustment: a line of a settled period's statement recomputed with
+/// today's facts, less everything paid for it so far (the settlement and earlier
+/// adjustments). Tiers and caps are priced again over the whole period, so the amount is
+/// the period's new total less what was paid, never a per-fact estimate.
+#[cfg(feature = "pay-cycle")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Adjustment {
+    /// The settled period's label, for example `FY2027-Q1`.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub period: Name,
+    /// The incentive id.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub incentive: Name,
+    /// The component's position, from 0; `null` for the incentive's own cap.
+    #[cfg_attr(feature = "typescript", tsify(type = "number | null"))]
+    pub component: Option<usize>,
+    /// The line's kind (`rate`, `tiered` … or `cap`).
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub kind: Name,
+    /// Everything paid for the line so far: the settlement's amount and the adjustments
+    /// of later settlements.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub paid: Decimal,
+    /// The line's amount recomputed with today's facts.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub now: Decimal,
+    /// `now - paid`: what this statement pays (or takes back) for the line.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub amount: Decimal,
+    /// The facts of the member, dated in the settled period, that were added, removed or
+    /// changed since it closed: what the adjustment is attributed to.
+    pub changes: Vec<FactChange>,
+    /// How many facts of other owners (or none) dated in the settled period changed: a
+    /// team or company goal can move a member's pay through them.
+    pub other_changes: usize,
+    /// A sentence a rep can read: `FY2027-Q1, Commission: paid 5,000.00, now 6,250.00
+    /// (order o-1234 added): +1,250.00`.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub explanation: String,
+    /// The same in Simplified Chinese.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub explanation_zh: String,
+}
+
+#[cfg(feature = "pay-cycle")]
+impl Adjustment {
+    /// The adjustment's explanation in `locale`.
+    pub fn explanation_in(&self, locale: Locale) -> &str {
+        match locale {
+            Locale::En => &self.explanation,
+            Locale::ZhCn => &self.explanation_zh,
+        }
+    }
+}
+
+/// A fact that changed in a settled period after it closed.
+#[cfg(feature = "pay-cycle")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct FactChange {
+    /// The fact's id.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub fact: Name,
+    /// `added`, `removed` or `changed`.
+    #[cfg_attr(
+        feature = "typescript",
+        tsify(type = "\"added\" | \"removed\" | \"changed\"")
+    )]
+    pub change: Name,
+    /// The fact's kind (`order`, `refund` …) as it is now; `null` for a removed fact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    pub kind: Option<Name>,
+    /// The fact's amount as it is now; `null` for a removed fact or one without an amount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    pub amount: Option<Decimal>,
 }
 
 /// One payout line of a statement.
@@ -508,6 +595,8 @@ mod tests {
             lines: Vec::new(),
             total: Decimal::new(12345, 2),
             balances: std::collections::BTreeMap::new(),
+            #[cfg(feature = "pay-cycle")]
+            adjustments: Vec::new(),
         };
         let json = serde_json::to_value(&statement).unwrap();
         assert_eq!(json["member"], "r7");

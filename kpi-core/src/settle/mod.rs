@@ -1,0 +1,394 @@
+//! The pay cycle: a period is closed into a [`Settlement`] (its statements as paid, the
+//! plan's hash, the content hash of every fact dated in it, who approved it and when),
+//! and later evaluations true up the settled periods: each is priced again with today's
+//! facts, and what it now comes to, less everything paid for it, goes on the current
+//! statement as [`Adjustment`] lines that name the facts that changed.
+//!
+//! A settlement is data: it serialises to stable, versioned JSON that a service, a
+//! notebook or a browser keeps anywhere, and nothing in kpi changes it. Paying the
+//! adjustments of every later close and the final recomputation's difference pays each
+//! period exactly what it finally comes to (a property test checks this to the cent).
+
+mod digest;
+mod trueup;
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorKind, Location, Result};
+use crate::fact::FactTable;
+use crate::period::{Period, PeriodInfo};
+use crate::plan::{CompiledPlan, Plan};
+use crate::report::{Balances, Report};
+
+pub use digest::FactDigest;
+
+/// The settlement format this library reads and writes.
+pub const SETTLEMENT_VERSION: u32 = 1;
+
+/// A closed period: what was paid for it, on which plan and facts, approved by whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Settlement {
+    /// The format's version: [`SETTLEMENT_VERSION`].
+    pub version: u32,
+    /// The period closed.
+    pub period: PeriodInfo,
+    /// `sha256:` and the SHA-256 of the plan's JSON ([`Plan::to_json`]) when it closed.
+    pub plan: String,
+    /// Who approved the statements, and when.
+    pub approval: Approval,
+    /// The draw balances the period was evaluated with (member id → incentive id →
+    /// amount), so that it can be priced again exactly.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::decimal::exact::nested_map"
+    )]
+    #[cfg_attr(
+        feature = "typescript",
+        tsify(type = "Record<string, Record<string, string>>", optional)
+    )]
+    pub carried_in: Balances,
+    /// Each member's statement as paid, in the report's order.
+    pub statements: Vec<SettledStatement>,
+    /// For each earlier period this close trued up (by label), its facts as they stood
+    /// then: a later true-up names what changed since this one was paid.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub trued_up: BTreeMap<String, FactDigest>,
+    /// The facts dated in the period, by content hash.
+    pub facts: FactDigest,
+}
+
+/// Who approved a settlement, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Approval {
+    /// Who approved it: a name, an e-mail, a user id.
+    pub by: String,
+    /// When: an RFC 3339 time stamp (`2027-04-03T09:30:00+08:00`).
+    pub at: String,
+}
+
+/// A member's statement as paid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct SettledStatement {
+    /// The member id.
+    pub member: String,
+    /// The period's own lines.
+    pub lines: Vec<SettledLine>,
+    /// The true-ups of earlier settled periods paid with this statement.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub adjustments: Vec<SettledLine>,
+    /// What was paid: the lines and the adjustments.
+    #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub total: Decimal,
+    /// Draw balances carried to the next period, by incentive id.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "crate::decimal::exact::map"
+    )]
+    #[cfg_attr(
+        feature = "typescript",
+        tsify(type = "Record<string, string>", optional)
+    )]
+    pub balances: BTreeMap<String, Decimal>,
+}
+
+/// A statement line as paid: one of the period's own, or a true-up of an earlier
+/// settled period (with that period's label).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct SettledLine {
+    /// For a true-up, the label of the period it trues up; absent for the period's own
+    /// lines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub period: Option<String>,
+    /// The incentive id.
+    pub incentive: String,
+    /// The component's position, from 0; `null` for the incentive's own cap.
+    pub component: Option<usize>,
+    /// The line's kind.
+    pub kind: String,
+    /// The amount paid.
+    #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub amount: Decimal,
+}
+
+/// What [`Settlement::verify`] found: whether the stored statements still follow from
+/// the plan and the facts the settlement names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Verification {
+    /// Everything matches: the plan, every fact's content, every statement.
+    pub matches: bool,
+    /// The plan's hash is the settlement's.
+    pub plan_matches: bool,
+    /// Ids of facts dated in the period that the settlement does not name.
+    pub added: Vec<String>,
+    /// Ids the settlement names that are no longer among the facts.
+    pub removed: Vec<String>,
+    /// Ids whose content changed.
+    pub changed: Vec<String>,
+    /// The statement lines (and totals) that price differently now.
+    pub differences: Vec<LineDifference>,
+}
+
+/// A line whose amount differs from the settled one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct LineDifference {
+    /// The member id.
+    pub member: String,
+    /// The incentive id; `null` for the statement's total.
+    pub incentive: Option<String>,
+    /// The component's position; `null` for a cap or the total.
+    pub component: Option<usize>,
+    /// The settled amount.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub settled: Decimal,
+    /// The amount priced again.
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub now: Decimal,
+}
+
+impl Settlement {
+    /// Reads a settlement from its JSON text, every amount exactly. A malformed one is
+    /// `data.invalid_settlement` with the path of the bad field.
+    pub fn from_json(text: &str) -> Result<Settlement> {
+        let json = crate::json::parse(text).map_err(|e| {
+            Error::new(ErrorKind::DataInvalidSettlement, e.message).at(Location {
+                line: u32::try_from(e.line).ok(),
+                column: u32::try_from(e.column).ok(),
+                ..Location::default()
+            })
+        })?;
+        Settlement::from_json_value(json.to_value())
+    }
+
+    /// Reads a settlement from a parsed JSON value (what the bindings hand over).
+    pub fn from_json_value(value: serde_json::Value) -> Result<Settlement> {
+        let settlement: Settlement = crate::error::deserialize_located(value).map_err(|l| {
+            Error::new(ErrorKind::DataInvalidSettlement, l.message()).at_path(l.path())
+        })?;
+        settlement.check()?;
+        Ok(settlement)
+    }
+
+    /// The settlement as JSON text: the stable form to store.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a settlement always serialises")
+    }
+
+    /// Whether the stored statements still follow from `plan` and `facts`: the plan's
+    /// hash, the content of every fact dated in the period, and every line priced again
+    /// (with the same carried balances) against what was paid.
+    pub fn verify(&self, plan: &CompiledPlan, facts: &FactTable) -> Result<Verification> {
+        let period = self.period.to_period(&plan.calendar);
+        let now = FactDigest::of(facts, &period)?;
+        let (added, removed, changed) = self.facts.compare(&now);
+        let report = plan.evaluate_with(facts, &period, &self.carried_in)?;
+        let differences = trueup::differences(self, &report);
+        let plan_matches = plan_hash(plan) == self.plan;
+        Ok(Verification {
+            matches: plan_matches
+                && added.is_empty()
+                && removed.is_empty()
+                && changed.is_empty()
+                && differences.is_empty()
+                && now.digest == self.facts.digest,
+            plan_matches,
+            added,
+            removed,
+            changed,
+            differences,
+        })
+    }
+
+    /// Refuses what no close writes: another version, a time stamp that is not RFC 3339,
+    /// an empty approver, a period that ends before it starts, hashes of the wrong form.
+    fn check(&self) -> Result<()> {
+        let invalid = |path: &str, message: String| {
+            Err(Error::new(ErrorKind::DataInvalidSettlement, message).at_path(path))
+        };
+        if self.version != SETTLEMENT_VERSION {
+            return invalid(
+                "version",
+                format!(
+                    "settlement version {} is not supported; this library reads version {SETTLEMENT_VERSION}",
+                    self.version
+                ),
+            );
+        }
+        if self.period.end <= self.period.start {
+            return invalid("period", "the period ends before it starts".to_owned());
+        }
+        check_approval(&self.approval, "approval", ErrorKind::DataInvalidSettlement)?;
+        if !digest::is_sha256(&self.plan) {
+            return invalid(
+                "plan",
+                "the plan's hash is not `sha256:` and 64 lowercase hex digits".to_owned(),
+            );
+        }
+        self.facts.check().map_err(|e| under(&e, "facts"))?;
+        for (label, digest) in &self.trued_up {
+            digest
+                .check()
+                .map_err(|e| under(&e, &format!("trued_up.{label}")))?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads a list of stored settlements from JSON (what the bindings hand over): an error
+/// names the settlement and the field, `settlements[1].facts.digest`.
+pub fn settlements_from_json(value: serde_json::Value) -> Result<Vec<Settlement>> {
+    let serde_json::Value::Array(items) = value else {
+        return Err(Error::new(
+            ErrorKind::DataInvalidSettlement,
+            "settlements are a list of settlements",
+        )
+        .at_path("settlements"));
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            Settlement::from_json_value(item).map_err(|e| under(&e, &format!("settlements[{i}]")))
+        })
+        .collect()
+}
+
+/// The error with its path under `prefix`.
+fn under(e: &Error, prefix: &str) -> Error {
+    let path = match e.location().path.as_deref() {
+        None | Some("" | ".") => prefix.to_owned(),
+        Some(p) if p.starts_with('[') => format!("{prefix}{p}"),
+        Some(p) => format!("{prefix}.{p}"),
+    };
+    let location = Location {
+        path: Some(path),
+        ..e.location().clone()
+    };
+    Error::new(e.kind(), e.message()).at(location)
+}
+
+/// The approver is named and the time stamp is RFC 3339.
+fn check_approval(approval: &Approval, path: &str, kind: ErrorKind) -> Result<()> {
+    let invalid = |field: &str, message: &str| {
+        Err(Error::new(kind, message).at_path(format!("{path}.{field}")))
+    };
+    if approval.by.trim().is_empty() {
+        return invalid("by", "a settlement names who approved it");
+    }
+    if approval.by.chars().count() > 200 {
+        return invalid("by", "the approver is longer than 200 characters");
+    }
+    if crate::period::rfc3339::instant(&approval.at).is_none() {
+        return invalid(
+            "at",
+            "the approval time is not an RFC 3339 time stamp such as 2027-04-03T09:30:00+08:00",
+        );
+    }
+    Ok(())
+}
+
+/// `sha256:` and the hex SHA-256 of the plan's JSON.
+fn plan_hash(plan: &Plan) -> String {
+    digest::sha256_text(plan.to_json().as_bytes())
+}
+
+impl CompiledPlan {
+    /// Evaluates `period` with the earlier `settlements` trued up: each settled period is
+    /// priced again with today's facts, and each line that now comes to more or less than
+    /// everything paid for it gets an [`Adjustment`](crate::report::Adjustment) on the
+    /// member's statement (the statement's total includes it). The draw balances come
+    /// from the latest settlement before `period`.
+    ///
+    /// A settlement of a period that overlaps `period` is `data.period_locked`: a closed
+    /// period is never evaluated for payment again; two settlements of one period are
+    /// `data.invalid_settlement`.
+    pub fn evaluate_settled(
+        &self,
+        facts: &FactTable,
+        period: &Period,
+        settlements: &[Settlement],
+    ) -> Result<Report> {
+        trueup::true_up(self, facts, period, settlements).map(|(report, _)| report)
+    }
+
+    /// Closes `period`: evaluates it with the earlier `settlements` trued up
+    /// ([`CompiledPlan::evaluate_settled`]) and returns the [`Settlement`] to store, with
+    /// the statements as paid, the plan's hash, the facts' content hashes and the
+    /// approval. The same inputs give the same settlement, byte for byte.
+    pub fn close(
+        &self,
+        facts: &FactTable,
+        period: &Period,
+        settlements: &[Settlement],
+        approval: Approval,
+    ) -> Result<Settlement> {
+        check_approval(&approval, "approval", ErrorKind::DataInvalidArgument)?;
+        let carried_in = trueup::carried_in(settlements, period);
+        let (report, trued_up) = trueup::true_up(self, facts, period, settlements)?;
+        Ok(Settlement {
+            version: SETTLEMENT_VERSION,
+            period: PeriodInfo::from(period),
+            plan: plan_hash(self),
+            approval,
+            carried_in,
+            statements: report.statements.iter().map(trueup::settled).collect(),
+            facts: FactDigest::of(facts, period)?,
+            trued_up,
+        })
+    }
+
+    /// [`Settlement::verify`] with this plan.
+    pub fn verify_settlement(
+        &self,
+        settlement: &Settlement,
+        facts: &FactTable,
+    ) -> Result<Verification> {
+        settlement.verify(self, facts)
+    }
+}
+
+impl Plan {
+    /// [`CompiledPlan::evaluate_settled`], compiling the plan for the call.
+    pub fn evaluate_settled(
+        &self,
+        facts: &FactTable,
+        period: &Period,
+        settlements: &[Settlement],
+    ) -> Result<Report> {
+        self.clone()
+            .compile()?
+            .evaluate_settled(facts, period, settlements)
+    }
+
+    /// [`CompiledPlan::close`], compiling the plan for the call.
+    pub fn close(
+        &self,
+        facts: &FactTable,
+        period: &Period,
+        settlements: &[Settlement],
+        approval: Approval,
+    ) -> Result<Settlement> {
+        self.clone()
+            .compile()?
+            .close(facts, period, settlements, approval)
+    }
+}
