@@ -16,6 +16,15 @@ pub fn exact_number_value(digits: &str) -> serde_json::Value {
     crate::decimal::exact_number_value(digits)
 }
 
+/// `value` as compact JSON text with integers beyond 2^53 − 1 quoted (what JavaScript's
+/// `JSON.parse` reads exactly): the browser's results go through the formatter every
+/// document kpi writes goes through, so each serialiser exists once in the wasm file.
+pub fn json_for_javascript<T: serde::Serialize + ?Sized>(
+    value: &T,
+) -> Result<String, serde_json::Error> {
+    crate::json::write(value, false, true)
+}
+
 /// Reads the names a formula may use from JSON, as `formula.evaluate` takes them in
 /// Python and JavaScript: a list of names (plain numbers) or an object of name → type
 /// name (`{"revenue": "money", "won": "count"}`).

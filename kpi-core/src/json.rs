@@ -243,9 +243,233 @@ impl<'de> Deserialize<'de> for Members<'de> {
     }
 }
 
+/// Writes `value` as JSON: pretty (two spaces, as `serde_json::to_string_pretty`) or
+/// compact, and with integers beyond 2^53 − 1 quoted when `safe_integers` (what a
+/// JavaScript number cannot hold exactly). Every JSON kpi writes goes through this one
+/// formatter, so each type's serialiser exists once in the wasm file rather than once per
+/// `serde_json` formatter (pretty, compact, the browser's): about 35 KB of code.
+pub(crate) fn write<T: serde::Serialize + ?Sized>(
+    value: &T,
+    pretty: bool,
+    safe_integers: bool,
+) -> Result<String, serde_json::Error> {
+    let mut text = Vec::with_capacity(256);
+    let format = Format {
+        pretty,
+        safe_integers,
+        depth: 0,
+        has_value: false,
+    };
+    value.serialize(&mut serde_json::Serializer::with_formatter(
+        &mut text, format,
+    ))?;
+    // serde_json writes UTF-8.
+    Ok(String::from_utf8(text)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
+/// The formatter of [`write`]: `serde_json`'s `PrettyFormatter` or `CompactFormatter`,
+/// chosen when writing rather than by type.
+struct Format {
+    pretty: bool,
+    safe_integers: bool,
+    depth: usize,
+    has_value: bool,
+}
+
+/// 2^53 − 1, the largest integer a JavaScript number holds exactly.
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+impl Format {
+    fn open<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.pretty && self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    /// Before an array value or an object key.
+    fn item<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        if self.pretty {
+            w.write_all(if first { b"\n" } else { b",\n" })?;
+            self.indent(w)
+        } else if first {
+            Ok(())
+        } else {
+            w.write_all(b",")
+        }
+    }
+
+    fn indent<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        for _ in 0..self.depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    /// An integer, quoted when it is beyond what a JavaScript number holds and that is
+    /// asked for.
+    fn integer<W: ?Sized + std::io::Write>(
+        &self,
+        w: &mut W,
+        value: impl fmt::Display,
+        safe: bool,
+    ) -> std::io::Result<()> {
+        if safe || !self.safe_integers {
+            write!(w, "{value}")
+        } else {
+            write!(w, "\"{value}\"")
+        }
+    }
+}
+
+impl serde_json::ser::Formatter for Format {
+    fn write_i64<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        value: i64,
+    ) -> std::io::Result<()> {
+        self.integer(w, value, value.unsigned_abs() <= MAX_SAFE_INTEGER)
+    }
+
+    fn write_u64<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        value: u64,
+    ) -> std::io::Result<()> {
+        self.integer(w, value, value <= MAX_SAFE_INTEGER)
+    }
+
+    fn write_i128<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        value: i128,
+    ) -> std::io::Result<()> {
+        self.integer(
+            w,
+            value,
+            value.unsigned_abs() <= u128::from(MAX_SAFE_INTEGER),
+        )
+    }
+
+    fn write_u128<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        value: u128,
+    ) -> std::io::Result<()> {
+        self.integer(w, value, value <= u128::from(MAX_SAFE_INTEGER))
+    }
+
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(if self.pretty { b": " } else { b":" })
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn any_json() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::Bool),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<u64>().prop_map(serde_json::Value::from),
+            "[a-z\\u{4e00}\"\\\\]{0,6}".prop_map(serde_json::Value::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..5).prop_map(serde_json::Value::Array),
+                proptest::collection::btree_map("[a-z]{0,4}", inner, 0..5)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// The one formatter writes what serde_json's pretty and compact formatters write.
+        #[test]
+        fn write_matches_serde_json(value in any_json()) {
+            prop_assert_eq!(write(&value, true, false).unwrap(), serde_json::to_string_pretty(&value).unwrap());
+            prop_assert_eq!(write(&value, false, false).unwrap(), serde_json::to_string(&value).unwrap());
+        }
+    }
+
+    #[test]
+    fn integers_beyond_javascript_numbers_are_quoted_when_asked() {
+        let big = serde_json::json!([
+            9_007_199_254_740_991_u64,
+            9_007_199_254_740_992_u64,
+            -9_007_199_254_740_992_i64
+        ]);
+        assert_eq!(
+            write(&big, false, true).unwrap(),
+            r#"[9007199254740991,"9007199254740992","-9007199254740992"]"#
+        );
+        assert_eq!(
+            write(&big, false, false).unwrap(),
+            "[9007199254740991,9007199254740992,-9007199254740992]"
+        );
+    }
 
     #[test]
     fn numbers_keep_their_digits() {

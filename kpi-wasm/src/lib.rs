@@ -50,71 +50,9 @@ fn map_err<T>(result: core::Result<T>) -> Result<T, JsValue> {
 /// beyond JavaScript's safe integers (an attribute of 2^60) is written as its digits in a
 /// string, which `JSON.parse` would otherwise round.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let mut text = Vec::new();
-    value
-        .serialize(&mut serde_json::Serializer::with_formatter(
-            &mut text,
-            SafeIntegers,
-        ))
+    let text = core::bindings::json_for_javascript(value)
         .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
-    // serde_json writes UTF-8.
-    js_sys::JSON::parse(&String::from_utf8_lossy(&text))
-}
-
-/// A JSON formatter that quotes integers JavaScript numbers cannot hold exactly.
-struct SafeIntegers;
-
-/// 2^53 − 1, the largest integer a JavaScript number holds exactly.
-const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
-
-impl serde_json::ser::Formatter for SafeIntegers {
-    fn write_i64<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        value: i64,
-    ) -> std::io::Result<()> {
-        if value.unsigned_abs() <= MAX_SAFE_INTEGER {
-            write!(w, "{value}")
-        } else {
-            write!(w, "\"{value}\"")
-        }
-    }
-
-    fn write_u64<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        value: u64,
-    ) -> std::io::Result<()> {
-        if value <= MAX_SAFE_INTEGER {
-            write!(w, "{value}")
-        } else {
-            write!(w, "\"{value}\"")
-        }
-    }
-
-    fn write_i128<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        value: i128,
-    ) -> std::io::Result<()> {
-        if value.unsigned_abs() <= u128::from(MAX_SAFE_INTEGER) {
-            write!(w, "{value}")
-        } else {
-            write!(w, "\"{value}\"")
-        }
-    }
-
-    fn write_u128<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        value: u128,
-    ) -> std::io::Result<()> {
-        if value <= u128::from(MAX_SAFE_INTEGER) {
-            write!(w, "{value}")
-        } else {
-            write!(w, "\"{value}\"")
-        }
-    }
+    js_sys::JSON::parse(&text)
 }
 
 /// A column mapping given as TOML text or an object.

@@ -283,7 +283,7 @@ impl Measures {
     /// The measures as compact JSON, to ship between processes (for example from Spark
     /// workers to the driver).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("measures always serialise")
+        crate::json::write(self, false, false).expect("measures always serialise")
     }
 
     /// Reads measures written by [`Measures::to_json`].

@@ -188,16 +188,18 @@ impl Plan {
 
     /// The plan as TOML.
     pub fn to_toml(&self) -> String {
-        // Through a TOML table (in field order): the plan's serialiser then exists once for
-        // TOML, not once per TOML writer (documents and inline values), which the wasm
-        // file would carry twice.
-        let table = toml::Table::try_from(self).expect("a plan always serialises to TOML");
+        // Through the plan's JSON, read into a TOML table (whose keys keep their order):
+        // the plan's serialiser then exists once, for JSON, rather than once more per
+        // TOML writer (documents and inline values), which the wasm file would carry.
+        let json = crate::json::write(self, false, false).expect("a plan always serialises");
+        let table: toml::Table =
+            serde_json::from_str(&json).expect("a plan's JSON is a TOML table");
         toml::to_string(&table).expect("a TOML table always serialises")
     }
 
     /// The plan as pretty-printed JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a plan always serialises to JSON")
+        crate::json::write(self, true, false).expect("a plan always serialises to JSON")
     }
 
     fn checked(self) -> Result<Plan> {

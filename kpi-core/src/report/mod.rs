@@ -509,7 +509,7 @@ impl Report {
 
     /// The report as pretty-printed JSON, the form the shared test vectors store.
     pub fn to_json_pretty(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a report always serialises")
+        crate::json::write(self, true, false).expect("a report always serialises")
     }
 
     /// The sum of all statement totals.

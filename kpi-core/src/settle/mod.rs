@@ -190,7 +190,7 @@ impl Settlement {
 
     /// The settlement as JSON text: the stable form to store.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a settlement always serialises")
+        crate::json::write(self, false, false).expect("a settlement always serialises")
     }
 
     /// Whether the stored statements still follow from `plan` and `facts`: the plan's
