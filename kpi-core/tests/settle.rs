@@ -31,7 +31,10 @@ fn step(
         return Ok(serde_json::to_value(settlement.verify(plan, &facts()?)?).unwrap());
     }
     if let Some(label) = step.get("close") {
-        let approval: Approval = serde_json::from_value(step["approval"].clone()).unwrap();
+        let approval = Approval {
+            by: step["approved_by"].as_str().unwrap().to_owned(),
+            at: step["approved_at"].as_str().unwrap().to_owned(),
+        };
         let period = plan.parse_period(label.as_str().unwrap())?;
         let settlement = plan.close(&facts()?, &period, closed, approval)?;
         return Ok(serde_json::to_value(settlement).unwrap());
@@ -154,16 +157,11 @@ fn apply(facts: &mut Vec<Value>, next_id: &mut usize, change: &Change) {
 fn paid_for(label: &str, settlements: &[Settlement], last: &kpi_core::Report) -> Decimal {
     let mut paid = Decimal::ZERO;
     for settlement in settlements {
-        for statement in &settlement.statements {
-            if settlement.period.label == label {
-                paid += statement.lines.iter().map(|l| l.amount).sum::<Decimal>();
+        for line in &settlement.lines {
+            let own = line.period.is_none() && settlement.period.label == label;
+            if own || line.period.as_deref() == Some(label) {
+                paid += line.amount;
             }
-            paid += statement
-                .adjustments
-                .iter()
-                .filter(|a| a.period.as_deref() == Some(label))
-                .map(|a| a.amount)
-                .sum::<Decimal>();
         }
     }
     for statement in &last.statements {

@@ -349,21 +349,22 @@ impl Plan {
     }
 
     /// Closes `period`: its statements as paid (the earlier `settlements` trued up), the
-    /// plan's hash, the content hash of every fact dated in it, and the `approval`
-    /// (`{"by": …, "at": …}`, `at` an RFC 3339 text or a `datetime` with a time zone).
-    /// Returns the settlement as a plain dict (text and numbers only) to store as JSON.
-    #[pyo3(signature = (facts, period, approval, settlements = None))]
+    /// plan's hash, the content hash of every fact dated in it, who approved it and when
+    /// (`approved_at`: RFC 3339 text, or a `datetime` with a time zone). Returns the
+    /// settlement as a plain dict (text and numbers only) to store as JSON.
+    #[pyo3(signature = (facts, period, approved_by, approved_at, settlements = None))]
     fn close<'py>(
         &self,
         py: Python<'py>,
         facts: &Bound<'py, PyAny>,
         period: &Bound<'py, PyAny>,
-        approval: &Bound<'py, PyAny>,
+        approved_by: &Bound<'py, PyAny>,
+        approved_at: &Bound<'py, PyAny>,
         settlements: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let facts = facts_arg(facts, "facts")?;
         let period = self.period(period)?;
-        let approval = approval_arg(approval)?;
+        let approval = approval_arg(approved_by, approved_at)?;
         let settlements = match settlements.filter(|s| !s.is_none()) {
             Some(s) => settlements_arg(s)?,
             None => Vec::new(),
@@ -514,24 +515,27 @@ fn settlements_arg(value: &Bound<'_, PyAny>) -> PyResult<Vec<core::Settlement>> 
     core::settle::settlements_from_json(json).map_err(to_py_err)
 }
 
-/// An approval: `{"by": …, "at": …}`, `at` RFC 3339 text or a `datetime` with a zone.
-fn approval_arg(value: &Bound<'_, PyAny>) -> PyResult<core::Approval> {
-    if let Ok(dict) = value.cast::<PyDict>()
-        && let Some(at) = dict.get_item("at")?
-        && at.hasattr("isoformat")?
-        && !at.is_instance_of::<pyo3::types::PyString>()
-    {
-        if at.getattr("tzinfo").is_ok_and(|z| z.is_none()) || !at.hasattr("tzinfo")? {
+/// Who approved a close and when: `approved_at` is RFC 3339 text or a `datetime` with a
+/// time zone.
+fn approval_arg(by: &Bound<'_, PyAny>, at: &Bound<'_, PyAny>) -> PyResult<core::Approval> {
+    let text = |value: &Bound<'_, PyAny>, name: &str| -> PyResult<String> {
+        value.extract::<String>().map_err(|_| {
+            invalid_argument(name, format!("`{name}` is text, not {}", type_name(value)))
+        })
+    };
+    let by = text(by, "approved_by")?;
+    let at = if at.is_instance_of::<pyo3::types::PyString>() || !at.hasattr("isoformat")? {
+        text(at, "approved_at")?
+    } else {
+        if at.getattr("tzinfo").map_or(true, |zone| zone.is_none()) {
             return Err(invalid_argument(
-                "approval.at",
+                "approved_at",
                 "the approval time is a datetime without a time zone: give it one (datetime.now(timezone.utc))",
             ));
         }
-        let copy = dict.copy()?;
-        copy.set_item("at", at.call_method0("isoformat")?)?;
-        return located_document(copy.as_any(), "approval", "{by, at}");
-    }
-    located_document(value, "approval", "{by, at}")
+        at.call_method0("isoformat")?.extract::<String>()?
+    };
+    Ok(core::Approval { by, at })
 }
 
 /// JSON text as plain Python values (`json.loads`): what a settlement is in Python.

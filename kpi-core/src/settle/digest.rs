@@ -16,6 +16,10 @@ use crate::period::Period;
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct FactDigest {
+    /// The period's label, in a settlement's `trued_up`; absent for its own `facts`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub period: Option<String>,
     /// How many facts are dated in the period.
     pub count: usize,
     /// `sha256:` and the SHA-256 of the facts' ids and content hashes (an `id hash` line
@@ -28,8 +32,8 @@ pub struct FactDigest {
 }
 
 impl FactDigest {
-    /// The digest of the facts of `facts` dated in `period`.
-    pub fn of(facts: &FactTable, period: &Period) -> Result<FactDigest> {
+    /// The digest of the facts of `facts` dated in `period`, labelled `label`.
+    pub fn of(facts: &FactTable, period: &Period, label: Option<String>) -> Result<FactDigest> {
         let mut owners: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
         let mut count = 0;
         for (row, date) in facts.dates().iter().enumerate() {
@@ -54,6 +58,7 @@ impl FactDigest {
         }
         let digest = digest_of(&flatten(&owners));
         Ok(FactDigest {
+            period: label,
             count,
             digest,
             owners,
@@ -61,7 +66,7 @@ impl FactDigest {
     }
 
     /// Every fact id → its content hash.
-    pub(crate) fn ids(&self) -> BTreeMap<&str, &str> {
+    pub(crate) fn ids(&self) -> BTreeMap<String, String> {
         flatten(&self.owners)
     }
 
@@ -76,9 +81,9 @@ impl FactDigest {
             .filter(|(id, hash)| then.get(*id).is_some_and(|h| h != *hash))
             .map(|(id, _)| id);
         (
-            added.map(|id| (*id).to_owned()).collect(),
-            removed.map(|id| (*id).to_owned()).collect(),
-            changed.map(|id| (*id).to_owned()).collect(),
+            added.cloned().collect(),
+            removed.cloned().collect(),
+            changed.cloned().collect(),
         )
     }
 
@@ -114,17 +119,19 @@ impl FactDigest {
     }
 }
 
-fn flatten(owners: &BTreeMap<String, BTreeMap<String, String>>) -> BTreeMap<&str, &str> {
+/// Every fact id → its hash (owned: a map type kpi has anyway, which keeps the browser
+/// module smaller than one of borrowed texts would).
+fn flatten(owners: &BTreeMap<String, BTreeMap<String, String>>) -> BTreeMap<String, String> {
     let mut ids = BTreeMap::new();
     for facts in owners.values() {
         for (id, hash) in facts {
-            ids.insert(id.as_str(), hash.as_str());
+            ids.insert(id.clone(), hash.clone());
         }
     }
     ids
 }
 
-fn digest_of(ids: &BTreeMap<&str, &str>) -> String {
+fn digest_of(ids: &BTreeMap<String, String>) -> String {
     let mut hasher = Sha256::new();
     for (id, hash) in ids {
         // Length-prefixed, so no id can pass for another id and hash.

@@ -39,8 +39,10 @@ pub struct Settlement {
     pub period: PeriodInfo,
     /// `sha256:` and the SHA-256 of the plan's JSON ([`Plan::to_json`]) when it closed.
     pub plan: String,
-    /// Who approved the statements, and when.
-    pub approval: Approval,
+    /// Who approved the statements: a name, an e-mail, a user id.
+    pub approved_by: String,
+    /// When: an RFC 3339 time stamp (`2027-04-03T09:30:00+08:00`).
+    pub approved_at: String,
     /// The draw balances the period was evaluated with (member id → incentive id →
     /// amount), so that it can be priced again exactly.
     #[serde(
@@ -53,56 +55,40 @@ pub struct Settlement {
         tsify(type = "Record<string, Record<string, string>>", optional)
     )]
     pub carried_in: Balances,
-    /// Each member's statement as paid, in the report's order.
-    pub statements: Vec<SettledStatement>,
-    /// For each earlier period this close trued up (by label), its facts as they stood
-    /// then: a later true-up names what changed since this one was paid.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    #[cfg_attr(feature = "typescript", tsify(optional))]
-    pub trued_up: BTreeMap<String, FactDigest>,
-    /// The facts dated in the period, by content hash.
-    pub facts: FactDigest,
-}
-
-/// Who approved a settlement, and when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
-pub struct Approval {
-    /// Who approved it: a name, an e-mail, a user id.
-    pub by: String,
-    /// When: an RFC 3339 time stamp (`2027-04-03T09:30:00+08:00`).
-    pub at: String,
-}
-
-/// A member's statement as paid.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
-pub struct SettledStatement {
-    /// The member id.
-    pub member: String,
-    /// The period's own lines.
+    /// Every line paid, member by member in the report's order: the period's own lines,
+    /// then the true-ups of earlier settled periods (those name their `period`).
     pub lines: Vec<SettledLine>,
-    /// The true-ups of earlier settled periods paid with this statement.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(feature = "typescript", tsify(optional))]
-    pub adjustments: Vec<SettledLine>,
-    /// What was paid: the lines and the adjustments.
-    #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
-    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
-    pub total: Decimal,
-    /// Draw balances carried to the next period, by incentive id.
+    /// What each member was paid in all (member id → amount).
+    #[serde(deserialize_with = "crate::decimal::exact::map")]
+    #[cfg_attr(feature = "typescript", tsify(type = "Record<string, string>"))]
+    pub totals: BTreeMap<String, Decimal>,
+    /// The draw balances carried to the next period (member id → incentive id → amount).
     #[serde(
         default,
         skip_serializing_if = "BTreeMap::is_empty",
-        deserialize_with = "crate::decimal::exact::map"
+        deserialize_with = "crate::decimal::exact::nested_map"
     )]
     #[cfg_attr(
         feature = "typescript",
-        tsify(type = "Record<string, string>", optional)
+        tsify(type = "Record<string, Record<string, string>>", optional)
     )]
-    pub balances: BTreeMap<String, Decimal>,
+    pub balances: Balances,
+    /// The facts dated in the period, by content hash.
+    pub facts: FactDigest,
+    /// For each earlier period this close trued up, its facts as they stood then (each
+    /// names its `period`): a later true-up names what changed since this one was paid.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub trued_up: Vec<FactDigest>,
+}
+
+/// Who approves a close, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approval {
+    /// Who approved it: a name, an e-mail, a user id (1 to 200 characters).
+    pub by: String,
+    /// When: an RFC 3339 time stamp (`2027-04-03T09:30:00+08:00`).
+    pub at: String,
 }
 
 /// A statement line as paid: one of the period's own, or a true-up of an earlier
@@ -111,6 +97,8 @@ pub struct SettledStatement {
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct SettledLine {
+    /// The member id.
+    pub member: String,
     /// For a true-up, the label of the period it trues up; absent for the period's own
     /// lines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -122,7 +110,7 @@ pub struct SettledLine {
     pub component: Option<usize>,
     /// The line's kind.
     pub kind: String,
-    /// The amount paid.
+    /// The amount paid (negative when taken back).
     #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
     #[cfg_attr(feature = "typescript", tsify(type = "string"))]
     pub amount: Decimal,
@@ -198,7 +186,7 @@ impl Settlement {
     /// (with the same carried balances) against what was paid.
     pub fn verify(&self, plan: &CompiledPlan, facts: &FactTable) -> Result<Verification> {
         let period = self.period.to_period(&plan.calendar);
-        let now = FactDigest::of(facts, &period)?;
+        let now = FactDigest::of(facts, &period, None)?;
         let (added, removed, changed) = self.facts.compare(&now);
         let report = plan.evaluate_with(facts, &period, &self.carried_in)?;
         let differences = trueup::differences(self, &report);
@@ -221,7 +209,7 @@ impl Settlement {
     /// Refuses what no close writes: another version, a time stamp that is not RFC 3339,
     /// an empty approver, a period that ends before it starts, hashes of the wrong form.
     fn check(&self) -> Result<()> {
-        let invalid = |path: &str, message: String| {
+        let invalid = |path: &str, message: String| -> Result<()> {
             Err(Error::new(ErrorKind::DataInvalidSettlement, message).at_path(path))
         };
         if self.version != SETTLEMENT_VERSION {
@@ -236,7 +224,30 @@ impl Settlement {
         if self.period.end <= self.period.start {
             return invalid("period", "the period ends before it starts".to_owned());
         }
-        check_approval(&self.approval, "approval", ErrorKind::DataInvalidSettlement)?;
+        check_approval(
+            &self.approved_by,
+            &self.approved_at,
+            "approved_",
+            ErrorKind::DataInvalidSettlement,
+        )?;
+        for (i, line) in self.lines.iter().enumerate() {
+            let texts = [
+                Some(&line.member),
+                line.period.as_ref(),
+                Some(&line.incentive),
+                Some(&line.kind),
+            ];
+            if texts
+                .into_iter()
+                .flatten()
+                .any(|t| t.chars().any(char::is_control))
+            {
+                return invalid(
+                    &format!("lines[{i}]"),
+                    "a line's ids have no control characters".to_owned(),
+                );
+            }
+        }
         if !digest::is_sha256(&self.plan) {
             return invalid(
                 "plan",
@@ -244,10 +255,10 @@ impl Settlement {
             );
         }
         self.facts.check().map_err(|e| under(&e, "facts"))?;
-        for (label, digest) in &self.trued_up {
+        for (i, digest) in self.trued_up.iter().enumerate() {
             digest
                 .check()
-                .map_err(|e| under(&e, &format!("trued_up.{label}")))?;
+                .map_err(|e| under(&e, &format!("trued_up[{i}]")))?;
         }
         Ok(())
     }
@@ -286,18 +297,22 @@ fn under(e: &Error, prefix: &str) -> Error {
     Error::new(e.kind(), e.message()).at(location)
 }
 
-/// The approver is named and the time stamp is RFC 3339.
-fn check_approval(approval: &Approval, path: &str, kind: ErrorKind) -> Result<()> {
+/// The approver is named and the time stamp is RFC 3339; errors are at `{prefix}by` and
+/// `{prefix}at`.
+fn check_approval(by: &str, at: &str, prefix: &str, kind: ErrorKind) -> Result<()> {
     let invalid = |field: &str, message: &str| {
-        Err(Error::new(kind, message).at_path(format!("{path}.{field}")))
+        Err(Error::new(kind, message).at_path(format!("{prefix}{field}")))
     };
-    if approval.by.trim().is_empty() {
+    if by.trim().is_empty() {
         return invalid("by", "a settlement names who approved it");
     }
-    if approval.by.chars().count() > 200 {
-        return invalid("by", "the approver is longer than 200 characters");
+    if by.chars().count() > 200 || by.chars().any(char::is_control) {
+        return invalid(
+            "by",
+            "the approver is at most 200 characters, without control characters",
+        );
     }
-    if crate::period::rfc3339::instant(&approval.at).is_none() {
+    if crate::period::rfc3339::instant(at).is_none() {
         return invalid(
             "at",
             "the approval time is not an RFC 3339 time stamp such as 2027-04-03T09:30:00+08:00",
@@ -341,17 +356,26 @@ impl CompiledPlan {
         settlements: &[Settlement],
         approval: Approval,
     ) -> Result<Settlement> {
-        check_approval(&approval, "approval", ErrorKind::DataInvalidArgument)?;
+        check_approval(
+            &approval.by,
+            &approval.at,
+            "approved_",
+            ErrorKind::DataInvalidArgument,
+        )?;
         let carried_in = trueup::carried_in(settlements, period);
         let (report, trued_up) = trueup::true_up(self, facts, period, settlements)?;
+        let (lines, totals, balances) = trueup::settled(&report);
         Ok(Settlement {
             version: SETTLEMENT_VERSION,
             period: PeriodInfo::from(period),
             plan: plan_hash(self),
-            approval,
+            approved_by: approval.by,
+            approved_at: approval.at,
             carried_in,
-            statements: report.statements.iter().map(trueup::settled).collect(),
-            facts: FactDigest::of(facts, period)?,
+            lines,
+            totals,
+            balances,
+            facts: FactDigest::of(facts, period, None)?,
             trued_up,
         })
     }

@@ -1,53 +1,103 @@
 //! True-ups: each settled period priced again with today's facts, less everything paid
 //! for it, as adjustment lines on the current statements.
+//!
+//! Lines are keyed by text (`member`, `incentive` and `component` joined by NUL, which
+//! no id holds) in maps of types kpi has anyway: the browser module then carries no
+//! code for new map types.
 
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use super::{FactDigest, LineDifference, SettledLine, SettledStatement, Settlement};
+use super::{FactDigest, LineDifference, SettledLine, Settlement};
 use crate::decimal::{OrOverflow, TryArithmetic, checked_sum};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fact::FactTable;
-use crate::maps::{IntoMap, IntoSet};
 use crate::period::Period;
 use crate::plan::CompiledPlan;
 use crate::report::{
     Adjustment, Balances, FactChange, Locale, Name, Report, Statement, group_thousands,
 };
 
-/// A line's place: member, incentive, component.
-type LineKey = (String, String, Option<usize>);
+/// A line's key: member, incentive and component (`cap` for none) joined by NUL.
+fn line_key(member: &str, incentive: &str, component: Option<usize>) -> String {
+    match component {
+        Some(c) => format!("{member}\0{incentive}\0{c}"),
+        None => format!("{member}\0{incentive}\0cap"),
+    }
+}
 
-/// The statement of a report as a settlement stores it.
-pub(super) fn settled(statement: &Statement) -> SettledStatement {
-    SettledStatement {
-        member: statement.member.to_string(),
-        lines: statement
-            .lines
-            .iter()
-            .map(|line| SettledLine {
+/// The member, incentive and component of a line's key.
+fn line_of(key: &str) -> (&str, &str, Option<usize>) {
+    let mut parts = key.rsplitn(3, '\0');
+    let component = parts.next().and_then(|c| c.parse().ok());
+    let incentive = parts.next().unwrap_or("");
+    (parts.next().unwrap_or(""), incentive, component)
+}
+
+/// Lines' amounts by key, and their kinds.
+#[derive(Default)]
+struct Lines {
+    amounts: BTreeMap<String, Decimal>,
+    kinds: BTreeMap<String, String>,
+}
+
+impl Lines {
+    fn add(
+        &mut self,
+        member: &str,
+        incentive: &str,
+        component: Option<usize>,
+        kind: &str,
+        amount: Decimal,
+    ) -> Result<()> {
+        let key = line_key(member, incentive, component);
+        let sum = self
+            .amount(&key)
+            .try_add(amount)
+            .or_overflow(|| format!("the paid amount of `{member}` for `{incentive}`"))?;
+        self.kinds
+            .entry(key.clone())
+            .or_insert_with(|| kind.to_owned());
+        self.amounts.insert(key, sum);
+        Ok(())
+    }
+
+    fn amount(&self, key: &str) -> Decimal {
+        self.amounts.get(key).copied().unwrap_or_default()
+    }
+}
+
+/// A report's statements as a settlement stores them: the lines (own, then true-ups),
+/// each member's total, and the balances carried out.
+pub(super) fn settled(report: &Report) -> (Vec<SettledLine>, BTreeMap<String, Decimal>, Balances) {
+    let mut lines = Vec::new();
+    let mut totals = BTreeMap::new();
+    for statement in &report.statements {
+        let member = statement.member.to_string();
+        for line in &statement.lines {
+            lines.push(SettledLine {
+                member: member.clone(),
                 period: None,
                 incentive: line.incentive.to_string(),
                 component: line.component,
                 kind: line.kind.to_string(),
                 amount: line.amount,
-            })
-            .collect(),
-        adjustments: statement
-            .adjustments
-            .iter()
-            .map(|a| SettledLine {
+            });
+        }
+        for a in &statement.adjustments {
+            lines.push(SettledLine {
+                member: member.clone(),
                 period: Some(a.period.to_string()),
                 incentive: a.incentive.to_string(),
                 component: a.component,
                 kind: a.kind.to_string(),
                 amount: a.amount,
-            })
-            .collect(),
-        total: statement.total,
-        balances: statement.balances.clone(),
+            });
+        }
+        totals.insert(member, statement.total);
     }
+    (lines, totals, report.balances())
 }
 
 /// The draw balances the latest settlement ending by `period`'s start carried out.
@@ -56,13 +106,7 @@ pub(super) fn carried_in(settlements: &[Settlement], period: &Period) -> Balance
         .iter()
         .filter(|s| s.period.end <= period.start())
         .max_by_key(|s| s.period.end)
-        .map(|s| {
-            s.statements
-                .iter()
-                .filter(|st| !st.balances.is_empty())
-                .map(|st| (st.member.clone(), st.balances.clone()))
-                .into_map()
-        })
+        .map(|s| s.balances.clone())
         .unwrap_or_default()
 }
 
@@ -80,8 +124,8 @@ fn check_settlements(settlements: &[Settlement], period: &Period) -> Result<()> 
                 format!(
                     "{} is closed (approved by {} at {}) and overlaps {}: a closed period is not paid again; evaluate a later period to true it up",
                     settlement.period.label,
-                    crate::decimal::shorten(&settlement.approval.by, 60),
-                    crate::decimal::shorten(&settlement.approval.at, 40),
+                    crate::decimal::shorten(&settlement.approved_by, 60),
+                    crate::decimal::shorten(&settlement.approved_at, 40),
                     period.label()
                 ),
             )));
@@ -102,91 +146,44 @@ fn check_settlements(settlements: &[Settlement], period: &Period) -> Result<()> 
     Ok(())
 }
 
-/// Each line's amount by place, and its kind.
-fn lines_of<'a>(
-    statements: impl Iterator<Item = (&'a str, &'a str, Option<usize>, &'a str, Decimal)>,
-) -> Result<BTreeMap<LineKey, (String, Decimal)>> {
-    let mut lines: BTreeMap<LineKey, (String, Decimal)> = BTreeMap::new();
-    for (member, incentive, component, kind, amount) in statements {
-        let entry = lines
-            .entry((member.to_owned(), incentive.to_owned(), component))
-            .or_insert_with(|| (kind.to_owned(), Decimal::ZERO));
-        entry.1 = entry
-            .1
-            .try_add(amount)
-            .or_overflow(|| format!("the paid amount of `{member}` for `{incentive}`"))?;
+/// What a report's statements come to, line by line.
+fn report_lines(report: &Report) -> Result<Lines> {
+    let mut lines = Lines::default();
+    for s in &report.statements {
+        for l in &s.lines {
+            lines.add(&s.member, &l.incentive, l.component, &l.kind, l.amount)?;
+        }
     }
     Ok(lines)
 }
 
-/// What a report's statements come to, line by line.
-fn report_lines(report: &Report) -> Result<BTreeMap<LineKey, (String, Decimal)>> {
-    lines_of(report.statements.iter().flat_map(|s| {
-        s.lines.iter().map(move |l| {
-            (
-                s.member.as_str(),
-                l.incentive.as_str(),
-                l.component,
-                l.kind.as_str(),
-                l.amount,
-            )
-        })
-    }))
-}
-
-/// Everything paid for `settlement`'s period: its own lines, and the adjustments for it
-/// that the other settlements paid.
-fn paid_lines(
-    settlement: &Settlement,
-    settlements: &[Settlement],
-) -> Result<BTreeMap<LineKey, (String, Decimal)>> {
-    let own = settlement.statements.iter().flat_map(|s| {
-        s.lines.iter().map(move |l| {
-            (
-                s.member.as_str(),
-                l.incentive.as_str(),
-                l.component,
-                l.kind.as_str(),
-                l.amount,
-            )
-        })
-    });
-    let label = settlement.period.label.as_str();
-    let later = settlements.iter().flat_map(|other| {
-        other.statements.iter().flat_map(move |s| {
-            s.adjustments
-                .iter()
-                .filter(move |a| a.period.as_deref() == Some(label))
-                .map(move |a| {
-                    (
-                        s.member.as_str(),
-                        a.incentive.as_str(),
-                        a.component,
-                        a.kind.as_str(),
-                        a.amount,
-                    )
-                })
-        })
-    });
-    lines_of(own.chain(later))
+/// Everything paid for `settlement`'s period: its own lines, and the true-ups of it that
+/// the other settlements paid.
+fn paid_lines(settlement: &Settlement, settlements: &[Settlement]) -> Result<Lines> {
+    let mut lines = Lines::default();
+    for l in settlement.lines.iter().filter(|l| l.period.is_none()) {
+        lines.add(&l.member, &l.incentive, l.component, &l.kind, l.amount)?;
+    }
+    let label = Some(settlement.period.label.as_str());
+    for other in settlements {
+        for l in other.lines.iter().filter(|l| l.period.as_deref() == label) {
+            lines.add(&l.member, &l.incentive, l.component, &l.kind, l.amount)?;
+        }
+    }
+    Ok(lines)
 }
 
 /// The lines of the settled statements that price differently in `report`.
 pub(super) fn differences(settlement: &Settlement, report: &Report) -> Vec<LineDifference> {
-    let settled = settlement.statements.iter().flat_map(|s| {
-        s.lines.iter().map(move |l| {
-            (
-                s.member.as_str(),
-                l.incentive.as_str(),
-                l.component,
-                l.kind.as_str(),
-                l.amount,
-            )
-        })
-    });
-    // Sums of amounts that each fit (they were paid or priced) fit when grouped by line,
-    // unless a stored settlement was made up: then every line differs.
-    let (Ok(then), Ok(now)) = (lines_of(settled), report_lines(report)) else {
+    let mut then = Lines::default();
+    let fits = settlement
+        .lines
+        .iter()
+        .filter(|l| l.period.is_none())
+        .try_for_each(|l| then.add(&l.member, &l.incentive, l.component, &l.kind, l.amount));
+    // Sums of amounts that were paid or priced fit when grouped by line, unless a stored
+    // settlement was made up: then it differs as a whole.
+    let (Ok(()), Ok(now)) = (fits, report_lines(report)) else {
         return vec![LineDifference {
             member: String::new(),
             incentive: None,
@@ -195,15 +192,16 @@ pub(super) fn differences(settlement: &Settlement, report: &Report) -> Vec<LineD
             now: Decimal::ZERO,
         }];
     };
-    let keys = then.keys().chain(now.keys()).into_set();
-    keys.into_iter()
+    let mut keys = then.kinds.clone();
+    keys.extend(now.kinds.clone());
+    keys.keys()
         .filter_map(|key| {
-            let settled = then.get(key).map_or(Decimal::ZERO, |l| l.1);
-            let now = now.get(key).map_or(Decimal::ZERO, |l| l.1);
+            let (settled, now) = (then.amount(key), now.amount(key));
+            let (member, incentive, component) = line_of(key);
             (settled != now).then(|| LineDifference {
-                member: key.0.clone(),
-                incentive: Some(key.1.clone()),
-                component: key.2,
+                member: member.to_owned(),
+                incentive: Some(incentive.to_owned()),
+                component,
                 settled,
                 now,
             })
@@ -229,8 +227,8 @@ impl Changes<'_> {
                 .flatten()
                 .any(|ids| ids.contains_key(id))
         };
-        // By id: the changes in id order.
-        let mut mine = BTreeMap::new();
+        // By id (a map rather than a sort): the changes in id order.
+        let mut mine: BTreeMap<String, String> = BTreeMap::new();
         let mut others = 0;
         for (ids, change) in [
             (&self.added, "added"),
@@ -238,34 +236,41 @@ impl Changes<'_> {
             (&self.changed, "changed"),
         ] {
             for id in ids {
-                if !owned(id) {
+                if owned(id) {
+                    mine.insert(id.clone(), change.to_owned());
+                } else {
                     others += 1;
-                    continue;
                 }
-                let record = (change != "removed")
-                    .then(|| facts.row_of(id).and_then(|row| facts.record(row)))
-                    .flatten();
-                mine.insert(
-                    id,
-                    FactChange {
-                        fact: Name::new(id),
-                        change: Name::new(change),
-                        kind: record.as_ref().map(|r| Name::new(&r.kind)),
-                        amount: record.and_then(|r| r.amount),
-                    },
-                );
             }
         }
-        (mine.into_values().collect(), others)
+        let changes = mine
+            .into_iter()
+            .map(|(id, change)| {
+                let record = (change != "removed")
+                    .then(|| facts.row_of(&id).and_then(|row| facts.record(row)))
+                    .flatten();
+                FactChange {
+                    fact: Name::new(&id),
+                    change: Name::new(&change),
+                    kind: record.as_ref().map(|r| Name::new(&r.kind)),
+                    amount: record.and_then(|r| r.amount),
+                }
+            })
+            .collect();
+        (changes, others)
     }
 }
 
 /// The facts of `settlement`'s period as they stood when it was last paid for: at the
 /// latest close that trued it up, or its own.
 fn last_paid<'a>(settlement: &'a Settlement, settlements: &'a [Settlement]) -> &'a FactDigest {
+    let label = Some(settlement.period.label.as_str());
     settlements
         .iter()
-        .filter_map(|s| Some((s.period.end, s.trued_up.get(&settlement.period.label)?)))
+        .filter_map(|s| {
+            let digest = s.trued_up.iter().find(|d| d.period.as_deref() == label)?;
+            Some((s.period.end, digest))
+        })
         .max_by_key(|(end, _)| *end)
         .map_or(&settlement.facts, |(_, digest)| digest)
 }
@@ -277,42 +282,37 @@ pub(super) fn true_up(
     facts: &FactTable,
     period: &Period,
     settlements: &[Settlement],
-) -> Result<(Report, BTreeMap<String, FactDigest>)> {
-    let mut trued_up = BTreeMap::new();
+) -> Result<(Report, Vec<FactDigest>)> {
     check_settlements(settlements, period)?;
     let mut report = plan.evaluate_with(facts, period, &carried_in(settlements, period))?;
-    // In period order (a set rather than a sort: see `maps.rs`).
-    let order = settlements
-        .iter()
-        .enumerate()
-        .map(|(i, s)| ((s.period.start, i), s))
-        .into_map();
-    for settlement in order.into_values() {
+    let mut trued_up = Vec::new();
+    // In period order: the earliest of those left, each time (a handful of settlements;
+    // no sort, whose code the browser module would carry for this type).
+    let mut left: Vec<&Settlement> = settlements.iter().collect();
+    while let Some(next) = (0..left.len()).min_by_key(|&i| left[i].period.start) {
+        let settlement = left.remove(next);
         let settled_period = settlement.period.to_period(&plan.calendar);
         let again = plan.evaluate_with(facts, &settled_period, &settlement.carried_in)?;
         let now = report_lines(&again)?;
         let paid = paid_lines(settlement, settlements)?;
-        let keys = now.keys().chain(paid.keys()).into_set();
+        let mut keys = now.kinds.clone();
+        keys.extend(paid.kinds.clone());
         let mut since_paid: Option<Changes<'_>> = None;
-        for key in keys {
-            let (kind, now_amount) = now
-                .get(key)
-                .or_else(|| paid.get(key))
-                .map(|(kind, _)| kind.as_str())
-                .zip(Some(now.get(key).map_or(Decimal::ZERO, |l| l.1)))
-                .unwrap_or(("", Decimal::ZERO));
-            let paid_amount = paid.get(key).map_or(Decimal::ZERO, |l| l.1);
+        for (key, kind) in &keys {
+            let (now_amount, paid_amount) = (now.amount(key), paid.amount(key));
+            let (member, incentive, component) = line_of(key);
             let amount = now_amount.try_sub(paid_amount).or_overflow(|| {
                 format!(
-                    "the adjustment of `{}` for {}",
-                    key.0, settlement.period.label
+                    "the adjustment of `{member}` for {}",
+                    settlement.period.label
                 )
             })?;
             if amount.is_zero() {
                 continue;
             }
             if since_paid.is_none() {
-                let digest = FactDigest::of(facts, &settled_period)?;
+                let label = Some(settlement.period.label.clone());
+                let digest = FactDigest::of(facts, &settled_period, label)?;
                 let then = last_paid(settlement, settlements);
                 let (added, removed, changed) = then.compare(&digest);
                 since_paid = Some(Changes {
@@ -325,12 +325,12 @@ pub(super) fn true_up(
             }
             let (facts_changed, other_changes) = since_paid
                 .as_ref()
-                .map(|c| c.of(&key.0, facts))
+                .map(|c| c.of(member, facts))
                 .unwrap_or_default();
             let mut adjustment = Adjustment {
                 period: Name::new(&settlement.period.label),
-                incentive: Name::new(&key.1),
-                component: key.2,
+                incentive: Name::new(incentive),
+                component,
                 kind: Name::new(kind),
                 paid: paid_amount,
                 now: now_amount,
@@ -342,10 +342,10 @@ pub(super) fn true_up(
             };
             adjustment.explanation = explain(&adjustment, plan, Locale::En);
             adjustment.explanation_zh = explain(&adjustment, plan, Locale::ZhCn);
-            add_to_statement(&mut report, plan, &key.0, adjustment)?;
+            add_to_statement(&mut report, plan, member, adjustment)?;
         }
         if let Some(changes) = since_paid {
-            trued_up.insert(settlement.period.label.clone(), changes.now);
+            trued_up.push(changes.now);
         }
     }
     Ok((report, trued_up))

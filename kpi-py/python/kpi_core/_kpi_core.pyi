@@ -81,7 +81,8 @@ class Plan:
         self,
         facts: FactTable,
         period: PeriodLike,
-        approval: Mapping[str, Any],
+        approved_by: str,
+        approved_at: Union[str, datetime.datetime],
         settlements: Optional[Sequence[Mapping[str, Any]]] = None,
     ) -> dict[str, Any]: ...
     def verify_settlement(self, settlement: Mapping[str, Any], facts: FactTable) -> dict[str, Any]: ...
