@@ -17,9 +17,10 @@
 //!
 //! With no files it embeds the sample company (testdata/sample). Facts are a JSON array
 //! (`.json`) or JSON Lines (any other extension). Without `--period` it evaluates the
-//! latest quarter that the facts cover completely, then the fiscal year so far (as of
-//! the latest fact, with pacing), the review of that day, and the plan's SMART findings
-//! (`--locale zh-CN` writes it all in Chinese).
+//! latest quarter that the facts cover completely, the pay cycle (the quarter before it
+//! closed before its last week's orders arrived, trued up on this quarter's statements),
+//! then the fiscal year so far (as of the latest fact, with pacing), the review of that
+//! day, and the plan's SMART findings (`--locale zh-CN` writes it all in Chinese).
 
 use std::process::ExitCode;
 
@@ -114,6 +115,8 @@ fn run(args: Vec<String>) -> Result<String, String> {
     let quarter = latest_complete_quarter(&plan, &facts).ok_or("there are no facts")?;
     let report = plan.evaluate(&facts, &quarter).map_err(|e| e.to_string())?;
     out.push_str(&report.to_text(locale));
+    out.push('\n');
+    out.push_str(&pay_cycle(&plan, &facts, &quarter, locale)?);
     // The fiscal year so far: the yearly goals, paced to the end of the year.
     let (_, last) = facts.date_range().ok_or("there are no facts")?;
     let year = plan
@@ -136,6 +139,66 @@ fn run(args: Vec<String>) -> Result<String, String> {
         &plan.labels(),
         locale,
     ));
+    Ok(out)
+}
+
+/// The pay cycle: the quarter before `quarter` closed a week after its end, before the
+/// orders of its last week reached the CRM; this quarter's statements true it up, and
+/// each adjustment says what changed.
+fn pay_cycle(
+    plan: &Plan,
+    facts: &FactTable,
+    quarter: &Period,
+    locale: Locale,
+) -> Result<String, String> {
+    use kpi_core::settle::Approval;
+    let err = |e: kpi_core::Error| e.to_string();
+    let plan = plan.clone().compile().map_err(err)?;
+    let before = quarter.prev().map_err(err)?;
+    let last_week = before.end() - Days::new(7);
+    let known = FactTable::from_records(
+        facts
+            .records()
+            .filter(|r| !(r.kind == "order" && r.date >= last_week && r.date < before.end())),
+    )
+    .map_err(err)?;
+    let closed_on = before.end() + Days::new(6);
+    let approval = Approval {
+        by: "finance".into(),
+        at: format!("{closed_on}T09:00:00+08:00"),
+    };
+    let settlement = plan
+        .close(&known, &before, &[], &[], approval)
+        .map_err(err)?;
+    let report = plan
+        .evaluate_settled(facts, quarter, &[settlement], &[])
+        .map_err(err)?;
+    let mut out = String::new();
+    let late = facts.len() - known.len();
+    let _ = match locale {
+        Locale::En => writeln!(
+            out,
+            "Pay cycle: {} closed on {closed_on}, before its last {late} orders arrived; {} trues it up",
+            before.label(),
+            quarter.label()
+        ),
+        Locale::ZhCn => writeln!(
+            out,
+            "结算与补差：{} 于 {closed_on} 结算，其后才录入该期最后 {late} 笔订单；{} 的奖金单补差如下",
+            before.label(),
+            quarter.label()
+        ),
+    };
+    for statement in &report.statements {
+        for adjustment in &statement.adjustments {
+            let _ = writeln!(
+                out,
+                "  {}  {}",
+                statement.name,
+                adjustment.explanation_in(locale)
+            );
+        }
+    }
     Ok(out)
 }
 

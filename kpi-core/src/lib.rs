@@ -113,7 +113,7 @@ pub use period::{Calendar, Grain, Period, PeriodInfo};
 pub use plan::validate as smart;
 pub use plan::{CompiledPlan, PLAN_VERSION, Plan, Review, ReviewItem};
 #[cfg(feature = "pay-cycle")]
-pub use report::{Adjustment, FactChange};
+pub use report::{Adjustment, Dispute, FactChange, Resolution};
 pub use report::{
     Fallback, Locale, LongTerm, Message, Name, Names, Pacing, PayoutLine, Report, ScoreRow,
     ScorecardRow, Sentence, Statement,

@@ -1,13 +1,19 @@
 //! The pay cycle: closing periods, true-ups of settled periods, and verifying them. The
 //! shared vectors in `testdata/vectors/settlements` run here, in pytest and in node.
 
-use kpi_core::settle::{Approval, Settlement, settlements_from_json};
+use kpi_core::settle::{Approval, Dispute, Settlement, disputes_from_json, settlements_from_json};
 use kpi_core::{CompiledPlan, Error, FactTable, Plan};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/vectors/settlements");
+
+/// The disputes a step hands over (`disputes`), as every language reads them.
+fn disputes(step: &Value) -> Result<Vec<Dispute>, Error> {
+    step.get("disputes")
+        .map_or(Ok(Vec::new()), |d| disputes_from_json(d.clone()))
+}
 
 /// One step of a vector file: close, evaluate, verify or read, with the settlements
 /// closed by the steps before it.
@@ -17,6 +23,15 @@ fn step(
     step: &Value,
     closed: &[Settlement],
 ) -> Result<Value, Error> {
+    // `settlements`: which of those closed so far the step hands over.
+    let chosen: Vec<Settlement> = match step.get("settlements").and_then(Value::as_array) {
+        Some(indices) => indices
+            .iter()
+            .map(|i| closed[i.as_u64().unwrap() as usize].clone())
+            .collect(),
+        None => closed.to_vec(),
+    };
+    let closed = chosen.as_slice();
     let facts =
         || FactTable::from_json_value(file["facts"][step["facts"].as_str().unwrap()].clone());
     if let Some(index) = step.get("read") {
@@ -36,11 +51,11 @@ fn step(
             at: step["approved_at"].as_str().unwrap().to_owned(),
         };
         let period = plan.parse_period(label.as_str().unwrap())?;
-        let settlement = plan.close(&facts()?, &period, closed, approval)?;
+        let settlement = plan.close(&facts()?, &period, closed, &disputes(step)?, approval)?;
         return Ok(serde_json::to_value(settlement).unwrap());
     }
     let period = plan.parse_period(step["evaluate"].as_str().unwrap())?;
-    let report = plan.evaluate_settled(&facts()?, &period, closed)?;
+    let report = plan.evaluate_settled(&facts()?, &period, closed, &disputes(step)?)?;
     Ok(serde_json::to_value(&report.statements).unwrap())
 }
 
@@ -94,14 +109,24 @@ fn every_pay_cycle_vector_passes() {
 }
 
 fn pay_cycle_plan() -> CompiledPlan {
+    plan_with(false)
+}
+
+/// The vectors' plan; with a recoverable draw of 500 a month when `draw`.
+fn plan_with(draw: bool) -> CompiledPlan {
     let file: Value = serde_json::from_str(
         &std::fs::read_to_string(format!("{VECTORS}/pay_cycle.json")).unwrap(),
     )
     .unwrap();
-    Plan::from_toml(file["plan_toml"].as_str().unwrap())
-        .unwrap()
-        .compile()
-        .unwrap()
+    let mut text = file["plan_toml"].as_str().unwrap().to_owned();
+    if draw {
+        text = text.replace(
+            "period = \"month\"\n",
+            "period = \"month\"\ndraw = { amount = \"500\", recoverable = true }\n",
+        );
+        assert!(text.contains("draw"));
+    }
+    Plan::from_toml(&text).unwrap().compile().unwrap()
 }
 
 /// A change to the facts between two closes.
@@ -184,8 +209,9 @@ proptest! {
     #[test]
     fn everything_paid_is_the_final_recomputation(
         changes in proptest::collection::vec(proptest::collection::vec(change(), 0..6), 4),
+        draw in any::<bool>(),
     ) {
-        let plan = pay_cycle_plan();
+        let plan = plan_with(draw);
         let approval = Approval { by: "payroll".into(), at: "2026-04-01T00:00:00Z".into() };
         let (mut facts, mut next_id) = (Vec::new(), 0);
         let mut settlements: Vec<Settlement> = Vec::new();
@@ -195,12 +221,12 @@ proptest! {
             }
             let table = FactTable::from_json_value(Value::Array(facts.clone())).unwrap();
             let period = plan.parse_period(month).unwrap();
-            let settlement = plan.close(&table, &period, &settlements, approval.clone()).unwrap();
+            let settlement = plan.close(&table, &period, &settlements, &[], approval.clone()).unwrap();
             // The same inputs close to the same settlement, byte for byte.
-            let again = plan.close(&table, &period, &settlements, approval.clone()).unwrap();
+            let again = plan.close(&table, &period, &settlements, &[], approval.clone()).unwrap();
             prop_assert_eq!(settlement.to_json(), again.to_json());
             settlements.push(settlement);
-            let locked = plan.evaluate_settled(&table, &period, &settlements).unwrap_err();
+            let locked = plan.evaluate_settled(&table, &period, &settlements, &[]).unwrap_err();
             prop_assert_eq!(locked.code(), "data.period_locked");
         }
         for c in &changes[3] {
@@ -208,11 +234,22 @@ proptest! {
         }
         let table = FactTable::from_json_value(Value::Array(facts.clone())).unwrap();
         let april = plan.parse_period("2026-04").unwrap();
-        let last = plan.evaluate_settled(&table, &april, &settlements).unwrap();
+        let last = plan.evaluate_settled(&table, &april, &settlements, &[]).unwrap();
+        // What each month finally comes to: priced in order, each with the draw balances
+        // the month before it carries out.
+        let mut balances = kpi_core::Balances::new();
         for month in ["2026-01", "2026-02", "2026-03"] {
-            let finally = plan.evaluate(&table, &plan.parse_period(month).unwrap()).unwrap();
+            let period = plan.parse_period(month).unwrap();
+            let finally = plan.evaluate_with(&table, &period, &balances).unwrap();
+            balances = finally.balances();
             prop_assert_eq!(paid_for(month, &settlements, &last), finally.total_payout(), "{}", month);
         }
+        // And April starts from March's balances as they finally are.
+        let april_alone = plan.evaluate_with(&table, &april, &balances).unwrap();
+        let own = |r: &kpi_core::Report| -> Vec<Decimal> {
+            r.statements.iter().map(|s| s.lines.iter().map(|l| l.amount).sum()).collect()
+        };
+        prop_assert_eq!(own(&last), own(&april_alone));
         // Each settlement still reads back as it was written.
         let stored = serde_json::to_value(&settlements).unwrap();
         prop_assert_eq!(settlements_from_json(stored).unwrap(), settlements);
@@ -232,7 +269,7 @@ fn a_stored_settlement_reads_back_and_refuses_tampering() {
         by: "财务 李娜".into(),
         at: "2026-02-03T09:00:00+08:00".into(),
     };
-    let settlement = plan.close(&facts, &jan, &[], approval).unwrap();
+    let settlement = plan.close(&facts, &jan, &[], &[], approval).unwrap();
     assert_eq!(
         Settlement::from_json(&settlement.to_json()).unwrap(),
         settlement
@@ -273,7 +310,143 @@ fn a_stored_settlement_reads_back_and_refuses_tampering() {
     // Two settlements of one month.
     let twice = [settlement.clone(), settlement.clone()];
     let feb = plan.parse_period("2026-02").unwrap();
-    let err = plan.evaluate_settled(&facts, &feb, &twice).unwrap_err();
+    let err = plan
+        .evaluate_settled(&facts, &feb, &twice, &[])
+        .unwrap_err();
     assert_eq!(err.code(), "data.invalid_settlement");
     assert_eq!(err.location().path.as_deref(), Some("settlements[1]"));
+}
+
+/// The review's case: a recoverable draw advanced in January and recovered in February;
+/// a late January order then pays January's commission, and the draw it no longer needed
+/// is not recovered twice.
+#[test]
+fn a_late_fact_moves_a_draw_once_along_the_chain() {
+    let plan = plan_with(true);
+    let record = |id: &str, amount: &str, date: &str| json!({"id": id, "kind": "order", "owner": "a", "amount": amount, "date": date});
+    let approval = || Approval {
+        by: "payroll".into(),
+        at: "2026-03-01T00:00:00Z".into(),
+    };
+    let before = FactTable::from_json_value(json!([
+        record("o-1", "4000", "2026-01-10"),
+        record("o-2", "20000", "2026-02-10"),
+    ]))
+    .unwrap();
+    let (jan, feb, mar) = (
+        plan.parse_period("2026-01").unwrap(),
+        plan.parse_period("2026-02").unwrap(),
+        plan.parse_period("2026-03").unwrap(),
+    );
+    let january = plan.close(&before, &jan, &[], &[], approval()).unwrap();
+    let february = plan
+        .close(
+            &before,
+            &feb,
+            std::slice::from_ref(&january),
+            &[],
+            approval(),
+        )
+        .unwrap();
+    let after = FactTable::from_json_value(json!([
+        record("o-1", "4000", "2026-01-10"),
+        record("o-2", "20000", "2026-02-10"),
+        record("o-3", "6000", "2026-01-20"),
+    ]))
+    .unwrap();
+    let settled = [january.clone(), february.clone()];
+    let march = plan.evaluate_settled(&after, &mar, &settled, &[]).unwrap();
+    let paid: Decimal = [&january, &february]
+        .iter()
+        .flat_map(|s| s.totals.values())
+        .sum::<Decimal>()
+        + march.statements[0]
+            .adjustments
+            .iter()
+            .map(|a| a.amount)
+            .sum::<Decimal>();
+    // January and February priced again in a chain: what Ann finally earns for them.
+    let jan_now = plan
+        .evaluate_with(&after, &jan, &kpi_core::Balances::new())
+        .unwrap();
+    let feb_now = plan
+        .evaluate_with(&after, &feb, &jan_now.balances())
+        .unwrap();
+    assert_eq!(paid, jan_now.total_payout() + feb_now.total_payout());
+}
+
+#[test]
+fn settlements_that_do_not_make_one_history_are_refused() {
+    let plan = pay_cycle_plan();
+    let facts = FactTable::from_json_value(json!([
+        {"id": "o-1", "kind": "order", "owner": "a", "amount": "9000", "date": "2026-01-10"},
+    ]))
+    .unwrap();
+    let approval = Approval {
+        by: "payroll".into(),
+        at: "2026-02-01T00:00:00Z".into(),
+    };
+    let jan = plan.parse_period("2026-01").unwrap();
+    let mar = plan.parse_period("2026-03").unwrap();
+    let january = plan.close(&facts, &jan, &[], &[], approval).unwrap();
+    // A line of a member the plan does not have (removed from the org, or made up).
+    let mut made_up = january.clone();
+    made_up.lines[0].member = "mallory".into();
+    let err = plan
+        .evaluate_settled(&facts, &mar, &[made_up], &[])
+        .unwrap_err();
+    assert_eq!(err.code(), "data.invalid_settlement");
+    assert_eq!(
+        err.location().path.as_deref(),
+        Some("settlements[0].lines[0].member")
+    );
+    // The same label twice, even on other dates.
+    let mut shifted = january.clone();
+    shifted.period.start = chrono::NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+    shifted.period.end = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
+    let err = plan
+        .evaluate_settled(&facts, &mar, &[january.clone(), shifted], &[])
+        .unwrap_err();
+    assert_eq!(err.location().path.as_deref(), Some("settlements[1]"));
+    // Dates outside the supported days.
+    let mut ancient = january;
+    ancient.period.start = chrono::NaiveDate::from_ymd_opt(100, 1, 1).unwrap();
+    let err = plan
+        .evaluate_settled(&facts, &mar, &[ancient], &[])
+        .unwrap_err();
+    assert_eq!(
+        err.location().path.as_deref(),
+        Some("settlements[0].period")
+    );
+}
+
+#[test]
+fn huge_settled_amounts_are_an_overflow_error_not_a_panic() {
+    let plan = pay_cycle_plan();
+    let facts = FactTable::from_json_value(json!([
+        {"id": "o-1", "kind": "order", "owner": "a", "amount": "9000", "date": "2026-01-10"},
+    ]))
+    .unwrap();
+    let approval = Approval {
+        by: "payroll".into(),
+        at: "2026-02-01T00:00:00Z".into(),
+    };
+    let jan = plan.parse_period("2026-01").unwrap();
+    let mut settlement = plan.close(&facts, &jan, &[], &[], approval).unwrap();
+    for member in ["a", "b"] {
+        settlement.lines.push(kpi_core::settle::SettledLine {
+            member: member.into(),
+            period: None,
+            dispute: None,
+            incentive: "rep".into(),
+            component: Some(0),
+            kind: "tiered".into(),
+            amount: Decimal::MAX,
+        });
+    }
+    let feb = plan.parse_period("2026-02").unwrap();
+    let err = plan
+        .evaluate_settled(&facts, &feb, &[settlement], &[])
+        .unwrap_err();
+    assert_eq!(err.code(), "data.overflow");
 }

@@ -536,7 +536,7 @@ fn convert(
 }
 
 /// Fields of the core's documents that hold decimals: Python gets `decimal.Decimal`.
-const DECIMAL_FIELDS: [&str; 33] = [
+const DECIMAL_FIELDS: [&str; 34] = [
     "actual",
     "full_target",
     "target",
@@ -572,6 +572,7 @@ const DECIMAL_FIELDS: [&str; 33] = [
     "paid",
     "now",
     "settled",
+    "claimed",
 ];
 
 /// Fields that hold dates: Python gets `datetime.date`.

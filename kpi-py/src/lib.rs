@@ -311,8 +311,9 @@ impl Plan {
     /// `close` returned for earlier periods) trues them up: each settled period is priced
     /// again with these facts, and the difference from what was paid is an adjustment on
     /// the member's statement (`statement.adjustments`, in its total); the balances then
-    /// come from the latest settlement.
-    #[pyo3(signature = (facts, period, balances = None, settlements = None))]
+    /// come from the latest settlement. `disputes` (dicts the caller keeps) are listed on
+    /// the member's statement while open (`statement.disputes`) and paid once resolved.
+    #[pyo3(signature = (facts, period, balances = None, settlements = None, disputes = None))]
     fn evaluate(
         &self,
         py: Python<'_>,
@@ -320,18 +321,25 @@ impl Plan {
         period: &Bound<'_, PyAny>,
         balances: Option<&Bound<'_, PyAny>>,
         settlements: Option<&Bound<'_, PyAny>>,
+        disputes: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Report> {
         let facts = facts_arg(facts, "facts")?;
         let period = self.period(period)?;
         let balances = balances.filter(|b| !b.is_none());
+        let disputes = disputes_arg(disputes)?;
         let settlements = settlements.filter(|s| !s.is_none());
-        if balances.is_some() && settlements.is_some() {
+        if balances.is_some() && (settlements.is_some() || !disputes.is_empty()) {
             return Err(invalid_argument(
                 "balances",
                 "give `balances` or `settlements`, not both: the settlements carry the balances",
             ));
         }
-        let settlements = settlements.map(settlements_arg).transpose()?;
+        // Disputes alone are a pay cycle with nothing settled yet.
+        let settlements = match settlements {
+            Some(s) => Some(settlements_arg(s)?),
+            None if !disputes.is_empty() => Some(Vec::new()),
+            None => None,
+        };
         let balances: core::Balances = match balances {
             Some(b) => located_document(b, "balances", "{member: {incentive: amount}}")?,
             None => core::Balances::new(),
@@ -340,7 +348,7 @@ impl Plan {
             .get()
             .read(py, |facts| {
                 self.compiled().and_then(|plan| match &settlements {
-                    Some(settled) => plan.evaluate_settled(facts, &period, settled),
+                    Some(settled) => plan.evaluate_settled(facts, &period, settled, &disputes),
                     None => plan.evaluate_with(facts, &period, &balances),
                 })
             })?
@@ -352,7 +360,8 @@ impl Plan {
     /// plan's hash, the content hash of every fact dated in it, who approved it and when
     /// (`approved_at`: RFC 3339 text, or a `datetime` with a time zone). Returns the
     /// settlement as a plain dict (text and numbers only) to store as JSON.
-    #[pyo3(signature = (facts, period, approved_by, approved_at, settlements = None))]
+    #[pyo3(signature = (facts, period, approved_by, approved_at, settlements = None, disputes = None))]
+    #[allow(clippy::too_many_arguments)]
     fn close<'py>(
         &self,
         py: Python<'py>,
@@ -361,10 +370,12 @@ impl Plan {
         approved_by: &Bound<'py, PyAny>,
         approved_at: &Bound<'py, PyAny>,
         settlements: Option<&Bound<'py, PyAny>>,
+        disputes: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let facts = facts_arg(facts, "facts")?;
         let period = self.period(period)?;
         let approval = approval_arg(approved_by, approved_at)?;
+        let disputes = disputes_arg(disputes)?;
         let settlements = match settlements.filter(|s| !s.is_none()) {
             Some(s) => settlements_arg(s)?,
             None => Vec::new(),
@@ -373,7 +384,7 @@ impl Plan {
             .get()
             .read(py, |facts| {
                 self.compiled()
-                    .and_then(|plan| plan.close(facts, &period, &settlements, approval))
+                    .and_then(|plan| plan.close(facts, &period, &settlements, &disputes, approval))
             })?
             .map_err(to_py_err)?;
         plain_json(py, &settlement.to_json())
@@ -513,6 +524,17 @@ fn column_mapping(mapping: &Bound<'_, PyAny>) -> PyResult<core::ingest::ColumnMa
 fn settlements_arg(value: &Bound<'_, PyAny>) -> PyResult<Vec<core::Settlement>> {
     let json = to_json_at(value, Reading::exact(), "settlements")?;
     core::settle::settlements_from_json(json).map_err(to_py_err)
+}
+
+/// The members' disputes (dicts), if any.
+fn disputes_arg(value: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<core::Dispute>> {
+    match value.filter(|v| !v.is_none()) {
+        Some(value) => {
+            let json = to_json_at(value, Reading::exact(), "disputes")?;
+            core::settle::disputes_from_json(json).map_err(to_py_err)
+        }
+        None => Ok(Vec::new()),
+    }
 }
 
 /// Who approved a close and when: `approved_at` is RFC 3339 text or a `datetime` with a
@@ -1251,6 +1273,11 @@ impl Statement {
     #[getter]
     fn adjustments<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         serde_to_python(py, &self.statement().adjustments)
+    }
+    /// The member's open disputes (dicts, as they were handed to `evaluate`).
+    #[getter]
+    fn disputes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_python(py, &self.statement().disputes)
     }
     /// The statement as a dict, with `Decimal` values.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

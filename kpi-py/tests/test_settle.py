@@ -28,6 +28,7 @@ def test_pay_cycle_vectors(path):
     plan = kpi_core.Plan.from_toml(doc["plan_toml"])
     closed: list[dict] = []
     for step in doc["steps"]:
+        given = [closed[i] for i in step["settlements"]] if "settlements" in step else closed
         facts = kpi_core.FactTable.from_records(doc["facts"][step["facts"]]) if "facts" in step else None
         try:
             if "read" in step:
@@ -37,9 +38,12 @@ def test_pay_cycle_vectors(path):
             elif "verify" in step:
                 result = plan.verify_settlement(closed[step["verify"]], facts)
             elif "close" in step:
-                result = plan.close(facts, step["close"], step["approved_by"], step["approved_at"], settlements=closed)
+                result = plan.close(
+                    facts, step["close"], step["approved_by"], step["approved_at"], settlements=given,
+                    disputes=step.get("disputes"),
+                )
             else:
-                report = plan.evaluate(facts, step["evaluate"], settlements=closed)
+                report = plan.evaluate(facts, step["evaluate"], settlements=given, disputes=step.get("disputes"))
                 result = [s.to_dict() for s in report.statements]
         except kpi_core.KpiError as err:
             assert "error" in step, f"{step['name']}: {err}"
@@ -125,3 +129,42 @@ def test_balances_and_settlements_are_not_both_given():
     with pytest.raises(kpi_core.KpiError) as caught:
         plan.evaluate(facts, "2026-02", balances={}, settlements=[])
     assert caught.value.code == "data.invalid_argument"
+
+
+OPEN = {
+    "id": "d-7", "member": "b", "period": "2026-01", "incentive": "rep", "component": 0,
+    "reason": "o-1299 是我的", "claimed": "300.00", "raised_by": "Bo", "raised_at": "2026-02-05T10:00:00+08:00",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ({"claimed": float("nan")}, "disputes[0].claimed"),
+        ({"claimed": "1e400"}, "disputes[0].claimed"),
+        ({"component": "first"}, "disputes[0].component"),
+        ({"reason": ""}, "disputes[0].reason"),
+        ({"reason": "长" * 2001}, "disputes[0].reason"),
+        ({"period": "FY2027-Q9"}, "disputes[0].period"),
+        ({"raised_at": "yesterday"}, "disputes[0].raised_at"),
+        ({"resolution": {"amount": "1", "by": "x"}}, "disputes[0].resolution"),
+        ({"unknown": 1}, "disputes[0]"),
+    ],
+)
+def test_hostile_disputes(change, path):
+    doc = json.loads((VECTORS / "settlements" / "pay_cycle.json").read_text(encoding="utf-8"))
+    plan = kpi_core.Plan.from_toml(doc["plan_toml"])
+    facts = kpi_core.FactTable.from_records(doc["facts"]["january"])
+    with pytest.raises(kpi_core.KpiError) as caught:
+        plan.evaluate(facts, "2026-02", disputes=[dict(OPEN, **change)])
+    assert caught.value.code in {"data.invalid_argument", "data.unsupported_value"}
+    assert caught.value.path.startswith(path)
+
+
+def test_an_open_dispute_of_a_member_without_lines_is_still_listed():
+    doc = json.loads((VECTORS / "settlements" / "pay_cycle.json").read_text(encoding="utf-8"))
+    plan = kpi_core.Plan.from_toml(doc["plan_toml"])
+    report = plan.evaluate(kpi_core.FactTable(), "2026-02", disputes=[OPEN])
+    [bo] = [s for s in report.statements if s.member == "b"]
+    assert [d["id"] for d in bo.disputes] == ["d-7"]
+    assert "d-7" in report.to_text() and "待处理申诉 d-7" in report.to_text("zh-CN")

@@ -5,7 +5,7 @@
 //! Invariants: a settlement that reads writes back to the same settlement; verifying it
 //! against the vector's plan and facts, and evaluating a later month with it trued up,
 //! give a result or a coded error, never a panic; a report's statement totals are its
-//! lines and adjustments.
+//! lines and adjustments (rounded by the plan's policy), and the report renders.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -50,13 +50,20 @@ fuzz_target!(|data: &[u8]| {
     let Ok(period) = plan.parse_period("2026-06") else {
         return;
     };
-    match plan.evaluate_settled(facts, &period, std::slice::from_ref(&settlement)) {
+    match plan.evaluate_settled(facts, &period, std::slice::from_ref(&settlement), &[]) {
         Ok(report) => {
+            // Totals are the lines and adjustments, rounded by the plan's policy.
             for statement in &report.statements {
                 let lines: Decimal = statement.lines.iter().map(|l| l.amount).sum();
                 let adjustments: Decimal = statement.adjustments.iter().map(|a| a.amount).sum();
-                assert_eq!(statement.total, lines + adjustments, "{}", statement.member);
+                let places = plan.rounding.places;
+                assert_eq!(statement.total.scale(), places, "{}", statement.member);
+                let gap = (statement.total - lines - adjustments).abs();
+                let most = Decimal::new(5, places) * Decimal::from(1 + statement.adjustments.len());
+                assert!(gap <= most, "{}: {gap}", statement.member);
             }
+            let _ = report.total_payout();
+            let _ = report.to_text(kpi_core::Locale::ZhCn);
         }
         Err(error) => check_error(&error),
     }

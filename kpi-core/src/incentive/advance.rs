@@ -203,6 +203,8 @@ fn push_line(
             balances: std::collections::BTreeMap::new(),
             #[cfg(feature = "pay-cycle")]
             adjustments: Vec::new(),
+            #[cfg(feature = "pay-cycle")]
+            disputes: Vec::new(),
         });
         report.statements.len() - 1
     };

@@ -529,6 +529,8 @@ fn statement(
         balances,
         #[cfg(feature = "pay-cycle")]
         adjustments: Vec::new(),
+        #[cfg(feature = "pay-cycle")]
+        disputes: Vec::new(),
     })
 }
 

@@ -701,6 +701,11 @@ impl<'p> Compiled<'p> {
         {
             no_goal_applies(&self.calendar, &goals, &period)?;
         }
+        // Each statement's total fits; the report's total payout must too.
+        crate::decimal::OrOverflow::or_overflow(
+            crate::decimal::checked_sum(statements.iter().map(|s| s.total)),
+            || format!("the total payout of {}", measures.period.label),
+        )?;
         Ok(Report {
             period: measures.period.clone(),
             as_of: measures.as_of,

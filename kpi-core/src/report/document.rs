@@ -262,6 +262,24 @@ impl Report {
                     attainment: None,
                 });
             }
+            // Open disputes: no amount yet.
+            #[cfg(feature = "pay-cycle")]
+            for dispute in &statement.disputes {
+                rows.push(Row {
+                    cells: row_of([
+                        &statement.member,
+                        &statement.name,
+                        words.team(&statement.team),
+                        &open_dispute(dispute, words.locale),
+                        "",
+                    ]),
+                    data: vec![
+                        ("member", statement.member.to_string()),
+                        ("dispute", dispute.id.clone()),
+                    ],
+                    attainment: None,
+                });
+            }
         }
         Some(Section {
             kind: SectionKind::Payouts,
@@ -654,4 +672,29 @@ fn notes(words: &Words<'_>, rows: &[&ScorecardRow]) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// `open dispute d-7 on 2026-01 ("o-1299 was mine", claims 300.00)`, or in Chinese.
+#[cfg(feature = "pay-cycle")]
+fn open_dispute(dispute: &super::Dispute, locale: Locale) -> String {
+    let reason = crate::decimal::shorten(&dispute.reason, 80);
+    let claim = dispute.claimed.map(group_thousands);
+    match (locale, claim) {
+        (Locale::ZhCn, Some(claim)) => format!(
+            "待处理申诉 {}（{}：“{reason}”，申请 {claim}）",
+            dispute.id, dispute.period
+        ),
+        (Locale::ZhCn, None) => format!(
+            "待处理申诉 {}（{}：“{reason}”）",
+            dispute.id, dispute.period
+        ),
+        (Locale::En, Some(claim)) => format!(
+            "open dispute {} on {} (\"{reason}\", claims {claim})",
+            dispute.id, dispute.period
+        ),
+        (Locale::En, None) => format!(
+            "open dispute {} on {} (\"{reason}\")",
+            dispute.id, dispute.period
+        ),
+    }
 }

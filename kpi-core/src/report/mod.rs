@@ -341,6 +341,74 @@ pub struct Statement {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub adjustments: Vec<Adjustment>,
+    /// The member's disputes not yet resolved (see `kpi_core::settle`).
+    #[cfg(feature = "pay-cycle")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub disputes: Vec<Dispute>,
+}
+
+/// A member's dispute of a statement line: raised by the member (or for them), kept by
+/// the caller, and handed to each later evaluation. Open, it is listed on the member's
+/// statement; resolved, its `resolution.amount` is paid once, as an adjustment of the
+/// first statement closed after it.
+#[cfg(feature = "pay-cycle")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Dispute {
+    /// The dispute's id, unique among the disputes handed over.
+    pub id: String,
+    /// The member id.
+    pub member: String,
+    /// The label of the statement's period disputed, for example `FY2027-Q1`.
+    pub period: String,
+    /// The incentive of the line disputed; absent for the statement as a whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub incentive: Option<String>,
+    /// The component's position in the incentive, from 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub component: Option<usize>,
+    /// Why: the member's words.
+    pub reason: String,
+    /// The amount the member claims, if they name one.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::decimal::exact::option"
+    )]
+    #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    pub claimed: Option<Decimal>,
+    /// Who raised it.
+    pub raised_by: String,
+    /// When: an RFC 3339 time stamp.
+    pub raised_at: String,
+    /// How it was resolved; absent while it is open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub resolution: Option<Resolution>,
+}
+
+/// How a dispute was resolved.
+#[cfg(feature = "pay-cycle")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Resolution {
+    /// What is paid for it (negative to take back; `0` when the claim is refused).
+    #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string"))]
+    pub amount: Decimal,
+    /// Who resolved it.
+    pub by: String,
+    /// When: an RFC 3339 time stamp.
+    pub at: String,
+    /// The resolver's note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub note: Option<String>,
 }
 
 /// A prior-period adjustment: a line of a settled period's statement recomputed with
@@ -379,6 +447,10 @@ pub struct Adjustment {
     /// How many facts of other owners (or none) dated in the settled period changed: a
     /// team or company goal can move a member's pay through them.
     pub other_changes: usize,
+    /// For the payment of a resolved dispute, its id (the line's `kind` is `dispute`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string", optional))]
+    pub dispute: Option<Name>,
     /// A sentence a rep can read: `FY2027-Q1, Commission: paid 5,000.00, now 6,250.00
     /// (order o-1234 added): +1,250.00`.
     #[cfg_attr(feature = "typescript", tsify(type = "string"))]
@@ -512,9 +584,13 @@ impl Report {
         crate::json::write(self, true, false).expect("a report always serialises")
     }
 
-    /// The sum of all statement totals.
+    /// The sum of all statement totals. Evaluating refuses a report whose sum does not fit
+    /// a decimal (`data.overflow`); one read back from edited JSON may not fit, and then
+    /// this saturates at the largest decimal of its sign rather than panicking.
     pub fn total_payout(&self) -> Decimal {
-        self.statements.iter().map(|s| s.total).sum()
+        self.statements
+            .iter()
+            .fold(Decimal::ZERO, |sum, s| sum.saturating_add(s.total))
     }
 
     /// The draw balances the statements carry, as the next period's input
@@ -597,6 +673,8 @@ mod tests {
             balances: std::collections::BTreeMap::new(),
             #[cfg(feature = "pay-cycle")]
             adjustments: Vec::new(),
+            #[cfg(feature = "pay-cycle")]
+            disputes: Vec::new(),
         };
         let json = serde_json::to_value(&statement).unwrap();
         assert_eq!(json["member"], "r7");

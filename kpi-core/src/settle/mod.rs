@@ -2,7 +2,7 @@
 //! plan's hash, the content hash of every fact dated in it, who approved it and when),
 //! and later evaluations true up the settled periods: each is priced again with today's
 //! facts, and what it now comes to, less everything paid for it, goes on the current
-//! statement as [`Adjustment`] lines that name the facts that changed.
+//! statement as [`Adjustment`](crate::report::Adjustment) lines that name the facts that changed.
 //!
 //! A settlement is data: it serialises to stable, versioned JSON that a service, a
 //! notebook or a browser keeps anywhere, and nothing in kpi changes it. Paying the
@@ -17,12 +17,15 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::decimal::shorten;
 use crate::error::{Error, ErrorKind, Location, Result};
 use crate::fact::FactTable;
+use crate::maps::IntoMap;
 use crate::period::{Period, PeriodInfo};
 use crate::plan::{CompiledPlan, Plan};
 use crate::report::{Balances, Report};
 
+pub use crate::report::{Dispute, Resolution};
 pub use digest::FactDigest;
 
 /// The settlement format this library reads and writes.
@@ -75,6 +78,12 @@ pub struct Settlement {
     pub balances: Balances,
     /// The facts dated in the period, by content hash.
     pub facts: FactDigest,
+    /// The settlements this one was closed after (period label → `sha256:` of the
+    /// settlement's JSON): a later evaluation needs them all, or it would pay again what
+    /// they paid.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub follows: BTreeMap<String, String>,
     /// For each earlier period this close trued up, its facts as they stood then (each
     /// names its `period`): a later true-up names what changed since this one was paid.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -104,6 +113,10 @@ pub struct SettledLine {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub period: Option<String>,
+    /// For the payment of a resolved dispute, the dispute's id: it is paid once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub dispute: Option<String>,
     /// The incentive id.
     pub incentive: String,
     /// The component's position, from 0; `null` for the incentive's own cap.
@@ -131,7 +144,8 @@ pub struct Verification {
     pub removed: Vec<String>,
     /// Ids whose content changed.
     pub changed: Vec<String>,
-    /// The statement lines (and totals) that price differently now.
+    /// The period's own lines that price differently now (true-ups and dispute payments
+    /// are not the period's pricing).
     pub differences: Vec<LineDifference>,
 }
 
@@ -141,9 +155,9 @@ pub struct Verification {
 pub struct LineDifference {
     /// The member id.
     pub member: String,
-    /// The incentive id; `null` for the statement's total.
-    pub incentive: Option<String>,
-    /// The component's position; `null` for a cap or the total.
+    /// The incentive id.
+    pub incentive: String,
+    /// The component's position; `null` for the incentive's own lines (cap, draw).
     pub component: Option<usize>,
     /// The settled amount.
     #[cfg_attr(feature = "typescript", tsify(type = "string"))]
@@ -176,6 +190,12 @@ impl Settlement {
         Ok(settlement)
     }
 
+    /// `sha256:` and the SHA-256 of the settlement's JSON ([`Settlement::to_json`]): how a
+    /// later settlement names it (`follows`).
+    pub fn hash(&self) -> String {
+        digest::sha256_text(self.to_json().as_bytes())
+    }
+
     /// The settlement as JSON text: the stable form to store.
     pub fn to_json(&self) -> String {
         crate::json::write(self, false, false).expect("a settlement always serialises")
@@ -189,7 +209,7 @@ impl Settlement {
         let now = FactDigest::of(facts, &period, None)?;
         let (added, removed, changed) = self.facts.compare(&now);
         let report = plan.evaluate_with(facts, &period, &self.carried_in)?;
-        let differences = trueup::differences(self, &report);
+        let differences = trueup::differences(self, &report)?;
         let plan_matches = plan_hash(plan) == self.plan;
         Ok(Verification {
             matches: plan_matches
@@ -207,7 +227,8 @@ impl Settlement {
     }
 
     /// Refuses what no close writes: another version, a time stamp that is not RFC 3339,
-    /// an empty approver, a period that ends before it starts, hashes of the wrong form.
+    /// an empty approver, a period that is not a span of supported days, hashes of the
+    /// wrong form.
     fn check(&self) -> Result<()> {
         let invalid = |path: &str, message: String| -> Result<()> {
             Err(Error::new(ErrorKind::DataInvalidSettlement, message).at_path(path))
@@ -221,8 +242,14 @@ impl Settlement {
                 ),
             );
         }
-        if self.period.end <= self.period.start {
-            return invalid("period", "the period ends before it starts".to_owned());
+        let supported = crate::period::check_date(self.period.start).is_ok()
+            && crate::period::check_end(self.period.end).is_ok()
+            && self.period.start < self.period.end;
+        if !supported {
+            return invalid(
+                "period",
+                "the period is not a span of supported days: it ends after it starts, from 1000-01-01 to 9999-12-31".to_owned(),
+            );
         }
         check_approval(
             &self.approved_by,
@@ -230,24 +257,6 @@ impl Settlement {
             "approved_",
             ErrorKind::DataInvalidSettlement,
         )?;
-        for (i, line) in self.lines.iter().enumerate() {
-            let texts = [
-                Some(&line.member),
-                line.period.as_ref(),
-                Some(&line.incentive),
-                Some(&line.kind),
-            ];
-            if texts
-                .into_iter()
-                .flatten()
-                .any(|t| t.chars().any(char::is_control))
-            {
-                return invalid(
-                    &format!("lines[{i}]"),
-                    "a line's ids have no control characters".to_owned(),
-                );
-            }
-        }
         if !digest::is_sha256(&self.plan) {
             return invalid(
                 "plan",
@@ -283,6 +292,80 @@ pub fn settlements_from_json(value: serde_json::Value) -> Result<Vec<Settlement>
         .collect()
 }
 
+/// Reads a list of disputes from JSON (what the bindings hand over): an error names the
+/// dispute and the field, `disputes[0].resolution.amount`.
+pub fn disputes_from_json(value: serde_json::Value) -> Result<Vec<Dispute>> {
+    crate::error::deserialize_located(value).map_err(|l| {
+        let path = l.path();
+        let path = if path.is_empty() {
+            "disputes".to_owned()
+        } else if path.starts_with('[') {
+            format!("disputes{path}")
+        } else {
+            format!("disputes.{path}")
+        };
+        Error::new(
+            ErrorKind::DataInvalidArgument,
+            format!("disputes are a list of disputes: {}", l.message()),
+        )
+        .at_path(path)
+    })
+}
+
+/// Each dispute names a member, a period the calendar reads, RFC 3339 times and a
+/// reason, and no id is used twice.
+fn check_disputes(plan: &CompiledPlan, disputes: &[Dispute]) -> Result<()> {
+    for (i, dispute) in disputes.iter().enumerate() {
+        let at = |field: &str, message: String| {
+            Err(Error::new(ErrorKind::DataInvalidArgument, message)
+                .at_path(format!("disputes[{i}].{field}")))
+        };
+        if disputes[..i].iter().any(|d| d.id == dispute.id) {
+            return at(
+                "id",
+                format!(
+                    "the dispute id `{}` is used twice",
+                    shorten(&dispute.id, 40)
+                ),
+            );
+        }
+        for (field, text) in [
+            ("id", &dispute.id),
+            ("member", &dispute.member),
+            ("reason", &dispute.reason),
+        ] {
+            if text.trim().is_empty() || text.chars().count() > 2000 {
+                return at(field, format!("`{field}` is 1 to 2000 characters"));
+            }
+        }
+        if let Err(e) = plan.parse_period(&dispute.period) {
+            return at(
+                "period",
+                format!(
+                    "`{}` is not a period: {}",
+                    shorten(&dispute.period, 40),
+                    e.message()
+                ),
+            );
+        }
+        check_approval(
+            &dispute.raised_by,
+            &dispute.raised_at,
+            &format!("disputes[{i}].raised_"),
+            ErrorKind::DataInvalidArgument,
+        )?;
+        if let Some(resolution) = &dispute.resolution {
+            check_approval(
+                &resolution.by,
+                &resolution.at,
+                &format!("disputes[{i}].resolution."),
+                ErrorKind::DataInvalidArgument,
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// The error with its path under `prefix`.
 fn under(e: &Error, prefix: &str) -> Error {
     let path = match e.location().path.as_deref() {
@@ -304,7 +387,7 @@ fn check_approval(by: &str, at: &str, prefix: &str, kind: ErrorKind) -> Result<(
         Err(Error::new(kind, message).at_path(format!("{prefix}{field}")))
     };
     if by.trim().is_empty() {
-        return invalid("by", "a settlement names who approved it");
+        return invalid("by", "who it was is not named");
     }
     if by.chars().count() > 200 || by.chars().any(char::is_control) {
         return invalid(
@@ -315,7 +398,7 @@ fn check_approval(by: &str, at: &str, prefix: &str, kind: ErrorKind) -> Result<(
     if crate::period::rfc3339::instant(at).is_none() {
         return invalid(
             "at",
-            "the approval time is not an RFC 3339 time stamp such as 2027-04-03T09:30:00+08:00",
+            "the time is not an RFC 3339 time stamp such as 2027-04-03T09:30:00+08:00",
         );
     }
     Ok(())
@@ -336,17 +419,24 @@ impl CompiledPlan {
     /// A settlement of a period that overlaps `period` is `data.period_locked`: a closed
     /// period is never evaluated for payment again; two settlements of one period are
     /// `data.invalid_settlement`.
+    ///
+    /// `disputes` are the members' disputes (kept by the caller): an open one is listed
+    /// on the member's statement (`statement.disputes`); a resolved one that no settlement
+    /// has paid yet is paid as an adjustment of kind `dispute` naming it. A dispute that
+    /// is malformed (an id used twice, a time stamp that is not RFC 3339, a period label
+    /// the calendar does not read) is `data.invalid_argument` at `disputes[i]`.
     pub fn evaluate_settled(
         &self,
         facts: &FactTable,
         period: &Period,
         settlements: &[Settlement],
+        disputes: &[Dispute],
     ) -> Result<Report> {
-        trueup::true_up(self, facts, period, settlements).map(|(report, _)| report)
+        trueup::true_up(self, facts, period, settlements, disputes).map(|t| t.report)
     }
 
-    /// Closes `period`: evaluates it with the earlier `settlements` trued up
-    /// ([`CompiledPlan::evaluate_settled`]) and returns the [`Settlement`] to store, with
+    /// Closes `period`: evaluates it with the earlier `settlements` trued up and the
+    /// resolved `disputes` paid ([`CompiledPlan::evaluate_settled`]) and returns the [`Settlement`] to store, with
     /// the statements as paid, the plan's hash, the facts' content hashes and the
     /// approval. The same inputs give the same settlement, byte for byte.
     pub fn close(
@@ -354,6 +444,7 @@ impl CompiledPlan {
         facts: &FactTable,
         period: &Period,
         settlements: &[Settlement],
+        disputes: &[Dispute],
         approval: Approval,
     ) -> Result<Settlement> {
         check_approval(
@@ -362,9 +453,16 @@ impl CompiledPlan {
             "approved_",
             ErrorKind::DataInvalidArgument,
         )?;
-        let carried_in = trueup::carried_in(settlements, period);
-        let (report, trued_up) = trueup::true_up(self, facts, period, settlements)?;
+        let trueup::TrueUp {
+            report,
+            trued_up,
+            carried_in,
+        } = trueup::true_up(self, facts, period, settlements, disputes)?;
         let (lines, totals, balances) = trueup::settled(&report);
+        let follows = settlements
+            .iter()
+            .map(|s| (s.period.label.clone(), s.hash()))
+            .into_map();
         Ok(Settlement {
             version: SETTLEMENT_VERSION,
             period: PeriodInfo::from(period),
@@ -376,6 +474,7 @@ impl CompiledPlan {
             totals,
             balances,
             facts: FactDigest::of(facts, period, None)?,
+            follows,
             trued_up,
         })
     }
@@ -397,10 +496,11 @@ impl Plan {
         facts: &FactTable,
         period: &Period,
         settlements: &[Settlement],
+        disputes: &[Dispute],
     ) -> Result<Report> {
         self.clone()
             .compile()?
-            .evaluate_settled(facts, period, settlements)
+            .evaluate_settled(facts, period, settlements, disputes)
     }
 
     /// [`CompiledPlan::close`], compiling the plan for the call.
@@ -409,10 +509,11 @@ impl Plan {
         facts: &FactTable,
         period: &Period,
         settlements: &[Settlement],
+        disputes: &[Dispute],
         approval: Approval,
     ) -> Result<Settlement> {
         self.clone()
             .compile()?
-            .close(facts, period, settlements, approval)
+            .close(facts, period, settlements, disputes, approval)
     }
 }

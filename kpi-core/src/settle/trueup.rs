@@ -1,38 +1,52 @@
 //! True-ups: each settled period priced again with today's facts, less everything paid
 //! for it, as adjustment lines on the current statements.
 //!
-//! Lines are keyed by text (`member`, `incentive` and `component` joined by NUL, which
-//! no id holds) in maps of types kpi has anyway: the browser module then carries no
-//! code for new map types.
+//! Lines are keyed by text (`line_key`) in maps of types kpi has anyway: the browser
+//! module then carries no code for new map types.
 
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
 use super::{FactDigest, LineDifference, SettledLine, Settlement};
+use crate::decimal::shorten;
 use crate::decimal::{OrOverflow, TryArithmetic, checked_sum};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fact::FactTable;
 use crate::period::Period;
 use crate::plan::CompiledPlan;
 use crate::report::{
-    Adjustment, Balances, FactChange, Locale, Name, Report, Statement, group_thousands,
+    Adjustment, Balances, Dispute, FactChange, Locale, Name, Report, Resolution, Statement,
+    group_thousands,
 };
 
-/// A line's key: member, incentive and component (`cap` for none) joined by NUL.
+/// A line's key: the member's and the incentive's lengths and texts, then the component
+/// (`-` for none): `1:a3:rep0`. Length-prefixed, so no two lines share a key whatever
+/// characters their ids hold.
 fn line_key(member: &str, incentive: &str, component: Option<usize>) -> String {
+    let (m, i) = (member.len(), incentive.len());
     match component {
-        Some(c) => format!("{member}\0{incentive}\0{c}"),
-        None => format!("{member}\0{incentive}\0cap"),
+        Some(c) => format!("{m}:{member}{i}:{incentive}{c}"),
+        None => format!("{m}:{member}{i}:{incentive}-"),
     }
 }
 
 /// The member, incentive and component of a line's key.
 fn line_of(key: &str) -> (&str, &str, Option<usize>) {
-    let mut parts = key.rsplitn(3, '\0');
-    let component = parts.next().and_then(|c| c.parse().ok());
-    let incentive = parts.next().unwrap_or("");
-    (parts.next().unwrap_or(""), incentive, component)
+    /// A length-prefixed text at the start of `rest`, and what follows it.
+    fn text(rest: &str) -> (&str, &str) {
+        let Some((len, rest)) = rest.split_once(':') else {
+            return ("", "");
+        };
+        let len = len.parse().unwrap_or(0);
+        match (rest.get(..len), rest.get(len..)) {
+            (Some(text), Some(after)) => (text, after),
+            _ => ("", ""),
+        }
+    }
+    let (member, rest) = text(key);
+    let (incentive, rest) = text(rest);
+    (member, incentive, rest.parse().ok())
 }
 
 /// Lines' amounts by key, and their kinds.
@@ -79,6 +93,7 @@ pub(super) fn settled(report: &Report) -> (Vec<SettledLine>, BTreeMap<String, De
             lines.push(SettledLine {
                 member: member.clone(),
                 period: None,
+                dispute: None,
                 incentive: line.incentive.to_string(),
                 component: line.component,
                 kind: line.kind.to_string(),
@@ -89,6 +104,7 @@ pub(super) fn settled(report: &Report) -> (Vec<SettledLine>, BTreeMap<String, De
             lines.push(SettledLine {
                 member: member.clone(),
                 period: Some(a.period.to_string()),
+                dispute: a.dispute.as_ref().map(ToString::to_string),
                 incentive: a.incentive.to_string(),
                 component: a.component,
                 kind: a.kind.to_string(),
@@ -100,47 +116,101 @@ pub(super) fn settled(report: &Report) -> (Vec<SettledLine>, BTreeMap<String, De
     (lines, totals, report.balances())
 }
 
-/// The draw balances the latest settlement ending by `period`'s start carried out.
-pub(super) fn carried_in(settlements: &[Settlement], period: &Period) -> Balances {
-    settlements
-        .iter()
-        .filter(|s| s.period.end <= period.start())
-        .max_by_key(|s| s.period.end)
-        .map(|s| s.balances.clone())
-        .unwrap_or_default()
-}
-
-/// One settlement per period, and none of a period that overlaps the one evaluated.
-fn check_settlements(settlements: &[Settlement], period: &Period) -> Result<()> {
+/// The settlements make one history before `period`: each reads, none overlaps it or
+/// comes after it, each period (and label) is settled once, every settlement each one
+/// was closed after is in the list (a missing one would be paid again), and every line
+/// names a member and an incentive of the plan.
+fn check_settlements(
+    plan: &CompiledPlan,
+    settlements: &[Settlement],
+    period: &Period,
+) -> Result<()> {
+    let hashes: Vec<String> = settlements.iter().map(Settlement::hash).collect();
     for (i, settlement) in settlements.iter().enumerate() {
-        let at = |e: Error| e.at_path(format!("settlements[{i}]"));
+        let invalid = |path: &str, message: String| {
+            let path = if path.is_empty() {
+                format!("settlements[{i}]")
+            } else {
+                format!("settlements[{i}].{path}")
+            };
+            Err(Error::new(ErrorKind::DataInvalidSettlement, message).at_path(path))
+        };
         settlement
             .check()
             .map_err(|e| super::under(&e, &format!("settlements[{i}]")))?;
         let (start, end) = (settlement.period.start, settlement.period.end);
         if start < period.end() && period.start() < end {
-            return Err(at(Error::new(
+            return Err(Error::new(
                 ErrorKind::DataPeriodLocked,
                 format!(
                     "{} is closed (approved by {} at {}) and overlaps {}: a closed period is not paid again; evaluate a later period to true it up",
                     settlement.period.label,
-                    crate::decimal::shorten(&settlement.approved_by, 60),
-                    crate::decimal::shorten(&settlement.approved_at, 40),
+                    shorten(&settlement.approved_by, 60),
+                    shorten(&settlement.approved_at, 40),
                     period.label()
                 ),
-            )));
+            )
+            .at_path(format!("settlements[{i}]")));
         }
-        if let Some(other) = settlements[..i]
-            .iter()
-            .position(|o| o.period.start < end && start < o.period.end)
-        {
-            return Err(at(Error::new(
-                ErrorKind::DataInvalidSettlement,
+        if start >= period.end() {
+            return invalid(
+                "period",
+                format!(
+                    "{} comes after {}: a period is evaluated with the settlements before it",
+                    settlement.period.label,
+                    period.label()
+                ),
+            );
+        }
+        if let Some(other) = settlements[..i].iter().position(|o| {
+            (o.period.start < end && start < o.period.end)
+                || o.period.label == settlement.period.label
+        }) {
+            return invalid(
+                "",
                 format!(
                     "{} overlaps settlements[{other}] ({}): a period is closed once",
                     settlement.period.label, settlements[other].period.label
                 ),
-            )));
+            );
+        }
+        for (label, hash) in &settlement.follows {
+            let found = settlements
+                .iter()
+                .zip(&hashes)
+                .any(|(s, h)| &s.period.label == label && h == hash);
+            if !found {
+                return invalid(
+                    &format!("follows.{label}"),
+                    format!(
+                        "{} was closed after the settlement of {label} ({}), which is not in the list: every settlement is needed, or a true-up pays again what was paid",
+                        settlement.period.label,
+                        shorten(hash, 20)
+                    ),
+                );
+            }
+        }
+        for (j, line) in settlement.lines.iter().enumerate() {
+            if !plan.org.members.iter().any(|m| m.id == line.member) {
+                return invalid(
+                    &format!("lines[{j}].member"),
+                    format!(
+                        "`{}` is not a member of the plan: end a member's stint (`until`) rather than removing them, so settled periods price as they were paid",
+                        shorten(&line.member, 40)
+                    ),
+                );
+            }
+            let known = line.dispute.is_some()
+                || plan.incentives.iter().any(|inc| inc.id == line.incentive);
+            if !known {
+                return invalid(
+                    &format!("lines[{j}].incentive"),
+                    format!(
+                        "`{}` is not an incentive of the plan",
+                        shorten(&line.incentive, 40)
+                    ),
+                );
+            }
         }
     }
     Ok(())
@@ -164,49 +234,40 @@ fn paid_lines(settlement: &Settlement, settlements: &[Settlement]) -> Result<Lin
     for l in settlement.lines.iter().filter(|l| l.period.is_none()) {
         lines.add(&l.member, &l.incentive, l.component, &l.kind, l.amount)?;
     }
+    // A dispute's payment is outside the period's pricing: a true-up never takes it back.
     let label = Some(settlement.period.label.as_str());
     for other in settlements {
-        for l in other.lines.iter().filter(|l| l.period.as_deref() == label) {
+        let true_ups = other.lines.iter().filter(|l| l.dispute.is_none());
+        for l in true_ups.filter(|l| l.period.as_deref() == label) {
             lines.add(&l.member, &l.incentive, l.component, &l.kind, l.amount)?;
         }
     }
     Ok(lines)
 }
 
-/// The lines of the settled statements that price differently in `report`.
-pub(super) fn differences(settlement: &Settlement, report: &Report) -> Vec<LineDifference> {
+/// The settled period's own lines that price differently in `report`.
+pub(super) fn differences(settlement: &Settlement, report: &Report) -> Result<Vec<LineDifference>> {
     let mut then = Lines::default();
-    let fits = settlement
-        .lines
-        .iter()
-        .filter(|l| l.period.is_none())
-        .try_for_each(|l| then.add(&l.member, &l.incentive, l.component, &l.kind, l.amount));
-    // Sums of amounts that were paid or priced fit when grouped by line, unless a stored
-    // settlement was made up: then it differs as a whole.
-    let (Ok(()), Ok(now)) = (fits, report_lines(report)) else {
-        return vec![LineDifference {
-            member: String::new(),
-            incentive: None,
-            component: None,
-            settled: Decimal::ZERO,
-            now: Decimal::ZERO,
-        }];
-    };
+    for l in settlement.lines.iter().filter(|l| l.period.is_none()) {
+        then.add(&l.member, &l.incentive, l.component, &l.kind, l.amount)?;
+    }
+    let now = report_lines(report)?;
     let mut keys = then.kinds.clone();
     keys.extend(now.kinds.clone());
-    keys.keys()
+    Ok(keys
+        .keys()
         .filter_map(|key| {
             let (settled, now) = (then.amount(key), now.amount(key));
             let (member, incentive, component) = line_of(key);
             (settled != now).then(|| LineDifference {
                 member: member.to_owned(),
-                incentive: Some(incentive.to_owned()),
+                incentive: incentive.to_owned(),
                 component,
                 settled,
                 now,
             })
         })
-        .collect()
+        .collect())
 }
 
 /// The facts that changed in a settled period since it closed: the compared digests.
@@ -275,24 +336,47 @@ fn last_paid<'a>(settlement: &'a Settlement, settlements: &'a [Settlement]) -> &
         .map_or(&settlement.facts, |(_, digest)| digest)
 }
 
-/// `period` evaluated, with every settled period's true-up on the statements; and the
-/// facts of each period that got one, as they stand now (what a close stores).
+/// What pricing `period` with the settlements trued up gives: the report, the facts of
+/// each settled period that got a true-up as they stand now, and the draw balances the
+/// period was evaluated with.
+pub(super) struct TrueUp {
+    pub report: Report,
+    pub trued_up: Vec<FactDigest>,
+    pub carried_in: Balances,
+}
+
+/// `period` evaluated, with every settled period's true-up on the statements.
+///
+/// The settled periods are priced again in order, each with the draw balances the one
+/// before it carries out as priced again now (the first with the balances it was closed
+/// with), and `period` with those of the last: a late fact that changes a draw is
+/// recovered once, in the chain, not once per stored balance.
 pub(super) fn true_up(
     plan: &CompiledPlan,
     facts: &FactTable,
     period: &Period,
     settlements: &[Settlement],
-) -> Result<(Report, Vec<FactDigest>)> {
-    check_settlements(settlements, period)?;
-    let mut report = plan.evaluate_with(facts, period, &carried_in(settlements, period))?;
+    disputes: &[Dispute],
+) -> Result<TrueUp> {
+    check_settlements(plan, settlements, period)?;
+    super::check_disputes(plan, disputes)?;
+    let mut adjustments: Vec<(String, Adjustment)> = Vec::new();
     let mut trued_up = Vec::new();
+    let mut carried: Option<Balances> = None;
     // In period order: the earliest of those left, each time (a handful of settlements;
     // no sort, whose code the browser module would carry for this type).
-    let mut left: Vec<&Settlement> = settlements.iter().collect();
-    while let Some(next) = (0..left.len()).min_by_key(|&i| left[i].period.start) {
-        let settlement = left.remove(next);
+    let mut left: Vec<(usize, &Settlement)> = settlements.iter().enumerate().collect();
+    while let Some(next) = (0..left.len()).min_by_key(|&i| left[i].1.period.start) {
+        let (index, settlement) = left.remove(next);
+        let at = |e: Error| super::under(&e, &format!("settlements[{index}]"));
         let settled_period = settlement.period.to_period(&plan.calendar);
-        let again = plan.evaluate_with(facts, &settled_period, &settlement.carried_in)?;
+        let carried_in = carried
+            .take()
+            .unwrap_or_else(|| settlement.carried_in.clone());
+        let again = plan
+            .evaluate_with(facts, &settled_period, &carried_in)
+            .map_err(at)?;
+        carried = Some(again.balances());
         let now = report_lines(&again)?;
         let paid = paid_lines(settlement, settlements)?;
         let mut keys = now.kinds.clone();
@@ -337,46 +421,146 @@ pub(super) fn true_up(
                 amount,
                 changes: facts_changed,
                 other_changes,
+                dispute: None,
                 explanation: String::new(),
                 explanation_zh: String::new(),
             };
             adjustment.explanation = explain(&adjustment, plan, Locale::En);
             adjustment.explanation_zh = explain(&adjustment, plan, Locale::ZhCn);
-            add_to_statement(&mut report, plan, member, adjustment)?;
+            adjustments.push((member.to_owned(), adjustment));
         }
         if let Some(changes) = since_paid {
             trued_up.push(changes.now);
         }
     }
-    Ok((report, trued_up))
+    // No settlement is of a later period (`check_settlements`): the last one priced is
+    // the one before `period`.
+    let carried_in = carried.unwrap_or_default();
+    let mut report = plan.evaluate_with(facts, period, &carried_in)?;
+    for (member, adjustment) in adjustments {
+        add_to_statement(&mut report, plan, &member, adjustment)?;
+    }
+    settle_disputes(&mut report, plan, settlements, disputes)?;
+    // Each total fits; the report's sum of them must too (`Report::total_payout`).
+    checked_sum(report.statements.iter().map(|s| s.total))
+        .or_overflow(|| format!("the total payout of {}", period.label()))?;
+    Ok(TrueUp {
+        report,
+        trued_up,
+        carried_in,
+    })
 }
 
-/// Puts `adjustment` on `member`'s statement (a new one when the member has none in
-/// this period, such as a rep who has left) and adds it to the total.
+/// Lists each member's open disputes on their statement, and pays each resolved dispute
+/// that no settlement has paid yet as an adjustment (`kind` `dispute`).
+fn settle_disputes(
+    report: &mut Report,
+    plan: &CompiledPlan,
+    settlements: &[Settlement],
+    disputes: &[Dispute],
+) -> Result<()> {
+    for dispute in disputes {
+        let Some(resolution) = &dispute.resolution else {
+            let index = statement_of(report, plan, &dispute.member);
+            report.statements[index].disputes.push(dispute.clone());
+            continue;
+        };
+        let paid = settlements
+            .iter()
+            .flat_map(|s| &s.lines)
+            .any(|l| l.dispute.as_deref() == Some(dispute.id.as_str()));
+        if paid || resolution.amount.is_zero() {
+            continue;
+        }
+        let mut adjustment = Adjustment {
+            period: Name::new(&dispute.period),
+            incentive: Name::new(dispute.incentive.as_deref().unwrap_or("")),
+            component: dispute.component,
+            kind: Name::new("dispute"),
+            paid: Decimal::ZERO,
+            now: resolution.amount,
+            amount: resolution.amount,
+            changes: Vec::new(),
+            other_changes: 0,
+            dispute: Some(Name::new(&dispute.id)),
+            explanation: String::new(),
+            explanation_zh: String::new(),
+        };
+        adjustment.explanation = explain_dispute(dispute, resolution, plan, Locale::En);
+        adjustment.explanation_zh = explain_dispute(dispute, resolution, plan, Locale::ZhCn);
+        add_to_statement(report, plan, &dispute.member, adjustment)?;
+    }
+    Ok(())
+}
+
+/// `dispute d-7 on 2026-01, Commission ("o-1299 was mine"), resolved by Li Na: +250.00`.
+fn explain_dispute(
+    dispute: &Dispute,
+    resolution: &Resolution,
+    plan: &CompiledPlan,
+    locale: Locale,
+) -> String {
+    let labels = plan.labels();
+    let line = dispute
+        .incentive
+        .as_deref()
+        .map(|id| format!(", {}", labels.incentive(id, locale)))
+        .unwrap_or_default();
+    let sign = if resolution.amount.is_sign_negative() {
+        "−"
+    } else {
+        "+"
+    };
+    let amount = group_thousands(resolution.amount.abs());
+    let reason = shorten(&dispute.reason, 80);
+    let by = shorten(&resolution.by, 60);
+    match locale {
+        Locale::ZhCn => format!(
+            "申诉 {}（{}{}：“{reason}”）经 {by} 处理：{sign}{amount}",
+            dispute.id,
+            dispute.period,
+            line.replace(", ", " "),
+        ),
+        Locale::En => format!(
+            "dispute {} on {}{line} (\"{reason}\"), resolved by {by}: {sign}{amount}",
+            dispute.id, dispute.period
+        ),
+    }
+}
+
+/// The position of `member`'s statement, added (with no lines) when the member has none
+/// in this period, such as a rep who has left.
+fn statement_of(report: &mut Report, plan: &CompiledPlan, member: &str) -> usize {
+    if let Some(i) = report.statements.iter().position(|s| s.member == member) {
+        return i;
+    }
+    let known = plan.org.members.iter().rev().find(|m| m.id == member);
+    report.statements.push(Statement {
+        member: Name::new(member),
+        name: Name::new(known.map_or(member, |m| m.name.as_str())),
+        team: Name::new(known.map_or("", |m| m.team.as_str())),
+        lines: Vec::new(),
+        total: Decimal::ZERO,
+        balances: BTreeMap::new(),
+        adjustments: Vec::new(),
+        disputes: Vec::new(),
+    });
+    report.statements.len() - 1
+}
+
+/// Puts `adjustment` on `member`'s statement and adds it to the total.
 fn add_to_statement(
     report: &mut Report,
     plan: &CompiledPlan,
     member: &str,
     adjustment: Adjustment,
 ) -> Result<()> {
-    let index = if let Some(i) = report.statements.iter().position(|s| s.member == member) {
-        i
-    } else {
-        let known = plan.org.members.iter().rev().find(|m| m.id == member);
-        report.statements.push(Statement {
-            member: Name::new(member),
-            name: Name::new(known.map_or(member, |m| m.name.as_str())),
-            team: Name::new(known.map_or("", |m| m.team.as_str())),
-            lines: Vec::new(),
-            total: Decimal::ZERO,
-            balances: BTreeMap::new(),
-            adjustments: Vec::new(),
-        });
-        report.statements.len() - 1
-    };
+    let index = statement_of(report, plan, member);
     let statement = &mut report.statements[index];
+    // Rounded as every statement total is, so a total stays in the policy's places.
     statement.total = checked_sum([statement.total, adjustment.amount])
-        .or_overflow(|| format!("the statement total of `{member}`"))?;
+        .or_overflow(|| format!("the statement total of `{member}`"))
+        .and_then(|total| plan.rounding.apply(total))?;
     statement.adjustments.push(adjustment);
     Ok(())
 }
@@ -408,7 +592,7 @@ fn explain(adjustment: &Adjustment, plan: &CompiledPlan, locale: Locale) -> Stri
                 (_, true) => "已变更",
             };
             match &c.kind {
-                Some(kind) => format!("{kind} {} {what}", c.fact),
+                Some(kind) => format!("{} {} {what}", kind_word(kind, zh), c.fact),
                 None => format!("{} {what}", c.fact),
             }
         })
@@ -458,5 +642,23 @@ fn explain(adjustment: &Adjustment, plan: &CompiledPlan, locale: Locale) -> Stri
             adjustment.period,
             reasons.join(", ")
         )
+    }
+}
+
+/// A fact's kind as a Chinese reader calls the common ones (`order` → 订单); others, and
+/// every kind in English, as written.
+fn kind_word(kind: &str, zh: bool) -> &str {
+    if !zh {
+        return kind;
+    }
+    match kind {
+        "order" => "订单",
+        "refund" => "退款",
+        "payment" => "回款",
+        "deal" => "商机",
+        "credit_note" => "红字发票",
+        "lead" => "线索",
+        "customer" => "客户",
+        _ => kind,
     }
 }
