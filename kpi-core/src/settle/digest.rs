@@ -20,10 +20,12 @@ pub struct FactDigest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub period: Option<String>,
-    /// How many facts are dated in the period.
+    /// How many facts are dated in the period (a fact split between owners once per
+    /// owner: the entries of `owners`).
     pub count: usize,
-    /// `sha256:` and the SHA-256 of the facts' ids and content hashes (an `id hash` line
-    /// per fact, in id order): one value that changes when any fact does.
+    /// `sha256:` and the SHA-256 of the owners, fact ids and content hashes (an
+    /// `owner id hash` entry per fact and owner, in owner then id order): one value that
+    /// changes when any fact does.
     pub digest: String,
     /// By owner (the member id; `unassigned` for a fact without one; a split fact under
     /// each of its owners): fact id → the first 16 hex digits of the SHA-256 of its
@@ -34,17 +36,22 @@ pub struct FactDigest {
 impl FactDigest {
     /// The digest of the facts of `facts` dated in `period`, labelled `label`.
     pub fn of(facts: &FactTable, period: &Period, label: Option<String>) -> Result<FactDigest> {
+        let rows: Vec<usize> = (facts.dates().iter().enumerate())
+            .filter(|(_, date)| period.contains(**date))
+            .map(|(row, _)| row)
+            .collect();
+        // The hashes on both cores: SHA-256 of every fact of a quarter is most of a
+        // true-up's time.
+        let mut hashed = Vec::new();
+        crate::parallel::in_halves(&rows, 4096, &mut hashed, |&row| {
+            Ok::<_, std::convert::Infallible>(facts.record(row).map(|r| {
+                let hash = content_hash(&r);
+                (r, hash)
+            }))
+        })
+        .unwrap_or_else(|never| match never {});
         let mut owners: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-        let mut count = 0;
-        for (row, date) in facts.dates().iter().enumerate() {
-            if !period.contains(*date) {
-                continue;
-            }
-            let Some(record) = facts.record(row) else {
-                continue;
-            };
-            count += 1;
-            let hash = content_hash(&record);
+        for (record, hash) in hashed.into_iter().flatten() {
             let mut holders: Vec<&str> = record.owners.iter().map(|c| c.id.as_str()).collect();
             if holders.is_empty() {
                 holders.push(record.owner.as_deref().unwrap_or(crate::org::UNASSIGNED));
@@ -56,7 +63,7 @@ impl FactDigest {
                     .insert(record.id.clone(), hash.clone());
             }
         }
-        let digest = digest_of(&flatten(&owners));
+        let (count, digest) = digest_of(&owners);
         Ok(FactDigest {
             period: label,
             count,
@@ -65,26 +72,40 @@ impl FactDigest {
         })
     }
 
-    /// Every fact id → its content hash.
-    pub(crate) fn ids(&self) -> BTreeMap<String, String> {
-        flatten(&self.owners)
+    /// Every fact id → its content hash, borrowed (a true-up compares a quarter's
+    /// hundreds of thousands of facts: no copies).
+    fn ids(&self) -> hashbrown::HashMap<&str, &str> {
+        let mut ids = hashbrown::HashMap::with_capacity(self.count);
+        for facts in self.owners.values() {
+            for (id, hash) in facts {
+                ids.insert(id.as_str(), hash.as_str());
+            }
+        }
+        ids
     }
 
     /// The facts `now` has that this digest does not name, those it names that `now`
     /// lacks, and those whose content changed, each in id order.
     pub(crate) fn compare(&self, now: &FactDigest) -> (Vec<String>, Vec<String>, Vec<String>) {
         let (then, now) = (self.ids(), now.ids());
-        let added = now.keys().filter(|id| !then.contains_key(*id));
-        let removed = then.keys().filter(|id| !now.contains_key(*id));
-        let changed = now
-            .iter()
-            .filter(|(id, hash)| then.get(*id).is_some_and(|h| h != *hash))
-            .map(|(id, _)| id);
-        (
-            added.cloned().collect(),
-            removed.cloned().collect(),
-            changed.cloned().collect(),
-        )
+        let mut added: Vec<String> = Vec::new();
+        let mut changed: Vec<String> = Vec::new();
+        for (id, hash) in &now {
+            match then.get(id) {
+                None => added.push((*id).to_owned()),
+                Some(was) if was != hash => changed.push((*id).to_owned()),
+                Some(_) => {}
+            }
+        }
+        let mut removed: Vec<String> = then
+            .keys()
+            .filter(|id| !now.contains_key(*id))
+            .map(|id| (*id).to_owned())
+            .collect();
+        for ids in [&mut added, &mut removed, &mut changed] {
+            ids.sort_unstable();
+        }
+        (added, removed, changed)
     }
 
     /// A stored digest has hashes of the right form and agrees with itself.
@@ -108,8 +129,7 @@ impl FactDigest {
                 }
             }
         }
-        let ids = self.ids();
-        if ids.len() != self.count || digest_of(&ids) != self.digest {
+        if digest_of(&self.owners) != (self.count, self.digest.clone()) {
             return invalid(
                 String::new(),
                 "the facts' count or digest does not match the fact hashes it lists",
@@ -119,30 +139,25 @@ impl FactDigest {
     }
 }
 
-/// Every fact id → its hash (owned: a map type kpi has anyway, which keeps the browser
-/// module smaller than one of borrowed texts would).
-fn flatten(owners: &BTreeMap<String, BTreeMap<String, String>>) -> BTreeMap<String, String> {
-    let mut ids = BTreeMap::new();
-    for facts in owners.values() {
+/// The entries of `owners` and the digest over them, in owner then id order.
+fn digest_of(owners: &BTreeMap<String, BTreeMap<String, String>>) -> (usize, String) {
+    let mut hasher = Sha256::new();
+    let mut count = 0;
+    for (owner, facts) in owners {
         for (id, hash) in facts {
-            ids.insert(id.clone(), hash.clone());
+            count += 1;
+            // Length-prefixed, so no owner or id can pass for another.
+            for text in [owner, id] {
+                hasher.update(text.len().to_string().as_bytes());
+                hasher.update(b":");
+                hasher.update(text.as_bytes());
+            }
+            hasher.update(b" ");
+            hasher.update(hash.as_bytes());
+            hasher.update(b"\n");
         }
     }
-    ids
-}
-
-fn digest_of(ids: &BTreeMap<String, String>) -> String {
-    let mut hasher = Sha256::new();
-    for (id, hash) in ids {
-        // Length-prefixed, so no id can pass for another id and hash.
-        hasher.update(id.len().to_string().as_bytes());
-        hasher.update(b":");
-        hasher.update(id.as_bytes());
-        hasher.update(b" ");
-        hasher.update(hash.as_bytes());
-        hasher.update(b"\n");
-    }
-    format!("sha256:{}", hex(&hasher.finalize()))
+    (count, format!("sha256:{}", hex(&hasher.finalize())))
 }
 
 /// `sha256:` and the hex SHA-256 of `bytes`.

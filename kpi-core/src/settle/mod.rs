@@ -91,6 +91,24 @@ pub struct Settlement {
     pub trued_up: Vec<FactDigest>,
 }
 
+/// What [`Settlement::hash`] hashes: the settlement with each fact digest standing for
+/// its fact hashes.
+#[derive(Serialize)]
+struct Head<'a> {
+    version: u32,
+    period: &'a PeriodInfo,
+    plan: &'a str,
+    approved_by: &'a str,
+    approved_at: &'a str,
+    carried_in: &'a Balances,
+    lines: &'a [SettledLine],
+    totals: &'a BTreeMap<String, Decimal>,
+    balances: &'a Balances,
+    facts: &'a str,
+    follows: &'a BTreeMap<String, String>,
+    trued_up: Vec<(Option<&'a str>, &'a str)>,
+}
+
 /// Who approves a close, and when.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Approval {
@@ -190,10 +208,30 @@ impl Settlement {
         Ok(settlement)
     }
 
-    /// `sha256:` and the SHA-256 of the settlement's JSON ([`Settlement::to_json`]): how a
-    /// later settlement names it (`follows`).
+    /// `sha256:` and the SHA-256 of the settlement's JSON with each fact digest in place
+    /// of the fact hashes it is made of: how a later settlement names it (`follows`).
     pub fn hash(&self) -> String {
-        digest::sha256_text(self.to_json().as_bytes())
+        // Everything but the per-fact hashes, which `facts.digest` (checked against them
+        // when a settlement is read) stands for: hashing a quarter's facts again at every
+        // evaluation would cost more than the evaluation.
+        let head = Head {
+            version: self.version,
+            period: &self.period,
+            plan: &self.plan,
+            approved_by: &self.approved_by,
+            approved_at: &self.approved_at,
+            carried_in: &self.carried_in,
+            lines: &self.lines,
+            totals: &self.totals,
+            balances: &self.balances,
+            facts: &self.facts.digest,
+            follows: &self.follows,
+            trued_up: (self.trued_up.iter())
+                .map(|d| (d.period.as_deref(), d.digest.as_str()))
+                .collect(),
+        };
+        let json = crate::json::write(&head, false, false).expect("a settlement always serialises");
+        digest::sha256_text(json.as_bytes())
     }
 
     /// The settlement as JSON text: the stable form to store.

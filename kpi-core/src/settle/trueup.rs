@@ -126,6 +126,8 @@ fn check_settlements(
     period: &Period,
 ) -> Result<()> {
     let hashes: Vec<String> = settlements.iter().map(Settlement::hash).collect();
+    let members: hashbrown::HashSet<&str> =
+        plan.org.members.iter().map(|m| m.id.as_str()).collect();
     for (i, settlement) in settlements.iter().enumerate() {
         let invalid = |path: &str, message: String| {
             let path = if path.is_empty() {
@@ -191,7 +193,7 @@ fn check_settlements(
             }
         }
         for (j, line) in settlement.lines.iter().enumerate() {
-            if !plan.org.members.iter().any(|m| m.id == line.member) {
+            if !members.contains(line.member.as_str()) {
                 return invalid(
                     &format!("lines[{j}].member"),
                     format!(
@@ -271,54 +273,68 @@ pub(super) fn differences(settlement: &Settlement, report: &Report) -> Result<Ve
 }
 
 /// The facts that changed in a settled period since it closed: the compared digests.
-struct Changes<'a> {
-    then: &'a FactDigest,
+struct Changes {
+    /// The period's facts as they stand now.
     now: FactDigest,
-    added: Vec<String>,
-    removed: Vec<String>,
-    changed: Vec<String>,
+    /// Member → the id and change (`added`, `removed`, `changed`) of each changed fact
+    /// they owned then or own now.
+    by_member: BTreeMap<String, BTreeMap<String, String>>,
+    /// How many facts changed in all.
+    count: usize,
 }
 
-impl Changes<'_> {
-    /// The changes of facts `member` owned then or owns now, and how many others changed.
-    fn of(&self, member: &str, facts: &FactTable) -> (Vec<FactChange>, usize) {
-        let owned = |id: &str| {
-            [self.then.owners.get(member), self.now.owners.get(member)]
-                .into_iter()
-                .flatten()
-                .any(|ids| ids.contains_key(id))
-        };
-        // By id (a map rather than a sort): the changes in id order.
-        let mut mine: BTreeMap<String, String> = BTreeMap::new();
-        let mut others = 0;
-        for (ids, change) in [
-            (&self.added, "added"),
-            (&self.removed, "removed"),
-            (&self.changed, "changed"),
-        ] {
+impl Changes {
+    /// The changes from `then` to `now`, indexed by member once (a true-up asks for each
+    /// of thousands of members).
+    fn new(then: &FactDigest, now: FactDigest) -> Changes {
+        let (added, removed, changed) = then.compare(&now);
+        let mut change_of: hashbrown::HashMap<String, &str> = hashbrown::HashMap::new();
+        for (ids, change) in [(added, "added"), (removed, "removed"), (changed, "changed")] {
             for id in ids {
-                if owned(id) {
-                    mine.insert(id.clone(), change.to_owned());
-                } else {
-                    others += 1;
+                change_of.insert(id, change);
+            }
+        }
+        let mut by_member: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        for owners in [&then.owners, &now.owners] {
+            for (owner, ids) in owners {
+                for id in ids.keys() {
+                    if let Some(change) = change_of.get(id.as_str()) {
+                        by_member
+                            .entry(owner.clone())
+                            .or_default()
+                            .insert(id.clone(), (*change).to_owned());
+                    }
                 }
             }
         }
+        Changes {
+            now,
+            by_member,
+            count: change_of.len(),
+        }
+    }
+
+    /// The changes of facts `member` owned then or owns now (in id order), and how many
+    /// others changed.
+    fn of(&self, member: &str, facts: &FactTable) -> (Vec<FactChange>, usize) {
+        let Some(mine) = self.by_member.get(member) else {
+            return (Vec::new(), self.count);
+        };
         let changes = mine
-            .into_iter()
+            .iter()
             .map(|(id, change)| {
                 let record = (change != "removed")
-                    .then(|| facts.row_of(&id).and_then(|row| facts.record(row)))
+                    .then(|| facts.row_of(id).and_then(|row| facts.record(row)))
                     .flatten();
                 FactChange {
-                    fact: Name::new(&id),
-                    change: Name::new(&change),
+                    fact: Name::new(id),
+                    change: Name::new(change),
                     kind: record.as_ref().map(|r| Name::new(&r.kind)),
                     amount: record.and_then(|r| r.amount),
                 }
             })
             .collect();
-        (changes, others)
+        (changes, self.count - mine.len())
     }
 }
 
@@ -381,7 +397,7 @@ pub(super) fn true_up(
         let paid = paid_lines(settlement, settlements)?;
         let mut keys = now.kinds.clone();
         keys.extend(paid.kinds.clone());
-        let mut since_paid: Option<Changes<'_>> = None;
+        let mut since_paid: Option<Changes> = None;
         for (key, kind) in &keys {
             let (now_amount, paid_amount) = (now.amount(key), paid.amount(key));
             let (member, incentive, component) = line_of(key);
@@ -397,15 +413,7 @@ pub(super) fn true_up(
             if since_paid.is_none() {
                 let label = Some(settlement.period.label.clone());
                 let digest = FactDigest::of(facts, &settled_period, label)?;
-                let then = last_paid(settlement, settlements);
-                let (added, removed, changed) = then.compare(&digest);
-                since_paid = Some(Changes {
-                    then,
-                    now: digest,
-                    added,
-                    removed,
-                    changed,
-                });
+                since_paid = Some(Changes::new(last_paid(settlement, settlements), digest));
             }
             let (facts_changed, other_changes) = since_paid
                 .as_ref()
