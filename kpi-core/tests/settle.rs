@@ -450,3 +450,24 @@ fn huge_settled_amounts_are_an_overflow_error_not_a_panic() {
         .unwrap_err();
     assert_eq!(err.code(), "data.overflow");
 }
+
+/// A settlement that was never checked (built or read by serde directly) is checked by
+/// `verify` before it is used: a huge fact count is an error, not an allocation.
+#[test]
+fn verify_checks_a_settlement_first() {
+    let plan = pay_cycle_plan();
+    let facts = FactTable::from_json_value(json!([
+        {"id": "o-1", "kind": "order", "owner": "a", "amount": "9000", "date": "2026-01-10"},
+    ]))
+    .unwrap();
+    let approval = Approval {
+        by: "payroll".into(),
+        at: "2026-02-01T00:00:00Z".into(),
+    };
+    let jan = plan.parse_period("2026-01").unwrap();
+    let mut settlement = plan.close(&facts, &jan, &[], &[], approval).unwrap();
+    settlement.facts.count = 1_000_000_000_000;
+    let err = settlement.verify(&plan, &facts).unwrap_err();
+    assert_eq!(err.code(), "data.invalid_settlement");
+    assert_eq!(err.location().path.as_deref(), Some("facts"));
+}

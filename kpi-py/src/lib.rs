@@ -310,8 +310,8 @@ impl Plan {
     /// report's `balances()`: member id → incentive id → amount). `settlements` (what
     /// `close` returned for earlier periods) trues them up: each settled period is priced
     /// again with these facts, and the difference from what was paid is an adjustment on
-    /// the member's statement (`statement.adjustments`, in its total); the balances then
-    /// come from the latest settlement. `disputes` (dicts the caller keeps) are listed on
+    /// the member's statement (`statement.adjustments`, in its total); the draw balances
+    /// then come from the settled periods, priced again in order. `disputes` (dicts the caller keeps) are listed on
     /// the member's statement while open (`statement.disputes`) and paid once resolved.
     #[pyo3(signature = (facts, period, balances = None, settlements = None, disputes = None))]
     fn evaluate(
@@ -331,7 +331,7 @@ impl Plan {
         if balances.is_some() && (settlements.is_some() || !disputes.is_empty()) {
             return Err(invalid_argument(
                 "balances",
-                "give `balances` or `settlements`, not both: the settlements carry the balances",
+                "give `balances`, or `settlements` and `disputes`: the settlements carry the balances",
             ));
         }
         // Disputes alone are a pay cycle with nothing settled yet.

@@ -75,7 +75,7 @@ impl FactDigest {
     /// Every fact id → its content hash, borrowed (a true-up compares a quarter's
     /// hundreds of thousands of facts: no copies).
     fn ids(&self) -> hashbrown::HashMap<&str, &str> {
-        let mut ids = hashbrown::HashMap::with_capacity(self.count);
+        let mut ids = hashbrown::HashMap::new();
         for facts in self.owners.values() {
             for (id, hash) in facts {
                 ids.insert(id.as_str(), hash.as_str());

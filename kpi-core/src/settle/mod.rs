@@ -78,9 +78,9 @@ pub struct Settlement {
     pub balances: Balances,
     /// The facts dated in the period, by content hash.
     pub facts: FactDigest,
-    /// The settlements this one was closed after (period label → `sha256:` of the
-    /// settlement's JSON): a later evaluation needs them all, or it would pay again what
-    /// they paid.
+    /// The settlements this one was closed after (period label → their
+    /// [`Settlement::hash`]): a later evaluation needs them all, or it would pay again
+    /// what they paid.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub follows: BTreeMap<String, String>,
@@ -214,19 +214,34 @@ impl Settlement {
         // Everything but the per-fact hashes, which `facts.digest` (checked against them
         // when a settlement is read) stands for: hashing a quarter's facts again at every
         // evaluation would cost more than the evaluation.
+        // Every field named: a new field is a compile error here until it is hashed.
+        let Settlement {
+            version,
+            period,
+            plan,
+            approved_by,
+            approved_at,
+            carried_in,
+            lines,
+            totals,
+            balances,
+            facts,
+            follows,
+            trued_up,
+        } = self;
         let head = Head {
-            version: self.version,
-            period: &self.period,
-            plan: &self.plan,
-            approved_by: &self.approved_by,
-            approved_at: &self.approved_at,
-            carried_in: &self.carried_in,
-            lines: &self.lines,
-            totals: &self.totals,
-            balances: &self.balances,
-            facts: &self.facts.digest,
-            follows: &self.follows,
-            trued_up: (self.trued_up.iter())
+            version: *version,
+            period,
+            plan,
+            approved_by,
+            approved_at,
+            carried_in,
+            lines,
+            totals,
+            balances,
+            facts: &facts.digest,
+            follows,
+            trued_up: (trued_up.iter())
                 .map(|d| (d.period.as_deref(), d.digest.as_str()))
                 .collect(),
         };
@@ -243,6 +258,7 @@ impl Settlement {
     /// hash, the content of every fact dated in the period, and every line priced again
     /// (with the same carried balances) against what was paid.
     pub fn verify(&self, plan: &CompiledPlan, facts: &FactTable) -> Result<Verification> {
+        self.check()?;
         let period = self.period.to_period(&plan.calendar);
         let now = FactDigest::of(facts, &period, None)?;
         let (added, removed, changed) = self.facts.compare(&now);
@@ -342,23 +358,24 @@ pub fn disputes_from_json(value: serde_json::Value) -> Result<Vec<Dispute>> {
         } else {
             format!("disputes.{path}")
         };
-        Error::new(
-            ErrorKind::DataInvalidArgument,
-            format!("disputes are a list of disputes: {}", l.message()),
-        )
-        .at_path(path)
+        Error::new(ErrorKind::DataInvalidArgument, l.message()).at_path(path)
     })
 }
 
 /// Each dispute names a member, a period the calendar reads, RFC 3339 times and a
 /// reason, and no id is used twice.
-fn check_disputes(plan: &CompiledPlan, disputes: &[Dispute]) -> Result<()> {
+fn check_disputes(
+    plan: &CompiledPlan,
+    settlements: &[Settlement],
+    disputes: &[Dispute],
+) -> Result<()> {
+    let mut ids: hashbrown::HashSet<&str> = hashbrown::HashSet::new();
     for (i, dispute) in disputes.iter().enumerate() {
         let at = |field: &str, message: String| {
             Err(Error::new(ErrorKind::DataInvalidArgument, message)
                 .at_path(format!("disputes[{i}].{field}")))
         };
-        if disputes[..i].iter().any(|d| d.id == dispute.id) {
+        if !ids.insert(dispute.id.as_str()) {
             return at(
                 "id",
                 format!(
@@ -366,6 +383,26 @@ fn check_disputes(plan: &CompiledPlan, disputes: &[Dispute]) -> Result<()> {
                     shorten(&dispute.id, 40)
                 ),
             );
+        }
+        if !plan.org.members.iter().any(|m| m.id == dispute.member) {
+            return at(
+                "member",
+                format!(
+                    "`{}` is not a member of the plan",
+                    shorten(&dispute.member, 40)
+                ),
+            );
+        }
+        if let Some(incentive) = &dispute.incentive {
+            if !plan.incentives.iter().any(|inc| &inc.id == incentive) {
+                return at(
+                    "incentive",
+                    format!(
+                        "`{}` is not an incentive of the plan",
+                        shorten(incentive, 40)
+                    ),
+                );
+            }
         }
         for (field, text) in [
             ("id", &dispute.id),
@@ -399,6 +436,27 @@ fn check_disputes(plan: &CompiledPlan, disputes: &[Dispute]) -> Result<()> {
                 &format!("disputes[{i}].resolution."),
                 ErrorKind::DataInvalidArgument,
             )?;
+        }
+        // A dispute's id is its identity for all time: a settlement that paid another
+        // dispute under it would make this one look paid.
+        let paid_as = settlements
+            .iter()
+            .flat_map(|s| &s.lines)
+            .find(|l| l.dispute.as_deref() == Some(dispute.id.as_str()));
+        if let Some(line) = paid_as {
+            if line.member != dispute.member
+                || line.period.as_deref() != Some(dispute.period.as_str())
+            {
+                return at(
+                    "id",
+                    format!(
+                        "the dispute id `{}` was paid for another dispute ({}, {}): a dispute id is used once, for all time",
+                        shorten(&dispute.id, 40),
+                        shorten(&line.member, 40),
+                        shorten(line.period.as_deref().unwrap_or_default(), 40)
+                    ),
+                );
+            }
         }
     }
     Ok(())
@@ -451,8 +509,9 @@ impl CompiledPlan {
     /// Evaluates `period` with the earlier `settlements` trued up: each settled period is
     /// priced again with today's facts, and each line that now comes to more or less than
     /// everything paid for it gets an [`Adjustment`](crate::report::Adjustment) on the
-    /// member's statement (the statement's total includes it). The draw balances come
-    /// from the latest settlement before `period`.
+    /// member's statement (the statement's total includes it). The settled periods are
+    /// priced in order with their draw balances chained, and `period` starts from the
+    /// balances the last of them now carries out.
     ///
     /// A settlement of a period that overlaps `period` is `data.period_locked`: a closed
     /// period is never evaluated for payment again; two settlements of one period are

@@ -126,6 +126,7 @@ fn check_settlements(
     period: &Period,
 ) -> Result<()> {
     let hashes: Vec<String> = settlements.iter().map(Settlement::hash).collect();
+    let mut paid_disputes: hashbrown::HashSet<&str> = hashbrown::HashSet::new();
     let members: hashbrown::HashSet<&str> =
         plan.org.members.iter().map(|m| m.id.as_str()).collect();
     for (i, settlement) in settlements.iter().enumerate() {
@@ -171,48 +172,104 @@ fn check_settlements(
             return invalid(
                 "",
                 format!(
-                    "{} overlaps settlements[{other}] ({}): a period is closed once",
+                    "{} and settlements[{other}] ({}) settle the same period or label: a period is closed once",
                     settlement.period.label, settlements[other].period.label
                 ),
             );
         }
+    }
+    // Then that they make one history (a repeated or overlapping period is named first).
+    for (i, settlement) in settlements.iter().enumerate() {
+        let start = settlement.period.start;
+        let invalid = |path: &str, message: String| {
+            Err(Error::new(ErrorKind::DataInvalidSettlement, message)
+                .at_path(format!("settlements[{i}].{path}")))
+        };
         for (label, hash) in &settlement.follows {
-            let found = settlements
+            let same_label = settlements
                 .iter()
                 .zip(&hashes)
-                .any(|(s, h)| &s.period.label == label && h == hash);
-            if !found {
+                .find(|(s, _)| &s.period.label == label);
+            let message = match same_label {
+                Some((_, h)) if h == hash => continue,
+                Some(_) => format!(
+                    "{} was closed after a settlement of {label} ({}) that differs from the one in the list: a settlement is never edited",
+                    settlement.period.label,
+                    shorten(hash, 20)
+                ),
+                None => format!(
+                    "{} was closed after the settlement of {label} ({}), which is not in the list: every settlement is needed, or a true-up pays again what was paid",
+                    settlement.period.label,
+                    shorten(hash, 20)
+                ),
+            };
+            return invalid(&format!("follows.{label}"), message);
+        }
+        // A close follows every settlement before it: a settlement that does not follow
+        // an earlier one in the list was closed without it (a fork), and would pay again
+        // what that one paid.
+        if let Some(earlier) = settlements
+            .iter()
+            .find(|o| o.period.end <= start && !settlement.follows.contains_key(&o.period.label))
+        {
+            return invalid(
+                "follows",
+                format!(
+                    "{} was closed without the settlement of {}: it would pay again what that one paid",
+                    settlement.period.label, earlier.period.label
+                ),
+            );
+        }
+        check_lines(plan, &members, &mut paid_disputes, settlement, i)?;
+    }
+    Ok(())
+}
+
+/// Every line of `settlement` (at `settlements[i]`) names a member and (but for a
+/// dispute's payment) an incentive of the plan, and pays no dispute another settlement
+/// paid.
+fn check_lines<'a>(
+    plan: &CompiledPlan,
+    members: &hashbrown::HashSet<&str>,
+    paid_disputes: &mut hashbrown::HashSet<&'a str>,
+    settlement: &'a Settlement,
+    i: usize,
+) -> Result<()> {
+    let invalid = |path: &str, message: String| {
+        Err(Error::new(ErrorKind::DataInvalidSettlement, message)
+            .at_path(format!("settlements[{i}].{path}")))
+    };
+    for (j, line) in settlement.lines.iter().enumerate() {
+        if let Some(id) = &line.dispute {
+            if !paid_disputes.insert(id.as_str()) {
                 return invalid(
-                    &format!("follows.{label}"),
+                    &format!("lines[{j}].dispute"),
                     format!(
-                        "{} was closed after the settlement of {label} ({}), which is not in the list: every settlement is needed, or a true-up pays again what was paid",
-                        settlement.period.label,
-                        shorten(hash, 20)
+                        "the dispute `{}` is paid by two settlements",
+                        shorten(id, 40)
                     ),
                 );
             }
         }
-        for (j, line) in settlement.lines.iter().enumerate() {
-            if !members.contains(line.member.as_str()) {
-                return invalid(
-                    &format!("lines[{j}].member"),
-                    format!(
-                        "`{}` is not a member of the plan: end a member's stint (`until`) rather than removing them, so settled periods price as they were paid",
-                        shorten(&line.member, 40)
-                    ),
-                );
-            }
-            let known = line.dispute.is_some()
-                || plan.incentives.iter().any(|inc| inc.id == line.incentive);
-            if !known {
-                return invalid(
-                    &format!("lines[{j}].incentive"),
-                    format!(
-                        "`{}` is not an incentive of the plan",
-                        shorten(&line.incentive, 40)
-                    ),
-                );
-            }
+        if !members.contains(line.member.as_str()) {
+            return invalid(
+                &format!("lines[{j}].member"),
+                format!(
+                    "`{}` is not a member of the plan: end a member's stint (`until`) rather than removing them, so settled periods price as they were paid",
+                    shorten(&line.member, 40)
+                ),
+            );
+        }
+        let known =
+            line.dispute.is_some() || plan.incentives.iter().any(|inc| inc.id == line.incentive);
+        if !known {
+            return invalid(
+                &format!("lines[{j}].incentive"),
+                format!(
+                    "`{}` is not an incentive of the plan",
+                    shorten(&line.incentive, 40)
+                ),
+            );
         }
     }
     Ok(())
@@ -375,7 +432,7 @@ pub(super) fn true_up(
     disputes: &[Dispute],
 ) -> Result<TrueUp> {
     check_settlements(plan, settlements, period)?;
-    super::check_disputes(plan, disputes)?;
+    super::check_disputes(plan, settlements, disputes)?;
     let mut adjustments: Vec<(String, Adjustment)> = Vec::new();
     let mut trued_up = Vec::new();
     let mut carried: Option<Balances> = None;
@@ -393,8 +450,8 @@ pub(super) fn true_up(
             .evaluate_with(facts, &settled_period, &carried_in)
             .map_err(at)?;
         carried = Some(again.balances());
-        let now = report_lines(&again)?;
-        let paid = paid_lines(settlement, settlements)?;
+        let now = report_lines(&again).map_err(at)?;
+        let paid = paid_lines(settlement, settlements).map_err(at)?;
         let mut keys = now.kinds.clone();
         keys.extend(paid.kinds.clone());
         let mut since_paid: Option<Changes> = None;
