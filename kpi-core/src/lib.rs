@@ -87,6 +87,7 @@ pub mod report;
 pub mod schema;
 #[cfg(feature = "pay-cycle")]
 pub mod settle;
+mod shape;
 mod text;
 mod toml_doc;
 pub mod zone;

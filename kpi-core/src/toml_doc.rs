@@ -49,6 +49,46 @@ pub(crate) fn from_toml<T: DeserializeOwned>(
     })
 }
 
+/// A JSON value as TOML (for writing): objects become tables in their order, numbers
+/// integers when they fit in 64 bits, floats otherwise; `null`, which TOML has no word
+/// for and kpi never writes for a field, is left out.
+///
+/// By hand rather than by reading the JSON text into `toml::Value` with serde: that would
+/// be one more JSON reader in the wasm file.
+pub(crate) fn toml_of(value: Value) -> toml::Value {
+    match value {
+        Value::Null => toml::Value::Table(toml::Table::new()),
+        Value::Bool(b) => toml::Value::Boolean(b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => toml::Value::Integer(i),
+            None => toml::Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => toml::Value::String(s),
+        Value::Array(items) => toml::Value::Array(
+            items
+                .into_iter()
+                .filter(|v| !v.is_null())
+                .map(toml_of)
+                .collect(),
+        ),
+        Value::Object(members) => {
+            // A number `json::parse` kept as its digits (not a 64-bit integer).
+            if let (1, Some(Value::String(digits))) =
+                (members.len(), members.get(crate::decimal::EXACT_NUMBER_KEY))
+            {
+                return toml::Value::Float(digits.parse().unwrap_or(f64::NAN));
+            }
+            let mut table = toml::Table::new();
+            for (key, value) in members {
+                if !value.is_null() {
+                    table.insert(key, toml_of(value));
+                }
+            }
+            toml::Value::Table(table)
+        }
+    }
+}
+
 fn at(text: &str, offset: usize) -> (Option<u32>, Option<u32>) {
     let (line, column) = line_column(text, offset);
     (Some(line), Some(column))

@@ -22,8 +22,8 @@ const LAYERS: &[&[&str]] = &[
         "maps",
     ],
     &["decimal"],
-    // Documents: JSON text and TOML, read into values.
-    &["json", "toml_doc"],
+    // Documents: JSON text and TOML, read into values; enums read by their shape.
+    &["json", "toml_doc", "shape"],
     &["period"],
     // What is measured from: formulas and facts.
     &["formula", "fact"],

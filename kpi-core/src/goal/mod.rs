@@ -194,7 +194,7 @@ pub struct Goal {
 /// target = { phase = "even" }                        # the parent's yearly target, by month
 /// target = { phase = "history", history = "FY2026" } # … by last year's seasonality
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(
     untagged,
@@ -278,7 +278,7 @@ pub enum Split {
 }
 
 /// An amount: a number, or a metric measured over the goal's period (company-wide).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged, expecting = "a number, or { metric = \"…\" }")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
@@ -658,5 +658,102 @@ impl schemars::JsonSchema for Split {
                 { "const": "history", "type": "string", "description": "By the shares the metric had over a past period." }
             ]
         })
+    }
+}
+
+// Read by hand rather than as serde's untagged enum: see `crate::shape`.
+impl<'de> serde::Deserialize<'de> for Target {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        use crate::shape;
+        use serde::de::Error as _;
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct GrowthFields {
+            #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
+            growth: Decimal,
+        }
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct ShareFields {
+            #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
+            share: Decimal,
+            market: Amount,
+        }
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct CascadeFields {
+            cascade: Split,
+            #[serde(default, deserialize_with = "crate::decimal::exact::map")]
+            weights: BTreeMap<String, Decimal>,
+            #[serde(default)]
+            history: Option<String>,
+        }
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct PhaseFields {
+            phase: Split,
+            #[serde(default)]
+            history: Option<String>,
+        }
+        const EXPECTED: &str =
+            "a target: a number, or a table with `growth`, `share`, `cascade` or `phase`";
+        match shape::value(deserializer)? {
+            serde_json::Value::Object(fields) => {
+                if fields.contains_key("growth") {
+                    let GrowthFields { growth } = shape::read(fields)?;
+                    Ok(Target::Growth { growth })
+                } else if fields.contains_key("share") {
+                    let ShareFields { share, market } = shape::read(fields)?;
+                    Ok(Target::Share { share, market })
+                } else if fields.contains_key("cascade") {
+                    let CascadeFields {
+                        cascade,
+                        weights,
+                        history,
+                    } = shape::read(fields)?;
+                    Ok(Target::Cascade {
+                        cascade,
+                        weights,
+                        history,
+                    })
+                } else if fields.contains_key("phase") {
+                    let PhaseFields { phase, history } = shape::read(fields)?;
+                    Ok(Target::Phase { phase, history })
+                } else {
+                    Err(D::Error::custom(EXPECTED))
+                }
+            }
+            value @ (serde_json::Value::Number(_) | serde_json::Value::String(_)) => {
+                shape::decimal(value).map(Target::Fixed)
+            }
+            value => Err(shape::unexpected(&value, EXPECTED)),
+        }
+    }
+}
+
+// Read by hand rather than as serde's untagged enum: see `crate::shape`.
+impl<'de> serde::Deserialize<'de> for Amount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        use crate::shape;
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct MetricFields {
+            metric: String,
+        }
+        const EXPECTED: &str = "a number, or { metric = \"…\" }";
+        match shape::value(deserializer)? {
+            serde_json::Value::Object(fields) => {
+                let MetricFields { metric } = shape::read(fields)?;
+                Ok(Amount::Metric { metric })
+            }
+            value @ (serde_json::Value::Number(_) | serde_json::Value::String(_)) => {
+                shape::decimal(value).map(Amount::Value)
+            }
+            value => Err(shape::unexpected(&value, EXPECTED)),
+        }
     }
 }

@@ -9,6 +9,7 @@
 mod advance;
 mod check;
 mod clawback;
+mod component_de;
 mod deals;
 mod engine;
 mod statements;
@@ -256,8 +257,9 @@ pub fn balances_from_json(value: serde_json::Value) -> crate::error::Result<Bala
     })
 }
 
+// Read by hand (`component_de.rs`), not by serde's derive: see there why.
 /// One part of an incentive.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
@@ -589,7 +591,7 @@ impl Gate {
 }
 
 /// A cap: an amount, or a multiple of the target incentive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(
     untagged,
@@ -681,4 +683,28 @@ impl Component {
 /// to one copy).
 pub(crate) fn by_date_then_row(sales: &mut [(chrono::NaiveDate, usize, rust_decimal::Decimal)]) {
     sales.sort_unstable_by_key(|(date, row, _)| (*date, *row));
+}
+
+// Read by hand rather than as serde's untagged enum: see `crate::shape`.
+impl<'de> Deserialize<'de> for Cap {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use crate::shape;
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct MultipleFields {
+            #[serde(deserialize_with = "crate::decimal::exact::deserialize")]
+            multiple: Decimal,
+        }
+        const EXPECTED: &str = "a cap: an amount, or { multiple = \"2\" } of the target incentive";
+        match shape::value(deserializer)? {
+            serde_json::Value::Object(fields) => {
+                let MultipleFields { multiple } = shape::read(fields)?;
+                Ok(Cap::Multiple { multiple })
+            }
+            value @ (serde_json::Value::Number(_) | serde_json::Value::String(_)) => {
+                shape::decimal(value).map(Cap::Amount)
+            }
+            value => Err(shape::unexpected(&value, EXPECTED)),
+        }
+    }
 }

@@ -188,7 +188,7 @@ fn us_date(text: &str, pattern: &DatePattern) -> Option<NaiveDate> {
 }
 
 /// Where a fact field's value comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(
     untagged,
     expecting = "a column name, or { value = \"…\" } for a constant"
@@ -211,6 +211,40 @@ pub enum Source {
         #[serde(rename = "as")]
         read_as: ReadAs,
     },
+}
+
+// Read by hand rather than as serde's untagged enum: see `crate::shape`.
+impl<'de> Deserialize<'de> for Source {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use crate::shape;
+        use serde::de::Error as _;
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct ConstantFields {
+            value: String,
+        }
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct TypedFields {
+            column: String,
+            #[serde(rename = "as")]
+            read_as: ReadAs,
+        }
+        const EXPECTED: &str = "a column name, or { value = \"…\" } for a constant";
+        match shape::value(deserializer)? {
+            serde_json::Value::String(column) => Ok(Source::Column(column)),
+            serde_json::Value::Object(fields) if fields.contains_key("value") => {
+                let ConstantFields { value } = shape::read(fields)?;
+                Ok(Source::Constant { value })
+            }
+            serde_json::Value::Object(fields) if fields.contains_key("column") => {
+                let TypedFields { column, read_as } = shape::read(fields)?;
+                Ok(Source::Typed { column, read_as })
+            }
+            serde_json::Value::Object(_) => Err(D::Error::custom(EXPECTED)),
+            value => Err(shape::unexpected(&value, EXPECTED)),
+        }
+    }
 }
 
 /// How a [`Source::Typed`] column is read.

@@ -288,8 +288,17 @@ impl Measures {
 
     /// Reads measures written by [`Measures::to_json`].
     pub fn from_json(text: &str) -> Result<Measures> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        // Through a JSON value, like every other document: the readers of the types
+        // measures share with reports (periods, partial sums) then exist once in the
+        // wasm file, not once more for JSON text.
+        let json = crate::json::parse(text).map_err(|e| {
+            Error::new(ErrorKind::DataInvalidMeasures, e.message).at(crate::error::Location {
+                line: u32::try_from(e.line).ok(),
+                column: u32::try_from(e.column).ok(),
+                ..crate::error::Location::default()
+            })
+        })?;
+        serde_path_to_error::deserialize(json.to_value()).map_err(|e| {
             Error::new(ErrorKind::DataInvalidMeasures, e.inner().to_string())
                 .at_path(e.path().to_string())
         })

@@ -192,8 +192,10 @@ impl Plan {
         // the plan's serialiser then exists once, for JSON, rather than once more per
         // TOML writer (documents and inline values), which the wasm file would carry.
         let json = crate::json::write(self, false, false).expect("a plan always serialises");
-        let table: toml::Table =
-            serde_json::from_str(&json).expect("a plan's JSON is a TOML table");
+        let json = crate::json::parse(&json).expect("kpi writes JSON it reads back");
+        let toml::Value::Table(table) = crate::toml_doc::toml_of(json.to_value()) else {
+            unreachable!("a plan serialises to an object")
+        };
         toml::to_string(&table).expect("a TOML table always serialises")
     }
 
