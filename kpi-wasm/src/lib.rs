@@ -85,6 +85,32 @@ fn document<T: serde::de::DeserializeOwned>(
     core::bindings::read_document(json, name, kind, what).map_err(|e| to_js_err(&e))
 }
 
+/// A list of stored settlements (plain objects, as `close` returns them).
+fn settlements_arg(value: &JsValue) -> Result<Vec<core::settle::Settlement>, JsValue> {
+    let json = object(value, "settlements", false)?;
+    map_err(core::settle::settlements_from_json(json))
+}
+
+/// The optional settlements and disputes of a pay-cycle call (absent, `null` or
+/// `undefined`: none).
+fn history_args(
+    settlements: Option<JsValue>,
+    disputes: Option<JsValue>,
+) -> Result<(Vec<core::settle::Settlement>, Vec<core::settle::Dispute>), JsValue> {
+    let given = |v: Option<JsValue>| v.filter(|v| !v.is_undefined() && !v.is_null());
+    let settlements = match given(settlements) {
+        Some(s) => settlements_arg(&s)?,
+        None => Vec::new(),
+    };
+    let disputes = match given(disputes) {
+        Some(d) => map_err(core::settle::disputes_from_json(object(
+            &d, "disputes", false,
+        )?))?,
+        None => Vec::new(),
+    };
+    Ok((settlements, disputes))
+}
+
 /// The JS object given as `name` as JSON (a plan document, settings, a goal version …).
 fn object(value: &JsValue, name: &str, allow_float: bool) -> Result<serde_json::Value, JsValue> {
     object_at(value, name, "", allow_float)
@@ -417,6 +443,74 @@ impl Plan {
             .compiled()
             .and_then(|plan| plan.evaluate_with(&table, &period, &balances));
         to_js(&map_err(report)?)
+    }
+
+    /// Evaluates `period` with the earlier settlements trued up: each settled period is
+    /// priced again with today's facts, and what it now comes to, less what was paid, is
+    /// an adjustment on the member's statement (`statement.adjustments`, in the total).
+    #[wasm_bindgen(js_name = evaluateSettled, unchecked_return_type = "Report")]
+    pub fn evaluate_settled(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FactTable")] facts: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Period")] period: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Settlement[]")] settlements: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Dispute[]")] disputes: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let (settlements, disputes) = history_args(Some(settlements), disputes)?;
+        let period = self.period(&period)?;
+        let facts = boundary::instance::<FactTable>(&facts, "facts", None)?;
+        let table = facts.table()?;
+        let report = self
+            .compiled()
+            .and_then(|plan| plan.evaluate_settled(&table, &period, &settlements, &disputes));
+        to_js(&map_err(report)?)
+    }
+
+    /// Closes `period`: its statements as paid (earlier settlements trued up), the plan's
+    /// hash, the content hash of every fact dated in it, who approved it and when
+    /// (`approvedAt`, an RFC 3339 time stamp): a plain object to store as JSON.
+    #[wasm_bindgen(unchecked_return_type = "Settlement")]
+    pub fn close(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FactTable")] facts: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Period")] period: JsValue,
+        #[wasm_bindgen(js_name = approvedBy, unchecked_param_type = "string")] approved_by: JsValue,
+        #[wasm_bindgen(js_name = approvedAt, unchecked_param_type = "string")] approved_at: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Settlement[]")] settlements: Option<
+            JsValue,
+        >,
+        #[wasm_bindgen(unchecked_optional_param_type = "Dispute[]")] disputes: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let approval = core::settle::Approval {
+            by: boundary::text(&approved_by, "approvedBy")?,
+            at: boundary::text(&approved_at, "approvedAt")?,
+        };
+        let (settlements, disputes) = history_args(settlements, disputes)?;
+        let period = self.period(&period)?;
+        let facts = boundary::instance::<FactTable>(&facts, "facts", None)?;
+        let table = facts.table()?;
+        let settlement = self
+            .compiled()
+            .and_then(|plan| plan.close(&table, &period, &settlements, &disputes, approval));
+        to_js(&map_err(settlement)?)
+    }
+
+    /// Whether a stored settlement still follows from this plan and the facts: the
+    /// plan's hash, every fact's content, every line priced again.
+    #[wasm_bindgen(js_name = verifySettlement, unchecked_return_type = "Verification")]
+    pub fn verify_settlement(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Settlement")] settlement: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "FactTable")] facts: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let settlement = object(&settlement, "settlement", false)?;
+        let settlement = map_err(core::settle::Settlement::from_json_value(settlement))?;
+        let facts = boundary::instance::<FactTable>(&facts, "facts", None)?;
+        let table = facts.table()?;
+        let verification = self
+            .compiled()
+            .and_then(|plan| plan.verify_settlement(&settlement, &table));
+        to_js(&map_err(verification)?)
     }
 
     /// Measures `period` as it stood on `asOf` (`"YYYY-MM-DD"` or a `Date`; later facts

@@ -19,6 +19,10 @@ import {
 } from "kpi-core";
 import type {
   Period,
+  Adjustment,
+  Dispute,
+  Settlement,
+  Verification,
   ReadOptions,
   Capacity,
   IngestOptions,
@@ -108,3 +112,12 @@ const reasons: RejectionReason[] = rejectionReasons();
 const firstCode: FindingCode | undefined = findings[0]?.code;
 const firstReason: RejectionReason | undefined = rejected[0]?.reason;
 console.log(made, codes, reasons, firstCode, firstReason);
+
+// The pay cycle: settlements and disputes are plain objects.
+const plan: Plan = Plan.fromObject(document);
+const settled: Settlement = plan.close(new FactTable(), "2026-01", "Li Na", "2026-02-03T09:00:00Z");
+const disputed: Dispute[] = [{ id: "d-1", member: "a", period: "2026-01", reason: "r", raised_by: "a", raised_at: "2026-02-05T10:00:00Z" }];
+const trued: Report = plan.evaluateSettled(new FactTable(), "2026-02", [settled], disputed);
+const adjustments: Adjustment[] = trued.statements[0]?.adjustments ?? [];
+const checked: Verification = plan.verifySettlement(settled, new FactTable());
+console.log(settled.lines[0]?.amount, settled.facts.digest, adjustments[0]?.changes, checked.matches, checked.added);

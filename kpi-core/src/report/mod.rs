@@ -334,14 +334,14 @@ pub struct Statement {
         tsify(type = "Record<string, string>", optional)
     )]
     pub balances: std::collections::BTreeMap<String, Decimal>,
-    /// True-ups of settled periods (see `kpi_core::settle`): what each line of a closed
+    /// True-ups of settled periods (the pay cycle): what each line of a closed
     /// period comes to with today's facts, less what was paid for it. `total` includes
     /// them.
     #[cfg(feature = "pay-cycle")]
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub adjustments: Vec<Adjustment>,
-    /// The member's disputes not yet resolved (see `kpi_core::settle`).
+    /// The member's disputes not yet resolved (the pay cycle).
     #[cfg(feature = "pay-cycle")]
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "typescript", tsify(optional))]

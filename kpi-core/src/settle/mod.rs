@@ -40,7 +40,8 @@ pub struct Settlement {
     pub version: u32,
     /// The period closed.
     pub period: PeriodInfo,
-    /// `sha256:` and the SHA-256 of the plan's JSON ([`Plan::to_json`]) when it closed.
+    /// `sha256:` and the SHA-256 of the plan's JSON (as the plan writes it with
+    /// `to_json`) when it closed.
     pub plan: String,
     /// Who approved the statements: a name, an e-mail, a user id.
     pub approved_by: String,
@@ -78,9 +79,8 @@ pub struct Settlement {
     pub balances: Balances,
     /// The facts dated in the period, by content hash.
     pub facts: FactDigest,
-    /// The settlements this one was closed after (period label → their
-    /// [`Settlement::hash`]): a later evaluation needs them all, or it would pay again
-    /// what they paid.
+    /// The settlements this one was closed after (period label → the settlement's
+    /// `hash`): a later evaluation needs them all, or it would pay again what they paid.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub follows: BTreeMap<String, String>,
@@ -147,7 +147,7 @@ pub struct SettledLine {
     pub amount: Decimal,
 }
 
-/// What [`Settlement::verify`] found: whether the stored statements still follow from
+/// What verifying a settlement found: whether the stored statements still follow from
 /// the plan and the facts the settlement names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
