@@ -35,8 +35,10 @@ struct File {
 pub fn entries() -> &'static [CatalogueEntry] {
     static ENTRIES: OnceLock<Vec<CatalogueEntry>> = OnceLock::new();
     ENTRIES.get_or_init(|| {
+        const TEXT: &[u8] =
+            &crate::toml_doc::without_comment_lines(include_bytes!("catalogue.toml"));
         crate::toml_doc::from_toml::<File>(
-            include_str!("catalogue.toml"),
+            std::str::from_utf8(TEXT).expect("the embedded catalogue is UTF-8"),
             crate::error::ErrorKind::PlanSyntax,
             crate::error::ErrorKind::PlanInvalid,
         )

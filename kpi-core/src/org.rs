@@ -166,7 +166,7 @@ pub struct Leave {
 }
 
 /// The kind of entity a goal or a scorecard row is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
@@ -181,6 +181,8 @@ pub enum ScopeKind {
     /// goal's `dimension` names the field).
     Dimension,
 }
+
+crate::shape::by_name!(ScopeKind { "company" => Company, "team" => Team, "member" => Member, "dimension" => Dimension });
 
 impl ScopeKind {
     /// The lowercase name used in plans and reports: `company`, `team` or `member`.

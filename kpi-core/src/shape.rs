@@ -50,6 +50,43 @@ pub(crate) fn unexpected<E: serde::de::Error>(value: &Value, expected: &str) -> 
     E::invalid_type(found, &expected)
 }
 
+/// The position of a unit variant read by its name among `accepted` (the names, then
+/// any aliases); an unknown name is serde's `unknown variant` error listing `names`.
+/// Generic over the reader only, so every enum read by name shares one copy.
+pub(crate) fn variant<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    accepted: &[&str],
+    names: &'static [&'static str],
+) -> Result<usize, D::Error> {
+    use serde::de::Error as _;
+    let name = String::deserialize(deserializer)?;
+    accepted
+        .iter()
+        .position(|n| *n == name)
+        .ok_or_else(|| D::Error::unknown_variant(&name, names))
+}
+
+/// `Deserialize` for a unit enum by the names it is written with (what serde's derive
+/// reads, with one shared reader instead of a copy per enum: `variant`):
+/// `by_name!(Unit { "number" => Number, "money" => Money })`, with `aliases { "even" =>
+/// Equal }` after the names when older names are still read.
+macro_rules! by_name {
+    ($ty:ident { $($name:literal => $variant:ident),+ $(,)? }
+     $(aliases { $($alias:literal => $aliased:ident),+ $(,)? })?) => {
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> std::result::Result<Self, D::Error> {
+                const NAMES: &[&str] = &[$($name),+];
+                let accepted: &[&str] = &[$($name),+ $($(, $alias)+)?];
+                let values = [$($ty::$variant),+ $($(, $ty::$aliased)+)?];
+                crate::shape::variant(deserializer, accepted, NAMES).map(|i| values[i])
+            }
+        }
+    };
+}
+pub(crate) use by_name;
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -140,6 +177,44 @@ mod tests {
                 .unwrap_err()
                 .contains("a column name")
         );
+    }
+
+    #[test]
+    fn unit_variants_are_read_by_name_and_alias() {
+        use crate::period::PeriodKind;
+        use crate::report::Status;
+        assert_eq!(read::<Status>(json!("on_track")), Ok(Status::OnTrack));
+        assert_eq!(
+            read::<PeriodKind>(json!("quarter")),
+            Ok(PeriodKind::Quarter)
+        );
+        assert_eq!(read::<Split>(json!("even")), Ok(Split::Equal));
+        assert_eq!(read::<Split>(json!("equal")), Ok(Split::Equal));
+        let unknown = read::<Split>(json!("Even")).unwrap_err();
+        assert!(
+            unknown
+                .contains("unknown variant `Even`, expected one of `equal`, `weights`, `history`"),
+            "{unknown}"
+        );
+        assert!(read::<Status>(json!(3)).is_err());
+        assert!(
+            read::<Status>(json!("达成"))
+                .unwrap_err()
+                .contains("unknown variant `达成`")
+        );
+        // Every status reads back what it writes.
+        for status in [
+            Status::Achieved,
+            Status::OnTrack,
+            Status::AtRisk,
+            Status::OffTrack,
+            Status::Missed,
+        ] {
+            assert_eq!(
+                read::<Status>(serde_json::to_value(status).unwrap()),
+                Ok(status)
+            );
+        }
     }
 
     #[test]

@@ -49,6 +49,39 @@ pub(crate) fn from_toml<T: DeserializeOwned>(
     })
 }
 
+/// TOML text without its comment lines (those whose first non-blank character is `#`),
+/// padded with newlines to its length, at compile time: the embedded documents (the CRM
+/// presets, the catalogue) then carry their data into the browser module, not the notes
+/// written for people reading the files. Whole lines only, so a `#` inside a string is
+/// never touched and UTF-8 stays whole.
+pub(crate) const fn without_comment_lines<const N: usize>(text: &[u8; N]) -> [u8; N] {
+    let mut out = [b'\n'; N];
+    let (mut read, mut write) = (0, 0);
+    while read < N {
+        let mut end = read;
+        while end < N && text[end] != b'\n' {
+            end += 1;
+        }
+        if end < N {
+            end += 1; // the line's newline
+        }
+        let mut first = read;
+        while first < end && (text[first] == b' ' || text[first] == b'\t') {
+            first += 1;
+        }
+        if !(first < end && text[first] == b'#') {
+            let mut i = read;
+            while i < end {
+                out[write] = text[i];
+                write += 1;
+                i += 1;
+            }
+        }
+        read = end;
+    }
+    out
+}
+
 /// A JSON value as TOML (for writing): objects become tables in their order, numbers
 /// integers when they fit in 64 bits, floats otherwise; `null`, which TOML has no word
 /// for and kpi never writes for a field, is left out.
@@ -220,5 +253,20 @@ mod tests {
         let location = err.location();
         assert_eq!(location.path.as_deref(), Some("items[0]"));
         assert_eq!((location.line, location.column), (Some(2), Some(10)));
+    }
+}
+
+#[cfg(test)]
+mod comment_tests {
+    #[test]
+    fn comment_lines_are_left_out_and_the_rest_kept() {
+        let text = b"# a note\nkey = \"#not\" # kept\n  # indented note\nzh = \"\xe5\x9b\x9e\xe6\xac\xbe\"";
+        let out = super::without_comment_lines(text);
+        let out = std::str::from_utf8(&out).unwrap();
+        assert_eq!(
+            out.trim_end_matches('\n'),
+            "key = \"#not\" # kept\nzh = \"回款\""
+        );
+        assert_eq!(out.len(), text.len());
     }
 }

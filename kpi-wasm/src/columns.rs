@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 
 use kpi_core as core;
 use rust_decimal::Decimal;
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 use crate::{FactTable, boundary, map_err, read_options, to_js_err};
@@ -110,10 +109,8 @@ fn attribute(
 
 /// A decimal as an amount in a record is read.
 fn decimal(text: &str, column: &str, row: usize) -> Result<Decimal, JsValue> {
-    <Decimal as Deserialize>::deserialize(serde::de::value::StrDeserializer::<
-        serde::de::value::Error,
-    >::new(text))
-    .map_err(|_| {
+    // Read exactly, as every decimal kpi reads from users (never rounded to fit).
+    core::decimal::parse_exact(text).map_err(|_| {
         invalid(
             core::ErrorKind::DataInvalidFact,
             column,

@@ -10,7 +10,7 @@ use super::{Value, error_at, suggest};
 use crate::error::{ErrorKind, Result};
 
 /// The unit of a number, for the mixed-unit check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
@@ -26,6 +26,8 @@ pub enum Unit {
     /// A duration in days.
     Days,
 }
+
+crate::shape::by_name!(Unit { "number" => Number, "money" => Money, "percent" => Percent, "count" => Count, "days" => Days });
 
 /// The static type of a formula or a name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

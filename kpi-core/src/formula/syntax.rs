@@ -1,7 +1,5 @@
 //! The formula language's lexer and parser: text in, a syntax tree with source offsets out.
 
-use std::str::FromStr;
-
 use rust_decimal::Decimal;
 
 use super::{MAX_DEPTH, MAX_LEN, MAX_NODES, error_at};
@@ -382,7 +380,9 @@ fn lex(text: &str) -> Result<Vec<(Token, usize)>> {
                 i += 1;
             }
             let digits: String = text[start..i].chars().filter(|c| *c != '_').collect();
-            let number = Decimal::from_str(&digits)
+            // Exactly as written: a literal that does not fit a decimal is an error, never
+            // rounded.
+            let number = crate::decimal::parse_exact(&digits)
                 .map_err(|_| error_at(ErrorKind::FormulaSyntax, text, start, "not a number"))?;
             tokens.push((Token::Number(number), start));
             continue;

@@ -84,7 +84,7 @@ pub enum IfMissing {
 }
 
 /// The rules for a missing baseline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
@@ -94,6 +94,8 @@ pub enum MissingBaseline {
     /// The average baseline of the scope's peers that have one.
     TeamAverage,
 }
+
+crate::shape::by_name!(MissingBaseline { "no_target" => NoTarget, "team_average" => TeamAverage });
 
 /// Where a measured baseline is read, once checked: a fixed period or one relative to each
 /// goal period.

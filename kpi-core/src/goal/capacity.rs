@@ -101,7 +101,7 @@ impl Ramp {
 }
 
 /// What a member goal's targets are prorated by, in its `prorate` list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
@@ -111,6 +111,8 @@ pub enum Prorate {
     /// Days on leave, from the org's `leaves`, count as none.
     Leave,
 }
+
+crate::shape::by_name!(Prorate { "ramp" => Ramp, "leave" => Leave });
 
 /// A member's share of a full target in one goal period: `weighted` of its `days`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

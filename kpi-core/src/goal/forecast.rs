@@ -73,7 +73,7 @@ pub struct ForecastStage {
 }
 
 /// A deal's forecast category, as CRMs name them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
@@ -87,6 +87,8 @@ pub enum ForecastCategory {
     /// Left out of the forecast.
     Omitted,
 }
+
+crate::shape::by_name!(ForecastCategory { "commit" => Commit, "best_case" => BestCase, "pipeline" => Pipeline, "omitted" => Omitted });
 
 impl ForecastCategory {
     const NAMES: [(&'static str, ForecastCategory); 4] = [

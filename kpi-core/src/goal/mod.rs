@@ -264,7 +264,7 @@ pub enum Target {
 }
 
 /// How a cascade or a phasing splits a target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum Split {
@@ -276,6 +276,8 @@ pub enum Split {
     /// By the shares the metric had over a past period.
     History,
 }
+
+crate::shape::by_name!(Split { "equal" => Equal, "weights" => Weights, "history" => History } aliases { "even" => Equal });
 
 /// An amount: a number, or a metric measured over the goal's period (company-wide).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -298,7 +300,7 @@ pub enum Amount {
 }
 
 /// What a goal measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
@@ -308,6 +310,8 @@ pub enum GoalKind {
     /// Qualities: satisfaction, retention, feedback.
     Qualitative,
 }
+
+crate::shape::by_name!(GoalKind { "quantitative" => Quantitative, "qualitative" => Qualitative });
 
 /// Where attainment turns a goal's status: at least `achieved` is achieved, at least
 /// `on_track` on track, at least `at_risk` at risk, and below that off track.

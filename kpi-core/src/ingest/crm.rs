@@ -55,10 +55,15 @@ impl Crm {
     /// `SalesOrderObj`, `PaymentObj`, `OrderPaymentObj`, `RefundObj`, `AccountObj` and
     /// `LeadsObj` (see `kpi-core/src/ingest/presets/`).
     pub fn presets(self) -> CrmMappings {
+        const ZOHO: &[u8] =
+            &crate::toml_doc::without_comment_lines(include_bytes!("presets/zoho.toml"));
+        const FXIAOKE: &[u8] =
+            &crate::toml_doc::without_comment_lines(include_bytes!("presets/fxiaoke.toml"));
         let text = match self {
-            Crm::Zoho => include_str!("presets/zoho.toml"),
-            Crm::Fxiaoke => include_str!("presets/fxiaoke.toml"),
+            Crm::Zoho => ZOHO,
+            Crm::Fxiaoke => FXIAOKE,
         };
+        let text = std::str::from_utf8(text).expect("the built-in presets are UTF-8");
         CrmMappings::from_toml(text).expect("the built-in presets are valid")
     }
 }

@@ -248,7 +248,7 @@ impl<'de> Deserialize<'de> for Source {
 }
 
 /// How a [`Source::Typed`] column is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum ReadAs {
@@ -259,6 +259,8 @@ pub enum ReadAs {
     /// A number in the mapping's decimal notation.
     Number,
 }
+
+crate::shape::by_name!(ReadAs { "date" => Date, "text" => Text, "number" => Number });
 
 impl Source {
     /// The input column this source reads, if any.

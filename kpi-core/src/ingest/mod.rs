@@ -142,7 +142,7 @@ fn is_zero(n: &u64) -> bool {
 /// JSON, Python and JavaScript) as its code string ([`RejectionReason::code`]), such as
 /// `unparseable_amount`. New reasons may be added in minor releases, so match with a
 /// wildcard arm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 #[non_exhaustive]
@@ -170,6 +170,8 @@ pub enum RejectionReason {
     /// The mapping's `[keep]` rules leave the record out: a skipped record, not a rejected one. (`excluded`)
     Excluded,
 }
+
+crate::shape::by_name!(RejectionReason { "missing_field" => MissingField, "unparseable_amount" => UnparseableAmount, "amount_out_of_range" => AmountOutOfRange, "unparseable_date" => UnparseableDate, "date_out_of_range" => DateOutOfRange, "unknown_status" => UnknownStatus, "unknown_exchange_rate" => UnknownExchangeRate, "duplicate_id" => DuplicateId, "malformed_record" => MalformedRecord, "unknown_object" => UnknownObject, "excluded" => Excluded });
 
 impl RejectionReason {
     /// The code string, as [`RejectionReason::code`]: code that read `rejection.reason` as

@@ -12,7 +12,7 @@ use crate::formula::Unit;
 pub use filter::Filter;
 
 /// How the facts that pass a metric's filter are combined.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
@@ -34,6 +34,8 @@ pub enum Aggregate {
     /// `null` over no values.
     Median,
 }
+
+crate::shape::by_name!(Aggregate { "sum" => Sum, "count" => Count, "count_distinct" => CountDistinct, "average" => Average, "min" => Min, "max" => Max, "median" => Median });
 
 impl Aggregate {
     /// Whether the aggregate reads a number from `field`.
@@ -355,7 +357,7 @@ fn aggregate_name(aggregate: Aggregate) -> &'static str {
 }
 
 /// Whether more or less is better.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
@@ -367,3 +369,5 @@ pub enum Direction {
     /// target, above 1 below it, and falls by the same steps as a higher-is-better goal.
     Lower,
 }
+
+crate::shape::by_name!(Direction { "higher" => Higher, "lower" => Lower });

@@ -11,7 +11,7 @@ use super::{Grain, Period, add_days, check_date, day_number, label, out_of_range
 use crate::error::{Error, ErrorKind, Result};
 
 /// How fiscal years are named.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
@@ -25,8 +25,10 @@ pub enum FiscalYearName {
     Start,
 }
 
+crate::shape::by_name!(FiscalYearName { "end" => End, "start" => Start });
+
 /// Which days count when measuring how much of a period has elapsed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
@@ -36,6 +38,8 @@ pub enum DayBasis {
     /// Days that are neither weekend days nor holidays.
     Business,
 }
+
+crate::shape::by_name!(DayBasis { "calendar" => Calendar, "business" => Business });
 
 impl DayBasis {
     /// Parses `calendar` or `business`.

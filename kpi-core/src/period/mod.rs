@@ -203,7 +203,7 @@ impl fmt::Display for Grain {
 }
 
 /// What kind of period: one regular grain, a span of several, or any date range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum PeriodKind {
@@ -224,6 +224,8 @@ pub enum PeriodKind {
     /// Any half-open date range, such as `2024-01-01..2024-04-01` or a to-date window.
     Range,
 }
+
+crate::shape::by_name!(PeriodKind { "day" => Day, "week" => Week, "month" => Month, "quarter" => Quarter, "half" => Half, "year" => Year, "span" => Span, "range" => Range });
 
 impl PeriodKind {
     /// The lowercase name: a grain name, `span` or `range`.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, ErrorKind, Result};
 
 /// How the last day of a retail year is chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
@@ -19,8 +19,10 @@ pub enum YearEnd {
     Nearest,
 }
 
+crate::shape::by_name!(YearEnd { "last" => Last, "nearest" => Nearest });
+
 /// The weeks per month within each quarter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum WeekPattern {
@@ -34,6 +36,8 @@ pub enum WeekPattern {
     #[serde(rename = "5-4-4")]
     P544,
 }
+
+crate::shape::by_name!(WeekPattern { "4-4-5" => P445, "4-5-4" => P454, "5-4-4" => P544 });
 
 impl WeekPattern {
     fn weeks(self) -> [u32; 3] {

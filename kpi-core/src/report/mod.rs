@@ -241,7 +241,7 @@ pub struct LongTerm {
 }
 
 /// How a growth target was set without the scope's own baseline (a row's `fallback`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum Fallback {
@@ -250,6 +250,8 @@ pub enum Fallback {
     /// The target the plan sets for a scope without a baseline.
     Target,
 }
+
+crate::shape::by_name!(Fallback { "team_average" => TeamAverage, "target" => Target });
 
 /// How a goal is pacing in a period that has not ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -605,7 +607,7 @@ impl Report {
 }
 
 /// A goal's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum Status {
@@ -621,6 +623,8 @@ pub enum Status {
     /// forecast, so it is `achieved` or `missed`.
     Missed,
 }
+
+crate::shape::by_name!(Status { "achieved" => Achieved, "on_track" => OnTrack, "at_risk" => AtRisk, "off_track" => OffTrack, "missed" => Missed });
 
 impl Status {
     /// The status name used in reports: `achieved`, `on_track`, `at_risk`, `off_track`,

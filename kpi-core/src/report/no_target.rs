@@ -30,7 +30,7 @@ pub struct NoTarget {
 }
 
 /// The reasons a row has no target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum NoTargetReason {
@@ -54,6 +54,8 @@ pub enum NoTargetReason {
     /// or not in post all of it, or at a ramp step of zero (or the share rounds to zero).
     NoCapacity,
 }
+
+crate::shape::by_name!(NoTargetReason { "no_rule" => NoRule, "baseline_unknown" => BaselineUnknown, "baseline_pending" => BaselinePending, "market_pending" => MarketPending, "market_unknown" => MarketUnknown, "zero_target" => ZeroTarget, "parent_without_target" => ParentWithoutTarget, "no_capacity" => NoCapacity });
 
 impl NoTarget {
     /// A reason without details.
