@@ -86,3 +86,24 @@ def test_what_if_prices_given_values_without_facts() -> None:
     assert [s.total for s in report.statements] == [Decimal("7600.00"), Decimal("3000.00"), Decimal("14800.00")]
     with pytest.raises(kpi_core.PlanError):
         plan.what_if("2026-Q1", {"a": {"revnue": 1}})
+
+
+def test_a_collection_component_prices_payments_and_shows_pending_and_lapsed() -> None:
+    collection = {"kind": "collection", "of": 0, "payments": "payments", "lapse_days": 60}
+    priced = kpi_core.evaluate_component(
+        collection, {"actual": "250", "collected": "5000", "pending": "0", "lapsed": "300"}
+    )
+    assert priced["amount"] == Decimal("250.00")
+    assert [line["explanation"] for line in priced["lines"]] == [
+        "5,000 of payments collected, at the rates the bookings earned = 250.00",
+        "lapsed, not collected within 60 days of booking: 300.00",
+    ]
+    assert priced["lines"][1]["explanation_zh"] == "已失效，入账后 60 天内未回款：300.00"
+    # Hostile inputs: a float NaN, text that is no number, a wrong type, a huge number.
+    for inputs in ({"actual": "1", "pending": float("nan")}, {"actual": "1", "lapsed": "一百"}, {"actual": "1", "collected": [1]}):
+        with pytest.raises(kpi_core.KpiError):
+            kpi_core.evaluate_component(collection, inputs)
+    with pytest.raises(kpi_core.DataError, match="component.lapse_days"):
+        kpi_core.evaluate_component({**collection, "lapse_days": 10**30}, {"actual": "1"})
+    with pytest.raises(kpi_core.PlanError):
+        kpi_core.evaluate_component({**collection, "lapse_days": 2**40}, {"actual": "1"})

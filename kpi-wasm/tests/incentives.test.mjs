@@ -58,3 +58,18 @@ test("whatIf prices given values without facts", () => {
   assert.deepStrictEqual(report.statements.map((s) => s.total), ["7600.00", "3000.00", "14800.00"]);
   assert.throws(() => plan.whatIf("2026-Q1", { z: { revenue: 1 } }), (err) => err.code === "data.invalid_fact");
 });
+
+test("a collection component prices what payments paid, and shows pending and lapsed earnings", () => {
+  const collection = { kind: "collection", of: 0, payments: "payments", lapse_days: 60 };
+  const priced = evaluateComponent(collection, { actual: "700", collected: "7000", pending: "400", lapsed: "0" });
+  assert.equal(priced.amount, "700.00");
+  assert.deepStrictEqual(priced.lines.map((l) => [l.amount, l.explanation]), [
+    ["700.00", "7,000 of payments collected, at the rates the bookings earned = 700.00"],
+    ["0.00", "earned, not yet payable (awaiting collection): 400.00"],
+  ]);
+  assert.equal(priced.lines[1].explanation_zh, "已赚取、待回款后支付：400.00");
+  // Hostile inputs: NaN, text that is no number, a wrong type.
+  assert.throws(() => evaluateComponent(collection, { actual: "1", pending: NaN }), (e) => e.code === "data.unsupported_value");
+  assert.throws(() => evaluateComponent(collection, { actual: "1", lapsed: "一百" }), (e) => e.name === "PlanError" || e.name === "DataError");
+  assert.throws(() => evaluateComponent({ ...collection, lapse_days: "60" }, { actual: "1" }), (e) => e.code === "plan.invalid");
+});

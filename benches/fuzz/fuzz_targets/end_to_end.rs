@@ -5,7 +5,8 @@
 //! attributes, split credit, refunds, owners outside the org, repeated ids, open deals
 //! with stages, categories and probabilities (some refused) for the quota's forecast,
 //! creation days for a cycle and cohort retention; a second plan places payments on
-//! the day of the order they pay (ids, unknown ids, numbers).
+//! the day of the order they pay (ids, unknown ids, numbers) and pays a commission on
+//! them as they are collected.
 //!
 //! Invariants: loading the facts, measuring, evaluating (also as of a day), the
 //! what-if and serialising the report give a result or a coded error, never a panic;
@@ -182,12 +183,24 @@ field = "amount"
 filter = 'kind == "order" && status == "won"'
 [metrics.collected]
 formula = "paid / revenue"
+[metrics.cash]
+aggregate = "sum"
+field = "amount"
+filter = 'kind == "payment"'
 [[goals]]
 id = "collected"
 metric = "collected"
 scope = "member"
 period = "month"
 target = "0.9"
+[[incentives]]
+id = "on-collection"
+applies_to = "members"
+period = "month"
+components = [
+  { kind = "tiered", metric = "revenue", on = "amount", mode = "marginal", tiers = [{ from = "0", rate = "0.05" }, { from = "1000", rate = "0.10" }] },
+  { kind = "collection", of = 0, payments = "cash", lapse_days = 45 },
+]
 "#;
 
 static LINKED_PLAN: LazyLock<Plan> =

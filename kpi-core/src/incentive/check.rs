@@ -14,6 +14,9 @@ use crate::goal::{Goal, Target};
 use crate::metric::MetricDef;
 use crate::org::Org;
 
+/// The longest time earnings wait for collection before they lapse (ten years).
+const MAX_LAPSE_DAYS: u32 = 3660;
+
 /// What the incentive checks read of the rest of the plan.
 pub(crate) struct CheckContext<'a> {
     pub goals: &'a [Goal],
@@ -225,13 +228,32 @@ impl CheckContext<'_> {
         at: &dyn Fn(&str) -> String,
     ) -> Result<()> {
         self.check_metric_ref(reversals, &at("reversals"))?;
+        if Component::paid_on_collection(&incentive.components, of) {
+            return Err(Error::new(
+                ErrorKind::PlanInvalid,
+                "the component is paid on collection: a reversed sale is not collected, so there is nothing to claw back",
+            )
+            .at_path(at("of")));
+        }
+        self.check_priced_per_sale(incentive, of, "a clawback reverses", at)
+    }
+
+    /// A clawback's or a collection's `of`: a `rate` or `tiered` component on a sum of
+    /// `amount` whose rate for one sale can be known (attainment tiers on a fixed target).
+    fn check_priced_per_sale(
+        &self,
+        incentive: &Incentive,
+        of: usize,
+        what: &str,
+        at: &dyn Fn(&str) -> String,
+    ) -> Result<()> {
         let fail = |message: &str| {
             Err(Error::new(ErrorKind::PlanInvalid, message.to_owned()).at_path(at("of")))
         };
         let Some(paying) = incentive.components.get(of) else {
-            return fail(
-                "`of` is the position of the component the clawback reverses, in this incentive",
-            );
+            return fail(&format!(
+                "`of` is the position of the component {what}, in this incentive"
+            ));
         };
         let metrics = self.metrics;
         let sums_amount = paying
@@ -242,9 +264,9 @@ impl CheckContext<'_> {
                     && m.field.as_deref() == Some("amount")
             });
         if !matches!(paying, Component::Rate { .. } | Component::Tiered { .. }) || !sums_amount {
-            return fail(
-                "a clawback reverses a `rate` or `tiered` component that pays on a sum of `amount`",
-            );
+            return fail(&format!(
+                "{what} a `rate` or `tiered` component that pays on a sum of `amount`"
+            ));
         }
         if let Component::Tiered {
             on: TierBasis::Attainment,
@@ -256,10 +278,55 @@ impl CheckContext<'_> {
                 matches!(g.target, Some(Target::Fixed(_))) || !g.targets.is_empty()
             });
             if !fixed {
-                return fail(
-                    "a clawback of attainment tiers needs their goal's target to be a number, to know the sale's tier",
-                );
+                return fail(&format!(
+                    "{what} attainment tiers: their goal's target must be a number, to know each sale's tier"
+                ));
             }
+        }
+        Ok(())
+    }
+
+    fn check_collection(
+        &self,
+        incentive: &Incentive,
+        component: &Component,
+        (of, payments, lapse_days): (usize, &str, Option<u32>),
+        at: &dyn Fn(&str) -> String,
+    ) -> Result<()> {
+        self.check_metric_ref(payments, &at("payments"))?;
+        self.check_priced_per_sale(incentive, of, "a collection pays", at)?;
+        let refuse = |message: String, field: &str| {
+            Err(Error::new(ErrorKind::PlanInvalid, message).at_path(at(field)))
+        };
+        let named = incentive
+            .components
+            .iter()
+            .filter(|c| matches!(c, Component::Collection { of: o, .. } if *o == of))
+            .count();
+        if named > 1 {
+            return refuse(
+                format!("two collection components pay component {of}: one pays it"),
+                "of",
+            );
+        }
+        let earning = &incentive.components[of];
+        let limits = earning.limits();
+        if limits.gate.is_some() || limits.cap.is_some() || limits.threshold.is_some() {
+            return refuse(
+                format!(
+                    "component {of} is paid on collection, booking by booking: a `gate`, `cap` or `threshold` on it is not supported (cap the incentive, or this component)"
+                ),
+                "of",
+            );
+        }
+        if std::ptr::eq(earning, component) {
+            return refuse("a collection pays another component".to_owned(), "of");
+        }
+        if lapse_days.is_some_and(|d| d > MAX_LAPSE_DAYS) {
+            return refuse(
+                format!("`lapse_days` is at most {MAX_LAPSE_DAYS} (ten years)"),
+                "lapse_days",
+            );
         }
         Ok(())
     }
@@ -334,6 +401,12 @@ impl CheckContext<'_> {
             Component::Clawback { of, reversals, .. } => {
                 self.check_clawback(incentive, *of, reversals, at)
             }
+            Component::Collection {
+                of,
+                payments,
+                lapse_days,
+                ..
+            } => self.check_collection(incentive, component, (*of, payments, *lapse_days), at),
             Component::Bonus { amount, .. } | Component::Spiff { amount, .. } => {
                 refuse_negative(amount, "amount")
             }

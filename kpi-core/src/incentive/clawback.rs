@@ -22,7 +22,7 @@ use crate::org::Org;
 use crate::period::{Calendar, Period};
 
 /// A sale in close order: its date, row and amount.
-type Sale = (NaiveDate, usize, Decimal);
+pub(super) type Sale = (NaiveDate, usize, Decimal);
 
 /// What the clawback pass needs of the plan.
 pub(crate) struct ClawbackInput<'a> {
@@ -64,7 +64,7 @@ pub(crate) fn clawbacks(input: &ClawbackInput<'_>, incentives: &[Incentive]) -> 
     Ok(out)
 }
 
-fn compiled(
+pub(super) fn compiled(
     input: &ClawbackInput<'_>,
     metric: &str,
 ) -> Result<Option<crate::metric::filter::CompiledFilter>> {
@@ -187,7 +187,7 @@ fn clawback_of(
 }
 
 /// The payout period of the incentive that holds `date`.
-fn payout_period(
+pub(super) fn payout_period(
     input: &ClawbackInput<'_>,
     incentive: &Incentive,
     date: NaiveDate,
@@ -197,7 +197,7 @@ fn payout_period(
 }
 
 /// The stint key of `owner` on `date`, from each owner's stints and keys.
-fn stint_key(
+pub(super) fn stint_key(
     stints_of: &HashMap<&str, Vec<(&crate::org::Member, &String)>>,
     owner: &str,
     date: NaiveDate,
@@ -212,7 +212,7 @@ fn stint_key(
 /// What the paying component paid on a sale of `sold` that came after `before` of the
 /// period's `total`: the rate × the sale; for marginal tiers, the tiers the sale filled
 /// in close order; for retroactive tiers, the rate the period reached.
-fn paid_on_sale(
+pub(super) fn paid_on_sale(
     input: &ClawbackInput<'_>,
     paying: &Component,
     owner: &str,

@@ -24,7 +24,15 @@ const LIMIT_FIELDS: [&str; 5] = ["name", "names", "threshold", "gate", "cap"];
 
 /// The values of `kind`.
 const KINDS: &[&str] = &[
-    "rate", "tiered", "curve", "bonus", "spiff", "pool", "clawback", "matrix",
+    "rate",
+    "tiered",
+    "curve",
+    "bonus",
+    "spiff",
+    "pool",
+    "clawback",
+    "collection",
+    "matrix",
 ];
 
 impl<'de> Deserialize<'de> for Component {
@@ -52,6 +60,7 @@ impl<'de> Deserialize<'de> for Component {
             "spiff" => variant::<SpiffFields, _>(fields, limits),
             "pool" => variant::<PoolFields, _>(fields, limits),
             "clawback" => variant::<ClawbackFields, _>(fields, limits),
+            "collection" => variant::<CollectionFields, _>(fields, limits),
             "matrix" => variant::<MatrixFields, _>(fields, limits),
             _ => Err(D::Error::unknown_variant(&kind, KINDS)),
         }
@@ -179,6 +188,24 @@ impl Variant for ClawbackFields {
     }
 }
 
+impl Variant for CollectionFields {
+    fn with(self, limits: Limits) -> Component {
+        let CollectionFields {
+            of,
+            payments,
+            link,
+            lapse_days,
+        } = self;
+        Component::Collection {
+            of,
+            payments,
+            link,
+            lapse_days,
+            limits,
+        }
+    }
+}
+
 impl Variant for MatrixFields {
     fn with(self, limits: Limits) -> Component {
         let MatrixFields {
@@ -270,6 +297,17 @@ struct ClawbackFields {
     #[serde(default)]
     link: Option<String>,
     days: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CollectionFields {
+    of: usize,
+    payments: String,
+    #[serde(default)]
+    link: Option<String>,
+    #[serde(default)]
+    lapse_days: Option<u32>,
 }
 
 #[derive(Deserialize)]

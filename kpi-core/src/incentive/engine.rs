@@ -80,6 +80,23 @@ pub struct ComponentInputs {
     #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
     #[serde(deserialize_with = "crate::decimal::exact::option")]
     pub proration: Option<Decimal>,
+    /// A collection component's cash collected in the period (its lines' basis).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
+    pub collected: Option<Decimal>,
+    /// A collection component's earnings not yet collected at the period's end (shown,
+    /// not paid).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
+    pub pending: Option<Decimal>,
+    /// A collection component's earnings that lapsed in the period, not collected
+    /// in time (shown, not paid).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number", optional))]
+    #[serde(deserialize_with = "crate::decimal::exact::option")]
+    pub lapsed: Option<Decimal>,
     /// Values of the measures gates read, by name: `goal:<id>`, `metric:<id>`, `score`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     #[cfg_attr(
@@ -331,12 +348,72 @@ fn price(
                 )],
             }
         }
+        Component::Collection { lapse_days, .. } => collection(terms, *lapse_days, inputs, round)?,
         Component::Matrix {
             rows,
             columns,
             amounts,
             ..
         } => matrix(terms, (rows, columns, amounts), inputs, round)?,
+    })
+}
+
+/// A collection component's lines: what the period's payments pay, and (paying
+/// nothing) what is earned and not yet collected and what lapsed. Not inlined: into
+/// `price`, its one caller, it made the browser module larger.
+#[inline(never)]
+fn collection(
+    terms: &Terms,
+    lapse_days: Option<u32>,
+    inputs: &ComponentInputs,
+    round: &dyn Fn(Decimal) -> Result<Decimal>,
+) -> Result<ComponentResult> {
+    let [payments, payments_zh] = &terms.metric;
+    let earned = inputs.actual.unwrap_or_default();
+    let cash = inputs.collected.unwrap_or_default();
+    let paid = round(earned)?;
+    let mut lines = vec![line(
+        cash,
+        paid,
+        format!(
+            "{} of {payments} collected, at the rates the bookings earned = {}",
+            money(cash),
+            money(paid)
+        ),
+        format!(
+            "回款 {}（{payments_zh}），按入账时的费率 = {}",
+            money(cash),
+            money(paid)
+        ),
+    )];
+    // What is shown and not paid: earnings awaiting collection, and those that lapsed.
+    let days = lapse_days.unwrap_or_default();
+    for (shown, en, zh) in [
+        (
+            inputs.pending,
+            "earned, not yet payable (awaiting collection)".to_owned(),
+            "已赚取、待回款后支付".to_owned(),
+        ),
+        (
+            inputs.lapsed,
+            format!("lapsed, not collected within {days} days of booking"),
+            format!("已失效，入账后 {days} 天内未回款"),
+        ),
+    ] {
+        if let Some(shown) = shown.filter(|v| !v.is_zero()) {
+            let shown = round(shown)?;
+            let amount = money(shown);
+            lines.push(line(
+                shown,
+                Decimal::ZERO,
+                format!("{en}: {amount}"),
+                format!("{zh}：{amount}"),
+            ));
+        }
+    }
+    Ok(ComponentResult {
+        amount: paid,
+        lines,
     })
 }
 

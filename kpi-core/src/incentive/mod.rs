@@ -9,6 +9,7 @@
 mod advance;
 mod check;
 mod clawback;
+mod collection;
 mod component_de;
 mod deals;
 mod engine;
@@ -18,6 +19,7 @@ mod tiers;
 pub(crate) use advance::{add_advances, advances_in, refuse_advances_without_facts};
 pub(crate) use check::CheckContext;
 pub(crate) use clawback::{ClawbackInput, clawbacks};
+pub(crate) use collection::collections;
 pub(crate) use deals::{add_deal_detail, refuse_deal_detail_without_facts};
 pub use engine::{
     ComponentInputs, ComponentResult, CurvePoint, LineDetail, evaluate_component, model_cost,
@@ -34,7 +36,7 @@ use crate::period::Grain;
 pub use crate::report::Balances;
 
 /// Who an incentive pays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
@@ -42,6 +44,8 @@ pub enum AppliesTo {
     /// Every member of the org, each on their own results.
     Members,
 }
+
+crate::shape::by_name!(AppliesTo { "members" => Members });
 
 /// An incentive plan (激励方案), under `[[incentives]]`.
 ///
@@ -418,6 +422,33 @@ pub enum Component {
         #[serde(flatten)]
         limits: Limits,
     },
+    /// Pay on collection: the earnings of component `of` (a `rate` or `tiered`
+    /// component on a sum of `amount`) are paid as the customer pays. Each booking earns
+    /// at the rate and tier of its own payout period, as it would have paid there; each
+    /// payment (a fact the `payments` metric counts, naming the booking in `link`) pays
+    /// the booking's earnings in proportion to the cash it brings, up to all of them.
+    /// Component `of` then pays nothing itself: its lines show what was earned. What is
+    /// earned and not yet collected is shown as pending; with `lapse_days`, the part not
+    /// collected within that many days of the booking lapses.
+    Collection {
+        /// The position of the earning component in this incentive's `components`.
+        of: usize,
+        /// The sum metric of payment facts (cash received against bookings).
+        payments: String,
+        /// The payment's attribute that holds the booking's fact id; `attributes.order`
+        /// when omitted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "typescript", tsify(optional))]
+        link: Option<String>,
+        /// How many days after the booking its earnings can still be collected; never
+        /// lapse when omitted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "typescript", tsify(optional))]
+        lapse_days: Option<u32>,
+        /// Conditions and limits.
+        #[serde(flatten)]
+        limits: Limits,
+    },
     /// A two-dimensional bonus: the amount in the row of `goal`'s attainment and the
     /// column of `by`'s (the largest break each has reached).
     Matrix {
@@ -456,7 +487,7 @@ pub enum Component {
 }
 
 /// How a team pool is split among members.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
@@ -469,8 +500,10 @@ pub enum PoolSplit {
     Weights,
 }
 
+crate::shape::by_name!(PoolSplit { "equal" => Equal, "contribution" => Contribution, "weights" => Weights });
+
 /// What tier boundaries measure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
@@ -481,8 +514,10 @@ pub enum TierBasis {
     Attainment,
 }
 
+crate::shape::by_name!(TierBasis { "amount" => Amount, "attainment" => Attainment });
+
 /// How a tier table pays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
@@ -492,6 +527,8 @@ pub enum TierMode {
     /// The rate of the highest tier reached pays on the whole amount.
     Retroactive,
 }
+
+crate::shape::by_name!(TierMode { "marginal" => Marginal, "retroactive" => Retroactive });
 
 /// One tier: the rate paid from `from` up to the next tier's `from`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -632,15 +669,26 @@ impl Component {
     pub(crate) fn sentence_metric(&self) -> Option<&str> {
         match self {
             Component::Clawback { reversals, .. } => Some(reversals),
+            Component::Collection { payments, .. } => Some(payments),
             _ => self.metric(),
         }
+    }
+
+    /// Whether component `index` of `components` is paid on collection (a `collection`
+    /// component names it as its `of`): it earns, and pays nothing itself.
+    pub(crate) fn paid_on_collection(components: &[Component], index: usize) -> bool {
+        components
+            .iter()
+            .any(|c| matches!(c, Component::Collection { of, .. } if *of == index))
     }
 
     /// The goal whose attainment the component reads, if any.
     pub fn goal(&self) -> Option<&str> {
         match self {
             Component::Rate { goal, .. } | Component::Tiered { goal, .. } => goal.as_deref(),
-            Component::Spiff { .. } | Component::Clawback { .. } => None,
+            Component::Spiff { .. } | Component::Clawback { .. } | Component::Collection { .. } => {
+                None
+            }
             Component::Curve { goal, .. }
             | Component::Bonus { goal, .. }
             | Component::Pool { goal, .. }
@@ -657,13 +705,14 @@ impl Component {
             | Component::Bonus { limits, .. }
             | Component::Spiff { limits, .. }
             | Component::Clawback { limits, .. }
+            | Component::Collection { limits, .. }
             | Component::Pool { limits, .. }
             | Component::Matrix { limits, .. } => limits,
         }
     }
 
     /// The kind's name, as written in plans: `rate`, `tiered`, `curve`, `bonus`, `spiff`,
-    /// `pool`, `matrix`.
+    /// `pool`, `clawback`, `collection`, `matrix`.
     pub fn kind(&self) -> &'static str {
         match self {
             Component::Rate { .. } => "rate",
@@ -673,6 +722,7 @@ impl Component {
             Component::Spiff { .. } => "spiff",
             Component::Pool { .. } => "pool",
             Component::Clawback { .. } => "clawback",
+            Component::Collection { .. } => "collection",
             Component::Matrix { .. } => "matrix",
         }
     }

@@ -128,28 +128,35 @@ impl StatementInput<'_> {
             }
         }
         let proration = self.proration(incentive, member);
-        let clawed = match component {
-            Component::Clawback { .. } => {
-                let index = incentive
-                    .components
-                    .iter()
-                    .position(|c| std::ptr::eq(c, component))
-                    .unwrap_or_default();
-                let by_key = self
-                    .measures
-                    .clawbacks
-                    .get(&incentive.id)
-                    .and_then(|components| components.get(&index.to_string()));
-                Some(
-                    checked_sum(
-                        keys.iter()
-                            .filter_map(|k| by_key.and_then(|m| m.get(*k)))
-                            .map(|p| p.sum),
-                    )
-                    .or_overflow(|| format!("the clawbacks of `{}`", member.id))?,
-                )
-            }
-            _ => None,
+        // A clawback's or a collection's amounts were measured with the facts, under the
+        // component's position (a collection's other amounts under suffixed keys).
+        let linked = |suffix: &str| -> Result<Option<Decimal>> {
+            let index = incentive
+                .components
+                .iter()
+                .position(|c| std::ptr::eq(c, component))
+                .unwrap_or_default();
+            let Some(by_key) = self
+                .measures
+                .clawbacks
+                .get(&incentive.id)
+                .and_then(|components| components.get(&format!("{index}{suffix}")))
+            else {
+                return Ok(None);
+            };
+            checked_sum(keys.iter().filter_map(|k| by_key.get(*k)).map(|p| p.sum))
+                .or_overflow(|| format!("the linked amounts of `{}`", member.id))
+                .map(Some)
+        };
+        let (clawed, collected, pending, lapsed) = match component {
+            Component::Clawback { .. } => (Some(linked("")?.unwrap_or_default()), None, None, None),
+            Component::Collection { .. } => (
+                Some(linked("")?.unwrap_or_default()),
+                linked(super::collection::COLLECTED)?,
+                linked(super::collection::PENDING)?,
+                linked(super::collection::LAPSED)?,
+            ),
+            _ => (None, None, None, None),
         };
         let actual = match (clawed, component.metric()) {
             (Some(clawed), _) => Some(clawed),
@@ -179,6 +186,9 @@ impl StatementInput<'_> {
         Ok(ComponentInputs {
             pool_part: self.pool_part(component, member, row, incentive.prorate)?,
             proration,
+            collected,
+            pending,
+            lapsed,
             actual,
             target: row.and_then(|r| r.target),
             attainment: row.and_then(|r| r.attainment),
@@ -571,6 +581,7 @@ fn incentive_lines(
     let mut lines = Vec::new();
     for (index, component) in incentive.components.iter().enumerate() {
         let at = || format!("incentives[{}].components[{index}]", names.position);
+        let deferred = Component::paid_on_collection(&incentive.components, index);
         let mut price = |inputs: &ComponentInputs, team_note: Option<&TeamNote>| {
             let result =
                 evaluate_component_in(component, inputs, input.rounding, &names.terms[index])
@@ -585,6 +596,15 @@ fn incentive_lines(
                 (detail.explanation, detail.explanation_zh) = component
                     .limits()
                     .titled_sentences(detail.explanation, detail.explanation_zh);
+                if deferred {
+                    // Paid as the customer pays, by the collection component: this line
+                    // shows what was earned.
+                    detail.amount = round_line(Decimal::ZERO)?;
+                    detail.explanation =
+                        format!("{} (earned; paid on collection)", detail.explanation).into();
+                    detail.explanation_zh =
+                        format!("{}（已赚取，回款后支付）", detail.explanation_zh).into();
+                }
                 let kind = if detail.cap { "cap" } else { component.kind() };
                 lines.push(payout_line(names, Some(index), kind, detail));
             }

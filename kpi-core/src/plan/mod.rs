@@ -26,7 +26,8 @@ use crate::goal::{
     rank_rows, scorecards, scores,
 };
 use crate::incentive::{
-    self, Balances, ClawbackInput, Incentive, StatementInput, clawbacks, index_rows, statements,
+    self, Balances, ClawbackInput, Incentive, StatementInput, clawbacks, collections, index_rows,
+    statements,
 };
 use crate::maps::{IntoMap, IntoSet};
 use crate::measure::check_currencies;
@@ -499,17 +500,17 @@ impl<'p> Compiled<'p> {
         };
         // Clawbacks read the facts behind each reversal's sale, so they are measured here.
         if let Some(clipped) = through(period) {
-            let taken_back = clawbacks(
-                &ClawbackInput {
-                    calendar: &self.calendar,
-                    org: &self.org,
-                    goals: &self.goals,
-                    metrics,
-                    facts,
-                    period: &clipped,
-                },
-                &self.incentives,
-            )?;
+            let linked = ClawbackInput {
+                calendar: &self.calendar,
+                org: &self.org,
+                goals: &self.goals,
+                metrics,
+                facts,
+                period: &clipped,
+            };
+            let mut taken_back = clawbacks(&linked, &self.incentives)?;
+            // Payments read the bookings they pay for, the same way.
+            collections(&linked, &self.incentives, &mut taken_back)?;
             measures.clawbacks = taken_back;
         }
         // Open deals are measured over the whole period, as of any day: a deal expected
