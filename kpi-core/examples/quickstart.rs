@@ -18,7 +18,8 @@
 //! With no files it embeds the sample company (testdata/sample). Facts are a JSON array
 //! (`.json`) or JSON Lines (any other extension). Without `--period` it evaluates the
 //! latest quarter that the facts cover completely, the pay cycle (the quarter before it
-//! closed before its last week's orders arrived, trued up on this quarter's statements),
+//! closed before its last week's orders arrived, trued up on this quarter's statements,
+//! with a dispute resolved after the close),
 //! then the fiscal year so far (as of the latest fact, with pacing), the review of that
 //! day, and the plan's SMART findings (`--locale zh-CN` writes it all in Chinese).
 
@@ -144,7 +145,8 @@ fn run(args: Vec<String>) -> Result<String, String> {
 
 /// The pay cycle: the quarter before `quarter` closed a week after its end, before the
 /// orders of its last week reached the CRM; this quarter's statements true it up, and
-/// each adjustment says what changed.
+/// each adjustment says what changed. A dispute of the closed quarter, resolved after
+/// the close, is paid once on this quarter's statement.
 fn pay_cycle(
     plan: &Plan,
     facts: &FactTable,
@@ -170,8 +172,29 @@ fn pay_cycle(
     let settlement = plan
         .close(&known, &before, &[], &[], approval)
         .map_err(err)?;
+    // 张三 disputed his statement of the closed quarter (an order credited to a
+    // colleague); finance resolved it for part of the claim after the close, so this
+    // quarter's statement pays it once, as its own line.
+    let raised_on = closed_on + Days::new(3);
+    let dispute = kpi_core::report::Dispute {
+        id: format!("D-{}-1", before.label()),
+        member: "zhang.san".into(),
+        period: before.label(),
+        incentive: Some("rep-quarterly-commission".into()),
+        component: Some(0),
+        reason: "客户的订单记在了同事名下".into(),
+        claimed: Some(rust_decimal::Decimal::new(120_000, 2)),
+        raised_by: "zhang.san".into(),
+        raised_at: format!("{raised_on}T10:00:00+08:00"),
+        resolution: Some(kpi_core::report::Resolution {
+            amount: rust_decimal::Decimal::new(80_000, 2),
+            by: "finance".into(),
+            at: format!("{}T16:00:00+08:00", raised_on + Days::new(7)),
+            note: Some("half of the order was his".into()),
+        }),
+    };
     let report = plan
-        .evaluate_settled(facts, quarter, &[settlement], &[])
+        .evaluate_settled(facts, quarter, &[settlement], &[dispute])
         .map_err(err)?;
     let mut out = String::new();
     let late = facts.len() - known.len();

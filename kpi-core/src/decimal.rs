@@ -369,7 +369,7 @@ pub mod exact {
 }
 
 /// How a value exactly halfway between two representable values is rounded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
@@ -380,6 +380,8 @@ pub enum RoundingMode {
     /// To the even neighbour: 0.125 → 0.12, 0.135 → 0.14 (banker's rounding).
     HalfEven,
 }
+
+crate::unit_enum::by_name!(RoundingMode { "half-up" => HalfUp, "half-even" => HalfEven });
 
 /// The rounding policy of a plan: a mode and a number of decimal places.
 ///
@@ -404,7 +406,7 @@ pub struct Rounding {
 }
 
 /// Where a rounding policy applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
@@ -415,6 +417,8 @@ pub enum RoundingPlace {
     /// Lines keep their exact amounts; the total is rounded once.
     Total,
 }
+
+crate::unit_enum::by_name!(RoundingPlace { "line" => Line, "total" => Total });
 
 impl RoundingPlace {
     #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference

@@ -90,6 +90,7 @@ pub mod settle;
 mod shape;
 mod text;
 mod toml_doc;
+mod unit_enum;
 pub mod zone;
 
 pub mod docs;

@@ -37,6 +37,23 @@ pub(crate) fn decimal<E: serde::de::Error>(value: Value) -> Result<Decimal, E> {
     from_value::<Exact, E>(value).map(|Exact(d)| d)
 }
 
+/// Whether a JSON value is a number: a JSON number, or a number kept by its digits (the
+/// one-member object `json::parse` and the TOML reader write for a number that is not a
+/// 64-bit integer, `{"$kpi::number": "1500.5"}`), which must read as a number, never as a
+/// table.
+pub(crate) fn is_number(value: &Value) -> bool {
+    match value {
+        Value::Number(_) => true,
+        Value::Object(members) => {
+            members.len() == 1
+                && members
+                    .keys()
+                    .all(|k| crate::decimal::exact::is_number_key(k))
+        }
+        _ => false,
+    }
+}
+
 /// The error for a value of none of an enum's shapes: `expected` says what they are.
 pub(crate) fn unexpected<E: serde::de::Error>(value: &Value, expected: &str) -> E {
     let found = match value {
@@ -50,42 +67,7 @@ pub(crate) fn unexpected<E: serde::de::Error>(value: &Value, expected: &str) -> 
     E::invalid_type(found, &expected)
 }
 
-/// The position of a unit variant read by its name among `accepted` (the names, then
-/// any aliases); an unknown name is serde's `unknown variant` error listing `names`.
-/// Generic over the reader only, so every enum read by name shares one copy.
-pub(crate) fn variant<'de, D: Deserializer<'de>>(
-    deserializer: D,
-    accepted: &[&str],
-    names: &'static [&'static str],
-) -> Result<usize, D::Error> {
-    use serde::de::Error as _;
-    let name = String::deserialize(deserializer)?;
-    accepted
-        .iter()
-        .position(|n| *n == name)
-        .ok_or_else(|| D::Error::unknown_variant(&name, names))
-}
-
-/// `Deserialize` for a unit enum by the names it is written with (what serde's derive
-/// reads, with one shared reader instead of a copy per enum: `variant`):
-/// `by_name!(Unit { "number" => Number, "money" => Money })`, with `aliases { "even" =>
-/// Equal }` after the names when older names are still read.
-macro_rules! by_name {
-    ($ty:ident { $($name:literal => $variant:ident),+ $(,)? }
-     $(aliases { $($alias:literal => $aliased:ident),+ $(,)? })?) => {
-        impl<'de> serde::Deserialize<'de> for $ty {
-            fn deserialize<D: serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> std::result::Result<Self, D::Error> {
-                const NAMES: &[&str] = &[$($name),+];
-                let accepted: &[&str] = &[$($name),+ $($(, $alias)+)?];
-                let values = [$($ty::$variant),+ $($(, $ty::$aliased)+)?];
-                crate::shape::variant(deserializer, accepted, NAMES).map(|i| values[i])
-            }
-        }
-    };
-}
-pub(crate) use by_name;
+pub(crate) use crate::unit_enum::by_name;
 
 #[cfg(test)]
 mod tests {
@@ -177,6 +159,58 @@ mod tests {
                 .unwrap_err()
                 .contains("a column name")
         );
+    }
+
+    #[test]
+    fn numbers_kept_by_their_digits_are_numbers_not_tables() {
+        let digits = |d: &str| json!({ crate::decimal::EXACT_NUMBER_KEY: d });
+        assert_eq!(
+            read::<Target>(digits("1500.5")),
+            Ok(Target::Fixed("1500.5".parse().unwrap()))
+        );
+        assert_eq!(
+            read::<Cap>(digits("2500.5")),
+            Ok(Cap::Amount("2500.5".parse().unwrap()))
+        );
+        assert_eq!(
+            read::<Amount>(digits("950000000.5")),
+            Ok(Amount::Value("950000000.5".parse().unwrap()))
+        );
+        // As a plan writes them: TOML floats and JSON numbers with a fraction.
+        let plan = crate::Plan::from_toml(
+            r#"
+version = 1
+[org]
+teams = [{ id = "t", name = "T" }]
+members = [{ id = "a", name = "A", team = "t" }]
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+[[goals]]
+id = "q"
+metric = "revenue"
+scope = "member"
+period = "month"
+target = 1500.5
+[[incentives]]
+id = "rep"
+applies_to = "members"
+target_incentive = 1000.25
+cap = 2500.5
+components = [{ kind = "rate", metric = "revenue", rate = 0.05, cap = { multiple = 1.5 } }]
+"#,
+        )
+        .unwrap();
+        assert_eq!(
+            plan.goals[0].target,
+            Some(Target::Fixed("1500.5".parse().unwrap()))
+        );
+        assert_eq!(
+            plan.incentives[0].cap,
+            Some(Cap::Amount("2500.5".parse().unwrap()))
+        );
+        let json = crate::Plan::from_json(&plan.to_json()).unwrap();
+        assert_eq!(json, plan);
     }
 
     #[test]

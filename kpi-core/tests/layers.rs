@@ -20,6 +20,7 @@ const LAYERS: &[&[&str]] = &[
         "text",
         "hand_schemas",
         "maps",
+        "unit_enum",
     ],
     &["decimal"],
     // Documents: JSON text and TOML, read into values; enums read by their shape.

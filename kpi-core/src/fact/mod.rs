@@ -740,6 +740,11 @@ impl FactTable {
     }
 
     /// The owner of the fact at `row`, if it has one.
+    /// The owner id of an owner code (a credit split's).
+    pub(crate) fn owner_name(&self, code: u32) -> Option<&str> {
+        self.owners.get(code)
+    }
+
     pub(crate) fn owner_of(&self, row: usize) -> Option<&str> {
         self.owners.get(self.owner.get(row))
     }

@@ -703,7 +703,13 @@ impl<'de> serde::Deserialize<'de> for Target {
         }
         const EXPECTED: &str =
             "a target: a number, or a table with `growth`, `share`, `cascade` or `phase`";
-        match shape::value(deserializer)? {
+        // A number (also one kept by its digits, which JSON writes as an object) or a
+        // decimal string; otherwise a table.
+        let value = shape::value(deserializer)?;
+        if shape::is_number(&value) || value.is_string() {
+            return shape::decimal(value).map(Target::Fixed);
+        }
+        match value {
             serde_json::Value::Object(fields) => {
                 if fields.contains_key("growth") {
                     let GrowthFields { growth } = shape::read(fields)?;
@@ -729,9 +735,6 @@ impl<'de> serde::Deserialize<'de> for Target {
                     Err(D::Error::custom(EXPECTED))
                 }
             }
-            value @ (serde_json::Value::Number(_) | serde_json::Value::String(_)) => {
-                shape::decimal(value).map(Target::Fixed)
-            }
             value => Err(shape::unexpected(&value, EXPECTED)),
         }
     }
@@ -749,13 +752,16 @@ impl<'de> serde::Deserialize<'de> for Amount {
             metric: String,
         }
         const EXPECTED: &str = "a number, or { metric = \"…\" }";
-        match shape::value(deserializer)? {
+        // A number (also one kept by its digits, which JSON writes as an object) or a
+        // decimal string; otherwise a table.
+        let value = shape::value(deserializer)?;
+        if shape::is_number(&value) || value.is_string() {
+            return shape::decimal(value).map(Amount::Value);
+        }
+        match value {
             serde_json::Value::Object(fields) => {
                 let MetricFields { metric } = shape::read(fields)?;
                 Ok(Amount::Metric { metric })
-            }
-            value @ (serde_json::Value::Number(_) | serde_json::Value::String(_)) => {
-                shape::decimal(value).map(Amount::Value)
             }
             value => Err(shape::unexpected(&value, EXPECTED)),
         }

@@ -290,9 +290,20 @@ impl CheckContext<'_> {
         &self,
         incentive: &Incentive,
         component: &Component,
-        (of, payments, lapse_days): (usize, &str, Option<u32>),
         at: &dyn Fn(&str) -> String,
     ) -> Result<()> {
+        let Component::Collection {
+            of,
+            payments,
+            link,
+            lapse_days,
+            ..
+        } = component
+        else {
+            return Ok(());
+        };
+        let (of, payments, link, lapse_days) =
+            (*of, payments.as_str(), link.as_deref(), *lapse_days);
         self.check_metric_ref(payments, &at("payments"))?;
         self.check_priced_per_sale(incentive, of, "a collection pays", at)?;
         let refuse = |message: String, field: &str| {
@@ -310,6 +321,46 @@ impl CheckContext<'_> {
             );
         }
         let earning = &incentive.components[of];
+        if matches!(earning, Component::Tiered { per_deal: true, .. }) {
+            return refuse(
+                format!(
+                    "component {of} is paid on collection, booking by booking: its lines cannot also be per deal (`per_deal`)"
+                ),
+                "of",
+            );
+        }
+        // Payments and bookings are placed by their own dates, and a payment's cash is its
+        // amount.
+        let sum_of_amount = |id: &str| {
+            self.metrics.get(id).is_some_and(|m| {
+                m.aggregate == Some(crate::metric::Aggregate::Sum)
+                    && m.field.as_deref() == Some("amount")
+            })
+        };
+        if !sum_of_amount(payments) {
+            return refuse(
+                format!(
+                    "`payments` is a metric that sums the `amount` of payment facts; `{payments}` does not"
+                ),
+                "payments",
+            );
+        }
+        let dated_otherwise = |id: Option<&str>| {
+            id.and_then(|id| self.metrics.get(id))
+                .is_some_and(|m| m.date.is_some())
+        };
+        if dated_otherwise(earning.metric()) || dated_otherwise(Some(payments)) {
+            return refuse(
+                "a collection reads bookings and payments on their own dates: their metrics cannot place them by another `date`".to_owned(),
+                "payments",
+            );
+        }
+        if link.is_some_and(|l| l.strip_prefix("attributes.").is_none_or(str::is_empty)) {
+            return refuse(
+                "`link` names the payment's attribute that holds the booking's id: `attributes.<name>`".to_owned(),
+                "link",
+            );
+        }
         let limits = earning.limits();
         if limits.gate.is_some() || limits.cap.is_some() || limits.threshold.is_some() {
             return refuse(
@@ -401,12 +452,7 @@ impl CheckContext<'_> {
             Component::Clawback { of, reversals, .. } => {
                 self.check_clawback(incentive, *of, reversals, at)
             }
-            Component::Collection {
-                of,
-                payments,
-                lapse_days,
-                ..
-            } => self.check_collection(incentive, component, (*of, payments, *lapse_days), at),
+            Component::Collection { .. } => self.check_collection(incentive, component, at),
             Component::Bonus { amount, .. } | Component::Spiff { amount, .. } => {
                 refuse_negative(amount, "amount")
             }

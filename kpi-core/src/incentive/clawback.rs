@@ -33,6 +33,11 @@ pub(crate) struct ClawbackInput<'a> {
     pub facts: &'a FactTable,
     /// The measured period (clipped to the as-of day).
     pub period: &'a Period,
+    /// The grain of the period before it was clipped (a clipped period is a range of
+    /// days): the payout period of an incentive without its own `period`.
+    pub grain: Option<crate::period::Grain>,
+    /// The plan's rounding: what a collection pays per booking is rounded as it is paid.
+    pub rounding: &'a crate::decimal::Rounding,
 }
 
 /// The clawback of every clawback component, per member stint key, for reversals dated
@@ -192,7 +197,7 @@ pub(super) fn payout_period(
     incentive: &Incentive,
     date: NaiveDate,
 ) -> Option<Period> {
-    let grain = incentive.period.or_else(|| input.period.grain())?;
+    let grain = incentive.period.or(input.grain)?;
     input.calendar.period_of(date, grain).ok()
 }
 

@@ -111,15 +111,28 @@ fn collection_of(
     let dates = facts.dates();
     let amounts = facts.amounts();
     let (payments_at, mut payments_of) = payments_by_booking(input, payments, link)?;
+    for paid in &mut payments_of {
+        super::by_date_then_row(paid);
+    }
+    let keys = input.org.stint_keys();
+    let mut stints_of: HashMap<&str, Vec<(&crate::org::Member, &String)>> = HashMap::new();
+    for (member, key) in input.org.members.iter().zip(&keys) {
+        stints_of
+            .entry(member.id.as_str())
+            .or_default()
+            .push((member, key));
+    }
     // Every booking up to the period's end, by owner and payout period (in the order
-    // the facts first name them), in close order.
+    // the facts first name them), in close order: each owner's part of it (all of it,
+    // or their share of a credit split), while they are in the org on its day, as the
+    // measure credits it.
     let mut group_of: HashMap<(&str, usize), usize> = HashMap::new();
     let mut groups: Vec<(&str, Period, Vec<Sale>)> = Vec::new();
     for (row, &date) in dates.iter().enumerate() {
         if date >= period.end() {
             continue;
         }
-        let (Some(owner), Some(amount)) = (facts.owner_of(row), amounts.get(row)) else {
+        let Some(amount) = amounts.get(row) else {
             continue;
         };
         if let Some(filter) = &booking_filter
@@ -131,50 +144,62 @@ fn collection_of(
             continue;
         };
         let day = usize::try_from(booked_in.start().num_days_from_ce()).unwrap_or_default();
-        let group = *group_of.entry((owner, day)).or_insert_with(|| {
-            groups.push((owner, booked_in, Vec::new()));
-            groups.len() - 1
-        });
-        groups[group].2.push((date, row, amount));
-    }
-    let keys = input.org.stint_keys();
-    let mut stints_of: HashMap<&str, Vec<(&crate::org::Member, &String)>> = HashMap::new();
-    for (member, key) in input.org.members.iter().zip(&keys) {
-        stints_of
-            .entry(member.id.as_str())
-            .or_default()
-            .push((member, key));
+        // Each owner's part: all of it, or each co-owner's share of a credit split.
+        let mut parts: Vec<(&str, Decimal)> = Vec::new();
+        match facts.splits(row) {
+            Some(credits) => {
+                for &(code, share) in credits {
+                    let Some(owner) = facts.owner_name(code) else {
+                        continue;
+                    };
+                    let part = amount
+                        .try_mul(share)
+                        .or_overflow(|| format!("the share of `{owner}` in {amount}"))?;
+                    parts.push((owner, part));
+                }
+            }
+            None => parts.extend(facts.owner_of(row).map(|owner| (owner, amount))),
+        }
+        for (owner, part) in parts {
+            if stint_key(&stints_of, owner, date).is_none() {
+                continue; // not the member's while they were out of the org: unassigned
+            }
+            let group = *group_of.entry((owner, day)).or_insert_with(|| {
+                groups.push((owner, booked_in, Vec::new()));
+                groups.len() - 1
+            });
+            groups[group].2.push((date, row, part));
+        }
     }
     for (owner, booked_in, mut sales) in groups {
         super::by_date_then_row(&mut sales);
         let overflow = || format!("the bookings of `{owner}` in {}", booked_in.label());
         let total = checked_sum(sales.iter().map(|(_, _, a)| *a)).or_overflow(overflow)?;
         let mut before = Decimal::ZERO;
-        for &(booked_on, row, sold) in &sales {
+        for &(booked_on, row, part) in &sales {
             let earlier = before;
-            before = before.try_add(sold).or_overflow(overflow)?;
-            if sold <= Decimal::ZERO {
+            before = before.try_add(part).or_overflow(overflow)?;
+            let booked = amounts.get(row).unwrap_or_default();
+            if part <= Decimal::ZERO || booked <= Decimal::ZERO {
                 continue; // a reversal or a zero booking earns nothing to collect
             }
             let Some(earned) =
-                paid_on_sale(input, earning, owner, &booked_in, sold, earlier, total)?
+                paid_on_sale(input, earning, owner, &booked_in, part, earlier, total)?
             else {
                 continue;
             };
             let booking = Booking {
                 owner,
                 booked_on,
-                sold,
+                booked,
                 earned,
                 lapses_on: lapse_days
                     .and_then(|d| booked_on.checked_add_days(chrono::Days::new(d.into()))),
             };
-            let mut paid = payments_at
+            let paid = payments_at
                 .get(facts.id_of(row))
-                .map(|&at| std::mem::take(&mut payments_of[at]))
-                .unwrap_or_default();
-            super::by_date_then_row(&mut paid);
-            booking.settle(period, &paid, &stints_of, &mut out)?;
+                .map_or(&[][..], |&at| payments_of[at].as_slice());
+            booking.settle(input, paid, &stints_of, &mut out)?;
         }
     }
     Ok(out)
@@ -224,7 +249,9 @@ fn payments_by_booking<'f>(
 struct Booking<'a> {
     owner: &'a str,
     booked_on: NaiveDate,
-    sold: Decimal,
+    /// The whole booking's amount: a payment's share of it is its cash over this.
+    booked: Decimal,
+    /// What the owner's part of it earned.
     earned: Decimal,
     /// The last day a payment counts, when earnings lapse.
     lapses_on: Option<NaiveDate>,
@@ -236,35 +263,54 @@ impl Booking<'_> {
     /// what lapses in it.
     fn settle(
         &self,
-        period: &Period,
+        input: &ClawbackInput<'_>,
         payments: &[Sale],
         stints_of: &HashMap<&str, Vec<(&crate::org::Member, &String)>>,
         out: &mut Amounts,
     ) -> Result<()> {
-        let what = || format!("the collection of a booking of {}", self.sold);
+        let period = input.period;
+        let what = || format!("the collection of a booking of {}", self.booked);
+        // What the earnings come to at a share collected, rounded as paid: a booking's
+        // payments then add up to its rounded earnings exactly, whatever the months.
+        let at_share = |share: Decimal| -> Result<Decimal> {
+            input
+                .rounding
+                .apply(self.earned.try_mul(share).or_overflow(what)?)
+        };
         // The share of the booking collected so far: never below none nor above all.
         let mut share = Decimal::ZERO;
+        let mut paid_so_far = Decimal::ZERO;
         for &(paid_on, _, cash) in payments {
             if paid_on < self.booked_on || self.lapses_on.is_some_and(|last| paid_on > last) {
                 continue; // before the booking, or after its earnings lapsed
             }
-            let part = crate::decimal::ratio(cash, self.sold)
-                .unwrap_or_default()
-                .clamp(-share, Decimal::ONE.try_sub(share).or_overflow(what)?);
+            let all = Decimal::ONE.try_sub(share).or_overflow(what)?;
+            // A ratio beyond a decimal's range is more than all of the booking, or less
+            // than none of it.
+            let part = crate::decimal::ratio(cash, self.booked)
+                .unwrap_or(if cash.is_sign_negative() {
+                    -Decimal::ONE
+                } else {
+                    Decimal::ONE
+                })
+                .clamp(-share, all);
             share = share.try_add(part).or_overflow(what)?;
+            let now = at_share(share)?;
             if period.contains(paid_on)
                 && let Some(key) = stint_key(stints_of, self.owner, paid_on)
             {
-                let pays = self.earned.try_mul(part).or_overflow(what)?;
+                let pays = now.try_sub(paid_so_far).or_overflow(what)?;
                 add(&mut out.paid, &key, pays)?;
                 add(&mut out.collected, &key, cash)?;
             }
+            paid_so_far = now;
         }
-        let rest = Decimal::ONE.try_sub(share).or_overflow(what)?;
-        if rest.is_zero() {
+        let left = at_share(Decimal::ONE)?
+            .try_sub(paid_so_far)
+            .or_overflow(what)?;
+        if left.is_zero() {
             return Ok(());
         }
-        let left = self.earned.try_mul(rest).or_overflow(what)?;
         match self.lapses_on {
             Some(last) if last < period.start() => {} // lapsed before the period
             Some(last) if period.contains(last) => {

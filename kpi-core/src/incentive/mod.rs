@@ -746,13 +746,16 @@ impl<'de> Deserialize<'de> for Cap {
             multiple: Decimal,
         }
         const EXPECTED: &str = "a cap: an amount, or { multiple = \"2\" } of the target incentive";
-        match shape::value(deserializer)? {
+        // A number (also one kept by its digits, which JSON writes as an object) or a
+        // decimal string; otherwise a table.
+        let value = shape::value(deserializer)?;
+        if shape::is_number(&value) || value.is_string() {
+            return shape::decimal(value).map(Cap::Amount);
+        }
+        match value {
             serde_json::Value::Object(fields) => {
                 let MultipleFields { multiple } = shape::read(fields)?;
                 Ok(Cap::Multiple { multiple })
-            }
-            value @ (serde_json::Value::Number(_) | serde_json::Value::String(_)) => {
-                shape::decimal(value).map(Cap::Amount)
             }
             value => Err(shape::unexpected(&value, EXPECTED)),
         }

@@ -507,6 +507,8 @@ impl<'p> Compiled<'p> {
                 metrics,
                 facts,
                 period: &clipped,
+                grain: period.grain(),
+                rounding: &self.rounding,
             };
             let mut taken_back = clawbacks(&linked, &self.incentives)?;
             // Payments read the bookings they pay for, the same way.
