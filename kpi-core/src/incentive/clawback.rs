@@ -101,15 +101,7 @@ fn clawback_of(
         .strip_prefix("attributes.")
         .and_then(|name| facts.attribute(name));
     let keys = input.org.stint_keys();
-    // Each owner's stints with their keys: a reversal finds its owner's without a scan
-    // of the org.
-    let mut stints_of: HashMap<&str, Vec<(&crate::org::Member, &String)>> = HashMap::new();
-    for (member, key) in input.org.members.iter().zip(&keys) {
-        stints_of
-            .entry(member.id.as_str())
-            .or_default()
-            .push((member, key));
-    }
+    let stints_of = stints_by_owner(input.org, &keys);
     let mut by_key: BTreeMap<String, Partial> = BTreeMap::new();
     // Each owner's sales of a payout period in close order: (date, row, amount).
     let mut sales_of: HashMap<(String, NaiveDate), Vec<Sale>> = HashMap::new();
@@ -201,9 +193,25 @@ pub(super) fn payout_period(
     input.calendar.period_of(date, grain).ok()
 }
 
+/// Each owner's stints with their keys (the org's [`crate::org::Org::stint_keys`]): a
+/// linked fact (a reversal, a payment) finds its owner's without a scan of the org.
+pub(super) type StintsByOwner<'a> = HashMap<&'a str, Vec<(&'a crate::org::Member, &'a String)>>;
+
+/// See [`StintsByOwner`].
+pub(super) fn stints_by_owner<'a>(org: &'a Org, keys: &'a [String]) -> StintsByOwner<'a> {
+    let mut stints_of: StintsByOwner<'a> = HashMap::new();
+    for (member, key) in org.members.iter().zip(keys) {
+        stints_of
+            .entry(member.id.as_str())
+            .or_default()
+            .push((member, key));
+    }
+    stints_of
+}
+
 /// The stint key of `owner` on `date`, from each owner's stints and keys.
 pub(super) fn stint_key(
-    stints_of: &HashMap<&str, Vec<(&crate::org::Member, &String)>>,
+    stints_of: &StintsByOwner<'_>,
     owner: &str,
     date: NaiveDate,
 ) -> Option<String> {

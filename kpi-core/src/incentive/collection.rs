@@ -11,7 +11,9 @@ use hashbrown::HashMap;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::clawback::{Sale, compiled, paid_on_sale, payout_period, stint_key};
+use super::clawback::{
+    Sale, StintsByOwner, compiled, paid_on_sale, payout_period, stint_key, stints_by_owner,
+};
 use super::{ClawbackInput, Component, Incentive};
 use crate::decimal::{OrOverflow, TryArithmetic, checked_sum};
 use crate::error::Result;
@@ -115,13 +117,7 @@ fn collection_of(
         super::by_date_then_row(paid);
     }
     let keys = input.org.stint_keys();
-    let mut stints_of: HashMap<&str, Vec<(&crate::org::Member, &String)>> = HashMap::new();
-    for (member, key) in input.org.members.iter().zip(&keys) {
-        stints_of
-            .entry(member.id.as_str())
-            .or_default()
-            .push((member, key));
-    }
+    let stints_of = stints_by_owner(input.org, &keys);
     // Every booking up to the period's end, by owner and payout period (in the order
     // the facts first name them), in close order: each owner's part of it (all of it,
     // or their share of a credit split), while they are in the org on its day, as the
@@ -265,7 +261,7 @@ impl Booking<'_> {
         &self,
         input: &ClawbackInput<'_>,
         payments: &[Sale],
-        stints_of: &HashMap<&str, Vec<(&crate::org::Member, &String)>>,
+        stints_of: &StintsByOwner<'_>,
         out: &mut Amounts,
     ) -> Result<()> {
         let period = input.period;
