@@ -21,7 +21,8 @@
 //! closed before its last week's orders arrived, trued up on this quarter's statements,
 //! with a dispute resolved after the close),
 //! then the fiscal year so far (as of the latest fact, with pacing), the review of that
-//! day, and the plan's SMART findings (`--locale zh-CN` writes it all in Chinese).
+//! day, the plan's SMART findings and its design findings (`--locale zh-CN` writes it all
+//! in Chinese).
 
 use std::process::ExitCode;
 
@@ -140,6 +141,11 @@ fn run(args: Vec<String>) -> Result<String, String> {
         &plan.labels(),
         locale,
     ));
+    // The plan's design findings: each component's pay explored for cliffs, decelerators,
+    // sandbagging, splits and unbounded pay (the sample's accelerator is declared intended).
+    let design = plan.design_check().map_err(|e| e.to_string())?;
+    out.push('\n');
+    out.push_str(&kpi_core::design::design_text(&design, locale));
     Ok(out)
 }
 

@@ -65,6 +65,7 @@ pub struct ReadmeDoctests;
 pub mod bindings;
 pub mod catalogue;
 pub mod decimal;
+pub mod design;
 pub mod error;
 mod exact;
 pub mod fact;

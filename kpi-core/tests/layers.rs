@@ -36,7 +36,8 @@ const LAYERS: &[&[&str]] = &[
     &["goal"],
     &["incentive"],
     &["plan"],
-    &["settle"],
+    // Above the plan: closing periods, and exploring a plan's design.
+    &["settle", "design"],
     // The plan's JSON Schema (generated from the plan's types), the long-form
     // documentation, what the bindings need (`bindings`, hidden), and the crate root that
     // re-exports everything.

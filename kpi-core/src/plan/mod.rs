@@ -3,11 +3,13 @@
 
 mod check;
 mod compiled;
+mod design_settings;
 mod review;
 pub mod validate;
 
 use compiled::Compiled;
 pub use compiled::CompiledPlan;
+pub use design_settings::{DESIGN_CODES, DesignSettings, Intended};
 pub use review::{Review, ReviewItem};
 
 use std::collections::BTreeMap;
@@ -127,6 +129,10 @@ pub struct Plan {
     #[serde(default)]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub smart: SmartSettings,
+    /// Settings of the plan design checks ([`Plan::design_check`](crate::design)).
+    #[serde(default, skip_serializing_if = "DesignSettings::is_default")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub design: DesignSettings,
     /// Goals, in display order.
     #[serde(default)]
     #[cfg_attr(feature = "typescript", tsify(optional))]
@@ -240,7 +246,8 @@ impl Plan {
             org: &self.org,
             metrics: &metrics,
         }
-        .check_incentives(&self.incentives)
+        .check_incentives(&self.incentives)?;
+        self.design.check(&self.incentives)
     }
 
     /// Adjusts goal `goal_id` from `version.from` on (see [`Goal::adjust`]): the earlier

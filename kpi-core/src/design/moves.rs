@@ -1,0 +1,278 @@
+//! Moving results: from this period into the next (sandbagging), between two members (a
+//! deal credited whole or split), and a team pool after a colleague leaves.
+//!
+//! Moves and splits are searched on the priced grid (every 1% up to the plausible
+//! attainment) for the smallest amount that changes pay beyond `[design] gain`. For one
+//! amount the two periods (or members) are independent, so the best place for each is
+//! found alone: a linear scan per amount, not a search over every pair.
+
+use rust_decimal::Decimal;
+
+use super::explore::finding;
+use super::subject::Subject;
+use super::text::money;
+use super::{DesignCode, DesignFinding, case};
+use crate::decimal::{OrOverflow, TryArithmetic};
+use crate::error::Result;
+use crate::incentive::{Component, PoolSplit};
+
+/// The grid index of 100%.
+const AT_TARGET: usize = 100;
+
+/// The least change of pay that is a finding: `[design] gain` × the target incentive, or
+/// × the pay at 100% when the incentive has none; `None` when that is nothing.
+fn least_gain(subject: &Subject<'_>) -> Option<Decimal> {
+    let base = match subject.target_incentive {
+        Some(ti) => ti,
+        None => *subject.grid.get(AT_TARGET).or(subject.grid.last())?,
+    };
+    let least = subject.settings.gain.try_mul(base.abs())?;
+    (!least.is_zero()).then_some(least)
+}
+
+/// Of the indices `range`, the one whose `value` is largest, nearest 100% among equals.
+fn best(
+    range: std::ops::RangeInclusive<usize>,
+    value: impl Fn(usize) -> Option<Decimal>,
+) -> Option<(usize, Decimal)> {
+    let mut found: Option<(usize, Decimal)> = None;
+    for i in range {
+        let v = value(i)?;
+        let better = match found {
+            None => true,
+            Some((j, w)) => v > w || (v == w && i.abs_diff(AT_TARGET) < j.abs_diff(AT_TARGET)),
+        };
+        if better {
+            found = Some((i, v));
+        }
+    }
+    found
+}
+
+fn sub(grid: &[Decimal], a: usize, b: usize) -> Option<Decimal> {
+    grid[a].try_sub(grid[b])
+}
+
+/// Sandbagging: moving `k`% of the target from this period (at `i`%) into the next (at
+/// `j`%) raises the pay over both.
+pub(super) fn sandbagging(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Result<()> {
+    let Some(least) = least_gain(subject).filter(|_| subject.additive) else {
+        return Ok(());
+    };
+    let grid = &subject.grid;
+    let top = subject.plausible_index();
+    for k in 1..=top {
+        // What this period keeps of its pay after giving up k, and what the next gains.
+        let Some((i, kept)) = best(k..=top, |i| sub(grid, i - k, i)) else {
+            continue;
+        };
+        let Some((j, added)) = best(0..=top - k, |j| sub(grid, j + k, j)) else {
+            continue;
+        };
+        let gain = kept.try_add(added).or_overflow(|| "the pay of a move")?;
+        if gain <= least {
+            continue;
+        }
+        let actual = |index: usize| subject.actual_at(index);
+        let cases = vec![
+            case(subject, "this_before", subject.inputs(actual(i)?))?,
+            case(subject, "next_before", subject.inputs(actual(j)?))?,
+            case(subject, "this_after", subject.inputs(actual(i - k)?))?,
+            case(subject, "next_after", subject.inputs(actual(j + k)?))?,
+        ];
+        let sum = |a: Decimal, b: Decimal| a.try_add(b).or_overflow(|| "the pay of two periods");
+        let before = sum(cases[0].paid, cases[1].paid)?;
+        let after = sum(cases[2].paid, cases[3].paid)?;
+        let moved = actual(k)?;
+        let [this, this_zh] = subject.change(actual(i)?, Some(actual(i - k)?));
+        let [next, next_zh] = subject.change(actual(j)?, Some(actual(j + k)?));
+        let text = [
+            format!(
+                "moving {} from this period ({this}) into the next ({next}) raises the pay over both from {} to {} (+{})",
+                money(moved),
+                money(before),
+                money(after),
+                money(gain)
+            ),
+            format!(
+                "把 {} 从本期（{this_zh}）挪到下期（{next_zh}），两期合计收入从 {} 增至 {}（+{}）",
+                money(moved),
+                money(before),
+                money(after),
+                money(gain)
+            ),
+        ];
+        out.push(finding(
+            subject,
+            DesignCode::Sandbagging,
+            text,
+            cases,
+            gain,
+            Some(moved),
+        ));
+        break;
+    }
+    Ok(())
+}
+
+/// Splits: under a rate or tier component, a deal of `2k`% of the target credited whole
+/// to one member (at `a`%) pays another total than split in halves with a second member
+/// (at `b`%).
+pub(super) fn split(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Result<()> {
+    let marginal = matches!(
+        subject.component,
+        Component::Rate { .. } | Component::Tiered { .. }
+    );
+    let Some(least) = least_gain(subject).filter(|_| subject.additive && marginal) else {
+        return Ok(());
+    };
+    let grid = &subject.grid;
+    let top = subject.plausible_index();
+    for k in 1..=top / 2 {
+        // The whole deal's second half at a, against the half the second member adds at b.
+        let second_half = |a: usize| sub(grid, a + 2 * k, a + k);
+        let half = |b: usize| sub(grid, b + k, b);
+        let negated = |v: Option<Decimal>| v.map(|v| -v);
+        let (Some((a_hi, hi)), Some((b_lo, lo))) = (
+            best(0..=top - 2 * k, second_half),
+            best(0..=top - k, |b| negated(half(b))),
+        ) else {
+            continue;
+        };
+        let (Some((b_hi, half_hi)), Some((a_lo, half_lo))) = (
+            best(0..=top - k, half),
+            best(0..=top - 2 * k, |a| negated(second_half(a))),
+        ) else {
+            continue;
+        };
+        // Whole pays more by `hi + lo`; split pays more by `half_hi + half_lo`.
+        let whole_more = hi.try_add(lo).or_overflow(|| "a split")?;
+        let split_more = half_hi.try_add(half_lo).or_overflow(|| "a split")?;
+        let (a, b) = if whole_more >= split_more {
+            (a_hi, b_lo)
+        } else {
+            (a_lo, b_hi)
+        };
+        if whole_more.max(split_more) <= least {
+            continue;
+        }
+        let actual = |index: usize| subject.actual_at(index);
+        let cases = vec![
+            case(subject, "whole_first", subject.inputs(actual(a + 2 * k)?))?,
+            case(subject, "whole_second", subject.inputs(actual(b)?))?,
+            case(subject, "split_first", subject.inputs(actual(a + k)?))?,
+            case(subject, "split_second", subject.inputs(actual(b + k)?))?,
+        ];
+        let sum = |x: Decimal, y: Decimal| x.try_add(y).or_overflow(|| "the pay of two members");
+        let whole = sum(cases[0].paid, cases[1].paid)?;
+        let halves = sum(cases[2].paid, cases[3].paid)?;
+        let deal = actual(2 * k)?;
+        let [whole_first, whole_first_zh] = subject.change(actual(a)?, Some(actual(a + 2 * k)?));
+        let [stays, stays_zh] = subject.state(actual(b)?);
+        let [half_first, half_first_zh] = subject.change(actual(a)?, Some(actual(a + k)?));
+        let [half_second, half_second_zh] = subject.change(actual(b)?, Some(actual(b + k)?));
+        let text = [
+            format!(
+                "a deal of {} credited whole to one member ({whole_first}) while another stays at {stays} pays {} in total; split in halves ({half_first}, {half_second}), {}",
+                money(deal),
+                money(whole),
+                money(halves)
+            ),
+            format!(
+                "一笔 {} 的订单全部记给一名成员（{whole_first_zh}）、另一名成员不变（{stays_zh}），两人合计支付 {}；两人各记一半（{half_first_zh}、{half_second_zh}）则支付 {}",
+                money(deal),
+                money(whole),
+                money(halves)
+            ),
+        ];
+        let difference = whole.try_sub(halves).or_overflow(|| "a split")?;
+        out.push(finding(
+            subject,
+            DesignCode::Split,
+            text,
+            cases,
+            difference,
+            Some(deal),
+        ));
+        break;
+    }
+    Ok(())
+}
+
+/// A team pool split among `n` members pays each of the others more when one leaves:
+/// `n` is the largest team of the org (5 without teams of two or more).
+pub(super) fn pool_leaver(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Result<()> {
+    let Component::Pool {
+        amount, split, at, ..
+    } = subject.component
+    else {
+        return Ok(());
+    };
+    let Some(least) = least_gain(subject) else {
+        return Ok(());
+    };
+    let org = &subject.plan.org;
+    let largest = org
+        .teams
+        .iter()
+        .map(|t| org.members.iter().filter(|m| m.team == t.id).count())
+        .max()
+        .filter(|n| *n >= 2)
+        .unwrap_or(5);
+    let earned = at
+        .unwrap_or(Decimal::ONE)
+        .try_mul(subject.target.unwrap_or(subject.scale))
+        .or_overflow(|| "the pool's goal")?;
+    let part_of = |n: usize| {
+        amount
+            .try_div(Decimal::from(n))
+            .map(|p| p.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero))
+            .or_overflow(|| "a pool part")
+    };
+    let with_part = |part: Decimal| {
+        let mut inputs = subject.inputs(earned);
+        inputs.pool_part = Some(part);
+        inputs
+    };
+    let before = case(subject, "before", with_part(part_of(largest)?))?;
+    let after = case(subject, "after", with_part(part_of(largest - 1)?))?;
+    let difference = after
+        .paid
+        .try_sub(before.paid)
+        .or_overflow(|| "a pool part")?;
+    if difference <= least {
+        return Ok(());
+    }
+    let how = match split {
+        PoolSplit::Equal => ["in equal parts", "平分"],
+        PoolSplit::Contribution => ["by contribution", "按贡献分配"],
+        PoolSplit::Weights => ["by weights", "按权重分配"],
+    };
+    let text = [
+        format!(
+            "the pool is split {} among {largest} members, {} each; when one leaves, each of the other {} is paid {} (+{})",
+            how[0],
+            money(before.paid),
+            largest - 1,
+            money(after.paid),
+            money(difference)
+        ),
+        format!(
+            "奖金池在 {largest} 名成员间{}，每人 {}；一人离开后，其余 {} 人每人 {}（+{}）",
+            how[1],
+            money(before.paid),
+            largest - 1,
+            money(after.paid),
+            money(difference)
+        ),
+    ];
+    out.push(finding(
+        subject,
+        DesignCode::PoolLeaver,
+        text,
+        vec![before, after],
+        difference,
+        None,
+    ));
+    Ok(())
+}

@@ -1,0 +1,246 @@
+//! One component under exploration: its inputs at any result, its boundaries, and its
+//! pay on a grid of attainments (every 1%), priced once and read by every check.
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::decimal::{OrOverflow, Rounding, TryArithmetic};
+use crate::error::Result;
+use crate::goal::Target;
+use crate::incentive::{Component, ComponentInputs, Incentive, TierBasis, evaluate_component};
+use crate::metric::Aggregate;
+use crate::plan::{DesignSettings, Plan};
+
+/// The grid's step: 1% of the target (or of the amount scale).
+pub(super) const STEP: Decimal = Decimal::from_parts(1, 0, 0, false, 2);
+
+/// A place where pay may change its shape: `actual` and the result just below it (one
+/// hundredth of a percent of the target for attainment boundaries, one cent for
+/// amounts).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Boundary {
+    pub actual: Decimal,
+    pub below: Decimal,
+}
+
+/// A component and what the checks read of it.
+pub(super) struct Subject<'a> {
+    pub plan: &'a Plan,
+    pub incentive: &'a Incentive,
+    pub component: &'a Component,
+    /// `incentives[i].components[j]`.
+    pub path: String,
+    pub rounding: Rounding,
+    pub settings: &'a DesignSettings,
+    /// The goal's target, when the component reads a goal.
+    pub target: Option<Decimal>,
+    /// The amount that 100% stands for: the target, or for amounts without a goal the
+    /// highest tier's start (the `[design] target` when there is none).
+    pub scale: Decimal,
+    /// The incentive's target incentive (for one member, the first named, when only
+    /// members have one).
+    pub target_incentive: Option<Decimal>,
+    /// Where pay may jump or bend, ascending, within the explored range.
+    pub boundaries: Vec<Boundary>,
+    /// Whether the metric adds up across periods and members (a sum or a count), so that
+    /// results can be moved or split.
+    pub additive: bool,
+    /// Whether a cap (the component's or the incentive's) bounds the pay.
+    pub capped: bool,
+    /// The pay at `i` × 1% of the scale, from 0 to the explored end.
+    pub grid: Vec<Decimal>,
+}
+
+impl<'a> Subject<'a> {
+    /// The subject for component `j` of incentive `i`, or `None` for the kinds priced
+    /// per fact (SPIFFs, clawbacks, collections), which have no curve to explore.
+    pub fn new(plan: &'a Plan, i: usize, j: usize) -> Result<Option<Subject<'a>>> {
+        let incentive = &plan.incentives[i];
+        let component = &incentive.components[j];
+        if matches!(
+            component,
+            Component::Spiff { .. } | Component::Clawback { .. } | Component::Collection { .. }
+        ) {
+            return Ok(None);
+        }
+        let settings = &plan.design;
+        let default_target = settings.target.unwrap_or(Decimal::from(100_000));
+        let goal = component
+            .goal()
+            .and_then(|id| plan.goals.iter().find(|g| g.id == id));
+        let target = goal.map(|g| match g.target {
+            Some(Target::Fixed(value)) if value > Decimal::ZERO => value,
+            _ => default_target,
+        });
+        let amount_tiers = match component {
+            Component::Tiered {
+                on: TierBasis::Amount,
+                tiers,
+                ..
+            } => Some(tiers.iter().map(|t| t.from).max().unwrap_or_default()),
+            _ => None,
+        };
+        let scale = match (target, amount_tiers) {
+            (Some(target), _) => target,
+            (None, Some(top)) if top > Decimal::ZERO => top,
+            _ => default_target,
+        };
+        let metrics = plan.metric_defs()?;
+        let metric = component
+            .metric()
+            .or_else(|| goal.map(crate::goal::Goal::metric_id));
+        let additive = metric
+            .and_then(|m| metrics.get(m))
+            .and_then(|def| def.aggregate)
+            .is_some_and(|a| matches!(a, Aggregate::Sum | Aggregate::Count));
+        let mut subject = Subject {
+            plan,
+            incentive,
+            component,
+            path: format!("incentives[{i}].components[{j}]"),
+            rounding: plan.rounding,
+            settings,
+            target,
+            scale,
+            target_incentive: incentive
+                .target_incentive
+                .or_else(|| incentive.target_incentives.values().next().copied()),
+            boundaries: Vec::new(),
+            additive,
+            capped: component.limits().cap.is_some() || incentive.cap.is_some(),
+            grid: Vec::new(),
+        };
+        subject.boundaries = subject.find_boundaries()?;
+        subject.grid = subject.price_grid()?;
+        Ok(Some(subject))
+    }
+
+    /// The component's inputs when the metric's actual is `actual`: its goal's target,
+    /// the target incentive, its gate open at its minimum, a matrix's other goal at 100%.
+    pub fn inputs(&self, actual: Decimal) -> ComponentInputs {
+        let limits = self.component.limits();
+        let mut inputs = ComponentInputs {
+            actual: Some(actual),
+            target: self.target,
+            target_incentive: self.target_incentive,
+            ..ComponentInputs::default()
+        };
+        if let Some(gate) = &limits.gate {
+            inputs.gates.insert(gate.measure(), gate.min);
+        }
+        if matches!(self.component, Component::Matrix { .. }) {
+            inputs.by_attainment = Some(Decimal::ONE);
+        }
+        inputs
+    }
+
+    /// What the component pays at `actual`.
+    pub fn pay(&self, actual: Decimal) -> Result<Decimal> {
+        Ok(evaluate_component(self.component, &self.inputs(actual), self.rounding)?.amount)
+    }
+
+    /// Whether the pay at `actual` is held down by the component's cap.
+    pub fn capped_at(&self, actual: Decimal) -> Result<bool> {
+        let result = evaluate_component(self.component, &self.inputs(actual), self.rounding)?;
+        Ok(result.lines.iter().any(|line| line.cap))
+    }
+
+    /// The actual at grid point `i` (`i`% of the scale).
+    pub fn actual_at(&self, i: usize) -> Result<Decimal> {
+        Decimal::from(i)
+            .try_mul(STEP)
+            .and_then(|x| x.try_mul(self.scale))
+            .or_overflow(|| format!("{i}% of {}", self.scale))
+    }
+
+    /// `actual` as a share of the scale (the attainment when there is a target).
+    pub fn position(&self, actual: Decimal) -> Decimal {
+        actual.try_div(self.scale).unwrap_or_default()
+    }
+
+    /// The grid index of the plausible attainment (`[design] plausible`), within the grid.
+    pub fn plausible_index(&self) -> usize {
+        let index = self.settings.plausible.try_div(STEP).unwrap_or_default();
+        index
+            .trunc()
+            .to_usize()
+            .unwrap_or(usize::MAX)
+            .min(self.grid.len().saturating_sub(1))
+    }
+
+    /// The places where pay may jump or bend, as actual amounts with the one just below.
+    fn find_boundaries(&self) -> Result<Vec<Boundary>> {
+        let limits = self.component.limits();
+        // (where, whether it is an attainment rather than an amount)
+        let mut places: Vec<(Decimal, bool)> = Vec::new();
+        if let Some(threshold) = limits.threshold {
+            places.push((threshold, true));
+        }
+        match self.component {
+            Component::Tiered { on, tiers, .. } => {
+                let attainment = *on == TierBasis::Attainment;
+                places.extend(tiers.iter().map(|t| (t.from, attainment)));
+            }
+            Component::Curve { points, .. } => {
+                places.extend(points.iter().map(|p| (p.attainment, true)));
+            }
+            Component::Bonus { at, .. } | Component::Pool { at, .. } => {
+                places.push((at.unwrap_or(Decimal::ONE), true));
+            }
+            Component::Matrix { rows, .. } => places.extend(rows.iter().map(|r| (*r, true))),
+            _ => {}
+        }
+        let hundredth_percent = Decimal::new(1, 4);
+        let cent = Decimal::new(1, 2);
+        let mut out = Vec::new();
+        for (place, attainment) in places {
+            let boundary = if attainment {
+                let Some(target) = self.target else { continue };
+                let what = || format!("{place} of the target {target}");
+                Boundary {
+                    actual: place.try_mul(target).or_overflow(what)?,
+                    below: place
+                        .try_sub(hundredth_percent)
+                        .and_then(|p| p.try_mul(target))
+                        .or_overflow(what)?,
+                }
+            } else {
+                Boundary {
+                    actual: place,
+                    below: place
+                        .try_sub(cent)
+                        .or_overflow(|| format!("{place} - 0.01"))?,
+                }
+            };
+            if boundary.actual > Decimal::ZERO {
+                out.push(boundary);
+            }
+        }
+        out.sort_by_key(|b| b.actual);
+        out.dedup_by_key(|b| b.actual);
+        Ok(out)
+    }
+
+    /// The pay at every 1% of the scale up to the explored end: `[design] max_attainment`,
+    /// or past the last boundary by half of it, whichever is further (at most 2,000%).
+    fn price_grid(&self) -> Result<Vec<Decimal>> {
+        let last = self
+            .boundaries
+            .last()
+            .map(|b| self.position(b.actual))
+            .unwrap_or_default();
+        let half = self.settings.max_attainment.try_div(Decimal::TWO);
+        let end = self
+            .settings
+            .max_attainment
+            .max(half.and_then(|h| last.try_add(h)).unwrap_or(Decimal::MAX))
+            .min(Decimal::from(20));
+        let points = end
+            .try_div(STEP)
+            .and_then(|p| p.ceil().to_usize())
+            .unwrap_or(2000);
+        (0..=points.min(2000))
+            .map(|i| self.pay(self.actual_at(i)?))
+            .collect()
+    }
+}

@@ -1,0 +1,248 @@
+//! Plan design checks: the shared vectors (`testdata/vectors/design`, also run by pytest
+//! and node), and properties of the checks over random tier tables.
+
+use kpi_core::Plan;
+use kpi_core::incentive::{ComponentInputs, evaluate_component};
+use proptest::prelude::*;
+use serde_json::Value;
+
+const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/vectors/design");
+
+fn run(case: &Value) -> Result<Value, kpi_core::Error> {
+    let plan = Plan::from_toml(case["plan_toml"].as_str().expect("plan_toml is text"))?;
+    Ok(serde_json::to_value(plan.design_check()?).expect("serialisable"))
+}
+
+fn error_json(err: &kpi_core::Error) -> Value {
+    let mut out = serde_json::json!({ "code": err.code() });
+    if let Some(path) = &err.location().path {
+        out["path"] = path.clone().into();
+    }
+    out
+}
+
+#[test]
+fn every_design_vector_passes() {
+    // `KPI_BLESS=1` rewrites the expected findings (and errors) with what kpi-core gives
+    // now: review the diff.
+    let bless = std::env::var_os("KPI_BLESS").is_some();
+    let mut cases = 0;
+    for entry in std::fs::read_dir(VECTORS).unwrap() {
+        let path = entry.unwrap().path();
+        let mut file: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        if bless {
+            for case in file["cases"].as_array_mut().unwrap() {
+                match run(case) {
+                    Ok(found) if case.get("expected").is_some() => case["expected"] = found,
+                    Err(err) if case.get("error").is_some() => case["error"] = error_json(&err),
+                    _ => {}
+                }
+            }
+            let text = serde_json::to_string_pretty(&file).unwrap() + "\n";
+            std::fs::write(&path, text).unwrap();
+        }
+        for case in file["cases"].as_array().unwrap() {
+            let name = case["name"].as_str().unwrap_or("");
+            match (run(case), case.get("expected"), case.get("error")) {
+                (Ok(found), Some(expected), None) => {
+                    assert_eq!(&found, expected, "{name}: findings differ");
+                    check_counterexamples(case, &found);
+                }
+                (Err(err), None, Some(expected)) => {
+                    assert_eq!(&error_json(&err), expected, "{name}: {err}");
+                }
+                (result, _, _) => panic!("{name}: unexpected {result:?}"),
+            }
+            cases += 1;
+        }
+    }
+    assert!(cases >= 25, "only {cases} design cases ran");
+}
+
+/// Every case of every counterexample prices, by `evaluate_component` on the plan's
+/// component, to the amount the finding states.
+fn check_counterexamples(case: &Value, found: &Value) {
+    let plan = Plan::from_toml(case["plan_toml"].as_str().unwrap()).unwrap();
+    for finding in found.as_array().unwrap() {
+        let path = finding["path"].as_str().unwrap();
+        let (i, j) = indices(path);
+        let component = &plan.incentives[i].components[j];
+        for case in finding["counterexample"]["cases"].as_array().unwrap() {
+            let inputs: ComponentInputs = serde_json::from_value(case["inputs"].clone()).unwrap();
+            let paid = evaluate_component(component, &inputs, plan.rounding).unwrap();
+            assert_eq!(
+                paid.amount.to_string(),
+                case["paid"].as_str().unwrap(),
+                "{path}"
+            );
+        }
+    }
+}
+
+fn indices(path: &str) -> (usize, usize) {
+    let digits: Vec<usize> = path
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect();
+    (digits[0], digits[1])
+}
+
+/// A plan of one quarterly incentive with `component` on a 500,000 quota.
+fn plan_with(component: &str, target_incentive: u32) -> Plan {
+    let text = format!(
+        r#"
+version = 1
+[org]
+teams = [{{ id = "t", name = "East" }}]
+members = [{{ id = "a", name = "A", team = "t" }}]
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+[[goals]]
+id = "quota"
+metric = "revenue"
+scope = "member"
+period = "quarter"
+target = "500000"
+[[incentives]]
+id = "commission"
+applies_to = "members"
+period = "quarter"
+target_incentive = "{target_incentive}"
+[[incentives.components]]
+metric = "revenue"
+goal = "quota"
+{component}
+"#
+    );
+    Plan::from_toml(&text).unwrap()
+}
+
+/// A tier table: ascending starts from 0 (in hundredths of attainment), rates in
+/// thousandths.
+fn tiers(starts: &[u32], rates: &[u32]) -> String {
+    let mut from = 0;
+    let rows: Vec<String> = rates
+        .iter()
+        .enumerate()
+        .map(|(i, rate)| {
+            if i > 0 {
+                from += starts[i - 1];
+            }
+            format!(
+                r#"{{ from = "{}", rate = "{}" }}"#,
+                rust_decimal::Decimal::new(i64::from(from), 2),
+                rust_decimal::Decimal::new(i64::from(*rate), 3)
+            )
+        })
+        .collect();
+    format!("[{}]", rows.join(", "))
+}
+
+fn codes(plan: &Plan) -> Vec<&'static str> {
+    plan.design_check()
+        .unwrap()
+        .iter()
+        .map(|f| f.code.code())
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Whatever the tiers, the check succeeds, every case re-prices to what it states,
+    /// and each difference is what its cases say.
+    #[test]
+    fn counterexamples_are_what_the_engine_pays(
+        retroactive in any::<bool>(),
+        starts in prop::collection::vec(10u32..120, 3),
+        rates in prop::collection::vec(0u32..150, 1..4),
+        ti in 1_000u32..60_000,
+    ) {
+        let mode = if retroactive { "retroactive" } else { "marginal" };
+        let component = format!(
+            "kind = \"tiered\"\non = \"attainment\"\nmode = \"{mode}\"\ntiers = {}",
+            tiers(&starts, &rates)
+        );
+        let plan = plan_with(&component, ti);
+        let found = serde_json::to_value(plan.design_check().unwrap()).unwrap();
+        for finding in found.as_array().unwrap() {
+            let paid: Vec<rust_decimal::Decimal> = finding["counterexample"]["cases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["paid"].as_str().unwrap().parse().unwrap())
+                .collect();
+            let difference: rust_decimal::Decimal =
+                finding["counterexample"]["difference"].as_str().unwrap().parse().unwrap();
+            let expected = match finding["code"].as_str().unwrap() {
+                "design.cliff" => paid[1] - paid[0],
+                "design.sandbagging" => paid[2] + paid[3] - paid[0] - paid[1],
+                "design.split" => paid[0] + paid[1] - paid[2] - paid[3],
+                "design.decelerator" => (paid[1] - paid[0]) - (paid[3] - paid[2]),
+                "design.unbounded" => difference,
+                other => panic!("{other} from a tier table"),
+            };
+            prop_assert_eq!(difference, expected);
+            let component = &plan.incentives[0].components[0];
+            for case in finding["counterexample"]["cases"].as_array().unwrap() {
+                let inputs: ComponentInputs = serde_json::from_value(case["inputs"].clone()).unwrap();
+                let priced = evaluate_component(component, &inputs, plan.rounding).unwrap();
+                prop_assert_eq!(priced.amount.to_string(), case["paid"].as_str().unwrap());
+            }
+        }
+    }
+
+    /// Marginal tiers whose rates never fall pay continuously and never slower: no cliff
+    /// and no decelerator.
+    #[test]
+    fn rising_marginal_tiers_have_no_cliff_or_decelerator(
+        starts in prop::collection::vec(10u32..120, 3),
+        mut rates in prop::collection::vec(0u32..150, 1..4),
+    ) {
+        rates.sort_unstable();
+        let component = format!(
+            "kind = \"tiered\"\non = \"attainment\"\nmode = \"marginal\"\ntiers = {}",
+            tiers(&starts, &rates)
+        );
+        let found = codes(&plan_with(&component, 40_000));
+        prop_assert!(!found.contains(&"design.cliff"), "{:?}", found);
+        prop_assert!(!found.contains(&"design.decelerator"), "{:?}", found);
+    }
+
+    /// One rate on every yuan: nothing to gain by moving or splitting, no cliff, no bend.
+    #[test]
+    fn a_flat_rate_has_no_findings_but_exposure(rate in 1u32..100, ti in 1_000u32..60_000) {
+        let component = format!(
+            "kind = \"rate\"\nrate = \"{}\"",
+            rust_decimal::Decimal::new(i64::from(rate), 3)
+        );
+        let found = codes(&plan_with(&component, ti));
+        prop_assert!(found.iter().all(|c| *c == "design.unbounded"), "{:?}", found);
+    }
+
+    /// A retroactive step up from `low` to `high` at 100% is a cliff when the jump on the
+    /// whole quota exceeds 5% of the target incentive, found one hundredth of a percent
+    /// below it.
+    #[test]
+    fn a_retroactive_step_is_a_cliff_at_its_start(low in 0u32..100, up in 1u32..50) {
+        let component = format!(
+            "kind = \"tiered\"\non = \"attainment\"\nmode = \"retroactive\"\ntiers = {}",
+            tiers(&[100], &[low, low + up])
+        );
+        let plan = plan_with(&component, 40_000);
+        let findings = plan.design_check().unwrap();
+        let cliff = findings.iter().find(|f| f.code.code() == "design.cliff");
+        // The jump is about up/1000 × 500,000; 5% of 40,000 is 2,000.
+        if up * 500 > 2_000 + 1 {
+            let cliff = cliff.expect("a cliff");
+            let cases = &cliff.counterexample.cases;
+            prop_assert_eq!(cases[0].inputs.actual, Some(rust_decimal::Decimal::from(499_950)));
+            prop_assert_eq!(cases[1].inputs.actual, Some(rust_decimal::Decimal::from(500_000)));
+        } else if up * 500 < 2_000 {
+            prop_assert!(cliff.is_none());
+        }
+    }
+}
