@@ -163,6 +163,28 @@ impl Plan {
         ))
     }
 
+    /// The plan's design findings (docs/design.md): each incentive component's pay
+    /// explored for cliffs, decelerators, sandbagging, splits, negative and unbounded pay
+    /// and pools that reward a leaver. A list of dicts: `code`, `severity`, `incentive`,
+    /// `path`, `message`, `message_zh`, `intended` (when declared) and `counterexample`
+    /// (`cases`, each `role`, `inputs` and `paid`; `difference`; `moved`), amounts as
+    /// decimal strings. The `inputs` go as they are into `kpi_core.evaluate_component`.
+    fn design_check<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let findings = py.detach(|| self.inner.design_check()).map_err(to_py_err)?;
+        let text = serde_json::to_string(&findings)
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+        plain_json(py, &text)
+    }
+
+    /// The design findings as text in `locale` (`"en"`, the default, or `"zh-CN"`): a
+    /// title with their count and a line each.
+    #[pyo3(signature = (locale = None))]
+    fn design_text(&self, py: Python<'_>, locale: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+        let locale = args::locale(locale)?;
+        let findings = py.detach(|| self.inner.design_check()).map_err(to_py_err)?;
+        Ok(core::design::design_text(&findings, locale))
+    }
+
     /// A copy of the plan with goal `goal` adjusted from `from_` on, for `reason`: a new
     /// `target` for everyone and/or new `targets` by scope id. History is kept.
     #[pyo3(signature = (goal, from_, reason, *, target = None, targets = None))]

@@ -1,33 +1,39 @@
 //! One component's pay along its own result: cliffs at its boundaries (and at its gate's
-//! and a matrix's other goal), decelerators between them, negative pay, and pay that nothing
-//! bounds.
+//! and a matrix's other goal), decelerators between them, negative pay, and pay that
+//! nothing bounds.
+//!
+//! Messages are filled from templates by one function (`text::say`) and cases are priced
+//! by one (`Subject::case`): the browser module carries one copy of each rather than one
+//! per check.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::subject::{STEP, Subject};
-use super::text::{money, pct};
-use super::{Case, Counterexample, DesignCode, DesignFinding, case};
+use super::text::{Words, money, pct, same, say};
+use super::{Case, Counterexample, DesignCode, DesignFinding};
 use crate::decimal::{OrOverflow, TryArithmetic};
 use crate::error::Result;
 use crate::incentive::Component;
 use crate::report::findings::Severity;
 
-/// A warning finding of `subject`.
+/// A warning finding of `subject`, its message `[English, Chinese]` led by the
+/// component's label.
 pub(super) fn finding(
     subject: &Subject<'_>,
     code: DesignCode,
-    [message, message_zh]: [String; 2],
+    [message, message_zh]: Words,
     cases: Vec<Case>,
     difference: Decimal,
     moved: Option<Decimal>,
 ) -> DesignFinding {
+    let [label, label_zh] = subject.labels();
     DesignFinding {
         code,
         severity: Severity::Warning,
         incentive: subject.incentive.id.clone(),
         path: subject.path.clone(),
-        message: format!("{}: {message}", subject.label(crate::text::Locale::En)),
-        message_zh: format!("{}：{message_zh}", subject.label(crate::text::Locale::ZhCn)),
+        message: label + ": " + &message,
+        message_zh: label_zh + "：" + &message_zh,
         intended: None,
         counterexample: Counterexample {
             cases,
@@ -37,60 +43,83 @@ pub(super) fn finding(
     }
 }
 
-fn minus(a: Decimal, b: Decimal) -> Result<Decimal> {
-    a.try_sub(b).or_overflow(|| format!("{a} - {b}"))
+pub(super) fn minus(a: Decimal, b: Decimal) -> Result<Decimal> {
+    a.try_sub(b).or_overflow(|| "a difference of pays")
 }
 
-/// Whether `jump` is a cliff: above `[design] cliff` × the target incentive, or × the
-/// larger of the two pays when the incentive has none.
-fn is_cliff(subject: &Subject<'_>, jump: Decimal, pays: [Decimal; 2]) -> bool {
+/// A cliff finding when the pay from `below` to `at` jumps by more than `[design]
+/// cliff` × the target incentive (× the larger pay when the incentive has none). `side`
+/// names the measure that moves when it is not the component's own result.
+fn cliff(
+    subject: &Subject<'_>,
+    below: Case,
+    at: Case,
+    [from, to]: [Words; 2],
+    side: Option<Words>,
+) -> Result<Option<DesignFinding>> {
+    let jump = minus(at.paid, below.paid)?;
     let scale = subject
         .target_incentive
-        .unwrap_or_else(|| pays[0].abs().max(pays[1].abs()));
+        .unwrap_or_else(|| below.paid.abs().max(at.paid.abs()));
     let limit = subject
         .settings
         .cliff
         .try_mul(scale)
         .unwrap_or(Decimal::MAX);
-    !scale.is_zero() && jump.abs() > limit
+    if scale.is_zero() || jump.abs() <= limit {
+        return Ok(None);
+    }
+    let verb = if jump.is_sign_negative() {
+        ["falls", "骤降"]
+    } else {
+        ["jumps", "跳升"]
+    };
+    let mut values = vec![
+        verb.map(str::to_owned),
+        same(money(jump.abs())),
+        from,
+        same(money(below.paid)),
+        to,
+        same(money(at.paid)),
+    ];
+    let templates = match side {
+        None => [
+            "pay {0} by {1} at a boundary: {2} it pays {3}, {4} {5}",
+            "在临界点收入{0} {1}：{2}支付 {3}，{4}支付 {5}",
+        ],
+        Some(measure) => {
+            values.push(measure);
+            [
+                "pay {0} by {1} when {6} reaches {4}: at {2} it pays {3}, at {4} {5}",
+                "{6}达到 {4} 时收入{0} {1}：为 {2} 时支付 {3}，为 {4} 时支付 {5}",
+            ]
+        }
+    };
+    let text = say(templates, &values);
+    let cases = vec![below, at];
+    Ok(Some(finding(
+        subject,
+        DesignCode::Cliff,
+        text,
+        cases,
+        jump,
+        None,
+    )))
 }
 
-/// Cliffs: at each boundary, the pay one step below against the pay at it.
+/// Cliffs: at each boundary, the pay one step below against the pay at it; then on the
+/// other measures the component reads.
+#[inline(never)]
 pub(super) fn cliffs(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Result<()> {
     for boundary in &subject.boundaries {
-        let below = case(subject, "below", subject.inputs(boundary.below))?;
-        let at = case(subject, "at", subject.inputs(boundary.actual))?;
-        let jump = minus(at.paid, below.paid)?;
-        if is_cliff(subject, jump, [below.paid, at.paid]) {
-            let [from, from_zh] = subject.describe(boundary.below);
-            let [to, to_zh] = subject.describe(boundary.actual);
-            let (verb, verb_zh) = if jump.is_sign_negative() {
-                ("falls", "骤降")
-            } else {
-                ("jumps", "跳升")
-            };
-            let text = [
-                format!(
-                    "pay {verb} by {} at a boundary: {from} it pays {}, {to} {}",
-                    money(jump.abs()),
-                    money(below.paid),
-                    money(at.paid)
-                ),
-                format!(
-                    "在临界点收入{verb_zh} {}：{from_zh}支付 {}，{to_zh}支付 {}",
-                    money(jump.abs()),
-                    money(below.paid),
-                    money(at.paid)
-                ),
-            ];
-            out.push(finding(
-                subject,
-                DesignCode::Cliff,
-                text,
-                vec![below, at],
-                jump,
-                None,
-            ));
+        let below = subject.case("below", boundary.below)?;
+        let at = subject.case("at", boundary.actual)?;
+        let words = [
+            subject.describe(boundary.below),
+            subject.describe(boundary.actual),
+        ];
+        if let Some(found) = cliff(subject, below, at, words, None)? {
+            out.push(found);
             // The first cliff along the result is the smallest example; the others
             // repeat it.
             break;
@@ -101,6 +130,7 @@ pub(super) fn cliffs(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Res
 
 /// Cliffs on the other measures a component reads: its gate's measure (with the
 /// component's own result at 100%), and a matrix's column goal.
+#[inline(never)]
 fn side_cliffs(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Result<()> {
     // (the gate's measure, or None for a matrix's column goal; where it opens; one step
     // below; whether its values are attainments)
@@ -123,7 +153,8 @@ fn side_cliffs(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Result<()
     }
     let at_target = subject.target.unwrap_or(subject.scale);
     for (gate, at, step, share) in sides {
-        let with = |value: Decimal| {
+        let below_value = minus(at, step)?;
+        let mut cases = [below_value, at].map(|value| {
             let mut inputs = subject.inputs(at_target);
             match &gate {
                 Some(measure) => {
@@ -132,85 +163,57 @@ fn side_cliffs(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Result<()
                 None => inputs.by_attainment = Some(value),
             }
             inputs
-        };
-        let below_value = minus(at, step)?;
-        let below = case(subject, "below", with(below_value))?;
-        let open = case(subject, "at", with(at))?;
-        let jump = minus(open.paid, below.paid)?;
-        if !is_cliff(subject, jump, [below.paid, open.paid]) {
-            continue;
-        }
-        let [what, what_zh] = side_name(subject, gate.as_deref());
+        });
+        let at_case = subject.case_with("at", std::mem::take(&mut cases[1]))?;
+        let below = subject.case_with("below", std::mem::take(&mut cases[0]))?;
         let value = |v: Decimal| {
-            if share {
+            same(if share {
                 pct(v)
             } else {
                 v.normalize().to_string()
-            }
+            })
         };
-        let (from, to) = (value(below_value), value(at));
-        let text = [
-            format!(
-                "pay jumps by {} when {what} reaches {to}: at {from} it pays {}, at {to} {}",
-                money(jump.abs()),
-                money(below.paid),
-                money(open.paid)
-            ),
-            format!(
-                "{what_zh}达到 {to} 时收入跳升 {}：为 {from} 时支付 {}，为 {to} 时支付 {}",
-                money(jump.abs()),
-                money(below.paid),
-                money(open.paid)
-            ),
-        ];
-        out.push(finding(
-            subject,
-            DesignCode::Cliff,
-            text,
-            vec![below, open],
-            jump,
-            None,
-        ));
-        break;
+        let words = [value(below_value), value(at)];
+        let side = side_name(subject, gate.as_deref());
+        if let Some(found) = cliff(subject, below, at_case, words, Some(side))? {
+            out.push(found);
+            break;
+        }
     }
     Ok(())
 }
 
 /// The measure a gate (or a matrix's columns) reads, in words.
-fn side_name(subject: &Subject<'_>, gate: Option<&str>) -> [String; 2] {
-    match gate.map(|g| g.split_once(':').unwrap_or((g, ""))) {
-        Some(("goal", goal)) => [
+fn side_name(subject: &Subject<'_>, gate: Option<&str>) -> Words {
+    let goal = |goal: &str| {
+        [
             format!("the attainment of `{goal}`"),
             format!("`{goal}` 的达成率"),
-        ],
+        ]
+    };
+    match gate.map(|g| g.split_once(':').unwrap_or((g, ""))) {
+        Some(("goal", id)) => goal(id),
         Some(("metric", metric)) => [format!("`{metric}`"), format!("`{metric}` ")],
         Some(_) => ["the score".to_owned(), "综合得分".to_owned()],
-        None => {
-            let by = match subject.component {
-                Component::Matrix { by, .. } => by.as_str(),
-                _ => "",
-            };
-            [
-                format!("the attainment of `{by}`"),
-                format!("`{by}` 的达成率"),
-            ]
-        }
+        None => match subject.component {
+            Component::Matrix { by, .. } => goal(by),
+            _ => goal(""),
+        },
     }
 }
 
 /// Decelerators: between boundaries, a later step of the same size paying less than an
 /// earlier one, where no cap holds the pay (a cap, and a curve's flat end after its
 /// last point, are declared limits).
+#[inline(never)]
 pub(super) fn decelerators(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Result<()> {
     let end = subject.actual_at(subject.grid.len().saturating_sub(1))?;
     let mut points = vec![Decimal::ZERO];
-    points.extend(
-        subject
-            .boundaries
-            .iter()
-            .map(|b| b.actual)
-            .filter(|a| *a < end),
-    );
+    for boundary in &subject.boundaries {
+        if boundary.actual < end {
+            points.push(boundary.actual);
+        }
+    }
     points.push(end);
     let curve_end = match subject.component {
         Component::Curve { points, .. } => points
@@ -219,7 +222,9 @@ pub(super) fn decelerators(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) 
             .and_then(|(p, t)| p.attainment.try_mul(t)),
         _ => None,
     };
-    let two_cents = Decimal::new(2, 2);
+    let one_step = STEP
+        .try_mul(subject.scale)
+        .or_overflow(|| "1% of the scale")?;
     for window in points.windows(3) {
         let [s0, s1, s2] = [window[0], window[1], window[2]];
         if curve_end.is_some_and(|e| s1 >= e) {
@@ -227,9 +232,6 @@ pub(super) fn decelerators(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) 
         }
         // A step of 1% of the scale (shorter when a segment is), the first ending a step
         // before the bend (clear of a jump there), the second starting at it.
-        let one_step = STEP
-            .try_mul(subject.scale)
-            .or_overflow(|| "1% of the scale")?;
         let half_before = minus(s1, s0)?
             .try_div(Decimal::TWO)
             .or_overflow(|| "half a segment")?;
@@ -240,35 +242,32 @@ pub(super) fn decelerators(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) 
         if h <= Decimal::ZERO {
             continue;
         }
-        let plus = |a: Decimal, b: Decimal| a.try_add(b).or_overflow(|| format!("{a} + {b}"));
         let first_to = minus(s1, h)?;
         let first_from = minus(first_to, h)?;
-        let second_to = plus(s1, h)?;
-        let cases = vec![
-            case(subject, "first_from", subject.inputs(first_from))?,
-            case(subject, "first_to", subject.inputs(first_to))?,
-            case(subject, "second_from", subject.inputs(s1))?,
-            case(subject, "second_to", subject.inputs(second_to))?,
-        ];
+        let second_to = s1.try_add(h).or_overflow(|| "a step of the result")?;
+        let cases = subject.cases(&[
+            ("first_from", first_from),
+            ("first_to", first_to),
+            ("second_from", s1),
+            ("second_to", second_to),
+        ])?;
         let first = minus(cases[1].paid, cases[0].paid)?;
         let second = minus(cases[3].paid, cases[2].paid)?;
-        if second >= minus(first, two_cents)? || subject.capped_at(second_to)? {
+        if second >= minus(first, Decimal::new(2, 2))? || subject.capped_at(second_to)? {
             continue;
         }
-        let [step1, step1_zh] = subject.change(first_from, Some(first_to));
-        let [step2, step2_zh] = subject.change(s1, Some(second_to));
-        let text = [
-            format!(
-                "the marginal rate falls: {step1} pays {} more, the same step {step2} only {} more",
-                money(first),
-                money(second)
-            ),
-            format!(
-                "边际费率下降：{step1_zh} 时多付 {}，同样增幅 {step2_zh} 时只多付 {}",
-                money(first),
-                money(second)
-            ),
-        ];
+        let text = say(
+            [
+                "the marginal rate falls: {0} pays {1} more, the same step {2} only {3} more",
+                "边际费率下降：{0} 时多付 {1}，同样增幅 {2} 时只多付 {3}",
+            ],
+            &[
+                subject.change(first_from, Some(first_to)),
+                same(money(first)),
+                subject.change(s1, Some(second_to)),
+                same(money(second)),
+            ],
+        );
         let difference = minus(first, second)?;
         out.push(finding(
             subject,
@@ -285,6 +284,7 @@ pub(super) fn decelerators(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) 
 
 /// Negative pay: the lowest result on the grid where the component pays less than
 /// nothing (intended when the incentive allows negative amounts).
+#[inline(never)]
 pub(super) fn negative(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Result<()> {
     let Some(i) = subject
         .grid
@@ -294,13 +294,12 @@ pub(super) fn negative(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> R
         return Ok(());
     };
     let actual = subject.actual_at(i)?;
-    let at = case(subject, "at", subject.inputs(actual))?;
-    let [when, when_zh] = subject.describe(actual);
-    let text = [
-        format!("pay is negative: {when} it pays {}", money(at.paid)),
-        format!("收入为负：{when_zh}支付 {}", money(at.paid)),
-    ];
+    let at = subject.case("at", actual)?;
     let paid = at.paid;
+    let text = say(
+        ["pay is negative: {0} it pays {1}", "收入为负：{0}支付 {1}"],
+        &[subject.describe(actual), same(money(paid))],
+    );
     let mut found = finding(subject, DesignCode::Negative, text, vec![at], paid, None);
     if subject.incentive.allow_negative {
         found.severity = Severity::Info;
@@ -313,78 +312,66 @@ pub(super) fn negative(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> R
 /// Unbounded pay: no cap, and at plausible attainment the component alone pays more than
 /// `[design] exposure` × the target incentive (the lowest such result); without a target
 /// incentive, pay still rising at the end of the explored range (information).
+#[inline(never)]
 pub(super) fn unbounded(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Result<()> {
-    if subject.capped || subject.grid.len() < 2 {
+    let last = subject.grid.len().saturating_sub(1);
+    if subject.capped || last == 0 {
         return Ok(());
     }
-    match subject.target_incentive {
-        Some(ti) => beyond_exposure(subject, ti, out),
-        None => still_rising(subject, out),
-    }
-}
-
-/// The lowest plausible result where the component pays more than the exposure.
-fn beyond_exposure(subject: &Subject<'_>, ti: Decimal, out: &mut Vec<DesignFinding>) -> Result<()> {
-    let settings = subject.settings;
-    let limit = settings
-        .exposure
-        .try_mul(ti)
-        .or_overflow(|| "the exposure")?;
-    let plausible = subject.plausible_index();
-    let Some(i) = subject.grid[..=plausible].iter().position(|p| *p > limit) else {
-        return Ok(());
+    let exposure = subject.settings.exposure;
+    let (i, limit) = match subject.target_incentive {
+        Some(ti) => {
+            let limit = exposure.try_mul(ti).or_overflow(|| "the exposure")?;
+            let plausible = subject.plausible_index();
+            match subject.grid[..=plausible].iter().position(|p| *p > limit) {
+                Some(i) => (i, Some(limit)),
+                None => return Ok(()),
+            }
+        }
+        None if subject.grid[last] > subject.grid[last - 1] => (last, None),
+        None => return Ok(()),
     };
     let actual = subject.actual_at(i)?;
-    let at = case(subject, "at", subject.inputs(actual))?;
-    let [when, when_zh] = subject.describe(actual);
-    let text = [
-        format!(
-            "nothing caps the pay: {when} it pays {}, above {} × the target incentive ({})",
-            money(at.paid),
-            settings.exposure.normalize(),
-            money(limit)
+    let at = subject.case("at", actual)?;
+    let paid = at.paid;
+    let (text, difference) = match limit {
+        Some(limit) => (
+            say(
+                [
+                    "nothing caps the pay: {0} it pays {1}, above {2} × the target incentive ({3})",
+                    "收入没有上限：{0}支付 {1}，超过目标奖金的 {2} 倍（{3}）",
+                ],
+                &[
+                    subject.describe(actual),
+                    same(money(paid)),
+                    same(exposure.normalize().to_string()),
+                    same(money(limit)),
+                ],
+            ),
+            minus(paid, limit)?,
         ),
-        format!(
-            "收入没有上限：{when_zh}支付 {}，超过目标奖金的 {} 倍（{}）",
-            money(at.paid),
-            settings.exposure.normalize(),
-            money(limit)
+        None => (
+            say(
+                [
+                    "nothing caps the pay and the incentive has no target incentive to weigh it against: {0} it pays {1} and still rises",
+                    "收入没有上限，且激励未设目标奖金可供比较：{0}支付 {1}，仍在上升",
+                ],
+                &[subject.describe(actual), same(money(paid))],
+            ),
+            paid,
         ),
-    ];
-    let difference = minus(at.paid, limit)?;
-    out.push(finding(
+    };
+    let mut found = finding(
         subject,
         DesignCode::Unbounded,
         text,
         vec![at],
         difference,
         None,
-    ));
-    Ok(())
-}
-
-/// Without a target incentive: pay still rising at the end of the explored range.
-fn still_rising(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Result<()> {
-    let last = subject.grid.len() - 1;
-    if subject.grid[last] <= subject.grid[last - 1] {
-        return Ok(());
+    );
+    if limit.is_none() {
+        found.severity = Severity::Info;
     }
-    let actual = subject.actual_at(last)?;
-    let at = case(subject, "at", subject.inputs(actual))?;
-    let [when, when_zh] = subject.describe(actual);
-    let text = [
-        format!(
-            "nothing caps the pay and the incentive has no target incentive to weigh it against: {when} it pays {} and still rises",
-            money(at.paid)
-        ),
-        format!(
-            "收入没有上限，且激励未设目标奖金可供比较：{when_zh}支付 {}，仍在上升",
-            money(at.paid)
-        ),
-    ];
-    let paid = at.paid;
-    let mut found = finding(subject, DesignCode::Unbounded, text, vec![at], paid, None);
-    found.severity = Severity::Info;
     out.push(found);
     Ok(())
 }

@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 
 use crate::error::Result;
-use crate::incentive::{ComponentInputs, evaluate_component};
+use crate::incentive::ComponentInputs;
 use crate::plan::Plan;
 use crate::report::findings::Severity;
 pub use text::design_text;
@@ -165,14 +165,4 @@ impl Plan {
         }
         Ok(out)
     }
-}
-
-/// A case: `inputs` priced by the engine.
-fn case(
-    subject: &subject::Subject<'_>,
-    role: &'static str,
-    inputs: ComponentInputs,
-) -> Result<Case> {
-    let paid = evaluate_component(subject.component, &inputs, subject.rounding)?.amount;
-    Ok(Case { role, inputs, paid })
 }

@@ -10,8 +10,8 @@ use rust_decimal::Decimal;
 
 use super::explore::finding;
 use super::subject::Subject;
-use super::text::money;
-use super::{DesignCode, DesignFinding, case};
+use super::text::{money, same, say};
+use super::{DesignCode, DesignFinding};
 use crate::decimal::{OrOverflow, TryArithmetic};
 use crate::error::Result;
 use crate::incentive::{Component, PoolSplit};
@@ -33,7 +33,7 @@ fn least_gain(subject: &Subject<'_>) -> Option<Decimal> {
 /// Of the indices `range`, the one whose `value` is largest, nearest 100% among equals.
 fn best(
     range: std::ops::RangeInclusive<usize>,
-    value: impl Fn(usize) -> Option<Decimal>,
+    value: &dyn Fn(usize) -> Option<Decimal>,
 ) -> Option<(usize, Decimal)> {
     let mut found: Option<(usize, Decimal)> = None;
     for i in range {
@@ -55,6 +55,7 @@ fn sub(grid: &[Decimal], a: usize, b: usize) -> Option<Decimal> {
 
 /// Sandbagging: moving `k`% of the target from this period (at `i`%) into the next (at
 /// `j`%) raises the pay over both.
+#[inline(never)]
 pub(super) fn sandbagging(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Result<()> {
     let Some(least) = least_gain(subject).filter(|_| subject.additive) else {
         return Ok(());
@@ -63,45 +64,43 @@ pub(super) fn sandbagging(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -
     let top = subject.plausible_index();
     for k in 1..=top {
         // What this period keeps of its pay after giving up k, and what the next gains.
-        let Some((i, kept)) = best(k..=top, |i| sub(grid, i - k, i)) else {
+        let Some((i, kept)) = best(k..=top, &|i| sub(grid, i - k, i)) else {
             continue;
         };
-        let Some((j, added)) = best(0..=top - k, |j| sub(grid, j + k, j)) else {
+        let Some((j, added)) = best(0..=top - k, &|j| sub(grid, j + k, j)) else {
             continue;
         };
         let gain = kept.try_add(added).or_overflow(|| "the pay of a move")?;
         if gain <= least {
             continue;
         }
-        let actual = |index: usize| subject.actual_at(index);
-        let cases = vec![
-            case(subject, "this_before", subject.inputs(actual(i)?))?,
-            case(subject, "next_before", subject.inputs(actual(j)?))?,
-            case(subject, "this_after", subject.inputs(actual(i - k)?))?,
-            case(subject, "next_after", subject.inputs(actual(j + k)?))?,
-        ];
+        let [this, next, this_after, next_after, moved] =
+            [i, j, i - k, j + k, k].map(|index| subject.actual_at(index));
+        let (this, next, this_after, next_after, moved) =
+            (this?, next?, this_after?, next_after?, moved?);
+        let cases = subject.cases(&[
+            ("this_before", this),
+            ("next_before", next),
+            ("this_after", this_after),
+            ("next_after", next_after),
+        ])?;
         let sum = |a: Decimal, b: Decimal| a.try_add(b).or_overflow(|| "the pay of two periods");
         let before = sum(cases[0].paid, cases[1].paid)?;
         let after = sum(cases[2].paid, cases[3].paid)?;
-        let moved = actual(k)?;
-        let [this, this_zh] = subject.change(actual(i)?, Some(actual(i - k)?));
-        let [next, next_zh] = subject.change(actual(j)?, Some(actual(j + k)?));
-        let text = [
-            format!(
-                "moving {} from this period ({this}) into the next ({next}) raises the pay over both from {} to {} (+{})",
-                money(moved),
-                money(before),
-                money(after),
-                money(gain)
-            ),
-            format!(
-                "把 {} 从本期（{this_zh}）挪到下期（{next_zh}），两期合计收入从 {} 增至 {}（+{}）",
-                money(moved),
-                money(before),
-                money(after),
-                money(gain)
-            ),
-        ];
+        let text = say(
+            [
+                "moving {0} from this period ({1}) into the next ({2}) raises the pay over both from {3} to {4} (+{5})",
+                "把 {0} 从本期（{1}）挪到下期（{2}），两期合计收入从 {3} 增至 {4}（+{5}）",
+            ],
+            &[
+                same(money(moved)),
+                subject.change(this, Some(this_after)),
+                subject.change(next, Some(next_after)),
+                same(money(before)),
+                same(money(after)),
+                same(money(gain)),
+            ],
+        );
         out.push(finding(
             subject,
             DesignCode::Sandbagging,
@@ -118,6 +117,7 @@ pub(super) fn sandbagging(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -
 /// Splits: under a rate or tier component, a deal of `2k`% of the target credited whole
 /// to one member (at `a`%) pays another total than split in halves with a second member
 /// (at `b`%).
+#[inline(never)]
 pub(super) fn split(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Result<()> {
     let marginal = matches!(
         subject.component,
@@ -134,14 +134,14 @@ pub(super) fn split(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Resu
         let half = |b: usize| sub(grid, b + k, b);
         let negated = |v: Option<Decimal>| v.map(|v| -v);
         let (Some((a_hi, hi)), Some((b_lo, lo))) = (
-            best(0..=top - 2 * k, second_half),
-            best(0..=top - k, |b| negated(half(b))),
+            best(0..=top - 2 * k, &second_half),
+            best(0..=top - k, &|b| negated(half(b))),
         ) else {
             continue;
         };
         let (Some((b_hi, half_hi)), Some((a_lo, half_lo))) = (
-            best(0..=top - k, half),
-            best(0..=top - 2 * k, |a| negated(second_half(a))),
+            best(0..=top - k, &half),
+            best(0..=top - 2 * k, &|a| negated(second_half(a))),
         ) else {
             continue;
         };
@@ -156,35 +156,40 @@ pub(super) fn split(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Resu
         if whole_more.max(split_more) <= least {
             continue;
         }
-        let actual = |index: usize| subject.actual_at(index);
-        let cases = vec![
-            case(subject, "whole_first", subject.inputs(actual(a + 2 * k)?))?,
-            case(subject, "whole_second", subject.inputs(actual(b)?))?,
-            case(subject, "split_first", subject.inputs(actual(a + k)?))?,
-            case(subject, "split_second", subject.inputs(actual(b + k)?))?,
-        ];
+        let [first, second, whole_first, half_first, half_second, deal] =
+            [a, b, a + 2 * k, a + k, b + k, 2 * k].map(|index| subject.actual_at(index));
+        let (first, second, whole_first, half_first, half_second, deal) = (
+            first?,
+            second?,
+            whole_first?,
+            half_first?,
+            half_second?,
+            deal?,
+        );
+        let cases = subject.cases(&[
+            ("whole_first", whole_first),
+            ("whole_second", second),
+            ("split_first", half_first),
+            ("split_second", half_second),
+        ])?;
         let sum = |x: Decimal, y: Decimal| x.try_add(y).or_overflow(|| "the pay of two members");
         let whole = sum(cases[0].paid, cases[1].paid)?;
         let halves = sum(cases[2].paid, cases[3].paid)?;
-        let deal = actual(2 * k)?;
-        let [whole_first, whole_first_zh] = subject.change(actual(a)?, Some(actual(a + 2 * k)?));
-        let [stays, stays_zh] = subject.state(actual(b)?);
-        let [half_first, half_first_zh] = subject.change(actual(a)?, Some(actual(a + k)?));
-        let [half_second, half_second_zh] = subject.change(actual(b)?, Some(actual(b + k)?));
-        let text = [
-            format!(
-                "a deal of {} credited whole to one member ({whole_first}) while another stays at {stays} pays {} in total; split in halves ({half_first}, {half_second}), {}",
-                money(deal),
-                money(whole),
-                money(halves)
-            ),
-            format!(
-                "一笔 {} 的订单全部记给一名成员（{whole_first_zh}）、另一名成员不变（{stays_zh}），两人合计支付 {}；两人各记一半（{half_first_zh}、{half_second_zh}）则支付 {}",
-                money(deal),
-                money(whole),
-                money(halves)
-            ),
-        ];
+        let text = say(
+            [
+                "a deal of {0} credited whole to one member ({1}) while another stays at {2} pays {3} in total; split in halves ({4}, {5}), {6}",
+                "一笔 {0} 的订单全部记给一名成员（{1}）、另一名成员不变（{2}），两人合计支付 {3}；两人各记一半（{4}、{5}）则支付 {6}",
+            ],
+            &[
+                same(money(deal)),
+                subject.change(first, Some(whole_first)),
+                subject.state(second),
+                same(money(whole)),
+                subject.change(first, Some(half_first)),
+                subject.change(second, Some(half_second)),
+                same(money(halves)),
+            ],
+        );
         let difference = whole.try_sub(halves).or_overflow(|| "a split")?;
         out.push(finding(
             subject,
@@ -201,6 +206,7 @@ pub(super) fn split(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Resu
 
 /// A team pool split among `n` members pays each of the others more when one leaves:
 /// `n` is the largest team of the org (5 without teams of two or more).
+#[inline(never)]
 pub(super) fn pool_leaver(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Result<()> {
     let Component::Pool {
         amount, split, at, ..
@@ -234,8 +240,8 @@ pub(super) fn pool_leaver(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -
         inputs.pool_part = Some(part);
         inputs
     };
-    let before = case(subject, "before", with_part(part_of(largest)?))?;
-    let after = case(subject, "after", with_part(part_of(largest - 1)?))?;
+    let before = subject.case_with("before", with_part(part_of(largest)?))?;
+    let after = subject.case_with("after", with_part(part_of(largest - 1)?))?;
     let difference = after
         .paid
         .try_sub(before.paid)
@@ -248,24 +254,20 @@ pub(super) fn pool_leaver(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -
         PoolSplit::Contribution => ["by contribution", "按贡献分配"],
         PoolSplit::Weights => ["by weights", "按权重分配"],
     };
-    let text = [
-        format!(
-            "the pool is split {} among {largest} members, {} each; when one leaves, each of the other {} is paid {} (+{})",
-            how[0],
-            money(before.paid),
-            largest - 1,
-            money(after.paid),
-            money(difference)
-        ),
-        format!(
-            "奖金池在 {largest} 名成员间{}，每人 {}；一人离开后，其余 {} 人每人 {}（+{}）",
-            how[1],
-            money(before.paid),
-            largest - 1,
-            money(after.paid),
-            money(difference)
-        ),
-    ];
+    let text = say(
+        [
+            "the pool is split {0} among {1} members, {2} each; when one leaves, each of the other {3} is paid {4} (+{5})",
+            "奖金池在 {1} 名成员间{0}，每人 {2}；一人离开后，其余 {3} 人每人 {4}（+{5}）",
+        ],
+        &[
+            how.map(str::to_owned),
+            same(largest.to_string()),
+            same(money(before.paid)),
+            same((largest - 1).to_string()),
+            same(money(after.paid)),
+            same(money(difference)),
+        ],
+    );
     out.push(finding(
         subject,
         DesignCode::PoolLeaver,

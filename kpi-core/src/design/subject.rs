@@ -11,6 +11,8 @@ use crate::incentive::{Component, ComponentInputs, Incentive, TierBasis, evaluat
 use crate::metric::Aggregate;
 use crate::plan::{DesignSettings, Plan};
 
+use super::Case;
+
 /// The grid's step: 1% of the target (or of the amount scale).
 pub(super) const STEP: Decimal = Decimal::from_parts(1, 0, 0, false, 2);
 
@@ -139,6 +141,24 @@ impl<'a> Subject<'a> {
         Ok(evaluate_component(self.component, &self.inputs(actual), self.rounding)?.amount)
     }
 
+    /// A case: the component priced at `actual`.
+    pub fn case(&self, role: &'static str, actual: Decimal) -> Result<Case> {
+        self.case_with(role, self.inputs(actual))
+    }
+
+    /// A case: the component priced for `inputs`.
+    pub fn case_with(&self, role: &'static str, inputs: ComponentInputs) -> Result<Case> {
+        let paid = evaluate_component(self.component, &inputs, self.rounding)?.amount;
+        Ok(Case { role, inputs, paid })
+    }
+
+    /// The cases at each `(role, actual)`.
+    pub fn cases(&self, at: &[(&'static str, Decimal)]) -> Result<Vec<Case>> {
+        at.iter()
+            .map(|(role, actual)| self.case(role, *actual))
+            .collect()
+    }
+
     /// Whether the pay at `actual` is held down by the component's cap.
     pub fn capped_at(&self, actual: Decimal) -> Result<bool> {
         let result = evaluate_component(self.component, &self.inputs(actual), self.rounding)?;
@@ -150,7 +170,7 @@ impl<'a> Subject<'a> {
         Decimal::from(i)
             .try_mul(STEP)
             .and_then(|x| x.try_mul(self.scale))
-            .or_overflow(|| format!("{i}% of {}", self.scale))
+            .or_overflow(|| "a point of the grid")
     }
 
     /// `actual` as a share of the scale (the attainment when there is a target).
@@ -196,7 +216,7 @@ impl<'a> Subject<'a> {
         for (place, attainment) in places {
             let boundary = if attainment {
                 let Some(target) = self.target else { continue };
-                let what = || format!("{place} of the target {target}");
+                let what = || "a boundary of the target";
                 Boundary {
                     actual: place.try_mul(target).or_overflow(what)?,
                     below: place
@@ -212,12 +232,18 @@ impl<'a> Subject<'a> {
                         .or_overflow(|| format!("{place} - 0.01"))?,
                 }
             };
-            if boundary.actual > Decimal::ZERO {
-                out.push(boundary);
+            // In order, each once (a few boundaries: an insertion costs less code than a
+            // sort in the browser module).
+            let at = out
+                .iter()
+                .position(|b: &Boundary| b.actual >= boundary.actual);
+            match at {
+                _ if boundary.actual <= Decimal::ZERO => {}
+                Some(i) if out[i].actual == boundary.actual => {}
+                Some(i) => out.insert(i, boundary),
+                None => out.push(boundary),
             }
         }
-        out.sort_by_key(|b| b.actual);
-        out.dedup_by_key(|b| b.actual);
         Ok(out)
     }
 
@@ -237,7 +263,7 @@ impl<'a> Subject<'a> {
             .min(Decimal::from(20));
         let points = end
             .try_div(STEP)
-            .and_then(|p| p.ceil().to_usize())
+            .and_then(|p| p.trunc().to_usize())
             .unwrap_or(2000);
         (0..=points.min(2000))
             .map(|i| self.pay(self.actual_at(i)?))

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
 
-/// Settings of the plan design checks (`Plan::design_check`), under `[design]`.
+/// Settings of the plan design checks (`design_check`), under `[design]`.
 ///
 /// ```toml
 /// [design]

@@ -129,7 +129,7 @@ pub struct Plan {
     #[serde(default)]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub smart: SmartSettings,
-    /// Settings of the plan design checks ([`Plan::design_check`](crate::design)).
+    /// Settings of the plan design checks (`design_check`), under `[design]`.
     #[serde(default, skip_serializing_if = "DesignSettings::is_default")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub design: DesignSettings,

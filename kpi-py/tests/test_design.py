@@ -1,0 +1,111 @@
+"""Plan design checks from Python: the shared vectors in
+kpi-core/testdata/vectors/design (the findings, and the errors of bad [design]
+settings), counterexamples priced again by evaluate_component, and hostile settings."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import kpi_core
+from conftest import VECTORS
+
+DOC = json.loads((VECTORS / "design" / "checks.json").read_text(encoding="utf-8"))
+CASES = DOC["cases"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_design_vectors(case):
+    if "error" in case:
+        with pytest.raises(kpi_core.KpiError) as err:
+            kpi_core.Plan.from_toml(case["plan_toml"]).design_check()
+        assert err.value.code == case["error"]["code"]
+        assert err.value.path == case["error"].get("path")
+        return
+    plan = kpi_core.Plan.from_toml(case["plan_toml"])
+    found = plan.design_check()
+    assert found == case["expected"]
+    # Each counterexample is inputs the user can paste into evaluate_component.
+    document = plan.to_dict()
+    for finding in found:
+        i, j = [int(x) for x in finding["path"].replace("]", "[").split("[") if x.isdigit()]
+        component = document["incentives"][i]["components"][j]
+        for example in finding["counterexample"]["cases"]:
+            priced = kpi_core.evaluate_component(component, example["inputs"])
+            assert str(priced["amount"]) == example["paid"]
+
+
+def test_design_text_in_both_languages():
+    plan = kpi_core.Plan.from_toml(CASES[0]["plan_toml"])
+    assert plan.design_text().startswith("Design findings: 3\n")
+    zh = plan.design_text("zh-CN")
+    assert zh.startswith("方案设计检查结果：3\n")
+    assert "达成率 99.99% 时支付 29,997.00，达成率 100% 时支付 40,000.00" in zh
+    with pytest.raises(kpi_core.KpiError):
+        plan.design_text("klingon")
+
+
+def base_document():
+    return kpi_core.Plan.from_toml(CASES[0]["plan_toml"]).to_dict()
+
+
+@pytest.mark.parametrize(
+    "settings, path",
+    [
+        ({"cliff": float("nan")}, "design.cliff"),
+        ({"gain": float("inf")}, "design.gain"),
+        ({"exposure": 10**40}, "design.exposure"),
+        ({"plausible": "-1"}, "design.plausible"),
+        ({"max_attainment": []}, "design.max_attainment"),
+        ({"target": "１００"}, "design.target"),
+        ({"intended": "all"}, "design.intended"),
+        ({"intended": [{"path": "incentives[0].components[0]", "codes": ["设计.悬崖"], "reason": "理由"}]},
+         "design.intended[0].codes[0]"),
+        ({"intended": [{"path": "incentives[0].components[0]" * 1000, "codes": [], "reason": ""}]},
+         "design.intended[0].path"),
+        ({"unknown": 1}, "design.unknown"),
+    ],
+)
+def test_hostile_settings_are_errors_at_their_path(settings, path):
+    document = base_document()
+    document["design"] = settings
+    with pytest.raises(kpi_core.KpiError) as err:
+        kpi_core.Plan.from_dict(document, allow_float=True).design_check()
+    assert err.value.code.startswith(("plan.", "data."))
+    assert err.value.path == path
+
+
+def test_a_deep_reason_and_settings_of_the_wrong_type():
+    document = base_document()
+    document["design"] = {"intended": [{"path": "incentives[0].components[0]", "codes": ["design.cliff"],
+                                        "reason": [[[[[]]]]] * 3}]}
+    with pytest.raises(kpi_core.KpiError):
+        kpi_core.Plan.from_dict(document)
+    document["design"] = 42
+    with pytest.raises(kpi_core.KpiError):
+        kpi_core.Plan.from_dict(document)
+
+
+def test_a_non_ascii_reason_is_kept_whole():
+    document = base_document()
+    reason = "达标即全额计提 🎯 — 已在销售会议说明"
+    document["design"] = {"intended": [{"path": "incentives[0].components[0]",
+                                        "codes": ["design.cliff"], "reason": reason}]}
+    found = kpi_core.Plan.from_dict(document).design_check()
+    assert found[0]["intended"] == reason
+    assert found[0]["severity"] == "info"
+    assert reason in kpi_core.Plan.from_dict(document).design_text()
+
+
+def test_huge_targets_and_rates_give_an_error_or_findings_never_a_crash():
+    document = base_document()
+    document["design"] = {"target": "1000000000000", "max_attainment": "10"}
+    component = document["incentives"][0]["components"][0]
+    component["tiers"] = [{"from": "0", "rate": "79228162514264"}, {"from": "9.99", "rate": "1e-28"}]
+    try:
+        found = kpi_core.Plan.from_dict(document).design_check()
+    except kpi_core.KpiError as err:
+        assert err.code in ("data.overflow", "plan.invalid")
+    else:
+        assert all(f["code"].startswith("design.") for f in found)
