@@ -1,9 +1,11 @@
-//! Criterion bench of SMART validation on large plans: `validate` is near-linear in the
-//! number of goals (100,000 goals within a second). Run with
+//! Criterion benches of checking plans: SMART validation on large plans (`validate` is
+//! near-linear in the number of goals: 100,000 goals within a second), and the design
+//! check of the sample plan (target: within a second; a few milliseconds). Run with
 //! `cargo bench -p kpi-benches --bench validate`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use kpi_benches::many_goals_plan;
+use kpi_core::Plan;
 
 fn validate(c: &mut Criterion) {
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 6, 1);
@@ -18,5 +20,13 @@ fn validate(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, validate);
+fn design_check(c: &mut Criterion) {
+    let plan = Plan::from_toml(include_str!("../../kpi-core/testdata/sample/plan.toml"))
+        .expect("the sample plan reads");
+    c.bench_function("design_check/sample plan", |b| {
+        b.iter(|| plan.design_check().expect("the sample plan checks"));
+    });
+}
+
+criterion_group!(benches, validate, design_check);
 criterion_main!(benches);

@@ -10,6 +10,9 @@ pub mod guide_zh_cn {}
 #[doc = include_str!("../../docs/incentives.md")]
 pub mod incentives {}
 
+#[doc = include_str!("../../docs/design.md")]
+pub mod design {}
+
 #[doc = include_str!("../../docs/ingest.md")]
 pub mod ingest {}
 

@@ -1,7 +1,9 @@
-//! Plan design checks: the shared vectors (`testdata/vectors/design`, also run by pytest
-//! and node), and properties of the checks over random tier tables.
+//! Plan design checks and the cost simulation: the shared vectors
+//! (`testdata/vectors/design`, also run by pytest, and by node for the settings), and
+//! properties of both over random plans.
 
 use kpi_core::Plan;
+use kpi_core::design::Attainment;
 use kpi_core::incentive::{ComponentInputs, evaluate_component};
 use proptest::prelude::*;
 use serde_json::Value;
@@ -27,8 +29,8 @@ fn every_design_vector_passes() {
     // now: review the diff.
     let bless = std::env::var_os("KPI_BLESS").is_some();
     let mut cases = 0;
-    for entry in std::fs::read_dir(VECTORS).unwrap() {
-        let path = entry.unwrap().path();
+    {
+        let path = std::path::Path::new(VECTORS).join("checks.json");
         let mut file: Value =
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         if bless {
@@ -58,6 +60,46 @@ fn every_design_vector_passes() {
         }
     }
     assert!(cases >= 25, "only {cases} design cases ran");
+}
+
+fn simulate(case: &Value) -> Result<Value, kpi_core::Error> {
+    let plan = Plan::from_toml(case["plan_toml"].as_str().expect("plan_toml is text"))?;
+    let attainment = Attainment::from_json_value(&case["attainment"])?;
+    let trials = u32::try_from(case["trials"].as_u64().unwrap()).unwrap();
+    let members = case["members"]
+        .as_u64()
+        .map(|m| usize::try_from(m).unwrap());
+    let simulation =
+        plan.simulate_cost(&attainment, trials, case["seed"].as_u64().unwrap(), members)?;
+    Ok(serde_json::to_value(simulation).expect("serialisable"))
+}
+
+#[test]
+fn every_cost_vector_passes() {
+    let path = std::path::Path::new(VECTORS).join("costs.json");
+    let mut file: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    if std::env::var_os("KPI_BLESS").is_some() {
+        for case in file["cases"].as_array_mut().unwrap() {
+            match simulate(case) {
+                Ok(found) if case.get("expected").is_some() => case["expected"] = found,
+                Err(err) if case.get("error").is_some() => case["error"] = error_json(&err),
+                _ => {}
+            }
+        }
+        std::fs::write(&path, serde_json::to_string_pretty(&file).unwrap() + "\n").unwrap();
+    }
+    let cases = file["cases"].as_array().unwrap();
+    for case in cases {
+        let name = case["name"].as_str().unwrap_or("");
+        match (simulate(case), case.get("expected"), case.get("error")) {
+            (Ok(found), Some(expected), None) => assert_eq!(&found, expected, "{name}"),
+            (Err(err), None, Some(expected)) => {
+                assert_eq!(&error_json(&err), expected, "{name}: {err}");
+            }
+            (result, _, _) => panic!("{name}: unexpected {result:?}"),
+        }
+    }
+    assert!(cases.len() >= 15, "only {} cost cases", cases.len());
 }
 
 /// Every case of every counterexample prices, by `evaluate_component` on the plan's
@@ -244,5 +286,39 @@ proptest! {
         } else if up * 500 < 2_000 {
             prop_assert!(cliff.is_none());
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// A seed gives the same figures; the percentiles are in order within the draws; a
+    /// flat rate without a cap costs that rate of the revenue, to the rounding of each
+    /// member's pay.
+    #[test]
+    fn the_cost_simulation_is_repeatable_ordered_and_exact(
+        seed in any::<u64>(),
+        rate in 1u32..200,
+        mean in 50u32..150,
+        sd in 0u32..50,
+    ) {
+        let rate = rust_decimal::Decimal::new(i64::from(rate), 3);
+        let plan = plan_with(&format!("kind = \"rate\"\nrate = \"{rate}\""), 30_000);
+        let attainment = Attainment::Normal {
+            mean: rust_decimal::Decimal::new(i64::from(mean), 2),
+            sd: rust_decimal::Decimal::new(i64::from(sd), 2),
+        };
+        let once = plan.simulate_cost(&attainment, 200, seed, Some(3)).unwrap();
+        let again = plan.simulate_cost(&attainment, 200, seed, Some(3)).unwrap();
+        prop_assert_eq!(&once, &again);
+        for figures in [&once.total, &once.per_member] {
+            prop_assert!(figures.p50 <= figures.p90 && figures.p90 <= figures.p99 && figures.p99 <= figures.max);
+            prop_assert!(figures.expected <= figures.max);
+        }
+        // Each member's pay is rate × attainment × 500,000 rounded to the cent: the mean
+        // of 3 members' sum is within 1.5 cents of rate × the expected revenue.
+        let exact = rate * once.revenue;
+        let gap = (once.total.expected - exact).abs();
+        prop_assert!(gap <= rust_decimal::Decimal::new(2, 2), "{} against {}", once.total.expected, exact);
     }
 }

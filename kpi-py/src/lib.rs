@@ -176,6 +176,50 @@ impl Plan {
         plain_json(py, &text)
     }
 
+    /// Simulates the plan's payout cost over `trials` payout periods (1 to 100,000): each
+    /// of `members` (the org's members when `None`) draws an attainment from
+    /// `attainment` (`{"normal": {"mean": "1.0", "sd": "0.2"}}`, `{"lognormal": {"mu":
+    /// "0", "sigma": "0.25"}}` or `{"empirical": ["0.8", "1.1", …]}`), and the engine
+    /// prices every component there. Deterministic for a `seed`. A dict: `per_member`,
+    /// `total` and each incentive's `expected`, `p50`, `p90`, `p99`, `max`; `revenue`,
+    /// `cost_share`, and the components `not_priced`, amounts as decimal text.
+    #[pyo3(signature = (attainment, trials = None, seed = None, members = None))]
+    fn simulate_cost<'py>(
+        &self,
+        py: Python<'py>,
+        attainment: &Bound<'py, PyAny>,
+        trials: Option<&Bound<'py, PyAny>>,
+        seed: Option<&Bound<'py, PyAny>>,
+        members: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let attainment = convert::to_json_at(attainment, convert::Reading::exact(), "attainment")?;
+        let attainment =
+            core::design::Attainment::from_json_value(&attainment).map_err(to_py_err)?;
+        let trials = match trials.filter(|t| !t.is_none()) {
+            Some(trials) => args::count(trials, "trials")?,
+            None => 1000,
+        };
+        let seed = match seed.filter(|s| !s.is_none()) {
+            Some(seed) => {
+                let seed = args::int(seed, "seed")?;
+                u64::try_from(seed).map_err(|_| {
+                    convert::invalid_argument("seed", format!("`seed` is at least 0, not {seed}"))
+                })?
+            }
+            None => 0,
+        };
+        let members = match members.filter(|m| !m.is_none()) {
+            Some(members) => Some(args::count(members, "members")? as usize),
+            None => None,
+        };
+        let simulation = py
+            .detach(|| self.inner.simulate_cost(&attainment, trials, seed, members))
+            .map_err(to_py_err)?;
+        let text = serde_json::to_string(&simulation)
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+        plain_json(py, &text)
+    }
+
     /// The design findings as text in `locale` (`"en"`, the default, or `"zh-CN"`): a
     /// title with their count and a line each.
     #[pyo3(signature = (locale = None))]

@@ -109,3 +109,47 @@ def test_huge_targets_and_rates_give_an_error_or_findings_never_a_crash():
         assert err.code in ("data.overflow", "plan.invalid")
     else:
         assert all(f["code"].startswith("design.") for f in found)
+
+
+COSTS = json.loads((VECTORS / "design" / "costs.json").read_text(encoding="utf-8"))["cases"]
+
+
+@pytest.mark.parametrize("case", COSTS, ids=[c["name"] for c in COSTS])
+def test_cost_vectors(case):
+    plan = kpi_core.Plan.from_toml(case["plan_toml"])
+    run = lambda: plan.simulate_cost(case["attainment"], trials=case["trials"], seed=case["seed"],
+                                     members=case["members"])
+    if "error" in case:
+        with pytest.raises(kpi_core.KpiError) as err:
+            run()
+        assert err.value.code == case["error"]["code"]
+        assert err.value.path == case["error"].get("path")
+        return
+    # The same figures, to the cent, as Rust: the draws do not depend on the platform.
+    assert run() == case["expected"]
+
+
+def test_the_cost_simulation_takes_decimals_and_refuses_floats_and_wrong_types():
+    from decimal import Decimal
+
+    plan = kpi_core.Plan.from_toml(COSTS[0]["plan_toml"])
+    as_text = plan.simulate_cost({"normal": {"mean": "1.0", "sd": "0.25"}}, trials=50, seed=9)
+    as_decimal = plan.simulate_cost({"normal": {"mean": Decimal("1.0"), "sd": Decimal("0.25")}}, trials=50, seed=9)
+    assert as_text == as_decimal
+    assert plan.simulate_cost({"empirical": [1, 2]}, trials=5)["trials"] == 5
+    hostile = [
+        ({"normal": {"mean": 1.0, "sd": 0.2}}, {}, "attainment.normal.mean"),
+        ({"normal": {"mean": float("nan"), "sd": "0.2"}}, {}, "attainment.normal.mean"),
+        ("normal", {}, "attainment"),
+        ({"normal": {"mean": "1", "sd": "0.2"}}, {"trials": "100"}, "trials"),
+        ({"normal": {"mean": "1", "sd": "0.2"}}, {"trials": True}, "trials"),
+        ({"normal": {"mean": "1", "sd": "0.2"}}, {"seed": -1}, "seed"),
+        ({"normal": {"mean": "1", "sd": "0.2"}}, {"seed": 2**70}, "seed"),
+        ({"normal": {"mean": "1", "sd": "0.2"}}, {"members": 10**12}, "members"),
+        ({"empirical": ["1"] * 10 + ["十"]}, {}, "attainment.empirical[10]"),
+        ({"empirical": [[[[[]]]]]}, {}, "attainment.empirical[0]"),
+    ]
+    for attainment, options, path in hostile:
+        with pytest.raises(kpi_core.KpiError) as err:
+            plan.simulate_cost(attainment, **options)
+        assert err.value.path == path, (attainment, options, err.value)

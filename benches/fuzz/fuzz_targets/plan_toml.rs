@@ -1,6 +1,7 @@
 //! Fuzz target: plan TOML. Any text gives a plan or a coded error; a draft validates and
-//! checks without a panic; a plan that loads writes back to TOML and JSON unchanged and
-//! measures, evaluates and reviews the test facts without a panic.
+//! checks without a panic; a plan that loads writes back to TOML and JSON unchanged,
+//! measures, evaluates and reviews the test facts without a panic, and its design check's
+//! counterexamples price again to what they state.
 #![no_main]
 
 use kpi_core::Plan;

@@ -553,6 +553,7 @@ pub fn exercise_plan(plan: &kpi_core::Plan, facts: &kpi_core::FactTable, label: 
         Err(e) => panic!("the plan's own TOML does not load: {e:?}\n{toml}"),
     }
     let _ = plan.validate(Some(facts), None);
+    exercise_design(plan);
     let period = match plan.parse_period(label) {
         Ok(period) => period,
         Err(e) => return check_error(&e),
@@ -599,6 +600,40 @@ pub fn exercise_plan(plan: &kpi_core::Plan, facts: &kpi_core::FactTable, label: 
     }
     if let Err(e) = plan.review(facts, middle) {
         check_error(&e);
+    }
+}
+
+/// The plan design check gives findings or a coded error, and every case of every
+/// counterexample prices again, by `evaluate_component`, to the amount it states.
+pub fn exercise_design(plan: &kpi_core::Plan) {
+    let findings = match plan.design_check() {
+        Ok(findings) => findings,
+        Err(e) => return check_error(&e),
+    };
+    for locale in kpi_core::Locale::ALL {
+        let _ = kpi_core::design::design_text(&findings, locale);
+    }
+    for finding in &findings {
+        let component = plan
+            .incentives
+            .iter()
+            .enumerate()
+            .flat_map(|(i, incentive)| {
+                incentive
+                    .components
+                    .iter()
+                    .enumerate()
+                    .map(move |(j, c)| (format!("incentives[{i}].components[{j}]"), c))
+            })
+            .find(|(path, _)| *path == finding.path)
+            .map(|(_, c)| c)
+            .unwrap_or_else(|| panic!("a finding at no component: {}", finding.path));
+        for case in &finding.counterexample.cases {
+            let priced =
+                kpi_core::incentive::evaluate_component(component, &case.inputs, plan.rounding)
+                    .unwrap_or_else(|e| panic!("a case does not price again: {e:?}"));
+            assert_eq!(priced.amount, case.paid, "{}: {}", finding.path, case.role);
+        }
     }
 }
 

@@ -6,7 +6,7 @@
 //! by one (`Subject::case`): the browser module carries one copy of each rather than one
 //! per check.
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use super::subject::{STEP, Subject};
 use super::text::{Words, money, pct, same, say};
@@ -118,11 +118,10 @@ pub(super) fn cliffs(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Res
             subject.describe(boundary.below),
             subject.describe(boundary.actual),
         ];
+        // Each boundary's cliff is its own flaw: a large one above a small one is not
+        // hidden by it.
         if let Some(found) = cliff(subject, below, at, words, None)? {
             out.push(found);
-            // The first cliff along the result is the smallest example; the others
-            // repeat it.
-            break;
         }
     }
     side_cliffs(subject, out)
@@ -235,10 +234,7 @@ pub(super) fn decelerators(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) 
         let half_before = minus(s1, s0)?
             .try_div(Decimal::TWO)
             .or_overflow(|| "half a segment")?;
-        let h = one_step
-            .min(half_before)
-            .min(minus(s2, s1)?)
-            .round_dp_with_strategy(2, RoundingStrategy::ToZero);
+        let h = one_step.min(half_before).min(minus(s2, s1)?);
         if h <= Decimal::ZERO {
             continue;
         }
@@ -253,13 +249,14 @@ pub(super) fn decelerators(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) 
         ])?;
         let first = minus(cases[1].paid, cases[0].paid)?;
         let second = minus(cases[3].paid, cases[2].paid)?;
-        if second >= minus(first, Decimal::new(2, 2))? || subject.capped_at(second_to)? {
+        let noise = subject.rounding_noise();
+        if second >= minus(first, noise)? || subject.capped_at(second_to)? {
             continue;
         }
         let text = say(
             [
                 "the marginal rate falls: {0} pays {1} more, the same step {2} only {3} more",
-                "边际费率下降：{0} 时多付 {1}，同样增幅 {2} 时只多付 {3}",
+                "边际费率下降：{0}时多付 {1}，同样增幅的{2}时只多付 {3}",
             ],
             &[
                 subject.change(first_from, Some(first_to)),
@@ -309,13 +306,20 @@ pub(super) fn negative(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> R
     Ok(())
 }
 
-/// Unbounded pay: no cap, and at plausible attainment the component alone pays more than
-/// `[design] exposure` × the target incentive (the lowest such result); without a target
-/// incentive, pay still rising at the end of the explored range (information).
+/// Unbounded pay: a rate or tier component without a cap that, at plausible attainment,
+/// pays more than `[design] exposure` × the target incentive (the lowest such result);
+/// without a target incentive, pay still rising at the end of the explored range
+/// (information).
 #[inline(never)]
 pub(super) fn unbounded(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Result<()> {
     let last = subject.grid.len().saturating_sub(1);
-    if subject.capped || last == 0 {
+    // Only rates and tiers grow with results: bonuses, pools, matrices and curves (flat
+    // after their last point) are bounded by what they are.
+    let grows = matches!(
+        subject.component,
+        Component::Rate { .. } | Component::Tiered { .. }
+    );
+    if subject.capped || last == 0 || !grows {
         return Ok(());
     }
     let exposure = subject.settings.exposure;

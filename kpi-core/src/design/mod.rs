@@ -3,11 +3,12 @@
 //! period boundary and between members, with every flaw reported with the smallest
 //! example that shows it.
 //!
-//! Every amount in a finding is priced by [`evaluate_component`]: the counterexample's
+//! Every amount in a finding is priced by [`evaluate_component`](crate::incentive::evaluate_component): the counterexample's
 //! cases are inputs a user can paste into `evaluate_component` (or a what-if) and get the
 //! same cents. The checks read the plan alone; targets of goals that are not a fixed
 //! number are taken as `[design] target` (100,000 when omitted).
 
+mod cost;
 mod explore;
 mod moves;
 mod subject;
@@ -20,6 +21,7 @@ use crate::error::Result;
 use crate::incentive::ComponentInputs;
 use crate::plan::Plan;
 use crate::report::findings::Severity;
+pub use cost::{Attainment, CostFigures, CostSimulation, IncentiveCost, MAX_TRIALS};
 pub use text::design_text;
 
 /// What kind of design flaw a finding is. Serialised as its code string; new codes may be
@@ -47,6 +49,10 @@ pub enum DesignCode {
     Unbounded,
     /// A team pool pays each member more when a colleague leaves. (`design.pool_leaver`)
     PoolLeaver,
+    /// The component could not be explored, and why: a lower-is-better goal, a rate or
+    /// tier component whose goal measures another metric or scope than it pays on, too
+    /// many tiers. (`design.not_explored`)
+    NotExplored,
 }
 
 impl DesignCode {
@@ -135,23 +141,31 @@ impl Plan {
     /// order: cliffs, decelerators, sandbagging, splits, negative and unbounded pay, and
     /// team pools that reward a colleague's leaving. Thresholds come from `[design]`;
     /// findings it declares intended are kept as `info` with their reason. The plan is
-    /// checked first (its errors are returned as they are).
+    /// checked first (its errors are returned as they are), and its intended findings
+    /// ([`DesignSettings::check_intended`](crate::plan::DesignSettings::check_intended)).
     pub fn design_check(&self) -> Result<Vec<DesignFinding>> {
         self.check()?;
+        self.design.check_intended(&self.incentives)?;
         let mut out = Vec::new();
         for (i, incentive) in self.incentives.iter().enumerate() {
             for j in 0..incentive.components.len() {
-                let Some(subject) = subject::Subject::new(self, i, j)? else {
-                    continue;
+                let subject = match subject::Subject::explore(self, i, j)? {
+                    subject::Explore::Yes(subject) => subject,
+                    subject::Explore::Skip => continue,
+                    subject::Explore::Not([why, why_zh]) => {
+                        out.push(not_explored(self, i, j, &why, &why_zh));
+                        continue;
+                    }
                 };
+                let subject = &*subject;
                 let before = out.len();
-                explore::cliffs(&subject, &mut out)?;
-                explore::decelerators(&subject, &mut out)?;
-                moves::sandbagging(&subject, &mut out)?;
-                moves::split(&subject, &mut out)?;
-                explore::negative(&subject, &mut out)?;
-                explore::unbounded(&subject, &mut out)?;
-                moves::pool_leaver(&subject, &mut out)?;
+                explore::cliffs(subject, &mut out)?;
+                explore::decelerators(subject, &mut out)?;
+                moves::sandbagging(subject, &mut out)?;
+                moves::split(subject, &mut out)?;
+                explore::negative(subject, &mut out)?;
+                explore::unbounded(subject, &mut out)?;
+                moves::pool_leaver(subject, &mut out)?;
                 for finding in &mut out[before..] {
                     let reason = self
                         .design
@@ -164,5 +178,23 @@ impl Plan {
             }
         }
         Ok(out)
+    }
+}
+
+/// The information that component `j` of incentive `i` was not explored, and why.
+fn not_explored(plan: &Plan, i: usize, j: usize, why: &str, why_zh: &str) -> DesignFinding {
+    DesignFinding {
+        code: DesignCode::NotExplored,
+        severity: Severity::Info,
+        incentive: plan.incentives[i].id.clone(),
+        path: format!("incentives[{i}].components[{j}]"),
+        message: format!("not explored: {why}"),
+        message_zh: format!("未检查：{why_zh}"),
+        intended: None,
+        counterexample: Counterexample {
+            cases: Vec::new(),
+            difference: Decimal::ZERO,
+            moved: None,
+        },
     }
 }

@@ -20,14 +20,15 @@ use crate::incentive::{Component, PoolSplit};
 const AT_TARGET: usize = 100;
 
 /// The least change of pay that is a finding: `[design] gain` × the target incentive, or
-/// × the pay at 100% when the incentive has none; `None` when that is nothing.
+/// × the pay at 100% when the incentive has none, and at least two of the rounding's
+/// smallest units (a move of a linear pay can round a cent either way).
 fn least_gain(subject: &Subject<'_>) -> Option<Decimal> {
     let base = match subject.target_incentive {
         Some(ti) => ti,
         None => *subject.grid.get(AT_TARGET).or(subject.grid.last())?,
     };
     let least = subject.settings.gain.try_mul(base.abs())?;
-    (!least.is_zero()).then_some(least)
+    Some(least.max(subject.rounding_noise()))
 }
 
 /// Of the indices `range`, the one whose `value` is largest, nearest 100% among equals.
@@ -204,8 +205,8 @@ pub(super) fn split(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Resu
     Ok(())
 }
 
-/// A team pool split among `n` members pays each of the others more when one leaves:
-/// `n` is the largest team of the org (5 without teams of two or more).
+/// A team pool split among the members of its goal's scope pays each of the others more
+/// when one leaves (shown with equal parts).
 #[inline(never)]
 pub(super) fn pool_leaver(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Result<()> {
     let Component::Pool {
@@ -217,24 +218,15 @@ pub(super) fn pool_leaver(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -
     let Some(least) = least_gain(subject) else {
         return Ok(());
     };
-    let org = &subject.plan.org;
-    let largest = org
-        .teams
-        .iter()
-        .map(|t| org.members.iter().filter(|m| m.team == t.id).count())
-        .max()
-        .filter(|n| *n >= 2)
-        .unwrap_or(5);
+    let largest = subject.pool_members;
+    if largest < 2 {
+        return Ok(());
+    }
     let earned = at
         .unwrap_or(Decimal::ONE)
         .try_mul(subject.target.unwrap_or(subject.scale))
         .or_overflow(|| "the pool's goal")?;
-    let part_of = |n: usize| {
-        amount
-            .try_div(Decimal::from(n))
-            .map(|p| p.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero))
-            .or_overflow(|| "a pool part")
-    };
+    let part_of = |n: usize| super::subject::pool_part(*amount, n).or_overflow(|| "a pool part");
     let with_part = |part: Decimal| {
         let mut inputs = subject.inputs(earned);
         inputs.pool_part = Some(part);
@@ -251,8 +243,14 @@ pub(super) fn pool_leaver(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -
     }
     let how = match split {
         PoolSplit::Equal => ["in equal parts", "平分"],
-        PoolSplit::Contribution => ["by contribution", "按贡献分配"],
-        PoolSplit::Weights => ["by weights", "按权重分配"],
+        PoolSplit::Contribution => [
+            "by contribution (equal parts shown)",
+            "按贡献分配（按平均份额示例）",
+        ],
+        PoolSplit::Weights => [
+            "by weights (equal parts shown)",
+            "按权重分配（按平均份额示例）",
+        ],
     };
     let text = say(
         [

@@ -8,10 +8,82 @@ use crate::decimal::{OrOverflow, Rounding, TryArithmetic};
 use crate::error::Result;
 use crate::goal::Target;
 use crate::incentive::{Component, ComponentInputs, Incentive, TierBasis, evaluate_component};
+use crate::measure::MetricBook;
 use crate::metric::Aggregate;
+use crate::org::ScopeKind;
 use crate::plan::{DesignSettings, Plan};
 
 use super::Case;
+
+/// What exploring a component gives.
+pub(super) enum Explore<'a> {
+    /// The component, ready to explore.
+    Yes(Box<Subject<'a>>),
+    /// A kind priced per fact: nothing to explore.
+    Skip,
+    /// Not explored, and why `[English, Chinese]`.
+    Not([String; 2]),
+}
+
+/// The most boundaries a component is explored with.
+const MAX_BOUNDARIES: usize = 200;
+
+/// Why a component's pay cannot be explored along its goal's attainment, if it cannot:
+/// a lower-is-better goal or one whose metric gives the attainment itself, or a rate or
+/// tier component whose goal measures another metric or scope than it pays on.
+fn unexplorable(
+    component: &Component,
+    goal: Option<&crate::goal::Goal>,
+    book: &MetricBook<'_>,
+) -> Option<[String; 2]> {
+    let goal = goal?;
+    let metric = goal.metric_id();
+    let direction = goal.direction.or_else(|| book.direction(metric));
+    if direction == Some(crate::metric::Direction::Lower) {
+        return Some([
+            format!("its goal `{}` is lower-is-better", goal.id),
+            format!("其目标 `{}` 越低越好", goal.id),
+        ]);
+    }
+    if book.reads_target(metric) {
+        return Some([
+            format!(
+                "the metric of its goal `{}` gives the attainment itself",
+                goal.id
+            ),
+            format!("其目标 `{}` 的指标直接给出达成率", goal.id),
+        ]);
+    }
+    let pays_on_another =
+        component.metric().is_some_and(|m| m != metric) || goal.scope_kind() != ScopeKind::Member;
+    if matches!(component, Component::Rate { .. } | Component::Tiered { .. }) && pays_on_another {
+        return Some([
+            format!(
+                "its goal `{}` measures another metric or scope than it pays on",
+                goal.id
+            ),
+            format!("其目标 `{}` 衡量的指标或范围与计酬的不同", goal.id),
+        ]);
+    }
+    None
+}
+
+/// One of `members` equal parts of a pool of `amount`, in cents down.
+pub(super) fn pool_part(amount: Decimal, members: usize) -> Option<Decimal> {
+    amount
+        .try_div(Decimal::from(members.max(1)))
+        .map(|p| p.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero))
+}
+
+/// The members of the largest team (5 without a team of two or more).
+pub(super) fn largest_team(org: &crate::org::Org) -> usize {
+    org.teams
+        .iter()
+        .map(|t| org.members.iter().filter(|m| m.team == t.id).count())
+        .max()
+        .filter(|n| *n >= 2)
+        .unwrap_or(5)
+}
 
 /// The grid's step: 1% of the target (or of the amount scale).
 pub(super) const STEP: Decimal = Decimal::from_parts(1, 0, 0, false, 2);
@@ -27,7 +99,6 @@ pub(super) struct Boundary {
 
 /// A component and what the checks read of it.
 pub(super) struct Subject<'a> {
-    pub plan: &'a Plan,
     pub incentive: &'a Incentive,
     pub component: &'a Component,
     /// `incentives[i].components[j]`.
@@ -39,9 +110,15 @@ pub(super) struct Subject<'a> {
     /// The amount that 100% stands for: the target, or for amounts without a goal the
     /// highest tier's start (the `[design] target` when there is none).
     pub scale: Decimal,
-    /// The incentive's target incentive (for one member, the first named, when only
-    /// members have one).
+    /// Whether results are described as amounts rather than attainments (no goal, or
+    /// tiers on amounts).
+    pub in_amounts: bool,
+    /// The incentive's target incentive (when only members have one, that of the first
+    /// member id in order).
     pub target_incentive: Option<Decimal>,
+    /// The members a pool's goal scope splits it among: 1 for a member goal, the largest
+    /// team for a team goal, every member for the company.
+    pub pool_members: usize,
     /// Where pay may jump or bend, ascending, within the explored range.
     pub boundaries: Vec<Boundary>,
     /// Whether the metric adds up across periods and members (a sum or a count), so that
@@ -56,20 +133,25 @@ pub(super) struct Subject<'a> {
 impl<'a> Subject<'a> {
     /// The subject for component `j` of incentive `i`, or `None` for the kinds priced
     /// per fact (SPIFFs, clawbacks, collections), which have no curve to explore.
-    pub fn new(plan: &'a Plan, i: usize, j: usize) -> Result<Option<Subject<'a>>> {
+    pub fn explore(plan: &'a Plan, i: usize, j: usize) -> Result<Explore<'a>> {
         let incentive = &plan.incentives[i];
         let component = &incentive.components[j];
         if matches!(
             component,
             Component::Spiff { .. } | Component::Clawback { .. } | Component::Collection { .. }
         ) {
-            return Ok(None);
+            return Ok(Explore::Skip);
         }
         let settings = &plan.design;
         let default_target = settings.target.unwrap_or(Decimal::from(100_000));
         let goal = component
             .goal()
             .and_then(|id| plan.goals.iter().find(|g| g.id == id));
+        let metrics = plan.metric_defs()?;
+        let book = MetricBook::new(&metrics)?;
+        if let Some(reason) = unexplorable(component, goal, &book) {
+            return Ok(Explore::Not(reason));
+        }
         let target = goal.map(|g| match g.target {
             Some(Target::Fixed(value)) if value > Decimal::ZERO => value,
             _ => default_target,
@@ -87,7 +169,6 @@ impl<'a> Subject<'a> {
             (None, Some(top)) if top > Decimal::ZERO => top,
             _ => default_target,
         };
-        let metrics = plan.metric_defs()?;
         let metric = component
             .metric()
             .or_else(|| goal.map(crate::goal::Goal::metric_id));
@@ -95,8 +176,12 @@ impl<'a> Subject<'a> {
             .and_then(|m| metrics.get(m))
             .and_then(|def| def.aggregate)
             .is_some_and(|a| matches!(a, Aggregate::Sum | Aggregate::Count));
+        let pool_members = match goal.map(crate::goal::Goal::scope_kind) {
+            Some(ScopeKind::Team) => largest_team(&plan.org),
+            Some(ScopeKind::Member) => 1,
+            _ => plan.org.members.len().max(1),
+        };
         let mut subject = Subject {
-            plan,
             incentive,
             component,
             path: format!("incentives[{i}].components[{j}]"),
@@ -104,17 +189,26 @@ impl<'a> Subject<'a> {
             settings,
             target,
             scale,
+            // Tiers on amounts are described as amounts even with a goal.
+            in_amounts: target.is_none() || amount_tiers.is_some(),
             target_incentive: incentive
                 .target_incentive
                 .or_else(|| incentive.target_incentives.values().next().copied()),
+            pool_members,
             boundaries: Vec::new(),
             additive,
             capped: component.limits().cap.is_some() || incentive.cap.is_some(),
             grid: Vec::new(),
         };
         subject.boundaries = subject.find_boundaries()?;
+        if subject.boundaries.len() > MAX_BOUNDARIES {
+            return Ok(Explore::Not([
+                format!("it has more than {MAX_BOUNDARIES} tiers, points or breaks"),
+                format!("档位、曲线点或分段超过 {MAX_BOUNDARIES} 个"),
+            ]));
+        }
         subject.grid = subject.price_grid()?;
-        Ok(Some(subject))
+        Ok(Explore::Yes(Box::new(subject)))
     }
 
     /// The component's inputs when the metric's actual is `actual`: its goal's target,
@@ -130,8 +224,13 @@ impl<'a> Subject<'a> {
         if let Some(gate) = &limits.gate {
             inputs.gates.insert(gate.measure(), gate.min);
         }
-        if matches!(self.component, Component::Matrix { .. }) {
-            inputs.by_attainment = Some(Decimal::ONE);
+        match self.component {
+            Component::Matrix { .. } => inputs.by_attainment = Some(Decimal::ONE),
+            // A member's equal part of the pool, as statements split it.
+            Component::Pool { amount, .. } => {
+                inputs.pool_part = pool_part(*amount, self.pool_members);
+            }
+            _ => {}
         }
         inputs
     }
@@ -157,6 +256,12 @@ impl<'a> Subject<'a> {
         at.iter()
             .map(|(role, actual)| self.case(role, *actual))
             .collect()
+    }
+
+    /// Two of the rounding's smallest units: what rounding alone can move a sum of two
+    /// pays (or a step against another).
+    pub fn rounding_noise(&self) -> Decimal {
+        Decimal::new(2, self.rounding.places.min(28))
     }
 
     /// Whether the pay at `actual` is held down by the component's cap.

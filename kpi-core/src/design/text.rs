@@ -46,6 +46,19 @@ fn fill(template: &str, values: &[Words], language: usize) -> String {
     out
 }
 
+/// A component kind in Chinese.
+fn kind_zh(kind: &str) -> &'static str {
+    match kind {
+        "rate" => "费率",
+        "tiered" => "阶梯",
+        "curve" => "曲线",
+        "bonus" => "奖金",
+        "pool" => "奖金池",
+        "matrix" => "矩阵",
+        _ => "",
+    }
+}
+
 /// `1234.5` → `1,234.50` (always two decimals).
 pub(super) fn money(value: Decimal) -> String {
     let mut cents = value.round_dp(2);
@@ -61,7 +74,7 @@ pub(super) fn pct(value: Decimal) -> String {
 impl Subject<'_> {
     /// The component as messages call it, `[English, Chinese]`: its name in each
     /// locale, else its incentive's name (or id) and its kind, `commission, tiered` /
-    /// `commission的 tiered 组件`.
+    /// `commission的阶梯组件`.
     pub(super) fn labels(&self) -> Words {
         let label = |locale: Locale| {
             if let Some(title) = self.component.limits().title(locale) {
@@ -76,7 +89,7 @@ impl Subject<'_> {
             let kind = self.component.kind();
             match locale {
                 Locale::En => format!("{name}, {kind}"),
-                Locale::ZhCn => format!("{name}的 {kind} 组件"),
+                Locale::ZhCn => format!("{name}的{}组件", kind_zh(kind)),
             }
         };
         [label(Locale::En), label(Locale::ZhCn)]
@@ -97,17 +110,21 @@ impl Subject<'_> {
     /// A result that moves, `99% → 98% attainment` / `达成率 99% → 98%` (the amounts
     /// without a goal), or stays when `to` is `None`.
     pub(super) fn change(&self, from: Decimal, to: Option<Decimal>) -> Words {
-        let word = |actual: Decimal| match self.target {
-            Some(_) => pct(self.position(actual)),
-            None => money(actual),
+        let word = |actual: Decimal| {
+            if self.in_amounts {
+                money(actual)
+            } else {
+                pct(self.position(actual))
+            }
         };
         let text = match to {
             Some(to) => format!("{} → {}", word(from), word(to)),
             None => word(from),
         };
-        match self.target {
-            Some(_) => [format!("{text} attainment"), format!("达成率 {text}")],
-            None => [text.clone(), format!("业绩 {text}")],
+        if self.in_amounts {
+            [text.clone(), format!("业绩 {text}")]
+        } else {
+            [format!("{text} attainment"), format!("达成率 {text}")]
         }
     }
 }

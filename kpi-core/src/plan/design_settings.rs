@@ -111,6 +111,7 @@ pub const DESIGN_CODES: &[&str] = &[
     "design.negative",
     "design.unbounded",
     "design.pool_leaver",
+    "design.not_explored",
 ];
 
 impl DesignSettings {
@@ -119,62 +120,108 @@ impl DesignSettings {
         *self == DesignSettings::default()
     }
 
-    /// Checks the thresholds and that each intended finding names a component of
-    /// `incentives` and a known code, at its path under `design`.
-    pub(crate) fn check(&self, incentives: &[crate::incentive::Incentive]) -> Result<()> {
-        let invalid = |field: &str, message: String| {
-            Err(Error::new(ErrorKind::PlanInvalid, message).at_path(format!("design.{field}")))
-        };
+    /// Checks the thresholds, at their paths under `design` (when the plan is read).
+    pub(crate) fn check(&self) -> Result<()> {
+        settings_error(self.threshold_problem())
+    }
+
+    /// Checks that each intended finding names an explored component of `incentives`, a
+    /// known code and a one-line reason, at its path under `design`. The design check
+    /// and the cost simulation run it: a declaration means something to them only, and
+    /// the browser module, which runs neither, does not carry it.
+    pub fn check_intended(&self, incentives: &[crate::incentive::Incentive]) -> Result<()> {
+        settings_error(self.intended_problem(incentives))
+    }
+
+    /// The first bad threshold: its field under `design`, and what is wrong.
+    fn threshold_problem(&self) -> Option<(String, String)> {
         let ten = Decimal::TEN;
-        for (field, value, most) in [
-            ("cliff", self.cliff, Decimal::ONE),
-            ("gain", self.gain, Decimal::ONE),
-            ("exposure", self.exposure, Decimal::ONE_HUNDRED),
-            ("plausible", self.plausible, ten),
-            ("max_attainment", self.max_attainment, ten),
-        ] {
-            if value.is_sign_negative() || value > most {
-                return invalid(field, format!("`{field}` must be between 0 and {most}"));
-            }
-        }
-        if self.max_attainment.is_zero() || self.plausible.is_zero() {
-            return invalid(
+        let target_most = Decimal::from(1_000_000_000_000_i64);
+        let target = self.target.unwrap_or(Decimal::ONE);
+        for (field, value, least_above, most, message) in [
+            (
+                "cliff",
+                self.cliff,
+                false,
+                Decimal::ONE,
+                "`cliff` is from 0 to 1",
+            ),
+            (
+                "gain",
+                self.gain,
+                false,
+                Decimal::ONE,
+                "`gain` is from 0 to 1",
+            ),
+            (
+                "exposure",
+                self.exposure,
+                false,
+                Decimal::ONE_HUNDRED,
+                "`exposure` is from 0 to 100",
+            ),
+            (
                 "max_attainment",
-                "`plausible` and `max_attainment` must be above 0".to_owned(),
-            );
-        }
-        if let Some(target) = self.target
-            && (target <= Decimal::ZERO || target > Decimal::from(1_000_000_000_000_i64))
-        {
-            return invalid(
+                self.max_attainment,
+                true,
+                ten,
+                "`max_attainment` is above 0 and at most 10",
+            ),
+            (
+                "plausible",
+                self.plausible,
+                true,
+                self.max_attainment,
+                "`plausible` is above 0 and at most `max_attainment`",
+            ),
+            (
                 "target",
-                "`target` must be above 0 and at most 10^12".to_owned(),
-            );
+                target,
+                true,
+                target_most,
+                "`target` is above 0 and at most 10^12",
+            ),
+        ] {
+            let low = value.is_sign_negative() || (least_above && value.is_zero());
+            if low || value > most {
+                return Some((field.to_owned(), message.to_owned()));
+            }
         }
+        None
+    }
+
+    /// The first bad intended finding: its field under `design`, and what is wrong.
+    fn intended_problem(
+        &self,
+        incentives: &[crate::incentive::Incentive],
+    ) -> Option<(String, String)> {
         for (i, intended) in self.intended.iter().enumerate() {
-            let known = component_at(incentives, &intended.path).is_some();
-            if !known {
-                return invalid(
-                    &format!("intended[{i}].path"),
-                    format!(
-                        "`{}` is not a component's path, such as `incentives[0].components[0]`",
-                        intended.path
-                    ),
-                );
-            }
-            for (j, code) in intended.codes.iter().enumerate() {
-                if !DESIGN_CODES.contains(&code.as_str()) {
-                    return invalid(
-                        &format!("intended[{i}].codes[{j}]"),
-                        format!(
-                            "`{code}` is not a design finding code; expected one of {}",
-                            DESIGN_CODES.join(", ")
-                        ),
-                    );
-                }
-            }
+            // Only the kinds the check explores: SPIFFs, clawbacks and collections are
+            // priced per fact.
+            let explored = component_at(incentives, &intended.path)
+                .is_some_and(|c| !matches!(c.kind(), "spiff" | "clawback" | "collection"));
+            // One line, not empty, as short as a display name: the rule names follow.
+            let bad_reason = crate::text::name_problem(&intended.reason);
+            let bad_code = intended
+                .codes
+                .iter()
+                .position(|code| !DESIGN_CODES.contains(&code.as_str()));
+            let (field, message) = match (explored, bad_reason, bad_code) {
+                (false, _, _) => (
+                    "path".to_owned(),
+                    "not the path of a rate, tiered, curve, bonus, pool or matrix component, written `incentives[0].components[0]`".to_owned(),
+                ),
+                (_, Some(problem), _) => ("reason".to_owned(), problem),
+                (_, _, Some(j)) => (
+                    format!("codes[{j}]"),
+                    "not a design finding code, such as `design.cliff` (docs/design.md lists them)"
+                        .to_owned(),
+                ),
+                _ => continue,
+            };
+            return Some((format!("intended[{i}].{field}"), message));
         }
-        Ok(())
+        None
     }
 
     /// The reason a finding of `code` at `path` is intended, if the plan declares it.
@@ -183,6 +230,15 @@ impl DesignSettings {
             .iter()
             .find(|i| i.path == path && i.codes.iter().any(|c| c == code))
             .map(|i| i.reason.as_str())
+    }
+}
+
+fn settings_error(problem: Option<(String, String)>) -> Result<()> {
+    match problem {
+        Some((field, message)) => {
+            Err(Error::new(ErrorKind::PlanInvalid, message).at_path(format!("design.{field}")))
+        }
+        None => Ok(()),
     }
 }
 
@@ -195,11 +251,10 @@ fn component_at<'a>(
     let (i, rest) = rest.split_once("].components[")?;
     let j = rest.strip_suffix(']')?;
     let index = |text: &str| {
-        // Digits only: `+1` and ` 1` are not the path's spelling.
-        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        text.parse::<usize>().ok()
+        // The path as kpi writes it: `+1`, ` 1` and `01` are other spellings, which the
+        // findings' paths would never match.
+        let index = text.parse::<usize>().ok()?;
+        (index.to_string() == text).then_some(index)
     };
     incentives.get(index(i)?)?.components.get(index(j)?)
 }

@@ -247,7 +247,7 @@ impl Plan {
             metrics: &metrics,
         }
         .check_incentives(&self.incentives)?;
-        self.design.check(&self.incentives)
+        self.design.check()
     }
 
     /// Adjusts goal `goal_id` from `version.from` on (see [`Goal::adjust`]): the earlier

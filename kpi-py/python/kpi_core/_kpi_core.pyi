@@ -50,6 +50,13 @@ class Plan:
     ) -> str: ...
     def design_check(self) -> list[dict[str, Any]]: ...
     def design_text(self, locale: Optional[Locale] = None) -> str: ...
+    def simulate_cost(
+        self,
+        attainment: Mapping[str, Any],
+        trials: Optional[int] = None,
+        seed: Optional[int] = None,
+        members: Optional[int] = None,
+    ) -> dict[str, Any]: ...
     def adjust_goal(
         self,
         goal: str,
