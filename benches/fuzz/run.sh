@@ -17,7 +17,7 @@ cd "$(dirname "$0")"
 
 seconds=${1:-600}
 shift || true
-all=(formula plan_toml plan_json plan_value period_label date_format facts_json csv_mapping zoho fxiaoke columns end_to_end report_document settlement)
+all=(formula plan_toml plan_json plan_value period_label date_format facts_json csv_mapping zoho fxiaoke columns end_to_end report_document settlement cost_attainment)
 if [ $# -gt 0 ]; then targets=("$@"); else targets=("${all[@]}"); fi
 
 # Per target: the longest input, and a dictionary.

@@ -296,6 +296,17 @@ def seed_settlements():
     return corpus.count
 
 
+def seed_costs():
+    """The cost simulation's attainment distributions, as the cost vectors give them,
+    after two bytes (a seed and a trial count)."""
+    corpus = Corpus("cost_attainment")
+    with open(os.path.join(VECTORS, "design", "costs.json"), encoding="utf-8") as f:
+        cases = json.load(f)["cases"]
+    for case in cases:
+        corpus.add(b"\x07\x10" + json.dumps(case["attainment"], ensure_ascii=False).encode("utf-8"))
+    return corpus.count
+
+
 def main():
     counts = {
         "formula": seed_formula(),
@@ -308,6 +319,7 @@ def main():
         "fxiaoke": seed_fxiaoke(),
         "report_document": seed_reports(),
         "settlement": seed_settlements(),
+        "cost_attainment": seed_costs(),
     }
     print("seeded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
