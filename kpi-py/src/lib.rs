@@ -200,11 +200,26 @@ impl Plan {
             None => 1000,
         };
         let seed = match seed.filter(|s| !s.is_none()) {
-            Some(seed) => {
-                let seed = args::int(seed, "seed")?;
-                u64::try_from(seed).map_err(|_| {
-                    convert::invalid_argument("seed", format!("`seed` is at least 0, not {seed}"))
+            // Any seed of 64 bits, as in Rust (`int` only: not a bool, not a float).
+            Some(seed)
+                if seed.is_instance_of::<pyo3::types::PyInt>()
+                    && !seed.is_instance_of::<pyo3::types::PyBool>() =>
+            {
+                seed.extract::<u64>().map_err(|_| {
+                    convert::invalid_argument(
+                        "seed",
+                        format!("`seed` is from 0 to 2**64 - 1, not {seed}"),
+                    )
                 })?
+            }
+            Some(seed) => {
+                return Err(convert::invalid_argument(
+                    "seed",
+                    format!(
+                        "`seed` is a whole number (int), not {}",
+                        seed.get_type().name()?
+                    ),
+                ));
             }
             None => 0,
         };

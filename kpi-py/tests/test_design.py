@@ -153,3 +153,16 @@ def test_the_cost_simulation_takes_decimals_and_refuses_floats_and_wrong_types()
         with pytest.raises(kpi_core.KpiError) as err:
             plan.simulate_cost(attainment, **options)
         assert err.value.path == path, (attainment, options, err.value)
+
+
+def test_every_64_bit_seed_is_a_seed():
+    plan = kpi_core.Plan.from_toml(COSTS[0]["plan_toml"])
+    normal = {"normal": {"mean": "1", "sd": "0.3"}}
+    top = plan.simulate_cost(normal, trials=3, seed=2**64 - 1)
+    assert top["seed"] == 2**64 - 1
+    # Another seed draws other attainments: other figures, not only another `seed`.
+    assert top["total"] != plan.simulate_cost(normal, trials=3, seed=0)["total"]
+    for seed in (2.0, "1", True):
+        with pytest.raises(kpi_core.KpiError) as err:
+            plan.simulate_cost({"empirical": ["1"]}, seed=seed)
+        assert err.value.path == "seed"

@@ -138,7 +138,7 @@ pub struct CostSimulation {
     pub total: CostFigures,
     /// Each incentive's share of it.
     pub incentives: Vec<IncentiveCost>,
-    /// The expected revenue per payout period: attainment × target of the metric the
+    /// The expected revenue per payout period: attainment × the target of the sum the
     /// first rate or tier component pays on, summed over the members.
     pub revenue: Decimal,
     /// `total.expected / revenue`, when there is revenue.
@@ -155,12 +155,17 @@ pub const MAX_TRIALS: u32 = 100_000;
 /// The most draws (trials × members) a simulation makes.
 const MAX_DRAWS: u64 = 1_000_000;
 
+/// The most prices (draws × components, or incentives) a simulation computes.
+const MAX_PRICES: u64 = 10_000_000;
+
 impl Plan {
     /// Simulates the plan's payout cost over `trials` payout periods: in each, every one
-    /// of `members` (the org's members when `None`) draws an attainment from
-    /// `attainment`, and each incentive component is priced at it by the engine, as the
-    /// design check prices it (every goal at that attainment of its target; gates open),
-    /// then each incentive's cap applies. The seed makes it repeatable.
+    /// of `members` (the org's people when `None`; they take the people's target
+    /// incentives in turn) draws an attainment from `attainment`, and each incentive
+    /// component is priced at it by the engine, as the design check prices it (every goal
+    /// at that attainment of its target; gates open), then each incentive's cap and draw
+    /// apply. The seed makes it repeatable. Limits: docs/design.md, "What the plan
+    /// costs".
     pub fn simulate_cost(
         &self,
         attainment: &Attainment,
@@ -169,33 +174,56 @@ impl Plan {
         members: Option<usize>,
     ) -> Result<CostSimulation> {
         self.check()?;
-        self.design.check_intended(&self.incentives)?;
         check_arguments(attainment, trials, members)?;
-        let members = members.unwrap_or(self.org.members.len()).max(1);
-        if u64::from(trials) * members as u64 > MAX_DRAWS {
+        // People, not stints: a member who moved teams is one member.
+        let mut people: Vec<&str> = self.org.members.iter().map(|m| m.id.as_str()).collect();
+        people.sort_unstable();
+        people.dedup();
+        let members = match members {
+            Some(members) => members,
+            None if people.is_empty() => {
+                return Err(invalid(
+                    "members",
+                    "the org has no members: say how many to simulate",
+                ));
+            }
+            None => people.len(),
+        };
+        let (subjects, not_priced) = self.cost_subjects()?;
+        let components: usize = subjects.iter().map(Vec::len).sum();
+        let draw_count = u64::from(trials) * members as u64;
+        if draw_count > MAX_DRAWS
+            || draw_count * (components.max(self.incentives.len()) as u64) > MAX_PRICES
+        {
             return Err(invalid(
                 "trials",
-                "`trials` × the org's members must be at most 1,000,000 draws",
+                "`trials` × `members` must be at most 1,000,000 draws, and × the incentives' components at most 10,000,000 prices",
             ));
         }
-        let (subjects, not_priced) = self.cost_subjects()?;
         let mut random = SplitMix64(seed);
         let mut per_member = Vec::new();
         let mut totals = Vec::with_capacity(trials as usize);
-        let mut by_incentive = vec![Vec::with_capacity(trials as usize); self.incentives.len()];
+        let mut by_incentive = vec![Vec::new(); self.incentives.len()];
         let mut revenue = Decimal::ZERO;
+        // Revenue: the target of the first rate or tier component on a sum.
         let scale = subjects
             .iter()
             .flatten()
-            .find(|s| s.additive && s.component.metric().is_some())
+            .find(|s| {
+                s.aggregate == Some(crate::metric::Aggregate::Sum) && s.component.metric().is_some()
+            })
             .map(|s| s.scale);
         for _ in 0..trials {
             let mut trial = vec![Decimal::ZERO; self.incentives.len()];
-            for _ in 0..members {
+            for k in 0..members {
+                // The simulated members take the org's people in turn: each their own
+                // target incentive.
+                let person = people.get(k % people.len().max(1)).copied();
                 let drawn = draw(attainment, &mut random);
                 let mut paid_member = Decimal::ZERO;
                 for (i, incentive) in self.incentives.iter().enumerate() {
-                    let paid = incentive_pay(&subjects[i], incentive, drawn, self.rounding)?;
+                    let paid =
+                        incentive_pay(&subjects[i], incentive, person, drawn, self.rounding)?;
                     trial[i] = add(trial[i], paid)?;
                     paid_member = add(paid_member, paid)?;
                 }
@@ -210,19 +238,29 @@ impl Plan {
                 by_incentive[i].push(paid);
             }
         }
-        let total = figures(totals)?;
-        let revenue = revenue
-            .try_div(Decimal::from(trials))
-            .or_overflow(|| "the expected revenue")?
-            .round_dp(2);
-        let cost_share = (!revenue.is_zero())
-            .then(|| total.expected.try_div(revenue).map(|s| s.round_dp(4)))
-            .flatten();
+        let rounding = self.rounding;
+        let total = figures(totals, rounding)?;
+        let revenue = rounding.apply(
+            revenue
+                .try_div(Decimal::from(trials))
+                .or_overflow(|| "the expected revenue")?,
+        )?;
+        let cost_share = if revenue.is_zero() {
+            None
+        } else {
+            Some(
+                total
+                    .expected
+                    .try_div(revenue)
+                    .or_overflow(|| "the cost as a share of revenue")?
+                    .round_dp(4),
+            )
+        };
         Ok(CostSimulation {
             trials,
             seed,
             members,
-            per_member: figures(per_member)?,
+            per_member: figures(per_member, rounding)?,
             total,
             incentives: self
                 .incentives
@@ -231,7 +269,7 @@ impl Plan {
                 .map(|(incentive, paid)| {
                     Ok(IncentiveCost {
                         incentive: incentive.id.clone(),
-                        total: figures(paid)?,
+                        total: figures(paid, rounding)?,
                     })
                 })
                 .collect::<Result<_>>()?,
@@ -280,12 +318,7 @@ fn check_arguments(attainment: &Attainment, trials: u32, members: Option<usize>)
             "`members` must be between 1 and 100,000",
         ));
     }
-    if u64::from(trials) * members.unwrap_or(1) as u64 > MAX_DRAWS {
-        return Err(invalid(
-            "trials",
-            "`trials` × `members` must be at most 1,000,000 draws",
-        ));
-    }
+
     let ten = Decimal::TEN;
     let within = |v: Decimal, low: Decimal, high: Decimal| v >= low && v <= high;
     let (path, message) = match attainment {
@@ -321,44 +354,59 @@ fn check_arguments(attainment: &Attainment, trials: u32, members: Option<usize>)
 }
 
 /// One member's pay from `incentive` at `attainment`: its explorable components priced
-/// there, then its cap.
+/// there with the member's own target incentive, then its cap, then its draw (a draw
+/// pays at least its amount in the period; a recoverable one's later recovery is not
+/// simulated), as statements apply them.
 fn incentive_pay(
     subjects: &[Subject<'_>],
     incentive: &crate::incentive::Incentive,
+    person: Option<&str>,
     attainment: Decimal,
     rounding: crate::decimal::Rounding,
 ) -> Result<Decimal> {
+    let target_incentive = match person {
+        Some(id) => incentive.target_incentive_for(id),
+        None => incentive.target_incentive,
+    };
     let mut paid = Decimal::ZERO;
     for subject in subjects {
         let actual = attainment
             .try_mul(subject.scale)
             .or_overflow(|| "a drawn result")?;
-        paid = add(paid, subject.pay(actual)?)?;
+        let mut inputs = subject.inputs(actual);
+        inputs.target_incentive = target_incentive.or(inputs.target_incentive);
+        let priced = crate::incentive::evaluate_component(subject.component, &inputs, rounding)
+            .map_err(|e| e.at_path(subject.path.clone()))?;
+        paid = add(paid, priced.amount)?;
     }
     let limit = match incentive.cap {
         Some(Cap::Amount(limit)) => Some(limit),
-        Some(Cap::Multiple { multiple }) => incentive
-            .target_incentive
+        Some(Cap::Multiple { multiple }) => target_incentive
             .map(|ti| multiple.try_mul(ti).or_overflow(|| "the incentive's cap"))
             .transpose()?,
         None => None,
     };
-    let capped = match limit {
-        Some(limit) if paid > limit => limit,
-        _ => paid,
-    };
-    rounding.apply(capped)
+    if let Some(limit) = limit.map(|l| rounding.apply(l)).transpose()?
+        && paid > limit
+    {
+        paid = limit;
+    }
+    if let Some(draw) = incentive.draw {
+        paid = paid.max(rounding.apply(draw.amount)?);
+    }
+    rounding.apply(paid)
 }
 
-/// The expected value and the percentiles (nearest rank) of `values`.
-fn figures(mut values: Vec<Decimal>) -> Result<CostFigures> {
+/// The expected value (rounded as the plan rounds pay, so it is never above the most)
+/// and the percentiles (nearest rank) of `values`.
+fn figures(mut values: Vec<Decimal>, rounding: crate::decimal::Rounding) -> Result<CostFigures> {
     values.sort_unstable();
     let n = values.len();
     let sum = checked_sum(values.iter().copied()).or_overflow(|| "the simulated costs")?;
-    let expected = sum
-        .try_div(Decimal::from(n.max(1)))
-        .or_overflow(|| "the expected cost")?
-        .round_dp(2);
+    let expected = rounding.apply(
+        sum.try_div(Decimal::from(n.max(1)))
+            .or_overflow(|| "the expected cost")?,
+    )?;
     // The smallest value with at least p% of the values at or below it.
     let rank = |p: usize| values[(n * p).div_ceil(100).clamp(1, n) - 1];
     Ok(CostFigures {
@@ -407,7 +455,7 @@ fn draw(attainment: &Attainment, random: &mut SplitMix64) -> Decimal {
         Attainment::Empirical(values) => {
             #[allow(clippy::cast_possible_truncation)] // fewer than 2^32 values.
             let i = (random.next() % values.len() as u64) as usize;
-            return values[i];
+            return values[i].round_dp(4);
         }
     };
     let clamped = value.clamp(0.0, 10.0);
@@ -416,7 +464,9 @@ fn draw(attainment: &Attainment, random: &mut SplitMix64) -> Decimal {
     Decimal::new(hundredths, 4)
 }
 
+/// `value` as the nearest `f64`, through its text: Rust's float parsing rounds
+/// correctly on every platform (`rust_decimal`'s own conversion scales by a power of ten
+/// that the standard library does not promise to the last bit).
 fn to_f64(value: Decimal) -> f64 {
-    use rust_decimal::prelude::ToPrimitive;
-    value.to_f64().unwrap_or(0.0)
+    value.to_string().parse().unwrap_or(0.0)
 }

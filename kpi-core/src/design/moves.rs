@@ -58,7 +58,7 @@ fn sub(grid: &[Decimal], a: usize, b: usize) -> Option<Decimal> {
 /// `j`%) raises the pay over both.
 #[inline(never)]
 pub(super) fn sandbagging(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Result<()> {
-    let Some(least) = least_gain(subject).filter(|_| subject.additive) else {
+    let Some(least) = least_gain(subject).filter(|_| subject.additive()) else {
         return Ok(());
     };
     let grid = &subject.grid;
@@ -124,7 +124,7 @@ pub(super) fn split(subject: &Subject<'_>, out: &mut Vec<DesignFinding>) -> Resu
         subject.component,
         Component::Rate { .. } | Component::Tiered { .. }
     );
-    let Some(least) = least_gain(subject).filter(|_| subject.additive && marginal) else {
+    let Some(least) = least_gain(subject).filter(|_| subject.additive() && marginal) else {
         return Ok(());
     };
     let grid = &subject.grid;

@@ -75,14 +75,25 @@ pub(super) fn pool_part(amount: Decimal, members: usize) -> Option<Decimal> {
         .map(|p| p.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero))
 }
 
-/// The members of the largest team (5 without a team of two or more).
+/// The people of the largest team (a member who moved is counted in each team once);
+/// 5 without teams.
 pub(super) fn largest_team(org: &crate::org::Org) -> usize {
     org.teams
         .iter()
-        .map(|t| org.members.iter().filter(|m| m.team == t.id).count())
+        .map(|t| {
+            let mut ids: Vec<&str> = org
+                .members
+                .iter()
+                .filter(|m| m.team == t.id)
+                .map(|m| m.id.as_str())
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids.len()
+        })
         .max()
-        .filter(|n| *n >= 2)
         .unwrap_or(5)
+        .max(1)
 }
 
 /// The grid's step: 1% of the target (or of the amount scale).
@@ -121,9 +132,9 @@ pub(super) struct Subject<'a> {
     pub pool_members: usize,
     /// Where pay may jump or bend, ascending, within the explored range.
     pub boundaries: Vec<Boundary>,
-    /// Whether the metric adds up across periods and members (a sum or a count), so that
-    /// results can be moved or split.
-    pub additive: bool,
+    /// How the metric aggregates: a sum or a count adds up across periods and members,
+    /// so results can be moved or split.
+    pub aggregate: Option<Aggregate>,
     /// Whether a cap (the component's or the incentive's) bounds the pay.
     pub capped: bool,
     /// The pay at `i` × 1% of the scale, from 0 to the explored end.
@@ -172,14 +183,18 @@ impl<'a> Subject<'a> {
         let metric = component
             .metric()
             .or_else(|| goal.map(crate::goal::Goal::metric_id));
-        let additive = metric
+        let aggregate = metric
             .and_then(|m| metrics.get(m))
-            .and_then(|def| def.aggregate)
-            .is_some_and(|a| matches!(a, Aggregate::Sum | Aggregate::Count));
+            .and_then(|def| def.aggregate);
         let pool_members = match goal.map(crate::goal::Goal::scope_kind) {
             Some(ScopeKind::Team) => largest_team(&plan.org),
             Some(ScopeKind::Member) => 1,
-            _ => plan.org.members.len().max(1),
+            _ => {
+                let mut ids: Vec<&str> = plan.org.members.iter().map(|m| m.id.as_str()).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                ids.len().max(1)
+            }
         };
         let mut subject = Subject {
             incentive,
@@ -196,7 +211,7 @@ impl<'a> Subject<'a> {
                 .or_else(|| incentive.target_incentives.values().next().copied()),
             pool_members,
             boundaries: Vec::new(),
-            additive,
+            aggregate,
             capped: component.limits().cap.is_some() || incentive.cap.is_some(),
             grid: Vec::new(),
         };
@@ -256,6 +271,11 @@ impl<'a> Subject<'a> {
         at.iter()
             .map(|(role, actual)| self.case(role, *actual))
             .collect()
+    }
+
+    /// Whether the metric adds up across periods and members (a sum or a count).
+    pub fn additive(&self) -> bool {
+        matches!(self.aggregate, Some(Aggregate::Sum | Aggregate::Count))
     }
 
     /// Two of the rounding's smallest units: what rounding alone can move a sum of two

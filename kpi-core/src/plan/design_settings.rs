@@ -202,10 +202,15 @@ impl DesignSettings {
                 .is_some_and(|c| !matches!(c.kind(), "spiff" | "clawback" | "collection"));
             // One line, not empty, as short as a display name: the rule names follow.
             let bad_reason = crate::text::name_problem(&intended.reason);
-            let bad_code = intended
-                .codes
-                .iter()
-                .position(|code| !DESIGN_CODES.contains(&code.as_str()));
+            // No codes at all is no declaration: the first code is then missing.
+            let bad_code = if intended.codes.is_empty() {
+                Some(0)
+            } else {
+                intended
+                    .codes
+                    .iter()
+                    .position(|code| !DESIGN_CODES.contains(&code.as_str()))
+            };
             let (field, message) = match (explored, bad_reason, bad_code) {
                 (false, _, _) => (
                     "path".to_owned(),
