@@ -89,6 +89,8 @@ pub mod schema;
 #[cfg(feature = "pay-cycle")]
 pub mod settle;
 mod shape;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod text;
 mod toml_doc;
 mod unit_enum;

@@ -228,13 +228,8 @@ proptest! {
                 other => panic!("{other} from a tier table"),
             };
             prop_assert_eq!(difference, expected);
-            let component = &plan.incentives[0].components[0];
-            for case in finding["counterexample"]["cases"].as_array().unwrap() {
-                let inputs: ComponentInputs = serde_json::from_value(case["inputs"].clone()).unwrap();
-                let priced = evaluate_component(component, &inputs, plan.rounding).unwrap();
-                prop_assert_eq!(priced.amount.to_string(), case["paid"].as_str().unwrap());
-            }
         }
+        kpi_core::testing::checks::design_counterexamples_reprice(&plan)?;
     }
 
     /// Marginal tiers whose rates never fall pay continuously and never slower: no cliff

@@ -86,9 +86,8 @@ fn evaluate_checks_then_computes() {
     assert_eq!(checked.result_type().name(), "money");
 }
 
-fn decimal() -> impl Strategy<Value = Decimal> {
-    (any::<i64>(), 0u32..10).prop_map(|(m, scale)| Decimal::new(m, scale))
-}
+// Any decimal at any scale, and the edges of the range (`kpi_core::testing`).
+use kpi_core::testing::hostile_decimals as decimal;
 
 proptest! {
     /// No input makes the parser panic; anything it rejects has a formula code and a line.

@@ -11,37 +11,8 @@ use kpi_core::{ErrorKind, FactRecord, FactTable, Plan};
 use proptest::prelude::*;
 use rust_decimal::{Decimal, RoundingStrategy};
 
-/// Decimals chosen to break arithmetic: the extremes, halves of the range (two of which
-/// overflow), 28 places, the smallest steps, and ordinary values.
-fn hostile() -> impl Strategy<Value = Decimal> {
-    prop_oneof![
-        Just(Decimal::MAX),
-        Just(Decimal::MIN),
-        Just(Decimal::ZERO),
-        Just(Decimal::new(1, 28)),
-        Just(Decimal::new(-1, 28)),
-        Just(Decimal::from_parts(
-            u32::MAX,
-            u32::MAX,
-            0x7FFF_FFFF,
-            false,
-            0
-        )),
-        Just(Decimal::from_parts(u32::MAX, u32::MAX, u32::MAX, false, 28)),
-        Just(Decimal::new(5, 1)),
-        Just(Decimal::new(-5, 3)),
-        (any::<i64>(), 0u32..=28).prop_map(|(m, s)| Decimal::new(m, s)),
-        (
-            any::<u32>(),
-            any::<u32>(),
-            any::<u32>(),
-            any::<bool>(),
-            0u32..=28
-        )
-            .prop_map(|(lo, mid, hi, neg, s)| Decimal::from_parts(lo, mid, hi, neg, s)),
-        (1i64..10_000_000, 0u32..=2).prop_map(|(m, s)| Decimal::new(m, s)),
-    ]
-}
+// Decimals chosen to break arithmetic (`kpi_core::testing`, the strategy users get).
+use kpi_core::testing::hostile_decimals as hostile;
 
 /// A plan with a monthly target, a rate and a tier table on revenue, a capped component
 /// and weighted goals; its numbers are hostile too.

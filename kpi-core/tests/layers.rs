@@ -41,7 +41,7 @@ const LAYERS: &[&[&str]] = &[
     // The plan's JSON Schema (generated from the plan's types), the long-form
     // documentation, what the bindings need (`bindings`, hidden), and the crate root that
     // re-exports everything.
-    &["schema", "docs", "bindings", "lib"],
+    &["schema", "docs", "bindings", "testing", "lib"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

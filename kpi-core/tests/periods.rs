@@ -616,53 +616,8 @@ fn business_days_are_counted_for_any_dates() {
     );
 }
 
-fn calendars() -> impl Strategy<Value = Calendar> {
-    let weekday = (0u8..7).prop_map(|i| Weekday::try_from(i).unwrap());
-    let retail = prop_oneof![
-        Just(None),
-        (
-            any::<bool>(),
-            weekday.clone(),
-            1u32..=12,
-            0usize..3,
-            1u32..=4
-        )
-            .prop_map(|(last, weekday, month, pattern, leap_week_quarter)| Some(
-                RetailCalendar {
-                    year_end: if last {
-                        YearEnd::Last
-                    } else {
-                        YearEnd::Nearest
-                    },
-                    weekday,
-                    month,
-                    pattern: [WeekPattern::P445, WeekPattern::P454, WeekPattern::P544][pattern],
-                    leap_week_quarter,
-                }
-            )),
-    ];
-    (1u32..=12, any::<bool>(), weekday, retail).prop_map(|(start, by_end, week_start, retail)| {
-        Calendar {
-            fiscal_year_start_month: start,
-            fiscal_year_named_by: if by_end {
-                FiscalYearName::End
-            } else {
-                FiscalYearName::Start
-            },
-            week_start,
-            retail,
-            ..Calendar::default()
-        }
-    })
-}
-
-fn any_date() -> impl Strategy<Value = NaiveDate> {
-    (0u64..40_000).prop_map(|d| date(1960, 1, 1) + Days::new(d))
-}
-
-fn any_grain() -> impl Strategy<Value = Grain> {
-    (0usize..6).prop_map(|i| Grain::ALL[i])
-}
+// The calendars, days and grains of `kpi_core::testing`: the strategies users get.
+use kpi_core::testing::{calendars, dates as any_date, grains as any_grain};
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
