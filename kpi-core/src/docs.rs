@@ -13,6 +13,10 @@ pub mod incentives {}
 #[doc = include_str!("../../docs/design.md")]
 pub mod design {}
 
+#[doc = include_str!("../../docs/testing.md")]
+#[cfg(feature = "testing")]
+pub mod testing {}
+
 #[doc = include_str!("../../docs/ingest.md")]
 pub mod ingest {}
 

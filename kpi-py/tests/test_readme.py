@@ -10,7 +10,7 @@ import pytest
 
 from conftest import REPO
 
-DOCS = ["README.md", "docs/guide.md", "docs/guide.zh-CN.md", "docs/ingest.md", "docs/incentives.md", "docs/design.md", "docs/limits.md", "docs/plan.md", "docs/python.md"]
+DOCS = ["README.md", "docs/guide.md", "docs/guide.zh-CN.md", "docs/ingest.md", "docs/incentives.md", "docs/design.md", "docs/testing.md", "docs/limits.md", "docs/plan.md", "docs/python.md"]
 BLOCKS = [
     pytest.param(code, id=f"{doc}#{i}")
     for doc in DOCS

@@ -37,6 +37,10 @@ test("the tarball has the README, both licences and one wasm file", () => {
     assert.ok(files.includes(file), `${file} in ${files.join(", ")}`);
   }
   assert.deepEqual(files.filter((file) => file.endsWith(".wasm")), ["package/pkg/bundler/kpi_wasm_bg.wasm"]);
+  // The property-testing subpath (kpi-core/testing) and its declarations.
+  for (const file of ["package/testing/index.mjs", "package/testing/index.d.mts"]) {
+    assert.ok(files.includes(file), `${file} in the tarball`);
+  }
 });
 
 test("npm pack installs and imports in a fresh directory", () => {

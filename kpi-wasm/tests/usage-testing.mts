@@ -1,0 +1,24 @@
+// Type-checked by `npm run typecheck`: kpi-core/testing is an ES module (like fast-check's
+// own ESM build), so a user's test file that imports it is one too.
+import * as fc from "fast-check";
+import { Plan } from "kpi-core";
+import { checks, invalidPlans, plansWithFacts, recipeToml, type PlanRecipe } from "kpi-core/testing";
+
+const recipe: PlanRecipe = {
+  teams: [2],
+  quarterly: true,
+  quota: 1000,
+  target_incentive: 500,
+  component: { kind: "rate", permille: 50, cap_multiple: null },
+};
+const plan: Plan = Plan.fromToml(recipeToml(recipe, null));
+fc.assert(
+  fc.property(plansWithFacts({ maxLength: 5 }), ([generated, period, facts]) => {
+    checks.planRoundTrips(generated);
+    checks.evaluationLaws(generated, facts, period);
+  }),
+  { numRuns: 1 },
+);
+const code: string = fc.sample(invalidPlans(), 1)[0].code;
+void plan;
+void code;
