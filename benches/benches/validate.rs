@@ -1,6 +1,8 @@
 //! Criterion benches of checking plans: SMART validation on large plans (`validate` is
 //! near-linear in the number of goals: 100,000 goals within a second), and the design
-//! check of the sample plan (target: within a second; a few milliseconds). Run with
+//! check of the sample plan (target: within a second; a few milliseconds), and reading
+//! documents (the sample plan from TOML, its 14,000 facts from JSON lines), which every
+//! document's path-tracking reader is on. Run with
 //! `cargo bench -p kpi-benches --bench validate`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -28,5 +30,19 @@ fn design_check(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, validate, design_check);
+fn read_documents(c: &mut Criterion) {
+    let plan = include_str!("../../kpi-core/testdata/sample/plan.toml");
+    let facts = include_str!("../../kpi-core/testdata/sample/facts.jsonl");
+    let mut group = c.benchmark_group("read");
+    group.bench_function("sample plan (TOML)", |b| {
+        b.iter(|| Plan::from_toml(plan).expect("the sample plan reads"));
+    });
+    group.sample_size(20);
+    group.bench_function("sample facts (JSON lines)", |b| {
+        b.iter(|| kpi_core::FactTable::from_json_lines(facts).expect("the sample facts read"));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, validate, design_check, read_documents);
 criterion_main!(benches);

@@ -72,3 +72,12 @@ fn document_error(
     };
     crate::Error::new(kind, format!("{what}: {}", located.message())).at_path(path)
 }
+
+/// Reads `value` as `T`, or gives the path of the first error (`tiers[1].rate`, `.` for
+/// the root) and serde's message: the reader every kpi document goes through, for a
+/// binding's own argument documents.
+pub fn read_document_at<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+) -> Result<T, (String, String)> {
+    crate::path_de::deserialize(value).map_err(|e| (e.path().to_string(), e.inner().to_string()))
+}

@@ -505,7 +505,7 @@ pub(crate) fn deserialize_located<T: serde::de::DeserializeOwned>(
     // one instance of each type's deserialiser in the wasm (reading `&Value` would add a
     // second).
     let copy = value.clone();
-    serde_path_to_error::deserialize(value).map_err(|error| Located::new(&copy, error))
+    crate::path_de::deserialize(value).map_err(|error| Located::new(&copy, error))
 }
 
 /// A failed read of a document: serde's error and path, and the steps below that path to
@@ -519,23 +519,19 @@ pub(crate) fn deserialize_located<T: serde::de::DeserializeOwned>(
 /// (`incentives[0].components[0].tiers[1].rate`).
 pub(crate) struct Located {
     /// serde's error, with the path it knows.
-    pub(crate) error: serde_path_to_error::Error<serde_json::Error>,
+    pub(crate) error: crate::path_de::Error,
     /// The steps from that path to the bad value.
     pub(crate) deeper: Vec<Step>,
 }
 
 impl Located {
-    fn new(
-        value: &serde_json::Value,
-        error: serde_path_to_error::Error<serde_json::Error>,
-    ) -> Located {
+    fn new(value: &serde_json::Value, error: crate::path_de::Error) -> Located {
         let node = error
             .path()
             .iter()
             .try_fold(value, |node, segment| match segment {
-                serde_path_to_error::Segment::Map { key } => node.get(key.as_str()),
-                serde_path_to_error::Segment::Seq { index } => node.get(*index),
-                _ => None,
+                crate::path_de::Segment::Map { key } => node.get(key.as_str()),
+                crate::path_de::Segment::Seq { index } => node.get(*index),
             });
         let deeper = node.map_or_else(Vec::new, |node| culprit(node, &json_message(error.inner())));
         Located { error, deeper }
@@ -546,7 +542,7 @@ impl Located {
         json_message(self.error.inner())
     }
 
-    /// `goals[1].target`, as `serde_path_to_error` writes paths (`.` for the root).
+    /// `goals[1].target`, as `path_de` writes paths (`.` for the root).
     pub(crate) fn path(&self) -> String {
         let mut text = self.error.path().to_string();
         if text == "." {

@@ -82,6 +82,7 @@ pub mod measure;
 pub mod metric;
 pub mod org;
 mod parallel;
+mod path_de;
 pub mod period;
 pub mod plan;
 pub mod report;

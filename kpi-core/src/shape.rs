@@ -27,7 +27,7 @@ pub(crate) fn read<T: DeserializeOwned, E: serde::de::Error>(
 
 /// `T` from a JSON value, with serde's message on error.
 pub(crate) fn from_value<T: DeserializeOwned, E: serde::de::Error>(value: Value) -> Result<T, E> {
-    serde_path_to_error::deserialize(value).map_err(|e| E::custom(e.into_inner()))
+    crate::path_de::deserialize(value).map_err(|e| E::custom(e.into_inner()))
 }
 
 /// An exact decimal (a number or a decimal string) from a JSON value.

@@ -177,16 +177,15 @@ fn json_value(value: &Spanned<DeValue<'_>>) -> Result<Value, Located> {
 /// The span of the deepest value on `path` (the document's, when nothing matches).
 fn span_at(
     document: &Spanned<DeTable<'_>>,
-    path: &serde_path_to_error::Path,
+    path: &crate::path_de::Path,
     deeper: &[Step],
 ) -> std::ops::Range<usize> {
     let mut span = document.span();
     let mut table = Some(document.get_ref());
     let mut array: Option<&[Spanned<DeValue<'_>>]> = None;
     let serde_steps = path.iter().map(|segment| match segment {
-        serde_path_to_error::Segment::Map { key } => Some((Some(key.as_str()), 0)),
-        serde_path_to_error::Segment::Seq { index } => Some((None, *index)),
-        _ => None,
+        crate::path_de::Segment::Map { key } => Some((Some(key.as_str()), 0)),
+        crate::path_de::Segment::Seq { index } => Some((None, *index)),
     });
     let deeper_steps = deeper.iter().map(|step| match step {
         Step::Key(key) => Some((Some(key.as_str()), 0)),

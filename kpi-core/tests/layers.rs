@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 /// never one of its own layer or above: a callback (a closure passed down) is the way
 /// for a lower module to reach a higher one.
 const LAYERS: &[&[&str]] = &[
+    // Reading a JSON value with the path of its first error (what errors locate).
+    &["path_de"],
     // Leaves: errors, exact digits, time zones, threads, text for people.
     &[
         "error",

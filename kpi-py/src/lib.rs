@@ -654,12 +654,12 @@ fn located_document<T: serde::de::DeserializeOwned>(
     shape: &str,
 ) -> PyResult<T> {
     let json = to_json_at(value, Reading::exact(), name)?;
-    serde_path_to_error::deserialize(json).map_err(|e| {
-        let path = match e.path().to_string().as_str() {
+    core::bindings::read_document_at(json).map_err(|(path, message)| {
+        let path = match path.as_str() {
             "." => name.to_owned(),
             inner => format!("{name}.{inner}"),
         };
-        invalid_argument(&path, format!("`{name}` is {shape}: {}", e.inner()))
+        invalid_argument(&path, format!("`{name}` is {shape}: {message}"))
     })
 }
 

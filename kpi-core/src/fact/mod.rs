@@ -352,7 +352,7 @@ impl FactTable {
             // type, not one per JSON source (which the wasm file would carry twice).
             let json =
                 crate::json::parse(line).map_err(|e| located(e.message, format!("[{row}]")))?;
-            let record: FactRecord = serde_path_to_error::deserialize(json.to_value())
+            let record: FactRecord = crate::path_de::deserialize(json.to_value())
                 .map_err(|e| located(e.inner().to_string(), format!("[{row}].{}", e.path())))?;
             table.push(record).map_err(|e| {
                 let mut location = e.location().clone();
@@ -418,7 +418,7 @@ impl FactTable {
         for (row, mut item) in items.into_iter().enumerate() {
             localise_timestamp(&mut item, calendar)
                 .map_err(|e| e.at(at(row, format!("[{row}].date"))))?;
-            let record: FactRecord = serde_path_to_error::deserialize(item).map_err(|e| {
+            let record: FactRecord = crate::path_de::deserialize(item).map_err(|e| {
                 let path = match e.path().to_string().as_str() {
                     "." => format!("[{row}]"),
                     field => format!("[{row}].{field}"),

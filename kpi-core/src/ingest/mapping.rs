@@ -325,7 +325,7 @@ impl ColumnMapping {
 
     /// Reads and checks a mapping given as a JSON value (what the bindings hand over).
     pub fn from_json_value(value: serde_json::Value) -> Result<ColumnMapping> {
-        let mapping: ColumnMapping = serde_path_to_error::deserialize(value)
+        let mapping: ColumnMapping = crate::path_de::deserialize(value)
             .map_err(|e| invalid(&e.path().to_string(), e.inner().to_string()))?;
         mapping.checked()
     }

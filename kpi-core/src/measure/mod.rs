@@ -298,7 +298,7 @@ impl Measures {
                 ..crate::error::Location::default()
             })
         })?;
-        serde_path_to_error::deserialize(json.to_value()).map_err(|e| {
+        crate::path_de::deserialize(json.to_value()).map_err(|e| {
             Error::new(ErrorKind::DataInvalidMeasures, e.inner().to_string())
                 .at_path(e.path().to_string())
         })

@@ -162,7 +162,7 @@ impl Calendar {
     /// Reads a calendar from its JSON form (the `[calendar]` table of a plan) and checks
     /// it. Errors name the field (`calendar.week_start`).
     pub fn from_json_value(value: serde_json::Value) -> Result<Calendar> {
-        let calendar: Calendar = serde_path_to_error::deserialize(value).map_err(|e| {
+        let calendar: Calendar = crate::path_de::deserialize(value).map_err(|e| {
             Error::new(ErrorKind::PeriodInvalidCalendar, e.inner().to_string())
                 .at_path(format!("calendar.{}", e.path()))
         })?;
