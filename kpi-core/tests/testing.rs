@@ -45,7 +45,7 @@ proptest! {
         let checked = Formula::check(&case.text, &names);
         prop_assert!(checked.is_ok(), "{}: {:?}", case.text, checked.err());
         let result = checked.unwrap().result_type().name();
-        prop_assert!(result == case.result || (case.result == "number" && result == "number"), "{} is {}", case.text, result);
+        prop_assert_eq!(result, case.result, "{}", case.text);
         checks::formula_laws(&case.text, &names, &values)?;
     }
 
@@ -64,6 +64,46 @@ proptest! {
     fn generated_periods_obey_the_period_laws((calendar, period) in testing::periods(), grain in testing::grains()) {
         checks::period_laws(&calendar, period.start(), grain)?;
         checks::period_laws(&calendar, period.last_day(), period.grain().unwrap())?;
+    }
+}
+
+/// Facts around the first and last periods of the supported range are dated within it,
+/// and an empty count is allowed.
+#[test]
+fn facts_at_the_ends_of_the_range_read() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let plan = Plan::from_toml(
+        &testing::PlanRecipe {
+            teams: vec![1],
+            quarterly: false,
+            quota: 1000,
+            target_incentive: 1000,
+            component: testing::ComponentRecipe::Rate {
+                permille: 10,
+                cap_multiple: None,
+            },
+        }
+        .to_toml(),
+    )
+    .unwrap();
+    let mut runner = TestRunner::deterministic();
+    for label in ["1000-01", "9998-12"] {
+        let period = plan.parse_period(label).unwrap();
+        for _ in 0..20 {
+            let facts = testing::fact_records(vec!["m1".into()], &period, 1..=60)
+                .new_tree(&mut runner)
+                .unwrap()
+                .current();
+            kpi_core::FactTable::from_records(facts.clone()).unwrap();
+            checks::evaluation_laws(&plan, &facts, &period).unwrap();
+        }
+        let none = testing::fact_records(vec![], &period, 0..=0)
+            .new_tree(&mut runner)
+            .unwrap()
+            .current();
+        assert!(none.is_empty());
+        checks::period_laws(&plan.calendar, period.start(), kpi_core::Grain::Month).unwrap();
     }
 }
 
@@ -124,5 +164,39 @@ fn every_recipe_vector_writes_its_document() {
     );
     if bless {
         std::fs::write(RECIPES, serde_json::to_string_pretty(&file).unwrap() + "\n").unwrap();
+    }
+}
+
+/// The attainment law knows lower-is-better goals (`max(2 − actual ÷ target, 0)`).
+#[test]
+fn a_lower_is_better_goal_passes_the_attainment_law() {
+    let recipe = testing::PlanRecipe {
+        teams: vec![1],
+        quarterly: false,
+        quota: 1000,
+        target_incentive: 1000,
+        component: testing::ComponentRecipe::Rate {
+            permille: 10,
+            cap_multiple: None,
+        },
+    };
+    let text = recipe.to_toml().replace(
+        "id = \"orders\"\nmetric = \"orders\"\nscope = \"member\"",
+        "id = \"orders\"\nmetric = \"orders\"\nscope = \"member\"\ndirection = \"lower\"",
+    );
+    assert!(text.contains("direction = \"lower\""));
+    let plan = Plan::from_toml(&text).unwrap();
+    let period = plan.parse_period("2026-03").unwrap();
+    for count in [1, 3, 5, 7] {
+        let facts: Vec<kpi_core::FactRecord> = (0..count)
+            .map(|i| {
+                serde_json::from_value(serde_json::json!({
+                    "id": format!("f{i}"), "kind": "order", "status": "won", "owner": "m1",
+                    "amount": "10", "date": "2026-03-02"
+                }))
+                .unwrap()
+            })
+            .collect();
+        checks::evaluation_laws(&plan, &facts, &period).unwrap();
     }
 }

@@ -126,4 +126,52 @@ def test_the_checks_catch_a_broken_law():
         if row["goal"] == "company":
             row["actual"] = row["actual"] + 1
     with pytest.raises(AssertionError, match="not the sum"):
-        checks._roll_ups_add_up(plan.to_dict(), report)
+        checks._roll_ups_add_up(plan.to_dict(), report, checks._metric_definitions(plan.to_dict()))
+
+
+def test_facts_at_the_ends_of_the_range_read():
+    recipe = testing.PlanRecipe((1,), False, 1000, 1000, {"kind": "rate", "permille": 10, "cap_multiple": None})
+    plan = kpi_core.Plan.from_toml(recipe.to_toml())
+    for label in ("1000-01", "9998-12"):
+        period = plan.parse_period(label)
+
+        @settings(max_examples=20, deadline=None)
+        @given(testing.fact_records(["m1"], period, min_size=1, max_size=60))
+        def facts_read(facts):
+            kpi_core.FactTable.from_records(facts)
+            checks.evaluation_laws(plan, facts, period)
+
+        facts_read()
+        checks.period_laws(plan.calendar, period.start, "month")
+
+
+def test_recipes_are_checked_like_rust_reads_them():
+    good = {"kind": "rate", "permille": 10, "cap_multiple": None}
+    for teams, quota, component in [
+        ((1,), -5, good),
+        ((1,), 1.5, good),
+        ((True,), 1000, good),
+        ((1,), 1000, {"kind": "rate", "permille": 10, "cap_mutliple": 2}),
+        ((1,), 1000, {"kind": "tiered", "retroactive": True, "tiers": [[0, -1]]}),
+        ((1,), 1000, {"kind": "gated", "permille": 10}),
+    ]:
+        with pytest.raises(ValueError):
+            testing.PlanRecipe(teams, False, quota, 1000, component).to_toml()
+
+
+def test_a_lower_is_better_goal_passes_the_attainment_law():
+    recipe = testing.PlanRecipe((1,), False, 1000, 1000, {"kind": "rate", "permille": 10, "cap_multiple": None})
+    text = recipe.to_toml().replace(
+        'id = "orders"\nmetric = "orders"\nscope = "member"', 'id = "orders"\nmetric = "orders"\nscope = "member"\ndirection = "lower"'
+    )
+    assert 'direction = "lower"' in text
+    plan = kpi_core.Plan.from_toml(text)
+    period = plan.parse_period("2026-03")
+    import datetime
+
+    for count in (1, 3, 5, 7):
+        facts = [
+            {"id": f"f{i}", "kind": "order", "status": "won", "owner": "m1", "amount": "10", "date": datetime.date(2026, 3, 2)}
+            for i in range(count)
+        ]
+        checks.evaluation_laws(plan, facts, period)

@@ -45,7 +45,7 @@ export const DEFECTS: Readonly<Record<Defect, string>>;
 
 /** The component of a generated incentive. */
 export type ComponentRecipe =
-  | { kind: "rate"; permille: number; cap_multiple: number | null }
+  | { kind: "rate"; permille: number; cap_multiple?: number | null }
   | { kind: "tiered"; retroactive: boolean; tiers: [number, number][] }
   | { kind: "gated"; permille: number; min_percent: number };
 /** The shape of a generated plan (the same JSON as Rust's `PlanRecipe` and Python's). */
@@ -56,6 +56,8 @@ export interface PlanRecipe {
   target_incentive: number;
   component: ComponentRecipe;
 }
+/** Throws a `TypeError` for what Rust's `PlanRecipe` refuses to read. */
+export function checkRecipe(recipe: PlanRecipe): void;
 /** The member ids of a recipe, `m1` to `mN`, in team order. */
 export function recipeMemberIds(recipe: PlanRecipe): string[];
 /** The plan document (TOML) a recipe describes, with `defect` in it when given. */
@@ -72,7 +74,7 @@ export interface FactCount {
   maxLength?: number;
 }
 /** Facts for `members` (and an outsider, and none) dated around `period`. */
-export function factRecords(members: string[], period: Period, count?: FactCount): Arbitrary<FactRecord[]>;
+export function factRecords(members: readonly string[], period: Period, count?: FactCount): Arbitrary<FactRecord[]>;
 /** A valid plan, one of its periods in 2025–2027, and facts for its members. */
 export function plansWithFacts(count?: FactCount): Arbitrary<[Plan, Period, FactRecord[]]>;
 

@@ -6,13 +6,13 @@
 // `import { plans, checks } from "kpi-core/testing"` under Node (it loads the Node build of
 // kpi-core); needs fast-check (`npm install --save-dev fast-check`).
 import fc from "fast-check";
-import { Calendar, FactTable, KpiError, Measures, Plan, formula } from "kpi-core";
+import { Calendar, FactTable, KpiError, Measures, Plan, catalogue, formula } from "kpi-core";
 
 // ---------------------------------------------------------------------------------------
 // Calendars, dates, periods, decimals
 
 const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-export const GRAINS = ["day", "week", "month", "quarter", "half", "year"];
+export const GRAINS = Object.freeze(["day", "week", "month", "quarter", "half", "year"]);
 
 /** Any calendar settings object (for `new Calendar(settings)`): a fiscal year starting in
  * any month and named by its start or its end, any first day of the week, and half of them a
@@ -29,14 +29,12 @@ export function calendarSettings() {
     }),
     { nil: undefined },
   );
-  return fc
-    .record({
-      fiscal_year_start_month: fc.integer({ min: 1, max: 12 }),
-      fiscal_year_named_by: fc.constantFrom("end", "start"),
-      week_start: fc.constantFrom(...WEEKDAYS),
-      retail,
-    })
-    .map((settings) => (settings.retail === undefined ? { ...settings, retail: undefined } : settings));
+  return fc.record({
+    fiscal_year_start_month: fc.integer({ min: 1, max: 12 }),
+    fiscal_year_named_by: fc.constantFrom("end", "start"),
+    week_start: fc.constantFrom(...WEEKDAYS),
+    retail,
+  });
 }
 
 /** Any calendar (a `Calendar` built from `calendarSettings()`). */
@@ -46,6 +44,8 @@ export function calendars() {
 
 const DAY = 86_400_000;
 const FIRST = Date.UTC(1960, 0, 1);
+const FIRST_DAY = Date.parse("1000-01-01T00:00:00Z");
+const LAST_DAY = Date.parse("9998-12-31T00:00:00Z");
 
 function isoDay(ms) {
   return new Date(ms).toISOString().slice(0, 10);
@@ -125,12 +125,17 @@ export const FORMULA_NAMES = Object.freeze({ a: "number", b: "number", c: "numbe
  * numbers, or bigints to 64 bits) or `null` for the numbers, a status word, any text or
  * `null` for `t`, and `true`, `false` or `null` for `flag`. */
 export function formulaValues() {
+  // As in Rust: ordinary numbers 4 in 7, the ends of 64 bits 2 in 7, null 1 in 7.
   const number = fc.oneof(
-    fc.integer({ min: -1_000_000_000, max: 1_000_000_000 }),
-    fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+    { arbitrary: fc.integer({ min: -1_000_000_000, max: 1_000_000_000 }), weight: 4 },
+    { arbitrary: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), weight: 2 },
+    { arbitrary: fc.constant(null), weight: 1 },
+  );
+  const text = fc.oneof(
+    fc.constantFrom("won", "lost", "open", "赢单"),
+    fc.string({ unit: "grapheme", maxLength: 20 }),
     fc.constant(null),
   );
-  const text = fc.oneof(fc.constantFrom("won", "lost", "open", "赢单"), fc.string({ maxLength: 20 }), fc.constant(null));
   return fc.record({ a: number, b: number, c: number, t: text, flag: fc.oneof(fc.boolean(), fc.constant(null)) });
 }
 
@@ -171,7 +176,10 @@ const { condition } = fc.letrec((tie) => ({
 /** A well-typed formula over `FORMULA_NAMES`: `{ text, result }` with `result` "number" or
  * "bool". */
 export function formulas() {
-  return fc.oneof(number.map((text) => ({ text, result: "number" })), condition.map((text) => ({ text, result: "bool" })));
+  return fc.oneof(
+    { arbitrary: number.map((text) => ({ text, result: "number" })), weight: 2 },
+    { arbitrary: condition.map((text) => ({ text, result: "bool" })), weight: 1 },
+  );
 }
 
 /** A formula with one deliberate defect and the code kpi answers it with: `{ text, code }`
@@ -209,13 +217,53 @@ export function recipeMemberIds(recipe) {
   return Array.from({ length: count }, (_, i) => `m${i + 1}`);
 }
 
+const COMPONENT_FIELDS = { rate: ["permille", "cap_multiple"], tiered: ["retroactive", "tiers"], gated: ["permille", "min_percent"] };
+
+/** Refuses what Rust's `PlanRecipe` refuses to read: a field of the wrong type, a negative
+ * or fractional number, an unknown component kind or field. */
+export function checkRecipe(recipe) {
+  const count = (value, what) => {
+    if (!Number.isSafeInteger(value) || value < 0 || value >= 2 ** 32) {
+      throw new TypeError(`${what} is a whole number from 0 to 2**32 - 1, not ${JSON.stringify(value)}`);
+    }
+  };
+  const known = ["teams", "quarterly", "quota", "target_incentive", "component"];
+  const unknown = Object.keys(recipe).filter((key) => !known.includes(key));
+  if (unknown.length > 0) throw new TypeError(`a recipe has the fields ${known.join(", ")}, not ${unknown.join(", ")}`);
+  if (!Array.isArray(recipe.teams)) throw new TypeError("teams is a list of team sizes");
+  recipe.teams.forEach((size) => count(size, "a team's size"));
+  if (typeof recipe.quarterly !== "boolean") throw new TypeError("quarterly is true or false");
+  count(recipe.quota, "quota");
+  count(recipe.target_incentive, "target_incentive");
+  const c = recipe.component ?? {};
+  const fields = COMPONENT_FIELDS[c.kind];
+  if (!fields) throw new TypeError(`unknown component kind ${JSON.stringify(c.kind)}: one of rate, tiered, gated`);
+  const keys = Object.keys(c).filter((key) => key !== "kind");
+  const missing = fields.filter((f) => !keys.includes(f) && !(c.kind === "rate" && f === "cap_multiple"));
+  if (keys.some((key) => !fields.includes(key)) || missing.length > 0) {
+    throw new TypeError(`a ${c.kind} component has the fields ${fields.join(", ")}, not ${keys.join(", ")}`);
+  }
+  for (const name of fields.filter((f) => f !== "tiers" && f !== "retroactive")) {
+    if (!(name === "cap_multiple" && (c[name] === null || c[name] === undefined))) count(c[name], name);
+  }
+  if (c.kind === "tiered") {
+    if (typeof c.retroactive !== "boolean") throw new TypeError("retroactive is true or false");
+    for (const tier of c.tiers) {
+      if (!Array.isArray(tier) || tier.length !== 2) throw new TypeError(`a tier is [from, permille], not ${JSON.stringify(tier)}`);
+      count(tier[0], "a tier's from");
+      count(tier[1], "a tier's permille");
+    }
+  }
+}
+
 /** The plan document (TOML) a recipe describes, with `defect` (a key of `DEFECTS`) in it
  * when given. A recipe is `{ teams, quarterly, quota, target_incentive, component }` (as in
- * the shared vectors and Rust's `PlanRecipe`). */
+ * the shared vectors and Rust's `PlanRecipe`); `checkRecipe` refuses a malformed one. */
 export function recipeToml(recipe, defect = null) {
   if (defect !== null && !(defect in DEFECTS)) {
     throw new TypeError(`unknown defect ${JSON.stringify(defect)}: one of ${Object.keys(DEFECTS).join(", ")}`);
   }
+  checkRecipe(recipe);
   const grain = recipe.quarterly ? "quarter" : "month";
   const out = [`version = ${defect === "unsupported_version" ? 99 : 1}\nname = "生成的方案 ${grain}"\n[org]\nteams = [\n`];
   recipe.teams.forEach((_, i) => out.push(`  { id = "t${i + 1}", name = "Team ${i + 1} 华东" },\n`));
@@ -237,7 +285,7 @@ export function recipeToml(recipe, defect = null) {
   );
   const quota = BigInt(recipe.quota);
   const members = BigInt(member);
-  const largest = BigInt(Math.max(...recipe.teams));
+  const largest = BigInt(recipe.teams.length > 0 ? Math.max(...recipe.teams) : 1);
   const goals = [
     ["rep", defect === "unknown_metric" ? "revenu" : "revenue", "member", defect === "text_target" ? "a lot" : `${quota}`],
     [defect === "duplicate_goal" ? "rep" : "team", "revenue", "team", `${quota * largest}`],
@@ -259,10 +307,8 @@ export function recipeToml(recipe, defect = null) {
   } else if (c.kind === "tiered") {
     const rows = c.tiers.map(([from, rate]) => `{ from = "${places(from, 2)}", rate = "${places(rate, 3)}" }`).join(", ");
     out.push(`kind = "tiered"\non = "attainment"\nmode = "${c.retroactive ? "retroactive" : "marginal"}"\ntiers = [${rows}]\n`);
-  } else if (c.kind === "gated") {
-    out.push(`kind = "rate"\nrate = "${places(c.permille, 3)}"\ngate = { goal = "team", min = "${places(c.min_percent, 2)}" }\n`);
   } else {
-    throw new TypeError(`unknown component kind ${JSON.stringify(c.kind)}`);
+    out.push(`kind = "rate"\nrate = "${places(c.permille, 3)}"\ngate = { goal = "team", min = "${places(c.min_percent, 2)}" }\n`);
   }
   return out.join("");
 }
@@ -313,15 +359,18 @@ export function invalidPlans() {
  * deals, won, lost or open, with amounts from -500.00 to 50,000.00, some without an amount,
  * some with a customer. */
 export function factRecords(members, period, { minLength = 0, maxLength = 40 } = {}) {
-  const start = Date.parse(`${period.start}T00:00:00Z`) - 20 * DAY;
-  const days = Math.round((Date.parse(`${period.end}T00:00:00Z`) - Date.parse(`${period.start}T00:00:00Z`)) / DAY) + 40;
+  // Twenty days either side, within the supported days (1000-01-01 to 9998-12-31).
+  const start = Math.max(Date.parse(`${period.start}T00:00:00Z`) - 20 * DAY, FIRST_DAY);
+  const end = Math.min(Date.parse(`${period.end}T00:00:00Z`) + 20 * DAY, LAST_DAY);
+  const days = Math.max(Math.round((end - start) / DAY), 1);
   const fact = fc.record({
     owner: fc.constantFrom(...members, "ghost", null),
     kind: fc.constantFrom("order", "payment", "deal"),
     status: fc.constantFrom("won", "lost", "open", null),
+    // As in Rust: an amount 19 times in 20, a customer half the time.
     amount: fc.option(fc.integer({ min: -50_000, max: 4_999_999 }).map((c) => places(c, 2)), { nil: null, freq: 20 }),
     day: fc.integer({ min: 0, max: days - 1 }),
-    customer: fc.constantFrom(null, "c1", "c2", "客户3"),
+    customer: fc.option(fc.constantFrom("c1", "c2", "客户3"), { nil: null, freq: 2 }),
   });
   return fc.array(fact, { minLength, maxLength }).map((raw) =>
     raw.map((f, i) => {
@@ -407,7 +456,9 @@ export const checks = Object.freeze({
    * does not matter; measuring two parts and merging the measures, in either order, is
    * measuring them all; for goals on a `sum` or `count` metric, a company goal's actual is
    * the sum of the member goal's rows (with `unassigned`), and each team's the sum of its
-   * members' (when no member changes team). Errors must be the same either way. */
+   * members' (when no member changes team); attainment is actual ÷ target (max(2 − actual
+   * ÷ target, 0) when lower is better; formula metrics left out), to 26 significant digits.
+   * Errors must be the same either way. */
   evaluationLaws(plan, facts, period) {
     const report = outcome(() => plan.evaluate(FactTable.fromRecords(facts), period));
     const reversed = outcome(() => plan.evaluate(FactTable.fromRecords([...facts].reverse()), period));
@@ -422,7 +473,11 @@ export const checks = Object.freeze({
     rightLeft.merge(left);
     assert(leftRight.toJson() === rightLeft.toJson(), "merging measures is not commutative");
     assert(json(plan.evaluateMeasures(leftRight)) === report.ok, "merged partial measures evaluate differently from the whole");
-    rollUpsAddUp(plan.toObject(), JSON.parse(report.ok));
+    const document = plan.toObject();
+    const metrics = metricDefinitions(document);
+    const whole = JSON.parse(report.ok);
+    rollUpsAddUp(document, whole, metrics);
+    attainmentIsActualOverTarget(whole, metrics);
   },
 
   /** `date`'s period of `grain` holds the date, its label reads back as it, `next` and
@@ -431,9 +486,16 @@ export const checks = Object.freeze({
     const period = calendar.periodOf(date, grain);
     assert(period.contains(date), `${period.label} does not hold ${date}`);
     assert(calendar.parsePeriod(period.label).label === period.label, `${period.label} does not read back`);
-    const next = period.next();
-    assert(next.prev().label === period.label, `${period.label}: next then prev differs`);
-    assert(next.start === period.end, `${period.label} and ${next.label} do not tile`);
+    let next = null;
+    try {
+      next = period.next();
+    } catch (error) {
+      if (!(error instanceof KpiError)) throw error; // the last period of the range has no next one
+    }
+    if (next !== null) {
+      assert(next.prev().label === period.label, `${period.label}: next then prev differs`);
+      assert(next.start === period.end, `${period.label} and ${next.label} do not tile`);
+    }
     const lastDay = isoDay(Date.parse(`${period.end}T00:00:00Z`) - DAY);
     assert(calendar.periodOf(lastDay, grain).label === period.label, `${lastDay} is not in ${period.label}`);
     assert(period.start < period.end, `${period.label} is empty`);
@@ -459,20 +521,67 @@ export const checks = Object.freeze({
       value = formula.evaluate(text, typed);
     } catch (error) {
       if (!(error instanceof KpiError)) throw error;
-      // A name given null takes the type null, which a function needing a number refuses.
-      if (error.code.startsWith("formula.") && Object.values(typed).some((v) => v === null)) return;
       assert(error.code === "data.overflow", `${text}: ${error.message}`);
       return;
     }
     if (value === null) return;
-    const kind = typeof value === "boolean" ? "bool" : "number";
+    // Numbers come back as exact decimal strings, text as strings.
     const declared = ["money", "percent", "count", "days"].includes(checked.type) ? "number" : checked.type;
-    assert(declared === "any" || declared === kind || (declared === "text" && typeof value === "string"), `${text} is a ${checked.type} but evaluated to ${json(value)}`);
+    const fits = {
+      number: typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value),
+      bool: typeof value === "boolean",
+      text: typeof value === "string",
+      any: true,
+    }[declared];
+    assert(fits === true, `${text} is a ${checked.type} but evaluated to ${json(value)}`);
   },
 });
 
-function rollUpsAddUp(document, report) {
-  const metrics = document.metrics ?? {};
+/** The plan's metrics with the catalogue's it includes (the plan's own win). */
+function metricDefinitions(document) {
+  const included = new Set(document.catalogue ?? []);
+  const metrics = {};
+  for (const entry of catalogue()) if (included.has(entry.id)) Object.assign(metrics, entry.metrics);
+  return Object.assign(metrics, document.metrics ?? {});
+}
+
+function product(a, b) {
+  return { value: a.value * b.value, scale: a.scale + b.scale };
+}
+
+function minus(a, b) {
+  const scale = Math.max(a.scale, b.scale);
+  return { value: a.value * 10n ** BigInt(scale - a.scale) - b.value * 10n ** BigInt(scale - b.scale), scale };
+}
+
+const abs = (x) => (x < 0n ? -x : x);
+
+function attainmentIsActualOverTarget(report, metrics) {
+  for (const row of report.scorecards) {
+    const definition = metrics[row.metric];
+    if (definition === undefined || definition.formula !== undefined) continue;
+    if (row.actual == null || row.target == null || row.attainment == null) continue;
+    const actual = scaled(row.actual);
+    const target = scaled(row.target);
+    if (target.value === 0n) continue;
+    const attainment = scaled(row.attainment);
+    // attainment × target − actual (higher), or (2 − attainment) × target − actual (lower),
+    // is within 10^-26 of the target: kpi's quotient has 28 places in 96 bits.
+    const factor = row.direction === "higher" ? attainment : minus({ value: 2n, scale: 0 }, attainment);
+    const off = minus(product(factor, target), actual);
+    const tolerance = product({ value: abs(target.value), scale: target.scale }, { value: 1n, scale: 26 });
+    const scale = Math.max(off.scale, tolerance.scale);
+    const within = abs(off.value) * 10n ** BigInt(scale - off.scale) <= tolerance.value * 10n ** BigInt(scale - tolerance.scale);
+    // Lower is better floors at 0: then the actual is at least twice the target.
+    const floored =
+      row.direction === "lower" &&
+      attainment.value === 0n &&
+      minus(actual, product({ value: 2n, scale: 0 }, target)).value * (target.value < 0n ? -1n : 1n) >= 0n;
+    assert(within || floored, `attainment of ${row.goal} ${row.id} is ${row.attainment}, not ${row.actual} / ${row.target}`);
+  }
+}
+
+function rollUpsAddUp(document, report, metrics) {
   const additive = (metric) => ["sum", "count"].includes(metrics[metric]?.aggregate) && metrics[metric]?.formula === undefined;
   const ids = (document.org?.members ?? []).map((m) => m.id);
   const oneStintEach = new Set(ids).size === ids.length;
@@ -495,4 +604,4 @@ function rollUpsAddUp(document, report) {
   }
 }
 
-export { rollUpsAddUp as _rollUpsAddUp };
+export { rollUpsAddUp as _rollUpsAddUp, metricDefinitions as _metricDefinitions };

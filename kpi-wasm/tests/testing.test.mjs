@@ -137,5 +137,50 @@ test("the checks catch a broken law", () => {
   const facts = [{ id: "f1", kind: "order", status: "won", owner: "m1", amount: "100", date: "2026-03-02" }];
   const report = JSON.parse(JSON.stringify(plan.evaluate(FactTable.fromRecords(facts), "2026-03")));
   for (const row of report.scorecards) if (row.goal === "company") row.actual = "100.01";
-  assert.throws(() => testing._rollUpsAddUp(plan.toObject(), report), /not the sum/);
+  assert.throws(() => testing._rollUpsAddUp(plan.toObject(), report, testing._metricDefinitions(plan.toObject())), /not the sum/);
+});
+
+test("facts at the ends of the supported range read, and the laws hold there", () => {
+  const recipe = { teams: [1], quarterly: false, quota: 1000, target_incentive: 1000, component: { kind: "rate", permille: 10, cap_multiple: null } };
+  const plan = Plan.fromToml(testing.recipeToml(recipe));
+  for (const label of ["1000-01", "9998-12"]) {
+    const period = plan.parsePeriod(label);
+    fc.assert(
+      fc.property(testing.factRecords(["m1"], period, { minLength: 1, maxLength: 60 }), (facts) => {
+        FactTable.fromRecords(facts);
+        checks.evaluationLaws(plan, facts, period);
+      }),
+      { numRuns: 20 },
+    );
+    checks.periodLaws(plan.calendar, period.start, "month");
+  }
+});
+
+test("recipes are checked as Rust reads them", () => {
+  const good = { kind: "rate", permille: 10, cap_multiple: null };
+  const base = { teams: [1], quarterly: false, quota: 1000, target_incentive: 1000, component: good };
+  for (const bad of [
+    { ...base, quota: -5 },
+    { ...base, quota: 1.5 },
+    { ...base, teams: [true] },
+    { ...base, extra: 1 },
+    { ...base, component: { kind: "rate", permille: 10, cap_mutliple: 2 } },
+    { ...base, component: { kind: "tiered", retroactive: true, tiers: [[0, -1]] } },
+    { ...base, component: { kind: "gated", permille: 10 } },
+  ]) {
+    assert.throws(() => testing.recipeToml(bad), TypeError, JSON.stringify(bad));
+  }
+});
+
+test("a lower-is-better goal's attainment passes the law", () => {
+  const recipe = { teams: [1], quarterly: false, quota: 1000, target_incentive: 1000, component: { kind: "rate", permille: 10, cap_multiple: null } };
+  const text = testing
+    .recipeToml(recipe)
+    .replace('id = "orders"\nmetric = "orders"\nscope = "member"', 'id = "orders"\nmetric = "orders"\nscope = "member"\ndirection = "lower"');
+  assert.match(text, /direction = "lower"/);
+  const plan = Plan.fromToml(text);
+  for (const count of [1, 3, 5, 7]) {
+    const facts = Array.from({ length: count }, (_, i) => ({ id: `f${i}`, kind: "order", status: "won", owner: "m1", amount: "10", date: "2026-03-02" }));
+    checks.evaluationLaws(plan, facts, "2026-03");
+  }
 });

@@ -2,9 +2,9 @@
 //! plans, and facts that fit a plan.
 
 use std::fmt::Write as _;
-use std::ops::Range;
 
 use chrono::{Days, NaiveDate};
+use proptest::collection::SizeRange;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -361,27 +361,28 @@ pub fn invalid_plans() -> impl Strategy<Value = InvalidPlan> {
     })
 }
 
-/// Facts for `members` (and for an owner outside the org, and none) dated from 20 days
-/// before `period` to 20 days after it: orders, payments and deals, won, lost or open,
+/// `len` facts (`0..40`, `1..=200`, or an exact count) for `members` (and for an owner
+/// outside the org, and none) dated from 20 days before `period` to 20 days after it (within
+/// the supported days): orders, payments and deals, won, lost or open,
 /// with amounts from -500.00 to 50,000.00, some without an amount, some with a customer.
-pub fn fact_records(
+pub fn fact_records<L: Into<SizeRange>>(
     members: Vec<String>,
     period: &Period,
-    len: Range<usize>,
-) -> impl Strategy<Value = Vec<FactRecord>> + use<> {
-    // Twenty days either side, clamped to the supported range.
+    len: L,
+) -> impl Strategy<Value = Vec<FactRecord>> + use<L> {
+    // Twenty days either side, within the supported days.
     let start = period
         .start()
         .checked_sub_days(Days::new(20))
-        .filter(|d| *d >= crate::period::MIN_DATE)
-        .unwrap_or(period.start());
+        .unwrap_or(crate::period::MIN_DATE)
+        .max(crate::period::MIN_DATE);
     let end = period
         .end()
         .checked_add_days(Days::new(20))
-        .filter(|d| *d <= crate::period::MAX_DATE)
-        .unwrap_or(period.end());
+        .unwrap_or(crate::period::MAX_DATE)
+        .min(crate::period::MAX_DATE);
     let days = u32::try_from(end.signed_duration_since(start).num_days())
-        .unwrap_or(1)
+        .unwrap_or(0)
         .max(1);
     let mut owners: Vec<Option<String>> = members.into_iter().map(Some).collect();
     owners.push(Some("ghost".to_owned()));
@@ -419,8 +420,9 @@ pub fn fact_records(
 /// A valid plan, one of its periods in 2025–2027 at the plan's grain, and facts for its
 /// members around that period.
 pub fn plans_with_facts(
-    len: Range<usize>,
+    len: impl Into<SizeRange>,
 ) -> impl Strategy<Value = (Plan, Period, Vec<FactRecord>)> {
+    let len: SizeRange = len.into();
     let first = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or(NaiveDate::MIN);
     (plan_recipes(), 0u64..1095).prop_flat_map(move |(recipe, day)| {
         let plan = Plan::from_toml(&recipe.to_toml())

@@ -196,7 +196,8 @@ class InvalidFormula:
 def formula_values() -> st.SearchStrategy[dict[str, Any]]:
     """Values for :data:`FORMULA_NAMES`: any decimal or ``None`` for the numbers, a status
     word, any text or ``None`` for ``t``, and ``True``, ``False`` or ``None`` for ``flag``."""
-    number = st.one_of(decimals(), hostile_decimals(), st.none())
+    # As in Rust: ordinary amounts 4 in 7, hostile ones 2 in 7, null 1 in 7.
+    number = st.one_of(*[decimals()] * 4, *[hostile_decimals()] * 2, st.none())
     text = st.one_of(st.sampled_from(["won", "lost", "open", "赢单"]), st.text(max_size=20), st.none())
     return st.fixed_dictionaries(
         {"a": number, "b": number, "c": number, "t": text, "flag": st.one_of(st.booleans(), st.none())}
@@ -260,10 +261,8 @@ def formulas() -> st.SearchStrategy[FormulaCase]:
     """A well-typed formula over :data:`FORMULA_NAMES`: arithmetic, ``min``/``max``/
     ``coalesce``/``abs``/``round``/``if``, comparisons, ``in`` lists and logic, with
     non-ASCII text literals."""
-    return st.one_of(
-        _number().map(lambda text: FormulaCase(text, "number")),
-        _condition().map(lambda text: FormulaCase(text, "bool")),
-    )
+    number = _number().map(lambda text: FormulaCase(text, "number"))
+    return st.one_of(number, number, _condition().map(lambda text: FormulaCase(text, "bool")))
 
 
 def invalid_formulas() -> st.SearchStrategy[InvalidFormula]:
@@ -349,10 +348,50 @@ class PlanRecipe:
         """The member ids, ``m1`` to ``mN``, in team order."""
         return [f"m{i}" for i in range(1, sum(self.teams) + 1)]
 
+    def check(self) -> None:
+        """Refuses what Rust's ``PlanRecipe`` refuses to read: a field of the wrong type, a
+        negative number, an unknown component kind or field."""
+
+        def count(value: Any, what: str) -> None:
+            if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**32:
+                raise ValueError(f"{what} is a whole number from 0 to 2**32 - 1, not {value!r}")
+
+        for size in self.teams:
+            count(size, "a team's size")
+        if not isinstance(self.quarterly, bool):
+            raise ValueError(f"quarterly is true or false, not {self.quarterly!r}")
+        count(self.quota, "quota")
+        count(self.target_incentive, "target_incentive")
+        fields = {
+            "rate": {"permille", "cap_multiple"},
+            "tiered": {"retroactive", "tiers"},
+            "gated": {"permille", "min_percent"},
+        }
+        kind = self.component.get("kind")
+        if kind not in fields:
+            raise ValueError(f"unknown component kind {kind!r}: one of rate, tiered, gated")
+        unknown = set(self.component) - fields[kind] - {"kind"}
+        missing = fields[kind] - set(self.component) - ({"cap_multiple"} if kind == "rate" else set())
+        if unknown or missing:
+            raise ValueError(f"a {kind} component has the fields {sorted(fields[kind])}, not {sorted(self.component)}")
+        for name in fields[kind] - {"tiers", "retroactive"}:
+            value = self.component.get(name)
+            if not (name == "cap_multiple" and value is None):
+                count(value, name)
+        if kind == "tiered":
+            if not isinstance(self.component["retroactive"], bool):
+                raise ValueError("retroactive is true or false")
+            for tier in self.component["tiers"]:
+                if len(tier) != 2:
+                    raise ValueError(f"a tier is [from, permille], not {tier!r}")
+                count(tier[0], "a tier's from")
+                count(tier[1], "a tier's permille")
+
     def to_toml(self, defect: Optional[str] = None) -> str:
         """The plan document, with ``defect`` (a key of :data:`DEFECTS`) in it when given."""
         if defect is not None and defect not in DEFECTS:
             raise ValueError(f"unknown defect {defect!r}: one of {', '.join(DEFECTS)}")
+        self.check()
         grain = self.grain
         version = 99 if defect == "unsupported_version" else 1
         out = [f'version = {version}\nname = "生成的方案 {grain}"\n[org]\nteams = [\n']
@@ -377,7 +416,7 @@ class PlanRecipe:
         goals = [
             ("rep", "revenu" if defect == "unknown_metric" else "revenue", "member",
              "a lot" if defect == "text_target" else str(self.quota)),
-            ("rep" if defect == "duplicate_goal" else "team", "revenue", "team", str(self.quota * max(self.teams))),
+            ("rep" if defect == "duplicate_goal" else "team", "revenue", "team", str(self.quota * max(self.teams, default=1))),
             ("company", "revenue", "company", str(self.quota * members)),
             ("orders", "orders", "member", "3"),
         ]
@@ -407,8 +446,6 @@ class PlanRecipe:
                 f'kind = "rate"\nrate = "{_places(c["permille"], 3)}"\n'
                 f'gate = {{ goal = "team", min = "{_places(c["min_percent"], 2)}" }}\n'
             )
-        else:
-            raise ValueError(f"unknown component kind {c['kind']!r}")
         return "".join(out)
 
 
@@ -476,26 +513,32 @@ def invalid_plans() -> st.SearchStrategy[InvalidPlan]:
     )
 
 
+FIRST_DAY = datetime.date(1000, 1, 1)
+LAST_DAY = datetime.date(9998, 12, 31)
+
+
 def fact_records(
     members: Sequence[str], period: kpi_core.Period, *, min_size: int = 0, max_size: int = 40
 ) -> st.SearchStrategy[list[dict[str, Any]]]:
     """Facts (dicts for ``FactTable.from_records``) for ``members`` (and for an owner
-    outside the org, and none) dated from 20 days before ``period`` to 20 days after it:
+    outside the org, and none) dated from 20 days before ``period`` to 20 days after it
+    (within the supported days):
     orders, payments and deals, won, lost or open, with amounts from -500.00 to 50,000.00,
     some without an amount, some with a customer."""
-    start = period.start - datetime.timedelta(days=20)
-    days = (period.end - period.start).days + 40
+    # Twenty days either side, within the supported days (1000-01-01 to 9998-12-31).
+    margin = datetime.timedelta(days=20)
+    start = max(period.start, FIRST_DAY + margin) - margin
+    end = min(period.end, LAST_DAY - margin) + margin
+    days = max((end - start).days, 1)
     fact = st.fixed_dictionaries(
         {
             "owner": st.sampled_from([*members, "ghost", None]),
             "kind": st.sampled_from(["order", "payment", "deal"]),
             "status": st.sampled_from(["won", "lost", "open", None]),
-            "amount": st.one_of(
-                st.integers(-50_000, 4_999_999).map(lambda c: _exact(c, 2)),
-                st.none(),
-            ),
+            # As in Rust: an amount 19 times in 20, a customer half the time.
+            "amount": st.one_of(*[st.integers(-50_000, 4_999_999).map(lambda c: _exact(c, 2))] * 19, st.none()),
             "day": st.integers(0, days - 1),
-            "customer": st.sampled_from([None, "c1", "c2", "客户3"]),
+            "customer": st.one_of(st.none(), st.sampled_from(["c1", "c2", "客户3"])),
         }
     )
 
