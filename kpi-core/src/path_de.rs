@@ -147,9 +147,10 @@ fn unexpected(value: &Value) -> Unexpected<'_> {
     }
 }
 
-/// A primitive method: leaves go to `serde_json`'s own reader of a value; an object or an
-/// array is the wrong type (as `serde_json` would say), without compiling its container
-/// readers for the visitor.
+/// A primitive method: every leaf is read as `deserialize_any` reads it (a visitor that
+/// wants another type says so with serde's message, the one `serde_json` gives too), and
+/// an object or an array is the wrong type. One reader of leaves for every visitor keeps
+/// `serde_json`'s twenty typed readers out of the build.
 macro_rules! leaf {
     ($($method:ident),*) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
@@ -158,11 +159,35 @@ macro_rules! leaf {
                 Value::Object(_) | Value::Array(_) => {
                     Err(de::Error::invalid_type(unexpected(&self.value), &visitor))
                 }
-                leaf => leaf.$method(visitor),
+                leaf => visit_leaf(leaf, visitor),
             };
             result.map_err(|e| track.trigger(chain, e))
         }
     )*};
+}
+
+/// A leaf (null, a boolean, a number, a string) handed to the visitor as what it is.
+fn visit_leaf<'de, V: Visitor<'de>>(
+    value: Value,
+    visitor: V,
+) -> Result<V::Value, serde_json::Error> {
+    match value {
+        Value::Null => visitor.visit_unit(),
+        Value::Bool(b) => visitor.visit_bool(b),
+        Value::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                visitor.visit_u64(u)
+            } else if let Some(i) = n.as_i64() {
+                visitor.visit_i64(i)
+            } else {
+                visitor.visit_f64(n.as_f64().unwrap_or(f64::NAN))
+            }
+        }
+        Value::String(s) => visitor.visit_string(s),
+        Value::Object(_) | Value::Array(_) => {
+            Err(de::Error::invalid_type(unexpected(&value), &visitor))
+        }
+    }
 }
 
 impl<'de> de::Deserializer<'de> for PathDe<'_, '_> {
@@ -196,7 +221,7 @@ impl<'de> de::Deserializer<'de> for PathDe<'_, '_> {
         let result = match self.value {
             Value::Object(map) => visit_map(map, chain, track, visitor),
             Value::Array(items) => visit_seq(items, chain, track, visitor),
-            leaf => leaf.deserialize_any(visitor),
+            leaf => visit_leaf(leaf, visitor),
         };
         result.map_err(|e| track.trigger(chain, e))
     }
@@ -304,7 +329,12 @@ impl<'de> de::Deserializer<'de> for PathDe<'_, '_> {
 
 /// The wrong-type error `serde_json` gives for a value a container reader cannot take.
 fn wrong_type(value: &Value, expected: &dyn de::Expected) -> serde_json::Error {
-    let unexpected = match value {
+    de::Error::invalid_type(leaf_unexpected(value), expected)
+}
+
+/// How serde's messages name a value (``integer `5` ``, `string "x"`, `null`).
+fn leaf_unexpected(value: &Value) -> Unexpected<'_> {
+    match value {
         Value::Null => Unexpected::Unit,
         Value::Bool(b) => Unexpected::Bool(*b),
         Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
@@ -316,8 +346,7 @@ fn wrong_type(value: &Value, expected: &dyn de::Expected) -> serde_json::Error {
         Value::String(s) => Unexpected::Str(s),
         Value::Array(_) => Unexpected::Seq,
         Value::Object(_) => Unexpected::Map,
-    };
-    de::Error::invalid_type(unexpected, expected)
+    }
 }
 
 fn visit_map<'de, V: Visitor<'de>>(
