@@ -50,6 +50,30 @@ for target in nodejs bundler; do
     optimise "$wasm_file"
   fi
 done
+# The design module (kpi-core/design): the plan design checks and the cost simulation, a
+# second wasm file a page loads on demand, so the main module keeps its download budget
+# (docs/architecture.md, "The wasm size budget"). One optimised file for its Node and web
+# glue, next to both.
+cargo build -p kpi-wasm-design --target wasm32-unknown-unknown --profile wasm --locked
+design_wasm="$root/target/wasm32-unknown-unknown/wasm/kpi_wasm_design.wasm"
+for target in nodejs web; do
+  wasm-bindgen --target "$target" --remove-producers-section --remove-name-section \
+    --out-dir "$here/pkg/design/$target" "$design_wasm"
+done
+optimise "$here/pkg/design/web/kpi_wasm_design_bg.wasm"
+mv "$here/pkg/design/web/kpi_wasm_design_bg.wasm" "$here/pkg/design/kpi_wasm_design_bg.wasm"
+rm -f "$here"/pkg/design/*/kpi_wasm_design_bg.wasm "$here"/pkg/design/*/kpi_wasm_design_bg.wasm.d.ts
+relocate() { # file, what, replacement: exactly one occurrence, or the build fails
+  if [ "$(grep -cF "$2" "$1")" != 1 ]; then
+    echo "build.sh: $1 does not load the design wasm as expected ($2)" >&2
+    exit 1
+  fi
+  sed -i "s|$2|$3|" "$1"
+}
+relocate "$here/pkg/design/nodejs/kpi_wasm_design.js" '${__dirname}/kpi_wasm_design_bg.wasm' '${__dirname}/../kpi_wasm_design_bg.wasm'
+relocate "$here/pkg/design/web/kpi_wasm_design.js" "new URL('kpi_wasm_design_bg.wasm', import.meta.url)" "new URL('../kpi_wasm_design_bg.wasm', import.meta.url)"
+echo '{ "type": "commonjs" }' > "$here/pkg/design/nodejs/package.json"
+echo '{ "type": "module" }' > "$here/pkg/design/web/package.json"
 # src/boundary.js is an ES module; the Node glue loads it with require(), so its copy there
 # becomes CommonJS: the `export function` and `export class` declarations lose `export`
 # and are listed in module.exports.
@@ -111,4 +135,5 @@ cp "$root/LICENSE-MIT" "$root/LICENSE-APACHE" "$here/"
 ls -l "$here/pkg/bundler/kpi_wasm_bg.wasm" | awk '{print "built " $NF ": " $5 " bytes"}'
 # What a browser downloads when the server compresses it.
 echo "gzip -9 of the wasm: $(gzip -9 -c "$here/pkg/bundler/kpi_wasm_bg.wasm" | wc -c) bytes"
+echo "gzip -9 of the design wasm (kpi-core/design, on demand): $(gzip -9 -c "$here/pkg/design/kpi_wasm_design_bg.wasm" | wc -c) bytes"
 

@@ -2,8 +2,8 @@
 // kpi-core/testdata/vectors/design reads with its `[design]` table kept, every bad
 // threshold there is the same error at the same path as in Rust and Python (intended
 // findings are checked by the design check itself), and hostile settings are errors at
-// their path. (The design check itself runs in Rust and Python:
-// docs/design.md says why it is not in the browser module yet.)
+// their path. (The design check itself is the on-demand module kpi-core/design:
+// design-module.test.mjs runs every vector through it.)
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";

@@ -36,9 +36,13 @@ test("the tarball has the README, both licences and one wasm file", () => {
   for (const file of ["package/README.md", "package/LICENSE-MIT", "package/LICENSE-APACHE", "package/package.json"]) {
     assert.ok(files.includes(file), `${file} in ${files.join(", ")}`);
   }
-  assert.deepEqual(files.filter((file) => file.endsWith(".wasm")), ["package/pkg/bundler/kpi_wasm_bg.wasm"]);
+  // The main module once, and the design module (kpi-core/design, loaded on demand) once.
+  assert.deepEqual(files.filter((file) => file.endsWith(".wasm")).sort(), [
+    "package/pkg/bundler/kpi_wasm_bg.wasm",
+    "package/pkg/design/kpi_wasm_design_bg.wasm",
+  ]);
   // The property-testing subpath (kpi-core/testing) and its declarations.
-  for (const file of ["package/testing/index.mjs", "package/testing/index.d.mts"]) {
+  for (const file of ["package/testing/index.mjs", "package/testing/index.d.mts", "package/design/node.mjs", "package/design/web.mjs", "package/design/api.mjs", "package/design/index.d.mts"]) {
     assert.ok(files.includes(file), `${file} in the tarball`);
   }
 });

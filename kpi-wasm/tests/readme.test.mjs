@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync, rmSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const DOCS = ["README.md", "docs/guide.md", "docs/guide.zh-CN.md", "docs/ingest.md", "docs/incentives.md", "docs/testing.md", "docs/limits.md", "docs/plan.md", "docs/javascript.md", "kpi-wasm/README.md"];
+const DOCS = ["README.md", "docs/guide.md", "docs/guide.zh-CN.md", "docs/ingest.md", "docs/incentives.md", "docs/design.md", "docs/testing.md", "docs/limits.md", "docs/plan.md", "docs/javascript.md", "kpi-wasm/README.md"];
 
 for (const doc of DOCS) {
   const blocks = [...readFileSync(ROOT + doc, "utf8").matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);

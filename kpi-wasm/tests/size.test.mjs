@@ -17,3 +17,13 @@ test("the gzipped wasm module is within the 560 KB budget", () => {
   const gzipped = execFileSync("gzip", ["-9", "-c", path], { maxBuffer: 1 << 24 }).length;
   assert.ok(gzipped <= BUDGET, `pkg/bundler/kpi_wasm_bg.wasm: ${gzipped} bytes gzipped, over the ${BUDGET} budget`);
 });
+
+// The design module (kpi-core/design) is a second file a page loads only when it checks plan
+// designs: bounded too, so it cannot grow unnoticed (docs/architecture.md says why it is apart).
+const DESIGN_BUDGET = 300_000;
+
+test("the gzipped design module is within its 300 KB budget", () => {
+  const path = fileURLToPath(new URL("../pkg/design/kpi_wasm_design_bg.wasm", import.meta.url));
+  const gzipped = execFileSync("gzip", ["-9", "-c", path], { maxBuffer: 1 << 24 }).length;
+  assert.ok(gzipped <= DESIGN_BUDGET, `pkg/design/kpi_wasm_design_bg.wasm: ${gzipped} bytes gzipped, over ${DESIGN_BUDGET}`);
+});

@@ -22,3 +22,14 @@ fc.assert(
 const code: string = fc.sample(invalidPlans(), 1)[0].code;
 void plan;
 void code;
+
+// kpi-core/design: the on-demand design module's declarations.
+import initDesign, { designCheck, designText, simulateCost, type DesignFinding } from "kpi-core/design";
+await initDesign();
+const findings: DesignFinding[] = designCheck(plan);
+const text: string = designText(plan, "zh-CN");
+const cost = simulateCost(plan, { normal: { mean: "1.0", sd: "0.2" } }, { trials: 10, seed: 7n });
+const expected: string = cost.total.expected;
+void findings;
+void text;
+void expected;

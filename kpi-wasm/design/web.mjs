@@ -1,0 +1,40 @@
+// kpi-core/design in browsers and bundlers: the design module is a second wasm file,
+// fetched by `await init()` (the default export) when a page first needs it, after the
+// main module's own `init()`.
+import * as kpi from "kpi-core";
+import initModule, * as raw from "../pkg/design/web/kpi_wasm_design.js";
+import { makeDesign } from "./api.mjs";
+
+let ready = false;
+const api = makeDesign(raw, kpi);
+
+function loaded() {
+  if (!ready) {
+    throw new Error(
+      "kpi-core/design is not initialised: call `await init()` (this module's default export) " +
+        "once, after the main module's init(), before designCheck, designText or simulateCost.",
+    );
+  }
+}
+
+/** Fetches and compiles the design module (`input`: its URL, bytes or response; by
+ * default the file next to the package's build). */
+export default async function init(input) {
+  await initModule(input === undefined ? undefined : { module_or_path: input });
+  ready = true;
+}
+
+export function designCheck(plan) {
+  loaded();
+  return api.designCheck(plan);
+}
+
+export function designText(plan, locale) {
+  loaded();
+  return api.designText(plan, locale);
+}
+
+export function simulateCost(plan, attainment, options) {
+  loaded();
+  return api.simulateCost(plan, attainment, options);
+}

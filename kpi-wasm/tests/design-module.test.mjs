@@ -1,0 +1,129 @@
+// kpi-core/design, the on-demand design module: every plan of the shared design vectors
+// gives the same findings (and errors) as in Rust and Python, every counterexample prices
+// again with the main module's evaluateComponent, every cost simulation gives the same
+// cents for the same seed, the web build works after init() and says so before it, and
+// hostile arguments are errors with codes, never a crash or a wrong number.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+import { DataError, KpiError, Plan, PlanError, evaluateComponent } from "kpi-core";
+import init, { designCheck, designText, simulateCost } from "kpi-core/design";
+
+const VECTORS = new URL("../../kpi-core/testdata/vectors/design/", import.meta.url);
+const CHECKS = JSON.parse(readFileSync(new URL("checks.json", VECTORS), "utf8")).cases;
+const COSTS = JSON.parse(readFileSync(new URL("costs.json", VECTORS), "utf8")).cases;
+const SAMPLE = readFileSync(fileURLToPath(new URL("../../kpi-core/testdata/sample/plan.toml", import.meta.url)), "utf8");
+
+const codeOf = (run) => {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return null;
+};
+
+test("init() is there to await under Node too", async () => {
+  await init();
+});
+
+for (const c of CHECKS) {
+  test(`design check vectors: ${c.name}`, () => {
+    if (c.error) {
+      const error = codeOf(() => designCheck(c.plan_toml));
+      assert.ok(error instanceof KpiError, String(error));
+      assert.equal(error.code, c.error.code, error.message);
+      assert.equal(error.path ?? undefined, c.error.path, error.message);
+      return;
+    }
+    const plan = Plan.fromToml(c.plan_toml);
+    const found = designCheck(plan);
+    assert.deepEqual(found, c.expected);
+    // Every case prices again to what the finding says.
+    const document = plan.toObject();
+    for (const finding of found) {
+      const [i, j] = finding.path.match(/\d+/g).map(Number);
+      const component = document.incentives[i].components[j];
+      for (const each of finding.counterexample.cases) {
+        assert.equal(evaluateComponent(component, each.inputs, document.rounding).amount, each.paid, `${finding.code} ${each.role}`);
+      }
+    }
+    // The same plan as a document and as TOML text gives the same findings.
+    assert.deepEqual(designCheck(document), found);
+  });
+}
+
+for (const c of COSTS) {
+  test(`cost vectors: ${c.name}`, () => {
+    const options = { trials: c.trials, seed: c.seed, members: c.members };
+    if (c.error) {
+      const error = codeOf(() => simulateCost(c.plan_toml, c.attainment, options));
+      assert.ok(error instanceof DataError, String(error));
+      assert.equal(error.code, c.error.code, error.message);
+      assert.equal(error.path, c.error.path, error.message);
+      return;
+    }
+    assert.deepEqual(simulateCost(c.plan_toml, c.attainment, options), c.expected);
+  });
+}
+
+test("the sample plan's findings and text, in English and Chinese", () => {
+  const findings = designCheck(SAMPLE);
+  assert.ok(findings.length > 0);
+  assert.ok(findings.every((f) => f.severity === "info" && f.intended), "the sample declares its trade-offs");
+  const en = designText(SAMPLE);
+  const zh = designText(SAMPLE, "zh-CN");
+  for (const f of findings) {
+    assert.ok(en.includes(f.message), f.message);
+    assert.ok(zh.includes(f.message_zh), f.message_zh);
+  }
+  assert.throws(() => designText(SAMPLE, "tlh"), (e) => e instanceof KpiError);
+});
+
+test("the web build: an error before init(), the same findings after it", async () => {
+  const web = await import("../design/web.mjs");
+  assert.throws(() => web.designCheck(SAMPLE), /not initialised: call `await init\(\)`/);
+  await web.default(readFileSync(fileURLToPath(new URL("../pkg/design/kpi_wasm_design_bg.wasm", import.meta.url))));
+  assert.deepEqual(web.designCheck(SAMPLE), designCheck(SAMPLE));
+  const attainment = { normal: { mean: "1.0", sd: "0.2" } };
+  assert.deepEqual(web.simulateCost(SAMPLE, attainment, { seed: 2026 }), simulateCost(SAMPLE, attainment, { seed: 2026 }));
+});
+
+test("hostile arguments are errors with codes and paths", () => {
+  const attainment = { normal: { mean: "1.0", sd: "0.2" } };
+  const cases = [
+    [() => designCheck(42), "plan"],
+    [() => designCheck(null), "plan"],
+    [() => designCheck([]), "plan"],
+    [() => simulateCost(SAMPLE, { normal: { mean: 1.1, sd: "0.2" } }), "attainment.normal.mean"],
+    [() => simulateCost(SAMPLE, { normal: { mean: NaN, sd: "0.2" } }), "attainment.normal.mean"],
+    [() => simulateCost(SAMPLE, { normal: { mean: Infinity, sd: "0.2" } }), "attainment.normal.mean"],
+    [() => simulateCost(SAMPLE, "normal"), "attainment"],
+    [() => simulateCost(SAMPLE, attainment, { trials: 1.5 }), "trials"],
+    [() => simulateCost(SAMPLE, attainment, { trials: -1 }), "trials"],
+    [() => simulateCost(SAMPLE, attainment, { trials: 2 ** 40 }), "trials"],
+    [() => simulateCost(SAMPLE, attainment, { seed: -1 }), "seed"],
+    [() => simulateCost(SAMPLE, attainment, { seed: 2n ** 64n }), "seed"],
+    [() => simulateCost(SAMPLE, attainment, { seed: "12a" }), "seed"],
+    [() => simulateCost(SAMPLE, attainment, { seed: 0.5 }), "seed"],
+    [() => simulateCost(SAMPLE, attainment, { members: "3" }), "members"],
+    [() => simulateCost(SAMPLE, attainment, null), "options"],
+    [() => simulateCost(SAMPLE, { empirical: Array.from({ length: 3 }, () => ({ deep: { deeper: { deepest: { more: { again: { x: { y: { z: { w: 1 } } } } } } } } })) }), null],
+    [() => simulateCost(SAMPLE, { normal: { mean: "１.０", sd: "0.2" } }), "attainment.normal.mean"],
+  ];
+  for (const [run, path] of cases) {
+    const error = codeOf(run);
+    assert.ok(error instanceof KpiError, `${run}: ${error}`);
+    assert.equal(error.code, "data.invalid_argument", `${run}: ${error.message}`);
+    if (path !== null) assert.equal(error.path, path, `${run}: ${error.message}`);
+  }
+  // A plan that does not read is the main module's PlanError, at its path.
+  const bad = codeOf(() => designCheck("version = 1\n[[goals]]\nid = 3\n"));
+  assert.ok(bad instanceof PlanError, String(bad));
+  // A seed past 2**53 is exact as a bigint or digits, and the same seed gives the same cents.
+  const big = simulateCost(SAMPLE, attainment, { trials: 50, seed: 2n ** 64n - 1n });
+  assert.deepEqual(simulateCost(SAMPLE, attainment, { trials: 50, seed: "18446744073709551615" }), big);
+  assert.notDeepEqual(simulateCost(SAMPLE, attainment, { trials: 50, seed: 1 }), big);
+});
