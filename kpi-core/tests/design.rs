@@ -317,3 +317,64 @@ proptest! {
         prop_assert!(gap <= rust_decimal::Decimal::new(2, 2), "{} against {}", once.total.expected, exact);
     }
 }
+
+/// The reports of past periods give an empirical distribution (`Attainment::from_reports`)
+/// and the simulation drawn from it: the same attainments and cents in every language.
+#[test]
+fn every_history_vector_passes() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/sample");
+    let plan =
+        Plan::from_toml(&std::fs::read_to_string(format!("{dir}/plan.toml")).unwrap()).unwrap();
+    let facts = kpi_core::FactTable::from_json_lines(
+        &std::fs::read_to_string(format!("{dir}/facts.jsonl")).unwrap(),
+    )
+    .unwrap();
+    let path = std::path::Path::new(VECTORS).join("history.json");
+    let mut file: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let bless = std::env::var_os("KPI_BLESS").is_some();
+    for case in file["cases"].as_array_mut().unwrap() {
+        let reports: Vec<kpi_core::Report> = case["periods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                plan.evaluate(&facts, &plan.parse_period(p.as_str().unwrap()).unwrap())
+                    .unwrap()
+            })
+            .collect();
+        let goal = case["goal"].as_str().unwrap().to_owned();
+        match Attainment::from_reports(&reports, &goal) {
+            Err(err) => assert_eq!(case["error"], error_json(&err), "{goal}"),
+            Ok(attainment) => {
+                let Attainment::Empirical(past) = &attainment else {
+                    panic!("empirical")
+                };
+                let listed: Value = past.iter().map(|a| Value::from(a.to_string())).collect();
+                let trials = u32::try_from(case["trials"].as_u64().unwrap()).unwrap();
+                let cost = plan
+                    .simulate_cost(&attainment, trials, case["seed"].as_u64().unwrap(), None)
+                    .unwrap();
+                let cost = serde_json::to_value(cost).unwrap();
+                if bless {
+                    case["attainment"] = serde_json::json!({ "empirical": listed });
+                    case["cost"] = cost.clone();
+                }
+                assert_eq!(
+                    case["attainment"],
+                    serde_json::json!({ "empirical": listed }),
+                    "{goal}"
+                );
+                assert_eq!(case["cost"], cost, "{goal}");
+                // The listed attainments read back as the same distribution.
+                assert_eq!(
+                    Attainment::from_json_value(&case["attainment"]).unwrap(),
+                    attainment
+                );
+                assert!(past.len() >= 4, "{goal}: {} attainments", past.len());
+            }
+        }
+    }
+    if bless {
+        std::fs::write(&path, serde_json::to_string_pretty(&file).unwrap() + "\n").unwrap();
+    }
+}

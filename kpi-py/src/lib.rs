@@ -1634,6 +1634,53 @@ fn catalogue(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     py.import("json")?.call_method1("loads", (json,))
 }
 
+/// Past attainments as a distribution for `Plan.simulate_cost`: `{"empirical": [...]}`,
+/// the attainment of every member's row of goal `goal` in `reports` (reports of past
+/// periods, from `Plan.evaluate`), as `Decimal`s. `unassigned` and rows without an
+/// attainment are left out; a negative attainment counts as 0.
+#[pyfunction]
+fn attainment_from_reports<'py>(
+    py: Python<'py>,
+    reports: &Bound<'py, PyAny>,
+    goal: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let goal = args::text(goal, "goal")?;
+    let mut inner = Vec::new();
+    for (i, item) in reports
+        .try_iter()
+        .map_err(|_| {
+            invalid_argument(
+                "reports",
+                format!("`reports` is a list of Report, not {}", type_name(reports)),
+            )
+        })?
+        .enumerate()
+    {
+        let item = item?;
+        let report = item.cast::<Report>().map_err(|_| {
+            invalid_argument(
+                &format!("reports[{i}]"),
+                format!("`reports[{i}]` is a Report, not {}", type_name(&item)),
+            )
+        })?;
+        inner.push(core::Report::clone(&report.borrow().inner));
+    }
+    let attainment = core::design::Attainment::from_reports(&inner, &goal).map_err(to_py_err)?;
+    let core::design::Attainment::Empirical(past) = attainment else {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "an empirical distribution",
+        ));
+    };
+    let decimal = py.import("decimal")?.getattr("Decimal")?;
+    let list = pyo3::types::PyList::empty(py);
+    for a in past {
+        list.append(decimal.call1((a.to_string(),))?)?;
+    }
+    let out = PyDict::new(py);
+    out.set_item("empirical", list)?;
+    Ok(out.into_any())
+}
+
 /// The message catalogue in `locale` (`"en"`, the default, or `"zh-CN"`): a dict from
 /// each stable key (`"status.missed"`, `"column.actual"` …) to its text, the words kpi's
 /// own text uses, for labelling a notebook's tables and charts the same way.
@@ -1674,6 +1721,7 @@ fn _kpi_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Period>()?;
     m.add_class::<Calendar>()?;
     m.add_function(wrap_pyfunction!(catalogue, m)?)?;
+    m.add_function(wrap_pyfunction!(attainment_from_reports, m)?)?;
     m.add_function(wrap_pyfunction!(plan_schema, m)?)?;
     m.add_function(wrap_pyfunction!(messages, m)?)?;
     m.add_function(wrap_pyfunction!(formula::formula_check, m)?)?;

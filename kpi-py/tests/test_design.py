@@ -5,11 +5,12 @@ settings), counterexamples priced again by evaluate_component, and hostile setti
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 
 import kpi_core
-from conftest import VECTORS
+from conftest import REPO, VECTORS
 
 DOC = json.loads((VECTORS / "design" / "checks.json").read_text(encoding="utf-8"))
 CASES = DOC["cases"]
@@ -166,3 +167,43 @@ def test_every_64_bit_seed_is_a_seed():
         with pytest.raises(kpi_core.KpiError) as err:
             plan.simulate_cost({"empirical": ["1"]}, seed=seed)
         assert err.value.path == "seed"
+
+
+HISTORY = json.loads((REPO / "kpi-core/testdata/vectors/design/history.json").read_text(encoding="utf-8"))["cases"]
+
+
+@pytest.fixture(scope="module")
+def sample_company():
+    plan = kpi_core.Plan.from_toml((REPO / "kpi-core/testdata/sample/plan.toml").read_text(encoding="utf-8"))
+    facts = kpi_core.FactTable.from_json_lines((REPO / "kpi-core/testdata/sample/facts.jsonl").read_text(encoding="utf-8"))
+    return plan, facts
+
+
+@pytest.mark.parametrize("case", HISTORY, ids=lambda c: c["name"])
+def test_history_vectors(case, sample_company):
+    plan, facts = sample_company
+    reports = [plan.evaluate(facts, period) for period in case["periods"]]
+    if "error" in case:
+        with pytest.raises(kpi_core.KpiError) as raised:
+            kpi_core.attainment_from_reports(reports, case["goal"])
+        assert (raised.value.code, raised.value.path) == (case["error"]["code"], case["error"]["path"])
+        return
+    attainment = kpi_core.attainment_from_reports(reports, case["goal"])
+    assert {"empirical": [str(a) for a in attainment["empirical"]]} == case["attainment"]
+    assert all(isinstance(a, Decimal) for a in attainment["empirical"])
+    cost = plan.simulate_cost(attainment, trials=case["trials"], seed=case["seed"])
+    assert cost == case["cost"]
+
+
+def test_history_arguments_are_checked(sample_company):
+    plan, facts = sample_company
+    report = plan.evaluate(facts, "FY2027-Q2")
+    for reports, goal, path in [
+        (42, "rep-revenue", "reports"),
+        ([report, "not a report"], "rep-revenue", "reports[1]"),
+        ([report], 5, "goal"),
+        ([], "rep-revenue", "goal"),
+    ]:
+        with pytest.raises(kpi_core.KpiError) as raised:
+            kpi_core.attainment_from_reports(reports, goal)
+        assert raised.value.path == path, raised.value

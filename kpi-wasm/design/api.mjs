@@ -81,7 +81,33 @@ export function makeDesign(raw, kpi) {
     return big.toString();
   }
 
+  /** Past attainments as a distribution for `simulateCost`: `{ empirical: [...] }`, the
+   * attainment of every member's row of goal `goal` in `reports` (reports of past periods,
+   * from `plan.evaluate`), in order; `unassigned` and rows without an attainment are left
+   * out, and a negative attainment counts as 0 (as in Rust and Python). */
+  function attainmentFromReports(reports, goal) {
+    if (!Array.isArray(reports)) throw invalid("reports", `\`reports\` is a list of reports, not ${describe(reports)}`);
+    if (typeof goal !== "string") throw invalid("goal", `\`goal\` is a goal id, not ${describe(goal)}`);
+    const empirical = [];
+    reports.forEach((report, i) => {
+      if (report === null || typeof report !== "object" || !Array.isArray(report.scorecards)) {
+        throw invalid(`reports[${i}]`, `\`reports[${i}]\` is a report (from plan.evaluate), not ${describe(report)}`);
+      }
+      for (const row of report.scorecards) {
+        if (row.goal !== goal || row.scope !== "member" || row.id === "unassigned") continue;
+        if (typeof row.attainment !== "string") continue;
+        empirical.push(row.attainment.startsWith("-") ? "0" : row.attainment);
+      }
+    });
+    if (empirical.length === 0) {
+      throw invalid("goal", `no member has an attainment of goal \`${goal}\` in these reports`);
+    }
+    return { empirical };
+  }
+
   return {
+    attainmentFromReports,
+
     /** The plan's design findings (docs/design.md): cliffs, decelerators, sandbagging,
      * splits, negative or unbounded pay, pools that reward a leaver, each with its
      * counterexample; findings the plan declares intended are `info`. */

@@ -1,6 +1,6 @@
 // Declarations of kpi-core/design: the plan design checks and the cost simulation, a
 // second wasm module loaded on demand (docs/design.md).
-import type { Plan, PlanDocument } from "kpi-core";
+import type { Plan, PlanDocument, Report } from "kpi-core";
 
 /** A plan: the main module's `Plan`, a plan document, or TOML text. */
 export type PlanInput = Plan | PlanDocument | string;
@@ -62,6 +62,9 @@ export interface SimulateOptions {
   members?: number | null;
 }
 
+/** Past attainments of goal `goal`'s member rows in `reports` (from `plan.evaluate`), as an
+ * empirical distribution for `simulateCost`. */
+export function attainmentFromReports(reports: Report[], goal: string): { empirical: string[] };
 /** The plan's design findings. */
 export function designCheck(plan: PlanInput): DesignFinding[];
 /** The design findings as text in `locale` ("en", the default, or "zh-CN"). */

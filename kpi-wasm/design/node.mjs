@@ -7,7 +7,7 @@ import { makeDesign } from "./api.mjs";
 const raw = createRequire(import.meta.url)("../pkg/design/nodejs/kpi_wasm_design.js");
 const api = makeDesign(raw, kpi);
 
-export const { designCheck, designText, simulateCost } = api;
+export const { attainmentFromReports, designCheck, designText, simulateCost } = api;
 
 /** Nothing to load under Node: here for code shared with browsers, which call it. */
 export default async function init() {}

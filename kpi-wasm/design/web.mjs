@@ -24,6 +24,9 @@ export default async function init(input) {
   ready = true;
 }
 
+/** Past attainments as a distribution (plain JavaScript: no init() needed). */
+export const attainmentFromReports = api.attainmentFromReports;
+
 export function designCheck(plan) {
   loaded();
   return api.designCheck(plan);

@@ -8,8 +8,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-import { DataError, KpiError, Plan, PlanError, evaluateComponent } from "kpi-core";
-import init, { designCheck, designText, simulateCost } from "kpi-core/design";
+import { DataError, FactTable, KpiError, Plan, PlanError, evaluateComponent } from "kpi-core";
+import init, { attainmentFromReports, designCheck, designText, simulateCost } from "kpi-core/design";
 
 const VECTORS = new URL("../../kpi-core/testdata/vectors/design/", import.meta.url);
 const CHECKS = JSON.parse(readFileSync(new URL("checks.json", VECTORS), "utf8")).cases;
@@ -126,4 +126,38 @@ test("hostile arguments are errors with codes and paths", () => {
   const big = simulateCost(SAMPLE, attainment, { trials: 50, seed: 2n ** 64n - 1n });
   assert.deepEqual(simulateCost(SAMPLE, attainment, { trials: 50, seed: "18446744073709551615" }), big);
   assert.notDeepEqual(simulateCost(SAMPLE, attainment, { trials: 50, seed: 1 }), big);
+});
+
+const HISTORY = JSON.parse(readFileSync(new URL("history.json", VECTORS), "utf8")).cases;
+const FACTS = FactTable.fromJsonLines(readFileSync(fileURLToPath(new URL("../../kpi-core/testdata/sample/facts.jsonl", import.meta.url)), "utf8"));
+
+for (const c of HISTORY) {
+  test(`history vectors: ${c.name}`, () => {
+    const plan = Plan.fromToml(SAMPLE);
+    const reports = c.periods.map((period) => plan.evaluate(FACTS, period));
+    if (c.error) {
+      const error = codeOf(() => attainmentFromReports(reports, c.goal));
+      assert.ok(error instanceof DataError, String(error));
+      assert.equal(error.code, c.error.code);
+      assert.equal(error.path, c.error.path);
+      return;
+    }
+    const attainment = attainmentFromReports(reports, c.goal);
+    assert.deepEqual(attainment, c.attainment);
+    assert.deepEqual(simulateCost(plan, attainment, { trials: c.trials, seed: c.seed }), c.cost);
+  });
+}
+
+test("history arguments are checked", () => {
+  const report = Plan.fromToml(SAMPLE).evaluate(FACTS, "FY2027-Q2");
+  for (const [reports, goal, path] of [
+    [42, "rep-revenue", "reports"],
+    [[report, "not a report"], "rep-revenue", "reports[1]"],
+    [[report], 5, "goal"],
+    [[], "rep-revenue", "goal"],
+  ]) {
+    const error = codeOf(() => attainmentFromReports(reports, goal));
+    assert.ok(error instanceof DataError, String(error));
+    assert.equal(error.path, path);
+  }
 });

@@ -15,7 +15,9 @@ use super::subject::{Explore, Subject};
 use crate::decimal::{OrOverflow, TryArithmetic, checked_sum};
 use crate::error::{Error, ErrorKind, Result};
 use crate::incentive::Cap;
+use crate::org::{ScopeKind, UNASSIGNED};
 use crate::plan::Plan;
+use crate::report::Report;
 
 /// How attainment is distributed across members and periods (`1` is 100%).
 #[derive(Debug, Clone, PartialEq)]
@@ -96,6 +98,32 @@ impl Attainment {
                 "unknown distribution; expected normal, lognormal or empirical",
             )),
         }
+    }
+}
+
+impl Attainment {
+    /// Past attainments as a distribution to draw from: the attainment of every member's
+    /// row of goal `goal` in `reports` (reports of past periods, from `Plan::evaluate`), in
+    /// order. `unassigned` and rows without an attainment are left out, and a negative
+    /// attainment (refunds above sales) counts as 0. No such row is `data.invalid_argument`
+    /// at `goal`.
+    pub fn from_reports(reports: &[Report], goal: &str) -> Result<Attainment> {
+        let past: Vec<Decimal> = reports
+            .iter()
+            .flat_map(|report| &report.scorecards)
+            .filter(|row| {
+                row.goal == goal && row.scope == ScopeKind::Member && row.id != UNASSIGNED
+            })
+            .filter_map(|row| row.attainment)
+            .map(|a| a.max(Decimal::ZERO))
+            .collect();
+        if past.is_empty() {
+            return Err(invalid(
+                "goal",
+                &format!("no member has an attainment of goal `{goal}` in these reports"),
+            ));
+        }
+        Ok(Attainment::Empirical(past))
     }
 }
 
