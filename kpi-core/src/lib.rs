@@ -121,8 +121,8 @@ pub use plan::{CompiledPlan, PLAN_VERSION, Plan, Review, ReviewItem};
 #[cfg(feature = "pay-cycle")]
 pub use report::{Adjustment, Dispute, FactChange, Resolution};
 pub use report::{
-    Fallback, Locale, LongTerm, Message, Name, Names, Pacing, PayoutLine, Report, ScoreRow,
-    ScorecardRow, Sentence, Statement,
+    DesignNote, Fallback, Locale, LongTerm, Message, Name, Names, Pacing, PayoutLine, Report,
+    ScoreRow, ScorecardRow, Sentence, Statement,
 };
 pub use schema::plan_schema;
 #[cfg(feature = "pay-cycle")]

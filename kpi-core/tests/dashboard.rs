@@ -1,6 +1,6 @@
 //! The numbers the browser dashboard (kpi-wasm/demo) shows for the sample company, as
 //! the Rust core computes them: as loaded, after editing the reps' target, and after
-//! editing a tier rate. The page test (kpi-wasm/tests/browser.test.mjs) reads them off
+//! editing a tier rate, and the plan's design findings each time. The page test (kpi-wasm/tests/browser.test.mjs) reads them off
 //! the page in Chromium and compares; `KPI_BLESS=1` rewrites the expected values.
 
 use kpi_core::{FactTable, Plan};
@@ -71,10 +71,24 @@ fn shown(plan: &Plan, facts: &FactTable, settings: &Value) -> Value {
         .iter()
         .find(|r| r["goal"] == settings["pacing_goal"])
         .unwrap();
+    // The plan's design findings, as the page lists them: code, path, severity.
+    let design: Vec<Value> = plan
+        .design_check()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            json!([
+                f.code.code(),
+                f.path,
+                serde_json::to_value(f.severity).unwrap()
+            ])
+        })
+        .collect();
     json!({
         "reps": reps,
         "scores": scores,
         "payouts": payouts,
+        "design": design,
         "pacing": {
             "attainment": company["attainment"],
             "projected_attainment": company["pacing"]["projected_attainment"],

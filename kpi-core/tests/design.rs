@@ -378,3 +378,55 @@ fn every_history_vector_passes() {
         std::fs::write(&path, serde_json::to_string_pretty(&file).unwrap() + "\n").unwrap();
     }
 }
+
+/// A report carrying the plan's design findings lists them, in English and Chinese, in its
+/// text, Markdown and HTML (after the SMART findings), and keeps them through JSON.
+#[test]
+fn reports_list_the_design_findings() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/sample");
+    let plan =
+        Plan::from_toml(&std::fs::read_to_string(format!("{dir}/plan.toml")).unwrap()).unwrap();
+    let facts = kpi_core::FactTable::from_json_lines(
+        &std::fs::read_to_string(format!("{dir}/facts.jsonl")).unwrap(),
+    )
+    .unwrap();
+    let findings = plan.design_check().unwrap();
+    let report = plan
+        .evaluate(&facts, &plan.parse_period("FY2027-Q2").unwrap())
+        .unwrap()
+        .with_design(
+            findings
+                .iter()
+                .map(kpi_core::design::DesignFinding::note)
+                .collect(),
+        );
+    assert_eq!(report.design.len(), findings.len());
+    let html = report.to_html(kpi_core::Locale::ZhCn);
+    assert!(
+        html.contains("<section class=\"design\">\n<h2>方案设计检查</h2>"),
+        "{html}"
+    );
+    for finding in &findings {
+        assert!(html.contains(&format!("data-code=\"{}\"", finding.code)));
+        assert!(html.contains("（已确认：加速提成鼓励超额完成"));
+    }
+    let text = report.to_text(kpi_core::Locale::En);
+    assert!(text.contains("Plan design"), "{text}");
+    assert!(text.contains(&findings[0].message), "{text}");
+    assert!(text.contains("(intended: "), "{text}");
+    let markdown = report.to_markdown(kpi_core::Locale::En);
+    assert!(markdown.contains("## Plan design"), "{markdown}");
+    // After the payouts; a report read back from JSON renders the same.
+    assert!(html.find("class=\"design\"") > html.find("class=\"payouts\""));
+    let again: kpi_core::Report = serde_json::from_str(&report.to_json_pretty()).unwrap();
+    assert_eq!(again, report);
+    // A report without design findings has no such section.
+    let without = plan
+        .evaluate(&facts, &plan.parse_period("FY2027-Q2").unwrap())
+        .unwrap();
+    assert!(
+        !without
+            .to_html(kpi_core::Locale::En)
+            .contains("class=\"design\"")
+    );
+}

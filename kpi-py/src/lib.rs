@@ -657,6 +657,8 @@ fn located_document<T: serde::de::DeserializeOwned>(
     core::bindings::read_document_at(json).map_err(|(path, message)| {
         let path = match path.as_str() {
             "." => name.to_owned(),
+            // `findings[0].code`, not `findings.[0].code`.
+            inner if inner.starts_with('[') => format!("{name}{inner}"),
             inner => format!("{name}.{inner}"),
         };
         invalid_argument(&path, format!("`{name}` is {shape}: {message}"))
@@ -1455,6 +1457,15 @@ impl Report {
             kept.push(finding.get().inner.clone());
         }
         let report = (*self.inner).clone().with_findings(kept);
+        Ok(Report::new(report, self.calendar.clone()))
+    }
+    /// A copy of the report carrying the plan's design findings (the dicts
+    /// `plan.design_check()` gives): its text, Markdown and HTML list them after the SMART
+    /// findings.
+    fn with_design(&self, findings: &Bound<'_, PyAny>) -> PyResult<Report> {
+        let notes: Vec<core::DesignNote> =
+            located_document(findings, "findings", "a list of design findings (dicts)")?;
+        let report = (*self.inner).clone().with_design(notes);
         Ok(Report::new(report, self.calendar.clone()))
     }
     /// What the plan calls the report's metrics, goals, incentives and teams (a dict:

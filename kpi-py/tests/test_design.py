@@ -207,3 +207,21 @@ def test_history_arguments_are_checked(sample_company):
         with pytest.raises(kpi_core.KpiError) as raised:
             kpi_core.attainment_from_reports(reports, goal)
         assert raised.value.path == path, raised.value
+
+
+def test_a_report_lists_the_design_findings(sample_company):
+    plan, facts = sample_company
+    findings = plan.design_check()
+    report = plan.evaluate(facts, "FY2027-Q2").with_design(findings)
+    html = report.to_html("zh-CN")
+    assert '<section class="design">\n<h2>方案设计检查</h2>' in html
+    for finding in findings:
+        assert f'data-code="{finding["code"]}"' in html
+        assert finding["message"] in report.to_text("en")
+    assert "## Plan design" in report.to_markdown("en")
+    assert report.to_dict()["design"][0]["code"] == findings[0]["code"]
+    with pytest.raises(kpi_core.KpiError) as raised:
+        report.with_design([{"code": "design.cliff"}])
+    assert raised.value.path.startswith("findings[0]")
+    with pytest.raises(kpi_core.KpiError):
+        report.with_design("design.cliff")

@@ -7,6 +7,9 @@
 // only the page's own titles are written here. Raw values sit in data-* attributes (what
 // the page test compares with the Rust report).
 import init, { FactTable, Plan, ingest, messages } from "../pkg/web/kpi_wasm.js";
+// The plan design checks: kpi-core/design, a second module loaded after the first (the
+// page's import map resolves its "kpi-core" to the module above).
+import initDesign, { designCheck } from "../design/web.mjs";
 
 const SAMPLE = "../../kpi-core/testdata/sample/";
 const SETTINGS = { period: "FY2027-Q2", goal: "rep-revenue", pacingPeriod: "FY2027", pacingGoal: "company-revenue", asOf: "2026-10-31" };
@@ -97,7 +100,20 @@ function compute() {
     statements: report.statements,
     labels: report.labels,
     pacing,
+    // The plan's design findings, checked again as the user edits a target or a rate.
+    design: designCheck(plan),
   };
+}
+
+/** The plan's design findings: severity, the incentive, and what it finds. */
+function renderDesign(view) {
+  const incentiveName = (id) => view.labels?.incentives?.[id]?.names?.[LOCALE[lang]] ?? view.labels?.incentives?.[id]?.name ?? id;
+  $("#design").replaceChildren(...view.design.map((f) => el("li", { "data-code": f.code, "data-path": f.path, "data-severity": f.severity, class: `sev-${f.severity}` }, [
+    el("strong", {}, `${w(`severity.${f.severity}`)} · ${incentiveName(f.incentive)}: `),
+    lang === "zh" ? f.message_zh : f.message,
+    ...(f.intended ? [el("em", {}, lang === "zh" ? `（${w("note.intended")}：${f.intended}）` : ` (${w("note.intended")}: ${f.intended})`)] : []),
+  ])));
+  $("#design-title").textContent = `${w("title.design")} (${view.design.length})`;
 }
 
 /** The exact sum of decimal strings (payout totals), without binary floats. */
@@ -210,6 +226,7 @@ function render() {
     renderLeaderboard(last);
     renderPacing(last);
     renderPayouts(last);
+    renderDesign(last);
   }
   const main = $("#main");
   main.classList.toggle("stale", stale);
@@ -401,6 +418,7 @@ function readFacts(name, text) {
 
 async function main() {
   await init();
+  await initDesign();
   for (const [page, locale] of Object.entries(LOCALE)) WORDS[page] = messages(locale);
   const [planText, factsText] = await Promise.all(
     ["plan.toml", "facts.jsonl"].map((f) => fetch(SAMPLE + f).then((r) => r.text())),

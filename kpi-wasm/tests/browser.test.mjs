@@ -84,6 +84,7 @@ async function shown() {
       })),
       scores: byId(rows("#leaderboard tr[data-id]"), "id", (n) => ({ rank: Number(n.dataset.rank), score: n.dataset.score })),
       payouts: byId(rows("#payouts tr[data-member]"), "member", (n) => n.dataset.total),
+      design: rows("#design li[data-code]").map((n) => [n.dataset.code, n.dataset.path, n.dataset.severity]),
       pacing: { attainment: pacing.dataset.attainment, projected_attainment: pacing.dataset.projectedAttainment },
     };
   });
@@ -119,6 +120,19 @@ test("editing a tier rate recomputes the payouts", { skip }, async () => {
   assert.deepStrictEqual(await shown(), c.expected);
   await edit(`#tier-rate-${c.tier_rate.tier}`, "5");
   assert.deepStrictEqual(await shown(), VECTOR.cases[0].expected);
+});
+
+test("the plan design panel lists the findings and finds a decelerator as it is typed", { skip }, async () => {
+  // As loaded: the accelerator's two declared trade-offs, as Rust's design check lists them.
+  assert.deepStrictEqual((await shown()).design, VECTOR.cases[0].expected.design);
+  assert.match(await page.textContent("#design"), /intended: /);
+  // The top tier's rate typed below the one under it: the marginal rate falls at 150%.
+  await edit("#tier-rate-2", "1");
+  const design = (await shown()).design;
+  assert.deepStrictEqual(design[0], ["design.decelerator", "incentives[0].components[0]", "warning"]);
+  assert.equal(design.length, 3);
+  await edit("#tier-rate-2", "8");
+  assert.deepStrictEqual((await shown()).design, VECTOR.cases[0].expected.design);
 });
 
 test("an invalid value shows a message by its field, no NaN, and the last numbers marked stale", { skip }, async () => {

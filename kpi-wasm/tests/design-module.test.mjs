@@ -161,3 +161,17 @@ test("history arguments are checked", () => {
     assert.equal(error.path, path);
   }
 });
+
+test("a report carrying the design findings lists them in its HTML, Markdown and text", async () => {
+  const { reportToHtml, reportToMarkdown, reportToText } = await import("kpi-core");
+  const plan = Plan.fromToml(SAMPLE);
+  const findings = designCheck(plan);
+  // The findings as designCheck gives them: the report keeps what it lists, not the counterexamples.
+  const report = { ...plan.evaluate(FACTS, "FY2027-Q2"), design: findings };
+  const html = reportToHtml(report, "zh-CN");
+  assert.ok(html.includes('<section class="design">\n<h2>方案设计检查</h2>'), html.slice(-2000));
+  for (const finding of findings) assert.ok(html.includes(`data-code="${finding.code}"`));
+  assert.ok(reportToMarkdown(report, "en").includes("## Plan design"));
+  assert.ok(reportToText(report, "en").includes(findings[0].message));
+  assert.throws(() => reportToHtml({ ...report, design: [{ code: "design.cliff" }] }), (e) => e instanceof KpiError);
+});

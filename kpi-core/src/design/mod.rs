@@ -99,6 +99,20 @@ pub struct DesignFinding {
 }
 
 impl DesignFinding {
+    /// The finding as a report lists it ([`Report::with_design`](crate::Report::with_design)),
+    /// without its counterexample.
+    pub fn note(&self) -> crate::report::DesignNote {
+        crate::report::DesignNote {
+            code: self.code.code().to_owned(),
+            severity: self.severity,
+            incentive: self.incentive.clone(),
+            path: self.path.clone(),
+            message: self.message.clone(),
+            message_zh: self.message_zh.clone(),
+            intended: self.intended.clone(),
+        }
+    }
+
     /// The message in `locale` (`zh…` gives Chinese, anything else English).
     pub fn message_in(&self, locale: &str) -> &str {
         if locale.trim().to_ascii_lowercase().starts_with("zh") {

@@ -727,6 +727,7 @@ impl<'p> Compiled<'p> {
             statements,
             labels: std::sync::Arc::clone(&self.parts.labels),
             findings: Vec::new(),
+            design: Vec::new(),
         })
     }
 

@@ -23,6 +23,8 @@ pub(crate) enum SectionKind {
     Payouts,
     /// The plan's SMART findings, when the report carries them.
     Findings,
+    /// The plan's design findings, when the report carries them.
+    Design,
 }
 
 /// A row of a section: its cells, and the exact values behind them (for HTML's `data-`
@@ -86,6 +88,9 @@ impl Report {
             sections.push(section);
         }
         if let Some(section) = self.findings_section(&words) {
+            sections.push(section);
+        }
+        if let Some(section) = self.design_section(&words) {
             sections.push(section);
         }
         Document {
@@ -217,6 +222,48 @@ impl Report {
             rows,
             total: None,
             text_columns: 4,
+            notes: Vec::new(),
+        })
+    }
+
+    /// The design findings the report carries: severity, the incentive by its display
+    /// name, and the message in the locale (with the reason of one declared intended).
+    fn design_section(&self, words: &Words<'_>) -> Option<Section> {
+        let locale = words.locale;
+        let rows: Vec<Row> = self
+            .design
+            .iter()
+            .map(|d| {
+                let mut message = d.message_for(locale).to_owned();
+                if let Some(reason) = &d.intended {
+                    let intended = words.say(Message::NoteIntended);
+                    let _ = match locale {
+                        Locale::ZhCn => write!(message, "（{intended}：{reason}）"),
+                        Locale::En => write!(message, " ({intended}: {reason})"),
+                    };
+                }
+                Row {
+                    cells: vec![
+                        d.severity.label(locale).to_owned(),
+                        words.labels.incentive(&d.incentive, locale).to_owned(),
+                        message,
+                    ],
+                    data: vec![("code", d.code.clone()), ("path", d.path.clone())],
+                    attainment: None,
+                }
+            })
+            .collect();
+        (!rows.is_empty()).then(|| Section {
+            kind: SectionKind::Design,
+            title: words.say(Message::TitleDesign).to_owned(),
+            header: words.header(&[
+                Message::ColumnSeverity,
+                Message::ColumnIncentive,
+                Message::ColumnFinding,
+            ]),
+            rows,
+            total: None,
+            text_columns: 3,
             notes: Vec::new(),
         })
     }

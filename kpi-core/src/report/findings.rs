@@ -60,6 +60,40 @@ pub struct Finding {
     pub message_zh: String,
 }
 
+/// A plan design finding as a report lists it (see the report's `with_design`): what the
+/// plan's design check finds, without the counterexample (the design findings themselves
+/// carry it). Read from a design finding's JSON, whose other fields are ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct DesignNote {
+    /// The finding's code (`design.cliff`).
+    pub code: String,
+    /// `warning`, or `info` when the plan declares it intended.
+    pub severity: Severity,
+    /// The incentive's id.
+    pub incentive: String,
+    /// The component's path in the plan (`incentives[0].components[1]`).
+    pub path: String,
+    /// What it finds, in English.
+    pub message: String,
+    /// What it finds, in Chinese.
+    pub message_zh: String,
+    /// Why the plan declares it intended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub intended: Option<String>,
+}
+
+impl DesignNote {
+    /// The message in `locale`.
+    pub fn message_for(&self, locale: Locale) -> &str {
+        match locale {
+            Locale::En => &self.message,
+            Locale::ZhCn => &self.message_zh,
+        }
+    }
+}
+
 impl Finding {
     /// The message in `locale`: `zh`, `zh-CN` or `zh-Hans` give Chinese, anything else
     /// English.

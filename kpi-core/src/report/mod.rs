@@ -11,6 +11,7 @@ mod render;
 mod table;
 mod words;
 
+pub use findings::DesignNote;
 pub use labels::{Label, Labels};
 pub use name::Name;
 pub use no_target::{NoTarget, NoTargetReason};
@@ -76,6 +77,11 @@ pub struct Report {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "typescript", tsify(optional))]
     pub findings: Vec<findings::Finding>,
+    /// The plan's design findings, when the caller adds them (`with_design`): the text,
+    /// Markdown and HTML of a report list them after the SMART findings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
+    pub design: Vec<findings::DesignNote>,
 }
 
 /// A goal's actual against its target, for one scope.
@@ -578,6 +584,15 @@ impl Report {
     #[must_use]
     pub fn with_findings(mut self, findings: Vec<findings::Finding>) -> Report {
         self.findings = findings;
+        self
+    }
+
+    /// The report carrying the plan's design findings (`Plan::design_check`, as notes:
+    /// `DesignFinding::note`), which its text, Markdown and HTML then list after the SMART
+    /// findings: a payout report says where the plan's design pays oddly.
+    #[must_use]
+    pub fn with_design(mut self, design: Vec<findings::DesignNote>) -> Report {
+        self.design = design;
         self
     }
 

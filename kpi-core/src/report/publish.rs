@@ -88,6 +88,7 @@ fn html_section(out: &mut String, section: &Section) {
         SectionKind::Leaderboard => "leaderboard",
         SectionKind::Payouts => "payouts",
         SectionKind::Findings => "findings",
+        SectionKind::Design => "design",
     };
     let _ = write!(
         out,

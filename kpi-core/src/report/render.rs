@@ -44,7 +44,10 @@ impl Report {
             }
             // A blank line between sections; the payouts or the findings end the report.
             if i + 1 < count
-                || !matches!(section.kind, SectionKind::Payouts | SectionKind::Findings)
+                || !matches!(
+                    section.kind,
+                    SectionKind::Payouts | SectionKind::Findings | SectionKind::Design
+                )
             {
                 out.push('\n');
             }

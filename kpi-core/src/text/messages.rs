@@ -116,6 +116,8 @@ catalogue! {
     ColumnSeverity "column.severity" => "Severity", "级别";
     /// Column: what a finding says.
     ColumnFinding "column.finding" => "Finding", "问题";
+    /// Column: the incentive a row is about.
+    ColumnIncentive "column.incentive" => "Incentive", "激励方案";
     /// The row of totals.
     RowTotal "row.total" => "Total", "合计";
 
@@ -138,6 +140,8 @@ catalogue! {
     TitleReview "title.review" => "Review", "考核";
     /// Title: the SMART findings.
     TitleFindings "title.findings" => "SMART findings", "SMART 检查结果";
+    /// Title: the plan design findings.
+    TitleDesign "title.design" => "Plan design", "方案设计检查";
 
     /// A goal whose metric is better lower.
     NoteLowerIsBetter "note.lower_is_better" => "lower is better", "越低越好";
@@ -145,6 +149,8 @@ catalogue! {
     NoteAsOf "note.as_of" => "as of", "截至";
     /// A goal without a target.
     NoteNoTarget "note.no_target" => "no target", "无目标";
+    /// A design finding the plan declares intended, before its reason.
+    NoteIntended "note.intended" => "intended", "已确认";
 
     /// A finding's severity: an error.
     SeverityError "severity.error" => "error", "错误";
