@@ -166,7 +166,23 @@ macro_rules! leaf {
     )*};
 }
 
-/// A leaf (null, a boolean, a number, a string) handed to the visitor as what it is.
+/// A method that wants text: a string, and nothing else (as `serde_json` reads a value: a
+/// number is not a field or variant name, though serde's derived names accept an index).
+macro_rules! text {
+    ($($method:ident),*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
+            let (chain, track) = (self.chain, self.track);
+            let result = match self.value {
+                Value::String(s) => visitor.visit_string(s),
+                other => Err(wrong_type(&other, &visitor)),
+            };
+            result.map_err(|e| track.trigger(chain, e))
+        }
+    )*};
+}
+
+/// A leaf (null, a boolean, a number, a string) handed to the visitor as what it is; a
+/// number as `serde_json` hands it over (exactly, whatever its features).
 fn visit_leaf<'de, V: Visitor<'de>>(
     value: Value,
     visitor: V,
@@ -174,15 +190,7 @@ fn visit_leaf<'de, V: Visitor<'de>>(
     match value {
         Value::Null => visitor.visit_unit(),
         Value::Bool(b) => visitor.visit_bool(b),
-        Value::Number(n) => {
-            if let Some(u) = n.as_u64() {
-                visitor.visit_u64(u)
-            } else if let Some(i) = n.as_i64() {
-                visitor.visit_i64(i)
-            } else {
-                visitor.visit_f64(n.as_f64().unwrap_or(f64::NAN))
-            }
-        }
+        Value::Number(n) => de::Deserializer::deserialize_any(n, visitor),
         Value::String(s) => visitor.visit_string(s),
         Value::Object(_) | Value::Array(_) => {
             Err(de::Error::invalid_type(unexpected(&value), &visitor))
@@ -192,6 +200,8 @@ fn visit_leaf<'de, V: Visitor<'de>>(
 
 impl<'de> de::Deserializer<'de> for PathDe<'_, '_> {
     type Error = serde_json::Error;
+
+    text!(deserialize_str, deserialize_string, deserialize_identifier);
 
     leaf!(
         deserialize_bool,
@@ -208,12 +218,9 @@ impl<'de> de::Deserializer<'de> for PathDe<'_, '_> {
         deserialize_f32,
         deserialize_f64,
         deserialize_char,
-        deserialize_str,
-        deserialize_string,
         deserialize_bytes,
         deserialize_byte_buf,
-        deserialize_unit,
-        deserialize_identifier
+        deserialize_unit
     );
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, serde_json::Error> {
@@ -409,6 +416,18 @@ impl<'de> de::MapAccess<'de> for MapAccess<'_, '_> {
         let Some((key, value)) = self.iter.next() else {
             return Ok(None);
         };
+        // serde_json's own tokens: its value reader would parse such a key's string as
+        // JSON again (a raw value), outside the document's depth and number rules.
+        if key.starts_with("$serde_json::private::") {
+            let error = de::Error::custom(format_args!("`{key}` is not a key a document may use"));
+            return Err(self.track.trigger(
+                &Chain::Map {
+                    parent: self.chain,
+                    key: &key,
+                },
+                error,
+            ));
+        }
         // Keys read as text, borrowed (serde_json's own key reader reads numbers in keys
         // too; no kpi document has a key that is not text).
         let read = seed.deserialize(key.as_str().into_deserializer());
@@ -535,6 +554,38 @@ mod tests {
         let (path, message) = path_of(json!({"goals": [], "note": 5}));
         assert_eq!(path, "note");
         assert_eq!(message, "invalid type: integer `5`, expected a string");
+    }
+
+    #[test]
+    fn names_are_text_and_reserved_keys_are_refused() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        enum Kind {
+            Rate,
+            Tiered,
+        }
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Holder {
+            kind: Kind,
+        }
+        // A variant's index is not its name.
+        let error = deserialize::<Holder>(json!({"kind": 1})).unwrap_err();
+        assert_eq!(error.path().to_string(), "kind");
+        let error =
+            deserialize::<Holder>(json!({"kind": "Rate", "$serde_json::private::RawValue": "1"}))
+                .unwrap_err();
+        assert!(
+            error.inner().to_string().contains("is not a key"),
+            "{error:?}"
+        );
+        let value = deserialize::<serde_json::Value>(
+            json!({"a": {"$serde_json::private::RawValue": "[[[[1]]]]"}}),
+        );
+        assert_eq!(
+            value.unwrap_err().path().to_string(),
+            "a.$serde_json::private::RawValue"
+        );
     }
 
     #[test]

@@ -430,3 +430,35 @@ fn reports_list_the_design_findings() {
             .contains("class=\"design\"")
     );
 }
+
+/// Past attainments are clamped to the range the simulation draws in: negative as 0, above
+/// 1000% as 1000%, and exactly 10 kept as written.
+#[test]
+fn history_attainments_are_clamped_to_what_the_simulation_draws() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/sample");
+    let plan =
+        Plan::from_toml(&std::fs::read_to_string(format!("{dir}/plan.toml")).unwrap()).unwrap();
+    let facts = kpi_core::FactTable::from_json_lines(
+        &std::fs::read_to_string(format!("{dir}/facts.jsonl")).unwrap(),
+    )
+    .unwrap();
+    let mut report = plan
+        .evaluate(&facts, &plan.parse_period("FY2027-Q2").unwrap())
+        .unwrap();
+    let set = ["-0.3", "12.5", "10.000", "10.001"];
+    let mut rows = report.scorecards.iter_mut().filter(|r| {
+        r.goal == "rep-revenue" && r.scope == kpi_core::ScopeKind::Member && r.id != "unassigned"
+    });
+    for text in set {
+        rows.next().unwrap().attainment = Some(text.parse().unwrap());
+    }
+    let Attainment::Empirical(past) = Attainment::from_reports([&report], "rep-revenue").unwrap()
+    else {
+        panic!("empirical");
+    };
+    let shown: Vec<String> = past.iter().take(4).map(ToString::to_string).collect();
+    assert_eq!(shown, ["0", "10", "10.000", "10"]);
+    // The whole list is one the simulation takes.
+    let attainment = Attainment::Empirical(past);
+    assert!(plan.simulate_cost(&attainment, 10, 1, None).is_ok());
+}

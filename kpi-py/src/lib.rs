@@ -1648,7 +1648,7 @@ fn catalogue(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 /// Past attainments as a distribution for `Plan.simulate_cost`: `{"empirical": [...]}`,
 /// the attainment of every member's row of goal `goal` in `reports` (reports of past
 /// periods, from `Plan.evaluate`), as `Decimal`s. `unassigned` and rows without an
-/// attainment are left out; a negative attainment counts as 0.
+/// attainment are left out; a negative attainment counts as 0, one above 1000% as 1000%.
 #[pyfunction]
 fn attainment_from_reports<'py>(
     py: Python<'py>,
@@ -1656,7 +1656,7 @@ fn attainment_from_reports<'py>(
     goal: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let goal = args::text(goal, "goal")?;
-    let mut inner = Vec::new();
+    let mut held = Vec::new();
     for (i, item) in reports
         .try_iter()
         .map_err(|_| {
@@ -1674,9 +1674,10 @@ fn attainment_from_reports<'py>(
                 format!("`reports[{i}]` is a Report, not {}", type_name(&item)),
             )
         })?;
-        inner.push(core::Report::clone(&report.borrow().inner));
+        held.push(Arc::clone(&report.borrow().inner));
     }
-    let attainment = core::design::Attainment::from_reports(&inner, &goal).map_err(to_py_err)?;
+    let attainment = core::design::Attainment::from_reports(held.iter().map(|r| &**r), &goal)
+        .map_err(to_py_err)?;
     let core::design::Attainment::Empirical(past) = attainment else {
         return Err(pyo3::exceptions::PyValueError::new_err(
             "an empirical distribution",

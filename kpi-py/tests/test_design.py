@@ -225,3 +225,12 @@ def test_a_report_lists_the_design_findings(sample_company):
     assert raised.value.path.startswith("findings[0]")
     with pytest.raises(kpi_core.KpiError):
         report.with_design("design.cliff")
+
+
+def test_history_is_clamped_as_in_rust(sample_company):
+    plan, facts = sample_company
+    good = kpi_core.attainment_from_reports([plan.evaluate(facts, "FY2027-Q2")], "rep-revenue")
+    assert all(Decimal(0) <= a <= Decimal(10) for a in good["empirical"])
+    # Any iterable of reports, not only a list.
+    again = kpi_core.attainment_from_reports(iter([plan.evaluate(facts, "FY2027-Q2")]), "rep-revenue")
+    assert again == good

@@ -100,14 +100,32 @@ function compute() {
     statements: report.statements,
     labels: report.labels,
     pacing,
-    // The plan's design findings, checked again as the user edits a target or a rate.
-    design: designCheck(plan),
+    // The plan's design findings, checked again as the user edits a target or a rate; a
+    // check that fails leaves the numbers above fresh and says why in the panel.
+    design: checkDesign(plan),
   };
+}
+
+function checkDesign(plan) {
+  try {
+    return designCheck(plan);
+  } catch (e) {
+    return { error: `${e.message}` };
+  }
 }
 
 /** The plan's design findings: severity, the incentive, and what it finds. */
 function renderDesign(view) {
-  const incentiveName = (id) => view.labels?.incentives?.[id]?.names?.[LOCALE[lang]] ?? view.labels?.incentives?.[id]?.name ?? id;
+  const own = (object, key) => (object && Object.hasOwn(object, key) ? object[key] : undefined);
+  const incentiveName = (id) => {
+    const label = own(view.labels?.incentives, id);
+    return own(label?.names, LOCALE[lang]) ?? label?.name ?? id;
+  };
+  if (!Array.isArray(view.design)) {
+    $("#design").replaceChildren(el("li", { class: "sev-error" }, view.design.error));
+    $("#design-title").textContent = w("title.design");
+    return;
+  }
   $("#design").replaceChildren(...view.design.map((f) => el("li", { "data-code": f.code, "data-path": f.path, "data-severity": f.severity, class: `sev-${f.severity}` }, [
     el("strong", {}, `${w(`severity.${f.severity}`)} · ${incentiveName(f.incentive)}: `),
     lang === "zh" ? f.message_zh : f.message,

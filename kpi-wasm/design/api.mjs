@@ -11,12 +11,16 @@ const U64_MAX = 2n ** 64n - 1n;
 export function makeDesign(raw, kpi) {
   const { Plan, KpiError, PlanError, FormulaError, DataError, PeriodError } = kpi;
   const classes = { PlanError, FormulaError, DataError, PeriodError };
-  const invalid = (path, message) => new DataError(message, { code: "data.invalid_argument", path });
+  // Messages as the main module writes them: `[code] path: what`.
+  const error = (code, path, message) => new DataError(`[${code}] ${path === null ? "" : `${path}: `}${message}`, { code, path });
+  const invalid = (path, message) => error("data.invalid_argument", path, message);
 
-  /** A plan argument: a `Plan` of the main module, a plan document, or TOML text. */
+  /** A plan argument: a `Plan` of the main module, a plan document, or TOML or JSON text. */
   function planJson(plan) {
     if (plan instanceof Plan) return plan.toJson();
-    if (typeof plan === "string") return Plan.fromToml(plan).toJson();
+    if (typeof plan === "string") {
+      return (plan.trimStart().startsWith("{") ? Plan.fromJson(plan) : Plan.fromToml(plan)).toJson();
+    }
     if (plan !== null && typeof plan === "object" && !Array.isArray(plan)) return Plan.fromObject(plan).toJson();
     throw invalid("plan", `\`plan\` is a Plan, a plan document or TOML text, not ${describe(plan)}`);
   }
@@ -41,26 +45,42 @@ export function makeDesign(raw, kpi) {
   /** The attainment distribution as JSON, with every number exact (a string or a safe
    * whole number; a binary float is refused, as the main module refuses it). */
   function attainmentJson(attainment) {
-    if (attainment === null || typeof attainment !== "object" || Array.isArray(attainment)) {
+    if (!isPlain(attainment)) {
       throw invalid("attainment", `\`attainment\` is {normal: {mean, sd}}, {lognormal: {mu, sigma}} or {empirical: [...]}, not ${describe(attainment)}`);
     }
     const exact = (value, path, depth) => {
       if (depth > 8) throw invalid(path, `\`${path}\` is nested too deeply`);
-      if (typeof value === "string" || value === null || typeof value === "boolean") return value;
+      if (value === null || typeof value === "boolean") return value;
+      if (typeof value === "string") {
+        if (!value.isWellFormed()) throw error("data.unsupported_value", path, `\`${path}\` is not well-formed text (a lone surrogate)`);
+        return value;
+      }
       if (typeof value === "number") {
         if (!Number.isSafeInteger(value)) {
-          throw invalid(path, `\`${path}\` is a binary float (${value}): write it as a decimal string ("${Number.isFinite(value) ? value : "1.0"}")`);
+          // As the main module and Python refuse a binary float.
+          throw error("data.unsupported_value", path, `${describe(value)} is a binary float: write it as a decimal string ("${Number.isFinite(value) ? value : "1.0"}")`);
         }
         return value;
       }
       if (typeof value === "bigint") return value.toString();
-      if (Array.isArray(value)) return value.map((item, i) => exact(item, `${path}[${i}]`, depth + 1));
-      if (typeof value === "object") {
-        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, exact(item, `${path}.${key}`, depth + 1)]));
+      if (Array.isArray(value)) {
+        if (value.length > 1_000_000) throw invalid(path, `\`${path}\` holds ${value.length} items; at most 1,000,000`);
+        const out = [];
+        for (let i = 0; i < value.length; i++) out.push(exact(value[i], `${path}[${i}]`, depth + 1));
+        return out;
+      }
+      if (isPlain(value)) {
+        return Object.fromEntries(Object.keys(value).map((key) => [key, exact(value[key], `${path}.${key}`, depth + 1)]));
       }
       throw invalid(path, `\`${path}\` cannot be ${describe(value)}`);
     };
-    return JSON.stringify(exact(attainment, "attainment", 0));
+    try {
+      return JSON.stringify(exact(attainment, "attainment", 0));
+    } catch (e) {
+      // A getter or a proxy that throws: the argument cannot be read.
+      if (e instanceof KpiError) throw e;
+      throw invalid("attainment", `\`attainment\` could not be read: ${e}`);
+    }
   }
 
   function whole(value, name, min, max) {
@@ -86,19 +106,24 @@ export function makeDesign(raw, kpi) {
    * from `plan.evaluate`), in order; `unassigned` and rows without an attainment are left
    * out, and a negative attainment counts as 0 (as in Rust and Python). */
   function attainmentFromReports(reports, goal) {
-    if (!Array.isArray(reports)) throw invalid("reports", `\`reports\` is a list of reports, not ${describe(reports)}`);
+    if (reports === null || typeof reports !== "object" || typeof reports[Symbol.iterator] !== "function") {
+      throw invalid("reports", `\`reports\` is a list of reports, not ${describe(reports)}`);
+    }
     if (typeof goal !== "string") throw invalid("goal", `\`goal\` is a goal id, not ${describe(goal)}`);
     const empirical = [];
-    reports.forEach((report, i) => {
+    let i = 0;
+    for (const report of reports) {
       if (report === null || typeof report !== "object" || !Array.isArray(report.scorecards)) {
         throw invalid(`reports[${i}]`, `\`reports[${i}]\` is a report (from plan.evaluate), not ${describe(report)}`);
       }
       for (const row of report.scorecards) {
+        if (row === null || typeof row !== "object") continue;
         if (row.goal !== goal || row.scope !== "member" || row.id === "unassigned") continue;
         if (typeof row.attainment !== "string") continue;
-        empirical.push(row.attainment.startsWith("-") ? "0" : row.attainment);
+        empirical.push(clampAttainment(row.attainment));
       }
-    });
+      i += 1;
+    }
     if (empirical.length === 0) {
       throw invalid("goal", `no member has an attainment of goal \`${goal}\` in these reports`);
     }
@@ -130,7 +155,7 @@ export function makeDesign(raw, kpi) {
       const json = planJson(plan);
       if (options === null || typeof options !== "object") throw invalid("options", `\`options\` is an object, not ${describe(options)}`);
       const distribution = attainmentJson(attainment);
-      const trials = options.trials === undefined ? 1000 : whole(options.trials, "trials", 0, 2 ** 32 - 1);
+      const trials = options.trials === undefined || options.trials === null ? 1000 : whole(options.trials, "trials", 0, 2 ** 32 - 1);
       const members = options.members === undefined || options.members === null ? undefined : whole(options.members, "members", 0, 2 ** 32 - 1);
       const seed = seedText(options.seed);
       return JSON.parse(call(() => raw.simulateCost(json, distribution, trials, seed, members)));
@@ -138,10 +163,26 @@ export function makeDesign(raw, kpi) {
   };
 }
 
+/** An object read field by field: a plain object (not a Date, Map or class instance). */
+function isPlain(value) {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A report's attainment as a draw: negative counts as 0, above 1000% as 1000% (as in Rust). */
+function clampAttainment(text) {
+  if (text.startsWith("-")) return "0";
+  const [whole, fraction = ""] = text.split(".");
+  const above = BigInt(whole) > 10n || (BigInt(whole) === 10n && /[1-9]/.test(fraction));
+  return above ? "10" : text;
+}
+
 function describe(value) {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   // Cut by characters, never inside one (a surrogate pair stays whole).
-  return typeof value === "object" ? "an object" : `${typeof value} ${[...String(value)].slice(0, 40).join("")}`;
+  // The first 40 characters, counted by code point, never splitting one.
+  return typeof value === "object" ? "an object" : `${typeof value} ${Array.from(String(value).slice(0, 80)).slice(0, 40).join("")}`;
 }

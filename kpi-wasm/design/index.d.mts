@@ -47,9 +47,10 @@ export interface CostSimulation {
   per_member: CostFigures;
   total: CostFigures;
   incentives: { incentive: string; total: CostFigures }[];
-  revenue: string | null;
-  cost_share: string | null;
-  not_priced: Record<string, unknown>[];
+  revenue: string;
+  /** `total.expected / revenue`, when there is revenue. */
+  cost_share?: string;
+  not_priced: string[];
 }
 
 /** Options of `simulateCost`. */
@@ -64,7 +65,7 @@ export interface SimulateOptions {
 
 /** Past attainments of goal `goal`'s member rows in `reports` (from `plan.evaluate`), as an
  * empirical distribution for `simulateCost`. */
-export function attainmentFromReports(reports: Report[], goal: string): { empirical: string[] };
+export function attainmentFromReports(reports: Iterable<Report>, goal: string): { empirical: string[] };
 /** The plan's design findings. */
 export function designCheck(plan: PlanInput): DesignFinding[];
 /** The design findings as text in `locale` ("en", the default, or "zh-CN"). */
@@ -72,4 +73,6 @@ export function designText(plan: PlanInput, locale?: string): string;
 /** The plan's payout cost under an attainment distribution, from a seeded simulation. */
 export function simulateCost(plan: PlanInput, attainment: Attainment, options?: SimulateOptions): CostSimulation;
 /** Loads the design module (browsers; nothing to do under Node). */
-export default function init(input?: string | URL | Request | Response | BufferSource | WebAssembly.Module): Promise<void>;
+export default function init(
+  input?: string | URL | Request | Response | BufferSource | WebAssembly.Module | { module_or_path: string | URL | Request | Response | BufferSource | WebAssembly.Module },
+): Promise<void>;

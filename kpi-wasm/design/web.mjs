@@ -1,6 +1,7 @@
 // kpi-core/design in browsers and bundlers: the design module is a second wasm file,
 // fetched by `await init()` (the default export) when a page first needs it, after the
-// main module's own `init()`.
+// main module's own `init()`. It works with the main module imported as "kpi-core" (its
+// web build), whose Plan and error classes it shares.
 import * as kpi from "kpi-core";
 import initModule, * as raw from "../pkg/design/web/kpi_wasm_design.js";
 import { makeDesign } from "./api.mjs";
@@ -17,10 +18,13 @@ function loaded() {
   }
 }
 
-/** Fetches and compiles the design module (`input`: its URL, bytes or response; by
- * default the file next to the package's build). */
+/** Fetches and compiles the design module (`input`: its URL, bytes, response or compiled
+ * module, or `{ module_or_path }` as the main module's init takes it; by default the file
+ * `kpi-core/design/kpi_wasm_design_bg.wasm` next to the package's build). Calling it again
+ * does nothing. */
 export default async function init(input) {
-  await initModule(input === undefined ? undefined : { module_or_path: input });
+  const options = input === undefined || (input !== null && Object.getPrototypeOf(input) === Object.prototype) ? input : { module_or_path: input };
+  await initModule(options);
   ready = true;
 }
 

@@ -97,9 +97,6 @@ test("hostile arguments are errors with codes and paths", () => {
     [() => designCheck(42), "plan"],
     [() => designCheck(null), "plan"],
     [() => designCheck([]), "plan"],
-    [() => simulateCost(SAMPLE, { normal: { mean: 1.1, sd: "0.2" } }), "attainment.normal.mean"],
-    [() => simulateCost(SAMPLE, { normal: { mean: NaN, sd: "0.2" } }), "attainment.normal.mean"],
-    [() => simulateCost(SAMPLE, { normal: { mean: Infinity, sd: "0.2" } }), "attainment.normal.mean"],
     [() => simulateCost(SAMPLE, "normal"), "attainment"],
     [() => simulateCost(SAMPLE, attainment, { trials: 1.5 }), "trials"],
     [() => simulateCost(SAMPLE, attainment, { trials: -1 }), "trials"],
@@ -119,6 +116,28 @@ test("hostile arguments are errors with codes and paths", () => {
     assert.equal(error.code, "data.invalid_argument", `${run}: ${error.message}`);
     if (path !== null) assert.equal(error.path, path, `${run}: ${error.message}`);
   }
+  // Binary floats and text that is not well formed are refused as the main module refuses them.
+  for (const [value, path] of [
+    [{ normal: { mean: 1.1, sd: "0.2" } }, "attainment.normal.mean"],
+    [{ normal: { mean: NaN, sd: "0.2" } }, "attainment.normal.mean"],
+    [{ normal: { mean: -Infinity, sd: "0.2" } }, "attainment.normal.mean"],
+    [{ empirical: ["1.0", "\ud800"] }, "attainment.empirical[1]"],
+  ]) {
+    const error = codeOf(() => simulateCost(SAMPLE, value));
+    assert.ok(error instanceof DataError, String(error));
+    assert.equal(error.code, "data.unsupported_value", error.message);
+    assert.equal(error.path, path, error.message);
+    assert.ok(error.message.startsWith(`[data.unsupported_value] ${path}: `), error.message);
+  }
+  // Arguments that cannot be read field by field: a Date, a Map, a getter that throws.
+  const throwing = { normal: { mean: "1.0", get sd() { throw new Error("boom"); } } };
+  for (const value of [new Date(0), new Map([["normal", {}]]), { normal: new Date(0) }, throwing]) {
+    const error = codeOf(() => simulateCost(SAMPLE, value));
+    assert.ok(error instanceof DataError, `${value}: ${error}`);
+  }
+  // `trials: null` is the default, as Python's None; a plan as JSON text reads as JSON.
+  assert.deepEqual(simulateCost(SAMPLE, attainment, { trials: null, seed: 3 }), simulateCost(SAMPLE, attainment, { seed: 3 }));
+  assert.deepEqual(designCheck(Plan.fromToml(SAMPLE).toJson()), designCheck(SAMPLE));
   // A plan that does not read is the main module's PlanError, at its path.
   const bad = codeOf(() => designCheck("version = 1\n[[goals]]\nid = 3\n"));
   assert.ok(bad instanceof PlanError, String(bad));
@@ -147,6 +166,19 @@ for (const c of HISTORY) {
     assert.deepEqual(simulateCost(plan, attainment, { trials: c.trials, seed: c.seed }), c.cost);
   });
 }
+
+test("history: clamped as in Rust, any iterable of reports, bad rows refused", () => {
+  const report = Plan.fromToml(SAMPLE).evaluate(FACTS, "FY2027-Q2");
+  const rows = report.scorecards.filter((r) => r.goal === "rep-revenue" && r.scope === "member" && r.id !== "unassigned");
+  rows[0].attainment = "-0.3";
+  rows[1].attainment = "12.5";
+  rows[2].attainment = "10.000";
+  rows[3].attainment = "10.001";
+  const { empirical } = attainmentFromReports(new Set([report]), "rep-revenue");
+  assert.deepEqual(empirical.slice(0, 4), ["0", "10", "10.000", "10"]);
+  const error = codeOf(() => attainmentFromReports([report, null], "rep-revenue"));
+  assert.equal(error.path, "reports[1]");
+});
 
 test("history arguments are checked", () => {
   const report = Plan.fromToml(SAMPLE).evaluate(FACTS, "FY2027-Q2");

@@ -104,18 +104,29 @@ impl Attainment {
 impl Attainment {
     /// Past attainments as a distribution to draw from: the attainment of every member's
     /// row of goal `goal` in `reports` (reports of past periods, from `Plan::evaluate`), in
-    /// order. `unassigned` and rows without an attainment are left out, and a negative
-    /// attainment (refunds above sales) counts as 0. No such row is `data.invalid_argument`
-    /// at `goal`.
-    pub fn from_reports(reports: &[Report], goal: &str) -> Result<Attainment> {
+    /// order. `unassigned` and rows without an attainment are left out; a negative
+    /// attainment (refunds above sales) counts as 0 and one above 1000% as 1000%, the
+    /// range the simulation draws in. No such row is `data.invalid_argument` at `goal`.
+    pub fn from_reports<'a>(
+        reports: impl IntoIterator<Item = &'a Report>,
+        goal: &str,
+    ) -> Result<Attainment> {
+        let most = Decimal::TEN;
         let past: Vec<Decimal> = reports
-            .iter()
+            .into_iter()
             .flat_map(|report| &report.scorecards)
             .filter(|row| {
                 row.goal == goal && row.scope == ScopeKind::Member && row.id != UNASSIGNED
             })
             .filter_map(|row| row.attainment)
-            .map(|a| a.max(Decimal::ZERO))
+            // Negative (and negative zero) as 0, as every binding writes it.
+            .map(|a| {
+                if a.is_sign_negative() {
+                    Decimal::ZERO
+                } else {
+                    a.min(most)
+                }
+            })
             .collect();
         if past.is_empty() {
             return Err(invalid(
