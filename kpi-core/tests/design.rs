@@ -318,10 +318,8 @@ proptest! {
     }
 }
 
-/// The reports of past periods give an empirical distribution (`Attainment::from_reports`)
-/// and the simulation drawn from it: the same attainments and cents in every language.
-#[test]
-fn every_history_vector_passes() {
+/// The sample company's plan and facts.
+fn sample_company() -> (Plan, kpi_core::FactTable) {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/sample");
     let plan =
         Plan::from_toml(&std::fs::read_to_string(format!("{dir}/plan.toml")).unwrap()).unwrap();
@@ -329,6 +327,14 @@ fn every_history_vector_passes() {
         &std::fs::read_to_string(format!("{dir}/facts.jsonl")).unwrap(),
     )
     .unwrap();
+    (plan, facts)
+}
+
+/// The reports of past periods give an empirical distribution (`Attainment::from_reports`)
+/// and the simulation drawn from it: the same attainments and cents in every language.
+#[test]
+fn every_history_vector_passes() {
+    let (plan, facts) = sample_company();
     let path = std::path::Path::new(VECTORS).join("history.json");
     let mut file: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let bless = std::env::var_os("KPI_BLESS").is_some();
@@ -383,13 +389,7 @@ fn every_history_vector_passes() {
 /// text, Markdown and HTML (after the SMART findings), and keeps them through JSON.
 #[test]
 fn reports_list_the_design_findings() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/sample");
-    let plan =
-        Plan::from_toml(&std::fs::read_to_string(format!("{dir}/plan.toml")).unwrap()).unwrap();
-    let facts = kpi_core::FactTable::from_json_lines(
-        &std::fs::read_to_string(format!("{dir}/facts.jsonl")).unwrap(),
-    )
-    .unwrap();
+    let (plan, facts) = sample_company();
     let findings = plan.design_check().unwrap();
     let report = plan
         .evaluate(&facts, &plan.parse_period("FY2027-Q2").unwrap())
@@ -435,13 +435,7 @@ fn reports_list_the_design_findings() {
 /// 1000% as 1000%, and exactly 10 kept as written.
 #[test]
 fn history_attainments_are_clamped_to_what_the_simulation_draws() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/sample");
-    let plan =
-        Plan::from_toml(&std::fs::read_to_string(format!("{dir}/plan.toml")).unwrap()).unwrap();
-    let facts = kpi_core::FactTable::from_json_lines(
-        &std::fs::read_to_string(format!("{dir}/facts.jsonl")).unwrap(),
-    )
-    .unwrap();
+    let (plan, facts) = sample_company();
     let mut report = plan
         .evaluate(&facts, &plan.parse_period("FY2027-Q2").unwrap())
         .unwrap();

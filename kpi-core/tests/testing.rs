@@ -73,20 +73,7 @@ proptest! {
 fn facts_at_the_ends_of_the_range_read() {
     use proptest::strategy::ValueTree;
     use proptest::test_runner::TestRunner;
-    let plan = Plan::from_toml(
-        &testing::PlanRecipe {
-            teams: vec![1],
-            quarterly: false,
-            quota: 1000,
-            target_incentive: 1000,
-            component: testing::ComponentRecipe::Rate {
-                permille: 10,
-                cap_multiple: None,
-            },
-        }
-        .to_toml(),
-    )
-    .unwrap();
+    let plan = Plan::from_toml(&one_rep().to_toml()).unwrap();
     let mut runner = TestRunner::deterministic();
     for label in ["1000-01", "9998-12"] {
         let period = plan.parse_period(label).unwrap();
@@ -170,16 +157,7 @@ fn every_recipe_vector_writes_its_document() {
 /// The attainment law knows lower-is-better goals (`max(2 − actual ÷ target, 0)`).
 #[test]
 fn a_lower_is_better_goal_passes_the_attainment_law() {
-    let recipe = testing::PlanRecipe {
-        teams: vec![1],
-        quarterly: false,
-        quota: 1000,
-        target_incentive: 1000,
-        component: testing::ComponentRecipe::Rate {
-            permille: 10,
-            cap_multiple: None,
-        },
-    };
+    let recipe = one_rep();
     let text = recipe.to_toml().replace(
         "id = \"orders\"\nmetric = \"orders\"\nscope = \"member\"",
         "id = \"orders\"\nmetric = \"orders\"\nscope = \"member\"\ndirection = \"lower\"",
@@ -198,5 +176,19 @@ fn a_lower_is_better_goal_passes_the_attainment_law() {
             })
             .collect();
         checks::evaluation_laws(&plan, &facts, &period).unwrap();
+    }
+}
+
+/// One team of one rep paid a flat 1% on a 1,000 quota.
+fn one_rep() -> testing::PlanRecipe {
+    testing::PlanRecipe {
+        teams: vec![1],
+        quarterly: false,
+        quota: 1000,
+        target_incentive: 1000,
+        component: testing::ComponentRecipe::Rate {
+            permille: 10,
+            cap_multiple: None,
+        },
     }
 }
