@@ -105,6 +105,27 @@ impl Workload {
 /// 37,500,000 per team, marginal tiers 5% / 8% from 100% / 12% from 150% of the quota,
 /// lines rounded half-up to cents, on an April fiscal year.
 pub fn commission_plan(workload: &Workload) -> Plan {
+    Plan::from_toml(&commission_toml(workload)).expect("the comparison plan is valid")
+}
+
+/// The trend workload's plan: the commission plan with a monthly quota of 250,000 per
+/// rep too, so that a dashboard's trend shows every rep's months and quarters.
+pub fn trend_plan(workload: &Workload) -> Plan {
+    let mut text = commission_toml(workload);
+    text.push_str(
+        r#"
+[[goals]]
+id = "monthly-quota"
+metric = "revenue"
+scope = "member"
+period = "month"
+target = "250000"
+"#,
+    );
+    Plan::from_toml(&text).expect("the trend plan is valid")
+}
+
+fn commission_toml(workload: &Workload) -> String {
     let mut text = String::from(
         "version = 1\n[calendar]\nfiscal_year_start_month = 4\n[rounding]\nmode = \"half-up\"\nplaces = 2\n",
     );
@@ -137,7 +158,7 @@ components = [
 ]
 "#,
     );
-    Plan::from_toml(&text).expect("the comparison plan is valid")
+    text
 }
 
 /// Amounts in integer cents, read in place.

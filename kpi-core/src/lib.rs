@@ -122,7 +122,7 @@ pub use plan::{CompiledPlan, PLAN_VERSION, Plan, Review, ReviewItem};
 pub use report::{Adjustment, Dispute, FactChange, Resolution};
 pub use report::{
     DesignNote, Fallback, Locale, LongTerm, Message, Name, Names, Pacing, PayoutLine, Report,
-    ScoreRow, ScorecardRow, Sentence, Statement,
+    ScoreRow, ScorecardRow, Sentence, Series, Statement,
 };
 pub use schema::plan_schema;
 #[cfg(feature = "pay-cycle")]

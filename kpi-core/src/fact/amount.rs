@@ -557,11 +557,16 @@ impl Amounts {
 
     /// The sums per slot of the rows `scan` keeps, in one pass over the table (two
     /// threads for a large one); `None` when the amounts are not integers.
+    ///
+    /// `place(row, slot)` turns the scan's slot into the sum's: the identity for one
+    /// period, `period × scopes + slot` for a series of periods (see
+    /// `measure::measure_each`); it gives at most `slots`, the slot left out of the result.
     #[allow(clippy::useless_conversion)] // one body for `i32` and `i64` units
     pub(crate) fn sum_scan(
         &self,
         scan: &RowScan<'_>,
         slots: usize,
+        place: impl Fn(usize, usize) -> usize + Sync,
     ) -> Option<(Vec<ScaledSum>, u32)> {
         let Amounts::Scaled {
             scale,
@@ -580,7 +585,9 @@ impl Amounts {
             // The common column (amounts of one scale, all present, in `i32` units):
             // 16-byte sums per slot instead of 48, so a large org's slots stay in cache.
             let sums = in_parts(units.len(), slots + 1, |rows, sums: &mut [NarrowSum]| {
-                scan.for_each(rows, dropped, |row, slot| sums[slot].add(units[row]));
+                scan.for_each(rows, dropped, |row, slot| {
+                    sums[place(row, slot)].add(units[row]);
+                });
             });
             let sums = sums[..slots].iter().map(|sum| sum.scaled(own)).collect();
             return Some((sums, *scale));
@@ -593,7 +600,7 @@ impl Amounts {
         let mut sums = with_layout!((units, scales, own), |units, own| {
             in_parts(units.len(), slots + 1, |rows, sums: &mut [ScaledSum]| {
                 scan.for_each(rows, dropped, |row, slot| {
-                    sums[slot].add_row(i64::from(units[row]), own.at(row), true);
+                    sums[place(row, slot)].add_row(i64::from(units[row]), own.at(row), true);
                 });
             })
         });
@@ -897,8 +904,8 @@ mod tests {
                 owners: crate::fact::CodeSlice::U32(&owners),
                 slot_of_owner: &slot_of_owner,
             };
-            let (fast, scale) = narrow.sum_scan(&scan, 4).unwrap();
-            let (general, general_scale) = mixed.sum_scan(&scan, 4).unwrap();
+            let (fast, scale) = narrow.sum_scan(&scan, 4, |_, slot| slot).unwrap();
+            let (general, general_scale) = mixed.sum_scan(&scan, 4, |_, slot| slot).unwrap();
             for (a, b) in fast.iter().zip(&general) {
                 prop_assert_eq!(
                     a.to_decimal(scale).map(|d| (d, d.scale())),

@@ -376,6 +376,101 @@ pub(crate) fn measure(
     metrics: &[MetricPass<'_>],
     dimensions: &[Field],
 ) -> Result<Measures> {
+    let mut each = measure_each(
+        org,
+        keys,
+        facts,
+        &PeriodSet::new(std::slice::from_ref(period)),
+        metrics,
+        dimensions,
+    )?;
+    Ok(each.pop().unwrap_or_else(|| empty_measures(period)))
+}
+
+fn empty_measures(period: &Period) -> Measures {
+    Measures {
+        period: PeriodInfo::from(period),
+        as_of: None,
+        metrics: BTreeMap::new(),
+        windows: BTreeMap::new(),
+        clawbacks: BTreeMap::new(),
+    }
+}
+
+/// Periods that do not overlap, in time order: what one pass over the facts measures at
+/// once, each fact placed in the period its date falls in.
+pub(crate) struct PeriodSet<'a> {
+    periods: &'a [Period],
+}
+
+impl<'a> PeriodSet<'a> {
+    /// The set of `periods`, which must be in time order without overlapping
+    /// ([`PeriodSet::layers`] makes such sets).
+    pub(crate) fn new(periods: &'a [Period]) -> Self {
+        debug_assert!(periods.windows(2).all(|w| w[0].end() <= w[1].start()));
+        PeriodSet { periods }
+    }
+
+    /// `periods` in sets of periods that do not overlap, each in time order (the months
+    /// of a series in one, its quarters in another, a year to date in a third …): each
+    /// period joins the first set it overlaps nothing in, at its place in time. A series
+    /// has dozens of periods, so the sets are searched rather than sorted (which keeps a
+    /// sort's code out of the browser module).
+    pub(crate) fn layers(periods: &[Period]) -> Vec<Vec<Period>> {
+        let mut layers: Vec<Vec<Period>> = Vec::new();
+        for period in periods {
+            let overlaps = |p: &Period| p.start() < period.end() && period.start() < p.end();
+            match layers.iter_mut().find(|layer| !layer.iter().any(overlaps)) {
+                Some(layer) => {
+                    let at = layer
+                        .iter()
+                        .take_while(|p| p.start() < period.start())
+                        .count();
+                    layer.insert(at, *period);
+                }
+                None => layers.push(vec![*period]),
+            }
+        }
+        layers
+    }
+
+    fn len(&self) -> usize {
+        self.periods.len()
+    }
+
+    /// The first day of the first period and the last of the last.
+    fn span(&self) -> Option<(NaiveDate, NaiveDate, NaiveDate)> {
+        let (first, last) = (self.periods.first()?, self.periods.last()?);
+        Some((first.start(), last.last_day(), last.end()))
+    }
+
+    /// The position of the period `date` falls in, if any.
+    #[inline]
+    fn index_of(&self, date: NaiveDate) -> Option<usize> {
+        if let [only] = self.periods {
+            return only.contains(date).then_some(0);
+        }
+        let after = self.periods.partition_point(|p| p.start() <= date);
+        let at = after.checked_sub(1)?;
+        self.periods[at].contains(date).then_some(at)
+    }
+}
+
+/// One pass over the facts of every period of `periods`, accumulating every metric per
+/// member and period: each fact's date is placed once, in the period it falls in, so a
+/// trend of 24 months costs about one month's scan, not 24. The measures of each period,
+/// in the set's order, are those [`measure`] gives for it alone.
+pub(crate) fn measure_each(
+    org: &Org,
+    keys: &[crate::org::StintKey<'_>],
+    facts: &FactTable,
+    periods: &PeriodSet<'_>,
+    metrics: &[MetricPass<'_>],
+    dimensions: &[Field],
+) -> Result<Vec<Measures>> {
+    let Some((first, last, end)) = periods.span() else {
+        return Ok(Vec::new());
+    };
     // Scope slots: one per member stint, then `unassigned`. Each row's slot is found
     // once (its owner's stint on its date), so the per-metric loops do no string work.
     let unassigned = org.members.len();
@@ -383,7 +478,7 @@ pub(crate) fn measure(
     let stints = StintsByOwner::new(org, owners);
     let stints_of_owner: Vec<&[usize]> = (0..owners.len()).map(|c| stints.of(c)).collect();
     let owner_codes = facts.codes(Column::Owner);
-    let fixed_slot = fixed_slots(org, &stints_of_owner, period);
+    let fixed_slot = fixed_slots(org, &stints_of_owner, first, end);
     let slots = Slots {
         org,
         facts,
@@ -391,13 +486,16 @@ pub(crate) fn measure(
         stints_of_owner: &stints_of_owner,
         fixed_slot: &fixed_slot,
         unassigned,
-        period,
+        periods,
+        first,
+        last,
         len: facts.len(),
     };
+    let scopes = unassigned + 1;
     // The common metric is summed in one fused scan; the others share per-source rows.
     let fused: Vec<Option<Vec<Partial>>> = metrics
         .iter()
-        .map(|metric| fused_sum(&slots, metric, dimensions, unassigned + 1))
+        .map(|metric| fused_sum(&slots, metric, dimensions, scopes))
         .collect();
     let scanned: Vec<&MetricPass<'_>> = metrics
         .iter()
@@ -418,47 +516,52 @@ pub(crate) fn measure(
         .collect();
     key_order.sort_unstable();
 
-    let mut result = BTreeMap::new();
-    for (metric, fused) in metrics.iter().zip(fused) {
-        // Dimension values (a region, a channel …) are scopes too, keyed `field=value`.
-        let mut by_value: BTreeMap<String, Partial> = BTreeMap::new();
-        let slots = match fused {
-            Some(slots) => slots,
-            None => measure_rows(
-                metric,
-                facts,
-                dimensions,
-                &rows_for[&metric.date.as_ref()],
-                unassigned + 1,
-                &mut by_value,
-            )
-            .map_err(|e| {
-                e.context(format_args!("measuring metric `{}`", metric.id))
-                    .at_path(format!("metrics.{}", metric.id))
-            })?,
-        };
-        let mut slots = slots;
-        let scopes: BTreeMap<String, Partial> = key_order
-            .iter()
-            .filter_map(|&(_, key, slot)| {
-                let mut p = std::mem::take(&mut slots[slot]);
-                p.values.sort_unstable();
-                (p.count > 0).then(|| (key.to_owned(), p))
-            })
-            .chain(by_value.into_iter().map(|(key, mut p)| {
-                p.values.sort_unstable();
-                (key, p)
-            }))
-            .into_map();
-        result.insert(metric.id.to_owned(), scopes);
+    let mut fused: Vec<Option<std::vec::IntoIter<Partial>>> = fused
+        .into_iter()
+        .map(|sums| sums.map(Vec::into_iter))
+        .collect();
+    let mut each = Vec::with_capacity(periods.len());
+    for (index, period) in periods.periods.iter().enumerate() {
+        let mut result = BTreeMap::new();
+        for (metric, fused) in metrics.iter().zip(&mut fused) {
+            // Dimension values (a region, a channel …) are scopes too, keyed `field=value`.
+            let mut by_value: BTreeMap<String, Partial> = BTreeMap::new();
+            let mut slots = match fused {
+                // The fused sums are period after period, `scopes` slots each.
+                Some(sums) => sums.by_ref().take(scopes).collect(),
+                None => measure_rows(
+                    metric,
+                    facts,
+                    dimensions,
+                    &rows_for[&metric.date.as_ref()][index],
+                    scopes,
+                    &mut by_value,
+                )
+                .map_err(|e| {
+                    e.context(format_args!("measuring metric `{}`", metric.id))
+                        .at_path(format!("metrics.{}", metric.id))
+                })?,
+            };
+            let scopes: BTreeMap<String, Partial> = key_order
+                .iter()
+                .filter_map(|&(_, key, slot)| {
+                    let mut p = std::mem::take(&mut slots[slot]);
+                    p.values.sort_unstable();
+                    (p.count > 0).then(|| (key.to_owned(), p))
+                })
+                .chain(by_value.into_iter().map(|(key, mut p)| {
+                    p.values.sort_unstable();
+                    (key, p)
+                }))
+                .into_map();
+            result.insert(metric.id.to_owned(), scopes);
+        }
+        each.push(Measures {
+            metrics: result,
+            ..empty_measures(period)
+        });
     }
-    Ok(Measures {
-        period: PeriodInfo::from(period),
-        as_of: None,
-        metrics: result,
-        windows: BTreeMap::new(),
-        clawbacks: BTreeMap::new(),
-    })
+    Ok(each)
 }
 
 /// The amounts a metric adds must be in one currency: the plan's (`currency`), or else
@@ -621,13 +724,13 @@ pub(crate) fn at_row(error: Error, facts: &FactTable, row: usize) -> Error {
         .at(location)
 }
 
-/// The facts of the period for each date source the metrics use (the fact's date, or a
+/// The facts of each period for each date source the metrics use (the fact's date, or a
 /// date attribute), found once per source.
 fn rows_by_date_source<'m>(
     slots: &Slots<'_>,
     facts: &FactTable,
     metrics: &[&'m MetricPass<'_>],
-) -> HashMap<Option<&'m crate::metric::DateSource>, Rows> {
+) -> HashMap<Option<&'m crate::metric::DateSource>, Vec<Rows>> {
     let dates = facts.dates();
     let mut rows_for = HashMap::new();
     for metric in metrics {
@@ -753,6 +856,12 @@ fn fused_sum(
     if !sums_amounts(metric, dimensions) || metric.date.is_some() || facts.has_splits() {
         return None;
     }
+    // The browser module keeps one scan loop: several periods there go the way of the
+    // other metrics (one pass over the rows, then a sum per period).
+    let periods = slots.periods.len();
+    if periods > 1 && cfg!(target_arch = "wasm32") {
+        return None;
+    }
     let mut slot_of_owner = slots
         .fixed_slot
         .iter()
@@ -763,16 +872,28 @@ fn fused_sum(
         Some(filter) => filter.code_tests(facts)?,
         None => Vec::new(),
     };
+    let dates = facts.dates();
     let scan = RowScan {
-        dates: facts.dates(),
-        first: slots.period.start(),
-        last: slots.period.last_day(),
+        dates,
+        first: slots.first,
+        last: slots.last,
         tests: &tests,
         owners: slots.owner_codes,
         slot_of_owner: &slot_of_owner,
     };
-    let (sums, scale) = facts.amounts().sum_scan(&scan, slot_count)?;
-    let mut partials = vec![Partial::default(); slot_count];
+    let total = slot_count.checked_mul(periods)?;
+    let (sums, scale) = if periods == 1 {
+        facts.amounts().sum_scan(&scan, total, |_, slot| slot)?
+    } else {
+        // Period after period, `slot_count` slots each; a row dropped by the filter, or
+        // dated between two of the periods, goes to the slot left out (`total`).
+        let place = |row: usize, slot: usize| match slots.periods.index_of(dates[row]) {
+            Some(period) if slot < slot_count => period * slot_count + slot,
+            _ => total,
+        };
+        facts.amounts().sum_scan(&scan, total, place)?
+    };
+    let mut partials = vec![Partial::default(); total];
     add_sums(&mut partials, &sums, scale).then_some(partials)
 }
 
@@ -782,24 +903,29 @@ pub(crate) fn dimension_key(field: &Field, value: Option<&str>) -> String {
     format!("{}={}", field.name(), value.unwrap_or(""))
 }
 
-/// The slot of each owner who has one for every date of `period` (one stint covering
-/// it, or none: `unassigned`), so the scan looks it up once rather than per fact.
-fn fixed_slots(org: &Org, stints_of_owner: &[&[usize]], period: &Period) -> Vec<Option<usize>> {
+/// The slot of each owner who has one for every date from `start` to before `end` (one
+/// stint covering them, or none: `unassigned`), so the scan looks it up once rather than
+/// per fact.
+fn fixed_slots(
+    org: &Org,
+    stints_of_owner: &[&[usize]],
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Vec<Option<usize>> {
     let unassigned = org.members.len();
     stints_of_owner
         .iter()
         .map(|stints| match stints {
             [] => Some(unassigned),
-            [only] if covers_period(&org.members[*only], period) => Some(*only),
+            [only] if covers_days(&org.members[*only], start, end) => Some(*only),
             _ => None,
         })
         .collect()
 }
 
-/// Whether `member`'s stint covers every day of `period`.
-fn covers_period(member: &crate::org::Member, period: &Period) -> bool {
-    member.from.is_none_or(|f| f <= period.start())
-        && member.until.is_none_or(|u| period.end() <= u)
+/// Whether `member`'s stint covers every day from `start` to before `end`.
+fn covers_days(member: &crate::org::Member, start: NaiveDate, end: NaiveDate) -> bool {
+    member.from.is_none_or(|f| f <= start) && member.until.is_none_or(|u| end <= u)
 }
 
 /// From this many facts, a measure pass scans them on two threads.
@@ -813,7 +939,7 @@ struct Rows {
     split: Vec<(usize, usize, Decimal)>,
 }
 
-/// Finds the facts of a period and the scope slot each credits.
+/// Finds the facts of each period and the scope slot each credits.
 struct Slots<'a> {
     org: &'a Org,
     facts: &'a FactTable,
@@ -821,15 +947,18 @@ struct Slots<'a> {
     stints_of_owner: &'a [&'a [usize]],
     fixed_slot: &'a [Option<usize>],
     unassigned: usize,
-    period: &'a Period,
+    periods: &'a PeriodSet<'a>,
+    /// The first day of the first period and the last day of the last.
+    first: NaiveDate,
+    last: NaiveDate,
     len: usize,
 }
 
 impl Slots<'_> {
-    /// The rows whose date (by `date_of`) is in the period, with their owner's stint on
-    /// that date (or `unassigned`); and, for facts with credit splits, one entry per
-    /// owner with its share. Generic, so the common case compiles to a tight loop.
-    fn rows(&self, date_of: impl Fn(usize) -> Option<NaiveDate> + Sync) -> Rows {
+    /// For each period, the rows whose date (by `date_of`) is in it, with their owner's
+    /// stint on that date (or `unassigned`); and, for facts with credit splits, one entry
+    /// per owner with its share. Generic, so the common case compiles to a tight loop.
+    fn rows(&self, date_of: impl Fn(usize) -> Option<NaiveDate> + Sync) -> Vec<Rows> {
         // The scan over every fact is the pass's heaviest part: two halves on two threads
         // for a large table, joined in row order (the result does not depend on it).
         if self.len >= PARALLEL_ROWS && cfg!(not(target_arch = "wasm32")) {
@@ -838,8 +967,10 @@ impl Slots<'_> {
                 || self.rows_in(0..middle, &date_of),
                 || self.rows_in(middle..self.len, &date_of),
             );
-            first.whole.extend(second.whole);
-            first.split.extend(second.split);
+            for (first, second) in first.iter_mut().zip(second) {
+                first.whole.extend(second.whole);
+                first.split.extend(second.split);
+            }
             return first;
         }
         self.rows_in(0..self.len, &date_of)
@@ -849,13 +980,17 @@ impl Slots<'_> {
         &self,
         range: std::ops::Range<usize>,
         date_of: &impl Fn(usize) -> Option<NaiveDate>,
-    ) -> Rows {
-        let mut rows = Rows::default();
+    ) -> Vec<Rows> {
+        let mut each: Vec<Rows> = (0..self.periods.len()).map(|_| Rows::default()).collect();
         let compact = |n: usize| u32::try_from(n).expect("fewer than 2^32 facts and scopes");
         for row in range {
-            let Some(date) = date_of(row).filter(|d| self.period.contains(*d)) else {
+            let Some(date) = date_of(row).filter(|d| (self.first..=self.last).contains(d)) else {
                 continue;
             };
+            let Some(index) = self.periods.index_of(date) else {
+                continue;
+            };
+            let rows = &mut each[index];
             let code = self.owner_codes.get(row);
             if code != Dictionary::NONE {
                 rows.whole
@@ -868,7 +1003,7 @@ impl Slots<'_> {
                 rows.whole.push((compact(row), compact(self.unassigned)));
             }
         }
-        rows
+        each
     }
 
     /// The stint of the owner with dictionary `code` on `date`, or `unassigned`.

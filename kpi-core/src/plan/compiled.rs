@@ -280,6 +280,39 @@ impl CompiledPlan {
         self.view().evaluate(facts, period)
     }
 
+    /// The reports of every period of `span` at each of `grains`: all the months and
+    /// quarters of two fiscal years for a trend chart, in one call. The facts are scanned
+    /// once per grain, not once per period (each fact's date is placed in its period
+    /// once, and the windows the formulas read, such as last quarter, are measured with
+    /// the periods), and each report is the one [`CompiledPlan::evaluate`] gives for its
+    /// period, to the cent. Draw balances are not carried from one period to the next:
+    /// for pay, chain [`CompiledPlan::evaluate_with`].
+    ///
+    /// An error when `grains` is empty, when `span` is not made of whole periods of a
+    /// grain (`period.not_nested`, at `grains[i]`), when the series would hold more than
+    /// [`crate::plan::MAX_SERIES_PERIODS`] periods, or when a period's evaluation fails
+    /// (the error [`CompiledPlan::evaluate`] gives, naming the period).
+    ///
+    /// ```
+    /// # use kpi_core::{FactTable, Grain, Plan};
+    /// # let plan = Plan::from_toml(include_str!("../../testdata/sample/plan.toml"))?.compile()?;
+    /// # let facts = FactTable::from_json_lines(include_str!("../../testdata/sample/facts.jsonl"))?;
+    /// let two_years = plan.parse_period("FY2026..FY2027")?;
+    /// let series = plan.evaluate_series(&facts, &two_years, &[Grain::Quarter])?;
+    /// let labels: Vec<&str> = series.reports.iter().map(|r| r.period.label.as_str()).collect();
+    /// assert_eq!(labels[..3], ["FY2026-Q1", "FY2026-Q2", "FY2026-Q3"]);
+    /// assert_eq!(labels.len(), 8);
+    /// # Ok::<(), kpi_core::Error>(())
+    /// ```
+    pub fn evaluate_series(
+        &self,
+        facts: &FactTable,
+        span: &Period,
+        grains: &[crate::period::Grain],
+    ) -> Result<crate::report::Series> {
+        self.view().evaluate_series(facts, span, grains)
+    }
+
     /// Measures and evaluates the facts for `period` with the draw balances carried from
     /// the previous payout period: `plan.evaluate_with(&facts, &march, &february.balances())`.
     pub fn evaluate_with(

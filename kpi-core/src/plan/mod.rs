@@ -34,11 +34,11 @@ use crate::incentive::{
 use crate::maps::{IntoMap, IntoSet};
 use crate::measure::check_currencies;
 use crate::measure::{IndexedMeasures, MetricBook};
-use crate::measure::{Measures, MetricPass, measure};
+use crate::measure::{Measures, MetricPass, Partial, PeriodSet, measure, measure_each};
 use crate::metric::{Field, Filter, MetricDef};
 use crate::org::Org;
 use crate::period::{Calendar, DayBasis, Grain, Period, PeriodInfo};
-use crate::report::{Locale, Report};
+use crate::report::{Locale, Report, Series};
 use validate::SmartSettings;
 
 /// The plan document version this library reads and writes.
@@ -367,6 +367,18 @@ impl Plan {
             .evaluate_with(facts, period, balances)
     }
 
+    /// [`CompiledPlan::evaluate_series`], checking the plan first.
+    pub fn evaluate_series(
+        &self,
+        facts: &FactTable,
+        span: &Period,
+        grains: &[Grain],
+    ) -> Result<Series> {
+        self.parts()?
+            .view(self)
+            .evaluate_series(facts, span, grains)
+    }
+
     /// [`CompiledPlan::evaluate_as_of`], checking the plan first.
     pub fn evaluate_as_of(
         &self,
@@ -449,16 +461,9 @@ impl<'p> Compiled<'p> {
         Ok(measured.metrics)
     }
 
-    /// The measures of `period` through `as_of`; `keys` are the org's
-    /// [`crate::Org::stint_keys`], which an evaluation computes once for the measures and
-    /// the report.
-    fn measure_through(
-        &self,
-        facts: &FactTable,
-        period: &Period,
-        as_of: Option<NaiveDate>,
-        keys: &[crate::org::StintKey<'_>],
-    ) -> Result<Measures> {
+    /// What the measure pass needs of each aggregate metric, its filter compiled for
+    /// `facts`.
+    fn passes(&self, facts: &FactTable) -> Result<Vec<MetricPass<'p>>> {
         let metrics = &self.parts.metrics;
         let mut passes = Vec::with_capacity(metrics.len());
         for (id, metric) in metrics {
@@ -482,7 +487,116 @@ impl<'p> Compiled<'p> {
                 by_customer: self.parts.by_customer.contains(id),
             });
         }
+        Ok(passes)
+    }
+
+    /// The other windows measured with `period` (the previous period, last year, to date,
+    /// a baseline year …, as the formulas and the target rules read them), each once, and
+    /// whether it is measured with its sums by customer (`retained`, `cohort`: in the
+    /// period and a year earlier only; the other windows, `opening`'s whole history among
+    /// them, go without).
+    fn windows_of(&self, book: &MetricBook<'_>, period: &Period) -> Vec<(Period, bool)> {
+        let goals = self.goal_periods();
+        let last_year = period.same_period_last_year().ok().map(|p| p.label());
+        let own = period.label();
+        let mut seen = std::collections::BTreeSet::new();
+        self.window_periods(book, period)
+            .into_iter()
+            .map(|(_, p)| p)
+            .chain(extra_windows(&self.calendar, &goals, period))
+            .filter_map(|window| {
+                let label = window.label();
+                if label == own || !seen.insert(label.clone()) {
+                    return None;
+                }
+                Some((window, last_year.as_ref() == Some(&label)))
+            })
+            .collect()
+    }
+
+    /// The measures of `period` through `as_of`; `keys` are the org's
+    /// [`crate::Org::stint_keys`], which an evaluation computes once for the measures and
+    /// the report.
+    fn measure_through(
+        &self,
+        facts: &FactTable,
+        period: &Period,
+        as_of: Option<NaiveDate>,
+        keys: &[crate::org::StintKey<'_>],
+    ) -> Result<Measures> {
+        let passes = self.passes(facts)?;
+        self.measure_from(facts, period, as_of, keys, &passes, &Measured::new())
+    }
+
+    /// The measures of each of `periods`, each as [`Compiled::measure`] gives it, with
+    /// the facts scanned once for every set of periods that do not overlap (the months of
+    /// a span, its quarters …) rather than once per period and per window: the periods
+    /// and the windows their formulas read are measured together, and a window that is
+    /// also a period of the series (last quarter is the previous quarter of this one) is
+    /// measured once.
+    pub(crate) fn measure_series(
+        &self,
+        facts: &FactTable,
+        periods: &[Period],
+        keys: &[crate::org::StintKey<'_>],
+    ) -> Result<Vec<Measures>> {
+        let passes = self.passes(facts)?;
+        let book = MetricBook::new(&self.parts.metrics)?;
+        // Sums by customer change what a window's measures hold, so those windows are
+        // measured apart; a plan without `retained` or `cohort` measures every window one way.
+        let customers = |with: bool| with && !self.parts.by_customer.is_empty();
+        // The periods to measure, each once: with sums by customer, and without.
+        let mut wanted: [Vec<Period>; 2] = [Vec::new(), Vec::new()];
+        let mut seen = std::collections::BTreeSet::new();
+        for period in periods {
+            for (window, with) in
+                std::iter::once((*period, true)).chain(self.windows_of(&book, period))
+            {
+                let with = customers(with);
+                if seen.insert(measured_key(&window, with)) {
+                    check_currencies(facts, &window, &passes, self.currency.as_deref())?;
+                    wanted[usize::from(with)].push(window);
+                }
+            }
+        }
+        let without = without_customers(&passes);
+        let mut measured = Measured::new();
+        for (with, periods) in [false, true].into_iter().zip(&wanted) {
+            let passes = if with { &passes } else { &without };
+            for layer in PeriodSet::layers(periods) {
+                let each = measure_each(
+                    &self.org,
+                    keys,
+                    facts,
+                    &PeriodSet::new(&layer),
+                    passes,
+                    &self.parts.dimensions,
+                )?;
+                for (period, measures) in layer.iter().zip(each) {
+                    measured.insert(measured_key(period, with), measures.metrics);
+                }
+            }
+        }
+        periods
+            .iter()
+            .map(|period| self.measure_from(facts, period, None, keys, &passes, &measured))
+            .collect()
+    }
+
+    /// The measures of `period` through `as_of`, taking each window's metrics from
+    /// `measured` when there (a series measures them ahead), and measuring the others.
+    fn measure_from(
+        &self,
+        facts: &FactTable,
+        period: &Period,
+        as_of: Option<NaiveDate>,
+        keys: &[crate::org::StintKey<'_>],
+        passes: &[MetricPass<'_>],
+        ahead: &Measured,
+    ) -> Result<Measures> {
+        let metrics = &self.parts.metrics;
         let dimensions = &self.parts.dimensions;
+        let with_customers = !self.parts.by_customer.is_empty();
         // Facts dated after the as-of day are not known yet on that day.
         let through = |p: &Period| -> Option<Period> {
             match as_of.and_then(|d| d.succ_opt()) {
@@ -491,19 +605,32 @@ impl<'p> Compiled<'p> {
                 _ => Some(*p),
             }
         };
-        let mut measures = match through(period) {
-            Some(clipped) => {
-                check_currencies(facts, &clipped, &passes, self.currency.as_deref())?;
-                measure(&self.org, keys, facts, &clipped, &passes, dimensions)?
+        let measure_window = |window: &Period, passes: &[MetricPass<'_>], with: bool| {
+            if let Some(metrics) = ahead.get(&measured_key(window, with)) {
+                return Ok(metrics.clone());
             }
-            None => measure(
-                &self.org,
-                keys,
-                &FactTable::default(),
-                period,
-                &passes,
-                dimensions,
-            )?,
+            check_currencies(facts, window, passes, self.currency.as_deref())?;
+            measure(&self.org, keys, facts, window, passes, dimensions).map(|m| m.metrics)
+        };
+        let mut measures = Measures {
+            period: PeriodInfo::from(period),
+            as_of: None,
+            metrics: match through(period) {
+                Some(clipped) => measure_window(&clipped, passes, with_customers)?,
+                None => {
+                    measure(
+                        &self.org,
+                        keys,
+                        &FactTable::default(),
+                        period,
+                        passes,
+                        dimensions,
+                    )?
+                    .metrics
+                }
+            },
+            windows: BTreeMap::new(),
+            clawbacks: BTreeMap::new(),
         };
         // Clawbacks read the facts behind each reversal's sale, so they are measured here.
         if let Some(clipped) = through(period) {
@@ -526,44 +653,17 @@ impl<'p> Compiled<'p> {
         // later in the quarter is still in its forecast.
         let forecast = self.measure_forecast(facts, period, keys)?;
         measures.metrics.extend(forecast);
-        measures.period = PeriodInfo::from(period);
         measures.as_of = as_of.filter(|d| *d < period.last_day());
-        // The other windows the formulas and the target rules read (the previous period,
-        // last year, to date, a baseline year …).
-        let goals = self.goal_periods();
-        let windows = self
-            .window_periods(&MetricBook::new(metrics)?, period)
-            .into_iter()
-            .map(|(_, p)| p)
-            .chain(extra_windows(&self.calendar, &goals, period));
-        // Sums by customer are read in the period and a year earlier only (`retained`,
-        // `cohort`): the other windows, `opening`'s whole history among them, go without.
-        let last_year = period.same_period_last_year().ok().map(|p| p.label());
-        let without_customers: Vec<MetricPass<'_>> = passes
-            .iter()
-            .map(|p| MetricPass {
-                by_customer: false,
-                ..p.clone()
-            })
-            .collect();
-        for window in windows {
-            let label = window.label();
-            if label == measures.period.label || measures.windows.contains_key(&label) {
-                continue;
-            }
-            let passes = if last_year.as_ref() == Some(&label) {
-                &passes
-            } else {
-                &without_customers
-            };
+        let without = without_customers(passes);
+        for (window, with) in self.windows_of(&MetricBook::new(metrics)?, period) {
+            let with = with && with_customers;
             let metrics = match through(&window) {
                 Some(clipped) => {
-                    check_currencies(facts, &clipped, passes, self.currency.as_deref())?;
-                    measure(&self.org, keys, facts, &clipped, passes, dimensions)?.metrics
+                    measure_window(&clipped, if with { passes } else { &without }, with)?
                 }
                 None => BTreeMap::new(),
             };
-            measures.windows.insert(label, metrics);
+            measures.windows.insert(window.label(), metrics);
         }
         Ok(measures)
     }
@@ -807,7 +907,20 @@ impl<'p> Compiled<'p> {
         // The org's stint keys, once for the measures and the report.
         let keys = self.org.stint_key_list();
         let measures = self.measure_through(facts, period, None, &keys)?;
-        let mut report = self.report_of(&measures, balances, &keys)?;
+        self.report_with_facts(facts, period, &measures, balances, &keys)
+    }
+
+    /// The report of the measures of `period`, with what needs the facts: per-deal lines
+    /// and advances.
+    fn report_with_facts(
+        &self,
+        facts: &FactTable,
+        period: &Period,
+        measures: &Measures,
+        balances: &Balances,
+        keys: &[crate::org::StintKey<'_>],
+    ) -> Result<Report> {
+        let mut report = self.report_of(measures, balances, keys)?;
         let parts = self.pay_parts();
         incentive::add_deal_detail(
             &parts,
@@ -821,6 +934,28 @@ impl<'p> Compiled<'p> {
             self.evaluate_as_of(facts, outer, day)
         })?;
         Ok(report)
+    }
+
+    /// The reports of every period of `span` at each of `grains`, measured in one pass
+    /// over the facts per grain (see [`Compiled::measure_series`]); each is the report
+    /// [`Compiled::evaluate`] gives for its period.
+    pub(crate) fn evaluate_series(
+        &self,
+        facts: &FactTable,
+        span: &Period,
+        grains: &[Grain],
+    ) -> Result<Series> {
+        let periods = series_periods(span, grains)?;
+        let keys = self.org.stint_key_list();
+        let measures = self.measure_series(facts, &periods, &keys)?;
+        // The periods' reports are independent: two halves of them on two threads.
+        let pairs: Vec<(&Period, &Measures)> = periods.iter().zip(&measures).collect();
+        let mut reports = Vec::with_capacity(periods.len());
+        crate::parallel::in_halves(&pairs, 2, &mut reports, |&(period, measures)| {
+            self.report_with_facts(facts, period, measures, &Balances::new(), &keys)
+                .map_err(|e| e.context(format_args!("evaluating {period}")))
+        })?;
+        Ok(Series { reports })
     }
 
     /// Evaluates `period` as it stood on `as_of` (facts dated later are left out): while
@@ -846,6 +981,80 @@ impl<'p> Compiled<'p> {
         )?;
         Ok(report)
     }
+}
+
+/// The most periods one series evaluates: a report each, so a span of years by day is
+/// refused before anything is built.
+pub const MAX_SERIES_PERIODS: usize = 1_000;
+
+/// The periods of `span` at each of `grains` (the first grain's in time order, then the
+/// next's), each grain once.
+fn series_periods(span: &Period, grains: &[Grain]) -> Result<Vec<Period>> {
+    if grains.is_empty() {
+        return Err(Error::new(
+            ErrorKind::DataInvalidArgument,
+            "a series needs at least one grain: month, quarter …",
+        )
+        .at_path("grains"));
+    }
+    let mut periods = Vec::new();
+    let mut seen = Vec::with_capacity(grains.len());
+    for (i, &grain) in grains.iter().enumerate() {
+        if seen.contains(&grain) {
+            continue;
+        }
+        seen.push(grain);
+        // The fewest days a period of the grain has in any calendar (a retail month is
+        // four weeks): a bound on the count without listing the periods.
+        let shortest: u32 = match grain {
+            Grain::Day => 1,
+            Grain::Week => 7,
+            Grain::Month => 28,
+            Grain::Quarter => 84,
+            Grain::Half => 168,
+            Grain::Year => 364,
+        };
+        let at_most = (span.days() / shortest) as usize + 1;
+        if periods.len() + at_most.min(span.days() as usize) > MAX_SERIES_PERIODS {
+            return Err(Error::new(
+                ErrorKind::DataInvalidArgument,
+                format!(
+                    "a series evaluates at most {MAX_SERIES_PERIODS} periods, and {span} holds about {at_most} {grain}s: choose a shorter span or a coarser grain"
+                ),
+            )
+            .at_path(format!("grains[{i}]")));
+        }
+        let children = span
+            .children(grain)
+            .map_err(|e| e.at_path(format!("grains[{i}]")))?;
+        periods.extend(children);
+    }
+    Ok(periods)
+}
+
+/// Metrics measured ahead, by [`measured_key`]: the type of [`Measures::windows`], so
+/// the browser module holds one map's code for both.
+type Measured = BTreeMap<String, BTreeMap<String, BTreeMap<String, Partial>>>;
+
+/// The key of a period's metrics in [`Measured`]: its label, marked when sums by
+/// customer were kept (a label holds no line break).
+fn measured_key(period: &Period, with_customers: bool) -> String {
+    let mut key = period.label();
+    if with_customers {
+        key.push_str("\n+customers");
+    }
+    key
+}
+
+/// `passes` without sums by customer, for the windows that do not read them.
+fn without_customers<'m>(passes: &[MetricPass<'m>]) -> Vec<MetricPass<'m>> {
+    passes
+        .iter()
+        .map(|p| MetricPass {
+            by_customer: false,
+            ..p.clone()
+        })
+        .collect()
 }
 
 /// An evaluation where no goal applies (a day when the goals are monthly) would be an

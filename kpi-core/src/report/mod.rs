@@ -8,6 +8,7 @@ mod name;
 mod no_target;
 mod publish;
 mod render;
+mod series;
 mod table;
 mod words;
 
@@ -15,6 +16,7 @@ pub use findings::DesignNote;
 pub use labels::{Label, Labels};
 pub use name::Name;
 pub use no_target::{NoTarget, NoTargetReason};
+pub use series::Series;
 
 pub use crate::text::{Locale, Message, Names, Sentence, group_thousands, percent};
 pub use table::{Cell, ReportTable, TableRow};
