@@ -46,8 +46,16 @@ pub(crate) fn table_rows<'py>(
     report: &core::Report,
     table: core::report::ReportTable,
 ) -> PyResult<Bound<'py, PyList>> {
+    cells_to_dicts(py, report.table_rows(table))
+}
+
+/// Table rows as Python dicts: decimals as `Decimal`, days as `date`.
+pub(crate) fn cells_to_dicts<'py>(
+    py: Python<'py>,
+    rows: Vec<core::report::TableRow<'_>>,
+) -> PyResult<Bound<'py, PyList>> {
     let list = PyList::empty(py);
-    for row in report.table_rows(table) {
+    for row in rows {
         let dict = PyDict::new(py);
         for (column, cell) in row {
             let value = match cell {

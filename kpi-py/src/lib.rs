@@ -9,6 +9,7 @@ mod frames;
 mod goals;
 mod ingest;
 mod period;
+mod series;
 
 use std::sync::{Arc, PoisonError, RwLock};
 
@@ -435,6 +436,32 @@ impl Plan {
             })?
             .map_err(to_py_err)?;
         Ok(Report::new(report, self.inner.calendar.clone()))
+    }
+
+    /// The reports of every period of `span` (a label or a `Period`: `"FY2026..FY2027"`)
+    /// at each of `grains` (`"quarter"`, or `["month", "quarter"]`), in one pass over
+    /// the facts per grain: a `Series` whose reports are each the one `evaluate` gives
+    /// for its period, to the cent, and whose `to_pandas()` / `to_polars()` /
+    /// `to_arrow()` is one long table with a `period` column, for trend charts. Draw
+    /// balances are not carried from period to period.
+    fn evaluate_series(
+        &self,
+        py: Python<'_>,
+        facts: &Bound<'_, PyAny>,
+        span: &Bound<'_, PyAny>,
+        grains: &Bound<'_, PyAny>,
+    ) -> PyResult<series::Series> {
+        let facts = facts_arg(facts, "facts")?;
+        let span = period_arg(span, "span", &self.inner.calendar)?;
+        let grains = series::grains_arg(grains)?;
+        let result = facts
+            .get()
+            .read(py, |facts| {
+                self.compiled()
+                    .and_then(|plan| plan.evaluate_series(facts, &span, &grains))
+            })?
+            .map_err(to_py_err)?;
+        series::Series::new(py, result, &self.inner.calendar)
     }
 
     /// Closes `period`: its statements as paid (the earlier `settlements` trued up), the
@@ -1382,9 +1409,9 @@ impl Statement {
 
 /// Scorecards and statements for one period.
 #[pyclass(frozen, module = "kpi_core")]
-struct Report {
+pub(crate) struct Report {
     /// The core's report, shared with the row objects it hands out.
-    inner: Arc<core::Report>,
+    pub(crate) inner: Arc<core::Report>,
     calendar: core::Calendar,
     /// The rows' Python objects, made on the first read of each list.
     scorecards: PyOnceLock<Vec<Py<ScorecardRow>>>,
@@ -1393,7 +1420,7 @@ struct Report {
 }
 
 impl Report {
-    fn new(report: core::Report, calendar: core::Calendar) -> Report {
+    pub(crate) fn new(report: core::Report, calendar: core::Calendar) -> Report {
         Report {
             inner: Arc::new(report),
             calendar,
@@ -1736,6 +1763,7 @@ fn _kpi_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(formula::formula_evaluate, m)?)?;
     m.add_class::<Measures>()?;
     m.add_class::<Report>()?;
+    m.add_class::<series::Series>()?;
     m.add_class::<ScorecardRow>()?;
     m.add_class::<Statement>()?;
     m.add_class::<PayoutLine>()?;

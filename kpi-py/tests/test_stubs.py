@@ -35,7 +35,7 @@ def module_names() -> dict[str, set[str]]:
     for name in public:
         obj = getattr(_kpi_core, name)
         if inspect.isclass(obj):
-            dunders = {"__len__", "__contains__"}
+            dunders = {"__len__", "__contains__", "__iter__"}
             names[name] = {m for m in vars(obj) if not m.startswith("__") or m in dunders}
     return names
 

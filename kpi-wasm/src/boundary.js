@@ -467,6 +467,46 @@ export function dayList(value, name) {
   }
 }
 
+/**
+ * One name or a list of names (the grains of a series) as JSON text: a string as a JSON
+ * string, an array as an array of strings. Anything else, an item that is not a string,
+ * or one with a lone surrogate is refused at `name` or `name[i]`.
+ */
+export function nameList(value, name) {
+  depth += 1;
+  try {
+    if (typeof value === "string") {
+      if (!wellFormed(value)) throw kpiError("data.invalid_argument", "text with a lone surrogate", name);
+      return quote(value);
+    }
+    let length;
+    try {
+      if (!isArray(value)) throw wrongArgument(value, name, "a name or an array of names");
+      length = value.length;
+    } catch (e) {
+      throw e?.code ? e : kpiError("data.invalid_argument", thrown(e), name);
+    }
+    // A short list by nature (six grains): a Proxy claiming billions is not read.
+    if (!(length <= 64)) throw kpiError("data.invalid_argument", `at most 64 names, not ${length}`, name);
+    let out = "[";
+    for (let i = 0; i < length; i++) {
+      const at = `${name}[${i}]`;
+      let item;
+      try {
+        item = value[i];
+      } catch (e) {
+        throw kpiError("data.invalid_argument", `reading it threw: ${thrown(e)}`, at);
+      }
+      if (typeof item !== "string") throw wrongArgument(item, at, "a name");
+      if (!wellFormed(item)) throw kpiError("data.invalid_argument", "text with a lone surrogate", at);
+      out += (i > 0 ? "," : "") + quote(item);
+    }
+    return `${out}]`;
+  } finally {
+    depth -= 1;
+  }
+}
+
 // ---------------------------------------------------------------------------- columns
 
 /**

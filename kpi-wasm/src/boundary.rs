@@ -40,6 +40,8 @@ extern "C" {
     fn day_argument(value: &JsValue, name: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = timestampArgument)]
     pub(crate) fn timestamp_argument(value: &JsValue, name: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = nameList)]
+    pub(crate) fn name_list(value: &JsValue, name: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch, js_name = dayList)]
     pub(crate) fn day_list(value: &JsValue, name: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch, js_name = columnsJson)]

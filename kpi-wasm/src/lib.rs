@@ -11,6 +11,7 @@ mod columns;
 mod goals;
 mod ingest;
 mod period;
+mod series;
 mod zone;
 
 pub use goals::{TargetsApi, evaluate_component, model_cost, sample_curve};
@@ -181,13 +182,22 @@ impl boundary::Class for Plan {
 impl Plan {
     /// A period argument: a label read in the plan's calendar, or a `Period`.
     fn period(&self, value: &JsValue) -> Result<core::Period, JsValue> {
+        self.period_at(value, "period")
+    }
+
+    /// A series' span: a label or a `Period`.
+    fn span(&self, value: &JsValue) -> Result<core::Period, JsValue> {
+        self.period_at(value, "span")
+    }
+
+    fn period_at(&self, value: &JsValue, name: &str) -> Result<core::Period, JsValue> {
         if value.as_string().is_some() {
-            let label = boundary::text(value, "period")?;
+            let label = boundary::text(value, name)?;
             return map_err(self.inner.parse_period(&label));
         }
         let period = boundary::instance::<Period>(
             value,
-            "period",
+            name,
             Some(r#"a period label such as "2026-03" or a Period"#),
         )?;
         Ok(period.inner)
@@ -415,6 +425,29 @@ impl Plan {
             self.compiled()
                 .and_then(|plan| plan.evaluate(&table, &period)),
         )?)
+    }
+
+    /// The reports of every period of `span` (a label such as `"FY2026..FY2027"`, or a
+    /// `Period`) at each of `grains` (`"quarter"`, or `["month", "quarter"]`): the first
+    /// grain's periods in time order, then the next's, each the report `evaluate` gives
+    /// for its period, to the cent. The facts are measured in one pass per grain. Draw
+    /// balances are not carried from period to period.
+    #[wasm_bindgen(js_name = evaluateSeries, unchecked_return_type = "Report[]")]
+    pub fn evaluate_series(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FactTable")] facts: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | Period")] span: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Grain | Grain[]")] grains: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let span = self.span(&span)?;
+        let grains = series::grains(&grains)?;
+        let facts = boundary::instance::<FactTable>(&facts, "facts", None)?;
+        let table = facts.table()?;
+        let series = map_err(
+            self.compiled()
+                .and_then(|plan| plan.evaluate_series(&table, &span, &grains)),
+        )?;
+        to_js(&series.reports)
     }
 
     /// Like `evaluate`, with the recoverable draw balances carried from the previous

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any, Iterable, Literal, Mapping, Optional, Sequence, Union
+from typing import Any, Iterable, Iterator, Literal, Mapping, Optional, Sequence, Union
 from kpi_core.ingest import IngestReport
 
 GrainName = Literal["day", "week", "month", "quarter", "half", "year"]
@@ -87,6 +87,12 @@ class Plan:
         settlements: Optional[Sequence[Mapping[str, Any]]] = None,
         disputes: Optional[Sequence[Mapping[str, Any]]] = None,
     ) -> Report: ...
+    def evaluate_series(
+        self,
+        facts: FactTable,
+        span: PeriodLike,
+        grains: Union[GrainName, Sequence[GrainName]],
+    ) -> Series: ...
     def close(
         self,
         facts: FactTable,
@@ -330,6 +336,19 @@ class Report:
     def _repr_html_(self) -> str: ...
 
 ReportTable = Literal["scorecards", "rollups", "scores", "statements"]
+
+class Series:
+    @property
+    def reports(self) -> list[Report]: ...
+    @property
+    def periods(self) -> list[str]: ...
+    def report(self, label: str) -> Optional[Report]: ...
+    def rows(self, table: ReportTable = "scorecards") -> list[dict[str, Any]]: ...
+    def to_pandas(self, table: ReportTable = "scorecards", numbers: Numbers = "decimal") -> Any: ...
+    def to_polars(self, table: ReportTable = "scorecards", numbers: Numbers = "decimal") -> Any: ...
+    def to_arrow(self, table: ReportTable = "scorecards") -> Any: ...
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[Report]: ...
 # How numbers arrive in a data frame: exact Decimals, float64 for plots, or ArrowDtype.
 Numbers = Literal["decimal", "float", "arrow"]
 

@@ -60,10 +60,10 @@ def _measure_rows(measures: Any) -> list[dict]:
 
 
 def rows(data: Any, table: str = "scorecards") -> list[dict]:
-    """The rows of ``data`` as flat dicts: a ``Report`` (``table`` names which), a
-    ``Review``, ``Measures``, or a list of ``Finding`` objects or dicts."""
+    """The rows of ``data`` as flat dicts: a ``Report`` or a ``Series`` (``table`` names
+    which), a ``Review``, ``Measures``, or a list of ``Finding`` objects or dicts."""
     kind = type(data).__name__
-    if kind == "Report":
+    if kind in ("Report", "Series"):
         return data.rows(table)
     if kind == "Review":
         return [_flatten(item) for item in data.items]
@@ -77,7 +77,7 @@ def rows(data: Any, table: str = "scorecards") -> list[dict]:
                 f"rows are Finding objects or dicts: {e}", code="data.invalid_argument", path="data"
             ) from None
     raise DataError(
-        f"no table in a {kind}: pass a Report, a Review, Measures, or a list of findings or dicts",
+        f"no table in a {kind}: pass a Report, a Series, a Review, Measures, or a list of findings or dicts",
         code="data.invalid_argument",
         path="data",
     )

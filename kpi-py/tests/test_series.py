@@ -1,0 +1,120 @@
+"""Plan.evaluate_series: the shared vectors (kpi-core/testdata/vectors/series), each report
+against evaluating its period alone, the long table as frames, and hostile arguments."""
+
+from __future__ import annotations
+
+import functools
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+import kpi_core
+from conftest import SAMPLE, VECTORS
+
+CASES = json.loads((VECTORS / "series" / "sample.json").read_text())["cases"]
+
+
+@functools.cache
+def sample() -> tuple[kpi_core.Plan, kpi_core.FactTable]:
+    plan = kpi_core.Plan.from_toml((SAMPLE / "plan.toml").read_text())
+    facts = kpi_core.FactTable.from_json_lines((SAMPLE / "facts.jsonl").read_text())
+    return plan, facts
+
+
+def text(value: Any) -> Any:
+    """A cell as the vector writes it: decimals and dates as text."""
+    if value is None or isinstance(value, str):
+        return value
+    return str(value)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_series_vectors(case: dict) -> None:
+    plan, facts = sample()
+    if "error" in case:
+        with pytest.raises(kpi_core.KpiError) as raised:
+            plan.evaluate_series(facts, case["span"], case["grains"])
+        expected = case["error"]
+        assert raised.value.code == expected["code"]
+        assert raised.value.path == expected["path"]
+        assert expected.get("message", "") in str(raised.value)
+        return
+    series = plan.evaluate_series(facts, case["span"], case["grains"])
+    periods = [[r.period.label, r.period.grain, str(r.total_payout)] for r in series.reports]
+    assert periods == case["expected"]["periods"]
+    rows = [
+        [text(row[k]) for k in ("period", "goal", "id", "actual", "attainment")]
+        for row in series.rows()
+    ]
+    assert rows == case["expected"]["scorecards"]
+    # Each report is the period's own, byte for byte.
+    for report in series:
+        assert report.to_json() == plan.evaluate(facts, report.period.label).to_json()
+
+
+def test_the_long_table_reaches_every_frame_library() -> None:
+    plan, facts = sample()
+    series = plan.evaluate_series(facts, "FY2027", ["quarter", "month"])
+    assert len(series) == 16 and series.periods[0] == "FY2027-Q1"
+    assert series.report("FY2027-Q3").period.label == "FY2027-Q3"
+    assert series.report("FY2030-Q1") is None
+    for table in ("scorecards", "rollups", "scores", "statements"):
+        rows = series.rows(table)
+        assert len(rows) == sum(len(r.rows(table)) for r in series.reports)
+        assert all(list(row)[:2] == ["period", "grain"] for row in rows)
+    frame = series.to_pandas("statements")
+    assert list(frame.columns[:2]) == ["period", "grain"]
+    # Exact decimals by default: the quarters' payout lines add up to their totals.
+    for report in series.reports:
+        lines = frame[frame["period"] == report.period.label]["amount"]
+        assert sum(lines, Decimal(0)) == report.total_payout
+    polars = pytest.importorskip("polars")
+    scores = series.to_polars("scores", numbers="float")
+    assert scores.schema["score"] == polars.Float64
+    arrow = series.to_arrow("scorecards")
+    assert arrow.num_rows == len(series.rows()) and arrow.column_names[:2] == ["period", "grain"]
+    assert "Series(16 periods" in repr(series)
+
+
+@pytest.mark.parametrize(
+    "grains, path",
+    [
+        (None, "grains"),
+        (3, "grains"),
+        ({"month"}, "grains"),
+        (b"\xff", "grains"),
+        (["month", 4], "grains[1]"),
+        (["month", float("nan")], "grains[1]"),
+        (["\ud800"], "grains[0]"),
+        (["ｍｏｎｔｈ"], "grains[0]"),
+        ([["month"]], "grains[0]"),
+    ],
+)
+def test_bad_grains_are_coded_errors(grains: Any, path: str) -> None:
+    plan, facts = sample()
+    with pytest.raises(kpi_core.KpiError) as raised:
+        plan.evaluate_series(facts, "FY2027", grains)
+    assert raised.value.path == path
+    assert raised.value.code in ("data.invalid_argument", "period.unknown_grain")
+
+
+@pytest.mark.parametrize("span", [None, 2027, "FY2027..", "９９９９", "2020-01-01..2020-01-01", float("inf")])
+def test_bad_spans_are_coded_errors(span: Any) -> None:
+    plan, facts = sample()
+    with pytest.raises(kpi_core.KpiError):
+        plan.evaluate_series(facts, span, "quarter")
+
+
+def test_a_huge_span_is_refused_before_any_report() -> None:
+    plan, facts = sample()
+    with pytest.raises(kpi_core.DataError, match="at most 1000"):
+        plan.evaluate_series(facts, "2000..2199", "month")
+
+
+def test_facts_must_be_a_fact_table() -> None:
+    plan, _ = sample()
+    with pytest.raises(kpi_core.DataError) as raised:
+        plan.evaluate_series([{"id": "x"}], "FY2027", "quarter")
+    assert raised.value.path == "facts"
