@@ -439,11 +439,12 @@ impl Plan {
     }
 
     /// The reports of every period of `span` (a label or a `Period`: `"FY2026..FY2027"`)
-    /// at each of `grains` (`"quarter"`, or `["month", "quarter"]`), in one pass over
-    /// the facts per grain: a `Series` whose reports are each the one `evaluate` gives
-    /// for its period, to the cent, and whose `to_pandas()` / `to_polars()` /
-    /// `to_arrow()` is one long table with a `period` column, for trend charts. Draw
-    /// balances are not carried from period to period.
+    /// at each of `grains` (`"quarter"`, or `["month", "quarter"]`), measuring the facts
+    /// about once per grain rather than once per period: a `Series` whose reports are
+    /// each the one `evaluate` gives for its period, to the cent, and whose
+    /// `to_pandas()` / `to_polars()` / `to_arrow()` is one long table with a `period`
+    /// column, for trend charts. An error is the one evaluating the periods in order
+    /// meets first. Draw balances are not carried from period to period.
     fn evaluate_series(
         &self,
         py: Python<'_>,

@@ -100,11 +100,29 @@ def test_bad_grains_are_coded_errors(grains: Any, path: str) -> None:
     assert raised.value.code in ("data.invalid_argument", "period.unknown_grain")
 
 
-@pytest.mark.parametrize("span", [None, 2027, "FY2027..", "９９９９", "2020-01-01..2020-01-01", float("inf")])
-def test_bad_spans_are_coded_errors(span: Any) -> None:
+@pytest.mark.parametrize(
+    "span, code",
+    [
+        (None, "data.invalid_argument"),
+        (2027, "data.invalid_argument"),
+        (float("inf"), "data.invalid_argument"),
+        ("FY2027..", "period.invalid_label"),
+        ("９９９９", "period.invalid_label"),
+        ("2020-01-01..2020-01-01", "period.invalid_label"),
+    ],
+)
+def test_bad_spans_are_coded_errors(span: Any, code: str) -> None:
     plan, facts = sample()
-    with pytest.raises(kpi_core.KpiError):
+    with pytest.raises(kpi_core.KpiError) as raised:
         plan.evaluate_series(facts, span, "quarter")
+    assert raised.value.code == code, raised.value
+
+
+def test_a_pandas_series_is_not_a_kpi_series() -> None:
+    pandas = pytest.importorskip("pandas")
+    with pytest.raises(kpi_core.DataError) as raised:
+        kpi_core.frames.to_pandas(pandas.Series([1, 2]))
+    assert raised.value.code == "data.invalid_argument" and "pandas" in str(raised.value)
 
 
 def test_a_huge_span_is_refused_before_any_report() -> None:

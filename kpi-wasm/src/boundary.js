@@ -486,8 +486,11 @@ export function nameList(value, name) {
     } catch (e) {
       throw e?.code ? e : kpiError("data.invalid_argument", thrown(e), name);
     }
-    // A short list by nature (six grains): a Proxy claiming billions is not read.
-    if (!(length <= 64)) throw kpiError("data.invalid_argument", `at most 64 names, not ${length}`, name);
+    // A short list by nature (six grains): a Proxy claiming billions, or a length that is
+    // not a number, is not read.
+    if (typeof length !== "number" || !(length <= 64)) {
+      throw kpiError("data.invalid_argument", "a list of at most 64 names", name);
+    }
     let out = "[";
     for (let i = 0; i < length; i++) {
       const at = `${name}[${i}]`;

@@ -430,8 +430,8 @@ impl Plan {
     /// The reports of every period of `span` (a label such as `"FY2026..FY2027"`, or a
     /// `Period`) at each of `grains` (`"quarter"`, or `["month", "quarter"]`): the first
     /// grain's periods in time order, then the next's, each the report `evaluate` gives
-    /// for its period, to the cent. The facts are measured in one pass per grain. Draw
-    /// balances are not carried from period to period.
+    /// for its period, to the cent; an error is the one evaluating the periods in order
+    /// meets first. Draw balances are not carried from period to period.
     #[wasm_bindgen(js_name = evaluateSeries, unchecked_return_type = "Report[]")]
     pub fn evaluate_series(
         &self,

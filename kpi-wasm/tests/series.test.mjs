@@ -66,7 +66,9 @@ test("hostile grains are coded errors at their place", () => {
       return Reflect.get(t, k);
     },
   });
+  const symbolLength = new Proxy([], { get: (t, k) => (k === "length" ? Symbol("n") : Reflect.get(t, k)) });
   const cases = [
+    [symbolLength, "grains"],
     [undefined, "grains"],
     [null, "grains"],
     [3, "grains"],
@@ -91,10 +93,21 @@ test("hostile grains are coded errors at their place", () => {
 });
 
 test("hostile spans and facts are coded errors", () => {
-  const spans = [undefined, null, 2027, "FY2027..", "９９９９", "2020-01-01..2020-01-01", Infinity, new Date(), {}];
-  for (const [i, span] of spans.entries()) {
+  const spans = [
+    [undefined, "data.invalid_argument"],
+    [null, "data.invalid_argument"],
+    [2027, "data.invalid_argument"],
+    [Infinity, "data.invalid_argument"],
+    [new Date(), "data.invalid_argument"],
+    [{}, "data.invalid_argument"],
+    ["FY2027..", "period.invalid_label"],
+    ["９９９９", "period.invalid_label"],
+    ["2020-01-01..2020-01-01", "period.invalid_label"],
+  ];
+  for (const [i, [span, code]] of spans.entries()) {
     const error = thrown(() => plan.evaluateSeries(facts, span, "quarter"));
     assert.ok(error instanceof KpiError, `span ${i}: ${error}`);
+    assert.equal(error.code, code, `span ${i}: ${error.message}`);
   }
   const decade = thrown(() => plan.evaluateSeries(facts, "2000..2199", "month"));
   assert.ok(decade instanceof DataError && decade.message.includes("at most 1000"), decade.message);

@@ -493,7 +493,7 @@ pub(crate) fn measure_each(
     };
     let scopes = unassigned + 1;
     // The common metric is summed in one fused scan; the others share per-source rows.
-    let fused: Vec<Option<Vec<Partial>>> = metrics
+    let fused: Vec<Option<FusedSums>> = metrics
         .iter()
         .map(|metric| fused_sum(&slots, metric, dimensions, scopes))
         .collect();
@@ -516,19 +516,14 @@ pub(crate) fn measure_each(
         .collect();
     key_order.sort_unstable();
 
-    let mut fused: Vec<Option<std::vec::IntoIter<Partial>>> = fused
-        .into_iter()
-        .map(|sums| sums.map(Vec::into_iter))
-        .collect();
     let mut each = Vec::with_capacity(periods.len());
     for (index, period) in periods.periods.iter().enumerate() {
         let mut result = BTreeMap::new();
-        for (metric, fused) in metrics.iter().zip(&mut fused) {
+        for (metric, fused) in metrics.iter().zip(&fused) {
             // Dimension values (a region, a channel …) are scopes too, keyed `field=value`.
             let mut by_value: BTreeMap<String, Partial> = BTreeMap::new();
             let mut slots = match fused {
-                // The fused sums are period after period, `scopes` slots each.
-                Some(sums) => sums.by_ref().take(scopes).collect(),
+                Some(sums) => sums.partials(index, scopes),
                 None => measure_rows(
                     metric,
                     facts,
@@ -842,16 +837,46 @@ fn add_sums(slots: &mut [Partial], sums: &[ScaledSum], scale: u32) -> bool {
     true
 }
 
-/// The partials per slot of a metric summed in one fused scan of the table (see
+/// A metric's sums from the fused scan: `slot_count` slots per period, period after
+/// period, each known to fit a decimal.
+struct FusedSums {
+    sums: Vec<ScaledSum>,
+    scale: u32,
+}
+
+impl FusedSums {
+    /// The partials of the `index`-th period's `slot_count` slots.
+    fn partials(&self, index: usize, slot_count: usize) -> Vec<Partial> {
+        let mut partials = vec![Partial::default(); slot_count];
+        let from = index * slot_count;
+        // Every sum was checked to fit when the scan ended.
+        add_sums(
+            &mut partials,
+            &self.sums[from..from + slot_count],
+            self.scale,
+        );
+        partials
+    }
+}
+
+/// The most slots (scopes × periods) one fused scan of several periods sums into: 5,000
+/// members over 52 periods. Each slot's sum takes 48 bytes while the metrics of the pass
+/// are measured, so beyond this the periods go the row path, whose memory follows the
+/// facts rather than the periods.
+const SERIES_FUSED_SLOTS: usize = 1 << 18;
+
+/// The sums per slot of a metric summed in one fused scan of the table (see
 /// `fact::scan`), or `None` when that does not apply: another aggregate, a date
-/// attribute, dimension scopes, credit splits, an owner who changes team during the
-/// period, or a filter that is not a conjunction of code tests.
+/// attribute, dimension scopes, credit splits, an owner who changes team between the
+/// first and the last day measured (one period's, or a series' several), a filter that
+/// is not a conjunction of code tests, too many slots, or a sum that does not fit a
+/// decimal (the row path then names the fact).
 fn fused_sum(
     slots: &Slots<'_>,
     metric: &MetricPass<'_>,
     dimensions: &[Field],
     slot_count: usize,
-) -> Option<Vec<Partial>> {
+) -> Option<FusedSums> {
     let facts = slots.facts;
     if !sums_amounts(metric, dimensions) || metric.date.is_some() || facts.has_splits() {
         return None;
@@ -882,6 +907,9 @@ fn fused_sum(
         slot_of_owner: &slot_of_owner,
     };
     let total = slot_count.checked_mul(periods)?;
+    if periods > 1 && total > SERIES_FUSED_SLOTS {
+        return None;
+    }
     let (sums, scale) = if periods == 1 {
         facts.amounts().sum_scan(&scan, total, |_, slot| slot)?
     } else {
@@ -893,8 +921,9 @@ fn fused_sum(
         };
         facts.amounts().sum_scan(&scan, total, place)?
     };
-    let mut partials = vec![Partial::default(); total];
-    add_sums(&mut partials, &sums, scale).then_some(partials)
+    sums.iter()
+        .all(|sum| sum.to_decimal(scale).is_some())
+        .then_some(FusedSums { sums, scale })
 }
 
 /// The measures key of a dimension value: `attributes.region=华东`; a fact without a value

@@ -282,11 +282,13 @@ impl CompiledPlan {
 
     /// The reports of every period of `span` at each of `grains`: all the months and
     /// quarters of two fiscal years for a trend chart, in one call. The facts are scanned
-    /// once per grain, not once per period (each fact's date is placed in its period
-    /// once, and the windows the formulas read, such as last quarter, are measured with
-    /// the periods), and each report is the one [`CompiledPlan::evaluate`] gives for its
-    /// period, to the cent. Draw balances are not carried from one period to the next:
-    /// for pay, chain [`CompiledPlan::evaluate_with`].
+    /// once per grain rather than once per period (each fact's date is placed in its
+    /// period once), and the windows the formulas read, such as last quarter, are
+    /// measured with the periods (windows that overlap each other, such as a year to
+    /// date per month, add a scan each). Each report is the one
+    /// [`CompiledPlan::evaluate`] gives for its period, to the cent, and an error is the
+    /// one evaluating the periods in order meets first. Draw balances are not carried
+    /// from one period to the next: for pay, chain [`CompiledPlan::evaluate_with`].
     ///
     /// An error when `grains` is empty, when `span` is not made of whole periods of a
     /// grain (`period.not_nested`, at `grains[i]`), when the series would hold more than

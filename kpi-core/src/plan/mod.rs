@@ -530,10 +530,12 @@ impl<'p> Compiled<'p> {
 
     /// The measures of each of `periods`, each as [`Compiled::measure`] gives it, with
     /// the facts scanned once for every set of periods that do not overlap (the months of
-    /// a span, its quarters …) rather than once per period and per window: the periods
-    /// and the windows their formulas read are measured together, and a window that is
-    /// also a period of the series (last quarter is the previous quarter of this one) is
-    /// measured once.
+    /// a span, its quarters, last year's quarters …) rather than once per period and per
+    /// window: the periods and the windows their formulas read are measured together, and
+    /// a window that is also a period of the series (last quarter is the previous quarter
+    /// of this one) is measured once. Windows that overlap each other (a year to date per
+    /// month, a trailing window) need a set each; clawbacks, the forecast and a table of
+    /// mixed currencies are still read per period.
     pub(crate) fn measure_series(
         &self,
         facts: &FactTable,
@@ -947,15 +949,26 @@ impl<'p> Compiled<'p> {
     ) -> Result<Series> {
         let periods = series_periods(span, grains)?;
         let keys = self.org.stint_key_list();
-        let measures = self.measure_series(facts, &periods, &keys)?;
-        // The periods' reports are independent: two halves of them on two threads.
-        let pairs: Vec<(&Period, &Measures)> = periods.iter().zip(&measures).collect();
-        let mut reports = Vec::with_capacity(periods.len());
-        crate::parallel::in_halves(&pairs, 2, &mut reports, |&(period, measures)| {
-            self.report_with_facts(facts, period, measures, &Balances::new(), &keys)
-                .map_err(|e| e.context(format_args!("evaluating {period}")))
-        })?;
-        Ok(Series { reports })
+        let series = || -> Result<Series> {
+            let measures = self.measure_series(facts, &periods, &keys)?;
+            // The periods' reports are independent: two halves of them on two threads.
+            let pairs: Vec<(&Period, &Measures)> = periods.iter().zip(&measures).collect();
+            let mut reports = Vec::with_capacity(periods.len());
+            crate::parallel::in_halves(&pairs, 2, &mut reports, |&(period, measures)| {
+                self.report_with_facts(facts, period, measures, &Balances::new(), &keys)
+            })?;
+            Ok(Series { reports })
+        };
+        // The series measures its periods and their windows in its own order, so its
+        // first error may be another period's: the error is the one evaluating the
+        // periods one by one meets first, naming its period.
+        series().or_else(|error| {
+            for period in &periods {
+                self.evaluate(facts, period)
+                    .map_err(|e| e.context(format_args!("evaluating {period}")))?;
+            }
+            Err(error)
+        })
     }
 
     /// Evaluates `period` as it stood on `as_of` (facts dated later are left out): while
@@ -1004,29 +1017,37 @@ fn series_periods(span: &Period, grains: &[Grain]) -> Result<Vec<Period>> {
             continue;
         }
         seen.push(grain);
-        // The fewest days a period of the grain has in any calendar (a retail month is
-        // four weeks): a bound on the count without listing the periods.
-        let shortest: u32 = match grain {
+        // The most days a period of the grain has in any calendar (a retail quarter can
+        // have 14 weeks, a retail year 53).
+        let longest: u32 = match grain {
             Grain::Day => 1,
             Grain::Week => 7,
-            Grain::Month => 28,
-            Grain::Quarter => 84,
-            Grain::Half => 168,
-            Grain::Year => 364,
+            Grain::Month => 35,
+            Grain::Quarter => 98,
+            Grain::Half => 189,
+            Grain::Year => 371,
         };
-        let at_most = (span.days() / shortest) as usize + 1;
-        if periods.len() + at_most.min(span.days() as usize) > MAX_SERIES_PERIODS {
-            return Err(Error::new(
+        let too_many = |count: String| {
+            Error::new(
                 ErrorKind::DataInvalidArgument,
                 format!(
-                    "a series evaluates at most {MAX_SERIES_PERIODS} periods, and {span} holds about {at_most} {grain}s: choose a shorter span or a coarser grain"
+                    "a series evaluates at most {MAX_SERIES_PERIODS} periods, and {span} holds {count} {grain}s: choose a shorter span or a coarser grain"
                 ),
             )
-            .at_path(format!("grains[{i}]")));
+            .at_path(format!("grains[{i}]"))
+        };
+        // Too many for certain without listing them (a span of centuries by day), else
+        // listed and counted: the bound is at most a tenth over the count.
+        let at_least = (span.days() / longest) as usize;
+        if periods.len() + at_least > MAX_SERIES_PERIODS {
+            return Err(too_many(format!("at least {at_least}")));
         }
         let children = span
             .children(grain)
             .map_err(|e| e.at_path(format!("grains[{i}]")))?;
+        if periods.len() + children.len() > MAX_SERIES_PERIODS {
+            return Err(too_many(children.len().to_string()));
+        }
         periods.extend(children);
     }
     Ok(periods)

@@ -91,7 +91,7 @@ class Plan:
         self,
         facts: FactTable,
         span: PeriodLike,
-        grains: Union[GrainName, Sequence[GrainName]],
+        grains: Union[GrainName, list[GrainName], tuple[GrainName, ...]],
     ) -> Series: ...
     def close(
         self,

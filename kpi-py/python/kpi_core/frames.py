@@ -62,12 +62,14 @@ def _measure_rows(measures: Any) -> list[dict]:
 def rows(data: Any, table: str = "scorecards") -> list[dict]:
     """The rows of ``data`` as flat dicts: a ``Report`` or a ``Series`` (``table`` names
     which), a ``Review``, ``Measures``, or a list of ``Finding`` objects or dicts."""
-    kind = type(data).__name__
-    if kind in ("Report", "Series"):
+    from kpi_core import _kpi_core  # the native classes, not a pandas or Polars Series
+
+    kind = f"{type(data).__module__}.{type(data).__qualname__}"
+    if isinstance(data, (_kpi_core.Report, _kpi_core.Series)):
         return data.rows(table)
-    if kind == "Review":
+    if isinstance(data, _kpi_core.Review):
         return [_flatten(item) for item in data.items]
-    if kind == "Measures":
+    if isinstance(data, _kpi_core.Measures):
         return _measure_rows(data)
     if isinstance(data, (list, tuple)):
         try:
