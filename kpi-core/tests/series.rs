@@ -331,7 +331,7 @@ target = "30000"
             status: Some(if i % 3 == 0 { "lost" } else { "won" }.to_owned()),
             date: chrono::NaiveDate::from_ymd_opt(2025, 12, 1).unwrap()
                 + chrono::Days::new(u64::from(i.wrapping_mul(7919) % 430)),
-            attributes: Default::default(),
+            attributes: std::collections::BTreeMap::default(),
         })
         .collect();
     let facts = FactTable::from_records(records).unwrap();
