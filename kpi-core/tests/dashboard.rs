@@ -84,8 +84,33 @@ fn shown(plan: &Plan, facts: &FactTable, settings: &Value) -> Value {
             ])
         })
         .collect();
+    // The trend: every quarter of the span in one series, its total payout and how many
+    // reps met the shown goal.
+    let span = plan
+        .parse_period(settings["trend_span"].as_str().unwrap())
+        .unwrap();
+    let trend: Vec<Value> = plan
+        .evaluate_series(facts, &span, &[kpi_core::Grain::Quarter])
+        .unwrap()
+        .reports
+        .iter()
+        .map(|r| {
+            let payout: rust_decimal::Decimal = r.statements.iter().map(|s| s.total).sum();
+            let achieved = r
+                .scorecards
+                .iter()
+                .filter(|row| {
+                    row.goal == goal
+                        && row.scope == kpi_core::ScopeKind::Member
+                        && row.status == Some(kpi_core::Status::Achieved)
+                })
+                .count();
+            json!([r.period.label, payout.to_string(), achieved])
+        })
+        .collect();
     json!({
         "reps": reps,
+        "trend": trend,
         "scores": scores,
         "payouts": payouts,
         "design": design,

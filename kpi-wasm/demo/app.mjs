@@ -12,7 +12,7 @@ import init, { FactTable, Plan, ingest, messages } from "../pkg/web/kpi_wasm.js"
 import initDesign, { designCheck } from "../design/web.mjs";
 
 const SAMPLE = "../../kpi-core/testdata/sample/";
-const SETTINGS = { period: "FY2027-Q2", goal: "rep-revenue", pacingPeriod: "FY2027", pacingGoal: "company-revenue", asOf: "2026-10-31" };
+const SETTINGS = { period: "FY2027-Q2", goal: "rep-revenue", pacingPeriod: "FY2027", pacingGoal: "company-revenue", asOf: "2026-10-31", trendSpan: "FY2026..FY2027" };
 
 // The page's own words; kpi's words come from `messages(locale)` (WORDS below).
 const TEXT = {
@@ -21,6 +21,7 @@ const TEXT = {
     tiers: "Commission tiers (rate from attainment)", scorecard: "Scorecard: rep sales this quarter",
     leaderboard: "Leaderboard", members: "Reps", teams: "Teams", pacing: "Company revenue, fiscal year so far",
     payouts: "Payout statements", rep: "Rep", ready: "ready", from: "from", lang: "中文",
+    trend: "Payouts by quarter, two fiscal years", onTarget: "reps on target",
     period: "Period", yourData: "Your own plan and facts", planFile: "Plan (TOML or JSON)",
     factsFile: "Facts (CSV, JSON or JSON Lines)", total: "Total", lines: "lines",
     stale: "(last good numbers: fix the input above)",
@@ -36,6 +37,7 @@ const TEXT = {
     tiers: "提成阶梯（按完成率的费率）", scorecard: "计分卡：本季度个人销售额",
     leaderboard: "排行榜", members: "销售代表", teams: "团队", pacing: "公司销售额：本财年至今",
     payouts: "提成明细", rep: "销售代表", ready: "就绪", from: "自", lang: "English",
+    trend: "两个财年的季度提成", onTarget: "名代表达标",
     period: "期间", yourData: "导入自己的计划和数据", planFile: "计划（TOML 或 JSON）",
     factsFile: "事实数据（CSV、JSON 或 JSON Lines）", total: "合计", lines: "明细",
     stale: "（上次有效的结果：请先修正上方输入）",
@@ -103,7 +105,23 @@ function compute() {
     // The plan's design findings, checked again as the user edits a target or a rate; a
     // check that fails leaves the numbers above fresh and says why in the panel.
     design: checkDesign(plan),
+    trend: trendOf(plan, goal),
   };
+}
+
+/** Every quarter of the trend's span in one call (`evaluateSeries`): each quarter's total
+ * payout and how many reps met the shown goal. A plan the span does not suit (the user's
+ * own) shows no trend rather than failing the page. */
+function trendOf(plan, goal) {
+  try {
+    return plan.evaluateSeries(facts, SETTINGS.trendSpan, "quarter").map((r) => ({
+      period: r.period.label,
+      payout: sumDecimals(r.statements.map((s) => s.total)),
+      achieved: r.scorecards.filter((row) => row.goal === goal?.id && row.scope === "member" && row.status === "achieved").length,
+    }));
+  } catch {
+    return [];
+  }
 }
 
 function checkDesign(plan) {
@@ -234,6 +252,23 @@ function renderPayouts(view) {
   ]));
 }
 
+function renderTrend(view) {
+  $("#trend").closest("section").hidden = view.trend.length === 0;
+  const rowH = 20, left = 80, width = 420;
+  const max = Math.max(1, ...view.trend.map((q) => Number(q.payout)));
+  const svg = $("#trend");
+  svg.setAttribute("viewBox", `0 0 ${width} ${view.trend.length * rowH}`);
+  svg.replaceChildren(...view.trend.flatMap((q, i) => [
+    el("svg:text", { x: 0, y: i * rowH + 14, "font-size": 11 }, q.period),
+    el("svg:rect", {
+      class: "pay", x: left, y: i * rowH + 4, height: rowH - 8,
+      width: Math.max(0, (Number(q.payout) / max) * (width - left - 120)),
+      "data-period": q.period, "data-payout": q.payout, "data-achieved": q.achieved,
+    }),
+    el("svg:text", { x: width - 115, y: i * rowH + 14, "font-size": 10 }, `${money(q.payout)} · ${q.achieved} ${t("onTarget")}`),
+  ]));
+}
+
 function render() {
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
@@ -244,6 +279,7 @@ function render() {
     renderLeaderboard(last);
     renderPacing(last);
     renderPayouts(last);
+    renderTrend(last);
     renderDesign(last);
   }
   const main = $("#main");

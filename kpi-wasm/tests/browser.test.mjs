@@ -86,6 +86,7 @@ async function shown() {
       payouts: byId(rows("#payouts tr[data-member]"), "member", (n) => n.dataset.total),
       design: rows("#design li[data-code]").map((n) => [n.dataset.code, n.dataset.path, n.dataset.severity]),
       pacing: { attainment: pacing.dataset.attainment, projected_attainment: pacing.dataset.projectedAttainment },
+      trend: rows("#trend rect[data-period]").map((n) => [n.dataset.period, n.dataset.payout, Number(n.dataset.achieved)]),
     };
   });
 }
