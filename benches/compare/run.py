@@ -12,6 +12,14 @@ commission computation once untimed (warm-up) and --runs times timed ("run", the
 which is exact; kpi in decimals. Ratios are run times against DuckDB's.
 
     .venv/bin/python benches/compare/run.py [--facts 10000000] [--runs 15] [--engines ...]
+
+`--workload trend` runs the trend instead: every rep's won revenue and commission in every
+fiscal quarter of the two years (eight quarters, each paid on the same tiers), and every
+team's won revenue in each of the 24 months, as a dashboard's trend chart shows them. kpi
+evaluates it as one series (`evaluate_series(facts, "FY2026..FY2027", ["month",
+"quarter"])`: every scorecard and statement of 32 periods), the peers as grouped sums
+(the same numbers, fewer columns); the totals compared are each quarter's commission and
+each month's revenue by team, to the cent.
 """
 
 from __future__ import annotations
@@ -223,13 +231,170 @@ def run_kpi_python(table, runs):
     return result("kpi (Python, Arrow in)", load, times, teams)
 
 
-def run_kpi_native(facts: int, runs: int):
+MONTH0 = 2025 * 12 + 4  # April 2025: fiscal month 0
+
+
+def quarter_label(q: int) -> str:
+    return f"FY{2026 + q // 4}-Q{q % 4 + 1}"
+
+
+def month_label(m: int) -> str:
+    return f"{2025 + (m + 3) // 12}-{(m + 3) % 12 + 1:02d}"
+
+
+def trend_totals(pay: dict, revenue: dict) -> dict[str, int]:
+    """Quarterly commission by (team, quarter index) and monthly revenue by (team, month
+    index), as the `quarter/FY2026-Q1/t0`, `month/2025-04/t0` keys kpi's side writes; zeros
+    left out."""
+    out = {f"quarter/{quarter_label(int(q))}/t{int(t)}": int(v) for (t, q), v in pay.items()}
+    out.update({f"month/{month_label(int(m))}/t{int(t)}": int(v) for (t, m), v in revenue.items()})
+    return {k: v for k, v in out.items() if v}
+
+
+def trend_result(engine: str, load: float, runs: list[float], cents: dict[str, int]) -> dict:
+    paid = sum(v for k, v in cents.items() if k.startswith("quarter/"))
+    return {"engine": engine, "load_s": load, "run_s": statistics.median(runs), "total": money(paid),
+            "teams": {k: money(v) for k, v in sorted(cents.items())}}
+
+
+def trend_pandas(cols, runs):
+    import pandas as pd
+
+    began = time.perf_counter()
+    frame = pd.DataFrame(
+        {
+            "owner": cols["rep"].astype(np.int64),
+            "status": pd.Categorical.from_codes(cols["status"], STATUSES),
+            "cents": cols["cents"],
+            "date": START + cols["day"].astype("timedelta64[D]"),
+        }
+    )
+    load = time.perf_counter() - began
+
+    def work():
+        won = frame[frame["status"] == "won"]
+        month = won["date"].dt.year * 12 + won["date"].dt.month - MONTH0
+        by_quarter = won.groupby([won["owner"], month // 3])["cents"].sum()
+        pay = pd.Series(commission_cents(by_quarter.to_numpy()), index=by_quarter.index)
+        owners, quarters = by_quarter.index.get_level_values(0), by_quarter.index.get_level_values(1)
+        pay = pay.groupby([owners // TEAM_SIZE, quarters]).sum()
+        revenue = won.groupby([won["owner"] // TEAM_SIZE, month])["cents"].sum()
+        return pay, revenue
+
+    times, (pay, revenue) = timed(work, runs)
+    return trend_result("pandas", load, times, trend_totals(pay.to_dict(), revenue.to_dict()))
+
+
+def trend_polars(cols, runs):
+    import polars as pl
+
+    began = time.perf_counter()
+    frame = pl.DataFrame(
+        {
+            "owner": cols["rep"].astype(np.int64),
+            "status": pl.Series(np.array(STATUSES)[cols["status"]]).cast(pl.Categorical),
+            "cents": cols["cents"],
+            "date": pl.Series(START + cols["day"].astype("timedelta64[D]")).cast(pl.Date),
+        }
+    )
+    load = time.perf_counter() - began
+    quota = QUOTA_CENTS
+
+    def work():
+        won = (
+            frame.lazy()
+            .filter(pl.col("status") == "won")
+            .with_columns((pl.col("date").dt.year().cast(pl.Int64) * 12 + pl.col("date").dt.month() - MONTH0).alias("month"))
+        )
+        r = pl.col("revenue")
+        b1 = pl.min_horizontal(r, pl.lit(quota))
+        b2 = pl.max_horizontal(pl.min_horizontal(r, pl.lit(quota * 3 // 2)) - quota, pl.lit(0))
+        b3 = pl.max_horizontal(r - quota * 3 // 2, pl.lit(0))
+        pay = (
+            won.group_by("owner", (pl.col("month") // 3).alias("quarter"))
+            .agg(pl.col("cents").sum().alias("revenue"))
+            .with_columns((((b1 * 5 + 50) // 100) + ((b2 * 8 + 50) // 100) + ((b3 * 12 + 50) // 100)).alias("pay"))
+            .group_by((pl.col("owner") // TEAM_SIZE).alias("team"), "quarter")
+            .agg(pl.col("pay").sum())
+        )
+        revenue = won.group_by((pl.col("owner") // TEAM_SIZE).alias("team"), "month").agg(pl.col("cents").sum())
+        return pl.collect_all([pay, revenue])
+
+    times, (pay, revenue) = timed(work, runs)
+    return trend_result(
+        "Polars", load, times,
+        trend_totals({(t, q): p for t, q, p in pay.iter_rows()}, {(t, m): c for t, m, c in revenue.iter_rows()}),
+    )
+
+
+def trend_duckdb(cols, runs):
+    import duckdb
+
+    began = time.perf_counter()
+    con = duckdb.connect()
+    source = pa.table(
+        {
+            "owner": cols["rep"].astype(np.int64),
+            "status": pa.DictionaryArray.from_arrays(pa.array(cols["status"].astype(np.int32)), pa.array(STATUSES)),
+            "cents": cols["cents"],
+            "date": pa.array(START + cols["day"].astype("timedelta64[D]")).cast(pa.date32()),
+        }
+    )
+    con.execute("CREATE TABLE orders AS SELECT * FROM source")
+    load = time.perf_counter() - began
+    q = QUOTA_CENTS
+    won = f"SELECT owner, cents, year(date) * 12 + month(date) - {MONTH0} AS m FROM orders WHERE status = 'won'"
+    pay_sql = f"""
+        WITH won AS ({won}),
+        revenue AS (SELECT owner, m // 3 AS quarter, SUM(cents) AS r FROM won GROUP BY owner, quarter)
+        SELECT owner // {TEAM_SIZE} AS team, quarter,
+               SUM((LEAST(r, {q}) * 5 + 50) // 100
+                 + (GREATEST(LEAST(r, {q * 3 // 2}) - {q}, 0) * 8 + 50) // 100
+                 + (GREATEST(r - {q * 3 // 2}, 0) * 12 + 50) // 100) AS pay
+        FROM revenue GROUP BY team, quarter
+    """
+    revenue_sql = f"WITH won AS ({won}) SELECT owner // {TEAM_SIZE} AS team, m, SUM(cents) FROM won GROUP BY team, m"
+
+    def work():
+        return con.execute(pay_sql).fetchall(), con.execute(revenue_sql).fetchall()
+
+    times, (pay, revenue) = timed(work, runs)
+    return trend_result(
+        "DuckDB", load, times, trend_totals({(t, qq): p for t, qq, p in pay}, {(t, m): c for t, m, c in revenue})
+    )
+
+
+def trend_kpi_python(table, runs):
+    import kpi_core
+
+    plan = kpi_core.Plan.from_toml(plan_toml() + TREND_GOALS)
+    began = time.perf_counter()
+    facts = kpi_core.FactTable.from_arrow(table)
+    load = time.perf_counter() - began
+    times, series = timed(lambda: plan.evaluate_series(facts, "FY2026..FY2027", ["month", "quarter"]), runs)
+    cents: dict[str, int] = {}
+    for report in series.reports:
+        label = report.period.label
+        if report.period.grain == "quarter":
+            for s in report.statements:
+                key = f"quarter/{label}/{s.team}"
+                cents[key] = cents.get(key, 0) + int(s.total * 100)
+        else:
+            for row in report.scorecards:
+                if row.goal == "monthly-team-quota":
+                    cents[f"month/{label}/{row.id}"] = int(row.actual * 100)
+    return trend_result("kpi (Python, Arrow in)", load, times, {k: v for k, v in cents.items() if v})
+
+
+def run_kpi_native(facts: int, runs: int, trend: bool = False):
     # One load, like every other engine: loading it --runs times warmed its heap before the
     # timed runs, which the others do not get.
     command = ["cargo", "run", "--quiet", "--release", "-p", "kpi-benches", "--example", "compare_native",
-               "--", "--facts", str(facts), "--runs", str(runs), "--load-runs", "1"]
+               "--", "--facts", str(facts), "--runs", str(runs), "--load-runs", "1"] + (["--trend"] if trend else [])
     line = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
     out = json.loads(line)
+    if trend:
+        return trend_result("kpi native", out["load_s"], [out["run_s"]], out["cents"])
     out["engine"] = "kpi native"
     return out
 
@@ -278,28 +443,46 @@ components = [
 """
 
 
+# The trend workload's monthly goals (benches/src/compare.rs `TREND_GOALS`).
+TREND_GOALS = """
+[[goals]]
+id = "monthly-quota"
+metric = "revenue"
+scope = "member"
+period = "month"
+target = "250000"
+[[goals]]
+id = "monthly-team-quota"
+metric = "revenue"
+scope = "team"
+period = "month"
+target = "12500000"
+"""
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--facts", type=int, default=10_000_000)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--engines", nargs="*", default=["pandas", "polars", "duckdb", "kpi-python", "kpi-native"])
+    parser.add_argument("--workload", choices=["quarter", "trend"], default="quarter")
     args = parser.parse_args()
     cols = columns(args.facts)
     table = arrow_table(cols)
-    print(f"quarterly commission run: {args.facts:,} order facts, {REPS:,} reps in {REPS // TEAM_SIZE} teams, "
+    trend = args.workload == "trend"
+    title = "trend, every month and quarter of two years" if trend else "quarterly commission run"
+    print(f"{title}: {args.facts:,} order facts, {REPS:,} reps in {REPS // TEAM_SIZE} teams, "
           f"Arrow size {table.nbytes / 1e6:.1f} MB")
+    engines = {
+        "pandas": (lambda: trend_pandas(cols, args.runs)) if trend else (lambda: run_pandas(cols, args.runs)),
+        "polars": (lambda: trend_polars(cols, args.runs)) if trend else (lambda: run_polars(cols, args.runs)),
+        "duckdb": (lambda: trend_duckdb(cols, args.runs)) if trend else (lambda: run_duckdb(cols, args.runs)),
+        "kpi-python": (lambda: trend_kpi_python(table, args.runs)) if trend else (lambda: run_kpi_python(table, args.runs)),
+        "kpi-native": lambda: run_kpi_native(args.facts, args.runs, trend),
+    }
     results = []
     for engine in args.engines:
-        if engine == "pandas":
-            results.append(run_pandas(cols, args.runs))
-        elif engine == "polars":
-            results.append(run_polars(cols, args.runs))
-        elif engine == "duckdb":
-            results.append(run_duckdb(cols, args.runs))
-        elif engine == "kpi-python":
-            results.append(run_kpi_python(table, args.runs))
-        elif engine == "kpi-native":
-            results.append(run_kpi_native(args.facts, args.runs))
+        results.append(engines[engine]())
         print(f"  ran {engine}", file=sys.stderr)
     duck = next((r["run_s"] for r in results if r["engine"] == "DuckDB"), None)
     print(f"{'engine':<24}{'load':>10}{'run':>11}{'facts/s (run)':>16}{'vs DuckDB':>11}  total")

@@ -108,22 +108,32 @@ pub fn commission_plan(workload: &Workload) -> Plan {
     Plan::from_toml(&commission_toml(workload)).expect("the comparison plan is valid")
 }
 
-/// The trend workload's plan: the commission plan with a monthly quota of 250,000 per
-/// rep too, so that a dashboard's trend shows every rep's months and quarters.
+/// The trend workload's plan: the commission plan with monthly quotas too (250,000 per
+/// rep, 12,500,000 per team), so that a dashboard's trend shows every rep's and team's
+/// months and quarters (`benches/compare/run.py --workload trend` writes the same text).
 pub fn trend_plan(workload: &Workload) -> Plan {
     let mut text = commission_toml(workload);
-    text.push_str(
-        r#"
+    text.push_str(TREND_GOALS);
+    Plan::from_toml(&text).expect("the trend plan is valid")
+}
+
+/// The trend workload's span and grains: every month and fiscal quarter of two years.
+pub const TREND_SPAN: &str = "FY2026..FY2027";
+
+const TREND_GOALS: &str = r#"
 [[goals]]
 id = "monthly-quota"
 metric = "revenue"
 scope = "member"
 period = "month"
 target = "250000"
-"#,
-    );
-    Plan::from_toml(&text).expect("the trend plan is valid")
-}
+[[goals]]
+id = "monthly-team-quota"
+metric = "revenue"
+scope = "team"
+period = "month"
+target = "12500000"
+"#;
 
 fn commission_toml(workload: &Workload) -> String {
     let mut text = String::from(
