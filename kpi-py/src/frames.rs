@@ -3,7 +3,7 @@
 use kpi_core as core;
 use kpi_core::report::Cell;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyModule};
 use serde_json::{Map, Value};
 
 use crate::convert::{py_date, to_py_err};
@@ -83,6 +83,51 @@ pub(crate) fn review_rows(review: &core::Review) -> Value {
     )
 }
 
+/// `library` (`pyarrow`, `pandas`, `polars`), which the caller installs: none is a
+/// dependency of kpi, and a missing one is an `ImportError` saying how to install it.
+pub(crate) fn import<'py>(py: Python<'py>, library: &str) -> PyResult<Bound<'py, PyModule>> {
+    py.import(library).map_err(|_| {
+        pyo3::exceptions::PyImportError::new_err(format!(
+            "{library} is not installed: pip install {library}"
+        ))
+    })
+}
+
+/// The table of `rows` as a `pyarrow.Table`: built by column in Rust
+/// (`crate::arrow_out`), or from the rows as Python dicts when a column does not fit
+/// (the types are the same either way).
+pub(crate) fn arrow_of_rows<'py>(
+    py: Python<'py>,
+    rows: Vec<core::report::TableRow<'_>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    if let Some(table) = crate::arrow_out::table(py, &rows)? {
+        return Ok(table);
+    }
+    let dicts = cells_to_dicts(py, rows)?;
+    py.import("kpi_core.frames")?
+        .call_method1("_arrow_of", (dicts,))
+}
+
+/// The table of `rows` as a Polars `DataFrame`, through Arrow (`numbers` as for
+/// [`frame`]).
+pub(crate) fn polars_of_rows<'py>(
+    py: Python<'py>,
+    rows: Vec<core::report::TableRow<'_>>,
+    numbers: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    import(py, "polars")?;
+    let frames = py.import("kpi_core.frames")?;
+    // The argument is checked before the table is built, as for the other libraries.
+    if let Some(numbers) = numbers {
+        frames.call_method1("_numbers", (numbers,))?;
+    }
+    let table = arrow_of_rows(py, rows)?;
+    match numbers {
+        Some(numbers) => frames.call_method1("_polars_of_arrow", (table, numbers)),
+        None => frames.call_method1("_polars_of_arrow", (table,)),
+    }
+}
+
 /// A data frame of `rows` (a list of dicts) from `library` (`pandas` or `polars`), which
 /// the caller installs: neither is a dependency of kpi. `numbers` is `decimal` (the
 /// default), `float` or `arrow` (`kpi_core.frames._frame_of` says what each gives).
@@ -92,11 +137,7 @@ pub(crate) fn frame<'py>(
     rows: Bound<'py, PyAny>,
     numbers: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    py.import(library).map_err(|_| {
-        pyo3::exceptions::PyImportError::new_err(format!(
-            "{library} is not installed: pip install {library}"
-        ))
-    })?;
+    import(py, library)?;
     let frames = py.import("kpi_core.frames")?;
     match numbers {
         Some(numbers) => frames.call_method1("_frame_of", (rows, library, numbers)),

@@ -3,6 +3,7 @@
 
 mod args;
 mod arrow;
+mod arrow_out;
 mod convert;
 mod formula;
 mod frames;
@@ -1586,7 +1587,7 @@ impl Report {
         frames::frame(py, "pandas", rows, numbers)
     }
     /// A report table as a Polars `DataFrame` (`Decimal` columns; `Float64` with
-    /// `numbers="float"`).
+    /// `numbers="float"`), built through Arrow without a Python object per cell.
     #[pyo3(signature = (table = None, numbers = None))]
     fn to_polars<'py>(
         &self,
@@ -1594,8 +1595,9 @@ impl Report {
         table: Option<&Bound<'py, PyAny>>,
         numbers: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let rows = self.rows(py, table)?;
-        frames::frame(py, "polars", rows, numbers)
+        let table = args::opt_text(table, "table")?;
+        let table = frames::report_table(table.as_deref().unwrap_or("scorecards"))?;
+        frames::polars_of_rows(py, self.inner.table_rows(table), numbers)
     }
     /// The report's pictures (matplotlib): `report.plot.attainment()`,
     /// `report.plot.payouts()`.
@@ -1606,16 +1608,17 @@ impl Report {
             .getattr("ReportPlot")?
             .call1((slf,))
     }
-    /// A report table as a `pyarrow.Table`: decimals as decimal128, dates as date32.
+    /// A report table as a `pyarrow.Table`: decimals as decimal128, dates as date32,
+    /// built column by column without a Python object per cell.
     #[pyo3(signature = (table = None))]
     fn to_arrow<'py>(
-        slf: &Bound<'py, Self>,
+        &self,
+        py: Python<'py>,
         table: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let table = args::opt_text(table, "table")?;
-        let table = table.as_deref().unwrap_or("scorecards");
-        frames::report_table(table)?;
-        frames::python_frames(slf.py(), "to_arrow", slf.as_any(), Some(table))
+        let table = frames::report_table(table.as_deref().unwrap_or("scorecards"))?;
+        frames::arrow_of_rows(py, self.inner.table_rows(table))
     }
     /// The report as JSON text, byte-identical to Rust's and JavaScript's.
     fn to_json(&self) -> PyResult<String> {

@@ -58,16 +58,24 @@ impl Series {
         Ok(Series { reports })
     }
 
-    /// The long rows of `table` (each led by `period` and `grain`) as Python dicts.
+    /// The table named by the `table` argument (`scorecards` when absent).
+    fn table(table: Option<&Bound<'_, PyAny>>) -> PyResult<core::report::ReportTable> {
+        let table = args::opt_text(table, "table")?;
+        frames::report_table(table.as_deref().unwrap_or("scorecards"))
+    }
+
+    /// The long rows of `table`, each led by `period` and `grain`.
+    fn table_rows(&self, table: core::report::ReportTable) -> Vec<core::report::TableRow<'_>> {
+        core::Series::table_rows_of(self.reports.iter().map(|r| &*r.get().inner), table)
+    }
+
+    /// The long rows of `table` as Python dicts.
     fn long_rows<'py>(
         &self,
         py: Python<'py>,
         table: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let table = args::opt_text(table, "table")?;
-        let table = frames::report_table(table.as_deref().unwrap_or("scorecards"))?;
-        let rows = core::Series::table_rows_of(self.reports.iter().map(|r| &*r.get().inner), table);
-        frames::cells_to_dicts(py, rows)
+        frames::cells_to_dicts(py, self.table_rows(Self::table(table)?))
     }
 }
 
@@ -117,7 +125,7 @@ impl Series {
         let rows = self.long_rows(py, table)?;
         frames::frame(py, "pandas", rows.into_any(), numbers)
     }
-    /// The long table as a Polars `DataFrame`.
+    /// The long table as a Polars `DataFrame`, through Arrow.
     #[pyo3(signature = (table = None, numbers = None))]
     fn to_polars<'py>(
         &self,
@@ -125,19 +133,19 @@ impl Series {
         table: Option<&Bound<'py, PyAny>>,
         numbers: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let rows = self.long_rows(py, table)?;
-        frames::frame(py, "polars", rows.into_any(), numbers)
+        let table = Self::table(table)?;
+        frames::polars_of_rows(py, self.table_rows(table), numbers)
     }
-    /// The long table as a `pyarrow.Table`: decimals as decimal128, dates as date32.
+    /// The long table as a `pyarrow.Table`: decimals as decimal128, dates as date32,
+    /// built column by column without a Python object per cell.
     #[pyo3(signature = (table = None))]
     fn to_arrow<'py>(
-        slf: &Bound<'py, Self>,
+        &self,
+        py: Python<'py>,
         table: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let table = args::opt_text(table, "table")?;
-        let table = table.as_deref().unwrap_or("scorecards");
-        frames::report_table(table)?;
-        frames::python_frames(slf.py(), "to_arrow", slf.as_any(), Some(table))
+        let table = Self::table(table)?;
+        frames::arrow_of_rows(py, self.table_rows(table))
     }
     fn __len__(&self) -> usize {
         self.reports.len()

@@ -136,3 +136,88 @@ def test_facts_must_be_a_fact_table() -> None:
     with pytest.raises(kpi_core.DataError) as raised:
         plan.evaluate_series([{"id": "x"}], "FY2027", "quarter")
     assert raised.value.path == "facts"
+
+
+def _python_rows_arrow(data: Any, table: str) -> Any:
+    """The table as the rows' Python path builds it (the reference)."""
+    from kpi_core import frames
+
+    return frames._arrow_of(data.rows(table))
+
+
+@pytest.mark.parametrize("table", ["scorecards", "rollups", "scores", "statements"])
+def test_arrow_by_column_is_the_rows_arrow(table: str) -> None:
+    """Reports with pacing and forecast columns, payout lines without every field, and a
+    series: the table built by column in Rust equals the one built from Python rows."""
+    pytest.importorskip("pyarrow")
+    import datetime
+
+    plan, facts = sample()
+    for data in [
+        plan.evaluate(facts, "FY2027-Q2"),
+        plan.evaluate(facts, "FY2027"),
+        plan.evaluate_as_of(facts, "2026-10", datetime.date(2026, 10, 15)),
+        plan.evaluate_series(facts, "FY2027", ["quarter", "month"]),
+    ]:
+        fast = data.to_arrow(table)
+        assert fast.equals(_python_rows_arrow(data, table)), (table, fast.schema)
+        assert kpi_core.frames.to_arrow(data, table).equals(fast)
+
+
+def _wide_company() -> tuple[kpi_core.Plan, kpi_core.FactTable]:
+    """Revenue in the billions and a ratio of 28 places, both in the `actual` column."""
+    plan = kpi_core.Plan.from_toml(
+        """
+version = 1
+[org]
+teams = [{ id = "t", name = "T" }]
+members = [{ id = "li", name = "Li", team = "t" }]
+[metrics.revenue]
+aggregate = "sum"
+field = "amount"
+[metrics.orders]
+aggregate = "count"
+[metrics.third]
+formula = "orders / 3"
+[[goals]]
+id = "revenue"
+metric = "revenue"
+scope = "member"
+period = "month"
+target = "10000000000"
+[[goals]]
+id = "third"
+metric = "third"
+scope = "member"
+period = "month"
+target = "1"
+"""
+    )
+    facts = kpi_core.FactTable.from_records(
+        [{"id": "o1", "kind": "order", "owner": "li", "amount": "12345678901.25", "date": "2026-03-02"}]
+    )
+    return plan, facts
+
+
+def test_billions_next_to_a_ratio_of_28_places_are_kept_exact() -> None:
+    pa = pytest.importorskip("pyarrow")
+    plan, facts = _wide_company()
+    report = plan.evaluate(facts, "2026-03")
+    actuals = {r.goal: r.actual for r in report.scorecards}
+    assert actuals["third"] == Decimal("0.3333333333333333333333333333")
+    table = report.to_arrow()
+    assert table.schema.field("actual").type == pa.decimal256(76, 28)
+    assert sorted(table.column("actual").to_pylist()) == sorted(actuals.values())
+    assert table.equals(_python_rows_arrow(report, "scorecards"))
+    frame = report.to_pandas()
+    assert set(frame["actual"]) == set(actuals.values())
+    polars = pytest.importorskip("polars")
+    exact = report.to_polars()
+    assert exact.schema["actual"] == polars.String
+    assert {Decimal(v) for v in exact["actual"]} == set(actuals.values())
+    floats = report.to_polars(numbers="float")
+    assert floats.schema["actual"] == polars.Float64
+    assert floats.filter(polars.col("goal") == "revenue")["actual"][0] == pytest.approx(12345678901.25)
+    series = plan.evaluate_series(facts, "2026-Q1", "month")
+    assert series.to_arrow().schema.field("actual").type == pa.decimal256(76, 28)
+    assert series.to_polars().height == len(series.rows())

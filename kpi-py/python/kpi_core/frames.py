@@ -9,7 +9,9 @@ Every table kpi produces — a report's ``scorecards``, ``rollups``, ``scores`` 
 >>> table = frames.to_arrow(report, "statements")                                         # doctest: +SKIP
 
 In Arrow, decimal columns are ``decimal128(38, s)`` (``s`` the finest scale in the
-column, so no value is rounded) and dates ``date32``; Polars gets ``Decimal`` and
+column, so no value is rounded; ``decimal256(76, s)`` when a value needs more than 38
+digits at that scale, such as revenue in the billions next to a ratio of 28 places, which
+Polars then gets as exact text) and dates ``date32``; Polars gets ``Decimal`` and
 ``Date`` columns from them. Whole-number columns (``rank``, ``goals``) are nullable
 integers everywhere (pandas ``Int64``), so a company row without a rank does not turn
 the column into floats. pandas, Polars and PyArrow are optional: each function imports
@@ -93,7 +95,10 @@ def _arrow_type(values: list, pa: Any) -> Any:
         return pa.bool_()
     if all(isinstance(v, Decimal) for v in present):
         scale = max(max(-v.as_tuple().exponent, 0) for v in present)
-        return pa.decimal128(38, scale)
+        # Digits at the column's scale: 38 fit decimal128; more (billions next to a ratio
+        # of 28 places) take decimal256, so that nothing is rounded.
+        digits = max(max(v.adjusted() + 1, 0) for v in present) + scale
+        return pa.decimal128(38, scale) if digits <= 38 else pa.decimal256(76, scale)
     if all(isinstance(v, int) and not isinstance(v, bool) for v in present):
         return pa.int64()
     if all(isinstance(v, datetime.date) and not isinstance(v, datetime.datetime) for v in present):
@@ -103,6 +108,11 @@ def _arrow_type(values: list, pa: Any) -> Any:
 
 def to_arrow(data: Any, table: str = "scorecards", columns: Optional[list[str]] = None) -> Any:
     """A ``pyarrow.Table`` of ``data``'s rows: decimals as decimal128, dates as date32."""
+    from kpi_core import _kpi_core
+
+    # A report's or a series' table is built by column in Rust, with the same types.
+    if columns is None and isinstance(data, (_kpi_core.Report, _kpi_core.Series)):
+        return data.to_arrow(table)
     return _arrow_of(rows(data, table), columns)
 
 
@@ -124,13 +134,25 @@ def _is_whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _narrow_for_polars(table: Any, numbers: str = "decimal") -> Any:
+    """``table`` with its ``decimal256`` columns as exact text (as their nearest floats
+    with ``numbers="float"``): Polars decimals have 38 digits at most."""
+    import pyarrow as pa
+
+    wide_to = pa.float64() if numbers == "float" else pa.string()
+    for i, field in enumerate(table.schema):
+        if pa.types.is_decimal256(field.type):
+            table = table.set_column(i, field.name, table.column(i).cast(wide_to))
+    return table
+
+
 def _frame_of(table_rows: list, library: str, numbers: Any = "decimal") -> Any:
     """A pandas or Polars ``DataFrame`` of flat rows, numbers as ``numbers`` says."""
     numbers = _numbers(numbers)
     if library == "polars":
         import polars
 
-        frame = polars.from_arrow(_arrow_of(table_rows))
+        frame = polars.from_arrow(_narrow_for_polars(_arrow_of(table_rows), numbers))
         if numbers == "float":
             frame = frame.with_columns(polars.col(polars.Decimal).cast(polars.Float64))
         return frame
@@ -177,4 +199,19 @@ def to_pandas(data: Any, table: str = "scorecards", numbers: str = "decimal") ->
 def to_polars(data: Any, table: str = "scorecards", numbers: str = "decimal") -> Any:
     """A Polars ``DataFrame`` of ``data``'s rows, through Arrow (``Decimal`` and ``Date``
     columns; ``Float64`` with ``numbers="float"``)."""
+    from kpi_core import _kpi_core
+
+    if isinstance(data, (_kpi_core.Report, _kpi_core.Series)):
+        return data.to_polars(table, numbers)
     return _frame_of(rows(data, table), "polars", numbers)
+
+
+def _polars_of_arrow(table: Any, numbers: Any = "decimal") -> Any:
+    """A Polars ``DataFrame`` of a ``pyarrow.Table`` (what ``_frame_of`` gives for rows)."""
+    numbers = _numbers(numbers)
+    import polars
+
+    frame = polars.from_arrow(_narrow_for_polars(table, numbers))
+    if numbers == "float":
+        frame = frame.with_columns(polars.col(polars.Decimal).cast(polars.Float64))
+    return frame
