@@ -25,9 +25,20 @@ fn sample() -> (Plan, FactTable) {
 /// alone fails with the same code. Returns the number of reports compared.
 fn series_matches(plan: &Plan, facts: &FactTable, span: &Period, grains: &[Grain]) -> usize {
     let compiled = plan.clone().compile().unwrap();
+    // The span's periods in the plan's calendar (a date range is civil; its fiscal
+    // quarters are the plan's).
     let periods: Vec<Period> = grains
         .iter()
-        .flat_map(|g| span.children(*g).unwrap())
+        .flat_map(|&g| {
+            let mut periods = Vec::new();
+            let mut day = span.start();
+            while day < span.end() {
+                let p = plan.calendar.period_of(day, g).unwrap();
+                day = p.end();
+                periods.push(p);
+            }
+            periods
+        })
         .collect();
     match compiled.evaluate_series(facts, span, grains) {
         Ok(series) => {
@@ -341,6 +352,28 @@ target = "30000"
         let n = series_matches(&plan, &facts, &year, &[Grain::Month, Grain::Quarter]);
         assert_eq!(n, 16);
     }
+}
+
+/// A date range is a civil period; the series lists the plan's fiscal halves in it.
+#[test]
+fn a_date_range_is_cut_in_the_plans_fiscal_periods() {
+    let (plan, facts) = sample();
+    let range = Period::range(
+        chrono::NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2027, 4, 1).unwrap(),
+    )
+    .unwrap();
+    let series = plan
+        .compile()
+        .unwrap()
+        .evaluate_series(&facts, &range, &[Grain::Half])
+        .unwrap();
+    let labels: Vec<&str> = series
+        .reports
+        .iter()
+        .map(|r| r.period.label.as_str())
+        .collect();
+    assert_eq!(labels, ["FY2026-H2", "FY2027-H1", "FY2027-H2"]);
 }
 
 proptest! {

@@ -10,7 +10,9 @@
 //!
 //! Invariants: loading the facts, measuring, evaluating (also as of a day), the
 //! what-if and serialising the report give a result or a coded error, never a panic;
-//! measures of two halves of the facts, merged, evaluate to the report of the whole.
+//! measures of two halves of the facts, merged, evaluate to the report of the whole; a
+//! series of the period and its neighbours holds each one's own report (or the first
+//! one's error).
 #![no_main]
 
 use std::collections::BTreeMap;
@@ -382,6 +384,37 @@ fuzz_target!(|data: &[u8]| {
     match LINKED_PLAN.evaluate(&table, &period) {
         Ok(report) => drop(serialise(&report)),
         Err(e) => check_error(&e),
+    }
+    // A series of the period and its neighbours gives each period's own report, and
+    // fails as the first of them fails alone.
+    if let (Some(grain), Ok(prev), Ok(next)) = (period.grain(), period.prev(), period.next())
+        && let Ok(span) = kpi_core::Period::range(prev.start(), next.end())
+    {
+        let periods = [prev, period, next];
+        match plan.evaluate_series(&table, &span, &[grain]) {
+            Ok(series) => {
+                assert_eq!(series.reports.len(), 3);
+                for (p, report) in periods.iter().zip(&series.reports) {
+                    match plan.evaluate(&table, p) {
+                        Ok(alone) => assert_eq!(
+                            report.to_json_pretty(),
+                            alone.to_json_pretty(),
+                            "the series' {p} differs from {p} evaluated alone"
+                        ),
+                        Err(e) => panic!("the series evaluated {p}, which alone fails: {e}"),
+                    }
+                }
+            }
+            Err(e) => {
+                check_error(&e);
+                let first = periods
+                    .iter()
+                    .find_map(|p| plan.evaluate(&table, p).err())
+                    .unwrap_or_else(|| panic!("the series failed ({e}), no period does alone"));
+                assert_eq!(e.code(), first.code(), "{e} / {first}");
+                assert_eq!(e.location(), first.location(), "{e} / {first}");
+            }
+        }
     }
     // Measures of two halves, merged, give the report of the whole.
     let split = u.int_in_range(0..=table.len()).unwrap_or(0);

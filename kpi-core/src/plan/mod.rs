@@ -947,7 +947,7 @@ impl<'p> Compiled<'p> {
         span: &Period,
         grains: &[Grain],
     ) -> Result<Series> {
-        let periods = series_periods(span, grains)?;
+        let periods = series_periods(&self.calendar, span, grains)?;
         let keys = self.org.stint_key_list();
         let series = || -> Result<Series> {
             let measures = self.measure_series(facts, &periods, &keys)?;
@@ -1000,9 +1000,9 @@ impl<'p> Compiled<'p> {
 /// refused before anything is built.
 pub const MAX_SERIES_PERIODS: usize = 1_000;
 
-/// The periods of `span` at each of `grains` (the first grain's in time order, then the
-/// next's), each grain once.
-fn series_periods(span: &Period, grains: &[Grain]) -> Result<Vec<Period>> {
+/// The periods of `span` at each of `grains` in `calendar` (the first grain's in time
+/// order, then the next's), each grain once.
+fn series_periods(calendar: &Calendar, span: &Period, grains: &[Grain]) -> Result<Vec<Period>> {
     if grains.is_empty() {
         return Err(Error::new(
             ErrorKind::DataInvalidArgument,
@@ -1042,13 +1042,32 @@ fn series_periods(span: &Period, grains: &[Grain]) -> Result<Vec<Period>> {
         if periods.len() + at_least > MAX_SERIES_PERIODS {
             return Err(too_many(format!("at least {at_least}")));
         }
-        let children = span
-            .children(grain)
-            .map_err(|e| e.at_path(format!("grains[{i}]")))?;
+        let children =
+            periods_within(calendar, span, grain).map_err(|e| e.at_path(format!("grains[{i}]")))?;
         if periods.len() + children.len() > MAX_SERIES_PERIODS {
             return Err(too_many(children.len().to_string()));
         }
         periods.extend(children);
+    }
+    Ok(periods)
+}
+
+/// The periods of `grain` in `calendar` that tile `span` exactly. The plan's calendar,
+/// not the span's: a date range is civil (`2025-10-01..2027-04-01`), and its fiscal
+/// halves are the plan's.
+fn periods_within(calendar: &Calendar, span: &Period, grain: Grain) -> Result<Vec<Period>> {
+    let mut periods = Vec::new();
+    let mut cursor = span.start();
+    while cursor < span.end() {
+        let period = calendar.period_of(cursor, grain)?;
+        if period.start() != cursor || period.end() > span.end() {
+            return Err(Error::new(
+                ErrorKind::PeriodNotNested,
+                format!("{span} is not made of whole {grain}s of the plan's calendar"),
+            ));
+        }
+        cursor = period.end();
+        periods.push(period);
     }
     Ok(periods)
 }
