@@ -2,10 +2,11 @@
 //! by column in Rust and handed over through the Arrow C stream interface, with no Python
 //! object per cell. The columns and types are those `kpi_core.frames` gives from rows
 //! (`_arrow_of`): columns in the order they first appear, text as `string`, decimals as
-//! `decimal128(38, s)` with `s` the column's finest scale, whole numbers as `int64`,
-//! days as `date32`, a column without a value as `null`.
+//! `decimal128(38, s)` with `s` the column's finest scale (`decimal256(76, s)` when a
+//! value needs more than 38 digits at it), whole numbers as `int64`, days as `date32`, a
+//! column without a value as `null`.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use arrow_array::builder::{
     Date32Builder, Decimal128Builder, Decimal256Builder, Int64Builder, StringBuilder,
@@ -24,27 +25,58 @@ const PRECISION: u8 = 38;
 /// The most digits a `decimal256` column holds.
 const WIDE_PRECISION: u8 = 76;
 
-/// The table of `rows` as a `pyarrow.Table`, or `None` when a column does not fit Arrow's
-/// types as the rows' Python path would give them (a column of mixed kinds, a decimal
-/// beyond 38 digits at its column's scale): the caller then takes that path.
+/// The table of `rows` as a `pyarrow.Table`, or `None` when a column does not fit the
+/// types the rows' Python path gives (a column of mixed kinds, a whole number beyond
+/// `int64`) or the table has no row: the caller then takes that path. `pyarrow` is
+/// imported first, so a missing one is said before any work.
 pub(crate) fn table<'py>(
     py: Python<'py>,
     rows: &[TableRow<'_>],
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let pyarrow = crate::frames::import(py, "pyarrow")?;
     let Some(batch) = batch(rows) else {
         return Ok(None);
     };
-    let pyarrow = crate::frames::import(py, "pyarrow")?;
     let schema = batch.schema();
     let reader = RecordBatchIterator::new(vec![Ok(batch)], schema);
-    let stream = FFI_ArrowArrayStream::new(Box::new(reader));
-    // pyarrow moves the stream out of the capsule (leaving it released), and the capsule's
-    // destructor drops what is left.
-    let capsule = PyCapsule::new_with_value(py, stream, c"arrow_array_stream")?;
-    let reader = pyarrow
+    let stream = Stream {
+        stream: Mutex::new(Some(FFI_ArrowArrayStream::new(Box::new(reader)))),
+    };
+    pyarrow
         .getattr("RecordBatchReader")?
-        .call_method1("_import_from_c_capsule", (capsule,))?;
-    reader.call_method0("read_all").map(Some)
+        .call_method1("from_stream", (stream,))?
+        .call_method0("read_all")
+        .map(Some)
+}
+
+/// One Arrow C stream, handed to pyarrow through the public `PyCapsule` protocol
+/// (`RecordBatchReader.from_stream` reads `__arrow_c_stream__`).
+#[pyclass(frozen, module = "kpi_core")]
+struct Stream {
+    stream: Mutex<Option<FFI_ArrowArrayStream>>,
+}
+
+#[pymethods]
+impl Stream {
+    /// The stream in a capsule, once; pyarrow moves it out (leaving it released) and the
+    /// capsule's destructor drops what is left.
+    #[pyo3(signature = (requested_schema = None))]
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyCapsule>> {
+        let _ = requested_schema; // the table's own schema is the one to read
+        let stream = self
+            .stream
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+            .ok_or_else(|| {
+                pyo3::exceptions::PyRuntimeError::new_err("the Arrow stream was read already")
+            })?;
+        PyCapsule::new_with_value(py, stream, c"arrow_array_stream")
+    }
 }
 
 /// The rows as one record batch, or `None` (see [`table`]).
@@ -65,6 +97,12 @@ fn batch(rows: &[TableRow<'_>]) -> Option<RecordBatch> {
 fn by_column<'a>(rows: &[TableRow<'a>]) -> Vec<(&'static str, Vec<Cell<'a>>)> {
     let mut columns: Vec<(&'static str, Vec<Cell<'a>>)> = Vec::new();
     for (at, row) in rows.iter().enumerate() {
+        debug_assert!(
+            row.iter()
+                .enumerate()
+                .all(|(i, (n, _))| row[..i].iter().all(|(m, _)| m != n)),
+            "a row names each column once"
+        );
         for (position, &(name, cell)) in row.iter().enumerate() {
             let index = match columns.get(position) {
                 Some((n, _)) if *n == name => position,

@@ -108,20 +108,20 @@ pub(crate) fn arrow_of_rows<'py>(
         .call_method1("_arrow_of", (dicts,))
 }
 
-/// The table of `rows` as a Polars `DataFrame`, through Arrow (`numbers` as for
-/// [`frame`]).
-pub(crate) fn polars_of_rows<'py>(
+/// The table of `rows()` as a Polars `DataFrame`, through Arrow (`numbers` as for
+/// [`frame`]). The arguments and the libraries are checked before the rows are made.
+pub(crate) fn polars_of_rows<'py, 'r>(
     py: Python<'py>,
-    rows: Vec<core::report::TableRow<'_>>,
+    rows: impl FnOnce() -> Vec<core::report::TableRow<'r>>,
     numbers: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     import(py, "polars")?;
+    import(py, "pyarrow")?;
     let frames = py.import("kpi_core.frames")?;
-    // The argument is checked before the table is built, as for the other libraries.
     if let Some(numbers) = numbers {
         frames.call_method1("_numbers", (numbers,))?;
     }
-    let table = arrow_of_rows(py, rows)?;
+    let table = arrow_of_rows(py, rows())?;
     match numbers {
         Some(numbers) => frames.call_method1("_polars_of_arrow", (table, numbers)),
         None => frames.call_method1("_polars_of_arrow", (table,)),

@@ -1597,7 +1597,7 @@ impl Report {
     ) -> PyResult<Bound<'py, PyAny>> {
         let table = args::opt_text(table, "table")?;
         let table = frames::report_table(table.as_deref().unwrap_or("scorecards"))?;
-        frames::polars_of_rows(py, self.inner.table_rows(table), numbers)
+        frames::polars_of_rows(py, || self.inner.table_rows(table), numbers)
     }
     /// The report's pictures (matplotlib): `report.plot.attainment()`,
     /// `report.plot.payouts()`.
@@ -1674,6 +1674,25 @@ pub(crate) fn period_dict<'py>(
 fn catalogue(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     let json = json_text(kpi_core::catalogue::entries())?;
     py.import("json")?.call_method1("loads", (json,))
+}
+
+/// A report's or a series' table built by column in Rust, or `None` where the rows' path
+/// is taken instead: for the tests that compare the two paths (not part of the API).
+#[pyfunction]
+#[pyo3(name = "_arrow_by_column")]
+fn arrow_by_column<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    table: &Bound<'py, PyAny>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let table = frames::report_table(&args::text(table, "table")?)?;
+    if let Ok(report) = data.cast::<Report>() {
+        return arrow_out::table(py, &report.get().inner.table_rows(table));
+    }
+    if let Ok(series) = data.cast::<series::Series>() {
+        return arrow_out::table(py, &series.get().table_rows(table));
+    }
+    Err(invalid_argument("data", "`data` is a Report or a Series"))
 }
 
 /// Past attainments as a distribution for `Plan.simulate_cost`: `{"empirical": [...]}`,
@@ -1761,6 +1780,7 @@ fn _kpi_core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Calendar>()?;
     m.add_function(wrap_pyfunction!(catalogue, m)?)?;
     m.add_function(wrap_pyfunction!(attainment_from_reports, m)?)?;
+    m.add_function(wrap_pyfunction!(arrow_by_column, m)?)?;
     m.add_function(wrap_pyfunction!(plan_schema, m)?)?;
     m.add_function(wrap_pyfunction!(messages, m)?)?;
     m.add_function(wrap_pyfunction!(formula::formula_check, m)?)?;

@@ -65,7 +65,10 @@ impl Series {
     }
 
     /// The long rows of `table`, each led by `period` and `grain`.
-    fn table_rows(&self, table: core::report::ReportTable) -> Vec<core::report::TableRow<'_>> {
+    pub(crate) fn table_rows(
+        &self,
+        table: core::report::ReportTable,
+    ) -> Vec<core::report::TableRow<'_>> {
         core::Series::table_rows_of(self.reports.iter().map(|r| &*r.get().inner), table)
     }
 
@@ -134,7 +137,7 @@ impl Series {
         numbers: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let table = Self::table(table)?;
-        frames::polars_of_rows(py, self.table_rows(table), numbers)
+        frames::polars_of_rows(py, || self.table_rows(table), numbers)
     }
     /// The long table as a `pyarrow.Table`: decimals as decimal128, dates as date32,
     /// built column by column without a Python object per cell.

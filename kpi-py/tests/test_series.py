@@ -153,15 +153,24 @@ def test_arrow_by_column_is_the_rows_arrow(table: str) -> None:
     import datetime
 
     plan, facts = sample()
+    from kpi_core import _kpi_core
+
     for data in [
         plan.evaluate(facts, "FY2027-Q2"),
         plan.evaluate(facts, "FY2027"),
         plan.evaluate_as_of(facts, "2026-10", datetime.date(2026, 10, 15)),
         plan.evaluate_series(facts, "FY2027", ["quarter", "month"]),
     ]:
-        fast = data.to_arrow(table)
-        assert fast.equals(_python_rows_arrow(data, table)), (table, fast.schema)
-        assert kpi_core.frames.to_arrow(data, table).equals(fast)
+        reference = _python_rows_arrow(data, table)
+        by_column = _kpi_core._arrow_by_column(data, table)
+        if not data.rows(table):
+            # No row: the rows' path gives the empty table.
+            assert by_column is None and data.to_arrow(table).equals(reference)
+            continue
+        assert by_column is not None, table  # built in Rust, not through the fallback
+        assert by_column.equals(reference), (table, by_column.schema)
+        assert data.to_arrow(table).equals(by_column)
+        assert kpi_core.frames.to_arrow(data, table).equals(by_column)
 
 
 def _wide_company() -> tuple[kpi_core.Plan, kpi_core.FactTable]:
@@ -205,7 +214,10 @@ def test_billions_next_to_a_ratio_of_28_places_are_kept_exact() -> None:
     report = plan.evaluate(facts, "2026-03")
     actuals = {r.goal: r.actual for r in report.scorecards}
     assert actuals["third"] == Decimal("0.3333333333333333333333333333")
-    table = report.to_arrow()
+    from kpi_core import _kpi_core
+
+    table = _kpi_core._arrow_by_column(report, "scorecards")
+    assert table is not None and table.equals(report.to_arrow())
     assert table.schema.field("actual").type == pa.decimal256(76, 28)
     assert sorted(table.column("actual").to_pylist()) == sorted(actuals.values())
     assert table.equals(_python_rows_arrow(report, "scorecards"))
@@ -215,6 +227,9 @@ def test_billions_next_to_a_ratio_of_28_places_are_kept_exact() -> None:
     exact = report.to_polars()
     assert exact.schema["actual"] == polars.String
     assert {Decimal(v) for v in exact["actual"]} == set(actuals.values())
+    assert "12345678901.2500000000000000000000000000" in set(exact["actual"])  # written out, no exponent
+    with pytest.raises(kpi_core.DataError):
+        kpi_core.frames.to_polars(report, numbers=None)
     floats = report.to_polars(numbers="float")
     assert floats.schema["actual"] == polars.Float64
     assert floats.filter(polars.col("goal") == "revenue")["actual"][0] == pytest.approx(12345678901.25)

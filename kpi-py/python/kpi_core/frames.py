@@ -139,10 +139,15 @@ def _narrow_for_polars(table: Any, numbers: str = "decimal") -> Any:
     with ``numbers="float"``): Polars decimals have 38 digits at most."""
     import pyarrow as pa
 
-    wide_to = pa.float64() if numbers == "float" else pa.string()
     for i, field in enumerate(table.schema):
         if pa.types.is_decimal256(field.type):
-            table = table.set_column(i, field.name, table.column(i).cast(wide_to))
+            if numbers == "float":
+                column = table.column(i).cast(pa.float64())
+            else:
+                # Written out in full (`0.0000…`, never `0E-28` or padded exponents).
+                values = table.column(i).to_pylist()
+                column = pa.array([None if v is None else format(v, "f") for v in values], pa.string())
+            table = table.set_column(i, field.name, column)
     return table
 
 
@@ -201,6 +206,7 @@ def to_polars(data: Any, table: str = "scorecards", numbers: str = "decimal") ->
     columns; ``Float64`` with ``numbers="float"``)."""
     from kpi_core import _kpi_core
 
+    numbers = _numbers(numbers)
     if isinstance(data, (_kpi_core.Report, _kpi_core.Series)):
         return data.to_polars(table, numbers)
     return _frame_of(rows(data, table), "polars", numbers)
