@@ -122,7 +122,8 @@ def timed(work, runs: int):
     return times, out
 
 
-def run_pandas(cols, runs):
+def load_pandas(cols):
+    """The orders as a pandas frame, and the seconds it took (each engine's "load")."""
     import pandas as pd
 
     began = time.perf_counter()
@@ -135,6 +136,49 @@ def run_pandas(cols, runs):
         }
     )
     load = time.perf_counter() - began
+    return frame, load
+
+
+def load_polars(cols):
+    """The orders as a Polars frame, and the seconds it took."""
+    import polars as pl
+
+    began = time.perf_counter()
+    frame = pl.DataFrame(
+        {
+            "owner": cols["rep"].astype(np.int64),
+            "status": pl.Series(np.array(STATUSES)[cols["status"]]).cast(pl.Categorical),
+            "cents": cols["cents"],
+            "date": pl.Series(START + cols["day"].astype("timedelta64[D]")).cast(pl.Date),
+        }
+    )
+    load = time.perf_counter() - began
+    return frame, load
+
+
+def load_duckdb(cols):
+    """A DuckDB connection holding the orders in table `orders`, and the seconds it took."""
+    import duckdb
+
+    began = time.perf_counter()
+    con = duckdb.connect()
+    source = pa.table(
+        {
+            "owner": cols["rep"].astype(np.int64),
+            "status": pa.DictionaryArray.from_arrays(pa.array(cols["status"].astype(np.int32)), pa.array(STATUSES)),
+            "cents": cols["cents"],
+            "date": pa.array(START + cols["day"].astype("timedelta64[D]")).cast(pa.date32()),
+        }
+    )
+    con.execute("CREATE TABLE orders AS SELECT * FROM source")
+    load = time.perf_counter() - began
+    return con, load
+
+
+def run_pandas(cols, runs):
+    import pandas as pd
+
+    frame, load = load_pandas(cols)
 
     def work():
         won = frame[(frame["status"] == "won") & (frame["date"] >= QUARTER[0]) & (frame["date"] < QUARTER[1])]
@@ -149,16 +193,7 @@ def run_pandas(cols, runs):
 def run_polars(cols, runs):
     import polars as pl
 
-    began = time.perf_counter()
-    frame = pl.DataFrame(
-        {
-            "owner": cols["rep"].astype(np.int64),
-            "status": pl.Series(np.array(STATUSES)[cols["status"]]).cast(pl.Categorical),
-            "cents": cols["cents"],
-            "date": pl.Series(START + cols["day"].astype("timedelta64[D]")).cast(pl.Date),
-        }
-    )
-    load = time.perf_counter() - began
+    frame, load = load_polars(cols)
     start, end = (d.astype(object) for d in QUARTER)
     quota = QUOTA_CENTS
 
@@ -185,20 +220,7 @@ def run_polars(cols, runs):
 
 
 def run_duckdb(cols, runs):
-    import duckdb
-
-    began = time.perf_counter()
-    con = duckdb.connect()
-    source = pa.table(
-        {
-            "owner": cols["rep"].astype(np.int64),
-            "status": pa.DictionaryArray.from_arrays(pa.array(cols["status"].astype(np.int32)), pa.array(STATUSES)),
-            "cents": cols["cents"],
-            "date": pa.array(START + cols["day"].astype("timedelta64[D]")).cast(pa.date32()),
-        }
-    )
-    con.execute("CREATE TABLE orders AS SELECT * FROM source")
-    load = time.perf_counter() - began
+    con, load = load_duckdb(cols)
     q = QUOTA_CENTS
     sql = f"""
         WITH revenue AS (
@@ -260,16 +282,7 @@ def trend_result(engine: str, load: float, runs: list[float], cents: dict[str, i
 def trend_pandas(cols, runs):
     import pandas as pd
 
-    began = time.perf_counter()
-    frame = pd.DataFrame(
-        {
-            "owner": cols["rep"].astype(np.int64),
-            "status": pd.Categorical.from_codes(cols["status"], STATUSES),
-            "cents": cols["cents"],
-            "date": START + cols["day"].astype("timedelta64[D]"),
-        }
-    )
-    load = time.perf_counter() - began
+    frame, load = load_pandas(cols)
 
     def work():
         won = frame[frame["status"] == "won"]
@@ -288,16 +301,7 @@ def trend_pandas(cols, runs):
 def trend_polars(cols, runs):
     import polars as pl
 
-    began = time.perf_counter()
-    frame = pl.DataFrame(
-        {
-            "owner": cols["rep"].astype(np.int64),
-            "status": pl.Series(np.array(STATUSES)[cols["status"]]).cast(pl.Categorical),
-            "cents": cols["cents"],
-            "date": pl.Series(START + cols["day"].astype("timedelta64[D]")).cast(pl.Date),
-        }
-    )
-    load = time.perf_counter() - began
+    frame, load = load_polars(cols)
     quota = QUOTA_CENTS
 
     def work():
@@ -328,20 +332,7 @@ def trend_polars(cols, runs):
 
 
 def trend_duckdb(cols, runs):
-    import duckdb
-
-    began = time.perf_counter()
-    con = duckdb.connect()
-    source = pa.table(
-        {
-            "owner": cols["rep"].astype(np.int64),
-            "status": pa.DictionaryArray.from_arrays(pa.array(cols["status"].astype(np.int32)), pa.array(STATUSES)),
-            "cents": cols["cents"],
-            "date": pa.array(START + cols["day"].astype("timedelta64[D]")).cast(pa.date32()),
-        }
-    )
-    con.execute("CREATE TABLE orders AS SELECT * FROM source")
-    load = time.perf_counter() - began
+    con, load = load_duckdb(cols)
     q = QUOTA_CENTS
     won = f"SELECT owner, cents, year(date) * 12 + month(date) - {MONTH0} AS m FROM orders WHERE status = 'won'"
     pay_sql = f"""
